@@ -1,0 +1,46 @@
+/** The citizen-app (e-DongThap) API channel: signed JSON webhooks in, signed callbacks out. */
+import type { ChannelAdapter } from '../../src/channels/contract';
+import { sha256Hex } from '../../src/channels/helpers';
+import { EdtClient } from './client';
+import { parseInbound } from './parse';
+import { sendMessage } from './send';
+import { verifySignature } from './verify';
+
+/** Configuration of the channel. */
+export interface EdongthapConfig {
+  secret: string;
+  callbackUrl: string;
+}
+
+/** Creates the citizen-app adapter. */
+export function createEdongthapAdapter(cfg: EdongthapConfig): ChannelAdapter {
+  const client = new EdtClient(cfg.callbackUrl, cfg.secret);
+  return {
+    channel: 'edongthap',
+    capabilities: {
+      maxTextLength: 4000,
+      quickReplies: { max: 10, maxTitleLength: 40 },
+      attachments: false,
+      replyWindowMs: null,
+      longForm: false,
+    },
+    webhook: {
+      verify: (req) => verifySignature(cfg.secret, req.rawBody, req.headers['x-signature']),
+      dedupeKey: (body) => {
+        const id = (body as { id?: unknown })?.id;
+        return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+      },
+      orderingKey: (body) => String((body as { userId?: unknown })?.userId ?? sha256Hex(JSON.stringify(body))),
+    },
+    parse: (body) => parseInbound(JSON.parse(body.toString('utf8'))),
+    send: (m) => sendMessage(client, m),
+    async testConnection() {
+      try {
+        const status = await client.ping();
+        return { ok: true, detail: `callback reachable (HTTP ${status})` };
+      } catch (err) {
+        return { ok: false, detail: `callback unreachable: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Citizen-app payload → normalized events. Pure. See ../../../shared/contract.md.
+ */
+import type { Attachment, InboundEvent } from '../../src/channels/contract';
+import type { EdtInbound } from './types';
+
+function isInbound(v: unknown): v is EdtInbound {
+  const o = v as Record<string, unknown>;
+  return (
+    typeof o === 'object' && o !== null &&
+    (typeof o.id === 'string' || typeof o.id === 'number') &&
+    (typeof o.userId === 'string' || typeof o.userId === 'number')
+  );
+}
+
+/** Parses the JSON body of one inbound webhook. */
+export function parseInbound(body: unknown): InboundEvent[] {
+  if (!isInbound(body)) {
+    return [{ type: 'unsupported', channel: 'edongthap', externalUserId: 'unknown', externalMessageId: 'unknown', timestamp: Date.now(), reason: 'not a citizen-app message' }];
+  }
+  const base = {
+    channel: 'edongthap' as const,
+    externalUserId: String(body.userId),
+    externalMessageId: String(body.id),
+    timestamp: typeof body.timestamp === 'number' ? body.timestamp : Date.now(),
+  };
+  const attachments: Attachment[] = (Array.isArray(body.attachments) ? body.attachments : [])
+    .filter((a) => a && typeof a.url === 'string')
+    .map((a) => ({ kind: a.type === 'image' ? 'image' : 'file', url: a.url, name: a.name }));
+  const text = typeof body.text === 'string' ? body.text : '';
+  if (!text.trim() && attachments.length === 0) return [{ ...base, type: 'unsupported', reason: 'empty message' }];
+  return [
+    {
+      ...base,
+      type: 'message',
+      text,
+      attachments,
+      contact: { displayName: body.name || undefined, phone: body.phone || undefined },
+    },
+  ];
+}

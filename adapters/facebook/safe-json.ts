@@ -1,0 +1,58 @@
+/**
+ * JSON parsing that keeps long integers exact.
+ *
+ * Meta sends PSIDs and page ids as JSON strings, but the `app_id` of a message echo as a bare
+ * number, which `JSON.parse` would round above 2^53 (≈ 9.007e15). This parser turns every bare
+ * integer literal longer than 15 digits into a string before parsing, so an id is never altered.
+ * Small numbers (timestamps, watermarks) stay numbers.
+ * (Local helper, same as the Zalo adapter's: adapters do not import each other and
+ * `src/channels/helpers.ts` has no equivalent.)
+ */
+
+/** Parses JSON text, turning integer literals longer than 15 digits into strings (exact digits). */
+export function parseJsonKeepingBigInts(text: string): unknown {
+  return JSON.parse(quoteBigIntegers(text));
+}
+
+/** Rewrites bare integer literals longer than 15 digits as JSON strings; strings are left untouched. */
+export function quoteBigIntegers(text: string): string {
+  let out = '';
+  let i = 0;
+  let last = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      // Skip over a string literal, honouring escapes.
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i += 2;
+        else if (d === 0x22) {
+          i++;
+          break;
+        } else i++;
+      }
+      continue;
+    }
+    if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      const start = i;
+      if (c === 0x2d) i++;
+      const digitsStart = i;
+      while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+      const digits = i - digitsStart;
+      let isInteger = true;
+      while (i < n && /[.eE+\-0-9]/.test(text[i]!)) {
+        isInteger = false;
+        i++;
+      }
+      if (isInteger && digits > 15) {
+        out += text.slice(last, start) + '"' + text.slice(start, i) + '"';
+        last = i;
+      }
+      continue;
+    }
+    i++;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}

@@ -1,0 +1,112 @@
+/** The web live-chat channel: our own embeddable widget over socket.io (protocol: ./protocol.ts). */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ChannelApiError, type ChannelAdapter, type LiveNotice } from '../../src/channels/contract';
+import { parseFrame } from './parse';
+import { outboundToWire } from './send';
+import { LivechatServer } from './server';
+import { DEFAULT_ALLOWED_MIME_TYPES, MAX_ATTACHMENTS_PER_MESSAGE } from './validate';
+import { DEFAULT_SESSION_MAX_AGE_MS } from './verify';
+
+/** Configuration of the live-chat channel. */
+export interface LivechatConfig {
+  /** Signs anonymous session tokens. */
+  sessionSecret: string;
+  /** Shared with host sites for verified identities (`hash = HMAC-SHA256(identitySecret, userId)`); unset = anonymous only. */
+  identitySecret?: string;
+  /** How browsers reach the gateway; relative attachment URLs are resolved against it. */
+  publicBaseUrl: string;
+  /** Largest accepted upload (default: 5 MB). */
+  maxAttachmentBytes?: number;
+  /** Accepted upload types (default: JPEG, PNG, GIF, WEBP images and PDF). */
+  allowedMimeTypes?: string[];
+  /** socket.io path (default: `/socket.io`). */
+  path?: string;
+  /** How long an anonymous session token stays valid; renewed on every connection (default: 180 days). */
+  sessionMaxAgeMs?: number;
+}
+
+const MAX_TEXT = 4000;
+
+/** Creates the live-chat adapter; `start` attaches socket.io (namespace `/livechat`) to the core's HTTP server. */
+export function createLivechatAdapter(cfg: LivechatConfig): ChannelAdapter {
+  if (!cfg.sessionSecret) throw new Error('live chat needs a sessionSecret');
+  const publicBaseUrl = cfg.publicBaseUrl;
+  let server: LivechatServer | null = null;
+
+  const push = (visitorId: string, notice: LiveNotice): void => {
+    if (!server) return;
+    if (notice.type === 'typing') {
+      server.emitToVisitor(visitorId, 'typing', { on: notice.on, ...(notice.authorName ? { authorName: notice.authorName } : {}) });
+    } else if (notice.type === 'status') {
+      server.emitToVisitor(visitorId, 'status', { messageId: notice.messageId, status: notice.status });
+    } else {
+      server.emitToVisitor(visitorId, 'operator', { name: notice.name });
+    }
+  };
+
+  return {
+    channel: 'livechat',
+    capabilities: {
+      maxTextLength: MAX_TEXT,
+      quickReplies: { max: 10, maxTitleLength: 40 },
+      attachments: true,
+      replyWindowMs: null,
+      longForm: false,
+    },
+    parse: (body) => parseFrame(body),
+    async send(message) {
+      if (!server) {
+        throw new ChannelApiError({ channel: 'livechat', message: 'live chat is not started', retryable: true });
+      }
+      // A visitor with no open tab still gets it: the message is in the history they load on return.
+      server.emitToVisitor(message.externalUserId, 'message', outboundToWire(message, publicBaseUrl));
+      return { providerMessageId: message.id };
+    },
+    async typing(externalUserId, on) {
+      push(externalUserId, { type: 'typing', on });
+    },
+    notify: push,
+    async testConnection() {
+      return server
+        ? { ok: true, detail: `socket.io namespace /livechat attached, ${server.connectionCount()} open connection(s)` }
+        : { ok: false, detail: 'live chat not started' };
+    },
+    async start(runtime) {
+      if (server) return;
+      server = new LivechatServer(runtime, {
+        sessionSecret: cfg.sessionSecret,
+        identitySecret: cfg.identitySecret || undefined,
+        publicBaseUrl,
+        path: cfg.path ?? '/socket.io',
+        sessionMaxAgeMs: cfg.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,
+        limits: {
+          maxTextLength: MAX_TEXT,
+          maxAttachmentBytes: cfg.maxAttachmentBytes ?? 5 * 1024 * 1024,
+          allowedMimeTypes: (cfg.allowedMimeTypes ?? DEFAULT_ALLOWED_MIME_TYPES).map((t) => t.toLowerCase()),
+          maxAttachments: MAX_ATTACHMENTS_PER_MESSAGE,
+        },
+        rateLimit: 30,
+        rateWindowMs: 30_000,
+      });
+      runtime.log.info({ channel: 'livechat' }, 'live chat listening on socket.io namespace /livechat');
+    },
+    async stop() {
+      const s = server;
+      server = null;
+      await s?.stop();
+    },
+  };
+}
+
+/**
+ * Path of the widget script the core serves at `GET /widget.js`. It is plain JavaScript kept
+ * beside the sources, so the compiled `dist/` copy of this file looks back into the source tree.
+ */
+export function widgetScriptPath(): string {
+  const candidates = [
+    path.join(__dirname, 'widget', 'widget.js'),
+    path.resolve(__dirname, '..', '..', '..', 'adapters', 'livechat', 'widget', 'widget.js'),
+  ];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0];
+}

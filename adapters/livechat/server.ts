@@ -1,0 +1,227 @@
+/**
+ * The socket.io side of live chat: handshake (session token or verified identity), history on
+ * connect, citizen frames stored through `runtime.ingest` before they are acknowledged, and
+ * pushes to every open tab of a visitor (one room per visitor). Protocol: ./protocol.ts.
+ */
+import { Server, type Namespace, type Socket } from 'socket.io';
+import type { AdapterRuntime } from '../../src/channels/contract';
+import type {
+  ClientToServerEvents,
+  HandshakeAuth,
+  IntakeFrame,
+  MessageAck,
+  ServerToClientEvents,
+  SocketData,
+  AttachmentAck,
+  AuthErrorEvent,
+} from './protocol';
+import { historyToWire, intakeToWire } from './send';
+import { validateMessageFrame, validateQuickReplyFrame, type FrameLimits } from './validate';
+import { issueSessionToken, newVisitorId, verifyIdentity, verifySessionToken } from './verify';
+
+/** Options of the live-chat server. */
+export interface LivechatServerOptions {
+  sessionSecret: string;
+  identitySecret?: string;
+  publicBaseUrl: string;
+  limits: FrameLimits;
+  /** socket.io path (default: `/socket.io`). */
+  path: string;
+  sessionMaxAgeMs: number;
+  /** Frames one socket may send per `rateWindowMs` before being asked to slow down. */
+  rateLimit: number;
+  rateWindowMs: number;
+}
+
+interface ServerSocketData extends SocketData {
+  authError?: AuthErrorEvent['code'];
+  sentAt: number[];
+}
+
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ServerSocketData>;
+type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ServerSocketData>;
+
+/** The namespace every widget connects to. */
+export const LIVECHAT_NAMESPACE = '/livechat';
+
+const AUTH_ERRORS: Record<AuthErrorEvent['code'], string> = {
+  identity_invalid: 'Không xác thực được tài khoản của bạn; cuộc trò chuyện tiếp tục ở chế độ khách.',
+  identity_unavailable: 'Trang này chưa bật xác thực tài khoản; cuộc trò chuyện tiếp tục ở chế độ khách.',
+};
+const BUSY = 'Hệ thống đang bận, tin nhắn sẽ được tự động gửi lại.';
+const TOO_FAST = 'Bạn gửi tin nhắn quá nhanh, vui lòng chờ giây lát.';
+
+/** Room holding every open tab of one visitor. */
+export function visitorRoom(visitorId: string): string {
+  return `visitor:${visitorId}`;
+}
+
+/** A socket.io server attached to the core's HTTP server. */
+export class LivechatServer {
+  private readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ServerSocketData>;
+  private readonly nsp: LiveNamespace;
+  private stopped = false;
+
+  constructor(
+    private readonly runtime: AdapterRuntime,
+    private readonly opts: LivechatServerOptions,
+  ) {
+    if (!runtime.httpServer) throw new Error('live chat needs runtime.httpServer to attach socket.io');
+    // Base64 inflates files by 4/3; leave room for the text and the JSON around it.
+    const maxFrame = opts.limits.maxAttachments * Math.ceil(opts.limits.maxAttachmentBytes / 3) * 4 + 128 * 1024;
+    this.io = new Server(runtime.httpServer, {
+      path: opts.path,
+      // Host sites are arbitrary origins; no cookies are used, the session token is the credential.
+      cors: { origin: '*', methods: ['GET', 'POST'], credentials: false },
+      maxHttpBufferSize: Math.max(1e6, maxFrame),
+      serveClient: true,
+    });
+    this.nsp = this.io.of(LIVECHAT_NAMESPACE);
+    this.nsp.use((socket, next) => {
+      if (this.stopped) return next(new Error('live chat is stopped'));
+      this.authenticate(socket);
+      next();
+    });
+    this.nsp.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  /** Emits an event to every open tab of a visitor; a no-op when none is open. */
+  emitToVisitor<E extends keyof ServerToClientEvents>(
+    visitorId: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
+    this.nsp.to(visitorRoom(visitorId)).emit(event, ...args);
+  }
+
+  /** Number of open widget connections. */
+  connectionCount(): number {
+    return this.nsp.sockets.size;
+  }
+
+  /** Disconnects every widget and closes the engine; the HTTP server itself belongs to the core and stays open. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.nsp.disconnectSockets(true);
+    this.io.engine.close();
+  }
+
+  private authenticate(socket: LiveSocket): void {
+    const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
+    socket.data.sentAt = [];
+    if (auth.identity) {
+      const check = verifyIdentity(this.opts.identitySecret, auth.identity);
+      if (check.ok) {
+        Object.assign(socket.data, { visitorId: check.visitorId, verified: true, name: check.name });
+        return;
+      }
+      socket.data.authError = check.code;
+    }
+    const resumed = verifySessionToken(this.opts.sessionSecret, auth.token, Date.now(), this.opts.sessionMaxAgeMs);
+    Object.assign(socket.data, { visitorId: resumed ?? newVisitorId(), verified: false });
+  }
+
+  private onConnection(socket: LiveSocket): void {
+    const { visitorId, verified, authError } = socket.data;
+    void socket.join(visitorRoom(visitorId));
+
+    socket.on('message', (frame, ack) => void this.onFrame(socket, 'message', frame, ack));
+    socket.on('quick_reply', (frame, ack) => void this.onFrame(socket, 'quick_reply', frame, ack));
+    // The core has no inbound typing concept: accepted and dropped.
+    socket.on('typing', () => undefined);
+    socket.on('attachment', (req, ack) => void this.onAttachment(socket, req, ack));
+
+    // A fresh token on every connection makes the expiry sliding: active visitors never lose their history.
+    socket.emit('session', {
+      token: verified ? null : issueSessionToken(this.opts.sessionSecret, visitorId),
+      visitorId,
+      verified,
+    });
+    if (authError) socket.emit('auth_error', { code: authError, message: AUTH_ERRORS[authError] });
+    void this.sendHistory(socket);
+  }
+
+  private async sendHistory(socket: LiveSocket): Promise<void> {
+    try {
+      const items = await this.runtime.history(socket.data.visitorId, 100);
+      socket.emit('history', { messages: items.map((i) => historyToWire(i, this.opts.publicBaseUrl)) });
+    } catch (err) {
+      this.runtime.log.warn({ channel: 'livechat', err: errorText(err) }, 'live-chat history unavailable');
+    }
+  }
+
+  private allow(socket: LiveSocket): boolean {
+    const now = Date.now();
+    const recent = socket.data.sentAt.filter((t) => now - t < this.opts.rateWindowMs);
+    socket.data.sentAt = recent;
+    if (recent.length >= this.opts.rateLimit) return false;
+    recent.push(now);
+    return true;
+  }
+
+  private async onFrame(
+    socket: LiveSocket,
+    kind: IntakeFrame['kind'],
+    raw: unknown,
+    ack: ((res: MessageAck) => void) | undefined,
+  ): Promise<void> {
+    const reply = typeof ack === 'function' ? ack : () => undefined;
+    try {
+      if (!this.allow(socket)) return reply({ ok: false, error: TOO_FAST, retryable: true });
+      const { visitorId, verified, name } = socket.data;
+      const now = Date.now();
+      let frame: IntakeFrame;
+      if (kind === 'message') {
+        const v = validateMessageFrame(raw, this.opts.limits);
+        if (!v.ok) return reply({ ok: false, error: v.error, retryable: false });
+        frame = { v: 1, kind, visitorId, clientId: v.value.clientId, text: v.value.text, attachments: v.value.attachments, verified, receivedAt: now };
+      } else {
+        const v = validateQuickReplyFrame(raw);
+        if (!v.ok) return reply({ ok: false, error: v.error, retryable: false });
+        frame = { v: 1, kind, visitorId, clientId: v.value.clientId, text: v.value.title, attachments: [], quickReplyPayload: v.value.payload, verified, receivedAt: now };
+      }
+      if (name) frame.name = name;
+      const messageId = `${visitorId}:${frame.clientId}`;
+      let stored: boolean;
+      try {
+        stored = await this.runtime.ingest({
+          dedupeKey: messageId,
+          orderingKey: visitorId,
+          body: Buffer.from(JSON.stringify(frame)),
+          contentType: 'application/json',
+        });
+      } catch (err) {
+        this.runtime.log.error({ channel: 'livechat', err: errorText(err) }, 'live-chat ingest failed');
+        return reply({ ok: false, error: BUSY, retryable: true });
+      }
+      // Acknowledged only now: the frame is durable, so the widget may drop it from its outbox.
+      reply({ ok: true, duplicate: !stored, messageId });
+      if (stored) socket.to(visitorRoom(visitorId)).emit('message', intakeToWire(frame));
+    } catch (err) {
+      this.runtime.log.error({ channel: 'livechat', err: errorText(err) }, 'live-chat frame failed');
+      reply({ ok: false, error: BUSY, retryable: true });
+    }
+  }
+
+  private async onAttachment(socket: LiveSocket, req: unknown, ack: (res: AttachmentAck) => void): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const notFound: AttachmentAck = { ok: false, error: 'Không tìm thấy tệp.' };
+    try {
+      const id = (req as { attachmentId?: unknown } | null)?.attachmentId;
+      if (typeof id !== 'string' || id.length === 0 || id.length > 200) return ack(notFound);
+      // Only files of the visitor's own conversation: attachment ids must not be a way to read others' files.
+      const items = await this.runtime.history(socket.data.visitorId, 200);
+      if (!items.some((i) => (i.attachments ?? []).some((a) => a.attachmentId === id))) return ack(notFound);
+      const file = await this.runtime.readAttachment(id);
+      if (!file) return ack(notFound);
+      ack({ ok: true, name: file.name, mimeType: file.mimeType, dataBase64: file.data.toString('base64') });
+    } catch (err) {
+      this.runtime.log.warn({ channel: 'livechat', err: errorText(err) }, 'live-chat attachment read failed');
+      ack({ ok: false, error: BUSY });
+    }
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

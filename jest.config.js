@@ -1,0 +1,18 @@
+/** Jest: TypeScript through Babel (type checking is `npm run typecheck`, part of `npm test`). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      'babel-jest',
+      {
+        babelrc: false,
+        configFile: false,
+        presets: [['@babel/preset-typescript', { allowDeclareFields: true }]],
+        plugins: ['@babel/plugin-transform-modules-commonjs', '@babel/plugin-transform-dynamic-import'],
+      },
+    ],
+  },
+  testTimeout: 30000,
+};

@@ -1,0 +1,45 @@
+/** Whether operators are on duty, and when they are back, in the bot's time zone. */
+import type { BotDefinition } from './definition';
+
+interface LocalTime {
+  date: string;
+  weekday: number;
+  minutes: number;
+}
+
+function localTime(at: Date, timeZone: string): LocalTime {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday) + 1;
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+function isWorkingDay(def: BotDefinition, t: LocalTime): boolean {
+  return def.office_hours.days.includes(t.weekday) && !def.office_hours.holidays.includes(t.date);
+}
+
+/** True when operators are on duty at `at`. */
+export function isOfficeHours(def: BotDefinition, at: Date): boolean {
+  const t = localTime(at, def.timezone);
+  return isWorkingDay(def, t) && t.minutes >= toMinutes(def.office_hours.open) && t.minutes < toMinutes(def.office_hours.close);
+}
+
+/** Vietnamese phrase for the next opening, e.g. "07:00 thứ Hai, 24/11/2026". */
+export function nextOpening(def: BotDefinition, at: Date): string {
+  const open = toMinutes(def.office_hours.open);
+  for (let d = 0; d < 30; d++) {
+    const day = new Date(at.getTime() + d * 86_400_000);
+    const t = localTime(day, def.timezone);
+    if (!isWorkingDay(def, t)) continue;
+    if (d === 0 && t.minutes >= open) continue;
+    const names = ['', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật'];
+    const [y, m, dd] = t.date.split('-');
+    return `${def.office_hours.open} ${names[t.weekday]}, ${dd}/${m}/${y}`;
+  }
+  return 'giờ làm việc kế tiếp';
+}

@@ -1,0 +1,50 @@
+/**
+ * The only place that imports the adapters: builds the enabled channels from configuration.
+ * A channel whose credentials are absent is disabled (its webhook answers 404).
+ */
+import { createEdongthapAdapter } from '../../adapters/edongthap';
+import { createFacebookAdapter } from '../../adapters/facebook';
+import { createZaloAdapter } from '../../adapters/zalo';
+import type { Config } from '../config';
+import type { ChannelAdapter, ChannelName } from './contract';
+
+/** The enabled adapters by channel name. */
+export type ChannelRegistry = Map<ChannelName, ChannelAdapter>;
+
+/** Builds the enabled adapters; `extra` adds or replaces adapters (tests, embedders). */
+export function createChannelRegistry(config: Config, extra: ChannelAdapter[] = []): { registry: ChannelRegistry; disabled: string[] } {
+  const registry: ChannelRegistry = new Map();
+  const disabled: string[] = [];
+  const enable = (name: ChannelName, ready: boolean, make: () => ChannelAdapter) => {
+    if (ready) registry.set(name, make());
+    else disabled.push(name);
+  };
+  enable('edongthap', !!(config.EDONGTHAP_SECRET && config.EDONGTHAP_CALLBACK_URL), () =>
+    createEdongthapAdapter({ secret: config.EDONGTHAP_SECRET!, callbackUrl: config.EDONGTHAP_CALLBACK_URL! }),
+  );
+  enable('zalo', !!(config.ZALO_APP_ID && config.ZALO_APP_SECRET && config.ZALO_OA_SECRET_KEY && config.ZALO_ACCESS_TOKEN && config.ZALO_REFRESH_TOKEN), () =>
+    createZaloAdapter({
+      appId: config.ZALO_APP_ID!,
+      appSecret: config.ZALO_APP_SECRET!,
+      oaSecretKey: config.ZALO_OA_SECRET_KEY!,
+      accessToken: config.ZALO_ACCESS_TOKEN!,
+      refreshToken: config.ZALO_REFRESH_TOKEN!,
+      apiBase: config.ZALO_API_BASE,
+      oauthBase: config.ZALO_OAUTH_BASE,
+      replyWindowMs: config.ZALO_REPLY_WINDOW_HOURS * 3_600_000,
+      oaId: config.ZALO_OA_ID,
+    }),
+  );
+  enable('facebook', !!(config.FB_APP_SECRET && config.FB_VERIFY_TOKEN && config.FB_PAGE_ACCESS_TOKEN), () =>
+    createFacebookAdapter({
+      appSecret: config.FB_APP_SECRET!,
+      verifyToken: config.FB_VERIFY_TOKEN!,
+      pageAccessToken: config.FB_PAGE_ACCESS_TOKEN!,
+      graphBase: config.FB_GRAPH_BASE,
+      graphVersion: config.FB_GRAPH_VERSION,
+      appId: config.FB_APP_ID,
+    }),
+  );
+  for (const a of extra) registry.set(a.channel, a);
+  return { registry, disabled: disabled.filter((d) => !registry.has(d as ChannelName)) };
+}

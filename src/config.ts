@@ -1,0 +1,96 @@
+/**
+ * Configuration from the environment (and `.env`), validated once at start.
+ * Every error names the variable to fix. See the README for the full list.
+ */
+import { z } from 'zod';
+
+const optionalString = z.string().trim().min(1).optional();
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => v === 'memory://' || /^postgres(ql)?:\/\//.test(v), 'must be memory:// or postgres://…')
+    .optional(),
+  DATA_DIR: z.string().default('./data'),
+  BOT_DIR: z.string().default('bots/dongthap-1022'),
+  KNOWLEDGE_DIR: z.string().default('knowledge'),
+  NLU_ENGINE: z.enum(['builtin', 'rasa']).default('builtin'),
+  RASA_URL: z.url().optional(),
+  RASA_TOKEN: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest accepted webhook body, bytes (default: 1 MiB). */
+  WEBHOOK_BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
+  /** Largest stored attachment, bytes (default: 10 MiB). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** Jobs processed at once by this process (default: 8). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(8),
+  /** Bearer token lifetime, hours (default: 12 — one shift). */
+  TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
+  ADMIN_USERNAME: z.string().min(1).default('admin'),
+  ADMIN_PASSWORD: z.string().min(8).default('doimatkhau-1022'),
+  /** Secret for live-chat session tokens; generated and stored in the database when unset. */
+  SESSION_SECRET: optionalString,
+
+  ZALO_APP_ID: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_ACCESS_TOKEN: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  /** The OA's own id (optional): tells sender from recipient in receipt events. */
+  ZALO_OA_ID: optionalString,
+  ZALO_API_BASE: z.url().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE: z.url().default('https://oauth.zaloapp.com'),
+  /** Zalo reply window, hours (default: 168 = 7 days; sources disagree with 48 h). */
+  ZALO_REPLY_WINDOW_HOURS: z.coerce.number().positive().default(168),
+
+  FB_APP_ID: optionalString,
+  FB_APP_SECRET: optionalString,
+  FB_VERIFY_TOKEN: optionalString,
+  FB_PAGE_ACCESS_TOKEN: optionalString,
+  FB_GRAPH_BASE: z.url().default('https://graph.facebook.com'),
+  FB_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v21.0').default('v21.0'),
+
+  IMAP_HOST: optionalString,
+  IMAP_PORT: port.default(993),
+  IMAP_SECURE: bool.default(true),
+  IMAP_USER: optionalString,
+  IMAP_PASSWORD: optionalString,
+  IMAP_MAILBOX: z.string().default('INBOX'),
+  SMTP_HOST: optionalString,
+  SMTP_PORT: port.default(587),
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  MAIL_FROM: optionalString,
+
+  LIVECHAT_ENABLED: bool.default(true),
+  LIVECHAT_IDENTITY_SECRET: optionalString,
+
+  EDONGTHAP_SECRET: optionalString,
+  EDONGTHAP_CALLBACK_URL: z.url().optional(),
+});
+
+/** Validated configuration. */
+export type Config = z.infer<typeof schema>;
+
+/** Thrown when the environment is invalid; the message lists each bad variable. */
+export class ConfigError extends Error {}
+
+/** Validates `env` (default: process.env) and returns the configuration. Empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

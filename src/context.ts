@@ -1,0 +1,38 @@
+/** Everything the pipeline, the API and the worker share, built once by `createGateway`. */
+import type { BotDefinition } from './bot/definition';
+import type { KnowledgeView } from './bot/policy';
+import type { ChannelRegistry } from './channels/registry';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import type { NluEngine, TrainingData } from './nlu/types';
+import type { Bus } from './realtime/bus';
+import type { BlobStore } from './storage/attachment-store';
+
+/** Delivery tuning (defaults suit production; tests shorten them). */
+export interface DeliveryOptions {
+  /** Attempts before an outbound message is marked failed (default: 15, about an hour). */
+  maxAttempts: number;
+  /** First retry delay; doubles each attempt, with jitter (default: 1000 ms). */
+  backoffBaseMs: number;
+}
+
+/** The shared services of one gateway instance. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  log: Logger;
+  metrics: Metrics;
+  bus: Bus;
+  channels: ChannelRegistry;
+  nlu: NluEngine;
+  /** Synonyms and regexes of the bot's nlu.yml; retraining merges them with the live phrases. */
+  fileTraining: TrainingData;
+  knowledge: KnowledgeView & { reload(): Promise<void> };
+  bot: BotDefinition;
+  blobs: BlobStore;
+  delivery: DeliveryOptions;
+  /** Wakes the job worker after work was enqueued in this process. */
+  wake(): void;
+}

@@ -1,0 +1,79 @@
+/**
+ * One database interface over PGlite (embedded Postgres) and a PostgreSQL server.
+ * The same SQL runs on both; every query function takes the `Queryable` it runs in.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Pool, types } from 'pg';
+
+// int8 and numeric come back as numbers on PGlite; make the server driver agree.
+types.setTypeParser(20, (v) => Number(v));
+types.setTypeParser(1700, (v) => Number(v));
+
+/** Anything that runs a parameterized query. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
+}
+
+/** A database: queries, transactions, and close. */
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in a transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Opens the database named by `url`: unset → PGlite in `dataDir`, `memory://` → in-memory PGlite, `postgres://` → server. */
+export async function openDatabase(url: string | undefined, dataDir: string): Promise<Database> {
+  if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
+  const { PGlite } = await import('@electric-sql/pglite');
+  let dir: string | undefined;
+  if (url !== 'memory://') {
+    dir = resolve(dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+  }
+  const db = dir ? new PGlite(dir) : new PGlite();
+  await db.waitReady;
+  const wrap = (q: { query: (s: string, p?: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }> }): Queryable => ({
+    async query<T>(sql: string, params?: unknown[]) {
+      const r = await q.query(sql, params);
+      return { rows: r.rows as T[], rowCount: r.affectedRows ?? r.rows.length };
+    },
+  });
+  return {
+    kind: 'pglite',
+    ...wrap(db),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    close: () => db.close(),
+  };
+}
+
+function openPostgres(url: string): Database {
+  const pool = new Pool({ connectionString: url, max: 16 });
+  pool.on('error', () => undefined); // idle client errors surface on the next query
+  const wrap = (q: Pool | import('pg').PoolClient): Queryable => ({
+    async query<T>(sql: string, params?: unknown[]) {
+      const r = await q.query(sql, params as unknown[]);
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    },
+  });
+  return {
+    kind: 'postgres',
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn(wrap(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

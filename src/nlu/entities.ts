@@ -1,0 +1,147 @@
+/**
+ * Regex entities in Rasa format (offsets on the original text, as `text.slice(start, end)`),
+ * and the redaction of personal numbers for logs.
+ * https://rasa.com/docs/rasa/components#regexentityextractor
+ */
+import type { Entity } from './types';
+
+/** The extractor name Rasa gives regex entities. */
+export const REGEX_EXTRACTOR = 'RegexEntityExtractor';
+
+/** Named patterns, e.g. Rasa `regex:` blocks of the training data. */
+export interface NamedPatterns {
+  name: string;
+  patterns: string[];
+}
+
+const EDGE_BEFORE = '(?<![\\p{L}\\p{N}.\\-])';
+const EDGE_AFTER = '(?![\\p{L}\\p{N}]|[.\\-]\\p{N})';
+
+/** 1022 ticket code: 1022-YYYY-NNNNNN (separators may be dashes, dots or spaces). */
+const TICKET = new RegExp(`${EDGE_BEFORE}1022[-–. ]?(20\\d{2})[-–. ]?(\\d{6})${EDGE_AFTER}`, 'gu');
+
+/**
+ * Dossier (hồ sơ TTHC) receipt code: the receiving agency's code (Quyết định 20/2020/QĐ-TTg,
+ * e.g. `000.00.30.H16` or `H16.30`), the receipt date (yymmdd or yyyymmdd), a sequence number.
+ */
+const DOSSIER = new RegExp(
+  `${EDGE_BEFORE}((?:\\d{2,3}\\.){1,3}[a-z]\\d{2}|[a-z]\\d{2}(?:\\.\\d{1,3}){1,3}|(?:[a-z0-9]{1,4}\\.){1,4}[a-z]\\d{2,3})` +
+    `\\s?[-–]\\s?(\\d{6}|\\d{8})\\s?[-–]\\s?(\\d{3,6})${EDGE_AFTER}`,
+  'giu',
+);
+
+const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])/giu;
+
+/** Runs of digit groups separated by one space, dot or dash (a leading + allowed). */
+const DIGIT_RUN = /(?<![\p{L}\p{N}])\+?\d+(?:[ .-]\d+)*(?![\p{L}\p{N}])/gu;
+
+interface Span {
+  entity: string;
+  value: string;
+  start: number;
+  end: number;
+}
+
+/** Classifies a digit string as a phone number, an ID number, or nothing. */
+function classifyDigits(digits: string, plus: boolean): 'so_dien_thoai' | 'so_dinh_danh' | undefined {
+  const national = digits.startsWith('84') && (plus || digits.length === 11 || digits.length === 12)
+    ? digits.slice(2)
+    : digits.startsWith('0') && !plus
+      ? digits.slice(1)
+      : undefined;
+  if (national !== undefined && (/^[35789]\d{8}$/.test(national) || /^2\d{9}$/.test(national))) return 'so_dien_thoai';
+  if (plus) return undefined;
+  if (/^0\d{11}$/.test(digits) || /^\d{9}$/.test(digits)) return 'so_dinh_danh';
+  return undefined;
+}
+
+/** Finds phones and ID numbers inside one run of digit groups, longest match first. */
+function digitSpans(run: string, offset: number): Span[] {
+  const groups: { start: number; end: number }[] = [];
+  for (const m of run.matchAll(/\+?\d+/g)) groups.push({ start: m.index, end: m.index + m[0].length });
+  const spans: Span[] = [];
+  let i = 0;
+  while (i < groups.length) {
+    let found: Span | undefined;
+    for (let j = groups.length - 1; j >= i && !found; j--) {
+      const slice = run.slice(groups[i].start, groups[j].end);
+      const digits = slice.replace(/\D/g, '');
+      if (digits.length > 13) continue;
+      const kind = classifyDigits(digits, slice.startsWith('+'));
+      if (kind) {
+        found = { entity: kind, value: slice, start: offset + groups[i].start, end: offset + groups[j].end };
+        i = j + 1;
+      }
+    }
+    if (found) spans.push(found);
+    else i++;
+  }
+  return spans;
+}
+
+function overlaps(a: Span, taken: Span[]): boolean {
+  return taken.some((b) => a.start < b.end && b.start < a.end);
+}
+
+function findSpans(text: string, extra: NamedPatterns[]): Span[] {
+  const spans: Span[] = [];
+  const add = (s: Span): void => {
+    if (!overlaps(s, spans)) spans.push(s);
+  };
+  for (const m of text.matchAll(TICKET)) {
+    add({ entity: 'ma_phieu', value: `1022-${m[1]}-${m[2]}`, start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of text.matchAll(DOSSIER)) {
+    const value = `${m[1]}-${m[2]}-${m[3]}`.toUpperCase();
+    add({ entity: 'ma_ho_so', value, start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of text.matchAll(EMAIL)) add({ entity: 'email', value: m[0], start: m.index, end: m.index + m[0].length });
+  for (const m of text.matchAll(DIGIT_RUN)) for (const s of digitSpans(m[0], m.index)) add(s);
+  for (const { name, patterns } of extra) {
+    for (const pattern of patterns) {
+      let re: RegExp;
+      try {
+        re = new RegExp(pattern, 'giu');
+      } catch {
+        continue; // Python-only syntax: Rasa accepts it, we skip it.
+      }
+      for (const m of text.matchAll(re)) {
+        if (m[0].length > 0) add({ entity: name, value: m[0], start: m.index, end: m.index + m[0].length });
+      }
+    }
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** Built-in entity names; training-data regexes with other names add entities of their own. */
+export const BUILTIN_ENTITIES = ['ma_phieu', 'ma_ho_so', 'so_dien_thoai', 'email', 'so_dinh_danh'] as const;
+
+/**
+ * Extracts ma_phieu, ma_ho_so, so_dien_thoai, email and so_dinh_danh (plus `extra` named
+ * regexes) in Rasa format. Codes get a canonical value (1022-2026-000123, upper-case dossier).
+ */
+export function extractEntities(text: string, extra: NamedPatterns[] = []): Entity[] {
+  const builtin = new Set<string>(BUILTIN_ENTITIES);
+  return findSpans(text, extra.filter((r) => !builtin.has(r.name))).map((s) => ({
+    entity: s.entity,
+    value: s.value,
+    start: s.start,
+    end: s.end,
+    extractor: REGEX_EXTRACTOR,
+  }));
+}
+
+const PLACEHOLDER: Record<string, string> = { so_dien_thoai: '[phone]', email: '[email]', so_dinh_danh: '[id]' };
+
+/** Replaces phone numbers, emails and ID numbers with `[phone]`, `[email]`, `[id]` (ticket and dossier codes stay). */
+export function redactPersonalData(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const s of findSpans(text, [])) {
+    const placeholder = PLACEHOLDER[s.entity];
+    if (!placeholder) continue;
+    out += text.slice(at, s.start) + placeholder;
+    at = s.end;
+  }
+  return out + text.slice(at);
+}

@@ -1,0 +1,48 @@
+/**
+ * The NLU seam: every engine (built-in, Rasa) returns Rasa's parse-result shape.
+ * https://rasa.com/docs/rasa/pages/http-api#operation/parseModelMessage
+ */
+
+/** An entity found in the text (Rasa format). */
+export interface Entity {
+  entity: string;
+  value: string;
+  start: number;
+  end: number;
+  extractor: string;
+  confidence_entity?: number;
+}
+
+/** One intent with its confidence. */
+export interface IntentScore {
+  name: string;
+  confidence: number;
+}
+
+/** The Rasa-format parse result of one message. */
+export interface ParseResult {
+  text: string;
+  intent: IntentScore;
+  intent_ranking: IntentScore[];
+  entities: Entity[];
+}
+
+/** Training input: the content of a Rasa NLU YAML file. */
+export interface TrainingData {
+  intents: { name: string; examples: string[] }[];
+  /** Canonical value → variants (Rasa `synonym:` blocks). */
+  synonyms: { value: string; variants: string[] }[];
+  /** Named regexes (Rasa `regex:` blocks). */
+  regexes: { name: string; patterns: string[] }[];
+}
+
+/** An intent engine. `parse` must never throw: on trouble it returns `nlu_fallback`. */
+export interface NluEngine {
+  readonly name: string;
+  /** (Re)train from training data; replaces the live model atomically when done. */
+  train(data: TrainingData): Promise<void>;
+  parse(text: string): Promise<ParseResult>;
+}
+
+/** The intent name used when the engine is not sure enough. */
+export const FALLBACK_INTENT = 'nlu_fallback';

@@ -1,0 +1,55 @@
+/**
+ * Live updates for the web console: socket.io namespace `/console`, handshake `auth: {token}`.
+ * Staff join the `staff` room and receive every `conversation`, `message` and `ticket` event; agency
+ * users join `agency:<id>` and receive only `ticket` events of their agency.
+ */
+import type { Namespace, Server } from 'socket.io';
+import { userOfToken } from '../auth/tokens';
+import type { User } from '../auth/users';
+import type { AppContext } from '../context';
+
+/** The namespace name. */
+export const CONSOLE_NAMESPACE = '/console';
+
+/** A mounted console namespace. */
+export interface ConsoleSocket {
+  nsp: Namespace;
+  /** Stops forwarding bus events and disconnects every console client. */
+  close(): void;
+}
+
+/** Mounts `/console` on the gateway's socket.io server and forwards the bus to it. */
+export function attachConsoleSocket(ctx: AppContext, io: Server): ConsoleSocket {
+  const nsp = io.of(CONSOLE_NAMESPACE);
+  nsp.use((socket, next) => {
+    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : '';
+    userOfToken(ctx.db, token.replace(/^Bearer\s+/i, ''))
+      .then((user) => {
+        if (!user) return next(new Error('Chưa đăng nhập hoặc phiên đã hết hạn'));
+        socket.data.user = user;
+        next();
+      })
+      .catch(() => next(new Error('Không xác thực được phiên')));
+  });
+  nsp.on('connection', (socket) => {
+    const user = socket.data.user as User;
+    if (user.role === 'agency') void socket.join(`agency:${user.agencyId}`);
+    else void socket.join('staff');
+    void socket.join(`user:${user.id}`);
+  });
+  const offs = [
+    ctx.bus.on('conversation', (e) => nsp.to('staff').emit('conversation', e)),
+    ctx.bus.on('message', (e) => nsp.to('staff').emit('message', e)),
+    ctx.bus.on('ticket', (e) => {
+      const rooms = e.agencyId ? ['staff', `agency:${e.agencyId}`] : ['staff'];
+      nsp.to(rooms).emit('ticket', e);
+    }),
+  ];
+  return {
+    nsp,
+    close() {
+      for (const off of offs) off();
+      nsp.disconnectSockets(true);
+    },
+  };
+}

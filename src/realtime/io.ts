@@ -1,0 +1,20 @@
+/**
+ * The ONE socket.io server of a gateway's HTTP server. Two `Server`s on one HTTP server fight over
+ * `/socket.io` requests and upgrades (the last attached wins), so every namespace — `/console` here,
+ * `/livechat` in the live-chat adapter — must hang off this one instance.
+ * https://socket.io/docs/v4/namespaces/
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+
+const servers = new WeakMap<HttpServer, Server>();
+
+/** The socket.io server attached to `http` (created on first use; CORS open, since auth is by token). */
+export function socketServerFor(http: HttpServer): Server {
+  let io = servers.get(http);
+  if (!io) {
+    io = new Server(http, { cors: { origin: true }, serveClient: false });
+    servers.set(http, io);
+  }
+  return io;
+}

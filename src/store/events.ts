@@ -1,0 +1,58 @@
+/** The processing log (nhật ký xử lý): append-only events of tickets and conversations. */
+import type { Queryable } from '../db/database';
+
+/** Who did something. */
+export interface Actor {
+  kind: 'citizen' | 'bot' | 'operator' | 'system' | 'agency' | 'supervisor' | 'admin';
+  userId?: string | null;
+  name?: string | null;
+}
+
+/** The actor for automatic steps. */
+export const SYSTEM: Actor = { kind: 'system', name: 'Hệ thống' };
+/** The actor for bot decisions. */
+export const BOT: Actor = { kind: 'bot', name: 'Trợ lý ảo 1022' };
+
+/** A logged event as read back. */
+export interface EventRow {
+  id: number;
+  type: string;
+  actorKind: string;
+  actorName: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  ticketId: string | null;
+  conversationId: string | null;
+}
+
+/** Appends one event. */
+export async function logEvent(
+  q: Queryable,
+  e: { type: string; actor: Actor; ticketId?: string | null; conversationId?: string | null; data?: Record<string, unknown> },
+): Promise<void> {
+  await q.query(
+    `INSERT INTO events (ticket_id, conversation_id, type, actor_kind, actor_user_id, actor_name, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
+    [e.ticketId ?? null, e.conversationId ?? null, e.type, e.actor.kind, e.actor.userId ?? null, e.actor.name ?? null, JSON.stringify(e.data ?? {})],
+  );
+}
+
+/** Events of a ticket and of its conversation, oldest first. */
+export async function listEvents(q: Queryable, ticketId: string | null, conversationId: string | null): Promise<EventRow[]> {
+  const r = await q.query<{ id: number; type: string; actor_kind: string; actor_name: string | null; data: Record<string, unknown>; created_at: Date; ticket_id: string | null; conversation_id: string | null }>(
+    `SELECT id, type, actor_kind, actor_name, data, created_at, ticket_id, conversation_id FROM events
+     WHERE ($1::uuid IS NOT NULL AND ticket_id = $1::uuid) OR ($2::uuid IS NOT NULL AND conversation_id = $2::uuid)
+     ORDER BY id`,
+    [ticketId, conversationId],
+  );
+  return r.rows.map((row) => ({
+    id: row.id,
+    type: row.type,
+    actorKind: row.actor_kind,
+    actorName: row.actor_name,
+    data: row.data,
+    createdAt: row.created_at,
+    ticketId: row.ticket_id,
+    conversationId: row.conversation_id,
+  }));
+}

@@ -1,0 +1,245 @@
+/** Tickets (phiếu): code, status, field, agency, assignee, priority, due time. */
+import type { Queryable } from '../db/database';
+
+/** Ticket statuses, in their usual order. */
+export const TICKET_STATUSES = ['new', 'assigned', 'in_progress', 'forwarded', 'answered', 'closed'] as const;
+/** A ticket status. */
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+/** Ticket priorities. */
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+/** A ticket priority. */
+export type Priority = (typeof PRIORITIES)[number];
+
+/** A ticket as the API shows it. */
+export interface Ticket {
+  id: string;
+  code: string;
+  status: TicketStatus;
+  channel: string;
+  field: string | null;
+  agency: { id: string; code: string; name: string } | null;
+  assignee: { id: string; name: string } | null;
+  priority: Priority;
+  intent: string | null;
+  title: string;
+  content: string;
+  resolution: string | null;
+  createdBy: 'bot' | 'operator';
+  callerName: string | null;
+  callerPhone: string | null;
+  contact: { id: string; displayName: string | null; channel: string | null; externalId: string | null; phone: string | null; email: string | null } | null;
+  conversationId: string | null;
+  dueAt: Date | null;
+  firstResponseAt: Date | null;
+  answeredAt: Date | null;
+  closedAt: Date | null;
+  csat: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The SELECT that every ticket read uses (one query, no N+1). */
+export const TICKET_SELECT = `
+  SELECT t.*, a.code AS agency_code, a.name AS agency_name, u.display_name AS assignee_name,
+         c.display_name AS contact_name, c.phone AS contact_phone, c.email AS contact_email,
+         ci.channel AS identity_channel, ci.external_id AS identity_external_id, ci.display_name AS identity_name
+  FROM tickets t
+  LEFT JOIN agencies a ON a.id = t.agency_id
+  LEFT JOIN users u ON u.id = t.assignee_id
+  LEFT JOIN contacts c ON c.id = t.contact_id
+  LEFT JOIN conversations cv ON cv.id = t.conversation_id
+  LEFT JOIN contact_identities ci ON ci.id = cv.identity_id`;
+
+/** Maps a TICKET_SELECT row. */
+export function toTicket(r: Record<string, unknown>): Ticket {
+  return {
+    id: r.id as string,
+    code: r.code as string,
+    status: r.status as TicketStatus,
+    channel: r.channel as string,
+    field: (r.field as string) ?? null,
+    agency: r.agency_id ? { id: r.agency_id as string, code: r.agency_code as string, name: r.agency_name as string } : null,
+    assignee: r.assignee_id ? { id: r.assignee_id as string, name: r.assignee_name as string } : null,
+    priority: r.priority as Priority,
+    intent: (r.intent as string) ?? null,
+    title: r.title as string,
+    content: r.content as string,
+    resolution: (r.resolution as string) ?? null,
+    createdBy: r.created_by as 'bot' | 'operator',
+    callerName: (r.caller_name as string) ?? null,
+    callerPhone: (r.caller_phone as string) ?? null,
+    contact: r.contact_id
+      ? {
+          id: r.contact_id as string,
+          displayName: ((r.contact_name ?? r.identity_name ?? r.caller_name) as string) ?? null,
+          channel: (r.identity_channel as string) ?? (r.channel as string),
+          externalId: (r.identity_external_id as string) ?? null,
+          phone: (r.contact_phone as string) ?? null,
+          email: (r.contact_email as string) ?? null,
+        }
+      : null,
+    conversationId: (r.conversation_id as string) ?? null,
+    dueAt: (r.due_at as Date) ?? null,
+    firstResponseAt: (r.first_response_at as Date) ?? null,
+    answeredAt: (r.answered_at as Date) ?? null,
+    closedAt: (r.closed_at as Date) ?? null,
+    csat: (r.csat as number) ?? null,
+    createdAt: r.created_at as Date,
+    updatedAt: r.updated_at as Date,
+  };
+}
+
+/** Next ticket code for the year of `now` in Vietnam: 1022-YYYY-NNNNNN. */
+export async function nextTicketCode(q: Queryable, now = new Date()): Promise<string> {
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(now));
+  const r = await q.query<{ last: number }>(
+    `INSERT INTO ticket_counters (year, last) VALUES ($1, 1)
+     ON CONFLICT (year) DO UPDATE SET last = ticket_counters.last + 1 RETURNING last`,
+    [year],
+  );
+  return `1022-${year}-${String(r.rows[0].last).padStart(6, '0')}`;
+}
+
+/** Input of a new ticket. */
+export interface NewTicket {
+  channel: string;
+  field?: string | null;
+  agencyId?: string | null;
+  priority?: Priority;
+  intent?: string | null;
+  title: string;
+  content: string;
+  contactId?: string | null;
+  conversationId?: string | null;
+  createdBy: 'bot' | 'operator';
+  createdByUserId?: string | null;
+  assigneeId?: string | null;
+  callerName?: string | null;
+  callerPhone?: string | null;
+  dueAt?: Date | null;
+}
+
+/** Creates a ticket with a fresh code; returns it. */
+export async function createTicket(q: Queryable, t: NewTicket): Promise<Ticket> {
+  const code = await nextTicketCode(q);
+  const r = await q.query<{ id: string }>(
+    `INSERT INTO tickets (code, status, channel, field, agency_id, priority, intent, title, content, contact_id, conversation_id,
+                          created_by, created_by_user_id, assignee_id, caller_name, caller_phone, due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+    [code, t.assigneeId ? 'assigned' : 'new', t.channel, t.field ?? null, t.agencyId ?? null, t.priority ?? 'normal', t.intent ?? null,
+      t.title, t.content, t.contactId ?? null, t.conversationId ?? null, t.createdBy, t.createdByUserId ?? null, t.assigneeId ?? null,
+      t.callerName ?? null, t.callerPhone ?? null, t.dueAt?.toISOString() ?? null],
+  );
+  return (await getTicketById(q, r.rows[0].id))!;
+}
+
+/** A ticket by id. */
+export async function getTicketById(q: Queryable, id: string): Promise<Ticket | null> {
+  const r = await q.query(`${TICKET_SELECT} WHERE t.id = $1`, [id]);
+  return r.rows[0] ? toTicket(r.rows[0]) : null;
+}
+
+/** A ticket by code. */
+export async function getTicketByCode(q: Queryable, code: string): Promise<Ticket | null> {
+  const r = await q.query(`${TICKET_SELECT} WHERE t.code = $1`, [code]);
+  return r.rows[0] ? toTicket(r.rows[0]) : null;
+}
+
+/** The open (not closed) ticket of a conversation, newest first. */
+export async function openTicketOfConversation(q: Queryable, conversationId: string): Promise<Ticket | null> {
+  const r = await q.query(`${TICKET_SELECT} WHERE t.conversation_id = $1 AND t.status <> 'closed' ORDER BY t.created_at DESC LIMIT 1`, [conversationId]);
+  return r.rows[0] ? toTicket(r.rows[0]) : null;
+}
+
+/** Filters of the ticket list (also used by exports and statistics). */
+export interface TicketFilter {
+  status?: string;
+  channel?: string;
+  field?: string;
+  /** Agency code. */
+  agency?: string;
+  /** Restricts to one agency's tickets (agency role). */
+  agencyId?: string;
+  assigneeId?: string;
+  priority?: string;
+  q?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** Builds the WHERE clause of a ticket filter. */
+export function ticketWhere(f: TicketFilter): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    parts.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.status) add('t.status = ANY(string_to_array(?, \',\'))', f.status);
+  if (f.channel) add('t.channel = ?', f.channel);
+  if (f.field) add('t.field = ?', f.field);
+  if (f.agency) add('a.code = ?', f.agency);
+  if (f.agencyId) add('t.agency_id = ?', f.agencyId);
+  if (f.assigneeId) add('t.assignee_id = ?', f.assigneeId);
+  if (f.priority) add('t.priority = ?', f.priority);
+  if (f.from) add('t.created_at >= ?', f.from.toISOString());
+  if (f.to) add('t.created_at < ?', f.to.toISOString());
+  if (f.q) {
+    params.push(`%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
+    const p = `$${params.length}`;
+    parts.push(`(t.code ILIKE ${p} OR t.title ILIKE ${p} OR t.content ILIKE ${p} OR c.display_name ILIKE ${p} OR c.phone ILIKE ${p} OR t.caller_phone ILIKE ${p} OR t.caller_name ILIKE ${p})`);
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+/** One page of tickets, newest first, with the total. */
+export async function listTickets(q: Queryable, f: TicketFilter, page: number, pageSize: number): Promise<{ items: Ticket[]; total: number }> {
+  const where = ticketWhere(f);
+  const offset = (page - 1) * pageSize;
+  const [items, total] = await Promise.all([
+    q.query(`${TICKET_SELECT} ${where.sql} ORDER BY t.created_at DESC, t.id LIMIT ${pageSize} OFFSET ${offset}`, where.params),
+    q.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM tickets t LEFT JOIN agencies a ON a.id = t.agency_id LEFT JOIN contacts c ON c.id = t.contact_id ${where.sql}`,
+      where.params,
+    ),
+  ]);
+  return { items: items.rows.map(toTicket), total: total.rows[0].n };
+}
+
+/** Changes to a ticket. */
+export interface TicketPatch {
+  status?: TicketStatus;
+  field?: string | null;
+  agencyId?: string | null;
+  assigneeId?: string | null;
+  priority?: Priority;
+  dueAt?: Date | null;
+  resolution?: string | null;
+}
+
+/** Applies a patch; stamps answered/closed times. */
+export async function updateTicket(q: Queryable, id: string, p: TicketPatch): Promise<void> {
+  const sets: string[] = ['updated_at = now()'];
+  const params: unknown[] = [id];
+  const set = (col: string, v: unknown) => {
+    params.push(v);
+    sets.push(`${col} = $${params.length}`);
+  };
+  if (p.status !== undefined) {
+    set('status', p.status);
+    if (p.status === 'answered') sets.push('answered_at = COALESCE(answered_at, now())');
+    if (p.status === 'closed') sets.push('closed_at = now()');
+  }
+  if (p.field !== undefined) set('field', p.field);
+  if (p.agencyId !== undefined) set('agency_id', p.agencyId);
+  if (p.assigneeId !== undefined) set('assignee_id', p.assigneeId);
+  if (p.priority !== undefined) set('priority', p.priority);
+  if (p.dueAt !== undefined) set('due_at', p.dueAt?.toISOString() ?? null);
+  if (p.resolution !== undefined) set('resolution', p.resolution);
+  await q.query(`UPDATE tickets SET ${sets.join(', ')} WHERE id = $1`, params);
+}
+
+/** Stamps the first operator response time once. */
+export async function markFirstResponse(q: Queryable, id: string): Promise<void> {
+  await q.query(`UPDATE tickets SET first_response_at = COALESCE(first_response_at, now()), updated_at = now() WHERE id = $1`, [id]);
+}

@@ -1,0 +1,33 @@
+/** Shared test support for the Zalo adapter: fixtures, signing, constants. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WebhookRequest } from '../../../src/channels/contract';
+
+/** Ids and secrets used across the Zalo fixtures and fakes (all ids are 19-digit strings). */
+export const APP_ID = '1839120465573816298';
+export const OA_ID = '2974318543902785381';
+export const USER_ID = '8420553117316492130';
+export const OA_SECRET_KEY = 'Xq3LbV9tZ2mN8pR4sW6y';
+export const APP_SECRET = 'appSecret-7Hk2Jd9Lq';
+
+/** Raw bytes of a fixture under test/fixtures/zalo/. */
+export function fixture(name: string): Buffer {
+  return readFileSync(join(__dirname, '../../fixtures/zalo', `${name}.json`));
+}
+
+/** `mac=` signature as Zalo computes it: SHA-256(app_id + body + timestamp + OA secret key). */
+export function zaloMac(raw: Buffer, appId: string, timestamp: string, secret = OA_SECRET_KEY): string {
+  return 'mac=' + createHash('sha256').update(Buffer.concat([Buffer.from(appId), raw, Buffer.from(timestamp), Buffer.from(secret)])).digest('hex');
+}
+
+/** A webhook request for a fixture, signed correctly (app_id and timestamp taken from the JSON). */
+export function signedRequest(raw: Buffer, signature?: string): WebhookRequest {
+  const body = JSON.parse(raw.toString('utf8')) as { app_id: string; timestamp: string };
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-zevent-signature': signature ?? zaloMac(raw, String(body.app_id), String(body.timestamp)) },
+    query: {},
+    rawBody: raw,
+  };
+}

@@ -1,0 +1,111 @@
+/** The dialogue policy, pure: what the bot does for each kind of message and state. */
+import { join } from 'node:path';
+import { loadBotDefinition } from '../../src/bot/definition';
+import { isOfficeHours, nextOpening } from '../../src/bot/office-hours';
+import { decide, type KnowledgeView, type PolicyInput } from '../../src/bot/policy';
+import type { ParseResult } from '../../src/nlu/types';
+
+const def = loadBotDefinition(join(__dirname, '../../bots/dongthap-1022'));
+const kb: KnowledgeView = {
+  procedureAnswer: (intent, style) => (intent === 'tt_khai_sinh' || intent === 'tt_thuong_tru' || intent === 'tt_tam_tru' ? { id: `${intent}:${style}`, text: `Trả lời ${intent} (${style})`, quickReplies: [{ title: 'Xem chi tiết', payload: `detail:${intent}` }] } : null),
+  serviceAnswer: (i) => ({ id: i, text: `Dịch vụ ${i}`, quickReplies: [] }),
+  title: (i) => ({ tt_khai_sinh: 'Đăng ký khai sinh', tt_thuong_tru: 'Đăng ký thường trú', tt_tam_tru: 'Đăng ký tạm trú' })[i] ?? null,
+  field: (i) => (i.startsWith('tt_') ? 'ho_tich' : null),
+};
+
+function parsed(name: string, confidence: number, ranking: [string, number][] = [], entities: ParseResult['entities'] = []): ParseResult {
+  return { text: '', intent: { name, confidence }, intent_ranking: ranking.map(([n, c]) => ({ name: n, confidence: c })), entities };
+}
+
+// A Tuesday 10:00 in Vietnam (03:00 UTC) and a Sunday.
+const TUESDAY_10 = new Date('2026-11-24T03:00:00Z');
+const SUNDAY = new Date('2026-11-22T03:00:00Z');
+
+function input(over: Partial<PolicyInput>): PolicyInput {
+  return { def, kb, state: 'bot', context: {}, hasOpenTicket: false, text: 'x', parse: parsed('nlu_fallback', 0.1), style: 'short', now: TUESDAY_10, ...over };
+}
+const types = (d: ReturnType<typeof decide>) => d.actions.map((a) => a.type);
+
+test('a confident procedure question is answered from the knowledge base', () => {
+  const d = decide(input({ parse: parsed('tt_khai_sinh', 0.93) }));
+  expect(d.actions).toEqual([{ type: 'reply', text: 'Trả lời tt_khai_sinh (short)', quickReplies: expect.any(Array), answerId: 'tt_khai_sinh:short' }]);
+  expect(d.context.lastIntent).toBe('tt_khai_sinh');
+  expect(decide(input({ parse: parsed('tt_khai_sinh', 0.93), style: 'full' })).actions[0]).toMatchObject({ answerId: 'tt_khai_sinh:full' });
+});
+
+test('"xem chi tiết" gives the full answer', () => {
+  const d = decide(input({ quickReplyPayload: 'detail:tt_khai_sinh', parse: parsed('nlu_fallback', 0.2) }));
+  expect(d.actions[0]).toMatchObject({ type: 'reply', answerId: 'tt_khai_sinh:full' });
+});
+
+test('close top two: the bot asks which one, then hands over if still unclear', () => {
+  const d = decide(input({ parse: parsed('nlu_fallback', 0.45, [['tt_tam_tru', 0.45], ['tt_thuong_tru', 0.41], ['chao_hoi', 0.02]]) }));
+  expect(types(d)).toEqual(['reply']);
+  expect(d.actions[0]).toMatchObject({ answerId: 'clarify' });
+  const qr = (d.actions[0] as { quickReplies: { payload: string }[] }).quickReplies.map((q) => q.payload);
+  expect(qr).toEqual(['intent:tt_tam_tru', 'intent:tt_thuong_tru', 'handover']);
+  const chosen = decide(input({ context: d.context, quickReplyPayload: 'intent:tt_thuong_tru' }));
+  expect(chosen.actions[0]).toMatchObject({ answerId: 'tt_thuong_tru:short' });
+  const again = decide(input({ context: d.context, parse: parsed('nlu_fallback', 0.45, [['tt_tam_tru', 0.45], ['tt_thuong_tru', 0.41]]) }));
+  expect(types(again)).toEqual(['open_ticket', 'escalate', 'reply']);
+});
+
+test('fallback opens a ticket and hands over, saying when operators answer out of hours', () => {
+  const inHours = decide(input({}));
+  expect(types(inHours)).toEqual(['open_ticket', 'escalate', 'reply']);
+  expect((inHours.actions[2] as { text: string }).text).toBe(def.messages.escalated_in_hours);
+  const sunday = decide(input({ now: SUNDAY }));
+  expect((sunday.actions[2] as { text: string }).text).toContain('07:00 thứ Hai, 23/11/2026');
+});
+
+test('emergencies are answered even while an operator holds the conversation, and flag the ticket urgent', () => {
+  const held = decide(input({ state: 'operator', hasOpenTicket: true, parse: parsed('khan_cap_114', 0.9) }));
+  expect(types(held)).toEqual(['reply', 'flag_urgent']);
+  const fresh = decide(input({ parse: parsed('khan_cap_115', 0.9) }));
+  expect(fresh.actions[1]).toMatchObject({ type: 'open_ticket', priority: 'urgent', field: 'y_te' });
+});
+
+test('the bot is silent while an operator holds or is about to take the conversation', () => {
+  for (const state of ['operator', 'waiting'] as const) {
+    const d = decide(input({ state, parse: parsed('tt_khai_sinh', 0.99) }));
+    expect(d.silent).toBe(true);
+    expect(d.actions).toEqual([]);
+  }
+});
+
+test('a report opens a ticket with its field and asks for missing details once or twice', () => {
+  const d = decide(input({ text: 'cúp điện quá trời luôn', parse: parsed('su_co_ha_tang', 0.9) }));
+  expect(d.actions[0]).toMatchObject({ type: 'open_ticket', field: 'ha_tang_dien', priority: 'high' });
+  expect(d.actions[1]).toMatchObject({ answerId: 'report_ask_details' });
+  expect(d.context.report).toEqual({ ticketId: '', asked: 1 });
+  const next = decide(input({ text: 'ở ấp 3 xã Mỹ Hiệp, từ sáng hôm qua', context: { report: { ticketId: 't1', asked: 1 } } }));
+  expect(types(next)).toEqual(['add_report_details', 'escalate', 'reply']);
+  const complete = decide(input({ text: 'đèn đường hư ở đường Nguyễn Huệ phường 1 từ tối hôm qua', parse: parsed('su_co_ha_tang', 0.9) }));
+  expect(types(complete)).toEqual(['open_ticket', 'escalate', 'reply']);
+  expect(complete.actions[0]).toMatchObject({ field: 'ha_tang_chieu_sang' });
+});
+
+test('a ticket code is looked up; without one the bot asks for it', () => {
+  const code = { entity: 'ma_phieu', value: '1022-2026-000123', start: 0, end: 16, extractor: 'x' };
+  expect(decide(input({ parse: parsed('tra_cuu_phan_anh', 0.9, [], [code]) })).actions).toEqual([{ type: 'lookup_ticket', code: '1022-2026-000123' }]);
+  const ask = decide(input({ parse: parsed('tra_cuu_phan_anh', 0.9) }));
+  expect(ask.actions[0]).toMatchObject({ answerId: 'ask_ticket_code' });
+  expect(decide(input({ context: ask.context, parse: parsed('nlu_fallback', 0.1, [], [code]) })).actions).toEqual([{ type: 'lookup_ticket', code: '1022-2026-000123' }]);
+});
+
+test('a rating after closing is recorded', () => {
+  const d = decide(input({ state: 'closed', context: { csatTicketId: 't9' }, text: '4 sao' }));
+  expect(d.actions[0]).toEqual({ type: 'record_csat', ticketId: 't9', score: 4 });
+});
+
+test('formal complaints get the formal route, not a ticket', () => {
+  const d = decide(input({ parse: parsed('khieu_nai_to_cao', 0.9) }));
+  expect(d.actions).toEqual([{ type: 'reply', text: 'Dịch vụ khieu_nai_to_cao', quickReplies: [], answerId: 'khieu_nai_to_cao' }]);
+});
+
+test('office hours follow the bot definition in Vietnam time', () => {
+  expect(isOfficeHours(def, TUESDAY_10)).toBe(true);
+  expect(isOfficeHours(def, new Date('2026-11-24T11:00:00Z'))).toBe(false); // 18:00
+  expect(isOfficeHours(def, SUNDAY)).toBe(false);
+  expect(nextOpening(def, new Date('2026-11-24T11:00:00Z'))).toBe('07:00 thứ Tư, 25/11/2026');
+});

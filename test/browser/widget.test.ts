@@ -1,0 +1,286 @@
+/**
+ * The embeddable live-chat widget in real Chromium: a host page on another origin embeds it with
+ * one script tag; a fake bot answers through the adapter's `send`.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { InboundMessage } from '../../src/channels/contract';
+import { identityHash } from '../../adapters/livechat/verify';
+import { IDENTITY_SECRET, startGateway, type FakeBot, type Gateway } from '../adapters/livechat/harness';
+import { hasChromium, launchBrowser, screenshotDir } from '../support/browser';
+
+const INJECTION = '<img src=x onerror=alert(1)>';
+
+const bot: FakeBot = (msg: InboundMessage) => {
+  if (msg.quickReplyPayload === 'le_phi') return { text: 'Đăng ký khai sinh đúng hạn được miễn lệ phí.' };
+  if (/khai sinh/i.test(msg.text)) {
+    return {
+      text: 'Để đăng ký khai sinh, bạn cần: Giấy chứng sinh và CCCD của cha hoặc mẹ. Nộp trực tuyến tại https://dichvucong.gov.vn.',
+      quickReplies: [
+        { title: 'Lệ phí', payload: 'le_phi' },
+        { title: 'Nộp trực tuyến', payload: 'nop_truc_tuyen' },
+        { title: 'Gặp tổng đài viên', payload: 'gap_tong_dai_vien' },
+      ],
+    };
+  }
+  return { text: `Đã nhận câu hỏi: ${msg.text}` };
+};
+
+function hostPage(widgetUrl: string, identity = ''): string {
+  return `<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Cổng thông tin điện tử tỉnh Đồng Tháp</title>
+<style>
+  body{margin:0;font-family:Georgia,serif;color:#333;background:#f3f1ea}
+  header{background:#a31f24;color:#fff;padding:18px 32px;font-size:22px;font-weight:bold}
+  nav{background:#7c1418;padding:8px 32px}nav a{color:#fde7a9;margin-right:18px;text-decoration:none;font-size:14px}
+  main{max-width:900px;margin:28px auto;padding:0 24px;line-height:1.6}
+  h1{color:#7c1418}.card{background:#fff;border:1px solid #ddd;padding:16px 20px;margin:16px 0}
+  /* Hostile host styles: the widget must not be affected. */
+  button{background:hotpink!important;border-radius:0!important}
+  li{color:red!important}
+</style></head>
+<body>
+<header>Cổng thông tin điện tử tỉnh Đồng Tháp</header>
+<nav><a href="#">Trang chủ</a><a href="#">Dịch vụ công</a><a href="#">Tin tức</a><a href="#">Liên hệ</a></nav>
+<main>
+<h1>Tổng đài 1022 — Tiếp nhận phản ánh, kiến nghị</h1>
+<div class="card"><p>Người dân, doanh nghiệp có thể gọi <b>1022</b>, nhắn Zalo OA, Facebook hoặc trò chuyện trực tuyến ngay trên trang này để được hướng dẫn thủ tục hành chính.</p></div>
+<div class="card"><p>Thời gian tiếp nhận: 24/7. Trợ lý ảo trả lời tự động; tổng đài viên hỗ trợ trong giờ hành chính.</p></div>
+</main>
+<script src="${widgetUrl}" data-title="Tổng đài 1022" data-color="#0b5394"${identity} async></script>
+</body></html>`;
+}
+
+/** Retries `fn` until it returns `expected` (Jest has no expect.poll). */
+async function poll<T>(fn: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last: T = await fn();
+  while (last !== expected && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    last = await fn();
+  }
+  expect(last).toBe(expected);
+}
+
+const describeIfChromium = hasChromium() ? describe : describe.skip;
+
+describeIfChromium('live-chat widget in Chromium', () => {
+  let gw: Gateway;
+  let host: http.Server;
+  let hostUrl: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    gw = await startGateway({ bot });
+    host = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      // A signed-in citizen on the host portal: its backend computed the identity hash.
+      const identity = req.url === '/tai-khoan'
+        ? ` data-user-id="079200001234" data-user-hash="${identityHash(IDENTITY_SECRET, '079200001234')}" data-user-name="Trần Văn Bình"`
+        : '';
+      res.end(hostPage(`${gw.url}/widget.js`, identity));
+    });
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    // "localhost" vs the gateway's "127.0.0.1": the widget runs cross-origin, as on a real host site.
+    hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/thu-tuc`;
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'vi-VN' });
+    page = await context.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (host ? host.close(() => resolve()) : resolve()));
+    await gw?.close();
+  });
+
+  const launcher = () => page.locator('#cong1022-widget button.launcher');
+  const panel = () => page.locator('#cong1022-widget .panel');
+  const input = () => page.locator('#cong1022-widget textarea');
+  const rows = () => page.locator('#cong1022-widget li.row');
+  const citizenRows = () => page.locator('#cong1022-widget li.row.in');
+  const botRows = () => page.locator('#cong1022-widget li.row.out');
+  const visitorId = async () => page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.endsWith(':visitor'));
+    return key ? localStorage.getItem(key)! : '';
+  });
+  const ingestedTexts = () => gw.ingested.map((i) => (JSON.parse(i.body.toString()) as { text: string }).text);
+
+  test('opens from the bubble, asks, gets a bot answer with quick replies', async () => {
+    await page.goto(hostUrl);
+    await launcher().waitFor();
+    expect(await launcher().getAttribute('aria-label')).toBe('Mở trò chuyện với Tổng đài 1022');
+    await launcher().click();
+    await panel().waitFor({ state: 'visible' });
+    await page.locator('#cong1022-widget .welcome', { hasText: 'Xin chào!' }).waitFor();
+    await page.locator('#cong1022-widget .dot:not(.off)').waitFor();
+    await page.screenshot({ path: path.join(screenshotDir(), 'widget-empty.png') });
+    expect(await launcher().getAttribute('aria-expanded')).toBe('true');
+    await poll(() => page.evaluate(() => document.querySelector('#cong1022-widget')!.shadowRoot!.activeElement?.tagName), 'TEXTAREA');
+    expect(await page.locator('#cong1022-widget .title').textContent()).toBe('Tổng đài 1022');
+    expect(await page.locator('#cong1022-widget .subtitle').textContent()).toContain('Hỏi đáp thủ tục hành chính');
+    expect(await input().getAttribute('placeholder')).toBe('Nhập câu hỏi…');
+
+    await input().fill('Thủ tục đăng ký khai sinh cần giấy tờ gì?');
+    await input().press('Enter');
+    await citizenRows().filter({ hasText: 'Thủ tục đăng ký khai sinh' }).waitFor();
+    await botRows().filter({ hasText: 'Để đăng ký khai sinh' }).waitFor();
+    await citizenRows().filter({ hasText: 'Đã gửi' }).first().waitFor();
+    const link = botRows().locator('a[href="https://dichvucong.gov.vn/"]');
+    expect(await link.getAttribute('rel')).toContain('noopener');
+    expect(await page.locator('#cong1022-widget [aria-live="polite"][aria-atomic="true"]').textContent()).toContain('Để đăng ký khai sinh');
+
+    const quick = page.locator('#cong1022-widget .qr button');
+    expect(await quick.allTextContents()).toEqual(['Lệ phí', 'Nộp trực tuyến', 'Gặp tổng đài viên']);
+    await quick.filter({ hasText: 'Lệ phí' }).click();
+    await botRows().filter({ hasText: 'miễn lệ phí' }).waitFor();
+    const qr = gw.ingested.map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage).find((m) => m.quickReplyPayload);
+    expect(qr).toMatchObject({ text: 'Lệ phí', quickReplyPayload: 'le_phi' });
+    expect(await page.locator('#cong1022-widget .qr').isHidden()).toBe(true);
+  });
+
+  test('operator banner, typing indicator and an operator answer; screenshot', async () => {
+    const id = await visitorId();
+    expect(id).toMatch(/^v_/);
+    gw.adapter.notify!(id, { type: 'operator', name: 'Nguyễn Thị Lan' });
+    await page.locator('#cong1022-widget .banner.operator', { hasText: 'Tổng đài viên Nguyễn Thị Lan đang hỗ trợ' }).waitFor();
+    await gw.reply(id, 'Chào anh/chị, em là Lan. Anh/chị cần hỗ trợ thêm về hồ sơ khai sinh cho bé không ạ?', {
+      author: 'operator',
+      authorName: 'Nguyễn Thị Lan',
+    });
+    await botRows().filter({ hasText: 'em là Lan' }).waitFor();
+    gw.adapter.notify!(id, { type: 'typing', on: true, authorName: 'Nguyễn Thị Lan' });
+    await page.locator('#cong1022-widget .typing', { hasText: 'Nguyễn Thị Lan đang soạn tin…' }).waitFor();
+    await input().fill('Cho tôi hỏi nộp hồ sơ ở đâu?');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(screenshotDir(), 'widget.png') });
+    gw.adapter.notify!(id, { type: 'typing', on: false });
+    await page.locator('#cong1022-widget .typing').waitFor({ state: 'hidden' });
+    await input().fill('');
+  });
+
+  test('Esc closes and returns focus to the bubble; a reload shows the history', async () => {
+    await input().focus();
+    await page.keyboard.press('Escape');
+    await panel().waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.querySelector('#cong1022-widget')!.shadowRoot!.activeElement?.className)).toBe('launcher');
+
+    const before = await rows().allTextContents();
+    await page.reload();
+    await launcher().click();
+    await botRows().filter({ hasText: 'em là Lan' }).waitFor();
+    expect(await rows().count()).toBe(before.length);
+    expect(await citizenRows().filter({ hasText: 'Thủ tục đăng ký khai sinh' }).count()).toBe(1);
+  });
+
+  test('a message sent while offline waits in the outbox and arrives exactly once after reconnecting', async () => {
+    await context.setOffline(true);
+    await page.locator('#cong1022-widget .banner.conn', { hasText: 'Đang kết nối lại…' }).waitFor();
+    await input().fill('Câu hỏi gửi lúc mất mạng');
+    await input().press('Enter');
+    const row = citizenRows().filter({ hasText: 'Câu hỏi gửi lúc mất mạng' });
+    await row.filter({ hasText: 'Đang gửi…' }).waitFor();
+    const outbox = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.endsWith(':outbox'));
+      return key ? localStorage.getItem(key) : null;
+    });
+    expect(outbox).toContain('Câu hỏi gửi lúc mất mạng');
+    await page.waitForTimeout(500);
+    expect(ingestedTexts()).not.toContain('Câu hỏi gửi lúc mất mạng');
+
+    await context.setOffline(false);
+    await row.filter({ hasText: 'Đã gửi' }).waitFor({ timeout: 15_000 });
+    await botRows().filter({ hasText: 'Đã nhận câu hỏi: Câu hỏi gửi lúc mất mạng' }).waitFor();
+    await page.locator('#cong1022-widget .banner.conn').waitFor({ state: 'hidden' });
+    expect(ingestedTexts().filter((t) => t === 'Câu hỏi gửi lúc mất mạng')).toHaveLength(1);
+    expect(await row.count()).toBe(1);
+    expect(await page.evaluate(() => Object.keys(localStorage).some((k) => k.endsWith(':outbox')))).toBe(false);
+  });
+
+  test('an unacknowledged message survives a reload in the outbox and is then delivered once', async () => {
+    gw.failIngest(true);
+    await input().fill('Câu hỏi khi máy chủ bận');
+    await input().press('Enter');
+    const row = () => citizenRows().filter({ hasText: 'Câu hỏi khi máy chủ bận' });
+    await row().filter({ hasText: 'Đang gửi…' }).waitFor();
+    await page.waitForTimeout(300);
+    await page.reload();
+    await row().filter({ hasText: 'Đang gửi…' }).waitFor();
+    gw.failIngest(false);
+    await row().filter({ hasText: 'Đã gửi' }).waitFor({ timeout: 15_000 });
+    await botRows().filter({ hasText: 'Đã nhận câu hỏi: Câu hỏi khi máy chủ bận' }).waitFor();
+    expect(ingestedTexts().filter((t) => t === 'Câu hỏi khi máy chủ bận')).toHaveLength(1);
+    expect(await row().count()).toBe(1);
+  });
+
+  test('HTML in messages is shown as text, never interpreted', async () => {
+    await input().fill(INJECTION);
+    await page.locator('#cong1022-widget button.send').click();
+    await citizenRows().filter({ hasText: INJECTION }).waitFor();
+    await botRows().filter({ hasText: `Đã nhận câu hỏi: ${INJECTION}` }).waitFor();
+    expect(await citizenRows().filter({ hasText: INJECTION }).locator('.text').textContent()).toBe(INJECTION);
+    expect(await page.locator('#cong1022-widget .bubble img').count()).toBe(0);
+    await page.waitForTimeout(300);
+    expect(dialogs).toEqual([]);
+  });
+
+  test('a second tab of the same visitor sees the conversation and new messages', async () => {
+    const second = await context.newPage();
+    await second.goto(hostUrl);
+    await second.locator('#cong1022-widget button.launcher').click();
+    await second.locator('#cong1022-widget li.row.out', { hasText: 'em là Lan' }).waitFor();
+    await input().fill('Tin nhắn từ tab thứ nhất');
+    await input().press('Enter');
+    await second.locator('#cong1022-widget li.row.in', { hasText: 'Tin nhắn từ tab thứ nhất' }).waitFor();
+    await second.locator('#cong1022-widget li.row.out', { hasText: 'Đã nhận câu hỏi: Tin nhắn từ tab thứ nhất' }).waitFor();
+    await second.close();
+  });
+
+  test('a signed-in citizen of the host portal chats under a verified identity', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(hostUrl.replace('/thu-tuc', '/tai-khoan'));
+    await p.locator('#cong1022-widget button.launcher').click();
+    await p.locator('#cong1022-widget textarea').fill('Tôi muốn hỏi về hồ sơ của tôi');
+    await p.locator('#cong1022-widget textarea').press('Enter');
+    await p.locator('#cong1022-widget li.row.out', { hasText: 'Đã nhận câu hỏi: Tôi muốn hỏi về hồ sơ của tôi' }).waitFor();
+    const stored = gw.ingested.map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage).find((m) => m.text === 'Tôi muốn hỏi về hồ sơ của tôi');
+    expect(stored).toMatchObject({ externalUserId: 'u_079200001234', contact: { displayName: 'Trần Văn Bình' } });
+    // Nothing to keep: the host page vouches for the citizen on every visit.
+    expect(await p.evaluate(() => Object.keys(localStorage).some((k) => k.endsWith(':token')))).toBe(false);
+    await ctx.close();
+  });
+
+  test('narrow screens get a full-screen panel; the client refuses a wrong file type', async () => {
+    const mobile = await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+    const phone = await mobile.newPage();
+    await phone.goto(hostUrl);
+    await phone.locator('#cong1022-widget button.launcher').click();
+    const box = await phone.locator('#cong1022-widget .panel').boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 780 });
+    await phone.locator('#cong1022-widget input[type=file]').setInputFiles({ name: 'virus.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
+    await phone.locator('#cong1022-widget .notice', { hasText: 'Chỉ gửi được ảnh (JPG, PNG, GIF, WEBP) hoặc tệp PDF.' }).waitFor();
+    await phone
+      .locator('#cong1022-widget input[type=file]')
+      .setInputFiles({ name: 'to-khai.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n%%EOF\n') });
+    await phone.locator('#cong1022-widget .pending-file', { hasText: 'to-khai.pdf' }).waitFor();
+    await phone.locator('#cong1022-widget textarea').fill('Tờ khai của tôi');
+    await phone.locator('#cong1022-widget textarea').press('Enter');
+    await phone.locator('#cong1022-widget li.row.in', { hasText: 'Đã gửi' }).waitFor();
+    const stored = gw.ingested.map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage).find((m) => m.text === 'Tờ khai của tôi');
+    expect(stored?.attachments).toEqual([expect.objectContaining({ kind: 'file', name: 'to-khai.pdf', mimeType: 'application/pdf' })]);
+    await phone.waitForTimeout(300);
+    await phone.screenshot({ path: path.join(screenshotDir(), 'widget-mobile.png') });
+    await mobile.close();
+  });
+});

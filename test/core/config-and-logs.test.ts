@@ -1,0 +1,37 @@
+/** Configuration is validated with messages naming the variable; logs never carry secrets or personal numbers. */
+import { Writable } from 'node:stream';
+import { ConfigError, loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+
+test('defaults apply and empty values count as unset', () => {
+  const c = loadConfig({ PORT: '', DATABASE_URL: '' });
+  expect(c.PORT).toBe(3000);
+  expect(c.DATABASE_URL).toBeUndefined();
+  expect(c.DATA_DIR).toBe('./data');
+  expect(c.NLU_ENGINE).toBe('builtin');
+});
+
+test('invalid values stop the start, naming each variable', () => {
+  expect(() => loadConfig({ PORT: 'abc', NLU_ENGINE: 'gpt', DATABASE_URL: 'mongodb://x', FB_GRAPH_BASE: 'not a url' })).toThrow(ConfigError);
+  try {
+    loadConfig({ PORT: 'abc', NLU_ENGINE: 'gpt', DATABASE_URL: 'mongodb://x' });
+  } catch (err) {
+    const text = (err as Error).message;
+    expect(text).toMatch(/PORT/);
+    expect(text).toMatch(/NLU_ENGINE/);
+    expect(text).toMatch(/DATABASE_URL: must be memory:\/\/ or postgres/);
+  }
+});
+
+test('logs redact secrets by key and mask phones, emails and ID numbers in text', () => {
+  const lines: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const log = createLogger('info', sink);
+  log.info({ accessToken: 'abc123', nested: { password: 'p', note: 'gọi 0909123456 hoặc a.b@gmail.com, CCCD 079203001234' } }, 'khách 0912 345 678 nhắn');
+  const out = lines.join('');
+  expect(out).not.toMatch(/abc123|0909123456|a\.b@gmail\.com|079203001234|0912 345 678/);
+  expect(out).toMatch(/\[redacted\]/);
+  expect(out).toMatch(/\[phone\]/);
+  expect(out).toMatch(/\[email\]/);
+  expect(out).toMatch(/\[id\]/);
+});

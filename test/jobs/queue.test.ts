@@ -1,0 +1,63 @@
+/** The durable job queue on both databases: order per key, leases, retries. */
+import { openDatabase, type Database } from '../../src/db/database';
+import { migrate } from '../../src/db/migrate';
+import { backoffMs, claimJobs, completeJob, enqueueJob, failJob } from '../../src/jobs/queue';
+import { databaseKinds, freshDatabaseUrl } from '../support/databases';
+
+describe.each(databaseKinds())('job queue on %s', (kind) => {
+  let db: Database;
+  beforeEach(async () => {
+    db = await openDatabase(await freshDatabaseUrl(kind), '/tmp/unused');
+    await migrate(db);
+  });
+  afterEach(() => db.close());
+
+  test('jobs with the same key run one at a time, oldest first; other keys run alongside', async () => {
+    const a1 = await enqueueJob(db, 'k', 'A', { n: 1 });
+    const a2 = await enqueueJob(db, 'k', 'A', { n: 2 });
+    const b1 = await enqueueJob(db, 'k', 'B', { n: 1 });
+    const first = await claimJobs(db, 'w1', 10, 60_000);
+    expect(first.map((j) => j.id).sort()).toEqual([a1, b1].sort());
+    expect(await claimJobs(db, 'w2', 10, 60_000)).toEqual([]);
+    await completeJob(db, a1);
+    const second = await claimJobs(db, 'w2', 10, 60_000);
+    expect(second.map((j) => j.id)).toEqual([a2]);
+  });
+
+  test('a retry waits for its time and keeps later jobs of its key waiting', async () => {
+    await enqueueJob(db, 'k', 'A', {});
+    const later = await enqueueJob(db, 'k', 'A', {});
+    const [job] = await claimJobs(db, 'w', 1, 60_000);
+    expect(await failJob(db, job, 'boom', 200, false)).toBe('retry');
+    expect(await claimJobs(db, 'w', 10, 60_000)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 250));
+    const [again] = await claimJobs(db, 'w', 10, 60_000);
+    expect(again.id).toBe(job.id);
+    expect(again.attempts).toBe(2);
+    expect(await failJob(db, again, 'bad', 0, true)).toBe('failed');
+    const [next] = await claimJobs(db, 'w', 10, 60_000);
+    expect(next.id).toBe(later); // a failed job no longer blocks its key
+  });
+
+  test('an expired lease makes a job claimable again (a worker died)', async () => {
+    const id = await enqueueJob(db, 'k', 'A', {});
+    await claimJobs(db, 'dead', 1, 50);
+    expect(await claimJobs(db, 'w', 1, 60_000)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 120));
+    const [job] = await claimJobs(db, 'w', 1, 60_000);
+    expect(job.id).toBe(id);
+  });
+
+  test('backoff grows exponentially with jitter and is capped', () => {
+    expect(backoffMs(1, 1000, 600_000, () => 0)).toBe(500);
+    expect(backoffMs(1, 1000, 600_000, () => 1)).toBe(1000);
+    expect(backoffMs(4, 1000, 600_000, () => 1)).toBe(8000);
+    expect(backoffMs(30, 1000, 600_000, () => 1)).toBe(600_000);
+  });
+
+  test('the processing log refuses updates and deletes', async () => {
+    await db.query(`INSERT INTO events (type, actor_kind) VALUES ('x', 'system')`);
+    await expect(db.query(`UPDATE events SET type = 'y'`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM events`)).rejects.toThrow(/append-only/);
+  });
+});

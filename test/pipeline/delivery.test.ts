@@ -1,0 +1,111 @@
+/**
+ * Delivery guarantees on both databases: retries with backoff on 5xx and 429 (Retry-After),
+ * permanent failure after the last attempt, and crash-resume with exactly one receipt.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { databaseKinds, freshDatabaseUrl } from '../support/databases';
+import { citizenMessage, EDT_SECRET, startTestGateway } from '../support/gateway';
+import { FakeEdongthap } from '../fakes/fake-edongthap';
+import { openDatabase } from '../../src/db/database';
+
+const RECEIPT = /^Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận/;
+
+describe.each(databaseKinds())('delivery on %s', (kind) => {
+  test('retryable failures are retried until the callback accepts; one copy arrives', async () => {
+    const t = await startTestGateway({ kind });
+    try {
+      t.citizenApp.failures = [{ status: 503 }, { status: 429, retryAfter: '0' }, { status: 500 }];
+      await t.postCitizen(citizenMessage('u-retry', 'xin chào')).expect(200);
+      await t.citizenApp.waitFor(() => t.citizenApp.to('u-retry').some((m) => RECEIPT.test(m.text)));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(t.citizenApp.to('u-retry').filter((m) => RECEIPT.test(m.text))).toHaveLength(1);
+      const row = await t.gw.ctx.db.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM messages WHERE purpose = 'receipt'`);
+      expect(row.rows[0].status).toBe('sent');
+      expect(row.rows[0].attempts).toBe(4);
+    } finally {
+      await t.stop();
+      await t.citizenApp.stop();
+    }
+  });
+
+  test('a callback that keeps failing marks the message failed with the reason', async () => {
+    const t = await startTestGateway({ kind, delivery: { maxAttempts: 3, backoffBaseMs: 10 } });
+    try {
+      t.citizenApp.alwaysFail = 500;
+      await t.postCitizen(citizenMessage('u-fail', 'xin chào')).expect(200);
+      const until = Date.now() + 10_000;
+      let rows: { status: string; error: string | null }[] = [];
+      while (Date.now() < until) {
+        rows = (await t.gw.ctx.db.query<{ status: string; error: string | null }>(`SELECT status, error FROM messages WHERE direction = 'out' AND purpose = 'receipt'`)).rows;
+        if (rows[0]?.status === 'failed') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(rows[0]).toMatchObject({ status: 'failed' });
+      expect(rows[0].error).toMatch(/HTTP 500/);
+      expect(t.citizenApp.attempts).toBeGreaterThanOrEqual(3);
+      const ev = await t.gw.ctx.db.query(`SELECT 1 FROM events WHERE type = 'delivery_failed'`);
+      expect(ev.rowCount).toBeGreaterThan(0);
+      const metrics = await t.gw.ctx.metrics.registry.getSingleMetricAsString('cong1022_messages_out_total');
+      expect(metrics).toMatch(/outcome="failed"/);
+    } finally {
+      await t.stop();
+      await t.citizenApp.stop();
+    }
+  });
+
+  test('work cut off by a crash resumes on restart; exactly one receipt arrives', async () => {
+    // PGlite runs from disk here, as `npm start` does, so each "life" reopens the same files.
+    const databaseUrl = kind === 'pglite' ? '' : await freshDatabaseUrl(kind);
+    const dataDir = mkdtempSync(join(tmpdir(), 'cong1022-crash-'));
+    const citizenApp = new FakeEdongthap(EDT_SECRET);
+    (citizenApp as FakeEdongthap & { url?: string }).url = await citizenApp.start();
+    const life = (env: Record<string, string> = {}) => startTestGateway({ kind, citizenApp, databaseUrl, dataDir, env, listen: false, delivery: { backoffBaseMs: 100 } });
+    try {
+      // 1st life: stored and acknowledged, then the process dies before processing.
+      const first = await life({ WORKER_CONCURRENCY: '0' });
+      await first.postCitizen(citizenMessage('u-crash', 'xin chào')).expect(200);
+      await first.stop({ keepData: true });
+      expect(citizenApp.received).toHaveLength(0);
+
+      // 2nd life: processed, but the callback is down; it dies with the receipt still undelivered.
+      citizenApp.alwaysFail = 503;
+      const second = await life();
+      const until = Date.now() + 10_000;
+      while (citizenApp.attempts === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      await second.stop({ keepData: true });
+      expect(citizenApp.attempts).toBeGreaterThan(0);
+      expect(citizenApp.received).toHaveLength(0);
+
+      // 3rd life: the callback is back; the pending delivery completes, once.
+      citizenApp.alwaysFail = null;
+      const third = await life();
+      try {
+        await citizenApp.waitFor(() => citizenApp.to('u-crash').some((m) => RECEIPT.test(m.text)), 15_000);
+        await new Promise((r) => setTimeout(r, 500));
+        expect(citizenApp.to('u-crash').filter((m) => RECEIPT.test(m.text))).toHaveLength(1);
+        const inbound = await third.gw.ctx.db.query(`SELECT 1 FROM messages WHERE direction = 'in'`);
+        expect(inbound.rowCount).toBe(1);
+      } finally {
+        await third.stop();
+      }
+    } finally {
+      await citizenApp.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('the embedded database survives a restart from disk', async () => {
+    if (kind !== 'pglite') return;
+    const dir = mkdtempSync(join(tmpdir(), 'pgl-'));
+    const a = await openDatabase(undefined, dir);
+    await a.query('CREATE TABLE t (x int)');
+    await a.query('INSERT INTO t VALUES (42)');
+    await a.close();
+    const b = await openDatabase(undefined, dir);
+    expect((await b.query<{ x: number }>('SELECT x FROM t')).rows).toEqual([{ x: 42 }]);
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

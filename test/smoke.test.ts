@@ -1,0 +1,2 @@
+import { safeEqual } from '../src/channels/helpers';
+test('safeEqual', () => { expect(safeEqual('ab', 'ab')).toBe(true); expect(safeEqual('ab', 'ac')).toBe(false); });

@@ -1,0 +1,44 @@
+/**
+ * Headless Chromium for browser tests (widget, console): Debian's `chromium` package driven by
+ * playwright-core, so no browser download is needed (`apt-get install -y chromium`).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Where the system Chromium lives (default: /usr/bin/chromium; override with CHROMIUM_PATH). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags for a quiet, sandbox-free headless run in containers and CI. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** True when a Chromium binary is installed, so suites can skip cleanly where it is not. */
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+/**
+ * Launches the system Chromium. Every launch gets a fresh temporary profile (user-data-dir),
+ * which Playwright deletes on `browser.close()`; use one `browser.newContext()` per scenario.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
+}
+
+/** Directory for screenshots taken by browser tests (default: the OS temp dir; override with SCREENSHOT_DIR). */
+export function screenshotDir(): string {
+  const dir = process.env.SCREENSHOT_DIR ?? path.join(tmpdir(), 'cong1022-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

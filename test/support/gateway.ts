@@ -1,0 +1,116 @@
+/** Starts a whole gateway in-process for a test, with a fake citizen app as its e-DongThap callback. */
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import type { ChannelAdapter } from '../../src/channels/contract';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
+import { createGateway, type Gateway } from '../../src/gateway';
+import { createLogger } from '../../src/logger';
+import { FakeEdongthap } from '../fakes/fake-edongthap';
+import { freshDatabaseUrl, type DbKind } from './databases';
+
+/** The e-DongThap secret used by tests. */
+export const EDT_SECRET = 'test-edongthap-secret';
+
+/** A running test gateway. */
+export interface TestGateway {
+  gw: Gateway;
+  app: Gateway['app'];
+  url: string;
+  citizenApp: FakeEdongthap;
+  databaseUrl: string;
+  dataDir: string;
+  /** Logs in and returns a bearer header value. */
+  login(username?: string, password?: string): Promise<string>;
+  /** Posts a signed citizen-app webhook. */
+  postCitizen(body: Record<string, unknown>): request.Test;
+  /** Stops the gateway (not the fake app). `keepData` keeps the data folder for a restart. */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+/** Options of a test gateway. */
+export interface TestGatewayOptions {
+  kind: DbKind;
+  env?: Record<string, string>;
+  adapters?: ChannelAdapter[];
+  /** Reuse this database URL / data dir / fake app (restart after a crash). An empty URL means PGlite on disk in the data dir. */
+  databaseUrl?: string;
+  dataDir?: string;
+  citizenApp?: FakeEdongthap;
+  delivery?: { maxAttempts?: number; backoffBaseMs?: number };
+  jobLeaseMs?: number;
+  listen?: boolean;
+}
+
+/** Signs a body as the citizen app does. */
+export function signEdt(raw: string): string {
+  return `sha256=${createHmac('sha256', EDT_SECRET).update(raw).digest('hex')}`;
+}
+
+/** Starts a gateway for a test. */
+export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGateway> {
+  const citizenApp = opts.citizenApp ?? new FakeEdongthap(EDT_SECRET);
+  const callbackUrl = opts.citizenApp ? (citizenApp as FakeEdongthap & { url?: string }).url! : await citizenApp.start();
+  (citizenApp as FakeEdongthap & { url?: string }).url = callbackUrl;
+  const databaseUrl = opts.databaseUrl ?? (await freshDatabaseUrl(opts.kind));
+  // An empty DATABASE_URL is "unset": PGlite on disk under DATA_DIR.
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cong1022-'));
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    EDONGTHAP_SECRET: EDT_SECRET,
+    EDONGTHAP_CALLBACK_URL: callbackUrl,
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: 'admin-password-1',
+    LIVECHAT_ENABLED: 'false',
+    ...opts.env,
+  });
+  const db = await openDatabase(config.DATABASE_URL, config.DATA_DIR);
+  const gw = await createGateway(config, {
+    logger: createLogger(config.LOG_LEVEL),
+    adapters: opts.adapters,
+    db,
+    delivery: { maxAttempts: 5, backoffBaseMs: 20, ...opts.delivery },
+    jobLeaseMs: opts.jobLeaseMs,
+  });
+  await gw.start();
+  let url = '';
+  if (opts.listen !== false) {
+    await new Promise<void>((r) => gw.server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(gw.server.address() as AddressInfo).port}`;
+  }
+  return {
+    gw,
+    app: gw.app,
+    url,
+    citizenApp,
+    databaseUrl,
+    dataDir,
+    async login(username = 'admin', password = 'admin-password-1') {
+      const res = await request(gw.app).post('/api/auth/token').send({ username, password }).expect(200);
+      return `Bearer ${res.body.token}`;
+    },
+    postCitizen(body) {
+      const raw = JSON.stringify(body);
+      return request(gw.app).post('/webhooks/edongthap').set('content-type', 'application/json').set('x-signature', signEdt(raw)).send(raw);
+    },
+    async stop(stopOpts = {}) {
+      if (gw.server.listening) await new Promise<void>((r) => gw.server.close(() => r()));
+      await gw.stop();
+      await db.close().catch(() => undefined);
+      if (!stopOpts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let seq = 0;
+/** A citizen-app message body with a fresh id. */
+export function citizenMessage(userId: string, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  seq++;
+  return { id: `m-${Date.now()}-${seq}`, userId, name: 'Nguyễn Văn A', phone: '0909123456', text, attachments: [], timestamp: Date.now(), ...extra };
+}
