@@ -14,5 +14,5 @@ module.exports = {
       },
     ],
   },
-  testTimeout: 30000,
+  testTimeout: 90000,
 };

@@ -1,22 +1,17 @@
 /**
  * Structured logs (pino). Secrets are removed by key; personal numbers (phones, emails,
- * ID numbers) are masked in every logged string value.
+ * ID numbers, found with the NLU's entity extractors) are masked in every logged string value.
  */
 import pino, { type Logger } from 'pino';
+import { redactPersonalData } from './nlu/entities';
 
 const SECRET_KEYS = [
   'password', 'passwordHash', 'password_hash', 'token', 'accessToken', 'access_token', 'refreshToken',
   'refresh_token', 'authorization', 'secret', 'appSecret', 'cookie', 'totpSecret',
 ];
 
-const PHONE = /(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d)/g;
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
-const ID_NUMBER = /(?<!\d)(?:\d{12}|\d{9})(?!\d)/g;
-
-/** Masks phone numbers, email addresses and ID numbers in free text. */
-export function maskPersonalData(text: string): string {
-  return text.replace(EMAIL, '[email]').replace(PHONE, '[phone]').replace(ID_NUMBER, '[id]');
-}
+/** Masks phone numbers, email addresses and ID numbers in free text (the NLU's entity patterns). */
+export const maskPersonalData = redactPersonalData;
 
 function scrub(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return maskPersonalData(value);

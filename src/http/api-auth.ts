@@ -14,7 +14,7 @@ export function authRouter(ctx: AppContext, throttle = new LoginThrottle()): Rou
   const r = Router();
   r.post('/auth/token', async (req, res) => {
     const body = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200), totp: z.string().max(20).optional() }).parse(req.body);
-    const keys = [`u:${body.username.toLowerCase()}`, `ip:${req.ip}`];
+    const keys = LoginThrottle.keysFor(body.username, req.ip);
     const wait = throttle.retryAfterMs(keys);
     if (wait > 0) {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
@@ -31,7 +31,7 @@ export function authRouter(ctx: AppContext, throttle = new LoginThrottle()): Rou
       throttle.fail(keys);
       throw new HttpError(401, 'Mã xác thực hai lớp không đúng', { totpRequired: true });
     }
-    throttle.succeed(keys[0]);
+    throttle.succeed(keys);
     const { token, expiresAt } = await issueToken(ctx.db, user.id, ctx.config.TOKEN_TTL_HOURS);
     await logEvent(ctx.db, { type: 'user_login', actor: { kind: user.role === 'agency' ? 'agency' : user.role, userId: user.id, name: user.displayName }, data: {} });
     res.json({ token, expiresAt, user });

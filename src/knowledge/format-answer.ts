@@ -99,6 +99,8 @@ function fullText(p: Procedure): string {
   add('CĂN CỨ PHÁP LÝ', bullets(p.legal_basis));
   if (p.recent_changes.length > 0) add('THAY ĐỔI GẦN ĐÂY', bullets(p.recent_changes));
   if (p.notes.length > 0) add('LƯU Ý', bullets(p.notes));
+  // Where the facts come from, so a citizen (or an operator) can check them.
+  add('NGUỒN THAM KHẢO', bullets(p.sources));
   sections.push(`Thông tin được rà soát ngày ${vnDate(p.last_reviewed)}. Quy định có thể thay đổi; anh/chị vui lòng đối chiếu tại nơi nộp hồ sơ.`);
   sections.push(ASK_MORE);
   return sections.join('\n\n');

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { startFakeGraph, type FakeGraph } from '../fakes/fake-graph';
 import { startFakeZalo, type FakeZalo } from '../fakes/fake-zalo';
 import { startTestGateway, type TestGateway } from '../support/gateway';
-import { waitForValue } from './edongthap-pipeline.test';
+import { waitForValue } from '../support/wait';
 
 const RECEIPT = 'Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được thông tin góp ý, phản ánh của Quý khách, xin cám ơn.';
 

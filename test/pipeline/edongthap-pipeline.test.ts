@@ -5,6 +5,7 @@
 import request from 'supertest';
 import { databaseKinds } from '../support/databases';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
+import { waitForValue } from '../support/wait';
 
 describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
   let t: TestGateway;
@@ -28,12 +29,16 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
     expect(receipt.ticketCode).toBeNull();
     expect(answer.text).toMatch(/khai sinh/i);
     expect(answer.quickReplies.length).toBeGreaterThan(0);
-    const events = await t.gw.ctx.db.query<{ type: string; data: { intent?: string } }>(
-      `SELECT e.type, e.data FROM events e JOIN conversations c ON c.id = e.conversation_id WHERE c.external_user_id = 'u-answer' ORDER BY e.id`,
-    );
-    const decision = events.rows.find((e) => e.type === 'bot_decision');
+    // The dispatcher logs `message_sent` once the callback has answered.
+    const events = await waitForValue(async () => {
+      const r = await t.gw.ctx.db.query<{ type: string; data: { intent?: string } }>(
+        `SELECT e.type, e.data FROM events e JOIN conversations c ON c.id = e.conversation_id WHERE c.external_user_id = 'u-answer' ORDER BY e.id`,
+      );
+      return r.rows;
+    }, (rows) => rows.filter((e) => e.type === 'message_sent').length >= 2);
+    const decision = events.find((e) => e.type === 'bot_decision');
     expect(decision?.data.intent).toBe('tt_khai_sinh');
-    expect(events.rows.map((e) => e.type)).toEqual(expect.arrayContaining(['conversation_opened', 'message_received', 'receipt_sent', 'message_sent']));
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['conversation_opened', 'message_received', 'receipt_sent', 'message_sent']));
   });
 
   test('the same webhook twice stores one message and sends one receipt', async () => {
@@ -51,8 +56,10 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
 
   test('something the bot cannot answer opens a ticket; the operator takes over, replies and closes', async () => {
     await t.postCitizen(citizenMessage('u-ticket', 'Tôi muốn gặp tổng đài viên để trao đổi việc riêng')).expect(200);
-    await t.citizenApp.waitFor(() => t.citizenApp.to('u-ticket').some((m) => m.ticketCode !== null));
-    const withCode = t.citizenApp.to('u-ticket').find((m) => m.ticketCode)!;
+    // The ticket receipt: the message whose text gives the code (later messages carry the code too).
+    const isTicketReceipt = (m: { ticketCode: string | null; text: string }) => !!m.ticketCode && m.text.includes(m.ticketCode);
+    await t.citizenApp.waitFor(() => t.citizenApp.to('u-ticket').some(isTicketReceipt));
+    const withCode = t.citizenApp.to('u-ticket').find(isTicketReceipt)!;
     expect(withCode.ticketCode).toMatch(/^1022-\d{4}-\d{6}$/);
     expect(withCode.text).toContain(withCode.ticketCode!);
     const code = withCode.ticketCode!;
@@ -138,13 +145,3 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
     expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/api/tickets', '/api/tickets/{code}/reply', '/webhooks/{channel}']));
   });
 });
-
-/** Polls `get` until `ok` holds (10 s at most). */
-export async function waitForValue<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
