@@ -45,7 +45,7 @@ export function fmtDuration(seconds: number | null | undefined): string {
   const m = Math.round(s / 60);
   if (m < 60) return `${m} phút`;
   const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h} giờ ${m % 60} phút` : `${h} giờ`;
+  if (h < 24) return m % 60 ? `${h} giờ ${m % 60} phút` : `${h} giờ`;
   const d = Math.floor(h / 24);
   return h % 24 ? `${d} ngày ${h % 24} giờ` : `${d} ngày`;
 }
@@ -80,4 +80,19 @@ export function initials(name: string | null | undefined): string {
   if (!parts.length) return '?';
   const last = parts[parts.length - 1][0];
   return (parts.length > 1 ? parts[0][0] + last : last).toUpperCase();
+}
+/** `YYYY-MM-DD` of a date in local time. */
+export function ymd(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+/** ISO time of local midnight at the start of a `YYYY-MM-DD` day. */
+export function dayStartIso(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y, m - 1, d).toISOString();
+}
+/** ISO time of local midnight at the end of a `YYYY-MM-DD` day (exclusive bound). */
+export function dayEndIso(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y, m - 1, d + 1).toISOString();
 }

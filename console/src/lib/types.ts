@@ -213,14 +213,41 @@ export interface BotTry {
   answer: { text: string; quickReplies: { title: string; payload?: string }[] } | null;
 }
 
-export interface ReviewItem { messageId: string; text: string; nluIntent: string; confidence: number; correctedIntent: string | null; createdAt: string; ticketCode: string | null }
+export interface ReviewItem { messageId: string; text: string; nluIntent: string; confidence: number; correctedIntent: string | null; reason?: 'fallback' | 'reclassified'; createdAt: string; ticketCode: string | null }
+
+export type PerChannelText = { default: string } & Partial<Record<Channel, string>>;
 
 export interface Settings {
-  receipt: { default: string } & Partial<Record<Channel, string>>;
-  ticketReceipt: string;
+  receipt: PerChannelText;
+  ticketReceipt: PerChannelText;
   greeting: string;
   officeHours: { days: number[]; open: string; close: string; holidays: string[] };
   agencyReplyMode: 'direct' | 'approval';
 }
 
-export interface Proposal { id: string; ticketCode: string; text: string; agency?: { code: string; name: string } | null; author?: string | null; createdAt: string }
+export interface Proposal {
+  id: string;
+  ticketCode: string;
+  ticketTitle?: string | null;
+  text: string;
+  agency?: { code: string; name: string } | null;
+  author?: string | { id?: string; name: string } | null;
+  createdAt: string;
+}
+
+export interface ServiceAnswer { id: string; intent: string; field: string | null; text: string; quick_replies: { title: string; payload: string }[] }
+
+export interface ServiceSummary { id: string; intent: string; field: string | null; text?: string; version: number; updatedAt: string | null; updatedBy: string | null }
+
+export interface ChannelInfo {
+  channel: Channel;
+  enabled: boolean;
+  testable?: boolean;
+  capabilities?: { textMax?: number; maxTextLength?: number; quickReplies?: unknown; attachments?: boolean | string[]; replyWindowHours?: number | null; replyWindowMs?: number | null; longForm?: boolean; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+export interface ImportResult { created: number; updated: number; errors: { line: number; message: string }[] }
+
+export interface TrainingIntent { intent: string; count: number }
+export interface TrainingExample { id: string; text: string; source: string | null; createdAt: string }

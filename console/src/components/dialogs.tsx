@@ -1,0 +1,381 @@
+/** Ticket dialogs: forward to an agency, close with a resolution, a phone-call ticket, merge two contacts. */
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { api, qs } from '../lib/api';
+import { fmtBytes, fmtDateTime, fromLocalInput, toLocalInput } from '../lib/format';
+import { agencyKindLabel, channelLabel, PRIORITIES, priorityLabel } from '../lib/labels';
+import { useAgencies, useFields } from '../lib/refdata';
+import type { Agency, Contact, ConversationList, Priority, Ticket } from '../lib/types';
+import { DateInput } from './date-input';
+import { ChannelIcon, Icon } from './icons';
+import { Avatar, Button, Field, Modal, useToast } from './ui';
+
+/** Agencies grouped by kind in a native select (fast and accessible with ~150 entries). */
+export function AgencySelect({ value, onChange, empty = 'Chưa chuyển cơ quan', id, required }: { value: string; onChange: (code: string) => void; empty?: string; id?: string; required?: boolean }) {
+  const agencies = useAgencies();
+  const groups = useMemo(() => {
+    const g = new Map<string, Agency[]>();
+    for (const a of agencies) {
+      if (a.active === false) continue;
+      const k = a.kind ?? 'other';
+      g.set(k, [...(g.get(k) ?? []), a]);
+    }
+    return [...g.entries()];
+  }, [agencies]);
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required={required}>
+      <option value="">{empty}</option>
+      {groups.map(([kind, list]) => (
+        <optgroup key={kind} label={agencyKindLabel[kind] ?? kind}>
+          {list.map((a) => (
+            <option key={a.code} value={a.code}>
+              {a.name}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+    </select>
+  );
+}
+
+/** Field (lĩnh vực) select. */
+export function FieldSelect({ value, onChange, empty = 'Chưa phân loại' }: { value: string; onChange: (code: string) => void; empty?: string }) {
+  const fields = useFields();
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">{empty}</option>
+      {fields.map((f) => (
+        <option key={f.code} value={f.code}>
+          {f.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+const plusHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+const DUE_HOURS: Record<Priority, number> = { urgent: 4, high: 24, normal: 72, low: 120 };
+
+/** Forward a ticket to an agency with a deadline and a note. */
+export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onClose: () => void; onDone: (t: Ticket) => void }) {
+  const toast = useToast();
+  const agencies = useAgencies();
+  const KIND_ORDER: Record<string, number> = { department: 0, vertical: 1, other: 2, commune: 3 };
+  const fieldAgencies = agencies
+    .filter((a) => ticket.field && a.fields?.includes(ticket.field) && a.active !== false)
+    .sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9));
+  const [agency, setAgency] = useState(ticket.agency?.code ?? '');
+  const [due, setDue] = useState(toLocalInput(ticket.dueAt && new Date(ticket.dueAt).getTime() > Date.now() ? ticket.dueAt : plusHours(DUE_HOURS[ticket.priority] ?? 72)));
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!agency) return;
+    setBusy(true);
+    try {
+      const r = await api.post<Ticket>(`/api/tickets/${encodeURIComponent(ticket.code)}/forward`, { agency, dueAt: fromLocalInput(due), note: note.trim() || undefined });
+      toast.ok(`Đã chuyển phiếu ${ticket.code} đến ${agencies.find((a) => a.code === agency)?.name ?? agency}`);
+      onDone(r);
+    } catch (err) {
+      toast.error(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      title={`Chuyển phiếu ${ticket.code}`}
+      icon={<Icon.forward size={18} />}
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>Huỷ</Button>
+          <Button variant="primary" type="submit" form="forward-form" busy={busy} disabled={!agency} icon={<Icon.forward size={16} />}>
+            Chuyển cơ quan
+          </Button>
+        </>
+      }
+    >
+      <form id="forward-form" className="form-grid" onSubmit={submit}>
+        <Field label="Cơ quan xử lý">
+          <AgencySelect value={agency} onChange={setAgency} empty="— Chọn cơ quan —" required />
+        </Field>
+        {fieldAgencies.length > 0 && (
+          <div className="suggest-row">
+            <span className="muted small">Gợi ý theo lĩnh vực:</span>
+            {fieldAgencies.slice(0, 4).map((a) => (
+              <button key={a.code} type="button" className={`suggest-chip ${agency === a.code ? 'on' : ''}`} onClick={() => setAgency(a.code)}>
+                {a.name}
+              </button>
+            ))}
+          </div>
+        )}
+        <Field label="Hạn trả lời" hint={`Mặc định theo mức độ “${priorityLabel[ticket.priority]}”.`}>
+          <DateInput withTime label="Hạn trả lời" value={due} onChange={setDue} />
+        </Field>
+        <Field label="Ghi chú cho cơ quan">
+          <textarea rows={4} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Nội dung cần cơ quan xác minh, trả lời…" />
+        </Field>
+      </form>
+    </Modal>
+  );
+}
+
+/** Close a ticket with its resolution. */
+export function CloseDialog({ ticket, onClose, onDone }: { ticket: Ticket; onClose: () => void; onDone: () => void }) {
+  const toast = useToast();
+  const [resolution, setResolution] = useState(ticket.resolution ?? '');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await api.patch(`/api/tickets/${encodeURIComponent(ticket.code)}`, { status: 'closed', resolution: resolution.trim() || null });
+      toast.ok(`Đã đóng phiếu ${ticket.code}`);
+      onDone();
+    } catch (err) {
+      toast.error(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      title={`Đóng phiếu ${ticket.code}`}
+      icon={<Icon.check size={18} />}
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>Huỷ</Button>
+          <Button variant="primary" type="submit" form="close-form" busy={busy} disabled={!resolution.trim()}>
+            Đóng phiếu
+          </Button>
+        </>
+      }
+    >
+      <form id="close-form" className="form-grid" onSubmit={submit}>
+        <Field label="Kết quả xử lý" hint="Lưu vào phiếu và nhật ký xử lý. Sau khi đóng, người dân được mời đánh giá mức độ hài lòng.">
+          <textarea rows={5} value={resolution} onChange={(e) => setResolution(e.target.value)} placeholder="Đã hướng dẫn người dân…" required />
+        </Field>
+      </form>
+    </Modal>
+  );
+}
+
+/** A ticket from a phone call to 1022, optionally with the call recording. */
+export function CallTicketDialog({ onClose, onDone }: { onClose: () => void; onDone: (t: Ticket) => void }) {
+  const toast = useToast();
+  const [f, setF] = useState({ callerName: '', callerPhone: '', title: '', content: '', field: '', agency: '', priority: 'normal' as Priority });
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<typeof f>) => setF((x) => ({ ...x, ...patch }));
+  const phoneOk = !f.callerPhone || /^(\+?84|0)\d{8,10}$/.test(f.callerPhone.replace(/[\s.-]/g, ''));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      let recordingAttachmentId: string | undefined;
+      if (file) {
+        const up = await api.raw<{ id: string }>('/api/attachments', file, file.type || 'audio/mpeg', { 'X-Filename': encodeURIComponent(file.name) });
+        recordingAttachmentId = up.id;
+      }
+      const t = await api.post<Ticket>('/api/tickets', {
+        channel: 'phone',
+        title: f.title.trim() || f.content.trim().slice(0, 80),
+        content: f.content.trim(),
+        callerName: f.callerName.trim() || null,
+        callerPhone: f.callerPhone.replace(/[\s.-]/g, '') || null,
+        field: f.field || null,
+        agency: f.agency || null,
+        priority: f.priority,
+        ...(recordingAttachmentId ? { recordingAttachmentId } : {}),
+      });
+      toast.ok(`Đã tạo phiếu ${t.code}`);
+      onDone(t);
+    } catch (err) {
+      toast.error(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      title="Tạo phiếu cuộc gọi"
+      icon={<Icon.phoneCall size={18} />}
+      onClose={onClose}
+      width={640}
+      footer={
+        <>
+          <Button onClick={onClose}>Huỷ</Button>
+          <Button variant="primary" type="submit" form="call-form" busy={busy} disabled={!f.content.trim() || !phoneOk} icon={<Icon.plus size={16} />}>
+            Tạo phiếu
+          </Button>
+        </>
+      }
+    >
+      <form id="call-form" className="form-grid two" onSubmit={submit}>
+        <Field label="Họ tên người gọi">
+          <input value={f.callerName} onChange={(e) => set({ callerName: e.target.value })} placeholder="Nguyễn Văn A" autoFocus />
+        </Field>
+        <Field label="Số điện thoại" error={phoneOk ? null : 'Số điện thoại chưa đúng'}>
+          <input value={f.callerPhone} inputMode="tel" onChange={(e) => set({ callerPhone: e.target.value })} placeholder="0909 123 456" />
+        </Field>
+        <Field label="Tiêu đề" className="span-2" hint="Để trống: lấy từ đầu nội dung.">
+          <input value={f.title} onChange={(e) => set({ title: e.target.value })} placeholder="Hỏi thủ tục cấp đổi giấy phép lái xe" />
+        </Field>
+        <Field label="Nội dung cuộc gọi" className="span-2">
+          <textarea rows={5} value={f.content} onChange={(e) => set({ content: e.target.value })} placeholder="Người dân hỏi / phản ánh…" required />
+        </Field>
+        <Field label="Lĩnh vực">
+          <FieldSelect value={f.field} onChange={(v) => set({ field: v })} />
+        </Field>
+        <Field label="Mức độ">
+          <select value={f.priority} onChange={(e) => set({ priority: e.target.value as Priority })}>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {priorityLabel[p]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Chuyển cơ quan (không bắt buộc)" className="span-2">
+          <AgencySelect value={f.agency} onChange={(v) => set({ agency: v })} empty="Tổng đài tự xử lý" />
+        </Field>
+        <Field label="File ghi âm" className="span-2" hint="MP3, WAV, M4A…">
+          <div className="file-drop">
+            <input type="file" accept="audio/*" onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-label="File ghi âm" />
+            {file ? (
+              <span>
+                <Icon.paperclip size={14} /> {file.name} <span className="muted">{fmtBytes(file.size)}</span>
+              </span>
+            ) : (
+              <span className="muted">
+                <Icon.upload size={14} /> Chọn tệp ghi âm cuộc gọi
+              </span>
+            )}
+          </div>
+        </Field>
+      </form>
+    </Modal>
+  );
+}
+
+interface ContactHit {
+  id: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  channel: string;
+}
+
+/** Merge the current contact with another who is the same person on a different channel. */
+export function MergeDialog({ contact, onClose, onDone }: { contact: Contact; onClose: () => void; onDone: (c: Contact) => void }) {
+  const toast = useToast();
+  const [q, setQ] = useState(contact.phone ?? '');
+  const [hits, setHits] = useState<ContactHit[] | null>(null);
+  const [other, setOther] = useState<ContactHit | null>(null);
+  const [keepCurrent, setKeepCurrent] = useState(true);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const term = q.trim();
+    if (term.length < 2) return setHits(null);
+    const t = setTimeout(() => {
+      api
+        .get<ConversationList>(`/api/conversations${qs({ q: term, pageSize: 20 })}`)
+        .then((r) => {
+          const seen = new Map<string, ContactHit>();
+          for (const c of r.items) {
+            if (!c.contact || c.contact.id === contact.id || seen.has(c.contact.id)) continue;
+            seen.set(c.contact.id, { id: c.contact.id, name: c.contact.displayName || c.externalUserId, phone: c.contact.phone, email: c.contact.email, channel: c.channel });
+          }
+          setHits([...seen.values()]);
+        })
+        .catch((e) => toast.error(e));
+    }, 300);
+    return () => clearTimeout(t);
+  }, [q, contact.id, toast]);
+
+  const submit = async () => {
+    if (!other) return;
+    setBusy(true);
+    try {
+      const body = keepCurrent ? { keepId: contact.id, mergeId: other.id } : { keepId: other.id, mergeId: contact.id };
+      const merged = await api.post<Contact>('/api/contacts/merge', body);
+      toast.ok('Đã gộp hồ sơ người dân');
+      onDone(merged);
+    } catch (err) {
+      toast.error(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const current = { name: contact.displayName ?? 'Người dân', phone: contact.phone, email: contact.email };
+  return (
+    <Modal
+      title="Gộp hồ sơ người dân"
+      icon={<Icon.merge size={18} />}
+      onClose={onClose}
+      width={620}
+      footer={
+        <>
+          <Button onClick={onClose}>Huỷ</Button>
+          <Button variant="primary" onClick={() => void submit()} busy={busy} disabled={!other} icon={<Icon.merge size={16} />}>
+            Gộp hồ sơ
+          </Button>
+        </>
+      }
+    >
+      <p className="muted">Khi một người liên hệ qua nhiều kênh (Zalo, email…), gộp để thấy mọi hội thoại và phiếu của họ ở một nơi. Các kênh, hội thoại và phiếu của hồ sơ bị gộp chuyển sang hồ sơ được giữ.</p>
+      <Field label="Tìm hồ sơ trùng">
+        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Số điện thoại, email, tên hoặc mã phiếu" />
+      </Field>
+      <div className="merge-hits">
+        {hits === null ? (
+          <div className="muted small">Nhập ít nhất 2 ký tự để tìm.</div>
+        ) : hits.length === 0 ? (
+          <div className="muted small">Không tìm thấy hồ sơ khác.</div>
+        ) : (
+          hits.map((h) => (
+            <button key={h.id} type="button" className={`merge-hit ${other?.id === h.id ? 'on' : ''}`} onClick={() => setOther(h)}>
+              <ChannelIcon channel={h.channel} size={20} />
+              <span className="grow">
+                <span className="strong">{h.name}</span>
+                <span className="muted small"> · {[h.phone, h.email, channelLabel[h.channel]].filter(Boolean).join(' · ')}</span>
+              </span>
+              {other?.id === h.id && <Icon.check size={16} />}
+            </button>
+          ))
+        )}
+      </div>
+      {other && (
+        <div className="merge-preview">
+          <div className={`merge-side ${keepCurrent ? 'keep' : 'drop'}`}>
+            <Avatar name={current.name} size={28} />
+            <div>
+              <div className="strong">{current.name}</div>
+              <div className="muted small">{[current.phone, current.email].filter(Boolean).join(' · ') || 'Hồ sơ đang xem'}</div>
+            </div>
+            <span className="merge-tag">{keepCurrent ? 'Giữ' : 'Gộp vào'}</span>
+          </div>
+          <button type="button" className="icon-btn" aria-label="Đổi hồ sơ giữ lại" title="Đổi hồ sơ giữ lại" onClick={() => setKeepCurrent((k) => !k)}>
+            <Icon.refresh size={16} />
+          </button>
+          <div className={`merge-side ${keepCurrent ? 'drop' : 'keep'}`}>
+            <Avatar name={other.name} size={28} />
+            <div>
+              <div className="strong">{other.name}</div>
+              <div className="muted small">{[other.phone, other.email].filter(Boolean).join(' · ')}</div>
+            </div>
+            <span className="merge-tag">{keepCurrent ? 'Gộp vào' : 'Giữ'}</span>
+          </div>
+        </div>
+      )}
+    </Modal>
+  );
+}
+
+/** "12:30 03/05/2025 (quá 2 giờ)". */
+export function dueText(iso: string | null): string {
+  return iso ? fmtDateTime(iso) : '—';
+}

@@ -1,0 +1,257 @@
+/** The ticket panel: fields edited in place, forward, close, processing log (print and PDF). */
+import { useState } from 'react';
+import { api, download, openHtml } from '../lib/api';
+import { fmtDateTime, fmtDuration, fmtRemaining, fromLocalInput, toLocalInput } from '../lib/format';
+import { channelLabel, PRIORITIES, priorityLabel, TICKET_STATUSES, ticketStatusLabel } from '../lib/labels';
+import { fieldName, useFields, useUsers } from '../lib/refdata';
+import { useSession } from '../lib/session';
+import type { Ticket } from '../lib/types';
+import { DateInput } from './date-input';
+import { AgencySelect, CloseDialog, FieldSelect, ForwardDialog } from './dialogs';
+import { ChannelIcon, Icon } from './icons';
+import { Button, Chip, IconButton, PriorityChip, StatusChip, useToast } from './ui';
+
+/** Opens the printable processing log in a new tab. */
+export function openLog(code: string, toast: { error: (e: unknown) => void }) {
+  openHtml(`/api/tickets/${encodeURIComponent(code)}/log`).catch((e) => toast.error(e));
+}
+/** Downloads the processing log as PDF. */
+export function downloadLogPdf(code: string, toast: { error: (e: unknown) => void }) {
+  download(`/api/tickets/${encodeURIComponent(code)}/log.pdf`, `nhat-ky-${code}.pdf`).catch((e) => toast.error(e));
+}
+
+/** The panel. `compact` hides the title/content (shown elsewhere on the ticket page). */
+export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; onChanged: (t?: Ticket) => void; compact?: boolean }) {
+  const { user } = useSession();
+  const toast = useToast();
+  const isAgency = user.role === 'agency';
+  const users = useUsers(!isAgency);
+  const fields = useFields();
+  const [dialog, setDialog] = useState<'forward' | 'close' | null>(null);
+  const [saving, setSaving] = useState<string | null>(null);
+  const [expanded, setExpanded] = useState(false);
+  const closed = ticket.status === 'closed';
+  const due = !closed ? fmtRemaining(ticket.dueAt) : null;
+
+  const patch = async (key: string, body: Record<string, unknown>, ok?: string) => {
+    setSaving(key);
+    try {
+      const t = await api.patch<Ticket>(`/api/tickets/${encodeURIComponent(ticket.code)}`, body);
+      if (ok) toast.ok(ok);
+      onChanged(t);
+    } catch (e) {
+      toast.error(e);
+      onChanged();
+    } finally {
+      setSaving(null);
+    }
+  };
+
+  const assigneeOptions = new Map<string, string>();
+  for (const u of users.filter((x) => x.role !== 'agency' && x.active !== false)) assigneeOptions.set(u.id, u.displayName);
+  if (ticket.assignee) assigneeOptions.set(ticket.assignee.id, ticket.assignee.name);
+  if (!isAgency) assigneeOptions.set(user.id, `${user.displayName} (tôi)`);
+
+  return (
+    <div className="ticket-panel">
+      <div className="tp-head">
+        <div className="tp-code">
+          <Icon.ticket size={16} />
+          <span className="mono">{ticket.code}</span>
+          <IconButton
+            label="Sao chép mã phiếu"
+            className="xs"
+            onClick={() => {
+              void navigator.clipboard?.writeText(ticket.code);
+              toast.ok('Đã sao chép mã phiếu');
+            }}
+          >
+            <Icon.file size={13} />
+          </IconButton>
+        </div>
+        <div className="tp-chips">
+          <StatusChip status={ticket.status} />
+          <PriorityChip priority={ticket.priority} />
+          {due?.overdue && (
+            <Chip tone="red">
+              <Icon.clock size={11} /> Quá hạn
+            </Chip>
+          )}
+        </div>
+      </div>
+      {!compact && (
+        <div className="tp-subject">
+          <div className="tp-title">{ticket.title}</div>
+          {ticket.content && ticket.content !== ticket.title && (
+            <div className={`tp-content ${expanded ? 'open' : ''}`}>
+              {ticket.content}
+              {ticket.content.length > 180 && (
+                <button type="button" className="link-btn small" onClick={() => setExpanded((x) => !x)}>
+                  {expanded ? 'Thu gọn' : 'Xem thêm'}
+                </button>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+      <dl className="tp-grid">
+        <dt>Trạng thái</dt>
+        <dd>
+          <select
+            value={ticket.status}
+            disabled={saving === 'status' || closed}
+            aria-label="Trạng thái"
+            onChange={(e) => (e.target.value === 'closed' ? setDialog('close') : void patch('status', { status: e.target.value }))}
+          >
+            {TICKET_STATUSES.filter((s) => !isAgency || ['forwarded', 'in_progress', 'answered', ticket.status].includes(s)).map((s) => (
+              <option key={s} value={s}>
+                {ticketStatusLabel[s]}
+              </option>
+            ))}
+          </select>
+        </dd>
+        <dt>Lĩnh vực</dt>
+        <dd>
+          {isAgency ? (
+            <span>{fieldName(fields, ticket.field)}</span>
+          ) : (
+            <FieldSelect value={ticket.field ?? ''} onChange={(v) => void patch('field', { field: v || null })} />
+          )}
+        </dd>
+        <dt>Mức độ</dt>
+        <dd>
+          {isAgency ? (
+            priorityLabel[ticket.priority]
+          ) : (
+            <select value={ticket.priority} aria-label="Mức độ" disabled={saving === 'priority'} onChange={(e) => void patch('priority', { priority: e.target.value })}>
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {priorityLabel[p]}
+                </option>
+              ))}
+            </select>
+          )}
+        </dd>
+        <dt>Cơ quan</dt>
+        <dd>
+          {isAgency ? (
+            ticket.agency?.name ?? '—'
+          ) : (
+            <AgencySelect value={ticket.agency?.code ?? ''} onChange={(v) => void patch('agency', { agency: v || null }, v ? 'Đã chuyển phiếu đến cơ quan' : undefined)} />
+          )}
+        </dd>
+        {!isAgency && (
+          <>
+            <dt>Người xử lý</dt>
+            <dd>
+              <select value={ticket.assignee?.id ?? ''} aria-label="Người xử lý" disabled={saving === 'assignee'} onChange={(e) => void patch('assignee', { assignee: e.target.value || null })}>
+                <option value="">Chưa phân công</option>
+                {[...assigneeOptions.entries()].map(([id, name]) => (
+                  <option key={id} value={id}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </dd>
+          </>
+        )}
+        <dt>Hạn xử lý</dt>
+        <dd>
+          {isAgency ? (
+            <span className={due?.overdue ? 'text-danger strong' : ''}>{fmtDateTime(ticket.dueAt)}</span>
+          ) : (
+            <DateInput
+              withTime
+              label="Hạn xử lý"
+              value={toLocalInput(ticket.dueAt)}
+              disabled={saving === 'dueAt' || closed}
+              onChange={(v) => {
+                const iso = fromLocalInput(v);
+                if (iso && (!ticket.dueAt || new Date(iso).getTime() !== new Date(ticket.dueAt).getTime())) void patch('dueAt', { dueAt: iso }, 'Đã đổi hạn xử lý');
+              }}
+            />
+          )}
+          {due && ticket.dueAt && <div className={`tp-due ${due.overdue ? 'overdue' : due.soon ? 'soon' : ''}`}>{due.text}</div>}
+        </dd>
+      </dl>
+      {!isAgency && !closed && (
+        <div className="tp-actions">
+          <Button size="sm" icon={<Icon.forward size={15} />} onClick={() => setDialog('forward')}>
+            Chuyển cơ quan
+          </Button>
+          <Button size="sm" icon={<Icon.check size={15} />} onClick={() => setDialog('close')}>
+            Đóng phiếu
+          </Button>
+        </div>
+      )}
+      <div className="tp-log">
+        <span className="muted small">Nhật ký xử lý</span>
+        <span className="grow" />
+        <Button size="sm" variant="ghost" icon={<Icon.printer size={15} />} onClick={() => openLog(ticket.code, toast)}>
+          Bản in
+        </Button>
+        <Button size="sm" variant="ghost" icon={<Icon.download size={15} />} onClick={() => downloadLogPdf(ticket.code, toast)}>
+          PDF
+        </Button>
+      </div>
+      <dl className="tp-facts">
+        <dt>Kênh</dt>
+        <dd>
+          <ChannelIcon channel={ticket.channel} size={14} /> {channelLabel[ticket.channel]}
+          {ticket.createdBy === 'bot' ? ' · trợ lý ảo tạo' : ' · tổng đài viên tạo'}
+        </dd>
+        <dt>Tạo lúc</dt>
+        <dd>{fmtDateTime(ticket.createdAt)}</dd>
+        {ticket.callerName || ticket.callerPhone ? (
+          <>
+            <dt>Người gọi</dt>
+            <dd>{[ticket.callerName, ticket.callerPhone].filter(Boolean).join(' · ')}</dd>
+          </>
+        ) : null}
+        <dt>Phản hồi đầu</dt>
+        <dd>{ticket.firstResponseAt ? `${fmtDateTime(ticket.firstResponseAt)} (sau ${fmtDuration((new Date(ticket.firstResponseAt).getTime() - new Date(ticket.createdAt).getTime()) / 1000)})` : 'Chưa phản hồi'}</dd>
+        {ticket.closedAt && (
+          <>
+            <dt>Đóng lúc</dt>
+            <dd>{fmtDateTime(ticket.closedAt)}</dd>
+          </>
+        )}
+        {ticket.resolution && (
+          <>
+            <dt>Kết quả</dt>
+            <dd>{ticket.resolution}</dd>
+          </>
+        )}
+        {ticket.csat !== null && ticket.csat !== undefined && (
+          <>
+            <dt>Hài lòng</dt>
+            <dd className="stars" aria-label={`${ticket.csat} trên 5 sao`}>
+              {'★★★★★'.slice(0, ticket.csat)}
+              <span className="stars-off">{'★★★★★'.slice(ticket.csat)}</span>
+            </dd>
+          </>
+        )}
+      </dl>
+      {dialog === 'forward' && (
+        <ForwardDialog
+          ticket={ticket}
+          onClose={() => setDialog(null)}
+          onDone={(t) => {
+            setDialog(null);
+            onChanged(t?.code ? t : undefined);
+          }}
+        />
+      )}
+      {dialog === 'close' && (
+        <CloseDialog
+          ticket={ticket}
+          onClose={() => setDialog(null)}
+          onDone={() => {
+            setDialog(null);
+            onChanged();
+          }}
+        />
+      )}
+    </div>
+  );
+}

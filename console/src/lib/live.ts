@@ -1,0 +1,96 @@
+/** Live updates: one socket.io connection to the `/console` namespace per signed-in session. */
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { io, type Socket } from 'socket.io-client';
+
+/** Server → console events (docs/console-api.md). */
+export interface LiveEvents {
+  conversation: { conversationId: string; state: string; channel: string; reason: string };
+  message: { conversationId: string; messageId: string; direction: 'in' | 'out'; status: string; channel: string };
+  ticket: { ticketId: string; code: string; status: string; priority: string; agencyId: string | null; reason: string };
+}
+
+export type LiveStatus = 'connecting' | 'online' | 'offline';
+
+let socket: Socket | null = null;
+let status: LiveStatus = 'offline';
+const statusListeners = new Set<() => void>();
+const setStatus = (s: LiveStatus) => {
+  status = s;
+  statusListeners.forEach((l) => l());
+};
+
+/** Opens (or re-opens with a new token) the live connection. */
+export function connectLive(token: string): void {
+  disconnectLive();
+  setStatus('connecting');
+  socket = io('/console', { auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+  socket.on('connect', () => setStatus('online'));
+  socket.on('disconnect', () => setStatus('connecting'));
+  socket.on('connect_error', () => setStatus('offline'));
+}
+
+/** Closes the live connection (logout). */
+export function disconnectLive(): void {
+  socket?.removeAllListeners();
+  socket?.disconnect();
+  socket = null;
+  setStatus('offline');
+}
+
+/** The connection state, for the "trực tuyến" indicator. */
+export function useLiveStatus(): LiveStatus {
+  return useSyncExternalStore(
+    (l) => {
+      statusListeners.add(l);
+      return () => statusListeners.delete(l);
+    },
+    () => status,
+  );
+}
+
+/** Calls `handler` for every `name` event while mounted (the latest handler, without resubscribing). */
+export function useLive<K extends keyof LiveEvents>(name: K, handler: (e: LiveEvents[K]) => void): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => {
+    const s = socket;
+    if (!s) return;
+    const fn = (e: LiveEvents[K]) => ref.current(e);
+    s.on(name, fn as never);
+    return () => {
+      s.off(name, fn as never);
+    };
+  }, [name, socket]);
+}
+
+/** Calls `fn` once per burst of live events (several updates within `delayMs` → one reload). */
+export function useLiveReload(names: (keyof LiveEvents)[], fn: () => void, filter?: (name: keyof LiveEvents, e: unknown) => boolean, delayMs = 250): void {
+  const ref = useRef({ fn, filter });
+  ref.current = { fn, filter };
+  useEffect(() => {
+    const s = socket;
+    if (!s) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const handlers = names.map((n) => {
+      const h = (e: unknown) => {
+        if (ref.current.filter && !ref.current.filter(n, e)) return;
+        if (timer) return;
+        timer = setTimeout(() => {
+          timer = null;
+          ref.current.fn();
+        }, delayMs);
+      };
+      s.on(n, h);
+      return [n, h] as const;
+    });
+    // Reload after a reconnection too: events were missed while offline.
+    const onConnect = () => ref.current.fn();
+    s.io.on('reconnect', onConnect);
+    return () => {
+      if (timer) clearTimeout(timer);
+      for (const [n, h] of handlers) s.off(n, h);
+      s.io.off('reconnect', onConnect);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [names.join(), socket, delayMs]);
+}

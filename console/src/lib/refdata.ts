@@ -1,0 +1,63 @@
+/** Reference lists used everywhere (fields, agencies, users), loaded once per session and cached. */
+import { useEffect, useState } from 'react';
+import { api } from './api';
+import type { Agency, CannedReply, Field, User } from './types';
+
+const cache = new Map<string, Promise<unknown>>();
+
+function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  let p = cache.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = load();
+    p.catch(() => cache.delete(key));
+    cache.set(key, p);
+  }
+  return p;
+}
+
+/** Forgets a cached list (after an edit) or all of them (logout). */
+export function invalidate(key?: 'fields' | 'agencies' | 'users' | 'canned'): void {
+  if (key) cache.delete(key);
+  else cache.clear();
+}
+
+function useCached<T>(key: string, load: () => Promise<T>, fallback: T): T {
+  const [v, setV] = useState<T>(fallback);
+  useEffect(() => {
+    let live = true;
+    cached(key, load)
+      .then((x) => live && setV(x))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return v;
+}
+
+const asArray = <T,>(x: unknown): T[] => (Array.isArray(x) ? x : Array.isArray((x as { items?: unknown })?.items) ? (x as { items: T[] }).items : []);
+const EMPTY: never[] = [];
+
+/** Ticket fields (lĩnh vực), in display order. */
+export function useFields(): Field[] {
+  return useCached('fields', async () => asArray<Field>(await api.get('/api/fields')), EMPTY);
+}
+/** Agencies (cơ quan). */
+export function useAgencies(): Agency[] {
+  return useCached('agencies', async () => asArray<Agency>(await api.get('/api/agencies')), EMPTY);
+}
+/** Console users (only admins may list them; others get an empty list). */
+export function useUsers(enabled = true): User[] {
+  return useCached(enabled ? 'users' : 'users:none', async () => (enabled ? asArray<User>(await api.get('/api/users')) : []), EMPTY);
+}
+/** Canned replies for the composer. */
+export function useCanned(): CannedReply[] {
+  return useCached('canned', async () => asArray<CannedReply>(await api.get('/api/canned-replies')), EMPTY);
+}
+
+/** The Vietnamese name of a field code. */
+export function fieldName(fields: Field[], code: string | null | undefined): string {
+  if (!code) return 'Chưa phân loại';
+  return fields.find((f) => f.code === code)?.name ?? code;
+}

@@ -1,0 +1,117 @@
+/** Canned replies: operators type `/shortcut` in the composer to insert them. */
+import { useState, type FormEvent } from 'react';
+import { Icon } from '../../components/icons';
+import { Button, Card, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, PageHeader, useToast } from '../../components/ui';
+import { api } from '../../lib/api';
+import { useLoad } from '../../lib/hooks';
+import { invalidate } from '../../lib/refdata';
+import type { CannedReply } from '../../lib/types';
+
+function Editor({ item, onClose, onSaved }: { item: Partial<CannedReply>; onClose: () => void; onSaved: () => void }) {
+  const toast = useToast();
+  const [f, setF] = useState({ shortcut: item.shortcut ?? '', title: item.title ?? '', text: item.text ?? '' });
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const body = { ...f, shortcut: f.shortcut.replace(/^\//, '').trim() };
+      if (item.id) await api.patch(`/api/canned-replies/${item.id}`, body);
+      else await api.post('/api/canned-replies', body);
+      invalidate('canned');
+      toast.ok('Đã lưu câu trả lời mẫu');
+      onSaved();
+    } catch (err) {
+      toast.error(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      title={item.id ? 'Sửa câu trả lời mẫu' : 'Thêm câu trả lời mẫu'}
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>Huỷ</Button>
+          <Button variant="primary" type="submit" form="canned-form" busy={busy} disabled={!f.shortcut.trim() || !f.text.trim()}>
+            Lưu
+          </Button>
+        </>
+      }
+    >
+      <form id="canned-form" className="form-grid" onSubmit={submit}>
+        <div className="form-grid two">
+          <Field label="Phím tắt" hint="Gõ /phím-tắt trong ô trả lời.">
+            <input value={f.shortcut} onChange={(e) => setF({ ...f, shortcut: e.target.value.replace(/\s/g, '') })} placeholder="chao" className="mono" />
+          </Field>
+          <Field label="Tên">
+            <input value={f.title} onChange={(e) => setF({ ...f, title: e.target.value })} placeholder="Lời chào" />
+          </Field>
+        </div>
+        <Field label="Nội dung" hint="{ten} được thay bằng tên người dân.">
+          <textarea rows={6} value={f.text} onChange={(e) => setF({ ...f, text: e.target.value })} />
+        </Field>
+      </form>
+    </Modal>
+  );
+}
+
+export default function CannedPage() {
+  const toast = useToast();
+  const { data, error, reload } = useLoad(() => api.get<CannedReply[]>('/api/canned-replies'), []);
+  const [editing, setEditing] = useState<Partial<CannedReply> | null>(null);
+  const remove = async (c: CannedReply) => {
+    if (!window.confirm(`Xoá câu trả lời mẫu /${c.shortcut}?`)) return;
+    try {
+      await api.del(`/api/canned-replies/${c.id}`);
+      invalidate('canned');
+      reload();
+    } catch (e) {
+      toast.error(e);
+    }
+  };
+  return (
+    <div className="page narrow">
+      <PageHeader
+        title="Câu trả lời mẫu"
+        subtitle="Tổng đài viên gõ / rồi phím tắt để chèn nhanh."
+        actions={
+          <Button variant="primary" icon={<Icon.plus size={15} />} onClick={() => setEditing({})}>
+            Thêm câu mẫu
+          </Button>
+        }
+      />
+      <Card pad={false}>
+        {error && !data ? (
+          <div className="pad">
+            <ErrorBlock error={error} onRetry={reload} />
+          </div>
+        ) : !data ? (
+          <ListSkeleton rows={5} />
+        ) : data.length === 0 ? (
+          <Empty icon={<Icon.list size={26} />} title="Chưa có câu trả lời mẫu" action={<Button onClick={() => setEditing({})}>Thêm câu đầu tiên</Button>} />
+        ) : (
+          <ul className="canned-list">
+            {data.map((c) => (
+              <li key={c.id}>
+                <span className="canned-shortcut">/{c.shortcut.replace(/^\//, '')}</span>
+                <div className="grow">
+                  <div className="strong">{c.title}</div>
+                  <div className="muted small clamp-2">{c.text}</div>
+                </div>
+                <IconButton label="Sửa" onClick={() => setEditing(c)}>
+                  <Icon.edit size={15} />
+                </IconButton>
+                <IconButton label="Xoá" className="danger" onClick={() => void remove(c)}>
+                  <Icon.trash size={15} />
+                </IconButton>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      {editing && <Editor item={editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), reload())} />}
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+/** Review queue: messages the bot did not understand or that operators re-classified; one click adds the phrase. */
+import { useState } from 'react';
+import { Icon } from '../../components/icons';
+import { Button, Card, Chip, Empty, ErrorBlock, Link, ListSkeleton, PageHeader, useToast } from '../../components/ui';
+import { api } from '../../lib/api';
+import { fmtWhen } from '../../lib/format';
+import { useLoad } from '../../lib/hooks';
+import type { ReviewItem, TrainingIntent } from '../../lib/types';
+
+function Row({ item, intents, onDone }: { item: ReviewItem; intents: string[]; onDone: () => void }) {
+  const toast = useToast();
+  const initial = item.correctedIntent ?? (item.nluIntent !== 'nlu_fallback' ? item.nluIntent : '');
+  const [intent, setIntent] = useState(initial);
+  const [busy, setBusy] = useState<'add' | 'dismiss' | null>(null);
+  const act = async (kind: 'add' | 'dismiss') => {
+    setBusy(kind);
+    try {
+      if (kind === 'add') await api.post(`/api/review/${encodeURIComponent(item.messageId)}`, { intent });
+      else await api.post(`/api/review/${encodeURIComponent(item.messageId)}/dismiss`);
+      toast.ok(kind === 'add' ? `Đã thêm vào ${intent} — trợ lý ảo học lại trong vài giây` : 'Đã bỏ qua');
+      onDone();
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <tr>
+      <td className="review-text">
+        <div>“{item.text}”</div>
+        <div className="muted small">
+          {fmtWhen(item.createdAt)}
+          {item.ticketCode && (
+            <>
+              {' · '}
+              <Link to={`/tickets/${encodeURIComponent(item.ticketCode)}`} className="mono">
+                {item.ticketCode}
+              </Link>
+            </>
+          )}
+        </div>
+      </td>
+      <td>
+        <div className="mono small">{item.nluIntent}</div>
+        <div className="muted small">{Math.round(item.confidence * 100)}%</div>
+      </td>
+      <td>
+        {item.correctedIntent ? (
+          <Chip tone="violet">{item.correctedIntent}</Chip>
+        ) : (
+          <Chip tone="amber">Không hiểu</Chip>
+        )}
+      </td>
+      <td className="review-actions">
+        <select value={intent} onChange={(e) => setIntent(e.target.value)} aria-label="Ý định đúng">
+          <option value="">— Chọn ý định đúng —</option>
+          {intents.map((i) => (
+            <option key={i} value={i}>
+              {i}
+            </option>
+          ))}
+        </select>
+        <Button size="sm" variant="primary" disabled={!intent} busy={busy === 'add'} onClick={() => void act('add')} icon={<Icon.plus size={14} />}>
+          Thêm câu
+        </Button>
+        <Button size="sm" variant="ghost" busy={busy === 'dismiss'} onClick={() => void act('dismiss')}>
+          Bỏ qua
+        </Button>
+      </td>
+    </tr>
+  );
+}
+
+export default function ReviewPage() {
+  const { data, error, reload } = useLoad(() => api.get<ReviewItem[]>('/api/review'), []);
+  const intents = useLoad(() => api.get<TrainingIntent[]>('/api/training'), []);
+  const names = (intents.data ?? []).map((x) => x.intent).filter((x) => x !== 'nlu_fallback').sort();
+  return (
+    <div className="page">
+      <PageHeader title="Hàng chờ rà soát" subtitle="Tin nhắn trợ lý ảo không hiểu, hoặc phiếu tổng đài viên đã phân loại lại. Thêm câu vào đúng ý định để trợ lý ảo học." />
+      <Card pad={false}>
+        {error && !data ? (
+          <div className="pad">
+            <ErrorBlock error={error} onRetry={reload} />
+          </div>
+        ) : !data ? (
+          <ListSkeleton rows={6} />
+        ) : data.length === 0 ? (
+          <Empty icon={<Icon.inboxCheck size={28} />} title="Hàng chờ trống">
+            Trợ lý ảo đã hiểu mọi tin nhắn gần đây. Tin mới không hiểu sẽ hiện ở đây.
+          </Empty>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Tin nhắn</th>
+                  <th>Trợ lý ảo hiểu</th>
+                  <th>Tổng đài viên sửa</th>
+                  <th>Thêm vào ý định</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.map((it) => (
+                  <Row key={it.messageId} item={it} intents={names} onDone={reload} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,181 @@
+/** Settings: receipt and greeting templates, office hours, agency reply mode (take effect at once). */
+import { useEffect, useMemo, useState } from 'react';
+import { DateInput } from '../../components/date-input';
+import { ChannelIcon, Icon } from '../../components/icons';
+import { Button, Card, ErrorBlock, Field, IconButton, PageHeader, Skeleton, useToast } from '../../components/ui';
+import { api } from '../../lib/api';
+import { useLoad } from '../../lib/hooks';
+import { channelLabel } from '../../lib/labels';
+import type { Channel, PerChannelText, Settings } from '../../lib/types';
+
+const DAYS = [
+  { n: 1, label: 'T2' },
+  { n: 2, label: 'T3' },
+  { n: 3, label: 'T4' },
+  { n: 4, label: 'T5' },
+  { n: 5, label: 'T6' },
+  { n: 6, label: 'T7' },
+  { n: 7, label: 'CN' },
+];
+const OVERRIDABLE: Channel[] = ['zalo', 'facebook', 'email', 'livechat', 'edongthap'];
+
+function PerChannel({ value, onChange, hint }: { value: PerChannelText; onChange: (v: PerChannelText) => void; hint: string }) {
+  const overrides = OVERRIDABLE.filter((c) => value[c] !== undefined);
+  const missing = OVERRIDABLE.filter((c) => value[c] === undefined);
+  return (
+    <div className="per-channel">
+      <Field label="Mặc định (mọi kênh)" hint={hint}>
+        <textarea rows={3} value={value.default} onChange={(e) => onChange({ ...value, default: e.target.value })} />
+      </Field>
+      {overrides.map((c) => (
+        <div key={c} className="per-channel-row">
+          <Field
+            label={
+              <span className="inline-flex">
+                <ChannelIcon channel={c} size={14} /> Riêng cho {channelLabel[c]}
+              </span>
+            }
+          >
+            <textarea rows={c === 'email' ? 6 : 3} value={value[c] ?? ''} onChange={(e) => onChange({ ...value, [c]: e.target.value })} />
+          </Field>
+          <IconButton
+            label={`Bỏ mẫu riêng ${channelLabel[c]}`}
+            className="xs danger"
+            onClick={() => {
+              const next = { ...value };
+              delete next[c];
+              onChange(next);
+            }}
+          >
+            <Icon.trash size={14} />
+          </IconButton>
+        </div>
+      ))}
+      {missing.length > 0 && (
+        <div className="suggest-row">
+          <span className="muted small">Thêm mẫu riêng cho:</span>
+          {missing.map((c) => (
+            <button key={c} type="button" className="suggest-chip" onClick={() => onChange({ ...value, [c]: value.default })}>
+              <ChannelIcon channel={c} size={13} /> {channelLabel[c]}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export default function SettingsPage() {
+  const toast = useToast();
+  const { data, error, reload } = useLoad(() => api.get<Settings>('/api/settings'), []);
+  const [draft, setDraft] = useState<Settings | null>(null);
+  const [holiday, setHoliday] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (data) setDraft(structuredClone(data));
+  }, [data]);
+  const dirty = useMemo(() => !!data && !!draft && JSON.stringify(data) !== JSON.stringify(draft), [data, draft]);
+  if (error && !data) return <div className="page"><ErrorBlock error={error} onRetry={reload} /></div>;
+  if (!draft) return <div className="page narrow"><Skeleton lines={12} /></div>;
+  const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
+  const oh = draft.officeHours;
+  const save = async () => {
+    setBusy(true);
+    try {
+      const saved = await api.put<Settings>('/api/settings', draft);
+      toast.ok('Đã lưu cài đặt — áp dụng ngay');
+      if (saved && (saved as Settings).receipt) setDraft(structuredClone(saved));
+      reload();
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="page narrow settings-page">
+      <PageHeader
+        title="Cài đặt"
+        subtitle="Ghi đè giá trị trong bot.yml; có hiệu lực ngay, không cần khởi động lại."
+        actions={
+          <>
+            <Button variant="ghost" disabled={!dirty} onClick={() => setDraft(structuredClone(data!))}>
+              Huỷ thay đổi
+            </Button>
+            <Button variant="primary" busy={busy} disabled={!dirty} onClick={() => void save()} icon={<Icon.check size={15} />}>
+              Lưu cài đặt
+            </Button>
+          </>
+        }
+      />
+      <Card title="Tin xác nhận tự động">
+        <PerChannel value={draft.receipt} onChange={(v) => set('receipt', v)} hint="Gửi một lần khi người dân bắt đầu hội thoại mới." />
+      </Card>
+      <Card title="Xác nhận phiếu">
+        <PerChannel value={draft.ticketReceipt} onChange={(v) => set('ticketReceipt', v)} hint="Gửi khi tạo phiếu. {code} là mã phiếu." />
+      </Card>
+      <Card title="Lời chào">
+        <Field label="Khi người dân chào hỏi" hint="Lưu như một phiên bản của câu trả lời “Chào hỏi”.">
+          <textarea rows={3} value={draft.greeting} onChange={(e) => set('greeting', e.target.value)} />
+        </Field>
+      </Card>
+      <Card title="Giờ làm việc của tổng đài viên">
+        <p className="muted small">Trợ lý ảo trả lời 24/7. Ngoài giờ, người dân được báo khi nào tổng đài viên phản hồi.</p>
+        <div className="field">
+          <span className="field-label">Ngày làm việc</span>
+          <div className="day-picker">
+            {DAYS.map((d) => (
+              <label key={d.n} className={`day ${oh.days.includes(d.n) ? 'on' : ''}`}>
+                <input
+                  type="checkbox"
+                  checked={oh.days.includes(d.n)}
+                  onChange={(e) => set('officeHours', { ...oh, days: e.target.checked ? [...oh.days, d.n].sort() : oh.days.filter((x) => x !== d.n) })}
+                />
+                {d.label}
+              </label>
+            ))}
+          </div>
+        </div>
+        <div className="form-grid two">
+          <Field label="Giờ bắt đầu">
+            <input type="time" value={oh.open} onChange={(e) => set('officeHours', { ...oh, open: e.target.value })} />
+          </Field>
+          <Field label="Giờ kết thúc">
+            <input type="time" value={oh.close} onChange={(e) => set('officeHours', { ...oh, close: e.target.value })} />
+          </Field>
+        </div>
+        <div className="field">
+          <span className="field-label">Ngày nghỉ lễ</span>
+          <div className="chips-row">
+            {oh.holidays.map((h) => (
+              <span key={h} className="file-chip">
+                {h.split('-').reverse().join('/')}
+                <button type="button" aria-label={`Bỏ ${h}`} onClick={() => set('officeHours', { ...oh, holidays: oh.holidays.filter((x) => x !== h) })}>
+                  <Icon.x size={12} />
+                </button>
+              </span>
+            ))}
+            <DateInput label="Ngày nghỉ" placeholder="Chọn ngày" value={holiday} onChange={setHoliday} />
+            <Button size="sm" disabled={!holiday || oh.holidays.includes(holiday)} onClick={() => (set('officeHours', { ...oh, holidays: [...oh.holidays, holiday].sort() }), setHoliday(''))}>
+              Thêm ngày
+            </Button>
+          </div>
+        </div>
+      </Card>
+      <Card title="Trả lời của cơ quan">
+        <div className="role-grid two">
+          <label className={`role-option ${draft.agencyReplyMode === 'direct' ? 'on' : ''}`}>
+            <input type="radio" name="mode" checked={draft.agencyReplyMode === 'direct'} onChange={() => set('agencyReplyMode', 'direct')} />
+            <span className="strong">Gửi thẳng cho người dân</span>
+            <span className="muted small">Câu trả lời của đầu mối cơ quan được gửi ngay.</span>
+          </label>
+          <label className={`role-option ${draft.agencyReplyMode === 'approval' ? 'on' : ''}`}>
+            <input type="radio" name="mode" checked={draft.agencyReplyMode === 'approval'} onChange={() => set('agencyReplyMode', 'approval')} />
+            <span className="strong">Tổng đài duyệt trước</span>
+            <span className="muted small">Câu trả lời chờ ở mục “Duyệt trả lời”; tổng đài viên có thể sửa trước khi gửi.</span>
+          </label>
+        </div>
+      </Card>
+    </div>
+  );
+}

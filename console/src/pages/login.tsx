@@ -1,0 +1,204 @@
+/** Sign-in (with the two-factor code when the account has one) and the forced password change. */
+import { useState, type FormEvent } from 'react';
+import { Icon } from '../components/icons';
+import { Button, Field } from '../components/ui';
+import { api, ApiError } from '../lib/api';
+import type { User } from '../lib/types';
+
+function Brand() {
+  return (
+    <div className="auth-brand">
+      <div className="logo-mark big">1022</div>
+      <div>
+        <div className="auth-title">Cổng 1022</div>
+        <div className="auth-sub">Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp</div>
+      </div>
+    </div>
+  );
+}
+
+function AuthShell({ children, aside = true }: { children: React.ReactNode; aside?: boolean }) {
+  return (
+    <div className="auth-page">
+      {aside && (
+        <div className="auth-aside" aria-hidden="true">
+          <div className="auth-aside-inner">
+            <div className="auth-aside-kicker">Hệ thống tiếp nhận đa kênh</div>
+            <div className="auth-aside-title">Một hộp thư cho mọi kênh người dân liên hệ</div>
+            <ul className="auth-aside-list">
+              <li>
+                <Icon.inbox size={18} /> Zalo, Messenger, email, chat web, e-DongThap và cuộc gọi 1022
+              </li>
+              <li>
+                <Icon.bot size={18} /> Trợ lý ảo trả lời thủ tục hành chính 24/7
+              </li>
+              <li>
+                <Icon.forward size={18} /> Chuyển phiếu đến sở, ngành, xã và theo dõi hạn xử lý
+              </li>
+              <li>
+                <Icon.chart size={18} /> Báo cáo, thống kê và nhật ký xử lý đầy đủ
+              </li>
+            </ul>
+          </div>
+        </div>
+      )}
+      <main className="auth-main">
+        <div className="auth-card">
+          <Brand />
+          {children}
+        </div>
+        <div className="auth-foot">© Sở Thông tin và Truyền thông tỉnh Đồng Tháp · Tổng đài 1022</div>
+      </main>
+    </div>
+  );
+}
+
+/** The sign-in screen. */
+export function LoginPage({ onLogin }: { onLogin: (token: string, user: User) => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [needTotp, setNeedTotp] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.post<{ token: string; user: User }>('/api/auth/token', { username: username.trim(), password, ...(needTotp && totp ? { totp: totp.trim() } : {}) });
+      onLogin(r.token, r.user);
+    } catch (err) {
+      const details = err instanceof ApiError ? (err.details as { totpRequired?: boolean } | undefined) : undefined;
+      if (details?.totpRequired && !needTotp) {
+        setNeedTotp(true);
+        setError(null);
+      } else setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthShell>
+      <form className="auth-form" onSubmit={submit} noValidate>
+        <h1>Đăng nhập</h1>
+        <p className="muted">Dành cho tổng đài viên, giám sát viên, quản trị và đầu mối các cơ quan.</p>
+        {error && (
+          <div className="alert alert-error" role="alert">
+            <Icon.alert size={16} /> {error}
+          </div>
+        )}
+        {!needTotp ? (
+          <>
+            <Field label="Tên đăng nhập">
+              <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required />
+            </Field>
+            <Field label="Mật khẩu">
+              <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+            </Field>
+          </>
+        ) : (
+          <>
+            <div className="alert alert-info">
+              <Icon.shield size={16} /> Tài khoản bật xác thực hai lớp. Nhập mã 6 số trong ứng dụng xác thực.
+            </div>
+            <Field label="Mã xác thực">
+              <input
+                name="totp"
+                className="otp-input"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={8}
+                value={totp}
+                onChange={(e) => setTotp(e.target.value.replace(/\D/g, ''))}
+                autoFocus
+              />
+            </Field>
+          </>
+        )}
+        <Button type="submit" variant="primary" className="btn-block" busy={busy} disabled={!username || !password}>
+          {needTotp ? 'Xác nhận' : 'Đăng nhập'}
+        </Button>
+        {needTotp && (
+          <button type="button" className="link-btn" onClick={() => (setNeedTotp(false), setTotp(''))}>
+            Quay lại
+          </button>
+        )}
+      </form>
+    </AuthShell>
+  );
+}
+
+/** Checks a new password; returns a Vietnamese problem or null. */
+export function passwordProblem(next: string, confirm: string): string | null {
+  if (next.length < 10) return 'Mật khẩu mới cần ít nhất 10 ký tự.';
+  if (!/[A-Za-zÀ-ỹ]/.test(next) || !/\d/.test(next)) return 'Mật khẩu mới cần có cả chữ và số.';
+  if (next !== confirm) return 'Hai lần nhập mật khẩu mới không khớp.';
+  return null;
+}
+
+/** The password change form (forced after a reset, or from "Tài khoản"). */
+export function PasswordForm({ onDone, compact }: { onDone: () => void; compact?: boolean }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const p = passwordProblem(next, confirm);
+    if (p) return setError(p);
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('/api/me/password', { current, next });
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      onDone();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className={compact ? 'form-grid' : 'auth-form'} onSubmit={submit}>
+      {error && (
+        <div className="alert alert-error" role="alert">
+          <Icon.alert size={16} /> {error}
+        </div>
+      )}
+      <Field label="Mật khẩu hiện tại">
+        <input type="password" name="current" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+      </Field>
+      <Field label="Mật khẩu mới" hint="Ít nhất 10 ký tự, có chữ và số.">
+        <input type="password" name="next" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required />
+      </Field>
+      <Field label="Nhập lại mật khẩu mới">
+        <input type="password" name="confirm" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} required />
+      </Field>
+      <div>
+        <Button type="submit" variant="primary" busy={busy} className={compact ? '' : 'btn-block'}>
+          Đổi mật khẩu
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** Shown instead of the console while the account must change its password. */
+export function ChangePasswordPage({ onDone, onLogout }: { onDone: () => void; onLogout: () => void }) {
+  return (
+    <AuthShell aside={false}>
+      <h1 className="auth-h1">Đổi mật khẩu</h1>
+      <p className="muted">Mật khẩu của bạn vừa được cấp hoặc đặt lại. Vui lòng đặt mật khẩu mới trước khi tiếp tục.</p>
+      <PasswordForm onDone={onDone} />
+      <button type="button" className="link-btn" onClick={onLogout}>
+        Đăng xuất
+      </button>
+    </AuthShell>
+  );
+}
