@@ -68,17 +68,47 @@ const schema = z.object({
   SMTP_SECURE: bool.default(false),
   SMTP_USER: optionalString,
   SMTP_PASSWORD: optionalString,
+  /** Our sender, `"Tổng đài 1022" <1022@…>` or a bare address (default: IMAP_USER when it is an address). */
   MAIL_FROM: optionalString,
+  /** Besides IMAP IDLE, check the mailbox every this many seconds (default: 60). */
+  IMAP_POLL_SECONDS: z.coerce.number().positive().default(60),
+  /** Receipts of new mail conversations per sender address per hour (default: 1): a mail loop cannot make us flood anyone. */
+  MAIL_RECEIPTS_PER_HOUR: z.coerce.number().int().min(0).default(1),
 
+  /** The web live chat needs no credentials: on unless set to false. */
   LIVECHAT_ENABLED: bool.default(true),
+  /** Shared with host sites that pass a signed-in citizen (`data-user-hash` = hex HMAC-SHA256 of the user id). */
   LIVECHAT_IDENTITY_SECRET: optionalString,
+  /** Largest file a citizen may send in the live chat, MB (default: 5; at most 6, one socket.io frame). */
+  LIVECHAT_MAX_FILE_MB: z.coerce.number().positive().max(6).default(5),
 
   EDONGTHAP_SECRET: optionalString,
   EDONGTHAP_CALLBACK_URL: z.url().optional(),
 });
 
+/** The email channel is all or nothing: half a configuration is a mistake to report, not a disabled channel. */
+const EMAIL_REQUIRED = ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD', 'SMTP_HOST'] as const;
+
+const checkedSchema = schema.superRefine((c, issues) => {
+  if (EMAIL_REQUIRED.some((k) => c[k]) || c.MAIL_FROM) {
+    const set = [...EMAIL_REQUIRED, 'MAIL_FROM' as const].filter((k) => c[k]);
+    for (const k of EMAIL_REQUIRED) {
+      if (!c[k]) issues.addIssue({ code: 'custom', path: [k], message: `required for the email channel, since ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set` });
+    }
+    const from = c.MAIL_FROM ?? c.IMAP_USER ?? '';
+    if (!/[^\s<>@"]+@[^\s<>@"]+/.test(from)) {
+      issues.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'must be an email address such as "Tổng đài 1022" <1022@dongthap.gov.vn> (required when IMAP_USER is not an address)' });
+    }
+  }
+});
+
 /** Validated configuration. */
 export type Config = z.infer<typeof schema>;
+
+/** True when the email channel is configured (IMAP and SMTP). */
+export function emailConfigured(c: Config): boolean {
+  return EMAIL_REQUIRED.every((k) => !!c[k]);
+}
 
 /** Thrown when the environment is invalid; the message lists each bad variable. */
 export class ConfigError extends Error {}
@@ -87,7 +117,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
-  const result = schema.safeParse(cleaned);
+  const result = checkedSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -32,7 +32,7 @@ export interface Sender {
 export interface SendContext {
   transport: SmtpTransport;
   sender: Sender;
-  /** Automatic receipts per recipient per rolling hour. */
+  /** Receipts of new conversations per recipient per rolling hour (ticket receipts are not counted). */
   receiptLimitPerHour: number;
   /** Set by `start()`; sending needs its state (rate limit) and attachment store. */
   runtime: AdapterRuntime | null;
@@ -40,6 +40,8 @@ export interface SendContext {
 }
 
 const HOUR_MS = 60 * 60 * 1000;
+/** A Message-ID in angle brackets (RFC 5322 msg-id), as mailparser and `messageIdFor` give them. */
+const MSG_ID = /^<[^<>\s]+>$/;
 
 /** Builds the nodemailer SMTP transport; local files are never attached (`disableFileAccess`). */
 export function createSmtpTransport(smtp: EmailAdapterConfig['smtp']) {
@@ -105,10 +107,14 @@ export async function sendMail(ctx: SendContext, message: OutboundMessage): Prom
     throw new ChannelApiError({ channel: 'email', message: 'email adapter not started', code: 'not_started', retryable: true });
   }
   const to = message.externalUserId.trim();
-  if (isReceipt(message)) await reserveReceipt(runtime.state, to, message.id, ctx.receiptLimitPerHour, (ctx.now ?? Date.now)());
+  // Only the receipt of a new conversation is rate-limited: it is what a loop with an unmarked autoresponder
+  // would trigger again and again. A ticket receipt carries the ticket code and comes once per ticket.
+  if (message.purpose === 'receipt') await reserveReceipt(runtime.state, to, message.id, ctx.receiptLimitPerHour, (ctx.now ?? Date.now)());
 
   const messageId = messageIdFor(message.id, ctx.sender.domain);
-  const references = [...new Set([...(message.references ?? []), ...(message.inReplyTo ? [message.inReplyTo] : [])])];
+  // The core hands over provider ids of the thread; a mail without Message-ID was keyed `sha256:…`, which is no header value.
+  const inReplyTo = message.inReplyTo && MSG_ID.test(message.inReplyTo) ? message.inReplyTo : undefined;
+  const references = [...new Set([...(message.references ?? []), ...(inReplyTo ? [inReplyTo] : [])])].filter((id) => MSG_ID.test(id));
   const autoSubmitted = autoSubmittedFor(message);
   const headers: Record<string, string> = {};
   if (autoSubmitted) {
@@ -121,11 +127,11 @@ export async function sendMail(ctx: SendContext, message: OutboundMessage): Prom
     await ctx.transport.sendMail({
       from: ctx.sender.header,
       to,
-      subject: buildSubject(message),
+      subject: buildSubject({ ...message, inReplyTo }),
       text: message.text,
       html: textToHtml(message.text),
       messageId,
-      inReplyTo: message.inReplyTo,
+      inReplyTo,
       references: references.length > 0 ? references : undefined,
       headers,
       attachments: await loadAttachments(runtime, message),

@@ -31,7 +31,7 @@ export interface EmailAdapterConfig {
   };
   /** Our address, optionally with a display name: `"Tổng đài 1022" <1022@dongthap.gov.vn>`. */
   from: string;
-  /** Automatic receipts per recipient per rolling hour (default: 1). */
+  /** Receipts of new conversations per recipient per rolling hour (default: 1); ticket receipts are not limited. */
   receiptLimitPerHour?: number;
   /** Larger inbound attachments are dropped with a note in the text (default: 25 MiB). */
   maxAttachmentBytes?: number;

@@ -1,36 +1,41 @@
 /** The web live-chat channel: our own embeddable widget over socket.io (protocol: ./protocol.ts). */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ChannelApiError, type ChannelAdapter, type LiveNotice } from '../../src/channels/contract';
+import { SOCKET_MAX_FRAME_BYTES } from '../../src/realtime/io';
 import { parseFrame } from './parse';
 import { outboundToWire } from './send';
 import { LivechatServer } from './server';
 import { DEFAULT_ALLOWED_MIME_TYPES, MAX_ATTACHMENTS_PER_MESSAGE } from './validate';
-import { DEFAULT_SESSION_MAX_AGE_MS } from './verify';
+import { DEFAULT_SESSION_MAX_AGE_MS, isVisitorId } from './verify';
+
+export { identityHash } from './verify';
 
 /** Configuration of the live-chat channel. */
 export interface LivechatConfig {
-  /** Signs anonymous session tokens. */
-  sessionSecret: string;
+  /** Signs anonymous session tokens (SESSION_SECRET). Unset: one is generated once and kept in the adapter's state, so sessions survive restarts. */
+  sessionSecret?: string;
   /** Shared with host sites for verified identities (`hash = HMAC-SHA256(identitySecret, userId)`); unset = anonymous only. */
   identitySecret?: string;
   /** How browsers reach the gateway; relative attachment URLs are resolved against it. */
   publicBaseUrl: string;
-  /** Largest accepted upload (default: 5 MB). */
+  /** Largest accepted upload (default: 5 MB; at most what fits in one socket.io frame, about 6 MB). */
   maxAttachmentBytes?: number;
   /** Accepted upload types (default: JPEG, PNG, GIF, WEBP images and PDF). */
   allowedMimeTypes?: string[];
-  /** socket.io path (default: `/socket.io`). */
-  path?: string;
   /** How long an anonymous session token stays valid; renewed on every connection (default: 180 days). */
   sessionMaxAgeMs?: number;
 }
 
 const MAX_TEXT = 4000;
+/** State key of the generated session secret. */
+const SECRET_KEY = 'session-secret';
+/** Largest file that fits one frame: base64 is 4/3 of the bytes, plus room for the text and JSON. */
+export const MAX_UPLOAD_BYTES = Math.floor(((SOCKET_MAX_FRAME_BYTES - 256 * 1024) * 3) / 4);
 
-/** Creates the live-chat adapter; `start` attaches socket.io (namespace `/livechat`) to the core's HTTP server. */
+/** Creates the live-chat adapter; `start` mounts namespace `/livechat` on the gateway's socket.io server. */
 export function createLivechatAdapter(cfg: LivechatConfig): ChannelAdapter {
-  if (!cfg.sessionSecret) throw new Error('live chat needs a sessionSecret');
   const publicBaseUrl = cfg.publicBaseUrl;
   let server: LivechatServer | null = null;
 
@@ -59,6 +64,9 @@ export function createLivechatAdapter(cfg: LivechatConfig): ChannelAdapter {
       if (!server) {
         throw new ChannelApiError({ channel: 'livechat', message: 'live chat is not started', retryable: true });
       }
+      if (!isVisitorId(message.externalUserId)) {
+        throw new ChannelApiError({ channel: 'livechat', message: `not a live-chat visitor: ${message.externalUserId}`, code: 'unknown_visitor', retryable: false });
+      }
       // A visitor with no open tab still gets it: the message is in the history they load on return.
       server.emitToVisitor(message.externalUserId, 'message', outboundToWire(message, publicBaseUrl));
       return { providerMessageId: message.id };
@@ -74,15 +82,21 @@ export function createLivechatAdapter(cfg: LivechatConfig): ChannelAdapter {
     },
     async start(runtime) {
       if (server) return;
+      // Tokens signed with a secret made up at each start would log every visitor out on restart.
+      const sessionSecret =
+        cfg.sessionSecret || (await runtime.state.update<string>(SECRET_KEY, async (current) => current || randomBytes(32).toString('base64url')));
+      const wanted = cfg.maxAttachmentBytes ?? 5 * 1024 * 1024;
+      if (wanted > MAX_UPLOAD_BYTES) {
+        runtime.log.warn({ channel: 'livechat', wanted, max: MAX_UPLOAD_BYTES }, 'live-chat upload limit lowered to what fits one socket.io frame');
+      }
       server = new LivechatServer(runtime, {
-        sessionSecret: cfg.sessionSecret,
+        sessionSecret,
         identitySecret: cfg.identitySecret || undefined,
         publicBaseUrl,
-        path: cfg.path ?? '/socket.io',
         sessionMaxAgeMs: cfg.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,
         limits: {
           maxTextLength: MAX_TEXT,
-          maxAttachmentBytes: cfg.maxAttachmentBytes ?? 5 * 1024 * 1024,
+          maxAttachmentBytes: Math.min(wanted, MAX_UPLOAD_BYTES),
           allowedMimeTypes: (cfg.allowedMimeTypes ?? DEFAULT_ALLOWED_MIME_TYPES).map((t) => t.toLowerCase()),
           maxAttachments: MAX_ATTACHMENTS_PER_MESSAGE,
         },

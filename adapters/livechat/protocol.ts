@@ -20,7 +20,9 @@
  *    key `visitorId:clientId` drops the replay and acks `{ ok: true, duplicate: true }`.
  * 3. Gateway → citizen: `message` (bot/operator answers, and the citizen's own messages echoed
  *    to the visitor's other tabs), `typing`, `status`, `operator` (pushed by the core through
- *    `notify`).
+ *    `notify`). Citizen → gateway `typing {on}` is relayed to the console (`runtime.citizenTyping`).
+ * 4. The widget loads the socket.io browser client the gateway serves at
+ *    `/socket.io/socket.io.min.js` (the shared server of `src/realtime/io.ts`).
  */
 import type { Attachment, HistoryItem } from '../../src/channels/contract';
 
@@ -54,7 +56,7 @@ export interface ClientQuickReplyFrame {
   title: string;
 }
 
-/** Citizen → gateway: the citizen is typing (accepted and ignored: the core has no inbound typing). */
+/** Citizen → gateway: the citizen started or stopped typing (shown to operators in the console). */
 export interface ClientTypingFrame {
   on: boolean;
 }
@@ -91,11 +93,19 @@ export interface WireMessage extends Omit<HistoryItem, 'attachments'> {
   attachments: WireAttachment[];
 }
 
+/** What the gateway accepts from the widget; the widget checks files against it before uploading. */
+export interface SessionLimits {
+  maxTextLength: number;
+  maxFileBytes: number;
+  fileTypes: string[];
+}
+
 /** Gateway → citizen: the visitor's session. `token` is null for a verified identity (nothing to keep). */
 export interface SessionEvent {
   token: string | null;
   visitorId: string;
   verified: boolean;
+  limits: SessionLimits;
 }
 
 /** Gateway → citizen: why the handshake identity was not accepted. */

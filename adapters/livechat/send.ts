@@ -36,8 +36,10 @@ export function historyToWire(item: HistoryItem, publicBaseUrl: string): WireMes
 
 /** An outbound message (bot, operator, system) as the widget shows it. */
 export function outboundToWire(m: OutboundMessage, publicBaseUrl: string, now = Date.now()): WireMessage {
+  // Parts of a split text share our message id; the widget keys messages by id, so later parts get their own.
+  const id = m.part > 0 ? `${m.id}~${m.part}` : m.id;
   return {
-    id: m.id,
+    id,
     direction: 'out',
     author: m.author,
     ...(m.authorName ? { authorName: m.authorName } : {}),

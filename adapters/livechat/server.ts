@@ -2,9 +2,14 @@
  * The socket.io side of live chat: handshake (session token or verified identity), history on
  * connect, citizen frames stored through `runtime.ingest` before they are acknowledged, and
  * pushes to every open tab of a visitor (one room per visitor). Protocol: ./protocol.ts.
+ *
+ * It mounts the namespace `/livechat` on the gateway's one socket.io server
+ * (`src/realtime/io.ts`, shared with the console's `/console`): two `Server`s on one HTTP server
+ * would fight over `/socket.io` requests. https://socket.io/docs/v4/namespaces/
  */
-import { Server, type Namespace, type Socket } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import type { AdapterRuntime } from '../../src/channels/contract';
+import { socketServerFor } from '../../src/realtime/io';
 import type {
   ClientToServerEvents,
   HandshakeAuth,
@@ -25,8 +30,6 @@ export interface LivechatServerOptions {
   identitySecret?: string;
   publicBaseUrl: string;
   limits: FrameLimits;
-  /** socket.io path (default: `/socket.io`). */
-  path: string;
   sessionMaxAgeMs: number;
   /** Frames one socket may send per `rateWindowMs` before being asked to slow down. */
   rateLimit: number;
@@ -36,6 +39,8 @@ export interface LivechatServerOptions {
 interface ServerSocketData extends SocketData {
   authError?: AuthErrorEvent['code'];
   sentAt: number[];
+  /** Last typing state relayed to the core, so a chatty widget does not flood it. */
+  typing?: boolean;
 }
 
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ServerSocketData>;
@@ -50,41 +55,49 @@ const AUTH_ERRORS: Record<AuthErrorEvent['code'], string> = {
 };
 const BUSY = 'Hệ thống đang bận, tin nhắn sẽ được tự động gửi lại.';
 const TOO_FAST = 'Bạn gửi tin nhắn quá nhanh, vui lòng chờ giây lát.';
+const UNAVAILABLE = 'Dịch vụ trò chuyện tạm ngừng, vui lòng thử lại sau.';
+
+/**
+ * The server currently serving each namespace. Namespaces live as long as the socket.io server,
+ * which outlives an adapter (stop and start again on the same HTTP server): the middleware and
+ * connection handler are registered once and hand over to whichever server is current.
+ */
+const mounted = new WeakMap<LiveNamespace, { current: LivechatServer | null }>();
 
 /** Room holding every open tab of one visitor. */
 export function visitorRoom(visitorId: string): string {
   return `visitor:${visitorId}`;
 }
 
-/** A socket.io server attached to the core's HTTP server. */
+/** The `/livechat` namespace of the gateway's socket.io server. */
 export class LivechatServer {
-  private readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ServerSocketData>;
   private readonly nsp: LiveNamespace;
-  private stopped = false;
+  private readonly slot: { current: LivechatServer | null };
 
   constructor(
     private readonly runtime: AdapterRuntime,
     private readonly opts: LivechatServerOptions,
   ) {
     if (!runtime.httpServer) throw new Error('live chat needs runtime.httpServer to attach socket.io');
-    // Base64 inflates files by 4/3; leave room for the text and the JSON around it.
-    const maxFrame = opts.limits.maxAttachments * Math.ceil(opts.limits.maxAttachmentBytes / 3) * 4 + 128 * 1024;
-    this.io = new Server(runtime.httpServer, {
-      path: opts.path,
-      // Host sites are arbitrary origins; no cookies are used, the session token is the credential.
-      cors: { origin: '*', methods: ['GET', 'POST'], credentials: false },
-      maxHttpBufferSize: Math.max(1e6, maxFrame),
-      serveClient: true,
-    });
-    this.nsp = this.io.of(LIVECHAT_NAMESPACE);
-    this.nsp.use((socket, next) => {
-      if (this.stopped) return next(new Error('live chat is stopped'));
-      this.authenticate(socket);
-      next();
-    });
-    this.nsp.on('connection', (socket) => this.onConnection(socket));
+    this.nsp = socketServerFor(runtime.httpServer).of(LIVECHAT_NAMESPACE) as unknown as LiveNamespace;
+    let slot = mounted.get(this.nsp);
+    if (!slot) {
+      const s: { current: LivechatServer | null } = { current: null };
+      slot = s;
+      mounted.set(this.nsp, s);
+      this.nsp.use((socket, next) => {
+        if (!s.current) return next(new Error(UNAVAILABLE));
+        s.current.authenticate(socket);
+        next();
+      });
+      this.nsp.on('connection', (socket) => {
+        if (s.current) s.current.onConnection(socket);
+        else socket.disconnect(true);
+      });
+    }
+    this.slot = slot;
+    slot.current = this;
   }
-
   /** Emits an event to every open tab of a visitor; a no-op when none is open. */
   emitToVisitor<E extends keyof ServerToClientEvents>(
     visitorId: string,
@@ -99,14 +112,14 @@ export class LivechatServer {
     return this.nsp.sockets.size;
   }
 
-  /** Disconnects every widget and closes the engine; the HTTP server itself belongs to the core and stays open. */
+  /** Disconnects every widget; the socket.io server and the HTTP server belong to the core and stay open. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    if (this.slot.current === this) this.slot.current = null;
     this.nsp.disconnectSockets(true);
-    this.io.engine.close();
   }
 
-  private authenticate(socket: LiveSocket): void {
+  /** Handshake: a verified identity, a valid session token, or a new anonymous visitor. */
+  authenticate(socket: LiveSocket): void {
     const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
     socket.data.sentAt = [];
     if (auth.identity) {
@@ -121,24 +134,41 @@ export class LivechatServer {
     Object.assign(socket.data, { visitorId: resumed ?? newVisitorId(), verified: false });
   }
 
-  private onConnection(socket: LiveSocket): void {
+  /** A widget connected: join its visitor room, bind its events, send session and history. */
+  onConnection(socket: LiveSocket): void {
     const { visitorId, verified, authError } = socket.data;
     void socket.join(visitorRoom(visitorId));
 
     socket.on('message', (frame, ack) => void this.onFrame(socket, 'message', frame, ack));
     socket.on('quick_reply', (frame, ack) => void this.onFrame(socket, 'quick_reply', frame, ack));
-    // The core has no inbound typing concept: accepted and dropped.
-    socket.on('typing', () => undefined);
+    socket.on('typing', (frame) => this.onTyping(socket, frame));
+    socket.on('disconnect', () => {
+      if (socket.data.typing) this.onTyping(socket, { on: false });
+    });
     socket.on('attachment', (req, ack) => void this.onAttachment(socket, req, ack));
 
     // A fresh token on every connection makes the expiry sliding: active visitors never lose their history.
+    const { limits } = this.opts;
     socket.emit('session', {
       token: verified ? null : issueSessionToken(this.opts.sessionSecret, visitorId),
       visitorId,
       verified,
+      limits: { maxTextLength: limits.maxTextLength, maxFileBytes: limits.maxAttachmentBytes, fileTypes: limits.allowedMimeTypes },
     });
     if (authError) socket.emit('auth_error', { code: authError, message: AUTH_ERRORS[authError] });
     void this.sendHistory(socket);
+  }
+
+  /** Relays the citizen's typing to the core (operators see it), only on changes. */
+  private onTyping(socket: LiveSocket, frame: unknown): void {
+    const on = !!(frame && typeof frame === 'object' && (frame as { on?: unknown }).on === true);
+    if (socket.data.typing === on || (!on && socket.data.typing === undefined)) return;
+    socket.data.typing = on;
+    try {
+      this.runtime.citizenTyping?.(socket.data.visitorId, on);
+    } catch (err) {
+      this.runtime.log.warn({ channel: 'livechat', err: errorText(err) }, 'live-chat typing relay failed');
+    }
   }
 
   private async sendHistory(socket: LiveSocket): Promise<void> {

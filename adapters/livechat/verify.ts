@@ -19,6 +19,11 @@ const MAX_SKEW_MS = 5 * 60_000;
 /** How long an anonymous session token is accepted (default: 180 days, as Chatwoot's widget token). */
 export const DEFAULT_SESSION_MAX_AGE_MS = 180 * 24 * 3600_000;
 
+/** True for ids this channel issues: anonymous `v_<uuid>` and verified `u_<userId>`. */
+export function isVisitorId(id: string): boolean {
+  return VISITOR_ID.test(id) || (id.startsWith('u_') && USER_ID.test(id.slice(2)));
+}
+
 /** A new random anonymous visitor id. */
 export function newVisitorId(): string {
   return `v_${randomUUID()}`;

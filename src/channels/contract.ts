@@ -225,6 +225,8 @@ export interface AdapterRuntime {
   readAttachment(attachmentId: string): Promise<{ data: Buffer; mimeType: string; name: string } | null>;
   /** The HTTP server, for adapters that attach to it (socket.io). */
   httpServer?: import('node:http').Server;
+  /** The citizen started or stopped typing (live chat): shown to operators. Never throws. */
+  citizenTyping?(externalUserId: string, on: boolean): void;
 }
 
 /** A message of a conversation as shown back to a citizen (live-chat history). */

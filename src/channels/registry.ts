@@ -3,9 +3,11 @@
  * A channel whose credentials are absent is disabled (its webhook answers 404).
  */
 import { createEdongthapAdapter } from '../../adapters/edongthap';
+import { createEmailAdapter } from '../../adapters/email';
 import { createFacebookAdapter } from '../../adapters/facebook';
+import { createLivechatAdapter } from '../../adapters/livechat';
 import { createZaloAdapter } from '../../adapters/zalo';
-import type { Config } from '../config';
+import { emailConfigured, type Config } from '../config';
 import type { ChannelAdapter, ChannelName } from './contract';
 
 /** The enabled adapters by channel name. */
@@ -43,6 +45,33 @@ export function createChannelRegistry(config: Config, extra: ChannelAdapter[] = 
       graphBase: config.FB_GRAPH_BASE,
       graphVersion: config.FB_GRAPH_VERSION,
       appId: config.FB_APP_ID,
+    }),
+  );
+  enable('email', emailConfigured(config), () =>
+    createEmailAdapter({
+      imap: {
+        host: config.IMAP_HOST!,
+        port: config.IMAP_PORT,
+        secure: config.IMAP_SECURE,
+        user: config.IMAP_USER!,
+        password: config.IMAP_PASSWORD!,
+        mailbox: config.IMAP_MAILBOX,
+        pollIntervalMs: config.IMAP_POLL_SECONDS * 1000,
+      },
+      smtp: { host: config.SMTP_HOST!, port: config.SMTP_PORT, secure: config.SMTP_SECURE, user: config.SMTP_USER, password: config.SMTP_PASSWORD },
+      // loadConfig made sure one of them is an address.
+      from: config.MAIL_FROM ?? config.IMAP_USER!,
+      receiptLimitPerHour: config.MAIL_RECEIPTS_PER_HOUR,
+      maxAttachmentBytes: config.ATTACHMENT_MAX_BYTES,
+    }),
+  );
+  // No credentials needed; without SESSION_SECRET the adapter generates one and keeps it in the database.
+  enable('livechat', config.LIVECHAT_ENABLED, () =>
+    createLivechatAdapter({
+      sessionSecret: config.SESSION_SECRET,
+      identitySecret: config.LIVECHAT_IDENTITY_SECRET,
+      publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
+      maxAttachmentBytes: Math.round(config.LIVECHAT_MAX_FILE_MB * 1024 * 1024),
     }),
   );
   for (const a of extra) registry.set(a.channel, a);

@@ -53,5 +53,14 @@ export function createAdapterRuntime(ctx: AppContext, channel: ChannelName, http
     },
     readAttachment: (id) => readAttachment(ctx.db, ctx.blobs, id),
     httpServer,
+    citizenTyping(externalUserId, on) {
+      // Only a conversation that exists and is open: typing before the first message shows nothing.
+      ctx.db
+        .query<{ id: string }>(`SELECT id FROM conversations WHERE channel = $1 AND external_user_id = $2 AND state <> 'closed' LIMIT 1`, [channel, externalUserId])
+        .then((r) => {
+          if (r.rows[0]) ctx.bus.emit('typing', { conversationId: r.rows[0].id, channel, on });
+        })
+        .catch((err) => log.warn({ err }, 'typing relay failed'));
+    },
   };
 }

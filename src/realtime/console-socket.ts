@@ -1,12 +1,14 @@
 /**
  * Live updates for the web console: socket.io namespace `/console`, handshake `auth: {token}`.
  * Staff join the `staff` room and receive every `conversation`, `message` and `ticket` event; agency
- * users join `agency:<id>` and receive only `ticket` events of their agency.
+ * users join `agency:<id>` and receive only `ticket` events of their agency. Staff also receive a
+ * citizen's `typing` and may emit `typing {conversationId, on}` to show theirs to the citizen.
  */
 import type { Namespace, Server } from 'socket.io';
 import { userOfToken } from '../auth/tokens';
 import type { User } from '../auth/users';
 import type { AppContext } from '../context';
+import { getConversation } from '../store/conversations';
 
 /** The namespace name. */
 export const CONSOLE_NAMESPACE = '/console';
@@ -36,10 +38,21 @@ export function attachConsoleSocket(ctx: AppContext, io: Server): ConsoleSocket 
     if (user.role === 'agency') void socket.join(`agency:${user.agencyId}`);
     else void socket.join('staff');
     void socket.join(`user:${user.id}`);
+    // An operator typing an answer: the citizen sees "<name> đang soạn tin…" (live chat).
+    socket.on('typing', (ev: { conversationId?: unknown; on?: unknown }) => {
+      if (user.role === 'agency' || typeof ev?.conversationId !== 'string') return;
+      const on = ev.on === true;
+      getConversation(ctx.db, ev.conversationId)
+        .then((conv) => {
+          if (conv && conv.state !== 'closed') ctx.channels.get(conv.channel as never)?.notify?.(conv.externalUserId, { type: 'typing', on, authorName: user.displayName });
+        })
+        .catch(() => undefined);
+    });
   });
   const offs = [
     ctx.bus.on('conversation', (e) => nsp.to('staff').emit('conversation', e)),
     ctx.bus.on('message', (e) => nsp.to('staff').emit('message', e)),
+    ctx.bus.on('typing', (e) => nsp.to('staff').emit('typing', e)),
     ctx.bus.on('ticket', (e) => {
       const rooms = e.agencyId ? ['staff', `agency:${e.agencyId}`] : ['staff'];
       nsp.to(rooms).emit('ticket', e);

@@ -1,6 +1,8 @@
 /**
  * The embeddable live-chat widget in real Chromium: a host page on another origin embeds it with
- * one script tag; a fake bot answers through the adapter's `send`.
+ * one script tag; a fake bot answers through the adapter's `send`. Then the same widget on the
+ * real gateway (receipt and knowledge-base answer), on a desktop and a phone viewport.
+ * Screenshots go to SCREENSHOT_DIR (default: $TMPDIR/cong1022-screenshots).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +11,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { InboundMessage } from '../../src/channels/contract';
 import { identityHash } from '../../adapters/livechat/verify';
 import { IDENTITY_SECRET, startGateway, type FakeBot, type Gateway } from '../adapters/livechat/harness';
-import { hasChromium, launchBrowser, screenshotDir } from '../support/browser';
+import { describeWithChromium, launchBrowser, screenshotDir } from '../support/browser';
+import { startTestGateway, type TestGateway } from '../support/gateway';
 
 const INJECTION = '<img src=x onerror=alert(1)>';
 
@@ -65,9 +68,7 @@ async function poll<T>(fn: () => Promise<T>, expected: T, timeoutMs = 5000): Pro
   expect(last).toBe(expected);
 }
 
-const describeIfChromium = hasChromium() ? describe : describe.skip;
-
-describeIfChromium('live-chat widget in Chromium', () => {
+describeWithChromium('live-chat widget in Chromium', () => {
   let gw: Gateway;
   let host: http.Server;
   let hostUrl: string;
@@ -142,6 +143,8 @@ describeIfChromium('live-chat widget in Chromium', () => {
 
     const quick = page.locator('#cong1022-widget .qr button');
     expect(await quick.allTextContents()).toEqual(['Lệ phí', 'Nộp trực tuyến', 'Gặp tổng đài viên']);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(screenshotDir(), 'widget-answer.png') });
     await quick.filter({ hasText: 'Lệ phí' }).click();
     await botRows().filter({ hasText: 'miễn lệ phí' }).waitFor();
     const qr = gw.ingested.map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage).find((m) => m.quickReplyPayload);
@@ -174,6 +177,12 @@ describeIfChromium('live-chat widget in Chromium', () => {
     await page.keyboard.press('Escape');
     await panel().waitFor({ state: 'hidden' });
     expect(await page.evaluate(() => document.querySelector('#cong1022-widget')!.shadowRoot!.activeElement?.className)).toBe('launcher');
+    // Keyboard only: Enter on the focused bubble opens the chat with the cursor in the input.
+    await page.keyboard.press('Enter');
+    await panel().waitFor({ state: 'visible' });
+    await poll(() => page.evaluate(() => document.querySelector('#cong1022-widget')!.shadowRoot!.activeElement?.tagName), 'TEXTAREA');
+    await page.keyboard.press('Escape');
+    await panel().waitFor({ state: 'hidden' });
 
     const before = await rows().allTextContents();
     await page.reload();
@@ -181,6 +190,8 @@ describeIfChromium('live-chat widget in Chromium', () => {
     await botRows().filter({ hasText: 'em là Lan' }).waitFor();
     expect(await rows().count()).toBe(before.length);
     expect(await citizenRows().filter({ hasText: 'Thủ tục đăng ký khai sinh' }).count()).toBe(1);
+    // The last answer came from an operator: the banner says who is helping, from the history alone.
+    await page.locator('#cong1022-widget .banner.operator', { hasText: 'Tổng đài viên Nguyễn Thị Lan đang hỗ trợ' }).waitFor();
   });
 
   test('a message sent while offline waits in the outbox and arrives exactly once after reconnecting', async () => {
@@ -262,12 +273,12 @@ describeIfChromium('live-chat widget in Chromium', () => {
   });
 
   test('narrow screens get a full-screen panel; the client refuses a wrong file type', async () => {
-    const mobile = await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+    const mobile = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
     const phone = await mobile.newPage();
     await phone.goto(hostUrl);
     await phone.locator('#cong1022-widget button.launcher').click();
     const box = await phone.locator('#cong1022-widget .panel').boundingBox();
-    expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 780 });
+    expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
     await phone.locator('#cong1022-widget input[type=file]').setInputFiles({ name: 'virus.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
     await phone.locator('#cong1022-widget .notice', { hasText: 'Chỉ gửi được ảnh (JPG, PNG, GIF, WEBP) hoặc tệp PDF.' }).waitFor();
     await phone
@@ -283,4 +294,60 @@ describeIfChromium('live-chat widget in Chromium', () => {
     await phone.screenshot({ path: path.join(screenshotDir(), 'widget-mobile.png') });
     await mobile.close();
   });
+});
+
+describeWithChromium('live-chat widget on the real gateway', () => {
+  let t: TestGateway;
+  let host: http.Server;
+  let hostUrl: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestGateway({ kind: 'pglite', env: { LIVECHAT_ENABLED: 'true' } });
+    host = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(hostPage(`${t.url}/widget.js`));
+    });
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (host ? host.close(() => resolve()) : resolve()));
+    await t?.stop();
+    await t?.citizenApp.stop();
+  });
+
+  for (const view of [
+    { name: 'desktop', viewport: { width: 1280, height: 860 }, mobile: false },
+    { name: 'phone', viewport: { width: 390, height: 844 }, mobile: true },
+  ]) {
+    test(`${view.name}: a question gets the receipt and the answer from the knowledge base; screenshot`, async () => {
+      const context = await browser.newContext({ viewport: view.viewport, isMobile: view.mobile, hasTouch: view.mobile, locale: 'vi-VN' });
+      const page = await context.newPage();
+      try {
+        await page.goto(hostUrl);
+        await page.locator('#cong1022-widget button.launcher').click();
+        const input = page.locator('#cong1022-widget textarea');
+        await input.fill('Cho em hỏi làm giấy khai sinh cho con cần giấy tờ gì ạ?');
+        await input.press('Enter');
+        const out = page.locator('#cong1022-widget li.row.out');
+        // The receipt comes from the system (not the bot): shown as a notice line.
+        await page.locator('#cong1022-widget li.row.system', { hasText: 'đã nhận được thông tin góp ý, phản ánh' }).waitFor({ timeout: 15_000 });
+        await out.filter({ hasText: /khai sinh/i }).first().waitFor({ timeout: 15_000 });
+        await page.locator('#cong1022-widget li.row.in', { hasText: 'Đã gửi' }).waitFor();
+        await page.waitForTimeout(400);
+        await page.screenshot({ path: path.join(screenshotDir(), `widget-gateway-${view.name}.png`) });
+        // The same conversation after a reload, from the gateway's history (the chat stays open).
+        await page.reload();
+        await page.locator('#cong1022-widget .panel').waitFor({ state: 'visible' });
+        await out.filter({ hasText: /khai sinh/i }).first().waitFor();
+        expect(await page.locator('#cong1022-widget li.row.in').count()).toBe(1);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });

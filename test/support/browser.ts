@@ -29,10 +29,24 @@ export function hasChromium(): boolean {
 }
 
 /**
+ * `describe` for browser suites: skipped on a developer machine without Chromium, but run in CI
+ * (`CI` set) even without it, so a missing browser fails the build instead of passing silently.
+ */
+export const describeWithChromium: jest.Describe = hasChromium() || isCi() ? describe : describe.skip;
+
+function isCi(): boolean {
+  const ci = (process.env.CI ?? '').toLowerCase();
+  return ci !== '' && ci !== '0' && ci !== 'false';
+}
+
+/**
  * Launches the system Chromium. Every launch gets a fresh temporary profile (user-data-dir),
  * which Playwright deletes on `browser.close()`; use one `browser.newContext()` per scenario.
  */
 export async function launchBrowser(): Promise<Browser> {
+  if (!hasChromium()) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
 }
 

@@ -33,7 +33,8 @@
   var TITLE = (data.title || 'Tổng đài 1022').slice(0, 60);
   var SUBTITLE = 'Hỏi đáp thủ tục hành chính';
   var MAX_TEXT = 4000;
-  var MAX_FILE_BYTES = (Number(data.maxFileMb) > 0 ? Number(data.maxFileMb) : 5) * 1024 * 1024;
+  /** Until the gateway says otherwise (`session.limits`). */
+  var MAX_FILE_BYTES = 5 * 1024 * 1024;
   var FILE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'];
   var IDENTITY =
     data.userId && data.userHash ? { userId: data.userId, hash: data.userHash, name: data.userName || undefined } : null;
@@ -68,8 +69,10 @@
     welcomeTitle: 'Xin chào!',
     welcomeText:
       'Bạn cần hỏi về thủ tục hành chính nào? Hãy nhập câu hỏi, ' + TITLE + ' sẽ trả lời ngay và chuyển tổng đài viên khi cần.',
-    privacy: 'Không chia sẻ mật khẩu hoặc mã OTP trong cuộc trò chuyện.',
-    tooLong: 'Tin nhắn quá dài (tối đa ' + MAX_TEXT + ' ký tự).',
+    privacy: 'Vui lòng không gửi mật khẩu hoặc mã OTP.',
+    tooLong: function () {
+      return 'Tin nhắn quá dài (tối đa ' + MAX_TEXT + ' ký tự).';
+    },
     fileType: 'Chỉ gửi được ảnh (JPG, PNG, GIF, WEBP) hoặc tệp PDF.',
     fileSize: function (max) {
       return 'Tệp quá lớn (tối đa ' + formatBytes(max) + ').';
@@ -264,7 +267,7 @@
     '.spinner{width:12px;height:12px;border-radius:50%;border:2px solid currentColor;border-right-color:transparent;animation:spin .8s linear infinite}',
     '@keyframes spin{to{transform:rotate(360deg)}}',
     // Messages
-    '.scroll{flex:1;overflow-y:auto;padding:16px 14px 8px;background:#f4f6fa;overscroll-behavior:contain}',
+    '.scroll{position:relative;flex:1;overflow-y:auto;padding:16px 14px 8px;background:#f4f6fa;overscroll-behavior:contain}',
     '.welcome{margin:4px 6px 16px;padding:16px;border-radius:14px;background:#fff;border:1px solid #e3e8ef;text-align:center}',
     '.welcome[hidden]{display:none}',
     '.welcome strong{display:block;font-size:15.5px;margin-bottom:4px;color:var(--c-dark)}',
@@ -299,7 +302,7 @@
     '.qr[hidden]{display:none}',
     '.qr button{border:1.5px solid var(--c);background:#fff;color:var(--c);border-radius:18px;padding:6px 14px;font-size:13.5px;font-weight:600;transition:background .15s,color .15s}',
     '.qr button:hover{background:var(--c);color:#fff}',
-    '.typing{display:flex;align-items:center;gap:8px;margin:10px 0 2px 2px;font-size:12.5px;color:#6b7886}',
+    '.typing{display:flex;align-items:center;gap:8px;margin:10px 0 2px 36px;font-size:12.5px;color:#6b7886}',
     '.typing[hidden]{display:none}',
     '.dots{display:inline-flex;gap:3px;padding:9px 11px;background:#fff;border:1px solid #e3e8ef;border-radius:14px}',
     '.dots i{width:6px;height:6px;border-radius:50%;background:#9aa6b2;animation:blink 1.2s infinite}',
@@ -603,7 +606,10 @@
     renderQuickReplies();
     if (!prev && !(opts && opts.quiet)) {
       if (msg.author !== 'citizen') onIncoming(msg);
-      if (msg.author === 'citizen' || wasBottom) scrollToBottom();
+      if (msg.author !== 'citizen' && wasBottom && row.offsetHeight > scroll.clientHeight * 0.6) {
+        // A long answer (a procedure) is read from its start, not from its last line.
+        scroll.scrollTop = Math.max(0, row.offsetTop - 12);
+      } else if (msg.author === 'citizen' || wasBottom) scrollToBottom();
     } else if (wasBottom) {
       scrollToBottom();
     }
@@ -683,6 +689,26 @@
 
   function showNotice(text) {
     notice.textContent = text || '';
+  }
+
+  function showOperator(name) {
+    operatorBanner.hidden = !name;
+    operatorText.textContent = name ? T.operator(name) : '';
+  }
+
+  /** Takes the gateway's limits (session event) over the built-in defaults. */
+  function applyLimits(l) {
+    if (!l) return;
+    if (Number(l.maxTextLength) > 0) {
+      MAX_TEXT = Number(l.maxTextLength);
+      textarea.setAttribute('maxlength', String(MAX_TEXT));
+    }
+    if (Number(l.maxFileBytes) > 0) MAX_FILE_BYTES = Number(l.maxFileBytes);
+    if (Array.isArray(l.fileTypes) && l.fileTypes.length) {
+      FILE_TYPES = l.fileTypes.map(String);
+      fileInput.setAttribute('accept', FILE_TYPES.join(','));
+    }
+    renderComposer();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -818,7 +844,7 @@
     var text = textarea.value.replace(/^\s+|\s+$/g, '');
     var file = state.file;
     if (!text && !file) return;
-    if (text.length > MAX_TEXT) return showNotice(T.tooLong);
+    if (text.length > MAX_TEXT) return showNotice(T.tooLong());
     showNotice('');
     var clientId = newClientId();
     var frame = { clientId: clientId, text: text };
@@ -883,10 +909,12 @@
     counter.className = 'count' + (len > MAX_TEXT ? ' warn' : '');
     pendingFileBox.hidden = !state.file;
     fileName.textContent = state.file ? state.file.name + ' · ' + formatBytes(state.file.size) : '';
-    // Auto-grow; a hidden panel has no layout to measure.
+    // Auto-grow; a hidden panel has no layout to measure. Growing shrinks the message area: stay at the bottom.
     if (panel.hidden) return;
+    var wasBottom = nearBottom();
     textarea.style.height = 'auto';
     textarea.style.height = Math.min(textarea.scrollHeight + 3, 128) + 'px';
+    if (wasBottom) scrollToBottom();
   }
 
   function mimeOf(file) {
@@ -1073,6 +1101,7 @@
     });
     s.on('session', function (ev) {
       if (ev.token) storageSet('token', ev.token);
+      applyLimits(ev.limits);
       if (state.visitorId && ev.visitorId !== state.visitorId) {
         // A different visitor (expired session, signed-in user): drop the old conversation from view.
         messages.forEach(function (m, key) {
@@ -1091,12 +1120,19 @@
       if (window.console) window.console.warn('[Cổng 1022] ' + (ev && ev.message));
     });
     s.on('history', function (ev) {
-      (ev && Array.isArray(ev.messages) ? ev.messages : []).forEach(function (m) {
+      var list = ev && Array.isArray(ev.messages) ? ev.messages : [];
+      list.forEach(function (m) {
         var key = keyOf(m);
         var local = messages.get(key);
         if (local && local.status === 'pending') return; // the outbox will settle it
         upsert(m, { quiet: true });
       });
+      // Who answers now, as far as the history tells: an operator until the bot or a notice (release, close) speaks again.
+      var lastReply = null;
+      list.forEach(function (m) {
+        if (m && m.author !== 'citizen') lastReply = m;
+      });
+      showOperator(lastReply && lastReply.author === 'operator' ? lastReply.authorName || T.operatorDefault : null);
       scrollToBottom();
     });
     s.on('message', function (m) {
@@ -1117,9 +1153,7 @@
       });
     });
     s.on('operator', function (ev) {
-      var name = ev && ev.name;
-      operatorBanner.hidden = !name;
-      operatorText.textContent = name ? T.operator(name) : '';
+      showOperator(ev && ev.name);
     });
   }
 

@@ -130,6 +130,16 @@ describe('email send', () => {
     expect(mail.html).toContain('<a href="https://1022.dongthap.gov.vn/tra-cuu?ma=1022-2026-000123">');
   });
 
+  test('thread ids that are no Message-ID (a mail without one is keyed sha256:…) stay out of the headers', async () => {
+    const { adapter } = await started();
+    await adapter.send(outbound({ id: 'msg-0009', inReplyTo: `sha256:${'ab'.repeat(32)}`, references: [`sha256:${'ab'.repeat(32)}`, '<older@gmail.com>'] }));
+    const { mail } = captured[0];
+    expect(mail.inReplyTo).toBeUndefined();
+    expect(mail.references).toBe('<older@gmail.com>');
+    expect(mail.headers.get('in-reply-to')).toBeUndefined();
+    expect(mail.subject).toBe('[1022-2026-000123] Hoi ve giay phep xay dung');
+  });
+
   test('an operator reply is normal mail: no Auto-Submitted, ticket code kept once', async () => {
     const { adapter } = await started();
     await adapter.send(
@@ -170,11 +180,14 @@ describe('email send', () => {
     // Another citizen, and non-receipt mail to the same citizen, are not limited.
     await adapter.send(outbound({ id: 'r3', externalUserId: 'binh@yahoo.com.vn' }));
     await adapter.send(outbound({ id: 'r4', purpose: 'reply', author: 'operator' }));
+    // The ticket receipt carries the code: never held back by the limit.
+    await adapter.send(outbound({ id: 'r6', purpose: 'ticket_receipt' }));
     expect(captured.map((c) => c.mail.messageId)).toEqual([
       '<r1@dongthap.gov.vn>',
       '<r1@dongthap.gov.vn>',
       '<r3@dongthap.gov.vn>',
       '<r4@dongthap.gov.vn>',
+      '<r6@dongthap.gov.vn>',
     ]);
     // The counter lives in the runtime state (no address in the key).
     const keys = [...rt.state.keys()].filter((k) => k.startsWith('email:receipts:'));
@@ -190,9 +203,9 @@ describe('email send', () => {
 
   test('receiptLimitPerHour allows more receipts', async () => {
     const { adapter } = await started({ receiptLimitPerHour: 2 });
-    await adapter.send(outbound({ id: 'l1', purpose: 'ticket_receipt' }));
-    await adapter.send(outbound({ id: 'l2', purpose: 'ticket_receipt' }));
-    expect((await sendError(adapter, outbound({ id: 'l3', purpose: 'ticket_receipt' }))).code).toBe('receipt_rate_limited');
+    await adapter.send(outbound({ id: 'l1' }));
+    await adapter.send(outbound({ id: 'l2' }));
+    expect((await sendError(adapter, outbound({ id: 'l3' }))).code).toBe('receipt_rate_limited');
   });
 
   test('SMTP 4xx is retryable, 5xx is permanent', async () => {

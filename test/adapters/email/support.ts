@@ -1,9 +1,11 @@
-/** Test helpers of the email adapter: an in-memory runtime, IMAP delivery by APPEND, and waiting. */
+/** Test helpers of the email adapter: an in-memory runtime, IMAP delivery by APPEND, an SMTP sink, and waiting. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import type { AdapterRuntime, IntakeItem } from '../../../src/channels/contract';
-import type { Dovecot } from '../../support/dovecot';
+import { freePort, type Dovecot } from '../../support/dovecot';
 
 /** A runtime whose ingest remembers items by dedupe key (a replay returns false) and whose state is a Map. */
 export interface MemoryRuntime {
@@ -114,4 +116,68 @@ export async function waitFor(what: string, predicate: () => boolean | Promise<b
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** One mail the SMTP sink accepted. */
+export interface CapturedMail {
+  /** Envelope sender (MAIL FROM), false for the null sender `<>`. */
+  from: string | false;
+  to: string[];
+  raw: Buffer;
+  mail: ParsedMail;
+}
+
+/** An in-process SMTP server (npm `smtp-server`) that keeps every mail it receives. */
+export interface SmtpSink {
+  host: string;
+  port: number;
+  mails: CapturedMail[];
+  /** Mails whose envelope recipients include `address` (case-insensitive). */
+  to(address: string): CapturedMail[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an SMTP sink on a free loopback port; no AUTH, no STARTTLS. A recipient named after a
+ * reply code (`smtp451@…`, `smtp550@…`) is refused with that code, to test error mapping.
+ */
+export async function startSmtpSink(): Promise<SmtpSink> {
+  const mails: CapturedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      const code = /^smtp(\d{3})@/.exec(address.address)?.[1];
+      if (code) return callback(Object.assign(new Error(`${code} simulated failure`), { responseCode: Number(code) }));
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        simpleParser(raw)
+          .then((parsed) => {
+            mails.push({
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : false,
+              to: session.envelope.rcptTo.map((r) => r.address),
+              raw,
+              mail: parsed,
+            });
+            callback();
+          })
+          .catch((err: Error) => callback(err));
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    host: '127.0.0.1',
+    port,
+    mails,
+    to: (address) => mails.filter((m) => m.to.some((t) => t.toLowerCase() === address.toLowerCase())),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

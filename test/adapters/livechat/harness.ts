@@ -2,6 +2,8 @@
  * A live-chat gateway for tests: an HTTP server with the adapter started on an in-memory fake
  * runtime (ingest with a dedupe set, history from what was ingested and sent, state in a Map),
  * `GET /widget.js` served like the core will, and an optional "bot" answering every new message.
+ * As in the gateway, the adapter mounts `/livechat` on the HTTP server's one socket.io server
+ * (src/realtime/io.ts), which also serves the browser client the widget loads.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -31,6 +33,8 @@ export interface GatewayOptions {
   bot?: FakeBot;
   /** Delay before ingest resolves (ms), to show acks wait for it. */
   ingestDelayMs?: number;
+  /** The adapter's persistent state (default: a new Map); pass one back to simulate a restart. */
+  state?: Map<string, unknown>;
 }
 
 /** A running test gateway. */
@@ -42,6 +46,11 @@ export interface Gateway {
   ingested: IntakeItem[];
   /** Number of ingest calls, replays included. */
   ingestCalls: () => number;
+  /** Citizen typing changes relayed to the core, in order. */
+  typing: Array<{ externalUserId: string; on: boolean }>;
+  /** The adapter's persistent state. */
+  state: Map<string, unknown>;
+  httpServer: http.Server;
   /** Makes the next ingest calls throw (storage down). */
   failIngest: (fail: boolean) => void;
   history: Map<string, HistoryItem[]>;
@@ -78,7 +87,8 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   const ingested: IntakeItem[] = [];
   const history = new Map<string, HistoryItem[]>();
   const files = new Map<string, { data: Buffer; mimeType: string; name: string }>();
-  const state = new Map<string, unknown>();
+  const state = opts.state ?? new Map<string, unknown>();
+  const typing: Gateway['typing'] = [];
   let calls = 0;
   let failing = false;
   const pending = new Set<Promise<unknown>>();
@@ -180,6 +190,9 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       return files.get(id) ?? null;
     },
     httpServer,
+    citizenTyping(externalUserId, on) {
+      typing.push({ externalUserId, on });
+    },
   };
   await adapter.start!(runtime);
 
@@ -188,6 +201,9 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     adapter,
     runtime,
     ingested,
+    typing,
+    state,
+    httpServer,
     ingestCalls: () => calls,
     failIngest: (fail) => {
       failing = fail;

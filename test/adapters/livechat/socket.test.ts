@@ -1,4 +1,7 @@
+import { io as connectClient } from 'socket.io-client';
 import type { InboundMessage } from '../../../src/channels/contract';
+import { socketServerFor } from '../../../src/realtime/io';
+import { createLivechatAdapter } from '../../../adapters/livechat';
 import type { MessageAck, AttachmentAck, WireMessage } from '../../../adapters/livechat/protocol';
 import { identityHash } from '../../../adapters/livechat/verify';
 import { connect, IDENTITY_SECRET, sleep, startGateway, type Gateway, type TestClient } from './harness';
@@ -38,6 +41,31 @@ describe('session', () => {
     expect(b.session.visitorId).toBe(a.session.visitorId);
   });
 
+  test('the session announces the limits the widget checks files against', async () => {
+    const a = await open();
+    expect(a.session.limits).toEqual({
+      maxTextLength: 4000,
+      maxFileBytes: 1024,
+      fileTypes: ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'],
+    });
+  });
+
+  test('without a configured secret one is generated once and kept in state: tokens survive a restart', async () => {
+    await gw.close();
+    const state = new Map<string, unknown>();
+    gw = await startGateway({ config: { sessionSecret: undefined }, state });
+    const a = await open();
+    const secret = state.get('session-secret');
+    expect(typeof secret).toBe('string');
+    expect((secret as string).length).toBeGreaterThanOrEqual(40);
+    a.socket.disconnect();
+    await gw.close();
+    gw = await startGateway({ config: { sessionSecret: undefined }, state });
+    const b = await open({ token: a.session.token });
+    expect(b.session.visitorId).toBe(a.session.visitorId);
+    expect(state.get('session-secret')).toBe(secret);
+  });
+
   test('a forged or tampered token starts a new anonymous visitor', async () => {
     const a = await open();
     const [v, visitorId, iat, sig] = a.session.token!.split('.');
@@ -55,7 +83,7 @@ describe('session', () => {
 
   test('a verified identity becomes u_<userId>; a bad hash stays anonymous with auth_error', async () => {
     const good = await open({ identity: { userId: '079123456789', hash: identityHash(IDENTITY_SECRET, '079123456789'), name: 'Nguyễn Văn A' } });
-    expect(good.session).toEqual({ visitorId: 'u_079123456789', verified: true, token: null });
+    expect(good.session).toMatchObject({ visitorId: 'u_079123456789', verified: true, token: null });
 
     await send(good, { clientId: 'c1', text: 'Xin chào' });
     const frame = gw.adapter.parse(gw.ingested[0].body, 'application/json')[0] as InboundMessage;
@@ -159,10 +187,23 @@ describe('citizen messages', () => {
     });
   });
 
-  test('typing from the citizen is accepted and produces nothing', async () => {
+  test('typing from the citizen is relayed to the core on changes only, and off on disconnect', async () => {
     const c = await open();
     c.socket.emit('typing', { on: true });
+    c.socket.emit('typing', { on: true });
     await sleep(100);
+    c.socket.emit('typing', { on: false });
+    c.socket.emit('typing', { on: true });
+    await sleep(100);
+    c.socket.disconnect();
+    await sleep(100);
+    const id = c.session.visitorId;
+    expect(gw.typing).toEqual([
+      { externalUserId: id, on: true },
+      { externalUserId: id, on: false },
+      { externalUserId: id, on: true },
+      { externalUserId: id, on: false },
+    ]);
     expect(gw.ingestCalls()).toBe(0);
     expect(c.received).toEqual([]);
   });
@@ -247,5 +288,47 @@ describe('outbound', () => {
     await gw.adapter.stop!();
     expect(await gw.adapter.testConnection()).toMatchObject({ ok: false });
     await expect(gw.reply('v_x', 'hi')).rejects.toMatchObject({ name: 'ChannelApiError', retryable: true });
+  });
+});
+
+describe('the shared socket.io server', () => {
+  test('/livechat lives beside another namespace on the one server of src/realtime/io.ts', async () => {
+    const io = socketServerFor(gw.httpServer);
+    io.of('/console').on('connection', (s) => s.emit('hello', 'console'));
+    const other = connectClient(`${gw.url}/console`, { transports: ['websocket'], forceNew: true });
+    try {
+      const hello = await new Promise<string>((resolve) => other.on('hello', resolve));
+      expect(hello).toBe('console');
+      const c = await open();
+      expect(await send(c, { clientId: 'n1', text: 'Song song với bảng điều khiển' })).toMatchObject({ ok: true });
+      // Only one engine: both namespaces ride on the same connection handler.
+      expect(io.of('/livechat').sockets.size).toBe(1);
+      expect(io.of('/console').sockets.size).toBe(1);
+    } finally {
+      other.disconnect();
+    }
+  });
+
+  test('the browser client the widget loads is served at /socket.io/socket.io.min.js', async () => {
+    const res = await fetch(`${gw.url}/socket.io/socket.io.min.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/javascript/);
+    expect((await res.text()).length).toBeGreaterThan(10_000);
+  });
+
+  test('after stop, a new adapter on the same HTTP server takes the namespace over', async () => {
+    const c = await open();
+    await gw.adapter.stop!();
+    await sleep(50);
+    expect(c.socket.connected).toBe(false);
+    const again = createLivechatAdapter({ sessionSecret: 'session-secret-for-tests', publicBaseUrl: gw.url });
+    await again.start!(gw.runtime);
+    try {
+      const d = await open({ token: c.session.token });
+      expect(d.session.visitorId).toBe(c.session.visitorId);
+      expect(await send(d, { clientId: 'after-restart', text: 'Vẫn hoạt động' })).toMatchObject({ ok: true, duplicate: false });
+    } finally {
+      await again.stop!();
+    }
   });
 });
