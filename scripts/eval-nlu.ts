@@ -1,17 +1,22 @@
 /**
- * NLU evaluation: trains the built-in engine (and NLP.js as the baseline) on the bot's
- * nlu.yml and scores both on a held-out JSONL set ({"text", "intent"} per line).
+ * NLU evaluation: trains the built-in engine and, as the baseline, NLP.js (node-nlp) on the same
+ * nlu.yml, and scores both on the held-out JSONL set ({"text", "intent"} per line) or by k-fold
+ * cross-validation on nlu.yml. Each set is also scored with its diacritics removed and with
+ * seeded typos, to show robustness.
  *
- *   npx tsx scripts/eval-nlu.ts [--data bots/x/nlu.yml] [--heldout test/nlu/heldout.jsonl]
- *                               [--json out.json | --json -] [--no-baseline] [--cv 5]
+ *   npm run eval:nlu -- [--data bots/x/nlu.yml] [--heldout test/nlu/heldout.jsonl] [--cv 5]
+ *                       [--json out.json | --json -] [--no-baseline] [--runs 3]
  *
  * `--cv k` scores k-fold cross-validation on nlu.yml instead of the held-out file.
- * `--json -` prints only the JSON report on stdout.
+ * `--json -` prints only the JSON report on stdout; `--json file` writes it besides the table.
+ * `--runs n` trains each engine n times on the full data to time training (default: 3).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BuiltinNluEngine } from '../src/nlu/builtin/builtin-engine';
 import { seededRandom } from '../src/nlu/builtin/softmax-regression';
+import { foldDiacritics } from '../src/nlu/normalize';
 import { parseRasaNluYaml } from '../src/nlu/rasa-yaml';
 import { FALLBACK_INTENT, type TrainingData } from '../src/nlu/types';
 
@@ -34,11 +39,29 @@ interface Report {
   accuracy: number;
   macroF1: number;
   fallbackRate: number;
+  /** Answered with an intent (not nlu_fallback) that is not the right one. */
   confidentlyWrongRate: number;
-  trainMs: number;
-  latencyMs: { p50: number; p99: number };
+  /** Recall of khan_cap_113/114/115 together. */
+  emergencyRecall: number;
+  /** Emergencies answered with another emergency or another intent (not fallback). */
+  emergencyMissed: number;
+  /** Share of out-of-scope items (gold nlu_fallback) answered with nlu_fallback. */
+  outOfScopeRejected: number | null;
+  /** Accuracy and confidently-wrong rate on the same items with diacritics removed / with typos. */
+  noDiacritics: { accuracy: number; confidentlyWrongRate: number };
+  typos: { accuracy: number; confidentlyWrongRate: number };
+  /**
+   * Wall-clock parse time after one warm-up pass; also the process CPU time per parse (JSON only:
+   * it includes the garbage collector's helper threads, so its tail says little about one parse).
+   */
+  latencyMs: { p50: number; p99: number; max: number; cpuP50: number; cpuP99: number };
+  /** Training on the full data: first run in the process (cold), median of the runs, median CPU time. */
+  trainMs: { first: number; median: number; cpuMedian: number };
   perIntent: Record<string, IntentMetrics>;
+  /** Answered with a wrong intent: the pairs that cost the most. */
   confusions: { gold: string; predicted: string; count: number }[];
+  /** Handed over (nlu_fallback) although an intent was right, by intent. */
+  fellBack: { gold: string; count: number }[];
 }
 
 type Classify = (text: string) => Promise<string>;
@@ -48,6 +71,8 @@ interface Engine {
   train(data: TrainingData): Promise<Classify>;
 }
 
+const EMERGENCIES = new Set(['khan_cap_113', 'khan_cap_114', 'khan_cap_115']);
+
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -55,7 +80,11 @@ function arg(name: string): string | undefined {
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function median(xs: number[]): number {
+  return percentile([...xs].sort((a, b) => a - b), 50);
 }
 
 const builtinEngine: Engine = {
@@ -75,7 +104,7 @@ interface NlpManagerLike {
 }
 type NlpManagerCtor = new (settings: object) => NlpManagerLike;
 
-/** NLP.js's own threshold: below it, its answer counts as nlu_fallback (as 'None'). */
+/** NLP.js's own default threshold: below it, its answer is 'None', counted as nlu_fallback. */
 const NLPJS_THRESHOLD = 0.5;
 
 const nlpjsEngine: Engine = {
@@ -83,7 +112,7 @@ const nlpjsEngine: Engine = {
   async train(data) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { NlpManager } = require('node-nlp') as { NlpManager: NlpManagerCtor };
-    const manager = new NlpManager({ languages: ['vi'], autoSave: false, autoLoad: false, nlu: { log: false } });
+    const manager = new NlpManager({ languages: ['vi'], autoSave: false, autoLoad: false, nlu: { log: false }, threshold: NLPJS_THRESHOLD });
     for (const intent of data.intents) for (const ex of intent.examples) manager.addDocument('vi', ex, intent.name);
     await manager.train();
     return async (text) => {
@@ -93,26 +122,74 @@ const nlpjsEngine: Engine = {
   },
 };
 
+/** Seeded keyboard slips: in about one word of four (4+ letters), a letter dropped, swapped or doubled. */
+function withTypos(text: string, rnd: () => number): string {
+  return text
+    .split(' ')
+    .map((w) => {
+      const letters = [...w];
+      if (letters.length < 4 || rnd() > 0.25) return w;
+      const i = 1 + Math.floor(rnd() * (letters.length - 2));
+      const r = rnd();
+      if (r < 0.33) letters.splice(i, 1);
+      else if (r < 0.66) [letters[i], letters[i + 1]] = [letters[i + 1], letters[i]];
+      else letters.splice(i, 0, letters[i]);
+      return letters.join('');
+    })
+    .join(' ');
+}
+
+function withoutDiacritics(text: string): string {
+  return foldDiacritics(text.normalize('NFC').toLowerCase());
+}
+
+interface Tally {
+  accuracy: number;
+  confidentlyWrongRate: number;
+}
+
+function tally(gold: Item[], predicted: string[]): Tally {
+  let correct = 0;
+  let wrong = 0;
+  gold.forEach((g, i) => {
+    if (predicted[i] === g.intent) correct++;
+    else if (predicted[i] !== FALLBACK_INTENT) wrong++;
+  });
+  const n = Math.max(gold.length, 1);
+  return { accuracy: correct / n, confidentlyWrongRate: wrong / n };
+}
+
 /** Scores predictions; an nlu_fallback answer is never "confidently wrong". */
-function score(engine: string, trainMs: number, gold: Item[], predicted: string[], latencies: number[]): Report {
+function score(engine: string, gold: Item[], predicted: string[]): Omit<Report, 'noDiacritics' | 'typos' | 'latencyMs' | 'trainMs'> {
   const labels = new Set<string>([...gold.map((g) => g.intent), ...predicted]);
   const tp = new Map<string, number>();
   const predCount = new Map<string, number>();
   const goldCount = new Map<string, number>();
   const confusion = new Map<string, number>();
-  let correct = 0;
+  const fellBack = new Map<string, number>();
   let fallback = 0;
-  let confidentlyWrong = 0;
+  let emergencies = 0;
+  let emergencyHit = 0;
+  let emergencyMissed = 0;
+  let outOfScope = 0;
+  let outOfScopeRejected = 0;
   gold.forEach((g, i) => {
     const p = predicted[i];
     goldCount.set(g.intent, (goldCount.get(g.intent) ?? 0) + 1);
     predCount.set(p, (predCount.get(p) ?? 0) + 1);
     if (p === FALLBACK_INTENT) fallback++;
-    if (p === g.intent) {
-      correct++;
-      tp.set(p, (tp.get(p) ?? 0) + 1);
-    } else {
-      if (p !== FALLBACK_INTENT) confidentlyWrong++;
+    if (EMERGENCIES.has(g.intent)) {
+      emergencies++;
+      if (p === g.intent) emergencyHit++;
+      else if (p !== FALLBACK_INTENT) emergencyMissed++;
+    }
+    if (g.intent === FALLBACK_INTENT) {
+      outOfScope++;
+      if (p === FALLBACK_INTENT) outOfScopeRejected++;
+    }
+    if (p === g.intent) tp.set(p, (tp.get(p) ?? 0) + 1);
+    else if (p === FALLBACK_INTENT) fellBack.set(g.intent, (fellBack.get(g.intent) ?? 0) + 1);
+    else {
       const key = `${g.intent}\t${p}`;
       confusion.set(key, (confusion.get(key) ?? 0) + 1);
     }
@@ -132,90 +209,165 @@ function score(engine: string, trainMs: number, gold: Item[], predicted: string[
       f1Count++;
     }
   }
-  const sorted = [...latencies].sort((a, b) => a - b);
+  const { accuracy, confidentlyWrongRate } = tally(gold, predicted);
   return {
     engine,
     items: gold.length,
-    accuracy: correct / Math.max(gold.length, 1),
+    accuracy,
     macroF1: f1Sum / Math.max(f1Count, 1),
     fallbackRate: fallback / Math.max(gold.length, 1),
-    confidentlyWrongRate: confidentlyWrong / Math.max(gold.length, 1),
-    trainMs,
-    latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99) },
+    confidentlyWrongRate,
+    emergencyRecall: emergencyHit / Math.max(emergencies, 1),
+    emergencyMissed,
+    outOfScopeRejected: outOfScope > 0 ? outOfScopeRejected / outOfScope : null,
     perIntent,
     confusions: [...confusion]
       .map(([k, count]) => {
         const [g, p] = k.split('\t');
         return { gold: g, predicted: p, count };
       })
-      .sort((a, b) => b.count - a.count || a.gold.localeCompare(b.gold))
+      .sort((a, b) => b.count - a.count || a.gold.localeCompare(b.gold) || a.predicted.localeCompare(b.predicted))
       .slice(0, 15),
+    fellBack: [...fellBack]
+      .map(([gold, count]) => ({ gold, count }))
+      .sort((a, b) => b.count - a.count || a.gold.localeCompare(b.gold))
+      .slice(0, 10),
   };
 }
 
-/** Trains on `train`, classifies `test`; returns predictions, per-message latencies and training time. */
-async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<{ predicted: string[]; latencies: number[]; trainMs: number }> {
+interface Run {
+  predicted: string[];
+  folded: string[];
+  typos: string[];
+  latencies: number[];
+  cpuLatencies: number[];
+  trainMs: number;
+  trainCpuMs: number;
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+}
+
+/** Trains on `train`, classifies `test` as written, without diacritics and with typos. */
+async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<Run> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const classify = await engine.train(train);
   const trainMs = performance.now() - t0;
-  for (const item of test.slice(0, 50)) await classify(item.text); // warm-up
+  const trainCpuMs = cpuMs(c0);
+  for (const item of test) await classify(item.text); // warm-up: one pass, as a running gateway is warm
   const predicted: string[] = [];
   const latencies: number[] = [];
+  const cpuLatencies: number[] = [];
   for (const item of test) {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     predicted.push(await classify(item.text));
     latencies.push(performance.now() - start);
+    cpuLatencies.push(cpuMs(cpu));
   }
-  return { predicted, latencies, trainMs };
+  const rnd = seededRandom(5);
+  const folded: string[] = [];
+  const typos: string[] = [];
+  for (const item of test) folded.push(await classify(withoutDiacritics(item.text)));
+  for (const item of test) typos.push(await classify(withTypos(item.text, rnd)));
+  return { predicted, folded, typos, latencies, cpuLatencies, trainMs, trainCpuMs };
 }
 
-async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | undefined, folds: number): Promise<Report> {
-  if (heldout) {
-    const r = await run(engine, data, heldout);
-    return score(engine.name, r.trainMs, heldout, r.predicted, r.latencies);
+/** Training time on the full data: the first run in this process (cold) and the medians of `runs`. */
+async function timeTraining(
+  engine: Engine,
+  data: TrainingData,
+  runs: number,
+  first: { wall: number; cpu: number } | undefined,
+): Promise<{ first: number; median: number; cpuMedian: number }> {
+  const times: { wall: number; cpu: number }[] = first === undefined ? [] : [first];
+  while (times.length < runs) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await engine.train(data);
+    times.push({ wall: performance.now() - t0, cpu: cpuMs(c0) });
   }
-  // k-fold cross-validation on the training data itself.
-  const rnd = seededRandom(3);
-  const tagged = data.intents.flatMap((i) => i.examples.map((text) => ({ text, intent: i.name, fold: Math.floor(rnd() * folds) })));
+  return { first: times[0].wall, median: median(times.map((t) => t.wall)), cpuMedian: median(times.map((t) => t.cpu)) };
+}
+
+async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | undefined, folds: number, runs: number): Promise<Report> {
   const gold: Item[] = [];
-  const predicted: string[] = [];
-  const latencies: number[] = [];
-  let trainMs = 0;
-  for (let k = 0; k < folds; k++) {
-    const train: TrainingData = {
-      ...data,
-      intents: data.intents.map((i) => ({ name: i.name, examples: tagged.filter((t) => t.intent === i.name && t.fold !== k).map((t) => t.text) })),
-    };
-    const test = tagged.filter((t) => t.fold === k);
-    const r = await run(engine, train, test);
-    gold.push(...test);
-    predicted.push(...r.predicted);
-    latencies.push(...r.latencies);
-    trainMs = Math.max(trainMs, r.trainMs);
+  const runsOut: Run[] = [];
+  if (heldout) {
+    runsOut.push(await run(engine, data, heldout));
+    gold.push(...heldout);
+  } else {
+    // k-fold cross-validation on the training data itself (stratified by the seeded shuffle).
+    const rnd = seededRandom(3);
+    const tagged = data.intents.flatMap((i) => i.examples.map((text) => ({ text, intent: i.name, fold: Math.floor(rnd() * folds) })));
+    for (let k = 0; k < folds; k++) {
+      const train: TrainingData = {
+        ...data,
+        intents: data.intents.map((i) => ({ name: i.name, examples: tagged.filter((t) => t.intent === i.name && t.fold !== k).map((t) => t.text) })),
+      };
+      const test = tagged.filter((t) => t.fold === k);
+      runsOut.push(await run(engine, train, test));
+      gold.push(...test);
+    }
   }
-  return score(engine.name, trainMs, gold, predicted, latencies);
+  const all = (key: 'predicted' | 'folded' | 'typos'): string[] => runsOut.flatMap((r) => r[key]);
+  const latencies = runsOut.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const cpuLatencies = runsOut.flatMap((r) => r.cpuLatencies).sort((a, b) => a - b);
+  const trainMs = await timeTraining(engine, data, runs, heldout ? { wall: runsOut[0].trainMs, cpu: runsOut[0].trainCpuMs } : undefined);
+  return {
+    ...score(engine.name, gold, all('predicted')),
+    noDiacritics: tally(gold, all('folded')),
+    typos: tally(gold, all('typos')),
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies[latencies.length - 1] ?? 0,
+      cpuP50: percentile(cpuLatencies, 50),
+      cpuP99: percentile(cpuLatencies, 99),
+    },
+    trainMs,
+  };
 }
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 const ms = (x: number): string => x.toFixed(x < 10 ? 3 : 0);
 
-function markdown(reports: Report[], source: string): string {
-  const out: string[] = [`## NLU evaluation — ${source}`, ''];
-  out.push(`| metric | ${reports.map((r) => r.engine).join(' | ')} |`, `|---|${reports.map(() => '---').join('|')}|`);
+function machine(): string {
+  const c = cpus();
+  return `node ${process.version}, ${c.length} CPU(s) (${c[0]?.model.trim() ?? 'unknown'}), load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
+}
+
+function markdown(reports: Report[], source: string, host: string): string {
+  const out: string[] = [`## NLU evaluation — ${source}`, '', `Machine: ${host}`, ''];
+  out.push(`| metric | ${reports.map((r) => r.engine).join(' | ')} |`, `|---|${reports.map(() => '---:').join('|')}|`);
   const rows: [string, (r: Report) => string][] = [
     ['items', (r) => String(r.items)],
     ['accuracy', (r) => pct(r.accuracy)],
     ['macro F1', (r) => pct(r.macroF1)],
     ['fallback rate', (r) => pct(r.fallbackRate)],
     ['confidently wrong', (r) => pct(r.confidentlyWrongRate)],
+    ['emergency recall (113/114/115)', (r) => pct(r.emergencyRecall)],
+    ['emergencies answered wrongly', (r) => String(r.emergencyMissed)],
+    ['out-of-scope → nlu_fallback', (r) => pct(r.outOfScopeRejected)],
+    ['accuracy, no diacritics', (r) => pct(r.noDiacritics.accuracy)],
+    ['confidently wrong, no diacritics', (r) => pct(r.noDiacritics.confidentlyWrongRate)],
+    ['accuracy, with typos', (r) => pct(r.typos.accuracy)],
+    ['confidently wrong, with typos', (r) => pct(r.typos.confidentlyWrongRate)],
     ['parse p50 (ms)', (r) => ms(r.latencyMs.p50)],
     ['parse p99 (ms)', (r) => ms(r.latencyMs.p99)],
-    ['training (ms)', (r) => ms(r.trainMs)],
+    ['training, first run (ms)', (r) => ms(r.trainMs.first)],
+    ['training, median (ms)', (r) => ms(r.trainMs.median)],
+    ['training, median CPU time (ms)', (r) => ms(r.trainMs.cpuMedian)],
   ];
   for (const [name, f] of rows) out.push(`| ${name} | ${reports.map(f).join(' | ')} |`);
   const intents = Object.keys(reports[0].perIntent).filter((i) => reports[0].perIntent[i].support > 0);
   out.push('', `### Per intent (precision / recall / F1)`, '', `| intent | n | ${reports.map((r) => `${r.engine} P / R / F1`).join(' | ')} |`);
-  out.push(`|---|---|${reports.map(() => '---').join('|')}|`);
+  out.push(`|---|---:|${reports.map(() => '---').join('|')}|`);
   for (const intent of intents) {
     const cells = reports.map((r) => {
       const m = r.perIntent[intent] ?? { precision: 0, recall: 0, f1: 0, support: 0 };
@@ -224,8 +376,15 @@ function markdown(reports: Report[], source: string): string {
     out.push(`| ${intent} | ${reports[0].perIntent[intent].support} | ${cells.join(' | ')} |`);
   }
   for (const r of reports) {
-    out.push('', `### Top confusions — ${r.engine} (gold → predicted)`, '', '| gold | predicted | count |', '|---|---|---|');
+    const weakest = intents
+      .map((i) => ({ intent: i, f1: r.perIntent[i]?.f1 ?? 0 }))
+      .sort((a, b) => a.f1 - b.f1)
+      .slice(0, 5)
+      .map((w) => `${w.intent} (${pct(w.f1)})`);
+    out.push('', `### ${r.engine}: weakest intents (F1)`, '', weakest.join(', '));
+    out.push('', `### ${r.engine}: answered with a wrong intent (gold → predicted)`, '', '| gold | predicted | count |', '|---|---|---:|');
     for (const c of r.confusions.slice(0, 10)) out.push(`| ${c.gold} | ${c.predicted} | ${c.count} |`);
+    out.push('', `### ${r.engine}: handed over although an intent was right`, '', r.fellBack.map((f) => `${f.gold} (${f.count})`).join(', ') || '–');
   }
   return out.join('\n');
 }
@@ -235,6 +394,7 @@ async function main(): Promise<void> {
   const dataPath = arg('--data') ?? join(botDir, 'nlu.yml');
   const heldoutPath = arg('--heldout') ?? 'test/nlu/heldout.jsonl';
   const folds = Number(arg('--cv') ?? 0);
+  const runs = Math.max(1, Number(arg('--runs') ?? 3));
   const jsonOut = arg('--json');
   const data = parseRasaNluYaml(readFileSync(dataPath, 'utf8'));
   let heldout: Item[] | undefined;
@@ -244,16 +404,17 @@ async function main(): Promise<void> {
       .filter((l) => l.trim().length > 0)
       .map((l) => JSON.parse(l) as Item);
   }
+  const host = machine();
   const engines = process.argv.includes('--no-baseline') ? [builtinEngine] : [builtinEngine, nlpjsEngine];
   const reports: Report[] = [];
-  for (const engine of engines) reports.push(await evaluate(engine, data, heldout, Math.max(folds, 2)));
+  for (const engine of engines) reports.push(await evaluate(engine, data, heldout, Math.max(folds, 2), runs));
   const source = heldout ? `trained on ${dataPath}, scored on ${heldoutPath}` : `${folds}-fold cross-validation on ${dataPath}`;
-  const json = JSON.stringify({ source, reports }, null, 2);
+  const json = JSON.stringify({ source, machine: host, reports }, null, 2);
   if (jsonOut === '-') {
     process.stdout.write(`${json}\n`);
     return;
   }
-  process.stdout.write(`${markdown(reports, source)}\n`);
+  process.stdout.write(`${markdown(reports, source, host)}\n`);
   if (jsonOut) writeFileSync(jsonOut, `${json}\n`);
 }
 

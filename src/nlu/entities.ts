@@ -42,52 +42,71 @@ interface Span {
   end: number;
 }
 
-/** Classifies a digit string as a phone number, an ID number, or nothing. */
-function classifyDigits(digits: string, plus: boolean): 'so_dien_thoai' | 'so_dinh_danh' | undefined {
+/**
+ * Classifies a digit string as a phone number, an ID number (12-digit căn cước, 9-digit CMND), or
+ * nothing. Dotted groups are amounts of money (150.000.000 đồng), never ID numbers; a 9-digit
+ * CMND is only taken when written in one piece ("123 456 789" is more often something else).
+ */
+function classifyDigits(digits: string, plus: boolean, separated: 'none' | 'spaces' | 'dots'): 'so_dien_thoai' | 'so_dinh_danh' | undefined {
   const national = digits.startsWith('84') && (plus || digits.length === 11 || digits.length === 12)
     ? digits.slice(2)
     : digits.startsWith('0') && !plus
       ? digits.slice(1)
       : undefined;
   if (national !== undefined && (/^[35789]\d{8}$/.test(national) || /^2\d{9}$/.test(national))) return 'so_dien_thoai';
-  if (plus) return undefined;
-  if (/^0\d{11}$/.test(digits) || /^\d{9}$/.test(digits)) return 'so_dinh_danh';
+  if (plus || separated === 'dots') return undefined;
+  if (/^0\d{11}$/.test(digits) || (separated === 'none' && /^\d{9}$/.test(digits))) return 'so_dinh_danh';
   return undefined;
 }
 
 /** Finds phones and ID numbers inside one run of digit groups, longest match first. */
 function digitSpans(run: string, offset: number): Span[] {
-  const groups: { start: number; end: number }[] = [];
-  for (const m of run.matchAll(/\+?\d+/g)) groups.push({ start: m.index, end: m.index + m[0].length });
+  const groups: { start: number; end: number; digits: string }[] = [];
+  for (const m of run.matchAll(/\+?\d+/g)) groups.push({ start: m.index, end: m.index + m[0].length, digits: m[0].replace('+', '') });
   const spans: Span[] = [];
   let i = 0;
   while (i < groups.length) {
+    // The longest run of groups from i that reads as a phone or ID number (13 digits at most,
+    // so at most a handful of groups: a long list of numbers stays linear).
     let found: Span | undefined;
-    for (let j = groups.length - 1; j >= i && !found; j--) {
+    let next = i + 1;
+    let digits = '';
+    for (let j = i; j < groups.length; j++) {
+      digits += groups[j].digits;
+      if (digits.length > 13) break;
       const slice = run.slice(groups[i].start, groups[j].end);
-      const digits = slice.replace(/\D/g, '');
-      if (digits.length > 13) continue;
-      const kind = classifyDigits(digits, slice.startsWith('+'));
+      const separated = j === i ? 'none' : slice.includes('.') ? 'dots' : 'spaces';
+      const kind = classifyDigits(digits, slice.startsWith('+'), separated);
       if (kind) {
         found = { entity: kind, value: slice, start: offset + groups[i].start, end: offset + groups[j].end };
-        i = j + 1;
+        next = j + 1;
       }
     }
     if (found) spans.push(found);
-    else i++;
+    i = next;
   }
   return spans;
 }
 
-function overlaps(a: Span, taken: Span[]): boolean {
-  return taken.some((b) => a.start < b.end && b.start < a.end);
+/** Adds `s` to `spans` (kept sorted by start) unless it overlaps one of them; binary search, as logs can be long. */
+function addSpan(spans: Span[], s: Span): void {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].start < s.start) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && spans[lo - 1].end > s.start) return;
+  if (lo < spans.length && spans[lo].start < s.end) return;
+  spans.splice(lo, 0, s);
 }
 
 function findSpans(text: string, extra: NamedPatterns[]): Span[] {
   const spans: Span[] = [];
-  const add = (s: Span): void => {
-    if (!overlaps(s, spans)) spans.push(s);
-  };
+  // Every built-in entity has a digit or an @: most log lines and messages have neither.
+  if (extra.length === 0 && !/[\d@]/.test(text)) return spans;
+  const add = (s: Span): void => addSpan(spans, s);
   for (const m of text.matchAll(TICKET)) {
     add({ entity: 'ma_phieu', value: `1022-${m[1]}-${m[2]}`, start: m.index, end: m.index + m[0].length });
   }
@@ -110,7 +129,7 @@ function findSpans(text: string, extra: NamedPatterns[]): Span[] {
       }
     }
   }
-  return spans.sort((a, b) => a.start - b.start);
+  return spans;
 }
 
 /** Built-in entity names; training-data regexes with other names add entities of their own. */

@@ -5,35 +5,53 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../logger';
 import { BuiltinNluEngine, type BuiltinEngineOptions } from './builtin/builtin-engine';
-import { RasaNluEngine } from './rasa-engine';
+import { RasaNluEngine, type NluLog } from './rasa-engine';
 import { parseRasaNluYaml } from './rasa-yaml';
 import type { NluEngine, TrainingData } from './types';
 
-export type { NluEngine, ParseResult, TrainingData } from './types';
+export type { Entity, IntentScore, NluEngine, ParseResult, TrainingData } from './types';
 export { FALLBACK_INTENT } from './types';
+export { extractEntities, redactPersonalData } from './entities';
+export { BuiltinNluEngine, type BuiltinEngineOptions } from './builtin/builtin-engine';
+export { RasaNluEngine, type NluLog } from './rasa-engine';
 
 /** Which engine to build and how to reach it. */
 export interface NluEngineSettings {
-  engine: 'builtin' | 'rasa';
+  /** `builtin` (default) or `rasa`. */
+  engine?: 'builtin' | 'rasa';
+  /** Base URL of the Rasa server (required for `rasa`). */
   rasaUrl?: string;
+  /** Rasa's auth token, sent as `?token=`. */
   rasaToken?: string;
-  /** Time limit of one Rasa request (default 3 s). */
+  /** Time limit of one Rasa request (default: 3000 ms). */
   rasaTimeoutMs?: number;
+  /** Attempts per message before falling back (default: 2). */
+  rasaAttempts?: number;
+  /** Settings of the built-in engine (also the fallback of `rasa`), e.g. the bot's thresholds. */
   builtin?: BuiltinEngineOptions;
-  log: Logger;
+  log: NluLog;
 }
 
-/** Builds the configured engine. */
+/** Builds the configured engine; throws, naming the variable, on an unusable configuration. */
 export function createNluEngine(settings: NluEngineSettings): NluEngine {
+  const engine = settings.engine ?? 'builtin';
+  if (engine !== 'builtin' && engine !== 'rasa') throw new Error(`NLU_ENGINE must be "builtin" or "rasa", not "${String(engine)}"`);
   const builtin = new BuiltinNluEngine(settings.builtin);
-  if (settings.engine === 'builtin') return builtin;
+  if (engine === 'builtin') return builtin;
   if (!settings.rasaUrl) throw new Error('NLU_ENGINE=rasa needs RASA_URL');
+  let url: URL;
+  try {
+    url = new URL(settings.rasaUrl);
+  } catch {
+    throw new Error(`RASA_URL is not a URL: "${settings.rasaUrl}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`RASA_URL must be http(s), not "${url.protocol}"`);
   return new RasaNluEngine({
     url: settings.rasaUrl,
     token: settings.rasaToken,
     timeoutMs: settings.rasaTimeoutMs,
+    attempts: settings.rasaAttempts,
     fallback: builtin,
     log: settings.log,
   });
@@ -41,5 +59,14 @@ export function createNluEngine(settings: NluEngineSettings): NluEngine {
 
 /** The training data of a bot directory (`<botDir>/nlu.yml`, Rasa NLU YAML 3.1). */
 export function loadTrainingData(botDir: string): TrainingData {
-  return parseRasaNluYaml(readFileSync(join(botDir, 'nlu.yml'), 'utf8'));
+  const path = join(botDir, 'nlu.yml');
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read the training data ${path} (BOT_DIR): ${(err as Error).message}`);
+  }
+  const data = parseRasaNluYaml(source);
+  if (data.intents.length === 0) throw new Error(`${path} has no intents (expected Rasa NLU YAML: "nlu:" with "- intent:" blocks)`);
+  return data;
 }

@@ -3,7 +3,7 @@
  * tokens, teencode / dialect expansion, repeated letters, stray Telex, and a parallel
  * diacritics-folded form so that "tạm trú" and "tam tru" meet.
  */
-import { TEENCODE, TELEX_PAIRS } from './teencode';
+import { EMOJI_WORDS, TEENCODE, TELEX_PAIRS } from './teencode';
 
 /** A normalized message: accented syllables and their folded twins, index by index. */
 export interface NormalizedText {
@@ -14,6 +14,7 @@ export interface NormalizedText {
 }
 
 const TOKEN = /\p{L}+|\p{N}+/gu;
+const PICTOGRAPH = /\p{Extended_Pictographic}/gu;
 const COMBINING = /[\u0300-\u036f]/g;
 // Loose shape of a folded Vietnamese syllable: onset, 1–3 vowels (no doubled vowel), coda.
 const SYLLABLE = /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$/;
@@ -47,9 +48,13 @@ export function hasDiacritics(token: string): boolean {
   return foldDiacritics(token) !== token;
 }
 
-/** Splits lowercase NFC text into letter runs and digit runs; punctuation and emoji are dropped. */
+/**
+ * Splits lowercase NFC text into letter runs and digit runs; punctuation is dropped, and so are
+ * emoji except the few that mean a word (👍 → ok, 🚑 → cấp cứu).
+ */
 export function tokenize(text: string): string[] {
-  return text.normalize('NFC').toLowerCase().match(TOKEN) ?? [];
+  const words = text.replace(PICTOGRAPH, (e) => ` ${EMOJI_WORDS.get(e) ?? ''} `);
+  return words.normalize('NFC').toLowerCase().match(TOKEN) ?? [];
 }
 
 function isSyllable(token: string): boolean {
@@ -96,6 +101,44 @@ function resolveInContext(token: string, prev: string | undefined, next: string 
   }
 }
 
+const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/gu;
+const VOWELS = new Set([...'aăâeêioôơuưy']);
+const QUALITY_VOWELS = new Set([...'ăâêôơư']);
+// A lone i/y after an onset is spelled both ways (ký/kí, lý/lí, Mỹ/Mĩ, quý/quí).
+const I_OR_Y = /^(b|c|ch|d|đ|g|gh|h|k|kh|l|m|n|ng|nh|p|ph|qu|r|s|t|th|tr|v|x)y$/u;
+
+/**
+ * One spelling per syllable: the tone mark placed by one rule (the "old" style: hòa, thủy, khỏe —
+ * keyboards also produce hoà, thuỷ, khoẻ, which are different strings) and a lone i for a lone y
+ * after an onset (ký → kí). Anything that does not look like one toned Vietnamese syllable is kept.
+ */
+export function canonicalSyllable(token: string): string {
+  const decomposed = token.normalize('NFD');
+  const tones = decomposed.match(TONE_MARKS);
+  if (tones && tones.length > 1) return token;
+  let base = decomposed.replace(TONE_MARKS, '').normalize('NFC');
+  if (I_OR_Y.test(base)) base = `${base.slice(0, -1)}i`;
+  if (!tones) return base;
+  const chars = [...base];
+  // The onset's qu/gi is not part of the vowel cluster ("quá", "giá"; but "gì").
+  let start = 0;
+  while (start < chars.length && !VOWELS.has(chars[start])) start++;
+  if (start > 0 && ((chars[start - 1] === 'q' && chars[start] === 'u') || (chars[start - 1] === 'g' && chars[start] === 'i'))) {
+    if (start + 1 < chars.length && VOWELS.has(chars[start + 1])) start++;
+  }
+  let end = start;
+  while (end < chars.length && VOWELS.has(chars[end])) end++;
+  if (end === start || chars.slice(end).some((c) => VOWELS.has(c))) return token;
+  let target = -1;
+  for (let i = start; i < end; i++) if (QUALITY_VOWELS.has(chars[i])) target = i;
+  if (target < 0) {
+    const size = end - start;
+    target = end < chars.length ? end - 1 : size === 3 ? start + 1 : start;
+  }
+  chars[target] = `${chars[target].normalize('NFD')}${tones[0]}`.normalize('NFC');
+  return chars.join('');
+}
+
 const CONTEXTUAL = new Set(['hk', 'k', 'v', 'hong']);
 const MEMO_LIMIT = 50_000;
 const memo = new Map<string, string[]>();
@@ -104,9 +147,12 @@ const memo = new Map<string, string[]>();
 function standardize(raw: string): string[] {
   let out = memo.get(raw);
   if (out === undefined) {
-    const token = collapseRepeats(raw);
-    const fixed = CONTEXTUAL.has(token) ? token : (TEENCODE.get(token) ?? TEENCODE.get(fixTelex(token)) ?? fixTelex(token));
-    out = fixed.split(' ');
+    const collapsed = collapseRepeats(raw);
+    const token = canonicalSyllable(collapsed);
+    const fixed = CONTEXTUAL.has(token)
+      ? token
+      : (TEENCODE.get(collapsed) ?? TEENCODE.get(token) ?? TEENCODE.get(fixTelex(token)) ?? fixTelex(token));
+    out = fixed.split(' ').map(canonicalSyllable);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(raw, out);
   }

@@ -30,7 +30,13 @@ export const TEENCODE: ReadonlyMap<string, string> = new Map<string, string>([
   ['ad', 'admin'], ['add', 'admin'], ['ace', 'anh chị em'], ['ae', 'anh em'], ['a', 'anh'], ['e', 'em'],
   ['c', 'chị'], ['cj', 'chị'], ['chj', 'chị'], ['ck', 'chồng'], ['vk', 'vợ'], ['bà con', 'bà con'],
   ['tía', 'cha'], ['bố', 'cha'], ['má', 'mẹ'], ['mạ', 'mẹ'],
-  ['mần', 'làm'], ['sanh', 'sinh'], ['đẻ', 'sinh'], ['tui', 'tôi'], ['tao', 'tôi'], ['hổng', 'không'], ['nhen', 'nha'], ['nhe', 'nha'], ['nhé', 'nha'], ['nhá', 'nha'], ['hổm', 'hôm'], ['bển', 'bên đó'],
+  ['mần', 'làm'], ['lm', 'làm'], ['wá', 'quá'], ['qá', 'quá'], ['zô', 'vào'], ['dzô', 'vào'], ['vô', 'vào'],
+  ['dìa', 'về'], ['zìa', 'về'], ['dề', 'về'], ['bịnh', 'bệnh'], ['thiệt', 'thật'], ['nhứt', 'nhất'], ['nhơn', 'nhân'],
+  ['ổng', 'ông'], ['bả', 'bà'], ['hum', 'hôm'], ['hqua', 'hôm qua'], ['đag', 'đang'], ['dag', 'đang'],
+  ['trc', 'trước'], ['nhg', 'nhưng'], ['nge', 'nghe'], ['ngèo', 'nghèo'], ['chx', 'chưa'], ['đg', 'đường'],
+  ['hnào', 'hôm nào'], ['nhìu', 'nhiều'], ['nhiềuu', 'nhiều'], ['iu', 'yêu'], ['ak', 'à'], ['ah', 'à'], ['ạk', 'ạ'],
+  ['gòi', 'rồi'], ['hỉ', 'hả'], ['dô', 'vào'], ['zới', 'với'], ['dới', 'với'], ['lẹ', 'nhanh'],
+  ['quởn', 'rảnh'], ['giựt', 'giật'], ['dựt', 'giật'], ['rượt', 'đuổi'], ['sanh', 'sinh'], ['đẻ', 'sinh'], ['tui', 'tôi'], ['tao', 'tôi'], ['hổng', 'không'], ['nhen', 'nha'], ['nhe', 'nha'], ['nhé', 'nha'], ['nhá', 'nha'], ['hổm', 'hôm'], ['bển', 'bên đó'],
   ['tks', 'cảm ơn'], ['thks', 'cảm ơn'], ['thanks', 'cảm ơn'], ['thank', 'cảm ơn'], ['thanhks', 'cảm ơn'],
   ['cám', 'cảm'], ['camon', 'cảm ơn'], ['cảmơn', 'cảm ơn'], ['cámơn', 'cảm ơn'], ['tkss', 'cảm ơn'],
   ['bye', 'tạm biệt'], ['bb', 'tạm biệt'], ['pp', 'tạm biệt'],
@@ -51,6 +57,10 @@ export const TEENCODE: ReadonlyMap<string, string> = new Map<string, string>([
   ['vneid', 'vneid'], ['vnid', 'vneid'],
   ['hchieu', 'hộ chiếu'], ['passport', 'hộ chiếu'], ['visa', 'thị thực'],
   ['onl', 'trực tuyến'], ['online', 'trực tuyến'], ['ol', 'trực tuyến'],
+  ['xd', 'xây dựng'], ['xdung', 'xây dựng'], ['cty', 'công ty'], ['cti', 'công ty'], ['hs', 'hồ sơ'], ['hso', 'hồ sơ'],
+  ['ks', 'khai sinh'], ['bhtn', 'bảo hiểm thất nghiệp'], ['gđ', 'gia đình'], ['qđ', 'quyết định'], ['nđ', 'nghị định'],
+  ['bđ', 'bưu điện'], ['bdien', 'bưu điện'], ['tthcc', 'trung tâm hành chính công'], ['pvhcc', 'phục vụ hành chính công'],
+  ['đkx', 'đăng ký xe'], ['bsx', 'biển số xe'], ['cavet', 'cà vẹt'], ['blx', 'bằng lái xe'],
   ['sổđỏ', 'sổ đỏ'], ['sổhồng', 'sổ hồng'], ['đkkh', 'đăng ký kết hôn'],
 ]);
 
@@ -62,3 +72,9 @@ export const TELEX_PAIRS: readonly (readonly [string, string])[] = [
   ['dd', 'đ'], ['uwow', 'ươ'], ['uow', 'ươ'], ['aa', 'â'], ['ee', 'ê'], ['oo', 'ô'],
   ['aw', 'ă'], ['ow', 'ơ'], ['uw', 'ư'],
 ];
+
+/** Emoji that carry the message's meaning on their own ("👍" after an answer is a thank-you). */
+export const EMOJI_WORDS: ReadonlyMap<string, string> = new Map([
+  ['👍', 'ok'], ['👌', 'ok'], ['🙏', 'cảm ơn'], ['💐', 'cảm ơn'], ['👋', 'chào'], ['🤝', 'chào'],
+  ['🔥', 'cháy'], ['🚒', 'cứu hỏa'], ['🚑', 'cấp cứu'], ['🆘', 'cứu'], ['🚓', 'công an'], ['🚨', 'khẩn cấp'],
+]);

@@ -9,6 +9,8 @@ import { seededRandom } from './softmax-regression';
 export interface LabelledExample {
   text: string;
   label: string;
+  /** For a generated example: the index of the example it was made from. */
+  source?: number;
 }
 
 /** Which intents hold openers and closers, and how often to use them (defaults: chao_hoi, cam_on_tam_biet, 0.3, 0.15). */
@@ -27,14 +29,14 @@ export function augmentWithOpenersAndClosers(examples: LabelledExample[], opts: 
   const openers = examples.filter((e) => e.label === greetingIntent && e.text.split(/\s+/).length <= 5).map((e) => e.text);
   const closers = examples.filter((e) => e.label === closingIntent && e.text.split(/\s+/).length <= 5).map((e) => e.text);
   const out: LabelledExample[] = [];
-  for (const e of examples) {
-    if (e.label === greetingIntent || e.label === closingIntent) continue;
+  examples.forEach((e, source) => {
+    if (e.label === greetingIntent || e.label === closingIntent) return;
     if (openers.length > 0 && rnd() < prefixRate) {
-      out.push({ text: `${openers[Math.floor(rnd() * openers.length)]}, ${e.text}`, label: e.label });
+      out.push({ text: `${openers[Math.floor(rnd() * openers.length)]}, ${e.text}`, label: e.label, source });
     }
     if (closers.length > 0 && rnd() < suffixRate) {
-      out.push({ text: `${e.text}. ${closers[Math.floor(rnd() * closers.length)]}`, label: e.label });
+      out.push({ text: `${e.text}. ${closers[Math.floor(rnd() * closers.length)]}`, label: e.label, source });
     }
-  }
+  });
   return out;
 }

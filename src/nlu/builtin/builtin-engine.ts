@@ -1,14 +1,23 @@
 /**
  * The built-in Vietnamese intent engine: normalized features → softmax regression →
- * temperature-calibrated confidences → Rasa FallbackClassifier rules.
+ * temperature-calibrated confidences → Rasa FallbackClassifier rules, with two guards of its own:
+ * a hidden out-of-domain class (chit-chat) and a nearest-example check (below a confidence, the
+ * closest training example must agree). Emergencies are answered from a lower confidence: a
+ * missed fire costs more than a needless "call 114".
  * https://rasa.com/docs/rasa/components#fallbackclassifier
+ *
+ * Training runs in slices that yield to the event loop, so the live model keeps answering while
+ * a new one is trained; the new model replaces it in one assignment when it is complete.
  */
-import { FALLBACK_INTENT, type IntentScore, type NluEngine, type ParseResult, type TrainingData } from '../types';
+import { extractEntities } from '../entities';
+import { FALLBACK_INTENT, type Entity, type IntentScore, type NluEngine, type ParseResult, type TrainingData } from '../types';
 import { augmentWithOpenersAndClosers, type LabelledExample } from './augment';
 import { BACKGROUND_EXAMPLES } from './background-examples';
 import { fitTemperature } from './calibrate';
-import { Featurizer, type MessageFeatures, type NamedFeatures } from './featurizer';
+import { Featurizer, type FeaturizerOptions, type MessageFeatures, type NamedFeatures } from './featurizer';
 import { seededRandom, softmax, SoftmaxRegression, type SparseVector } from './softmax-regression';
+import { Speller } from './speller';
+import { NearestNeighbors } from './nearest-neighbors';
 
 /** Settings of the built-in engine. */
 export interface BuiltinEngineOptions {
@@ -16,24 +25,67 @@ export interface BuiltinEngineOptions {
   threshold?: number;
   /** Below this gap between the two best intents the answer is nlu_fallback (default: 0.1). */
   ambiguityThreshold?: number;
-  /** Share of a message's words that must be known from training (default: 0.25). */
+  /**
+   * Intents for which a miss costs more than a false alarm (default: the 113/114/115 emergencies):
+   * they are answered from `urgentThreshold` on, and a close second that is also urgent is no reason to fall back.
+   */
+  urgentIntents?: string[];
+  /** Confidence from which an urgent intent is answered (default: 0.3). */
+  urgentThreshold?: number;
+  /**
+   * Below this confidence, the nearest training example must carry the same intent, or the answer
+   * is nlu_fallback (default: 0.7; 0 disables the check). Urgent intents are exempt.
+   */
+  agreementThreshold?: number;
+  /** Share of a message's content words that must be known from training (default: 0.25). */
   minCoverage?: number;
   /** Train the hidden out-of-domain class on built-in chit-chat (default: true). */
   background?: boolean;
+  /** Glue greetings and thanks onto other intents' examples while training (default: true). */
+  augment?: boolean;
   /** Share of examples held out to fit the temperature (default: 0.2; 0 disables calibration). */
   calibrationShare?: number;
-  /** Passes over the data (default: 12). */
+  /** Passes over the data (default: 6). */
   epochs?: number;
-  /** AdaGrad learning rate (default: 0.5). */
+  /** With calibration, further passes over all the data, as a share of `epochs` (default: 0.5). */
+  continueShare?: number;
+  /** AdaGrad learning rate (default: 0.15). */
   learningRate?: number;
   /** L2 penalty (default: 1e-4). */
   l2?: number;
+  /** Longest text classified, in characters; longer texts keep their head and tail (default: 1000). */
+  maxChars?: number;
+  /** Feature settings (default: the shipped ones). */
+  features?: FeaturizerOptions;
+}
+
+/** What the classifier saw in a message, before the fallback rules (for evaluation and debugging). */
+export interface ScoreDetails {
+  /** Every trained intent, best first (the hidden background class excluded). */
+  ranking: IntentScore[];
+  /** Probability of the hidden out-of-domain class. */
+  background: number;
+  /** Words of the message (normalized). */
+  words: number;
+  /** Of which content words (not function words). */
+  contentWords: number;
+  /** Of which seen in the training examples. */
+  knownWords: number;
+  entities: Entity[];
+  /** The closest training examples' intents (5), with cosine similarity as `confidence`. */
+  neighbors: IntentScore[];
 }
 
 /** How many real intents `intent_ranking` lists (as Rasa's LABEL_RANKING_LENGTH). */
 const RANKING_LENGTH = 10;
 /** Chance that a training example is shown without its accents in an epoch. */
 const ACCENT_DROPOUT = 0.35;
+/** Longest text searched for entities (regexes on megabytes of text are a denial of service). */
+const MAX_ENTITY_CHARS = 10_000;
+/** Intents whose examples are mostly words that also wrap other messages. */
+const SMALL_TALK = new Set(['chao_hoi', 'cam_on_tam_biet']);
+/** Training hands the event loop back at least this often (ms). */
+const SLICE_MS = 15;
 /** Words too common to show a message is about public services. */
 const FUNCTION_WORDS = new Set(
   'a ad admin anh chi em toi minh ban cho hoi xin vui long giup voi la thi ma co khong duoc gi sao vay nha nhi a ha o de va cua nay do roi thi can lam nhu the nao bao nhieu'.split(' '),
@@ -43,9 +95,11 @@ interface Model {
   featurizer: Featurizer;
   vocabulary: Map<string, number>;
   labels: string[];
+  backgroundIndex: number;
   regression: SoftmaxRegression;
   temperature: number;
   knownWords: Set<string>;
+  neighbors: NearestNeighbors;
 }
 
 function vectorize(features: NamedFeatures, vocabulary: Map<string, number>): SparseVector {
@@ -61,80 +115,122 @@ function vectorize(features: NamedFeatures, vocabulary: Map<string, number>): Sp
   return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
 }
 
+/** A yield point for long loops: gives the event loop a turn when the current slice has run long enough. */
+function slicer(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    last = performance.now();
+  };
+}
+
+/** Keeps the head and the tail of a long text (the question often comes after a long story). */
+function clip(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const head = Math.floor(maxChars / 3);
+  return `${text.slice(0, head)} ${text.slice(text.length - (maxChars - head))}`;
+}
+
+/** Splits examples into (kept, held) with about `share` of every intent held (at least one when it has 5+). */
+function stratifiedSplit(examples: LabelledExample[], share: number, seed: number): [LabelledExample[], LabelledExample[]] {
+  const rnd = seededRandom(seed);
+  const byLabel = new Map<string, LabelledExample[]>();
+  for (const e of examples) byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), e]);
+  const kept: LabelledExample[] = [];
+  const held: LabelledExample[] = [];
+  for (const list of byLabel.values()) {
+    const shuffled = [...list];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+    }
+    const n = list.length >= 5 ? Math.max(1, Math.round(list.length * share)) : 0;
+    held.push(...shuffled.slice(0, n));
+    kept.push(...shuffled.slice(n));
+  }
+  return [kept, held];
+}
+
 /** The built-in engine; `parse` answers nlu_fallback until the first training ends. */
 export class BuiltinNluEngine implements NluEngine {
   readonly name = 'builtin';
   private model: Model | undefined;
+  private generation = 0;
   private readonly opts: Required<BuiltinEngineOptions>;
+  private readonly urgent: Set<string>;
 
   constructor(opts: BuiltinEngineOptions = {}) {
     this.opts = {
       threshold: 0.5,
       ambiguityThreshold: 0.1,
+      urgentIntents: ['khan_cap_113', 'khan_cap_114', 'khan_cap_115'],
+      urgentThreshold: 0.3,
+      agreementThreshold: 0.7,
       minCoverage: 0.25,
       background: true,
+      augment: true,
       calibrationShare: 0.2,
-      epochs: 12,
-      learningRate: 0.5,
+      epochs: 6,
+      continueShare: 0.5,
+      learningRate: 0.15,
       l2: 1e-4,
+      maxChars: 1000,
+      features: {},
       ...opts,
     };
+    this.urgent = new Set(this.opts.urgentIntents);
   }
 
-  /** Trains a new model and swaps it in when done. */
+  /** True once a model is live. */
+  get trained(): boolean {
+    return this.model !== undefined;
+  }
+
+  /**
+   * Trains a new model and swaps it in when done; the previous model answers meanwhile. When
+   * trainings overlap, the one started last wins. Throws (keeping the live model) on unusable data.
+   */
   async train(data: TrainingData): Promise<void> {
-    const featurizer = new Featurizer(data);
-    const examples: LabelledExample[] = data.intents.flatMap((i) => i.examples.map((text) => ({ text, label: i.name })));
-    const background: LabelledExample[] = this.opts.background
-      ? BACKGROUND_EXAMPLES.map((text) => ({ text, label: FALLBACK_INTENT }))
-      : [];
-    const cache = new Map<string, MessageFeatures>();
-    const featuresOf = (text: string): MessageFeatures => {
-      let f = cache.get(text);
-      if (!f) cache.set(text, (f = featurizer.extract(text)));
-      return f;
-    };
-
-    let temperature = 1;
-    if (this.opts.calibrationShare > 0 && examples.length >= 20) {
-      const rnd = seededRandom(11);
-      const held: LabelledExample[] = [];
-      const kept: LabelledExample[] = [];
-      for (const e of examples) (rnd() < this.opts.calibrationShare ? held : kept).push(e);
-      const trial = this.fit(featurizer, featuresOf, kept, background);
-      const labelIndex = new Map(trial.labels.map((l, i) => [l, i]));
-      const logits: Float64Array[] = [];
-      const labels: number[] = [];
-      for (const e of held) {
-        const y = labelIndex.get(e.label);
-        if (y === undefined) continue;
-        logits.push(trial.regression.logits(vectorize(featuresOf(e.text).full, trial.vocabulary)));
-        labels.push(y);
-      }
-      temperature = fitTemperature(logits, labels);
-    }
-    const model = this.fit(featurizer, featuresOf, examples, background);
-    model.temperature = temperature;
-    this.model = model;
+    const generation = ++this.generation;
+    const model = await this.fit(data, slicer());
+    if (generation === this.generation) this.model = model;
   }
 
-  private fit(
-    featurizer: Featurizer,
-    featuresOf: (text: string) => MessageFeatures,
-    examples: LabelledExample[],
-    background: LabelledExample[],
-  ): Model {
-    const all = [...examples, ...augmentWithOpenersAndClosers(examples), ...background];
+  /**
+   * Builds a model. With calibration, it first trains on ~80 % of every intent's examples, fits the
+   * temperature on the rest, then goes on training (warm) on everything: one and a half passes of
+   * work instead of two full trainings.
+   */
+  private async fit(data: TrainingData, pause: () => Promise<void>): Promise<Model> {
+    const o = this.opts;
+    const featurizer = new Featurizer(data, o.features);
+    const examples: LabelledExample[] = data.intents.flatMap((i) =>
+      i.examples.filter((text) => text.trim().length > 0).map((text) => ({ text, label: i.name })),
+    );
+    if (examples.length === 0) throw new Error('no training examples');
+    const generated = o.augment ? augmentWithOpenersAndClosers(examples) : [];
+    const background: LabelledExample[] = o.background ? BACKGROUND_EXAMPLES.map((text) => ({ text, label: FALLBACK_INTENT })) : [];
+    const all = [...examples, ...generated, ...background];
+
     const labels = [...new Set(all.map((e) => e.label))].sort();
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
     const vocabulary = new Map<string, number>();
     const knownWords = new Set<string>();
-    const views = all.map((e) => {
-      const f = featuresOf(e.text);
+    const cache = new Map<string, MessageFeatures>();
+    const views: MessageFeatures[] = [];
+    const frequency = new Map<string, number>();
+    for (const e of all) {
+      let f = cache.get(e.text);
+      if (!f) {
+        cache.set(e.text, (f = featurizer.extract(clip(e.text, o.maxChars), { training: true })));
+        if (e.label !== FALLBACK_INTENT) for (const w of f.source) frequency.set(w, (frequency.get(w) ?? 0) + 1);
+      }
       for (const name of f.full.keys()) if (!vocabulary.has(name)) vocabulary.set(name, vocabulary.size);
       if (e.label !== FALLBACK_INTENT) for (const w of f.words) knownWords.add(w);
-      return f;
-    });
+      views.push(f);
+      await pause();
+    }
     const xs = views.map((f) => [vectorize(f.full, vocabulary), vectorize(f.folded, vocabulary)]);
     const ys = Int32Array.from(all.map((e) => labelIndex.get(e.label) ?? 0));
     const counts = new Float64Array(labels.length);
@@ -142,14 +238,37 @@ export class BuiltinNluEngine implements NluEngine {
     const mean = ys.length / labels.length;
     const classWeights = counts.map((c) => Math.min(2, Math.max(0.5, Math.sqrt(mean / Math.max(c, 1)))));
     const regression = new SoftmaxRegression(vocabulary.size, labels.length);
-    regression.fit(xs, ys, {
-      epochs: this.opts.epochs,
-      learningRate: this.opts.learningRate,
-      l2: this.opts.l2,
+    const settings = {
+      learningRate: o.learningRate,
+      l2: o.l2,
       classWeights,
-      pick: (i, _epoch, rnd) => (rnd() < ACCENT_DROPOUT ? xs[i][1] : xs[i][0]),
-    });
-    return { featurizer, vocabulary, labels, regression, temperature: 1, knownWords };
+      pick: (i: number, _epoch: number, rnd: () => number) => (rnd() < ACCENT_DROPOUT ? xs[i][1] : xs[i][0]),
+      yieldEvery: pause,
+    };
+
+    let temperature = 1;
+    const [, held] = o.calibrationShare > 0 && examples.length >= 20 ? stratifiedSplit(examples, o.calibrationShare, 11) : [examples, []];
+    if (held.length > 0) {
+      const heldSet = new Set(held);
+      const heldIndex = new Set(examples.flatMap((e, i) => (heldSet.has(e) ? [i] : [])));
+      const only = all.flatMap((e, i) => (heldSet.has(e) || (e.source !== undefined && heldIndex.has(e.source)) ? [] : [i]));
+      await regression.fit(xs, ys, { ...settings, epochs: o.epochs, only });
+      const logits: Float64Array[] = [];
+      const gold: number[] = [];
+      for (const i of heldIndex) {
+        logits.push(regression.logits(xs[i][0]));
+        gold.push(ys[i]);
+      }
+      temperature = fitTemperature(logits, gold);
+      await regression.fit(xs, ys, { ...settings, epochs: Math.max(1, Math.round(o.epochs * o.continueShare)), seed: 2 });
+    } else {
+      await regression.fit(xs, ys, { ...settings, epochs: o.epochs });
+    }
+    for (const w of featurizer.hintWords()) if (!frequency.has(w)) frequency.set(w, 1);
+    featurizer.useSpeller(new Speller(frequency));
+    const real = all.flatMap((e, i) => (e.source === undefined ? [i] : []));
+    const neighbors = new NearestNeighbors(real.map((i) => xs[i][0]), Int32Array.from(real.map((i) => ys[i])), vocabulary.size);
+    return { featurizer, vocabulary, labels, backgroundIndex: labels.indexOf(FALLBACK_INTENT), regression, temperature, knownWords, neighbors };
   }
 
   /** Classifies one message; never throws. */
@@ -157,32 +276,82 @@ export class BuiltinNluEngine implements NluEngine {
     return this.parseSync(text);
   }
 
-  /** Synchronous `parse` (the model is in memory). */
+  /** Synchronous `parse` (the model is in memory); never throws. */
   parseSync(text: string): ParseResult {
-    const model = this.model;
-    if (!model) return { text, intent: { name: FALLBACK_INTENT, confidence: 1 }, intent_ranking: [], entities: [] };
-    const f = model.featurizer.extract(text);
-    const probs = softmax(model.regression.logits(vectorize(f.full, model.vocabulary)), model.temperature);
-    const ranking: IntentScore[] = model.labels
-      .map((name, i) => ({ name, confidence: probs[i] }))
-      .filter((s) => s.name !== FALLBACK_INTENT)
-      .sort((a, b) => b.confidence - a.confidence)
-      .slice(0, RANKING_LENGTH);
-    const background = probs[model.labels.indexOf(FALLBACK_INTENT)] ?? 0;
-    const top = ranking[0] ?? { name: FALLBACK_INTENT, confidence: 0 };
-    const second = ranking[1]?.confidence ?? 0;
-    const content = f.words.filter((w) => !FUNCTION_WORDS.has(w));
-    const known = content.filter((w) => model.knownWords.has(w)).length;
-    const outOfVocabulary = f.entities.length === 0 && (content.length === 0 ? f.words.length === 0 : known / content.length < this.opts.minCoverage);
-    const unsure =
-      background >= top.confidence ||
-      top.confidence < this.opts.threshold ||
-      top.confidence - second < this.opts.ambiguityThreshold ||
-      outOfVocabulary;
-    if (unsure) {
-      const fallback = { name: FALLBACK_INTENT, confidence: this.opts.threshold };
-      return { text, intent: fallback, intent_ranking: [fallback, ...ranking], entities: f.entities };
+    const raw = typeof text === 'string' ? text : String(text ?? '');
+    try {
+      const details = this.score(raw);
+      if (!details) return this.fallback(raw, [], this.safeEntities(raw), 1);
+      return this.decide(raw, details);
+    } catch {
+      return this.fallback(raw, [], [], 1);
     }
-    return { text, intent: top, intent_ranking: ranking, entities: f.entities };
+  }
+
+  /** The classifier's raw view of a message (undefined before the first training). */
+  score(text: string): ScoreDetails | undefined {
+    const model = this.model;
+    if (!model) return undefined;
+    const f = model.featurizer.extract(clip(text, this.opts.maxChars));
+    const entities = text.length > this.opts.maxChars ? model.featurizer.entities(text.slice(0, MAX_ENTITY_CHARS)) : f.entities;
+    const x = vectorize(f.full, model.vocabulary);
+    const probs = softmax(model.regression.logits(x), model.temperature);
+    const ranking: IntentScore[] = [];
+    model.labels.forEach((name, i) => {
+      if (i !== model.backgroundIndex) ranking.push({ name, confidence: probs[i] });
+    });
+    ranking.sort((a, b) => b.confidence - a.confidence);
+    let contentWords = 0;
+    let knownWords = 0;
+    f.words.forEach((w, i) => {
+      if (FUNCTION_WORDS.has(w)) return;
+      contentWords++;
+      if (model.knownWords.has(w) || f.lexical.has(i)) knownWords++;
+    });
+    return {
+      ranking,
+      background: model.backgroundIndex >= 0 ? probs[model.backgroundIndex] : 0,
+      words: f.words.length,
+      contentWords,
+      knownWords,
+      entities,
+      neighbors: model.neighbors
+        .query(f.focus ? vectorize(f.focus, model.vocabulary) : x, 5)
+        .map((n) => ({ name: model.labels[n.label], confidence: n.similarity })),
+    };
+  }
+
+  /** Applies the FallbackClassifier rules to a score. */
+  private decide(text: string, d: ScoreDetails): ParseResult {
+    const ranking = d.ranking.slice(0, RANKING_LENGTH);
+    const top = ranking[0];
+    // Nothing to read (empty, only punctuation or emoji): no candidates worth listing.
+    if (!top || (d.words === 0 && d.entities.length === 0)) return this.fallback(text, [], d.entities, 1);
+    const second = ranking[1];
+    const urgent = this.urgent.has(top.name);
+    const threshold = urgent ? Math.min(this.opts.urgentThreshold, this.opts.threshold) : this.opts.threshold;
+    const gap = top.confidence - (second?.confidence ?? 0);
+    const ambiguous = gap < this.opts.ambiguityThreshold && !(urgent && second && this.urgent.has(second.name));
+    // Greetings and thanks wrap other questions ("ad ơi cho hỏi …"): as neighbours they prove nothing.
+    const neighbor = SMALL_TALK.has(top.name) ? d.neighbors[0] : d.neighbors.find((n) => !SMALL_TALK.has(n.name));
+    const disputed = !urgent && top.confidence < this.opts.agreementThreshold && neighbor !== undefined && neighbor.name !== top.name;
+    const outOfVocabulary = d.entities.length === 0 && d.contentWords > 0 && d.knownWords / d.contentWords < this.opts.minCoverage;
+    if (d.background >= top.confidence || top.confidence < threshold || ambiguous || disputed || outOfVocabulary) {
+      return this.fallback(text, ranking, d.entities, this.opts.threshold);
+    }
+    return { text, intent: top, intent_ranking: ranking, entities: d.entities };
+  }
+
+  private fallback(text: string, ranking: IntentScore[], entities: Entity[], confidence: number): ParseResult {
+    const intent = { name: FALLBACK_INTENT, confidence };
+    return { text, intent, intent_ranking: [intent, ...ranking], entities };
+  }
+
+  private safeEntities(text: string): Entity[] {
+    try {
+      return extractEntities(text.slice(0, MAX_ENTITY_CHARS));
+    } catch {
+      return [];
+    }
   }
 }

@@ -1,11 +1,14 @@
 /**
  * Turns a message into named sparse features: folded word unigrams and bigrams, accented
- * unigrams (only where the writer typed accents), folded character 3–4-grams (typos),
- * entity and regex flags. Entity spans are blanked first so codes and numbers add no noise.
+ * unigrams (only where the writer typed accents), word classes (lexicon), entity and regex flags,
+ * optionally character n-grams. Entity spans are blanked first so codes and numbers add no noise.
+ * After training, unknown words are repaired against the known ones (typos, missing spaces).
  */
 import { extractEntities, type NamedPatterns } from '../entities';
 import { foldDiacritics, hasDiacritics, normalize } from '../normalize';
 import type { Entity, TrainingData } from '../types';
+import { LEXICON, LexiconMatcher } from './lexicon';
+import type { Speller } from './speller';
 
 /** Feature name → weight, before vocabulary lookup. */
 export type NamedFeatures = Map<string, number>;
@@ -14,10 +17,16 @@ export type NamedFeatures = Map<string, number>;
 export interface MessageFeatures {
   /** With accented features (as typed). */
   full: NamedFeatures;
-  /** The same message as if typed without accents (for training-time accent dropout). */
+  /** The same message as if typed without accents (for training-time accent dropout; `full` itself when parsing). */
   folded: NamedFeatures;
   /** Folded syllables after normalization and synonyms (for the vocabulary-coverage guard). */
   words: string[];
+  /** Indices of `words` that belong to a word-class (lexicon) match: known even when no example has them. */
+  lexical: Set<number>;
+  /** Folded syllables before synonyms (what the speller learns from). */
+  source: string[];
+  /** In a message of several sentences, the features of the question alone (for the nearest-example check). */
+  focus?: NamedFeatures;
   entities: Entity[];
 }
 
@@ -27,15 +36,39 @@ interface Phrase {
 }
 
 /** Relative weight of each feature group (each group is L2-normalized first). */
-export const GROUP_WEIGHT: Record<string, number> = { u: 1, b: 0.6, a: 0.5, c: 0.8, e: 1, r: 0.5 };
+export const GROUP_WEIGHT: Record<string, number> = { u: 1, b: 0.6, a: 0.5, c: 0.8, e: 1, r: 0.5, x: 0.5, q: 0.7 };
+
+/** Sentence ends: a long story and its question are told apart by them. */
+const SENTENCE_END = /[.?!;\n]+/u;
+/** Folded words that make a sentence a question (không, gì, sao, đâu, nào, bao, chưa, hả, nhỉ, thế, ai). */
+const QUESTION_WORDS = new Set(['khong', 'gi', 'sao', 'dau', 'nao', 'bao', 'chua', 'ha', 'nhi', 'the', 'ai']);
+
+/** Featurizer settings (experiments; defaults are what the engine ships with). */
+export interface FeaturizerOptions {
+  /** Character 3–4-grams over the whole line (across syllables), inside syllables, or none (default: none). */
+  chars?: 'line' | 'word' | 'none';
+  /** Use the built-in word classes (default: true). */
+  lexicon?: boolean;
+  /** Group weights overriding GROUP_WEIGHT. */
+  weights?: Record<string, number>;
+}
+
+let sharedLexicon: LexiconMatcher | undefined;
 
 /** Builds features for the built-in classifier; synonyms and regexes come from the training data. */
 export class Featurizer {
   /** Synonym variants by their first folded syllable, longest first. */
   private readonly phrases = new Map<string, Phrase[]>();
   private readonly regexes: NamedPatterns[];
+  private readonly lexicon: LexiconMatcher | undefined;
+  private readonly weights: Record<string, number>;
+  private readonly chars: 'line' | 'word' | 'none';
+  private speller: Speller | undefined;
 
-  constructor(data: Pick<TrainingData, 'synonyms' | 'regexes'>) {
+  constructor(data: Pick<TrainingData, 'synonyms' | 'regexes'>, opts: FeaturizerOptions = {}) {
+    this.weights = { ...GROUP_WEIGHT, ...opts.weights };
+    this.chars = opts.chars ?? 'none';
+    if (opts.lexicon !== false) this.lexicon = sharedLexicon ??= new LexiconMatcher(LEXICON, normalize);
     for (const { value, variants } of data.synonyms) {
       const to = normalize(value);
       if (to.tokens.length === 0) continue;
@@ -50,6 +83,37 @@ export class Featurizer {
     // Longest variant first, so "sổ hộ khẩu" wins over "hộ khẩu".
     for (const list of this.phrases.values()) list.sort((a, b) => b.from.length - a.from.length);
     this.regexes = data.regexes;
+  }
+
+  /** Folded words the featurizer knows without examples (synonyms, word classes), for the speller. */
+  hintWords(): string[] {
+    const out: string[] = [];
+    for (const list of this.phrases.values()) for (const p of list) out.push(...p.from, ...p.to.folded);
+    if (this.lexicon) out.push(...this.lexicon.words());
+    return out;
+  }
+
+  /** Repairs unknown words with `speller` from now on (set once the vocabulary is known). */
+  useSpeller(speller: Speller): void {
+    this.speller = speller;
+  }
+
+  private spell(tokens: string[], folded: string[]): { tokens: string[]; folded: string[] } {
+    const speller = this.speller;
+    if (!speller || folded.every((w) => speller.knows(w))) return { tokens, folded };
+    const outT: string[] = [];
+    const outF: string[] = [];
+    folded.forEach((w, i) => {
+      const fixed = speller.correct(w);
+      if (fixed) {
+        outT.push(...fixed);
+        outF.push(...fixed);
+      } else {
+        outT.push(tokens[i]);
+        outF.push(w);
+      }
+    });
+    return { tokens: outT, folded: outF };
   }
 
   /** Rewrites synonym variants to their canonical value (on folded syllables). */
@@ -73,46 +137,87 @@ export class Featurizer {
     return { tokens: outT, folded: outF };
   }
 
-  /** Extracts the features of one message. */
-  extract(text: string): MessageFeatures {
-    const entities = extractEntities(text);
+  /** The entities of a message: the built-in ones and the training data's named regexes. */
+  entities(text: string): Entity[] {
+    return extractEntities(text, this.regexes);
+  }
+
+  /**
+   * The question in a message of several sentences (the last sentence asking something), so that
+   * a long story before it does not drown it; undefined for one sentence or no question.
+   */
+  private focusSentence(text: string): string | undefined {
+    const sentences = text.split(SENTENCE_END).filter((s) => /[\p{L}\p{N}]/u.test(s));
+    if (sentences.length < 2) return undefined;
+    for (let i = sentences.length - 1; i >= 0; i--) {
+      const asks = normalize(sentences[i]).folded.some((w) => QUESTION_WORDS.has(w)) || text.includes(`${sentences[i]}?`);
+      if (asks) return sentences[i];
+    }
+    return undefined;
+  }
+
+  /**
+   * Extracts the features of one message. `training`: also build the accent-free view (parsing
+   * does not need it); `nested`: one sentence of a message, without looking for its question.
+   */
+  extract(text: string, opts: { training?: boolean; nested?: boolean } = {}): MessageFeatures {
+    const nested = opts.nested ?? false;
+    const entities = this.entities(text);
     let masked = text;
     for (const e of entities) masked = masked.slice(0, e.start) + ' '.repeat(e.end - e.start) + masked.slice(e.end);
     const n = normalize(masked);
-    const { tokens, folded } = this.applySynonyms(n.tokens, n.folded);
+    const spelled = this.spell(n.tokens, n.folded);
+    const { tokens, folded } = this.applySynonyms(spelled.tokens, spelled.folded);
     const words = folded.map((w) => (/^\d{5,}$/.test(w) ? '#num' : w));
 
     const shared = new Map<string, number>();
-    const groups: Record<string, string[]> = { u: [], b: [], c: [], e: [], r: [] };
+    const sentence = nested ? undefined : this.focusSentence(masked);
+    const focus = sentence === undefined ? undefined : this.extract(sentence, { nested: true });
+    const groups: Record<string, string[]> = { u: [], b: [], c: [], e: [], r: [], x: [], q: focus?.words ?? words };
     for (let i = 0; i < words.length; i++) {
       groups.u.push(words[i]);
       groups.b.push(`${i === 0 ? '^' : words[i - 1]}_${words[i]}`);
     }
     if (words.length > 0) groups.b.push(`${words[words.length - 1]}_$`);
-    const line = ` ${words.join(' ')} `;
-    for (let size = 3; size <= 4; size++) {
-      for (let i = 0; i + size <= line.length; i++) groups.c.push(line.slice(i, i + size));
+    if (this.chars === 'line') {
+      const line = ` ${words.join(' ')} `;
+      for (let size = 3; size <= 4; size++) {
+        for (let i = 0; i + size <= line.length; i++) groups.c.push(line.slice(i, i + size));
+      }
+    } else if (this.chars === 'word') {
+      for (const w of words) {
+        const padded = ` ${w} `;
+        for (let size = 3; size <= 4; size++) {
+          for (let i = 0; i + size <= padded.length; i++) groups.c.push(padded.slice(i, i + size));
+        }
+      }
+    }
+    let lexical = new Set<number>();
+    if (this.lexicon) {
+      const m = this.lexicon.match(tokens, folded, hasDiacritics);
+      groups.x.push(...m.classes);
+      lexical = m.covered;
     }
     for (const e of entities) groups.e.push(e.entity);
     for (const { name, patterns } of this.regexes) {
       if (patterns.some((p) => safeTest(p, text))) groups.r.push(name);
     }
-    for (const [g, keys] of Object.entries(groups)) addGroup(shared, g, keys);
+    for (const [g, keys] of Object.entries(groups)) addGroup(shared, g, keys, this.weights);
 
-    const full = new Map(shared);
+    const full = opts.training ? new Map(shared) : shared;
     const accented = tokens.filter((t, i) => hasDiacritics(t) && foldDiacritics(t) === words[i]);
-    addGroup(full, 'a', accented);
-    return { full, folded: shared, words, entities };
+    addGroup(full, 'a', accented, this.weights);
+    return { full, folded: shared, words, lexical, source: spelled.folded, entities, focus: focus?.full };
   }
 }
 
-function addGroup(out: NamedFeatures, group: string, keys: string[]): void {
-  if (keys.length === 0 || !GROUP_WEIGHT[group]) return;
+function addGroup(out: NamedFeatures, group: string, keys: string[], weights: Record<string, number>): void {
+  if (keys.length === 0 || !weights[group]) return;
   const counts = new Map<string, number>();
   for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
   let norm = 0;
   for (const c of counts.values()) norm += c * c;
-  const scale = GROUP_WEIGHT[group] / Math.sqrt(norm);
+  const scale = weights[group] / Math.sqrt(norm);
   for (const [k, c] of counts) out.set(`${group}:${k}`, c * scale);
 }
 

@@ -23,7 +23,14 @@ export interface TrainOptions {
   seed?: number;
   /** Picks the vector of example `i` for this epoch (default: the first). */
   pick?: (i: number, epoch: number, rnd: () => number) => SparseVector;
+  /** Train on these example indices only (default: all). */
+  only?: ArrayLike<number>;
+  /** Called every few hundred updates; training awaits it (e.g. to let parses through). */
+  yieldEvery?: () => Promise<void> | void;
 }
+
+/** Updates between two yields to the caller (a few milliseconds of work). */
+const CHUNK = 256;
 
 /** A small deterministic PRNG (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -53,75 +60,128 @@ export function softmax(logits: Float64Array, temperature = 1): Float64Array {
 
 /** Weights (feature-major, `nClasses` per feature) and biases of a trained model. */
 export class SoftmaxRegression {
-  readonly weights: Float32Array;
+  readonly weights: Float64Array;
   readonly bias: Float64Array;
+  /** AdaGrad accumulators, kept so that a later `fit` continues where the last one stopped. */
+  private readonly adagrad: Float64Array;
+  private readonly adagradBias: Float64Array;
 
   constructor(
     readonly nFeatures: number,
     readonly nClasses: number,
   ) {
-    this.weights = new Float32Array(nFeatures * nClasses);
+    this.weights = new Float64Array(nFeatures * nClasses);
     this.bias = new Float64Array(nClasses);
+    this.adagrad = new Float64Array(nFeatures).fill(1e-6);
+    this.adagradBias = new Float64Array(nClasses).fill(1e-6);
   }
 
   /** Raw class scores of `x`. */
   logits(x: SparseVector): Float64Array {
-    const K = this.nClasses;
-    const z = Float64Array.from(this.bias);
-    for (let j = 0; j < x.idx.length; j++) {
-      const base = x.idx[j] * K;
-      const v = x.val[j];
-      for (let k = 0; k < K; k++) z[k] += v * this.weights[base + k];
-    }
+    const z = new Float64Array(this.nClasses);
+    this.logitsInto(x, z);
     return z;
   }
 
-  /** Fits the model to `xs[i][*]` with labels `ys`; `xs[i]` may hold several views of example i. */
-  fit(xs: SparseVector[][], ys: Int32Array, opts: TrainOptions = {}): void {
-    const { epochs = 12, learningRate = 0.5, l2 = 1e-4, seed = 1 } = opts;
+  /** Writes the raw class scores of `x` into `z` (no allocation: the training loop calls it a lot). */
+  private logitsInto(x: SparseVector, z: Float64Array): void {
     const K = this.nClasses;
     const W = this.weights;
-    // Row-wise AdaGrad: one accumulator per feature (not per weight) keeps updates cheap.
-    const G = new Float64Array(this.nFeatures).fill(1e-6);
-    const Gb = new Float64Array(K).fill(1e-6);
+    z.set(this.bias);
+    for (let j = 0; j < x.idx.length; j++) {
+      const base = x.idx[j] * K;
+      const v = x.val[j];
+      for (let k = 0; k < K; k++) z[k] += v * W[base + k];
+    }
+  }
+
+  /**
+   * Fits the model to `xs[i][*]` with labels `ys`; `xs[i]` may hold several views of example i.
+   * A second call continues from the current weights and step sizes (warm start).
+   * Awaits `yieldEvery` (when given) between chunks of updates so that a caller can let the event loop run.
+   */
+  async fit(xs: SparseVector[][], ys: Int32Array, opts: TrainOptions = {}): Promise<void> {
+    const { epochs = 12, seed = 1 } = opts;
     const rnd = seededRandom(seed);
-    const order = Array.from(ys.keys());
-    const grad = new Float64Array(K);
-    const active = new Int32Array(K);
+    const order = Int32Array.from(opts.only ? Array.from(opts.only) : Array.from(ys.keys()));
+    const views = new Array<SparseVector>(order.length);
+    const scratch = { z: new Float64Array(this.nClasses), grad: new Float64Array(this.nClasses), active: new Int32Array(this.nClasses) };
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rnd() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
       }
-      for (const i of order) {
-        const x = opts.pick ? opts.pick(i, epoch, rnd) : xs[i][0];
-        const p = softmax(this.logits(x));
-        const w = opts.classWeights ? opts.classWeights[ys[i]] : 1;
-        for (let k = 0; k < K; k++) grad[k] = w * (p[k] - (k === ys[i] ? 1 : 0));
-        for (let k = 0; k < K; k++) {
-          const g = grad[k];
-          Gb[k] += g * g;
-          this.bias[k] -= (learningRate * g) / Math.sqrt(Gb[k]);
+      for (let n = 0; n < order.length; n++) views[n] = opts.pick ? opts.pick(order[n], epoch, rnd) : xs[order[n]][0];
+      for (let from = 0; from < order.length; from += CHUNK) {
+        this.updates(views, order, from, Math.min(order.length, from + CHUNK), ys, opts, scratch);
+        if (opts.yieldEvery) await opts.yieldEvery();
+      }
+    }
+  }
+
+  /** One AdaGrad step per example `order[from..to)` (synchronous: the hot loop stays out of the async frame). */
+  private updates(
+    views: SparseVector[],
+    order: Int32Array,
+    from: number,
+    to: number,
+    ys: Int32Array,
+    opts: TrainOptions,
+    scratch: { z: Float64Array; grad: Float64Array; active: Int32Array },
+  ): void {
+    const { learningRate = 0.5, l2 = 1e-4 } = opts;
+    const K = this.nClasses;
+    const W = this.weights;
+    const bias = this.bias;
+    // Row-wise AdaGrad: one accumulator per feature (not per weight) keeps updates cheap.
+    const G = this.adagrad;
+    const Gb = this.adagradBias;
+    const { z, grad, active } = scratch;
+    const classWeights = opts.classWeights;
+    for (let n = from; n < to; n++) {
+      const x = views[n];
+      const y = ys[order[n]];
+      const idx = x.idx;
+      const val = x.val;
+      z.set(bias);
+      for (let j = 0; j < idx.length; j++) {
+        const base = idx[j] * K;
+        const v = val[j];
+        for (let k = 0; k < K; k++) z[k] += v * W[base + k];
+      }
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) if (z[k] > max) max = z[k];
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        z[k] = Math.exp(z[k] - max);
+        sum += z[k];
+      }
+      const w = classWeights ? classWeights[y] : 1;
+      // Classes the model already rules out barely move: skip them (a large speed-up).
+      let nActive = 0;
+      let gradSq = 0;
+      for (let k = 0; k < K; k++) {
+        const g = w * (z[k] / sum - (k === y ? 1 : 0));
+        grad[k] = g;
+        Gb[k] += g * g;
+        bias[k] -= (learningRate * g) / Math.sqrt(Gb[k]);
+        if (g > 1e-3 || g < -1e-3) {
+          active[nActive++] = k;
+          gradSq += g * g;
         }
-        // Classes the model already rules out barely move: skip them (a large speed-up).
-        let nActive = 0;
-        let gradSq = 0;
-        for (let k = 0; k < K; k++) {
-          if (grad[k] > 1e-3 || grad[k] < -1e-3) {
-            active[nActive++] = k;
-            gradSq += grad[k] * grad[k];
-          }
-        }
-        for (let j = 0; j < x.idx.length; j++) {
-          const f = x.idx[j];
-          const base = f * K;
-          const v = x.val[j];
-          G[f] += (gradSq * v * v) / K;
-          const step = learningRate / Math.sqrt(G[f]);
-          for (let a = 0; a < nActive; a++) {
-            const at = base + active[a];
-            W[at] -= step * (grad[active[a]] * v + l2 * W[at]);
-          }
+      }
+      for (let j = 0; j < idx.length; j++) {
+        const f = idx[j];
+        const base = f * K;
+        const v = val[j];
+        G[f] += (gradSq * v * v) / K;
+        const step = learningRate / Math.sqrt(G[f]);
+        for (let a = 0; a < nActive; a++) {
+          const k = active[a];
+          const at = base + k;
+          W[at] -= step * (grad[k] * v + l2 * W[at]);
         }
       }
     }

@@ -1,0 +1,121 @@
+/** Vietnamese normalization: NFC, folding, spelling variants, teencode, dialect, repeats, Telex, emoji. */
+import { canonicalSyllable, foldDiacritics, hasDiacritics, normalize, normalizeText, tokenize } from '../../src/nlu/normalize';
+
+describe('unicode and folding', () => {
+  test('decomposed input (NFD, as some keyboards send it) reads like precomposed', () => {
+    const nfd = 'Đăng ký khai sinh'.normalize('NFD');
+    expect(nfd).not.toBe('Đăng ký khai sinh');
+    expect(normalizeText(nfd)).toBe(normalizeText('Đăng ký khai sinh'));
+  });
+
+  test('folding removes every diacritic and maps đ to d', () => {
+    expect(foldDiacritics('đăng ký thường trú ở ủy ban')).toBe('dang ky thuong tru o uy ban');
+    expect(foldDiacritics('Đ')).toBe('D');
+    expect(hasDiacritics('tạm')).toBe(true);
+    expect(hasDiacritics('tam')).toBe(false);
+  });
+
+  test('the accented and the folded forms stay aligned', () => {
+    const n = normalize('Tạm trú ở đâu vậy');
+    expect(n.tokens).toEqual(['tạm', 'trú', 'ở', 'đâu', 'vậy']);
+    expect(n.folded).toEqual(['tam', 'tru', 'o', 'dau', 'vay']);
+  });
+
+  test('case, punctuation and spacing do not matter', () => {
+    expect(normalizeText('  KHAI   SINH???!!! ')).toBe('khai sinh');
+    expect(normalizeText('khai-sinh, cho con.')).toBe('khai sinh cho con');
+  });
+});
+
+describe('one spelling per syllable', () => {
+  test('old and new tone placement meet (hoà/hòa, thuỷ/thủy, khoẻ/khỏe, uỷ/ủy)', () => {
+    expect(canonicalSyllable('hoà')).toBe(canonicalSyllable('hòa'));
+    expect(canonicalSyllable('thuỷ')).toBe(canonicalSyllable('thủy'));
+    expect(canonicalSyllable('khoẻ')).toBe(canonicalSyllable('khỏe'));
+    expect(normalizeText('uỷ ban')).toBe(normalizeText('ủy ban'));
+  });
+
+  test('a lone i/y after a consonant is spelled one way (ký/kí, lý/lí, Mỹ/Mĩ)', () => {
+    expect(normalizeText('đăng ký')).toBe(normalizeText('đăng kí'));
+    expect(normalizeText('lý lịch')).toBe(normalizeText('lí lịch'));
+    expect(normalizeText('dang ky')).toBe(normalizeText('dang ki'));
+  });
+
+  test('ordinary words are left as they are', () => {
+    for (const w of ['người', 'giấy', 'gì', 'quốc', 'khuya', 'hoàng', 'của', 'ngoài', 'tuổi', 'y']) expect(canonicalSyllable(w)).toBe(w);
+  });
+});
+
+describe('teencode, abbreviations and Southern dialect', () => {
+  test.each([
+    ['ko', 'không'],
+    ['k', 'không'],
+    ['hông', 'không'],
+    ['hổng', 'không'],
+    ['hok', 'không'],
+    ['dc', 'được'],
+    ['đc', 'được'],
+    ['ntn', 'như thế nào'],
+    ['j', 'gì'],
+    ['bn', 'bao nhiêu'],
+    ['nhiu', 'nhiêu'],
+    ['cmnd', 'chứng minh nhân dân'],
+    ['cccd', 'căn cước công dân'],
+    ['gplx', 'giấy phép lái xe'],
+    ['bhxh', 'bảo hiểm xã hội'],
+    ['bhyt', 'bảo hiểm y tế'],
+    ['gpkd', 'giấy phép kinh doanh'],
+    ['xd', 'xây dựng'],
+    ['mần', 'làm'],
+    ['tía', 'cha'],
+    ['má', 'mẹ'],
+    ['sanh', 'sinh'],
+    ['nhen', 'nha'],
+    ['dzậy', 'vậy'],
+    ['z', 'vậy'],
+    ['tui', 'tôi'],
+  ])('%s → %s', (raw, expected) => {
+    expect(normalizeText(`${raw}`)).toBe(normalizeText(expected));
+  });
+
+  test('a whole message in teencode reads like the standard one', () => {
+    expect(normalize('lm cccd het bn tien z ad').folded).toEqual(normalize('làm căn cước công dân hết bao nhiêu tiền vậy admin').folded);
+    expect(normalizeText('mần giấy khai sanh đc hông')).toBe(normalizeText('làm giấy khai sinh được không'));
+  });
+
+  test('context decides hk, k, hong and v', () => {
+    expect(normalizeText('nhập hk cho con')).toBe('nhập hộ khẩu cho con');
+    expect(normalizeText('được hk')).toBe('được không');
+    expect(normalizeText('phí 20k')).toBe('phí 20 nghìn');
+    expect(normalizeText('làm được k')).toBe('làm được không');
+    expect(normalizeText('sổ hong')).toBe('sổ hồng');
+    expect(normalizeText('đèn bị hong')).toBe('đèn bị hỏng');
+    expect(normalizeText('có được hong')).toBe('có được không');
+    expect(normalizeText('sao v')).toBe('sao vậy');
+  });
+});
+
+describe('typing accidents', () => {
+  test('letters held down collapse (khôngggg, đượccc, thủ tụccc)', () => {
+    expect(normalizeText('khôngggg đượccc')).toBe('không được');
+    expect(normalizeText('thủ tụccc')).toBe('thủ tục');
+    expect(normalizeText('kết hônnnn')).toBe('kết hôn');
+  });
+
+  test('Telex typed without the input method is undone', () => {
+    expect(normalizeText('dduwowcj khoong')).toBe('được không');
+  });
+
+  test('emoji are dropped, except those that mean a word', () => {
+    expect(tokenize('😀😀 alo ad ơi!!!')).toEqual(['alo', 'ad', 'ơi']);
+    expect(normalizeText('👍')).toBe('ok');
+    expect(normalizeText('🔥🔥 nhà bên cạnh')).toBe('cháy cháy nhà bên cạnh');
+    expect(normalizeText('❤️')).toBe('');
+  });
+
+  test('empty, whitespace and symbols give no tokens', () => {
+    expect(normalize('').tokens).toEqual([]);
+    expect(normalize('   \n\t ').tokens).toEqual([]);
+    expect(normalize('?!... ---').tokens).toEqual([]);
+  });
+});
