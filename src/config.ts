@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 
+
+/** The first admin's password when ADMIN_PASSWORD is unset (documented; the console asks to change it). */
+export const DEFAULT_ADMIN_PASSWORD = 'doimatkhau-1022';
 const optionalString = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -34,7 +37,7 @@ const schema = z.object({
   /** Bearer token lifetime, hours (default: 12 — one shift). */
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
   ADMIN_USERNAME: z.string().min(1).default('admin'),
-  ADMIN_PASSWORD: z.string().min(8).default('doimatkhau-1022'),
+  ADMIN_PASSWORD: z.string().min(8).default(DEFAULT_ADMIN_PASSWORD),
   /** Secret for live-chat session tokens; generated and stored in the database when unset. */
   SESSION_SECRET: optionalString,
 

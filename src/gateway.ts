@@ -12,14 +12,21 @@ import { LiveKnowledge } from './bot/knowledge-view';
 import type { ChannelAdapter } from './channels/contract';
 import { createChannelRegistry } from './channels/registry';
 import { createAdapterRuntime } from './channels/runtime';
-import type { Config } from './config';
+import { DEFAULT_ADMIN_PASSWORD, type Config } from './config';
 import type { AppContext, DeliveryOptions } from './context';
 import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
+import { adminRouter } from './http/api-admin';
 import { authRouter, meRouter } from './http/api-auth';
 import { conversationRouter } from './http/api-conversations';
+import { dashboardRouter } from './http/api-dashboard';
+import { inboxRouter } from './http/api-inbox';
+import { kbRouter } from './http/api-kb';
 import { statsRouter } from './http/api-stats';
+import { ticketWorkflowRouter } from './http/api-ticket-workflow';
 import { ticketRouter } from './http/api-tickets';
+import { ticketLogRouter } from './http/ticket-log';
+import { serveConsole } from './http/console-static';
 import { errorHandler } from './http/error-handler';
 import { openApiDocument } from './http/openapi';
 import { webhookRouter } from './http/webhooks';
@@ -72,9 +79,10 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   if (await ensureFirstAdmin(db, config.ADMIN_USERNAME, config.ADMIN_PASSWORD)) {
+    const password = config.ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD ? `the default password "${DEFAULT_ADMIN_PASSWORD}"` : 'the password from ADMIN_PASSWORD';
     log.warn(
       { username: config.ADMIN_USERNAME },
-      `first admin created: log in at / as "${config.ADMIN_USERNAME}" with the password from ADMIN_PASSWORD (default documented in the README) and change it at once`,
+      `first admin created: log in at http://localhost:${config.PORT}/ as "${config.ADMIN_USERNAME}" with ${password}, then change it at once (Tài khoản → Đổi mật khẩu)`,
     );
   }
 
@@ -83,7 +91,13 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   const fileTraining = loadTrainingData(botDir);
   const seeded = await seedKnowledge(db, readKnowledge(resolve(config.KNOWLEDGE_DIR)), fileTraining);
   if (seeded.procedures || seeded.examples) log.info(seeded, 'knowledge base seeded from files');
-  const nlu = createNluEngine({ engine: config.NLU_ENGINE, rasaUrl: config.RASA_URL, rasaToken: config.RASA_TOKEN, log });
+  const nlu = createNluEngine({
+    engine: config.NLU_ENGINE,
+    rasaUrl: config.RASA_URL,
+    rasaToken: config.RASA_TOKEN,
+    builtin: { threshold: bot.nlu.fallback_threshold, ambiguityThreshold: bot.nlu.ambiguity_threshold },
+    log,
+  });
   const trainStart = performance.now();
   await nlu.train(await liveTrainingData(db, fileTraining));
   log.info({ engine: nlu.name, ms: Math.round(performance.now() - trainStart) }, 'intent engine trained');
@@ -186,9 +200,16 @@ export function buildApp(ctx: AppContext): Express {
   api.use(authRouter(ctx));
   api.use(authenticate(ctx.db));
   api.use(meRouter(ctx));
+  api.use(adminRouter(ctx));
+  // Before the ticket router: in approval mode it answers an agency's reply itself.
+  api.use(ticketWorkflowRouter(ctx));
+  api.use(ticketLogRouter(ctx));
   api.use(ticketRouter(ctx));
+  api.use(inboxRouter(ctx));
   api.use(conversationRouter(ctx));
+  api.use(dashboardRouter(ctx));
   api.use(statsRouter(ctx));
+  api.use(kbRouter(ctx));
   api.use((_req, res) => {
     res.status(404).json({ error: 'Not found' });
   });
@@ -196,6 +217,7 @@ export function buildApp(ctx: AppContext): Express {
   app.get('/widget.js', (_req, res) => {
     res.type('application/javascript').sendFile(projectPath('adapters', 'livechat', 'widget', 'widget.js'));
   });
+  if (!serveConsole(app)) ctx.log.warn('the web console is not built (console/dist): run `npm run build`');
   app.use(errorHandler(ctx.log));
   return app;
 }

@@ -4,6 +4,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { AppContext } from '../context';
+import { withoutJit } from '../store/no-jit';
 import { TICKET_SELECT, ticketWhere, toTicket, type Ticket } from '../store/tickets';
 import { ticketFilterOf } from './api-tickets';
 
@@ -25,7 +26,7 @@ export function statsRouter(ctx: AppContext): Router {
     const { by } = z.object({ by: z.enum(Object.keys(GROUPS) as [keyof typeof GROUPS]).default('field') }).parse(req.query);
     const g = GROUPS[by];
     const where = ticketWhere(ticketFilterOf(req, currentUser(req)));
-    const rows = await ctx.db.query(
+    const rows = await withoutJit(ctx.db, (q) => q.query(
       `SELECT ${g.key} AS key, ${g.label} AS label, count(*)::int AS total,
               count(*) FILTER (WHERE t.status = 'closed')::int AS closed,
               count(*) FILTER (WHERE t.status <> 'closed')::int AS open,
@@ -33,10 +34,11 @@ export function statsRouter(ctx: AppContext): Router {
               count(*) FILTER (WHERE t.created_by = 'bot')::int AS from_bot,
               count(*) FILTER (WHERE t.priority = 'urgent')::int AS urgent,
               round(avg(t.csat)::numeric, 2)::float8 AS csat_avg,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.first_response_at - t.created_at))::float8 AS first_response_p50_s,
-              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM t.first_response_at - t.created_at))::float8 AS first_response_p90_s,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.closed_at - t.created_at))::float8 AS resolution_p50_s,
-              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM t.closed_at - t.created_at))::float8 AS resolution_p90_s
+              -- date_part: float8 (extract() returns numeric, several times slower to sort); one sort per timing.
+              (percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', t.first_response_at - t.created_at)))[1] AS first_response_p50_s,
+              (percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', t.first_response_at - t.created_at)))[2] AS first_response_p90_s,
+              (percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', t.closed_at - t.created_at)))[1] AS resolution_p50_s,
+              (percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', t.closed_at - t.created_at)))[2] AS resolution_p90_s
        FROM tickets t
        LEFT JOIN agencies a ON a.id = t.agency_id
        LEFT JOIN users u ON u.id = t.assignee_id
@@ -45,7 +47,7 @@ export function statsRouter(ctx: AppContext): Router {
        ${where.sql}
        GROUP BY 1, 2 ORDER BY ${by === 'day' || by === 'hour' ? '1' : 'total DESC'}`,
       where.params,
-    );
+    ));
     res.json({ by, items: rows.rows });
   });
 
@@ -55,7 +57,10 @@ export function statsRouter(ctx: AppContext): Router {
     res.setHeader('Content-Disposition', 'attachment; filename="phieu-1022.csv"');
     // A BOM so that Excel reads the Vietnamese text as UTF-8.
     res.write('\uFEFF' + EXPORT_COLUMNS.map((c) => csvCell(c.header)).join(',') + '\r\n');
-    for (const t of tickets) res.write(EXPORT_COLUMNS.map((c) => csvCell(c.value(t))).join(',') + '\r\n');
+    // Rows in chunks: one write per row costs more than building the text.
+    for (let i = 0; i < tickets.length; i += 1000) {
+      res.write(tickets.slice(i, i + 1000).map((t) => EXPORT_COLUMNS.map((c) => csvCell(c.value(t))).join(',') + '\r\n').join(''));
+    }
     res.end();
   });
 
@@ -68,7 +73,7 @@ export function statsRouter(ctx: AppContext): Router {
 
 async function exportRows(ctx: AppContext, req: import('express').Request): Promise<Ticket[]> {
   const where = ticketWhere(ticketFilterOf(req, currentUser(req)));
-  const r = await ctx.db.query(`${TICKET_SELECT} ${where.sql} ORDER BY t.created_at DESC LIMIT 200000`, where.params);
+  const r = await withoutJit(ctx.db, (q) => q.query(`${TICKET_SELECT} ${where.sql} ORDER BY t.created_at DESC LIMIT 200000`, where.params));
   return r.rows.map(toTicket);
 }
 

@@ -8,6 +8,7 @@ import { HttpError } from '../errors';
 import { actorOf, addNote, closeTicket, replyToTicket, ticketForUser } from '../operations/conversation-actions';
 import { getConversation } from '../store/conversations';
 import { listEvents, logEvent } from '../store/events';
+import { toApiMessage } from '../store/message-view';
 import { listMessages } from '../store/messages';
 import { createTicket, getTicketById, listTickets, PRIORITIES, TICKET_STATUSES, updateTicket, type TicketFilter } from '../store/tickets';
 
@@ -24,6 +25,8 @@ export function ticketFilterOf(req: Request, user: User): TicketFilter {
       q: z.string().max(200).optional(),
       from: z.coerce.date().optional(),
       to: z.coerce.date().optional(),
+      overdue: z.enum(['1', 'true', '0', 'false', '']).optional(),
+      urgent: z.enum(['1', 'true', '0', 'false', '']).optional(),
     })
     .parse(req.query);
   return {
@@ -36,6 +39,8 @@ export function ticketFilterOf(req: Request, user: User): TicketFilter {
     q: q.q?.trim() || undefined,
     from: q.from,
     to: q.to,
+    overdue: q.overdue === '1' || q.overdue === 'true',
+    urgent: q.urgent === '1' || q.urgent === 'true',
     agencyId: user.role === 'agency' ? user.agencyId ?? '00000000-0000-0000-0000-000000000000' : undefined,
   };
 }
@@ -50,6 +55,8 @@ const createSchema = z.object({
   callerName: z.string().max(200).nullable().optional(),
   callerPhone: z.string().max(30).nullable().optional(),
   dueAt: z.coerce.date().nullable().optional(),
+  /** A phone call's recording, uploaded first through POST /api/attachments. */
+  recordingAttachmentId: z.string().uuid().nullable().optional(),
 });
 
 const patchSchema = z.object({
@@ -96,23 +103,7 @@ export function ticketRouter(ctx: AppContext): Router {
     res.json({
       ...t,
       conversation: conversation && { id: conversation.id, state: conversation.state, assigneeId: conversation.assigneeId, lastInboundAt: conversation.lastInboundAt },
-      messages: messages.map((m) => ({
-        id: m.id,
-        direction: m.direction,
-        author: m.authorKind,
-        authorName: m.authorName,
-        purpose: m.purpose,
-        text: m.text,
-        attachments: m.attachments,
-        quickReplies: m.quickReplies,
-        status: m.status,
-        error: m.error,
-        intent: m.meta.intent ?? null,
-        createdAt: m.createdAt,
-        sentAt: m.sentAt,
-        deliveredAt: m.deliveredAt,
-        readAt: m.readAt,
-      })),
+      messages: messages.map(toApiMessage),
       events,
     });
   });
@@ -149,7 +140,11 @@ export function ticketRouter(ctx: AppContext): Router {
         callerPhone: body.callerPhone ?? null,
         dueAt: body.dueAt ?? new Date(Date.now() + (ctx.bot.tickets.due_hours[body.priority] ?? 72) * 3_600_000),
       });
-      await logEvent(tx, { type: 'ticket_created', actor: actorOf(user), ticketId: t.id, data: { code: t.code, channel: body.channel, priority: body.priority } });
+      if (body.recordingAttachmentId) {
+        const rec = await tx.query(`UPDATE tickets SET recording_attachment_id = $2 WHERE id = $1 AND EXISTS (SELECT 1 FROM attachments WHERE id = $2)`, [t.id, body.recordingAttachmentId]);
+        if (rec.rowCount === 0) throw new HttpError(400, 'Không tìm thấy tệp ghi âm đã tải lên');
+      }
+      await logEvent(tx, { type: 'ticket_created', actor: actorOf(user), ticketId: t.id, data: { code: t.code, channel: body.channel, priority: body.priority, recordingAttachmentId: body.recordingAttachmentId ?? undefined } });
       return t;
     });
     ctx.bus.emit('ticket', { ticketId: ticket.id, code: ticket.code, status: ticket.status, priority: ticket.priority, agencyId: ticket.agency?.id ?? null, reason: 'created' });

@@ -121,12 +121,27 @@ function readCsv(dir: string, name: string, columns: readonly string[], problems
   }
 }
 
-const nullable = (s: string) => (s.trim() === '' ? null : s);
+const nullable = (s: string) => (s.trim() === '' ? null : s.trim());
 const splitList = (s: string) =>
   s
     .split(LIST_SEPARATOR)
     .map((x) => x.trim())
     .filter((x) => x !== '');
+
+/** An agency row of `agencies.csv` (cells by column name) as the input of the Agency schema. */
+export function agencyFromCsvValues(v: Record<string, string>): Record<string, unknown> {
+  return {
+    code: v.code.trim(),
+    name: v.name,
+    kind: v.kind.trim(),
+    parent: nullable(v.parent),
+    phone: nullable(v.phone),
+    email: nullable(v.email),
+    fields: splitList(v.fields),
+    aliases: splitList(v.aliases),
+    notes: nullable(v.notes),
+  };
+}
 
 function readFields(dir: string, problems: Problems): Field[] {
   const out: Field[] = [];
@@ -144,17 +159,7 @@ function readAgencies(dir: string, problems: Problems): Agency[] {
   const out: Agency[] = [];
   for (const r of readCsv(dir, KNOWLEDGE_FILES.agencies, AGENCY_COLUMNS, problems)) {
     const v = r.values;
-    const row = {
-      code: v.code,
-      name: v.name,
-      kind: v.kind.trim(),
-      parent: nullable(v.parent),
-      phone: nullable(v.phone),
-      email: nullable(v.email),
-      fields: splitList(v.fields),
-      aliases: splitList(v.aliases),
-      notes: nullable(v.notes),
-    };
+    const row = agencyFromCsvValues(v);
     const parsed = Agency.safeParse(row);
     if (parsed.success) out.push(parsed.data);
     else problems.push(...zodProblems(`${KNOWLEDGE_FILES.agencies}:${r.line}`, parsed.error));
