@@ -8,7 +8,7 @@
  */
 import type { Attachment, InboundEvent } from '../../src/channels/contract';
 import { sha256Hex } from '../../src/channels/helpers';
-import { parseJsonKeepingBigInts } from './safe-json';
+import { parseJsonKeepingBigInts } from '../../src/channels/safe-json';
 import type { FbMessagingItem, FbWebhookAttachment, FbWebhookBody } from './types';
 
 /** Prefix of the `metadata` we attach to every message we send: its echo is recognized as our own. */

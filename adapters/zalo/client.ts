@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ChannelApiError } from '../../src/channels/contract';
 import { callProvider, type ProviderResponse } from '../../src/channels/helpers';
 import { zaloApiError, zaloOAuthError } from './errors';
-import { parseJsonKeepingBigInts } from './safe-json';
+import { parseJsonKeepingBigInts } from '../../src/channels/safe-json';
 import type {
   ZaloApiResponse,
   ZaloCsMessageBody,

@@ -6,7 +6,7 @@
  */
 import type { Attachment, InboundEvent } from '../../src/channels/contract';
 import { sha256Hex } from '../../src/channels/helpers';
-import { parseJsonKeepingBigInts } from './safe-json';
+import { parseJsonKeepingBigInts } from '../../src/channels/safe-json';
 import type { ZaloWebhookAttachment, ZaloWebhookEvent } from './types';
 
 /** Events that carry a citizen's message. */

@@ -9,7 +9,7 @@
  * JSON body itself. The raw bytes are hashed as received; re-serializing the JSON would not match.
  */
 import { safeEqual, sha256Hex } from '../../src/channels/helpers';
-import { parseJsonKeepingBigInts } from './safe-json';
+import { parseJsonKeepingBigInts } from '../../src/channels/safe-json';
 
 /** Expected `mac` for a raw webhook body, or null when the body has no `app_id`/`timestamp`. */
 export function expectedMac(rawBody: Buffer, oaSecretKey: string): string | null {

@@ -1,12 +1,10 @@
 /**
- * JSON parsing that keeps long integers exact.
+ * JSON parsing that keeps long integers exact, for providers' webhooks.
  *
- * Meta sends PSIDs and page ids as JSON strings, but the `app_id` of a message echo as a bare
- * number, which `JSON.parse` would round above 2^53 (≈ 9.007e15). This parser turns every bare
+ * Zalo ids are 19-digit numbers and Meta sends the `app_id` of a message echo as a bare number:
+ * `JSON.parse` would round such a literal above 2^53 (≈ 9.007e15). This parser turns every bare
  * integer literal longer than 15 digits into a string before parsing, so an id is never altered.
  * Small numbers (timestamps, watermarks) stay numbers.
- * (Local helper, same as the Zalo adapter's: adapters do not import each other and
- * `src/channels/helpers.ts` has no equivalent.)
  */
 
 /** Parses JSON text, turning integer literals longer than 15 digits into strings (exact digits). */

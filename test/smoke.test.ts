@@ -1,2 +1,0 @@
-import { safeEqual } from '../src/channels/helpers';
-test('safeEqual', () => { expect(safeEqual('ab', 'ab')).toBe(true); expect(safeEqual('ab', 'ac')).toBe(false); });
