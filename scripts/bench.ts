@@ -6,7 +6,9 @@
  *  1. load: autocannon posts signed citizen-app webhooks (unique ids) for BENCH_SECONDS →
  *     webhooks acked/s, p50/p99 ack latency; then the time until every receipt has arrived;
  *  2. latency probe: a steady trickle of webhooks → webhook-to-receipt time p50/p99;
- *  3. baseline: a bare Express handler doing one INSERT per request into the same database,
+ *  3. intake alone: the same load on a gateway whose worker is off (WORKER_CONCURRENCY=0), so the
+ *     cost of storing and acknowledging is seen apart from the processing that shares the CPU;
+ *  4. baseline: a bare Express handler doing one INSERT per request into the same database,
  *     same load → its ceiling, so the gateway's figure reads as a ratio.
  *
  * Options (env): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), BENCH_DB (both|postgres|pglite).
@@ -153,6 +155,7 @@ function quantile(sorted: number[], q: number): number {
 interface DbResult {
   db: string;
   gateway: LoadResult;
+  intakeOnly: LoadResult;
   drainSeconds: number;
   processedPerSecond: number;
   e2eP50: number;
@@ -212,6 +215,18 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     await stopProcess(gateway);
   }
 
+  // Intake alone: the worker is off, webhooks are stored and acknowledged only.
+  const intakePort = await freePort();
+  const intake = startProcess(['dist/src/main.js'], { ...env, PORT: String(intakePort), WORKER_CONCURRENCY: '0', DATA_DIR: join(dataDir, 'intake') });
+  let intakeLoad: LoadResult;
+  try {
+    await waitHttp(`http://127.0.0.1:${intakePort}/readyz`, intake);
+    await load(`http://127.0.0.1:${intakePort}/webhooks/edongthap`, null, `iwarm-${randomUUID().slice(0, 4)}`);
+    intakeLoad = await load(`http://127.0.0.1:${intakePort}/webhooks/edongthap`, null, `iload-${randomUUID().slice(0, 4)}`);
+  } finally {
+    await stopProcess(intake);
+  }
+
   // Baseline: bare Express + one INSERT per request into the same database kind.
   const basePort = await freePort();
   const baseline = startProcess(['-r', 'tsx/cjs', 'scripts/bench-baseline.ts'], { PORT: String(basePort), DATA_DIR: join(dataDir, 'baseline'), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
@@ -228,6 +243,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
   return {
     db,
     gateway: gatewayLoad!,
+    intakeOnly: intakeLoad!,
     drainSeconds,
     processedPerSecond: (gatewayLoad!.total - gatewayLoad!.non2xx) / drainSeconds,
     e2eP50: quantile(e2e, 0.5),
@@ -282,11 +298,11 @@ async function main(): Promise<void> {
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`\nMachine: ${cpus().length} × ${cpu}; ${SECONDS} s per load phase, ${CONNECTIONS} connections; PostgreSQL with default durability (fsync on).\n`);
-  console.log('| database | webhooks acked/s | ack p50 / p99 (ms) | non-2xx | all work done after (s) | conversations processed/s | webhook → receipt p50 / p99 (ms, idle) | bare Express + INSERT/s | gateway ÷ bare |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| database | webhooks acked/s | ack p50 / p99 (ms) | non-2xx | all work done after (s) | conversations processed/s | webhook → receipt p50 / p99 (ms, idle) | acked/s, worker off | bare Express + INSERT/s | gateway ÷ bare | worker off ÷ bare |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.db} | ${r.gateway.rps.toFixed(0)} | ${r.gateway.p50} / ${r.gateway.p99} | ${r.gateway.non2xx + r.gateway.errors} | ${r.drainSeconds.toFixed(1)} | ${r.processedPerSecond.toFixed(0)} | ${r.e2eP50.toFixed(1)} / ${r.e2eP99.toFixed(1)} | ${r.baseline.rps.toFixed(0)} | ${(r.gateway.rps / r.baseline.rps).toFixed(2)} |`,
+      `| ${r.db} | ${r.gateway.rps.toFixed(0)} | ${r.gateway.p50} / ${r.gateway.p99} | ${r.gateway.non2xx + r.gateway.errors} | ${r.drainSeconds.toFixed(1)} | ${r.processedPerSecond.toFixed(0)} | ${r.e2eP50.toFixed(1)} / ${r.e2eP99.toFixed(1)} | ${r.intakeOnly.rps.toFixed(0)} | ${r.baseline.rps.toFixed(0)} | ${(r.gateway.rps / r.baseline.rps).toFixed(2)} | ${(r.intakeOnly.rps / r.baseline.rps).toFixed(2)} |`,
     );
   }
   console.log('\n' + JSON.stringify(results));

@@ -7,6 +7,8 @@ export interface LiveEvents {
   conversation: { conversationId: string; state: string; channel: string; reason: string };
   message: { conversationId: string; messageId: string; direction: 'in' | 'out'; status: string; channel: string };
   ticket: { ticketId: string; code: string; status: string; priority: string; agencyId: string | null; reason: string };
+  /** A citizen started or stopped typing (live chat). */
+  typing: { conversationId: string; channel: string; on: boolean };
 }
 
 export type LiveStatus = 'connecting' | 'online' | 'offline';

@@ -66,6 +66,16 @@ export const ConversationView = forwardRef<ConversationViewHandle, { id: string;
   useLive('message', (e) => e.conversationId === id && reload());
   useLive('conversation', (e) => e.conversationId === id && reload());
   useLive('ticket', (e) => data?.ticket && e.ticketId === data.ticket.id && reload());
+  // The citizen's "typing…" (live chat): shown under the history, cleared by their message or after 8 s.
+  const [citizenTyping, setCitizenTyping] = useState(false);
+  useLive('typing', (e) => e.conversationId === id && setCitizenTyping(e.on));
+  useLive('message', (e) => e.conversationId === id && e.direction === 'in' && setCitizenTyping(false));
+  useEffect(() => {
+    if (!citizenTyping) return;
+    const t = setTimeout(() => setCitizenTyping(false), 8000);
+    return () => clearTimeout(t);
+  }, [citizenTyping]);
+  useEffect(() => setCitizenTyping(false), [id]);
 
   // Stay at the bottom when new messages arrive, unless the operator scrolled up to read.
   useLayoutEffect(() => {
@@ -197,7 +207,12 @@ export const ConversationView = forwardRef<ConversationViewHandle, { id: string;
             stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
           }}
         >
-          <Timeline messages={data.messages} events={data.events} channel={conv.channel} />
+          <Timeline
+            messages={data.messages}
+            events={data.events}
+            channel={conv.channel}
+            typing={citizenTyping ? <div className="typing-note" role="status" aria-live="polite">Người dân đang soạn tin…</div> : undefined}
+          />
         </div>
         <div className="cv-foot">
           <ReplyWindowBanner d={data} />
