@@ -20,6 +20,7 @@ import { ensureFirstAdmin, hashPassword } from '../src/auth/users';
 import { loadConfig } from '../src/config';
 import { openDatabase, type Database } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
+import { refreshStats, resetStats } from '../src/store/stats-rollup';
 import { seedKnowledge } from '../src/kb/seed';
 import { readKnowledge } from '../src/knowledge/read-files';
 import { loadTrainingData } from '../src/nlu';
@@ -322,6 +323,11 @@ export async function seedTickets(db: Database, opts: SeedOptions): Promise<Seed
   // As autovacuum would have done by then: statistics, and the visibility map for index-only scans.
   await db.query('VACUUM ANALYZE');
   log(`  vacuum analyze: ${Math.round(performance.now() - t0)} ms`);
+  // History was written in bulk: rebuild the dashboard's daily roll-ups as the gateway would have made them day by day.
+  const t1 = performance.now();
+  await resetStats(db);
+  const rollup = await refreshStats(db);
+  log(`  daily roll-ups: ${rollup.rolled} days, ${Math.round(performance.now() - t1)} ms`);
   return { tickets: ticketCount, conversations: convs, contacts: contactCount, messages, events, ms: Math.round(performance.now() - started) };
 }
 

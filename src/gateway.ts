@@ -34,7 +34,9 @@ import { loadSettings } from './operations/settings';
 import { attachConsoleSocket, type ConsoleSocket } from './realtime/console-socket';
 import { socketServerFor } from './realtime/io';
 import { releaseAllRunning } from './jobs/queue';
+import { PeriodicTask } from './jobs/periodic';
 import { Worker } from './jobs/worker';
+import { refreshStats } from './store/stats-rollup';
 import { liveTrainingData, seedKnowledge } from './kb/seed';
 import { readKnowledge } from './knowledge/read-files';
 import { createLogger, type Logger } from './logger';
@@ -49,6 +51,9 @@ import { Bus } from './realtime/bus';
 import { FileBlobStore } from './storage/attachment-store';
 
 /** Options for embedding and tests. */
+/** How often past days are rolled up for the dashboard (reads also refresh the days they need). */
+const STATS_REFRESH_MS = 60_000;
+
 export interface GatewayOptions {
   logger?: Logger;
   /** Extra or replacement adapters (tests). */
@@ -139,6 +144,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   const server = createServer(app);
   const started: ChannelAdapter[] = [];
   let consoleSocket: ConsoleSocket | null = null;
+  const statsRefresh = new PeriodicTask(() => refreshStats(db).then(() => undefined), STATS_REFRESH_MS, (err) => log.warn({ err }, 'dashboard roll-up refresh failed'));
   return {
     ctx,
     app,
@@ -148,6 +154,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       // The embedded database has one process: anything "running" was cut off by a crash.
       if (db.kind === 'pglite') await releaseAllRunning(db);
       worker!.start();
+      statsRefresh.start();
       consoleSocket = attachConsoleSocket(ctx, socketServerFor(server));
       for (const adapter of registry.values()) {
         if (!adapter.start) continue;
@@ -158,6 +165,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     async stop() {
       for (const a of started) await a.stop?.().catch((err) => log.warn({ err, channel: a.channel }, 'channel stop failed'));
       consoleSocket?.close();
+      await statsRefresh.stop();
       await worker!.stop();
       if (!opts.db) await db.close();
     },

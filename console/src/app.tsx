@@ -5,7 +5,7 @@ import { Icon } from './components/icons';
 import { Empty, Kbd, Modal, Skeleton, ToastProvider, useToast } from './components/ui';
 import { api, getToken, SESSION_EXPIRED, setToken } from './lib/api';
 import { useHotkeys } from './lib/hooks';
-import { connectLive, disconnectLive } from './lib/live';
+import { connectLive, disconnectLive, onLiveClosedByServer } from './lib/live';
 import { invalidate } from './lib/refdata';
 import { navigate, useRoute } from './lib/router';
 import { SessionContext, type Session } from './lib/session';
@@ -160,6 +160,19 @@ function Root() {
     setToken(token);
     connectLive(token);
     setUser(u);
+  }, []);
+
+  // The server closed the live connection: sessions revoked (→ 401 → signed out), else reconnect.
+  useEffect(() => {
+    onLiveClosedByServer(() => {
+      const token = getToken();
+      if (!token) return;
+      api
+        .get<User>('/api/me')
+        .then(() => connectLive(token))
+        .catch(() => undefined);
+    });
+    return () => onLiveClosedByServer(null);
   }, []);
 
   useEffect(() => {

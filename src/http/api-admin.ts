@@ -21,6 +21,7 @@ import { Agency } from '../knowledge/schema';
 import { fieldCodes, getAgency, listAgencies, listFields, upsertAgency, upsertField } from '../store/directory';
 import { logEvent } from '../store/events';
 import { isUuid } from '../store/inbox';
+import { announceChange, announceSessionsRevoked } from '../realtime/announce';
 import { getStaff, listStaff, otherActiveAdmins, passwordHashOf, revokeOtherTokens, setPasswordHash, updateStaff } from '../store/staff';
 
 /** Every channel the console lists (phone has no adapter: calls are logged as tickets). */
@@ -79,6 +80,7 @@ export function adminRouter(ctx: AppContext): Router {
       throw err;
     }
     await logEvent(ctx.db, { type: 'user_created', actor: actorOf(me), data: { userId: user.id, username: user.username, role: user.role } });
+    announceChange(ctx, 'users', me, { id: user.id });
     res.status(201).json(await getStaff(ctx.db, user.id));
   });
 
@@ -96,11 +98,14 @@ export function adminRouter(ctx: AppContext): Router {
     else if (agencyId === null || (agencyId === undefined && target.agencyId === null)) throw new HttpError(400, 'Người dùng vai trò cơ quan cần chọn cơ quan');
     const losesAdmin = target.role === 'admin' && (role !== 'admin' || body.active === false);
     if (losesAdmin && (await otherActiveAdmins(ctx.db, target.id)) === 0) throw new HttpError(409, 'Không thể bỏ quyền quản trị của quản trị viên cuối cùng');
+    const revoke = body.active === false || (!!body.role && body.role !== target.role);
     await ctx.db.transaction(async (tx) => {
       await updateStaff(tx, target.id, { displayName: body.displayName, role: body.role, agencyId, active: body.active });
-      if (body.active === false || (body.role && body.role !== target.role)) await revokeUserTokens(tx, target.id);
+      if (revoke) await revokeUserTokens(tx, target.id);
       await logEvent(tx, { type: 'user_updated', actor: actorOf(me), data: { userId: target.id, username: target.username, changes: body } });
     });
+    if (revoke) announceSessionsRevoked(ctx, target.id);
+    announceChange(ctx, 'users', me, { id: target.id });
     res.json(await getStaff(ctx.db, target.id));
   });
 
@@ -116,6 +121,7 @@ export function adminRouter(ctx: AppContext): Router {
       await revokeUserTokens(tx, target.id);
       await logEvent(tx, { type: 'password_reset', actor: actorOf(me), data: { userId: target.id, username: target.username } });
     });
+    announceSessionsRevoked(ctx, target.id);
     res.json({ temporaryPassword: temp });
   });
 
@@ -127,11 +133,13 @@ export function adminRouter(ctx: AppContext): Router {
     if (!hash || !(await argon2.verify(hash, body.current).catch(() => false))) throw new HttpError(400, 'Mật khẩu hiện tại không đúng');
     if (body.current === body.next) throw new HttpError(400, 'Mật khẩu mới phải khác mật khẩu hiện tại');
     const token = (req.headers.authorization ?? '').slice(7).trim();
+    const keep = token ? createHash('sha256').update(token).digest('hex') : null;
     await ctx.db.transaction(async (tx) => {
       await setPasswordHash(tx, me.id, await hashPassword(body.next), false);
-      await revokeOtherTokens(tx, me.id, token ? createHash('sha256').update(token).digest('hex') : null);
+      await revokeOtherTokens(tx, me.id, keep);
       await logEvent(tx, { type: 'password_changed', actor: actorOf(me), data: { userId: me.id } });
     });
+    announceSessionsRevoked(ctx, me.id, keep ?? undefined);
     res.json({ ok: true });
   });
 
@@ -170,6 +178,7 @@ export function adminRouter(ctx: AppContext): Router {
     if (Object.keys(patch).length === 0) throw new HttpError(400, 'Không có thay đổi nào');
     const saved = await saveSettings(ctx, patch, me.id);
     await logEvent(ctx.db, { type: 'settings_changed', actor: actorOf(me), data: { keys: Object.keys(patch), values: patch } });
+    announceChange(ctx, 'settings', me);
     res.json(saved);
   });
 
@@ -221,6 +230,7 @@ export function adminRouter(ctx: AppContext): Router {
     await checkAgencyRefs(body);
     await upsertAgency(ctx.db, body);
     await logEvent(ctx.db, { type: 'agency_created', actor: actorOf(me), data: { code: body.code, name: body.name } });
+    announceChange(ctx, 'agencies', me, { id: body.code });
     res.status(201).json(await getAgency(ctx.db, body.code));
   });
 
@@ -234,12 +244,15 @@ export function adminRouter(ctx: AppContext): Router {
     await checkAgencyRefs(next);
     await upsertAgency(ctx.db, next);
     await logEvent(ctx.db, { type: 'agency_updated', actor: actorOf(me), data: { code: current.code, changes: patch } });
+    announceChange(ctx, 'agencies', me, { id: current.code });
     res.json(await getAgency(ctx.db, current.code));
   });
 
   r.post('/agencies/import', admin, csvBody, async (req, res) => {
     if (typeof req.body !== 'string' || !req.body.trim()) throw new HttpError(400, 'Cần gửi nội dung CSV (Content-Type: text/csv)');
-    res.json(await importAgencies(ctx, currentUser(req), req.body));
+    const result = await importAgencies(ctx, currentUser(req), req.body);
+    announceChange(ctx, 'agencies', currentUser(req));
+    res.json(result);
   });
 
   // ---- Fields ----
@@ -256,6 +269,7 @@ export function adminRouter(ctx: AppContext): Router {
     const sortOrder = body.sortOrder ?? ((await listFields(ctx.db)).reduce((m, f) => Math.max(m, f.sortOrder), 0) + 10);
     await upsertField(ctx.db, { code: body.code, name: body.name, sortOrder });
     await logEvent(ctx.db, { type: 'field_created', actor: actorOf(me), data: { code: body.code, name: body.name } });
+    announceChange(ctx, 'fields', me, { id: body.code });
     res.status(201).json({ code: body.code, name: body.name, sortOrder });
   });
 
@@ -267,12 +281,15 @@ export function adminRouter(ctx: AppContext): Router {
     const next = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
     await upsertField(ctx.db, next);
     await logEvent(ctx.db, { type: 'field_updated', actor: actorOf(me), data: { code: current.code, changes: patch } });
+    announceChange(ctx, 'fields', me, { id: current.code });
     res.json(next);
   });
 
   r.post('/fields/import', admin, csvBody, async (req, res) => {
     if (typeof req.body !== 'string' || !req.body.trim()) throw new HttpError(400, 'Cần gửi nội dung CSV (Content-Type: text/csv)');
-    res.json(await importFields(ctx, currentUser(req), req.body));
+    const result = await importFields(ctx, currentUser(req), req.body);
+    announceChange(ctx, 'fields', currentUser(req));
+    res.json(result);
   });
 
   return r;

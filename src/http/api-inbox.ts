@@ -18,6 +18,7 @@ import {
 import { readAttachment } from '../storage/attachments';
 import { createCannedReply, deleteCannedReply, listCannedReplies, updateCannedReply } from '../store/canned-replies';
 import { listEvents, logEvent } from '../store/events';
+import { announceChange } from '../realtime/announce';
 import { agencyIdByCode, getContactCard, getConversationSummary, INBOX_STATES, isUuid, listConversations } from '../store/inbox';
 import { toApiMessage } from '../store/message-view';
 import { listMessages } from '../store/messages';
@@ -175,6 +176,7 @@ export function inboxRouter(ctx: AppContext): Router {
     const created = await createCannedReply(ctx.db, { ...body, userId: user.id });
     if (!created) throw new HttpError(409, `Phím tắt /${body.shortcut} đã được dùng`);
     await logEvent(ctx.db, { type: 'canned_reply_created', actor: actorOf(user), data: { id: created.id, shortcut: created.shortcut } });
+    announceChange(ctx, 'canned', user);
     res.status(201).json(created);
   });
 
@@ -194,6 +196,7 @@ export function inboxRouter(ctx: AppContext): Router {
     }
     if (!updated) throw new HttpError(404, 'Không tìm thấy câu trả lời mẫu');
     await logEvent(ctx.db, { type: 'canned_reply_updated', actor: actorOf(user), data: { id, changes: Object.keys(body) } });
+    announceChange(ctx, 'canned', user);
     res.json(updated);
   });
 
@@ -202,6 +205,7 @@ export function inboxRouter(ctx: AppContext): Router {
     const id = String(req.params.id);
     if (!isUuid(id) || !(await deleteCannedReply(ctx.db, id))) throw new HttpError(404, 'Không tìm thấy câu trả lời mẫu');
     await logEvent(ctx.db, { type: 'canned_reply_deleted', actor: actorOf(user), data: { id } });
+    announceChange(ctx, 'canned', user);
     res.status(204).end();
   });
 

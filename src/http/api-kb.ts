@@ -14,6 +14,7 @@ import { kbItemOr404, kbVersions, previewAnswer, restoreKbVersion, saveKbItem, t
 import { scheduleRetrain } from '../operations/retrain';
 import { logEvent } from '../store/events';
 import { isUuid } from '../store/inbox';
+import { announceChange } from '../realtime/announce';
 import {
   deleteExample,
   insertExample,
@@ -74,6 +75,7 @@ export function kbRouter(ctx: AppContext): Router {
     r.put(`/kb/${path}/:id`, admin, async (req, res) => {
       const body = saveBody(key, (req.body ?? {}) as Record<string, unknown>);
       const saved = await saveKbItem(ctx, currentUser(req), kind, String(req.params.id), body.data, body.baseVersion);
+      announceChange(ctx, path as 'procedures' | 'services', currentUser(req), { id: String(req.params.id), version: saved.version });
       const item = await kbItemOr404(ctx, kind, String(req.params.id));
       res.json({ [key]: item.data, version: saved.version, diff: saved.diff, updatedAt: item.updatedAt, updatedBy: item.updatedBy });
     });
@@ -85,6 +87,7 @@ export function kbRouter(ctx: AppContext): Router {
     r.post(`/kb/${path}/:id/restore`, admin, async (req, res) => {
       const body = restoreBody.parse(req.body ?? {});
       const saved = await restoreKbVersion(ctx, currentUser(req), kind, String(req.params.id), body.version, body.baseVersion ?? null);
+      announceChange(ctx, path as 'procedures' | 'services', currentUser(req), { id: String(req.params.id), version: saved.version });
       const item = await kbItemOr404(ctx, kind, String(req.params.id));
       res.json({ [key]: item.data, version: saved.version, diff: saved.diff, updatedAt: item.updatedAt, updatedBy: item.updatedBy });
     });
@@ -113,6 +116,7 @@ export function kbRouter(ctx: AppContext): Router {
     const added = await insertExample(ctx.db, intent, body.text, 'console', user.id);
     if (!added) throw new HttpError(409, 'Câu mẫu này đã có trong ý định');
     await logEvent(ctx.db, { type: 'training_phrase_added', actor: actorOf(user), data: { intent, text: body.text, id: added.id } });
+    announceChange(ctx, 'training', user, { id: intent });
     void scheduleRetrain(ctx);
     res.status(201).json(added);
   });
@@ -124,6 +128,7 @@ export function kbRouter(ctx: AppContext): Router {
     const removed = await deleteExample(ctx.db, id);
     if (!removed) throw new HttpError(404, 'Không tìm thấy câu mẫu');
     await logEvent(ctx.db, { type: 'training_phrase_deleted', actor: actorOf(user), data: { id, ...removed } });
+    announceChange(ctx, 'training', user, { id: removed.intent });
     void scheduleRetrain(ctx);
     res.status(204).end();
   });
@@ -153,6 +158,8 @@ export function kbRouter(ctx: AppContext): Router {
       await logEvent(tx, { type: 'review_trained', actor: actorOf(user), data: { messageId, intent: body.intent, text } });
       return example;
     });
+    announceChange(ctx, 'review', user, { id: messageId });
+    announceChange(ctx, 'training', user, { id: body.intent });
     void scheduleRetrain(ctx);
     res.status(201).json({ ok: true, example: added });
   });
@@ -164,6 +171,7 @@ export function kbRouter(ctx: AppContext): Router {
     if (!exists?.rows.length) throw new HttpError(404, 'Không tìm thấy tin nhắn');
     if (!(await resolveReview(ctx.db, messageId, 'dismissed', null, user.id))) throw new HttpError(409, 'Tin nhắn này đã được xử lý');
     await logEvent(ctx.db, { type: 'review_dismissed', actor: actorOf(user), data: { messageId } });
+    announceChange(ctx, 'review', user, { id: messageId });
     res.json({ ok: true });
   });
 

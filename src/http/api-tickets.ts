@@ -11,6 +11,19 @@ import { listEvents, logEvent } from '../store/events';
 import { toApiMessage } from '../store/message-view';
 import { listMessages } from '../store/messages';
 import { createTicket, getTicketById, listTickets, PRIORITIES, TICKET_STATUSES, updateTicket, type TicketFilter } from '../store/tickets';
+import { vnTimeOf } from '../store/dashboard';
+
+/** A `from`/`to` query value: a date alone is a whole day in Vietnam time (`to` inclusive), as on the dashboard. */
+const vnTime = (end: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((s, c) => {
+      if (!s) return undefined;
+      const d = vnTimeOf(s, end);
+      if (!d) c.addIssue({ code: 'custom', message: `Ngày giờ không hợp lệ: ${s}` });
+      return d ?? undefined;
+    });
 
 /** Filters from a query string, restricted to the user's agency for the agency role. */
 export function ticketFilterOf(req: Request, user: User): TicketFilter {
@@ -23,8 +36,8 @@ export function ticketFilterOf(req: Request, user: User): TicketFilter {
       priority: z.string().optional(),
       assignee: z.string().optional(),
       q: z.string().max(200).optional(),
-      from: z.coerce.date().optional(),
-      to: z.coerce.date().optional(),
+      from: vnTime(false),
+      to: vnTime(true),
       overdue: z.enum(['1', 'true', '0', 'false', '']).optional(),
       urgent: z.enum(['1', 'true', '0', 'false', '']).optional(),
     })

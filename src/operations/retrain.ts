@@ -4,6 +4,7 @@
  */
 import type { AppContext } from '../context';
 import { liveTrainingData } from '../kb/seed';
+import { announceChange } from '../realtime/announce';
 
 interface RetrainState {
   running: Promise<void> | null;
@@ -31,6 +32,7 @@ export function scheduleRetrain(ctx: AppContext): Promise<void> {
       try {
         await ctx.nlu.train(await liveTrainingData(ctx.db, ctx.fileTraining));
         ctx.log.info({ ms: Math.round(performance.now() - started) }, 'intent engine retrained after an edit');
+        if (!state.again) announceChange(ctx, 'model', null);
       } catch (err) {
         ctx.log.error({ err }, 'retraining failed; the previous model stays live');
       }

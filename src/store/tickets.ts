@@ -38,17 +38,21 @@ export interface Ticket {
   updatedAt: Date;
 }
 
-/** The SELECT that every ticket read uses (one query, no N+1). */
-export const TICKET_SELECT = `
-  SELECT t.*, a.code AS agency_code, a.name AS agency_name, u.display_name AS assignee_name,
-         c.display_name AS contact_name, c.phone AS contact_phone, c.email AS contact_email,
-         ci.channel AS identity_channel, ci.external_id AS identity_external_id, ci.display_name AS identity_name
+/** Tickets with what they refer to: agency (a), assignee (u), contact (c), conversation (cv) and its identity (ci). */
+export const TICKET_JOINS = `
   FROM tickets t
   LEFT JOIN agencies a ON a.id = t.agency_id
   LEFT JOIN users u ON u.id = t.assignee_id
   LEFT JOIN contacts c ON c.id = t.contact_id
   LEFT JOIN conversations cv ON cv.id = t.conversation_id
   LEFT JOIN contact_identities ci ON ci.id = cv.identity_id`;
+
+/** The SELECT that every ticket read uses (one query, no N+1). */
+export const TICKET_SELECT = `
+  SELECT t.*, a.code AS agency_code, a.name AS agency_name, u.display_name AS assignee_name,
+         c.display_name AS contact_name, c.phone AS contact_phone, c.email AS contact_email,
+         ci.channel AS identity_channel, ci.external_id AS identity_external_id, ci.display_name AS identity_name
+  ${TICKET_JOINS}`;
 
 /** Maps a TICKET_SELECT row. */
 export function toTicket(r: Record<string, unknown>): Ticket {
@@ -171,10 +175,14 @@ export interface TicketFilter {
   urgent?: boolean;
 }
 
-/** Builds the WHERE clause of a ticket filter. */
-export function ticketWhere(f: TicketFilter): { sql: string; params: unknown[] } {
+/**
+ * Builds the WHERE clause of a ticket filter over `tickets t`. It needs `contacts c` joined only when
+ * `contacts` is true (a text search); everything else reads the ticket row alone.
+ */
+export function ticketWhere(f: TicketFilter): { sql: string; params: unknown[]; contacts: boolean } {
   const parts: string[] = [];
   const params: unknown[] = [];
+  let contacts = false;
   const add = (sql: string, value: unknown) => {
     params.push(value);
     parts.push(sql.replace('?', `$${params.length}`));
@@ -182,7 +190,7 @@ export function ticketWhere(f: TicketFilter): { sql: string; params: unknown[] }
   if (f.status) add('t.status = ANY(string_to_array(?, \',\'))', f.status);
   if (f.channel) add('t.channel = ?', f.channel);
   if (f.field) add('t.field = ?', f.field);
-  if (f.agency) add('a.code = ?', f.agency);
+  if (f.agency) add('t.agency_id = (SELECT id FROM agencies WHERE code = ?)', f.agency);
   if (f.agencyId) add('t.agency_id = ?', f.agencyId);
   if (f.assigneeId) add('t.assignee_id = ?', f.assigneeId);
   if (f.priority) add('t.priority = ?', f.priority);
@@ -194,28 +202,71 @@ export function ticketWhere(f: TicketFilter): { sql: string; params: unknown[] }
     // A whole ticket code: the unique index, not a scan of every text column.
     add('t.code = ?', f.q.trim());
   } else if (f.q) {
+    contacts = true;
     params.push(`%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
     const p = `$${params.length}`;
     parts.push(`(t.code ILIKE ${p} OR t.title ILIKE ${p} OR t.content ILIKE ${p} OR c.display_name ILIKE ${p} OR c.phone ILIKE ${p} OR t.caller_phone ILIKE ${p} OR t.caller_name ILIKE ${p})`);
   }
-  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params, contacts };
 }
+
+/** `FROM tickets t`, with the contacts join when the filter needs it. */
+export const ticketsFrom = (where: { contacts: boolean }) => `FROM tickets t${where.contacts ? ' LEFT JOIN contacts c ON c.id = t.contact_id' : ''}`;
 
 /** One page of tickets, newest first, with the total. */
 export async function listTickets(q: Queryable, f: TicketFilter, page: number, pageSize: number): Promise<{ items: Ticket[]; total: number }> {
   const where = ticketWhere(f);
   const offset = (page - 1) * pageSize;
   // The page's ids first (an index scan on tickets_created_id), then the joins for those rows only.
-  const pageIds = `SELECT t.id FROM tickets t LEFT JOIN agencies a ON a.id = t.agency_id LEFT JOIN contacts c ON c.id = t.contact_id
-    ${where.sql} ORDER BY t.created_at DESC, t.id LIMIT ${pageSize} OFFSET ${offset}`;
+  const pageIds = `SELECT t.id ${ticketsFrom(where)} ${where.sql} ORDER BY t.created_at DESC, t.id LIMIT ${pageSize} OFFSET ${offset}`;
   const [items, total] = await Promise.all([
     q.query(`${TICKET_SELECT} JOIN (${pageIds}) pg ON pg.id = t.id ORDER BY t.created_at DESC, t.id`, where.params),
-    q.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM tickets t LEFT JOIN agencies a ON a.id = t.agency_id LEFT JOIN contacts c ON c.id = t.contact_id ${where.sql}`,
-      where.params,
-    ),
+    q.query<{ n: number }>(`SELECT count(*)::int AS n ${ticketsFrom(where)} ${where.sql}`, where.params),
   ]);
   return { items: items.rows.map(toTicket), total: total.rows[0].n };
+}
+
+/**
+ * Every ticket of a filter, newest first, as rows of `columns` (SQL over `tickets t`, `agencies a`,
+ * `users u` and `contacts c`), in batches of `batchSize` (keyset pages on tickets_created_id): an export
+ * of any size holds a batch or two in memory, and its first rows are sent while the next are read — the
+ * next batch is already asked for while `onBatch` works on this one. Stops when `onBatch` returns false.
+ */
+export async function eachTicketBatch(
+  q: Queryable,
+  f: TicketFilter,
+  columns: string,
+  onBatch: (rows: Record<string, unknown>[]) => Promise<boolean | void>,
+  batchSize = 5000,
+): Promise<number> {
+  const where = ticketWhere(f);
+  const a = where.params.length + 1;
+  const read = (after: { at: string; id: string } | null) => {
+    const keyset = after ? `${where.sql ? `${where.sql} AND` : 'WHERE'} t.created_at <= $${a} AND (t.created_at < $${a} OR t.id > $${a + 1})` : where.sql;
+    // The batch's tickets first (on the index), then the joins for those rows only. The keyset goes
+    // back as the row's own timestamp text: a JS Date would round microseconds away.
+    const batch = `SELECT t.* ${ticketsFrom(where)} ${keyset} ORDER BY t.created_at DESC, t.id LIMIT ${batchSize}`;
+    return q.query<Record<string, unknown>>(
+      `SELECT ${columns}, t.created_at::text AS keyset_at, t.id::text AS keyset_id
+       FROM (${batch}) t
+       LEFT JOIN agencies a ON a.id = t.agency_id LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN contacts c ON c.id = t.contact_id
+       ORDER BY t.created_at DESC, t.id`,
+      after ? [...where.params, after.at, after.id] : where.params,
+    );
+  };
+  let total = 0;
+  let pending = read(null);
+  for (;;) {
+    const { rows } = await pending;
+    total += rows.length;
+    const last = rows.length === batchSize ? rows[rows.length - 1] : null;
+    if (last) pending = read({ at: String(last.keyset_at), id: String(last.keyset_id) });
+    const more = rows.length ? await onBatch(rows) : true;
+    if (!last || more === false) {
+      if (last) await pending.catch(() => undefined); // let the read in flight finish before the connection is released
+      return total;
+    }
+  }
 }
 
 /** Changes to a ticket. */

@@ -3,6 +3,8 @@
  * in the database counts), with exact figures, on PGlite and PostgreSQL.
  */
 import ExcelJS from 'exceljs';
+import { refreshStats, resetStats } from '../../src/store/stats-rollup';
+import { eachTicketBatch, listTickets } from '../../src/store/tickets';
 import { databaseKinds } from '../support/databases';
 import { startConsole, type ConsoleFixture } from './support';
 
@@ -160,5 +162,140 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
     expect(rows('Theo cơ quan').slice(1)).toEqual([[f.agencyA.name, f.agencyA.code, 2, 1, 1]]);
     expect(rows('Đánh giá').slice(1)).toEqual([[1, 0], [2, 0], [3, 0], [4, 0], [5, 1]]);
     expect(rows('Tổng đài viên').find((r) => r[0] === 'Tổng đài viên Lan')!.slice(0, 4)).toEqual(['Tổng đài viên Lan', 2, 2, 1]);
+  });
+
+  test('ticket statistics by day, hour, field, agency and operator, with filters', async () => {
+    const stats = async (by: string, extra: Record<string, string> = {}) =>
+      (await f.as('supervisor').get('/api/stats/tickets').query({ by, from: '2025-03-10', to: '2025-03-12', ...extra }).expect(200)).body.items as Record<string, unknown>[];
+    const pick = (rows: Record<string, unknown>[]) => rows.map((r) => [r.key, r.label, r.total]);
+    expect(pick(await stats('day'))).toEqual([
+      ['2025-03-10', '10/03/2025', 1],
+      ['2025-03-11', '11/03/2025', 1],
+      ['2025-03-12', '12/03/2025', 1],
+    ]);
+    expect(pick(await stats('hour'))).toEqual([
+      ['08', '08h', 1],
+      ['10', '10h', 1],
+      ['14', '14h', 1],
+    ]);
+    const byOperator = await stats('operator');
+    expect(pick(byOperator)).toEqual([
+      ['op', 'Tổng đài viên Lan', 2],
+      ['op2', 'Tổng đài viên Hùng', 1],
+    ]);
+    expect(byOperator[0]).toMatchObject({ closed: 1, open: 1, overdue: 1, from_bot: 2, csat_avg: 5, first_response_p50_s: 1200, resolution_p50_s: 7200 });
+    const byField = await stats('field');
+    expect(byField.map((r) => r.key).sort()).toEqual(['', f1, f2].sort());
+    expect(byField.find((r) => r.key === '')).toMatchObject({ label: 'Chưa phân loại', total: 1 });
+    expect(pick(await stats('agency'))).toEqual([
+      [f.agencyA.code, f.agencyA.name, 2],
+      ['', 'Chưa chuyển', 1],
+    ]);
+    expect(pick(await stats('channel', { agency: f.agencyA.code }))).toEqual([
+      ['facebook', 'facebook', 1],
+      ['zalo', 'zalo', 1],
+    ]);
+    expect(pick(await stats('day', { q: 'Công dân d-2' }))).toEqual([['2025-03-10', '10/03/2025', 1]]);
+  });
+
+  test('daily roll-ups give the same figures as the tables, and a change to a rolled-up day shows at once', async () => {
+    const db = f.t.gw.ctx.db;
+    const get = async (from: string, to: string) => (await f.as('supervisor').get('/api/stats/dashboard').query({ from, to }).expect(200)).body;
+    // Whole days, and a period cut inside its first and last days.
+    const periods: [string, string][] = [['2025-03-01', '2025-03-12'], [at('2025-03-10T12:00:00'), at('2025-03-12T18:00:00')]];
+
+    await resetStats(db);
+    const live = [];
+    for (const [from, to] of periods) live.push(await get(from, to));
+    const { rolled } = await refreshStats(db);
+    expect(rolled).toBeGreaterThan(260); // every day from 2025-03-01 to the day before yesterday at least
+    const rolledUp = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM stats_daily WHERE day = vn_day('2025-03-10T12:00:00+07')`);
+    expect(rolledUp.rows[0].n).toBeGreaterThan(5);
+    for (const [i, [from, to]] of periods.entries()) {
+      const d = await get(from, to);
+      expect({ ...d, operators: d.operators.map((o: { lastActivityAt: unknown }) => ({ ...o, lastActivityAt: null })) }).toEqual({
+        ...live[i],
+        operators: live[i].operators.map((o: { lastActivityAt: unknown }) => ({ ...o, lastActivityAt: null })),
+      });
+    }
+    expect(live[1].totals).toMatchObject({ conversations: 2, tickets: 3, messagesIn: 2 }); // from 12:00 on the 10th to 18:00 on the 12th
+
+    // A rolled-up day changes (a ticket answered and rated later, a late e-mail): marked, and recomputed on the next read.
+    await db.query(`UPDATE tickets SET status = 'closed', closed_at = '2025-03-13T08:15:00+07', csat = 3 WHERE code = '1022-2025-900002'`);
+    await db.query(`INSERT INTO messages (conversation_id, channel, direction, author_kind, text, status, created_at)
+                    SELECT conversation_id, 'facebook', 'in', 'citizen', 'thư đến muộn', 'received', '2025-03-11T23:30:00+07' FROM tickets WHERE code = '1022-2025-900002'`);
+    const dirty = await db.query<{ day: number }>(`SELECT day FROM stats_dirty ORDER BY day`);
+    expect(dirty.rows.map((r) => r.day)).toEqual([20158]); // 2025-03-11
+    const after = await get('2025-03-10', '2025-03-12');
+    expect(after.totals).toMatchObject({ messagesIn: 6, open: 1, overdue: 0 });
+    expect(after.csat).toEqual({ average: 4, count: 2, distribution: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 1 } });
+    expect(after.byHour.find((h: { hour: number }) => h.hour === 23).messages).toBe(1);
+    expect((await db.query(`SELECT 1 FROM stats_dirty`)).rows).toHaveLength(0);
+
+    // Writes for today do not mark anything: today is always read from the tables.
+    await db.query(`INSERT INTO messages (conversation_id, channel, direction, author_kind, text, status)
+                    SELECT conversation_id, 'facebook', 'in', 'citizen', 'hôm nay', 'received' FROM tickets WHERE code = '1022-2025-900002'`);
+    expect((await db.query(`SELECT 1 FROM stats_dirty`)).rows).toHaveLength(0);
+
+    // Two refreshes at once (two gateways on one server) agree.
+    await resetStats(db);
+    await Promise.all([refreshStats(db), refreshStats(db)]);
+    expect(await get('2025-03-10', '2025-03-12')).toEqual(after);
+  });
+
+  test('exports read tickets in keyset batches: every ticket once, newest first, ties included', async () => {
+    const db = f.t.gw.ctx.db;
+    await db.query(`INSERT INTO tickets (code, status, channel, title, created_by, created_at) VALUES ('1022-2025-900004', 'new', 'phone', 'Cùng thời điểm', 'operator', $1)`, [at('2025-03-10T14:30:00')]);
+    const period = { from: new Date(at('2025-03-10T00:00:00')), to: new Date(at('2025-03-13T00:00:00')) };
+    const all = await listTickets(db, period, 1, 100);
+    const batches: string[][] = [];
+    const total = await eachTicketBatch(db, period, 't.code AS code', async (rows) => void batches.push(rows.map((r) => String(r.code))), 1);
+    expect(total).toBe(4);
+    expect(batches.flat()).toEqual(all.items.map((t) => t.code));
+    expect(new Set(batches.flat()).size).toBe(4);
+    expect(batches.flat().slice(0, 2)).toEqual(['1022-2025-900003', '1022-2025-900002']);
+    // A consumer that stops early (the client went away) ends the reading.
+    let seen = 0;
+    await eachTicketBatch(db, period, 't.code', async () => ++seen < 2, 1);
+    expect(seen).toBe(2);
+    const csv = (await f.as('supervisor').get('/api/export/tickets.csv').query({ from: '2025-03-10', to: '2025-03-12' }).expect(200)).text;
+    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(5);
+    // Times in Vietnam time, durations in hours, empty cells for what did not happen.
+    const header = lines[0].split(',');
+    const row = Object.fromEntries(lines.find((l) => l.startsWith('1022-2025-900001'))!.split(',').map((v, i) => [header[i], v]));
+    expect(row).toMatchObject({
+      'Thời điểm tạo': '2025-03-10 14:30:00',
+      'Phản hồi đầu tiên': '2025-03-10 14:40:00',
+      'Đã đóng': '2025-03-10 16:30:00',
+      'Hạn xử lý': '',
+      'Giờ đến phản hồi đầu': '0.2',
+      'Giờ đến khi đóng': '2.0',
+      'Đánh giá (1-5)': '5',
+      'Cơ quan xử lý': f.agencyA.name,
+      'Tổng đài viên': 'Tổng đài viên Lan',
+      'Công dân': 'Công dân d-2',
+    });
+    const xlsx = await f
+      .as('supervisor')
+      .get('/api/export/tickets.xlsx')
+      .query({ from: '2025-03-10', to: '2025-03-12' })
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    const cells = ws.getRow(1).values as unknown[];
+    const xrow = [...Array(ws.rowCount).keys()].map((i) => ws.getRow(i + 1)).find((r) => r.getCell(1).value === '1022-2025-900001')!;
+    const cell = (h: string) => xrow.getCell(cells.indexOf(h)).value;
+    expect(cell('Thời điểm tạo')).toEqual(new Date('2025-03-10T14:30:00Z')); // shown as 10/03/2025 14:30
+    expect(cell('Giờ đến khi đóng')).toBe(2);
+    expect(cell('Đánh giá (1-5)')).toBe(5);
+    expect(cell('Hạn xử lý')).toBeNull();
   });
 });

@@ -9,3 +9,12 @@ export async function waitForValue<T>(get: () => Promise<T>, ok: (v: T) => boole
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Waits until `cond()` holds; throws after `ms` (so a missing event fails the test with a clear message). */
+export async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms: ${cond.toString().slice(0, 200)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -9,11 +9,24 @@ export interface LiveEvents {
   ticket: { ticketId: string; code: string; status: string; priority: string; agencyId: string | null; reason: string };
   /** A citizen started or stopped typing (live chat). */
   typing: { conversationId: string; channel: string; on: boolean };
+  /** An admin changed a shared list or a knowledge-base item. */
+  reference: ReferenceChange;
+}
+
+export type ReferenceList = 'fields' | 'agencies' | 'users' | 'canned' | 'settings' | 'procedures' | 'services' | 'training' | 'review' | 'model';
+export interface ReferenceChange {
+  list: ReferenceList;
+  id?: string;
+  version?: number;
+  by: { userId: string | null; name: string };
 }
 
 export type LiveStatus = 'connecting' | 'online' | 'offline';
 
 let socket: Socket | null = null;
+/** Listeners that outlive a connection (module-level caches): attached to every socket opened. */
+const lasting = new Map<string, Set<(e: never) => void>>();
+let onServerClose: (() => void) | null = null;
 let status: LiveStatus = 'offline';
 const statusListeners = new Set<() => void>();
 const setStatus = (s: LiveStatus) => {
@@ -27,8 +40,28 @@ export function connectLive(token: string): void {
   setStatus('connecting');
   socket = io('/console', { auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
   socket.on('connect', () => setStatus('online'));
-  socket.on('disconnect', () => setStatus('connecting'));
+  socket.on('disconnect', (reason) => {
+    // The server closed this session (revoked): no reconnection; the app checks the session.
+    if (reason === 'io server disconnect') {
+      setStatus('offline');
+      onServerClose?.();
+    } else setStatus('connecting');
+  });
   socket.on('connect_error', () => setStatus('offline'));
+  for (const [name, fns] of lasting) for (const fn of fns) socket.on(name, fn as never);
+}
+
+/** Called when the server closes the live connection itself (sessions revoked by an admin). */
+export function onLiveClosedByServer(fn: (() => void) | null): void {
+  onServerClose = fn;
+}
+
+/** Subscribes for the page's lifetime, across reconnections and re-logins (module-level caches). */
+export function subscribeLive<K extends keyof LiveEvents>(name: K, fn: (e: LiveEvents[K]) => void): void {
+  let fns = lasting.get(name);
+  if (!fns) lasting.set(name, (fns = new Set()));
+  fns.add(fn as (e: never) => void);
+  socket?.on(name, fn as never);
 }
 
 /** Closes the live connection (logout). */
@@ -95,4 +128,9 @@ export function useLiveReload(names: (keyof LiveEvents)[], fn: () => void, filte
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [names.join(), socket, delayMs]);
+}
+
+/** Reloads when another admin changes one of `lists` (and after a reconnection). */
+export function useReferenceReload(lists: ReferenceList[], fn: () => void, filter?: (e: ReferenceChange) => boolean): void {
+  useLiveReload(['reference'], fn, (_n, e) => lists.includes((e as ReferenceChange).list) && (!filter || filter(e as ReferenceChange)));
 }

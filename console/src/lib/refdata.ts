@@ -1,9 +1,25 @@
-/** Reference lists used everywhere (fields, agencies, users), loaded once per session and cached. */
-import { useEffect, useState } from 'react';
+/**
+ * Reference lists used everywhere (fields, agencies, users, canned replies), loaded once per session and
+ * cached; when an admin changes one (live `reference` event), every mounted user of it reloads.
+ */
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { api } from './api';
+import { subscribeLive } from './live';
 import type { Agency, CannedReply, Field, User } from './types';
 
+type ListKey = 'fields' | 'agencies' | 'users' | 'canned';
 const cache = new Map<string, Promise<unknown>>();
+/** Bumped on every invalidation: hooks reload when it changes. */
+let generation = 0;
+const listeners = new Set<() => void>();
+const subscribe = (l: () => void) => {
+  listeners.add(l);
+  return () => listeners.delete(l);
+};
+
+subscribeLive('reference', (e) => {
+  if (e.list === 'fields' || e.list === 'agencies' || e.list === 'users' || e.list === 'canned') invalidate(e.list);
+});
 
 function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
   let p = cache.get(key) as Promise<T> | undefined;
@@ -16,13 +32,16 @@ function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
 }
 
 /** Forgets a cached list (after an edit) or all of them (logout). */
-export function invalidate(key?: 'fields' | 'agencies' | 'users' | 'canned'): void {
-  if (key) cache.delete(key);
+export function invalidate(key?: ListKey): void {
+  if (key) for (const k of [...cache.keys()]) k.split(':')[0] === key && cache.delete(k);
   else cache.clear();
+  generation++;
+  listeners.forEach((l) => l());
 }
 
 function useCached<T>(key: string, load: () => Promise<T>, fallback: T): T {
   const [v, setV] = useState<T>(fallback);
+  const gen = useSyncExternalStore(subscribe, () => generation);
   useEffect(() => {
     let live = true;
     cached(key, load)
@@ -32,7 +51,7 @@ function useCached<T>(key: string, load: () => Promise<T>, fallback: T): T {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [key, gen]);
   return v;
 }
 

@@ -6,6 +6,7 @@ import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { invalidate } from '../../lib/refdata';
 import type { CannedReply } from '../../lib/types';
+import { useReferenceReload } from '../../lib/live';
 
 function Editor({ item, onClose, onSaved }: { item: Partial<CannedReply>; onClose: () => void; onSaved: () => void }) {
   const toast = useToast();
@@ -60,6 +61,7 @@ function Editor({ item, onClose, onSaved }: { item: Partial<CannedReply>; onClos
 export default function CannedPage() {
   const toast = useToast();
   const { data, error, reload } = useLoad(() => api.get<CannedReply[]>('/api/canned-replies'), []);
+  useReferenceReload(['canned'], reload);
   const [editing, setEditing] = useState<Partial<CannedReply> | null>(null);
   const remove = async (c: CannedReply) => {
     if (!window.confirm(`Xoá câu trả lời mẫu /${c.shortcut}?`)) return;

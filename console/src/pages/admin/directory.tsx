@@ -9,6 +9,7 @@ import { agencyKindLabel } from '../../lib/labels';
 import { invalidate, useFields } from '../../lib/refdata';
 import { setQuery, useRoute } from '../../lib/router';
 import type { Agency, Field as FieldT, ImportResult } from '../../lib/types';
+import { useReferenceReload } from '../../lib/live';
 
 function ImportButton({ path, label, onDone, columns }: { path: string; label: string; onDone: () => void; columns: string }) {
   const toast = useToast();
@@ -158,6 +159,7 @@ function Agencies() {
     const r = await api.get<Agency[] | { items: Agency[] }>(`/api/agencies${qs({ q: dq, kind })}`);
     return Array.isArray(r) ? r : r.items;
   }, [dq, kind]);
+  useReferenceReload(['agencies'], reload);
   const [editing, setEditing] = useState<Agency | null | 'new'>(null);
   return (
     <Card pad={false}>
@@ -289,6 +291,7 @@ function Fields() {
     const r = await api.get<FieldT[] | { items: FieldT[] }>('/api/fields');
     return Array.isArray(r) ? r : r.items;
   }, []);
+  useReferenceReload(['fields'], reload);
   const [editing, setEditing] = useState<FieldT | null | 'new'>(null);
   return (
     <Card pad={false}>

@@ -15,6 +15,8 @@ import { levelLabel } from '../../lib/labels';
 import { fieldName, useAgencies, useFields } from '../../lib/refdata';
 import { navigate } from '../../lib/router';
 import type { Procedure, ProcedureSummary, ProcedureVersion } from '../../lib/types';
+import { useReferenceReload } from '../../lib/live';
+import { useSession } from '../../lib/session';
 
 /** Vietnamese names of the procedure's fields (form labels and the diff view). */
 export const PROCEDURE_LABELS: Record<string, string> = {
@@ -138,6 +140,18 @@ function Editor({ intent, onSaved }: { intent: string; onSaved: () => void }) {
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
   const preview = usePreview(draft ? { procedure: draft } : null, !!draft);
+  // Another admin saved this procedure: load it at once, or warn if that would lose edits in progress.
+  const { user } = useSession();
+  useReferenceReload(['procedures'], () => undefined, (e) => {
+    if (e.id !== intent || e.by.userId === user.id || !e.version || e.version <= base) return false;
+    if (dirty) setConflict(`${e.by.name} vừa lưu phiên bản ${e.version}.`);
+    else {
+      loadedFor.current = null;
+      reload();
+      toast.info(`${e.by.name} vừa lưu phiên bản ${e.version} của thủ tục này — đã tải bản mới.`);
+    }
+    return false;
+  });
 
   if (error && !data) return <ErrorBlock error={error} onRetry={reload} />;
   if (!draft || !data) {
@@ -316,6 +330,7 @@ export default function KbPage({ intent }: { intent: string | null }) {
   const [field, setField] = useState('');
   const dq = useDebounced(q, 250);
   const list = useLoad(() => api.get<ProcedureSummary[]>(`/api/kb/procedures${qs({ q: dq, field })}`), [dq, field]);
+  useReferenceReload(['procedures'], list.reload);
   const items = list.data;
   useEffect(() => {
     if (!intent && items?.length) navigate(`/kb/${encodeURIComponent(items[0].intent)}`, true);

@@ -6,6 +6,7 @@ import { api } from '../../lib/api';
 import { fmtWhen } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
 import type { ReviewItem, TrainingIntent } from '../../lib/types';
+import { useReferenceReload } from '../../lib/live';
 
 function Row({ item, intents, onDone }: { item: ReviewItem; intents: string[]; onDone: () => void }) {
   const toast = useToast();
@@ -74,6 +75,7 @@ function Row({ item, intents, onDone }: { item: ReviewItem; intents: string[]; o
 
 export default function ReviewPage() {
   const { data, error, reload } = useLoad(() => api.get<ReviewItem[]>('/api/review'), []);
+  useReferenceReload(['review'], reload);
   const intents = useLoad(() => api.get<TrainingIntent[]>('/api/training'), []);
   const names = (intents.data ?? []).map((x) => x.intent).filter((x) => x !== 'nlu_fallback').sort();
   return (

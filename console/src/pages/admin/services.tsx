@@ -11,6 +11,8 @@ import { useFields } from '../../lib/refdata';
 import { navigate } from '../../lib/router';
 import type { ProcedureVersion, ServiceAnswer, ServiceSummary } from '../../lib/types';
 import { usePreview } from './kb';
+import { useReferenceReload } from '../../lib/live';
+import { useSession } from '../../lib/session';
 
 /** What each service intent is for, so editors find the right answer. */
 const INTENT_LABELS: Record<string, string> = {
@@ -54,6 +56,17 @@ function Editor({ id, onSaved }: { id: string; onSaved: () => void }) {
   }, [data, id]);
   const dirty = useMemo(() => !!data && !!draft && JSON.stringify(draft) !== JSON.stringify(data.service), [data, draft]);
   const preview = usePreview(draft ? { service: draft } : null, !!draft);
+  const { user } = useSession();
+  useReferenceReload(['services'], () => undefined, (e) => {
+    if (e.id !== id || e.by.userId === user.id || !e.version || !data || e.version <= data.version) return false;
+    if (dirty) setConflict(`${e.by.name} vừa lưu phiên bản ${e.version}.`);
+    else {
+      seen.current = '';
+      reload();
+      toast.info(`${e.by.name} vừa lưu phiên bản ${e.version} của câu trả lời này — đã tải bản mới.`);
+    }
+    return false;
+  });
   if (error && !data) return <ErrorBlock error={error} onRetry={reload} />;
   if (!draft || !data) return <Skeleton lines={8} />;
   const set = <K extends keyof ServiceAnswer>(k: K, v: ServiceAnswer[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
@@ -209,6 +222,7 @@ export default function ServicesPage({ id }: { id: string | null }) {
   const [q, setQ] = useState('');
   const dq = useDebounced(q, 250);
   const list = useLoad(() => api.get<ServiceSummary[]>(`/api/kb/services${qs({ q: dq })}`), [dq]);
+  useReferenceReload(['services'], list.reload);
   const items = list.data;
   useEffect(() => {
     if (!id && items?.length) navigate(`/services/${encodeURIComponent(keyOf(items[0]))}`, true);

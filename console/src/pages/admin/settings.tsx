@@ -7,6 +7,8 @@ import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { channelLabel } from '../../lib/labels';
 import type { Channel, PerChannelText, Settings } from '../../lib/types';
+import { useReferenceReload } from '../../lib/live';
+import { useSession } from '../../lib/session';
 
 const DAYS = [
   { n: 1, label: 'T2' },
@@ -71,10 +73,19 @@ export default function SettingsPage() {
   const [draft, setDraft] = useState<Settings | null>(null);
   const [holiday, setHoliday] = useState('');
   const [busy, setBusy] = useState(false);
+  const [changedBy, setChangedBy] = useState<string | null>(null);
+  const { user } = useSession();
   useEffect(() => {
     if (data) setDraft(structuredClone(data));
   }, [data]);
   const dirty = useMemo(() => !!data && !!draft && JSON.stringify(data) !== JSON.stringify(draft), [data, draft]);
+  // Another admin saved: reload at once, unless that would throw away edits in progress.
+  useReferenceReload(['settings'], () => undefined, (e) => {
+    if (e.by.userId === user.id) return false;
+    if (dirty) setChangedBy(e.by.name);
+    else reload();
+    return false;
+  });
   if (error && !data) return <div className="page"><ErrorBlock error={error} onRetry={reload} /></div>;
   if (!draft) return <div className="page narrow"><Skeleton lines={12} /></div>;
   const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
@@ -84,6 +95,7 @@ export default function SettingsPage() {
     try {
       const saved = await api.put<Settings>('/api/settings', draft);
       toast.ok('Đã lưu cài đặt — áp dụng ngay');
+      setChangedBy(null);
       if (saved && (saved as Settings).receipt) setDraft(structuredClone(saved));
       reload();
     } catch (e) {
@@ -108,6 +120,17 @@ export default function SettingsPage() {
           </>
         }
       />
+      {changedBy && (
+        <div className="banner banner-danger" role="alert">
+          <Icon.alert size={16} />
+          <span className="grow">
+            <b>{changedBy} vừa lưu cài đặt.</b> Tải bản mới nhất để xem thay đổi của họ (bỏ thay đổi của bạn), hoặc lưu đè bằng nội dung của bạn.
+          </span>
+          <Button size="sm" onClick={() => (setChangedBy(null), reload())}>
+            Tải bản mới nhất
+          </Button>
+        </div>
+      )}
       <Card title="Tin xác nhận tự động">
         <PerChannel value={draft.receipt} onChange={(v) => set('receipt', v)} hint="Gửi một lần khi người dân bắt đầu hội thoại mới." />
       </Card>

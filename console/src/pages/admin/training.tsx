@@ -7,12 +7,14 @@ import { fmtWhen } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
 import { navigate } from '../../lib/router';
 import type { TrainingExample, TrainingIntent } from '../../lib/types';
+import { useReferenceReload } from '../../lib/live';
 
 const SOURCE_LABEL: Record<string, string> = { file: 'Tệp gốc', console: 'Thêm trên console', review: 'Từ rà soát', seed: 'Tệp gốc' };
 
 function Phrases({ intent, onChanged }: { intent: string; onChanged: () => void }) {
   const toast = useToast();
   const { data, error, reload } = useLoad(() => api.get<TrainingExample[]>(`/api/training/${encodeURIComponent(intent)}`), [intent]);
+  useReferenceReload(['training'], reload, (e) => e.id === intent);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [filter, setFilter] = useState('');
@@ -98,6 +100,7 @@ function Phrases({ intent, onChanged }: { intent: string; onChanged: () => void 
 
 export default function TrainingPage({ intent }: { intent: string | null }) {
   const list = useLoad(() => api.get<TrainingIntent[]>('/api/training'), []);
+  useReferenceReload(['training'], list.reload);
   const [q, setQ] = useState('');
   const items = (list.data ?? []).filter((x) => !q || x.intent.includes(q.toLowerCase()));
   useEffect(() => {

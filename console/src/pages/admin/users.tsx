@@ -11,6 +11,7 @@ import { invalidate, useAgencies } from '../../lib/refdata';
 import { useSession } from '../../lib/session';
 import type { Role, User } from '../../lib/types';
 import { passwordProblem } from '../login';
+import { useReferenceReload } from '../../lib/live';
 
 const ROLES: Role[] = ['operator', 'supervisor', 'agency', 'admin'];
 const ROLE_HINT: Record<Role, string> = {
@@ -107,6 +108,7 @@ export default function UsersPage() {
     const r = await api.get<User[] | { items: User[] }>('/api/users');
     return Array.isArray(r) ? r : r.items;
   }, []);
+  useReferenceReload(['users'], reload);
   const agencies = useAgencies();
   const [editing, setEditing] = useState<User | null | 'new'>(null);
   const [temp, setTemp] = useState<{ user: User; password: string } | null>(null);

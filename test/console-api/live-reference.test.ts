@@ -1,0 +1,94 @@
+/**
+ * Live administration: open consoles hear about every change to shared lists and knowledge-base items
+ * (`reference` events, with who made them), agencies only about the lists they use, and a user whose
+ * sessions are revoked is disconnected at once — except the session that changed its own password.
+ */
+import request from 'supertest';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import { databaseKinds } from '../support/databases';
+import { waitFor } from '../support/wait';
+import { startConsole, type ConsoleFixture } from './support';
+
+interface Reference {
+  list: string;
+  id?: string;
+  version?: number;
+  by: { userId: string | null; name: string };
+}
+
+describe.each(databaseKinds())('live reference changes on %s', (kind) => {
+  let f: ConsoleFixture;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    f = await startConsole(kind);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await f.stop();
+  });
+
+  /** A console connection that records every `reference` event and whether the server closed it. */
+  async function listen(token: string): Promise<{ socket: Socket; events: Reference[]; closedByServer: () => boolean }> {
+    const socket = connectClient(`${f.t.url}/console`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    sockets.push(socket);
+    const events: Reference[] = [];
+    let closed = false;
+    socket.on('reference', (e: Reference) => events.push(e));
+    socket.on('disconnect', (reason) => (closed = reason === 'io server disconnect'));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return { socket, events, closedByServer: () => closed };
+  }
+
+  test('field, agency, canned-reply and knowledge-base edits reach open consoles, with the editor named', async () => {
+    const operator = await listen(f.tokens.operator);
+    const agency = await listen(f.tokens.agencyA);
+
+    await f.as('admin').post('/api/fields').send({ code: 'live_test', name: 'Lĩnh vực thử' }).expect(201);
+    await waitFor(() => operator.events.some((e) => e.list === 'fields' && e.id === 'live_test'));
+    expect(operator.events.find((e) => e.list === 'fields')).toMatchObject({ by: { userId: f.users.admin } });
+    await waitFor(() => agency.events.some((e) => e.list === 'fields'));
+
+    await f.as('supervisor').post('/api/canned-replies').send({ shortcut: 'camon', title: 'Cảm ơn', text: 'Xin cảm ơn Quý khách.' }).expect(201);
+    await waitFor(() => operator.events.some((e) => e.list === 'canned' && e.by.name === 'Giám sát Minh'));
+
+    const proc = (await f.as('admin').get('/api/kb/procedures').expect(200)).body[0] as { intent: string; version: number };
+    const current = (await f.as('admin').get(`/api/kb/procedures/${proc.intent}`).expect(200)).body as { procedure: Record<string, unknown>; version: number };
+    await f
+      .as('admin')
+      .put(`/api/kb/procedures/${proc.intent}`)
+      .send({ procedure: { ...current.procedure, notes: ['Ghi chú thử nghiệm cập nhật trực tiếp'] }, baseVersion: current.version })
+      .expect(200);
+    await waitFor(() => operator.events.some((e) => e.list === 'procedures'));
+    expect(operator.events.find((e) => e.list === 'procedures')).toMatchObject({ id: proc.intent, version: current.version + 1 });
+
+    // Canned replies and the knowledge base are not an agency's business.
+    expect(agency.events.map((e) => e.list).sort()).toEqual(['fields']);
+  });
+
+  test('deactivating a user or resetting a password closes their live connections at once', async () => {
+    const created = await f.as('admin').post('/api/users').send({ username: 'live.op', displayName: 'Trực tuyến', role: 'operator', password: 'tam-thoi-123' }).expect(201);
+    const login = async () => `Bearer ${(await request(f.t.app).post('/api/auth/token').send({ username: 'live.op', password: 'tam-thoi-123' }).expect(200)).body.token}`;
+    const first = await listen(await login());
+    const bystander = await listen(f.tokens.operator2);
+
+    await f.as('admin').post(`/api/users/${created.body.id}/reset-password`).expect(200);
+    await waitFor(() => first.closedByServer());
+    expect(bystander.socket.connected).toBe(true);
+
+    // A user changing their own password keeps this session and loses the others.
+    const op = await listen(f.tokens.operator);
+    const mine = await listen(f.tokens.operator);
+    const other = `Bearer ${(await request(f.t.app).post('/api/auth/token').send({ username: 'op', password: 'op-password-1' }).expect(200)).body.token}`;
+    const elsewhere = await listen(other);
+    await f.as('operator').post('/api/me/password').send({ current: 'op-password-1', next: 'op-password-2' }).expect(200);
+    await waitFor(() => elsewhere.closedByServer());
+    expect(op.socket.connected && mine.socket.connected).toBe(true);
+
+    await f.as('admin').patch(`/api/users/${f.users.operator2}`).send({ active: false }).expect(200);
+    await waitFor(() => bystander.closedByServer());
+    expect(op.socket.connected).toBe(true);
+  });
+});
