@@ -15,6 +15,7 @@ import type { Queryable } from '../../src/db/database';
 import { serveConsole } from '../../src/http/console-static';
 import { projectPath } from '../../src/paths';
 import { hasChromium, launchBrowser, screenshotDir } from '../support/browser';
+import { connect as connectVisitor } from '../adapters/livechat/harness';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
 
 const PASSWORD = 'mat-khau-1022';
@@ -239,7 +240,7 @@ describeIfChromium('web console in Chromium', () => {
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    t = await startTestGateway({ kind: 'pglite' });
+    t = await startTestGateway({ kind: 'pglite', env: { LIVECHAT_ENABLED: 'true' } });
     // Until the gateway mounts the console itself, serve it here.
     const home = await request(t.app).get('/').set('accept', 'text/html');
     if (!(home.status === 200 && home.text.includes('id="root"'))) serveConsole(t.app);
@@ -441,6 +442,57 @@ describeIfChromium('web console in Chromium', () => {
       await page.locator('h1', { hasText: 'Ổ gà lớn trên cầu Đình Trung' }).waitFor();
       await page.getByLabel('Nội dung trả lời').waitFor();
       await shot(page, 'agency-ticket');
+    }),
+    120_000,
+  );
+
+  test("live: a live-chat citizen's typing shows in the conversation, the operator's reaches the widget; an admin's new canned reply and a password reset reach an open console", () =>
+    onFailure('live', async () => {
+      // A visitor on the province's site asks for an operator.
+      const visitor = await connectVisitor(t.url);
+      try {
+        await visitor.socket.timeout(5000).emitWithAck('message', { clientId: 'c1', text: 'Cho tôi gặp tổng đài viên' } as never);
+        let conversationId = '';
+        await until(async () => {
+          const r = await t.gw.ctx.db.query<{ id: string }>(`SELECT id FROM conversations WHERE channel = 'livechat' AND external_user_id = $1 AND state = 'waiting'`, [visitor.session.visitorId]);
+          conversationId = r.rows[0]?.id ?? '';
+          return !!conversationId;
+        }, 20_000, 'the live-chat escalation');
+
+        const page = await newPage();
+        await login(page, 'khoa.tm');
+        await page.waitForURL(/\/inbox$/);
+        await page.goto(`${t.url}/inbox/${conversationId}`);
+        await page.locator('.msg-in', { hasText: 'Cho tôi gặp tổng đài viên' }).waitFor();
+        await page.locator('.cv-actions').getByRole('button', { name: 'Tiếp nhận' }).click();
+        await page.locator('.cv-name .chip', { hasText: 'Đang xử lý' }).waitFor();
+
+        // The citizen types, then stops.
+        visitor.socket.emit('typing', { on: true } as never);
+        await page.locator('.typing-note', { hasText: 'Người dân đang soạn tin…' }).waitFor();
+        await shot(page, 'citizen-typing');
+        visitor.socket.emit('typing', { on: false } as never);
+        await page.locator('.typing-note').waitFor({ state: 'detached' });
+
+        // The operator types: the widget shows her name.
+        await page.getByLabel('Nội dung trả lời').pressSequentially('Chào anh', { delay: 20 });
+        await until(() => visitor.received.some((r) => r.event === 'typing' && (r.payload as { authorName?: string }).authorName === 'Trần Minh Khoa'), 10_000, "the operator's typing in the widget");
+
+        // An admin adds a canned reply elsewhere: this open composer offers it without a reload.
+        const admin = await t.login('admin', 'quan-tri-1022-moi');
+        await request(t.app).post('/api/canned-replies').set('authorization', admin).send({ shortcut: 'giohc', title: 'Giờ hành chính', text: 'Tổng đài viên làm việc từ 7 giờ đến 17 giờ các ngày làm việc.' }).expect(201);
+        const box = page.getByLabel('Nội dung trả lời');
+        await box.fill('/giohc');
+        await page.locator('.canned-pop', { hasText: 'Giờ hành chính' }).waitFor({ timeout: 10_000 });
+        await box.fill('');
+
+        // The admin resets this operator's password: the open console signs out at once.
+        await request(t.app).post(`/api/users/${users.khoa}/reset-password`).set('authorization', admin).expect(200);
+        await page.getByLabel('Tên đăng nhập').waitFor({ timeout: 10_000 });
+        await page.locator('.toast', { hasText: 'Phiên đăng nhập đã hết hạn' }).waitFor();
+      } finally {
+        visitor.socket.disconnect();
+      }
     }),
     120_000,
   );
