@@ -3,12 +3,21 @@
  * in the database counts), with exact figures, on PGlite and PostgreSQL.
  */
 import ExcelJS from 'exceljs';
+import type request from 'supertest';
 import { refreshStats, resetStats } from '../../src/store/stats-rollup';
 import { eachTicketBatch, listTickets } from '../../src/store/tickets';
 import { databaseKinds } from '../support/databases';
 import { startConsole, type ConsoleFixture } from './support';
 
 const at = (local: string) => new Date(`${local}+07:00`).toISOString();
+
+/** A supertest parser that keeps a binary body (a workbook) as a Buffer. */
+const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  const stream = r as unknown as NodeJS.ReadableStream;
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
+};
 
 describe.each(databaseKinds())('dashboard on %s', (kind) => {
   let f: ConsoleFixture;
@@ -138,11 +147,7 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
       .get('/api/export/stats.xlsx')
       .query({ from: '2025-03-10', to: '2025-03-12' })
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binary)
       .expect(200);
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const wb = new ExcelJS.Workbook();
@@ -281,11 +286,7 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
       .get('/api/export/tickets.xlsx')
       .query({ from: '2025-03-10', to: '2025-03-12' })
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binary)
       .expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);

@@ -31,34 +31,39 @@ CREATE TABLE stats_dirty (day int PRIMARY KEY, seq bigint NOT NULL);
 CREATE TABLE stats_rollup_state (id boolean PRIMARY KEY DEFAULT true CHECK (id), rolled_until int);
 INSERT INTO stats_rollup_state (id, rolled_until) VALUES (true, NULL);
 
--- Marks the days (before today) of the rows a statement wrote. Today is never rolled up, so a write for
--- today costs a filter and nothing else.
-CREATE FUNCTION stats_mark_days() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Marks a day (before today) as changed since it was rolled up.
+CREATE FUNCTION stats_mark(d int) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO stats_dirty (day, seq) VALUES (d, nextval('stats_dirty_seq')) ON CONFLICT (day) DO UPDATE SET seq = EXCLUDED.seq
+$$;
+
+-- Row triggers whose WHEN clause skips rows of today: today is never rolled up, so the writes of live
+-- traffic cost one comparison and no function call. Late rows (a delayed e-mail, history) mark their day.
+CREATE FUNCTION stats_mark_row_day() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO stats_dirty (day, seq)
-  SELECT d, nextval('stats_dirty_seq') FROM (SELECT DISTINCT vn_day(created_at) AS d FROM changed WHERE vn_day(created_at) < vn_day(now())) x
-  ON CONFLICT (day) DO UPDATE SET seq = EXCLUDED.seq;
+  PERFORM stats_mark(vn_day(NEW.created_at));
   RETURN NULL;
 END $$;
 
--- A new ticket also changes the escalation count of its conversation's day.
+-- A ticket also counts in its conversation's day (escalated or not), which may be older than the ticket.
 CREATE FUNCTION stats_mark_ticket_days() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  t tickets;
+  conv_day int;
 BEGIN
-  INSERT INTO stats_dirty (day, seq)
-  SELECT d, nextval('stats_dirty_seq') FROM (
-    SELECT vn_day(created_at) AS d FROM changed WHERE vn_day(created_at) < vn_day(now())
-    UNION
-    SELECT vn_day(c.created_at) FROM changed t JOIN conversations c ON c.id = t.conversation_id WHERE vn_day(c.created_at) < vn_day(now())) x
-  ON CONFLICT (day) DO UPDATE SET seq = EXCLUDED.seq;
+  IF TG_OP = 'DELETE' THEN t := OLD; ELSE t := NEW; END IF;
+  IF vn_day(t.created_at) < vn_day(now()) THEN PERFORM stats_mark(vn_day(t.created_at)); END IF;
+  SELECT vn_day(created_at) INTO conv_day FROM conversations WHERE id = t.conversation_id;
+  IF conv_day < vn_day(now()) THEN PERFORM stats_mark(conv_day); END IF;
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER conversations_stats AFTER INSERT ON conversations REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_days();
-CREATE TRIGGER messages_stats AFTER INSERT ON messages REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_days();
-CREATE TRIGGER events_stats AFTER INSERT ON events REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_days();
-CREATE TRIGGER tickets_stats_insert AFTER INSERT ON tickets REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_ticket_days();
-CREATE TRIGGER tickets_stats_update AFTER UPDATE ON tickets REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_days();
-CREATE TRIGGER tickets_stats_delete AFTER DELETE ON tickets REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION stats_mark_ticket_days();
+CREATE TRIGGER conversations_stats AFTER INSERT ON conversations FOR EACH ROW WHEN (vn_day(NEW.created_at) < vn_day(now())) EXECUTE FUNCTION stats_mark_row_day();
+CREATE TRIGGER messages_stats AFTER INSERT ON messages FOR EACH ROW WHEN (vn_day(NEW.created_at) < vn_day(now())) EXECUTE FUNCTION stats_mark_row_day();
+CREATE TRIGGER events_stats AFTER INSERT ON events FOR EACH ROW WHEN (vn_day(NEW.created_at) < vn_day(now())) EXECUTE FUNCTION stats_mark_row_day();
+CREATE TRIGGER tickets_stats_insert AFTER INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION stats_mark_ticket_days();
+-- (A ticket never moves to another conversation: an update changes its own day's figures only.)
+CREATE TRIGGER tickets_stats_update AFTER UPDATE ON tickets FOR EACH ROW WHEN (vn_day(NEW.created_at) < vn_day(now())) EXECUTE FUNCTION stats_mark_row_day();
+CREATE TRIGGER tickets_stats_delete AFTER DELETE ON tickets FOR EACH ROW EXECUTE FUNCTION stats_mark_ticket_days();
 
 -- Exact percentiles and "open / overdue now" stay live: covering indexes so they read no table rows.
 CREATE INDEX tickets_created_timings ON tickets (created_at) INCLUDE (first_response_at, closed_at, assignee_id);
