@@ -250,6 +250,7 @@ describeIfChromium('web console in Chromium', () => {
       lan: { username: 'lan.nt', displayName: 'Nguyễn Thị Lan', role: 'operator' as const },
       khoa: { username: 'khoa.tm', displayName: 'Trần Minh Khoa', role: 'operator' as const },
       phuc: { username: 'phuc.lh', displayName: 'Lê Hoàng Phúc', role: 'supervisor' as const },
+      thao: { username: 'thao.ntp', displayName: 'Nguyễn Thị Phương Thảo', role: 'admin' as const },
       xd: { username: 'xaydung', displayName: 'Phạm Văn Tài', role: 'agency' as const, agencyId: await agency('so_xay_dung') },
       tp: { username: 'tuphap', displayName: 'Võ Thị Hạnh', role: 'agency' as const, agencyId: await agency('so_tu_phap') },
     })) {
@@ -408,6 +409,22 @@ describeIfChromium('web console in Chromium', () => {
         30_000,
         "the bot's answer with the edited summary",
       );
+
+      // Another admin saves the same procedure while this one has unsaved edits: warned at once, with who and which version.
+      await summary.fill(`${(await summary.inputValue()).trim()} Bản nháp chưa lưu.`);
+      await page.locator('.kb-form-head .chip', { hasText: 'Chưa lưu' }).waitFor();
+      const other = await t.login('thao.ntp', PASSWORD);
+      const current = (await request(t.app).get('/api/kb/procedures/tt_khai_sinh').set('authorization', other).expect(200)).body;
+      await request(t.app)
+        .put('/api/kb/procedures/tt_khai_sinh')
+        .set('authorization', other)
+        .send({ procedure: { ...current.procedure, notes: [...(current.procedure.notes ?? []), 'Ghi chú do quản trị viên thứ hai thêm.'] }, baseVersion: current.version })
+        .expect(200);
+      await page.locator('.banner-danger', { hasText: `Nguyễn Thị Phương Thảo vừa lưu phiên bản ${current.version + 1}` }).waitFor({ timeout: 10_000 });
+      await shot(page, 'kb-conflict');
+      await page.getByRole('button', { name: 'Tải bản mới nhất' }).click();
+      await page.locator('.kb-form-head', { hasText: `Phiên bản ${current.version + 1}` }).waitFor();
+      expect(await page.locator('.kb-form-head .chip', { hasText: 'Chưa lưu' }).count()).toBe(0);
     }),
     120_000,
   );
