@@ -50,10 +50,10 @@ import { projectPath } from './paths';
 import { Bus } from './realtime/bus';
 import { FileBlobStore } from './storage/attachment-store';
 
-/** Options for embedding and tests. */
 /** How often past days are rolled up for the dashboard (reads also refresh the days they need). */
 const STATS_REFRESH_MS = 60_000;
 
+/** Options for embedding and tests. */
 export interface GatewayOptions {
   logger?: Logger;
   /** Extra or replacement adapters (tests). */

@@ -3,7 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database';
 import { getUser, type User } from './users';
 
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+/** How a token is stored (and recognised): its SHA-256, never the token itself. */
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+const hash = tokenHash;
 
 /** Issues a token for a user, valid for `ttlHours`. */
 export async function issueToken(q: Queryable, userId: string, ttlHours: number): Promise<{ token: string; expiresAt: Date }> {

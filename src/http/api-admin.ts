@@ -3,13 +3,13 @@
  * settings, channels ("test connection"), and the agency and field directories with CSV import.
  * See docs/console-api.md ("Admin").
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { currentUser, requireRole } from '../auth/middleware';
 import { startTotpSetup, enableTotp, disableTotp } from '../auth/totp';
-import { revokeUserTokens } from '../auth/tokens';
+import { revokeUserTokens, tokenHash } from '../auth/tokens';
 import { createUser, hashPassword, ROLES, type User } from '../auth/users';
 import type { ChannelName } from '../channels/contract';
 import type { AppContext } from '../context';
@@ -133,7 +133,7 @@ export function adminRouter(ctx: AppContext): Router {
     if (!hash || !(await argon2.verify(hash, body.current).catch(() => false))) throw new HttpError(400, 'Mật khẩu hiện tại không đúng');
     if (body.current === body.next) throw new HttpError(400, 'Mật khẩu mới phải khác mật khẩu hiện tại');
     const token = (req.headers.authorization ?? '').slice(7).trim();
-    const keep = token ? createHash('sha256').update(token).digest('hex') : null;
+    const keep = token ? tokenHash(token) : null;
     await ctx.db.transaction(async (tx) => {
       await setPasswordHash(tx, me.id, await hashPassword(body.next), false);
       await revokeOtherTokens(tx, me.id, keep);

@@ -6,9 +6,8 @@
  * Everyone receives `reference` (an admin changed fields, agencies, users, canned replies, settings or
  * the knowledge base; agencies only the lists they use); a user whose sessions are revoked is disconnected.
  */
-import { createHash } from 'node:crypto';
 import type { Namespace, Server } from 'socket.io';
-import { userOfToken } from '../auth/tokens';
+import { tokenHash, userOfToken } from '../auth/tokens';
 import type { User } from '../auth/users';
 import type { AppContext } from '../context';
 import { getConversation } from '../store/conversations';
@@ -35,7 +34,7 @@ export function attachConsoleSocket(ctx: AppContext, io: Server): ConsoleSocket 
       .then((user) => {
         if (!user) return next(new Error('Chưa đăng nhập hoặc phiên đã hết hạn'));
         socket.data.user = user;
-        socket.data.tokenHash = createHash('sha256').update(token.replace(/^Bearer\s+/i, '')).digest('hex');
+        socket.data.tokenHash = tokenHash(token.replace(/^Bearer\s+/i, ''));
         next();
       })
       .catch(() => next(new Error('Không xác thực được phiên')));

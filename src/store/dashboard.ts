@@ -111,22 +111,18 @@ export async function dashboard(db: Database, from: Date, to: Date): Promise<Das
     .map((channel) => ({ channel, conversations: n('conv', channel), tickets: n('t_channel', channel) }))
     .sort((a, b) => b.conversations - a.conversations || b.tickets - a.tickets || cmp(a.channel, b.channel));
   const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, messages: n('msg_hour', String(hour)) }));
+  // Every active user, and anyone else who did something in the period.
   const operators = opRows
-    .map((o) => {
-      const id = String(o.id);
-      return {
-        userId: id,
-        name: String(o.display_name),
-        active: o.active === true,
-        takenOver: n('op_taken_over', id),
-        replies: n('op_replies', id),
-        closed: n('op_closed', id),
-        firstResponseP50_s: secs(o.p50),
-        lastActivityAt: (o.last_at as Date | null) ?? null,
-      };
-    })
-    .filter((o) => o.active || o.takenOver + o.replies + o.closed > 0)
-    .map(({ active: _active, ...o }) => o)
+    .map((o) => ({
+      userId: String(o.id),
+      name: String(o.display_name),
+      takenOver: n('op_taken_over', String(o.id)),
+      replies: n('op_replies', String(o.id)),
+      closed: n('op_closed', String(o.id)),
+      firstResponseP50_s: secs(o.p50),
+      lastActivityAt: (o.last_at as Date | null) ?? null,
+    }))
+    .filter((o, i) => opRows[i].active === true || o.takenOver + o.replies + o.closed > 0)
     .sort((a, b) => b.replies - a.replies || b.takenOver - a.takenOver || cmp(a.name, b.name));
   const pair = (v: unknown) => (Array.isArray(v) ? v : []) as (number | null)[];
   const dist = { '1': n('csat', '1'), '2': n('csat', '2'), '3': n('csat', '3'), '4': n('csat', '4'), '5': n('csat', '5') };

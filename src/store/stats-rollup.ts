@@ -12,7 +12,7 @@
 import type { Database, Queryable } from '../db/database';
 
 /** Vietnam is UTC+7 all year. */
-export const VN_OFFSET_S = 7 * 3600;
+const VN_OFFSET_S = 7 * 3600;
 const DAY_MS = 86_400_000;
 /** A day is rolled up this long after it ended: transactions that began before midnight have committed. */
 const GRACE_MS = 5 * 60_000;
@@ -42,7 +42,7 @@ function rowsOf(a: string, b: string): string {
     GROUP BY GROUPING SETS ((day, channel), (day, field), (day, agency), (day, csat))) g
   WHERE key IS NOT NULL
   UNION ALL
-  SELECT vn_day(created_at), 'msg_hour', ((floor((date_part('epoch', created_at) + ${VN_OFFSET_S}) / 3600)::bigint % 24))::text, count(*)::int, 0
+  SELECT vn_day(created_at), 'msg_hour', vn_hour(created_at)::text, count(*)::int, 0
   FROM messages WHERE direction = 'in' AND created_at >= ${a} AND created_at < ${b} GROUP BY 1, 3
   UNION ALL
   SELECT vn_day(created_at), 'op_replies', author_user_id::text, count(*)::int, 0

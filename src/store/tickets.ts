@@ -39,7 +39,7 @@ export interface Ticket {
 }
 
 /** Tickets with what they refer to: agency (a), assignee (u), contact (c), conversation (cv) and its identity (ci). */
-export const TICKET_JOINS = `
+const TICKET_JOINS = `
   FROM tickets t
   LEFT JOIN agencies a ON a.id = t.agency_id
   LEFT JOIN users u ON u.id = t.assignee_id

@@ -10,6 +10,9 @@
 -- The day number of a time in Vietnam (UTC+7, no daylight saving since 1975): days since 1970-01-01.
 CREATE FUNCTION vn_day(t timestamptz) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN floor((date_part('epoch', t) + 25200) / 86400)::int;
+-- The hour of the day (0–23) of a time in Vietnam.
+CREATE FUNCTION vn_hour(t timestamptz) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN (floor((date_part('epoch', t) + 25200) / 3600)::bigint % 24)::int;
 
 CREATE TABLE stats_daily (
   day int NOT NULL,
