@@ -7,7 +7,7 @@ import { useAgencies, useFields } from '../lib/refdata';
 import type { Agency, Contact, ConversationList, Priority, Ticket } from '../lib/types';
 import { DateInput } from './date-input';
 import { ChannelIcon, Icon } from './icons';
-import { Avatar, Button, Field, Modal, useToast } from './ui';
+import { Avatar, Button, Field, Modal, useAction, useToast } from './ui';
 
 /** Agencies grouped by kind in a native select (fast and accessible with ~150 entries). */
 export function AgencySelect({ value, onChange, empty = 'Chưa chuyển cơ quan', id, required }: { value: string; onChange: (code: string) => void; empty?: string; id?: string; required?: boolean }) {
@@ -66,20 +66,15 @@ export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onC
   const [agency, setAgency] = useState(ticket.agency?.code ?? '');
   const [due, setDue] = useState(toLocalInput(ticket.dueAt && new Date(ticket.dueAt).getTime() > Date.now() ? ticket.dueAt : plusHours(DUE_HOURS[ticket.priority] ?? 72)));
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!agency) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await api.post<Ticket>(`/api/tickets/${encodeURIComponent(ticket.code)}/forward`, { agency, dueAt: fromLocalInput(due), note: note.trim() || undefined });
       toast.ok(`Đã chuyển phiếu ${ticket.code} đến ${agencies.find((a) => a.code === agency)?.name ?? agency}`);
       onDone(r);
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal
@@ -124,19 +119,14 @@ export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onC
 export function CloseDialog({ ticket, onClose, onDone }: { ticket: Ticket; onClose: () => void; onDone: () => void }) {
   const toast = useToast();
   const [resolution, setResolution] = useState(ticket.resolution ?? '');
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.patch(`/api/tickets/${encodeURIComponent(ticket.code)}`, { status: 'closed', resolution: resolution.trim() || null });
       toast.ok(`Đã đóng phiếu ${ticket.code}`);
       onDone();
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal
@@ -166,13 +156,12 @@ export function CallTicketDialog({ onClose, onDone }: { onClose: () => void; onD
   const toast = useToast();
   const [f, setF] = useState({ callerName: '', callerPhone: '', title: '', content: '', field: '', agency: '', priority: 'normal' as Priority });
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const set = (patch: Partial<typeof f>) => setF((x) => ({ ...x, ...patch }));
   const phoneOk = !f.callerPhone || /^(\+?84|0)\d{8,10}$/.test(f.callerPhone.replace(/[\s.-]/g, ''));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    await run(async () => {
       let recordingAttachmentId: string | undefined;
       if (file) {
         const up = await api.raw<{ id: string }>('/api/attachments', file, file.type || 'audio/mpeg', { 'X-Filename': encodeURIComponent(file.name) });
@@ -191,11 +180,7 @@ export function CallTicketDialog({ onClose, onDone }: { onClose: () => void; onD
       });
       toast.ok(`Đã tạo phiếu ${t.code}`);
       onDone(t);
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal
@@ -274,7 +259,7 @@ export function MergeDialog({ contact, onClose, onDone }: { contact: Contact; on
   const [hits, setHits] = useState<ContactHit[] | null>(null);
   const [other, setOther] = useState<ContactHit | null>(null);
   const [keepCurrent, setKeepCurrent] = useState(true);
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
 
   useEffect(() => {
     const term = q.trim();
@@ -297,17 +282,12 @@ export function MergeDialog({ contact, onClose, onDone }: { contact: Contact; on
 
   const submit = async () => {
     if (!other) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const body = keepCurrent ? { keepId: contact.id, mergeId: other.id } : { keepId: other.id, mergeId: contact.id };
       const merged = await api.post<Contact>('/api/contacts/merge', body);
       toast.ok('Đã gộp hồ sơ người dân');
       onDone(merged);
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const current = { name: contact.displayName ?? 'Người dân', phone: contact.phone, email: contact.email };

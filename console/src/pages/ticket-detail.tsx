@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { ChannelIcon, Icon } from '../components/icons';
 import { TicketPanel } from '../components/ticket-panel';
 import { RichText, Timeline } from '../components/timeline';
-import { Button, Card, Chip, Empty, ErrorBlock, Link, PriorityChip, Skeleton, StatusChip, Tabs, useToast } from '../components/ui';
+import { Button, Card, Chip, Empty, ErrorBlock, Link, PriorityChip, Skeleton, StatusChip, Tabs, useAction, useToast } from '../components/ui';
 import { api, attachmentUrl } from '../lib/api';
 import { fmtDateTime, fmtRemaining } from '../lib/format';
 import { useLoad } from '../lib/hooks';
@@ -29,11 +29,10 @@ function AnswerBox({ ticket, onDone }: { ticket: TicketDetail; onDone: () => voi
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [text, setText] = useState('');
   const [final, setFinal] = useState(isAgency);
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const submit = async () => {
     if (!text.trim()) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       if (mode === 'note') {
         await api.post(`/api/tickets/${encodeURIComponent(ticket.code)}/notes`, { text: text.trim() });
         toast.ok('Đã lưu ghi chú nội bộ');
@@ -46,11 +45,7 @@ function AnswerBox({ ticket, onDone }: { ticket: TicketDetail; onDone: () => voi
       }
       setText('');
       onDone();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <div className={`answer-box mode-${mode}`}>

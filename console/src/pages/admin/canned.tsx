@@ -1,7 +1,7 @@
 /** Canned replies: operators type `/shortcut` in the composer to insert them. */
 import { useState, type FormEvent } from 'react';
 import { Icon } from '../../components/icons';
-import { Button, Card, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, PageHeader, useToast } from '../../components/ui';
+import { Button, Card, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, PageHeader, useAction, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { invalidate } from '../../lib/refdata';
@@ -11,22 +11,17 @@ import { useReferenceReload } from '../../lib/live';
 function Editor({ item, onClose, onSaved }: { item: Partial<CannedReply>; onClose: () => void; onSaved: () => void }) {
   const toast = useToast();
   const [f, setF] = useState({ shortcut: item.shortcut ?? '', title: item.title ?? '', text: item.text ?? '' });
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    await run(async () => {
       const body = { ...f, shortcut: f.shortcut.replace(/^\//, '').trim() };
       if (item.id) await api.patch(`/api/canned-replies/${item.id}`, body);
       else await api.post('/api/canned-replies', body);
       invalidate('canned');
       toast.ok('Đã lưu câu trả lời mẫu');
       onSaved();
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal

@@ -1,7 +1,7 @@
 /** Channels: enabled or not, capabilities, and "test connection" (never throws on the server). */
 import { useState } from 'react';
 import { ChannelIcon, Icon } from '../../components/icons';
-import { Button, Card, Chip, Empty, ErrorBlock, PageHeader, Skeleton, useToast } from '../../components/ui';
+import { Button, Card, Chip, Empty, ErrorBlock, PageHeader, Skeleton, useAction } from '../../components/ui';
 import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { channelLabel } from '../../lib/labels';
@@ -32,19 +32,12 @@ function capabilityChips(c: ChannelInfo['capabilities']) {
 }
 
 function ChannelCard({ ch }: { ch: ChannelInfo }) {
-  const toast = useToast();
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const [result, setResult] = useState<{ ok: boolean; detail?: string } | null>(null);
-  const test = async () => {
-    setBusy(true);
-    try {
+  const test = () =>
+    run(async () => {
       setResult(await api.post<{ ok: boolean; detail?: string }>(`/api/channels/${ch.channel}/test`));
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const chips = capabilityChips(ch.capabilities) ?? [];
   return (
     <Card className={`channel-card ${ch.enabled ? '' : 'off'}`}>

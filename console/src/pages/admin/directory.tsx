@@ -2,7 +2,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { CodeSet } from '../../components/form-bits';
 import { Icon } from '../../components/icons';
-import { Button, Card, Chip, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, PageHeader, Tabs, useToast } from '../../components/ui';
+import { Button, Card, Chip, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, PageHeader, Tabs, useAction, useToast } from '../../components/ui';
 import { api, qs } from '../../lib/api';
 import { useDebounced, useLoad } from '../../lib/hooks';
 import { agencyKindLabel } from '../../lib/labels';
@@ -12,23 +12,17 @@ import type { Agency, Field as FieldT, ImportResult } from '../../lib/types';
 import { useReferenceReload } from '../../lib/live';
 
 function ImportButton({ path, label, onDone, columns }: { path: string; label: string; onDone: () => void; columns: string }) {
-  const toast = useToast();
   const input = useRef<HTMLInputElement>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const upload = async (file: File | undefined) => {
     if (!file) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await api.raw<ImportResult>(path, await file.text(), 'text/csv; charset=utf-8');
       setResult(r);
       onDone();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setBusy(false);
-      if (input.current) input.current.value = '';
-    }
+    });
+    if (input.current) input.current.value = '';
   };
   return (
     <>
@@ -71,11 +65,10 @@ function AgencyDialog({ agency, onClose, onSaved }: { agency: Agency | null; onC
   const fields = useFields();
   const [f, setF] = useState<Agency>(agency ?? emptyAgency);
   const [aliases, setAliases] = useState((agency?.aliases ?? []).join('; '));
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    await run(async () => {
       const body = {
         ...f,
         phone: f.phone?.trim() || null,
@@ -93,11 +86,7 @@ function AgencyDialog({ agency, onClose, onSaved }: { agency: Agency | null; onC
       invalidate('agencies');
       toast.ok('Đã lưu cơ quan');
       onSaved();
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal
@@ -242,21 +231,16 @@ function Agencies() {
 function FieldDialog({ field, onClose, onSaved }: { field: FieldT | null; onClose: () => void; onSaved: () => void }) {
   const toast = useToast();
   const [f, setF] = useState({ code: field?.code ?? '', name: field?.name ?? '', sort_order: field?.sort_order ?? field?.sortOrder ?? 100 });
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    await run(async () => {
       if (field) await api.patch(`/api/fields/${encodeURIComponent(field.code)}`, { name: f.name, sortOrder: Number(f.sort_order) });
       else await api.post('/api/fields', { code: f.code, name: f.name, sortOrder: Number(f.sort_order) });
       invalidate('fields');
       toast.ok('Đã lưu lĩnh vực');
       onSaved();
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal

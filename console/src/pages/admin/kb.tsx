@@ -4,17 +4,18 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DateInput } from '../../components/date-input';
-import { CodeSet, DiffView, ListEditor } from '../../components/form-bits';
+import { CodeSet, ListEditor } from '../../components/form-bits';
 import { Icon } from '../../components/icons';
 import { AnswerPreview, type Previews } from '../../components/preview';
-import { Button, Chip, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, Skeleton, useToast } from '../../components/ui';
+import { VersionsDialog } from '../../components/versions-dialog';
+import { Button, Chip, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Skeleton, useToast } from '../../components/ui';
 import { api, ApiError, qs } from '../../lib/api';
 import { fmtDateTime, fmtWhen } from '../../lib/format';
 import { useDebounced, useLoad } from '../../lib/hooks';
 import { levelLabel } from '../../lib/labels';
 import { fieldName, useAgencies, useFields } from '../../lib/refdata';
 import { navigate } from '../../lib/router';
-import type { Procedure, ProcedureSummary, ProcedureVersion } from '../../lib/types';
+import type { Procedure, ProcedureSummary } from '../../lib/types';
 import { useReferenceReload } from '../../lib/live';
 import { useSession } from '../../lib/session';
 
@@ -56,58 +57,6 @@ export function usePreview(body: unknown, enabled = true): { previews: Previews 
     };
   }, [debounced, enabled]);
   return state;
-}
-
-function VersionsDialog({ intent, current, onClose, onRestored }: { intent: string; current: number; onClose: () => void; onRestored: () => void }) {
-  const toast = useToast();
-  const { data, error } = useLoad(() => api.get<ProcedureVersion[]>(`/api/kb/procedures/${encodeURIComponent(intent)}/versions`), [intent]);
-  const [busy, setBusy] = useState<number | null>(null);
-  const restore = async (v: number) => {
-    setBusy(v);
-    try {
-      await api.post(`/api/kb/procedures/${encodeURIComponent(intent)}/restore`, { version: v });
-      toast.ok(`Đã khôi phục phiên bản ${v} — trợ lý ảo dùng nội dung này sau vài giây`);
-      onRestored();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setBusy(null);
-    }
-  };
-  return (
-    <Modal title="Lịch sử phiên bản" icon={<Icon.history size={18} />} onClose={onClose} width={760}>
-      {error ? (
-        <ErrorBlock error={error} />
-      ) : !data ? (
-        <Skeleton lines={6} />
-      ) : data.length === 0 ? (
-        <Empty title="Chưa có phiên bản nào" />
-      ) : (
-        <ol className="versions">
-          {[...data]
-            .sort((a, b) => b.version - a.version)
-            .map((v) => (
-              <li key={v.version} className={v.version === current ? 'current' : ''}>
-                <div className="version-head">
-                  <span className="version-num">v{v.version}</span>
-                  <span className="grow">
-                    <b>{v.user ?? 'Nhập từ tệp'}</b> <span className="muted">· {fmtDateTime(v.createdAt)}</span>
-                  </span>
-                  {v.version === current ? (
-                    <Chip tone="green">Đang dùng</Chip>
-                  ) : (
-                    <Button size="sm" icon={<Icon.restore size={14} />} busy={busy === v.version} onClick={() => void restore(v.version)}>
-                      Khôi phục
-                    </Button>
-                  )}
-                </div>
-                <DiffView diff={v.diff ?? []} labels={PROCEDURE_LABELS} />
-              </li>
-            ))}
-        </ol>
-      )}
-    </Modal>
-  );
 }
 
 function Editor({ intent, onSaved }: { intent: string; onSaved: () => void }) {
@@ -309,8 +258,10 @@ function Editor({ intent, onSaved }: { intent: string; onSaved: () => void }) {
       </aside>
       {history && (
         <VersionsDialog
-          intent={intent}
+          kind="procedures"
+          id={intent}
           current={base}
+          labels={PROCEDURE_LABELS}
           onClose={() => setHistory(false)}
           onRestored={() => {
             setHistory(false);

@@ -1,15 +1,15 @@
 /** Service answers (greeting, emergency guidance, formal routes…): text, field, quick replies; versioned like procedures. */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { DiffView } from '../../components/form-bits';
 import { Icon } from '../../components/icons';
 import { AnswerPreview } from '../../components/preview';
-import { Button, Chip, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, Skeleton, useToast } from '../../components/ui';
+import { VersionsDialog } from '../../components/versions-dialog';
+import { Button, Chip, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Skeleton, useToast } from '../../components/ui';
 import { api, ApiError, qs } from '../../lib/api';
-import { fmtDateTime, fmtWhen } from '../../lib/format';
+import { fmtWhen } from '../../lib/format';
 import { useDebounced, useLoad } from '../../lib/hooks';
 import { useFields } from '../../lib/refdata';
 import { navigate } from '../../lib/router';
-import type { ProcedureVersion, ServiceAnswer, ServiceSummary } from '../../lib/types';
+import type { ServiceAnswer, ServiceSummary } from '../../lib/types';
 import { usePreview } from './kb';
 import { useReferenceReload } from '../../lib/live';
 import { useSession } from '../../lib/session';
@@ -167,54 +167,8 @@ function Editor({ id, onSaved }: { id: string; onSaved: () => void }) {
       <aside className="kb-preview">
         <AnswerPreview {...preview} />
       </aside>
-      {history && <ServiceVersions id={id} current={data.version} onClose={() => setHistory(false)} onRestored={() => (setHistory(false), (seen.current = ''), reload(), onSaved())} />}
+      {history && <VersionsDialog kind="services" id={id} current={data.version} labels={LABELS} onClose={() => setHistory(false)} onRestored={() => (setHistory(false), (seen.current = ''), reload(), onSaved())} />}
     </div>
-  );
-}
-
-function ServiceVersions({ id, current, onClose, onRestored }: { id: string; current: number; onClose: () => void; onRestored: () => void }) {
-  const toast = useToast();
-  const { data, error } = useLoad(() => api.get<ProcedureVersion[]>(`/api/kb/services/${encodeURIComponent(id)}/versions`), [id]);
-  const restore = async (v: number) => {
-    try {
-      await api.post(`/api/kb/services/${encodeURIComponent(id)}/restore`, { version: v });
-      toast.ok(`Đã khôi phục phiên bản ${v}`);
-      onRestored();
-    } catch (e) {
-      toast.error(e);
-    }
-  };
-  return (
-    <Modal title="Lịch sử phiên bản" icon={<Icon.history size={18} />} onClose={onClose} width={720}>
-      {error ? (
-        <ErrorBlock error={error} />
-      ) : !data ? (
-        <Skeleton lines={5} />
-      ) : (
-        <ol className="versions">
-          {[...data]
-            .sort((a, b) => b.version - a.version)
-            .map((v) => (
-              <li key={v.version} className={v.version === current ? 'current' : ''}>
-                <div className="version-head">
-                  <span className="version-num">v{v.version}</span>
-                  <span className="grow">
-                    <b>{v.user ?? 'Nhập từ tệp'}</b> <span className="muted">· {fmtDateTime(v.createdAt)}</span>
-                  </span>
-                  {v.version === current ? (
-                    <Chip tone="green">Đang dùng</Chip>
-                  ) : (
-                    <Button size="sm" icon={<Icon.restore size={14} />} onClick={() => void restore(v.version)}>
-                      Khôi phục
-                    </Button>
-                  )}
-                </div>
-                <DiffView diff={v.diff ?? []} labels={LABELS} />
-              </li>
-            ))}
-        </ol>
-      )}
-    </Modal>
   );
 }
 

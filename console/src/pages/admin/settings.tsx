@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { DateInput } from '../../components/date-input';
 import { ChannelIcon, Icon } from '../../components/icons';
-import { Button, Card, ErrorBlock, Field, IconButton, PageHeader, Skeleton, useToast } from '../../components/ui';
+import { Button, Card, ErrorBlock, Field, IconButton, PageHeader, Skeleton, useAction, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { channelLabel } from '../../lib/labels';
@@ -72,7 +72,7 @@ export default function SettingsPage() {
   const { data, error, reload } = useLoad(() => api.get<Settings>('/api/settings'), []);
   const [draft, setDraft] = useState<Settings | null>(null);
   const [holiday, setHoliday] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const [changedBy, setChangedBy] = useState<string | null>(null);
   const { user } = useSession();
   useEffect(() => {
@@ -90,20 +90,14 @@ export default function SettingsPage() {
   if (!draft) return <div className="page narrow"><Skeleton lines={12} /></div>;
   const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
   const oh = draft.officeHours;
-  const save = async () => {
-    setBusy(true);
-    try {
+  const save = () =>
+    run(async () => {
       const saved = await api.put<Settings>('/api/settings', draft);
       toast.ok('Đã lưu cài đặt — áp dụng ngay');
       setChangedBy(null);
       if (saved && (saved as Settings).receipt) setDraft(structuredClone(saved));
       reload();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <div className="page narrow settings-page">
       <PageHeader

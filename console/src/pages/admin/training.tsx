@@ -1,7 +1,7 @@
 /** Training phrases per intent; every change retrains the engine in the background. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Icon } from '../../components/icons';
-import { Button, Chip, Empty, ErrorBlock, IconButton, ListSkeleton, useToast } from '../../components/ui';
+import { Button, Chip, Empty, ErrorBlock, IconButton, ListSkeleton, useAction, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
 import { fmtWhen } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
@@ -16,24 +16,19 @@ function Phrases({ intent, onChanged }: { intent: string; onChanged: () => void 
   const { data, error, reload } = useLoad(() => api.get<TrainingExample[]>(`/api/training/${encodeURIComponent(intent)}`), [intent]);
   useReferenceReload(['training'], reload, (e) => e.id === intent);
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const [filter, setFilter] = useState('');
   const add = async (e: FormEvent) => {
     e.preventDefault();
     const t = text.trim();
     if (!t) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.post(`/api/training/${encodeURIComponent(intent)}`, { text: t });
       toast.ok('Đã thêm câu — trợ lý ảo học lại trong vài giây');
       setText('');
       reload();
       onChanged();
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const remove = async (id: string) => {
     try {

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { ChannelIcon, Icon } from '../../components/icons';
 import { RichText } from '../../components/timeline';
-import { Button, Card, Chip, Empty, PageHeader, useToast } from '../../components/ui';
+import { Button, Card, Chip, Empty, PageHeader, useAction } from '../../components/ui';
 import { api } from '../../lib/api';
 import { channelLabel } from '../../lib/labels';
 import type { BotTry } from '../../lib/types';
@@ -12,23 +12,17 @@ const EXAMPLES = ['Làm giấy khai sinh cho con cần giấy tờ gì?', 'đổ
 const tone = (c: number) => (c >= 0.8 ? 'green' : c >= 0.5 ? 'amber' : 'red');
 
 export default function TryBotPage() {
-  const toast = useToast();
   const [text, setText] = useState('');
   const [channel, setChannel] = useState('zalo');
-  const [busy, setBusy] = useState(false);
+  const [busy, act] = useAction();
   const [result, setResult] = useState<(BotTry & { asked: string }) | null>(null);
   const run = async (e?: FormEvent, t = text) => {
     e?.preventDefault();
     if (!t.trim()) return;
-    setBusy(true);
-    try {
+    await act(async () => {
       const r = await api.post<BotTry>('/api/bot/try', { text: t.trim(), channel });
       setResult({ ...r, asked: t.trim() });
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const ranking = result?.parse.intent_ranking?.length ? result.parse.intent_ranking : result ? [result.parse.intent] : [];
   return (

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { AgencySelect } from '../../components/dialogs';
 import { Icon } from '../../components/icons';
-import { Avatar, Button, Card, Chip, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, PageHeader, useToast } from '../../components/ui';
+import { Avatar, Button, Card, Chip, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, PageHeader, useAction, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
 import { fmtWhen } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
@@ -27,22 +27,17 @@ function UserDialog({ user, onClose, onSaved }: { user: User | null; onClose: ()
   const agencies = useAgencies();
   const agencyCode = user?.agency?.code ?? agencies.find((a) => a.id && a.id === user?.agencyId)?.code ?? '';
   const [f, setF] = useState({ username: user?.username ?? '', displayName: user?.displayName ?? '', role: user?.role ?? ('operator' as Role), agency: agencyCode, password: '', active: user?.active ?? true });
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction();
   const pwProblem = !user && f.password ? passwordProblem(f.password, f.password) : null;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    await run(async () => {
       if (user) await api.patch(`/api/users/${user.id}`, { displayName: f.displayName, role: f.role, agency: f.role === 'agency' ? f.agency || null : null, active: f.active });
       else await api.post('/api/users', { username: f.username.trim(), displayName: f.displayName.trim(), role: f.role, agency: f.role === 'agency' ? f.agency : undefined, password: f.password });
       invalidate('users');
       toast.ok(user ? 'Đã lưu người dùng' : `Đã tạo tài khoản ${f.username}`);
       onSaved();
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const valid = f.displayName.trim() && (user || (f.username.trim() && f.password && !pwProblem)) && (f.role !== 'agency' || f.agency);
   return (
