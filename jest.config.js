@@ -1,4 +1,7 @@
-/** Jest: TypeScript through Babel (type checking is `npm run typecheck`, part of `npm test`). */
+/**
+ * Jest: TypeScript through Babel (type checking is `npm run typecheck`, part of `npm test`). The global
+ * setup provisions PostgreSQL, Dovecot and Chromium (test/support/services.ts).
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
@@ -14,5 +17,7 @@ module.exports = {
       },
     ],
   },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 90000,
 };

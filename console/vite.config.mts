@@ -10,6 +10,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
+  // The API's types and labels, shared with the server (src/wire).
+  resolve: { alias: { '@wire': fileURLToPath(new URL('../src/wire', import.meta.url)) } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),

@@ -75,7 +75,9 @@ async function main(): Promise<void> {
     await prepareDatabase(db, config.KNOWLEDGE_DIR, config.BOT_DIR, ADMIN);
     if (!reuse) {
       const seeded = await seedTickets(db, { count: TICKETS, days: 365 });
-      console.log(`seeded in ${(seeded.ms / 1000).toFixed(1)} s: ${seeded.tickets} tickets, ${seeded.conversations} conversations, ${seeded.messages} messages, ${seeded.events} events\n`);
+      console.log(
+        `seeded in ${(seeded.ms / 1000).toFixed(1)} s: ${seeded.tickets} tickets, ${seeded.conversations} conversations, ${seeded.messages} messages, ${seeded.events} events\n`,
+      );
     }
     // A kept database from before the roll-ups existed gets them now, as a running gateway would.
     const t0 = performance.now();
@@ -85,16 +87,28 @@ async function main(): Promise<void> {
     const gw = await createGateway(config, { db, logger: createLogger('warn') });
     await new Promise<void>((r) => gw.server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(gw.server.address() as AddressInfo).port}`;
-    const login = await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const login = await fetch(`${base}/api/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
     const { token } = (await login.json()) as { token: string };
     const auth = { authorization: `Bearer ${token}` };
 
     // Real values to ask for.
     const pick = async <T>(sql: string) => (await db.query<T>(sql)).rows[0];
-    const ticket = await pick<{ code: string; conversation_id: string }>(`SELECT t.code, t.conversation_id FROM tickets t JOIN conversations c ON c.id = t.conversation_id WHERE c.state = 'closed' ORDER BY t.created_at DESC OFFSET 500 LIMIT 1`);
-    const field = await pick<{ field: string }>(`SELECT field FROM tickets WHERE field IS NOT NULL GROUP BY field ORDER BY count(*) DESC LIMIT 1`);
-    const agency = await pick<{ code: string }>(`SELECT a.code FROM tickets t JOIN agencies a ON a.id = t.agency_id GROUP BY a.code ORDER BY count(*) DESC LIMIT 1`);
-    const person = await pick<{ display_name: string; phone: string }>(`SELECT display_name, phone FROM contacts WHERE phone IS NOT NULL ORDER BY created_at DESC LIMIT 1`);
+    const ticket = await pick<{ code: string; conversation_id: string }>(
+      `SELECT t.code, t.conversation_id FROM tickets t JOIN conversations c ON c.id = t.conversation_id WHERE c.state = 'closed' ORDER BY t.created_at DESC OFFSET 500 LIMIT 1`,
+    );
+    const field = await pick<{ field: string }>(
+      `SELECT field FROM tickets WHERE field IS NOT NULL GROUP BY field ORDER BY count(*) DESC LIMIT 1`,
+    );
+    const agency = await pick<{ code: string }>(
+      `SELECT a.code FROM tickets t JOIN agencies a ON a.id = t.agency_id GROUP BY a.code ORDER BY count(*) DESC LIMIT 1`,
+    );
+    const person = await pick<{ display_name: string; phone: string }>(
+      `SELECT display_name, phone FROM contacts WHERE phone IS NOT NULL ORDER BY created_at DESC LIMIT 1`,
+    );
     const day = 86_400_000;
     const iso = (ms: number) => new Date(ms).toISOString();
     const now = Date.now();
@@ -147,7 +161,12 @@ async function main(): Promise<void> {
           const type = res.headers.get('content-type') ?? '';
           if (type.includes('json')) {
             const j = JSON.parse(body.toString('utf8'));
-            size = j.total !== undefined ? `${j.items.length}/${j.total}` : Array.isArray(j) ? `${j.length}` : `${(body.length / 1024).toFixed(0)} KB`;
+            size =
+              j.total !== undefined
+                ? `${j.items.length}/${j.total}`
+                : Array.isArray(j)
+                  ? `${j.length}`
+                  : `${(body.length / 1024).toFixed(0)} KB`;
           } else size = `${(body.length / 1024).toFixed(0)} KB`;
           continue; // warm-up
         }
@@ -162,7 +181,9 @@ async function main(): Promise<void> {
     console.log(`${'-'.repeat(w)}-|-----------|-----------|--------------|------`);
     for (const r of rows) {
       const ok = r.status === 200 && r.p90 < TARGET_MS;
-      console.log(`${r.name.padEnd(w)} | ${r.p50.toFixed(0).padStart(9)} | ${r.p90.toFixed(0).padStart(9)} | ${r.size.padEnd(12)} | ${r.status !== 200 ? `HTTP ${r.status}` : ok ? 'yes' : 'NO'}`);
+      console.log(
+        `${r.name.padEnd(w)} | ${r.p50.toFixed(0).padStart(9)} | ${r.p90.toFixed(0).padStart(9)} | ${r.size.padEnd(12)} | ${r.status !== 200 ? `HTTP ${r.status}` : ok ? 'yes' : 'NO'}`,
+      );
     }
     await new Promise<void>((r) => gw.server.close(() => r()));
     await gw.stop();

@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { ensureSystemPackages, startPostgres, type PostgresServer } from '../test/support/services';
 
 const SECRET = 'bench-secret';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -130,7 +131,15 @@ async function load(url: string, sent: Map<string, number> | null, prefix: strin
         setupRequest: (req) => {
           n++;
           const userId = `${prefix}-${n}`;
-          const raw = JSON.stringify({ id: `${prefix}-m${n}`, userId, name: 'Bench', phone: '0900000000', text: 'xin chào', attachments: [], timestamp: Date.now() });
+          const raw = JSON.stringify({
+            id: `${prefix}-m${n}`,
+            userId,
+            name: 'Bench',
+            phone: '0900000000',
+            text: 'xin chào',
+            attachments: [],
+            timestamp: Date.now(),
+          });
           sent?.set(userId, performance.now());
           return { ...req, body: raw, headers: { ...req.headers, 'x-signature': sign(raw) } };
         },
@@ -181,8 +190,8 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
   const gateway = startProcess(['dist/src/main.js'], env);
   const base = `http://127.0.0.1:${port}`;
   let gatewayLoad: LoadResult;
-  let drainSeconds = 0;
-  let e2e: number[] = [];
+  let drainSeconds: number;
+  let e2e: number[];
   try {
     await waitHttp(`${base}/readyz`, gateway);
     // Warm-up.
@@ -205,19 +214,31 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
       const userId = `probe-${i}-${randomUUID().slice(0, 6)}`;
       const raw = JSON.stringify({ id: `p-${userId}`, userId, text: 'xin chào', attachments: [], timestamp: Date.now() });
       probeSent.set(userId, performance.now());
-      const r = await fetch(`${base}/webhooks/edongthap`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': sign(raw) }, body: raw });
+      const r = await fetch(`${base}/webhooks/edongthap`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signature': sign(raw) },
+        body: raw,
+      });
       await r.arrayBuffer();
       await new Promise((res) => setTimeout(res, 50));
     }
     await drain(sink, () => [...probeSent.keys()].filter((u) => sink.arrivals.has(u)).length, probeSent.size, 60_000);
-    e2e = [...probeSent].map(([u, t]) => (sink.arrivals.get(u) ?? NaN) - t).filter(Number.isFinite).sort((a, b) => a - b);
+    e2e = [...probeSent]
+      .map(([u, t]) => (sink.arrivals.get(u) ?? NaN) - t)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
   } finally {
     await stopProcess(gateway);
   }
 
   // Intake alone: the worker is off, webhooks are stored and acknowledged only.
   const intakePort = await freePort();
-  const intake = startProcess(['dist/src/main.js'], { ...env, PORT: String(intakePort), WORKER_CONCURRENCY: '0', DATA_DIR: join(dataDir, 'intake') });
+  const intake = startProcess(['dist/src/main.js'], {
+    ...env,
+    PORT: String(intakePort),
+    WORKER_CONCURRENCY: '0',
+    DATA_DIR: join(dataDir, 'intake'),
+  });
   let intakeLoad: LoadResult;
   try {
     await waitHttp(`http://127.0.0.1:${intakePort}/readyz`, intake);
@@ -229,7 +250,11 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
 
   // Baseline: bare Express + one INSERT per request into the same database kind.
   const basePort = await freePort();
-  const baseline = startProcess(['-r', 'tsx/cjs', 'scripts/bench-baseline.ts'], { PORT: String(basePort), DATA_DIR: join(dataDir, 'baseline'), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  const baseline = startProcess(['-r', 'tsx/cjs', 'scripts/bench-baseline.ts'], {
+    PORT: String(basePort),
+    DATA_DIR: join(dataDir, 'baseline'),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
   let baselineLoad: LoadResult;
   try {
     await waitHttp(`http://127.0.0.1:${basePort}/healthz`, baseline);
@@ -289,16 +314,22 @@ async function main(): Promise<void> {
   console.log('building…');
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   const results: DbResult[] = [];
+  let server: PostgresServer | undefined;
   if (which === 'both' || which === 'postgres') {
-    const url = execFileSync('bash', ['.ci/start-postgres.sh'], { cwd: ROOT, env: { ...process.env, PGPORT: '55499', PGDIR: '/tmp/cong1022-bench-pg', DURABLE: '1' } }).toString().trim();
-    execFileSync('psql', [url, '-qc', 'CREATE DATABASE bench_gateway']);
-    results.push(await benchDatabase('postgres', url.replace(/\/postgres$/, '/bench_gateway')));
+    ensureSystemPackages((line) => console.log(line));
+    server = await startPostgres({ durable: true });
+    execFileSync('psql', [server.url, '-qc', 'CREATE DATABASE bench_gateway']);
+    results.push(await benchDatabase('postgres', server.url.replace(/\/postgres$/, '/bench_gateway')));
   }
   if (which === 'both' || which === 'pglite') results.push(await benchDatabase('pglite', undefined));
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\nMachine: ${cpus().length} × ${cpu}; ${SECONDS} s per load phase, ${CONNECTIONS} connections; PostgreSQL with default durability (fsync on).\n`);
-  console.log('| database | webhooks acked/s | ack p50 / p99 (ms) | non-2xx | all work done after (s) | conversations processed/s | webhook → receipt p50 / p99 (ms, idle) | acked/s, worker off | bare Express + INSERT/s | gateway ÷ bare | worker off ÷ bare |');
+  console.log(
+    `\nMachine: ${cpus().length} × ${cpu}; ${SECONDS} s per load phase, ${CONNECTIONS} connections; PostgreSQL with default durability (fsync on).\n`,
+  );
+  console.log(
+    '| database | webhooks acked/s | ack p50 / p99 (ms) | non-2xx | all work done after (s) | conversations processed/s | webhook → receipt p50 / p99 (ms, idle) | acked/s, worker off | bare Express + INSERT/s | gateway ÷ bare | worker off ÷ bare |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
@@ -306,13 +337,7 @@ async function main(): Promise<void> {
     );
   }
   console.log('\n' + JSON.stringify(results));
-  if (which === 'both' || which === 'postgres') {
-    try {
-      execFileSync('bash', ['-c', 'su postgres -s /bin/bash -c "/usr/lib/postgresql/*/bin/pg_ctl -D /tmp/cong1022-bench-pg stop -m fast" || pg_ctl -D /tmp/cong1022-bench-pg stop -m fast'], { stdio: 'ignore' });
-    } catch {
-      /* already stopped */
-    }
-  }
+  server?.stop();
 }
 
 main().catch((err) => {

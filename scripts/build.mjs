@@ -27,7 +27,10 @@ function newest(path) {
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 
 const built = join(root, 'console', 'dist', 'index.html');
-const sources = ['src', 'index.html', 'vite.config.mts', 'public'].map((p) => newest(join(root, 'console', p)));
+// The console also bundles the labels and types it shares with the server (src/wire).
+const sources = [...['src', 'index.html', 'vite.config.mts', 'public'].map((p) => join(root, 'console', p)), join(root, 'src', 'wire')].map(
+  newest,
+);
 if (process.argv.includes('--force') || !existsSync(built) || Math.max(...sources) > statSync(built).mtimeMs) {
   console.log('building the web console…');
   run(bin('vite'), ['build', 'console', '--logLevel', 'warn']);

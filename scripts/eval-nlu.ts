@@ -84,7 +84,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function median(xs: number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 50);
+  return percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 }
 
 const builtinEngine: Engine = {
@@ -112,7 +115,13 @@ const nlpjsEngine: Engine = {
   async train(data) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { NlpManager } = require('node-nlp') as { NlpManager: NlpManagerCtor };
-    const manager = new NlpManager({ languages: ['vi'], autoSave: false, autoLoad: false, nlu: { log: false }, threshold: NLPJS_THRESHOLD });
+    const manager = new NlpManager({
+      languages: ['vi'],
+      autoSave: false,
+      autoLoad: false,
+      nlu: { log: false },
+      threshold: NLPJS_THRESHOLD,
+    });
     for (const intent of data.intents) for (const ex of intent.examples) manager.addDocument('vi', ex, intent.name);
     await manager.train();
     return async (text) => {
@@ -306,7 +315,10 @@ async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | un
     for (let k = 0; k < folds; k++) {
       const train: TrainingData = {
         ...data,
-        intents: data.intents.map((i) => ({ name: i.name, examples: tagged.filter((t) => t.intent === i.name && t.fold !== k).map((t) => t.text) })),
+        intents: data.intents.map((i) => ({
+          name: i.name,
+          examples: tagged.filter((t) => t.intent === i.name && t.fold !== k).map((t) => t.text),
+        })),
       };
       const test = tagged.filter((t) => t.fold === k);
       runsOut.push(await run(engine, train, test));
@@ -366,7 +378,12 @@ function markdown(reports: Report[], source: string, host: string): string {
   ];
   for (const [name, f] of rows) out.push(`| ${name} | ${reports.map(f).join(' | ')} |`);
   const intents = Object.keys(reports[0].perIntent).filter((i) => reports[0].perIntent[i].support > 0);
-  out.push('', `### Per intent (precision / recall / F1)`, '', `| intent | n | ${reports.map((r) => `${r.engine} P / R / F1`).join(' | ')} |`);
+  out.push(
+    '',
+    `### Per intent (precision / recall / F1)`,
+    '',
+    `| intent | n | ${reports.map((r) => `${r.engine} P / R / F1`).join(' | ')} |`,
+  );
   out.push(`|---|---:|${reports.map(() => '---').join('|')}|`);
   for (const intent of intents) {
     const cells = reports.map((r) => {
@@ -384,7 +401,12 @@ function markdown(reports: Report[], source: string, host: string): string {
     out.push('', `### ${r.engine}: weakest intents (F1)`, '', weakest.join(', '));
     out.push('', `### ${r.engine}: answered with a wrong intent (gold → predicted)`, '', '| gold | predicted | count |', '|---|---|---:|');
     for (const c of r.confusions.slice(0, 10)) out.push(`| ${c.gold} | ${c.predicted} | ${c.count} |`);
-    out.push('', `### ${r.engine}: handed over although an intent was right`, '', r.fellBack.map((f) => `${f.gold} (${f.count})`).join(', ') || '–');
+    out.push(
+      '',
+      `### ${r.engine}: handed over although an intent was right`,
+      '',
+      r.fellBack.map((f) => `${f.gold} (${f.count})`).join(', ') || '–',
+    );
   }
   return out.join('\n');
 }

@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   });
   const started = performance.now();
   await engine.train(loadTrainingData(botDir));
-  if (process.env.NLU_VERBOSE) process.stderr.write(`trained ${engine.name} from ${botDir}/nlu.yml in ${Math.round(performance.now() - started)} ms\n`);
+  if (process.env.NLU_VERBOSE)
+    process.stderr.write(`trained ${engine.name} from ${botDir}/nlu.yml in ${Math.round(performance.now() - started)} ms\n`);
 
   const args = process.argv.slice(2).filter((a) => a !== '--');
   if (args.length > 0) {

@@ -16,12 +16,12 @@
  */
 import 'dotenv/config';
 import { resolve } from 'node:path';
-import { ensureFirstAdmin, hashPassword } from '../src/auth/users';
+import { ensureFirstAdmin, hashPassword } from '../src/auth/passwords';
 import { loadConfig } from '../src/config';
 import { openDatabase, type Database } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
 import { bulkLoadHistory } from '../src/store/stats-rollup';
-import { seedKnowledge } from '../src/kb/seed';
+import { seedKnowledge } from '../src/knowledge/seed';
 import { readKnowledge } from '../src/knowledge/read-files';
 import { loadTrainingData } from '../src/nlu';
 
@@ -67,9 +67,51 @@ const QUESTIONS = [
   'Hỏi thủ tục cấp lý lịch tư pháp số 1',
   'Có người lấn chiếm vỉa hè bán hàng gây cản trở giao thông',
 ];
-const SURNAMES = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Hoàng', 'Võ', 'Phan', 'Trương', 'Bùi', 'Đặng', 'Đỗ', 'Ngô', 'Hồ', 'Dương', 'Lý'];
+const SURNAMES = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Huỳnh',
+  'Hoàng',
+  'Võ',
+  'Phan',
+  'Trương',
+  'Bùi',
+  'Đặng',
+  'Đỗ',
+  'Ngô',
+  'Hồ',
+  'Dương',
+  'Lý',
+];
 const MIDDLES = ['Văn', 'Thị', 'Minh', 'Ngọc', 'Thanh', 'Hữu', 'Thu', 'Quốc', 'Hoàng', 'Kim'];
-const GIVEN = ['An', 'Bình', 'Cường', 'Dũng', 'Em', 'Giang', 'Hoa', 'Hùng', 'Lan', 'Linh', 'Mai', 'Nam', 'Phúc', 'Quang', 'Sơn', 'Tâm', 'Thảo', 'Trang', 'Tuấn', 'Vy', 'Yến', 'Khoa', 'Hạnh', 'Phát'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Em',
+  'Giang',
+  'Hoa',
+  'Hùng',
+  'Lan',
+  'Linh',
+  'Mai',
+  'Nam',
+  'Phúc',
+  'Quang',
+  'Sơn',
+  'Tâm',
+  'Thảo',
+  'Trang',
+  'Tuấn',
+  'Vy',
+  'Yến',
+  'Khoa',
+  'Hạnh',
+  'Phát',
+];
 const OPERATOR_NAMES = ['Lan', 'Hùng', 'Mai', 'Tuấn', 'Thảo', 'Phúc', 'Ngọc', 'Khoa', 'Trang', 'Nam', 'Yến', 'Sơn'];
 
 const sqlArray = (xs: string[]) => `(ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(',')}]::text[])`;
@@ -97,7 +139,9 @@ async function insertHistory(db: Database, opts: SeedOptions, log: (line: string
   };
 
   const fields = (await db.query<{ code: string }>('SELECT code FROM fields ORDER BY sort')).rows.map((r) => r.code);
-  const agencies = (await db.query<{ id: string }>(`SELECT id FROM agencies WHERE active ORDER BY kind, code LIMIT 60`)).rows.map((r) => r.id);
+  const agencies = (await db.query<{ id: string }>(`SELECT id FROM agencies WHERE active ORDER BY kind, code LIMIT 60`)).rows.map(
+    (r) => r.id,
+  );
   if (fields.length === 0 || agencies.length === 0) throw new Error('seed the knowledge base first (fields and agencies are empty)');
   const pw = await hashPassword('seed-password-1');
   for (let i = 0; i < OPERATOR_NAMES.length; i++) {
@@ -106,7 +150,9 @@ async function insertHistory(db: Database, opts: SeedOptions, log: (line: string
       [`seed-op-${String(i + 1).padStart(2, '0')}`, `Tổng đài viên ${OPERATOR_NAMES[i]}`, pw],
     );
   }
-  const operators = (await db.query<{ id: string }>(`SELECT id FROM users WHERE role = 'operator' AND active ORDER BY username`)).rows.map((r) => r.id);
+  const operators = (await db.query<{ id: string }>(`SELECT id FROM users WHERE role = 'operator' AND active ORDER BY username`)).rows.map(
+    (r) => r.id,
+  );
 
   const tickets = opts.count;
   const ticketConvs = Math.round(tickets * 0.9);
@@ -115,7 +161,9 @@ async function insertHistory(db: Database, opts: SeedOptions, log: (line: string
   const convs = ticketConvs + botConvs;
   const contacts = Math.round((convs + phoneTickets) * 0.8);
   const tag = `s${Date.now().toString(36)}`;
-  log(`seeding ${tickets} tickets: ${convs} conversations (${botConvs} bot-only), ${phoneTickets} phone calls, ${contacts} contacts, over ${opts.days} days`);
+  log(
+    `seeding ${tickets} tickets: ${convs} conversations (${botConvs} bot-only), ${phoneTickets} phone calls, ${contacts} contacts, over ${opts.days} days`,
+  );
 
   await db.query('DROP TABLE IF EXISTS seed_c');
   await db.query('DROP TABLE IF EXISTS seed_t');
@@ -334,11 +382,23 @@ async function insertHistory(db: Database, opts: SeedOptions, log: (line: string
   // As autovacuum would have done by then: statistics, and the visibility map for index-only scans.
   await db.query('VACUUM ANALYZE');
   log(`  vacuum analyze: ${Math.round(performance.now() - t0)} ms`);
-  return { tickets: ticketCount, conversations: convs, contacts: contactCount, messages, events, ms: Math.round(performance.now() - started) };
+  return {
+    tickets: ticketCount,
+    conversations: convs,
+    contacts: contactCount,
+    messages,
+    events,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 /** Migrates, makes sure the knowledge base and an admin exist. */
-export async function prepareDatabase(db: Database, knowledgeDir: string, botDir: string, admin = { username: 'admin', password: 'doimatkhau-1022' }): Promise<void> {
+export async function prepareDatabase(
+  db: Database,
+  knowledgeDir: string,
+  botDir: string,
+  admin = { username: 'admin', password: 'doimatkhau-1022' },
+): Promise<void> {
   await migrate(db);
   await ensureFirstAdmin(db, admin.username, admin.password);
   const fields = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM fields');
@@ -360,7 +420,9 @@ async function main(): Promise<void> {
   try {
     await prepareDatabase(db, config.KNOWLEDGE_DIR, config.BOT_DIR, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
     const s = await seedTickets(db, { count, days });
-    console.log(`done in ${(s.ms / 1000).toFixed(1)} s: ${s.tickets} tickets, ${s.conversations} conversations, ${s.contacts} contacts, ${s.messages} messages, ${s.events} events (database: ${db.kind})`);
+    console.log(
+      `done in ${(s.ms / 1000).toFixed(1)} s: ${s.tickets} tickets, ${s.conversations} conversations, ${s.contacts} contacts, ${s.messages} messages, ${s.events} events (database: ${db.kind})`,
+    );
   } finally {
     await db.close();
   }

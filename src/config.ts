@@ -4,14 +4,11 @@
  */
 import { z } from 'zod';
 
-
 /** The first admin's password when ADMIN_PASSWORD is unset (documented; the console asks to change it). */
 export const DEFAULT_ADMIN_PASSWORD = 'doimatkhau-1022';
 const optionalString = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(0).max(65535);
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const schema = z.object({
   PORT: port.default(3000),
@@ -29,9 +26,17 @@ const schema = z.object({
   RASA_TOKEN: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest accepted webhook body, bytes (default: 1 MiB). */
-  WEBHOOK_BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
+  WEBHOOK_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /** Largest stored attachment, bytes (default: 10 MiB). */
-  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   /** Jobs processed at once by this process (default: 8). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(8),
   /** Bearer token lifetime, hours (default: 12 — one shift). */
@@ -58,7 +63,10 @@ const schema = z.object({
   FB_VERIFY_TOKEN: optionalString,
   FB_PAGE_ACCESS_TOKEN: optionalString,
   FB_GRAPH_BASE: z.url().default('https://graph.facebook.com'),
-  FB_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v21.0').default('v21.0'),
+  FB_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v21.0')
+    .default('v21.0'),
 
   IMAP_HOST: optionalString,
   IMAP_PORT: port.default(993),
@@ -96,11 +104,20 @@ const checkedSchema = schema.superRefine((c, issues) => {
   if (EMAIL_REQUIRED.some((k) => c[k]) || c.MAIL_FROM) {
     const set = [...EMAIL_REQUIRED, 'MAIL_FROM' as const].filter((k) => c[k]);
     for (const k of EMAIL_REQUIRED) {
-      if (!c[k]) issues.addIssue({ code: 'custom', path: [k], message: `required for the email channel, since ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set` });
+      if (!c[k])
+        issues.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `required for the email channel, since ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set`,
+        });
     }
     const from = c.MAIL_FROM ?? c.IMAP_USER ?? '';
     if (!/[^\s<>@"]+@[^\s<>@"]+/.test(from)) {
-      issues.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'must be an email address such as "Tổng đài 1022" <1022@dongthap.gov.vn> (required when IMAP_USER is not an address)' });
+      issues.addIssue({
+        code: 'custom',
+        path: ['MAIL_FROM'],
+        message: 'must be an email address such as "Tổng đài 1022" <1022@dongthap.gov.vn> (required when IMAP_USER is not an address)',
+      });
     }
   }
 });

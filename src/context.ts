@@ -8,7 +8,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { NluEngine, TrainingData } from './nlu/types';
 import type { Bus } from './realtime/bus';
-import type { BlobStore } from './storage/attachment-store';
+import type { BlobStore } from './store/attachment-files';
 
 /** Delivery tuning (defaults suit production; tests shorten them). */
 export interface DeliveryOptions {

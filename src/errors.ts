@@ -20,4 +20,4 @@ export class ValidationError extends HttpError {
   }
 }
 
-export { ChannelApiError } from './channels/contract';
+export { ChannelApiError } from './channels/kit/contract';

@@ -4,32 +4,20 @@
  */
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import express, { json, type Express } from 'express';
-import { authenticate } from './auth/middleware';
-import { ensureFirstAdmin } from './auth/users';
+import express, { type Express } from 'express';
+import { ensureFirstAdmin } from './auth/passwords';
 import { loadBotDefinition } from './bot/definition';
-import { LiveKnowledge } from './bot/knowledge-view';
-import type { ChannelAdapter } from './channels/contract';
+import { LiveKnowledge } from './knowledge/view';
+import type { ChannelAdapter } from './channels/kit/contract';
 import { createChannelRegistry } from './channels/registry';
 import { createAdapterRuntime } from './channels/runtime';
 import { DEFAULT_ADMIN_PASSWORD, type Config } from './config';
 import type { AppContext, DeliveryOptions } from './context';
 import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
-import { adminRouter } from './http/api-admin';
-import { authRouter, meRouter } from './http/api-auth';
-import { conversationRouter } from './http/api-conversations';
-import { dashboardRouter } from './http/api-dashboard';
-import { inboxRouter } from './http/api-inbox';
-import { kbRouter } from './http/api-kb';
-import { statsRouter } from './http/api-stats';
-import { ticketWorkflowRouter } from './http/api-ticket-workflow';
-import { ticketRouter } from './http/api-tickets';
-import { ticketLogRouter } from './http/ticket-log';
 import { serveConsole } from './http/console-static';
 import { errorHandler } from './http/error-handler';
-import { openApiDocument } from './http/openapi';
-import { webhookRouter } from './http/webhooks';
+import { httpRoutes } from './http/routes';
 import { loadSettings } from './operations/settings';
 import { attachConsoleSocket, type ConsoleSocket } from './realtime/console-socket';
 import { socketServerFor } from './realtime/io';
@@ -37,7 +25,7 @@ import { releaseAllRunning } from './jobs/queue';
 import { PeriodicTask } from './jobs/periodic';
 import { Worker } from './jobs/worker';
 import { refreshStats } from './store/stats-rollup';
-import { liveTrainingData, seedKnowledge } from './kb/seed';
+import { liveTrainingData, seedKnowledge } from './knowledge/seed';
 import { readKnowledge } from './knowledge/read-files';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics';
@@ -46,9 +34,8 @@ import { deliver } from './pipeline/dispatcher';
 import { processInbound } from './pipeline/process-inbound';
 import { DELIVER_JOB } from './pipeline/outbound';
 import { INBOUND_JOB } from './pipeline/intake';
-import { projectPath } from './paths';
 import { Bus } from './realtime/bus';
-import { FileBlobStore } from './storage/attachment-store';
+import { FileBlobStore } from './store/attachment-files';
 
 /** How often past days are rolled up for the dashboard (reads also refresh the days they need). */
 const STATS_REFRESH_MS = 60_000;
@@ -84,7 +71,10 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   if (await ensureFirstAdmin(db, config.ADMIN_USERNAME, config.ADMIN_PASSWORD)) {
-    const password = config.ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD ? `the default password "${DEFAULT_ADMIN_PASSWORD}"` : 'the password from ADMIN_PASSWORD';
+    const password =
+      config.ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD
+        ? `the default password "${DEFAULT_ADMIN_PASSWORD}"`
+        : 'the password from ADMIN_PASSWORD';
     log.warn(
       { username: config.ADMIN_USERNAME },
       `first admin created: log in at http://localhost:${config.PORT}/ as "${config.ADMIN_USERNAME}" with ${password}, then change it at once (Tài khoản → Đổi mật khẩu)`,
@@ -129,22 +119,21 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     wake: () => worker?.wake(),
   };
   await loadSettings(ctx);
-  worker = new Worker(
-    db,
-    { [INBOUND_JOB]: (job) => processInbound(ctx, job), [DELIVER_JOB]: (job) => deliver(ctx, job) },
-    log,
-    {
-      concurrency: config.WORKER_CONCURRENCY,
-      leaseMs: opts.jobLeaseMs,
-      onJobDone: (job, outcome, ms) => ctx.metrics.jobLatency.observe({ kind: job.kind, outcome }, ms / 1000),
-    },
-  );
+  worker = new Worker(db, { [INBOUND_JOB]: (job) => processInbound(ctx, job), [DELIVER_JOB]: (job) => deliver(ctx, job) }, log, {
+    concurrency: config.WORKER_CONCURRENCY,
+    leaseMs: opts.jobLeaseMs,
+    onJobDone: (job, outcome, ms) => ctx.metrics.jobLatency.observe({ kind: job.kind, outcome }, ms / 1000),
+  });
 
   const app = buildApp(ctx);
   const server = createServer(app);
   const started: ChannelAdapter[] = [];
   let consoleSocket: ConsoleSocket | null = null;
-  const statsRefresh = new PeriodicTask(() => refreshStats(db).then(() => undefined), STATS_REFRESH_MS, (err) => log.warn({ err }, 'dashboard roll-up refresh failed'));
+  const statsRefresh = new PeriodicTask(
+    () => refreshStats(db).then(() => undefined),
+    STATS_REFRESH_MS,
+    (err) => log.warn({ err }, 'dashboard roll-up refresh failed'),
+  );
   return {
     ctx,
     app,
@@ -172,59 +161,12 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   };
 }
 
-/** The HTTP app: health, metrics, webhooks, NLU, API, widget and console. */
+/** The HTTP app: the declared routes (health, metrics, webhooks, NLU, widget, API; see `http/routes.ts`) and the console. */
 export function buildApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await ctx.db.query('SELECT 1');
-      res.json({ ok: true, database: ctx.db.kind });
-    } catch {
-      res.status(503).json({ ok: false });
-    }
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
-  });
-  app.use('/webhooks', webhookRouter(ctx));
-  app.post('/model/parse', json({ limit: '64kb' }), async (req, res) => {
-    const text = typeof req.body?.text === 'string' ? req.body.text : null;
-    if (text === null) {
-      res.status(400).json({ error: 'Body must be {"text": "…"}' });
-      return;
-    }
-    res.json(await ctx.nlu.parse(text));
-  });
-  app.get('/api/openapi.json', (_req, res) => {
-    res.json(openApiDocument);
-  });
-  const api = express.Router();
-  api.use(json({ limit: '1mb' }));
-  api.use(authRouter(ctx));
-  api.use(authenticate(ctx.db));
-  api.use(meRouter(ctx));
-  api.use(adminRouter(ctx));
-  // Before the ticket router: in approval mode it answers an agency's reply itself.
-  api.use(ticketWorkflowRouter(ctx));
-  api.use(ticketLogRouter(ctx));
-  api.use(ticketRouter(ctx));
-  api.use(inboxRouter(ctx));
-  api.use(conversationRouter(ctx));
-  api.use(dashboardRouter(ctx));
-  api.use(statsRouter(ctx));
-  api.use(kbRouter(ctx));
-  api.use((_req, res) => {
-    res.status(404).json({ error: 'Not found' });
-  });
-  app.use('/api', api);
-  app.get('/widget.js', (_req, res) => {
-    res.type('application/javascript').sendFile(projectPath('adapters', 'livechat', 'widget', 'widget.js'));
-  });
+  app.use(httpRoutes(ctx).router);
   if (!serveConsole(app)) ctx.log.warn('the web console is not built (console/dist): run `npm run build`');
   app.use(errorHandler(ctx.log));
   return app;

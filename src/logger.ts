@@ -6,8 +6,19 @@ import pino, { type Logger } from 'pino';
 import { redactPersonalData } from './nlu/entities';
 
 const SECRET_KEYS = [
-  'password', 'passwordHash', 'password_hash', 'token', 'accessToken', 'access_token', 'refreshToken',
-  'refresh_token', 'authorization', 'secret', 'appSecret', 'cookie', 'totpSecret',
+  'password',
+  'passwordHash',
+  'password_hash',
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'authorization',
+  'secret',
+  'appSecret',
+  'cookie',
+  'totpSecret',
 ];
 
 /** Masks phone numbers, email addresses and ID numbers in free text (the NLU's entity patterns). */

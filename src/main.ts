@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const gateway = await createGateway(config, { logger: log });
   await gateway.start();
   await new Promise<void>((resolve) => gateway.server.listen(config.PORT, config.HOST, resolve));
-  log.info({ port: config.PORT, host: config.HOST, database: gateway.ctx.db.kind }, `Cổng 1022 is serving on http://localhost:${config.PORT}`);
+  log.info(
+    { port: config.PORT, host: config.HOST, database: gateway.ctx.db.kind },
+    `Cổng 1022 is serving on http://localhost:${config.PORT}`,
+  );
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,12 +1,14 @@
 /** Typed client of the citizen app's callback endpoint. */
-import { ChannelApiError } from '../../src/channels/contract';
-import { callProvider } from '../../src/channels/helpers';
+import { ChannelApiError, callProvider } from '../../src/channels/kit';
 import type { EdtOutbound } from './types';
 import { signBody } from './verify';
 
 /** Posts messages to the app, signed. */
 export class EdtClient {
-  constructor(private readonly callbackUrl: string, private readonly secret: string) {}
+  constructor(
+    private readonly callbackUrl: string,
+    private readonly secret: string,
+  ) {}
 
   /** POSTs one message; any non-2xx is retryable, as the contract says. */
   async postMessage(message: EdtOutbound): Promise<void> {
@@ -19,7 +21,12 @@ export class EdtClient {
       body,
     });
     if (res.status < 200 || res.status >= 300) {
-      throw new ChannelApiError({ channel: 'edongthap', message: `callback answered HTTP ${res.status}`, status: res.status, retryable: true });
+      throw new ChannelApiError({
+        channel: 'edongthap',
+        message: `callback answered HTTP ${res.status}`,
+        status: res.status,
+        retryable: true,
+      });
     }
   }
 

@@ -1,8 +1,7 @@
 /** The citizen-app (e-DongThap) API channel: signed JSON webhooks in, signed callbacks out. */
-import type { ChannelAdapter } from '../../src/channels/contract';
-import { sha256Hex } from '../../src/channels/helpers';
+import { sha256Hex, type ChannelAdapter } from '../../src/channels/kit';
 import { EdtClient } from './client';
-import { parseInbound } from './parse';
+import { parseInboundBody } from './parse';
 import { sendMessage } from './send';
 import { verifySignature } from './verify';
 
@@ -32,7 +31,7 @@ export function createEdongthapAdapter(cfg: EdongthapConfig): ChannelAdapter {
       },
       orderingKey: (body) => String((body as { userId?: unknown })?.userId ?? sha256Hex(JSON.stringify(body))),
     },
-    parse: (body) => parseInbound(JSON.parse(body.toString('utf8'))),
+    parse: (body) => parseInboundBody(body),
     send: (m) => sendMessage(client, m),
     async testConnection() {
       try {

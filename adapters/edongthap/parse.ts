@@ -1,22 +1,43 @@
 /**
- * Citizen-app payload → normalized events. Pure. See ../../../shared/contract.md.
+ * Citizen-app payload → normalized events. Pure. See docs/contract.md.
  */
-import type { Attachment, InboundEvent } from '../../src/channels/contract';
+import type { Attachment, InboundEvent } from '../../src/channels/kit';
 import type { EdtInbound } from './types';
 
 function isInbound(v: unknown): v is EdtInbound {
   const o = v as Record<string, unknown>;
   return (
-    typeof o === 'object' && o !== null &&
+    typeof o === 'object' &&
+    o !== null &&
     (typeof o.id === 'string' || typeof o.id === 'number') &&
     (typeof o.userId === 'string' || typeof o.userId === 'number')
   );
 }
 
+/** Parses the raw bytes of one inbound webhook; bytes that are not JSON become an unsupported event, never a throw. */
+export function parseInboundBody(raw: Buffer): InboundEvent[] {
+  let body: unknown = null;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    // Left null: reported below as not a citizen-app message.
+  }
+  return parseInbound(body);
+}
+
 /** Parses the JSON body of one inbound webhook. */
 export function parseInbound(body: unknown): InboundEvent[] {
   if (!isInbound(body)) {
-    return [{ type: 'unsupported', channel: 'edongthap', externalUserId: 'unknown', externalMessageId: 'unknown', timestamp: Date.now(), reason: 'not a citizen-app message' }];
+    return [
+      {
+        type: 'unsupported',
+        channel: 'edongthap',
+        externalUserId: 'unknown',
+        externalMessageId: 'unknown',
+        timestamp: Date.now(),
+        reason: 'not a citizen-app message',
+      },
+    ];
   }
   const base = {
     channel: 'edongthap' as const,

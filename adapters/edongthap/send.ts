@@ -1,5 +1,5 @@
 /** Normalized outbound → citizen-app callback. */
-import type { OutboundMessage, SendResult } from '../../src/channels/contract';
+import type { OutboundMessage, SendResult } from '../../src/channels/kit';
 import type { EdtClient } from './client';
 
 /** Sends one message; the app dedupes on `id` (our message id, with the part index when split). */

@@ -1,8 +1,8 @@
 /**
  * Signature of the citizen-app channel: `X-Signature: sha256=<hex HMAC-SHA256(raw body, EDONGTHAP_SECRET)>`,
- * in both directions. See ../../../shared/contract.md ("Citizen-app API channel").
+ * in both directions. See docs/contract.md (citizen-app channel).
  */
-import { hmacSha256Hex, safeEqual } from '../../src/channels/helpers';
+import { hmacSha256Hex, safeEqual } from '../../src/channels/kit';
 
 /** The header value for `body`. */
 export function signBody(secret: string, body: Buffer | string): string {

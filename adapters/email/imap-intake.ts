@@ -9,7 +9,7 @@
  * UIDs and UIDVALIDITY (RFC 9051 §2.3.1.1): https://www.rfc-editor.org/rfc/rfc9051#section-2.3.1.1
  */
 import { ImapFlow } from 'imapflow';
-import type { AdapterRuntime } from '../../src/channels/contract';
+import type { AdapterRuntime } from '../../src/channels/kit';
 import { mailDedupeKey, mailOrderingKey, parseMail } from './parse';
 import { MAIL_JSON_CONTENT_TYPE, type EmailAdapterConfig, type ImapCursor } from './types';
 

@@ -3,7 +3,15 @@
  * events (`parse.ts`, guarded against mail loops by `loop-guard.ts`), and answered over SMTP
  * (`send.ts`). This file is the only public surface of the folder.
  */
-import type { AdapterRuntime, ChannelAdapter, ChannelCapabilities, ConnectionCheck, InboundEvent, OutboundMessage, SendResult } from '../../src/channels/contract';
+import type {
+  AdapterRuntime,
+  ChannelAdapter,
+  ChannelCapabilities,
+  ConnectionCheck,
+  InboundEvent,
+  OutboundMessage,
+  SendResult,
+} from '../../src/channels/kit';
 import { ImapIntake, verifyImap, type ImapSettings } from './imap-intake';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, parseStoredMail, type ParseContext } from './parse';
 import { createSmtpTransport, parseSender, sendMail, verifySmtp, type SendContext } from './send';

@@ -8,8 +8,7 @@
  */
 import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
-import type { Attachment, InboundEvent, InboundMessage } from '../../src/channels/contract';
-import { sha256Hex } from '../../src/channels/helpers';
+import { sha256Hex, type Attachment, type InboundEvent, type InboundMessage } from '../../src/channels/kit';
 import { checkAutoReply } from './loop-guard';
 import {
   MAIL_JSON_CONTENT_TYPE,
@@ -61,16 +60,14 @@ export async function parseMail(raw: Buffer, options: ParseMailOptions = {}): Pr
     text: mail.text ?? null,
     html: typeof mail.html === 'string' ? mail.html : null,
     headers: mail.headerLines.map(headerLine),
-    attachments: mail.attachments.map(
-      (a): StoredAttachment => ({
-        filename: a.filename ?? null,
-        contentType: a.contentType,
-        size: a.size,
-        disposition: a.contentDisposition ?? null,
-        cid: a.cid ?? null,
-        data: a.size <= limit ? a.content.toString('base64') : null,
-      }),
-    ),
+    attachments: mail.attachments.map((a): StoredAttachment => ({
+      filename: a.filename ?? null,
+      contentType: a.contentType,
+      size: a.size,
+      disposition: a.contentDisposition ?? null,
+      cid: a.cid ?? null,
+      data: a.size <= limit ? a.content.toString('base64') : null,
+    })),
   };
   return { ...base, parsed };
 }
@@ -92,7 +89,9 @@ export function mailDedupeKey(stored: Pick<StoredMail, 'parsed' | 'sha256'>): st
 
 /** The ordering key of a mail: the sender's address, lower-cased (the same citizen id `parse` reports). */
 export function mailOrderingKey(stored: Pick<StoredMail, 'parsed' | 'raw'>): string {
-  const sender = stored.parsed ? (stored.parsed.from ?? stored.parsed.replyTo[0] ?? null)?.address : sniffHeaders(Buffer.from(stored.raw, 'base64')).from;
+  const sender = stored.parsed
+    ? (stored.parsed.from ?? stored.parsed.replyTo[0] ?? null)?.address
+    : sniffHeaders(Buffer.from(stored.raw, 'base64')).from;
   return sender?.toLowerCase() ?? 'unknown';
 }
 
@@ -122,7 +121,9 @@ export function parseStoredMail(body: Buffer, contentType: string, ctx: ParseCon
   const notes: string[] = [];
   for (const a of mail.attachments) {
     if (a.data === null || a.size > limit) {
-      notes.push(`[Tệp đính kèm "${a.filename ?? 'không tên'}" (${formatBytes(a.size)}) vượt giới hạn ${formatBytes(limit)} nên không được lưu.]`);
+      notes.push(
+        `[Tệp đính kèm "${a.filename ?? 'không tên'}" (${formatBytes(a.size)}) vượt giới hạn ${formatBytes(limit)} nên không được lưu.]`,
+      );
       continue;
     }
     attachments.push({
@@ -215,11 +216,17 @@ function readStoredMail(body: Buffer): StoredMail | null {
   if (!doc || typeof doc !== 'object') return null;
   const d = doc as Partial<StoredMail>;
   if (d.v !== 1 || typeof d.raw !== 'string' || typeof d.sha256 !== 'string') return null;
-  if (d.parsed !== null && (typeof d.parsed !== 'object' || !Array.isArray(d.parsed?.headers) || !Array.isArray(d.parsed?.attachments))) return null;
+  if (d.parsed !== null && (typeof d.parsed !== 'object' || !Array.isArray(d.parsed?.headers) || !Array.isArray(d.parsed?.attachments)))
+    return null;
   return d as StoredMail;
 }
 
-function unsupported(ctx: ParseContext, sniffed: { from: string | null; messageId: string | null }, sha256: string, reason: string): InboundEvent {
+function unsupported(
+  ctx: ParseContext,
+  sniffed: { from: string | null; messageId: string | null },
+  sha256: string,
+  reason: string,
+): InboundEvent {
   return {
     type: 'unsupported',
     channel: 'email',
@@ -233,7 +240,11 @@ function unsupported(ctx: ParseContext, sniffed: { from: string | null; messageI
 
 /** Best-effort From address and Message-ID from a raw header block, for mail mailparser could not read. */
 function sniffHeaders(raw: Buffer): { from: string | null; messageId: string | null } {
-  const head = raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+  const head = raw
+    .subarray(0, 64 * 1024)
+    .toString('latin1')
+    .split(/\r?\n\r?\n/)[0]
+    .replace(/\r?\n[ \t]+/g, ' ');
   const fromLine = /^from:(.*)$/im.exec(head)?.[1] ?? '';
   const from = /[^\s<>"',;:]+@[^\s<>"',;:]+/.exec(fromLine)?.[0].toLowerCase() ?? null;
   const messageId = /^message-id:\s*(<[^>]+>)/im.exec(head)?.[1] ?? null;

@@ -9,12 +9,12 @@ import nodemailer from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import {
   ChannelApiError,
+  sha256Hex,
   type AdapterRuntime,
   type AdapterState,
   type OutboundMessage,
   type SendResult,
-} from '../../src/channels/contract';
-import { sha256Hex } from '../../src/channels/helpers';
+} from '../../src/channels/kit';
 import type { EmailAdapterConfig } from './types';
 
 /** An SMTP transport as nodemailer builds it. */
@@ -69,7 +69,11 @@ export function parseSender(from: string): Sender {
 /** Deterministic Message-ID from our message id, so a retry after a crash sends the same Message-ID. */
 export function messageIdFor(messageId: string, domain: string): string {
   // RFC 5322 id-left is a dot-atom: replace anything else so odd ids still give a valid header.
-  const left = messageId.replace(/[^A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/g, '-').replace(/^\.+|\.+$/g, '').replace(/\.{2,}/g, '.') || 'message';
+  const left =
+    messageId
+      .replace(/[^A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/g, '-')
+      .replace(/^\.+|\.+$/g, '')
+      .replace(/\.{2,}/g, '.') || 'message';
   return `<${left}@${domain}>`;
 }
 
@@ -175,7 +179,12 @@ async function loadAttachments(runtime: AdapterRuntime, message: OutboundMessage
     else if (a.attachmentId) {
       const stored = await runtime.readAttachment(a.attachmentId);
       if (!stored) {
-        throw new ChannelApiError({ channel: 'email', message: `attachment ${a.attachmentId} not found`, code: 'attachment_missing', retryable: false });
+        throw new ChannelApiError({
+          channel: 'email',
+          message: `attachment ${a.attachmentId} not found`,
+          code: 'attachment_missing',
+          retryable: false,
+        });
       }
       out.push({ filename: a.name ?? stored.name, content: stored.data, contentType: stored.mimeType || a.mimeType });
     } else if (a.url) out.push({ filename: a.name, href: a.url, contentType: a.mimeType });

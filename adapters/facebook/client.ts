@@ -3,7 +3,7 @@
  * The Page token goes in `Authorization: Bearer` (accepted by Graph alongside `?access_token=`)
  * so it never appears in URLs, proxies' access logs or error messages.
  */
-import { callProvider, type ProviderResponse } from '../../src/channels/helpers';
+import { callProvider, type ProviderResponse } from '../../src/channels/kit';
 import { graphApiError } from './errors';
 import type { FbPageInfo, FbSendMessageBody, FbSendResponse, FbSenderActionBody, FbUserProfile } from './types';
 

@@ -2,8 +2,7 @@
  * Graph API errors → `ChannelApiError`, in one place.
  * Docs: https://developers.facebook.com/docs/messenger-platform/error-codes
  */
-import { ChannelApiError } from '../../src/channels/contract';
-import { parseRetryAfter } from '../../src/channels/helpers';
+import { ChannelApiError, parseRetryAfter } from '../../src/channels/kit';
 import type { FbGraphError } from './types';
 
 /** Subcodes of code 10 meaning "outside the allowed messaging window" (2534022 from secondary sources). */

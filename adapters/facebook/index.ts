@@ -3,8 +3,13 @@
  * 24 h / HUMAN_AGENT rules, typing indicator and profiles. The only public surface of
  * `adapters/facebook/`.
  */
-import type { ChannelAdapter, ChannelCapabilities, ConnectionCheck, WebhookHandler } from '../../src/channels/contract';
-import { ChannelApiError } from '../../src/channels/contract';
+import {
+  ChannelApiError,
+  type ChannelAdapter,
+  type ChannelCapabilities,
+  type ConnectionCheck,
+  type WebhookHandler,
+} from '../../src/channels/kit';
 import { GraphClient } from './client';
 import { facebookOrderingKey, parseFacebookWebhook, readFacebookBody } from './parse';
 import {

@@ -6,9 +6,7 @@
  * One POST may batch several `entry[]` items, each with several `messaging[]` items; `standby[]`
  * replaces `messaging[]` when another app (e.g. the Page Inbox) owns the thread.
  */
-import type { Attachment, InboundEvent } from '../../src/channels/contract';
-import { sha256Hex } from '../../src/channels/helpers';
-import { parseJsonKeepingBigInts } from '../../src/channels/safe-json';
+import { sha256Hex, parseJsonKeepingBigInts, type Attachment, type InboundEvent } from '../../src/channels/kit';
 import type { FbMessagingItem, FbWebhookAttachment, FbWebhookBody } from './types';
 
 /** Prefix of the `metadata` we attach to every message we send: its echo is recognized as our own. */
@@ -86,8 +84,7 @@ function parseItem(
     const id = str(m.mid) ?? `echo:${recipient}:${timestamp}`;
     const appId = m.app_id !== undefined && m.app_id !== null ? String(m.app_id) : undefined;
     const own =
-      (opts.appId !== undefined && appId === opts.appId) ||
-      (typeof m.metadata === 'string' && m.metadata.startsWith(OWN_METADATA_PREFIX));
+      (opts.appId !== undefined && appId === opts.appId) || (typeof m.metadata === 'string' && m.metadata.startsWith(OWN_METADATA_PREFIX));
     if (own) return { ...echoBase, type: 'unsupported', externalMessageId: id, reason: 'own_echo' };
     // Another app (Page Inbox 263902037430900, Business Suite…): a human answered outside the gateway.
     return { ...echoBase, type: 'echo', externalMessageId: id, text: m.text ?? '', attachments: attachmentsOf(m) };

@@ -9,7 +9,7 @@
  * calls; quick replies ride on the last one. Every message carries our `metadata` marker so its
  * echo is recognized as our own even without a configured app id.
  */
-import { ChannelApiError, type Attachment, type OutboundMessage, type SendResult } from '../../src/channels/contract';
+import { ChannelApiError, type Attachment, type OutboundMessage, type SendResult } from '../../src/channels/kit';
 import type { GraphClient } from './client';
 import { OWN_METADATA_PREFIX } from './parse';
 import type { FbQuickReply, FbSendMessageBody } from './types';

@@ -1,6 +1,7 @@
 /**
  * Messenger Platform wire types (webhooks, Send API, Graph user profile).
- * See https://developers.facebook.com/docs/messenger-platform/reference and /work/shared/channels.md §2.
+ * See https://developers.facebook.com/docs/messenger-platform/reference and the Facebook section of
+ * docs/channels.md.
  */
 
 /** Configuration of the Facebook adapter (environment variables in brackets). */

@@ -7,8 +7,7 @@
  * sent, with non-ASCII characters escaped (`\u1ea1`): Vietnamese text makes any re-serialized
  * JSON differ, so only the received bytes may be hashed.
  */
-import type { WebhookRequest } from '../../src/channels/contract';
-import { hmacSha256Hex, safeEqual } from '../../src/channels/helpers';
+import { hmacSha256Hex, safeEqual, type WebhookRequest } from '../../src/channels/kit';
 
 /** True when `X-Hub-Signature-256: sha256=<hex>` matches the raw body; constant time. */
 export function verifyFacebookSignature(rawBody: Buffer, header: string | undefined, appSecret: string): boolean {

@@ -2,8 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ChannelApiError, type ChannelAdapter, type LiveNotice } from '../../src/channels/contract';
-import { SOCKET_MAX_FRAME_BYTES } from '../../src/realtime/io';
+import { ChannelApiError, SOCKET_MAX_FRAME_BYTES, type ChannelAdapter, type LiveNotice } from '../../src/channels/kit';
 import { parseFrame } from './parse';
 import { outboundToWire } from './send';
 import { LivechatServer } from './server';
@@ -65,7 +64,12 @@ export function createLivechatAdapter(cfg: LivechatConfig): ChannelAdapter {
         throw new ChannelApiError({ channel: 'livechat', message: 'live chat is not started', retryable: true });
       }
       if (!isVisitorId(message.externalUserId)) {
-        throw new ChannelApiError({ channel: 'livechat', message: `not a live-chat visitor: ${message.externalUserId}`, code: 'unknown_visitor', retryable: false });
+        throw new ChannelApiError({
+          channel: 'livechat',
+          message: `not a live-chat visitor: ${message.externalUserId}`,
+          code: 'unknown_visitor',
+          retryable: false,
+        });
       }
       // A visitor with no open tab still gets it: the message is in the history they load on return.
       server.emitToVisitor(message.externalUserId, 'message', outboundToWire(message, publicBaseUrl));
@@ -84,10 +88,14 @@ export function createLivechatAdapter(cfg: LivechatConfig): ChannelAdapter {
       if (server) return;
       // Tokens signed with a secret made up at each start would log every visitor out on restart.
       const sessionSecret =
-        cfg.sessionSecret || (await runtime.state.update<string>(SECRET_KEY, async (current) => current || randomBytes(32).toString('base64url')));
+        cfg.sessionSecret ||
+        (await runtime.state.update<string>(SECRET_KEY, async (current) => current || randomBytes(32).toString('base64url')));
       const wanted = cfg.maxAttachmentBytes ?? 5 * 1024 * 1024;
       if (wanted > MAX_UPLOAD_BYTES) {
-        runtime.log.warn({ channel: 'livechat', wanted, max: MAX_UPLOAD_BYTES }, 'live-chat upload limit lowered to what fits one socket.io frame');
+        runtime.log.warn(
+          { channel: 'livechat', wanted, max: MAX_UPLOAD_BYTES },
+          'live-chat upload limit lowered to what fits one socket.io frame',
+        );
       }
       server = new LivechatServer(runtime, {
         sessionSecret,

@@ -2,7 +2,7 @@
  * Stored live-chat frame (`IntakeFrame`, see ./protocol.ts) → normalized events. Pure, no I/O,
  * never throws: anything unreadable becomes an `unsupported` event.
  */
-import type { Attachment, InboundEvent } from '../../src/channels/contract';
+import type { Attachment, InboundEvent } from '../../src/channels/kit';
 import type { IntakeFrame } from './protocol';
 
 function unsupported(reason: string, visitorId = 'unknown', id = 'unknown', timestamp = Date.now()): InboundEvent[] {

@@ -22,9 +22,9 @@
  *    to the visitor's other tabs), `typing`, `status`, `operator` (pushed by the core through
  *    `notify`). Citizen → gateway `typing {on}` is relayed to the console (`runtime.citizenTyping`).
  * 4. The widget loads the socket.io browser client the gateway serves at
- *    `/socket.io/socket.io.min.js` (the shared server of `src/realtime/io.ts`).
+ *    `/socket.io/socket.io.min.js` (from the one socket.io server it shares with the console).
  */
-import type { Attachment, HistoryItem } from '../../src/channels/contract';
+import type { Attachment, HistoryItem } from '../../src/channels/kit';
 
 /** Handshake payload (`io(url, { auth })`). */
 export interface HandshakeAuth {
@@ -67,14 +67,10 @@ export interface ClientAttachmentRequest {
 }
 
 /** Ack of `message` / `quick_reply`. `retryable: true` means "keep it in the outbox and resend". */
-export type MessageAck =
-  | { ok: true; duplicate: boolean; messageId: string }
-  | { ok: false; error: string; retryable: boolean };
+export type MessageAck = { ok: true; duplicate: boolean; messageId: string } | { ok: false; error: string; retryable: boolean };
 
 /** Ack of `attachment`. */
-export type AttachmentAck =
-  | { ok: true; name: string; mimeType: string; dataBase64: string }
-  | { ok: false; error: string };
+export type AttachmentAck = { ok: true; name: string; mimeType: string; dataBase64: string } | { ok: false; error: string };
 
 /** An attachment as sent to the browser: metadata only, never inline bytes. */
 export interface WireAttachment {

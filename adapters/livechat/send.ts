@@ -2,7 +2,7 @@
  * Normalized messages → what the widget receives (`WireMessage`). Bytes never travel inline:
  * the browser gets metadata and fetches a stored file with the `attachment` event.
  */
-import type { Attachment, HistoryItem, OutboundMessage } from '../../src/channels/contract';
+import type { Attachment, HistoryItem, OutboundMessage } from '../../src/channels/kit';
 import type { IntakeFrame, WireAttachment, WireMessage } from './protocol';
 
 /** Absolute http(s) URL of `url` against `base`; undefined for other schemes (javascript:, data:). */

@@ -3,13 +3,12 @@
  * connect, citizen frames stored through `runtime.ingest` before they are acknowledged, and
  * pushes to every open tab of a visitor (one room per visitor). Protocol: ./protocol.ts.
  *
- * It mounts the namespace `/livechat` on the gateway's one socket.io server
- * (`src/realtime/io.ts`, shared with the console's `/console`): two `Server`s on one HTTP server
- * would fight over `/socket.io` requests. https://socket.io/docs/v4/namespaces/
+ * It mounts the namespace `/livechat` on the gateway's one socket.io server (handed over as
+ * `runtime.socketNamespace`, shared with the console's `/console`): two `Server`s on one HTTP
+ * server would fight over `/socket.io` requests. https://socket.io/docs/v4/namespaces/
  */
 import type { Namespace, Socket } from 'socket.io';
-import type { AdapterRuntime } from '../../src/channels/contract';
-import { socketServerFor } from '../../src/realtime/io';
+import type { AdapterRuntime } from '../../src/channels/kit';
 import type {
   ClientToServerEvents,
   HandshakeAuth,
@@ -78,8 +77,8 @@ export class LivechatServer {
     private readonly runtime: AdapterRuntime,
     private readonly opts: LivechatServerOptions,
   ) {
-    if (!runtime.httpServer) throw new Error('live chat needs runtime.httpServer to attach socket.io');
-    this.nsp = socketServerFor(runtime.httpServer).of(LIVECHAT_NAMESPACE) as unknown as LiveNamespace;
+    if (!runtime.socketNamespace) throw new Error('live chat needs runtime.socketNamespace to mount socket.io');
+    this.nsp = runtime.socketNamespace(LIVECHAT_NAMESPACE) as unknown as LiveNamespace;
     let slot = mounted.get(this.nsp);
     if (!slot) {
       const s: { current: LivechatServer | null } = { current: null };
@@ -99,11 +98,7 @@ export class LivechatServer {
     slot.current = this;
   }
   /** Emits an event to every open tab of a visitor; a no-op when none is open. */
-  emitToVisitor<E extends keyof ServerToClientEvents>(
-    visitorId: string,
-    event: E,
-    ...args: Parameters<ServerToClientEvents[E]>
-  ): void {
+  emitToVisitor<E extends keyof ServerToClientEvents>(visitorId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
     this.nsp.to(visitorRoom(visitorId)).emit(event, ...args);
   }
 
@@ -204,11 +199,30 @@ export class LivechatServer {
       if (kind === 'message') {
         const v = validateMessageFrame(raw, this.opts.limits);
         if (!v.ok) return reply({ ok: false, error: v.error, retryable: false });
-        frame = { v: 1, kind, visitorId, clientId: v.value.clientId, text: v.value.text, attachments: v.value.attachments, verified, receivedAt: now };
+        frame = {
+          v: 1,
+          kind,
+          visitorId,
+          clientId: v.value.clientId,
+          text: v.value.text,
+          attachments: v.value.attachments,
+          verified,
+          receivedAt: now,
+        };
       } else {
         const v = validateQuickReplyFrame(raw);
         if (!v.ok) return reply({ ok: false, error: v.error, retryable: false });
-        frame = { v: 1, kind, visitorId, clientId: v.value.clientId, text: v.value.title, attachments: [], quickReplyPayload: v.value.payload, verified, receivedAt: now };
+        frame = {
+          v: 1,
+          kind,
+          visitorId,
+          clientId: v.value.clientId,
+          text: v.value.title,
+          attachments: [],
+          quickReplyPayload: v.value.payload,
+          verified,
+          receivedAt: now,
+        };
       }
       if (name) frame.name = name;
       const messageId = `${visitorId}:${frame.clientId}`;

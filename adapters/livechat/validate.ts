@@ -59,7 +59,11 @@ export function describeTypes(types: string[]): string {
 function cleanFileName(name: unknown): string {
   const s = typeof name === 'string' ? name : '';
   // Path separators and control characters have no place in a stored or displayed name.
-  const cleaned = s.replace(/[\u0000-\u001f\u007f/\\]/g, '').trim().slice(0, 200);
+  const cleaned = s
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+    .replace(/[\u0000-\u001f\u007f/\\]/g, '')
+    .trim()
+    .slice(0, 200);
   return cleaned || 'tep-dinh-kem';
 }
 
@@ -120,10 +124,15 @@ export function validateMessageFrame(raw: unknown, limits: FrameLimits): Validat
 export function validateQuickReplyFrame(raw: unknown): Validated<ClientQuickReplyFrame> {
   const o = raw as Record<string, unknown> | null;
   if (
-    !o || typeof o !== 'object' ||
-    typeof o.clientId !== 'string' || !CLIENT_ID.test(o.clientId) ||
-    typeof o.payload !== 'string' || o.payload.length === 0 || o.payload.length > 1000 ||
-    typeof o.title !== 'string' || o.title.length > 200
+    !o ||
+    typeof o !== 'object' ||
+    typeof o.clientId !== 'string' ||
+    !CLIENT_ID.test(o.clientId) ||
+    typeof o.payload !== 'string' ||
+    o.payload.length === 0 ||
+    o.payload.length > 1000 ||
+    typeof o.title !== 'string' ||
+    o.title.length > 200
   ) {
     return { ok: false, error: MALFORMED };
   }

@@ -7,7 +7,7 @@
  * stateless, and only the server can mint one, so a visitor id cannot be guessed into.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { hmacSha256Hex, safeEqual } from '../../src/channels/helpers';
+import { hmacSha256Hex, safeEqual } from '../../src/channels/kit';
 
 /** Anonymous visitor ids: `v_` and a random UUID. */
 const VISITOR_ID = /^v_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -40,12 +40,7 @@ export function issueSessionToken(secret: string, visitorId: string, now = Date.
 }
 
 /** Returns the visitor id of a valid, unexpired token; null when missing, malformed, forged or expired. */
-export function verifySessionToken(
-  secret: string,
-  token: unknown,
-  now = Date.now(),
-  maxAgeMs = DEFAULT_SESSION_MAX_AGE_MS,
-): string | null {
+export function verifySessionToken(secret: string, token: unknown, now = Date.now(), maxAgeMs = DEFAULT_SESSION_MAX_AGE_MS): string | null {
   if (typeof token !== 'string' || token.length > 200) return null;
   const parts = token.split('.');
   if (parts.length !== 4 || parts[0] !== 'v1') return null;
@@ -64,8 +59,7 @@ export function identityHash(identitySecret: string, userId: string): string {
 
 /** Result of checking a handshake identity. */
 export type IdentityCheck =
-  | { ok: true; visitorId: string; name?: string }
-  | { ok: false; code: 'identity_invalid' | 'identity_unavailable' };
+  { ok: true; visitorId: string; name?: string } | { ok: false; code: 'identity_invalid' | 'identity_unavailable' };
 
 /** Checks `{ userId, hash, name? }` from the handshake, timing-safe. */
 export function verifyIdentity(identitySecret: string | undefined, identity: unknown): IdentityCheck {

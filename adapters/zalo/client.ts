@@ -4,10 +4,8 @@
  * a custom `access_token` header (not `Authorization: Bearer`); OAuth calls use `secret_key`.
  */
 import { randomBytes } from 'node:crypto';
-import { ChannelApiError } from '../../src/channels/contract';
-import { callProvider, type ProviderResponse } from '../../src/channels/helpers';
+import { ChannelApiError, callProvider, parseJsonKeepingBigInts, type ProviderResponse } from '../../src/channels/kit';
 import { zaloApiError, zaloOAuthError } from './errors';
-import { parseJsonKeepingBigInts } from '../../src/channels/safe-json';
 import type {
   ZaloApiResponse,
   ZaloCsMessageBody,

@@ -2,10 +2,10 @@
  * Zalo error codes → `ChannelApiError`, in one place.
  *
  * Zalo answers API errors with HTTP 200 and a negative `error` field. The code list comes from
- * a secondary source (/work/shared/channels.md §1.7, UNVERIFIED against developers.zalo.me):
+ * a secondary source (Zalo section of docs/channels.md, UNVERIFIED against developers.zalo.me):
  * unknown negative codes are permanent so they surface to operators instead of looping.
  */
-import { ChannelApiError } from '../../src/channels/contract';
+import { ChannelApiError } from '../../src/channels/kit';
 
 /** Codes meaning the access token is invalid or expired (-220 is UNVERIFIED, treated the same). */
 export const TOKEN_ERROR_CODES: ReadonlySet<number> = new Set([-216, -220]);

@@ -2,15 +2,15 @@
  * Zalo Official Account channel: webhook verification, parsing, customer-service replies,
  * token refresh and profiles. The only public surface of `adapters/zalo/`.
  */
-import type {
-  AdapterRuntime,
-  ChannelAdapter,
-  ChannelCapabilities,
-  ConnectionCheck,
-  ContactHints,
-  WebhookHandler,
-} from '../../src/channels/contract';
-import { ChannelApiError } from '../../src/channels/contract';
+import {
+  ChannelApiError,
+  type AdapterRuntime,
+  type ChannelAdapter,
+  type ChannelCapabilities,
+  type ConnectionCheck,
+  type ContactHints,
+  type WebhookHandler,
+} from '../../src/channels/kit';
 import { ZaloClient } from './client';
 import { parseZaloWebhook, readZaloEvent, zaloCitizenId, zaloEventKey } from './parse';
 import { sendZaloMessage } from './send';
@@ -22,7 +22,7 @@ import { verifyZaloSignature } from './verify';
 export type { ZaloConfig } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Max CS text length: 2000 is commonly cited but UNVERIFIED (channels.md §1.5). */
+/** Max CS text length: 2000 is commonly cited but UNVERIFIED (docs/channels.md, Zalo). */
 const MAX_TEXT_LENGTH = 2000;
 const PROFILE_CACHE_MAX = 5000;
 

@@ -1,12 +1,10 @@
 /**
  * Zalo OA webhook payload → normalized inbound events. Pure: no I/O.
  * Docs: https://developers.zalo.me/docs/official-account/webhook/tong-quan (event list and
- * shapes reconstructed from Zalo's Java SDK and production integrations, see
- * /work/shared/channels.md §1.3–1.4).
+ * shapes reconstructed from Zalo's Java SDK and production integrations, see the Zalo section
+ * of docs/channels.md).
  */
-import type { Attachment, InboundEvent } from '../../src/channels/contract';
-import { sha256Hex } from '../../src/channels/helpers';
-import { parseJsonKeepingBigInts } from '../../src/channels/safe-json';
+import { sha256Hex, parseJsonKeepingBigInts, type Attachment, type InboundEvent } from '../../src/channels/kit';
 import type { ZaloWebhookAttachment, ZaloWebhookEvent } from './types';
 
 /** Events that carry a citizen's message. */

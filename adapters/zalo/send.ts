@@ -8,7 +8,7 @@
  * The reply window is not checked here: its length is UNVERIFIED (7 d vs 48 h) and Zalo itself
  * answers -230/-232 (mapped to a permanent `window_closed`) when it is closed.
  */
-import { ChannelApiError, type Attachment, type OutboundMessage, type SendResult } from '../../src/channels/contract';
+import { ChannelApiError, type Attachment, type OutboundMessage, type SendResult } from '../../src/channels/kit';
 import type { ZaloClient, ZaloUpload } from './client';
 import type { ZaloTokenManager } from './tokens';
 import type { ZaloCsMessageBody, ZaloFileAttachment, ZaloMediaAttachment } from './types';
@@ -22,9 +22,7 @@ export interface ZaloSendDeps {
   readAttachment?: (attachmentId: string) => Promise<{ data: Buffer; mimeType: string; name: string } | null>;
 }
 
-type Planned =
-  | { kind: 'image'; att: Attachment }
-  | { kind: 'file'; att: Attachment };
+type Planned = { kind: 'image'; att: Attachment } | { kind: 'file'; att: Attachment };
 
 /** Sends one outbound message as one or more Zalo CS messages; throws `ChannelApiError`. */
 export async function sendZaloMessage(deps: ZaloSendDeps, msg: OutboundMessage): Promise<SendResult> {

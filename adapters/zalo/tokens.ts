@@ -12,8 +12,7 @@
  * Before `attach` (no state to persist to) we never refresh: burning a single-use refresh token
  * without storing its successor would be unrecoverable.
  */
-import { ChannelApiError, type AdapterLogger, type AdapterState } from '../../src/channels/contract';
-import { sha256Hex } from '../../src/channels/helpers';
+import { ChannelApiError, sha256Hex, type AdapterLogger, type AdapterState } from '../../src/channels/kit';
 import type { ZaloClient } from './client';
 import { isTokenError } from './errors';
 import type { ZaloTokens } from './types';

@@ -1,7 +1,7 @@
 /**
  * Zalo Official Account wire types (webhooks, OA API v2.0/v3.0, OAuth v4).
- * Shapes reconstructed from Zalo's Java SDK and production integrations (see
- * /work/shared/channels.md §1): ids are strings, `timestamp` is a string of epoch ms.
+ * Shapes reconstructed from Zalo's Java SDK and production integrations (see the Zalo
+ * section of docs/channels.md): ids are strings, `timestamp` is a string of epoch ms.
  */
 
 /** Configuration of the Zalo adapter (environment variables in brackets). */

@@ -2,14 +2,13 @@
  * Zalo OA webhook signature.
  * Docs: https://developers.zalo.me/docs/official-account/webhook/tong-quan (JS-rendered; the
  * formula below is reconstructed from Zalo's Java SDK `MacUtils` and production integrations,
- * see /work/shared/channels.md §1.2).
+ * see the Zalo section of docs/channels.md).
  *
  * `X-ZEvent-Signature: mac=<hex>` where hex = SHA-256(app_id + raw body + timestamp + OA secret key):
  * a plain hash of the concatenation, not an HMAC, with `app_id` and `timestamp` read from the
  * JSON body itself. The raw bytes are hashed as received; re-serializing the JSON would not match.
  */
-import { safeEqual, sha256Hex } from '../../src/channels/helpers';
-import { parseJsonKeepingBigInts } from '../../src/channels/safe-json';
+import { safeEqual, sha256Hex, parseJsonKeepingBigInts } from '../../src/channels/kit';
 
 /** Expected `mac` for a raw webhook body, or null when the body has no `app_id`/`timestamp`. */
 export function expectedMac(rawBody: Buffer, oaSecretKey: string): string | null {

@@ -112,7 +112,6 @@ function Forbidden() {
   );
 }
 
-
 function SignedIn({ user }: { user: User }) {
   const route = useRoute();
   const [help, setHelp] = useState(false);
@@ -141,7 +140,15 @@ function SignedIn({ user }: { user: User }) {
   ) : !allowed ? (
     <Forbidden />
   ) : (
-    <Suspense fallback={<div className="page"><Skeleton lines={6} /></div>}>{screen.render(route.parts)}</Suspense>
+    <Suspense
+      fallback={
+        <div className="page">
+          <Skeleton lines={6} />
+        </div>
+      }
+    >
+      {screen.render(route.parts)}
+    </Suspense>
   );
   return (
     <Shell title={title} rail={!!screen?.full && !!allowed} onHelp={user.role === 'agency' ? undefined : () => setHelp(true)}>
@@ -253,4 +260,3 @@ export function App() {
     </ToastProvider>
   );
 }
-

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Queryable } from '../db/database';
 import { HttpError } from '../errors';
 import { userOfToken } from './tokens';
-import type { Role, User } from './users';
+import type { Role, User } from '../store/users';
 
 declare module 'express-serve-static-core' {
   interface Request {

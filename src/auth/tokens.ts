@@ -1,7 +1,7 @@
 /** Bearer tokens: random, stored only as a SHA-256 hash, with an expiry. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database';
-import { getUser, type User } from './users';
+import { getUser, type User } from '../store/users';
 
 /** How a token is stored (and recognised): its SHA-256, never the token itself. */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -11,7 +11,11 @@ const hash = tokenHash;
 export async function issueToken(q: Queryable, userId: string, ttlHours: number): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlHours * 3_600_000);
-  await q.query('INSERT INTO auth_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [hash(token), userId, expiresAt.toISOString()]);
+  await q.query('INSERT INTO auth_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [
+    hash(token),
+    userId,
+    expiresAt.toISOString(),
+  ]);
   return { token, expiresAt };
 }
 

@@ -3,7 +3,7 @@
  * decide what the bot does. Pure — the pipeline carries the decision out in one transaction.
  * It prefers handing over to an operator to answering wrongly.
  */
-import type { QuickReply } from '../channels/contract';
+import type { QuickReply } from '../channels/kit/contract';
 import { FALLBACK_INTENT, type ParseResult } from '../nlu/types';
 import type { ConversationState } from '../store/conversations';
 import type { Priority } from '../store/tickets';
@@ -145,7 +145,12 @@ export function decide(input: PolicyInput): Decision {
     const stillMissing = missingReportDetails(input.text);
     if (context.report.asked < 2 && stillMissing.length > 0) {
       next.report = { ...context.report, asked: context.report.asked + 1 };
-      actions.push({ type: 'reply', text: message(input.def, 'report_ask_details', { missing: stillMissing.join(', ') }), quickReplies: [], answerId: 'report_ask_details' });
+      actions.push({
+        type: 'reply',
+        text: message(input.def, 'report_ask_details', { missing: stillMissing.join(', ') }),
+        quickReplies: [],
+        answerId: 'report_ask_details',
+      });
       return done();
     }
     next.report = undefined;
@@ -185,7 +190,13 @@ export function decide(input: PolicyInput): Decision {
         return done();
       }
     }
-    actions.push({ type: 'open_ticket', intent, field: context.lastIntent ? input.kb.field(context.lastIntent) : null, priority: 'normal', reason: 'fallback' });
+    actions.push({
+      type: 'open_ticket',
+      intent,
+      field: context.lastIntent ? input.kb.field(context.lastIntent) : null,
+      priority: 'normal',
+      reason: 'fallback',
+    });
     escalate(input, actions, 'fallback');
     return done();
   }
@@ -213,7 +224,12 @@ export function decide(input: PolicyInput): Decision {
     const missing = missingReportDetails(input.text);
     if (missing.length > 0) {
       next.report = { ticketId: '', asked: 1 }; // ticket id filled in by the pipeline
-      actions.push({ type: 'reply', text: message(input.def, 'report_ask_details', { missing: missing.join(', ') }), quickReplies: [], answerId: 'report_ask_details' });
+      actions.push({
+        type: 'reply',
+        text: message(input.def, 'report_ask_details', { missing: missing.join(', ') }),
+        quickReplies: [],
+        answerId: 'report_ask_details',
+      });
     } else {
       escalate(input, actions, 'report_complete');
     }

@@ -2,10 +2,12 @@
  * Reports (phản ánh, sự cố, vi phạm): which field a report belongs to and which details
  * (where, when) the citizen has not given yet. Keyword rules on diacritics-folded text.
  */
-import { foldDiacritics } from '../text/fold';
+import { foldDiacritics } from '../nlu/fold';
 
-const WHERE = /\b(ap|xa|phuong|duong|khom|so nha|cho|cau|kenh|quoc lo|ql\s?\d|tinh lo|dt\s?\d|to dan pho|hem|kiem|thi tran|truong|benh vien|gan|truoc|doi dien|nga (ba|tu))\b/;
-const WHEN = /\b(hom nay|hom qua|hom kia|sang|trua|chieu|toi|dem|khuya|luc|\d{1,2}\s?(h|gio)|ngay \d|tuan|thang|nam nay|dang|vua|moi|may ngay|lau roi|tu \d)\b/;
+const WHERE =
+  /\b(ap|xa|phuong|duong|khom|so nha|cho|cau|kenh|quoc lo|ql\s?\d|tinh lo|dt\s?\d|to dan pho|hem|kiem|thi tran|truong|benh vien|gan|truoc|doi dien|nga (ba|tu))\b/;
+const WHEN =
+  /\b(hom nay|hom qua|hom kia|sang|trua|chieu|toi|dem|khuya|luc|\d{1,2}\s?(h|gio)|ngay \d|tuan|thang|nam nay|dang|vua|moi|may ngay|lau roi|tu \d)\b/;
 
 /** Details still missing from a report: a Vietnamese phrase per missing item (photo is always welcome). */
 export function missingReportDetails(text: string): string[] {
@@ -29,7 +31,10 @@ const INFRA_FIELDS: [RegExp, string][] = [
 const VIOLATION_FIELDS: [RegExp, string][] = [
   [/\b(xay dung|xay nha|xay trai phep|co noi|lan chiem|lan duong|via he|long duong)\b/, 'trat_tu_do_thi'],
   [/\b(o nhiem|xa thai|khoi|bui|tieng on|rac thai)\b/, 'moi_truong'],
-  [/\b(an toan thuc pham|thuc pham ban|ngo doc|hang gia|hang nhai|buon lau|hang lau|phan bon|thuoc bao ve thuc vat|thuoc tru sau)\b/, 'thi_truong'],
+  [
+    /\b(an toan thuc pham|thuc pham ban|ngo doc|hang gia|hang nhai|buon lau|hang lau|phan bon|thuoc bao ve thuc vat|thuoc tru sau)\b/,
+    'thi_truong',
+  ],
 ];
 
 /** The ticket field of a report, from its wording; null when nothing matches. */

@@ -8,7 +8,7 @@ import { createFacebookAdapter } from '../../adapters/facebook';
 import { createLivechatAdapter } from '../../adapters/livechat';
 import { createZaloAdapter } from '../../adapters/zalo';
 import { emailConfigured, type Config } from '../config';
-import type { ChannelAdapter, ChannelName } from './contract';
+import type { ChannelAdapter, ChannelName } from './kit/contract';
 
 /** The enabled adapters by channel name. */
 export type ChannelRegistry = Map<ChannelName, ChannelAdapter>;
@@ -24,18 +24,21 @@ export function createChannelRegistry(config: Config, extra: ChannelAdapter[] = 
   enable('edongthap', !!(config.EDONGTHAP_SECRET && config.EDONGTHAP_CALLBACK_URL), () =>
     createEdongthapAdapter({ secret: config.EDONGTHAP_SECRET!, callbackUrl: config.EDONGTHAP_CALLBACK_URL! }),
   );
-  enable('zalo', !!(config.ZALO_APP_ID && config.ZALO_APP_SECRET && config.ZALO_OA_SECRET_KEY && config.ZALO_ACCESS_TOKEN && config.ZALO_REFRESH_TOKEN), () =>
-    createZaloAdapter({
-      appId: config.ZALO_APP_ID!,
-      appSecret: config.ZALO_APP_SECRET!,
-      oaSecretKey: config.ZALO_OA_SECRET_KEY!,
-      accessToken: config.ZALO_ACCESS_TOKEN!,
-      refreshToken: config.ZALO_REFRESH_TOKEN!,
-      apiBase: config.ZALO_API_BASE,
-      oauthBase: config.ZALO_OAUTH_BASE,
-      replyWindowMs: config.ZALO_REPLY_WINDOW_HOURS * 3_600_000,
-      oaId: config.ZALO_OA_ID,
-    }),
+  enable(
+    'zalo',
+    !!(config.ZALO_APP_ID && config.ZALO_APP_SECRET && config.ZALO_OA_SECRET_KEY && config.ZALO_ACCESS_TOKEN && config.ZALO_REFRESH_TOKEN),
+    () =>
+      createZaloAdapter({
+        appId: config.ZALO_APP_ID!,
+        appSecret: config.ZALO_APP_SECRET!,
+        oaSecretKey: config.ZALO_OA_SECRET_KEY!,
+        accessToken: config.ZALO_ACCESS_TOKEN!,
+        refreshToken: config.ZALO_REFRESH_TOKEN!,
+        apiBase: config.ZALO_API_BASE,
+        oauthBase: config.ZALO_OAUTH_BASE,
+        replyWindowMs: config.ZALO_REPLY_WINDOW_HOURS * 3_600_000,
+        oaId: config.ZALO_OA_ID,
+      }),
   );
   enable('facebook', !!(config.FB_APP_SECRET && config.FB_VERIFY_TOKEN && config.FB_PAGE_ACCESS_TOKEN), () =>
     createFacebookAdapter({
@@ -58,7 +61,13 @@ export function createChannelRegistry(config: Config, extra: ChannelAdapter[] = 
         mailbox: config.IMAP_MAILBOX,
         pollIntervalMs: config.IMAP_POLL_SECONDS * 1000,
       },
-      smtp: { host: config.SMTP_HOST!, port: config.SMTP_PORT, secure: config.SMTP_SECURE, user: config.SMTP_USER, password: config.SMTP_PASSWORD },
+      smtp: {
+        host: config.SMTP_HOST!,
+        port: config.SMTP_PORT,
+        secure: config.SMTP_SECURE,
+        user: config.SMTP_USER,
+        password: config.SMTP_PASSWORD,
+      },
       // loadConfig made sure one of them is an address.
       from: config.MAIL_FROM ?? config.IMAP_USER!,
       receiptLimitPerHour: config.MAIL_RECEIPTS_PER_HOUR,

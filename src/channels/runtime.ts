@@ -1,9 +1,10 @@
 /** The `AdapterRuntime` the core hands to adapters with a long-running side (IMAP, live chat). */
 import type { Server } from 'node:http';
-import type { AdapterRuntime, ChannelName, HistoryItem } from './contract';
+import type { AdapterRuntime, ChannelName, HistoryItem } from './kit/contract';
+import { socketServerFor } from '../realtime/io';
 import type { AppContext } from '../context';
 import { storeInbound } from '../pipeline/intake';
-import { readAttachment } from '../storage/attachments';
+import { readAttachment } from '../store/attachments';
 import { kvGet, kvSet, kvUpdate } from '../store/kv';
 
 /** Builds the runtime of one channel. */
@@ -28,8 +29,16 @@ export function createAdapterRuntime(ctx: AppContext, channel: ChannelName, http
     },
     async history(externalUserId, limit) {
       const r = await ctx.db.query<{
-        id: string; direction: 'in' | 'out'; author_kind: HistoryItem['author']; author_name: string | null; text: string;
-        attachments: HistoryItem['attachments']; quick_replies: HistoryItem['quickReplies']; external_id: string | null; status: string; created_at: Date;
+        id: string;
+        direction: 'in' | 'out';
+        author_kind: HistoryItem['author'];
+        author_name: string | null;
+        text: string;
+        attachments: HistoryItem['attachments'];
+        quick_replies: HistoryItem['quickReplies'];
+        external_id: string | null;
+        status: string;
+        created_at: Date;
       }>(
         `SELECT * FROM (
            SELECT m.id, m.direction, m.author_kind, m.author_name, m.text, m.attachments, m.quick_replies, m.external_id, m.status, m.created_at
@@ -52,11 +61,14 @@ export function createAdapterRuntime(ctx: AppContext, channel: ChannelName, http
       }));
     },
     readAttachment: (id) => readAttachment(ctx.db, ctx.blobs, id),
-    httpServer,
+    ...(httpServer ? { socketNamespace: (name: string) => socketServerFor(httpServer).of(name) } : {}),
     citizenTyping(externalUserId, on) {
       // Only a conversation that exists and is open: typing before the first message shows nothing.
       ctx.db
-        .query<{ id: string }>(`SELECT id FROM conversations WHERE channel = $1 AND external_user_id = $2 AND state <> 'closed' LIMIT 1`, [channel, externalUserId])
+        .query<{ id: string }>(`SELECT id FROM conversations WHERE channel = $1 AND external_user_id = $2 AND state <> 'closed' LIMIT 1`, [
+          channel,
+          externalUserId,
+        ])
         .then((r) => {
           if (r.rows[0]) ctx.bus.emit('typing', { conversationId: r.rows[0].id, channel, on });
         })

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Pool, types } from 'pg';
+import { Pool, types, type PoolClient } from 'pg';
 
 // int8 and numeric come back as numbers on PGlite; make the server driver agree.
 types.setTypeParser(20, (v) => Number(v));
@@ -52,7 +52,7 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
 function openPostgres(url: string): Database {
   const pool = new Pool({ connectionString: url, max: 16 });
   pool.on('error', () => undefined); // idle client errors surface on the next query
-  const wrap = (q: Pool | import('pg').PoolClient): Queryable => ({
+  const wrap = (q: Pool | PoolClient): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       const r = await q.query(sql, params as unknown[]);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };

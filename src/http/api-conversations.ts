@@ -1,7 +1,6 @@
 /** `/api/conversations/:id/…`: take over from the bot, release back to it, close. */
-import { Router } from 'express';
 import { z } from 'zod';
-import { currentUser, requireRole } from '../auth/middleware';
+import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { closeTicket, releaseToBot, takeOver } from '../operations/conversation-actions';
@@ -9,34 +8,64 @@ import { getConversation, setConversationState } from '../store/conversations';
 import { logEvent } from '../store/events';
 import { openTicketOfConversation } from '../store/tickets';
 import { actorOf } from '../operations/conversation-actions';
+import { STAFF, type RouteTable } from './route';
+
+/** A conversation id (a malformed one is a 400, not a database error). */
+const idParams = z.object({ id: z.guid().describe('conversation id') });
 
 /** Conversation routes (operators, supervisors, admins). */
-export function conversationRouter(ctx: AppContext): Router {
-  const r = Router();
-  const staff = requireRole('admin', 'supervisor', 'operator');
-  r.post('/conversations/:id/takeover', staff, async (req, res) => {
-    await takeOver(ctx, currentUser(req), String(req.params.id));
-    res.json({ ok: true, state: 'operator' });
+export function conversationRoutes(ctx: AppContext, routes: RouteTable): void {
+  routes.add({
+    method: 'post',
+    path: '/conversations/:id/takeover',
+    roles: STAFF,
+    summary: 'Take the conversation over from the bot',
+    params: idParams,
+    responses: { 200: '`{ok: true, state: "operator"}`', 404: 'no such conversation', 409: 'closed, or held by another operator' },
+    handler: async ({ params }, req, res) => {
+      await takeOver(ctx, currentUser(req), params.id);
+      res.json({ ok: true, state: 'operator' });
+    },
   });
-  r.post('/conversations/:id/release', staff, async (req, res) => {
-    await releaseToBot(ctx, currentUser(req), String(req.params.id));
-    res.json({ ok: true, state: 'bot' });
+  routes.add({
+    method: 'post',
+    path: '/conversations/:id/release',
+    roles: STAFF,
+    summary: 'Give the conversation back to the bot',
+    params: idParams,
+    responses: { 200: '`{ok: true, state: "bot"}`', 404: 'no such conversation', 409: 'closed' },
+    handler: async ({ params }, req, res) => {
+      await releaseToBot(ctx, currentUser(req), params.id);
+      res.json({ ok: true, state: 'bot' });
+    },
   });
-  r.post('/conversations/:id/close', staff, async (req, res) => {
-    const user = currentUser(req);
-    const body = z.object({ resolution: z.string().max(20000).nullable().optional() }).parse(req.body ?? {});
-    const conv = await getConversation(ctx.db, String(req.params.id));
-    if (!conv) throw new HttpError(404, 'Không tìm thấy cuộc hội thoại');
-    const ticket = await openTicketOfConversation(ctx.db, conv.id);
-    if (ticket) await closeTicket(ctx, user, ticket, body.resolution ?? null);
-    else if (conv.state !== 'closed') {
-      await ctx.db.transaction(async (tx) => {
-        await setConversationState(tx, conv.id, 'closed');
-        await logEvent(tx, { type: 'closed', actor: actorOf(user), conversationId: conv.id, data: { resolution: body.resolution ?? null } });
-      });
-      ctx.bus.emit('conversation', { conversationId: conv.id, state: 'closed', channel: conv.channel, reason: 'closed' });
-    }
-    res.json({ ok: true, state: 'closed' });
+  routes.add({
+    method: 'post',
+    path: '/conversations/:id/close',
+    roles: STAFF,
+    summary: 'Close the conversation and its open ticket (the citizen is asked for a rating)',
+    params: idParams,
+    body: z.object({ resolution: z.string().max(20000).nullable().optional() }),
+    responses: { 200: '`{ok: true, state: "closed"}`', 404: 'no such conversation' },
+    handler: async ({ params, body }, req, res) => {
+      const user = currentUser(req);
+      const conv = await getConversation(ctx.db, params.id);
+      if (!conv) throw new HttpError(404, 'Không tìm thấy cuộc hội thoại');
+      const ticket = await openTicketOfConversation(ctx.db, conv.id);
+      if (ticket) await closeTicket(ctx, user, ticket, body.resolution ?? null);
+      else if (conv.state !== 'closed') {
+        await ctx.db.transaction(async (tx) => {
+          await setConversationState(tx, conv.id, 'closed');
+          await logEvent(tx, {
+            type: 'closed',
+            actor: actorOf(user),
+            conversationId: conv.id,
+            data: { resolution: body.resolution ?? null },
+          });
+        });
+        ctx.bus.emit('conversation', { conversationId: conv.id, state: 'closed', channel: conv.channel, reason: 'closed' });
+      }
+      res.json({ ok: true, state: 'closed' });
+    },
   });
-  return r;
 }

@@ -1,59 +1,84 @@
 /**
- * Ticket workflow beyond the basic ticket routes: forwarding to an agency with a deadline, and agency
- * answers in approval mode (proposals). Mounted BEFORE the ticket router: in approval mode it answers
- * an agency user's `POST /tickets/:code/reply` itself; otherwise it passes the request on.
+ * Ticket workflow beyond the basic ticket routes: forwarding to an agency with a deadline, and the
+ * review of agency answers held in approval mode (proposals; the reply route that holds them is in
+ * `api-tickets.ts`).
  */
-import { Router } from 'express';
 import { z } from 'zod';
-import { currentUser, requireRole } from '../auth/middleware';
+import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../context';
-import { approveProposal, proposeAgencyAnswer, rejectProposal } from '../operations/agency-answers';
+import { approveProposal, rejectProposal } from '../operations/agency-answers';
 import { ticketForUser } from '../operations/conversation-actions';
 import { forwardTicket } from '../operations/inbox-actions';
-import { agencyReplyMode } from '../operations/settings';
 import { listPendingProposals } from '../store/proposals';
+import { STAFF, type RouteTable } from './route';
 
-/** Forward and agency-answer routes. */
-export function ticketWorkflowRouter(ctx: AppContext): Router {
-  const r = Router();
-  const staff = requireRole('admin', 'supervisor', 'operator');
-  const anyRole = requireRole('admin', 'supervisor', 'operator', 'agency');
+const proposalParams = z.object({ id: z.string().describe('proposal id (UUID; anything else: 404)') });
 
-  r.post('/tickets/:code/forward', staff, async (req, res) => {
-    const user = currentUser(req);
-    const body = z
-      .object({
-        agency: z.string().trim().min(1, 'Cần chọn cơ quan xử lý'),
-        dueAt: z.coerce.date().nullable().optional(),
-        note: z.string().trim().max(5000).nullable().optional(),
-      })
-      .parse(req.body ?? {});
-    const t = await ticketForUser(ctx, user, String(req.params.code));
-    res.json(await forwardTicket(ctx, user, t, body.agency, body.dueAt ?? null, body.note || null));
+/** Forward and proposal-review routes. */
+export function ticketWorkflowRoutes(ctx: AppContext, routes: RouteTable): void {
+  routes.add({
+    method: 'post',
+    path: '/tickets/:code/forward',
+    roles: STAFF,
+    summary: 'Forward the ticket to an agency, with a deadline and a note',
+    description: 'The ticket becomes `forwarded` (event `forwarded` with the agency, the previous one, the deadline and the note).',
+    params: z.object({ code: z.string().describe('ticket code, e.g. 1022-2026-000123') }),
+    body: z.object({
+      agency: z.string().trim().min(1, 'Cần chọn cơ quan xử lý').describe('agency code'),
+      dueAt: z.coerce.date().nullable().optional(),
+      note: z.string().trim().max(5000).nullable().optional(),
+    }),
+    responses: {
+      200: 'the ticket',
+      400: 'unknown or inactive agency, or a deadline in the past',
+      404: 'no such ticket',
+      409: 'the ticket is closed',
+    },
+    handler: async ({ params, body }, req, res) => {
+      const user = currentUser(req);
+      const t = await ticketForUser(ctx, user, params.code);
+      res.json(await forwardTicket(ctx, user, t, body.agency, body.dueAt ?? null, body.note || null));
+    },
   });
 
-  r.post('/tickets/:code/reply', anyRole, async (req, res, next) => {
-    const user = currentUser(req);
-    if (user.role !== 'agency' || (await agencyReplyMode(ctx.db)) !== 'approval') return next();
-    const t = await ticketForUser(ctx, user, String(req.params.code));
-    const body = z.object({ text: z.string().trim().min(1).max(20000), final: z.boolean().optional() }).parse(req.body ?? {});
-    res.status(202).json(await proposeAgencyAnswer(ctx, user, t, body.text, body.final ?? false));
+  routes.add({
+    method: 'get',
+    path: '/proposals',
+    roles: STAFF,
+    summary: 'Agency answers waiting for approval, oldest first',
+    responses: {
+      200: '`[{id, ticketId, ticketCode, ticketTitle, text, final, status, agency: {code, name}, author, authorId, reason, createdAt}]`',
+    },
+    handler: async (_input, _req, res) => {
+      res.json(await listPendingProposals(ctx.db));
+    },
   });
 
-  r.get('/proposals', staff, async (_req, res) => {
-    res.json(await listPendingProposals(ctx.db));
+  routes.add({
+    method: 'post',
+    path: '/proposals/:id/approve',
+    roles: STAFF,
+    summary: "Send an agency answer to the citizen as the focal point's answer, optionally edited",
+    description: '`final` on the proposal marks the ticket answered (event `agency_answer_approved`).',
+    params: proposalParams,
+    body: z.object({ text: z.string().trim().min(1).max(20000).optional() }),
+    responses: { 200: '`{ok: true, messageId, ticketCode}`', 404: 'no such proposal', 409: 'already reviewed' },
+    handler: async ({ params, body }, req, res) => {
+      res.json({ ok: true, ...(await approveProposal(ctx, currentUser(req), params.id, body.text)) });
+    },
   });
 
-  r.post('/proposals/:id/approve', staff, async (req, res) => {
-    const body = z.object({ text: z.string().trim().min(1).max(20000).optional() }).parse(req.body ?? {});
-    res.json({ ok: true, ...(await approveProposal(ctx, currentUser(req), String(req.params.id), body.text)) });
+  routes.add({
+    method: 'post',
+    path: '/proposals/:id/reject',
+    roles: STAFF,
+    summary: 'Reject an agency answer, with a reason for the focal point',
+    params: proposalParams,
+    body: z.object({ reason: z.string().trim().min(1, 'Cần nêu lý do từ chối').max(2000) }),
+    responses: { 200: '`{ok: true}`', 404: 'no such proposal', 409: 'already reviewed' },
+    handler: async ({ params, body }, req, res) => {
+      await rejectProposal(ctx, currentUser(req), params.id, body.reason);
+      res.json({ ok: true });
+    },
   });
-
-  r.post('/proposals/:id/reject', staff, async (req, res) => {
-    const body = z.object({ reason: z.string().trim().min(1, 'Cần nêu lý do từ chối').max(2000) }).parse(req.body ?? {});
-    await rejectProposal(ctx, currentUser(req), String(req.params.id), body.reason);
-    res.json({ ok: true });
-  });
-
-  return r;
 }

@@ -1,17 +1,19 @@
-/** `/api/tickets…`: list, read (with messages and the processing log), create, change, reply, note, close. */
-import { Router, type Request } from 'express';
+/** `/api/tickets…`: list, read (with messages and the processing log), create, change, reply (held for approval in that mode), note, close. */
 import { z } from 'zod';
-import { currentUser, requireRole } from '../auth/middleware';
-import type { User } from '../auth/users';
+import { currentUser } from '../auth/middleware';
+import type { User } from '../store/users';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
+import { proposeAgencyAnswer } from '../operations/agency-answers';
 import { actorOf, addNote, closeTicket, replyToTicket, ticketForUser } from '../operations/conversation-actions';
+import { agencyReplyMode } from '../operations/settings';
 import { getConversation } from '../store/conversations';
 import { listEvents, logEvent } from '../store/events';
 import { toApiMessage } from '../store/message-view';
 import { listMessages } from '../store/messages';
 import { createTicket, getTicketById, listTickets, PRIORITIES, TICKET_STATUSES, updateTicket, type TicketFilter } from '../store/tickets';
 import { vnTimeOf } from '../store/dashboard';
+import { ANY_ROLE, STAFF, type RouteTable } from './route';
 
 /** A `from`/`to` query value: a date alone is a whole day in Vietnam time (`to` inclusive), as on the dashboard. */
 const vnTime = (end: boolean) =>
@@ -25,23 +27,28 @@ const vnTime = (end: boolean) =>
       return d ?? undefined;
     });
 
-/** Filters from a query string, restricted to the user's agency for the agency role. */
-export function ticketFilterOf(req: Request, user: User): TicketFilter {
-  const q = z
-    .object({
-      status: z.string().optional(),
-      channel: z.string().optional(),
-      field: z.string().optional(),
-      agency: z.string().optional(),
-      priority: z.string().optional(),
-      assignee: z.string().optional(),
-      q: z.string().max(200).optional(),
-      from: vnTime(false),
-      to: vnTime(true),
-      overdue: z.enum(['1', 'true', '0', 'false', '']).optional(),
-      urgent: z.enum(['1', 'true', '0', 'false', '']).optional(),
-    })
-    .parse(req.query);
+const flag = z.enum(['1', 'true', '0', 'false', '']).optional();
+
+/** The ticket filters of a query string (the list, statistics and exports). */
+export const ticketFilterQuery = z.object({
+  status: z.string().optional().describe('one status or a comma-separated list'),
+  channel: z.string().optional(),
+  field: z.string().optional().describe('field code'),
+  agency: z.string().optional().describe('agency code'),
+  priority: z.string().optional(),
+  assignee: z
+    .union([z.literal('me'), z.literal(''), z.guid()])
+    .optional()
+    .describe('`me` or a user id'),
+  q: z.string().max(200).optional().describe('a ticket code, or words of the title, content, name or phone'),
+  from: vnTime(false).describe('YYYY-MM-DD (a whole day, Vietnam time) or an ISO time'),
+  to: vnTime(true).describe('YYYY-MM-DD (inclusive, Vietnam time) or an ISO time'),
+  overdue: flag.describe('1: open and past due'),
+  urgent: flag.describe('1: urgent only'),
+});
+
+/** Filters from a parsed query, restricted to the user's agency for the agency role. */
+export function ticketFilterOf(q: z.output<typeof ticketFilterQuery>, user: User): TicketFilter {
   return {
     status: q.status || undefined,
     channel: q.channel || undefined,
@@ -54,7 +61,7 @@ export function ticketFilterOf(req: Request, user: User): TicketFilter {
     to: q.to,
     overdue: q.overdue === '1' || q.overdue === 'true',
     urgent: q.urgent === '1' || q.urgent === 'true',
-    agencyId: user.role === 'agency' ? user.agencyId ?? '00000000-0000-0000-0000-000000000000' : undefined,
+    agencyId: user.role === 'agency' ? (user.agencyId ?? '00000000-0000-0000-0000-000000000000') : undefined,
   };
 }
 
@@ -83,12 +90,14 @@ const patchSchema = z.object({
   note: z.string().max(5000).optional(),
 });
 
-/** The ticket routes (mounted under /api after authentication). */
-export function ticketRouter(ctx: AppContext): Router {
-  const r = Router();
-  const staff = requireRole('admin', 'supervisor', 'operator');
-  const anyRole = requireRole('admin', 'supervisor', 'operator', 'agency');
+const codeParams = z.object({ code: z.string().describe('ticket code, e.g. 1022-2026-000123') });
+const replyBody = z.object({
+  text: z.string().trim().min(1).max(20000),
+  final: z.boolean().optional().describe('the final answer: the ticket becomes answered'),
+});
 
+/** The ticket routes (mounted under /api after authentication). */
+export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
   const agencyIdOf = async (code: string | null | undefined): Promise<string | null | undefined> => {
     if (code === undefined) return undefined;
     if (code === null || code === '') return null;
@@ -97,121 +106,237 @@ export function ticketRouter(ctx: AppContext): Router {
     return a.rows[0].id;
   };
 
-  r.get('/tickets', anyRole, async (req, res) => {
-    const user = currentUser(req);
-    const page = Math.max(1, Number(req.query.page) || 1);
-    const pageSize = Math.min(200, Math.max(1, Number(req.query.pageSize) || 50));
-    const result = await listTickets(ctx.db, ticketFilterOf(req, user), page, pageSize);
-    res.json({ ...result, page, pageSize });
+  routes.add({
+    method: 'get',
+    path: '/tickets',
+    roles: ANY_ROLE,
+    summary: 'Tickets, newest first (an agency user: only those forwarded to its agency)',
+    query: ticketFilterQuery.extend({
+      page: z.coerce.number().int().min(1).max(100_000).default(1),
+      pageSize: z.coerce.number().int().min(1).default(50).describe('at most 200 (larger: 200)'),
+    }),
+    responses: { 200: '`{items: Ticket[], total, page, pageSize}`' },
+    handler: async ({ query }, req, res) => {
+      const user = currentUser(req);
+      const { page } = query;
+      const pageSize = Math.min(200, query.pageSize);
+      const result = await listTickets(ctx.db, ticketFilterOf(query, user), page, pageSize);
+      res.json({ ...result, page, pageSize });
+    },
   });
 
-  r.get('/tickets/:code', anyRole, async (req, res) => {
-    const user = currentUser(req);
-    const t = await ticketForUser(ctx, user, String(req.params.code));
-    const [messages, events, conversation] = await Promise.all([
-      t.conversationId ? listMessages(ctx.db, t.conversationId) : Promise.resolve([]),
-      listEvents(ctx.db, t.id, t.conversationId),
-      t.conversationId ? getConversation(ctx.db, t.conversationId) : Promise.resolve(null),
-    ]);
-    res.json({
-      ...t,
-      conversation: conversation && { id: conversation.id, state: conversation.state, assigneeId: conversation.assigneeId, lastInboundAt: conversation.lastInboundAt },
-      messages: messages.map(toApiMessage),
-      events,
-    });
-  });
-
-  r.post('/tickets', staff, async (req, res) => {
-    const user = currentUser(req);
-    const body = createSchema.parse(req.body);
-    const agencyId = await agencyIdOf(body.agency);
-    const ticket = await ctx.db.transaction(async (tx) => {
-      let contactId: string | null = null;
-      if (body.callerPhone || body.callerName) {
-        const existing = body.callerPhone ? await tx.query<{ id: string }>('SELECT id FROM contacts WHERE phone = $1 LIMIT 1', [body.callerPhone]) : { rows: [] };
-        contactId = existing.rows[0]?.id ?? (await tx.query<{ id: string }>('INSERT INTO contacts (display_name, phone) VALUES ($1, $2) RETURNING id', [body.callerName ?? null, body.callerPhone ?? null])).rows[0].id;
-        if (body.callerPhone) {
-          await tx.query(
-            `INSERT INTO contact_identities (contact_id, channel, external_id, display_name, last_interaction_at) VALUES ($1, 'phone', $2, $3, now())
-             ON CONFLICT (channel, external_id) DO UPDATE SET last_interaction_at = now()`,
-            [contactId, body.callerPhone, body.callerName ?? null],
-          );
-        }
-      }
-      const t = await createTicket(tx, {
-        channel: body.channel,
-        title: body.title,
-        content: body.content,
-        field: body.field ?? null,
-        agencyId: agencyId ?? null,
-        priority: body.priority,
-        contactId,
-        createdBy: 'operator',
-        createdByUserId: user.id,
-        assigneeId: user.id,
-        callerName: body.callerName ?? null,
-        callerPhone: body.callerPhone ?? null,
-        dueAt: body.dueAt ?? new Date(Date.now() + (ctx.bot.tickets.due_hours[body.priority] ?? 72) * 3_600_000),
+  routes.add({
+    method: 'get',
+    path: '/tickets/:code',
+    roles: ANY_ROLE,
+    summary: "A ticket with its conversation's messages and its processing log",
+    params: codeParams,
+    responses: {
+      200: '`Ticket & {conversation: {id, state, assigneeId, lastInboundAt} | null, messages, events}`',
+      404: 'no such ticket (or not this agency’s)',
+    },
+    handler: async ({ params }, req, res) => {
+      const user = currentUser(req);
+      const t = await ticketForUser(ctx, user, params.code);
+      const [messages, events, conversation] = await Promise.all([
+        t.conversationId ? listMessages(ctx.db, t.conversationId) : Promise.resolve([]),
+        listEvents(ctx.db, t.id, t.conversationId),
+        t.conversationId ? getConversation(ctx.db, t.conversationId) : Promise.resolve(null),
+      ]);
+      res.json({
+        ...t,
+        conversation: conversation && {
+          id: conversation.id,
+          state: conversation.state,
+          assigneeId: conversation.assigneeId,
+          lastInboundAt: conversation.lastInboundAt,
+        },
+        messages: messages.map(toApiMessage),
+        events,
       });
-      if (body.recordingAttachmentId) {
-        const rec = await tx.query(`UPDATE tickets SET recording_attachment_id = $2 WHERE id = $1 AND EXISTS (SELECT 1 FROM attachments WHERE id = $2)`, [t.id, body.recordingAttachmentId]);
-        if (rec.rowCount === 0) throw new HttpError(400, 'Không tìm thấy tệp ghi âm đã tải lên');
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/tickets',
+    roles: STAFF,
+    summary: 'Create a ticket, e.g. from a phone call',
+    description:
+      'The creator becomes the assignee; the deadline defaults to the bot definition’s due hours for the priority. `callerPhone` finds or creates the contact.',
+    body: createSchema,
+    responses: { 201: 'the ticket', 400: 'unknown agency or recording' },
+    handler: async ({ body }, req, res) => {
+      const user = currentUser(req);
+      const agencyId = await agencyIdOf(body.agency);
+      const ticket = await ctx.db.transaction(async (tx) => {
+        let contactId: string | null = null;
+        if (body.callerPhone || body.callerName) {
+          const existing = body.callerPhone
+            ? await tx.query<{ id: string }>('SELECT id FROM contacts WHERE phone = $1 LIMIT 1', [body.callerPhone])
+            : { rows: [] };
+          contactId =
+            existing.rows[0]?.id ??
+            (
+              await tx.query<{ id: string }>('INSERT INTO contacts (display_name, phone) VALUES ($1, $2) RETURNING id', [
+                body.callerName ?? null,
+                body.callerPhone ?? null,
+              ])
+            ).rows[0].id;
+          if (body.callerPhone) {
+            await tx.query(
+              `INSERT INTO contact_identities (contact_id, channel, external_id, display_name, last_interaction_at) VALUES ($1, 'phone', $2, $3, now())
+               ON CONFLICT (channel, external_id) DO UPDATE SET last_interaction_at = now()`,
+              [contactId, body.callerPhone, body.callerName ?? null],
+            );
+          }
+        }
+        const t = await createTicket(tx, {
+          channel: body.channel,
+          title: body.title,
+          content: body.content,
+          field: body.field ?? null,
+          agencyId: agencyId ?? null,
+          priority: body.priority,
+          contactId,
+          createdBy: 'operator',
+          createdByUserId: user.id,
+          assigneeId: user.id,
+          callerName: body.callerName ?? null,
+          callerPhone: body.callerPhone ?? null,
+          dueAt: body.dueAt ?? new Date(Date.now() + (ctx.bot.tickets.due_hours[body.priority] ?? 72) * 3_600_000),
+        });
+        if (body.recordingAttachmentId) {
+          const rec = await tx.query(
+            `UPDATE tickets SET recording_attachment_id = $2 WHERE id = $1 AND EXISTS (SELECT 1 FROM attachments WHERE id = $2)`,
+            [t.id, body.recordingAttachmentId],
+          );
+          if (rec.rowCount === 0) throw new HttpError(400, 'Không tìm thấy tệp ghi âm đã tải lên');
+        }
+        await logEvent(tx, {
+          type: 'ticket_created',
+          actor: actorOf(user),
+          ticketId: t.id,
+          data: {
+            code: t.code,
+            channel: body.channel,
+            priority: body.priority,
+            recordingAttachmentId: body.recordingAttachmentId ?? undefined,
+          },
+        });
+        return t;
+      });
+      ctx.bus.emit('ticket', {
+        ticketId: ticket.id,
+        code: ticket.code,
+        status: ticket.status,
+        priority: ticket.priority,
+        agencyId: ticket.agency?.id ?? null,
+        reason: 'created',
+      });
+      res.status(201).json(ticket);
+    },
+  });
+
+  routes.add({
+    method: 'patch',
+    path: '/tickets/:code',
+    roles: ANY_ROLE,
+    summary: 'Change status, field, agency (forward), assignee, priority, deadline or resolution',
+    description:
+      'A new agency makes the ticket `forwarded`; `status: closed` closes the conversation too. Agency users may change only the status and the resolution.',
+    params: codeParams,
+    body: patchSchema,
+    responses: {
+      200: 'the ticket',
+      400: 'unknown agency',
+      403: 'a field an agency user may not change',
+      404: 'no such ticket (or not this agency’s)',
+    },
+    handler: async ({ params, body }, req, res) => {
+      const user = currentUser(req);
+      const t = await ticketForUser(ctx, user, params.code);
+      if (user.role === 'agency' && (body.agency !== undefined || body.assignee !== undefined || body.priority !== undefined)) {
+        throw new HttpError(403, 'Đầu mối cơ quan chỉ được cập nhật trạng thái và kết quả xử lý');
       }
-      await logEvent(tx, { type: 'ticket_created', actor: actorOf(user), ticketId: t.id, data: { code: t.code, channel: body.channel, priority: body.priority, recordingAttachmentId: body.recordingAttachmentId ?? undefined } });
-      return t;
-    });
-    ctx.bus.emit('ticket', { ticketId: ticket.id, code: ticket.code, status: ticket.status, priority: ticket.priority, agencyId: ticket.agency?.id ?? null, reason: 'created' });
-    res.status(201).json(ticket);
+      if (body.status === 'closed') {
+        await closeTicket(ctx, user, t, body.resolution ?? null);
+        res.json(await getTicketById(ctx.db, t.id));
+        return;
+      }
+      const agencyId = await agencyIdOf(body.agency);
+      const patch = {
+        status: body.status ?? (agencyId && agencyId !== t.agency?.id ? ('forwarded' as const) : undefined),
+        field: body.field,
+        agencyId,
+        assigneeId: body.assignee,
+        priority: body.priority,
+        dueAt: body.dueAt,
+        resolution: body.resolution,
+      };
+      await ctx.db.transaction(async (tx) => {
+        await updateTicket(tx, t.id, patch);
+        const changes: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(body)) if (v !== undefined && k !== 'note') changes[k] = v;
+        const type = agencyId && agencyId !== t.agency?.id ? 'forwarded' : body.assignee !== undefined ? 'assigned' : 'updated';
+        await logEvent(tx, {
+          type,
+          actor: actorOf(user),
+          ticketId: t.id,
+          conversationId: t.conversationId,
+          data: { changes, note: body.note },
+        });
+      });
+      const updated = (await getTicketById(ctx.db, t.id))!;
+      ctx.bus.emit('ticket', {
+        ticketId: t.id,
+        code: t.code,
+        status: updated.status,
+        priority: updated.priority,
+        agencyId: updated.agency?.id ?? null,
+        reason: 'updated',
+      });
+      res.json(updated);
+    },
   });
 
-  r.patch('/tickets/:code', anyRole, async (req, res) => {
-    const user = currentUser(req);
-    const t = await ticketForUser(ctx, user, String(req.params.code));
-    const body = patchSchema.parse(req.body);
-    if (user.role === 'agency' && (body.agency !== undefined || body.assignee !== undefined || body.priority !== undefined)) {
-      throw new HttpError(403, 'Đầu mối cơ quan chỉ được cập nhật trạng thái và kết quả xử lý');
-    }
-    if (body.status === 'closed') {
-      await closeTicket(ctx, user, t, body.resolution ?? null);
-      res.json(await getTicketById(ctx.db, t.id));
-      return;
-    }
-    const agencyId = await agencyIdOf(body.agency);
-    const patch = {
-      status: body.status ?? (agencyId && agencyId !== t.agency?.id ? ('forwarded' as const) : undefined),
-      field: body.field,
-      agencyId,
-      assigneeId: body.assignee,
-      priority: body.priority,
-      dueAt: body.dueAt,
-      resolution: body.resolution,
-    };
-    await ctx.db.transaction(async (tx) => {
-      await updateTicket(tx, t.id, patch);
-      const changes: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(body)) if (v !== undefined && k !== 'note') changes[k] = v;
-      const type = agencyId && agencyId !== t.agency?.id ? 'forwarded' : body.assignee !== undefined ? 'assigned' : 'updated';
-      await logEvent(tx, { type, actor: actorOf(user), ticketId: t.id, conversationId: t.conversationId, data: { changes, note: body.note } });
-    });
-    const updated = (await getTicketById(ctx.db, t.id))!;
-    ctx.bus.emit('ticket', { ticketId: t.id, code: t.code, status: updated.status, priority: updated.priority, agencyId: updated.agency?.id ?? null, reason: 'updated' });
-    res.json(updated);
+  routes.add({
+    method: 'post',
+    path: '/tickets/:code/reply',
+    roles: ANY_ROLE,
+    summary: "An answer to the citizen, sent on the ticket's channel",
+    description:
+      'In the `approval` agency reply mode (settings), an agency user’s answer is held as a proposal for staff to approve: 202 `{pending: true, proposalId}`. Staff answers are never held.',
+    params: codeParams,
+    body: replyBody,
+    responses: {
+      202: '`{messageId}`, or `{pending: true, proposalId}` for a held agency answer',
+      404: 'no such ticket (or not this agency’s)',
+    },
+    handler: async ({ params, body }, req, res) => {
+      const user = currentUser(req);
+      const t = await ticketForUser(ctx, user, params.code);
+      if (user.role === 'agency' && (await agencyReplyMode(ctx.db)) === 'approval') {
+        res.status(202).json(await proposeAgencyAnswer(ctx, user, t, body.text, body.final ?? false));
+        return;
+      }
+      res.status(202).json(await replyToTicket(ctx, user, t, body.text, body.final));
+    },
   });
 
-  r.post('/tickets/:code/reply', anyRole, async (req, res) => {
-    const user = currentUser(req);
-    const t = await ticketForUser(ctx, user, String(req.params.code));
-    const body = z.object({ text: z.string().trim().min(1).max(20000), final: z.boolean().optional() }).parse(req.body);
-    res.status(202).json(await replyToTicket(ctx, user, t, body.text, body.final));
+  routes.add({
+    method: 'post',
+    path: '/tickets/:code/notes',
+    roles: ANY_ROLE,
+    summary: 'An internal note (never sent to the citizen)',
+    params: codeParams,
+    body: z.object({ text: z.string().trim().min(1).max(5000) }),
+    responses: { 201: '`{ok: true}`', 404: 'no such ticket (or not this agency’s)' },
+    handler: async ({ params, body }, req, res) => {
+      const user = currentUser(req);
+      const t = await ticketForUser(ctx, user, params.code);
+      await addNote(ctx, user, t, body.text);
+      res.status(201).json({ ok: true });
+    },
   });
-
-  r.post('/tickets/:code/notes', anyRole, async (req, res) => {
-    const user = currentUser(req);
-    const t = await ticketForUser(ctx, user, String(req.params.code));
-    const body = z.object({ text: z.string().trim().min(1).max(5000) }).parse(req.body);
-    await addNote(ctx, user, t, body.text);
-    res.status(201).json({ ok: true });
-  });
-
-  return r;
 }

@@ -12,7 +12,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof ZodError) {
-      res.status(400).json({ error: 'Dữ liệu không hợp lệ', details: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+      res
+        .status(400)
+        .json({ error: 'Dữ liệu không hợp lệ', details: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
       return;
     }
     const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;

@@ -2,12 +2,14 @@
  * `/webhooks/:channel`: verify over the raw bytes, store the raw event with its unique key
  * (a replay is acknowledged and dropped), answer 2xx. Nothing else happens in the request.
  */
-import { Router, raw, type Request, type Response } from 'express';
-import type { ChannelName, WebhookRequest } from '../channels/contract';
-import { sha256Hex } from '../channels/helpers';
+import { raw, type Request } from 'express';
+import { z } from 'zod';
+import type { ChannelName, WebhookRequest } from '../channels/kit/contract';
+import { sha256Hex } from '../channels/kit/helpers';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { storeInbound } from '../pipeline/intake';
+import type { RouteTable } from './route';
 
 function toWebhookRequest(req: Request): WebhookRequest {
   const headers: Record<string, string | undefined> = {};
@@ -17,28 +19,56 @@ function toWebhookRequest(req: Request): WebhookRequest {
   return { method: req.method, headers, query, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) };
 }
 
-/** The webhook router. */
-export function webhookRouter(ctx: AppContext): Router {
-  const router = Router();
-  const adapterOf = (req: Request) => {
-    const adapter = ctx.channels.get(String(req.params.channel) as ChannelName);
+const channelParams = z.object({ channel: z.string().describe('zalo, facebook or edongthap (an unknown or disabled channel: 404)') });
+
+/** Declares the webhook routes on `routes` (mounted at `/webhooks`). */
+export function webhookRoutes(ctx: AppContext, routes: RouteTable): void {
+  const adapterOf = (channel: string) => {
+    const adapter = ctx.channels.get(channel as ChannelName);
     if (!adapter?.webhook) throw new HttpError(404, 'Kênh chưa được bật hoặc không nhận webhook');
     return adapter as typeof adapter & { webhook: NonNullable<typeof adapter.webhook> };
   };
 
-  router.get('/:channel', (req: Request, res: Response) => {
-    const adapter = adapterOf(req);
-    const answer = adapter.webhook.handshake?.(toWebhookRequest(req));
-    if (!answer) throw new HttpError(405, 'This webhook only accepts POST');
-    res.status(answer.status).type('text/plain').send(answer.body);
+  routes.add({
+    method: 'get',
+    path: '/:channel',
+    roles: 'public',
+    summary: 'Verification handshake (Messenger: hub.mode, hub.verify_token, hub.challenge)',
+    params: channelParams,
+    responses: {
+      200: { description: 'the challenge, as sent', contentType: 'text/plain' },
+      403: 'wrong verify token',
+      404: 'channel not enabled',
+      405: 'this channel has no handshake',
+    },
+    handler: ({ params }, req, res) => {
+      const adapter = adapterOf(params.channel);
+      const answer = adapter.webhook.handshake?.(toWebhookRequest(req));
+      if (!answer) throw new HttpError(405, 'This webhook only accepts POST');
+      res.status(answer.status).type('text/plain').send(answer.body);
+    },
   });
 
-  router.post(
-    '/:channel',
-    raw({ type: () => true, limit: ctx.config.WEBHOOK_BODY_LIMIT }),
-    async (req: Request, res: Response) => {
+  routes.add({
+    method: 'post',
+    path: '/:channel',
+    roles: 'public',
+    summary: 'A provider event: verified over the raw body, stored, then acknowledged',
+    description:
+      'Processing (parsing, receipt, bot, replies) runs afterwards from durable jobs. A replay of a stored event is acknowledged with `duplicate: true` and dropped. Signatures and payloads per channel: docs/contract.md and docs/channels.md.',
+    params: channelParams,
+    use: [raw({ type: () => true, limit: ctx.config.WEBHOOK_BODY_LIMIT })],
+    rawBody: { contentTypes: ['application/json'], description: "the provider's JSON payload, verified byte for byte" },
+    responses: {
+      200: '`{ok: true, duplicate: boolean}`',
+      400: 'malformed JSON',
+      401: 'bad signature',
+      404: 'channel not enabled',
+      413: 'body larger than WEBHOOK_BODY_LIMIT',
+    },
+    handler: async ({ params }, req, res) => {
       const started = performance.now();
-      const adapter = adapterOf(req);
+      const adapter = adapterOf(params.channel);
       const channel = adapter.channel;
       const wreq = toWebhookRequest(req);
       let body: unknown;
@@ -64,6 +94,5 @@ export function webhookRouter(ctx: AppContext): Router {
       if (stored) ctx.wake();
       res.status(200).json({ ok: true, duplicate: !stored });
     },
-  );
-  return router;
+  });
 }

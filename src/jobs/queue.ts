@@ -33,7 +33,14 @@ export async function enqueueJob(
 
 /** Claims up to `limit` runnable jobs for `workerId`, leased for `leaseMs`. */
 export async function claimJobs(q: Queryable, workerId: string, limit: number, leaseMs: number): Promise<Job[]> {
-  const r = await q.query<{ id: string; kind: string; ordering_key: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>(
+  const r = await q.query<{
+    id: string;
+    kind: string;
+    ordering_key: string;
+    payload: Record<string, unknown>;
+    attempts: number;
+    max_attempts: number;
+  }>(
     `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
             locked_until = now() + ($3::int * interval '1 millisecond')
      WHERE id IN (

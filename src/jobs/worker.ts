@@ -12,7 +12,10 @@ export class PermanentJobError extends Error {}
 
 /** Thrown by a handler to retry after a given delay (e.g. Retry-After). */
 export class RetryLaterError extends Error {
-  constructor(message: string, readonly delayMs: number) {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
     super(message);
   }
 }

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Queryable } from '../db/database';
 import { checkReferences, KnowledgeError } from './read-files';
-import { Agency, AgencyKind, Field, Procedure, SERVICE_INTENTS, ServiceAnswer, type KnowledgeSeed } from './schema';
+import { Agency, type AgencyKind, Field, Procedure, SERVICE_INTENTS, ServiceAnswer, type KnowledgeSeed } from './schema';
 import { writeKnowledge } from './write-files';
 
 /** What an export wrote. */

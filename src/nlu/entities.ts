@@ -47,12 +47,17 @@ interface Span {
  * nothing. Dotted groups are amounts of money (150.000.000 đồng), never ID numbers; a 9-digit
  * CMND is only taken when written in one piece ("123 456 789" is more often something else).
  */
-function classifyDigits(digits: string, plus: boolean, separated: 'none' | 'spaces' | 'dots'): 'so_dien_thoai' | 'so_dinh_danh' | undefined {
-  const national = digits.startsWith('84') && (plus || digits.length === 11 || digits.length === 12)
-    ? digits.slice(2)
-    : digits.startsWith('0') && !plus
-      ? digits.slice(1)
-      : undefined;
+function classifyDigits(
+  digits: string,
+  plus: boolean,
+  separated: 'none' | 'spaces' | 'dots',
+): 'so_dien_thoai' | 'so_dinh_danh' | undefined {
+  const national =
+    digits.startsWith('84') && (plus || digits.length === 11 || digits.length === 12)
+      ? digits.slice(2)
+      : digits.startsWith('0') && !plus
+        ? digits.slice(1)
+        : undefined;
   if (national !== undefined && (/^[35789]\d{8}$/.test(national) || /^2\d{9}$/.test(national))) return 'so_dien_thoai';
   if (plus || separated === 'dots') return undefined;
   if (/^0\d{11}$/.test(digits) || (separated === 'none' && /^\d{9}$/.test(digits))) return 'so_dinh_danh';
@@ -141,7 +146,10 @@ export const BUILTIN_ENTITIES = ['ma_phieu', 'ma_ho_so', 'so_dien_thoai', 'email
  */
 export function extractEntities(text: string, extra: NamedPatterns[] = []): Entity[] {
   const builtin = new Set<string>(BUILTIN_ENTITIES);
-  return findSpans(text, extra.filter((r) => !builtin.has(r.name))).map((s) => ({
+  return findSpans(
+    text,
+    extra.filter((r) => !builtin.has(r.name)),
+  ).map((s) => ({
     entity: s.entity,
     value: s.value,
     start: s.start,

@@ -64,7 +64,7 @@ export function loadTrainingData(botDir: string): TrainingData {
   try {
     source = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the training data ${path} (BOT_DIR): ${(err as Error).message}`);
+    throw new Error(`cannot read the training data ${path} (BOT_DIR): ${(err as Error).message}`, { cause: err });
   }
   const data = parseRasaNluYaml(source);
   if (data.intents.length === 0) throw new Error(`${path} has no intents (expected Rasa NLU YAML: "nlu:" with "- intent:" blocks)`);

@@ -20,7 +20,23 @@ const COMBINING = /[\u0300-\u036f]/g;
 const SYLLABLE = /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$/;
 const DOUBLED_VOWEL = /(aa|ee|ii|oo|uu|yy)/;
 const PARTICLES_AFTER_QUESTION = new Set(['a', 'ạ', 'à', 'ha', 'hả', 'nha', 'nhỉ', 'ta', 'vậy', 'hen', 'hông', 'không']);
-const HO_KHAU_CONTEXT = new Set(['nhap', 'tach', 'so', 'chuyen', 'cat', 'xoa', 'dang', 'ky', 'ho', 'thuong', 'tru', 'tam', 'gop', 'them', 'vao']);
+const HO_KHAU_CONTEXT = new Set([
+  'nhap',
+  'tach',
+  'so',
+  'chuyen',
+  'cat',
+  'xoa',
+  'dang',
+  'ky',
+  'ho',
+  'thuong',
+  'tru',
+  'tam',
+  'gop',
+  'them',
+  'vao',
+]);
 const HONG_BROKEN_CONTEXT = new Set(['bi', 'da', 'hu', 'den', 'may', 'xe', 'cot', 'ong']);
 
 const foldedChars = new Map<string, string>();

@@ -40,7 +40,8 @@ export interface RasaEngineOptions {
 }
 
 /** Why a Rasa call did not give a usable answer. */
-type Failure = { kind: 'http'; status: number } | { kind: 'network'; message: string } | { kind: 'timeout' } | { kind: 'malformed'; detail: string };
+type Failure =
+  { kind: 'http'; status: number } | { kind: 'network'; message: string } | { kind: 'timeout' } | { kind: 'malformed'; detail: string };
 
 class RasaCallError extends Error {
   constructor(
@@ -146,7 +147,10 @@ export class RasaNluEngine implements NluEngine {
     this.failuresInARow++;
     if (this.failuresInARow >= (this.opts.breakerFailures ?? 3)) {
       this.openUntil = Date.now() + (this.opts.breakerCooldownMs ?? 30_000);
-      this.opts.log.warn({ failures: this.failuresInARow, cooldownMs: this.opts.breakerCooldownMs ?? 30_000, last }, 'rasa skipped for a while; the built-in engine answers');
+      this.opts.log.warn(
+        { failures: this.failuresInARow, cooldownMs: this.opts.breakerCooldownMs ?? 30_000, last },
+        'rasa skipped for a while; the built-in engine answers',
+      );
     }
     return this.opts.fallback.parse(raw);
   }
@@ -182,7 +186,8 @@ export class RasaNluEngine implements NluEngine {
   }
 
   private transportError(err: unknown): RasaCallError {
-    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return new RasaCallError({ kind: 'timeout' }, true);
+    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+      return new RasaCallError({ kind: 'timeout' }, true);
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
     return new RasaCallError({ kind: 'network', message: `${err instanceof Error ? err.message : String(err)}${cause}` }, true);
   }

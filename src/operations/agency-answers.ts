@@ -2,7 +2,7 @@
  * Agency answers: in `direct` mode a focal point's reply goes to the citizen like an operator's; in
  * `approval` mode it is stored as a proposal that staff approve (optionally edited) or reject.
  */
-import { getUser, type User } from '../auth/users';
+import { getUser, type User } from '../store/users';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { getProposalForUpdate, insertProposal, reviewProposal } from '../store/proposals';
@@ -12,14 +12,33 @@ import { getTicketById, type Ticket } from '../store/tickets';
 import { actorOf, replyToTicket } from './conversation-actions';
 
 /** Stores an agency's answer for approval; logged as `agency_answer_proposed`. */
-export async function proposeAgencyAnswer(ctx: AppContext, user: User, ticket: Ticket, text: string, final: boolean): Promise<{ pending: true; proposalId: string }> {
+export async function proposeAgencyAnswer(
+  ctx: AppContext,
+  user: User,
+  ticket: Ticket,
+  text: string,
+  final: boolean,
+): Promise<{ pending: true; proposalId: string }> {
   if (ticket.status === 'closed') throw new HttpError(409, `Phiếu ${ticket.code} đã đóng`);
   const proposalId = await ctx.db.transaction(async (tx) => {
     const id = await insertProposal(tx, { ticketId: ticket.id, authorId: user.id, text, final });
-    await logEvent(tx, { type: 'agency_answer_proposed', actor: actorOf(user), ticketId: ticket.id, conversationId: ticket.conversationId, data: { proposalId: id, text, final } });
+    await logEvent(tx, {
+      type: 'agency_answer_proposed',
+      actor: actorOf(user),
+      ticketId: ticket.id,
+      conversationId: ticket.conversationId,
+      data: { proposalId: id, text, final },
+    });
     return id;
   });
-  ctx.bus.emit('ticket', { ticketId: ticket.id, code: ticket.code, status: ticket.status, priority: ticket.priority, agencyId: ticket.agency?.id ?? null, reason: 'agency_answer_proposed' });
+  ctx.bus.emit('ticket', {
+    ticketId: ticket.id,
+    code: ticket.code,
+    status: ticket.status,
+    priority: ticket.priority,
+    agencyId: ticket.agency?.id ?? null,
+    reason: 'agency_answer_proposed',
+  });
   return { pending: true, proposalId };
 }
 
@@ -28,7 +47,12 @@ export async function proposeAgencyAnswer(ctx: AppContext, user: User, ticket: T
  * the approval is logged with the reviewer. Without a conversation (a phone ticket) the answer is
  * recorded on the ticket as its resolution instead.
  */
-export async function approveProposal(ctx: AppContext, reviewer: User, id: string, editedText?: string): Promise<{ messageId: string | null; ticketCode: string }> {
+export async function approveProposal(
+  ctx: AppContext,
+  reviewer: User,
+  id: string,
+  editedText?: string,
+): Promise<{ messageId: string | null; ticketCode: string }> {
   if (!isUuid(id)) throw new HttpError(404, 'Không tìm thấy đề xuất trả lời');
   const p = await ctx.db.transaction(async (tx) => {
     const p = await getProposalForUpdate(tx, id);
@@ -46,8 +70,11 @@ export async function approveProposal(ctx: AppContext, reviewer: User, id: strin
     messageId = (await replyToTicket(ctx, author, ticket, text, p.final)).messageId;
     await ctx.db.query('UPDATE agency_proposals SET message_id = $2 WHERE id = $1', [id, messageId]);
   } else {
-    await ctx.db.query(`UPDATE tickets SET resolution = $2, status = CASE WHEN $3 THEN 'answered' ELSE status END,
-      answered_at = CASE WHEN $3 THEN COALESCE(answered_at, now()) ELSE answered_at END, updated_at = now() WHERE id = $1`, [ticket.id, text, p.final]);
+    await ctx.db.query(
+      `UPDATE tickets SET resolution = $2, status = CASE WHEN $3 THEN 'answered' ELSE status END,
+      answered_at = CASE WHEN $3 THEN COALESCE(answered_at, now()) ELSE answered_at END, updated_at = now() WHERE id = $1`,
+      [ticket.id, text, p.final],
+    );
   }
   await logEvent(ctx.db, {
     type: 'agency_answer_approved',
@@ -57,7 +84,14 @@ export async function approveProposal(ctx: AppContext, reviewer: User, id: strin
     data: { proposalId: id, author: p.author, edited: editedText !== undefined && editedText !== p.text, text, messageId },
   });
   const t = (await getTicketById(ctx.db, ticket.id))!;
-  ctx.bus.emit('ticket', { ticketId: t.id, code: t.code, status: t.status, priority: t.priority, agencyId: t.agency?.id ?? null, reason: 'agency_answer_approved' });
+  ctx.bus.emit('ticket', {
+    ticketId: t.id,
+    code: t.code,
+    status: t.status,
+    priority: t.priority,
+    agencyId: t.agency?.id ?? null,
+    reason: 'agency_answer_approved',
+  });
   return { messageId, ticketCode: t.code };
 }
 
@@ -80,5 +114,12 @@ export async function rejectProposal(ctx: AppContext, reviewer: User, id: string
     return p;
   });
   const t = (await getTicketById(ctx.db, p.ticketId))!;
-  ctx.bus.emit('ticket', { ticketId: t.id, code: t.code, status: t.status, priority: t.priority, agencyId: t.agency?.id ?? null, reason: 'agency_answer_rejected' });
+  ctx.bus.emit('ticket', {
+    ticketId: t.id,
+    code: t.code,
+    status: t.status,
+    priority: t.priority,
+    agencyId: t.agency?.id ?? null,
+    reason: 'agency_answer_rejected',
+  });
 }

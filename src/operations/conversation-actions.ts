@@ -3,7 +3,7 @@
  * Each runs in one transaction and writes the processing log.
  */
 import { message } from '../bot/definition';
-import type { User } from '../auth/users';
+import type { User } from '../store/users';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { queueMessage } from '../pipeline/outbound';
@@ -58,7 +58,17 @@ export async function releaseToBot(ctx: AppContext, user: User, conversationId: 
     await setConversationState(tx, conv.id, 'bot', null);
     await setBotContext(tx, conv.id, {});
     await logEvent(tx, { type: 'released_to_bot', actor: actorOf(user), conversationId: conv.id, data: {} });
-    await queueMessage(tx, { conversationId: conv.id, channel: conv.channel, authorKind: 'system', purpose: 'notice', text: message(ctx.bot, 'released_to_bot') }, ctx.delivery.maxAttempts);
+    await queueMessage(
+      tx,
+      {
+        conversationId: conv.id,
+        channel: conv.channel,
+        authorKind: 'system',
+        purpose: 'notice',
+        text: message(ctx.bot, 'released_to_bot'),
+      },
+      ctx.delivery.maxAttempts,
+    );
   });
   ctx.channels.get(conv.channel as never)?.notify?.(conv.externalUserId, { type: 'operator', name: null });
   ctx.bus.emit('conversation', { conversationId: conv.id, state: 'bot', channel: conv.channel, reason: 'released' });
@@ -66,53 +76,116 @@ export async function releaseToBot(ctx: AppContext, user: User, conversationId: 
 }
 
 /** An operator's reply to the citizen, on the ticket's channel. `final` marks the ticket answered. */
-export async function replyToTicket(ctx: AppContext, user: User, ticket: Ticket, text: string, final = false): Promise<{ messageId: string }> {
-  if (!ticket.conversationId) throw new HttpError(409, 'Phiếu này không gắn với cuộc hội thoại nào (ví dụ: phiếu từ cuộc gọi); hãy gọi lại cho công dân');
+export async function replyToTicket(
+  ctx: AppContext,
+  user: User,
+  ticket: Ticket,
+  text: string,
+  final = false,
+): Promise<{ messageId: string }> {
+  if (!ticket.conversationId)
+    throw new HttpError(409, 'Phiếu này không gắn với cuộc hội thoại nào (ví dụ: phiếu từ cuộc gọi); hãy gọi lại cho công dân');
   const conv = await conversationOf(ctx, ticket.conversationId);
   const row = await ctx.db.transaction(async (tx) => {
-    const m = await queueMessage(tx, {
-      conversationId: conv.id,
-      channel: conv.channel,
-      authorKind: 'operator',
-      authorUserId: user.id,
-      authorName: user.displayName,
-      purpose: 'reply',
-      text,
-      ticketId: ticket.id,
-    }, ctx.delivery.maxAttempts);
+    const m = await queueMessage(
+      tx,
+      {
+        conversationId: conv.id,
+        channel: conv.channel,
+        authorKind: 'operator',
+        authorUserId: user.id,
+        authorName: user.displayName,
+        purpose: 'reply',
+        text,
+        ticketId: ticket.id,
+      },
+      ctx.delivery.maxAttempts,
+    );
     await markFirstResponse(tx, ticket.id);
     const status = final ? 'answered' : ticket.status === 'new' || ticket.status === 'assigned' ? 'in_progress' : undefined;
     if (status) await updateTicket(tx, ticket.id, { status });
     if (conv.state === 'waiting' || conv.state === 'bot') await setConversationState(tx, conv.id, 'operator', user.id);
-    await logEvent(tx, { type: 'replied', actor: actorOf(user), conversationId: conv.id, ticketId: ticket.id, data: { messageId: m.id, final } });
+    await logEvent(tx, {
+      type: 'replied',
+      actor: actorOf(user),
+      conversationId: conv.id,
+      ticketId: ticket.id,
+      data: { messageId: m.id, final },
+    });
     return m;
   });
-  ctx.bus.emit('ticket', { ticketId: ticket.id, code: ticket.code, status: final ? 'answered' : ticket.status, priority: ticket.priority, agencyId: ticket.agency?.id ?? null, reason: 'replied' });
+  ctx.bus.emit('ticket', {
+    ticketId: ticket.id,
+    code: ticket.code,
+    status: final ? 'answered' : ticket.status,
+    priority: ticket.priority,
+    agencyId: ticket.agency?.id ?? null,
+    reason: 'replied',
+  });
   ctx.wake();
   return { messageId: row.id };
 }
 
 /** An internal note on a ticket, never sent to the citizen. */
 export async function addNote(ctx: AppContext, user: User, ticket: Ticket, text: string): Promise<void> {
-  await logEvent(ctx.db, { type: 'note', actor: actorOf(user), ticketId: ticket.id, conversationId: ticket.conversationId, data: { text } });
-  ctx.bus.emit('ticket', { ticketId: ticket.id, code: ticket.code, status: ticket.status, priority: ticket.priority, agencyId: ticket.agency?.id ?? null, reason: 'note' });
+  await logEvent(ctx.db, {
+    type: 'note',
+    actor: actorOf(user),
+    ticketId: ticket.id,
+    conversationId: ticket.conversationId,
+    data: { text },
+  });
+  ctx.bus.emit('ticket', {
+    ticketId: ticket.id,
+    code: ticket.code,
+    status: ticket.status,
+    priority: ticket.priority,
+    agencyId: ticket.agency?.id ?? null,
+    reason: 'note',
+  });
 }
 
 /** Closes a ticket (with a resolution) and its conversation; the citizen is thanked and asked for a rating. */
 export async function closeTicket(ctx: AppContext, user: User, ticket: Ticket, resolution: string | null): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     await updateTicket(tx, ticket.id, { status: 'closed', resolution });
-    await logEvent(tx, { type: 'closed', actor: actorOf(user), ticketId: ticket.id, conversationId: ticket.conversationId, data: { resolution } });
+    await logEvent(tx, {
+      type: 'closed',
+      actor: actorOf(user),
+      ticketId: ticket.id,
+      conversationId: ticket.conversationId,
+      data: { resolution },
+    });
     if (!ticket.conversationId) return;
     const conv = await getConversation(tx, ticket.conversationId);
     if (!conv || conv.state === 'closed') return;
     await setConversationState(tx, conv.id, 'closed');
     await setBotContext(tx, conv.id, { csatTicketId: ticket.id });
-    await queueMessage(tx, { conversationId: conv.id, channel: conv.channel, authorKind: 'system', purpose: 'notice', text: message(ctx.bot, 'closed'), ticketId: ticket.id }, ctx.delivery.maxAttempts);
-    await queueMessage(tx, {
-      conversationId: conv.id, channel: conv.channel, authorKind: 'system', purpose: 'csat', text: message(ctx.bot, 'csat_question'), ticketId: ticket.id,
-      quickReplies: [1, 2, 3, 4, 5].map((n) => ({ title: `${n} ⭐`, payload: String(n) })),
-    }, ctx.delivery.maxAttempts);
+    await queueMessage(
+      tx,
+      {
+        conversationId: conv.id,
+        channel: conv.channel,
+        authorKind: 'system',
+        purpose: 'notice',
+        text: message(ctx.bot, 'closed'),
+        ticketId: ticket.id,
+      },
+      ctx.delivery.maxAttempts,
+    );
+    await queueMessage(
+      tx,
+      {
+        conversationId: conv.id,
+        channel: conv.channel,
+        authorKind: 'system',
+        purpose: 'csat',
+        text: message(ctx.bot, 'csat_question'),
+        ticketId: ticket.id,
+        quickReplies: [1, 2, 3, 4, 5].map((n) => ({ title: `${n} ⭐`, payload: String(n) })),
+      },
+      ctx.delivery.maxAttempts,
+    );
   });
   if (ticket.conversationId) {
     const conv = await getConversation(ctx.db, ticket.conversationId);
@@ -121,6 +194,13 @@ export async function closeTicket(ctx: AppContext, user: User, ticket: Ticket, r
       ctx.bus.emit('conversation', { conversationId: conv.id, state: 'closed', channel: conv.channel, reason: 'closed' });
     }
   }
-  ctx.bus.emit('ticket', { ticketId: ticket.id, code: ticket.code, status: 'closed', priority: ticket.priority, agencyId: ticket.agency?.id ?? null, reason: 'closed' });
+  ctx.bus.emit('ticket', {
+    ticketId: ticket.id,
+    code: ticket.code,
+    status: 'closed',
+    priority: ticket.priority,
+    agencyId: ticket.agency?.id ?? null,
+    reason: 'closed',
+  });
   ctx.wake();
 }

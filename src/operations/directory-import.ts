@@ -3,7 +3,7 @@
  * and `knowledge/fields.csv` (same reader and schemas as the seed). Valid lines are saved in one
  * transaction; each invalid line is reported with its number and a Vietnamese reason, and skipped.
  */
-import type { User } from '../auth/users';
+import type { User } from '../store/users';
 import type { AppContext } from '../context';
 import { CsvError, parseCsvRows } from '../knowledge/csv';
 import { AGENCY_COLUMNS, agencyFromCsvValues, FIELD_COLUMNS } from '../knowledge/read-files';
@@ -50,14 +50,17 @@ export function issueText(issue: z.core.$ZodIssue): string {
   return `cột "${col}" (${COLUMN_NAMES[col] ?? col}): ${what}`;
 }
 
-
 /** Reads CSV rows with a header; a syntax error or a bad header is one error on its line. */
-function readTable(text: string, columns: readonly string[]): { records: { line: number; values: Record<string, string> }[]; errors: ImportResult['errors'] } {
+function readTable(
+  text: string,
+  columns: readonly string[],
+): { records: { line: number; values: Record<string, string> }[]; errors: ImportResult['errors'] } {
   let rows;
   try {
     rows = parseCsvRows(text);
   } catch (err) {
-    if (err instanceof CsvError) return { records: [], errors: [{ line: err.line, message: `Lỗi cú pháp CSV: ${err.message.replace(/^line \d+: /, '')}` }] };
+    if (err instanceof CsvError)
+      return { records: [], errors: [{ line: err.line, message: `Lỗi cú pháp CSV: ${err.message.replace(/^line \d+: /, '')}` }] };
     throw err;
   }
   if (rows.length === 0) return { records: [], errors: [{ line: 1, message: 'Tệp rỗng: cần dòng tiêu đề' }] };
@@ -66,8 +69,14 @@ function readTable(text: string, columns: readonly string[]): { records: { line:
   const missing = columns.filter((c) => !found.includes(c));
   const unknown = found.filter((c) => !columns.includes(c));
   if (missing.length || unknown.length) {
-    const parts = [missing.length && `thiếu cột ${missing.map((c) => `"${c}"`).join(', ')}`, unknown.length && `cột không biết ${unknown.map((c) => `"${c}"`).join(', ')}`];
-    return { records: [], errors: [{ line: head.line, message: `Dòng tiêu đề: ${parts.filter(Boolean).join('; ')} (cần: ${columns.join(',')})` }] };
+    const parts = [
+      missing.length && `thiếu cột ${missing.map((c) => `"${c}"`).join(', ')}`,
+      unknown.length && `cột không biết ${unknown.map((c) => `"${c}"`).join(', ')}`,
+    ];
+    return {
+      records: [],
+      errors: [{ line: head.line, message: `Dòng tiêu đề: ${parts.filter(Boolean).join('; ')} (cần: ${columns.join(',')})` }],
+    };
   }
   const errors: ImportResult['errors'] = [];
   const records = [];
@@ -114,7 +123,11 @@ export async function importAgencies(ctx: AppContext, user: User, text: string):
   const result = await ctx.db.transaction(async (tx) => {
     let created = 0;
     for (const { agency } of valid) if ((await upsertAgency(tx, agency)).created) created++;
-    await logEvent(tx, { type: 'agencies_imported', actor: actorOf(user), data: { created, updated: valid.length - created, errors: errors.length } });
+    await logEvent(tx, {
+      type: 'agencies_imported',
+      actor: actorOf(user),
+      data: { created, updated: valid.length - created, errors: errors.length },
+    });
     return { created, updated: valid.length - created };
   });
   return { ...result, errors: errors.sort((a, b) => a.line - b.line) };
@@ -127,7 +140,11 @@ export async function importFields(ctx: AppContext, user: User, text: string): P
   const seen = new Set<string>();
   for (const r of records) {
     const raw = r.values.sort_order.trim();
-    const parsed = Field.safeParse({ code: r.values.code.trim(), name: r.values.name, sort_order: /^-?\d+$/.test(raw) ? Number(raw) : raw });
+    const parsed = Field.safeParse({
+      code: r.values.code.trim(),
+      name: r.values.name,
+      sort_order: /^-?\d+$/.test(raw) ? Number(raw) : raw,
+    });
     if (!parsed.success) {
       errors.push({ line: r.line, message: parsed.error.issues.map(issueText).join('; ') });
       continue;
@@ -142,7 +159,11 @@ export async function importFields(ctx: AppContext, user: User, text: string): P
   const result = await ctx.db.transaction(async (tx) => {
     let created = 0;
     for (const f of valid) if ((await upsertField(tx, { code: f.code, name: f.name, sortOrder: f.sort_order })).created) created++;
-    await logEvent(tx, { type: 'fields_imported', actor: actorOf(user), data: { created, updated: valid.length - created, errors: errors.length } });
+    await logEvent(tx, {
+      type: 'fields_imported',
+      actor: actorOf(user),
+      data: { created, updated: valid.length - created, errors: errors.length },
+    });
     return { created, updated: valid.length - created };
   });
   return { ...result, errors: errors.sort((a, b) => a.line - b.line) };

@@ -3,13 +3,13 @@
  * show typing, merge contacts, upload attachments, forward tickets. Each state change runs in one
  * transaction, writes the processing log and is pushed to live consoles through the bus.
  */
-import type { Attachment } from '../channels/contract';
-import type { User } from '../auth/users';
+import type { Attachment } from '../channels/kit/contract';
+import type { User } from '../store/users';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { queueMessage } from '../pipeline/outbound';
 import { windowProblem } from '../pipeline/dispatcher';
-import { attachmentProblem } from '../storage/attachment-store';
+import { attachmentProblem } from '../store/attachment-files';
 import { getConversation, setConversationState, type Conversation } from '../store/conversations';
 import { logEvent } from '../store/events';
 import { isUuid, mergeContacts } from '../store/inbox';
@@ -67,9 +67,13 @@ export async function replyInConversation(
   const adapter = ctx.channels.get(conv.channel as never);
   if (!adapter) throw new HttpError(409, `Kênh ${conv.channel} chưa được cấu hình; không gửi được tin nhắn`);
   const attachments = await attachmentsByIds(ctx, attachmentIds);
-  if (attachments.length > 0 && !adapter.capabilities.attachments) throw new HttpError(400, `Kênh ${conv.channel} không gửi được tệp đính kèm`);
+  if (attachments.length > 0 && !adapter.capabilities.attachments)
+    throw new HttpError(400, `Kênh ${conv.channel} không gửi được tệp đính kèm`);
   const closed = windowProblem(adapter.capabilities, 'operator', conv.lastInboundAt);
-  if (closed) throw new HttpError(409, 'Đã quá thời hạn trả lời của kênh: công dân cần nhắn lại trước khi tổng đài viên có thể trả lời', { reason: closed });
+  if (closed)
+    throw new HttpError(409, 'Đã quá thời hạn trả lời của kênh: công dân cần nhắn lại trước khi tổng đài viên có thể trả lời', {
+      reason: closed,
+    });
   const takesOver = conv.state === 'bot' || conv.state === 'waiting';
   const { message, ticket } = await ctx.db.transaction(async (tx) => {
     const ticket = await openTicketOfConversation(tx, conv.id);
@@ -90,7 +94,13 @@ export async function replyInConversation(
     );
     if (takesOver) {
       await setConversationState(tx, conv.id, 'operator', user.id);
-      await logEvent(tx, { type: 'taken_over', actor: actorOf(user), conversationId: conv.id, ticketId: ticket?.id ?? null, data: { by: 'reply' } });
+      await logEvent(tx, {
+        type: 'taken_over',
+        actor: actorOf(user),
+        conversationId: conv.id,
+        ticketId: ticket?.id ?? null,
+        data: { by: 'reply' },
+      });
     }
     if (ticket) {
       await markFirstResponse(tx, ticket.id);
@@ -113,7 +123,14 @@ export async function replyInConversation(
   ctx.bus.emit('message', { conversationId: conv.id, messageId: message.id, direction: 'out', status: 'queued', channel: conv.channel });
   if (ticket) {
     const t = (await getTicketById(ctx.db, ticket.id))!;
-    ctx.bus.emit('ticket', { ticketId: t.id, code: t.code, status: t.status, priority: t.priority, agencyId: t.agency?.id ?? null, reason: 'replied' });
+    ctx.bus.emit('ticket', {
+      ticketId: t.id,
+      code: t.code,
+      status: t.status,
+      priority: t.priority,
+      agencyId: t.agency?.id ?? null,
+      reason: 'replied',
+    });
   }
   ctx.wake();
   return { messageId: message.id };
@@ -160,7 +177,14 @@ export async function mergeContactsAction(ctx: AppContext, user: User, keepId: s
     await logEvent(tx, {
       type: 'contacts_merged',
       actor: actorOf(user),
-      data: { keepId, mergeId, mergedName: merge.display_name, conversations: result.conversations, identities: result.identities, tickets: result.tickets },
+      data: {
+        keepId,
+        mergeId,
+        mergedName: merge.display_name,
+        conversations: result.conversations,
+        identities: result.identities,
+        tickets: result.tickets,
+      },
     });
     for (const conversationId of result.conversations) {
       await logEvent(tx, { type: 'contacts_merged', actor: actorOf(user), conversationId, data: { keepId, mergeId } });
@@ -168,8 +192,12 @@ export async function mergeContactsAction(ctx: AppContext, user: User, keepId: s
     return result.conversations;
   });
   if (moved.length > 0) {
-    const convs = await ctx.db.query<{ id: string; state: string; channel: string }>('SELECT id, state, channel FROM conversations WHERE id = ANY($1::uuid[])', [moved]);
-    for (const c of convs.rows) ctx.bus.emit('conversation', { conversationId: c.id, state: c.state, channel: c.channel, reason: 'contact_merged' });
+    const convs = await ctx.db.query<{ id: string; state: Conversation['state']; channel: string }>(
+      'SELECT id, state, channel FROM conversations WHERE id = ANY($1::uuid[])',
+      [moved],
+    );
+    for (const c of convs.rows)
+      ctx.bus.emit('conversation', { conversationId: c.id, state: c.state, channel: c.channel, reason: 'contact_merged' });
   }
 }
 
@@ -194,8 +222,18 @@ export async function uploadAttachment(
 }
 
 /** Forwards a ticket to an agency with an optional deadline and note (status `forwarded`). */
-export async function forwardTicket(ctx: AppContext, user: User, ticket: Ticket, agencyCode: string, dueAt: Date | null, note: string | null): Promise<Ticket> {
-  const a = await ctx.db.query<{ id: string; code: string; name: string; active: boolean }>('SELECT id, code, name, active FROM agencies WHERE code = $1', [agencyCode]);
+export async function forwardTicket(
+  ctx: AppContext,
+  user: User,
+  ticket: Ticket,
+  agencyCode: string,
+  dueAt: Date | null,
+  note: string | null,
+): Promise<Ticket> {
+  const a = await ctx.db.query<{ id: string; code: string; name: string; active: boolean }>(
+    'SELECT id, code, name, active FROM agencies WHERE code = $1',
+    [agencyCode],
+  );
   const agency = a.rows[0];
   if (!agency) throw new HttpError(400, `Không có cơ quan mã ${agencyCode}`);
   if (!agency.active) throw new HttpError(400, `Cơ quan ${agency.name} đã ngừng tiếp nhận`);
@@ -218,10 +256,24 @@ export async function forwardTicket(ctx: AppContext, user: User, ticket: Ticket,
     });
   });
   const updated = (await getTicketById(ctx.db, ticket.id))!;
-  ctx.bus.emit('ticket', { ticketId: updated.id, code: updated.code, status: updated.status, priority: updated.priority, agencyId: agency.id, reason: 'forwarded' });
+  ctx.bus.emit('ticket', {
+    ticketId: updated.id,
+    code: updated.code,
+    status: updated.status,
+    priority: updated.priority,
+    agencyId: agency.id,
+    reason: 'forwarded',
+  });
   // The agency it was taken from learns that it left.
   if (ticket.agency && ticket.agency.id !== agency.id) {
-    ctx.bus.emit('ticket', { ticketId: updated.id, code: updated.code, status: updated.status, priority: updated.priority, agencyId: ticket.agency.id, reason: 'forwarded_away' });
+    ctx.bus.emit('ticket', {
+      ticketId: updated.id,
+      code: updated.code,
+      status: updated.status,
+      priority: updated.priority,
+      agencyId: ticket.agency.id,
+      reason: 'forwarded_away',
+    });
   }
   return updated;
 }

@@ -3,7 +3,7 @@
  * arrive during a training are folded into one more run, so a burst of edits costs two trainings, not N.
  */
 import type { AppContext } from '../context';
-import { liveTrainingData } from '../kb/seed';
+import { liveTrainingData } from '../knowledge/seed';
 import { announceChange } from '../realtime/announce';
 
 interface RetrainState {

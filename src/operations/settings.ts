@@ -98,8 +98,16 @@ export async function saveSettings(ctx: AppContext, patch: Partial<ConsoleSettin
       const g = await greetingRow(tx);
       if (g && g.data.text !== greeting) {
         const data = { ...g.data, text: greeting };
-        await tx.query(`UPDATE kb_services SET data = $2::jsonb, version = version + 1, updated_by = $3, updated_at = now() WHERE id = $1`, [g.id, JSON.stringify(data), userId]);
-        await tx.query(`INSERT INTO kb_versions (item_kind, item_id, version, data, user_id) VALUES ('service', $1, $2, $3::jsonb, $4)`, [g.id, g.version + 1, JSON.stringify(data), userId]);
+        await tx.query(
+          `UPDATE kb_services SET data = $2::jsonb, version = version + 1, updated_by = $3, updated_at = now() WHERE id = $1`,
+          [g.id, JSON.stringify(data), userId],
+        );
+        await tx.query(`INSERT INTO kb_versions (item_kind, item_id, version, data, user_id) VALUES ('service', $1, $2, $3::jsonb, $4)`, [
+          g.id,
+          g.version + 1,
+          JSON.stringify(data),
+          userId,
+        ]);
       }
     }
     return merged;

@@ -6,7 +6,7 @@
  * A crash between a provider's success and our record of it can resend that one part: providers
  * that accept an idempotency key get our message id (`OutboundMessage.id`) to drop it.
  */
-import { ChannelApiError, type OutboundMessage } from '../channels/contract';
+import { ChannelApiError, type OutboundMessage } from '../channels/kit/contract';
 import type { AppContext } from '../context';
 import { backoffMs, type Job } from '../jobs/queue';
 import { RetryLaterError } from '../jobs/worker';
@@ -28,7 +28,9 @@ export function windowProblem(
   if (!lastInboundAt) return null;
   const window = author === 'operator' && caps.operatorReplyWindowMs ? caps.operatorReplyWindowMs : caps.replyWindowMs;
   const age = now - lastInboundAt.getTime();
-  return age > window ? `window_closed: công dân nhắn lần cuối ${Math.round(age / 3_600_000)} giờ trước, quá thời hạn ${Math.round(window / 3_600_000)} giờ của kênh` : null;
+  return age > window
+    ? `window_closed: công dân nhắn lần cuối ${Math.round(age / 3_600_000)} giờ trước, quá thời hạn ${Math.round(window / 3_600_000)} giờ của kênh`
+    : null;
 }
 
 /** Handles one `deliver` job. */
@@ -100,7 +102,13 @@ export async function deliver(ctx: AppContext, job: Job): Promise<void> {
 async function fail(ctx: AppContext, m: MessageRow, reason: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     await markFailed(tx, m.id, reason);
-    await logEvent(tx, { type: 'delivery_failed', actor: SYSTEM, conversationId: m.conversationId, ticketId: m.ticketId, data: { messageId: m.id, reason } });
+    await logEvent(tx, {
+      type: 'delivery_failed',
+      actor: SYSTEM,
+      conversationId: m.conversationId,
+      ticketId: m.ticketId,
+      data: { messageId: m.id, reason },
+    });
   });
   ctx.metrics.messagesOut.inc({ channel: m.channel, outcome: 'failed' });
   ctx.log.warn({ channel: m.channel, conversationId: m.conversationId, messageId: m.id, reason }, 'delivery failed permanently');

@@ -37,7 +37,20 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
   let ticketId = x.ticketId;
   const meta = { intent: decision.intent, confidence: decision.confidence };
   const send = (text: string, quickReplies: { title: string; payload: string }[], purpose: 'answer' | 'ticket_receipt', answerId: string) =>
-    queueMessage(tx, { conversationId: conv.id, channel: conv.channel, authorKind: 'bot', purpose, text, quickReplies, ticketId, meta: { ...meta, answerId } }, ctx.delivery.maxAttempts);
+    queueMessage(
+      tx,
+      {
+        conversationId: conv.id,
+        channel: conv.channel,
+        authorKind: 'bot',
+        purpose,
+        text,
+        quickReplies,
+        ticketId,
+        meta: { ...meta, answerId },
+      },
+      ctx.delivery.maxAttempts,
+    );
 
   for (const a of decision.actions) {
     switch (a.type) {
@@ -61,16 +74,42 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
         });
         ticketId = ticket.id;
         await tx.query('UPDATE messages SET ticket_id = $2 WHERE conversation_id = $1 AND ticket_id IS NULL', [conv.id, ticket.id]);
-        await logEvent(tx, { type: 'ticket_created', actor: BOT, conversationId: conv.id, ticketId, data: { code: ticket.code, intent: a.intent, field: a.field, priority: a.priority, reason: a.reason, suggestedAgency: agency?.code ?? null } });
+        await logEvent(tx, {
+          type: 'ticket_created',
+          actor: BOT,
+          conversationId: conv.id,
+          ticketId,
+          data: {
+            code: ticket.code,
+            intent: a.intent,
+            field: a.field,
+            priority: a.priority,
+            reason: a.reason,
+            suggestedAgency: agency?.code ?? null,
+          },
+        });
         await send(renderTemplate(ctx.bot.ticket_receipt, conv.channel, { code: ticket.code }), [], 'ticket_receipt', 'ticket_receipt');
         if (context.report && !context.report.ticketId) context.report = { ...context.report, ticketId: ticket.id };
-        ctx.bus.emit('ticket', { ticketId: ticket.id, code: ticket.code, status: ticket.status, priority: ticket.priority, agencyId: ticket.agency?.id ?? null, reason: 'created' });
+        ctx.bus.emit('ticket', {
+          ticketId: ticket.id,
+          code: ticket.code,
+          status: ticket.status,
+          priority: ticket.priority,
+          agencyId: ticket.agency?.id ?? null,
+          reason: 'created',
+        });
         break;
       }
       case 'flag_urgent':
         if (ticketId) {
           await tx.query(`UPDATE tickets SET priority = 'urgent', updated_at = now() WHERE id = $1`, [ticketId]);
-          await logEvent(tx, { type: 'ticket_flagged_urgent', actor: BOT, conversationId: conv.id, ticketId, data: { intent: decision.intent } });
+          await logEvent(tx, {
+            type: 'ticket_flagged_urgent',
+            actor: BOT,
+            conversationId: conv.id,
+            ticketId,
+            data: { intent: decision.intent },
+          });
         }
         break;
       case 'escalate':
@@ -95,12 +134,24 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
       case 'add_report_details':
         if (a.ticketId) {
           await tx.query(`UPDATE tickets SET content = content || E'\\n' || $2, updated_at = now() WHERE id = $1`, [a.ticketId, x.text]);
-          await logEvent(tx, { type: 'report_details_added', actor: { kind: 'citizen' }, conversationId: conv.id, ticketId: a.ticketId, data: { messageId: x.messageId } });
+          await logEvent(tx, {
+            type: 'report_details_added',
+            actor: { kind: 'citizen' },
+            conversationId: conv.id,
+            ticketId: a.ticketId,
+            data: { messageId: x.messageId },
+          });
         }
         break;
       case 'record_csat':
         await tx.query('UPDATE tickets SET csat = $2, updated_at = now() WHERE id = $1', [a.ticketId, a.score]);
-        await logEvent(tx, { type: 'csat_recorded', actor: { kind: 'citizen' }, conversationId: conv.id, ticketId: a.ticketId, data: { score: a.score } });
+        await logEvent(tx, {
+          type: 'csat_recorded',
+          actor: { kind: 'citizen' },
+          conversationId: conv.id,
+          ticketId: a.ticketId,
+          data: { score: a.score },
+        });
         break;
     }
   }

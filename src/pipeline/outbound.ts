@@ -1,5 +1,5 @@
 /** Queues outbound messages: a `queued` row and a delivery job, in the caller's transaction. */
-import type { Attachment, QuickReply } from '../channels/contract';
+import type { Attachment, QuickReply } from '../channels/kit/contract';
 import type { Queryable } from '../db/database';
 import { enqueueJob } from '../jobs/queue';
 import { insertOutbound, type MessageRow } from '../store/messages';

@@ -3,7 +3,7 @@
  * the message, send the receipt, let the bot decide, open tickets — each event in one
  * transaction, so a crash at any point is resumed by re-running the job without duplicates.
  */
-import type { InboundEvent, InboundMessage, InboundPostback } from '../channels/contract';
+import type { InboundEvent, InboundMessage, InboundPostback } from '../channels/kit/contract';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db/database';
 import type { Job } from '../jobs/queue';
@@ -11,11 +11,18 @@ import { renderTemplate } from '../bot/definition';
 import { decide, ratingOf, type BotContext } from '../bot/policy';
 import { FALLBACK_INTENT, type ParseResult } from '../nlu/types';
 import { resolveIdentity, setFollowed } from '../store/contacts';
-import { createConversation, findOpenConversation, getConversation, setBotContext, touchInbound, type Conversation } from '../store/conversations';
+import {
+  createConversation,
+  findOpenConversation,
+  getConversation,
+  setBotContext,
+  touchInbound,
+  type Conversation,
+} from '../store/conversations';
 import { BOT, logEvent, SYSTEM } from '../store/events';
 import { applyReceipt, conversationOfProviderIds, inboundExists, insertInbound } from '../store/messages';
 import { getTicketByCode } from '../store/tickets';
-import { storeAttachments } from '../storage/attachments';
+import { storeAttachments } from '../store/attachments';
 import { executeDecision } from './execute-decision';
 import { queueMessage } from './outbound';
 
@@ -55,9 +62,18 @@ async function handleEvent(ctx: AppContext, e: InboundEvent): Promise<void> {
       return handleEcho(ctx, e);
     case 'delivery':
     case 'read': {
-      const ids = await applyReceipt(ctx.db, e.channel, e.externalUserId, e.type === 'delivery' ? 'delivered' : 'read', e.messageIds, e.watermark ? new Date(e.watermark) : undefined);
+      const ids = await applyReceipt(
+        ctx.db,
+        e.channel,
+        e.externalUserId,
+        e.type === 'delivery' ? 'delivered' : 'read',
+        e.messageIds,
+        e.watermark ? new Date(e.watermark) : undefined,
+      );
       for (const messageId of ids) {
-        ctx.channels.get(e.channel)?.notify?.(e.externalUserId, { type: 'status', messageId, status: e.type === 'delivery' ? 'delivered' : 'read' });
+        ctx.channels
+          .get(e.channel)
+          ?.notify?.(e.externalUserId, { type: 'status', messageId, status: e.type === 'delivery' ? 'delivered' : 'read' });
       }
       return;
     }
@@ -108,19 +124,23 @@ async function findConversation(tx: Queryable, e: InboundMessage | InboundPostba
 
 async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostback): Promise<void> {
   if (await inboundExists(ctx.db, e.channel, e.externalMessageId)) return;
-  const text = e.type === 'message' ? e.text : e.title ?? e.payload;
+  const text = e.type === 'message' ? e.text : (e.title ?? e.payload);
   const quickReplyPayload = e.type === 'message' ? e.quickReplyPayload : e.payload;
   const suppress = e.type === 'message' && e.suppressAutoReply === true;
   const attachments = e.type === 'message' ? await storeAttachments(ctx.db, ctx.blobs, e.attachments, ctx.config.ATTACHMENT_MAX_BYTES) : [];
   const adapter = ctx.channels.get(e.channel);
   if (adapter?.typing && !suppress) {
-    const state = await ctx.db.query<{ state: string }>(`SELECT state FROM conversations WHERE channel = $1 AND external_user_id = $2 AND state <> 'closed'`, [e.channel, e.externalUserId]);
+    const state = await ctx.db.query<{ state: string }>(
+      `SELECT state FROM conversations WHERE channel = $1 AND external_user_id = $2 AND state <> 'closed'`,
+      [e.channel, e.externalUserId],
+    );
     if ((state.rows[0]?.state ?? 'bot') === 'bot') void adapter.typing(e.externalUserId, true);
   }
   const parse: ParseResult = text.trim() ? await ctx.nlu.parse(text) : emptyParse(text);
   const style = adapter?.capabilities.longForm ? 'full' : 'short';
-  const profile = e.type === 'message' && !e.contact?.displayName && adapter?.profile ? await adapter.profile(e.externalUserId).catch(() => null) : null;
-  const contactHints = { ...(profile ?? {}), ...(e.type === 'message' ? e.contact ?? {} : {}) };
+  const profile =
+    e.type === 'message' && !e.contact?.displayName && adapter?.profile ? await adapter.profile(e.externalUserId).catch(() => null) : null;
+  const contactHints = { ...(profile ?? {}), ...(e.type === 'message' ? (e.contact ?? {}) : {}) };
 
   const outcome = await ctx.db.transaction(async (tx) => {
     const identity = await resolveIdentity(tx, e.channel, e.externalUserId, contactHints, new Date(e.timestamp));
@@ -132,11 +152,14 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
         identityId: identity.identityId,
         channel: e.channel,
         externalUserId: e.externalUserId,
-        subject: e.type === 'message' ? e.subject ?? null : null,
+        subject: e.type === 'message' ? (e.subject ?? null) : null,
       });
       await logEvent(tx, { type: 'conversation_opened', actor: SYSTEM, conversationId: conv.id, data: { channel: e.channel } });
     }
-    const openTicket = await tx.query<{ id: string }>(`SELECT id FROM tickets WHERE conversation_id = $1 AND status <> 'closed' ORDER BY created_at DESC LIMIT 1`, [conv.id]);
+    const openTicket = await tx.query<{ id: string }>(
+      `SELECT id FROM tickets WHERE conversation_id = $1 AND status <> 'closed' ORDER BY created_at DESC LIMIT 1`,
+      [conv.id],
+    );
     const ticketId = openTicket.rows[0]?.id ?? null;
     const stored = await insertInbound(tx, {
       conversationId: conv.id,
@@ -145,7 +168,7 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
       authorKind: 'citizen',
       authorName: identity.displayName,
       text,
-      html: e.type === 'message' ? e.html ?? null : null,
+      html: e.type === 'message' ? (e.html ?? null) : null,
       attachments,
       meta: { intent: parse.intent, quickReplyPayload, suppressAutoReply: suppress || undefined },
       createdAt: new Date(e.timestamp),
@@ -153,11 +176,27 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
     if (!stored) return null;
     if (ticketId) await tx.query('UPDATE messages SET ticket_id = $2 WHERE id = $1', [stored.id, ticketId]);
     await touchInbound(tx, conv.id, new Date(e.timestamp));
-    await logEvent(tx, { type: 'message_received', actor: { kind: 'citizen', name: identity.displayName }, conversationId: conv.id, ticketId, data: { messageId: stored.id, channel: e.channel, suppressAutoReply: suppress || undefined } });
+    await logEvent(tx, {
+      type: 'message_received',
+      actor: { kind: 'citizen', name: identity.displayName },
+      conversationId: conv.id,
+      ticketId,
+      data: { messageId: stored.id, channel: e.channel, suppressAutoReply: suppress || undefined },
+    });
     if (suppress) return { conv, decided: false, silent: true };
 
     if (isNew) {
-      await queueMessage(tx, { conversationId: conv.id, channel: e.channel, authorKind: 'system', purpose: 'receipt', text: renderTemplate(ctx.bot.receipt, e.channel) }, ctx.delivery.maxAttempts);
+      await queueMessage(
+        tx,
+        {
+          conversationId: conv.id,
+          channel: e.channel,
+          authorKind: 'system',
+          purpose: 'receipt',
+          text: renderTemplate(ctx.bot.receipt, e.channel),
+        },
+        ctx.delivery.maxAttempts,
+      );
     }
     const decision = decide({
       def: ctx.bot,
@@ -192,7 +231,13 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
   if (!outcome) return;
   ctx.metrics.messagesIn.inc({ channel: e.channel });
   if (outcome.decided) ctx.metrics.botDecisions.inc({ intent: outcome.intent ?? 'none', outcome: outcome.silent ? 'silent' : 'acted' });
-  ctx.bus.emit('message', { conversationId: outcome.conv.id, messageId: e.externalMessageId, direction: 'in', status: 'received', channel: e.channel });
+  ctx.bus.emit('message', {
+    conversationId: outcome.conv.id,
+    messageId: e.externalMessageId,
+    direction: 'in',
+    status: 'received',
+    channel: e.channel,
+  });
   ctx.wake();
 }
 
@@ -208,7 +253,12 @@ async function handleEcho(ctx: AppContext, e: Extract<InboundEvent, { type: 'ech
       [conv.id, e.channel, e.text, JSON.stringify(e.attachments), e.externalMessageId],
     );
     if (r.rowCount > 0) {
-      await logEvent(tx, { type: 'operator_replied_outside', actor: { kind: 'operator', name: 'Hộp thư của nhà cung cấp' }, conversationId: conv.id, data: { channel: e.channel } });
+      await logEvent(tx, {
+        type: 'operator_replied_outside',
+        actor: { kind: 'operator', name: 'Hộp thư của nhà cung cấp' },
+        conversationId: conv.id,
+        data: { channel: e.channel },
+      });
     }
   });
 }

@@ -2,7 +2,7 @@
  * Scales a rich reply down to what a channel carries: long texts split on sentence
  * boundaries, quick replies trimmed — or written into the text where the channel has none.
  */
-import type { ChannelCapabilities, QuickReply } from '../channels/contract';
+import type { ChannelCapabilities, QuickReply } from '../channels/kit/contract';
 
 /** A reply ready for one channel: text parts in order; quick replies go with the last part. */
 export interface ScaledReply {

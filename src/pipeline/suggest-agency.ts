@@ -1,6 +1,6 @@
 /** Suggests the responsible agency when a citizen's text names a commune, ward or agency. */
 import type { Queryable } from '../db/database';
-import { foldDiacritics } from '../text/fold';
+import { foldDiacritics } from '../nlu/fold';
 
 /** The agency whose name or alias appears in the text (longest match wins), or null. */
 export async function suggestAgency(q: Queryable, text: string): Promise<{ id: string; code: string } | null> {

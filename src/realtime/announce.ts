@@ -2,12 +2,17 @@
  * Tells open consoles that shared reference data changed, so that no one works from a stale list
  * (a renamed field, a deactivated agency, a new canned reply) or overwrites a procedure someone just saved.
  */
-import type { User } from '../auth/users';
+import type { User } from '../store/users';
 import type { AppContext } from '../context';
 import type { ReferenceList } from './bus';
 
 /** Publishes a `reference` change made by `user` (null: the system, e.g. a finished retraining). */
-export function announceChange(ctx: AppContext, list: ReferenceList, user: User | null, item: { id?: string; version?: number } = {}): void {
+export function announceChange(
+  ctx: AppContext,
+  list: ReferenceList,
+  user: User | null,
+  item: { id?: string; version?: number } = {},
+): void {
   ctx.bus.emit('reference', { list, ...item, by: user ? { userId: user.id, name: user.displayName } : { userId: null, name: 'Hệ thống' } });
 }
 

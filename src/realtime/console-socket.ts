@@ -8,7 +8,7 @@
  */
 import type { Namespace, Server } from 'socket.io';
 import { tokenHash, userOfToken } from '../auth/tokens';
-import type { User } from '../auth/users';
+import type { User } from '../store/users';
 import type { AppContext } from '../context';
 import { getConversation } from '../store/conversations';
 
@@ -50,7 +50,8 @@ export function attachConsoleSocket(ctx: AppContext, io: Server): ConsoleSocket 
       const on = ev.on === true;
       getConversation(ctx.db, ev.conversationId)
         .then((conv) => {
-          if (conv && conv.state !== 'closed') ctx.channels.get(conv.channel as never)?.notify?.(conv.externalUserId, { type: 'typing', on, authorName: user.displayName });
+          if (conv && conv.state !== 'closed')
+            ctx.channels.get(conv.channel as never)?.notify?.(conv.externalUserId, { type: 'typing', on, authorName: user.displayName });
         })
         .catch(() => undefined);
     });

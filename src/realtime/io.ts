@@ -6,14 +6,9 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { SOCKET_MAX_FRAME_BYTES } from '../channels/kit/contract';
 
 const servers = new WeakMap<HttpServer, Server>();
-
-/**
- * Largest socket.io frame, bytes (default of socket.io: 1 MB). Live-chat uploads travel as base64
- * inside a frame (4/3 of the file): 9 MiB carries a 6 MiB file (LIVECHAT_MAX_FILE_MB at most 6).
- */
-export const SOCKET_MAX_FRAME_BYTES = 9 * 1024 * 1024;
 
 /**
  * The socket.io server attached to `http` (created on first use; CORS open, since auth is by token).

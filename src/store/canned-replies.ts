@@ -26,7 +26,10 @@ export async function listCannedReplies(q: Queryable): Promise<CannedReply[]> {
 }
 
 /** Creates a canned reply; null when the shortcut is taken. */
-export async function createCannedReply(q: Queryable, c: { shortcut: string; title: string; text: string; userId: string }): Promise<CannedReply | null> {
+export async function createCannedReply(
+  q: Queryable,
+  c: { shortcut: string; title: string; text: string; userId: string },
+): Promise<CannedReply | null> {
   const r = await q.query(
     `INSERT INTO canned_replies (shortcut, title, text, created_by, updated_by) VALUES ($1, $2, $3, $4, $4)
      ON CONFLICT (shortcut) DO NOTHING RETURNING ${COLUMNS}`,

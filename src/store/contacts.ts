@@ -1,5 +1,5 @@
 /** Contacts (citizens) and their per-channel identities. */
-import type { ContactHints } from '../channels/contract';
+import type { ContactHints } from '../channels/kit/contract';
 import type { Queryable } from '../db/database';
 
 /** A resolved identity. */
@@ -29,17 +29,19 @@ export async function resolveIdentity(
   if (found.rows[0]) {
     const row = found.rows[0];
     if (hints?.phone || hints?.email) {
-      await q.query(
-        `UPDATE contacts SET phone = COALESCE(phone, $2), email = COALESCE(email, $3), updated_at = now() WHERE id = $1`,
-        [row.contact_id, hints.phone ?? null, hints.email ?? null],
-      );
+      await q.query(`UPDATE contacts SET phone = COALESCE(phone, $2), email = COALESCE(email, $3), updated_at = now() WHERE id = $1`, [
+        row.contact_id,
+        hints.phone ?? null,
+        hints.email ?? null,
+      ]);
     }
     return { contactId: row.contact_id, identityId: row.id, displayName: row.display_name, isNew: false };
   }
-  const contact = await q.query<{ id: string }>(
-    `INSERT INTO contacts (display_name, phone, email) VALUES ($1, $2, $3) RETURNING id`,
-    [hints?.displayName ?? null, hints?.phone ?? null, hints?.email ?? (channel === 'email' ? externalId : null)],
-  );
+  const contact = await q.query<{ id: string }>(`INSERT INTO contacts (display_name, phone, email) VALUES ($1, $2, $3) RETURNING id`, [
+    hints?.displayName ?? null,
+    hints?.phone ?? null,
+    hints?.email ?? (channel === 'email' ? externalId : null),
+  ]);
   const identity = await q.query<{ id: string }>(
     `INSERT INTO contact_identities (contact_id, channel, external_id, display_name, last_interaction_at)
      VALUES ($1, $2, $3, $4, $5) RETURNING id`,

@@ -17,7 +17,16 @@ import { periodCounts, vnDay } from './stats-rollup';
 /** The dashboard figures (see docs/console-api.md). */
 export interface Dashboard {
   period: { from: Date; to: Date };
-  totals: { conversations: number; messagesIn: number; tickets: number; botResolved: number; escalated: number; botResolvedRate: number; open: number; overdue: number };
+  totals: {
+    conversations: number;
+    messagesIn: number;
+    tickets: number;
+    botResolved: number;
+    escalated: number;
+    botResolvedRate: number;
+    open: number;
+    overdue: number;
+  };
   byDay: { day: string; conversations: number; tickets: number }[];
   byHour: { hour: number; messages: number }[];
   byChannel: { channel: string; conversations: number; tickets: number }[];
@@ -25,7 +34,15 @@ export interface Dashboard {
   byAgency: { code: string; name: string; tickets: number; open: number; overdue: number }[];
   firstResponse: { p50_s: number | null; p90_s: number | null };
   resolution: { p50_s: number | null; p90_s: number | null };
-  operators: { userId: string; name: string; takenOver: number; replies: number; closed: number; firstResponseP50_s: number | null; lastActivityAt: Date | null }[];
+  operators: {
+    userId: string;
+    name: string;
+    takenOver: number;
+    replies: number;
+    closed: number;
+    firstResponseP50_s: number | null;
+    lastActivityAt: Date | null;
+  }[];
   csat: { average: number | null; count: number; distribution: Record<'1' | '2' | '3' | '4' | '5', number> };
 }
 
@@ -98,7 +115,13 @@ export async function dashboard(db: Database, from: Date, to: Date): Promise<Das
     .filter(([id]) => id !== '' && nameOf.has(`agency:${id}`))
     .map(([id, v]) => {
       const a = nameOf.get(`agency:${id}`)!;
-      return { code: String(a.code), name: String(a.name), tickets: v.n, open: open.get(id)?.open ?? 0, overdue: open.get(id)?.overdue ?? 0 };
+      return {
+        code: String(a.code),
+        name: String(a.name),
+        tickets: v.n,
+        open: open.get(id)?.open ?? 0,
+        overdue: open.get(id)?.overdue ?? 0,
+      };
     });
   byAgency.sort((a, b) => b.overdue - a.overdue || b.tickets - a.tickets || cmp(a.code, b.code));
 

@@ -45,7 +45,10 @@ export async function listAgencies(q: Queryable, f: { q?: string; kind?: string 
     params.push(`%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
     where.push(`(code ILIKE $${params.length} OR name ILIKE $${params.length} OR array_to_string(aliases, ' ') ILIKE $${params.length})`);
   }
-  const r = await q.query(`SELECT ${AGENCY_COLUMNS} FROM agencies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY active DESC, kind, name`, params);
+  const r = await q.query(
+    `SELECT ${AGENCY_COLUMNS} FROM agencies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY active DESC, kind, name`,
+    params,
+  );
   return r.rows.map(toAgency);
 }
 

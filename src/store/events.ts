@@ -33,13 +33,30 @@ export async function logEvent(
   await q.query(
     `INSERT INTO events (ticket_id, conversation_id, type, actor_kind, actor_user_id, actor_name, data)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-    [e.ticketId ?? null, e.conversationId ?? null, e.type, e.actor.kind, e.actor.userId ?? null, e.actor.name ?? null, JSON.stringify(e.data ?? {})],
+    [
+      e.ticketId ?? null,
+      e.conversationId ?? null,
+      e.type,
+      e.actor.kind,
+      e.actor.userId ?? null,
+      e.actor.name ?? null,
+      JSON.stringify(e.data ?? {}),
+    ],
   );
 }
 
 /** Events of a ticket and of its conversation, oldest first. */
 export async function listEvents(q: Queryable, ticketId: string | null, conversationId: string | null): Promise<EventRow[]> {
-  const r = await q.query<{ id: number; type: string; actor_kind: string; actor_name: string | null; data: Record<string, unknown>; created_at: Date; ticket_id: string | null; conversation_id: string | null }>(
+  const r = await q.query<{
+    id: number;
+    type: string;
+    actor_kind: string;
+    actor_name: string | null;
+    data: Record<string, unknown>;
+    created_at: Date;
+    ticket_id: string | null;
+    conversation_id: string | null;
+  }>(
     `SELECT id, type, actor_kind, actor_name, data, created_at, ticket_id, conversation_id FROM events
      WHERE ($1::uuid IS NOT NULL AND ticket_id = $1::uuid) OR ($2::uuid IS NOT NULL AND conversation_id = $2::uuid)
      ORDER BY id`,

@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../db/database';
 import type { ConversationState } from './conversations';
+import type { Priority, TicketStatus } from './tickets';
 
 /** Inbox states: `mine` is `operator` held by the caller; `open` is anything but `closed`. */
 export const INBOX_STATES = ['bot', 'waiting', 'operator', 'mine', 'open', 'closed'] as const;
@@ -47,7 +48,14 @@ export interface ConversationSummary {
   assignee: { id: string; name: string } | null;
   lastMessage: { text: string; direction: 'in' | 'out'; author: string; at: Date } | null;
   lastInboundAt: Date | null;
-  ticket: { code: string; status: string; priority: string; field: string | null; agency: { code: string; name: string } | null; dueAt: Date | null } | null;
+  ticket: {
+    code: string;
+    status: TicketStatus;
+    priority: Priority;
+    field: string | null;
+    agency: { code: string; name: string } | null;
+    dueAt: Date | null;
+  } | null;
   replyWindow: { closesAt: Date | null; closed: boolean };
 }
 
@@ -97,8 +105,8 @@ function toSummary(r: Record<string, unknown>, windowOf: ReplyWindowOf, now = Da
     ticket: r.t_code
       ? {
           code: r.t_code as string,
-          status: r.t_status as string,
-          priority: r.t_priority as string,
+          status: r.t_status as TicketStatus,
+          priority: r.t_priority as Priority,
           field: (r.t_field as string) ?? null,
           agency: r.agency_code ? { code: r.agency_code as string, name: r.agency_name as string } : null,
           dueAt: (r.t_due_at as Date) ?? null,
@@ -127,7 +135,8 @@ function filterParts(f: InboxFilter, params: unknown[]): string[] {
   if (f.channel) parts.push(`c.channel = ${p(f.channel)}`);
   if (f.field) parts.push(`EXISTS (SELECT 1 FROM tickets tf WHERE tf.conversation_id = c.id AND tf.field = ${p(f.field)})`);
   if (f.agencyId) parts.push(`EXISTS (SELECT 1 FROM tickets ta WHERE ta.conversation_id = c.id AND ta.agency_id = ${p(f.agencyId)})`);
-  if (f.urgent) parts.push(`EXISTS (SELECT 1 FROM tickets tu WHERE tu.conversation_id = c.id AND tu.priority = 'urgent' AND tu.status <> 'closed')`);
+  if (f.urgent)
+    parts.push(`EXISTS (SELECT 1 FROM tickets tu WHERE tu.conversation_id = c.id AND tu.priority = 'urgent' AND tu.status <> 'closed')`);
   if (f.q) parts.push(`c.id IN (${searchSql(f.q, p)})`);
   return parts;
 }
@@ -138,7 +147,12 @@ function filterParts(f: InboxFilter, params: unknown[]): string[] {
  */
 export function prefixQuery(text: string): string | null {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu);
-  return words ? words.slice(0, 8).map((w) => `${w}:*`).join(' & ') : null;
+  return words
+    ? words
+        .slice(0, 8)
+        .map((w) => `${w}:*`)
+        .join(' & ')
+    : null;
 }
 
 /**
@@ -161,13 +175,17 @@ function searchSql(q: string, p: (v: unknown) => string): string {
     return parts.join(' UNION ');
   }
   if (text.includes('@')) {
-    parts.push(`SELECT cv.id FROM conversations cv JOIN contacts x ON x.id = cv.contact_id WHERE x.email ILIKE ${p(`%${likeEscape(text)}%`)}`);
+    parts.push(
+      `SELECT cv.id FROM conversations cv JOIN contacts x ON x.id = cv.contact_id WHERE x.email ILIKE ${p(`%${likeEscape(text)}%`)}`,
+    );
     return parts.join(' UNION ');
   }
   const tsq = prefixQuery(text);
   if (tsq) {
     const t = p(tsq);
-    parts.push(`SELECT cv.id FROM conversations cv JOIN contacts x ON x.id = cv.contact_id WHERE to_tsvector('simple', COALESCE(x.display_name, '')) @@ to_tsquery('simple', ${t})`);
+    parts.push(
+      `SELECT cv.id FROM conversations cv JOIN contacts x ON x.id = cv.contact_id WHERE to_tsvector('simple', COALESCE(x.display_name, '')) @@ to_tsquery('simple', ${t})`,
+    );
     parts.push(`SELECT conversation_id FROM messages WHERE to_tsvector('simple', text) @@ to_tsquery('simple', ${t})`);
   }
   return parts.join(' UNION ');
@@ -245,26 +263,41 @@ export interface ContactCard {
   displayName: string | null;
   phone: string | null;
   email: string | null;
-  identities: { channel: string; externalId: string; displayName: string | null; lastInteractionAt: Date | null; followed: boolean | null }[];
-  tickets: { code: string; status: string; title: string; createdAt: Date }[];
+  identities: {
+    channel: string;
+    externalId: string;
+    displayName: string | null;
+    lastInteractionAt: Date | null;
+    followed: boolean | null;
+  }[];
+  tickets: { code: string; status: TicketStatus; title: string; createdAt: Date }[];
 }
 
 /** A contact with identities and tickets (a merged contact resolves to the one it was merged into). */
 export async function getContactCard(q: Queryable, id: string): Promise<ContactCard | null> {
   if (!isUuid(id)) return null;
-  const r = await q.query<{ id: string; display_name: string | null; phone: string | null; email: string | null; merged_into: string | null }>(
-    'SELECT id, display_name, phone, email, merged_into FROM contacts WHERE id = $1',
-    [id],
-  );
+  const r = await q.query<{
+    id: string;
+    display_name: string | null;
+    phone: string | null;
+    email: string | null;
+    merged_into: string | null;
+  }>('SELECT id, display_name, phone, email, merged_into FROM contacts WHERE id = $1', [id]);
   const c = r.rows[0];
   if (!c) return null;
   if (c.merged_into && c.merged_into !== c.id) return getContactCard(q, c.merged_into);
   const [identities, tickets] = await Promise.all([
-    q.query<{ channel: string; external_id: string; display_name: string | null; last_interaction_at: Date | null; followed: boolean | null }>(
+    q.query<{
+      channel: string;
+      external_id: string;
+      display_name: string | null;
+      last_interaction_at: Date | null;
+      followed: boolean | null;
+    }>(
       'SELECT channel, external_id, display_name, last_interaction_at, followed FROM contact_identities WHERE contact_id = $1 ORDER BY last_interaction_at DESC NULLS LAST',
       [c.id],
     ),
-    q.query<{ code: string; status: string; title: string; created_at: Date }>(
+    q.query<{ code: string; status: TicketStatus; title: string; created_at: Date }>(
       'SELECT code, status, title, created_at FROM tickets WHERE contact_id = $1 ORDER BY created_at DESC LIMIT 100',
       [c.id],
     ),
@@ -289,8 +322,15 @@ export async function getContactCard(q: Queryable, id: string): Promise<ContactC
  * Moves identities, conversations and tickets of `mergeId` to `keepId`, fills the kept contact's
  * empty name/phone/e-mail, and marks the other as merged. Returns the moved conversation ids.
  */
-export async function mergeContacts(q: Queryable, keepId: string, mergeId: string): Promise<{ conversations: string[]; identities: number; tickets: number }> {
-  const ids = await q.query<{ id: string }>('UPDATE conversations SET contact_id = $1 WHERE contact_id = $2 RETURNING id', [keepId, mergeId]);
+export async function mergeContacts(
+  q: Queryable,
+  keepId: string,
+  mergeId: string,
+): Promise<{ conversations: string[]; identities: number; tickets: number }> {
+  const ids = await q.query<{ id: string }>('UPDATE conversations SET contact_id = $1 WHERE contact_id = $2 RETURNING id', [
+    keepId,
+    mergeId,
+  ]);
   const identities = await q.query('UPDATE contact_identities SET contact_id = $1 WHERE contact_id = $2', [keepId, mergeId]);
   const tickets = await q.query('UPDATE tickets SET contact_id = $1, updated_at = now() WHERE contact_id = $2', [keepId, mergeId]);
   await q.query(

@@ -1,5 +1,5 @@
 /** Messages of conversations, inbound and outbound, with delivery status. */
-import type { Attachment, QuickReply } from '../channels/contract';
+import type { Attachment, QuickReply } from '../channels/kit/contract';
 import type { Queryable } from '../db/database';
 
 /** Delivery status of a message. */
@@ -88,7 +88,18 @@ export async function insertInbound(
      VALUES ($1, $2, 'in', $3, $4, $5, $6, $7::jsonb, $8, 'received', $9::jsonb, COALESCE($10::timestamptz, clock_timestamp()))
      ON CONFLICT (channel, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
      RETURNING ${COLUMNS}`,
-    [m.conversationId, m.channel, m.authorKind, m.authorName ?? null, m.text, m.html ?? null, JSON.stringify(stripData(m.attachments)), m.externalId, JSON.stringify(m.meta ?? {}), m.createdAt?.toISOString() ?? null],
+    [
+      m.conversationId,
+      m.channel,
+      m.authorKind,
+      m.authorName ?? null,
+      m.text,
+      m.html ?? null,
+      JSON.stringify(stripData(m.attachments)),
+      m.externalId,
+      JSON.stringify(m.meta ?? {}),
+      m.createdAt?.toISOString() ?? null,
+    ],
   );
   return r.rows[0] ? toMessage(r.rows[0]) : null;
 }
@@ -113,8 +124,19 @@ export async function insertOutbound(
   const r = await q.query(
     `INSERT INTO messages (conversation_id, channel, direction, author_kind, author_user_id, author_name, purpose, text, quick_replies, attachments, ticket_id, status, meta)
      VALUES ($1, $2, 'out', $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, 'queued', $11::jsonb) RETURNING ${COLUMNS}`,
-    [m.conversationId, m.channel, m.authorKind, m.authorUserId ?? null, m.authorName ?? null, m.purpose, m.text,
-      JSON.stringify(m.quickReplies ?? []), JSON.stringify(stripData(m.attachments ?? [])), m.ticketId ?? null, JSON.stringify(m.meta ?? {})],
+    [
+      m.conversationId,
+      m.channel,
+      m.authorKind,
+      m.authorUserId ?? null,
+      m.authorName ?? null,
+      m.purpose,
+      m.text,
+      JSON.stringify(m.quickReplies ?? []),
+      JSON.stringify(stripData(m.attachments ?? [])),
+      m.ticketId ?? null,
+      JSON.stringify(m.meta ?? {}),
+    ],
   );
   return toMessage(r.rows[0]);
 }
@@ -151,7 +173,9 @@ export async function markPartSent(q: Queryable, id: string, part: number, provi
 
 /** Marks the message sent. */
 export async function markSent(q: Queryable, id: string): Promise<void> {
-  await q.query(`UPDATE messages SET status = 'sent', error = NULL, sent_at = now() WHERE id = $1 AND status IN ('queued', 'sending')`, [id]);
+  await q.query(`UPDATE messages SET status = 'sent', error = NULL, sent_at = now() WHERE id = $1 AND status IN ('queued', 'sending')`, [
+    id,
+  ]);
 }
 
 /** Marks the message queued again (retry scheduled) with the last error. */

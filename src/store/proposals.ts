@@ -43,7 +43,10 @@ function toProposal(r: Record<string, unknown>): Proposal {
 }
 
 /** Stores a pending proposal; returns its id. */
-export async function insertProposal(q: Queryable, p: { ticketId: string; authorId: string; text: string; final: boolean }): Promise<string> {
+export async function insertProposal(
+  q: Queryable,
+  p: { ticketId: string; authorId: string; text: string; final: boolean },
+): Promise<string> {
   const r = await q.query<{ id: string }>(
     'INSERT INTO agency_proposals (ticket_id, author_id, text, final) VALUES ($1, $2, $3, $4) RETURNING id',
     [p.ticketId, p.authorId, p.text, p.final],

@@ -63,12 +63,15 @@ const CHUNK_DAYS = 31;
 async function rollDays(db: Database, first: number, last: number, advance: boolean): Promise<void> {
   await db.transaction(async (tx) => {
     if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(1022, 1)');
-    const marks = await tx.query<{ day: number; seq: string }>('SELECT day, seq FROM stats_dirty WHERE day BETWEEN $1 AND $2', [first, last]);
-    await tx.query('DELETE FROM stats_daily WHERE day BETWEEN $1 AND $2', [first, last]);
-    await tx.query(`INSERT INTO stats_daily (day, kind, key, n, m) SELECT day, kind, key, n, m FROM (${rowsOf('$1::timestamptz', '$2::timestamptz')}) r`, [
-      vnDayStart(first).toISOString(),
-      vnDayStart(last + 1).toISOString(),
+    const marks = await tx.query<{ day: number; seq: string }>('SELECT day, seq FROM stats_dirty WHERE day BETWEEN $1 AND $2', [
+      first,
+      last,
     ]);
+    await tx.query('DELETE FROM stats_daily WHERE day BETWEEN $1 AND $2', [first, last]);
+    await tx.query(
+      `INSERT INTO stats_daily (day, kind, key, n, m) SELECT day, kind, key, n, m FROM (${rowsOf('$1::timestamptz', '$2::timestamptz')}) r`,
+      [vnDayStart(first).toISOString(), vnDayStart(last + 1).toISOString()],
+    );
     for (const m of marks.rows) await tx.query('DELETE FROM stats_dirty WHERE day = $1 AND seq = $2', [m.day, m.seq]);
     if (advance) await tx.query('UPDATE stats_rollup_state SET rolled_until = $1 WHERE rolled_until IS NULL OR rolled_until < $1', [last]);
   });

@@ -27,7 +27,14 @@ export interface Ticket {
   createdBy: 'bot' | 'operator';
   callerName: string | null;
   callerPhone: string | null;
-  contact: { id: string; displayName: string | null; channel: string | null; externalId: string | null; phone: string | null; email: string | null } | null;
+  contact: {
+    id: string;
+    displayName: string | null;
+    channel: string | null;
+    externalId: string | null;
+    phone: string | null;
+    email: string | null;
+  } | null;
   conversationId: string | null;
   dueAt: Date | null;
   firstResponseAt: Date | null;
@@ -130,9 +137,25 @@ export async function createTicket(q: Queryable, t: NewTicket): Promise<Ticket> 
     `INSERT INTO tickets (code, status, channel, field, agency_id, priority, intent, title, content, contact_id, conversation_id,
                           created_by, created_by_user_id, assignee_id, caller_name, caller_phone, due_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
-    [code, t.assigneeId ? 'assigned' : 'new', t.channel, t.field ?? null, t.agencyId ?? null, t.priority ?? 'normal', t.intent ?? null,
-      t.title, t.content, t.contactId ?? null, t.conversationId ?? null, t.createdBy, t.createdByUserId ?? null, t.assigneeId ?? null,
-      t.callerName ?? null, t.callerPhone ?? null, t.dueAt?.toISOString() ?? null],
+    [
+      code,
+      t.assigneeId ? 'assigned' : 'new',
+      t.channel,
+      t.field ?? null,
+      t.agencyId ?? null,
+      t.priority ?? 'normal',
+      t.intent ?? null,
+      t.title,
+      t.content,
+      t.contactId ?? null,
+      t.conversationId ?? null,
+      t.createdBy,
+      t.createdByUserId ?? null,
+      t.assigneeId ?? null,
+      t.callerName ?? null,
+      t.callerPhone ?? null,
+      t.dueAt?.toISOString() ?? null,
+    ],
   );
   return (await getTicketById(q, r.rows[0].id))!;
 }
@@ -151,7 +174,9 @@ export async function getTicketByCode(q: Queryable, code: string): Promise<Ticke
 
 /** The open (not closed) ticket of a conversation, newest first. */
 export async function openTicketOfConversation(q: Queryable, conversationId: string): Promise<Ticket | null> {
-  const r = await q.query(`${TICKET_SELECT} WHERE t.conversation_id = $1 AND t.status <> 'closed' ORDER BY t.created_at DESC LIMIT 1`, [conversationId]);
+  const r = await q.query(`${TICKET_SELECT} WHERE t.conversation_id = $1 AND t.status <> 'closed' ORDER BY t.created_at DESC LIMIT 1`, [
+    conversationId,
+  ]);
   return r.rows[0] ? toTicket(r.rows[0]) : null;
 }
 
@@ -187,7 +212,7 @@ export function ticketWhere(f: TicketFilter): { sql: string; params: unknown[]; 
     params.push(value);
     parts.push(sql.replace('?', `$${params.length}`));
   };
-  if (f.status) add('t.status = ANY(string_to_array(?, \',\'))', f.status);
+  if (f.status) add("t.status = ANY(string_to_array(?, ','))", f.status);
   if (f.channel) add('t.channel = ?', f.channel);
   if (f.field) add('t.field = ?', f.field);
   if (f.agency) add('t.agency_id = (SELECT id FROM agencies WHERE code = ?)', f.agency);
@@ -205,16 +230,24 @@ export function ticketWhere(f: TicketFilter): { sql: string; params: unknown[]; 
     contacts = true;
     params.push(`%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
     const p = `$${params.length}`;
-    parts.push(`(t.code ILIKE ${p} OR t.title ILIKE ${p} OR t.content ILIKE ${p} OR c.display_name ILIKE ${p} OR c.phone ILIKE ${p} OR t.caller_phone ILIKE ${p} OR t.caller_name ILIKE ${p})`);
+    parts.push(
+      `(t.code ILIKE ${p} OR t.title ILIKE ${p} OR t.content ILIKE ${p} OR c.display_name ILIKE ${p} OR c.phone ILIKE ${p} OR t.caller_phone ILIKE ${p} OR t.caller_name ILIKE ${p})`,
+    );
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params, contacts };
 }
 
 /** `FROM tickets t`, with the contacts join when the filter needs it. */
-export const ticketsFrom = (where: { contacts: boolean }) => `FROM tickets t${where.contacts ? ' LEFT JOIN contacts c ON c.id = t.contact_id' : ''}`;
+export const ticketsFrom = (where: { contacts: boolean }) =>
+  `FROM tickets t${where.contacts ? ' LEFT JOIN contacts c ON c.id = t.contact_id' : ''}`;
 
 /** One page of tickets, newest first, with the total. */
-export async function listTickets(q: Queryable, f: TicketFilter, page: number, pageSize: number): Promise<{ items: Ticket[]; total: number }> {
+export async function listTickets(
+  q: Queryable,
+  f: TicketFilter,
+  page: number,
+  pageSize: number,
+): Promise<{ items: Ticket[]; total: number }> {
   const where = ticketWhere(f);
   const offset = (page - 1) * pageSize;
   // The page's ids first (an index scan on tickets_created_id), then the joins for those rows only.
@@ -242,7 +275,9 @@ export async function eachTicketBatch(
   const where = ticketWhere(f);
   const a = where.params.length + 1;
   const read = (after: { at: string; id: string } | null) => {
-    const keyset = after ? `${where.sql ? `${where.sql} AND` : 'WHERE'} t.created_at <= $${a} AND (t.created_at < $${a} OR t.id > $${a + 1})` : where.sql;
+    const keyset = after
+      ? `${where.sql ? `${where.sql} AND` : 'WHERE'} t.created_at <= $${a} AND (t.created_at < $${a} OR t.id > $${a + 1})`
+      : where.sql;
     // The batch's tickets first (on the index), then the joins for those rows only. The keyset goes
     // back as the row's own timestamp text: a JS Date would round microseconds away.
     const batch = `SELECT t.* ${ticketsFrom(where)} ${keyset} ORDER BY t.created_at DESC, t.id LIMIT ${batchSize}`;

@@ -7,7 +7,14 @@ import type { ParseResult } from '../../src/nlu/types';
 
 const def = loadBotDefinition(join(__dirname, '../../bots/dongthap-1022'));
 const kb: KnowledgeView = {
-  procedureAnswer: (intent, style) => (intent === 'tt_khai_sinh' || intent === 'tt_thuong_tru' || intent === 'tt_tam_tru' ? { id: `${intent}:${style}`, text: `Trả lời ${intent} (${style})`, quickReplies: [{ title: 'Xem chi tiết', payload: `detail:${intent}` }] } : null),
+  procedureAnswer: (intent, style) =>
+    intent === 'tt_khai_sinh' || intent === 'tt_thuong_tru' || intent === 'tt_tam_tru'
+      ? {
+          id: `${intent}:${style}`,
+          text: `Trả lời ${intent} (${style})`,
+          quickReplies: [{ title: 'Xem chi tiết', payload: `detail:${intent}` }],
+        }
+      : null,
   serviceAnswer: (i) => ({ id: i, text: `Dịch vụ ${i}`, quickReplies: [] }),
   title: (i) => ({ tt_khai_sinh: 'Đăng ký khai sinh', tt_thuong_tru: 'Đăng ký thường trú', tt_tam_tru: 'Đăng ký tạm trú' })[i] ?? null,
   field: (i) => (i.startsWith('tt_') ? 'ho_tich' : null),
@@ -22,13 +29,26 @@ const TUESDAY_10 = new Date('2026-11-24T03:00:00Z');
 const SUNDAY = new Date('2026-11-22T03:00:00Z');
 
 function input(over: Partial<PolicyInput>): PolicyInput {
-  return { def, kb, state: 'bot', context: {}, hasOpenTicket: false, text: 'x', parse: parsed('nlu_fallback', 0.1), style: 'short', now: TUESDAY_10, ...over };
+  return {
+    def,
+    kb,
+    state: 'bot',
+    context: {},
+    hasOpenTicket: false,
+    text: 'x',
+    parse: parsed('nlu_fallback', 0.1),
+    style: 'short',
+    now: TUESDAY_10,
+    ...over,
+  };
 }
 const types = (d: ReturnType<typeof decide>) => d.actions.map((a) => a.type);
 
 test('a confident procedure question is answered from the knowledge base', () => {
   const d = decide(input({ parse: parsed('tt_khai_sinh', 0.93) }));
-  expect(d.actions).toEqual([{ type: 'reply', text: 'Trả lời tt_khai_sinh (short)', quickReplies: expect.any(Array), answerId: 'tt_khai_sinh:short' }]);
+  expect(d.actions).toEqual([
+    { type: 'reply', text: 'Trả lời tt_khai_sinh (short)', quickReplies: expect.any(Array), answerId: 'tt_khai_sinh:short' },
+  ]);
   expect(d.context.lastIntent).toBe('tt_khai_sinh');
   expect(decide(input({ parse: parsed('tt_khai_sinh', 0.93), style: 'full' })).actions[0]).toMatchObject({ answerId: 'tt_khai_sinh:full' });
 });
@@ -39,14 +59,30 @@ test('"xem chi tiết" gives the full answer', () => {
 });
 
 test('close top two: the bot asks which one, then hands over if still unclear', () => {
-  const d = decide(input({ parse: parsed('nlu_fallback', 0.45, [['tt_tam_tru', 0.45], ['tt_thuong_tru', 0.41], ['chao_hoi', 0.02]]) }));
+  const d = decide(
+    input({
+      parse: parsed('nlu_fallback', 0.45, [
+        ['tt_tam_tru', 0.45],
+        ['tt_thuong_tru', 0.41],
+        ['chao_hoi', 0.02],
+      ]),
+    }),
+  );
   expect(types(d)).toEqual(['reply']);
   expect(d.actions[0]).toMatchObject({ answerId: 'clarify' });
   const qr = (d.actions[0] as { quickReplies: { payload: string }[] }).quickReplies.map((q) => q.payload);
   expect(qr).toEqual(['intent:tt_tam_tru', 'intent:tt_thuong_tru', 'handover']);
   const chosen = decide(input({ context: d.context, quickReplyPayload: 'intent:tt_thuong_tru' }));
   expect(chosen.actions[0]).toMatchObject({ answerId: 'tt_thuong_tru:short' });
-  const again = decide(input({ context: d.context, parse: parsed('nlu_fallback', 0.45, [['tt_tam_tru', 0.45], ['tt_thuong_tru', 0.41]]) }));
+  const again = decide(
+    input({
+      context: d.context,
+      parse: parsed('nlu_fallback', 0.45, [
+        ['tt_tam_tru', 0.45],
+        ['tt_thuong_tru', 0.41],
+      ]),
+    }),
+  );
   expect(types(again)).toEqual(['open_ticket', 'escalate', 'reply']);
 });
 
@@ -87,10 +123,14 @@ test('a report opens a ticket with its field and asks for missing details once o
 
 test('a ticket code is looked up; without one the bot asks for it', () => {
   const code = { entity: 'ma_phieu', value: '1022-2026-000123', start: 0, end: 16, extractor: 'x' };
-  expect(decide(input({ parse: parsed('tra_cuu_phan_anh', 0.9, [], [code]) })).actions).toEqual([{ type: 'lookup_ticket', code: '1022-2026-000123' }]);
+  expect(decide(input({ parse: parsed('tra_cuu_phan_anh', 0.9, [], [code]) })).actions).toEqual([
+    { type: 'lookup_ticket', code: '1022-2026-000123' },
+  ]);
   const ask = decide(input({ parse: parsed('tra_cuu_phan_anh', 0.9) }));
   expect(ask.actions[0]).toMatchObject({ answerId: 'ask_ticket_code' });
-  expect(decide(input({ context: ask.context, parse: parsed('nlu_fallback', 0.1, [], [code]) })).actions).toEqual([{ type: 'lookup_ticket', code: '1022-2026-000123' }]);
+  expect(decide(input({ context: ask.context, parse: parsed('nlu_fallback', 0.1, [], [code]) })).actions).toEqual([
+    { type: 'lookup_ticket', code: '1022-2026-000123' },
+  ]);
 });
 
 test('a rating after closing is recorded', () => {

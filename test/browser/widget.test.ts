@@ -8,10 +8,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { InboundMessage } from '../../src/channels/contract';
+import type { InboundMessage } from '../../src/channels/kit/contract';
 import { identityHash } from '../../adapters/livechat/verify';
 import { IDENTITY_SECRET, startGateway, type FakeBot, type Gateway } from '../adapters/livechat/harness';
-import { describeWithChromium, launchBrowser, screenshotDir } from '../support/browser';
+import { launchBrowser, screenshotDir } from '../support/browser';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
 const INJECTION = '<img src=x onerror=alert(1)>';
@@ -68,7 +68,7 @@ async function poll<T>(fn: () => Promise<T>, expected: T, timeoutMs = 5000): Pro
   expect(last).toBe(expected);
 }
 
-describeWithChromium('live-chat widget in Chromium', () => {
+describe('live-chat widget in Chromium', () => {
   let gw: Gateway;
   let host: http.Server;
   let hostUrl: string;
@@ -82,9 +82,10 @@ describeWithChromium('live-chat widget in Chromium', () => {
     host = http.createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       // A signed-in citizen on the host portal: its backend computed the identity hash.
-      const identity = req.url === '/tai-khoan'
-        ? ` data-user-id="079200001234" data-user-hash="${identityHash(IDENTITY_SECRET, '079200001234')}" data-user-name="Trần Văn Bình"`
-        : '';
+      const identity =
+        req.url === '/tai-khoan'
+          ? ` data-user-id="079200001234" data-user-hash="${identityHash(IDENTITY_SECRET, '079200001234')}" data-user-name="Trần Văn Bình"`
+          : '';
       res.end(hostPage(`${gw.url}/widget.js`, identity));
     });
     await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
@@ -111,10 +112,11 @@ describeWithChromium('live-chat widget in Chromium', () => {
   const rows = () => page.locator('#cong1022-widget li.row');
   const citizenRows = () => page.locator('#cong1022-widget li.row.in');
   const botRows = () => page.locator('#cong1022-widget li.row.out');
-  const visitorId = async () => page.evaluate(() => {
-    const key = Object.keys(localStorage).find((k) => k.endsWith(':visitor'));
-    return key ? localStorage.getItem(key)! : '';
-  });
+  const visitorId = async () =>
+    page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.endsWith(':visitor'));
+      return key ? localStorage.getItem(key)! : '';
+    });
   const ingestedTexts = () => gw.ingested.map((i) => (JSON.parse(i.body.toString()) as { text: string }).text);
 
   test('opens from the bubble, asks, gets a bot answer with quick replies', async () => {
@@ -238,7 +240,9 @@ describeWithChromium('live-chat widget in Chromium', () => {
     await input().fill(INJECTION);
     await page.locator('#cong1022-widget button.send').click();
     await citizenRows().filter({ hasText: INJECTION }).waitFor();
-    await botRows().filter({ hasText: `Đã nhận câu hỏi: ${INJECTION}` }).waitFor();
+    await botRows()
+      .filter({ hasText: `Đã nhận câu hỏi: ${INJECTION}` })
+      .waitFor();
     expect(await citizenRows().filter({ hasText: INJECTION }).locator('.text').textContent()).toBe(INJECTION);
     expect(await page.locator('#cong1022-widget .bubble img').count()).toBe(0);
     await page.waitForTimeout(300);
@@ -265,7 +269,9 @@ describeWithChromium('live-chat widget in Chromium', () => {
     await p.locator('#cong1022-widget textarea').fill('Tôi muốn hỏi về hồ sơ của tôi');
     await p.locator('#cong1022-widget textarea').press('Enter');
     await p.locator('#cong1022-widget li.row.out', { hasText: 'Đã nhận câu hỏi: Tôi muốn hỏi về hồ sơ của tôi' }).waitFor();
-    const stored = gw.ingested.map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage).find((m) => m.text === 'Tôi muốn hỏi về hồ sơ của tôi');
+    const stored = gw.ingested
+      .map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage)
+      .find((m) => m.text === 'Tôi muốn hỏi về hồ sơ của tôi');
     expect(stored).toMatchObject({ externalUserId: 'u_079200001234', contact: { displayName: 'Trần Văn Bình' } });
     // Nothing to keep: the host page vouches for the citizen on every visit.
     expect(await p.evaluate(() => Object.keys(localStorage).some((k) => k.endsWith(':token')))).toBe(false);
@@ -279,7 +285,9 @@ describeWithChromium('live-chat widget in Chromium', () => {
     await phone.locator('#cong1022-widget button.launcher').click();
     const box = await phone.locator('#cong1022-widget .panel').boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
-    await phone.locator('#cong1022-widget input[type=file]').setInputFiles({ name: 'virus.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
+    await phone
+      .locator('#cong1022-widget input[type=file]')
+      .setInputFiles({ name: 'virus.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
     await phone.locator('#cong1022-widget .notice', { hasText: 'Chỉ gửi được ảnh (JPG, PNG, GIF, WEBP) hoặc tệp PDF.' }).waitFor();
     await phone
       .locator('#cong1022-widget input[type=file]')
@@ -288,7 +296,9 @@ describeWithChromium('live-chat widget in Chromium', () => {
     await phone.locator('#cong1022-widget textarea').fill('Tờ khai của tôi');
     await phone.locator('#cong1022-widget textarea').press('Enter');
     await phone.locator('#cong1022-widget li.row.in', { hasText: 'Đã gửi' }).waitFor();
-    const stored = gw.ingested.map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage).find((m) => m.text === 'Tờ khai của tôi');
+    const stored = gw.ingested
+      .map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage)
+      .find((m) => m.text === 'Tờ khai của tôi');
     expect(stored?.attachments).toEqual([expect.objectContaining({ kind: 'file', name: 'to-khai.pdf', mimeType: 'application/pdf' })]);
     await phone.waitForTimeout(300);
     await phone.screenshot({ path: path.join(screenshotDir(), 'widget-mobile.png') });
@@ -296,7 +306,7 @@ describeWithChromium('live-chat widget in Chromium', () => {
   });
 });
 
-describeWithChromium('live-chat widget on the real gateway', () => {
+describe('live-chat widget on the real gateway', () => {
   let t: TestGateway;
   let host: http.Server;
   let hostUrl: string;
@@ -335,15 +345,23 @@ describeWithChromium('live-chat widget on the real gateway', () => {
         await input.press('Enter');
         const out = page.locator('#cong1022-widget li.row.out');
         // The receipt comes from the system (not the bot): shown as a notice line.
-        await page.locator('#cong1022-widget li.row.system', { hasText: 'đã nhận được thông tin góp ý, phản ánh' }).waitFor({ timeout: 15_000 });
-        await out.filter({ hasText: /khai sinh/i }).first().waitFor({ timeout: 15_000 });
+        await page
+          .locator('#cong1022-widget li.row.system', { hasText: 'đã nhận được thông tin góp ý, phản ánh' })
+          .waitFor({ timeout: 15_000 });
+        await out
+          .filter({ hasText: /khai sinh/i })
+          .first()
+          .waitFor({ timeout: 15_000 });
         await page.locator('#cong1022-widget li.row.in', { hasText: 'Đã gửi' }).waitFor();
         await page.waitForTimeout(400);
         await page.screenshot({ path: path.join(screenshotDir(), `widget-gateway-${view.name}.png`) });
         // The same conversation after a reload, from the gateway's history (the chat stays open).
         await page.reload();
         await page.locator('#cong1022-widget .panel').waitFor({ state: 'visible' });
-        await out.filter({ hasText: /khai sinh/i }).first().waitFor();
+        await out
+          .filter({ hasText: /khai sinh/i })
+          .first()
+          .waitFor();
         expect(await page.locator('#cong1022-widget li.row.in').count()).toBe(1);
       } finally {
         await context.close();

@@ -18,22 +18,53 @@ describe.each(databaseKinds())('administration on %s', (kind) => {
     await f.stop();
   });
 
-  const login = (username: string, password: string, totp?: string) => request(f.t.app).post('/api/auth/token').send({ username, password, totp });
+  const login = (username: string, password: string, totp?: string) =>
+    request(f.t.app).post('/api/auth/token').send({ username, password, totp });
 
   test('users: create, list, change role, deactivate, reset the password', async () => {
-    const created = await f.as('admin').post('/api/users').send({ username: 'Nguyen.Lan', displayName: 'Nguyễn Thị Lan', role: 'operator', password: 'tam-thoi-123' }).expect(201);
-    expect(created.body).toMatchObject({ username: 'nguyen.lan', role: 'operator', mustChangePassword: true, active: true, totpEnabled: false, agency: null });
-    await f.as('admin').post('/api/users').send({ username: 'nguyen.lan', displayName: 'x', role: 'operator', password: 'tam-thoi-123' }).expect(409);
-    await f.as('admin').post('/api/users').send({ username: 'agency.x', displayName: 'x', role: 'agency', password: 'tam-thoi-123' }).expect(400);
+    const created = await f
+      .as('admin')
+      .post('/api/users')
+      .send({ username: 'Nguyen.Lan', displayName: 'Nguyễn Thị Lan', role: 'operator', password: 'tam-thoi-123' })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      username: 'nguyen.lan',
+      role: 'operator',
+      mustChangePassword: true,
+      active: true,
+      totpEnabled: false,
+      agency: null,
+    });
+    await f
+      .as('admin')
+      .post('/api/users')
+      .send({ username: 'nguyen.lan', displayName: 'x', role: 'operator', password: 'tam-thoi-123' })
+      .expect(409);
+    await f
+      .as('admin')
+      .post('/api/users')
+      .send({ username: 'agency.x', displayName: 'x', role: 'agency', password: 'tam-thoi-123' })
+      .expect(400);
     await f.as('admin').post('/api/users').send({ username: 'ab', displayName: 'x', role: 'operator', password: 'short' }).expect(400);
-    await f.as('supervisor').post('/api/users').send({ username: 'sup.made', displayName: 'x', role: 'admin', password: 'tam-thoi-123' }).expect(403);
+    await f
+      .as('supervisor')
+      .post('/api/users')
+      .send({ username: 'sup.made', displayName: 'x', role: 'admin', password: 'tam-thoi-123' })
+      .expect(403);
 
     const list = (await f.as('operator').get('/api/users').expect(200)).body;
-    expect(list.find((u: { username: string }) => u.username === 'ag-a')).toMatchObject({ role: 'agency', agency: { code: f.agencyA.code } });
+    expect(list.find((u: { username: string }) => u.username === 'ag-a')).toMatchObject({
+      role: 'agency',
+      agency: { code: f.agencyA.code },
+    });
     await f.as('agencyA').get('/api/users').expect(403);
 
     const token = (await login('nguyen.lan', 'tam-thoi-123').expect(200)).body.token;
-    const toAgency = await f.as('admin').patch(`/api/users/${created.body.id}`).send({ role: 'agency', agency: f.agencyB.code }).expect(200);
+    const toAgency = await f
+      .as('admin')
+      .patch(`/api/users/${created.body.id}`)
+      .send({ role: 'agency', agency: f.agencyB.code })
+      .expect(200);
     expect(toAgency.body).toMatchObject({ role: 'agency', agency: { code: f.agencyB.code } });
     await request(f.t.app).get('/api/me').set('authorization', `Bearer ${token}`).expect(401); // a role change signs out
     await f.as('admin').patch(`/api/users/${created.body.id}`).send({ role: 'operator' }).expect(200);
@@ -49,7 +80,9 @@ describe.each(databaseKinds())('administration on %s', (kind) => {
     await f.as('admin').patch('/api/users/00000000-0000-0000-0000-000000000000').send({ active: false }).expect(404);
     // The last admin cannot remove itself.
     await f.as('admin').patch(`/api/users/${f.users.admin}`).send({ role: 'operator' }).expect(409);
-    const types = (await f.t.gw.ctx.db.query<{ type: string }>(`SELECT DISTINCT type FROM events WHERE type LIKE 'user_%' OR type = 'password_reset'`)).rows.map((r) => r.type);
+    const types = (
+      await f.t.gw.ctx.db.query<{ type: string }>(`SELECT DISTINCT type FROM events WHERE type LIKE 'user_%' OR type = 'password_reset'`)
+    ).rows.map((r) => r.type);
     expect(types).toEqual(expect.arrayContaining(['user_created', 'user_updated', 'password_reset']));
   });
 
@@ -66,26 +99,48 @@ describe.each(databaseKinds())('administration on %s', (kind) => {
     const setup = await request(f.t.app).post('/api/me/totp/setup').set('authorization', auth).expect(200);
     expect(setup.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
     await request(f.t.app).post('/api/me/totp/enable').set('authorization', auth).send({ code: '000000' }).expect(400);
-    await request(f.t.app).post('/api/me/totp/enable').set('authorization', auth).send({ code: authenticator.generate(setup.body.secret) }).expect(200);
+    await request(f.t.app)
+      .post('/api/me/totp/enable')
+      .set('authorization', auth)
+      .send({ code: authenticator.generate(setup.body.secret) })
+      .expect(200);
     const needs = await login('op2', 'mat-khau-moi-1').expect(401);
     expect(needs.body.details).toEqual({ totpRequired: true });
     await login('op2', 'mat-khau-moi-1', '123456').expect(401);
     await login('op2', 'mat-khau-moi-1', authenticator.generate(setup.body.secret)).expect(200);
-    expect((await f.as('admin').get('/api/users').expect(200)).body.find((u: { username: string }) => u.username === 'op2').totpEnabled).toBe(true);
+    expect(
+      (await f.as('admin').get('/api/users').expect(200)).body.find((u: { username: string }) => u.username === 'op2').totpEnabled,
+    ).toBe(true);
     await request(f.t.app).post('/api/me/totp/disable').set('authorization', auth).send({ code: '000000' }).expect(400);
-    await request(f.t.app).post('/api/me/totp/disable').set('authorization', auth).send({ code: authenticator.generate(setup.body.secret) }).expect(200);
+    await request(f.t.app)
+      .post('/api/me/totp/disable')
+      .set('authorization', auth)
+      .send({ code: authenticator.generate(setup.body.secret) })
+      .expect(200);
     await login('op2', 'mat-khau-moi-1').expect(200);
   });
 
   test('settings take effect at once: the next new conversation gets the new receipt', async () => {
     const current = (await f.as('supervisor').get('/api/settings').expect(200)).body;
-    expect(current).toMatchObject({ agencyReplyMode: 'direct', receipt: { default: expect.any(String) }, officeHours: { open: expect.any(String) } });
+    expect(current).toMatchObject({
+      agencyReplyMode: 'direct',
+      receipt: { default: expect.any(String) },
+      officeHours: { open: expect.any(String) },
+    });
     await f.as('supervisor').put('/api/settings').send({ agencyReplyMode: 'approval' }).expect(403);
-    await f.as('admin').put('/api/settings').send({ officeHours: { ...current.officeHours, open: '25:00' } }).expect(400);
+    await f
+      .as('admin')
+      .put('/api/settings')
+      .send({ officeHours: { ...current.officeHours, open: '25:00' } })
+      .expect(400);
     await f.as('admin').put('/api/settings').send({ nope: 1 }).expect(400);
     await f.as('admin').put('/api/settings').send({}).expect(400);
     const text = 'Tổng đài 1022 đã nhận tin nhắn của Quý khách (thử nghiệm cấu hình).';
-    const saved = await f.as('admin').put('/api/settings').send({ receipt: { default: text } }).expect(200);
+    const saved = await f
+      .as('admin')
+      .put('/api/settings')
+      .send({ receipt: { default: text } })
+      .expect(200);
     expect(saved.body.receipt.default).toBe(text);
     await f.t.postCitizen(citizenMessage('u-settings', 'xin chào')).expect(200);
     await f.t.citizenApp.waitFor(() => f.t.citizenApp.to('u-settings').length >= 1);
@@ -98,7 +153,10 @@ describe.each(databaseKinds())('administration on %s', (kind) => {
 
   test('channels and their connection test', async () => {
     const channels = (await f.as('admin').get('/api/channels').expect(200)).body;
-    expect(channels.find((c: { channel: string }) => c.channel === 'edongthap')).toMatchObject({ enabled: true, capabilities: { maxTextLength: expect.any(Number) } });
+    expect(channels.find((c: { channel: string }) => c.channel === 'edongthap')).toMatchObject({
+      enabled: true,
+      capabilities: { maxTextLength: expect.any(Number) },
+    });
     expect(channels.find((c: { channel: string }) => c.channel === 'zalo')).toMatchObject({ enabled: false, capabilities: null });
     const ok = await f.as('admin').post('/api/channels/edongthap/test').expect(200);
     expect(ok.body.ok).toBe(true);
@@ -113,14 +171,24 @@ describe.each(databaseKinds())('administration on %s', (kind) => {
     const fields = (await f.as('operator').get('/api/fields').expect(200)).body as { code: string; name: string; sortOrder: number }[];
     expect(fields.length).toBeGreaterThan(0);
     const fieldCode = fields[0].code;
-    const made = await f.as('admin').post('/api/agencies').send({ code: 'so_thu_nghiem', name: 'Sở Thử nghiệm', kind: 'department', fields: [fieldCode] }).expect(201);
+    const made = await f
+      .as('admin')
+      .post('/api/agencies')
+      .send({ code: 'so_thu_nghiem', name: 'Sở Thử nghiệm', kind: 'department', fields: [fieldCode] })
+      .expect(201);
     expect(made.body).toMatchObject({ code: 'so_thu_nghiem', kind: 'department', fields: [fieldCode], active: true, parent: null });
     await f.as('admin').post('/api/agencies').send({ code: 'so_thu_nghiem', name: 'Trùng' }).expect(409);
     await f.as('admin').post('/api/agencies').send({ code: 'Có Dấu', name: 'x' }).expect(400);
-    await f.as('admin').post('/api/agencies').send({ code: 'so_x', name: 'x', fields: ['khong_co'] }).expect(400);
+    await f
+      .as('admin')
+      .post('/api/agencies')
+      .send({ code: 'so_x', name: 'x', fields: ['khong_co'] })
+      .expect(400);
     const patched = await f.as('admin').patch('/api/agencies/so_thu_nghiem').send({ phone: '0277 3999 999', active: false }).expect(200);
     expect(patched.body).toMatchObject({ phone: '0277 3999 999', active: false, name: 'Sở Thử nghiệm' });
-    expect((await f.as('operator').get('/api/agencies').query({ q: 'thử nghiệm' }).expect(200)).body.map((a: { code: string }) => a.code)).toEqual(['so_thu_nghiem']);
+    expect(
+      (await f.as('operator').get('/api/agencies').query({ q: 'thử nghiệm' }).expect(200)).body.map((a: { code: string }) => a.code),
+    ).toEqual(['so_thu_nghiem']);
     await f.as('operator').post('/api/agencies').send({ code: 'x1', name: 'x' }).expect(403);
     // Forwarding to an inactive agency is refused.
     const csv = [
@@ -137,7 +205,9 @@ describe.each(databaseKinds())('administration on %s', (kind) => {
     expect(imported.body.errors.map((e: { line: number }) => e.line)).toEqual([4, 5]);
     expect(imported.body.errors[0].message).toMatch(/cột "kind"/);
     expect(imported.body.errors[1].message).toMatch(/thư điện tử/);
-    expect((await f.as('operator').get('/api/agencies').query({ q: 'so_thu_nghiem' }).expect(200)).body[0].name).toBe('Sở Thử nghiệm, đổi tên');
+    expect((await f.as('operator').get('/api/agencies').query({ q: 'so_thu_nghiem' }).expect(200)).body[0].name).toBe(
+      'Sở Thử nghiệm, đổi tên',
+    );
     const badHeader = await f.as('admin').post('/api/agencies/import').set('content-type', 'text/csv').send('ma,ten\nx,y\n').expect(200);
     expect(badHeader.body).toMatchObject({ created: 0, updated: 0, errors: [{ line: 1 }] });
     await f.as('admin').post('/api/agencies/import').set('content-type', 'text/csv').send('').expect(400);
@@ -149,10 +219,19 @@ describe.each(databaseKinds())('administration on %s', (kind) => {
     await f.as('admin').post('/api/fields').send({ code: 'linh_vuc_moi', name: 'x' }).expect(409);
     await f.as('admin').patch('/api/fields/linh_vuc_moi').send({ name: 'Lĩnh vực mới (đổi tên)' }).expect(200);
     await f.as('admin').patch('/api/fields/khong_co').send({ name: 'x' }).expect(404);
-    const imported = await f.as('admin').post('/api/fields/import').set('content-type', 'text/csv').send('code,name,sort_order\nlv_a,Lĩnh vực A,900\nlv_b,Lĩnh vực B,abc\nlinh_vuc_moi,Lĩnh vực mới,5\n').expect(200);
+    const imported = await f
+      .as('admin')
+      .post('/api/fields/import')
+      .set('content-type', 'text/csv')
+      .send('code,name,sort_order\nlv_a,Lĩnh vực A,900\nlv_b,Lĩnh vực B,abc\nlinh_vuc_moi,Lĩnh vực mới,5\n')
+      .expect(200);
     expect(imported.body).toMatchObject({ created: 1, updated: 1, errors: [{ line: 3, message: expect.stringMatching(/thứ tự/) }] });
     const fields = (await f.as('agencyA').get('/api/fields').expect(200)).body;
-    expect(fields.find((x: { code: string }) => x.code === 'linh_vuc_moi')).toEqual({ code: 'linh_vuc_moi', name: 'Lĩnh vực mới', sortOrder: 5 });
+    expect(fields.find((x: { code: string }) => x.code === 'linh_vuc_moi')).toEqual({
+      code: 'linh_vuc_moi',
+      name: 'Lĩnh vực mới',
+      sortOrder: 5,
+    });
   });
 
   test('role matrix: every console route refuses the roles that may not use it', async () => {

@@ -31,7 +31,12 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
     [f1, f2] = fields.rows.map((r) => r.code);
     const contact = async (name: string, channel: string, ext: string) => {
       const c = (await db.query<{ id: string }>('INSERT INTO contacts (display_name) VALUES ($1) RETURNING id', [name])).rows[0].id;
-      const i = (await db.query<{ id: string }>('INSERT INTO contact_identities (contact_id, channel, external_id) VALUES ($1, $2, $3) RETURNING id', [c, channel, ext])).rows[0].id;
+      const i = (
+        await db.query<{ id: string }>(
+          'INSERT INTO contact_identities (contact_id, channel, external_id) VALUES ($1, $2, $3) RETURNING id',
+          [c, channel, ext],
+        )
+      ).rows[0].id;
       return { c, i };
     };
     const conversation = async (channel: string, ext: string, created: string, state = 'closed') => {
@@ -47,18 +52,43 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
       db.query(
         `INSERT INTO messages (conversation_id, channel, direction, author_kind, author_user_id, text, status, created_at)
          VALUES ($1, $2, $3, $4, $5, 'tin nhắn', $6, $7)`,
-        [conv, channel, direction, direction === 'in' ? 'citizen' : 'operator', authorUserId, direction === 'in' ? 'received' : 'sent', at(created)],
+        [
+          conv,
+          channel,
+          direction,
+          direction === 'in' ? 'citizen' : 'operator',
+          authorUserId,
+          direction === 'in' ? 'received' : 'sent',
+          at(created),
+        ],
       );
     const ticket = async (t: Record<string, unknown>) =>
       (
         await db.query<{ id: string }>(
           `INSERT INTO tickets (code, status, channel, field, agency_id, assignee_id, title, conversation_id, contact_id, created_by, created_at, due_at, first_response_at, closed_at, csat)
            VALUES ($1, $2, $3, $4, $5, $6, 'Phiếu mẫu', $7, $8, 'bot', $9, $10, $11, $12, $13) RETURNING id`,
-          [t.code, t.status, t.channel, t.field ?? null, t.agency ?? null, t.assignee ?? null, t.conv ?? null, t.contact ?? null, at(t.created as string), t.due ?? null, t.fr ? at(t.fr as string) : null, t.closed ? at(t.closed as string) : null, t.csat ?? null],
+          [
+            t.code,
+            t.status,
+            t.channel,
+            t.field ?? null,
+            t.agency ?? null,
+            t.assignee ?? null,
+            t.conv ?? null,
+            t.contact ?? null,
+            at(t.created as string),
+            t.due ?? null,
+            t.fr ? at(t.fr as string) : null,
+            t.closed ? at(t.closed as string) : null,
+            t.csat ?? null,
+          ],
         )
       ).rows[0].id;
     const event = (type: string, conv: string, userId: string, created: string) =>
-      db.query(`INSERT INTO events (conversation_id, type, actor_kind, actor_user_id, actor_name, created_at) VALUES ($1, $2, 'operator', $3, 'x', $4)`, [conv, type, userId, at(created)]);
+      db.query(
+        `INSERT INTO events (conversation_id, type, actor_kind, actor_user_id, actor_name, created_at) VALUES ($1, $2, 'operator', $3, 'x', $4)`,
+        [conv, type, userId, at(created)],
+      );
 
     const op = f.users.operator;
     const c1 = await conversation('zalo', 'd-1', '2025-03-10T09:00:00');
@@ -66,22 +96,64 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
     await message(c1.id, 'zalo', 'in', '2025-03-10T09:05:00');
     const c2 = await conversation('zalo', 'd-2', '2025-03-10T14:30:00');
     await message(c2.id, 'zalo', 'in', '2025-03-10T14:30:00');
-    await ticket({ code: '1022-2025-900001', status: 'closed', channel: 'zalo', field: f1, agency: f.agencyA.id, assignee: op, conv: c2.id, contact: c2.contactId, created: '2025-03-10T14:30:00', fr: '2025-03-10T14:40:00', closed: '2025-03-10T16:30:00', csat: 5 });
+    await ticket({
+      code: '1022-2025-900001',
+      status: 'closed',
+      channel: 'zalo',
+      field: f1,
+      agency: f.agencyA.id,
+      assignee: op,
+      conv: c2.id,
+      contact: c2.contactId,
+      created: '2025-03-10T14:30:00',
+      fr: '2025-03-10T14:40:00',
+      closed: '2025-03-10T16:30:00',
+      csat: 5,
+    });
     await event('taken_over', c2.id, op, '2025-03-10T14:35:00');
     await message(c2.id, 'zalo', 'out', '2025-03-10T14:40:00', op);
     await event('closed', c2.id, op, '2025-03-10T16:30:00');
     const c3 = await conversation('facebook', 'd-3', '2025-03-11T08:15:00', 'operator');
     await message(c3.id, 'facebook', 'in', '2025-03-11T08:15:00');
-    await ticket({ code: '1022-2025-900002', status: 'forwarded', channel: 'facebook', field: f2, agency: f.agencyA.id, assignee: op, conv: c3.id, contact: c3.contactId, created: '2025-03-11T08:15:00', due: at('2025-03-14T08:15:00'), fr: '2025-03-11T08:45:00' });
+    await ticket({
+      code: '1022-2025-900002',
+      status: 'forwarded',
+      channel: 'facebook',
+      field: f2,
+      agency: f.agencyA.id,
+      assignee: op,
+      conv: c3.id,
+      contact: c3.contactId,
+      created: '2025-03-11T08:15:00',
+      due: at('2025-03-14T08:15:00'),
+      fr: '2025-03-11T08:45:00',
+    });
     await event('taken_over', c3.id, op, '2025-03-11T08:40:00');
     await message(c3.id, 'facebook', 'out', '2025-03-11T08:45:00', op);
     const c4 = await conversation('edongthap', 'd-4', '2025-03-12T20:00:00');
     await message(c4.id, 'edongthap', 'in', '2025-03-12T20:00:00');
-    await ticket({ code: '1022-2025-900003', status: 'new', channel: 'phone', assignee: f.users.operator2, created: '2025-03-12T10:00:00', due: new Date(Date.now() + 86_400_000).toISOString() });
+    await ticket({
+      code: '1022-2025-900003',
+      status: 'new',
+      channel: 'phone',
+      assignee: f.users.operator2,
+      created: '2025-03-12T10:00:00',
+      due: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     // Outside the period.
     const c5 = await conversation('edongthap', 'd-5', '2025-03-01T10:00:00');
     await message(c5.id, 'edongthap', 'in', '2025-03-01T10:00:00');
-    await ticket({ code: '1022-2025-900000', status: 'closed', channel: 'edongthap', field: f1, agency: f.agencyB.id, conv: c5.id, created: '2025-03-01T10:00:00', closed: '2025-03-02T10:00:00', csat: 1 });
+    await ticket({
+      code: '1022-2025-900000',
+      status: 'closed',
+      channel: 'edongthap',
+      field: f1,
+      agency: f.agencyB.id,
+      conv: c5.id,
+      created: '2025-03-01T10:00:00',
+      closed: '2025-03-02T10:00:00',
+      csat: 1,
+    });
   });
   afterAll(async () => {
     await f.stop();
@@ -90,7 +162,16 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
   test('every figure of the period', async () => {
     const d = (await f.as('supervisor').get('/api/stats/dashboard').query({ from: '2025-03-10', to: '2025-03-12' }).expect(200)).body;
     expect(d.period).toEqual({ from: at('2025-03-10T00:00:00'), to: at('2025-03-13T00:00:00') });
-    expect(d.totals).toEqual({ conversations: 4, messagesIn: 5, tickets: 3, botResolved: 2, escalated: 2, botResolvedRate: 0.5, open: 2, overdue: 1 });
+    expect(d.totals).toEqual({
+      conversations: 4,
+      messagesIn: 5,
+      tickets: 3,
+      botResolved: 2,
+      escalated: 2,
+      botResolvedRate: 0.5,
+      open: 2,
+      overdue: 1,
+    });
     expect(d.byDay).toEqual([
       { day: '2025-03-10', conversations: 2, tickets: 1 },
       { day: '2025-03-11', conversations: 1, tickets: 1 },
@@ -110,11 +191,13 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
       { channel: 'phone', conversations: 0, tickets: 1 },
     ]);
     expect(d.byField).toHaveLength(3);
-    expect(d.byField).toEqual(expect.arrayContaining([
-      expect.objectContaining({ field: f1, tickets: 1 }),
-      expect.objectContaining({ field: f2, tickets: 1 }),
-      { field: '', label: 'Chưa phân loại', tickets: 1 },
-    ]));
+    expect(d.byField).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: f1, tickets: 1 }),
+        expect.objectContaining({ field: f2, tickets: 1 }),
+        { field: '', label: 'Chưa phân loại', tickets: 1 },
+      ]),
+    );
     expect(d.byAgency).toEqual([{ code: f.agencyA.code, name: f.agencyA.name, tickets: 2, open: 1, overdue: 1 }]);
     expect(d.firstResponse).toEqual({ p50_s: 1200, p90_s: 1680 });
     expect(d.resolution).toEqual({ p50_s: 7200, p90_s: 7200 });
@@ -122,14 +205,28 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
     const op = d.operators.find((o: { userId: string }) => o.userId === f.users.operator);
     expect(op).toMatchObject({ name: 'Tổng đài viên Lan', takenOver: 2, replies: 2, closed: 1, firstResponseP50_s: 1200 });
     expect(op.lastActivityAt).not.toBeNull();
-    expect(d.operators.find((o: { userId: string }) => o.userId === f.users.operator2)).toMatchObject({ takenOver: 0, replies: 0, closed: 0, firstResponseP50_s: null });
+    expect(d.operators.find((o: { userId: string }) => o.userId === f.users.operator2)).toMatchObject({
+      takenOver: 0,
+      replies: 0,
+      closed: 0,
+      firstResponseP50_s: null,
+    });
     expect(d.operators.some((o: { userId: string }) => o.userId === f.users.agencyA)).toBe(false);
     expect(d.operators[0].userId).toBe(f.users.operator);
   });
 
   test('an empty period, the default period, bad periods and roles', async () => {
     const empty = (await f.as('admin').get('/api/stats/dashboard').query({ from: '2024-01-01', to: '2024-01-01' }).expect(200)).body;
-    expect(empty.totals).toEqual({ conversations: 0, messagesIn: 0, tickets: 0, botResolved: 0, escalated: 0, botResolvedRate: 0, open: 0, overdue: 0 });
+    expect(empty.totals).toEqual({
+      conversations: 0,
+      messagesIn: 0,
+      tickets: 0,
+      botResolved: 0,
+      escalated: 0,
+      botResolvedRate: 0,
+      open: 0,
+      overdue: 0,
+    });
     expect(empty.byDay).toEqual([{ day: '2024-01-01', conversations: 0, tickets: 0 }]);
     expect(empty.firstResponse).toEqual({ p50_s: null, p90_s: null });
     const def = (await f.as('supervisor').get('/api/stats/dashboard').expect(200)).body;
@@ -152,10 +249,30 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Tổng quan', 'Theo ngày', 'Theo giờ', 'Theo kênh', 'Theo lĩnh vực', 'Theo cơ quan', 'Tổng đài viên', 'Đánh giá']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Tổng quan',
+      'Theo ngày',
+      'Theo giờ',
+      'Theo kênh',
+      'Theo lĩnh vực',
+      'Theo cơ quan',
+      'Tổng đài viên',
+      'Đánh giá',
+    ]);
     const rows = (name: string) => (wb.getWorksheet(name)!.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1));
-    const overview = Object.fromEntries(rows('Tổng quan').slice(1).map(([k, v]) => [k, v]));
-    expect(overview).toMatchObject({ 'Cuộc hội thoại': 4, 'Tin nhắn của công dân': 5, Phiếu: 3, 'Trợ lý ảo tự giải quyết': 2, 'Phiếu quá hạn': 1, 'Tỷ lệ trợ lý ảo tự giải quyết (%)': 50 });
+    const overview = Object.fromEntries(
+      rows('Tổng quan')
+        .slice(1)
+        .map(([k, v]) => [k, v]),
+    );
+    expect(overview).toMatchObject({
+      'Cuộc hội thoại': 4,
+      'Tin nhắn của công dân': 5,
+      Phiếu: 3,
+      'Trợ lý ảo tự giải quyết': 2,
+      'Phiếu quá hạn': 1,
+      'Tỷ lệ trợ lý ảo tự giải quyết (%)': 50,
+    });
     expect(rows('Theo ngày')).toEqual([
       ['Ngày', 'Cuộc hội thoại', 'Phiếu'],
       ['2025-03-10', 2, 1],
@@ -165,13 +282,29 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
     expect(rows('Theo giờ')).toHaveLength(25);
     expect(rows('Theo kênh')[1]).toEqual(['Zalo', 'zalo', 2, 1]);
     expect(rows('Theo cơ quan').slice(1)).toEqual([[f.agencyA.name, f.agencyA.code, 2, 1, 1]]);
-    expect(rows('Đánh giá').slice(1)).toEqual([[1, 0], [2, 0], [3, 0], [4, 0], [5, 1]]);
-    expect(rows('Tổng đài viên').find((r) => r[0] === 'Tổng đài viên Lan')!.slice(0, 4)).toEqual(['Tổng đài viên Lan', 2, 2, 1]);
+    expect(rows('Đánh giá').slice(1)).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [4, 0],
+      [5, 1],
+    ]);
+    expect(
+      rows('Tổng đài viên')
+        .find((r) => r[0] === 'Tổng đài viên Lan')!
+        .slice(0, 4),
+    ).toEqual(['Tổng đài viên Lan', 2, 2, 1]);
   });
 
   test('ticket statistics by day, hour, field, agency and operator, with filters', async () => {
     const stats = async (by: string, extra: Record<string, string> = {}) =>
-      (await f.as('supervisor').get('/api/stats/tickets').query({ by, from: '2025-03-10', to: '2025-03-12', ...extra }).expect(200)).body.items as Record<string, unknown>[];
+      (
+        await f
+          .as('supervisor')
+          .get('/api/stats/tickets')
+          .query({ by, from: '2025-03-10', to: '2025-03-12', ...extra })
+          .expect(200)
+      ).body.items as Record<string, unknown>[];
     const pick = (rows: Record<string, unknown>[]) => rows.map((r) => [r.key, r.label, r.total]);
     expect(pick(await stats('day'))).toEqual([
       ['2025-03-10', '10/03/2025', 1],
@@ -188,7 +321,15 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
       ['op', 'Tổng đài viên Lan', 2],
       ['op2', 'Tổng đài viên Hùng', 1],
     ]);
-    expect(byOperator[0]).toMatchObject({ closed: 1, open: 1, overdue: 1, from_bot: 2, csat_avg: 5, first_response_p50_s: 1200, resolution_p50_s: 7200 });
+    expect(byOperator[0]).toMatchObject({
+      closed: 1,
+      open: 1,
+      overdue: 1,
+      from_bot: 2,
+      csat_avg: 5,
+      first_response_p50_s: 1200,
+      resolution_p50_s: 7200,
+    });
     const byField = await stats('field');
     expect(byField.map((r) => r.key).sort()).toEqual(['', f1, f2].sort());
     expect(byField.find((r) => r.key === '')).toMatchObject({ label: 'Chưa phân loại', total: 1 });
@@ -205,16 +346,22 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
 
   test('daily roll-ups give the same figures as the tables, and a change to a rolled-up day shows at once', async () => {
     const db = f.t.gw.ctx.db;
-    const get = async (from: string, to: string) => (await f.as('supervisor').get('/api/stats/dashboard').query({ from, to }).expect(200)).body;
+    const get = async (from: string, to: string) =>
+      (await f.as('supervisor').get('/api/stats/dashboard').query({ from, to }).expect(200)).body;
     // Whole days, and a period cut inside its first and last days.
-    const periods: [string, string][] = [['2025-03-01', '2025-03-12'], [at('2025-03-10T12:00:00'), at('2025-03-12T18:00:00')]];
+    const periods: [string, string][] = [
+      ['2025-03-01', '2025-03-12'],
+      [at('2025-03-10T12:00:00'), at('2025-03-12T18:00:00')],
+    ];
 
     await resetStats(db);
     const live = [];
     for (const [from, to] of periods) live.push(await get(from, to));
     const { rolled } = await refreshStats(db);
     expect(rolled).toBeGreaterThan(260); // every day from 2025-03-01 to the day before yesterday at least
-    const rolledUp = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM stats_daily WHERE day = vn_day('2025-03-10T12:00:00+07')`);
+    const rolledUp = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stats_daily WHERE day = vn_day('2025-03-10T12:00:00+07')`,
+    );
     expect(rolledUp.rows[0].n).toBeGreaterThan(5);
     for (const [i, [from, to]] of periods.entries()) {
       const d = await get(from, to);
@@ -250,11 +397,20 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
 
   test('exports read tickets in keyset batches: every ticket once, newest first, ties included', async () => {
     const db = f.t.gw.ctx.db;
-    await db.query(`INSERT INTO tickets (code, status, channel, title, created_by, created_at) VALUES ('1022-2025-900004', 'new', 'phone', 'Cùng thời điểm', 'operator', $1)`, [at('2025-03-10T14:30:00')]);
+    await db.query(
+      `INSERT INTO tickets (code, status, channel, title, created_by, created_at) VALUES ('1022-2025-900004', 'new', 'phone', 'Cùng thời điểm', 'operator', $1)`,
+      [at('2025-03-10T14:30:00')],
+    );
     const period = { from: new Date(at('2025-03-10T00:00:00')), to: new Date(at('2025-03-13T00:00:00')) };
     const all = await listTickets(db, period, 1, 100);
     const batches: string[][] = [];
-    const total = await eachTicketBatch(db, period, 't.code AS code', async (rows) => void batches.push(rows.map((r) => String(r.code))), 1);
+    const total = await eachTicketBatch(
+      db,
+      period,
+      't.code AS code',
+      async (rows) => void batches.push(rows.map((r) => String(r.code))),
+      1,
+    );
     expect(total).toBe(4);
     expect(batches.flat()).toEqual(all.items.map((t) => t.code));
     expect(new Set(batches.flat()).size).toBe(4);
@@ -264,11 +420,19 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
     await eachTicketBatch(db, period, 't.code', async () => ++seen < 2, 1);
     expect(seen).toBe(2);
     const csv = (await f.as('supervisor').get('/api/export/tickets.csv').query({ from: '2025-03-10', to: '2025-03-12' }).expect(200)).text;
-    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(5);
     // Times in Vietnam time, durations in hours, empty cells for what did not happen.
     const header = lines[0].split(',');
-    const row = Object.fromEntries(lines.find((l) => l.startsWith('1022-2025-900001'))!.split(',').map((v, i) => [header[i], v]));
+    const row = Object.fromEntries(
+      lines
+        .find((l) => l.startsWith('1022-2025-900001'))!
+        .split(',')
+        .map((v, i) => [header[i], v]),
+    );
     expect(row).toMatchObject({
       'Thời điểm tạo': '2025-03-10 14:30:00',
       'Phản hồi đầu tiên': '2025-03-10 14:40:00',

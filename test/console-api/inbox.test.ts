@@ -7,7 +7,15 @@ import { databaseKinds } from '../support/databases';
 import { citizenMessage } from '../support/gateway';
 import { conversationOf, escalation, startConsole, waitForValue, type ConsoleFixture } from './support';
 
-type Summary = { id: string; externalUserId: string; state: string; ticket: { code: string; priority: string } | null; contact: { id: string; displayName: string }; replyWindow: unknown; lastMessage: unknown };
+type Summary = {
+  id: string;
+  externalUserId: string;
+  state: string;
+  ticket: { code: string; priority: string } | null;
+  contact: { id: string; displayName: string };
+  replyWindow: unknown;
+  lastMessage: unknown;
+};
 
 describe.each(databaseKinds())('console inbox on %s', (kind) => {
   let f: ConsoleFixture;
@@ -19,14 +27,22 @@ describe.each(databaseKinds())('console inbox on %s', (kind) => {
   let field = '';
 
   const list = async (query: Record<string, string>, role: 'operator' | 'supervisor' = 'operator') =>
-    (await f.as(role).get('/api/conversations').query(query).expect(200)).body as { items: Summary[]; total: number; counts: Record<string, number> };
+    (await f.as(role).get('/api/conversations').query(query).expect(200)).body as {
+      items: Summary[];
+      total: number;
+      counts: Record<string, number>;
+    };
   const users = (items: Summary[]) => items.map((i) => i.externalUserId).sort();
 
   beforeAll(async () => {
     f = await startConsole(kind, { ATTACHMENT_MAX_BYTES: '200000' });
     field = (await f.t.gw.ctx.db.query<{ code: string }>('SELECT code FROM fields ORDER BY sort, code LIMIT 1')).rows[0].code;
     code1 = await escalation(f, 'u-in-1', 'cho tôi gặp tổng đài viên', { name: 'Trần Thị Hoa', phone: '0911000001' });
-    await f.t.postCitizen(citizenMessage('u-in-2', 'Cho em hỏi làm giấy khai sinh cho con cần giấy tờ gì ạ?', { name: 'Lê Văn Bình', phone: '0911000002' })).expect(200);
+    await f.t
+      .postCitizen(
+        citizenMessage('u-in-2', 'Cho em hỏi làm giấy khai sinh cho con cần giấy tờ gì ạ?', { name: 'Lê Văn Bình', phone: '0911000002' }),
+      )
+      .expect(200);
     await f.t.citizenApp.waitFor(() => f.t.citizenApp.to('u-in-2').length >= 2);
     code3 = await escalation(f, 'u-in-3', 'tôi cần gặp tổng đài viên gấp', { name: 'Phạm Minh', phone: '0911000003' });
     conv1 = await conversationOf(f, code1);
@@ -88,7 +104,10 @@ describe.each(databaseKinds())('console inbox on %s', (kind) => {
   test('the conversation view: history with bot intents and delivery status, contact card, ticket and log', async () => {
     const d = await waitForValue(
       async () => (await f.as('operator').get(`/api/conversations/${conv2}`).expect(200)).body,
-      (b) => b.messages.filter((m: { direction: string; status: string }) => m.direction === 'out').every((m: { status: string }) => m.status === 'sent'),
+      (b) =>
+        b.messages
+          .filter((m: { direction: string; status: string }) => m.direction === 'out')
+          .every((m: { status: string }) => m.status === 'sent'),
     );
     expect(d.conversation).toMatchObject({ id: conv2, state: 'bot', externalUserId: 'u-in-2' });
     expect(d.ticket).toBeNull();
@@ -101,10 +120,14 @@ describe.each(databaseKinds())('console inbox on %s', (kind) => {
     expect(answer).toMatchObject({ direction: 'out', author: 'bot', purpose: 'answer', status: 'sent', intent: { name: 'tt_khai_sinh' } });
     expect(answer.intent.confidence).toBeGreaterThan(0);
     expect(JSON.stringify(d.messages)).not.toContain('storageKey');
-    expect(d.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['conversation_opened', 'message_received', 'bot_decision', 'message_sent']));
+    expect(d.events.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['conversation_opened', 'message_received', 'bot_decision', 'message_sent']),
+    );
     const withTicket = (await f.as('operator').get(`/api/conversations/${conv1}`).expect(200)).body;
     expect(withTicket.ticket).toMatchObject({ code: code1, status: 'forwarded' });
-    expect(withTicket.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['ticket_created', 'escalated', 'forwarded']));
+    expect(withTicket.events.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['ticket_created', 'escalated', 'forwarded']),
+    );
     await f.as('operator').get('/api/conversations/00000000-0000-0000-0000-000000000000').expect(404);
     await f.as('operator').get('/api/conversations/not-a-uuid').expect(404);
     await f.as('agencyA').get(`/api/conversations/${conv1}`).expect(403);
@@ -112,14 +135,24 @@ describe.each(databaseKinds())('console inbox on %s', (kind) => {
   });
 
   test('a reply reaches the citizen; a bot conversation is taken over; a failed delivery shows its reason', async () => {
-    const res = await f.as('operator').post(`/api/conversations/${conv2}/reply`).send({ text: 'Chào anh Bình, tổng đài viên Lan xin hỗ trợ thêm.' }).expect(202);
-    await f.t.citizenApp.waitFor(() => f.t.citizenApp.to('u-in-2').some((m) => m.text === 'Chào anh Bình, tổng đài viên Lan xin hỗ trợ thêm.'));
+    const res = await f
+      .as('operator')
+      .post(`/api/conversations/${conv2}/reply`)
+      .send({ text: 'Chào anh Bình, tổng đài viên Lan xin hỗ trợ thêm.' })
+      .expect(202);
+    await f.t.citizenApp.waitFor(() =>
+      f.t.citizenApp.to('u-in-2').some((m) => m.text === 'Chào anh Bình, tổng đài viên Lan xin hỗ trợ thêm.'),
+    );
     const view = await waitForValue(
       async () => (await f.as('operator').get(`/api/conversations/${conv2}`).expect(200)).body,
       (b) => b.messages.find((m: { id: string }) => m.id === res.body.messageId)?.status === 'sent',
     );
     expect(view.conversation).toMatchObject({ state: 'operator', assignee: { name: 'Tổng đài viên Lan' } });
-    expect(view.messages.find((m: { id: string }) => m.id === res.body.messageId)).toMatchObject({ author: 'operator', authorName: 'Tổng đài viên Lan', status: 'sent' });
+    expect(view.messages.find((m: { id: string }) => m.id === res.body.messageId)).toMatchObject({
+      author: 'operator',
+      authorName: 'Tổng đài viên Lan',
+      status: 'sent',
+    });
     expect(view.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['taken_over', 'replied']));
     const mine = await list({ state: 'mine' });
     expect(users(mine.items)).toEqual(['u-in-2']);
@@ -154,7 +187,10 @@ describe.each(databaseKinds())('console inbox on %s', (kind) => {
     const before = f.t.citizenApp.to('u-in-1').length;
     await f.as('operator').post(`/api/conversations/${conv1}/notes`).send({ text: 'Công dân gọi lại lúc 15h' }).expect(201);
     const d = (await f.as('operator').get(`/api/conversations/${conv1}`).expect(200)).body;
-    expect(d.events.find((e: { type: string }) => e.type === 'note')).toMatchObject({ actorName: 'Tổng đài viên Lan', data: { text: 'Công dân gọi lại lúc 15h' } });
+    expect(d.events.find((e: { type: string }) => e.type === 'note')).toMatchObject({
+      actorName: 'Tổng đài viên Lan',
+      data: { text: 'Công dân gọi lại lúc 15h' },
+    });
     await new Promise((r) => setTimeout(r, 200));
     expect(f.t.citizenApp.to('u-in-1').length).toBe(before);
     await f.as('operator').post(`/api/conversations/${conv1}/notes`).send({ text: '  ' }).expect(400);
@@ -172,22 +208,41 @@ describe.each(databaseKinds())('console inbox on %s', (kind) => {
       .send(png)
       .expect(201);
     expect(up.body).toMatchObject({ name: 'ảnh chụp giấy tờ.png', mimeType: 'image/png', size: png.length });
-    const down = await f.as('operator').get(`/api/attachments/${up.body.id}`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const down = await f
+      .as('operator')
+      .get(`/api/attachments/${up.body.id}`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(Buffer.compare(down.body as Buffer, png)).toBe(0);
     expect(down.headers['content-type']).toBe('image/png');
     expect(down.headers['content-disposition']).toMatch(/^inline;/);
-    const big = await f.as('operator').post('/api/attachments').set('content-type', 'application/pdf').send(Buffer.alloc(300_000, 1)).expect(413);
+    const big = await f
+      .as('operator')
+      .post('/api/attachments')
+      .set('content-type', 'application/pdf')
+      .send(Buffer.alloc(300_000, 1))
+      .expect(413);
     expect(big.body.error).toMatch(/Tệp quá lớn/);
-    const exe = await f.as('operator').post('/api/attachments').set('content-type', 'application/x-msdownload').send(Buffer.from('MZ')).expect(415);
+    const exe = await f
+      .as('operator')
+      .post('/api/attachments')
+      .set('content-type', 'application/x-msdownload')
+      .send(Buffer.from('MZ'))
+      .expect(415);
     expect(exe.body.error).toMatch(/loại tệp không được hỗ trợ/);
     await f.as('agencyA').get(`/api/attachments/${up.body.id}`).expect(404);
     await f.as('operator').get('/api/attachments/00000000-0000-0000-0000-000000000000').expect(404);
     // The citizen app cannot carry files.
-    const refused = await f.as('operator').post(`/api/conversations/${conv1}/reply`).send({ text: 'Mời xem tệp', attachmentIds: [up.body.id] }).expect(400);
+    const refused = await f
+      .as('operator')
+      .post(`/api/conversations/${conv1}/reply`)
+      .send({ text: 'Mời xem tệp', attachmentIds: [up.body.id] })
+      .expect(400);
     expect(refused.body.error).toMatch(/không gửi được tệp/);
   });
 
@@ -209,13 +264,21 @@ describe.each(databaseKinds())('console inbox on %s', (kind) => {
 
   test('canned replies: supervisors edit, every operator reads', async () => {
     await f.as('operator').post('/api/canned-replies').send({ shortcut: 'chao', title: 'Chào', text: 'Xin chào' }).expect(403);
-    const created = await f.as('supervisor').post('/api/canned-replies').send({ shortcut: '/chao', title: 'Lời chào', text: 'Tổng đài 1022 xin chào anh/chị.' }).expect(201);
+    const created = await f
+      .as('supervisor')
+      .post('/api/canned-replies')
+      .send({ shortcut: '/chao', title: 'Lời chào', text: 'Tổng đài 1022 xin chào anh/chị.' })
+      .expect(201);
     expect(created.body).toMatchObject({ shortcut: 'chao', title: 'Lời chào' });
     await f.as('supervisor').post('/api/canned-replies').send({ shortcut: 'chao', title: 'x', text: 'y' }).expect(409);
     await f.as('supervisor').post('/api/canned-replies').send({ shortcut: 'có dấu', title: 'x', text: 'y' }).expect(400);
     const listed = (await f.as('operator').get('/api/canned-replies').expect(200)).body;
     expect(listed.map((c: { shortcut: string }) => c.shortcut)).toEqual(['chao']);
-    const patched = await f.as('admin').patch(`/api/canned-replies/${created.body.id}`).send({ text: 'Xin chào, Tổng đài 1022 nghe.' }).expect(200);
+    const patched = await f
+      .as('admin')
+      .patch(`/api/canned-replies/${created.body.id}`)
+      .send({ text: 'Xin chào, Tổng đài 1022 nghe.' })
+      .expect(200);
     expect(patched.body.text).toBe('Xin chào, Tổng đài 1022 nghe.');
     await f.as('supervisor').delete(`/api/canned-replies/${created.body.id}`).expect(204);
     expect((await f.as('operator').get('/api/canned-replies').expect(200)).body).toEqual([]);

@@ -51,11 +51,18 @@ describe.each(databaseKinds())('live reference changes on %s', (kind) => {
     expect(operator.events.find((e) => e.list === 'fields')).toMatchObject({ by: { userId: f.users.admin } });
     await waitFor(() => agency.events.some((e) => e.list === 'fields'));
 
-    await f.as('supervisor').post('/api/canned-replies').send({ shortcut: 'camon', title: 'Cảm ơn', text: 'Xin cảm ơn Quý khách.' }).expect(201);
+    await f
+      .as('supervisor')
+      .post('/api/canned-replies')
+      .send({ shortcut: 'camon', title: 'Cảm ơn', text: 'Xin cảm ơn Quý khách.' })
+      .expect(201);
     await waitFor(() => operator.events.some((e) => e.list === 'canned' && e.by.name === 'Giám sát Minh'));
 
     const proc = (await f.as('admin').get('/api/kb/procedures').expect(200)).body[0] as { intent: string; version: number };
-    const current = (await f.as('admin').get(`/api/kb/procedures/${proc.intent}`).expect(200)).body as { procedure: Record<string, unknown>; version: number };
+    const current = (await f.as('admin').get(`/api/kb/procedures/${proc.intent}`).expect(200)).body as {
+      procedure: Record<string, unknown>;
+      version: number;
+    };
     await f
       .as('admin')
       .put(`/api/kb/procedures/${proc.intent}`)
@@ -69,8 +76,13 @@ describe.each(databaseKinds())('live reference changes on %s', (kind) => {
   });
 
   test('deactivating a user or resetting a password closes their live connections at once', async () => {
-    const created = await f.as('admin').post('/api/users').send({ username: 'live.op', displayName: 'Trực tuyến', role: 'operator', password: 'tam-thoi-123' }).expect(201);
-    const login = async () => `Bearer ${(await request(f.t.app).post('/api/auth/token').send({ username: 'live.op', password: 'tam-thoi-123' }).expect(200)).body.token}`;
+    const created = await f
+      .as('admin')
+      .post('/api/users')
+      .send({ username: 'live.op', displayName: 'Trực tuyến', role: 'operator', password: 'tam-thoi-123' })
+      .expect(201);
+    const login = async () =>
+      `Bearer ${(await request(f.t.app).post('/api/auth/token').send({ username: 'live.op', password: 'tam-thoi-123' }).expect(200)).body.token}`;
     const first = await listen(await login());
     const bystander = await listen(f.tokens.operator2);
 

@@ -1,6 +1,6 @@
 /** Shared set-up of the console API suites: a gateway with staff of every role and two agencies. */
 import request from 'supertest';
-import { createUser } from '../../src/auth/users';
+import { createUser } from '../../src/auth/passwords';
 import { retrainIdle } from '../../src/operations/retrain';
 import type { DbKind } from '../support/databases';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
@@ -25,7 +25,10 @@ export interface ConsoleFixture {
 
 /** Starts a gateway (TEST_KNOWLEDGE_DIR may point at another knowledge seed) and signs in every role. */
 export async function startConsole(kind: DbKind, env: Record<string, string> = {}): Promise<ConsoleFixture> {
-  const t = await startTestGateway({ kind, env: { ...(process.env.TEST_KNOWLEDGE_DIR ? { KNOWLEDGE_DIR: process.env.TEST_KNOWLEDGE_DIR } : {}), ...env } });
+  const t = await startTestGateway({
+    kind,
+    env: { ...(process.env.TEST_KNOWLEDGE_DIR ? { KNOWLEDGE_DIR: process.env.TEST_KNOWLEDGE_DIR } : {}), ...env },
+  });
   const db = t.gw.ctx.db;
   const agencies = await db.query<{ id: string; code: string; name: string }>(`SELECT id, code, name FROM agencies ORDER BY code LIMIT 2`);
   if (agencies.rows.length < 2) throw new Error('the knowledge seed needs at least two agencies');
@@ -34,8 +37,20 @@ export async function startConsole(kind: DbKind, env: Record<string, string> = {
     supervisor: await createUser(db, { username: 'sup', displayName: 'Giám sát Minh', password: 'sup-password-1', role: 'supervisor' }),
     operator: await createUser(db, { username: 'op', displayName: 'Tổng đài viên Lan', password: 'op-password-1', role: 'operator' }),
     operator2: await createUser(db, { username: 'op2', displayName: 'Tổng đài viên Hùng', password: 'op2-password-1', role: 'operator' }),
-    agencyA: await createUser(db, { username: 'ag-a', displayName: 'Đầu mối A', password: 'aga-password-1', role: 'agency', agencyId: agencyA.id }),
-    agencyB: await createUser(db, { username: 'ag-b', displayName: 'Đầu mối B', password: 'agb-password-1', role: 'agency', agencyId: agencyB.id }),
+    agencyA: await createUser(db, {
+      username: 'ag-a',
+      displayName: 'Đầu mối A',
+      password: 'aga-password-1',
+      role: 'agency',
+      agencyId: agencyA.id,
+    }),
+    agencyB: await createUser(db, {
+      username: 'ag-b',
+      displayName: 'Đầu mối B',
+      password: 'agb-password-1',
+      role: 'agency',
+      agencyId: agencyB.id,
+    }),
   };
   const admin = await db.query<{ id: string }>(`SELECT id FROM users WHERE username = 'admin'`);
   const tokens = {
@@ -78,18 +93,15 @@ export async function startConsole(kind: DbKind, env: Record<string, string> = {
   };
 }
 
-/** Polls `get` until `ok` holds (10 s at most); returns the last value. */
-export async function waitForValue<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitForValue } from '../support/wait';
 
 /** A citizen asks for an operator on the citizen app; resolves with the ticket code the bot opened. */
-export async function escalation(f: ConsoleFixture, userId: string, text = 'cho tôi gặp tổng đài viên', extra: Record<string, unknown> = {}): Promise<string> {
+export async function escalation(
+  f: ConsoleFixture,
+  userId: string,
+  text = 'cho tôi gặp tổng đài viên',
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   await f.t.postCitizen(citizenMessage(userId, text, extra)).expect(200);
   await f.t.citizenApp.waitFor(() => f.t.citizenApp.to(userId).some((m) => m.ticketCode), 15_000, `ticket for ${userId}`);
   return f.t.citizenApp.to(userId).find((m) => m.ticketCode)!.ticketCode!;

@@ -25,13 +25,20 @@ describe.each(databaseKinds())('ticket workflow on %s', (kind) => {
 
   test('forwarding sets the agency, the deadline and logs the note', async () => {
     const due = new Date(Date.now() + 5 * 86_400_000);
-    const res = await f.as('operator').post(`/api/tickets/${codeA}/forward`).send({ agency: f.agencyA.code, dueAt: due.toISOString(), note: 'Đề nghị trả lời trước hạn' }).expect(200);
+    const res = await f
+      .as('operator')
+      .post(`/api/tickets/${codeA}/forward`)
+      .send({ agency: f.agencyA.code, dueAt: due.toISOString(), note: 'Đề nghị trả lời trước hạn' })
+      .expect(200);
     expect(res.body).toMatchObject({ code: codeA, status: 'forwarded', agency: { code: f.agencyA.code } });
     expect(new Date(res.body.dueAt).getTime()).toBe(due.getTime());
     await f.as('supervisor').post(`/api/tickets/${codeB}/forward`).send({ agency: f.agencyB.code }).expect(200);
     const detail = (await f.as('operator').get(`/api/tickets/${codeA}`).expect(200)).body;
     const ev = detail.events.find((e: { type: string }) => e.type === 'forwarded');
-    expect(ev).toMatchObject({ actorName: 'Tổng đài viên Lan', data: { agency: { code: f.agencyA.code }, note: 'Đề nghị trả lời trước hạn', dueAt: due.toISOString() } });
+    expect(ev).toMatchObject({
+      actorName: 'Tổng đài viên Lan',
+      data: { agency: { code: f.agencyA.code }, note: 'Đề nghị trả lời trước hạn', dueAt: due.toISOString() },
+    });
     await f.as('operator').post(`/api/tickets/${codeA}/forward`).send({ agency: 'khong_co' }).expect(400);
     await f.as('operator').post(`/api/tickets/${codeA}/forward`).send({}).expect(400);
     await f.as('agencyA').post(`/api/tickets/${codeA}/forward`).send({ agency: f.agencyB.code }).expect(403);
@@ -53,7 +60,11 @@ describe.each(databaseKinds())('ticket workflow on %s', (kind) => {
   });
 
   test('direct mode: the agency answer goes straight to the citizen', async () => {
-    const res = await f.as('agencyA').post(`/api/tickets/${codeA}/reply`).send({ text: 'Sở đã tiếp nhận và sẽ trả lời trong 5 ngày.' }).expect(202);
+    const res = await f
+      .as('agencyA')
+      .post(`/api/tickets/${codeA}/reply`)
+      .send({ text: 'Sở đã tiếp nhận và sẽ trả lời trong 5 ngày.' })
+      .expect(202);
     expect(res.body.messageId).toBeTruthy();
     await f.t.citizenApp.waitFor(() => f.t.citizenApp.to('u-wf-a').some((m) => m.text === 'Sở đã tiếp nhận và sẽ trả lời trong 5 ngày.'));
   });
@@ -62,14 +73,30 @@ describe.each(databaseKinds())('ticket workflow on %s', (kind) => {
     await f.as('admin').put('/api/settings').send({ agencyReplyMode: 'approval' }).expect(200);
     try {
       const before = f.t.citizenApp.to('u-wf-b').length;
-      const proposed = await f.as('agencyB').post(`/api/tickets/${codeB}/reply`).send({ text: 'Nội dung trả lời nháp', final: true }).expect(202);
+      const proposed = await f
+        .as('agencyB')
+        .post(`/api/tickets/${codeB}/reply`)
+        .send({ text: 'Nội dung trả lời nháp', final: true })
+        .expect(202);
       expect(proposed.body).toEqual({ pending: true, proposalId: expect.any(String) });
       await new Promise((r) => setTimeout(r, 300));
       expect(f.t.citizenApp.to('u-wf-b').length).toBe(before);
       const pending = (await f.as('operator').get('/api/proposals').expect(200)).body;
-      expect(pending).toEqual([expect.objectContaining({ id: proposed.body.proposalId, ticketCode: codeB, text: 'Nội dung trả lời nháp', author: 'Đầu mối B', agency: { code: f.agencyB.code, name: f.agencyB.name } })]);
+      expect(pending).toEqual([
+        expect.objectContaining({
+          id: proposed.body.proposalId,
+          ticketCode: codeB,
+          text: 'Nội dung trả lời nháp',
+          author: 'Đầu mối B',
+          agency: { code: f.agencyB.code, name: f.agencyB.name },
+        }),
+      ]);
 
-      const approved = await f.as('operator').post(`/api/proposals/${proposed.body.proposalId}/approve`).send({ text: 'Nội dung trả lời đã duyệt' }).expect(200);
+      const approved = await f
+        .as('operator')
+        .post(`/api/proposals/${proposed.body.proposalId}/approve`)
+        .send({ text: 'Nội dung trả lời đã duyệt' })
+        .expect(200);
       expect(approved.body).toMatchObject({ ok: true, ticketCode: codeB });
       await f.t.citizenApp.waitFor(() => f.t.citizenApp.to('u-wf-b').some((m) => m.text === 'Nội dung trả lời đã duyệt'));
       expect(f.t.citizenApp.to('u-wf-b').some((m) => m.text === 'Nội dung trả lời nháp')).toBe(false);
@@ -78,14 +105,23 @@ describe.each(databaseKinds())('ticket workflow on %s', (kind) => {
       expect(t.status).toBe('answered');
       const types = t.events.map((e: { type: string }) => e.type);
       expect(types).toEqual(expect.arrayContaining(['agency_answer_proposed', 'agency_answer_approved', 'replied']));
-      expect(t.messages.find((m: { text: string }) => m.text === 'Nội dung trả lời đã duyệt')).toMatchObject({ author: 'operator', authorName: 'Đầu mối B' });
+      expect(t.messages.find((m: { text: string }) => m.text === 'Nội dung trả lời đã duyệt')).toMatchObject({
+        author: 'operator',
+        authorName: 'Đầu mối B',
+      });
 
       const second = await f.as('agencyB').post(`/api/tickets/${codeB}/reply`).send({ text: 'Trả lời thứ hai' }).expect(202);
       await f.as('supervisor').post(`/api/proposals/${second.body.proposalId}/reject`).send({}).expect(400);
-      await f.as('supervisor').post(`/api/proposals/${second.body.proposalId}/reject`).send({ reason: 'Cần dẫn căn cứ pháp lý' }).expect(200);
+      await f
+        .as('supervisor')
+        .post(`/api/proposals/${second.body.proposalId}/reject`)
+        .send({ reason: 'Cần dẫn căn cứ pháp lý' })
+        .expect(200);
       expect((await f.as('operator').get('/api/proposals').expect(200)).body).toEqual([]);
       const log = (await f.as('agencyB').get(`/api/tickets/${codeB}`).expect(200)).body.events;
-      expect(log.find((e: { type: string }) => e.type === 'agency_answer_rejected')).toMatchObject({ data: { reason: 'Cần dẫn căn cứ pháp lý' } });
+      expect(log.find((e: { type: string }) => e.type === 'agency_answer_rejected')).toMatchObject({
+        data: { reason: 'Cần dẫn căn cứ pháp lý' },
+      });
       // Staff answer directly even in approval mode.
       await f.as('operator').post(`/api/tickets/${codeB}/reply`).send({ text: 'Tổng đài viên trả lời' }).expect(202);
       await f.as('operator').post('/api/proposals/00000000-0000-0000-0000-000000000000/approve').send({}).expect(404);
@@ -97,15 +133,40 @@ describe.each(databaseKinds())('ticket workflow on %s', (kind) => {
   test('overdue and urgent filters of the ticket list', async () => {
     await f.t.gw.ctx.db.query(`UPDATE tickets SET due_at = now() - interval '1 hour' WHERE code = $1`, [codeA]);
     await f.as('operator').patch(`/api/tickets/${codeB}`).send({ priority: 'urgent' }).expect(200);
-    expect((await f.as('operator').get('/api/tickets').query({ overdue: '1' }).expect(200)).body.items.map((t: { code: string }) => t.code)).toEqual([codeA]);
-    expect((await f.as('operator').get('/api/tickets').query({ urgent: '1' }).expect(200)).body.items.map((t: { code: string }) => t.code)).toEqual([codeB]);
+    expect(
+      (await f.as('operator').get('/api/tickets').query({ overdue: '1' }).expect(200)).body.items.map((t: { code: string }) => t.code),
+    ).toEqual([codeA]);
+    expect(
+      (await f.as('operator').get('/api/tickets').query({ urgent: '1' }).expect(200)).body.items.map((t: { code: string }) => t.code),
+    ).toEqual([codeB]);
     expect((await f.as('agencyB').get('/api/tickets').query({ overdue: '1' }).expect(200)).body.total).toBe(0);
   });
 
   test('a phone ticket keeps its recording', async () => {
-    const rec = await f.as('operator').post('/api/attachments').set('content-type', 'audio/mpeg').set('x-filename', 'cuoc-goi.mp3').send(Buffer.from('ID3fake-mp3-bytes')).expect(201);
-    const t = await f.as('operator').post('/api/tickets').send({ title: 'Cuộc gọi hỏi về sổ đỏ', content: 'Công dân hỏi thủ tục', callerName: 'Võ Văn Tám', callerPhone: '0901234567', recordingAttachmentId: rec.body.id, agency: f.agencyA.code }).expect(201);
-    await f.as('operator').post('/api/tickets').send({ title: 'x', recordingAttachmentId: '00000000-0000-0000-0000-000000000000' }).expect(400);
+    const rec = await f
+      .as('operator')
+      .post('/api/attachments')
+      .set('content-type', 'audio/mpeg')
+      .set('x-filename', 'cuoc-goi.mp3')
+      .send(Buffer.from('ID3fake-mp3-bytes'))
+      .expect(201);
+    const t = await f
+      .as('operator')
+      .post('/api/tickets')
+      .send({
+        title: 'Cuộc gọi hỏi về sổ đỏ',
+        content: 'Công dân hỏi thủ tục',
+        callerName: 'Võ Văn Tám',
+        callerPhone: '0901234567',
+        recordingAttachmentId: rec.body.id,
+        agency: f.agencyA.code,
+      })
+      .expect(201);
+    await f
+      .as('operator')
+      .post('/api/tickets')
+      .send({ title: 'x', recordingAttachmentId: '00000000-0000-0000-0000-000000000000' })
+      .expect(400);
     const html = (await f.as('agencyA').get(`/api/tickets/${t.body.code}/log`).expect(200)).text;
     expect(html).toContain('Ghi âm cuộc gọi');
     expect(html).toContain('cuoc-goi.mp3');
@@ -130,6 +191,7 @@ describe.each(databaseKinds())('ticket workflow on %s', (kind) => {
     expect(html).not.toContain('<b>nội bộ</b>');
     expect(detail.events.length).toBeGreaterThan(5);
     for (const e of detail.events) expect(html).toContain(`data-event-id="${e.id}"`);
+    expect(detail.messages.length).toBeGreaterThan(0);
     for (const m of detail.messages) expect(html).toContain(`data-message-id="${m.id}"`);
     expect(html).toContain('Tổng đài viên: Tổng đài viên Lan');
     expect(html).toContain('Đầu mối cơ quan: Đầu mối A');

@@ -12,7 +12,10 @@ test('defaults apply and empty values count as unset', () => {
 });
 
 test('invalid values stop the start, naming each variable', () => {
-  expect(() => loadConfig({ PORT: 'abc', NLU_ENGINE: 'gpt', DATABASE_URL: 'mongodb://x', FB_GRAPH_BASE: 'not a url' })).toThrow(ConfigError);
+  expect.assertions(4);
+  expect(() => loadConfig({ PORT: 'abc', NLU_ENGINE: 'gpt', DATABASE_URL: 'mongodb://x', FB_GRAPH_BASE: 'not a url' })).toThrow(
+    ConfigError,
+  );
   try {
     loadConfig({ PORT: 'abc', NLU_ENGINE: 'gpt', DATABASE_URL: 'mongodb://x' });
   } catch (err) {
@@ -25,9 +28,17 @@ test('invalid values stop the start, naming each variable', () => {
 
 test('logs redact secrets by key and mask phones, emails and ID numbers in text', () => {
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   const log = createLogger('info', sink);
-  log.info({ accessToken: 'abc123', nested: { password: 'p', note: 'gọi 0909123456 hoặc a.b@gmail.com, CCCD 079203001234' } }, 'khách 0912 345 678 nhắn');
+  log.info(
+    { accessToken: 'abc123', nested: { password: 'p', note: 'gọi 0909123456 hoặc a.b@gmail.com, CCCD 079203001234' } },
+    'khách 0912 345 678 nhắn',
+  );
   const out = lines.join('');
   expect(out).not.toMatch(/abc123|0909123456|a\.b@gmail\.com|079203001234|0912 345 678/);
   expect(out).toMatch(/\[redacted\]/);

@@ -3,8 +3,7 @@
  * (method, path, content type, signature, body shape), records them, and fails on purpose when told.
  */
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeServer, type FakeServer, type RecordedRequest } from './fake-server';
 
 /** One callback the fake app accepted. */
 export interface ReceivedCallback {
@@ -26,42 +25,41 @@ export class FakeEdongthap {
   /** Answer every request with this status (permanent outage) when set. */
   alwaysFail: number | null = null;
   attempts = 0;
-  private server: Server | null = null;
+  private server: FakeServer | null = null;
   private waiters: { pred: () => boolean; resolve: () => void }[] = [];
 
   constructor(private readonly secret: string) {}
 
   /** Starts listening on a free loopback port; returns the callback URL. */
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      void readBody(req).then((raw) => {
-        this.attempts++;
-        const problem = this.check(req, raw);
-        if (problem) {
-          this.violations.push(problem);
-          res.writeHead(400).end(problem);
-          return;
-        }
-        if (this.alwaysFail) return void res.writeHead(this.alwaysFail).end('down');
-        const failure = this.failures.shift();
-        if (failure) {
-          res.writeHead(failure.status, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {}).end('try later');
-          return;
-        }
-        const body = JSON.parse(raw.toString('utf8')) as ReceivedCallback;
-        if (!this.received.some((r) => r.id === body.id)) this.received.push(body);
-        else this.received.push({ ...body, id: `${body.id}#duplicate` });
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-        this.notify();
-      });
+    this.server = await startFakeServer((req, res) => {
+      // The adapter's connection check: a HEAD on the callback URL, not a delivery.
+      if (req.method === 'HEAD' && req.url === '/callback') return void res.writeHead(204).end();
+      this.attempts++;
+      const problem = this.check(req);
+      if (problem) {
+        this.violations.push(problem);
+        res.writeHead(400).end(problem);
+        return;
+      }
+      if (this.alwaysFail) return void res.writeHead(this.alwaysFail).end('down');
+      const failure = this.failures.shift();
+      if (failure) {
+        res.writeHead(failure.status, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {}).end('try later');
+        return;
+      }
+      const body = JSON.parse(req.body.toString('utf8')) as ReceivedCallback;
+      if (!this.received.some((r) => r.id === body.id)) this.received.push(body);
+      else this.received.push({ ...body, id: `${body.id}#duplicate` });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      this.notify();
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/callback`;
+    return `${this.server.baseUrl}/callback`;
   }
 
   /** Stops the server. */
   async stop(): Promise<void> {
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.server?.close();
   }
 
   /** Messages received for a user, in order. */
@@ -73,7 +71,10 @@ export class FakeEdongthap {
   waitFor(pred: () => boolean, ms = 10_000, what = 'callbacks'): Promise<void> {
     if (pred()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.received.map((r) => r.text.slice(0, 60)))}`)), ms);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.received.map((r) => r.text.slice(0, 60)))}`)),
+        ms,
+      );
       this.waiters.push({ pred, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }
@@ -82,7 +83,8 @@ export class FakeEdongthap {
     this.waiters = this.waiters.filter((w) => (w.pred() ? (w.resolve(), false) : true));
   }
 
-  private check(req: IncomingMessage, raw: Buffer): string | null {
+  private check(req: RecordedRequest): string | null {
+    const raw = req.body;
     if (req.method !== 'POST') return `method ${req.method}`;
     if (req.url !== '/callback') return `path ${req.url}`;
     if (!String(req.headers['content-type']).startsWith('application/json')) return `content-type ${req.headers['content-type']}`;
@@ -102,12 +104,4 @@ export class FakeEdongthap {
     if (typeof body.timestamp !== 'number') return 'timestamp';
     return null;
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-  });
 }

@@ -6,17 +6,10 @@
  * Graph (errors as HTTP 4xx with `{error:{message,type,code,error_subcode,fbtrace_id}}`) and can
  * be told to fail the next call on a path on purpose.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeServer, type RecordedRequest } from './fake-server';
 
-/** A request the fake received. */
-export interface GraphRecordedRequest {
-  method: string;
-  url: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
+/** A request the fake received, with its JSON body. */
+export interface GraphRecordedRequest extends RecordedRequest {
   json?: any;
 }
 
@@ -67,58 +60,45 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
   const requests: GraphRecordedRequest[] = [];
   const violations: string[] = [];
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const rec: GraphRecordedRequest = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        path: u.pathname,
-        query: u.searchParams,
-        headers: req.headers,
-        body,
-      };
-      if (body.length) {
-        try {
-          rec.json = JSON.parse(body.toString('utf8'));
-        } catch {
-          violations.push(`${rec.path}: body is not JSON`);
-        }
+  const server = await startFakeServer((rec: GraphRecordedRequest, res) => {
+    if (rec.body.length) {
+      try {
+        rec.json = JSON.parse(rec.body.toString('utf8'));
+      } catch {
+        violations.push(`${rec.path}: body is not JSON`);
       }
-      requests.push(rec);
-      const violation = (m: string) => violations.push(`${rec.method} ${rec.path}: ${m}`);
-      const send = (r: GraphReply) => {
-        res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...(r.headers ?? {}) });
-        res.end(r.text ?? JSON.stringify(r.json ?? {}));
-      };
+    }
+    requests.push(rec);
+    const violation = (m: string) => violations.push(`${rec.method} ${rec.path}: ${m}`);
+    const send = (r: GraphReply) => {
+      res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...(r.headers ?? {}) });
+      res.end(r.text ?? JSON.stringify(r.json ?? {}));
+    };
 
-      if (!rec.path.startsWith(`${prefix}/`)) violation(`path must start with ${prefix}/`);
-      const sub = rec.path.slice(prefix.length);
-      if (rec.query.has('access_token')) violation('token must be in the Authorization header, not the query');
-      const authorized = req.headers['authorization'] === `Bearer ${opts.pageAccessToken}`;
-      if (!req.headers['authorization']) violation('missing Authorization header');
-      const normal = route(rec, sub, violation);
-      const scripted = queue.findIndex((q) => sub.startsWith(q.prefix));
-      if (scripted >= 0) {
-        send(queue.splice(scripted, 1)[0]!.reply);
-        return;
-      }
-      if (!authorized) {
-        send(graphError(190, 'Invalid OAuth access token - Cannot parse access token'));
-        return;
-      }
-      send(normal());
-    });
+    if (!rec.path.startsWith(`${prefix}/`)) violation(`path must start with ${prefix}/`);
+    const sub = rec.path.slice(prefix.length);
+    if (rec.query.has('access_token')) violation('token must be in the Authorization header, not the query');
+    const authorized = rec.headers['authorization'] === `Bearer ${opts.pageAccessToken}`;
+    if (!rec.headers['authorization']) violation('missing Authorization header');
+    const normal = route(rec, sub, violation);
+    const scripted = queue.findIndex((q) => sub.startsWith(q.prefix));
+    if (scripted >= 0) {
+      send(queue.splice(scripted, 1)[0]!.reply);
+      return;
+    }
+    if (!authorized) {
+      send(graphError(190, 'Invalid OAuth access token - Cannot parse access token'));
+      return;
+    }
+    send(normal());
   });
 
   function route(r: GraphRecordedRequest, sub: string, violation: (m: string) => void): () => GraphReply {
     if (r.method === 'POST' && sub === '/me/messages') {
       if (!String(r.headers['content-type']).startsWith('application/json')) violation('content-type must be application/json');
       const b = r.json ?? {};
-      if (!b.recipient || typeof b.recipient.id !== 'string' || !/^\d+$/.test(b.recipient.id)) violation('recipient.id must be a PSID string');
+      if (!b.recipient || typeof b.recipient.id !== 'string' || !/^\d+$/.test(b.recipient.id))
+        violation('recipient.id must be a PSID string');
       if (b.sender_action !== undefined) {
         if (b.message !== undefined || b.messaging_type !== undefined) violation('sender_action cannot be combined with a message');
         if (!['typing_on', 'typing_off', 'mark_seen'].includes(b.sender_action)) violation('bad sender_action');
@@ -131,12 +111,16 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
       const hasText = m.text !== undefined;
       const hasAtt = m.attachment !== undefined;
       if (hasText === hasAtt) violation('message needs exactly one of text or attachment');
-      if (hasText && (typeof m.text !== 'string' || m.text.length === 0 || m.text.length > 2000)) violation('text must be 1..2000 characters');
-      if (hasAtt && (!ATTACHMENT_TYPES.has(m.attachment.type) || typeof m.attachment.payload?.url !== 'string')) violation('attachment by URL expected');
+      if (hasText && (typeof m.text !== 'string' || m.text.length === 0 || m.text.length > 2000))
+        violation('text must be 1..2000 characters');
+      if (hasAtt && (!ATTACHMENT_TYPES.has(m.attachment.type) || typeof m.attachment.payload?.url !== 'string'))
+        violation('attachment by URL expected');
       if (m.quick_replies !== undefined) {
-        if (!Array.isArray(m.quick_replies) || m.quick_replies.length === 0 || m.quick_replies.length > 13) violation('1..13 quick replies');
+        if (!Array.isArray(m.quick_replies) || m.quick_replies.length === 0 || m.quick_replies.length > 13)
+          violation('1..13 quick replies');
         for (const q of m.quick_replies ?? []) {
-          if (q.content_type !== 'text' || typeof q.title !== 'string' || [...q.title].length > 20 || !q.payload) violation(`bad quick reply ${JSON.stringify(q)}`);
+          if (q.content_type !== 'text' || typeof q.title !== 'string' || [...q.title].length > 20 || !q.payload)
+            violation(`bad quick reply ${JSON.stringify(q)}`);
         }
       }
       if (m.metadata !== undefined && (typeof m.metadata !== 'string' || m.metadata.length > 1000)) violation('metadata ≤ 1000 chars');
@@ -150,17 +134,17 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
       if (!r.query.get('fields')) violation('profile request needs fields');
       return () => {
         const p = opts.profiles?.[profile[1]!];
-        return p ? { json: { id: profile[1], ...p } } : graphError(100, 'Unsupported get request. Object does not exist or missing permissions', 33, 'GraphMethodException');
+        return p
+          ? { json: { id: profile[1], ...p } }
+          : graphError(100, 'Unsupported get request. Object does not exist or missing permissions', 33, 'GraphMethodException');
       };
     }
     violation('no such endpoint');
     return () => ({ status: 404, json: { error: { message: 'Unknown path', code: 803 } } });
   }
 
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
   return {
-    graphBase: `http://127.0.0.1:${port}`,
+    graphBase: server.baseUrl,
     requests,
     violations,
     failNext(p, reply) {
@@ -169,10 +153,6 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
     calls(p) {
       return requests.filter((r) => r.path.slice(prefix.length).startsWith(p));
     },
-    close: () =>
-      new Promise<void>((ok) => {
-        server.close(() => ok());
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }

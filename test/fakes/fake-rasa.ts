@@ -8,17 +8,10 @@
  * body without `text` as Rasa does, records every request, and can be told to be slow, to fail
  * (500, or any status), to drop connections, to lose its model (409) or to answer garbage.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startFakeServer, type RecordedRequest } from './fake-server';
 
-/** A request the fake received. */
-export interface RasaRecordedRequest {
-  method: string;
-  /** Path and query, as sent. */
-  url: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
+/** A request the fake received, its body as text. */
+export interface RasaRecordedRequest extends Omit<RecordedRequest, 'body'> {
   body: string;
   json?: unknown;
 }
@@ -82,7 +75,8 @@ const KEYWORDS: [RegExp, string][] = [
 ];
 
 function defaultClassify(text: string): RasaVerdict {
-  for (const [re, intent] of KEYWORDS) if (re.test(text)) return { intent, confidence: 0.93, others: [{ name: 'chao_hoi', confidence: 0.04 }] };
+  for (const [re, intent] of KEYWORDS)
+    if (re.test(text)) return { intent, confidence: 0.93, others: [{ name: 'chao_hoi', confidence: 0.04 }] };
   return { intent: 'chao_hoi', confidence: 0.12, others: [{ name: 'cam_on_tam_biet', confidence: 0.1 }] };
 }
 
@@ -143,88 +137,83 @@ export async function startFakeRasa(opts: FakeRasaOptions = {}): Promise<FakeRas
   const violations: string[] = [];
   let mode: FakeRasaMode = { kind: 'ok' };
   let failures: { count: number; status: number } = { count: 0, status: 500 };
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const url = new URL(req.url ?? '/', 'http://fake');
-        const body = Buffer.concat(chunks).toString('utf8');
-        const record: RasaRecordedRequest = { method: req.method ?? '', url: req.url ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body };
-        try {
-          record.json = JSON.parse(body);
-        } catch {
-          // recorded as is
-        }
-        requests.push(record);
-        const send = (status: number, payload: object | string): void => {
-          res.writeHead(status, { 'content-type': typeof payload === 'string' ? 'text/plain' : 'application/json' });
-          res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
-        };
+  const server = await startFakeServer(async (rec, res, req) => {
+    const record: RasaRecordedRequest = { ...rec, body: rec.body.toString('utf8') };
+    try {
+      record.json = JSON.parse(record.body);
+    } catch {
+      // recorded as is
+    }
+    requests.push(record);
+    const send = (status: number, payload: object | string): void => {
+      res.writeHead(status, { 'content-type': typeof payload === 'string' ? 'text/plain' : 'application/json' });
+      res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    };
 
-        if (url.pathname !== '/model/parse' || req.method !== 'POST') {
-          violations.push(`unexpected ${req.method} ${url.pathname}`);
-          return send(404, rasaError(version, 404, 'NotFound', 'Requested URL not found'));
-        }
-        if (opts.token !== undefined && url.searchParams.get('token') !== opts.token) {
-          return send(401, rasaError(version, 401, 'NotAuthenticated', 'User is not authenticated.'));
-        }
-        if (!String(req.headers['content-type'] ?? '').includes('application/json')) violations.push(`content-type ${String(req.headers['content-type'])}`);
-        const json = record.json as { text?: unknown } | undefined;
-        if (typeof json !== 'object' || json === null || typeof json.text !== 'string') {
-          violations.push(`body without text: ${body.slice(0, 80)}`);
-          return send(400, rasaError(version, 400, 'BadRequest', 'An unexpected error occurred. Error: No text message defined in request_body.'));
-        }
+    if (record.path !== '/model/parse' || record.method !== 'POST') {
+      violations.push(`unexpected ${record.method} ${record.path}`);
+      return send(404, rasaError(version, 404, 'NotFound', 'Requested URL not found'));
+    }
+    if (opts.token !== undefined && record.query.get('token') !== opts.token) {
+      return send(401, rasaError(version, 401, 'NotAuthenticated', 'User is not authenticated.'));
+    }
+    if (!String(record.headers['content-type'] ?? '').includes('application/json'))
+      violations.push(`content-type ${String(record.headers['content-type'])}`);
+    const json = record.json as { text?: unknown } | undefined;
+    if (typeof json !== 'object' || json === null || typeof json.text !== 'string') {
+      violations.push(`body without text: ${record.body.slice(0, 80)}`);
+      return send(
+        400,
+        rasaError(version, 400, 'BadRequest', 'An unexpected error occurred. Error: No text message defined in request_body.'),
+      );
+    }
 
-        if (failures.count > 0) {
-          failures.count--;
-          return send(failures.status, rasaError(version, failures.status, 'ParsingError', 'An unexpected error occurred.'));
-        }
-        switch (mode.kind) {
-          case 'down':
-            req.socket.destroy();
-            return;
-          case 'error':
-            return send(mode.status, rasaError(version, mode.status, 'ParsingError', 'An unexpected error occurred.'));
-          case 'no-model':
-            return send(409, rasaError(version, 409, 'Conflict', 'No agent loaded. To continue processing, a model of a trained agent needs to be loaded.'));
-          case 'malformed':
-            res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(mode.body);
-            return;
-          case 'slow':
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(() => {
-                timers.delete(timer);
-                resolve();
-              }, mode.kind === 'slow' ? mode.delayMs : 0);
-              timers.add(timer);
-              req.socket.once('close', () => {
-                clearTimeout(timer);
-                timers.delete(timer);
-                resolve();
-              });
-            });
-            if (res.destroyed || req.socket.destroyed) return;
-            break;
-          default:
-            break;
-        }
-        send(200, rasaParseBody(json.text, classify(json.text), threshold));
-      })();
-    });
+    if (failures.count > 0) {
+      failures.count--;
+      return send(failures.status, rasaError(version, failures.status, 'ParsingError', 'An unexpected error occurred.'));
+    }
+    switch (mode.kind) {
+      case 'down':
+        req.socket.destroy();
+        return;
+      case 'error':
+        return send(mode.status, rasaError(version, mode.status, 'ParsingError', 'An unexpected error occurred.'));
+      case 'no-model':
+        return send(
+          409,
+          rasaError(version, 409, 'Conflict', 'No agent loaded. To continue processing, a model of a trained agent needs to be loaded.'),
+        );
+      case 'malformed':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(mode.body);
+        return;
+      case 'slow':
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(
+            () => {
+              timers.delete(timer);
+              resolve();
+            },
+            mode.kind === 'slow' ? mode.delayMs : 0,
+          );
+          timers.add(timer);
+          req.socket.once('close', () => {
+            clearTimeout(timer);
+            timers.delete(timer);
+            resolve();
+          });
+        });
+        if (res.destroyed || req.socket.destroyed) return;
+        break;
+      default:
+        break;
+    }
+    send(200, rasaParseBody(json.text, classify(json.text), threshold));
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.baseUrl,
     requests,
     violations,
     setMode(m) {
@@ -235,8 +224,7 @@ export async function startFakeRasa(opts: FakeRasaOptions = {}): Promise<FakeRas
     },
     async stop() {
       for (const t of timers) clearTimeout(t);
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }

@@ -6,18 +6,10 @@
  * enforces access tokens (-216 when unknown) and single-use refresh tokens (-14014 on reuse),
  * and can be told to fail the next call on a path on purpose.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeServer, type RecordedRequest } from './fake-server';
 
-/** A request the fake received. */
-export interface ZaloRecordedRequest {
-  method: string;
-  /** Path and query, as sent. */
-  url: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
+/** A request the fake received, with its body parsed. */
+export interface ZaloRecordedRequest extends RecordedRequest {
   /** Parsed JSON body, when JSON. */
   json?: any;
   /** Parsed form body, when urlencoded. */
@@ -77,7 +69,7 @@ export async function startFakeZalo(opts: FakeZaloOptions): Promise<FakeZalo> {
   const queue: Array<{ prefix: string; reply: FakeReply }> = [];
   let counter = 0;
   let tokenCounter = 0;
-  const fake: Omit<FakeZalo, 'apiBase' | 'oauthBase' | 'close'> & { server?: Server } = {
+  const fake: Omit<FakeZalo, 'apiBase' | 'oauthBase' | 'close'> = {
     requests: [],
     violations: [],
     validAccessTokens: new Set([opts.accessToken]),
@@ -91,50 +83,34 @@ export async function startFakeZalo(opts: FakeZaloOptions): Promise<FakeZalo> {
     },
   };
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const body = Buffer.concat(chunks);
-        const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-        const rec: ZaloRecordedRequest = {
-          method: req.method ?? '',
-          url: req.url ?? '',
-          path: u.pathname,
-          query: u.searchParams,
-          headers: req.headers,
-          body,
-        };
-        const ct = String(req.headers['content-type'] ?? '');
-        if (ct.startsWith('application/json')) {
-          try {
-            rec.json = JSON.parse(body.toString('utf8'));
-          } catch {
-            fake.violations.push(`${rec.path}: body is not JSON`);
-          }
-        } else if (ct.startsWith('application/x-www-form-urlencoded')) {
-          rec.form = new URLSearchParams(body.toString('utf8'));
-        }
-        fake.requests.push(rec);
-        opts.onRequest?.(rec);
-        const send = async (r: FakeReply) => {
-          if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
-          const text = r.text ?? JSON.stringify(r.json ?? {});
-          res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...(r.headers ?? {}) });
-          res.end(text);
-        };
-        const violation = (msg: string) => fake.violations.push(`${rec.method} ${rec.path}: ${msg}`);
-        const reply = route(rec, violation);
-        const scripted = queue.findIndex((q) => rec.path.startsWith(q.prefix));
-        if (scripted >= 0) {
-          const [{ reply: r }] = queue.splice(scripted, 1);
-          await send(r);
-          return;
-        }
-        await send(await reply());
-      })();
-    });
+  const server = await startFakeServer(async (rec: ZaloRecordedRequest, res) => {
+    const ct = String(rec.headers['content-type'] ?? '');
+    if (ct.startsWith('application/json')) {
+      try {
+        rec.json = JSON.parse(rec.body.toString('utf8'));
+      } catch {
+        fake.violations.push(`${rec.path}: body is not JSON`);
+      }
+    } else if (ct.startsWith('application/x-www-form-urlencoded')) {
+      rec.form = new URLSearchParams(rec.body.toString('utf8'));
+    }
+    fake.requests.push(rec);
+    opts.onRequest?.(rec);
+    const send = async (r: FakeReply) => {
+      if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
+      const text = r.text ?? JSON.stringify(r.json ?? {});
+      res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...(r.headers ?? {}) });
+      res.end(text);
+    };
+    const violation = (msg: string) => fake.violations.push(`${rec.method} ${rec.path}: ${msg}`);
+    const reply = route(rec, violation);
+    const scripted = queue.findIndex((q) => rec.path.startsWith(q.prefix));
+    if (scripted >= 0) {
+      const [{ reply: r }] = queue.splice(scripted, 1);
+      await send(r);
+      return;
+    }
+    await send(await reply());
   });
 
   /** Validates a request and returns the normal answer (computed lazily, after scripted failures). */
@@ -164,8 +140,12 @@ export async function startFakeZalo(opts: FakeZaloOptions): Promise<FakeZalo> {
       }
       if (m.attachment !== undefined) {
         const a = m.attachment;
-        const media = a.type === 'template' && a.payload?.template_type === 'media' && Array.isArray(a.payload.elements) &&
-          a.payload.elements.length === 1 && a.payload.elements[0].media_type === 'image' &&
+        const media =
+          a.type === 'template' &&
+          a.payload?.template_type === 'media' &&
+          Array.isArray(a.payload.elements) &&
+          a.payload.elements.length === 1 &&
+          a.payload.elements[0].media_type === 'image' &&
           (typeof a.payload.elements[0].url === 'string' || typeof a.payload.elements[0].attachment_id === 'string');
         const file = a.type === 'file' && typeof a.payload?.token === 'string' && m.text === undefined;
         if (!media && !file) violation(`unexpected attachment ${JSON.stringify(a)}`);
@@ -181,8 +161,7 @@ export async function startFakeZalo(opts: FakeZaloOptions): Promise<FakeZalo> {
       const text = r.body.toString('latin1');
       if (!text.includes('name="file"; filename=')) violation('upload needs a `file` field with a filename');
       if (boundary && !text.trimEnd().endsWith(`--${boundary}--`)) violation('multipart body not terminated');
-      return async () =>
-        needToken() ?? ok(r.path.endsWith('image') ? { attachment_id: `att${++counter}` } : { token: `ftok${++counter}` });
+      return async () => needToken() ?? ok(r.path.endsWith('image') ? { attachment_id: `att${++counter}` } : { token: `ftok${++counter}` });
     }
     if (r.method === 'GET' && r.path === '/v3.0/oa/user/detail') {
       let userId: unknown;
@@ -202,12 +181,15 @@ export async function startFakeZalo(opts: FakeZaloOptions): Promise<FakeZalo> {
       };
     }
     if (r.method === 'GET' && r.path === '/v2.0/oa/getoa') {
-      return async () => needToken() ?? ok({ oa_id: opts.oa?.oa_id ?? '2974318543902785381', name: opts.oa?.name ?? 'Tổng đài 1022 Đồng Tháp', num_follower: 15873 });
+      return async () =>
+        needToken() ??
+        ok({ oa_id: opts.oa?.oa_id ?? '2974318543902785381', name: opts.oa?.name ?? 'Tổng đài 1022 Đồng Tháp', num_follower: 15873 });
     }
     if (r.method === 'POST' && r.path === '/v4/oa/access_token') {
       fake.refreshCalls++;
       if (r.headers['secret_key'] !== opts.appSecret) violation('secret_key header must be the app secret');
-      if (!String(r.headers['content-type']).startsWith('application/x-www-form-urlencoded')) violation('content-type must be form-urlencoded');
+      if (!String(r.headers['content-type']).startsWith('application/x-www-form-urlencoded'))
+        violation('content-type must be form-urlencoded');
       const f = r.form ?? new URLSearchParams();
       if (f.get('app_id') !== opts.appId) violation('form app_id must be the app id');
       if (f.get('grant_type') !== 'refresh_token') violation('grant_type must be refresh_token');
@@ -231,16 +213,5 @@ export async function startFakeZalo(opts: FakeZaloOptions): Promise<FakeZalo> {
     return async () => ({ status: 404, json: { error: 404, message: 'empty api' } });
   }
 
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
-  return Object.assign(fake, {
-    apiBase: base,
-    oauthBase: base,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.close(() => ok());
-        server.closeAllConnections();
-      }),
-  });
+  return Object.assign(fake, { apiBase: server.baseUrl, oauthBase: server.baseUrl, close: server.close });
 }

@@ -4,19 +4,19 @@
  * with the same content — edits included, invalid rows refused.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBotDefinition } from '../../src/bot/definition';
-import { LiveKnowledge } from '../../src/bot/knowledge-view';
+import { LiveKnowledge } from '../../src/knowledge/view';
 import { openDatabase, type Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
-import { seedKnowledge } from '../../src/kb/seed';
+import { seedKnowledge } from '../../src/knowledge/seed';
 import { exportKnowledge, hasKnowledgeTables, readKnowledgeFromDb, sortAgencies, sortFields, sortServices } from '../../src/knowledge/export-db';
 import { KnowledgeError, readKnowledge } from '../../src/knowledge/read-files';
 import { PROCEDURE_INTENTS, type KnowledgeSeed } from '../../src/knowledge/schema';
 import { suggestAgency } from '../../src/pipeline/suggest-agency';
 import { databaseKinds, freshDatabaseUrl } from '../support/databases';
+import { tempDirs } from '../support/temp-dirs';
 
 const ROOT = join(__dirname, '../..');
 const KNOWLEDGE_DIR = join(ROOT, 'knowledge');
@@ -34,16 +34,7 @@ function inExportOrder(seed: KnowledgeSeed): KnowledgeSeed {
   };
 }
 
-let dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kb-export-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
+const tempDir = tempDirs('kb-export-');
 
 describe.each(databaseKinds())('the live knowledge base on %s', (kind) => {
   let db: Database;

@@ -11,6 +11,8 @@ let seed: KnowledgeSeed;
 beforeAll(() => {
   seed = readKnowledge(join(__dirname, '../../knowledge'));
 });
+// Most checks loop over the seed: one that found nothing to check must fail, not pass empty.
+beforeEach(() => expect.hasAssertions());
 
 /** The start of a text, enough to recognise it after clipping (clipping keeps at least half the budget). */
 const opening = (s: string) => s.slice(0, 24);

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { readKnowledge } from '../../src/knowledge/read-files';
 import { PROCEDURE_INTENTS, QUICK_REPLY_TITLE_MAX, SERVICE_INTENTS, type KnowledgeSeed } from '../../src/knowledge/schema';
-import { foldDiacritics } from '../../src/text/fold';
+import { foldDiacritics } from '../../src/nlu/fold';
 
 const KNOWLEDGE_DIR = join(__dirname, '../../knowledge');
 
@@ -65,13 +65,15 @@ const INTENT_FIELDS: Record<string, string> = {
   tt_thanh_toan_truc_tuyen: 'dvc',
 };
 
-/** Placeholders `formatServiceAnswer` is given by the bot (src/bot/knowledge-view.ts). */
+/** Placeholders `formatServiceAnswer` is given by the bot (src/knowledge/view.ts). */
 const KNOWN_PLACEHOLDERS = new Set(['next_open']);
 
 let seed: KnowledgeSeed;
 beforeAll(() => {
   seed = readKnowledge(KNOWLEDGE_DIR);
 });
+// Most checks loop over the seed: one that found nothing to check must fail, not pass empty.
+beforeEach(() => expect.hasAssertions());
 
 /** Every string in a value, deeply. */
 function strings(value: unknown): string[] {

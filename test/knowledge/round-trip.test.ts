@@ -2,25 +2,16 @@
  * write-files → read-files is lossless: for the real knowledge base and for awkward values (YAML
  * keywords, quotes, commas, line breaks, empty lists, nulls), and a second write gives the same bytes.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readKnowledge } from '../../src/knowledge/read-files';
 import type { KnowledgeSeed } from '../../src/knowledge/schema';
 import { writeKnowledge } from '../../src/knowledge/write-files';
+import { tempDirs } from '../support/temp-dirs';
 
 const KNOWLEDGE_DIR = join(__dirname, '../../knowledge');
 
-let dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kb-rt-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
+const tempDir = tempDirs('kb-rt-');
 
 /** Every file of a knowledge directory with its bytes, by relative path. */
 function snapshot(dir: string): Record<string, string> {

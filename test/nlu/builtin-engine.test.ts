@@ -122,7 +122,13 @@ describe('how citizens type', () => {
   });
 
   test('gibberish and unrelated chit-chat → nlu_fallback', () => {
-    for (const text of ['asdkjh qwoeiu zxcmnb', 'xzyq wvut prqs', 'giá vàng hôm nay bao nhiêu', 'hát cho tôi nghe một bài đi', 'kết quả bóng đá tối qua']) {
+    for (const text of [
+      'asdkjh qwoeiu zxcmnb',
+      'xzyq wvut prqs',
+      'giá vàng hôm nay bao nhiêu',
+      'hát cho tôi nghe một bài đi',
+      'kết quả bóng đá tối qua',
+    ]) {
       expect({ text, intent: intentOf(text) }).toEqual({ text, intent: FALLBACK_INTENT });
     }
   });
@@ -141,7 +147,8 @@ describe('Rasa parse result', () => {
     expect(r.intent.confidence).toBeGreaterThan(0.5);
     expect(r.intent_ranking[0]).toEqual(r.intent);
     expect(r.intent_ranking.length).toBe(10);
-    for (let i = 1; i < r.intent_ranking.length; i++) expect(r.intent_ranking[i - 1].confidence).toBeGreaterThanOrEqual(r.intent_ranking[i].confidence);
+    for (let i = 1; i < r.intent_ranking.length; i++)
+      expect(r.intent_ranking[i - 1].confidence).toBeGreaterThanOrEqual(r.intent_ranking[i].confidence);
     expect(r.intent_ranking.some((s) => s.name === FALLBACK_INTENT)).toBe(false);
     expect(r.entities.map((e) => [e.entity, e.value, e.extractor])).toEqual([
       ['ma_phieu', '1022-2026-000123', 'RegexEntityExtractor'],
@@ -173,7 +180,10 @@ describe('training', () => {
   function withMarker(name: string): TrainingData {
     return {
       ...data,
-      intents: [...data.intents, { name, examples: ['kỳ lân xanh biếc', 'ky lan xanh biec', 'con kỳ lân xanh biếc đâu rồi', 'kỳ lân màu xanh biếc'] }],
+      intents: [
+        ...data.intents,
+        { name, examples: ['kỳ lân xanh biếc', 'ky lan xanh biec', 'con kỳ lân xanh biếc đâu rồi', 'kỳ lân màu xanh biếc'] },
+      ],
     };
   }
 

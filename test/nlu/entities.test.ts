@@ -8,7 +8,9 @@ function found(text: string): [string, string, string][] {
 describe('1022 ticket codes (ma_phieu)', () => {
   test('the canonical code, with Rasa-shaped offsets and extractor', () => {
     const text = 'phiếu 1022-2026-000123 sao rồi';
-    expect(extractEntities(text)).toEqual([{ entity: 'ma_phieu', value: '1022-2026-000123', start: 6, end: 22, extractor: REGEX_EXTRACTOR }]);
+    expect(extractEntities(text)).toEqual([
+      { entity: 'ma_phieu', value: '1022-2026-000123', start: 6, end: 22, extractor: REGEX_EXTRACTOR },
+    ]);
   });
 
   test('spaces, dots or an en dash as separators give the canonical value', () => {

@@ -30,7 +30,10 @@ interface Parsed {
 test('stdin: one JSON line per input line, in order, Rasa-shaped', async () => {
   const { code, stdout, stderr } = await runParse([], 'làm căn cước ở đâu\n\nphiếu 1022-2026-000123 sao rồi\ncháy nhà rồi cứu với\n');
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-  const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Parsed);
+  const lines = stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Parsed);
   expect(lines.map((l) => [l.text, l.intent.name])).toEqual([
     ['làm căn cước ở đâu', 'tt_can_cuoc'],
     ['', 'nlu_fallback'],
@@ -38,11 +41,18 @@ test('stdin: one JSON line per input line, in order, Rasa-shaped', async () => {
     ['cháy nhà rồi cứu với', 'khan_cap_114'],
   ]);
   expect(lines[0].intent_ranking[0]).toEqual(lines[0].intent);
-  expect(lines[2].entities).toEqual([{ entity: 'ma_phieu', value: '1022-2026-000123', start: 6, end: 22, extractor: 'RegexEntityExtractor' }]);
+  expect(lines[2].entities).toEqual([
+    { entity: 'ma_phieu', value: '1022-2026-000123', start: 6, end: 22, extractor: 'RegexEntityExtractor' },
+  ]);
 }, 60_000);
 
 test('arguments: one JSON line per argument', async () => {
   const { code, stdout } = await runParse(['--', 'xin chào', 'cảm ơn nhiều nha'], '');
   expect(code).toBe(0);
-  expect(stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as Parsed).intent.name)).toEqual(['chao_hoi', 'cam_on_tam_biet']);
+  expect(
+    stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as Parsed).intent.name),
+  ).toEqual(['chao_hoi', 'cam_on_tam_biet']);
 }, 60_000);

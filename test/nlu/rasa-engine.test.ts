@@ -32,7 +32,11 @@ afterEach(async () => {
   await rasa.stop();
 });
 
-function engineFor(over: Partial<ConstructorParameters<typeof RasaNluEngine>[0]> = {}): { engine: RasaNluEngine; fallback: StubEngine; log: ReturnType<typeof quietLog> } {
+function engineFor(over: Partial<ConstructorParameters<typeof RasaNluEngine>[0]> = {}): {
+  engine: RasaNluEngine;
+  fallback: StubEngine;
+  log: ReturnType<typeof quietLog>;
+} {
   const fallback = new StubEngine();
   const log = quietLog();
   const engine = new RasaNluEngine({ url: rasa.url, token: 's3cret', timeoutMs: 300, retryDelayMs: 10, fallback, log, ...over });
@@ -85,7 +89,16 @@ describe('talking to Rasa', () => {
       classify: (text) => ({
         intent: 'tra_cuu_phan_anh',
         confidence: 0.88,
-        entities: [{ entity: 'dia_diem', value: 'Sa Đéc', start: text.indexOf('Sa Đéc'), end: text.indexOf('Sa Đéc') + 6, extractor: 'DIETClassifier', confidence_entity: 0.97 }],
+        entities: [
+          {
+            entity: 'dia_diem',
+            value: 'Sa Đéc',
+            start: text.indexOf('Sa Đéc'),
+            end: text.indexOf('Sa Đéc') + 6,
+            extractor: 'DIETClassifier',
+            confidence_entity: 0.97,
+          },
+        ],
       }),
     });
     const { engine } = engineFor();

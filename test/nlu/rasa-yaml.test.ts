@@ -12,20 +12,60 @@ const BOT_DIR = join(__dirname, '../../bots/dongthap-1022');
 
 /** Compares messages the way the engine reads them: case, diacritics and punctuation aside (emoji-only kept as is). */
 function key(text: string): string {
-  const k = foldDiacritics(text.normalize('NFC').toLowerCase()).replace(/[^a-z0-9]+/g, ' ').trim();
+  const k = foldDiacritics(text.normalize('NFC').toLowerCase())
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
   return k || text.trim();
 }
 
-/** The fixed intent catalog (../shared/intents.md): 33 procedures and 13 service intents. */
+/** The fixed intent catalog (src/knowledge/schema.ts; see docs/contract.md, "NLU parse result"): 33 procedures and 13 service intents. */
 const CATALOG = [
-  'tt_khai_sinh', 'tt_khai_tu', 'tt_ket_hon', 'tt_xac_nhan_hon_nhan', 'tt_trich_luc_ho_tich', 'tt_cai_chinh_ho_tich',
-  'tt_nhan_cha_me_con', 'tt_thuong_tru', 'tt_tam_tru', 'tt_can_cuoc', 'tt_dinh_danh_dien_tu', 'tt_ho_chieu',
-  'tt_chung_thuc_ban_sao', 'tt_chung_thuc_chu_ky', 'tt_ly_lich_tu_phap', 'tt_doi_gplx', 'tt_sat_hach_gplx', 'tt_dang_ky_xe',
-  'tt_cap_so_do', 'tt_chuyen_nhuong_dat', 'tt_giay_phep_xay_dung', 'tt_ho_kinh_doanh', 'tt_thanh_lap_doanh_nghiep',
-  'tt_an_toan_thuc_pham', 'tt_tro_cap_that_nghiep', 'tt_bhxh_mot_lan', 'tt_the_bhyt', 'tt_tro_cap_xa_hoi', 'tt_tuyen_sinh',
-  'tt_ban_sao_van_bang', 'tt_nop_ho_so_truc_tuyen', 'tt_buu_chinh_cong_ich', 'tt_thanh_toan_truc_tuyen',
-  'tra_cuu_ho_so', 'tra_cuu_phan_anh', 'phan_anh_kien_nghi', 'su_co_ha_tang', 'vi_pham', 'khan_cap_113', 'khan_cap_114',
-  'khan_cap_115', 'khieu_nai_to_cao', 'gap_tong_dai_vien', 'chao_hoi', 'cam_on_tam_biet', 'thong_tin_tong_dai',
+  'tt_khai_sinh',
+  'tt_khai_tu',
+  'tt_ket_hon',
+  'tt_xac_nhan_hon_nhan',
+  'tt_trich_luc_ho_tich',
+  'tt_cai_chinh_ho_tich',
+  'tt_nhan_cha_me_con',
+  'tt_thuong_tru',
+  'tt_tam_tru',
+  'tt_can_cuoc',
+  'tt_dinh_danh_dien_tu',
+  'tt_ho_chieu',
+  'tt_chung_thuc_ban_sao',
+  'tt_chung_thuc_chu_ky',
+  'tt_ly_lich_tu_phap',
+  'tt_doi_gplx',
+  'tt_sat_hach_gplx',
+  'tt_dang_ky_xe',
+  'tt_cap_so_do',
+  'tt_chuyen_nhuong_dat',
+  'tt_giay_phep_xay_dung',
+  'tt_ho_kinh_doanh',
+  'tt_thanh_lap_doanh_nghiep',
+  'tt_an_toan_thuc_pham',
+  'tt_tro_cap_that_nghiep',
+  'tt_bhxh_mot_lan',
+  'tt_the_bhyt',
+  'tt_tro_cap_xa_hoi',
+  'tt_tuyen_sinh',
+  'tt_ban_sao_van_bang',
+  'tt_nop_ho_so_truc_tuyen',
+  'tt_buu_chinh_cong_ich',
+  'tt_thanh_toan_truc_tuyen',
+  'tra_cuu_ho_so',
+  'tra_cuu_phan_anh',
+  'phan_anh_kien_nghi',
+  'su_co_ha_tang',
+  'vi_pham',
+  'khan_cap_113',
+  'khan_cap_114',
+  'khan_cap_115',
+  'khieu_nai_to_cao',
+  'gap_tong_dai_vien',
+  'chao_hoi',
+  'cam_on_tam_biet',
+  'thong_tin_tong_dai',
 ];
 
 const SAMPLE = `version: "3.1"
@@ -58,7 +98,10 @@ describe('parse', () => {
   test('intents (merged across blocks, annotations removed), synonyms and regexes; lookups ignored', () => {
     expect(parseRasaNluYaml(SAMPLE)).toEqual({
       intents: [
-        { name: 'tra_cuu_phan_anh', examples: ['tra mã phiếu 1022-2026-000123', 'phiếu 1022-2025-004512 sao rồi', 'hồ sơ của tui', 'tra phiếu'] },
+        {
+          name: 'tra_cuu_phan_anh',
+          examples: ['tra mã phiếu 1022-2026-000123', 'phiếu 1022-2025-004512 sao rồi', 'hồ sơ của tui', 'tra phiếu'],
+        },
         { name: 'chao_hoi', examples: ['xin chào', 'alo'] },
       ],
       synonyms: [{ value: 'căn cước', variants: ['cccd', 'căn cước công dân'] }],
@@ -80,7 +123,10 @@ describe('serialize', () => {
   test('round trip: parse(serialize(data)) is data, and the output is Rasa 3.1 YAML', () => {
     const data: TrainingData = {
       intents: [
-        { name: 'tt_khai_sinh', examples: ['khai sinh', 'làm giấy khai sinh cần gì?', '- gạch đầu dòng', '# không phải chú thích', 'có "ngoặc" và: dấu hai chấm'] },
+        {
+          name: 'tt_khai_sinh',
+          examples: ['khai sinh', 'làm giấy khai sinh cần gì?', '- gạch đầu dòng', '# không phải chú thích', 'có "ngoặc" và: dấu hai chấm'],
+        },
         { name: 'chao_hoi', examples: ['chào', '👋'] },
       ],
       synonyms: [{ value: 'giấy phép lái xe', variants: ['gplx', 'bằng lái'] }],
@@ -110,7 +156,8 @@ describe('the bot nlu.yml', () => {
 
   test('has every catalog intent and no other, each with at least 20 examples', () => {
     expect(data.intents.map((i) => i.name).sort()).toEqual([...CATALOG].sort());
-    for (const intent of data.intents) expect({ intent: intent.name, enough: intent.examples.length >= 20 }).toEqual({ intent: intent.name, enough: true });
+    for (const intent of data.intents)
+      expect({ intent: intent.name, enough: intent.examples.length >= 20 }).toEqual({ intent: intent.name, enough: true });
   });
 
   test('no example is given to two intents', () => {
@@ -137,6 +184,7 @@ describe('the bot nlu.yml', () => {
   });
 
   test('its regexes compile in JavaScript', () => {
+    expect(data.regexes.flatMap((r) => r.patterns).length).toBeGreaterThan(0);
     for (const { patterns } of data.regexes) for (const p of patterns) expect(() => new RegExp(p, 'u')).not.toThrow();
   });
 });

@@ -2,11 +2,11 @@
  * One full conversation per provider channel through the real pipeline, against fake provider
  * servers that check every request: webhook → receipt → bot answer → hand-over → operator reply.
  */
-import { createHash, createHmac } from 'node:crypto';
 import request from 'supertest';
 import { startFakeGraph, type FakeGraph } from '../fakes/fake-graph';
 import { startFakeZalo, type FakeZalo } from '../fakes/fake-zalo';
 import { startTestGateway, type TestGateway } from '../support/gateway';
+import { facebookTextMessage, postFacebook, postZalo, zaloTextEvent } from '../support/provider-webhooks';
 import { waitForValue } from '../support/wait';
 
 const RECEIPT = 'Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được thông tin góp ý, phản ánh của Quý khách, xin cám ơn.';
@@ -20,18 +20,35 @@ async function until(check: () => boolean, what: string, ms = 10_000): Promise<v
 }
 
 describe('Zalo OA end to end', () => {
-  const ZALO = { appId: '1839120465573816298', appSecret: 'zalo-app-secret', accessToken: 'at-1', refreshToken: 'rt-1', oaSecret: 'oa-secret-key' };
+  const ZALO = {
+    appId: '1839120465573816298',
+    appSecret: 'zalo-app-secret',
+    accessToken: 'at-1',
+    refreshToken: 'rt-1',
+    oaSecret: 'oa-secret-key',
+  };
   let zalo: FakeZalo;
   let t: TestGateway;
   const sent = () => zalo.calls('/v3.0/oa/message/cs').map((r) => r.json as { recipient: { user_id: string }; message: { text?: string } });
 
   beforeAll(async () => {
-    zalo = await startFakeZalo({ appId: ZALO.appId, appSecret: ZALO.appSecret, accessToken: ZALO.accessToken, refreshToken: ZALO.refreshToken, profiles: { '8420553117316492130': 'Lê Thị Hoa' } });
+    zalo = await startFakeZalo({
+      appId: ZALO.appId,
+      appSecret: ZALO.appSecret,
+      accessToken: ZALO.accessToken,
+      refreshToken: ZALO.refreshToken,
+      profiles: { '8420553117316492130': 'Lê Thị Hoa' },
+    });
     t = await startTestGateway({
       kind: 'pglite',
       env: {
-        ZALO_APP_ID: ZALO.appId, ZALO_APP_SECRET: ZALO.appSecret, ZALO_OA_SECRET_KEY: ZALO.oaSecret,
-        ZALO_ACCESS_TOKEN: ZALO.accessToken, ZALO_REFRESH_TOKEN: ZALO.refreshToken, ZALO_API_BASE: zalo.apiBase, ZALO_OAUTH_BASE: zalo.oauthBase,
+        ZALO_APP_ID: ZALO.appId,
+        ZALO_APP_SECRET: ZALO.appSecret,
+        ZALO_OA_SECRET_KEY: ZALO.oaSecret,
+        ZALO_ACCESS_TOKEN: ZALO.accessToken,
+        ZALO_REFRESH_TOKEN: ZALO.refreshToken,
+        ZALO_API_BASE: zalo.apiBase,
+        ZALO_OAUTH_BASE: zalo.oauthBase,
       },
     });
   });
@@ -41,15 +58,8 @@ describe('Zalo OA end to end', () => {
     await zalo.close();
   });
 
-  const post = (event: Record<string, unknown>) => {
-    const raw = JSON.stringify(event);
-    const mac = createHash('sha256').update(`${ZALO.appId}${raw}${event.timestamp}${ZALO.oaSecret}`).digest('hex');
-    return request(t.app).post('/webhooks/zalo').set('content-type', 'application/json').set('x-zevent-signature', `mac=${mac}`).send(raw);
-  };
-  const textEvent = (msgId: string, text: string) => ({
-    app_id: ZALO.appId, user_id_by_app: '5520418379212836472', event_name: 'user_send_text', timestamp: String(Date.now()),
-    sender: { id: '8420553117316492130' }, recipient: { id: '2974318543902785381' }, message: { msg_id: msgId, text },
-  });
+  const post = (event: Record<string, unknown>) => postZalo(t.app, ZALO, event);
+  const textEvent = (msgId: string, text: string) => zaloTextEvent(ZALO.appId, '8420553117316492130', '2974318543902785381', msgId, text);
 
   test('receipt, answer, hand-over and an operator reply reach the citizen through the CS endpoint', async () => {
     await post(textEvent('z-1', 'cho hỏi làm hộ chiếu cần giấy tờ gì')).expect(200);
@@ -60,24 +70,43 @@ describe('Zalo OA end to end', () => {
 
     await post(textEvent('z-2', 'cho tôi gặp tổng đài viên')).expect(200);
     await until(() => sent().some((m) => /1022-\d{4}-\d{6}/.test(m.message.text ?? '')), 'ticket receipt');
-    const code = sent().map((m) => m.message.text ?? '').join(' ').match(/1022-\d{4}-\d{6}/)![0];
+    const code = sent()
+      .map((m) => m.message.text ?? '')
+      .join(' ')
+      .match(/1022-\d{4}-\d{6}/)![0];
     const auth = await t.login();
     const ticket = await request(t.app).get(`/api/tickets/${code}`).set('authorization', auth).expect(200);
     expect(ticket.body.channel).toBe('zalo');
     expect(ticket.body.contact.displayName).toBe('Lê Thị Hoa'); // from the profile endpoint
-    await request(t.app).post(`/api/tickets/${code}/reply`).set('authorization', auth).send({ text: 'Tổng đài viên Zalo xin trả lời anh/chị.' }).expect(202);
+    await request(t.app)
+      .post(`/api/tickets/${code}/reply`)
+      .set('authorization', auth)
+      .send({ text: 'Tổng đài viên Zalo xin trả lời anh/chị.' })
+      .expect(202);
     await until(() => sent().some((m) => m.message.text === 'Tổng đài viên Zalo xin trả lời anh/chị.'), 'operator reply');
 
     // Zalo reports the message seen: the status reaches the console.
     const replyRow = await waitForValue(
-      async () => (await t.gw.ctx.db.query<{ external_id: string | null }>(`SELECT external_id FROM messages WHERE text = 'Tổng đài viên Zalo xin trả lời anh/chị.'`)).rows[0],
+      async () =>
+        (
+          await t.gw.ctx.db.query<{ external_id: string | null }>(
+            `SELECT external_id FROM messages WHERE text = 'Tổng đài viên Zalo xin trả lời anh/chị.'`,
+          )
+        ).rows[0],
       (r) => !!r?.external_id,
     );
     await post({
-      app_id: ZALO.appId, event_name: 'user_seen_message', timestamp: String(Date.now()),
-      sender: { id: '2974318543902785381' }, recipient: { id: '8420553117316492130' }, message: { msg_ids: [replyRow.external_id], msg_id: replyRow.external_id },
+      app_id: ZALO.appId,
+      event_name: 'user_seen_message',
+      timestamp: String(Date.now()),
+      sender: { id: '2974318543902785381' },
+      recipient: { id: '8420553117316492130' },
+      message: { msg_ids: [replyRow.external_id], msg_id: replyRow.external_id },
     }).expect(200);
-    const seen = await waitForValue(async () => (await request(t.app).get(`/api/tickets/${code}`).set('authorization', auth)).body, (b) => b.messages.some((m: { status: string }) => m.status === 'read'));
+    const seen = await waitForValue(
+      async () => (await request(t.app).get(`/api/tickets/${code}`).set('authorization', auth)).body,
+      (b) => b.messages.some((m: { status: string }) => m.status === 'read'),
+    );
     expect(seen.messages.some((m: { status: string }) => m.status === 'read')).toBe(true);
     expect(zalo.violations).toEqual([]);
     expect(sent().filter((m) => m.message.text === RECEIPT)).toHaveLength(1);
@@ -88,13 +117,27 @@ describe('Facebook Messenger end to end', () => {
   const FB = { appSecret: 'fb-app-secret', verifyToken: 'verify-me', pageToken: 'page-token-1', version: 'v21.0' };
   let graph: FakeGraph;
   let t: TestGateway;
-  const texts = () => graph.calls('/me/messages').map((r) => r.json as { recipient: { id: string }; message?: { text: string }; sender_action?: string }).filter((m) => m.message);
+  const texts = () =>
+    graph
+      .calls('/me/messages')
+      .map((r) => r.json as { recipient: { id: string }; message?: { text: string }; sender_action?: string })
+      .filter((m) => m.message);
 
   beforeAll(async () => {
-    graph = await startFakeGraph({ pageAccessToken: FB.pageToken, version: FB.version, profiles: { '7348526109934187': { first_name: 'Minh', last_name: 'Trần' } } });
+    graph = await startFakeGraph({
+      pageAccessToken: FB.pageToken,
+      version: FB.version,
+      profiles: { '7348526109934187': { first_name: 'Minh', last_name: 'Trần' } },
+    });
     t = await startTestGateway({
       kind: 'pglite',
-      env: { FB_APP_SECRET: FB.appSecret, FB_VERIFY_TOKEN: FB.verifyToken, FB_PAGE_ACCESS_TOKEN: FB.pageToken, FB_GRAPH_BASE: graph.graphBase, FB_GRAPH_VERSION: FB.version },
+      env: {
+        FB_APP_SECRET: FB.appSecret,
+        FB_VERIFY_TOKEN: FB.verifyToken,
+        FB_PAGE_ACCESS_TOKEN: FB.pageToken,
+        FB_GRAPH_BASE: graph.graphBase,
+        FB_GRAPH_VERSION: FB.version,
+      },
     });
   });
   afterAll(async () => {
@@ -103,20 +146,20 @@ describe('Facebook Messenger end to end', () => {
     await graph.close();
   });
 
-  const post = (raw: string) =>
-    request(t.app).post('/webhooks/facebook').set('content-type', 'application/json')
-      .set('x-hub-signature-256', `sha256=${createHmac('sha256', FB.appSecret).update(raw).digest('hex')}`).send(raw);
+  const post = (raw: string) => postFacebook(t.app, FB.appSecret, raw);
   // Meta escapes non-ASCII as \uXXXX: the signature is over these exact bytes.
-  const escaped = (o: unknown) => JSON.stringify(o).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const message = (mid: string, text: string) => escaped({
-    object: 'page',
-    entry: [{ id: '104857623518279', time: Date.now(), messaging: [{ sender: { id: '7348526109934187' }, recipient: { id: '104857623518279' }, timestamp: Date.now(), message: { mid, text } }] }],
-  });
+  const message = (mid: string, text: string) => facebookTextMessage('104857623518279', '7348526109934187', mid, text);
 
   test('handshake, then receipt, answer and operator reply through the Send API', async () => {
-    const hs = await request(t.app).get('/webhooks/facebook').query({ 'hub.mode': 'subscribe', 'hub.verify_token': FB.verifyToken, 'hub.challenge': '12345' }).expect(200);
+    const hs = await request(t.app)
+      .get('/webhooks/facebook')
+      .query({ 'hub.mode': 'subscribe', 'hub.verify_token': FB.verifyToken, 'hub.challenge': '12345' })
+      .expect(200);
     expect(hs.text).toBe('12345');
-    await request(t.app).get('/webhooks/facebook').query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'wrong', 'hub.challenge': '1' }).expect(403);
+    await request(t.app)
+      .get('/webhooks/facebook')
+      .query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'wrong', 'hub.challenge': '1' })
+      .expect(403);
 
     await post(message('m_1', 'làm lại căn cước bị mất thì sao ạ')).expect(200);
     await until(() => texts().length >= 2, 'receipt and answer');
@@ -125,11 +168,21 @@ describe('Facebook Messenger end to end', () => {
 
     await post(message('m_2', 'gặp nhân viên tư vấn giúp em')).expect(200);
     await until(() => texts().some((m) => /1022-\d{4}-\d{6}/.test(m.message!.text)), 'ticket receipt');
-    const code = texts().map((m) => m.message!.text).join(' ').match(/1022-\d{4}-\d{6}/)![0];
+    const code = texts()
+      .map((m) => m.message!.text)
+      .join(' ')
+      .match(/1022-\d{4}-\d{6}/)![0];
     const auth = await t.login();
-    await request(t.app).post(`/api/tickets/${code}/reply`).set('authorization', auth).send({ text: 'Tổng đài viên Messenger trả lời.' }).expect(202);
+    await request(t.app)
+      .post(`/api/tickets/${code}/reply`)
+      .set('authorization', auth)
+      .send({ text: 'Tổng đài viên Messenger trả lời.' })
+      .expect(202);
     await until(() => texts().some((m) => m.message!.text === 'Tổng đài viên Messenger trả lời.'), 'operator reply');
-    const body = graph.calls('/me/messages').map((r) => r.json as { messaging_type: string; message?: { text: string } }).find((m) => m.message?.text === 'Tổng đài viên Messenger trả lời.')!;
+    const body = graph
+      .calls('/me/messages')
+      .map((r) => r.json as { messaging_type: string; message?: { text: string } })
+      .find((m) => m.message?.text === 'Tổng đài viên Messenger trả lời.')!;
     expect(body.messaging_type).toBe('RESPONSE');
     expect(graph.violations).toEqual([]);
     await post('{"object": "page", "entry": [').expect(400);

@@ -21,7 +21,9 @@ describe.each(databaseKinds())('delivery on %s', (kind) => {
       await t.citizenApp.waitFor(() => t.citizenApp.to('u-retry').some((m) => RECEIPT.test(m.text)));
       await new Promise((r) => setTimeout(r, 300));
       expect(t.citizenApp.to('u-retry').filter((m) => RECEIPT.test(m.text))).toHaveLength(1);
-      const row = await t.gw.ctx.db.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM messages WHERE purpose = 'receipt'`);
+      const row = await t.gw.ctx.db.query<{ status: string; attempts: number }>(
+        `SELECT status, attempts FROM messages WHERE purpose = 'receipt'`,
+      );
       expect(row.rows[0].status).toBe('sent');
       expect(row.rows[0].attempts).toBe(4);
     } finally {
@@ -38,7 +40,11 @@ describe.each(databaseKinds())('delivery on %s', (kind) => {
       const until = Date.now() + 10_000;
       let rows: { status: string; error: string | null }[] = [];
       while (Date.now() < until) {
-        rows = (await t.gw.ctx.db.query<{ status: string; error: string | null }>(`SELECT status, error FROM messages WHERE direction = 'out' AND purpose = 'receipt'`)).rows;
+        rows = (
+          await t.gw.ctx.db.query<{ status: string; error: string | null }>(
+            `SELECT status, error FROM messages WHERE direction = 'out' AND purpose = 'receipt'`,
+          )
+        ).rows;
         if (rows[0]?.status === 'failed') break;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -61,7 +67,8 @@ describe.each(databaseKinds())('delivery on %s', (kind) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cong1022-crash-'));
     const citizenApp = new FakeEdongthap(EDT_SECRET);
     (citizenApp as FakeEdongthap & { url?: string }).url = await citizenApp.start();
-    const life = (env: Record<string, string> = {}) => startTestGateway({ kind, citizenApp, databaseUrl, dataDir, env, listen: false, delivery: { backoffBaseMs: 100 } });
+    const life = (env: Record<string, string> = {}) =>
+      startTestGateway({ kind, citizenApp, databaseUrl, dataDir, env, listen: false, delivery: { backoffBaseMs: 100 } });
     try {
       // 1st life: stored and acknowledged, then the process dies before processing.
       const first = await life({ WORKER_CONCURRENCY: '0' });
@@ -95,17 +102,16 @@ describe.each(databaseKinds())('delivery on %s', (kind) => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+});
 
-  test('the embedded database survives a restart from disk', async () => {
-    if (kind !== 'pglite') return;
-    const dir = mkdtempSync(join(tmpdir(), 'pgl-'));
-    const a = await openDatabase(undefined, dir);
-    await a.query('CREATE TABLE t (x int)');
-    await a.query('INSERT INTO t VALUES (42)');
-    await a.close();
-    const b = await openDatabase(undefined, dir);
-    expect((await b.query<{ x: number }>('SELECT x FROM t')).rows).toEqual([{ x: 42 }]);
-    await b.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+test('the embedded database (PGlite) survives a restart from disk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgl-'));
+  const a = await openDatabase(undefined, dir);
+  await a.query('CREATE TABLE t (x int)');
+  await a.query('INSERT INTO t VALUES (42)');
+  await a.close();
+  const b = await openDatabase(undefined, dir);
+  expect((await b.query<{ x: number }>('SELECT x FROM t')).rows).toEqual([{ x: 42 }]);
+  await b.close();
+  rmSync(dir, { recursive: true, force: true });
 });

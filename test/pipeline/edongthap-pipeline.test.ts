@@ -25,20 +25,27 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
     expect(res.body).toEqual({ ok: true, duplicate: false });
     await t.citizenApp.waitFor(() => t.citizenApp.to('u-answer').length >= 2);
     const [receipt, answer] = t.citizenApp.to('u-answer');
-    expect(receipt.text).toBe('Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được thông tin góp ý, phản ánh của Quý khách, xin cám ơn.');
+    expect(receipt.text).toBe(
+      'Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được thông tin góp ý, phản ánh của Quý khách, xin cám ơn.',
+    );
     expect(receipt.ticketCode).toBeNull();
     expect(answer.text).toMatch(/khai sinh/i);
     expect(answer.quickReplies.length).toBeGreaterThan(0);
     // The dispatcher logs `message_sent` once the callback has answered.
-    const events = await waitForValue(async () => {
-      const r = await t.gw.ctx.db.query<{ type: string; data: { intent?: string } }>(
-        `SELECT e.type, e.data FROM events e JOIN conversations c ON c.id = e.conversation_id WHERE c.external_user_id = 'u-answer' ORDER BY e.id`,
-      );
-      return r.rows;
-    }, (rows) => rows.filter((e) => e.type === 'message_sent').length >= 2);
+    const events = await waitForValue(
+      async () => {
+        const r = await t.gw.ctx.db.query<{ type: string; data: { intent?: string } }>(
+          `SELECT e.type, e.data FROM events e JOIN conversations c ON c.id = e.conversation_id WHERE c.external_user_id = 'u-answer' ORDER BY e.id`,
+        );
+        return r.rows;
+      },
+      (rows) => rows.filter((e) => e.type === 'message_sent').length >= 2,
+    );
     const decision = events.find((e) => e.type === 'bot_decision');
     expect(decision?.data.intent).toBe('tt_khai_sinh');
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['conversation_opened', 'message_received', 'receipt_sent', 'message_sent']));
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['conversation_opened', 'message_received', 'receipt_sent', 'message_sent']),
+    );
   });
 
   test('the same webhook twice stores one message and sends one receipt', async () => {
@@ -48,7 +55,9 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
     expect(again.body.duplicate).toBe(true);
     await t.citizenApp.waitFor(() => t.citizenApp.to('u-dup').length >= 2);
     await new Promise((r) => setTimeout(r, 300));
-    const msgs = await t.gw.ctx.db.query(`SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.external_user_id = 'u-dup' AND m.direction = 'in'`);
+    const msgs = await t.gw.ctx.db.query(
+      `SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.external_user_id = 'u-dup' AND m.direction = 'in'`,
+    );
     expect(msgs.rowCount).toBe(1);
     expect(t.citizenApp.to('u-dup').filter((m) => m.text.startsWith('Tổng đài Thông tin dịch vụ công')).length).toBe(1);
     expect(t.citizenApp.to('u-dup').some((m) => m.id.endsWith('#duplicate'))).toBe(false);
@@ -72,7 +81,9 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
 
     const detail = await request(t.app).get(`/api/tickets/${code}`).set('authorization', auth).expect(200);
     expect(detail.body.messages[0]).toMatchObject({ direction: 'in', author: 'citizen' });
-    expect(detail.body.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['message_received', 'bot_decision', 'ticket_created', 'escalated']));
+    expect(detail.body.events.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['message_received', 'bot_decision', 'ticket_created', 'escalated']),
+    );
     const conversationId = detail.body.conversation.id;
     expect(detail.body.conversation.state).toBe('waiting');
 
@@ -82,15 +93,26 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 500));
     expect(t.citizenApp.to('u-ticket').length).toBe(before); // the bot stays silent
 
-    await request(t.app).post(`/api/tickets/${code}/reply`).set('authorization', auth).send({ text: 'Chào anh, tổng đài viên xin trả lời như sau.' }).expect(202);
+    await request(t.app)
+      .post(`/api/tickets/${code}/reply`)
+      .set('authorization', auth)
+      .send({ text: 'Chào anh, tổng đài viên xin trả lời như sau.' })
+      .expect(202);
     await t.citizenApp.waitFor(() => t.citizenApp.to('u-ticket').some((m) => m.text === 'Chào anh, tổng đài viên xin trả lời như sau.'));
     const reply = t.citizenApp.to('u-ticket').find((m) => m.text.startsWith('Chào anh'))!;
     expect(reply.ticketCode).toBe(code);
 
-    await request(t.app).post(`/api/conversations/${conversationId}/close`).set('authorization', auth).send({ resolution: 'Đã hướng dẫn' }).expect(200);
+    await request(t.app)
+      .post(`/api/conversations/${conversationId}/close`)
+      .set('authorization', auth)
+      .send({ resolution: 'Đã hướng dẫn' })
+      .expect(200);
     await t.citizenApp.waitFor(() => t.citizenApp.to('u-ticket').some((m) => /đánh giá/.test(m.text)));
     await t.postCitizen(citizenMessage('u-ticket', '5')).expect(200);
-    const after = await waitForValue(async () => (await request(t.app).get(`/api/tickets/${code}`).set('authorization', auth)).body, (b) => b.csat === 5);
+    const after = await waitForValue(
+      async () => (await request(t.app).get(`/api/tickets/${code}`).set('authorization', auth)).body,
+      (b) => b.csat === 5,
+    );
     expect(after).toMatchObject({ status: 'closed', resolution: 'Đã hướng dẫn', csat: 5 });
     expect(after.firstResponseAt).not.toBeNull();
     const types = after.events.map((e: { type: string }) => e.type);
@@ -106,7 +128,10 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
     await request(t.app).post(`/api/conversations/${detail.body.conversation.id}/takeover`).set('authorization', auth).expect(200);
     await t.postCitizen(citizenMessage('u-urgent', 'cháy nhà hàng xóm rồi cứu với')).expect(200);
     await t.citizenApp.waitFor(() => t.citizenApp.to('u-urgent').some((m) => /114/.test(m.text)));
-    const ticket = await waitForValue(async () => (await request(t.app).get(`/api/tickets/${code}`).set('authorization', auth)).body, (b) => b.priority === 'urgent');
+    const ticket = await waitForValue(
+      async () => (await request(t.app).get(`/api/tickets/${code}`).set('authorization', auth)).body,
+      (b) => b.priority === 'urgent',
+    );
     expect(ticket.priority).toBe('urgent');
   });
 
@@ -114,9 +139,19 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
     const count = async () => (await t.gw.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM inbound_events')).rows[0].n;
     const before = await count();
     const raw = JSON.stringify(citizenMessage('u-bad', 'xin chào'));
-    await request(t.app).post('/webhooks/edongthap').set('content-type', 'application/json').set('x-signature', 'sha256=' + '0'.repeat(64)).send(raw).expect(401);
+    await request(t.app)
+      .post('/webhooks/edongthap')
+      .set('content-type', 'application/json')
+      .set('x-signature', 'sha256=' + '0'.repeat(64))
+      .send(raw)
+      .expect(401);
     await request(t.app).post('/webhooks/edongthap').set('content-type', 'application/json').send(raw).expect(401);
-    await request(t.app).post('/webhooks/edongthap').set('content-type', 'application/json').set('x-signature', 'x').send('{"id": ').expect(400);
+    await request(t.app)
+      .post('/webhooks/edongthap')
+      .set('content-type', 'application/json')
+      .set('x-signature', 'x')
+      .send('{"id": ')
+      .expect(400);
     const huge = JSON.stringify(citizenMessage('u-bad', 'a'.repeat(1_100_000)));
     await request(t.app).post('/webhooks/edongthap').set('content-type', 'application/json').set('x-signature', 'x').send(huge).expect(413);
     await request(t.app).post('/webhooks/nope').send('{}').expect(404);
@@ -129,7 +164,9 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
     expect(res.body.duplicate).toBe(false);
     await new Promise((r) => setTimeout(r, 300));
     expect(t.citizenApp.to('u-weird')).toEqual([]);
-    const ev = await t.gw.ctx.db.query<{ processed_at: Date | null }>(`SELECT processed_at FROM inbound_events WHERE dedupe_key = 'weird-1'`);
+    const ev = await t.gw.ctx.db.query<{ processed_at: Date | null }>(
+      `SELECT processed_at FROM inbound_events WHERE dedupe_key = 'weird-1'`,
+    );
     expect(ev.rows[0].processed_at).not.toBeNull();
   });
 
@@ -142,6 +179,8 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
     expect(metrics.text).toMatch(/cong1022_webhook_ack_seconds_bucket/);
     expect(metrics.text).toMatch(/cong1022_queue_depth/);
     const openapi = await request(t.app).get('/api/openapi.json').expect(200);
-    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/api/tickets', '/api/tickets/{code}/reply', '/webhooks/{channel}']));
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining(['/api/tickets', '/api/tickets/{code}/reply', '/webhooks/{channel}']),
+    );
   });
 });

@@ -17,6 +17,7 @@ import { kvGet } from '../../src/store/kv';
 import { deliver, startSmtpSink, waitFor, type CapturedMail, type SmtpSink } from '../adapters/email/support';
 import { databaseKinds, freshDatabaseUrl } from '../support/databases';
 import { startDovecot, type Dovecot } from '../support/dovecot';
+import { baseTestEnv, TEST_ADMIN } from '../support/gateway';
 
 const HOTLINE = '1022@dongthap.gov.vn';
 const AN = 'an.nguyen@gmail.com';
@@ -39,7 +40,8 @@ const header = (m: CapturedMail, key: string): string | undefined => {
   const v = m.mail.headers.get(key);
   return typeof v === 'string' ? v : undefined;
 };
-const refs = (m: CapturedMail): string[] => (Array.isArray(m.mail.references) ? m.mail.references : m.mail.references ? [m.mail.references] : []);
+const refs = (m: CapturedMail): string[] =>
+  Array.isArray(m.mail.references) ? m.mail.references : m.mail.references ? [m.mail.references] : [];
 const isAuto = (m: CapturedMail): boolean => header(m, 'auto-submitted') !== undefined;
 
 describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
@@ -58,11 +60,7 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
   const boot = async (): Promise<void> => {
     const { user, password } = dovecot.users[0];
     const config = loadConfig({
-      DATABASE_URL: 'memory://',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      ADMIN_USERNAME: 'admin',
-      ADMIN_PASSWORD: 'admin-password-1',
+      ...baseTestEnv('memory://', dataDir),
       LIVECHAT_ENABLED: 'false',
       IMAP_HOST: dovecot.host,
       IMAP_PORT: String(dovecot.port),
@@ -78,7 +76,7 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     gw = await createGateway(config, { logger: createLogger(config.LOG_LEVEL), db, delivery: { maxAttempts: 5, backoffBaseMs: 20 } });
     await gw.start();
     app = gw.app;
-    auth = `Bearer ${(await request(app).post('/api/auth/token').send({ username: 'admin', password: 'admin-password-1' }).expect(200)).body.token}`;
+    auth = `Bearer ${(await request(app).post('/api/auth/token').send(TEST_ADMIN).expect(200)).body.token}`;
   };
 
   beforeAll(async () => {
@@ -97,11 +95,12 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const ticket = async (c: string) => (await request(app).get(`/api/tickets/${c}`).set('authorization', auth).expect(200)).body as {
-    channel: string;
-    conversation: { id: string };
-    messages: { direction: string; author: string; text: string; purpose: string | null; status: string }[];
-  };
+  const ticket = async (c: string) =>
+    (await request(app).get(`/api/tickets/${c}`).set('authorization', auth).expect(200)).body as {
+      channel: string;
+      conversation: { id: string };
+      messages: { direction: string; author: string; text: string; purpose: string | null; status: string }[];
+    };
 
   test('a citizen mail gets a receipt and the bot answer by SMTP: threaded, marked auto-replied', async () => {
     await deliver(
@@ -155,20 +154,27 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     expect(ticketReceipt.mail.subject).toBe(`Re: [${code}] Hỏi thủ tục làm hộ chiếu`);
     expect(header(ticketReceipt, 'auto-submitted')).toBe('auto-replied');
     expect(ticketReceipt.mail.inReplyTo).toBe('<a2.20260105@mail.gmail.com>');
-    expect(refs(ticketReceipt)).toEqual(expect.arrayContaining(['<a1.20260105@mail.gmail.com>', receipt.mail.messageId, '<a2.20260105@mail.gmail.com>']));
+    expect(refs(ticketReceipt)).toEqual(
+      expect.arrayContaining(['<a1.20260105@mail.gmail.com>', receipt.mail.messageId, '<a2.20260105@mail.gmail.com>']),
+    );
     expect(ticketReceipt.mail.text).toContain(`mã phiếu ${code}`);
 
     const tk = await ticket(code);
     expect(tk.channel).toBe('email');
     const citizen = tk.messages.filter((m) => m.direction === 'in').map((m) => m.text);
-    expect(citizen).toEqual(['Kính gửi Tổng đài,\nCho tôi hỏi làm hộ chiếu phổ thông cần giấy tờ gì?\nXin cảm ơn.', 'Tôi muốn gặp tổng đài viên để được hướng dẫn thêm.']);
+    expect(citizen).toEqual([
+      'Kính gửi Tổng đài,\nCho tôi hỏi làm hộ chiếu phổ thông cần giấy tờ gì?\nXin cảm ơn.',
+      'Tôi muốn gặp tổng đài viên để được hướng dẫn thêm.',
+    ]);
   });
 
   test("an operator's reply through the API arrives as normal mail, threaded on the conversation", async () => {
     await request(app)
       .post(`/api/tickets/${code}/reply`)
       .set('authorization', auth)
-      .send({ text: 'Chào anh An,\n\nAnh mang CCCD đến Phòng Quản lý xuất nhập cảnh Công an tỉnh, hoặc nộp trực tuyến trên Cổng dịch vụ công.\n\nTrân trọng.' })
+      .send({
+        text: 'Chào anh An,\n\nAnh mang CCCD đến Phòng Quản lý xuất nhập cảnh Công an tỉnh, hoặc nộp trực tuyến trên Cổng dịch vụ công.\n\nTrân trọng.',
+      })
       .expect(202);
     // Found by its text: outside office hours a notice ("tổng đài viên sẽ phản hồi từ 07:00…") may come before it.
     const isReply = (m: CapturedMail) => (m.mail.text ?? '').startsWith('Chào anh An,');
@@ -179,9 +185,15 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     expect(header(operatorReply, 'x-auto-response-suppress')).toBeUndefined();
     expect(operatorReply.mail.subject).toBe(`Re: [${code}] Hỏi thủ tục làm hộ chiếu`);
     expect(operatorReply.mail.inReplyTo).toBe('<a2.20260105@mail.gmail.com>');
-    expect(refs(operatorReply)).toEqual(expect.arrayContaining(['<a1.20260105@mail.gmail.com>', receipt.mail.messageId, '<a2.20260105@mail.gmail.com>']));
+    expect(refs(operatorReply)).toEqual(
+      expect.arrayContaining(['<a1.20260105@mail.gmail.com>', receipt.mail.messageId, '<a2.20260105@mail.gmail.com>']),
+    );
     const tk = await ticket(code);
-    expect(tk.messages.find((m) => m.text.startsWith('Chào anh An,'))).toMatchObject({ direction: 'out', author: 'operator', status: 'sent' });
+    expect(tk.messages.find((m) => m.text.startsWith('Chào anh An,'))).toMatchObject({
+      direction: 'out',
+      author: 'operator',
+      status: 'sent',
+    });
   });
 
   test('the citizen replying to our mail, or citing the ticket code, stays in the same conversation and ticket', async () => {
@@ -204,18 +216,30 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
         text: 'Tôi gửi bổ sung: ảnh CCCD sẽ nộp trực tiếp.',
       }),
     );
-    await waitFor('both replies in the ticket', async () => (await ticket(code)).messages.filter((m) => m.direction === 'in').length === 4, 20_000);
+    await waitFor(
+      'both replies in the ticket',
+      async () => (await ticket(code)).messages.filter((m) => m.direction === 'in').length === 4,
+      20_000,
+    );
     const tk = await ticket(code);
     // Both arrived within the same second: their order in the list is not the point.
-    expect(tk.messages.filter((m) => m.direction === 'in').map((m) => m.text).slice(2).sort()).toEqual([
-      'Cảm ơn tổng đài, tôi đã rõ.',
-      'Tôi gửi bổ sung: ảnh CCCD sẽ nộp trực tiếp.',
-    ]);
-    const convs = await gw.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM conversations WHERE channel = 'email' AND external_user_id = $1`, [AN]);
+    expect(
+      tk.messages
+        .filter((m) => m.direction === 'in')
+        .map((m) => m.text)
+        .slice(2)
+        .sort(),
+    ).toEqual(['Cảm ơn tổng đài, tôi đã rõ.', 'Tôi gửi bổ sung: ảnh CCCD sẽ nộp trực tiếp.']);
+    const convs = await gw.ctx.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM conversations WHERE channel = 'email' AND external_user_id = $1`,
+      [AN],
+    );
     expect(convs.rows[0].n).toBe(1);
     // An operator holds the conversation: the bot stays silent, and it is no new conversation, so no receipt.
     await new Promise((r) => setTimeout(r, 500));
-    expect(smtp.to(AN).filter((m) => ['<a3.20260105@mail.gmail.com>', '<a4.20260105@mail.gmail.com>'].includes(m.mail.inReplyTo ?? ''))).toEqual([]);
+    expect(
+      smtp.to(AN).filter((m) => ['<a3.20260105@mail.gmail.com>', '<a4.20260105@mail.gmail.com>'].includes(m.mail.inReplyTo ?? '')),
+    ).toEqual([]);
   });
 
   test('mail loops get no answer: auto-replies, bounces, list mail and our own mail are stored silently', async () => {
@@ -261,22 +285,42 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
         messageId: '<list.1@lists.example.vn>',
         subject: 'Bản tin chuyển đổi số tuần 1',
         text: 'Kính gửi quý độc giả, bản tin tuần này có thủ tục hộ chiếu mới.',
-        headers: { 'List-Id': 'Ban tin <bantin.lists.example.vn>', 'List-Unsubscribe': '<mailto:leave@lists.example.vn>', Precedence: 'list' },
+        headers: {
+          'List-Id': 'Ban tin <bantin.lists.example.vn>',
+          'List-Unsubscribe': '<mailto:leave@lists.example.vn>',
+          Precedence: 'list',
+        },
       }),
       // Our own mail coming back (a forward rule, a misconfigured alias).
-      await compose({ from: `"Tổng đài 1022" <${HOTLINE}>`, messageId: '<own.1@dongthap.gov.vn>', subject: 'Re: Hỏi thủ tục', text: 'Tổng đài đã nhận được thông tin.' }),
+      await compose({
+        from: `"Tổng đài 1022" <${HOTLINE}>`,
+        messageId: '<own.1@dongthap.gov.vn>',
+        subject: 'Re: Hỏi thủ tục',
+        text: 'Tổng đài đã nhận được thông tin.',
+      }),
     ];
     const loopSenders = ['binh.tran@yahoo.com.vn', 'mailer-daemon@mx.example.vn', 'bantin@lists.example.vn', HOTLINE];
     await deliver(dovecot, 'INBOX', ...loops);
     // A normal mail after them: once it is answered, the loop mails before it have been handled.
-    await deliver(dovecot, 'INBOX', await compose({ from: 'Lê Thị Chi <chi.le@gmail.com>', messageId: '<c1@gmail.com>', subject: 'Hỏi giờ làm việc', text: 'Bộ phận một cửa tỉnh làm việc mấy giờ?' }));
+    await deliver(
+      dovecot,
+      'INBOX',
+      await compose({
+        from: 'Lê Thị Chi <chi.le@gmail.com>',
+        messageId: '<c1@gmail.com>',
+        subject: 'Hỏi giờ làm việc',
+        text: 'Bộ phận một cửa tỉnh làm việc mấy giờ?',
+      }),
+    );
     await waitFor('receipt to the normal mail', () => smtp.to('chi.le@gmail.com').length >= 1, 20_000);
     await waitFor(
       'loop mails stored',
       async () =>
-        (await gw.ctx.db.query(`SELECT 1 FROM messages WHERE channel = 'email' AND direction = 'in' AND external_id = ANY($1::text[])`, [
-          ['<oof.1@yahoo.com.vn>', '<bounce.1@mx.example.vn>', '<list.1@lists.example.vn>', '<own.1@dongthap.gov.vn>'],
-        ])).rows.length === 4,
+        (
+          await gw.ctx.db.query(`SELECT 1 FROM messages WHERE channel = 'email' AND direction = 'in' AND external_id = ANY($1::text[])`, [
+            ['<oof.1@yahoo.com.vn>', '<bounce.1@mx.example.vn>', '<list.1@lists.example.vn>', '<own.1@dongthap.gov.vn>'],
+          ])
+        ).rows.length === 4,
       20_000,
     );
     await new Promise((r) => setTimeout(r, 1000));
@@ -300,7 +344,12 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     await deliver(
       dovecot,
       'INBOX',
-      await compose({ from: '"Phạm Dũng" <dung.pham@gmail.com>', messageId: '<d1@gmail.com>', subject: 'Đăng ký khai sinh', text: 'Cho tôi hỏi thủ tục đăng ký khai sinh cho con mới sinh?' }),
+      await compose({
+        from: '"Phạm Dũng" <dung.pham@gmail.com>',
+        messageId: '<d1@gmail.com>',
+        subject: 'Đăng ký khai sinh',
+        text: 'Cho tôi hỏi thủ tục đăng ký khai sinh cho con mới sinh?',
+      }),
     );
     await boot();
     await waitFor('receipt after the restart', () => smtp.to('dung.pham@gmail.com').length >= 1, 30_000);
@@ -308,7 +357,9 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 1000));
 
     const dung = smtp.to('dung.pham@gmail.com');
-    expect(dung.filter((m) => header(m, 'auto-submitted') === 'auto-replied' && /đã nhận được thông tin/.test(m.mail.text ?? ''))).toHaveLength(1);
+    expect(
+      dung.filter((m) => header(m, 'auto-submitted') === 'auto-replied' && /đã nhận được thông tin/.test(m.mail.text ?? '')),
+    ).toHaveLength(1);
     expect(smtp.to(AN)).toHaveLength(anBefore);
     expect(smtp.mails.length - mailsBefore).toBe(dung.length);
     const dup = await gw.ctx.db.query(

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import type { AddressInfo } from 'node:net';
-import { createUser } from '../../src/auth/users';
+import { createUser } from '../../src/auth/passwords';
 import { loadConfig } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createGateway, type Gateway } from '../../src/gateway';
@@ -18,6 +18,7 @@ import { createLogger } from '../../src/logger';
 import type { AttachmentAck, MessageAck, WireMessage } from '../../adapters/livechat/protocol';
 import { connect, type TestClient } from '../adapters/livechat/harness';
 import { databaseKinds, freshDatabaseUrl } from '../support/databases';
+import { baseTestEnv } from '../support/gateway';
 
 const RECEIPT = 'Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được thông tin góp ý, phản ánh của Quý khách, xin cám ơn.';
 const TICKET_CODE = /1022-\d{4}-\d{6}/;
@@ -33,7 +34,8 @@ async function nextWhere<T>(c: TestClient, event: string, ok: (p: T) => boolean,
 }
 
 /** Waits for the next `message` event that passes `ok`, skipping others. */
-const nextMessage = (c: TestClient, ok: (m: WireMessage) => boolean, timeoutMs?: number): Promise<WireMessage> => nextWhere<WireMessage>(c, 'message', ok, timeoutMs);
+const nextMessage = (c: TestClient, ok: (m: WireMessage) => boolean, timeoutMs?: number): Promise<WireMessage> =>
+  nextWhere<WireMessage>(c, 'message', ok, timeoutMs);
 
 async function waitUntil(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -59,11 +61,7 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
   const boot = async (): Promise<void> => {
     // No SESSION_SECRET: the adapter generates one and keeps it in the database.
     const config = loadConfig({
-      DATABASE_URL: 'memory://',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      ADMIN_USERNAME: 'admin',
-      ADMIN_PASSWORD: 'admin-password-1',
+      ...baseTestEnv('memory://', dataDir),
       LIVECHAT_ENABLED: 'true',
     });
     gw = await createGateway(config, { logger: createLogger(config.LOG_LEVEL), db, delivery: { maxAttempts: 5, backoffBaseMs: 20 } });
@@ -78,7 +76,8 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
     await new Promise<void>((r) => gw.server.close(() => r()));
     await gw.stop();
   };
-  const send = (c: TestClient, frame: Record<string, unknown>): Promise<MessageAck> => c.socket.timeout(5000).emitWithAck('message', frame as never);
+  const send = (c: TestClient, frame: Record<string, unknown>): Promise<MessageAck> =>
+    c.socket.timeout(5000).emitWithAck('message', frame as never);
   const open = async (auth?: Parameters<typeof connect>[1]): Promise<TestClient> => {
     const c = await connect(url, auth);
     sockets.push(c.socket as unknown as Socket);
@@ -139,7 +138,10 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
     // The operator types: the widget shows her name.
     consoleSocket.emit('typing', { conversationId, on: true });
     // (Skipping the bot's own typing while it handled the last message.)
-    expect(await nextWhere<{ on: boolean; authorName?: string }>(visitor, 'typing', (e) => !!e.authorName)).toEqual({ on: true, authorName: 'Nguyễn Thị Lan' });
+    expect(await nextWhere<{ on: boolean; authorName?: string }>(visitor, 'typing', (e) => !!e.authorName)).toEqual({
+      on: true,
+      authorName: 'Nguyễn Thị Lan',
+    });
 
     await request(app)
       .post(`/api/tickets/${code}/reply`)
@@ -147,7 +149,11 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
       .send({ text: 'Chào anh/chị, em là Lan. Anh/chị mang CCCD đến Phòng Quản lý xuất nhập cảnh nhé.' })
       .expect(202);
     const reply = await nextMessage(visitor, (m) => m.author === 'operator');
-    expect(reply).toMatchObject({ direction: 'out', authorName: 'Nguyễn Thị Lan', text: 'Chào anh/chị, em là Lan. Anh/chị mang CCCD đến Phòng Quản lý xuất nhập cảnh nhé.' });
+    expect(reply).toMatchObject({
+      direction: 'out',
+      authorName: 'Nguyễn Thị Lan',
+      text: 'Chào anh/chị, em là Lan. Anh/chị mang CCCD đến Phòng Quản lý xuất nhập cảnh nhé.',
+    });
   });
 
   test('reconnecting with the session token resumes the history; a resent client id is stored once', async () => {
@@ -164,30 +170,49 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
     expect(back.history.find((m) => m.author === 'citizen')?.externalMessageId).toBe(`${visitorId}:q1`);
 
     const countOf = async (sql: string, params: unknown[]) => (await gw.ctx.db.query<{ n: number }>(sql, params)).rows[0].n;
-    const outBefore = await countOf(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND direction = 'out'`, [conversationId]);
+    const outBefore = await countOf(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND direction = 'out'`, [
+      conversationId,
+    ]);
     // The widget lost the ack and resends after reconnecting: same client id.
-    expect(await send(back, { clientId: 'q1', text: 'Cho hỏi làm hộ chiếu cần giấy tờ gì?' })).toEqual({ ok: true, duplicate: true, messageId: `${visitorId}:q1` });
+    expect(await send(back, { clientId: 'q1', text: 'Cho hỏi làm hộ chiếu cần giấy tờ gì?' })).toEqual({
+      ok: true,
+      duplicate: true,
+      messageId: `${visitorId}:q1`,
+    });
     expect(await send(back, { clientId: 'q2', text: 'Cho tôi gặp tổng đài viên' })).toMatchObject({ ok: true, duplicate: true });
     await new Promise((r) => setTimeout(r, 500));
-    expect(await countOf(`SELECT count(*)::int AS n FROM messages WHERE channel = 'livechat' AND external_id = $1`, [`${visitorId}:q1`])).toBe(1);
-    expect(await countOf(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND direction = 'out'`, [conversationId])).toBe(outBefore);
+    expect(
+      await countOf(`SELECT count(*)::int AS n FROM messages WHERE channel = 'livechat' AND external_id = $1`, [`${visitorId}:q1`]),
+    ).toBe(1);
+    expect(
+      await countOf(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND direction = 'out'`, [conversationId]),
+    ).toBe(outBefore);
     visitor = back;
   });
 
   test('an image from the visitor is stored, shown to operators and readable back by the visitor only', async () => {
-    const ack = await send(visitor, { clientId: 'img1', text: 'Ảnh CCCD của tôi', attachments: [{ name: 'cccd.png', mimeType: 'image/png', dataBase64: PNG.toString('base64') }] });
+    const ack = await send(visitor, {
+      clientId: 'img1',
+      text: 'Ảnh CCCD của tôi',
+      attachments: [{ name: 'cccd.png', mimeType: 'image/png', dataBase64: PNG.toString('base64') }],
+    });
     expect(ack).toMatchObject({ ok: true, duplicate: false });
     let attachmentId = '';
     await waitUntil('the image in the ticket', async () => {
       const tk = await request(app).get(`/api/tickets/${code}`).set('authorization', operatorAuth);
-      const m = (tk.body.messages as { text: string; attachments: { attachmentId?: string; mimeType?: string }[] }[]).find((x) => x.text === 'Ảnh CCCD của tôi');
+      const m = (tk.body.messages as { text: string; attachments: { attachmentId?: string; mimeType?: string }[] }[]).find(
+        (x) => x.text === 'Ảnh CCCD của tôi',
+      );
       attachmentId = m?.attachments[0]?.attachmentId ?? '';
       return !!attachmentId;
     });
     const mine: AttachmentAck = await visitor.socket.timeout(5000).emitWithAck('attachment', { attachmentId });
     expect(mine).toEqual({ ok: true, name: 'cccd.png', mimeType: 'image/png', dataBase64: PNG.toString('base64') });
     const stranger = await open();
-    expect(await stranger.socket.timeout(5000).emitWithAck('attachment', { attachmentId })).toEqual({ ok: false, error: 'Không tìm thấy tệp.' });
+    expect(await stranger.socket.timeout(5000).emitWithAck('attachment', { attachmentId })).toEqual({
+      ok: false,
+      error: 'Không tìm thấy tệp.',
+    });
   });
 
   test('the session survives a restart of the gateway (the generated secret is kept in the database)', async () => {

@@ -1,14 +1,12 @@
 /**
  * Headless Chromium for browser tests (widget, console): Debian's `chromium` package driven by
- * playwright-core, so no browser download is needed (`apt-get install -y chromium`).
+ * playwright-core, so no browser download is needed; the test run's global setup installs it.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-
-/** Where the system Chromium lives (default: /usr/bin/chromium; override with CHROMIUM_PATH). */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_PATH } from './services';
 
 /** Flags for a quiet, sandbox-free headless run in containers and CI. */
 export const CHROMIUM_ARGS = [
@@ -23,28 +21,12 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** True when a Chromium binary is installed, so suites can skip cleanly where it is not. */
-export function hasChromium(): boolean {
-  return existsSync(CHROMIUM_PATH);
-}
-
-/**
- * `describe` for browser suites: skipped on a developer machine without Chromium, but run in CI
- * (`CI` set) even without it, so a missing browser fails the build instead of passing silently.
- */
-export const describeWithChromium: jest.Describe = hasChromium() || isCi() ? describe : describe.skip;
-
-function isCi(): boolean {
-  const ci = (process.env.CI ?? '').toLowerCase();
-  return ci !== '' && ci !== '0' && ci !== 'false';
-}
-
 /**
  * Launches the system Chromium. Every launch gets a fresh temporary profile (user-data-dir),
  * which Playwright deletes on `browser.close()`; use one `browser.newContext()` per scenario.
  */
 export async function launchBrowser(): Promise<Browser> {
-  if (!hasChromium()) {
+  if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });

@@ -1,7 +1,7 @@
 /**
- * The databases the storage and pipeline suites run on: PGlite always, and a PostgreSQL server
- * when TEST_DATABASE_URL names one (CI starts one; `.ci/start-postgres.sh` does it locally).
- * Each call of `freshDatabaseUrl` creates an empty database on the server.
+ * The databases the storage and pipeline suites run on: PGlite and a PostgreSQL server, always.
+ * The server is the one TEST_DATABASE_URL names; Jest's global setup starts a throw-away one when
+ * it names none. Each call of `freshDatabaseUrl` creates an empty database on the server.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -9,11 +9,11 @@ import { Client } from 'pg';
 /** A database kind under test. */
 export type DbKind = 'pglite' | 'postgres';
 
-/** The kinds to test: both in CI (where a missing server is an error), PGlite alone otherwise. */
+/** The kinds to test: both, everywhere. */
 export function databaseKinds(): DbKind[] {
-  if (process.env.TEST_DATABASE_URL) return ['pglite', 'postgres'];
-  if (process.env.CI) throw new Error('CI must set TEST_DATABASE_URL: the suites run on PostgreSQL too');
-  return ['pglite'];
+  if (!process.env.TEST_DATABASE_URL)
+    throw new Error('TEST_DATABASE_URL is not set: run the suites with `npm test` or `npm run jest`, whose global setup starts PostgreSQL');
+  return ['pglite', 'postgres'];
 }
 
 /** A URL for an empty database of the kind. */

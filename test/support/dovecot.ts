@@ -1,16 +1,17 @@
 /**
  * A throw-away Dovecot IMAP server for tests: its own config, users, maildirs, sockets and log
  * in a temp dir, listening on a free loopback port, in the foreground (`-F`) as a child process.
- * Fails with a clear message when Dovecot is not installed (`apt-get install -y dovecot-imapd`):
- * CI installs it, so a missing server is an error, not a skip.
+ * The test run's global setup installs Dovecot when missing (test/support/services.ts), so a missing
+ * server is an error, not a skip.
  *
  * Config reference (2.3): https://doc.dovecot.org/2.3/configuration_manual/
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './services';
 
 /** A test user of the server. */
 export interface DovecotUser {
@@ -270,20 +271,6 @@ function groupName(gid: number): string | null {
     .split('\n')
     .find((l) => l.split(':')[2] === String(gid));
   return line ? line.split(':')[0] : null;
-}
-
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {

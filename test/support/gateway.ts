@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import type { ChannelAdapter } from '../../src/channels/contract';
+import type { ChannelAdapter } from '../../src/channels/kit/contract';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
 import { createGateway, type Gateway } from '../../src/gateway';
@@ -46,6 +46,20 @@ export interface TestGatewayOptions {
   listen?: boolean;
 }
 
+/** The admin every test gateway creates; `login()` signs in as it. */
+export const TEST_ADMIN = { username: 'admin', password: 'admin-password-1' };
+
+/** Settings every test gateway shares: its database and data folder, quiet logs (unless TEST_LOG_LEVEL), the test admin. */
+export function baseTestEnv(databaseUrl: string, dataDir: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ADMIN_USERNAME: TEST_ADMIN.username,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+  };
+}
+
 /** Signs a body as the citizen app does. */
 export function signEdt(raw: string): string {
   return `sha256=${createHmac('sha256', EDT_SECRET).update(raw).digest('hex')}`;
@@ -60,13 +74,9 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
   // An empty DATABASE_URL is "unset": PGlite on disk under DATA_DIR.
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cong1022-'));
   const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...baseTestEnv(databaseUrl, dataDir),
     EDONGTHAP_SECRET: EDT_SECRET,
     EDONGTHAP_CALLBACK_URL: callbackUrl,
-    ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'admin-password-1',
     LIVECHAT_ENABLED: 'false',
     ...opts.env,
   });
@@ -91,7 +101,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     citizenApp,
     databaseUrl,
     dataDir,
-    async login(username = 'admin', password = 'admin-password-1') {
+    async login(username = TEST_ADMIN.username, password = TEST_ADMIN.password) {
       const res = await request(gw.app).post('/api/auth/token').send({ username, password }).expect(200);
       return `Bearer ${res.body.token}`;
     },
@@ -112,5 +122,14 @@ let seq = 0;
 /** A citizen-app message body with a fresh id. */
 export function citizenMessage(userId: string, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   seq++;
-  return { id: `m-${Date.now()}-${seq}`, userId, name: 'Nguyễn Văn A', phone: '0909123456', text, attachments: [], timestamp: Date.now(), ...extra };
+  return {
+    id: `m-${Date.now()}-${seq}`,
+    userId,
+    name: 'Nguyễn Văn A',
+    phone: '0909123456',
+    text,
+    attachments: [],
+    timestamp: Date.now(),
+    ...extra,
+  };
 }

@@ -6,7 +6,7 @@ export async function waitForValue<T>(get: () => Promise<T>, ok: (v: T) => boole
   for (;;) {
     const v = await get();
     if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -36,8 +36,7 @@
   /** Until the gateway says otherwise (`session.limits`). */
   var MAX_FILE_BYTES = 5 * 1024 * 1024;
   var FILE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'];
-  var IDENTITY =
-    data.userId && data.userHash ? { userId: data.userId, hash: data.userHash, name: data.userName || undefined } : null;
+  var IDENTITY = data.userId && data.userHash ? { userId: data.userId, hash: data.userHash, name: data.userName || undefined } : null;
   /** Storage keys are per gateway, so two gateways embedded on one site do not mix sessions. */
   var KEY = 'cong1022:' + BASE.host + ':';
 
@@ -67,8 +66,7 @@
     read: 'Đã xem',
     failed: 'Không gửi được',
     welcomeTitle: 'Xin chào!',
-    welcomeText:
-      'Bạn cần hỏi về thủ tục hành chính nào? Hãy nhập câu hỏi, ' + TITLE + ' sẽ trả lời ngay và chuyển tổng đài viên khi cần.',
+    welcomeText: 'Bạn cần hỏi về thủ tục hành chính nào? Hãy nhập câu hỏi, ' + TITLE + ' sẽ trả lời ngay và chuyển tổng đài viên khi cần.',
     privacy: 'Vui lòng không gửi mật khẩu hoặc mã OTP.',
     tooLong: function () {
       return 'Tin nhắn quá dài (tối đa ' + MAX_TEXT + ' ký tự).';
@@ -164,18 +162,13 @@
 
   /** Constant SVG icons (static markup only; never message data). */
   var ICONS = {
-    chat:
-      '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1-.1 1.3-.6 2.6-1.6 3.6 0 0 2.9-.2 5-1.8 1.1.3 2.3.5 3.5.5 5.5 0 10-3.8 10-8.5S17.5 3 12 3Zm-4.5 9.8a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Zm4.5 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Zm4.5 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Z"/></svg>',
-    down:
-      '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" d="m6 9 6 6 6-6"/></svg>',
+    chat: '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1-.1 1.3-.6 2.6-1.6 3.6 0 0 2.9-.2 5-1.8 1.1.3 2.3.5 3.5.5 5.5 0 10-3.8 10-8.5S17.5 3 12 3Zm-4.5 9.8a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Zm4.5 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Zm4.5 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Z"/></svg>',
+    down: '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" d="m6 9 6 6 6-6"/></svg>',
     close:
       '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M6 6l12 12M18 6 6 18"/></svg>',
-    send:
-      '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z"/></svg>',
-    clip:
-      '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" d="m21 11.5-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9"/></svg>',
-    file:
-      '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" d="M14 3H6.5A1.5 1.5 0 0 0 5 4.5v15A1.5 1.5 0 0 0 6.5 21h11a1.5 1.5 0 0 0 1.5-1.5V8zM14 3v5h5"/></svg>',
+    send: '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z"/></svg>',
+    clip: '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" d="m21 11.5-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9"/></svg>',
+    file: '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" d="M14 3H6.5A1.5 1.5 0 0 0 5 4.5v15A1.5 1.5 0 0 0 6.5 21h11a1.5 1.5 0 0 0 1.5-1.5V8zM14 3v5h5"/></svg>',
     agent:
       '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Zm0 2c-4.4 0-8 2.2-8 5v2h16v-2c0-2.8-3.6-5-8-5Z"/></svg>',
     clock:
@@ -353,9 +346,15 @@
       return parseInt(x.slice(i, i + 2), 16);
     });
     var mix = function (t, w) {
-      return 'rgb(' + rgb.map(function (c) {
-        return Math.round(c * (1 - w) + t * w);
-      }).join(',') + ')';
+      return (
+        'rgb(' +
+        rgb
+          .map(function (c) {
+            return Math.round(c * (1 - w) + t * w);
+          })
+          .join(',') +
+        ')'
+      );
     };
     root.style.setProperty('--c', x);
     root.style.setProperty('--c-dark', mix(0, 0.22));
@@ -373,7 +372,6 @@
   );
 
   var statusDot = h('span', { class: 'dot off', 'aria-hidden': 'true' });
-  var statusText = h('span', { text: T.connecting });
   var closeBtn = h('button', { class: 'close', type: 'button', 'aria-label': T.close }, [icon('close')]);
   var header = h('div', { class: 'header' }, [
     h('div', { class: 'avatar', 'aria-hidden': 'true', text: '1022' }),
@@ -387,7 +385,10 @@
   var operatorText = h('span');
   var operatorBanner = h('div', { class: 'banner operator', hidden: true, role: 'status' }, [icon('agent'), operatorText]);
   var connText = h('span', { text: T.connecting });
-  var connBanner = h('div', { class: 'banner conn', hidden: true, role: 'status' }, [h('span', { class: 'spinner', 'aria-hidden': 'true' }), connText]);
+  var connBanner = h('div', { class: 'banner conn', hidden: true, role: 'status' }, [
+    h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+    connText,
+  ]);
 
   var welcome = h('div', { class: 'welcome' }, [h('strong', { text: T.welcomeTitle }), h('p', { text: T.welcomeText })]);
   var list = h('ol', { class: 'list', role: 'log', 'aria-label': 'Nội dung trò chuyện', 'aria-live': 'off' });
@@ -410,7 +411,13 @@
   ]);
   var fileInput = h('input', { type: 'file', accept: FILE_TYPES.join(','), class: 'sr-only', tabindex: '-1', 'aria-hidden': 'true' });
   var attachBtn = h('button', { class: 'attach', type: 'button', 'aria-label': T.attach, title: T.attach }, [icon('clip')]);
-  var textarea = h('textarea', { rows: '1', placeholder: T.placeholder, 'aria-label': T.placeholder, maxlength: String(MAX_TEXT), enterkeyhint: 'send' });
+  var textarea = h('textarea', {
+    rows: '1',
+    placeholder: T.placeholder,
+    'aria-label': T.placeholder,
+    maxlength: String(MAX_TEXT),
+    enterkeyhint: 'send',
+  });
   var sendBtn = h('button', { class: 'send', type: 'submit', disabled: true }, [icon('send'), h('span', { text: T.send })]);
   var counter = h('span', { class: 'count', 'aria-live': 'polite' });
   var form = h('form', { class: 'composer', novalidate: true }, [
@@ -497,7 +504,12 @@
       return img;
     }
     var children = [icon('file'), h('span', { class: 'name', text: label }), sizeText ? h('small', { text: sizeText }) : null];
-    if (url) return h('a', { class: 'chip', href: url, target: '_blank', rel: 'noopener noreferrer', download: a.localUrl ? label : null }, children);
+    if (url)
+      return h(
+        'a',
+        { class: 'chip', href: url, target: '_blank', rel: 'noopener noreferrer', download: a.localUrl ? label : null },
+        children,
+      );
     if (a.attachmentId) {
       return h(
         'button',
@@ -525,9 +537,15 @@
     var li = h('li', { class: 'row ' + kind + (msg.status === 'failed' ? ' failed' : ''), 'data-key': keyOf(msg) });
     var bubble = h('div', { class: 'bubble' });
     if (msg.attachments && msg.attachments.length) {
-      bubble.appendChild(h('div', { class: 'files' }, msg.attachments.map(function (a) {
-        return renderAttachment(a, kind === 'in');
-      })));
+      bubble.appendChild(
+        h(
+          'div',
+          { class: 'files' },
+          msg.attachments.map(function (a) {
+            return renderAttachment(a, kind === 'in');
+          }),
+        ),
+      );
     }
     if (msg.text) {
       var textNode = h('div', { class: 'text' });
@@ -542,7 +560,9 @@
     var stack = h('div', { class: 'stack' });
     if (kind === 'out') {
       var isOp = msg.author === 'operator';
-      li.appendChild(h('span', { class: 'mini' + (isOp ? ' op' : ''), 'aria-hidden': 'true', text: isOp ? initials(msg.authorName) : '1022' }));
+      li.appendChild(
+        h('span', { class: 'mini' + (isOp ? ' op' : ''), 'aria-hidden': 'true', text: isOp ? initials(msg.authorName) : '1022' }),
+      );
       stack.appendChild(h('span', { class: 'author', text: isOp ? msg.authorName || T.operatorDefault : T.bot }));
     } else {
       stack.appendChild(h('span', { class: 'sr-only', text: T.you + ':' }));
@@ -561,7 +581,10 @@
   }
 
   function initials(name) {
-    var parts = String(name || '').trim().split(/\s+/).filter(Boolean);
+    var parts = String(name || '')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     // Vietnamese names end with the given name: "Nguyễn Thị Lan" → "L".
     return parts.length ? parts[parts.length - 1].charAt(0).toUpperCase() : 'TĐV';
   }
@@ -720,20 +743,24 @@
   var memoryOutbox = [];
 
   function outboxRead() {
-    var stored = [];
+    var stored;
     try {
       stored = JSON.parse(storageGet('outbox') || '[]');
       if (!Array.isArray(stored)) stored = [];
     } catch (e) {
       stored = [];
     }
-    var ids = new Set(stored.map(function (i) {
-      return i.frame.clientId;
-    }));
+    var ids = new Set(
+      stored.map(function (i) {
+        return i.frame.clientId;
+      }),
+    );
     return stored
-      .concat(memoryOutbox.filter(function (i) {
-        return !ids.has(i.frame.clientId);
-      }))
+      .concat(
+        memoryOutbox.filter(function (i) {
+          return !ids.has(i.frame.clientId);
+        }),
+      )
       .sort(function (a, b) {
         return a.createdAt - b.createdAt;
       });
@@ -785,7 +812,8 @@
         if (ack && ack.ok) {
           outboxRemove(item.frame.clientId);
           // externalMessageId lets later `status` pushes (read by an operator) find this message.
-          if (msg && msg.status === 'pending') upsert(Object.assign({}, msg, { status: 'sent', externalMessageId: ack.messageId }), { quiet: true });
+          if (msg && msg.status === 'pending')
+            upsert(Object.assign({}, msg, { status: 'sent', externalMessageId: ack.messageId }), { quiet: true });
         } else if (ack && !ack.retryable) {
           outboxRemove(item.frame.clientId);
           if (msg) upsert(Object.assign({}, msg, { status: 'failed', error: ack.error }));
@@ -803,7 +831,13 @@
   }
 
   function queue(event, frame, localMsg) {
-    var item = { event: event, frame: frame, createdAt: localMsg.createdAt, text: localMsg.text, files: localMsg.attachments.map(stripLocal) };
+    var item = {
+      event: event,
+      frame: frame,
+      createdAt: localMsg.createdAt,
+      text: localMsg.text,
+      files: localMsg.attachments.map(stripLocal),
+    };
     outboxAdd(item);
     upsert(localMsg);
     if (!socket) connect();
@@ -879,17 +913,21 @@
 
   function sendQuickReply(q) {
     var clientId = newClientId();
-    queue('quick_reply', { clientId: clientId, payload: q.payload, title: q.title }, {
-      clientId: clientId,
-      id: 'c:' + clientId,
-      direction: 'in',
-      author: 'citizen',
-      text: q.title,
-      attachments: [],
-      quickReplies: [],
-      status: 'pending',
-      createdAt: Date.now(),
-    });
+    queue(
+      'quick_reply',
+      { clientId: clientId, payload: q.payload, title: q.title },
+      {
+        clientId: clientId,
+        id: 'c:' + clientId,
+        direction: 'in',
+        author: 'citizen',
+        text: q.title,
+        attachments: [],
+        quickReplies: [],
+        status: 'pending',
+        createdAt: Date.now(),
+      },
+    );
     textarea.focus();
   }
 
@@ -920,7 +958,9 @@
   function mimeOf(file) {
     if (file.type) return file.type.toLowerCase();
     var ext = (file.name.split('.').pop() || '').toLowerCase();
-    return { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp' }[ext] || '';
+    return (
+      { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp' }[ext] || ''
+    );
   }
 
   function pickFile(file) {

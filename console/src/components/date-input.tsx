@@ -49,7 +49,13 @@ export function DateInput({
   };
   return (
     <span className={`date-input ${disabled ? 'disabled' : ''}`}>
-      <button type="button" className="date-input-btn" onClick={open} aria-label={`${label}: ${value ? displayLocal(value) : 'chưa chọn'}`} disabled={disabled}>
+      <button
+        type="button"
+        className="date-input-btn"
+        onClick={open}
+        aria-label={`${label}: ${value ? displayLocal(value) : 'chưa chọn'}`}
+        disabled={disabled}
+      >
         <Icon.calendar size={15} />
         <span className={value ? '' : 'date-input-placeholder'}>{value ? displayLocal(value) : placeholder}</span>
       </button>

@@ -1,56 +1,14 @@
 /** Ticket dialogs: forward to an agency, close with a resolution, a phone-call ticket, merge two contacts. */
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, qs } from '../lib/api';
 import { fmtBytes, fmtDateTime, fromLocalInput, toLocalInput } from '../lib/format';
-import { agencyKindLabel, channelLabel, PRIORITIES, priorityLabel } from '../lib/labels';
-import { useAgencies, useFields } from '../lib/refdata';
-import type { Agency, Contact, ConversationList, Priority, Ticket } from '../lib/types';
+import { CHANNEL_LABELS, PRIORITY_LABELS, label } from '@wire/labels';
+import { useAgencies } from '../lib/refdata';
+import type { Contact, ConversationList, Priority, Ticket } from '../lib/types';
 import { DateInput } from './date-input';
+import { AgencySelect, CodeSelect, FieldSelect } from './selects';
 import { ChannelIcon, Icon } from './icons';
-import { Avatar, Button, Field, Modal, useAction, useToast } from './ui';
-
-/** Agencies grouped by kind in a native select (fast and accessible with ~150 entries). */
-export function AgencySelect({ value, onChange, empty = 'Chưa chuyển cơ quan', id, required }: { value: string; onChange: (code: string) => void; empty?: string; id?: string; required?: boolean }) {
-  const agencies = useAgencies();
-  const groups = useMemo(() => {
-    const g = new Map<string, Agency[]>();
-    for (const a of agencies) {
-      if (a.active === false) continue;
-      const k = a.kind ?? 'other';
-      g.set(k, [...(g.get(k) ?? []), a]);
-    }
-    return [...g.entries()];
-  }, [agencies]);
-  return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required={required}>
-      <option value="">{empty}</option>
-      {groups.map(([kind, list]) => (
-        <optgroup key={kind} label={agencyKindLabel[kind] ?? kind}>
-          {list.map((a) => (
-            <option key={a.code} value={a.code}>
-              {a.name}
-            </option>
-          ))}
-        </optgroup>
-      ))}
-    </select>
-  );
-}
-
-/** Field (lĩnh vực) select. */
-export function FieldSelect({ value, onChange, empty = 'Chưa phân loại' }: { value: string; onChange: (code: string) => void; empty?: string }) {
-  const fields = useFields();
-  return (
-    <select value={value} onChange={(e) => onChange(e.target.value)}>
-      <option value="">{empty}</option>
-      {fields.map((f) => (
-        <option key={f.code} value={f.code}>
-          {f.name}
-        </option>
-      ))}
-    </select>
-  );
-}
+import { Avatar, Button, Field, FormModal, Modal, useAction, useToast } from './ui';
 
 const plusHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 const DUE_HOURS: Record<Priority, number> = { urgent: 4, high: 24, normal: 72, low: 120 };
@@ -64,54 +22,62 @@ export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onC
     .filter((a) => ticket.field && a.fields?.includes(ticket.field) && a.active !== false)
     .sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9));
   const [agency, setAgency] = useState(ticket.agency?.code ?? '');
-  const [due, setDue] = useState(toLocalInput(ticket.dueAt && new Date(ticket.dueAt).getTime() > Date.now() ? ticket.dueAt : plusHours(DUE_HOURS[ticket.priority] ?? 72)));
+  const [due, setDue] = useState(
+    toLocalInput(
+      ticket.dueAt && new Date(ticket.dueAt).getTime() > Date.now() ? ticket.dueAt : plusHours(DUE_HOURS[ticket.priority] ?? 72),
+    ),
+  );
   const [note, setNote] = useState('');
   const [busy, run] = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!agency) return;
     await run(async () => {
-      const r = await api.post<Ticket>(`/api/tickets/${encodeURIComponent(ticket.code)}/forward`, { agency, dueAt: fromLocalInput(due), note: note.trim() || undefined });
+      const r = await api.post<Ticket>(`/api/tickets/${encodeURIComponent(ticket.code)}/forward`, {
+        agency,
+        dueAt: fromLocalInput(due),
+        note: note.trim() || undefined,
+      });
       toast.ok(`Đã chuyển phiếu ${ticket.code} đến ${agencies.find((a) => a.code === agency)?.name ?? agency}`);
       onDone(r);
     });
   };
   return (
-    <Modal
+    <FormModal
       title={`Chuyển phiếu ${ticket.code}`}
       icon={<Icon.forward size={18} />}
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>Huỷ</Button>
-          <Button variant="primary" type="submit" form="forward-form" busy={busy} disabled={!agency} icon={<Icon.forward size={16} />}>
-            Chuyển cơ quan
-          </Button>
-        </>
-      }
+      submit="Chuyển cơ quan"
+      busy={busy}
+      disabled={!agency}
+      submitIcon={<Icon.forward size={16} />}
+      onSubmit={submit}
     >
-      <form id="forward-form" className="form-grid" onSubmit={submit}>
-        <Field label="Cơ quan xử lý">
-          <AgencySelect value={agency} onChange={setAgency} empty="— Chọn cơ quan —" required />
-        </Field>
-        {fieldAgencies.length > 0 && (
-          <div className="suggest-row">
-            <span className="muted small">Gợi ý theo lĩnh vực:</span>
-            {fieldAgencies.slice(0, 4).map((a) => (
-              <button key={a.code} type="button" className={`suggest-chip ${agency === a.code ? 'on' : ''}`} onClick={() => setAgency(a.code)}>
-                {a.name}
-              </button>
-            ))}
-          </div>
-        )}
-        <Field label="Hạn trả lời" hint={`Mặc định theo mức độ “${priorityLabel[ticket.priority]}”.`}>
-          <DateInput withTime label="Hạn trả lời" value={due} onChange={setDue} />
-        </Field>
-        <Field label="Ghi chú cho cơ quan">
-          <textarea rows={4} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Nội dung cần cơ quan xác minh, trả lời…" />
-        </Field>
-      </form>
-    </Modal>
+      <Field label="Cơ quan xử lý">
+        <AgencySelect value={agency} onChange={setAgency} empty="— Chọn cơ quan —" required />
+      </Field>
+      {fieldAgencies.length > 0 && (
+        <div className="suggest-row">
+          <span className="muted small">Gợi ý theo lĩnh vực:</span>
+          {fieldAgencies.slice(0, 4).map((a) => (
+            <button
+              key={a.code}
+              type="button"
+              className={`suggest-chip ${agency === a.code ? 'on' : ''}`}
+              onClick={() => setAgency(a.code)}
+            >
+              {a.name}
+            </button>
+          ))}
+        </div>
+      )}
+      <Field label="Hạn trả lời" hint={`Mặc định theo mức độ “${PRIORITY_LABELS[ticket.priority]}”.`}>
+        <DateInput withTime label="Hạn trả lời" value={due} onChange={setDue} />
+      </Field>
+      <Field label="Ghi chú cho cơ quan">
+        <textarea rows={4} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Nội dung cần cơ quan xác minh, trả lời…" />
+      </Field>
+    </FormModal>
   );
 }
 
@@ -129,32 +95,40 @@ export function CloseDialog({ ticket, onClose, onDone }: { ticket: Ticket; onClo
     });
   };
   return (
-    <Modal
+    <FormModal
       title={`Đóng phiếu ${ticket.code}`}
       icon={<Icon.check size={18} />}
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>Huỷ</Button>
-          <Button variant="primary" type="submit" form="close-form" busy={busy} disabled={!resolution.trim()}>
-            Đóng phiếu
-          </Button>
-        </>
-      }
+      submit="Đóng phiếu"
+      busy={busy}
+      disabled={!resolution.trim()}
+      onSubmit={submit}
     >
-      <form id="close-form" className="form-grid" onSubmit={submit}>
-        <Field label="Kết quả xử lý" hint="Lưu vào phiếu và nhật ký xử lý. Sau khi đóng, người dân được mời đánh giá mức độ hài lòng.">
-          <textarea rows={5} value={resolution} onChange={(e) => setResolution(e.target.value)} placeholder="Đã hướng dẫn người dân…" required />
-        </Field>
-      </form>
-    </Modal>
+      <Field label="Kết quả xử lý" hint="Lưu vào phiếu và nhật ký xử lý. Sau khi đóng, người dân được mời đánh giá mức độ hài lòng.">
+        <textarea
+          rows={5}
+          value={resolution}
+          onChange={(e) => setResolution(e.target.value)}
+          placeholder="Đã hướng dẫn người dân…"
+          required
+        />
+      </Field>
+    </FormModal>
   );
 }
 
 /** A ticket from a phone call to 1022, optionally with the call recording. */
 export function CallTicketDialog({ onClose, onDone }: { onClose: () => void; onDone: (t: Ticket) => void }) {
   const toast = useToast();
-  const [f, setF] = useState({ callerName: '', callerPhone: '', title: '', content: '', field: '', agency: '', priority: 'normal' as Priority });
+  const [f, setF] = useState({
+    callerName: '',
+    callerPhone: '',
+    title: '',
+    content: '',
+    field: '',
+    agency: '',
+    priority: 'normal' as Priority,
+  });
   const [file, setFile] = useState<File | null>(null);
   const [busy, run] = useAction();
   const set = (patch: Partial<typeof f>) => setF((x) => ({ ...x, ...patch }));
@@ -164,7 +138,9 @@ export function CallTicketDialog({ onClose, onDone }: { onClose: () => void; onD
     await run(async () => {
       let recordingAttachmentId: string | undefined;
       if (file) {
-        const up = await api.raw<{ id: string }>('/api/attachments', file, file.type || 'audio/mpeg', { 'X-Filename': encodeURIComponent(file.name) });
+        const up = await api.raw<{ id: string }>('/api/attachments', file, file.type || 'audio/mpeg', {
+          'X-Filename': encodeURIComponent(file.name),
+        });
         recordingAttachmentId = up.id;
       }
       const t = await api.post<Ticket>('/api/tickets', {
@@ -183,64 +159,60 @@ export function CallTicketDialog({ onClose, onDone }: { onClose: () => void; onD
     });
   };
   return (
-    <Modal
+    <FormModal
       title="Tạo phiếu cuộc gọi"
       icon={<Icon.phoneCall size={18} />}
       onClose={onClose}
       width={640}
-      footer={
-        <>
-          <Button onClick={onClose}>Huỷ</Button>
-          <Button variant="primary" type="submit" form="call-form" busy={busy} disabled={!f.content.trim() || !phoneOk} icon={<Icon.plus size={16} />}>
-            Tạo phiếu
-          </Button>
-        </>
-      }
+      submit="Tạo phiếu"
+      busy={busy}
+      disabled={!f.content.trim() || !phoneOk}
+      submitIcon={<Icon.plus size={16} />}
+      onSubmit={submit}
+      className="form-grid two"
     >
-      <form id="call-form" className="form-grid two" onSubmit={submit}>
-        <Field label="Họ tên người gọi">
-          <input value={f.callerName} onChange={(e) => set({ callerName: e.target.value })} placeholder="Nguyễn Văn A" autoFocus />
-        </Field>
-        <Field label="Số điện thoại" error={phoneOk ? null : 'Số điện thoại chưa đúng'}>
-          <input value={f.callerPhone} inputMode="tel" onChange={(e) => set({ callerPhone: e.target.value })} placeholder="0909 123 456" />
-        </Field>
-        <Field label="Tiêu đề" className="span-2" hint="Để trống: lấy từ đầu nội dung.">
-          <input value={f.title} onChange={(e) => set({ title: e.target.value })} placeholder="Hỏi thủ tục cấp đổi giấy phép lái xe" />
-        </Field>
-        <Field label="Nội dung cuộc gọi" className="span-2">
-          <textarea rows={5} value={f.content} onChange={(e) => set({ content: e.target.value })} placeholder="Người dân hỏi / phản ánh…" required />
-        </Field>
-        <Field label="Lĩnh vực">
-          <FieldSelect value={f.field} onChange={(v) => set({ field: v })} />
-        </Field>
-        <Field label="Mức độ">
-          <select value={f.priority} onChange={(e) => set({ priority: e.target.value as Priority })}>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {priorityLabel[p]}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Chuyển cơ quan (không bắt buộc)" className="span-2">
-          <AgencySelect value={f.agency} onChange={(v) => set({ agency: v })} empty="Tổng đài tự xử lý" />
-        </Field>
-        <Field label="File ghi âm" className="span-2" hint="MP3, WAV, M4A…">
-          <div className="file-drop">
-            <input type="file" accept="audio/*" onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-label="File ghi âm" />
-            {file ? (
-              <span>
-                <Icon.paperclip size={14} /> {file.name} <span className="muted">{fmtBytes(file.size)}</span>
-              </span>
-            ) : (
-              <span className="muted">
-                <Icon.upload size={14} /> Chọn tệp ghi âm cuộc gọi
-              </span>
-            )}
-          </div>
-        </Field>
-      </form>
-    </Modal>
+      <Field label="Họ tên người gọi">
+        <input value={f.callerName} onChange={(e) => set({ callerName: e.target.value })} placeholder="Nguyễn Văn A" autoFocus />
+      </Field>
+      <Field label="Số điện thoại" error={phoneOk ? null : 'Số điện thoại chưa đúng'}>
+        <input value={f.callerPhone} inputMode="tel" onChange={(e) => set({ callerPhone: e.target.value })} placeholder="0909 123 456" />
+      </Field>
+      <Field label="Tiêu đề" className="span-2" hint="Để trống: lấy từ đầu nội dung.">
+        <input value={f.title} onChange={(e) => set({ title: e.target.value })} placeholder="Hỏi thủ tục cấp đổi giấy phép lái xe" />
+      </Field>
+      <Field label="Nội dung cuộc gọi" className="span-2">
+        <textarea
+          rows={5}
+          value={f.content}
+          onChange={(e) => set({ content: e.target.value })}
+          placeholder="Người dân hỏi / phản ánh…"
+          required
+        />
+      </Field>
+      <Field label="Lĩnh vực">
+        <FieldSelect value={f.field} onChange={(v) => set({ field: v })} />
+      </Field>
+      <Field label="Mức độ">
+        <CodeSelect labels={PRIORITY_LABELS} value={f.priority} onChange={(v) => set({ priority: v as Priority })} />
+      </Field>
+      <Field label="Chuyển cơ quan (không bắt buộc)" className="span-2">
+        <AgencySelect value={f.agency} onChange={(v) => set({ agency: v })} empty="Tổng đài tự xử lý" />
+      </Field>
+      <Field label="File ghi âm" className="span-2" hint="MP3, WAV, M4A…">
+        <div className="file-drop">
+          <input type="file" accept="audio/*" onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-label="File ghi âm" />
+          {file ? (
+            <span>
+              <Icon.paperclip size={14} /> {file.name} <span className="muted">{fmtBytes(file.size)}</span>
+            </span>
+          ) : (
+            <span className="muted">
+              <Icon.upload size={14} /> Chọn tệp ghi âm cuộc gọi
+            </span>
+          )}
+        </div>
+      </Field>
+    </FormModal>
   );
 }
 
@@ -271,7 +243,13 @@ export function MergeDialog({ contact, onClose, onDone }: { contact: Contact; on
           const seen = new Map<string, ContactHit>();
           for (const c of r.items) {
             if (!c.contact || c.contact.id === contact.id || seen.has(c.contact.id)) continue;
-            seen.set(c.contact.id, { id: c.contact.id, name: c.contact.displayName || c.externalUserId, phone: c.contact.phone, email: c.contact.email, channel: c.channel });
+            seen.set(c.contact.id, {
+              id: c.contact.id,
+              name: c.contact.displayName || c.externalUserId,
+              phone: c.contact.phone,
+              email: c.contact.email,
+              channel: c.channel,
+            });
           }
           setHits([...seen.values()]);
         })
@@ -306,7 +284,10 @@ export function MergeDialog({ contact, onClose, onDone }: { contact: Contact; on
         </>
       }
     >
-      <p className="muted">Khi một người liên hệ qua nhiều kênh (Zalo, email…), gộp để thấy mọi hội thoại và phiếu của họ ở một nơi. Các kênh, hội thoại và phiếu của hồ sơ bị gộp chuyển sang hồ sơ được giữ.</p>
+      <p className="muted">
+        Khi một người liên hệ qua nhiều kênh (Zalo, email…), gộp để thấy mọi hội thoại và phiếu của họ ở một nơi. Các kênh, hội thoại và
+        phiếu của hồ sơ bị gộp chuyển sang hồ sơ được giữ.
+      </p>
       <Field label="Tìm hồ sơ trùng">
         <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Số điện thoại, email, tên hoặc mã phiếu" />
       </Field>
@@ -321,7 +302,7 @@ export function MergeDialog({ contact, onClose, onDone }: { contact: Contact; on
               <ChannelIcon channel={h.channel} size={20} />
               <span className="grow">
                 <span className="strong">{h.name}</span>
-                <span className="muted small"> · {[h.phone, h.email, channelLabel[h.channel]].filter(Boolean).join(' · ')}</span>
+                <span className="muted small"> · {[h.phone, h.email, label(CHANNEL_LABELS, h.channel)].filter(Boolean).join(' · ')}</span>
               </span>
               {other?.id === h.id && <Icon.check size={16} />}
             </button>
@@ -338,7 +319,13 @@ export function MergeDialog({ contact, onClose, onDone }: { contact: Contact; on
             </div>
             <span className="merge-tag">{keepCurrent ? 'Giữ' : 'Gộp vào'}</span>
           </div>
-          <button type="button" className="icon-btn" aria-label="Đổi hồ sơ giữ lại" title="Đổi hồ sơ giữ lại" onClick={() => setKeepCurrent((k) => !k)}>
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label="Đổi hồ sơ giữ lại"
+            title="Đổi hồ sơ giữ lại"
+            onClick={() => setKeepCurrent((k) => !k)}
+          >
             <Icon.refresh size={16} />
           </button>
           <div className={`merge-side ${keepCurrent ? 'drop' : 'keep'}`}>

@@ -4,7 +4,21 @@ import { Icon } from './icons';
 import { IconButton } from './ui';
 
 /** An ordered list of short texts (documents, ways to submit, legal bases…). */
-export function ListEditor({ value, onChange, placeholder, multiline, addLabel = 'Thêm dòng', name }: { value: string[]; onChange: (v: string[]) => void; placeholder?: string; multiline?: boolean; addLabel?: string; name: string }) {
+export function ListEditor({
+  value,
+  onChange,
+  placeholder,
+  multiline,
+  addLabel = 'Thêm dòng',
+  name,
+}: {
+  value: string[];
+  onChange: (v: string[]) => void;
+  placeholder?: string;
+  multiline?: boolean;
+  addLabel?: string;
+  name: string;
+}) {
   const set = (i: number, v: string) => onChange(value.map((x, j) => (j === i ? v : x)));
   const move = (i: number, d: number) => {
     const j = i + d;
@@ -19,7 +33,13 @@ export function ListEditor({ value, onChange, placeholder, multiline, addLabel =
         <div key={i} className="list-editor-row">
           <span className="list-editor-num">{i + 1}</span>
           {multiline ? (
-            <textarea rows={Math.min(4, Math.max(1, Math.ceil(v.length / 70)))} value={v} onChange={(e) => set(i, e.target.value)} placeholder={placeholder} aria-label={`${name} ${i + 1}`} />
+            <textarea
+              rows={Math.min(4, Math.max(1, Math.ceil(v.length / 70)))}
+              value={v}
+              onChange={(e) => set(i, e.target.value)}
+              placeholder={placeholder}
+              aria-label={`${name} ${i + 1}`}
+            />
           ) : (
             <input value={v} onChange={(e) => set(i, e.target.value)} placeholder={placeholder} aria-label={`${name} ${i + 1}`} />
           )}
@@ -44,10 +64,24 @@ export function ListEditor({ value, onChange, placeholder, multiline, addLabel =
 }
 
 /** A set of codes picked from options, shown as removable chips. */
-export function CodeSet({ value, onChange, options, placeholder }: { value: string[]; onChange: (v: string[]) => void; options: { code: string; name: string }[]; placeholder: string }) {
+export function CodeSet({
+  value,
+  onChange,
+  options,
+  placeholder,
+}: {
+  value: string[];
+  onChange: (v: string[]) => void;
+  options: { code: string; name: string }[];
+  placeholder: string;
+}) {
   const [q, setQ] = useState('');
   const name = (c: string) => options.find((o) => o.code === c)?.name ?? c;
-  const hits = q.trim() ? options.filter((o) => !value.includes(o.code) && (o.name.toLowerCase().includes(q.toLowerCase()) || o.code.includes(q.toLowerCase()))).slice(0, 8) : [];
+  const hits = q.trim()
+    ? options
+        .filter((o) => !value.includes(o.code) && (o.name.toLowerCase().includes(q.toLowerCase()) || o.code.includes(q.toLowerCase())))
+        .slice(0, 8)
+    : [];
   return (
     <div className="code-set">
       <div className="code-set-chips">

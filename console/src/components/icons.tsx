@@ -1,13 +1,16 @@
 /** Inline SVG icons: channel badges in brand colours and a stroke icon set for the interface. */
 import type { ReactNode, SVGProps } from 'react';
-import { channelLabel } from '../lib/labels';
+import { CHANNEL_LABELS, label } from '@wire/labels';
 
 const CHANNEL_STYLE: Record<string, { bg: string; glyph: ReactNode }> = {
   zalo: {
     bg: '#0068ff',
     glyph: (
       <>
-        <path d="M6 7.2c0-1.2 1-2.2 2.2-2.2h7.6c1.2 0 2.2 1 2.2 2.2v6.1c0 1.2-1 2.2-2.2 2.2h-4.6L8.3 18v-2.5h-.1C7 15.5 6 14.5 6 13.3z" fill="#fff" />
+        <path
+          d="M6 7.2c0-1.2 1-2.2 2.2-2.2h7.6c1.2 0 2.2 1 2.2 2.2v6.1c0 1.2-1 2.2-2.2 2.2h-4.6L8.3 18v-2.5h-.1C7 15.5 6 14.5 6 13.3z"
+          fill="#fff"
+        />
         <path d="M9.3 8.4h3.6l-3.6 4.2h3.7" fill="none" stroke="#0068ff" strokeWidth="1.35" strokeLinecap="round" strokeLinejoin="round" />
         <circle cx="14.9" cy="11.2" r="1.25" fill="none" stroke="#0068ff" strokeWidth="1.2" />
       </>
@@ -17,8 +20,17 @@ const CHANNEL_STYLE: Record<string, { bg: string; glyph: ReactNode }> = {
     bg: 'linear',
     glyph: (
       <>
-        <path d="M12 4.8c-4.1 0-7.2 3-7.2 6.8 0 2 .9 3.8 2.4 5v2.6l2.3-1.3c.8.2 1.6.3 2.5.3 4.1 0 7.2-3 7.2-6.7S16.1 4.8 12 4.8z" fill="#fff" />
-        <path d="m7.9 13.7 2.6-2.8 1.6 1.5 2.9-1.6-2.6 2.8-1.6-1.5z" fill="#1877f2" stroke="#1877f2" strokeWidth=".8" strokeLinejoin="round" />
+        <path
+          d="M12 4.8c-4.1 0-7.2 3-7.2 6.8 0 2 .9 3.8 2.4 5v2.6l2.3-1.3c.8.2 1.6.3 2.5.3 4.1 0 7.2-3 7.2-6.7S16.1 4.8 12 4.8z"
+          fill="#fff"
+        />
+        <path
+          d="m7.9 13.7 2.6-2.8 1.6 1.5 2.9-1.6-2.6 2.8-1.6-1.5z"
+          fill="#1877f2"
+          stroke="#1877f2"
+          strokeWidth=".8"
+          strokeLinejoin="round"
+        />
       </>
     ),
   },
@@ -35,7 +47,10 @@ const CHANNEL_STYLE: Record<string, { bg: string; glyph: ReactNode }> = {
     bg: '#0e8f7e',
     glyph: (
       <>
-        <path d="M5.5 7.6c0-1.3 1-2.3 2.3-2.3h8.4c1.3 0 2.3 1 2.3 2.3v5.6c0 1.3-1 2.3-2.3 2.3h-5l-3.5 2.7v-2.7c-1.2-.1-2.2-1.1-2.2-2.3z" fill="#fff" />
+        <path
+          d="M5.5 7.6c0-1.3 1-2.3 2.3-2.3h8.4c1.3 0 2.3 1 2.3 2.3v5.6c0 1.3-1 2.3-2.3 2.3h-5l-3.5 2.7v-2.7c-1.2-.1-2.2-1.1-2.2-2.3z"
+          fill="#fff"
+        />
         <circle cx="9" cy="10.4" r=".95" fill="#0e8f7e" />
         <circle cx="12" cy="10.4" r=".95" fill="#0e8f7e" />
         <circle cx="15" cy="10.4" r=".95" fill="#0e8f7e" />
@@ -48,7 +63,11 @@ const CHANNEL_STYLE: Record<string, { bg: string; glyph: ReactNode }> = {
       <>
         {/* A lotus: Đồng Tháp, "đất sen hồng". */}
         <path d="M12 5.6c1.5 1.6 2.2 3.4 2.2 5.2 0 1.9-1 3.4-2.2 4.5-1.2-1.1-2.2-2.6-2.2-4.5 0-1.8.7-3.6 2.2-5.2z" fill="#fff" />
-        <path d="M6 9.6c2.1.1 3.9 1 5 2.6.7 1 1 2.1 1 3.3-1.3.1-2.8-.2-4-1.2C6.8 13.2 6 11.6 6 9.6zM18 9.6c-2.1.1-3.9 1-5 2.6-.7 1-1 2.1-1 3.3 1.3.1 2.8-.2 4-1.2 1.2-1.1 2-2.7 2-4.7z" fill="#fff" opacity=".92" />
+        <path
+          d="M6 9.6c2.1.1 3.9 1 5 2.6.7 1 1 2.1 1 3.3-1.3.1-2.8-.2-4-1.2C6.8 13.2 6 11.6 6 9.6zM18 9.6c-2.1.1-3.9 1-5 2.6-.7 1-1 2.1-1 3.3 1.3.1 2.8-.2 4-1.2 1.2-1.1 2-2.7 2-4.7z"
+          fill="#fff"
+          opacity=".92"
+        />
         <path d="M7 17.6h10" stroke="#fff" strokeWidth="1.4" strokeLinecap="round" />
       </>
     ),
@@ -69,8 +88,15 @@ export function ChannelIcon({ channel, size = 18, title }: { channel: string; si
   const s = CHANNEL_STYLE[channel] ?? CHANNEL_STYLE.livechat;
   const gid = `g-${channel}`;
   return (
-    <svg className="channel-icon" width={size} height={size} viewBox="0 0 24 24" role="img" aria-label={title ?? channelLabel[channel] ?? channel}>
-      <title>{title ?? channelLabel[channel] ?? channel}</title>
+    <svg
+      className="channel-icon"
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      role="img"
+      aria-label={title ?? label(CHANNEL_LABELS, channel)}
+    >
+      <title>{title ?? label(CHANNEL_LABELS, channel)}</title>
       {s.bg === 'linear' && (
         <defs>
           <linearGradient id={gid} x1="0" y1="1" x2="1" y2="0">
@@ -174,7 +200,9 @@ export const Icon = {
       <path d="M15 3v6h6M8 13h8M8 17h5" />
     </>,
   ),
-  paperclip: stroke(<path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l8.57-8.57A4 4 0 1 1 18 8.84l-8.59 8.57a2 2 0 0 1-2.83-2.83l8.49-8.48" />),
+  paperclip: stroke(
+    <path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l8.57-8.57A4 4 0 1 1 18 8.84l-8.59 8.57a2 2 0 0 1-2.83-2.83l8.49-8.48" />,
+  ),
   check: stroke(<path d="M20 6 9 17l-5-5" />),
   checks: stroke(
     <>

@@ -1,7 +1,7 @@
 /** The console frame: sidebar navigation by role, top bar with live status and the user menu. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, qs } from '../lib/api';
-import { roleLabel } from '../lib/labels';
+import { ROLE_LABELS } from '@wire/labels';
 import { useLive, useLiveReload, useLiveStatus } from '../lib/live';
 import { navigate, onLinkClick, useRoute } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -86,7 +86,10 @@ function LiveDot() {
   const status = useLiveStatus();
   const text = status === 'online' ? 'Trực tuyến' : status === 'connecting' ? 'Đang kết nối…' : 'Mất kết nối';
   return (
-    <span className={`live-dot live-${status}`} title={status === 'online' ? 'Cập nhật trực tiếp đang hoạt động' : 'Đang thử kết nối lại máy chủ'}>
+    <span
+      className={`live-dot live-${status}`}
+      title={status === 'online' ? 'Cập nhật trực tiếp đang hoạt động' : 'Đang thử kết nối lại máy chủ'}
+    >
       <span className="live-dot-mark" />
       <span className="live-dot-text">{text}</span>
     </span>
@@ -109,7 +112,7 @@ function UserMenu() {
         <Avatar name={user.displayName} size={30} />
         <span className="user-menu-text">
           <span className="user-menu-name">{user.displayName}</span>
-          <span className="user-menu-role">{roleLabel[user.role]}</span>
+          <span className="user-menu-role">{ROLE_LABELS[user.role]}</span>
         </span>
         <Icon.chevronDown size={14} />
       </button>

@@ -50,11 +50,6 @@ function Mail({ p }: { p: ChannelPreview }) {
         <div>
           <span className="muted">Từ:</span> Tổng đài 1022 Đồng Tháp
         </div>
-        {p.subject && (
-          <div>
-            <span className="muted">Tiêu đề:</span> <b>{p.subject}</b>
-          </div>
-        )}
       </div>
       <div className="mail-body">
         <RichText text={p.text} />
@@ -87,7 +82,14 @@ export function AnswerPreview({ previews, loading, error }: { previews: Previews
       </div>
       <div className="segmented full" role="tablist">
         {TABS.map((t) => (
-          <button key={t.key} type="button" role="tab" aria-selected={tab === t.key} className={tab === t.key ? 'active' : ''} onClick={() => setTab(t.key)}>
+          <button
+            key={t.key}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.key}
+            className={tab === t.key ? 'active' : ''}
+            onClick={() => setTab(t.key)}
+          >
             <ChannelIcon channel={t.key} size={14} /> {t.label}
           </button>
         ))}

@@ -2,14 +2,15 @@
 import { useState } from 'react';
 import { api, download, openHtml } from '../lib/api';
 import { fmtDateTime, fmtDuration, fmtRemaining, fromLocalInput, toLocalInput } from '../lib/format';
-import { channelLabel, PRIORITIES, priorityLabel, TICKET_STATUSES, ticketStatusLabel } from '../lib/labels';
+import { CHANNEL_LABELS, PRIORITY_LABELS, TICKET_STATUS_LABELS, label } from '@wire/labels';
 import { fieldName, useFields, useUsers } from '../lib/refdata';
 import { useSession } from '../lib/session';
 import type { Ticket } from '../lib/types';
 import { DateInput } from './date-input';
-import { AgencySelect, CloseDialog, FieldSelect, ForwardDialog } from './dialogs';
+import { CloseDialog, ForwardDialog } from './dialogs';
+import { AgencySelect, CodeSelect, FieldSelect } from './selects';
 import { ChannelIcon, Icon } from './icons';
-import { Button, Chip, IconButton, PriorityChip, StatusChip, useToast } from './ui';
+import { Button, Chip, IconButton, PriorityChip, StatusChip, useKeyedAction, useToast } from './ui';
 
 /** Opens the printable processing log in a new tab. */
 export function openLog(code: string, toast: { error: (e: unknown) => void }) {
@@ -28,24 +29,14 @@ export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; on
   const users = useUsers(!isAgency);
   const fields = useFields();
   const [dialog, setDialog] = useState<'forward' | 'close' | null>(null);
-  const [saving, setSaving] = useState<string | null>(null);
+  const [saving, run] = useKeyedAction<string>();
   const [expanded, setExpanded] = useState(false);
   const closed = ticket.status === 'closed';
   const due = !closed ? fmtRemaining(ticket.dueAt) : null;
 
-  const patch = async (key: string, body: Record<string, unknown>, ok?: string) => {
-    setSaving(key);
-    try {
-      const t = await api.patch<Ticket>(`/api/tickets/${encodeURIComponent(ticket.code)}`, body);
-      if (ok) toast.ok(ok);
-      onChanged(t);
-    } catch (e) {
-      toast.error(e);
-      onChanged();
-    } finally {
-      setSaving(null);
-    }
-  };
+  // A refused change reloads the ticket, so the panel shows what is saved.
+  const patch = async (key: string, body: Record<string, unknown>, ok?: string) =>
+    onChanged(await run(key, () => api.patch<Ticket>(`/api/tickets/${encodeURIComponent(ticket.code)}`, body), ok));
 
   const assigneeOptions = new Map<string, string>();
   for (const u of users.filter((x) => x.role !== 'agency' && x.active !== false)) assigneeOptions.set(u.id, u.displayName);
@@ -97,18 +88,14 @@ export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; on
       <dl className="tp-grid">
         <dt>Trạng thái</dt>
         <dd>
-          <select
+          <CodeSelect
+            labels={TICKET_STATUS_LABELS}
             value={ticket.status}
             disabled={saving === 'status' || closed}
-            aria-label="Trạng thái"
-            onChange={(e) => (e.target.value === 'closed' ? setDialog('close') : void patch('status', { status: e.target.value }))}
-          >
-            {TICKET_STATUSES.filter((s) => !isAgency || ['forwarded', 'in_progress', 'answered', ticket.status].includes(s)).map((s) => (
-              <option key={s} value={s}>
-                {ticketStatusLabel[s]}
-              </option>
-            ))}
-          </select>
+            label="Trạng thái"
+            only={(s) => !isAgency || ['forwarded', 'in_progress', 'answered', ticket.status].includes(s)}
+            onChange={(v) => (v === 'closed' ? setDialog('close') : void patch('status', { status: v }))}
+          />
         </dd>
         <dt>Lĩnh vực</dt>
         <dd>
@@ -121,30 +108,38 @@ export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; on
         <dt>Mức độ</dt>
         <dd>
           {isAgency ? (
-            priorityLabel[ticket.priority]
+            PRIORITY_LABELS[ticket.priority]
           ) : (
-            <select value={ticket.priority} aria-label="Mức độ" disabled={saving === 'priority'} onChange={(e) => void patch('priority', { priority: e.target.value })}>
-              {PRIORITIES.map((p) => (
-                <option key={p} value={p}>
-                  {priorityLabel[p]}
-                </option>
-              ))}
-            </select>
+            <CodeSelect
+              labels={PRIORITY_LABELS}
+              value={ticket.priority}
+              label="Mức độ"
+              disabled={saving === 'priority'}
+              onChange={(v) => void patch('priority', { priority: v })}
+            />
           )}
         </dd>
         <dt>Cơ quan</dt>
         <dd>
           {isAgency ? (
-            ticket.agency?.name ?? '—'
+            (ticket.agency?.name ?? '—')
           ) : (
-            <AgencySelect value={ticket.agency?.code ?? ''} onChange={(v) => void patch('agency', { agency: v || null }, v ? 'Đã chuyển phiếu đến cơ quan' : undefined)} />
+            <AgencySelect
+              value={ticket.agency?.code ?? ''}
+              onChange={(v) => void patch('agency', { agency: v || null }, v ? 'Đã chuyển phiếu đến cơ quan' : undefined)}
+            />
           )}
         </dd>
         {!isAgency && (
           <>
             <dt>Người xử lý</dt>
             <dd>
-              <select value={ticket.assignee?.id ?? ''} aria-label="Người xử lý" disabled={saving === 'assignee'} onChange={(e) => void patch('assignee', { assignee: e.target.value || null })}>
+              <select
+                value={ticket.assignee?.id ?? ''}
+                aria-label="Người xử lý"
+                disabled={saving === 'assignee'}
+                onChange={(e) => void patch('assignee', { assignee: e.target.value || null })}
+              >
                 <option value="">Chưa phân công</option>
                 {[...assigneeOptions.entries()].map(([id, name]) => (
                   <option key={id} value={id}>
@@ -167,7 +162,8 @@ export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; on
               disabled={saving === 'dueAt' || closed}
               onChange={(v) => {
                 const iso = fromLocalInput(v);
-                if (iso && (!ticket.dueAt || new Date(iso).getTime() !== new Date(ticket.dueAt).getTime())) void patch('dueAt', { dueAt: iso }, 'Đã đổi hạn xử lý');
+                if (iso && (!ticket.dueAt || new Date(iso).getTime() !== new Date(ticket.dueAt).getTime()))
+                  void patch('dueAt', { dueAt: iso }, 'Đã đổi hạn xử lý');
               }}
             />
           )}
@@ -197,7 +193,7 @@ export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; on
       <dl className="tp-facts">
         <dt>Kênh</dt>
         <dd>
-          <ChannelIcon channel={ticket.channel} size={14} /> {channelLabel[ticket.channel]}
+          <ChannelIcon channel={ticket.channel} size={14} /> {label(CHANNEL_LABELS, ticket.channel)}
           {ticket.createdBy === 'bot' ? ' · trợ lý ảo tạo' : ' · tổng đài viên tạo'}
         </dd>
         <dt>Tạo lúc</dt>
@@ -209,7 +205,11 @@ export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; on
           </>
         ) : null}
         <dt>Phản hồi đầu</dt>
-        <dd>{ticket.firstResponseAt ? `${fmtDateTime(ticket.firstResponseAt)} (sau ${fmtDuration((new Date(ticket.firstResponseAt).getTime() - new Date(ticket.createdAt).getTime()) / 1000)})` : 'Chưa phản hồi'}</dd>
+        <dd>
+          {ticket.firstResponseAt
+            ? `${fmtDateTime(ticket.firstResponseAt)} (sau ${fmtDuration((new Date(ticket.firstResponseAt).getTime() - new Date(ticket.createdAt).getTime()) / 1000)})`
+            : 'Chưa phản hồi'}
+        </dd>
         {ticket.closedAt && (
           <>
             <dt>Đóng lúc</dt>

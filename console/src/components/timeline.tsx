@@ -5,7 +5,7 @@
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { attachmentUrl } from '../lib/api';
 import { fmtBytes, fmtDate, fmtDateTime, fmtTime } from '../lib/format';
-import { channelLabel, eventLabel, label, messageStatusLabel, purposeLabel } from '../lib/labels';
+import { CHANNEL_LABELS, EVENT_LABELS, HANDOVER_REASON_LABELS, label, MESSAGE_STATUS_LABELS, PURPOSE_LABELS } from '@wire/labels';
 import type { Attachment, EventRow, Message } from '../lib/types';
 import { ChannelIcon, Icon } from './icons';
 
@@ -98,7 +98,7 @@ export function AttachmentView({ a }: { a: Attachment }) {
 /** Delivery status of an outbound message: clock, one tick, two ticks, blue ticks, or the error. */
 export function DeliveryStatus({ m }: { m: Message }) {
   const title = [
-    messageStatusLabel[m.status],
+    MESSAGE_STATUS_LABELS[m.status],
     m.sentAt && `Gửi ${fmtDateTime(m.sentAt)}`,
     m.deliveredAt && `Đến máy ${fmtDateTime(m.deliveredAt)}`,
     m.readAt && `Đã xem ${fmtDateTime(m.readAt)}`,
@@ -118,7 +118,7 @@ export function DeliveryStatus({ m }: { m: Message }) {
   return (
     <span className={`delivery delivery-${m.status}`} title={title} data-status={m.status}>
       {icon}
-      <span>{messageStatusLabel[m.status]}</span>
+      <span>{MESSAGE_STATUS_LABELS[m.status]}</span>
     </span>
   );
 }
@@ -141,7 +141,13 @@ export function IntentPill({ intent }: { intent: { name: string; confidence: num
 
 function MessageBubble({ m, channel }: { m: Message; channel?: string }) {
   const inbound = m.direction === 'in';
-  const who = inbound ? m.authorName || 'Người dân' : m.author === 'bot' ? 'Trợ lý ảo' : m.author === 'system' ? 'Hệ thống' : m.authorName || 'Tổng đài viên';
+  const who = inbound
+    ? m.authorName || 'Người dân'
+    : m.author === 'bot'
+      ? 'Trợ lý ảo'
+      : m.author === 'system'
+        ? 'Hệ thống'
+        : m.authorName || 'Tổng đài viên';
   const isReceipt = m.purpose === 'receipt' || m.purpose === 'ticket_receipt';
   const kind = inbound ? 'in' : m.author === 'operator' ? 'op' : isReceipt || m.author === 'system' ? 'sys' : 'bot';
   return (
@@ -150,7 +156,9 @@ function MessageBubble({ m, channel }: { m: Message; channel?: string }) {
         {inbound && channel && <ChannelIcon channel={channel} size={14} />}
         {!inbound && m.author === 'bot' && <Icon.bot size={13} />}
         <span className="msg-author">{who}</span>
-        {m.purpose && !inbound && m.purpose !== 'reply' && m.purpose !== 'answer' && <span className="msg-purpose">{label(purposeLabel, m.purpose)}</span>}
+        {m.purpose && !inbound && m.purpose !== 'reply' && m.purpose !== 'answer' && (
+          <span className="msg-purpose">{label(PURPOSE_LABELS, m.purpose)}</span>
+        )}
         {m.intent && <IntentPill intent={m.intent} />}
       </div>
       <div className="msg-bubble">
@@ -212,28 +220,22 @@ const INLINE_EVENTS = new Set([
 function eventDetail(e: EventRow): { chips: string[]; quote: string | null } {
   const d = e.data ?? {};
   const chips: string[] = [];
-  const agency = typeof d.agencyName === 'string' ? d.agencyName : typeof (d.agency as { name?: string })?.name === 'string' ? (d.agency as { name: string }).name : null;
+  const agency =
+    typeof d.agencyName === 'string'
+      ? d.agencyName
+      : typeof (d.agency as { name?: string })?.name === 'string'
+        ? (d.agency as { name: string }).name
+        : null;
   if (agency) chips.push(agency);
   if (typeof d.dueAt === 'string') chips.push(`hạn ${fmtDateTime(d.dueAt)}`);
   const rating = typeof d.rating === 'number' ? d.rating : typeof d.csat === 'number' ? d.csat : null;
   if (rating !== null) chips.push(`${rating}/5 sao`);
-  const reason = typeof d.reason === 'string' ? (REASONS[d.reason] ?? (e.type === 'escalated' ? null : d.reason)) : null;
+  const reason = typeof d.reason === 'string' ? (HANDOVER_REASON_LABELS[d.reason] ?? (e.type === 'escalated' ? null : d.reason)) : null;
   if (reason) chips.push(reason);
-  const quote = typeof d.note === 'string' && d.note ? d.note : typeof d.resolution === 'string' && d.resolution ? `Kết quả: ${d.resolution}` : null;
+  const quote =
+    typeof d.note === 'string' && d.note ? d.note : typeof d.resolution === 'string' && d.resolution ? `Kết quả: ${d.resolution}` : null;
   return { chips, quote };
 }
-
-/** Why the bot handed over. */
-const REASONS: Record<string, string> = {
-  asked_for_operator: 'người dân yêu cầu gặp tổng đài viên',
-  low_confidence: 'trợ lý ảo chưa hiểu câu hỏi',
-  fallback: 'trợ lý ảo chưa hiểu câu hỏi',
-  urgent: 'nội dung khẩn',
-  report: 'phản ánh, kiến nghị',
-  report_complete: 'phản ánh đủ thông tin',
-  no_answer: 'chưa có câu trả lời sẵn',
-  complaint: 'khiếu nại, tố cáo',
-};
 
 function EventLine({ e }: { e: EventRow }) {
   const { chips, quote } = eventDetail(e);
@@ -242,7 +244,7 @@ function EventLine({ e }: { e: EventRow }) {
       <div className="evt-row">
         <span className="evt-line" />
         <span className="evt-text">
-          <b>{label(eventLabel, e.type)}</b>
+          <b>{label(EVENT_LABELS, e.type)}</b>
           {e.actorName && <span>· {e.actorName}</span>}
           {chips.map((c) => (
             <span key={c}>· {c}</span>
@@ -276,7 +278,17 @@ function NoteCard({ e }: { e: EventRow }) {
 type Item = { at: string; key: string; node: ReactNode };
 
 /** Messages and selected events, in time order, with day dividers. */
-export function Timeline({ messages, events = [], channel, typing }: { messages: Message[]; events?: EventRow[]; channel?: string; typing?: ReactNode }) {
+export function Timeline({
+  messages,
+  events = [],
+  channel,
+  typing,
+}: {
+  messages: Message[];
+  events?: EventRow[];
+  channel?: string;
+  typing?: ReactNode;
+}) {
   const items: Item[] = [
     ...messages.map((m) => ({ at: m.createdAt, key: `m${m.id}`, node: <MessageBubble m={m} channel={channel} /> })),
     ...events
@@ -292,7 +304,7 @@ export function Timeline({ messages, events = [], channel, typing }: { messages:
               <div className="evt-row">
                 <span className="evt-line" />
                 <span className="evt-text">
-                  {channel && <ChannelIcon channel={channel} size={14} />} Bắt đầu hội thoại qua {label(channelLabel, channel)}
+                  {channel && <ChannelIcon channel={channel} size={14} />} Bắt đầu hội thoại qua {label(CHANNEL_LABELS, channel)}
                   <span className="evt-time">· {fmtTime(e.createdAt)}</span>
                 </span>
                 <span className="evt-line" />

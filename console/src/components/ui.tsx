@@ -8,11 +8,13 @@ import {
   useRef,
   useState,
   type ButtonHTMLAttributes,
+  type FormEvent,
   type ReactNode,
 } from 'react';
 import { createPortal } from 'react-dom';
+import { download } from '../lib/api';
 import { initials } from '../lib/format';
-import { label, priorityLabel, stateLabel, ticketStatusLabel } from '../lib/labels';
+import { CONVERSATION_STATE_LABELS, label, PRIORITY_LABELS, TICKET_STATUS_LABELS } from '@wire/labels';
 import { onLinkClick } from '../lib/router';
 import type { ConversationState, Priority, TicketStatus } from '../lib/types';
 import { Icon } from './icons';
@@ -25,17 +27,52 @@ type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
 };
 
 /** A button; `busy` shows a spinner and disables it. */
-export function Button({ variant = 'secondary', size = 'md', icon, busy, children, className = '', disabled, type = 'button', ...rest }: ButtonProps) {
+export function Button({
+  variant = 'secondary',
+  size = 'md',
+  icon,
+  busy,
+  children,
+  className = '',
+  disabled,
+  type = 'button',
+  ...rest
+}: ButtonProps) {
   return (
-    <button type={type} className={`btn btn-${variant} btn-${size} ${className}`} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
+    <button
+      type={type}
+      className={`btn btn-${variant} btn-${size} ${className}`}
+      disabled={disabled || busy}
+      aria-busy={busy || undefined}
+      {...rest}
+    >
       {busy ? <Spinner size={14} /> : icon}
       {children !== undefined && children !== null && children !== false && <span>{children}</span>}
     </button>
   );
 }
 
+/** A button that downloads an authenticated file (an export) under `name`, busy meanwhile. */
+export function DownloadButton({ path, name, size = 'md', ...rest }: ButtonProps & { path: string; name: string }) {
+  const [busy, run] = useAction();
+  return (
+    <Button
+      size={size}
+      icon={<Icon.download size={size === 'sm' ? 15 : 16} />}
+      busy={busy}
+      onClick={() => void run(() => download(path, name))}
+      {...rest}
+    />
+  );
+}
+
 /** A square icon-only button with an accessible label and a tooltip. */
-export function IconButton({ label: text, children, className = '', ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { label: string }) {
+export function IconButton({
+  label: text,
+  children,
+  className = '',
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { label: string }) {
   return (
     <button type="button" className={`icon-btn ${className}`} aria-label={text} title={text} {...rest}>
       {children}
@@ -55,7 +92,19 @@ export function Link({ to, children, className, title }: { to: string; children:
 export type Tone = 'gray' | 'blue' | 'green' | 'amber' | 'red' | 'violet' | 'teal';
 
 /** A small rounded status label. */
-export function Chip({ tone = 'gray', children, dot, title, className = '' }: { tone?: Tone; children: ReactNode; dot?: boolean; title?: string; className?: string }) {
+export function Chip({
+  tone = 'gray',
+  children,
+  dot,
+  title,
+  className = '',
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  dot?: boolean;
+  title?: string;
+  className?: string;
+}) {
   return (
     <span className={`chip chip-${tone} ${className}`} title={title}>
       {dot && <span className="chip-dot" />}
@@ -76,7 +125,7 @@ const STATUS_TONE: Record<TicketStatus, Tone> = {
 export function StatusChip({ status }: { status: TicketStatus }) {
   return (
     <Chip tone={STATUS_TONE[status] ?? 'gray'} dot>
-      {label(ticketStatusLabel, status)}
+      {label(TICKET_STATUS_LABELS, status)}
     </Chip>
   );
 }
@@ -86,7 +135,7 @@ const STATE_SHORT: Record<ConversationState, string> = { bot: 'Bot', waiting: 'C
 /** A conversation state chip (short label, full label as tooltip). */
 export function StateChip({ state }: { state: ConversationState }) {
   return (
-    <Chip tone={STATE_TONE[state] ?? 'gray'} title={stateLabel[state]}>
+    <Chip tone={STATE_TONE[state] ?? 'gray'} title={CONVERSATION_STATE_LABELS[state]}>
       {state === 'bot' && <Icon.bot size={12} />}
       {STATE_SHORT[state] ?? state}
     </Chip>
@@ -100,7 +149,7 @@ export function PriorityChip({ priority, always }: { priority: Priority; always?
   return (
     <Chip tone={tone} className={priority === 'urgent' ? 'chip-strong' : ''}>
       {priority === 'urgent' && <Icon.zap size={11} />}
-      {priorityLabel[priority]}
+      {PRIORITY_LABELS[priority]}
     </Chip>
   );
 }
@@ -111,7 +160,11 @@ export function Avatar({ name, size = 32 }: { name: string | null | undefined; s
   let h = 0;
   for (const ch of n) h = (h * 31 + ch.charCodeAt(0)) % 360;
   return (
-    <span className="avatar" style={{ width: size, height: size, fontSize: size * 0.38, background: `hsl(${h} 45% 88%)`, color: `hsl(${h} 45% 28%)` }} aria-hidden="true">
+    <span
+      className="avatar"
+      style={{ width: size, height: size, fontSize: size * 0.38, background: `hsl(${h} 45% 88%)`, color: `hsl(${h} 45% 28%)` }}
+      aria-hidden="true"
+    >
       {initials(n)}
     </span>
   );
@@ -180,7 +233,19 @@ export function ErrorBlock({ error, onRetry }: { error: { message: string; statu
 }
 
 /** A labelled form control. */
-export function Field({ label: text, hint, children, error, className = '' }: { label: ReactNode; hint?: ReactNode; children: ReactNode; error?: string | null; className?: string }) {
+export function Field({
+  label: text,
+  hint,
+  children,
+  error,
+  className = '',
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  children: ReactNode;
+  error?: string | null;
+  className?: string;
+}) {
   return (
     <div className={`field ${error ? 'has-error' : ''} ${className}`}>
       {/* The hint stays outside the <label> so the control's accessible name is just its label. */}
@@ -252,12 +317,79 @@ export function Modal({
   );
 }
 
+/** A dialog around a form, with "Huỷ" and the form's submit button (`submit`, disabled by `disabled`) below it. */
+export function FormModal({
+  title,
+  icon,
+  onClose,
+  width,
+  submit,
+  submitIcon,
+  busy,
+  disabled,
+  onSubmit,
+  className = 'form-grid',
+  children,
+}: {
+  title: ReactNode;
+  icon?: ReactNode;
+  onClose: () => void;
+  width?: number;
+  submit: ReactNode;
+  submitIcon?: ReactNode;
+  busy?: boolean;
+  disabled?: boolean;
+  onSubmit: (e: FormEvent) => void;
+  /** The form's class (default: a one-column grid). */
+  className?: string;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <Modal
+      title={title}
+      icon={icon}
+      onClose={onClose}
+      width={width}
+      footer={
+        <>
+          <Button onClick={onClose}>Huỷ</Button>
+          <Button variant="primary" type="submit" form={id} busy={busy} disabled={disabled} icon={submitIcon}>
+            {submit}
+          </Button>
+        </>
+      }
+    >
+      <form id={id} className={className} onSubmit={onSubmit}>
+        {children}
+      </form>
+    </Modal>
+  );
+}
+
 /** Segmented tabs. */
-export function Tabs<T extends string>({ value, onChange, items, className = '' }: { value: T; onChange: (v: T) => void; items: { value: T; label: ReactNode; count?: number | null }[]; className?: string }) {
+export function Tabs<T extends string>({
+  value,
+  onChange,
+  items,
+  className = '',
+}: {
+  value: T;
+  onChange: (v: T) => void;
+  items: { value: T; label: ReactNode; count?: number | null }[];
+  className?: string;
+}) {
   return (
     <div className={`tabs ${className}`} role="tablist">
       {items.map((it) => (
-        <button key={it.value} type="button" role="tab" aria-selected={value === it.value} className={`tab ${value === it.value ? 'active' : ''}`} onClick={() => onChange(it.value)}>
+        <button
+          key={it.value}
+          type="button"
+          role="tab"
+          aria-selected={value === it.value}
+          className={`tab ${value === it.value ? 'active' : ''}`}
+          onClick={() => onChange(it.value)}
+        >
           {it.label}
           {it.count !== undefined && it.count !== null && <span className="tab-count">{it.count}</span>}
         </button>
@@ -290,7 +422,17 @@ export function Pager({ page, pageSize, total, onPage }: { page: number; pageSiz
 }
 
 /** A page header: title, subtitle and actions on the right. */
-export function PageHeader({ title, subtitle, actions, children }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; children?: ReactNode }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+  children,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+  children?: ReactNode;
+}) {
   return (
     <div className="page-header">
       <div className="grow">
@@ -304,7 +446,19 @@ export function PageHeader({ title, subtitle, actions, children }: { title: Reac
 }
 
 /** A white card with an optional header. */
-export function Card({ title, actions, children, className = '', pad = true }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; pad?: boolean }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className = '',
+  pad = true,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  pad?: boolean;
+}) {
   return (
     <section className={`card ${className}`}>
       {(title || actions) && (
@@ -359,7 +513,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           <div key={t.id} className={`toast toast-${t.tone}`} role={t.tone === 'error' ? 'alert' : 'status'}>
             {t.tone === 'error' ? <Icon.alert size={18} /> : t.tone === 'ok' ? <Icon.check size={18} /> : <Icon.info size={18} />}
             <span>{t.text}</span>
-            <button type="button" className="toast-close" aria-label="Đóng" onClick={() => setItems((xs) => xs.filter((x) => x.id !== t.id))}>
+            <button
+              type="button"
+              className="toast-close"
+              aria-label="Đóng"
+              onClick={() => setItems((xs) => xs.filter((x) => x.id !== t.id))}
+            >
               <Icon.x size={14} />
             </button>
           </div>
@@ -374,13 +533,13 @@ export function useToast(): ToastApi {
   return useContext(ToastContext);
 }
 
-/** Runs an async action with a busy flag and an error toast. */
-export function useAction(): [boolean, <T>(fn: () => Promise<T>, ok?: string) => Promise<T | undefined>] {
-  const [busy, setBusy] = useState(false);
+/** Runs async actions with an error toast (and `ok` as a success toast), remembering which one (`key`) is running. */
+export function useKeyedAction<K>(): [K | null, <T>(key: K, fn: () => Promise<T>, ok?: string) => Promise<T | undefined>] {
+  const [busy, setBusy] = useState<K | null>(null);
   const toast = useToast();
   const run = useCallback(
-    async <T,>(fn: () => Promise<T>, ok?: string): Promise<T | undefined> => {
-      setBusy(true);
+    async <T,>(key: K, fn: () => Promise<T>, ok?: string): Promise<T | undefined> => {
+      setBusy(() => key);
       try {
         const r = await fn();
         if (ok) toast.ok(ok);
@@ -389,10 +548,17 @@ export function useAction(): [boolean, <T>(fn: () => Promise<T>, ok?: string) =>
         toast.error(e);
         return undefined;
       } finally {
-        setBusy(false);
+        setBusy(null);
       }
     },
     [toast],
   );
   return [busy, run];
+}
+
+/** Runs an async action with a busy flag and an error toast. */
+export function useAction(): [boolean, <T>(fn: () => Promise<T>, ok?: string) => Promise<T | undefined>] {
+  const [busy, run] = useKeyedAction<true>();
+  const runOne = useCallback(<T,>(fn: () => Promise<T>, ok?: string) => run(true, fn, ok), [run]);
+  return [busy === true, runOne];
 }

@@ -1,13 +1,14 @@
 /** The version history of a knowledge-base item (procedure or service answer): who changed what, with a one-click restore. */
-import { useState } from 'react';
 import { DiffView } from './form-bits';
 import { Icon } from './icons';
-import { Button, Chip, Empty, ErrorBlock, Modal, Skeleton, useToast } from './ui';
+import { ListState } from './list-state';
+import { Button, Chip, Empty, Modal, Skeleton, useKeyedAction } from './ui';
 import { api } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { useLoad } from '../lib/hooks';
-import type { ProcedureVersion } from '../lib/types';
+import type { KbVersion } from '../lib/types';
 
+/** The history dialog; `current` is the version being edited, `labels` name the item's fields in the diffs. */
 export function VersionsDialog({
   kind,
   id,
@@ -23,54 +24,46 @@ export function VersionsDialog({
   onClose: () => void;
   onRestored: () => void;
 }) {
-  const toast = useToast();
   const base = `/api/kb/${kind}/${encodeURIComponent(id)}`;
-  const { data, error } = useLoad(() => api.get<ProcedureVersion[]>(`${base}/versions`), [base]);
-  const [busy, setBusy] = useState<number | null>(null);
-  const restore = async (v: number) => {
-    setBusy(v);
-    try {
-      await api.post(`${base}/restore`, { version: v });
-      toast.ok(`Đã khôi phục phiên bản ${v} — trợ lý ảo dùng nội dung này sau vài giây`);
-      onRestored();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setBusy(null);
-    }
-  };
+  const { data, error } = useLoad(() => api.get<KbVersion[]>(`${base}/versions`), [base]);
+  const [busy, run] = useKeyedAction<number>();
+  const restore = (v: number) =>
+    run(
+      v,
+      async () => {
+        await api.post(`${base}/restore`, { version: v });
+        onRestored();
+      },
+      `Đã khôi phục phiên bản ${v} — trợ lý ảo dùng nội dung này sau vài giây`,
+    );
   return (
     <Modal title="Lịch sử phiên bản" icon={<Icon.history size={18} />} onClose={onClose} width={760}>
-      {error ? (
-        <ErrorBlock error={error} />
-      ) : !data ? (
-        <Skeleton lines={6} />
-      ) : data.length === 0 ? (
-        <Empty title="Chưa có phiên bản nào" />
-      ) : (
-        <ol className="versions">
-          {[...data]
-            .sort((a, b) => b.version - a.version)
-            .map((v) => (
-              <li key={v.version} className={v.version === current ? 'current' : ''}>
-                <div className="version-head">
-                  <span className="version-num">v{v.version}</span>
-                  <span className="grow">
-                    <b>{v.user ?? 'Nhập từ tệp'}</b> <span className="muted">· {fmtDateTime(v.createdAt)}</span>
-                  </span>
-                  {v.version === current ? (
-                    <Chip tone="green">Đang dùng</Chip>
-                  ) : (
-                    <Button size="sm" icon={<Icon.restore size={14} />} busy={busy === v.version} onClick={() => void restore(v.version)}>
-                      Khôi phục
-                    </Button>
-                  )}
-                </div>
-                <DiffView diff={v.diff ?? []} labels={labels} />
-              </li>
-            ))}
-        </ol>
-      )}
+      <ListState data={data} error={error} pad={false} loading={<Skeleton lines={6} />} empty={<Empty title="Chưa có phiên bản nào" />}>
+        {(versions) => (
+          <ol className="versions">
+            {[...versions]
+              .sort((a, b) => b.version - a.version)
+              .map((v) => (
+                <li key={v.version} className={v.version === current ? 'current' : ''}>
+                  <div className="version-head">
+                    <span className="version-num">v{v.version}</span>
+                    <span className="grow">
+                      <b>{v.user ?? 'Nhập từ tệp'}</b> <span className="muted">· {fmtDateTime(v.createdAt)}</span>
+                    </span>
+                    {v.version === current ? (
+                      <Chip tone="green">Đang dùng</Chip>
+                    ) : (
+                      <Button size="sm" icon={<Icon.restore size={14} />} busy={busy === v.version} onClick={() => void restore(v.version)}>
+                        Khôi phục
+                      </Button>
+                    )}
+                  </div>
+                  <DiffView diff={v.diff ?? []} labels={labels} />
+                </li>
+              ))}
+          </ol>
+        )}
+      </ListState>
     </Modal>
   );
 }

@@ -1,25 +1,7 @@
 /** Live updates: one socket.io connection to the `/console` namespace per signed-in session. */
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
-
-/** Server → console events (docs/console-api.md). */
-export interface LiveEvents {
-  conversation: { conversationId: string; state: string; channel: string; reason: string };
-  message: { conversationId: string; messageId: string; direction: 'in' | 'out'; status: string; channel: string };
-  ticket: { ticketId: string; code: string; status: string; priority: string; agencyId: string | null; reason: string };
-  /** A citizen started or stopped typing (live chat). */
-  typing: { conversationId: string; channel: string; on: boolean };
-  /** An admin changed a shared list or a knowledge-base item. */
-  reference: ReferenceChange;
-}
-
-export type ReferenceList = 'fields' | 'agencies' | 'users' | 'canned' | 'settings' | 'procedures' | 'services' | 'training' | 'review' | 'model';
-export interface ReferenceChange {
-  list: ReferenceList;
-  id?: string;
-  version?: number;
-  by: { userId: string | null; name: string };
-}
+import type { ConsoleEvents as LiveEvents, ReferenceChange, ReferenceList } from './types';
 
 export type LiveStatus = 'connecting' | 'online' | 'offline';
 
@@ -95,11 +77,18 @@ export function useLive<K extends keyof LiveEvents>(name: K, handler: (e: LiveEv
     return () => {
       s.off(name, fn as never);
     };
+    // `socket` is module state: listed so that a render after a re-login subscribes to the new connection.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [name, socket]);
 }
 
 /** Calls `fn` once per burst of live events (several updates within `delayMs` → one reload). */
-export function useLiveReload(names: (keyof LiveEvents)[], fn: () => void, filter?: (name: keyof LiveEvents, e: unknown) => boolean, delayMs = 250): void {
+export function useLiveReload(
+  names: (keyof LiveEvents)[],
+  fn: () => void,
+  filter?: (name: keyof LiveEvents, e: unknown) => boolean,
+  delayMs = 250,
+): void {
   const ref = useRef({ fn, filter });
   ref.current = { fn, filter };
   useEffect(() => {

@@ -5,7 +5,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { api } from './api';
 import { subscribeLive } from './live';
-import type { Agency, CannedReply, Field, User } from './types';
+import type { Agency, CannedReply, Field, StaffUser } from './types';
 
 type ListKey = 'fields' | 'agencies' | 'users' | 'canned';
 const cache = new Map<string, Promise<unknown>>();
@@ -33,8 +33,9 @@ function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
 
 /** Forgets a cached list (after an edit) or all of them (logout). */
 export function invalidate(key?: ListKey): void {
-  if (key) for (const k of [...cache.keys()]) k.split(':')[0] === key && cache.delete(k);
-  else cache.clear();
+  if (key) {
+    for (const k of [...cache.keys()]) if (k.split(':')[0] === key) cache.delete(k);
+  } else cache.clear();
   generation++;
   listeners.forEach((l) => l());
 }
@@ -55,24 +56,23 @@ function useCached<T>(key: string, load: () => Promise<T>, fallback: T): T {
   return v;
 }
 
-const asArray = <T,>(x: unknown): T[] => (Array.isArray(x) ? x : Array.isArray((x as { items?: unknown })?.items) ? (x as { items: T[] }).items : []);
 const EMPTY: never[] = [];
 
 /** Ticket fields (lĩnh vực), in display order. */
 export function useFields(): Field[] {
-  return useCached('fields', async () => asArray<Field>(await api.get('/api/fields')), EMPTY);
+  return useCached('fields', () => api.get<Field[]>('/api/fields'), EMPTY);
 }
 /** Agencies (cơ quan). */
 export function useAgencies(): Agency[] {
-  return useCached('agencies', async () => asArray<Agency>(await api.get('/api/agencies')), EMPTY);
+  return useCached('agencies', () => api.get<Agency[]>('/api/agencies'), EMPTY);
 }
 /** Console users (only admins may list them; others get an empty list). */
-export function useUsers(enabled = true): User[] {
-  return useCached(enabled ? 'users' : 'users:none', async () => (enabled ? asArray<User>(await api.get('/api/users')) : []), EMPTY);
+export function useUsers(enabled = true): StaffUser[] {
+  return useCached(enabled ? 'users' : 'users:none', async () => (enabled ? api.get<StaffUser[]>('/api/users') : []), EMPTY);
 }
 /** Canned replies for the composer. */
 export function useCanned(): CannedReply[] {
-  return useCached('canned', async () => asArray<CannedReply>(await api.get('/api/canned-replies')), EMPTY);
+  return useCached('canned', () => api.get<CannedReply[]>('/api/canned-replies'), EMPTY);
 }
 
 /** The Vietnamese name of a field code. */

@@ -1,39 +1,47 @@
 /** My account: password change and two-factor sign-in (TOTP) set-up. */
 import { useState } from 'react';
 import { Icon } from '../components/icons';
-import { Avatar, Button, Card, Chip, Field, PageHeader, useToast } from '../components/ui';
+import { Avatar, Button, Card, Chip, Field, PageHeader, useAction, useToast } from '../components/ui';
 import { api } from '../lib/api';
 import { useLoad } from '../lib/hooks';
-import { roleLabel } from '../lib/labels';
-import type { User } from '../lib/types';
+import { ROLE_LABELS } from '@wire/labels';
+import type { StaffUser } from '../lib/types';
 import { useSession } from '../lib/session';
 import { PasswordForm } from './login';
 
 function TotpCard() {
   const { user, refresh } = useSession();
   const toast = useToast();
-  // `/api/me` may not say whether TOTP is on; staff can read it from the user list.
-  const list = useLoad(() => (user.totpEnabled === undefined && user.role !== 'agency' ? api.get<User[]>('/api/users') : Promise.resolve([] as User[])), [user.totpEnabled]);
-  const enabled = user.totpEnabled ?? !!list.data?.find((u) => u.id === user.id)?.totpEnabled;
+  // `/api/me` does not say whether TOTP is on; staff read it from the user list.
+  const list = useLoad(() => (user.role !== 'agency' ? api.get<StaffUser[]>('/api/users') : Promise.resolve([] as StaffUser[])), [user.id]);
+  const enabled = !!list.data?.find((u) => u.id === user.id)?.totpEnabled;
   const [setup, setSetup] = useState<{ secret: string; otpauthUrl: string } | null>(null);
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const act = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await fn();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [busy, act] = useAction();
   return (
-    <Card title="Xác thực hai lớp (TOTP)" actions={enabled ? <Chip tone="green"><Icon.shield size={11} /> Đang bật</Chip> : <Chip>Chưa bật</Chip>}>
+    <Card
+      title="Xác thực hai lớp (TOTP)"
+      actions={
+        enabled ? (
+          <Chip tone="green">
+            <Icon.shield size={11} /> Đang bật
+          </Chip>
+        ) : (
+          <Chip>Chưa bật</Chip>
+        )
+      }
+    >
       {!enabled && !setup && (
         <>
-          <p className="muted">Khi đăng nhập, ngoài mật khẩu cần nhập mã 6 số từ ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…).</p>
-          <Button variant="primary" icon={<Icon.shield size={15} />} busy={busy} onClick={() => void act(async () => setSetup(await api.post('/api/me/totp/setup')))}>
+          <p className="muted">
+            Khi đăng nhập, ngoài mật khẩu cần nhập mã 6 số từ ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…).
+          </p>
+          <Button
+            variant="primary"
+            icon={<Icon.shield size={15} />}
+            busy={busy}
+            onClick={() => void act(async () => setSetup(await api.post('/api/me/totp/setup')))}
+          >
             Bật xác thực hai lớp
           </Button>
         </>
@@ -41,7 +49,9 @@ function TotpCard() {
       {!enabled && setup && (
         <div className="form-grid">
           <ol className="steps">
-            <li>Mở ứng dụng xác thực, chọn thêm tài khoản bằng khoá thiết lập và nhập khoá bí mật dưới đây (hoặc dán đường dẫn otpauth).</li>
+            <li>
+              Mở ứng dụng xác thực, chọn thêm tài khoản bằng khoá thiết lập và nhập khoá bí mật dưới đây (hoặc dán đường dẫn otpauth).
+            </li>
             <li>Nhập mã 6 số ứng dụng hiển thị để xác nhận.</li>
           </ol>
           <Field label="Khoá bí mật">
@@ -56,10 +66,32 @@ function TotpCard() {
             <textarea className="mono small" rows={3} readOnly value={setup.otpauthUrl} onFocus={(e) => e.currentTarget.select()} />
           </Field>
           <Field label="Mã xác nhận">
-            <input className="otp-input" inputMode="numeric" maxLength={8} value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))} />
+            <input
+              className="otp-input"
+              inputMode="numeric"
+              maxLength={8}
+              value={code}
+              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+            />
           </Field>
           <div className="row-gap">
-            <Button variant="primary" busy={busy} disabled={code.length < 6} onClick={() => void act(async () => (await api.post('/api/me/totp/enable', { code }), setSetup(null), setCode(''), await refresh(), list.reload(), toast.ok('Đã bật xác thực hai lớp')))}>
+            <Button
+              variant="primary"
+              busy={busy}
+              disabled={code.length < 6}
+              onClick={() =>
+                void act(
+                  async () => (
+                    await api.post('/api/me/totp/enable', { code }),
+                    setSetup(null),
+                    setCode(''),
+                    await refresh(),
+                    list.reload(),
+                    toast.ok('Đã bật xác thực hai lớp')
+                  ),
+                )
+              }
+            >
               Xác nhận và bật
             </Button>
             <Button variant="ghost" onClick={() => setSetup(null)}>
@@ -72,10 +104,31 @@ function TotpCard() {
         <div className="form-grid">
           <p className="muted">Để tắt, nhập mã hiện tại trong ứng dụng xác thực.</p>
           <Field label="Mã xác thực">
-            <input className="otp-input" inputMode="numeric" maxLength={8} value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))} />
+            <input
+              className="otp-input"
+              inputMode="numeric"
+              maxLength={8}
+              value={code}
+              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+            />
           </Field>
           <div>
-            <Button variant="danger" busy={busy} disabled={code.length < 6} onClick={() => void act(async () => (await api.post('/api/me/totp/disable', { code }), setCode(''), await refresh(), list.reload(), toast.ok('Đã tắt xác thực hai lớp')))}>
+            <Button
+              variant="danger"
+              busy={busy}
+              disabled={code.length < 6}
+              onClick={() =>
+                void act(
+                  async () => (
+                    await api.post('/api/me/totp/disable', { code }),
+                    setCode(''),
+                    await refresh(),
+                    list.reload(),
+                    toast.ok('Đã tắt xác thực hai lớp')
+                  ),
+                )
+              }
+            >
               Tắt xác thực hai lớp
             </Button>
           </div>
@@ -97,7 +150,7 @@ export default function AccountPage() {
           <div>
             <div className="strong big">{user.displayName}</div>
             <div className="muted">
-              @{user.username} · {roleLabel[user.role]}
+              @{user.username} · {ROLE_LABELS[user.role]}
             </div>
           </div>
         </div>

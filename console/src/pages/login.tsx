@@ -67,7 +67,11 @@ export function LoginPage({ onLogin }: { onLogin: (token: string, user: User) =>
     setBusy(true);
     setError(null);
     try {
-      const r = await api.post<{ token: string; user: User }>('/api/auth/token', { username: username.trim(), password, ...(needTotp && totp ? { totp: totp.trim() } : {}) });
+      const r = await api.post<{ token: string; user: User }>('/api/auth/token', {
+        username: username.trim(),
+        password,
+        ...(needTotp && totp ? { totp: totp.trim() } : {}),
+      });
       onLogin(r.token, r.user);
     } catch (err) {
       const details = err instanceof ApiError ? (err.details as { totpRequired?: boolean } | undefined) : undefined;
@@ -93,10 +97,24 @@ export function LoginPage({ onLogin }: { onLogin: (token: string, user: User) =>
         {!needTotp ? (
           <>
             <Field label="Tên đăng nhập">
-              <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required />
+              <input
+                name="username"
+                autoComplete="username"
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+                autoFocus
+                required
+              />
             </Field>
             <Field label="Mật khẩu">
-              <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+              <input
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+              />
             </Field>
           </>
         ) : (
@@ -172,13 +190,27 @@ export function PasswordForm({ onDone, compact }: { onDone: () => void; compact?
         </div>
       )}
       <Field label="Mật khẩu hiện tại">
-        <input type="password" name="current" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+        <input
+          type="password"
+          name="current"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          required
+        />
       </Field>
       <Field label="Mật khẩu mới" hint="Ít nhất 10 ký tự, có chữ và số.">
         <input type="password" name="next" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required />
       </Field>
       <Field label="Nhập lại mật khẩu mới">
-        <input type="password" name="confirm" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} required />
+        <input
+          type="password"
+          name="confirm"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          required
+        />
       </Field>
       <div>
         <Button type="submit" variant="primary" busy={busy} className={compact ? '' : 'btn-block'}>

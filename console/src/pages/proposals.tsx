@@ -1,46 +1,40 @@
 /** Agency answers awaiting approval (approval mode): edit, approve and send, or reject with a reason. */
 import { useState } from 'react';
 import { Icon } from '../components/icons';
-import { Avatar, Button, Card, Empty, ErrorBlock, Field, Link, ListSkeleton, Modal, PageHeader, useToast } from '../components/ui';
+import { ListState } from '../components/list-state';
+import { Avatar, Button, Card, Empty, Field, Link, Modal, PageHeader, useKeyedAction } from '../components/ui';
 import { api } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { useLoad } from '../lib/hooks';
 import { useLiveReload } from '../lib/live';
 import type { Proposal } from '../lib/types';
 
-const authorName = (p: Proposal) => (typeof p.author === 'string' ? p.author : (p.author?.name ?? 'Đầu mối cơ quan'));
+const authorName = (p: Proposal) => p.author ?? 'Đầu mối cơ quan';
 
 function ProposalCard({ p, onDone }: { p: Proposal; onDone: () => void }) {
-  const toast = useToast();
   const [text, setText] = useState(p.text);
-  const [busy, setBusy] = useState<'approve' | 'reject' | null>(null);
+  const [busy, run] = useKeyedAction<'approve' | 'reject'>();
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
-  const approve = async () => {
-    setBusy('approve');
-    try {
-      await api.post(`/api/proposals/${encodeURIComponent(p.id)}/approve`, text.trim() !== p.text.trim() ? { text: text.trim() } : {});
-      toast.ok(`Đã duyệt và gửi câu trả lời phiếu ${p.ticketCode}`);
-      onDone();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setBusy(null);
-    }
-  };
-  const reject = async () => {
-    setBusy('reject');
-    try {
-      await api.post(`/api/proposals/${encodeURIComponent(p.id)}/reject`, { reason: reason.trim() });
-      toast.ok('Đã trả lại câu trả lời cho cơ quan');
-      setRejecting(false);
-      onDone();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setBusy(null);
-    }
-  };
+  const approve = () =>
+    run(
+      'approve',
+      async () => {
+        await api.post(`/api/proposals/${encodeURIComponent(p.id)}/approve`, text.trim() !== p.text.trim() ? { text: text.trim() } : {});
+        onDone();
+      },
+      `Đã duyệt và gửi câu trả lời phiếu ${p.ticketCode}`,
+    );
+  const reject = () =>
+    run(
+      'reject',
+      async () => {
+        await api.post(`/api/proposals/${encodeURIComponent(p.id)}/reject`, { reason: reason.trim() });
+        setRejecting(false);
+        onDone();
+      },
+      'Đã trả lại câu trả lời cho cơ quan',
+    );
   const edited = text.trim() !== p.text.trim();
   return (
     <Card className="proposal">
@@ -70,7 +64,13 @@ function ProposalCard({ p, onDone }: { p: Proposal; onDone: () => void }) {
         <Button variant="ghost" icon={<Icon.undo size={15} />} onClick={() => setRejecting(true)} disabled={!!busy}>
           Trả lại
         </Button>
-        <Button variant="primary" icon={<Icon.check size={15} />} busy={busy === 'approve'} onClick={() => void approve()} disabled={!text.trim()}>
+        <Button
+          variant="primary"
+          icon={<Icon.check size={15} />}
+          busy={busy === 'approve'}
+          onClick={() => void approve()}
+          disabled={!text.trim()}
+        >
           {edited ? 'Duyệt bản đã sửa và gửi' : 'Duyệt và gửi'}
         </Button>
       </div>
@@ -97,31 +97,36 @@ function ProposalCard({ p, onDone }: { p: Proposal; onDone: () => void }) {
 }
 
 export default function ProposalsPage() {
-  const { data, error, reload } = useLoad(async () => {
-    const r = await api.get<Proposal[] | { items: Proposal[] }>('/api/proposals');
-    return Array.isArray(r) ? r : r.items;
-  }, []);
+  const { data, error, reload } = useLoad(() => api.get<Proposal[]>('/api/proposals'), []);
   useLiveReload(['ticket'], reload);
   return (
     <div className="page narrow">
-      <PageHeader title="Duyệt trả lời của cơ quan" subtitle="Khi bật chế độ duyệt, câu trả lời của đầu mối cơ quan chờ tổng đài xem lại trước khi gửi người dân." />
-      {error && !data ? (
-        <ErrorBlock error={error} onRetry={reload} />
-      ) : !data ? (
-        <ListSkeleton rows={3} />
-      ) : data.length === 0 ? (
-        <Card>
-          <Empty icon={<Icon.inboxCheck size={28} />} title="Không có câu trả lời chờ duyệt">
-            Câu trả lời mới của các cơ quan sẽ hiện ở đây.
-          </Empty>
-        </Card>
-      ) : (
-        <div className="stack">
-          {data.map((p) => (
-            <ProposalCard key={p.id} p={p} onDone={reload} />
-          ))}
-        </div>
-      )}
+      <PageHeader
+        title="Duyệt trả lời của cơ quan"
+        subtitle="Khi bật chế độ duyệt, câu trả lời của đầu mối cơ quan chờ tổng đài xem lại trước khi gửi người dân."
+      />
+      <ListState
+        data={data}
+        error={error}
+        onRetry={reload}
+        pad={false}
+        rows={3}
+        empty={
+          <Card>
+            <Empty icon={<Icon.inboxCheck size={28} />} title="Không có câu trả lời chờ duyệt">
+              Câu trả lời mới của các cơ quan sẽ hiện ở đây.
+            </Empty>
+          </Card>
+        }
+      >
+        {(proposals) => (
+          <div className="stack">
+            {proposals.map((p) => (
+              <ProposalCard key={p.id} p={p} onDone={reload} />
+            ))}
+          </div>
+        )}
+      </ListState>
     </div>
   );
 }

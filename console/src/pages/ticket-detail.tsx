@@ -3,11 +3,24 @@ import { useEffect, useState } from 'react';
 import { ChannelIcon, Icon } from '../components/icons';
 import { TicketPanel } from '../components/ticket-panel';
 import { RichText, Timeline } from '../components/timeline';
-import { Button, Card, Chip, Empty, ErrorBlock, Link, PriorityChip, Skeleton, StatusChip, Tabs, useAction, useToast } from '../components/ui';
+import {
+  Button,
+  Card,
+  Chip,
+  Empty,
+  ErrorBlock,
+  Link,
+  PriorityChip,
+  Skeleton,
+  StatusChip,
+  Tabs,
+  useAction,
+  useToast,
+} from '../components/ui';
 import { api, attachmentUrl } from '../lib/api';
 import { fmtDateTime, fmtRemaining } from '../lib/format';
 import { useLoad } from '../lib/hooks';
-import { channelLabel, eventLabel, label } from '../lib/labels';
+import { CHANNEL_LABELS, EVENT_LABELS, label } from '@wire/labels';
 import { useLiveReload } from '../lib/live';
 import { useSession } from '../lib/session';
 import type { EventRow, TicketDetail } from '../lib/types';
@@ -15,7 +28,9 @@ import type { EventRow, TicketDetail } from '../lib/types';
 /** Agency answers proposed and not yet approved or rejected. */
 function pendingProposals(events: EventRow[]): EventRow[] {
   const decided = new Set(
-    events.filter((e) => e.type === 'agency_answer_approved' || e.type === 'agency_answer_rejected').map((e) => String(e.data?.proposalId ?? e.data?.id ?? '')),
+    events
+      .filter((e) => e.type === 'agency_answer_approved' || e.type === 'agency_answer_rejected')
+      .map((e) => String(e.data?.proposalId ?? e.data?.id ?? '')),
   );
   return events.filter((e) => e.type === 'agency_answer_proposed' && !decided.has(String(e.data?.proposalId ?? e.data?.id ?? '')));
 }
@@ -40,7 +55,10 @@ function AnswerBox({ ticket, onDone }: { ticket: TicketDetail; onDone: () => voi
         await api.patch(`/api/tickets/${encodeURIComponent(ticket.code)}`, { resolution: text.trim(), status: 'answered' });
         toast.ok('Đã ghi kết quả xử lý — tổng đài 1022 sẽ báo lại cho người dân');
       } else {
-        const r = await api.post<{ pending?: boolean }>(`/api/tickets/${encodeURIComponent(ticket.code)}/reply`, { text: text.trim(), final });
+        const r = await api.post<{ pending?: boolean }>(`/api/tickets/${encodeURIComponent(ticket.code)}/reply`, {
+          text: text.trim(),
+          final,
+        });
         toast.ok(r.pending ? 'Đã gửi câu trả lời — chờ tổng đài 1022 duyệt trước khi gửi người dân' : 'Đã gửi câu trả lời cho người dân');
       }
       setText('');
@@ -50,10 +68,22 @@ function AnswerBox({ ticket, onDone }: { ticket: TicketDetail; onDone: () => voi
   return (
     <div className={`answer-box mode-${mode}`}>
       <div className="composer-tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={mode === 'reply'} className={mode === 'reply' ? 'active' : ''} onClick={() => setMode('reply')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'reply'}
+          className={mode === 'reply' ? 'active' : ''}
+          onClick={() => setMode('reply')}
+        >
           <Icon.send size={14} /> {!canMessage ? 'Kết quả xử lý' : isAgency ? 'Trả lời người dân' : 'Trả lời'}
         </button>
-        <button type="button" role="tab" aria-selected={mode === 'note'} className={mode === 'note' ? 'active' : ''} onClick={() => setMode('note')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'note'}
+          className={mode === 'note' ? 'active' : ''}
+          onClick={() => setMode('note')}
+        >
           <Icon.lock size={14} /> Ghi chú nội bộ
         </button>
       </div>
@@ -78,12 +108,19 @@ function AnswerBox({ ticket, onDone }: { ticket: TicketDetail; onDone: () => voi
       <div className="answer-foot">
         {mode === 'reply' && canMessage && (
           <label className="check">
-            <input type="checkbox" checked={final} onChange={(e) => setFinal(e.target.checked)} /> Câu trả lời cuối cùng (chuyển phiếu sang “Đã trả lời”)
+            <input type="checkbox" checked={final} onChange={(e) => setFinal(e.target.checked)} /> Câu trả lời cuối cùng (chuyển phiếu sang
+            “Đã trả lời”)
           </label>
         )}
         <span className="grow" />
         <span className="muted small">Ctrl+Enter để gửi</span>
-        <Button variant={mode === 'note' ? 'subtle' : 'primary'} busy={busy} disabled={!text.trim()} onClick={() => void submit()} icon={mode === 'note' ? <Icon.note size={16} /> : <Icon.send size={16} />}>
+        <Button
+          variant={mode === 'note' ? 'subtle' : 'primary'}
+          busy={busy}
+          disabled={!text.trim()}
+          onClick={() => void submit()}
+          icon={mode === 'note' ? <Icon.note size={16} /> : <Icon.send size={16} />}
+        >
           {mode === 'note' ? 'Lưu ghi chú' : canMessage ? 'Gửi trả lời' : 'Lưu kết quả'}
         </Button>
       </div>
@@ -103,7 +140,13 @@ function Recording({ id }: { id: string }) {
       <div className="recording-head">
         <Icon.phoneCall size={15} /> <b>Ghi âm cuộc gọi</b>
       </div>
-      {failed ? <span className="muted small">Không tải được tệp ghi âm.</span> : src ? <audio controls src={src} preload="metadata" /> : <span className="muted small">Đang tải…</span>}
+      {failed ? (
+        <span className="muted small">Không tải được tệp ghi âm.</span>
+      ) : src ? (
+        <audio controls src={src} preload="metadata" />
+      ) : (
+        <span className="muted small">Đang tải…</span>
+      )}
     </div>
   );
 }
@@ -117,7 +160,7 @@ function LogList({ events }: { events: EventRow[] }) {
           <span className={`log-dot t-${e.type}`} />
           <div>
             <div>
-              <b>{label(eventLabel, e.type)}</b>
+              <b>{label(EVENT_LABELS, e.type)}</b>
               {e.actorName && <span className="muted"> · {e.actorName}</span>}
             </div>
             {typeof e.data?.note === 'string' && e.data.note && <div className="small">“{e.data.note}”</div>}
@@ -199,7 +242,8 @@ export function TicketPage({ code }: { code: string }) {
           </div>
           <h1>{t.title}</h1>
           <div className="page-subtitle">
-            <ChannelIcon channel={t.channel} size={14} /> {channelLabel[t.channel]} · {t.contact?.displayName || t.callerName || 'Người dân'}
+            <ChannelIcon channel={t.channel} size={14} /> {label(CHANNEL_LABELS, t.channel)} ·{' '}
+            {t.contact?.displayName || t.callerName || 'Người dân'}
             {(t.contact?.phone || t.callerPhone) && ` · ${t.contact?.phone || t.callerPhone}`} · tạo {fmtDateTime(t.createdAt)}
           </div>
         </div>
@@ -229,10 +273,15 @@ export function TicketPage({ code }: { code: string }) {
             <div key={p.id} className="pending-card">
               <div className="pending-head">
                 <Icon.clock size={15} /> <b>Câu trả lời chờ duyệt</b>
-                <span className="muted"> · {p.actorName} · {fmtDateTime(p.createdAt)}</span>
+                <span className="muted">
+                  {' '}
+                  · {p.actorName} · {fmtDateTime(p.createdAt)}
+                </span>
               </div>
               <div className="pending-text">{String(p.data?.text ?? '')}</div>
-              <div className="muted small">{isAgency ? 'Tổng đài 1022 sẽ duyệt rồi gửi cho người dân.' : <Link to="/proposals">Duyệt ở mục “Duyệt trả lời”</Link>}</div>
+              <div className="muted small">
+                {isAgency ? 'Tổng đài 1022 sẽ duyệt rồi gửi cho người dân.' : <Link to="/proposals">Duyệt ở mục “Duyệt trả lời”</Link>}
+              </div>
             </div>
           ))}
           <Card pad={false} className="conversation-card">

@@ -1,14 +1,15 @@
 /** Ticket list with filters, pagination, exports and links to each processing log; agencies see only theirs. */
 import { useEffect, useState } from 'react';
 import { DateInput } from '../components/date-input';
-import { AgencySelect, FieldSelect } from '../components/dialogs';
+import { AgencySelect, CodeSelect, FieldSelect } from '../components/selects';
 import { ChannelIcon, Icon } from '../components/icons';
 import { downloadLogPdf, openLog } from '../components/ticket-panel';
-import { Button, Chip, Empty, ErrorBlock, IconButton, Link, ListSkeleton, Pager, PriorityChip, StatusChip, useToast } from '../components/ui';
-import { api, download, qs } from '../lib/api';
+import { ListState, SearchBox, Table } from '../components/list-state';
+import { Chip, DownloadButton, Empty, IconButton, Link, Pager, PriorityChip, StatusChip, useToast } from '../components/ui';
+import { api, qs } from '../lib/api';
 import { dayEndIso, dayStartIso, fmtDateTime, fmtRemaining, fmtWhen, isOverdue } from '../lib/format';
 import { useDebounced, useLoad } from '../lib/hooks';
-import { CHANNELS, channelLabel, PRIORITIES, priorityLabel, TICKET_STATUSES, ticketStatusLabel } from '../lib/labels';
+import { CHANNEL_LABELS, codesOf, PRIORITY_LABELS, TICKET_STATUS_LABELS, label } from '@wire/labels';
 import { useLiveReload } from '../lib/live';
 import { fieldName, useFields } from '../lib/refdata';
 import { navigate, setQuery, useRoute } from '../lib/router';
@@ -54,24 +55,15 @@ export function TicketsPage() {
     if ((params.q ?? '') !== dq) setQuery({ q: dq || null, page: null });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dq]);
-  const period = { from: params.from ? dayStartIso(params.from.slice(0, 10)) : undefined, to: params.to ? dayEndIso(params.to.slice(0, 10)) : undefined };
+  const period = {
+    from: params.from ? dayStartIso(params.from.slice(0, 10)) : undefined,
+    to: params.to ? dayEndIso(params.to.slice(0, 10)) : undefined,
+  };
   const query = { ...params, ...period, status, page, pageSize: PAGE_SIZE };
   const key = JSON.stringify(query);
   const list = useLoad(() => api.get<Page<Ticket>>(`/api/tickets${qs(query)}`), [key]);
   useLiveReload(['ticket'], list.reload);
   const set = (k: string, v: string) => setQuery({ [k]: v || null, page: null });
-  const [exporting, setExporting] = useState<string | null>(null);
-
-  const exportAs = async (kind: 'csv' | 'xlsx') => {
-    setExporting(kind);
-    try {
-      await download(`/api/export/tickets.${kind}${qs({ ...params, ...period, status })}`, `phieu-1022.${kind}`);
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setExporting(null);
-    }
-  };
 
   const items = list.data?.items;
   const filtered = Object.keys(params).filter((k) => k !== 'status').length > 0 || status !== OPEN;
@@ -81,63 +73,79 @@ export function TicketsPage() {
       <div className="page-header">
         <div className="grow">
           <h1>{isAgency ? 'Phiếu được chuyển đến cơ quan' : 'Phiếu yêu cầu'}</h1>
-          <div className="page-subtitle">{isAgency ? 'Các phiếu tổng đài 1022 chuyển đến cơ quan của bạn. Phiếu quá hạn được tô đỏ.' : 'Mọi phiếu từ các kênh và cuộc gọi, kèm hạn xử lý và nhật ký.'}</div>
+          <div className="page-subtitle">
+            {isAgency
+              ? 'Các phiếu tổng đài 1022 chuyển đến cơ quan của bạn. Phiếu quá hạn được tô đỏ.'
+              : 'Mọi phiếu từ các kênh và cuộc gọi, kèm hạn xử lý và nhật ký.'}
+          </div>
         </div>
         {canSupervise(user) && (
           <div className="page-actions">
-            <Button icon={<Icon.download size={16} />} busy={exporting === 'csv'} onClick={() => void exportAs('csv')}>
+            <DownloadButton path={`/api/export/tickets.csv${qs({ ...params, ...period, status })}`} name="phieu-1022.csv">
               CSV
-            </Button>
-            <Button icon={<Icon.download size={16} />} busy={exporting === 'xlsx'} onClick={() => void exportAs('xlsx')}>
+            </DownloadButton>
+            <DownloadButton path={`/api/export/tickets.xlsx${qs({ ...params, ...period, status })}`} name="phieu-1022.xlsx">
               Excel
-            </Button>
+            </DownloadButton>
           </div>
         )}
       </div>
       <div className="filter-bar">
-        <div className="search-box">
-          <Icon.search size={16} />
-          <input type="search" placeholder="Mã phiếu, tên, số điện thoại, nội dung…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Tìm phiếu" />
-        </div>
-        <select aria-label="Trạng thái" value={status} onChange={(e) => setQuery({ status: e.target.value === OPEN ? null : e.target.value || '', page: null })}>
+        <SearchBox value={q} onChange={setQ} placeholder="Mã phiếu, tên, số điện thoại, nội dung…" label="Tìm phiếu" />
+        <select
+          aria-label="Trạng thái"
+          value={status}
+          onChange={(e) => setQuery({ status: e.target.value === OPEN ? null : e.target.value || '', page: null })}
+        >
           <option value={OPEN}>Đang mở</option>
           <option value="">Tất cả trạng thái</option>
-          {TICKET_STATUSES.map((s) => (
+          {codesOf(TICKET_STATUS_LABELS).map((s) => (
             <option key={s} value={s}>
-              {ticketStatusLabel[s]}
+              {TICKET_STATUS_LABELS[s]}
             </option>
           ))}
         </select>
-        <select aria-label="Kênh" value={params.channel ?? ''} onChange={(e) => set('channel', e.target.value)}>
-          <option value="">Mọi kênh</option>
-          {CHANNELS.map((c) => (
-            <option key={c} value={c}>
-              {channelLabel[c]}
-            </option>
-          ))}
-        </select>
-        <FieldSelect value={params.field ?? ''} onChange={(v) => set('field', v)} empty="Mọi lĩnh vực" />
-        {!isAgency && <AgencySelect value={params.agency ?? ''} onChange={(v) => set('agency', v)} empty="Mọi cơ quan" />}
-        <select aria-label="Mức độ" value={params.priority ?? ''} onChange={(e) => set('priority', e.target.value)}>
-          <option value="">Mọi mức độ</option>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {priorityLabel[p]}
-            </option>
-          ))}
-        </select>
+        <CodeSelect
+          labels={CHANNEL_LABELS}
+          label="Kênh"
+          empty="Mọi kênh"
+          value={params.channel ?? ''}
+          onChange={(v) => set('channel', v)}
+        />
+        <FieldSelect label="Lĩnh vực" value={params.field ?? ''} onChange={(v) => set('field', v)} empty="Mọi lĩnh vực" />
+        {!isAgency && <AgencySelect label="Cơ quan" value={params.agency ?? ''} onChange={(v) => set('agency', v)} empty="Mọi cơ quan" />}
+        <CodeSelect
+          labels={PRIORITY_LABELS}
+          label="Mức độ"
+          empty="Mọi mức độ"
+          value={params.priority ?? ''}
+          onChange={(v) => set('priority', v)}
+        />
         <label className="toggle-chip danger">
           <input type="checkbox" checked={params.overdue === '1'} onChange={(e) => set('overdue', e.target.checked ? '1' : '')} /> Quá hạn
         </label>
         {!isAgency && (
           <label className="toggle-chip">
-            <input type="checkbox" checked={params.assignee === 'me'} onChange={(e) => set('assignee', e.target.checked ? 'me' : '')} /> Của tôi
+            <input type="checkbox" checked={params.assignee === 'me'} onChange={(e) => set('assignee', e.target.checked ? 'me' : '')} /> Của
+            tôi
           </label>
         )}
         <span className="date-range">
-          <DateInput label="Từ ngày" placeholder="Từ ngày" clearable value={params.from?.slice(0, 10) ?? ''} onChange={(v) => set('from', v)} />
+          <DateInput
+            label="Từ ngày"
+            placeholder="Từ ngày"
+            clearable
+            value={params.from?.slice(0, 10) ?? ''}
+            onChange={(v) => set('from', v)}
+          />
           <span className="muted">–</span>
-          <DateInput label="Đến ngày" placeholder="Đến ngày" clearable value={params.to?.slice(0, 10) ?? ''} onChange={(v) => set('to', v)} />
+          <DateInput
+            label="Đến ngày"
+            placeholder="Đến ngày"
+            clearable
+            value={params.to?.slice(0, 10) ?? ''}
+            onChange={(v) => set('to', v)}
+          />
         </span>
         {filtered && (
           <button type="button" className="link-btn small" onClick={() => (setQ(''), navigate('/tickets', true))}>
@@ -146,21 +154,26 @@ export function TicketsPage() {
         )}
       </div>
       <div className="card table-card">
-        {list.error && !items ? (
-          <div className="pad">
-            <ErrorBlock error={list.error} onRetry={list.reload} />
-          </div>
-        ) : !items ? (
-          <ListSkeleton rows={8} />
-        ) : items.length === 0 ? (
-          <Empty icon={<Icon.ticket size={28} />} title={isAgency ? 'Chưa có phiếu nào được chuyển đến' : 'Không có phiếu phù hợp'}>
-            {filtered ? 'Thử bỏ bớt bộ lọc.' : isAgency ? 'Khi tổng đài chuyển phiếu đến cơ quan, phiếu sẽ hiện ở đây.' : 'Phiếu được tạo khi người dân cần tổng đài viên, gửi phản ánh, hoặc từ cuộc gọi.'}
-          </Empty>
-        ) : (
-          <div className="table-wrap">
-            <table className={`table tickets-table ${list.loading ? 'reloading' : ''}`}>
-              <thead>
-                <tr>
+        <ListState
+          data={items}
+          error={list.error}
+          onRetry={list.reload}
+          rows={8}
+          empty={
+            <Empty icon={<Icon.ticket size={28} />} title={isAgency ? 'Chưa có phiếu nào được chuyển đến' : 'Không có phiếu phù hợp'}>
+              {filtered
+                ? 'Thử bỏ bớt bộ lọc.'
+                : isAgency
+                  ? 'Khi tổng đài chuyển phiếu đến cơ quan, phiếu sẽ hiện ở đây.'
+                  : 'Phiếu được tạo khi người dân cần tổng đài viên, gửi phản ánh, hoặc từ cuộc gọi.'}
+            </Empty>
+          }
+        >
+          {(tickets) => (
+            <Table
+              className={`tickets-table ${list.loading ? 'reloading' : ''}`}
+              columns={
+                <>
                   <th>Mã phiếu</th>
                   <th>Nội dung</th>
                   <th>Lĩnh vực</th>
@@ -169,61 +182,64 @@ export function TicketsPage() {
                   <th>Hạn xử lý</th>
                   <th className="num">Cập nhật</th>
                   <th aria-label="Nhật ký" />
+                </>
+              }
+              items={tickets}
+              row={(t) => (
+                <tr
+                  key={t.id}
+                  className={`${isOverdue(t) ? 'row-overdue' : ''} clickable`}
+                  onClick={(e) => !(e.target as HTMLElement).closest('a,button') && navigate(`/tickets/${encodeURIComponent(t.code)}`)}
+                >
+                  <td className="nowrap">
+                    <Link to={`/tickets/${encodeURIComponent(t.code)}`} className="mono strong">
+                      {t.code}
+                    </Link>
+                    <div className="muted small cell-channel">
+                      <ChannelIcon channel={t.channel} size={13} /> {label(CHANNEL_LABELS, t.channel)}
+                    </div>
+                  </td>
+                  <td className="cell-title">
+                    <div className="strong clamp-1" title={t.title}>
+                      {t.title}
+                    </div>
+                    <div className="muted small clamp-1">
+                      {t.contact?.displayName || t.callerName || 'Người dân'}
+                      {(t.contact?.phone || t.callerPhone) && ` · ${t.contact?.phone || t.callerPhone}`}
+                    </div>
+                  </td>
+                  <td className="small cell-field">
+                    <div className="clamp-2">{fieldName(fields, t.field)}</div>
+                  </td>
+                  {!isAgency && (
+                    <td className="small cell-agency">
+                      <div className="clamp-2">{t.agency?.name ?? <span className="muted">—</span>}</div>
+                    </td>
+                  )}
+                  <td>
+                    <div className="chips-col">
+                      <StatusChip status={t.status} />
+                      <PriorityChip priority={t.priority} />
+                      {t.assignee && !isAgency && <span className="muted small">{t.assignee.name}</span>}
+                    </div>
+                  </td>
+                  <td className="small">
+                    <DueCell t={t} />
+                  </td>
+                  <td className="num small muted">{fmtWhen(t.updatedAt)}</td>
+                  <td className="row-actions">
+                    <IconButton label="Nhật ký xử lý (in)" onClick={() => openLog(t.code, toast)}>
+                      <Icon.printer size={15} />
+                    </IconButton>
+                    <IconButton label="Nhật ký xử lý (PDF)" onClick={() => downloadLogPdf(t.code, toast)}>
+                      <Icon.download size={15} />
+                    </IconButton>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {items.map((t) => (
-                  <tr key={t.id} className={`${isOverdue(t) ? 'row-overdue' : ''} clickable`} onClick={(e) => !(e.target as HTMLElement).closest('a,button') && navigate(`/tickets/${encodeURIComponent(t.code)}`)}>
-                    <td className="nowrap">
-                      <Link to={`/tickets/${encodeURIComponent(t.code)}`} className="mono strong">
-                        {t.code}
-                      </Link>
-                      <div className="muted small cell-channel">
-                        <ChannelIcon channel={t.channel} size={13} /> {channelLabel[t.channel]}
-                      </div>
-                    </td>
-                    <td className="cell-title">
-                      <div className="strong clamp-1" title={t.title}>
-                        {t.title}
-                      </div>
-                      <div className="muted small clamp-1">
-                        {t.contact?.displayName || t.callerName || 'Người dân'}
-                        {(t.contact?.phone || t.callerPhone) && ` · ${t.contact?.phone || t.callerPhone}`}
-                      </div>
-                    </td>
-                    <td className="small cell-field">
-                      <div className="clamp-2">{fieldName(fields, t.field)}</div>
-                    </td>
-                    {!isAgency && (
-                      <td className="small cell-agency">
-                        <div className="clamp-2">{t.agency?.name ?? <span className="muted">—</span>}</div>
-                      </td>
-                    )}
-                    <td>
-                      <div className="chips-col">
-                        <StatusChip status={t.status} />
-                        <PriorityChip priority={t.priority} />
-                        {t.assignee && !isAgency && <span className="muted small">{t.assignee.name}</span>}
-                      </div>
-                    </td>
-                    <td className="small">
-                      <DueCell t={t} />
-                    </td>
-                    <td className="num small muted">{fmtWhen(t.updatedAt)}</td>
-                    <td className="row-actions">
-                      <IconButton label="Nhật ký xử lý (in)" onClick={() => openLog(t.code, toast)}>
-                        <Icon.printer size={15} />
-                      </IconButton>
-                      <IconButton label="Nhật ký xử lý (PDF)" onClick={() => downloadLogPdf(t.code, toast)}>
-                        <Icon.download size={15} />
-                      </IconButton>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              )}
+            />
+          )}
+        </ListState>
         {list.data && list.data.total > 0 && (
           <div className="table-foot">
             {isAgency && items && items.some(isOverdue) && (
@@ -232,7 +248,12 @@ export function TicketsPage() {
               </Chip>
             )}
             <span className="grow" />
-            <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => setQuery({ page: p > 1 ? String(p) : null }, false)} />
+            <Pager
+              page={page}
+              pageSize={PAGE_SIZE}
+              total={list.data.total}
+              onPage={(p) => setQuery({ page: p > 1 ? String(p) : null }, false)}
+            />
           </div>
         )}
       </div>

@@ -88,7 +88,9 @@ const SMALL_TALK = new Set(['chao_hoi', 'cam_on_tam_biet']);
 const SLICE_MS = 15;
 /** Words too common to show a message is about public services. */
 const FUNCTION_WORDS = new Set(
-  'a ad admin anh chi em toi minh ban cho hoi xin vui long giup voi la thi ma co khong duoc gi sao vay nha nhi a ha o de va cua nay do roi thi can lam nhu the nao bao nhieu'.split(' '),
+  'a ad admin anh chi em toi minh ban cho hoi xin vui long giup voi la thi ma co khong duoc gi sao vay nha nhi a ha o de va cua nay do roi thi can lam nhu the nao bao nhieu'.split(
+    ' ',
+  ),
 );
 
 interface Model {
@@ -267,8 +269,21 @@ export class BuiltinNluEngine implements NluEngine {
     for (const w of featurizer.hintWords()) if (!frequency.has(w)) frequency.set(w, 1);
     featurizer.useSpeller(new Speller(frequency));
     const real = all.flatMap((e, i) => (e.source === undefined ? [i] : []));
-    const neighbors = new NearestNeighbors(real.map((i) => xs[i][0]), Int32Array.from(real.map((i) => ys[i])), vocabulary.size);
-    return { featurizer, vocabulary, labels, backgroundIndex: labels.indexOf(FALLBACK_INTENT), regression, temperature, knownWords, neighbors };
+    const neighbors = new NearestNeighbors(
+      real.map((i) => xs[i][0]),
+      Int32Array.from(real.map((i) => ys[i])),
+      vocabulary.size,
+    );
+    return {
+      featurizer,
+      vocabulary,
+      labels,
+      backgroundIndex: labels.indexOf(FALLBACK_INTENT),
+      regression,
+      temperature,
+      knownWords,
+      neighbors,
+    };
   }
 
   /** Classifies one message; never throws. */

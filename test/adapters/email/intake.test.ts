@@ -1,5 +1,5 @@
 /** IMAP intake against a real Dovecot: each mail ingested once, across restarts, UIDVALIDITY changes and reconnects. */
-import type { ChannelAdapter, InboundMessage } from '../../../src/channels/contract';
+import type { ChannelAdapter, InboundMessage } from '../../../src/channels/kit/contract';
 import { createEmailAdapter, MAIL_JSON_CONTENT_TYPE } from '../../../adapters/email';
 import { startDovecot, type Dovecot } from '../../support/dovecot';
 import { deliver, mail, memoryRuntime, waitFor, withImap, type MemoryRuntime } from './support';
@@ -64,7 +64,12 @@ describe('email IMAP intake', () => {
     expect(first.orderingKey).toBe('an.nguyen@gmail.com');
     expect(first.contentType).toBe(MAIL_JSON_CONTENT_TYPE);
     const [event] = a.parse(first.body, first.contentType) as InboundMessage[];
-    expect(event).toMatchObject({ type: 'message', externalUserId: 'an.nguyen@gmail.com', externalMessageId: '<t1-a@gmail.com>', subject: 'Mot' });
+    expect(event).toMatchObject({
+      type: 'message',
+      externalUserId: 'an.nguyen@gmail.com',
+      externalMessageId: '<t1-a@gmail.com>',
+      subject: 'Mot',
+    });
     expect(event.timestamp).toBeGreaterThan(0);
 
     await deliver(dovecot, 'T1', mail({ from: 'cuong@outlook.com', messageId: '<t1-c@outlook.com>' }));
@@ -90,7 +95,12 @@ describe('email IMAP intake', () => {
 
   test('a restart resumes after the last ingested UID: nothing is read again', async () => {
     await createMailbox('T2');
-    await deliver(dovecot, 'T2', mail({ from: 'a@example.vn', messageId: '<t2-a@example.vn>' }), mail({ from: 'b@example.vn', messageId: '<t2-b@example.vn>' }));
+    await deliver(
+      dovecot,
+      'T2',
+      mail({ from: 'a@example.vn', messageId: '<t2-a@example.vn>' }),
+      mail({ from: 'b@example.vn', messageId: '<t2-b@example.vn>' }),
+    );
     const rt = memoryRuntime();
     const a = await startIntake('T2', rt, 100);
     expect(rt.calls).toHaveLength(2);
@@ -133,7 +143,12 @@ describe('email IMAP intake', () => {
     expect(after.lastUid).toBe(4);
     // Every mail was offered again; the Message-ID dedupe key dropped the three known ones.
     expect(rt.calls).toHaveLength(7);
-    expect(rt.items.map((i) => i.dedupeKey)).toEqual(['<t3-1@example.vn>', '<t3-2@example.vn>', '<t3-3@example.vn>', '<t3-new@example.vn>']);
+    expect(rt.items.map((i) => i.dedupeKey)).toEqual([
+      '<t3-1@example.vn>',
+      '<t3-2@example.vn>',
+      '<t3-3@example.vn>',
+      '<t3-new@example.vn>',
+    ]);
     expect(rt.logs.some((l) => l.level === 'warn' && /UIDVALIDITY changed/.test(l.msg ?? ''))).toBe(true);
   });
 

@@ -4,13 +4,18 @@ import { checkAutoReply, type SuppressReason } from '../../../adapters/email/loo
 const OWN = ['1022@dongthap.gov.vn'];
 
 function verdict(headers: Record<string, string | string[]>, from: string | null = 'citizen@gmail.com') {
-  const lines = Object.entries(headers).flatMap(([key, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ key: key.toLowerCase(), value })));
+  const lines = Object.entries(headers).flatMap(([key, v]) =>
+    (Array.isArray(v) ? v : [v]).map((value) => ({ key: key.toLowerCase(), value })),
+  );
   return checkAutoReply({ headers: lines, from, ownAddresses: OWN });
 }
 
 describe('email loop guard', () => {
   test('an ordinary citizen mail may be answered', () => {
-    expect(verdict({ 'return-path': '<citizen@gmail.com>', 'content-type': 'text/plain; charset=UTF-8' })).toEqual({ suppress: false, reasons: [] });
+    expect(verdict({ 'return-path': '<citizen@gmail.com>', 'content-type': 'text/plain; charset=UTF-8' })).toEqual({
+      suppress: false,
+      reasons: [],
+    });
   });
 
   test.each<[string, Record<string, string | string[]>, string | null, SuppressReason]>([
@@ -35,7 +40,12 @@ describe('email loop guard', () => {
     ['X-Auto-Response-Suppress: OOF', { 'x-auto-response-suppress': 'DR, OOF' }, 'citizen@gmail.com', 'auto-response-suppress'],
     ['X-Auto-Response-Suppress: AutoReply', { 'x-auto-response-suppress': 'RN,AutoReply' }, 'citizen@gmail.com', 'auto-response-suppress'],
     ['X-Autoreply', { 'x-autoreply': 'yes' }, 'citizen@gmail.com', 'autoreply-header'],
-    ['delivery report', { 'content-type': 'multipart/report; report-type=delivery-status; boundary="b"' }, 'citizen@gmail.com', 'delivery-report'],
+    [
+      'delivery report',
+      { 'content-type': 'multipart/report; report-type=delivery-status; boundary="b"' },
+      'citizen@gmail.com',
+      'delivery-report',
+    ],
     ['no From at all', {}, null, 'no-sender'],
   ])('%s → suppressed', (_name, headers, from, reason) => {
     const v = verdict(headers, from);

@@ -1,5 +1,5 @@
 /** Pure parsing: realistic mails (test/fixtures/email) → normalized events. */
-import type { InboundEvent, InboundMessage } from '../../../src/channels/contract';
+import type { InboundEvent, InboundMessage } from '../../../src/channels/kit/contract';
 import { createEmailAdapter, MAIL_JSON_CONTENT_TYPE } from '../../../adapters/email';
 import { mailDedupeKey, parseMail, stripQuotedReply } from '../../../adapters/email/parse';
 import { fixture, mail } from './support';
@@ -59,7 +59,18 @@ describe('email parse', () => {
     expect(m.html).toContain('<td>Phường 2, TP Cao Lãnh</td>');
     expect(m.html).toContain('href="https://photos.example.com/abc"');
     expect(m.html).toContain('rel="noopener noreferrer nofollow"');
-    for (const bad of ['<script', 'alert(', '<img', 'tracker.example.com', 'onclick', 'javascript:', 'style=', '<style', 'color: red', '<title']) {
+    for (const bad of [
+      '<script',
+      'alert(',
+      '<img',
+      'tracker.example.com',
+      'onclick',
+      'javascript:',
+      'style=',
+      '<style',
+      'color: red',
+      '<title',
+    ]) {
       expect(m.html).not.toContain(bad);
     }
     expect(m.suppressAutoReply).toBe(false);
@@ -121,7 +132,9 @@ describe('email parse', () => {
   });
 
   test('mail from our own address is suppressed', async () => {
-    const [m] = (await parseRaw(mail({ from: '"Tổng đài 1022" <1022@DongThap.gov.vn>', messageId: '<own@dongthap.gov.vn>' }))) as InboundMessage[];
+    const [m] = (await parseRaw(
+      mail({ from: '"Tổng đài 1022" <1022@DongThap.gov.vn>', messageId: '<own@dongthap.gov.vn>' }),
+    )) as InboundMessage[];
     expect(m.suppressAutoReply).toBe(true);
   });
 
@@ -163,12 +176,14 @@ describe('email parse', () => {
 
 describe('stripQuotedReply', () => {
   test('English Gmail attribution wrapped over two lines', () => {
-    const text = 'Thanks, that helps.\n\nOn Mon, Jan 5, 2026 at 9:00 AM Tong dai 1022 <\n1022@dongthap.gov.vn> wrote:\n\n> Dear citizen,\n> ...\n';
+    const text =
+      'Thanks, that helps.\n\nOn Mon, Jan 5, 2026 at 9:00 AM Tong dai 1022 <\n1022@dongthap.gov.vn> wrote:\n\n> Dear citizen,\n> ...\n';
     expect(stripQuotedReply(text)).toBe('Thanks, that helps.');
   });
 
   test('Outlook original-message block', () => {
-    const text = 'Dạ em cảm ơn.\r\n\r\n________________________________\r\nFrom: Tổng đài 1022 <1022@dongthap.gov.vn>\r\nSent: Monday\r\nSubject: Re: hỏi\r\n\r\nNội dung cũ';
+    const text =
+      'Dạ em cảm ơn.\r\n\r\n________________________________\r\nFrom: Tổng đài 1022 <1022@dongthap.gov.vn>\r\nSent: Monday\r\nSubject: Re: hỏi\r\n\r\nNội dung cũ';
     expect(stripQuotedReply(text)).toBe('Dạ em cảm ơn.');
     expect(stripQuotedReply('Ok\n\n-----Original Message-----\nFrom: x')).toBe('Ok');
   });

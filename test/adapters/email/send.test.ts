@@ -1,63 +1,28 @@
 /** Sending over SMTP to an in-process smtp-server: headers, threading, rate limit, error mapping, testConnection. */
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { ChannelApiError, type ChannelAdapter, type OutboundMessage } from '../../../src/channels/contract';
+import { ChannelApiError, type ChannelAdapter, type OutboundMessage } from '../../../src/channels/kit/contract';
 import { createEmailAdapter, EMAIL_CAPABILITIES, type EmailAdapterConfig } from '../../../adapters/email';
 import { buildSubject, messageIdFor } from '../../../adapters/email/send';
-import { freePort, startDovecot, type Dovecot } from '../../support/dovecot';
-import { memoryRuntime, type MemoryRuntime } from './support';
-
-interface Captured {
-  from: string | false;
-  to: string[];
-  raw: Buffer;
-  mail: ParsedMail;
-}
+import { startDovecot, type Dovecot } from '../../support/dovecot';
+import { freePort } from '../../support/services';
+import { memoryRuntime, startSmtpSink, type MemoryRuntime, type SmtpSink } from './support';
 
 let dovecot: Dovecot;
-let smtp: SMTPServer;
-let smtpPort: number;
-const captured: Captured[] = [];
+// Recipients named after a reply code (smtp451@…, smtp550@…) make the sink answer with it.
+let smtp: SmtpSink;
 const adapters: ChannelAdapter[] = [];
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  smtpPort = await freePort();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    // Recipients named after a reply code make the server answer with it.
-    onRcptTo(address, _session, callback) {
-      const code = /^smtp(\d{3})@/.exec(address.address)?.[1];
-      if (code) return callback(Object.assign(new Error(`${code} simulated failure`), { responseCode: Number(code) }));
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', async () => {
-        const raw = Buffer.concat(chunks);
-        captured.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : false,
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw,
-          mail: await simpleParser(raw),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+  smtp = await startSmtpSink();
 });
 
 afterEach(async () => {
-  captured.length = 0;
+  smtp.mails.length = 0;
   await Promise.all(adapters.splice(0).map((a) => a.stop?.()));
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
   await dovecot?.stop();
 });
 
@@ -65,7 +30,7 @@ function config(overrides: Partial<EmailAdapterConfig> = {}): EmailAdapterConfig
   const { user, password } = dovecot.users[0];
   return {
     imap: { host: dovecot.host, port: dovecot.port, secure: false, user, password },
-    smtp: { host: '127.0.0.1', port: smtpPort, secure: false },
+    smtp: { host: '127.0.0.1', port: smtp.port, secure: false },
     from: '"Tổng đài 1022" <1022@dongthap.gov.vn>',
     ...overrides,
   };
@@ -114,8 +79,8 @@ describe('email send', () => {
     const { adapter } = await started();
     const result = await adapter.send(outbound({ references: ['<older@gmail.com>', '<CAJ8kPq7xY2mQeZ1o-Hn4bT5w@mail.gmail.com>'] }));
     expect(result).toEqual({ providerMessageId: '<msg-0001@dongthap.gov.vn>' });
-    expect(captured).toHaveLength(1);
-    const { mail, from, to } = captured[0];
+    expect(smtp.mails).toHaveLength(1);
+    const { mail, from, to } = smtp.mails[0];
     expect(from).toBe('1022@dongthap.gov.vn');
     expect(to).toEqual(['nguyenvanan@gmail.com']);
     expect(mail.from?.value[0]).toEqual({ address: '1022@dongthap.gov.vn', name: 'Tổng đài 1022' });
@@ -132,8 +97,10 @@ describe('email send', () => {
 
   test('thread ids that are no Message-ID (a mail without one is keyed sha256:…) stay out of the headers', async () => {
     const { adapter } = await started();
-    await adapter.send(outbound({ id: 'msg-0009', inReplyTo: `sha256:${'ab'.repeat(32)}`, references: [`sha256:${'ab'.repeat(32)}`, '<older@gmail.com>'] }));
-    const { mail } = captured[0];
+    await adapter.send(
+      outbound({ id: 'msg-0009', inReplyTo: `sha256:${'ab'.repeat(32)}`, references: [`sha256:${'ab'.repeat(32)}`, '<older@gmail.com>'] }),
+    );
+    const { mail } = smtp.mails[0];
     expect(mail.inReplyTo).toBeUndefined();
     expect(mail.references).toBe('<older@gmail.com>');
     expect(mail.headers.get('in-reply-to')).toBeUndefined();
@@ -152,7 +119,7 @@ describe('email send', () => {
         text: 'Chào anh An, lệ phí là 75.000 đồng.',
       }),
     );
-    const { mail } = captured[0];
+    const { mail } = smtp.mails[0];
     expect(mail.headers.has('auto-submitted')).toBe(false);
     expect(mail.headers.has('x-auto-response-suppress')).toBe(false);
     expect(mail.subject).toBe('Re: [1022-2026-000123] Hoi ve giay phep xay dung');
@@ -165,9 +132,9 @@ describe('email send', () => {
     const first = await adapter.send(message);
     const second = await adapter.send(message);
     expect(second.providerMessageId).toBe(first.providerMessageId);
-    expect(captured.map((c) => c.mail.messageId)).toEqual(['<msg-retry@dongthap.gov.vn>', '<msg-retry@dongthap.gov.vn>']);
+    expect(smtp.mails.map((c) => c.mail.messageId)).toEqual(['<msg-retry@dongthap.gov.vn>', '<msg-retry@dongthap.gov.vn>']);
     // A bot answer is an automatic response too.
-    expect(captured[0].mail.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(smtp.mails[0].mail.headers.get('auto-submitted')).toBe('auto-replied');
   });
 
   test('receipts are limited per recipient per hour (persisted in state); a retry of the same receipt passes', async () => {
@@ -182,7 +149,7 @@ describe('email send', () => {
     await adapter.send(outbound({ id: 'r4', purpose: 'reply', author: 'operator' }));
     // The ticket receipt carries the code: never held back by the limit.
     await adapter.send(outbound({ id: 'r6', purpose: 'ticket_receipt' }));
-    expect(captured.map((c) => c.mail.messageId)).toEqual([
+    expect(smtp.mails.map((c) => c.mail.messageId)).toEqual([
       '<r1@dongthap.gov.vn>',
       '<r1@dongthap.gov.vn>',
       '<r3@dongthap.gov.vn>',
@@ -210,9 +177,15 @@ describe('email send', () => {
 
   test('SMTP 4xx is retryable, 5xx is permanent', async () => {
     const { adapter } = await started();
-    const temp = await sendError(adapter, outbound({ id: 'e1', purpose: 'reply', author: 'operator', externalUserId: 'smtp450@example.vn' }));
+    const temp = await sendError(
+      adapter,
+      outbound({ id: 'e1', purpose: 'reply', author: 'operator', externalUserId: 'smtp450@example.vn' }),
+    );
     expect(temp).toMatchObject({ retryable: true, status: 450 });
-    const perm = await sendError(adapter, outbound({ id: 'e2', purpose: 'reply', author: 'operator', externalUserId: 'smtp550@example.vn' }));
+    const perm = await sendError(
+      adapter,
+      outbound({ id: 'e2', purpose: 'reply', author: 'operator', externalUserId: 'smtp550@example.vn' }),
+    );
     expect(perm).toMatchObject({ retryable: false, status: 550 });
   });
 
@@ -232,17 +205,23 @@ describe('email send', () => {
         id: 'a1',
         purpose: 'reply',
         author: 'operator',
-        attachments: [{ kind: 'file', attachmentId: 'att-1' }, { kind: 'image', name: 'so-do.png', mimeType: 'image/png', data: Buffer.from([0x89, 0x50, 0x4e, 0x47]) }],
+        attachments: [
+          { kind: 'file', attachmentId: 'att-1' },
+          { kind: 'image', name: 'so-do.png', mimeType: 'image/png', data: Buffer.from([0x89, 0x50, 0x4e, 0x47]) },
+        ],
       }),
     );
-    const atts = captured[0].mail.attachments;
+    const atts = smtp.mails[0].mail.attachments;
     expect(atts.map((a) => [a.filename, a.contentType])).toEqual([
       ['huong-dan.pdf', 'application/pdf'],
       ['so-do.png', 'image/png'],
     ]);
     expect(atts[0].content.toString()).toBe('%PDF-1.4 hướng dẫn');
 
-    const missing = await sendError(adapter, outbound({ id: 'a2', purpose: 'reply', author: 'operator', attachments: [{ kind: 'file', attachmentId: 'nope' }] }));
+    const missing = await sendError(
+      adapter,
+      outbound({ id: 'a2', purpose: 'reply', author: 'operator', attachments: [{ kind: 'file', attachmentId: 'nope' }] }),
+    );
     expect(missing).toMatchObject({ code: 'attachment_missing', retryable: false });
   });
 
@@ -272,7 +251,13 @@ describe('email send', () => {
 
   test('capabilities: long texts, files, no buttons, no reply window', () => {
     expect(createEmailAdapter(config()).capabilities).toEqual(EMAIL_CAPABILITIES);
-    expect(EMAIL_CAPABILITIES).toMatchObject({ maxTextLength: 100_000, quickReplies: null, attachments: true, replyWindowMs: null, longForm: true });
+    expect(EMAIL_CAPABILITIES).toMatchObject({
+      maxTextLength: 100_000,
+      quickReplies: null,
+      attachments: true,
+      replyWindowMs: null,
+      longForm: true,
+    });
   });
 
   test('MAIL_FROM without an address is rejected at creation', () => {
@@ -285,17 +270,25 @@ describe('email subject and Message-ID', () => {
   test.each([
     ['Hỏi thủ tục', { ...base, subject: 'Hỏi thủ tục' }],
     ['[1022-2026-000123] Hỏi thủ tục', { ...base, subject: 'Hỏi thủ tục', ticketCode: '1022-2026-000123' }],
-    ['Re: [1022-2026-000123] Hỏi thủ tục', { ...base, subject: 'RE: Fwd: Hỏi thủ tục', inReplyTo: '<a@b>', ticketCode: '1022-2026-000123' }],
+    [
+      'Re: [1022-2026-000123] Hỏi thủ tục',
+      { ...base, subject: 'RE: Fwd: Hỏi thủ tục', inReplyTo: '<a@b>', ticketCode: '1022-2026-000123' },
+    ],
     ['Re: [1022-2026-000123] Hỏi', { ...base, subject: 'Re: [1022-2026-000123] Hỏi', inReplyTo: '<a@b>', ticketCode: '1022-2026-000123' }],
     ['Re: Hỏi', { ...base, subject: 'TL: Hỏi', inReplyTo: '<a@b>' }],
-    ['[1022-2026-000123] Tổng đài 1022 đã tiếp nhận yêu cầu của bạn', { ...base, purpose: 'receipt' as const, ticketCode: '1022-2026-000123' }],
+    [
+      '[1022-2026-000123] Tổng đài 1022 đã tiếp nhận yêu cầu của bạn',
+      { ...base, purpose: 'receipt' as const, ticketCode: '1022-2026-000123' },
+    ],
     ['Phản hồi từ Tổng đài 1022', { ...base }],
   ])('→ %s', (expected, message) => {
     expect(buildSubject(message)).toBe(expected);
   });
 
   test('Message-ID left part is made valid and stays deterministic', () => {
-    expect(messageIdFor('3f6c1a2e-9b7d-4c1e-8f00-1a2b3c4d5e6f', 'dongthap.gov.vn')).toBe('<3f6c1a2e-9b7d-4c1e-8f00-1a2b3c4d5e6f@dongthap.gov.vn>');
+    expect(messageIdFor('3f6c1a2e-9b7d-4c1e-8f00-1a2b3c4d5e6f', 'dongthap.gov.vn')).toBe(
+      '<3f6c1a2e-9b7d-4c1e-8f00-1a2b3c4d5e6f@dongthap.gov.vn>',
+    );
     expect(messageIdFor('a b<c>@d', 'x.vn')).toBe('<a-b-c--d@x.vn>');
   });
 });

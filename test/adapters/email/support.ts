@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import type { AdapterRuntime, IntakeItem } from '../../../src/channels/contract';
-import { freePort, type Dovecot } from '../../support/dovecot';
+import type { AdapterRuntime, IntakeItem } from '../../../src/channels/kit/contract';
+import type { Dovecot } from '../../support/dovecot';
+import { freePort } from '../../support/services';
 
 /** A runtime whose ingest remembers items by dedupe key (a replay returns false) and whose state is a Map. */
 export interface MemoryRuntime {

@@ -1,7 +1,7 @@
 import { createFacebookAdapter } from '../../../adapters/facebook';
-import { ChannelApiError, type ChannelAdapter } from '../../../src/channels/contract';
+import type { ChannelAdapter } from '../../../src/channels/kit/contract';
 import { graphError, startFakeGraph, type FakeGraph } from '../../fakes/fake-graph';
-import { outboundMessage } from '../contract-suite';
+import { outboundMessage, rejection } from '../contract-suite';
 import { APP_ID, APP_SECRET, PAGE_TOKEN, PSID, VERIFY_TOKEN, VERSION } from './support';
 
 const HOUR = 3600_000;
@@ -9,8 +9,19 @@ let fake: FakeGraph;
 let adapter: ChannelAdapter;
 
 beforeEach(async () => {
-  fake = await startFakeGraph({ pageAccessToken: PAGE_TOKEN, version: VERSION, profiles: { [PSID]: { name: 'Trần Văn Bình', first_name: 'Bình', last_name: 'Trần' } } });
-  adapter = createFacebookAdapter({ appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, pageAccessToken: PAGE_TOKEN, graphBase: fake.graphBase, graphVersion: VERSION, appId: APP_ID });
+  fake = await startFakeGraph({
+    pageAccessToken: PAGE_TOKEN,
+    version: VERSION,
+    profiles: { [PSID]: { name: 'Trần Văn Bình', first_name: 'Bình', last_name: 'Trần' } },
+  });
+  adapter = createFacebookAdapter({
+    appSecret: APP_SECRET,
+    verifyToken: VERIFY_TOKEN,
+    pageAccessToken: PAGE_TOKEN,
+    graphBase: fake.graphBase,
+    graphVersion: VERSION,
+    appId: APP_ID,
+  });
 });
 afterEach(async () => {
   expect(fake.violations).toEqual([]);
@@ -18,15 +29,6 @@ afterEach(async () => {
 });
 
 const msg = (o: Parameters<typeof outboundMessage>[2] = {}) => outboundMessage('facebook', PSID, { id: 'out-1', ...o });
-const rejection = async (p: Promise<unknown>): Promise<ChannelApiError> => {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ChannelApiError);
-    return err as ChannelApiError;
-  }
-  throw new Error('expected a rejection');
-};
 
 describe('messenger send: requests', () => {
   test('text within 24 h → POST /v21.0/me/messages, RESPONSE, Bearer page token', async () => {
@@ -61,7 +63,10 @@ describe('messenger send: requests', () => {
   });
 
   test('quick replies: at most 13, titles cut to 20 characters, on the last message', async () => {
-    const quickReplies = Array.from({ length: 15 }, (_, i) => ({ title: `Lựa chọn số ${i + 1} rất dài về thủ tục`, payload: `CHON_${i + 1}` }));
+    const quickReplies = Array.from({ length: 15 }, (_, i) => ({
+      title: `Lựa chọn số ${i + 1} rất dài về thủ tục`,
+      payload: `CHON_${i + 1}`,
+    }));
     await adapter.send(msg({ text: 'Chọn một mục:', quickReplies }));
     const qr = fake.requests[0]!.json.message.quick_replies;
     expect(qr).toHaveLength(13);
@@ -82,7 +87,10 @@ describe('messenger send: requests', () => {
     );
     expect(fake.requests.map((r) => r.json.message)).toEqual([
       { text: 'Mẫu đơn đây ạ', metadata: 'cong1022:out-1' },
-      { attachment: { type: 'image', payload: { url: 'https://1022.dongthap.gov.vn/files/mau.png', is_reusable: true } }, metadata: 'cong1022:out-1' },
+      {
+        attachment: { type: 'image', payload: { url: 'https://1022.dongthap.gov.vn/files/mau.png', is_reusable: true } },
+        metadata: 'cong1022:out-1',
+      },
       {
         attachment: { type: 'file', payload: { url: 'https://1022.dongthap.gov.vn/files/mau.pdf', is_reusable: true } },
         quick_replies: [{ content_type: 'text', title: 'Cảm ơn', payload: 'THANKS' }],
@@ -141,7 +149,13 @@ describe('messenger send: Graph errors', () => {
   });
 
   test('a wrong page token → 190 from Graph, permanent', async () => {
-    const wrong = createFacebookAdapter({ appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, pageAccessToken: 'revoked', graphBase: fake.graphBase, graphVersion: VERSION });
+    const wrong = createFacebookAdapter({
+      appSecret: APP_SECRET,
+      verifyToken: VERIFY_TOKEN,
+      pageAccessToken: 'revoked',
+      graphBase: fake.graphBase,
+      graphVersion: VERSION,
+    });
     expect(await rejection(wrong.send(msg()))).toMatchObject({ code: 'token_invalid', retryable: false });
     fake.violations.length = 0;
   });
@@ -167,7 +181,12 @@ describe('messenger profile and testConnection', () => {
     const bad = await adapter.testConnection();
     expect(bad.ok).toBe(false);
     expect(bad.detail).toContain('FB_PAGE_ACCESS_TOKEN');
-    const offline = createFacebookAdapter({ appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, pageAccessToken: PAGE_TOKEN, graphBase: 'http://127.0.0.1:9' });
+    const offline = createFacebookAdapter({
+      appSecret: APP_SECRET,
+      verifyToken: VERIFY_TOKEN,
+      pageAccessToken: PAGE_TOKEN,
+      graphBase: 'http://127.0.0.1:9',
+    });
     expect((await offline.testConnection()).ok).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WebhookRequest } from '../../../src/channels/contract';
+import type { WebhookRequest } from '../../../src/channels/kit/contract';
 
 /** Credentials and ids used across the Messenger fixtures and fakes. */
 export const APP_SECRET = 'fb-app-secret-3c9d0e1f';
@@ -26,5 +26,10 @@ export function hubSignature(raw: Buffer, secret = APP_SECRET): string {
 
 /** A POST webhook request for a fixture, signed correctly unless a signature is given. */
 export function signedRequest(raw: Buffer, signature?: string): WebhookRequest {
-  return { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature ?? hubSignature(raw) }, query: {}, rawBody: raw };
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature ?? hubSignature(raw) },
+    query: {},
+    rawBody: raw,
+  };
 }

@@ -7,11 +7,17 @@ const get = (query: Record<string, string>) => ({ method: 'GET', headers: {}, qu
 
 describe('messenger handshake', () => {
   test('subscribe with the right token → 200 with the raw challenge', () => {
-    expect(wh.handshake!(get({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1158201444' }))).toEqual({ status: 200, body: '1158201444' });
+    expect(wh.handshake!(get({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1158201444' }))).toEqual({
+      status: 200,
+      body: '1158201444',
+    });
   });
 
   test('wrong token or mode → 403', () => {
-    expect(wh.handshake!(get({ 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' }))).toEqual({ status: 403, body: 'Forbidden' });
+    expect(wh.handshake!(get({ 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' }))).toEqual({
+      status: 403,
+      body: 'Forbidden',
+    });
     expect(wh.handshake!(get({ 'hub.mode': 'unsubscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1' }))!.status).toBe(403);
     expect(wh.handshake!(get({ 'hub.mode': 'subscribe', 'hub.challenge': '1' }))!.status).toBe(403);
   });

@@ -2,8 +2,8 @@
  * A live-chat gateway for tests: an HTTP server with the adapter started on an in-memory fake
  * runtime (ingest with a dedupe set, history from what was ingested and sent, state in a Map),
  * `GET /widget.js` served like the core will, and an optional "bot" answering every new message.
- * As in the gateway, the adapter mounts `/livechat` on the HTTP server's one socket.io server
- * (src/realtime/io.ts), which also serves the browser client the widget loads.
+ * As in the gateway, the runtime hands the adapter a namespace of the HTTP server's one socket.io
+ * server (src/realtime/io.ts), which also serves the browser client the widget loads.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -17,9 +17,16 @@ import type {
   IntakeItem,
   OutboundMessage,
   QuickReply,
-} from '../../../src/channels/contract';
+} from '../../../src/channels/kit/contract';
+import { socketServerFor } from '../../../src/realtime/io';
 import { createLivechatAdapter, widgetScriptPath, type LivechatConfig } from '../../../adapters/livechat';
-import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents, SessionEvent, WireMessage } from '../../../adapters/livechat/protocol';
+import type {
+  ClientToServerEvents,
+  HandshakeAuth,
+  ServerToClientEvents,
+  SessionEvent,
+  WireMessage,
+} from '../../../adapters/livechat/protocol';
 
 /** The widget's side of the typed socket. */
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -30,6 +37,8 @@ export type FakeBot = (msg: InboundMessage) => { text: string; quickReplies?: Qu
 /** Options of `startGateway`. */
 export interface GatewayOptions {
   config?: Partial<LivechatConfig>;
+  /** Builds the adapter for the server's URL instead of `createLivechatAdapter` (e.g. through the registry); `config` is then unused. */
+  makeAdapter?: (url: string) => ChannelAdapter;
   bot?: FakeBot;
   /** Delay before ingest resolves (ms), to show acks wait for it. */
   ingestDelayMs?: number;
@@ -77,12 +86,14 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
 
-  const adapter = createLivechatAdapter({
-    sessionSecret: 'session-secret-for-tests',
-    identitySecret: IDENTITY_SECRET,
-    publicBaseUrl: url,
-    ...opts.config,
-  });
+  const adapter =
+    opts.makeAdapter?.(url) ??
+    createLivechatAdapter({
+      sessionSecret: 'session-secret-for-tests',
+      identitySecret: IDENTITY_SECRET,
+      publicBaseUrl: url,
+      ...opts.config,
+    });
   const seen = new Set<string>();
   const ingested: IntakeItem[] = [];
   const history = new Map<string, HistoryItem[]>();
@@ -189,7 +200,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     async readAttachment(id) {
       return files.get(id) ?? null;
     },
-    httpServer,
+    socketNamespace: (name) => socketServerFor(httpServer).of(name),
     citizenTyping(externalUserId, on) {
       typing.push({ externalUserId, on });
     },
@@ -232,7 +243,11 @@ export interface TestClient {
 
 /** Connects like the widget does and waits for `session` and `history`. */
 export async function connect(url: string, auth: HandshakeAuth = {}): Promise<TestClient> {
-  const socket: ClientSocket = connectClient(`${url}/livechat`, { auth: auth as Record<string, unknown>, transports: ['websocket'], forceNew: true });
+  const socket: ClientSocket = connectClient(`${url}/livechat`, {
+    auth: auth as Record<string, unknown>,
+    transports: ['websocket'],
+    forceNew: true,
+  });
   const received: TestClient['received'] = [];
   const waiters: Array<{ event: string; resolve: (p: unknown) => void }> = [];
   socket.onAny((event: string, payload: unknown) => {
@@ -240,7 +255,7 @@ export async function connect(url: string, auth: HandshakeAuth = {}): Promise<Te
     if (i >= 0) waiters.splice(i, 1)[0].resolve(payload);
     else received.push({ event, payload });
   });
-  const next = <T,>(event: string, timeoutMs = 3000): Promise<T> => {
+  const next = <T>(event: string, timeoutMs = 3000): Promise<T> => {
     const i = received.findIndex((r) => r.event === event);
     if (i >= 0) return Promise.resolve(received.splice(i, 1)[0].payload as T);
     return new Promise<T>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { io as connectClient } from 'socket.io-client';
-import type { InboundMessage } from '../../../src/channels/contract';
+import type { InboundMessage } from '../../../src/channels/kit/contract';
 import { socketServerFor } from '../../../src/realtime/io';
 import { createLivechatAdapter } from '../../../adapters/livechat';
 import type { MessageAck, AttachmentAck, WireMessage } from '../../../adapters/livechat/protocol';
@@ -70,11 +70,7 @@ describe('session', () => {
     const a = await open();
     const [v, visitorId, iat, sig] = a.session.token!.split('.');
     const otherVisitor = 'v_00000000-0000-4000-8000-000000000000';
-    for (const token of [
-      `${v}.${otherVisitor}.${iat}.${sig}`,
-      `${v}.${visitorId}.${iat}.${sig.slice(0, -2)}AA`,
-      'not-a-token',
-    ]) {
+    for (const token of [`${v}.${otherVisitor}.${iat}.${sig}`, `${v}.${visitorId}.${iat}.${sig.slice(0, -2)}AA`, 'not-a-token']) {
       const b = await open({ token });
       expect(b.session.visitorId).not.toBe(a.session.visitorId);
       expect(b.session.visitorId).not.toBe(otherVisitor);
@@ -82,7 +78,9 @@ describe('session', () => {
   });
 
   test('a verified identity becomes u_<userId>; a bad hash stays anonymous with auth_error', async () => {
-    const good = await open({ identity: { userId: '079123456789', hash: identityHash(IDENTITY_SECRET, '079123456789'), name: 'Nguyễn Văn A' } });
+    const good = await open({
+      identity: { userId: '079123456789', hash: identityHash(IDENTITY_SECRET, '079123456789'), name: 'Nguyễn Văn A' },
+    });
     expect(good.session).toMatchObject({ visitorId: 'u_079123456789', verified: true, token: null });
 
     await send(good, { clientId: 'c1', text: 'Xin chào' });
@@ -137,7 +135,11 @@ describe('citizen messages', () => {
   test('a failed ingest is a retryable refusal, and the resend then succeeds', async () => {
     const c = await open();
     gw.failIngest(true);
-    expect(await send(c, { clientId: 'x1', text: 'Câu hỏi' })).toEqual({ ok: false, retryable: true, error: expect.stringMatching(/gửi lại/) });
+    expect(await send(c, { clientId: 'x1', text: 'Câu hỏi' })).toEqual({
+      ok: false,
+      retryable: true,
+      error: expect.stringMatching(/gửi lại/),
+    });
     gw.failIngest(false);
     expect(await send(c, { clientId: 'x1', text: 'Câu hỏi' })).toMatchObject({ ok: true, duplicate: false });
   });
@@ -159,13 +161,29 @@ describe('citizen messages', () => {
       { kind: 'file', name: 'to-khai.pdf', mimeType: 'application/pdf', size: PDF.length, data: PDF },
     ]);
 
-    const big = await send(c, { clientId: 'f2', text: 'ảnh', attachments: [{ name: 'lon.png', mimeType: 'image/png', dataBase64: Buffer.alloc(2000).toString('base64') }] });
+    const big = await send(c, {
+      clientId: 'f2',
+      text: 'ảnh',
+      attachments: [{ name: 'lon.png', mimeType: 'image/png', dataBase64: Buffer.alloc(2000).toString('base64') }],
+    });
     expect(big).toEqual({ ok: false, retryable: false, error: 'Tệp "lon.png" quá lớn (tối đa 1 KB).' });
 
-    const exe = await send(c, { clientId: 'f3', text: 'tệp', attachments: [{ name: 'virus.exe', mimeType: 'application/x-msdownload', dataBase64: 'TVqQAAMAAAAEAAAA' }] });
-    expect(exe).toEqual({ ok: false, retryable: false, error: 'Không hỗ trợ loại tệp của "virus.exe". Chỉ nhận: JPG, PNG, GIF, WEBP, PDF.' });
+    const exe = await send(c, {
+      clientId: 'f3',
+      text: 'tệp',
+      attachments: [{ name: 'virus.exe', mimeType: 'application/x-msdownload', dataBase64: 'TVqQAAMAAAAEAAAA' }],
+    });
+    expect(exe).toEqual({
+      ok: false,
+      retryable: false,
+      error: 'Không hỗ trợ loại tệp của "virus.exe". Chỉ nhận: JPG, PNG, GIF, WEBP, PDF.',
+    });
 
-    const disguised = await send(c, { clientId: 'f4', text: '', attachments: [{ name: 'a.pdf', mimeType: 'application/pdf', dataBase64: 'TVqQAAMAAAAEAAAA' }] });
+    const disguised = await send(c, {
+      clientId: 'f4',
+      text: '',
+      attachments: [{ name: 'a.pdf', mimeType: 'application/pdf', dataBase64: 'TVqQAAMAAAAEAAAA' }],
+    });
     expect(disguised).toMatchObject({ ok: false, error: 'Nội dung tệp "a.pdf" không đúng định dạng PDF.' });
 
     const long = await send(c, { clientId: 'f5', text: 'a'.repeat(4001) });
@@ -265,7 +283,11 @@ describe('outbound', () => {
 
   test('a stored attachment is readable only from its own conversation', async () => {
     const c = await open();
-    await send(c, { clientId: 'p1', text: '', attachments: [{ name: 'a.png', mimeType: 'image/png', dataBase64: PNG.toString('base64') }] });
+    await send(c, {
+      clientId: 'p1',
+      text: '',
+      attachments: [{ name: 'a.png', mimeType: 'image/png', dataBase64: PNG.toString('base64') }],
+    });
     const again = await open({ token: c.session.token });
     const attachmentId = again.history[0].attachments[0].attachmentId!;
     const mine: AttachmentAck = await again.socket.timeout(3000).emitWithAck('attachment', { attachmentId });

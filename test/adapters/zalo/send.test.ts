@@ -1,7 +1,7 @@
 import { createZaloAdapter, type ZaloConfig } from '../../../adapters/zalo';
-import { ChannelApiError, type ChannelAdapter } from '../../../src/channels/contract';
+import type { ChannelAdapter } from '../../../src/channels/kit/contract';
 import { startFakeZalo, type FakeZalo, type FakeZaloOptions } from '../../fakes/fake-zalo';
-import { MemoryAdapterState, memoryRuntime, outboundMessage } from '../contract-suite';
+import { MemoryAdapterState, memoryRuntime, outboundMessage, rejection } from '../contract-suite';
 import { APP_ID, APP_SECRET, OA_SECRET_KEY, USER_ID } from './support';
 
 let fake: FakeZalo;
@@ -9,7 +9,14 @@ let adapter: ChannelAdapter;
 let state: MemoryAdapterState;
 
 async function setup(opts: Partial<FakeZaloOptions> = {}, cfg: Partial<ZaloConfig> = {}, start = true) {
-  fake = await startFakeZalo({ appId: APP_ID, appSecret: APP_SECRET, accessToken: 'at-0', refreshToken: 'rt-0', profiles: { [USER_ID]: 'Nguyễn Thị Mai' }, ...opts });
+  fake = await startFakeZalo({
+    appId: APP_ID,
+    appSecret: APP_SECRET,
+    accessToken: 'at-0',
+    refreshToken: 'rt-0',
+    profiles: { [USER_ID]: 'Nguyễn Thị Mai' },
+    ...opts,
+  });
   adapter = createZaloAdapter({
     appId: APP_ID,
     appSecret: APP_SECRET,
@@ -30,15 +37,6 @@ afterEach(async () => {
 });
 
 const msg = (o: Parameters<typeof outboundMessage>[2] = {}) => outboundMessage('zalo', USER_ID, o);
-const rejection = async (p: Promise<unknown>): Promise<ChannelApiError> => {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ChannelApiError);
-    return err as ChannelApiError;
-  }
-  throw new Error('expected a rejection');
-};
 
 describe('zalo send: requests match the documented API', () => {
   beforeEach(() => setup());
@@ -72,19 +70,32 @@ describe('zalo send: requests match the documented API', () => {
         recipient: { user_id: USER_ID },
         message: {
           text: 'Mẫu tờ khai CT01',
-          attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', url: 'https://1022.dongthap.gov.vn/files/ct01.png' }] } },
+          attachment: {
+            type: 'template',
+            payload: { template_type: 'media', elements: [{ media_type: 'image', url: 'https://1022.dongthap.gov.vn/files/ct01.png' }] },
+          },
         },
       },
       {
         recipient: { user_id: USER_ID },
-        message: { attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', url: 'https://1022.dongthap.gov.vn/files/ct01-2.png' }] } } },
+        message: {
+          attachment: {
+            type: 'template',
+            payload: { template_type: 'media', elements: [{ media_type: 'image', url: 'https://1022.dongthap.gov.vn/files/ct01-2.png' }] },
+          },
+        },
       },
     ]);
     expect(res.providerMessageId).toBe('zmsg' + '1'.padStart(28, '0'));
   });
 
   test('file bytes → multipart upload, then a file message with the token', async () => {
-    await adapter.send(msg({ text: 'Tờ khai đính kèm', attachments: [{ kind: 'file', data: Buffer.from('%PDF-1.4 test'), name: 'to-khai.pdf', mimeType: 'application/pdf' }] }));
+    await adapter.send(
+      msg({
+        text: 'Tờ khai đính kèm',
+        attachments: [{ kind: 'file', data: Buffer.from('%PDF-1.4 test'), name: 'to-khai.pdf', mimeType: 'application/pdf' }],
+      }),
+    );
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /v3.0/oa/message/cs',
       'POST /v2.0/oa/upload/file',
@@ -94,23 +105,37 @@ describe('zalo send: requests match the documented API', () => {
     expect(upload.headers['access_token']).toBe('at-0');
     expect(upload.body.toString()).toContain('Content-Disposition: form-data; name="file"; filename="to-khai.pdf"');
     expect(upload.body.toString()).toContain('%PDF-1.4 test');
-    expect(fake.requests[2]!.json).toEqual({ recipient: { user_id: USER_ID }, message: { attachment: { type: 'file', payload: { token: 'ftok2' } } } });
+    expect(fake.requests[2]!.json).toEqual({
+      recipient: { user_id: USER_ID },
+      message: { attachment: { type: 'file', payload: { token: 'ftok2' } } },
+    });
   });
 
   test('stored attachment without a URL is read from the runtime and uploaded as an image', async () => {
     await fake.close();
     await setup({}, {}, false);
     const rt = memoryRuntime(state);
-    rt.readAttachment = async (id) => (id === 'att-42' ? { data: Buffer.from([0xff, 0xd8, 0xff]), mimeType: 'image/jpeg', name: 'anh.jpg' } : null);
+    rt.readAttachment = async (id) =>
+      id === 'att-42' ? { data: Buffer.from([0xff, 0xd8, 0xff]), mimeType: 'image/jpeg', name: 'anh.jpg' } : null;
     await adapter.start!(rt);
     await adapter.send(msg({ text: '', attachments: [{ kind: 'image', attachmentId: 'att-42' }] }));
     expect(fake.requests.map((r) => r.path)).toEqual(['/v2.0/oa/upload/image', '/v3.0/oa/message/cs']);
-    expect(fake.requests[1]!.json.message).toEqual({ attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: 'att1' }] } } });
+    expect(fake.requests[1]!.json.message).toEqual({
+      attachment: { type: 'template', payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: 'att1' }] } },
+    });
   });
 
   test('quick replies (none in CS messages) degrade to a numbered list', async () => {
     expect(adapter.capabilities.quickReplies).toBeNull();
-    await adapter.send(msg({ text: 'Anh/chị hỏi về:', quickReplies: [{ title: 'Căn cước', payload: 'CCCD' }, { title: 'Hộ tịch', payload: 'HT' }] }));
+    await adapter.send(
+      msg({
+        text: 'Anh/chị hỏi về:',
+        quickReplies: [
+          { title: 'Căn cước', payload: 'CCCD' },
+          { title: 'Hộ tịch', payload: 'HT' },
+        ],
+      }),
+    );
     expect(fake.requests[0]!.json.message.text).toBe('Anh/chị hỏi về:\n1. Căn cước\n2. Hộ tịch');
   });
 
@@ -149,7 +174,14 @@ describe('zalo send: errors (HTTP 200 + negative error)', () => {
   });
 
   test('a network failure is retryable', async () => {
-    const a = createZaloAdapter({ appId: APP_ID, appSecret: APP_SECRET, oaSecretKey: OA_SECRET_KEY, accessToken: 'x', refreshToken: 'y', apiBase: 'http://127.0.0.1:9' });
+    const a = createZaloAdapter({
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      oaSecretKey: OA_SECRET_KEY,
+      accessToken: 'x',
+      refreshToken: 'y',
+      apiBase: 'http://127.0.0.1:9',
+    });
     expect(await rejection(a.send(msg()))).toMatchObject({ retryable: true });
   });
 });
@@ -166,12 +198,7 @@ describe('zalo tokens: refresh on -216, single-use refresh tokens', () => {
     fake.validAccessTokens.clear(); // the configured token has expired
     const res = await adapter.send(msg());
     expect(res.providerMessageId).toBeDefined();
-    expect(timeline).toEqual([
-      '/v3.0/oa/message/cs at-0',
-      '/v4/oa/access_token rt-0',
-      'persist at-1',
-      '/v3.0/oa/message/cs at-1',
-    ]);
+    expect(timeline).toEqual(['/v3.0/oa/message/cs at-0', '/v4/oa/access_token rt-0', 'persist at-1', '/v3.0/oa/message/cs at-1']);
     const refresh = fake.calls('/v4/oa/access_token')[0]!;
     expect(refresh.method).toBe('POST');
     expect(refresh.headers['secret_key']).toBe(APP_SECRET);
@@ -192,13 +219,24 @@ describe('zalo tokens: refresh on -216, single-use refresh tokens', () => {
     expect(results[2]).toEqual({ displayName: 'Nguyễn Thị Mai' });
     expect(fake.currentRefreshToken).toBe('rt-1');
     expect(await state.get('zalo:tokens')).toMatchObject({ accessToken: 'at-1', refreshToken: 'rt-1' });
-    const sent = fake.calls('/v3.0/oa/message/cs').filter((r) => r.headers['access_token'] === 'at-1').map((r) => r.json.message.text);
+    const sent = fake
+      .calls('/v3.0/oa/message/cs')
+      .filter((r) => r.headers['access_token'] === 'at-1')
+      .map((r) => r.json.message.text);
     expect(sent.sort()).toEqual(['hai', 'một']);
   });
 
   test('two adapter instances sharing state (two processes) refresh once', async () => {
     await setup({ refreshDelayMs: 50 });
-    const other = createZaloAdapter({ appId: APP_ID, appSecret: APP_SECRET, oaSecretKey: OA_SECRET_KEY, accessToken: 'at-0', refreshToken: 'rt-0', apiBase: fake.apiBase, oauthBase: fake.oauthBase });
+    const other = createZaloAdapter({
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      oaSecretKey: OA_SECRET_KEY,
+      accessToken: 'at-0',
+      refreshToken: 'rt-0',
+      apiBase: fake.apiBase,
+      oauthBase: fake.oauthBase,
+    });
     await other.start!(memoryRuntime(state));
     fake.validAccessTokens.clear();
     await Promise.all([adapter.send(msg()), other.send(msg())]);
@@ -209,14 +247,30 @@ describe('zalo tokens: refresh on -216, single-use refresh tokens', () => {
     await setup();
     fake.validAccessTokens.clear();
     await adapter.send(msg());
-    const restarted = createZaloAdapter({ appId: APP_ID, appSecret: APP_SECRET, oaSecretKey: OA_SECRET_KEY, accessToken: 'at-0', refreshToken: 'rt-0', apiBase: fake.apiBase, oauthBase: fake.oauthBase });
+    const restarted = createZaloAdapter({
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      oaSecretKey: OA_SECRET_KEY,
+      accessToken: 'at-0',
+      refreshToken: 'rt-0',
+      apiBase: fake.apiBase,
+      oauthBase: fake.oauthBase,
+    });
     await restarted.start!(memoryRuntime(state));
     await restarted.send(msg());
     expect(fake.requests.at(-1)!.headers['access_token']).toBe('at-1');
     expect(fake.refreshCalls).toBe(1);
 
     fake.validAccessTokens.add('at-new');
-    const reauthorized = createZaloAdapter({ appId: APP_ID, appSecret: APP_SECRET, oaSecretKey: OA_SECRET_KEY, accessToken: 'at-new', refreshToken: 'rt-new', apiBase: fake.apiBase, oauthBase: fake.oauthBase });
+    const reauthorized = createZaloAdapter({
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      oaSecretKey: OA_SECRET_KEY,
+      accessToken: 'at-new',
+      refreshToken: 'rt-new',
+      apiBase: fake.apiBase,
+      oauthBase: fake.oauthBase,
+    });
     await reauthorized.start!(memoryRuntime(state));
     await reauthorized.send(msg());
     expect(fake.requests.at(-1)!.headers['access_token']).toBe('at-new');
@@ -229,7 +283,15 @@ describe('zalo tokens: refresh on -216, single-use refresh tokens', () => {
     expect(fake.refreshCalls).toBe(0);
     const stored = (await state.get<Record<string, unknown>>('zalo:tokens'))!;
     await state.set('zalo:tokens', { ...stored, expiresAt: Date.now() + 60_000 });
-    const again = createZaloAdapter({ appId: APP_ID, appSecret: APP_SECRET, oaSecretKey: OA_SECRET_KEY, accessToken: 'at-0', refreshToken: 'rt-0', apiBase: fake.apiBase, oauthBase: fake.oauthBase });
+    const again = createZaloAdapter({
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      oaSecretKey: OA_SECRET_KEY,
+      accessToken: 'at-0',
+      refreshToken: 'rt-0',
+      apiBase: fake.apiBase,
+      oauthBase: fake.oauthBase,
+    });
     await again.start!(memoryRuntime(state));
     await again.send(msg());
     expect(fake.requests.map((r) => `${r.path} ${r.headers['access_token'] ?? ''}`.trim())).toEqual([
@@ -299,7 +361,14 @@ describe('zalo profile and testConnection', () => {
     const bad = await adapter.testConnection();
     expect(bad.ok).toBe(false);
     expect(bad.detail).toContain('-204');
-    const offline = createZaloAdapter({ appId: APP_ID, appSecret: APP_SECRET, oaSecretKey: OA_SECRET_KEY, accessToken: 'x', refreshToken: 'y', apiBase: 'http://127.0.0.1:9' });
+    const offline = createZaloAdapter({
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      oaSecretKey: OA_SECRET_KEY,
+      accessToken: 'x',
+      refreshToken: 'y',
+      apiBase: 'http://127.0.0.1:9',
+    });
     expect((await offline.testConnection()).ok).toBe(false);
   });
 });

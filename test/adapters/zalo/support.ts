@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WebhookRequest } from '../../../src/channels/contract';
+import type { WebhookRequest } from '../../../src/channels/kit/contract';
 
 /** Ids and secrets used across the Zalo fixtures and fakes (all ids are 19-digit strings). */
 export const APP_ID = '1839120465573816298';
@@ -18,7 +18,12 @@ export function fixture(name: string): Buffer {
 
 /** `mac=` signature as Zalo computes it: SHA-256(app_id + body + timestamp + OA secret key). */
 export function zaloMac(raw: Buffer, appId: string, timestamp: string, secret = OA_SECRET_KEY): string {
-  return 'mac=' + createHash('sha256').update(Buffer.concat([Buffer.from(appId), raw, Buffer.from(timestamp), Buffer.from(secret)])).digest('hex');
+  return (
+    'mac=' +
+    createHash('sha256')
+      .update(Buffer.concat([Buffer.from(appId), raw, Buffer.from(timestamp), Buffer.from(secret)]))
+      .digest('hex')
+  );
 }
 
 /** A webhook request for a fixture, signed correctly (app_id and timestamp taken from the JSON). */
@@ -26,7 +31,10 @@ export function signedRequest(raw: Buffer, signature?: string): WebhookRequest {
   const body = JSON.parse(raw.toString('utf8')) as { app_id: string; timestamp: string };
   return {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-zevent-signature': signature ?? zaloMac(raw, String(body.app_id), String(body.timestamp)) },
+    headers: {
+      'content-type': 'application/json',
+      'x-zevent-signature': signature ?? zaloMac(raw, String(body.app_id), String(body.timestamp)),
+    },
     query: {},
     rawBody: raw,
   };

@@ -39,7 +39,9 @@ describe('zalo webhook signature', () => {
   });
 
   test('rejects an HMAC (a common mistake) and a signature over re-serialized JSON', () => {
-    const hmac = createHmac('sha256', OA_SECRET_KEY).update(Buffer.concat([Buffer.from(APP_ID), raw, Buffer.from(body.timestamp)])).digest('hex');
+    const hmac = createHmac('sha256', OA_SECRET_KEY)
+      .update(Buffer.concat([Buffer.from(APP_ID), raw, Buffer.from(body.timestamp)]))
+      .digest('hex');
     expect(verify(signedRequest(raw, `mac=${hmac}`))).toBe(false);
     const reserialized = Buffer.from(JSON.stringify(body));
     expect(verify(signedRequest(raw, zaloMac(reserialized, APP_ID, body.timestamp)))).toBe(false);
@@ -61,8 +63,15 @@ describe('zalo webhook signature', () => {
 
   test('rejects malformed bodies and bodies without app_id/timestamp', () => {
     const junk = Buffer.from('{"event_name":');
-    expect(adapter.webhook!.verify({ method: 'POST', headers: { 'x-zevent-signature': 'mac=00' }, query: {}, rawBody: junk }, null)).toBe(false);
+    expect(adapter.webhook!.verify({ method: 'POST', headers: { 'x-zevent-signature': 'mac=00' }, query: {}, rawBody: junk }, null)).toBe(
+      false,
+    );
     const noApp = Buffer.from('{"event_name":"user_send_text","timestamp":"1"}');
-    expect(adapter.webhook!.verify({ method: 'POST', headers: { 'x-zevent-signature': zaloMac(noApp, '', '1') }, query: {}, rawBody: noApp }, null)).toBe(false);
+    expect(
+      adapter.webhook!.verify(
+        { method: 'POST', headers: { 'x-zevent-signature': zaloMac(noApp, '', '1') }, query: {}, rawBody: noApp },
+        null,
+      ),
+    ).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /** Canned replies: operators type `/shortcut` in the composer to insert them. */
 import { useState, type FormEvent } from 'react';
 import { Icon } from '../../components/icons';
-import { Button, Card, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, PageHeader, useAction, useToast } from '../../components/ui';
+import { ListState } from '../../components/list-state';
+import { Button, Card, Empty, Field, FormModal, IconButton, PageHeader, useAction, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { invalidate } from '../../lib/refdata';
@@ -24,32 +25,31 @@ function Editor({ item, onClose, onSaved }: { item: Partial<CannedReply>; onClos
     });
   };
   return (
-    <Modal
+    <FormModal
       title={item.id ? 'Sửa câu trả lời mẫu' : 'Thêm câu trả lời mẫu'}
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>Huỷ</Button>
-          <Button variant="primary" type="submit" form="canned-form" busy={busy} disabled={!f.shortcut.trim() || !f.text.trim()}>
-            Lưu
-          </Button>
-        </>
-      }
+      submit="Lưu"
+      busy={busy}
+      disabled={!f.shortcut.trim() || !f.text.trim()}
+      onSubmit={submit}
     >
-      <form id="canned-form" className="form-grid" onSubmit={submit}>
-        <div className="form-grid two">
-          <Field label="Phím tắt" hint="Gõ /phím-tắt trong ô trả lời.">
-            <input value={f.shortcut} onChange={(e) => setF({ ...f, shortcut: e.target.value.replace(/\s/g, '') })} placeholder="chao" className="mono" />
-          </Field>
-          <Field label="Tên">
-            <input value={f.title} onChange={(e) => setF({ ...f, title: e.target.value })} placeholder="Lời chào" />
-          </Field>
-        </div>
-        <Field label="Nội dung" hint="{ten} được thay bằng tên người dân.">
-          <textarea rows={6} value={f.text} onChange={(e) => setF({ ...f, text: e.target.value })} />
+      <div className="form-grid two">
+        <Field label="Phím tắt" hint="Gõ /phím-tắt trong ô trả lời.">
+          <input
+            value={f.shortcut}
+            onChange={(e) => setF({ ...f, shortcut: e.target.value.replace(/\s/g, '') })}
+            placeholder="chao"
+            className="mono"
+          />
         </Field>
-      </form>
-    </Modal>
+        <Field label="Tên">
+          <input value={f.title} onChange={(e) => setF({ ...f, title: e.target.value })} placeholder="Lời chào" />
+        </Field>
+      </div>
+      <Field label="Nội dung" hint="{ten} được thay bằng tên người dân.">
+        <textarea rows={6} value={f.text} onChange={(e) => setF({ ...f, text: e.target.value })} />
+      </Field>
+    </FormModal>
   );
 }
 
@@ -80,33 +80,39 @@ export default function CannedPage() {
         }
       />
       <Card pad={false}>
-        {error && !data ? (
-          <div className="pad">
-            <ErrorBlock error={error} onRetry={reload} />
-          </div>
-        ) : !data ? (
-          <ListSkeleton rows={5} />
-        ) : data.length === 0 ? (
-          <Empty icon={<Icon.list size={26} />} title="Chưa có câu trả lời mẫu" action={<Button onClick={() => setEditing({})}>Thêm câu đầu tiên</Button>} />
-        ) : (
-          <ul className="canned-list">
-            {data.map((c) => (
-              <li key={c.id}>
-                <span className="canned-shortcut">/{c.shortcut.replace(/^\//, '')}</span>
-                <div className="grow">
-                  <div className="strong">{c.title}</div>
-                  <div className="muted small clamp-2">{c.text}</div>
-                </div>
-                <IconButton label="Sửa" onClick={() => setEditing(c)}>
-                  <Icon.edit size={15} />
-                </IconButton>
-                <IconButton label="Xoá" className="danger" onClick={() => void remove(c)}>
-                  <Icon.trash size={15} />
-                </IconButton>
-              </li>
-            ))}
-          </ul>
-        )}
+        <ListState
+          data={data}
+          error={error}
+          onRetry={reload}
+          rows={5}
+          empty={
+            <Empty
+              icon={<Icon.list size={26} />}
+              title="Chưa có câu trả lời mẫu"
+              action={<Button onClick={() => setEditing({})}>Thêm câu đầu tiên</Button>}
+            />
+          }
+        >
+          {(replies) => (
+            <ul className="canned-list">
+              {replies.map((c) => (
+                <li key={c.id}>
+                  <span className="canned-shortcut">/{c.shortcut.replace(/^\//, '')}</span>
+                  <div className="grow">
+                    <div className="strong">{c.title}</div>
+                    <div className="muted small clamp-2">{c.text}</div>
+                  </div>
+                  <IconButton label="Sửa" onClick={() => setEditing(c)}>
+                    <Icon.edit size={15} />
+                  </IconButton>
+                  <IconButton label="Xoá" className="danger" onClick={() => void remove(c)}>
+                    <Icon.trash size={15} />
+                  </IconButton>
+                </li>
+              ))}
+            </ul>
+          )}
+        </ListState>
       </Card>
       {editing && <Editor item={editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), reload())} />}
     </div>

@@ -1,10 +1,11 @@
 /** Channels: enabled or not, capabilities, and "test connection" (never throws on the server). */
 import { useState } from 'react';
 import { ChannelIcon, Icon } from '../../components/icons';
-import { Button, Card, Chip, Empty, ErrorBlock, PageHeader, Skeleton, useAction } from '../../components/ui';
+import { ListState } from '../../components/list-state';
+import { Button, Card, Chip, Empty, PageHeader, Skeleton, useAction } from '../../components/ui';
 import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
-import { channelLabel } from '../../lib/labels';
+import { CHANNEL_LABELS, label } from '@wire/labels';
 import type { ChannelInfo } from '../../lib/types';
 
 const DESCRIPTION: Record<string, string> = {
@@ -18,15 +19,10 @@ const DESCRIPTION: Record<string, string> = {
 function capabilityChips(c: ChannelInfo['capabilities']) {
   if (!c) return null;
   const chips: string[] = [];
-  const textMax = (c.textMax ?? c.maxTextLength) as number | undefined;
-  if (textMax) chips.push(`Tối đa ${textMax.toLocaleString('vi-VN')} ký tự`);
-  const qr = c.quickReplies as number | { max?: number } | boolean | null | undefined;
-  if (qr) chips.push(typeof qr === 'number' ? `${qr} nút trả lời nhanh` : typeof qr === 'object' && qr.max ? `${qr.max} nút trả lời nhanh` : 'Nút trả lời nhanh');
-  else chips.push('Không có nút bấm');
+  chips.push(`Tối đa ${c.maxTextLength.toLocaleString('vi-VN')} ký tự`);
+  chips.push(c.quickReplies ? `${c.quickReplies.max} nút trả lời nhanh` : 'Không có nút bấm');
   if (c.attachments) chips.push('Tệp đính kèm');
-  const window = (c.replyWindowHours ?? (c.replyWindowMs ? Number(c.replyWindowMs) / 3_600_000 : undefined)) as number | undefined;
-  if (window) chips.push(`Hạn trả lời ${window} giờ`);
-  if (c.typing) chips.push('Báo đang soạn');
+  if (c.replyWindowMs) chips.push(`Hạn trả lời ${c.replyWindowMs / 3_600_000} giờ`);
   if (c.longForm) chips.push('Trả lời dạng thư đầy đủ');
   return chips;
 }
@@ -44,7 +40,7 @@ function ChannelCard({ ch }: { ch: ChannelInfo }) {
       <div className="channel-card-head">
         <ChannelIcon channel={ch.channel} size={40} />
         <div className="grow">
-          <div className="strong big">{channelLabel[ch.channel] ?? ch.channel}</div>
+          <div className="strong big">{label(CHANNEL_LABELS, ch.channel)}</div>
           <div className="muted small">{DESCRIPTION[ch.channel] ?? ''}</div>
         </div>
         {ch.enabled ? (
@@ -80,7 +76,13 @@ function ChannelCard({ ch }: { ch: ChannelInfo }) {
               ? 'Thông tin xác thực đặt trong tệp cấu hình máy chủ (.env).'
               : 'Điền biến môi trường của kênh trong .env rồi khởi động lại.'}
         </span>
-        <Button size="sm" icon={<Icon.plug size={14} />} busy={busy} disabled={!ch.enabled || ch.testable === false} onClick={() => void test()}>
+        <Button
+          size="sm"
+          icon={<Icon.plug size={14} />}
+          busy={busy}
+          disabled={!ch.enabled || ch.testable === false}
+          onClick={() => void test()}
+        >
           Kiểm tra kết nối
         </Button>
       </div>
@@ -93,25 +95,30 @@ export default function ChannelsPage() {
   return (
     <div className="page">
       <PageHeader title="Kênh kết nối" subtitle="Các kênh người dân liên hệ tổng đài 1022." />
-      {error && !data ? (
-        <ErrorBlock error={error} onRetry={reload} />
-      ) : !data ? (
-        <div className="card-grid">
-          {[0, 1, 2, 3].map((i) => (
-            <Card key={i}>
-              <Skeleton lines={4} />
-            </Card>
-          ))}
-        </div>
-      ) : data.length === 0 ? (
-        <Empty icon={<Icon.plug size={26} />} title="Chưa có kênh nào" />
-      ) : (
-        <div className="card-grid">
-          {data.map((c) => (
-            <ChannelCard key={c.channel} ch={c} />
-          ))}
-        </div>
-      )}
+      <ListState
+        data={data}
+        error={error}
+        onRetry={reload}
+        pad={false}
+        loading={
+          <div className="card-grid">
+            {[0, 1, 2, 3].map((i) => (
+              <Card key={i}>
+                <Skeleton lines={4} />
+              </Card>
+            ))}
+          </div>
+        }
+        empty={<Empty icon={<Icon.plug size={26} />} title="Chưa có kênh nào" />}
+      >
+        {(channels) => (
+          <div className="card-grid">
+            {channels.map((c) => (
+              <ChannelCard key={c.channel} ch={c} />
+            ))}
+          </div>
+        )}
+      </ListState>
     </div>
   );
 }

@@ -2,13 +2,14 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { CodeSet } from '../../components/form-bits';
 import { Icon } from '../../components/icons';
-import { Button, Card, Chip, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, PageHeader, Tabs, useAction, useToast } from '../../components/ui';
+import { ListState, SearchBox, Table } from '../../components/list-state';
+import { Button, Card, Chip, Empty, Field, FormModal, IconButton, Modal, PageHeader, Tabs, useAction, useToast } from '../../components/ui';
 import { api, qs } from '../../lib/api';
 import { useDebounced, useLoad } from '../../lib/hooks';
-import { agencyKindLabel } from '../../lib/labels';
+import { AGENCY_KIND_LABELS, label } from '@wire/labels';
 import { invalidate, useFields } from '../../lib/refdata';
 import { setQuery, useRoute } from '../../lib/router';
-import type { Agency, Field as FieldT, ImportResult } from '../../lib/types';
+import type { Agency, AgencyInput, Field as FieldT, ImportResult } from '../../lib/types';
 import { useReferenceReload } from '../../lib/live';
 
 function ImportButton({ path, label, onDone, columns }: { path: string; label: string; onDone: () => void; columns: string }) {
@@ -31,7 +32,16 @@ function ImportButton({ path, label, onDone, columns }: { path: string; label: s
         {label}
       </Button>
       {result && (
-        <Modal title="Kết quả nhập CSV" icon={<Icon.upload size={18} />} onClose={() => setResult(null)} footer={<Button variant="primary" onClick={() => setResult(null)}>Đóng</Button>}>
+        <Modal
+          title="Kết quả nhập CSV"
+          icon={<Icon.upload size={18} />}
+          onClose={() => setResult(null)}
+          footer={
+            <Button variant="primary" onClick={() => setResult(null)}>
+              Đóng
+            </Button>
+          }
+        >
           <div className="import-summary">
             <div>
               <b>{result.created}</b> mới
@@ -58,12 +68,25 @@ function ImportButton({ path, label, onDone, columns }: { path: string; label: s
   );
 }
 
-const emptyAgency: Agency = { code: '', name: '', kind: 'department', parent: null, phone: null, email: null, fields: [], aliases: [], notes: null };
+/** An agency being edited: a new one has no id yet. */
+type AgencyDraft = AgencyInput & { id?: string; active?: boolean };
+
+const emptyAgency: AgencyDraft = {
+  code: '',
+  name: '',
+  kind: 'department',
+  parent: null,
+  phone: null,
+  email: null,
+  fields: [],
+  aliases: [],
+  notes: null,
+};
 
 function AgencyDialog({ agency, onClose, onSaved }: { agency: Agency | null; onClose: () => void; onSaved: () => void }) {
   const toast = useToast();
   const fields = useFields();
-  const [f, setF] = useState<Agency>(agency ?? emptyAgency);
+  const [f, setF] = useState<AgencyDraft>(agency ?? emptyAgency);
   const [aliases, setAliases] = useState((agency?.aliases ?? []).join('; '));
   const [busy, run] = useAction();
   const submit = async (e: FormEvent) => {
@@ -75,7 +98,10 @@ function AgencyDialog({ agency, onClose, onSaved }: { agency: Agency | null; onC
         email: f.email?.trim() || null,
         notes: f.notes?.trim() || null,
         parent: f.parent?.trim() || null,
-        aliases: aliases.split(/[;\n]/).map((s) => s.trim()).filter(Boolean),
+        aliases: aliases
+          .split(/[;\n]/)
+          .map((s) => s.trim())
+          .filter(Boolean),
       };
       if (agency) {
         const { code: _code, id: _id, ...rest } = body;
@@ -89,53 +115,53 @@ function AgencyDialog({ agency, onClose, onSaved }: { agency: Agency | null; onC
     });
   };
   return (
-    <Modal
+    <FormModal
       title={agency ? agency.name : 'Thêm cơ quan'}
       icon={<Icon.building size={18} />}
       onClose={onClose}
       width={640}
-      footer={
-        <>
-          <Button onClick={onClose}>Huỷ</Button>
-          <Button variant="primary" type="submit" form="agency-form" busy={busy} disabled={!f.code || !f.name.trim()}>
-            Lưu
-          </Button>
-        </>
-      }
+      submit="Lưu"
+      busy={busy}
+      disabled={!f.code || !f.name.trim()}
+      onSubmit={submit}
+      className="form-grid two"
     >
-      <form id="agency-form" className="form-grid two" onSubmit={submit}>
-        <Field label="Mã" hint="Chữ thường, số, gạch dưới.">
-          <input value={f.code} disabled={!!agency} className="mono" onChange={(e) => setF({ ...f, code: e.target.value.toLowerCase().replace(/[^a-z0-9_]/g, '_') })} />
-        </Field>
-        <Field label="Loại">
-          <select value={f.kind} onChange={(e) => setF({ ...f, kind: e.target.value as Agency['kind'] })}>
-            {Object.entries(agencyKindLabel).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Tên cơ quan" className="span-2">
-          <input value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
-        </Field>
-        <Field label="Điện thoại">
-          <input value={f.phone ?? ''} onChange={(e) => setF({ ...f, phone: e.target.value })} />
-        </Field>
-        <Field label="Email">
-          <input type="email" value={f.email ?? ''} onChange={(e) => setF({ ...f, email: e.target.value })} />
-        </Field>
-        <Field label="Lĩnh vực phụ trách" className="span-2">
-          <CodeSet value={f.fields} onChange={(v) => setF({ ...f, fields: v })} options={fields} placeholder="Thêm lĩnh vực…" />
-        </Field>
-        <Field label="Tên gọi khác" className="span-2" hint="Cách người dân hay gọi, ngăn cách bằng dấu chấm phẩy.">
-          <input value={aliases} onChange={(e) => setAliases(e.target.value)} placeholder="Sở GTVT; giao thông" />
-        </Field>
-        <Field label="Ghi chú" className="span-2">
-          <textarea rows={2} value={f.notes ?? ''} onChange={(e) => setF({ ...f, notes: e.target.value })} />
-        </Field>
-      </form>
-    </Modal>
+      <Field label="Mã" hint="Chữ thường, số, gạch dưới.">
+        <input
+          value={f.code}
+          disabled={!!agency}
+          className="mono"
+          onChange={(e) => setF({ ...f, code: e.target.value.toLowerCase().replace(/[^a-z0-9_]/g, '_') })}
+        />
+      </Field>
+      <Field label="Loại">
+        <select value={f.kind} onChange={(e) => setF({ ...f, kind: e.target.value as Agency['kind'] })}>
+          {Object.entries(AGENCY_KIND_LABELS).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Tên cơ quan" className="span-2">
+        <input value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
+      </Field>
+      <Field label="Điện thoại">
+        <input value={f.phone ?? ''} onChange={(e) => setF({ ...f, phone: e.target.value })} />
+      </Field>
+      <Field label="Email">
+        <input type="email" value={f.email ?? ''} onChange={(e) => setF({ ...f, email: e.target.value })} />
+      </Field>
+      <Field label="Lĩnh vực phụ trách" className="span-2">
+        <CodeSet value={f.fields} onChange={(v) => setF({ ...f, fields: v })} options={fields} placeholder="Thêm lĩnh vực…" />
+      </Field>
+      <Field label="Tên gọi khác" className="span-2" hint="Cách người dân hay gọi, ngăn cách bằng dấu chấm phẩy.">
+        <input value={aliases} onChange={(e) => setAliases(e.target.value)} placeholder="Sở GTVT; giao thông" />
+      </Field>
+      <Field label="Ghi chú" className="span-2">
+        <textarea rows={2} value={f.notes ?? ''} onChange={(e) => setF({ ...f, notes: e.target.value })} />
+      </Field>
+    </FormModal>
   );
 }
 
@@ -144,137 +170,136 @@ function Agencies() {
   const [q, setQ] = useState('');
   const [kind, setKind] = useState('');
   const dq = useDebounced(q, 250);
-  const { data, error, reload } = useLoad(async () => {
-    const r = await api.get<Agency[] | { items: Agency[] }>(`/api/agencies${qs({ q: dq, kind })}`);
-    return Array.isArray(r) ? r : r.items;
-  }, [dq, kind]);
+  const { data, error, reload } = useLoad(() => api.get<Agency[]>(`/api/agencies${qs({ q: dq, kind })}`), [dq, kind]);
   useReferenceReload(['agencies'], reload);
   const [editing, setEditing] = useState<Agency | null | 'new'>(null);
   return (
     <Card pad={false}>
       <div className="card-head wrap">
-        <div className="search-box">
-          <Icon.search size={16} />
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Tìm cơ quan…" aria-label="Tìm cơ quan" />
-        </div>
+        <SearchBox value={q} onChange={setQ} placeholder="Tìm cơ quan…" label="Tìm cơ quan" />
         <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label="Loại cơ quan">
           <option value="">Mọi loại</option>
-          {Object.entries(agencyKindLabel).map(([k, v]) => (
+          {Object.entries(AGENCY_KIND_LABELS).map(([k, v]) => (
             <option key={k} value={k}>
               {v}
             </option>
           ))}
         </select>
         <span className="grow" />
-        <ImportButton path="/api/agencies/import" label="Nhập CSV" columns="code,name,kind,parent,phone,email,fields,aliases,notes" onDone={() => (invalidate('agencies'), reload())} />
+        <ImportButton
+          path="/api/agencies/import"
+          label="Nhập CSV"
+          columns="code,name,kind,parent,phone,email,fields,aliases,notes"
+          onDone={() => (invalidate('agencies'), reload())}
+        />
         <Button variant="primary" icon={<Icon.plus size={15} />} onClick={() => setEditing('new')}>
           Thêm cơ quan
         </Button>
       </div>
-      {error && !data ? (
-        <div className="pad">
-          <ErrorBlock error={error} onRetry={reload} />
-        </div>
-      ) : !data ? (
-        <ListSkeleton rows={8} />
-      ) : data.length === 0 ? (
-        <Empty icon={<Icon.building size={26} />} title="Không có cơ quan" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
+      <ListState
+        data={data}
+        error={error}
+        onRetry={reload}
+        rows={8}
+        empty={<Empty icon={<Icon.building size={26} />} title="Không có cơ quan" />}
+      >
+        {(agencies) => (
+          <Table
+            columns={
+              <>
                 <th>Cơ quan</th>
                 <th>Loại</th>
                 <th>Liên hệ</th>
                 <th>Lĩnh vực</th>
                 <th />
+              </>
+            }
+            items={agencies}
+            row={(a) => (
+              <tr key={a.code} className={a.active === false ? 'row-muted' : ''}>
+                <td>
+                  <div className="strong">{a.name}</div>
+                  <div className="muted small mono">{a.code}</div>
+                </td>
+                <td className="small">{label(AGENCY_KIND_LABELS, a.kind)}</td>
+                <td className="small">
+                  {a.phone && <div>{a.phone}</div>}
+                  {a.email && <div className="muted">{a.email}</div>}
+                  {!a.phone && !a.email && <span className="muted">—</span>}
+                </td>
+                <td>
+                  <div className="chips-row">
+                    {(a.fields ?? []).slice(0, 3).map((c) => (
+                      <Chip key={c}>{fields.find((f) => f.code === c)?.name ?? c}</Chip>
+                    ))}
+                    {(a.fields ?? []).length > 3 && <span className="muted small">+{a.fields.length - 3}</span>}
+                  </div>
+                </td>
+                <td className="row-actions">
+                  <IconButton label="Sửa" onClick={() => setEditing(a)}>
+                    <Icon.edit size={15} />
+                  </IconButton>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.map((a) => (
-                <tr key={a.code} className={a.active === false ? 'row-muted' : ''}>
-                  <td>
-                    <div className="strong">{a.name}</div>
-                    <div className="muted small mono">{a.code}</div>
-                  </td>
-                  <td className="small">{agencyKindLabel[a.kind] ?? a.kind}</td>
-                  <td className="small">
-                    {a.phone && <div>{a.phone}</div>}
-                    {a.email && <div className="muted">{a.email}</div>}
-                    {!a.phone && !a.email && <span className="muted">—</span>}
-                  </td>
-                  <td>
-                    <div className="chips-row">
-                      {(a.fields ?? []).slice(0, 3).map((c) => (
-                        <Chip key={c}>{fields.find((f) => f.code === c)?.name ?? c}</Chip>
-                      ))}
-                      {(a.fields ?? []).length > 3 && <span className="muted small">+{a.fields.length - 3}</span>}
-                    </div>
-                  </td>
-                  <td className="row-actions">
-                    <IconButton label="Sửa" onClick={() => setEditing(a)}>
-                      <Icon.edit size={15} />
-                    </IconButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            )}
+          />
+        )}
+      </ListState>
+      {editing && (
+        <AgencyDialog
+          agency={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => (setEditing(null), reload())}
+        />
       )}
-      {editing && <AgencyDialog agency={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), reload())} />}
     </Card>
   );
 }
 
 function FieldDialog({ field, onClose, onSaved }: { field: FieldT | null; onClose: () => void; onSaved: () => void }) {
   const toast = useToast();
-  const [f, setF] = useState({ code: field?.code ?? '', name: field?.name ?? '', sort_order: field?.sort_order ?? field?.sortOrder ?? 100 });
+  const [f, setF] = useState({ code: field?.code ?? '', name: field?.name ?? '', sortOrder: field?.sortOrder ?? 100 });
   const [busy, run] = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     await run(async () => {
-      if (field) await api.patch(`/api/fields/${encodeURIComponent(field.code)}`, { name: f.name, sortOrder: Number(f.sort_order) });
-      else await api.post('/api/fields', { code: f.code, name: f.name, sortOrder: Number(f.sort_order) });
+      if (field) await api.patch(`/api/fields/${encodeURIComponent(field.code)}`, { name: f.name, sortOrder: Number(f.sortOrder) });
+      else await api.post('/api/fields', { code: f.code, name: f.name, sortOrder: Number(f.sortOrder) });
       invalidate('fields');
       toast.ok('Đã lưu lĩnh vực');
       onSaved();
     });
   };
   return (
-    <Modal
+    <FormModal
       title={field ? field.name : 'Thêm lĩnh vực'}
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>Huỷ</Button>
-          <Button variant="primary" type="submit" form="field-form" busy={busy} disabled={!f.code || !f.name.trim()}>
-            Lưu
-          </Button>
-        </>
-      }
+      submit="Lưu"
+      busy={busy}
+      disabled={!f.code || !f.name.trim()}
+      onSubmit={submit}
+      className="form-grid two"
     >
-      <form id="field-form" className="form-grid two" onSubmit={submit}>
-        <Field label="Mã">
-          <input value={f.code} disabled={!!field} className="mono" onChange={(e) => setF({ ...f, code: e.target.value.toLowerCase().replace(/[^a-z0-9_]/g, '_') })} />
-        </Field>
-        <Field label="Thứ tự">
-          <input type="number" value={f.sort_order} onChange={(e) => setF({ ...f, sort_order: Number(e.target.value) })} />
-        </Field>
-        <Field label="Tên lĩnh vực" className="span-2">
-          <input value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
-        </Field>
-      </form>
-    </Modal>
+      <Field label="Mã">
+        <input
+          value={f.code}
+          disabled={!!field}
+          className="mono"
+          onChange={(e) => setF({ ...f, code: e.target.value.toLowerCase().replace(/[^a-z0-9_]/g, '_') })}
+        />
+      </Field>
+      <Field label="Thứ tự">
+        <input type="number" value={f.sortOrder} onChange={(e) => setF({ ...f, sortOrder: Number(e.target.value) })} />
+      </Field>
+      <Field label="Tên lĩnh vực" className="span-2">
+        <input value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
+      </Field>
+    </FormModal>
   );
 }
 
 function Fields() {
-  const { data, error, reload } = useLoad(async () => {
-    const r = await api.get<FieldT[] | { items: FieldT[] }>('/api/fields');
-    return Array.isArray(r) ? r : r.items;
-  }, []);
+  const { data, error, reload } = useLoad(() => api.get<FieldT[]>('/api/fields'), []);
   useReferenceReload(['fields'], reload);
   const [editing, setEditing] = useState<FieldT | null | 'new'>(null);
   return (
@@ -282,46 +307,50 @@ function Fields() {
       <div className="card-head">
         <span className="muted small">{data ? `${data.length} lĩnh vực` : ''}</span>
         <span className="grow" />
-        <ImportButton path="/api/fields/import" label="Nhập CSV" columns="code,name,sort_order" onDone={() => (invalidate('fields'), reload())} />
+        <ImportButton
+          path="/api/fields/import"
+          label="Nhập CSV"
+          columns="code,name,sort_order"
+          onDone={() => (invalidate('fields'), reload())}
+        />
         <Button variant="primary" icon={<Icon.plus size={15} />} onClick={() => setEditing('new')}>
           Thêm lĩnh vực
         </Button>
       </div>
-      {error && !data ? (
-        <div className="pad">
-          <ErrorBlock error={error} onRetry={reload} />
-        </div>
-      ) : !data ? (
-        <ListSkeleton rows={8} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
+      <ListState data={data} error={error} onRetry={reload} rows={8}>
+        {(list) => (
+          <Table
+            columns={
+              <>
                 <th className="num w-10">Thứ tự</th>
                 <th>Lĩnh vực</th>
                 <th>Mã</th>
                 <th />
+              </>
+            }
+            items={list}
+            row={(f) => (
+              <tr key={f.code}>
+                <td className="num muted">{f.sortOrder}</td>
+                <td className="strong">{f.name}</td>
+                <td className="mono small">{f.code}</td>
+                <td className="row-actions">
+                  <IconButton label="Sửa" onClick={() => setEditing(f)}>
+                    <Icon.edit size={15} />
+                  </IconButton>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.map((f) => (
-                <tr key={f.code} className={f.active === false ? 'row-muted' : ''}>
-                  <td className="num muted">{f.sort_order ?? f.sortOrder}</td>
-                  <td className="strong">{f.name}</td>
-                  <td className="mono small">{f.code}</td>
-                  <td className="row-actions">
-                    <IconButton label="Sửa" onClick={() => setEditing(f)}>
-                      <Icon.edit size={15} />
-                    </IconButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            )}
+          />
+        )}
+      </ListState>
+      {editing && (
+        <FieldDialog
+          field={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => (setEditing(null), reload())}
+        />
       )}
-      {editing && <FieldDialog field={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), reload())} />}
     </Card>
   );
 }

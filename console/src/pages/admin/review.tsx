@@ -1,7 +1,8 @@
 /** Review queue: messages the bot did not understand or that operators re-classified; one click adds the phrase. */
 import { useState } from 'react';
 import { Icon } from '../../components/icons';
-import { Button, Card, Chip, Empty, ErrorBlock, Link, ListSkeleton, PageHeader, useToast } from '../../components/ui';
+import { ListState, Table } from '../../components/list-state';
+import { Button, Card, Chip, Empty, Link, PageHeader, useKeyedAction } from '../../components/ui';
 import { api } from '../../lib/api';
 import { fmtWhen } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
@@ -9,23 +10,19 @@ import type { ReviewItem, TrainingIntent } from '../../lib/types';
 import { useReferenceReload } from '../../lib/live';
 
 function Row({ item, intents, onDone }: { item: ReviewItem; intents: string[]; onDone: () => void }) {
-  const toast = useToast();
   const initial = item.correctedIntent ?? (item.nluIntent !== 'nlu_fallback' ? item.nluIntent : '');
   const [intent, setIntent] = useState(initial);
-  const [busy, setBusy] = useState<'add' | 'dismiss' | null>(null);
-  const act = async (kind: 'add' | 'dismiss') => {
-    setBusy(kind);
-    try {
-      if (kind === 'add') await api.post(`/api/review/${encodeURIComponent(item.messageId)}`, { intent });
-      else await api.post(`/api/review/${encodeURIComponent(item.messageId)}/dismiss`);
-      toast.ok(kind === 'add' ? `Đã thêm vào ${intent} — trợ lý ảo học lại trong vài giây` : 'Đã bỏ qua');
-      onDone();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setBusy(null);
-    }
-  };
+  const [busy, run] = useKeyedAction<'add' | 'dismiss'>();
+  const act = (kind: 'add' | 'dismiss') =>
+    run(
+      kind,
+      async () => {
+        if (kind === 'add') await api.post(`/api/review/${encodeURIComponent(item.messageId)}`, { intent });
+        else await api.post(`/api/review/${encodeURIComponent(item.messageId)}/dismiss`);
+        onDone();
+      },
+      kind === 'add' ? `Đã thêm vào ${intent} — trợ lý ảo học lại trong vài giây` : 'Đã bỏ qua',
+    );
   return (
     <tr>
       <td className="review-text">
@@ -46,13 +43,7 @@ function Row({ item, intents, onDone }: { item: ReviewItem; intents: string[]; o
         <div className="mono small">{item.nluIntent}</div>
         <div className="muted small">{Math.round(item.confidence * 100)}%</div>
       </td>
-      <td>
-        {item.correctedIntent ? (
-          <Chip tone="violet">{item.correctedIntent}</Chip>
-        ) : (
-          <Chip tone="amber">Không hiểu</Chip>
-        )}
-      </td>
+      <td>{item.correctedIntent ? <Chip tone="violet">{item.correctedIntent}</Chip> : <Chip tone="amber">Không hiểu</Chip>}</td>
       <td className="review-actions">
         <select value={intent} onChange={(e) => setIntent(e.target.value)} aria-label="Ý định đúng">
           <option value="">— Chọn ý định đúng —</option>
@@ -62,7 +53,14 @@ function Row({ item, intents, onDone }: { item: ReviewItem; intents: string[]; o
             </option>
           ))}
         </select>
-        <Button size="sm" variant="primary" disabled={!intent} busy={busy === 'add'} onClick={() => void act('add')} icon={<Icon.plus size={14} />}>
+        <Button
+          size="sm"
+          variant="primary"
+          disabled={!intent}
+          busy={busy === 'add'}
+          onClick={() => void act('add')}
+          icon={<Icon.plus size={14} />}
+        >
           Thêm câu
         </Button>
         <Button size="sm" variant="ghost" busy={busy === 'dismiss'} onClick={() => void act('dismiss')}>
@@ -77,40 +75,42 @@ export default function ReviewPage() {
   const { data, error, reload } = useLoad(() => api.get<ReviewItem[]>('/api/review'), []);
   useReferenceReload(['review'], reload);
   const intents = useLoad(() => api.get<TrainingIntent[]>('/api/training'), []);
-  const names = (intents.data ?? []).map((x) => x.intent).filter((x) => x !== 'nlu_fallback').sort();
+  const names = (intents.data ?? [])
+    .map((x) => x.intent)
+    .filter((x) => x !== 'nlu_fallback')
+    .sort();
   return (
     <div className="page">
-      <PageHeader title="Hàng chờ rà soát" subtitle="Tin nhắn trợ lý ảo không hiểu, hoặc phiếu tổng đài viên đã phân loại lại. Thêm câu vào đúng ý định để trợ lý ảo học." />
+      <PageHeader
+        title="Hàng chờ rà soát"
+        subtitle="Tin nhắn trợ lý ảo không hiểu, hoặc phiếu tổng đài viên đã phân loại lại. Thêm câu vào đúng ý định để trợ lý ảo học."
+      />
       <Card pad={false}>
-        {error && !data ? (
-          <div className="pad">
-            <ErrorBlock error={error} onRetry={reload} />
-          </div>
-        ) : !data ? (
-          <ListSkeleton rows={6} />
-        ) : data.length === 0 ? (
-          <Empty icon={<Icon.inboxCheck size={28} />} title="Hàng chờ trống">
-            Trợ lý ảo đã hiểu mọi tin nhắn gần đây. Tin mới không hiểu sẽ hiện ở đây.
-          </Empty>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
+        <ListState
+          data={data}
+          error={error}
+          onRetry={reload}
+          empty={
+            <Empty icon={<Icon.inboxCheck size={28} />} title="Hàng chờ trống">
+              Trợ lý ảo đã hiểu mọi tin nhắn gần đây. Tin mới không hiểu sẽ hiện ở đây.
+            </Empty>
+          }
+        >
+          {(items) => (
+            <Table
+              columns={
+                <>
                   <th>Tin nhắn</th>
                   <th>Trợ lý ảo hiểu</th>
                   <th>Tổng đài viên sửa</th>
                   <th>Thêm vào ý định</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((it) => (
-                  <Row key={it.messageId} item={it} intents={names} onDone={reload} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </>
+              }
+              items={items}
+              row={(it) => <Row key={it.messageId} item={it} intents={names} onDone={reload} />}
+            />
+          )}
+        </ListState>
       </Card>
     </div>
   );

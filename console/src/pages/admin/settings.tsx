@@ -5,7 +5,7 @@ import { ChannelIcon, Icon } from '../../components/icons';
 import { Button, Card, ErrorBlock, Field, IconButton, PageHeader, Skeleton, useAction, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
-import { channelLabel } from '../../lib/labels';
+import { CHANNEL_LABELS, label } from '@wire/labels';
 import type { Channel, PerChannelText, Settings } from '../../lib/types';
 import { useReferenceReload } from '../../lib/live';
 import { useSession } from '../../lib/session';
@@ -34,14 +34,14 @@ function PerChannel({ value, onChange, hint }: { value: PerChannelText; onChange
           <Field
             label={
               <span className="inline-flex">
-                <ChannelIcon channel={c} size={14} /> Riêng cho {channelLabel[c]}
+                <ChannelIcon channel={c} size={14} /> Riêng cho {label(CHANNEL_LABELS, c)}
               </span>
             }
           >
             <textarea rows={c === 'email' ? 6 : 3} value={value[c] ?? ''} onChange={(e) => onChange({ ...value, [c]: e.target.value })} />
           </Field>
           <IconButton
-            label={`Bỏ mẫu riêng ${channelLabel[c]}`}
+            label={`Bỏ mẫu riêng ${label(CHANNEL_LABELS, c)}`}
             className="xs danger"
             onClick={() => {
               const next = { ...value };
@@ -58,7 +58,7 @@ function PerChannel({ value, onChange, hint }: { value: PerChannelText; onChange
           <span className="muted small">Thêm mẫu riêng cho:</span>
           {missing.map((c) => (
             <button key={c} type="button" className="suggest-chip" onClick={() => onChange({ ...value, [c]: value.default })}>
-              <ChannelIcon channel={c} size={13} /> {channelLabel[c]}
+              <ChannelIcon channel={c} size={13} /> {label(CHANNEL_LABELS, c)}
             </button>
           ))}
         </div>
@@ -80,14 +80,28 @@ export default function SettingsPage() {
   }, [data]);
   const dirty = useMemo(() => !!data && !!draft && JSON.stringify(data) !== JSON.stringify(draft), [data, draft]);
   // Another admin saved: reload at once, unless that would throw away edits in progress.
-  useReferenceReload(['settings'], () => undefined, (e) => {
-    if (e.by.userId === user.id) return false;
-    if (dirty) setChangedBy(e.by.name);
-    else reload();
-    return false;
-  });
-  if (error && !data) return <div className="page"><ErrorBlock error={error} onRetry={reload} /></div>;
-  if (!draft) return <div className="page narrow"><Skeleton lines={12} /></div>;
+  useReferenceReload(
+    ['settings'],
+    () => undefined,
+    (e) => {
+      if (e.by.userId === user.id) return false;
+      if (dirty) setChangedBy(e.by.name);
+      else reload();
+      return false;
+    },
+  );
+  if (error && !data)
+    return (
+      <div className="page">
+        <ErrorBlock error={error} onRetry={reload} />
+      </div>
+    );
+  if (!draft)
+    return (
+      <div className="page narrow">
+        <Skeleton lines={12} />
+      </div>
+    );
   const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
   const oh = draft.officeHours;
   const save = () =>
@@ -118,7 +132,8 @@ export default function SettingsPage() {
         <div className="banner banner-danger" role="alert">
           <Icon.alert size={16} />
           <span className="grow">
-            <b>{changedBy} vừa lưu cài đặt.</b> Tải bản mới nhất để xem thay đổi của họ (bỏ thay đổi của bạn), hoặc lưu đè bằng nội dung của bạn.
+            <b>{changedBy} vừa lưu cài đặt.</b> Tải bản mới nhất để xem thay đổi của họ (bỏ thay đổi của bạn), hoặc lưu đè bằng nội dung của
+            bạn.
           </span>
           <Button size="sm" onClick={() => (setChangedBy(null), reload())}>
             Tải bản mới nhất
@@ -146,7 +161,9 @@ export default function SettingsPage() {
                 <input
                   type="checkbox"
                   checked={oh.days.includes(d.n)}
-                  onChange={(e) => set('officeHours', { ...oh, days: e.target.checked ? [...oh.days, d.n].sort() : oh.days.filter((x) => x !== d.n) })}
+                  onChange={(e) =>
+                    set('officeHours', { ...oh, days: e.target.checked ? [...oh.days, d.n].sort() : oh.days.filter((x) => x !== d.n) })
+                  }
                 />
                 {d.label}
               </label>
@@ -167,13 +184,21 @@ export default function SettingsPage() {
             {oh.holidays.map((h) => (
               <span key={h} className="file-chip">
                 {h.split('-').reverse().join('/')}
-                <button type="button" aria-label={`Bỏ ${h}`} onClick={() => set('officeHours', { ...oh, holidays: oh.holidays.filter((x) => x !== h) })}>
+                <button
+                  type="button"
+                  aria-label={`Bỏ ${h}`}
+                  onClick={() => set('officeHours', { ...oh, holidays: oh.holidays.filter((x) => x !== h) })}
+                >
                   <Icon.x size={12} />
                 </button>
               </span>
             ))}
             <DateInput label="Ngày nghỉ" placeholder="Chọn ngày" value={holiday} onChange={setHoliday} />
-            <Button size="sm" disabled={!holiday || oh.holidays.includes(holiday)} onClick={() => (set('officeHours', { ...oh, holidays: [...oh.holidays, holiday].sort() }), setHoliday(''))}>
+            <Button
+              size="sm"
+              disabled={!holiday || oh.holidays.includes(holiday)}
+              onClick={() => (set('officeHours', { ...oh, holidays: [...oh.holidays, holiday].sort() }), setHoliday(''))}
+            >
               Thêm ngày
             </Button>
           </div>
@@ -182,12 +207,22 @@ export default function SettingsPage() {
       <Card title="Trả lời của cơ quan">
         <div className="role-grid two">
           <label className={`role-option ${draft.agencyReplyMode === 'direct' ? 'on' : ''}`}>
-            <input type="radio" name="mode" checked={draft.agencyReplyMode === 'direct'} onChange={() => set('agencyReplyMode', 'direct')} />
+            <input
+              type="radio"
+              name="mode"
+              checked={draft.agencyReplyMode === 'direct'}
+              onChange={() => set('agencyReplyMode', 'direct')}
+            />
             <span className="strong">Gửi thẳng cho người dân</span>
             <span className="muted small">Câu trả lời của đầu mối cơ quan được gửi ngay.</span>
           </label>
           <label className={`role-option ${draft.agencyReplyMode === 'approval' ? 'on' : ''}`}>
-            <input type="radio" name="mode" checked={draft.agencyReplyMode === 'approval'} onChange={() => set('agencyReplyMode', 'approval')} />
+            <input
+              type="radio"
+              name="mode"
+              checked={draft.agencyReplyMode === 'approval'}
+              onChange={() => set('agencyReplyMode', 'approval')}
+            />
             <span className="strong">Tổng đài duyệt trước</span>
             <span className="muted small">Câu trả lời chờ ở mục “Duyệt trả lời”; tổng đài viên có thể sửa trước khi gửi.</span>
           </label>

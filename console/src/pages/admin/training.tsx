@@ -1,7 +1,9 @@
 /** Training phrases per intent; every change retrains the engine in the background. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Icon } from '../../components/icons';
-import { Button, Chip, Empty, ErrorBlock, IconButton, ListSkeleton, useAction, useToast } from '../../components/ui';
+import { ListState, SearchBox } from '../../components/list-state';
+import { SplitItem, SplitPage } from '../../components/split-page';
+import { Button, Chip, Empty, IconButton, useAction, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
 import { fmtWhen } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
@@ -30,9 +32,9 @@ function Phrases({ intent, onChanged }: { intent: string; onChanged: () => void 
       onChanged();
     });
   };
-  const remove = async (id: string) => {
+  const remove = async (id: number) => {
     try {
-      await api.del(`/api/training/examples/${encodeURIComponent(id)}`);
+      await api.del(`/api/training/examples/${id}`);
       reload();
       onChanged();
     } catch (err) {
@@ -49,11 +51,18 @@ function Phrases({ intent, onChanged }: { intent: string; onChanged: () => void 
             <span className="mono">{intent}</span>
             {data && <span className="count-pill big-pill">{data.length} câu mẫu</span>}
           </h1>
-          <div className="page-subtitle">Người dân hỏi theo những cách dưới đây thì trợ lý ảo hiểu là ý định này. Mỗi thay đổi được học lại trong vài giây.</div>
+          <div className="page-subtitle">
+            Người dân hỏi theo những cách dưới đây thì trợ lý ảo hiểu là ý định này. Mỗi thay đổi được học lại trong vài giây.
+          </div>
         </div>
       </div>
       <form className="add-row card" onSubmit={add}>
-        <input value={text} onChange={(e) => setText(e.target.value)} placeholder="Thêm câu người dân hay hỏi, ví dụ: “làm giấy khai sinh cho con cần gì”" aria-label="Câu huấn luyện mới" />
+        <input
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Thêm câu người dân hay hỏi, ví dụ: “làm giấy khai sinh cho con cần gì”"
+          aria-label="Câu huấn luyện mới"
+        />
         <Button type="submit" variant="primary" busy={busy} disabled={!text.trim()} icon={<Icon.plus size={15} />}>
           Thêm câu
         </Button>
@@ -61,33 +70,33 @@ function Phrases({ intent, onChanged }: { intent: string; onChanged: () => void 
       <div className="card">
         <div className="card-head">
           <h3>Câu mẫu</h3>
-          <div className="search-box small">
-            <Icon.search size={14} />
-            <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Lọc…" aria-label="Lọc câu mẫu" />
-          </div>
+          <SearchBox value={filter} onChange={setFilter} placeholder="Lọc…" label="Lọc câu mẫu" small />
         </div>
-        {error && !data ? (
-          <div className="pad">
-            <ErrorBlock error={error} onRetry={reload} />
-          </div>
-        ) : !data ? (
-          <ListSkeleton rows={6} />
-        ) : shown.length === 0 ? (
-          <Empty icon={<Icon.sparkles size={26} />} title="Chưa có câu mẫu" />
-        ) : (
-          <ul className="phrase-list">
-            {shown.map((x) => (
-              <li key={x.id}>
-                <span className="grow">{x.text}</span>
-                {x.source && <Chip tone={x.source === 'review' ? 'violet' : x.source === 'console' ? 'blue' : 'gray'}>{SOURCE_LABEL[x.source] ?? x.source}</Chip>}
-                <span className="muted small">{fmtWhen(x.createdAt)}</span>
-                <IconButton label="Xoá câu" className="xs danger" onClick={() => void remove(x.id)}>
-                  <Icon.trash size={14} />
-                </IconButton>
-              </li>
-            ))}
-          </ul>
-        )}
+        <ListState
+          data={data && shown}
+          error={error}
+          onRetry={reload}
+          empty={<Empty icon={<Icon.sparkles size={26} />} title="Chưa có câu mẫu" />}
+        >
+          {(phrases) => (
+            <ul className="phrase-list">
+              {phrases.map((x) => (
+                <li key={x.id}>
+                  <span className="grow">{x.text}</span>
+                  {x.source && (
+                    <Chip tone={x.source === 'review' ? 'violet' : x.source === 'console' ? 'blue' : 'gray'}>
+                      {SOURCE_LABEL[x.source] ?? x.source}
+                    </Chip>
+                  )}
+                  <span className="muted small">{fmtWhen(x.createdAt)}</span>
+                  <IconButton label="Xoá câu" className="xs danger" onClick={() => void remove(x.id)}>
+                    <Icon.trash size={14} />
+                  </IconButton>
+                </li>
+              ))}
+            </ul>
+          )}
+        </ListState>
       </div>
     </div>
   );
@@ -102,34 +111,24 @@ export default function TrainingPage({ intent }: { intent: string | null }) {
     if (!intent && list.data?.length) navigate(`/training/${encodeURIComponent(list.data[0].intent)}`, true);
   }, [intent, list.data]);
   return (
-    <div className="split-page">
-      <aside className="split-list">
-        <div className="split-list-head">
-          <div className="search-box">
-            <Icon.search size={16} />
-            <input type="search" placeholder="Tìm ý định…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Tìm ý định" />
-          </div>
-        </div>
-        <div className="split-list-body">
-          {list.error && !list.data ? (
-            <div className="pad">
-              <ErrorBlock error={list.error} onRetry={list.reload} />
-            </div>
-          ) : !list.data ? (
-            <ListSkeleton rows={10} />
-          ) : (
-            items.map((x) => (
-              <a key={x.intent} href={`/training/${x.intent}`} className={`split-item row ${x.intent === intent ? 'active' : ''}`} onClick={(e) => (e.preventDefault(), navigate(`/training/${encodeURIComponent(x.intent)}`))}>
-                <span className="split-item-title mono">{x.intent}</span>
-                <span className={`count-pill ${x.count < 10 ? 'low' : ''}`} title={x.count < 10 ? 'Ít câu mẫu: nên bổ sung' : undefined}>
-                  {x.count}
-                </span>
-              </a>
-            ))
-          )}
-        </div>
-      </aside>
-      <div className="split-main scroll">{intent ? <Phrases key={intent} intent={intent} onChanged={list.reload} /> : <Empty title="Chọn một ý định" />}</div>
-    </div>
+    <SplitPage
+      search={{ value: q, onChange: setQ, placeholder: 'Tìm ý định…', label: 'Tìm ý định' }}
+      list={{
+        data: list.data && items,
+        error: list.error,
+        onRetry: list.reload,
+        rows: 10,
+        children: (intents) =>
+          intents.map((x) => (
+            <SplitItem key={x.intent} to={`/training/${encodeURIComponent(x.intent)}`} active={x.intent === intent} title={x.intent} mono>
+              <span className={`count-pill ${x.count < 10 ? 'low' : ''}`} title={x.count < 10 ? 'Ít câu mẫu: nên bổ sung' : undefined}>
+                {x.count}
+              </span>
+            </SplitItem>
+          )),
+      }}
+      main={intent ? <Phrases key={intent} intent={intent} onChanged={list.reload} /> : <Empty title="Chọn một ý định" />}
+      scroll
+    />
   );
 }

@@ -4,10 +4,16 @@ import { ChannelIcon, Icon } from '../../components/icons';
 import { RichText } from '../../components/timeline';
 import { Button, Card, Chip, Empty, PageHeader, useAction } from '../../components/ui';
 import { api } from '../../lib/api';
-import { channelLabel } from '../../lib/labels';
+import { CHANNEL_LABELS, label } from '@wire/labels';
 import type { BotTry } from '../../lib/types';
 
-const EXAMPLES = ['Làm giấy khai sinh cho con cần giấy tờ gì?', 'đổi bằng lái xe hết hạn ở đâu', 'Đường trước nhà tôi bị ngập nặng', 'cho tôi gặp tổng đài viên', 'tra cứu phiếu 1022-2026-000123'];
+const EXAMPLES = [
+  'Làm giấy khai sinh cho con cần giấy tờ gì?',
+  'đổi bằng lái xe hết hạn ở đâu',
+  'Đường trước nhà tôi bị ngập nặng',
+  'cho tôi gặp tổng đài viên',
+  'tra cứu phiếu 1022-2026-000123',
+];
 
 const tone = (c: number) => (c >= 0.8 ? 'green' : c >= 0.5 ? 'amber' : 'red');
 
@@ -27,12 +33,15 @@ export default function TryBotPage() {
   const ranking = result?.parse.intent_ranking?.length ? result.parse.intent_ranking : result ? [result.parse.intent] : [];
   return (
     <div className="page">
-      <PageHeader title="Thử trợ lý ảo" subtitle="Gõ một câu như người dân hỏi để xem trợ lý ảo hiểu thế nào và trả lời gì. Không gửi tin cho ai." />
+      <PageHeader
+        title="Thử trợ lý ảo"
+        subtitle="Gõ một câu như người dân hỏi để xem trợ lý ảo hiểu thế nào và trả lời gì. Không gửi tin cho ai."
+      />
       <form className="card add-row try-form" onSubmit={run}>
         <select value={channel} onChange={(e) => setChannel(e.target.value)} aria-label="Kênh">
           {['zalo', 'facebook', 'email', 'livechat', 'edongthap'].map((c) => (
             <option key={c} value={c}>
-              {channelLabel[c]}
+              {label(CHANNEL_LABELS, c)}
             </option>
           ))}
         </select>
@@ -60,7 +69,9 @@ export default function TryBotPage() {
           <Card title="Trợ lý ảo hiểu">
             <div className="try-intent">
               <span className="mono big">{result.decision?.intent ?? result.parse.intent.name}</span>
-              <Chip tone={tone(result.decision?.confidence ?? result.parse.intent.confidence)}>{Math.round((result.decision?.confidence ?? result.parse.intent.confidence) * 100)}% tin cậy</Chip>
+              <Chip tone={tone(result.decision?.confidence ?? result.parse.intent.confidence)}>
+                {Math.round((result.decision?.confidence ?? result.parse.intent.confidence) * 100)}% tin cậy
+              </Chip>
             </div>
             <div className="cc-section-title">Xếp hạng ý định</div>
             <ul className="ranking">
@@ -92,14 +103,14 @@ export default function TryBotPage() {
                 <div className="chips-row">
                   {result.decision.actions.map((a, i) => (
                     <Chip key={i} tone="blue">
-                      {a.type}
+                      {String(a.type)}
                     </Chip>
                   ))}
                 </div>
               </>
             )}
           </Card>
-          <Card title={<>Câu trả lời trên {channelLabel[channel]}</>}>
+          <Card title={<>Câu trả lời trên {label(CHANNEL_LABELS, channel)}</>}>
             <div className="try-chat">
               <div className="msg msg-in">
                 <div className="msg-head">

@@ -1,15 +1,29 @@
 /** Users and roles: create, edit (role, agency, active), reset password (shows a temporary password once). */
 import { useState, type FormEvent } from 'react';
-import { AgencySelect } from '../../components/dialogs';
+import { AgencySelect } from '../../components/selects';
 import { Icon } from '../../components/icons';
-import { Avatar, Button, Card, Chip, Empty, ErrorBlock, Field, IconButton, ListSkeleton, Modal, PageHeader, useAction, useToast } from '../../components/ui';
+import { ListState, SearchBox, Table } from '../../components/list-state';
+import {
+  Avatar,
+  Button,
+  Card,
+  Chip,
+  Empty,
+  Field,
+  FormModal,
+  IconButton,
+  Modal,
+  PageHeader,
+  useAction,
+  useToast,
+} from '../../components/ui';
 import { api } from '../../lib/api';
 import { fmtWhen } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
-import { roleLabel } from '../../lib/labels';
+import { ROLE_LABELS } from '@wire/labels';
 import { invalidate, useAgencies } from '../../lib/refdata';
 import { useSession } from '../../lib/session';
-import type { Role, User } from '../../lib/types';
+import type { Role, StaffUser } from '../../lib/types';
 import { passwordProblem } from '../login';
 import { useReferenceReload } from '../../lib/live';
 
@@ -20,20 +34,45 @@ const ROLE_HINT: Record<Role, string> = {
   agency: 'Chỉ thấy phiếu chuyển đến cơ quan của mình',
   admin: 'Toàn quyền: tri thức, người dùng, cài đặt',
 };
-const ROLE_TONE: Record<Role, 'blue' | 'violet' | 'teal' | 'red'> = { operator: 'blue', supervisor: 'violet', agency: 'teal', admin: 'red' };
+const ROLE_TONE: Record<Role, 'blue' | 'violet' | 'teal' | 'red'> = {
+  operator: 'blue',
+  supervisor: 'violet',
+  agency: 'teal',
+  admin: 'red',
+};
 
-function UserDialog({ user, onClose, onSaved }: { user: User | null; onClose: () => void; onSaved: () => void }) {
+function UserDialog({ user, onClose, onSaved }: { user: StaffUser | null; onClose: () => void; onSaved: () => void }) {
   const toast = useToast();
   const agencies = useAgencies();
   const agencyCode = user?.agency?.code ?? agencies.find((a) => a.id && a.id === user?.agencyId)?.code ?? '';
-  const [f, setF] = useState({ username: user?.username ?? '', displayName: user?.displayName ?? '', role: user?.role ?? ('operator' as Role), agency: agencyCode, password: '', active: user?.active ?? true });
+  const [f, setF] = useState({
+    username: user?.username ?? '',
+    displayName: user?.displayName ?? '',
+    role: user?.role ?? ('operator' as Role),
+    agency: agencyCode,
+    password: '',
+    active: user?.active ?? true,
+  });
   const [busy, run] = useAction();
   const pwProblem = !user && f.password ? passwordProblem(f.password, f.password) : null;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     await run(async () => {
-      if (user) await api.patch(`/api/users/${user.id}`, { displayName: f.displayName, role: f.role, agency: f.role === 'agency' ? f.agency || null : null, active: f.active });
-      else await api.post('/api/users', { username: f.username.trim(), displayName: f.displayName.trim(), role: f.role, agency: f.role === 'agency' ? f.agency : undefined, password: f.password });
+      if (user)
+        await api.patch(`/api/users/${user.id}`, {
+          displayName: f.displayName,
+          role: f.role,
+          agency: f.role === 'agency' ? f.agency || null : null,
+          active: f.active,
+        });
+      else
+        await api.post('/api/users', {
+          username: f.username.trim(),
+          displayName: f.displayName.trim(),
+          role: f.role,
+          agency: f.role === 'agency' ? f.agency : undefined,
+          password: f.password,
+        });
       invalidate('users');
       toast.ok(user ? 'Đã lưu người dùng' : `Đã tạo tài khoản ${f.username}`);
       onSaved();
@@ -41,74 +80,77 @@ function UserDialog({ user, onClose, onSaved }: { user: User | null; onClose: ()
   };
   const valid = f.displayName.trim() && (user || (f.username.trim() && f.password && !pwProblem)) && (f.role !== 'agency' || f.agency);
   return (
-    <Modal
+    <FormModal
       title={user ? `Sửa ${user.displayName}` : 'Thêm người dùng'}
       icon={<Icon.user size={18} />}
       onClose={onClose}
       width={560}
-      footer={
-        <>
-          <Button onClick={onClose}>Huỷ</Button>
-          <Button variant="primary" type="submit" form="user-form" busy={busy} disabled={!valid}>
-            {user ? 'Lưu' : 'Tạo tài khoản'}
-          </Button>
-        </>
-      }
+      submit={user ? 'Lưu' : 'Tạo tài khoản'}
+      busy={busy}
+      disabled={!valid}
+      onSubmit={submit}
     >
-      <form id="user-form" className="form-grid" onSubmit={submit}>
-        <div className="form-grid two">
-          <Field label="Tên đăng nhập">
-            <input value={f.username} disabled={!!user} onChange={(e) => setF({ ...f, username: e.target.value.trim().toLowerCase() })} autoComplete="off" className="mono" />
-          </Field>
-          <Field label="Họ tên">
-            <input value={f.displayName} onChange={(e) => setF({ ...f, displayName: e.target.value })} />
-          </Field>
+      <div className="form-grid two">
+        <Field label="Tên đăng nhập">
+          <input
+            value={f.username}
+            disabled={!!user}
+            onChange={(e) => setF({ ...f, username: e.target.value.trim().toLowerCase() })}
+            autoComplete="off"
+            className="mono"
+          />
+        </Field>
+        <Field label="Họ tên">
+          <input value={f.displayName} onChange={(e) => setF({ ...f, displayName: e.target.value })} />
+        </Field>
+      </div>
+      <div className="field">
+        <span className="field-label">Vai trò</span>
+        <div className="role-grid">
+          {ROLES.map((r) => (
+            <label key={r} className={`role-option ${f.role === r ? 'on' : ''}`}>
+              <input type="radio" name="role" value={r} checked={f.role === r} onChange={() => setF({ ...f, role: r })} />
+              <span className="strong">{ROLE_LABELS[r]}</span>
+              <span className="muted small">{ROLE_HINT[r]}</span>
+            </label>
+          ))}
         </div>
-        <div className="field">
-          <span className="field-label">Vai trò</span>
-          <div className="role-grid">
-            {ROLES.map((r) => (
-              <label key={r} className={`role-option ${f.role === r ? 'on' : ''}`}>
-                <input type="radio" name="role" value={r} checked={f.role === r} onChange={() => setF({ ...f, role: r })} />
-                <span className="strong">{roleLabel[r]}</span>
-                <span className="muted small">{ROLE_HINT[r]}</span>
-              </label>
-            ))}
-          </div>
-        </div>
-        {f.role === 'agency' && (
-          <Field label="Cơ quan">
-            <AgencySelect value={f.agency} onChange={(v) => setF({ ...f, agency: v })} empty="— Chọn cơ quan —" />
-          </Field>
-        )}
-        {!user && (
-          <Field label="Mật khẩu ban đầu" error={pwProblem} hint="Người dùng có thể đổi sau khi đăng nhập.">
-            <input type="text" value={f.password} onChange={(e) => setF({ ...f, password: e.target.value })} autoComplete="new-password" className="mono" />
-          </Field>
-        )}
-        {user && (
-          <label className="check">
-            <input type="checkbox" checked={f.active} onChange={(e) => setF({ ...f, active: e.target.checked })} /> Tài khoản đang hoạt động
-          </label>
-        )}
-      </form>
-    </Modal>
+      </div>
+      {f.role === 'agency' && (
+        <Field label="Cơ quan">
+          <AgencySelect value={f.agency} onChange={(v) => setF({ ...f, agency: v })} empty="— Chọn cơ quan —" />
+        </Field>
+      )}
+      {!user && (
+        <Field label="Mật khẩu ban đầu" error={pwProblem} hint="Người dùng có thể đổi sau khi đăng nhập.">
+          <input
+            type="text"
+            value={f.password}
+            onChange={(e) => setF({ ...f, password: e.target.value })}
+            autoComplete="new-password"
+            className="mono"
+          />
+        </Field>
+      )}
+      {user && (
+        <label className="check">
+          <input type="checkbox" checked={f.active} onChange={(e) => setF({ ...f, active: e.target.checked })} /> Tài khoản đang hoạt động
+        </label>
+      )}
+    </FormModal>
   );
 }
 
 export default function UsersPage() {
   const { user: me } = useSession();
   const toast = useToast();
-  const { data, error, reload } = useLoad(async () => {
-    const r = await api.get<User[] | { items: User[] }>('/api/users');
-    return Array.isArray(r) ? r : r.items;
-  }, []);
+  const { data, error, reload } = useLoad(() => api.get<StaffUser[]>('/api/users'), []);
   useReferenceReload(['users'], reload);
   const agencies = useAgencies();
-  const [editing, setEditing] = useState<User | null | 'new'>(null);
-  const [temp, setTemp] = useState<{ user: User; password: string } | null>(null);
+  const [editing, setEditing] = useState<StaffUser | null | 'new'>(null);
+  const [temp, setTemp] = useState<{ user: StaffUser; password: string } | null>(null);
   const [q, setQ] = useState('');
-  const reset = async (u: User) => {
+  const reset = async (u: StaffUser) => {
     if (!window.confirm(`Đặt lại mật khẩu cho ${u.displayName}? Mật khẩu cũ sẽ không dùng được nữa.`)) return;
     try {
       const r = await api.post<{ temporaryPassword: string }>(`/api/users/${u.id}/reset-password`);
@@ -117,7 +159,7 @@ export default function UsersPage() {
       toast.error(e);
     }
   };
-  const agencyName = (u: User) => u.agency?.name ?? agencies.find((a) => a.id === u.agencyId)?.name ?? null;
+  const agencyName = (u: StaffUser) => u.agency?.name ?? agencies.find((a) => a.id === u.agencyId)?.name ?? null;
   const shown = (data ?? []).filter((u) => !q || `${u.username} ${u.displayName}`.toLowerCase().includes(q.toLowerCase()));
   return (
     <div className="page">
@@ -132,83 +174,92 @@ export default function UsersPage() {
       />
       <Card pad={false}>
         <div className="card-head">
-          <div className="search-box">
-            <Icon.search size={16} />
-            <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Tìm người dùng…" aria-label="Tìm người dùng" />
-          </div>
+          <SearchBox value={q} onChange={setQ} placeholder="Tìm người dùng…" label="Tìm người dùng" />
           <span className="muted small">{data ? `${data.length} tài khoản` : ''}</span>
         </div>
-        {error && !data ? (
-          <div className="pad">
-            <ErrorBlock error={error} onRetry={reload} />
-          </div>
-        ) : !data ? (
-          <ListSkeleton rows={6} />
-        ) : shown.length === 0 ? (
-          <Empty icon={<Icon.users size={26} />} title="Không có người dùng" />
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
+        <ListState
+          data={data && shown}
+          error={error}
+          onRetry={reload}
+          empty={<Empty icon={<Icon.users size={26} />} title="Không có người dùng" />}
+        >
+          {(users) => (
+            <Table
+              columns={
+                <>
                   <th>Người dùng</th>
                   <th>Vai trò</th>
                   <th>Cơ quan</th>
                   <th>Bảo mật</th>
                   <th>Đăng nhập gần nhất</th>
                   <th />
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((u) => (
-                  <tr key={u.id} className={u.active ? '' : 'row-muted'}>
-                    <td>
-                      <div className="user-cell">
-                        <Avatar name={u.displayName} size={32} />
-                        <div>
-                          <div className="strong">
-                            {u.displayName} {u.id === me.id && <span className="muted small">(bạn)</span>}
-                          </div>
-                          <div className="muted small mono">@{u.username}</div>
+                </>
+              }
+              items={users}
+              row={(u) => (
+                <tr key={u.id} className={u.active ? '' : 'row-muted'}>
+                  <td>
+                    <div className="user-cell">
+                      <Avatar name={u.displayName} size={32} />
+                      <div>
+                        <div className="strong">
+                          {u.displayName} {u.id === me.id && <span className="muted small">(bạn)</span>}
                         </div>
+                        <div className="muted small mono">@{u.username}</div>
                       </div>
-                    </td>
-                    <td>
-                      <Chip tone={ROLE_TONE[u.role]}>{roleLabel[u.role]}</Chip>
-                      {!u.active && <Chip tone="gray">Đã khoá</Chip>}
-                    </td>
-                    <td className="small">{agencyName(u) ?? <span className="muted">—</span>}</td>
-                    <td className="small">
-                      {u.totpEnabled ? (
-                        <Chip tone="green">
-                          <Icon.shield size={11} /> 2 lớp
-                        </Chip>
-                      ) : (
-                        <span className="muted">Mật khẩu</span>
-                      )}
-                      {u.mustChangePassword && <Chip tone="amber">Chờ đổi mật khẩu</Chip>}
-                    </td>
-                    <td className="small muted">{u.lastLoginAt ? fmtWhen(u.lastLoginAt) : '—'}</td>
-                    <td className="row-actions">
-                      <IconButton label="Sửa" onClick={() => setEditing(u)}>
-                        <Icon.edit size={15} />
-                      </IconButton>
-                      <IconButton label="Đặt lại mật khẩu" onClick={() => void reset(u)}>
-                        <Icon.lock size={15} />
-                      </IconButton>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                    </div>
+                  </td>
+                  <td>
+                    <Chip tone={ROLE_TONE[u.role]}>{ROLE_LABELS[u.role]}</Chip>
+                    {!u.active && <Chip tone="gray">Đã khoá</Chip>}
+                  </td>
+                  <td className="small">{agencyName(u) ?? <span className="muted">—</span>}</td>
+                  <td className="small">
+                    {u.totpEnabled ? (
+                      <Chip tone="green">
+                        <Icon.shield size={11} /> 2 lớp
+                      </Chip>
+                    ) : (
+                      <span className="muted">Mật khẩu</span>
+                    )}
+                    {u.mustChangePassword && <Chip tone="amber">Chờ đổi mật khẩu</Chip>}
+                  </td>
+                  <td className="small muted">{u.lastLoginAt ? fmtWhen(u.lastLoginAt) : '—'}</td>
+                  <td className="row-actions">
+                    <IconButton label="Sửa" onClick={() => setEditing(u)}>
+                      <Icon.edit size={15} />
+                    </IconButton>
+                    <IconButton label="Đặt lại mật khẩu" onClick={() => void reset(u)}>
+                      <Icon.lock size={15} />
+                    </IconButton>
+                  </td>
+                </tr>
+              )}
+            />
+          )}
+        </ListState>
       </Card>
-      {editing && <UserDialog user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), reload())} />}
+      {editing && (
+        <UserDialog
+          user={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => (setEditing(null), reload())}
+        />
+      )}
       {temp && (
-        <Modal title="Mật khẩu tạm thời" icon={<Icon.lock size={18} />} onClose={() => (setTemp(null), reload())} footer={<Button variant="primary" onClick={() => (setTemp(null), reload())}>Đã ghi lại</Button>}>
+        <Modal
+          title="Mật khẩu tạm thời"
+          icon={<Icon.lock size={18} />}
+          onClose={() => (setTemp(null), reload())}
+          footer={
+            <Button variant="primary" onClick={() => (setTemp(null), reload())}>
+              Đã ghi lại
+            </Button>
+          }
+        >
           <p>
-            Gửi mật khẩu này cho <b>{temp.user.displayName}</b> qua kênh an toàn. Mật khẩu chỉ hiện một lần; người dùng phải đổi mật khẩu khi đăng nhập.
+            Gửi mật khẩu này cho <b>{temp.user.displayName}</b> qua kênh an toàn. Mật khẩu chỉ hiện một lần; người dùng phải đổi mật khẩu
+            khi đăng nhập.
           </p>
           <div className="secret-box">
             <span className="mono">{temp.password}</span>

@@ -37,7 +37,10 @@ export const Composer = forwardRef<
     allowAttachments?: boolean;
     placeholder?: string;
   }
->(function Composer({ conversationId, contactName, disabledReason, onSent, onTyping, sendReply, sendNote, allowAttachments = true, placeholder }, ref) {
+>(function Composer(
+  { conversationId, contactName, disabledReason, onSent, onTyping, sendReply, sendNote, allowAttachments = true, placeholder },
+  ref,
+) {
   const toast = useToast();
   const canned = useCanned();
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
@@ -48,7 +51,11 @@ export const Composer = forwardRef<
   const [pick, setPick] = useState(0);
   const area = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const typingState = useRef<{ on: boolean; last: number; timer: ReturnType<typeof setTimeout> | null }>({ on: false, last: 0, timer: null });
+  const typingState = useRef<{ on: boolean; last: number; timer: ReturnType<typeof setTimeout> | null }>({
+    on: false,
+    last: 0,
+    timer: null,
+  });
 
   // Drafts survive switching conversations.
   const draftKey = `cong1022.draft.${conversationId}`;
@@ -127,7 +134,11 @@ export const Composer = forwardRef<
     setSending(true);
     try {
       if (mode === 'note') await sendNote(body);
-      else await sendReply(body, files.map((f) => f.id));
+      else
+        await sendReply(
+          body,
+          files.map((f) => f.id),
+        );
       setText('');
       setFiles([]);
       sessionStorage.removeItem(draftKey);
@@ -166,7 +177,9 @@ export const Composer = forwardRef<
           toast.error(`Tệp ${f.name} quá lớn (tối đa ${fmtBytes(MAX_FILE)}).`);
           continue;
         }
-        const r = await api.raw<Uploaded>('/api/attachments', f, f.type || 'application/octet-stream', { 'X-Filename': encodeURIComponent(f.name) });
+        const r = await api.raw<Uploaded>('/api/attachments', f, f.type || 'application/octet-stream', {
+          'X-Filename': encodeURIComponent(f.name),
+        });
         setFiles((xs) => [...xs, { id: r.id, name: r.name ?? f.name, mimeType: r.mimeType ?? f.type, size: r.size ?? f.size }]);
       }
     } catch (e) {
@@ -180,10 +193,22 @@ export const Composer = forwardRef<
   return (
     <div className={`composer mode-${mode}`}>
       <div className="composer-tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={mode === 'reply'} className={mode === 'reply' ? 'active' : ''} onClick={() => (setMode('reply'), area.current?.focus())}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'reply'}
+          className={mode === 'reply' ? 'active' : ''}
+          onClick={() => (setMode('reply'), area.current?.focus())}
+        >
           <Icon.send size={14} /> Trả lời
         </button>
-        <button type="button" role="tab" aria-selected={mode === 'note'} className={mode === 'note' ? 'active' : ''} onClick={() => (setMode('note'), stopTyping(), area.current?.focus())}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'note'}
+          className={mode === 'note' ? 'active' : ''}
+          onClick={() => (setMode('note'), stopTyping(), area.current?.focus())}
+        >
           <Icon.lock size={14} /> Ghi chú nội bộ
         </button>
         <span className="grow" />
@@ -195,7 +220,12 @@ export const Composer = forwardRef<
         <ul className="canned-pop" role="listbox" aria-label="Câu trả lời mẫu">
           {matches.map((c, i) => (
             <li key={c.id} role="option" aria-selected={i === pick}>
-              <button type="button" className={i === pick ? 'active' : ''} onMouseEnter={() => setPick(i)} onMouseDown={(e) => (e.preventDefault(), insertCanned(c))}>
+              <button
+                type="button"
+                className={i === pick ? 'active' : ''}
+                onMouseEnter={() => setPick(i)}
+                onMouseDown={(e) => (e.preventDefault(), insertCanned(c))}
+              >
                 <span className="canned-shortcut">/{c.shortcut.replace(/^\//, '')}</span>
                 <span className="canned-title">{c.title}</span>
                 <span className="canned-text">{c.text}</span>
@@ -223,7 +253,12 @@ export const Composer = forwardRef<
           rows={2}
           value={text}
           disabled={!!disabledReason}
-          placeholder={disabledReason ?? (mode === 'note' ? 'Ghi chú cho đồng nghiệp — người dân không nhìn thấy' : (placeholder ?? `Trả lời ${contactName}… (gõ / để chọn câu mẫu)`))}
+          placeholder={
+            disabledReason ??
+            (mode === 'note'
+              ? 'Ghi chú cho đồng nghiệp — người dân không nhìn thấy'
+              : (placeholder ?? `Trả lời ${contactName}… (gõ / để chọn câu mẫu)`))
+          }
           onChange={(e) => {
             setText(e.target.value);
             if (e.target.value) signalTyping();
@@ -235,13 +270,33 @@ export const Composer = forwardRef<
         <div className="composer-actions">
           {allowAttachments && mode === 'reply' && (
             <>
-              <input ref={fileInput} type="file" hidden multiple accept="image/*,application/pdf,.doc,.docx,.xls,.xlsx" onChange={(e) => void upload(e.target.files)} />
-              <button type="button" className="icon-btn" aria-label="Đính kèm tệp" title="Đính kèm tệp (ảnh, PDF)" disabled={uploading || !!disabledReason} onClick={() => fileInput.current?.click()}>
+              <input
+                ref={fileInput}
+                type="file"
+                hidden
+                multiple
+                accept="image/*,application/pdf,.doc,.docx,.xls,.xlsx"
+                onChange={(e) => void upload(e.target.files)}
+              />
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Đính kèm tệp"
+                title="Đính kèm tệp (ảnh, PDF)"
+                disabled={uploading || !!disabledReason}
+                onClick={() => fileInput.current?.click()}
+              >
                 {uploading ? <span className="spinner" style={{ width: 16, height: 16 }} /> : <Icon.paperclip size={18} />}
               </button>
             </>
           )}
-          <Button variant={mode === 'note' ? 'subtle' : 'primary'} onClick={() => void submit()} busy={sending} disabled={(!text.trim() && !files.length) || !!disabledReason} icon={mode === 'note' ? <Icon.note size={16} /> : <Icon.send size={16} />}>
+          <Button
+            variant={mode === 'note' ? 'subtle' : 'primary'}
+            onClick={() => void submit()}
+            busy={sending}
+            disabled={(!text.trim() && !files.length) || !!disabledReason}
+            icon={mode === 'note' ? <Icon.note size={16} /> : <Icon.send size={16} />}
+          >
             {mode === 'note' ? 'Lưu ghi chú' : 'Gửi'}
           </Button>
         </div>

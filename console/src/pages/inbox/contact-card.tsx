@@ -4,10 +4,18 @@ import { MergeDialog } from '../../components/dialogs';
 import { ChannelIcon, Icon } from '../../components/icons';
 import { Avatar, Button, Chip, Link, StatusChip } from '../../components/ui';
 import { fmtDate, fmtWhen } from '../../lib/format';
-import { channelLabel } from '../../lib/labels';
+import { CHANNEL_LABELS, label } from '@wire/labels';
 import type { Contact } from '../../lib/types';
 
-export function ContactCard({ contact, currentTicket, onMerged }: { contact: Contact; currentTicket?: string | null; onMerged: (c: Contact) => void }) {
+export function ContactCard({
+  contact,
+  currentTicket,
+  onMerged,
+}: {
+  contact: Contact;
+  currentTicket?: string | null;
+  onMerged: (c: Contact) => void;
+}) {
   const [merge, setMerge] = useState(false);
   const name = contact.displayName || contact.phone || contact.email || 'Người dân';
   const past = contact.tickets.filter((t) => t.code !== currentTicket);
@@ -26,7 +34,9 @@ export function ContactCard({ contact, currentTicket, onMerged }: { contact: Con
         <dt>
           <Icon.phoneCall size={14} />
         </dt>
-        <dd>{contact.phone ? <a href={`tel:${contact.phone}`}>{contact.phone}</a> : <span className="muted">Chưa có số điện thoại</span>}</dd>
+        <dd>
+          {contact.phone ? <a href={`tel:${contact.phone}`}>{contact.phone}</a> : <span className="muted">Chưa có số điện thoại</span>}
+        </dd>
         <dt>
           <Icon.message size={14} />
         </dt>
@@ -39,7 +49,7 @@ export function ContactCard({ contact, currentTicket, onMerged }: { contact: Con
             <ChannelIcon channel={i.channel} size={20} />
             <div className="grow">
               <div className="cc-id-name">
-                {channelLabel[i.channel] ?? i.channel}
+                {label(CHANNEL_LABELS, i.channel)}
                 {i.followed === true && (
                   <Chip tone="green" className="xs">
                     Đã quan tâm
@@ -53,7 +63,9 @@ export function ContactCard({ contact, currentTicket, onMerged }: { contact: Con
               </div>
               <div className="cc-id-sub" title={i.externalId}>
                 {i.displayName ? `${i.displayName} · ` : ''}
-                <span className="mono">{i.externalId.length > 22 ? `${i.externalId.slice(0, 10)}…${i.externalId.slice(-8)}` : i.externalId}</span>
+                <span className="mono">
+                  {i.externalId.length > 22 ? `${i.externalId.slice(0, 10)}…${i.externalId.slice(-8)}` : i.externalId}
+                </span>
               </div>
             </div>
             <span className="muted small">{fmtWhen(i.lastInteractionAt)}</span>

@@ -1,10 +1,11 @@
 /** The left column of the inbox: state tabs with counters, filters, search and the conversation list. */
 import { forwardRef, useState } from 'react';
 import { ChannelIcon, Icon } from '../../components/icons';
-import { Chip, Empty, ErrorBlock, IconButton, ListSkeleton, PriorityChip } from '../../components/ui';
+import { ListState, SearchBox } from '../../components/list-state';
+import { AgencySelect, CodeSelect, FieldSelect } from '../../components/selects';
+import { Chip, Empty, IconButton, PriorityChip } from '../../components/ui';
 import { fmtRemaining, fmtWhen } from '../../lib/format';
-import { CHANNELS, channelLabel, ticketStatusLabel } from '../../lib/labels';
-import { useAgencies, useFields } from '../../lib/refdata';
+import { CHANNEL_LABELS, TICKET_STATUS_LABELS } from '@wire/labels';
 import type { ApiError } from '../../lib/api';
 import type { ConversationCounts, ConversationSummary } from '../../lib/types';
 
@@ -84,7 +85,7 @@ function Row({ c, selected, onSelect }: { c: ConversationSummary; selected: bool
             )}
             {c.assignee && c.state === 'operator' && <Chip tone="blue">{c.assignee.name}</Chip>}
             {t?.agency && t.status === 'forwarded' && <Chip tone="teal">{t.agency.name}</Chip>}
-            {t && t.status === 'closed' && <Chip tone="gray">{ticketStatusLabel.closed}</Chip>}
+            {t && t.status === 'closed' && <Chip tone="gray">{TICKET_STATUS_LABELS.closed}</Chip>}
             {due?.overdue && (
               <Chip tone="red" title="Quá hạn xử lý">
                 <Icon.clock size={11} /> Quá hạn
@@ -118,26 +119,23 @@ export const ConversationList = forwardRef<
     onSelect: (id: string) => void;
     onMore: (() => void) | null;
   }
->(function ConversationList({ filters, onFilters, items, total, counts, loading, error, onRetry, selectedId, onSelect, onMore }, searchRef) {
-  const fields = useFields();
-  const agencies = useAgencies();
+>(function ConversationList(
+  { filters, onFilters, items, total, counts, loading, error, onRetry, selectedId, onSelect, onMore },
+  searchRef,
+) {
   const [showFilters, setShowFilters] = useState(() => !!(filters.channel || filters.field || filters.agency));
   const active = [filters.channel, filters.field, filters.agency].filter(Boolean).length;
   return (
     <section className="inbox-list" aria-label="Danh sách hội thoại">
       <div className="inbox-list-head">
-        <div className="search-box">
-          <Icon.search size={16} />
-          <input
-            ref={searchRef}
-            type="search"
-            placeholder="Tìm mã phiếu, tên, SĐT, nội dung"
-            value={filters.q}
-            onChange={(e) => onFilters({ q: e.target.value })}
-            aria-label="Tìm kiếm hội thoại"
-            onKeyDown={(e) => e.key === 'Escape' && (e.currentTarget.blur(), filters.q && onFilters({ q: '' }))}
-          />
-        </div>
+        <SearchBox
+          inputRef={searchRef}
+          placeholder="Tìm mã phiếu, tên, SĐT, nội dung"
+          value={filters.q}
+          onChange={(q) => onFilters({ q })}
+          label="Tìm kiếm hội thoại"
+          onKeyDown={(e) => e.key === 'Escape' && (e.currentTarget.blur(), filters.q && onFilters({ q: '' }))}
+        />
         <IconButton label="Bộ lọc" className={`filter-btn ${showFilters || active ? 'on' : ''}`} onClick={() => setShowFilters((s) => !s)}>
           <Icon.filter size={16} />
           {active > 0 && <span className="filter-count">{active}</span>}
@@ -150,7 +148,7 @@ export const ConversationList = forwardRef<
             type="button"
             role="tab"
             aria-selected={filters.state === s.value}
-            className={`state-tab ${filters.state === s.value ? 'active' : ''} ${s.value === 'waiting' && (counts?.waiting ?? 0) > 0 ? 'attention' : ''}`}
+            className={`tab state-tab ${filters.state === s.value ? 'active' : ''} ${s.value === 'waiting' && (counts?.waiting ?? 0) > 0 ? 'attention' : ''}`}
             onClick={() => onFilters({ state: s.value })}
             title={STATE_TITLES[s.value]}
           >
@@ -161,30 +159,16 @@ export const ConversationList = forwardRef<
       </div>
       {showFilters && (
         <div className="inbox-filters">
-          <select aria-label="Kênh" value={filters.channel} onChange={(e) => onFilters({ channel: e.target.value })}>
-            <option value="">Mọi kênh</option>
-            {CHANNELS.filter((c) => c !== 'phone').map((c) => (
-              <option key={c} value={c}>
-                {channelLabel[c]}
-              </option>
-            ))}
-          </select>
-          <select aria-label="Lĩnh vực" value={filters.field} onChange={(e) => onFilters({ field: e.target.value })}>
-            <option value="">Mọi lĩnh vực</option>
-            {fields.map((f) => (
-              <option key={f.code} value={f.code}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-          <select aria-label="Cơ quan" value={filters.agency} onChange={(e) => onFilters({ agency: e.target.value })}>
-            <option value="">Mọi cơ quan</option>
-            {agencies.map((a) => (
-              <option key={a.code} value={a.code}>
-                {a.name}
-              </option>
-            ))}
-          </select>
+          <CodeSelect
+            labels={CHANNEL_LABELS}
+            label="Kênh"
+            empty="Mọi kênh"
+            only={(c) => c !== 'phone'}
+            value={filters.channel}
+            onChange={(channel) => onFilters({ channel })}
+          />
+          <FieldSelect label="Lĩnh vực" empty="Mọi lĩnh vực" value={filters.field} onChange={(field) => onFilters({ field })} />
+          <AgencySelect label="Cơ quan" empty="Mọi cơ quan" value={filters.agency} onChange={(agency) => onFilters({ agency })} />
           {active > 0 && (
             <button type="button" className="link-btn small" onClick={() => onFilters({ channel: '', field: '', agency: '' })}>
               Xoá lọc
@@ -201,30 +185,39 @@ export const ConversationList = forwardRef<
         <span className="muted small">{items ? `${total.toLocaleString('vi-VN')} hội thoại` : ''}</span>
       </div>
       <div className="inbox-list-body">
-        {error && !items ? (
-          <div className="pad">
-            <ErrorBlock error={error} onRetry={onRetry} />
-          </div>
-        ) : !items ? (
-          <ListSkeleton rows={8} />
-        ) : items.length === 0 ? (
-          <Empty icon={filters.q ? <Icon.search size={28} /> : <Icon.inboxCheck size={28} />} title={filters.q ? 'Không tìm thấy hội thoại' : filters.state === 'waiting' ? 'Không có ai đang chờ' : 'Không có hội thoại'}>
-            {filters.q ? 'Thử tìm bằng mã phiếu, số điện thoại hoặc tên khác.' : filters.state === 'waiting' ? 'Khi trợ lý ảo chuyển một người dân cho tổng đài viên, hội thoại sẽ hiện ở đây kèm chuông báo.' : 'Đổi bộ lọc để xem các hội thoại khác.'}
-          </Empty>
-        ) : (
-          <ul className={`conv-list ${loading ? 'reloading' : ''}`}>
-            {items.map((c) => (
-              <Row key={c.id} c={c} selected={c.id === selectedId} onSelect={() => onSelect(c.id)} />
-            ))}
-            {onMore && (
-              <li className="conv-more">
-                <button type="button" className="link-btn" onClick={onMore}>
-                  Xem thêm
-                </button>
-              </li>
-            )}
-          </ul>
-        )}
+        <ListState
+          data={items}
+          error={error}
+          onRetry={onRetry}
+          rows={8}
+          empty={
+            <Empty
+              icon={filters.q ? <Icon.search size={28} /> : <Icon.inboxCheck size={28} />}
+              title={filters.q ? 'Không tìm thấy hội thoại' : filters.state === 'waiting' ? 'Không có ai đang chờ' : 'Không có hội thoại'}
+            >
+              {filters.q
+                ? 'Thử tìm bằng mã phiếu, số điện thoại hoặc tên khác.'
+                : filters.state === 'waiting'
+                  ? 'Khi trợ lý ảo chuyển một người dân cho tổng đài viên, hội thoại sẽ hiện ở đây kèm chuông báo.'
+                  : 'Đổi bộ lọc để xem các hội thoại khác.'}
+            </Empty>
+          }
+        >
+          {(conversations) => (
+            <ul className={`conv-list ${loading ? 'reloading' : ''}`}>
+              {conversations.map((c) => (
+                <Row key={c.id} c={c} selected={c.id === selectedId} onSelect={() => onSelect(c.id)} />
+              ))}
+              {onMore && (
+                <li className="conv-more">
+                  <button type="button" className="link-btn" onClick={onMore}>
+                    Xem thêm
+                  </button>
+                </li>
+              )}
+            </ul>
+          )}
+        </ListState>
       </div>
     </section>
   );

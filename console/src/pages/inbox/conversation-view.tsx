@@ -7,7 +7,7 @@ import { Button, Empty, ErrorBlock, Skeleton, StateChip, Tabs, useAction, useToa
 import { api } from '../../lib/api';
 import { fmtDuration } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
-import { channelLabel } from '../../lib/labels';
+import { CHANNEL_LABELS, label } from '@wire/labels';
 import { useLive } from '../../lib/live';
 import { useSession } from '../../lib/session';
 import type { ConversationDetail } from '../../lib/types';
@@ -23,14 +23,15 @@ export interface ConversationViewHandle {
 
 function ReplyWindowBanner({ d }: { d: ConversationDetail }) {
   const w = d.conversation.replyWindow;
-  const channel = channelLabel[d.conversation.channel] ?? d.conversation.channel;
+  const channel = label(CHANNEL_LABELS, d.conversation.channel);
   if (!w || d.conversation.state === 'closed') return null;
   if (w.closed) {
     return (
       <div className="banner banner-danger" role="alert">
         <Icon.alert size={16} />
         <span>
-          <b>Đã hết thời hạn trả lời trên {channel}.</b> Kênh này chỉ cho phép trả lời trong một khoảng thời gian sau tin nhắn cuối của người dân; tin gửi bây giờ có thể bị từ chối.
+          <b>Đã hết thời hạn trả lời trên {channel}.</b> Kênh này chỉ cho phép trả lời trong một khoảng thời gian sau tin nhắn cuối của
+          người dân; tin gửi bây giờ có thể bị từ chối.
           {d.contact.phone ? ` Hãy gọi lại số ${d.contact.phone}.` : ' Hãy chờ người dân nhắn lại hoặc liên hệ qua kênh khác.'}
         </span>
       </div>
@@ -52,10 +53,16 @@ function ReplyWindowBanner({ d }: { d: ConversationDetail }) {
   return null;
 }
 
-export const ConversationView = forwardRef<ConversationViewHandle, { id: string; onChanged: () => void }>(function ConversationView({ id, onChanged }, ref) {
+export const ConversationView = forwardRef<ConversationViewHandle, { id: string; onChanged: () => void }>(function ConversationView(
+  { id, onChanged },
+  ref,
+) {
   const { user } = useSession();
   const toast = useToast();
-  const { data, error, loading, reload, setData } = useLoad(() => api.get<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`), [id]);
+  const { data, error, loading, reload, setData } = useLoad(
+    () => api.get<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`),
+    [id],
+  );
   const [busy, run] = useAction();
   const [side, setSide] = useState<'ticket' | 'contact'>('ticket');
   const composer = useRef<ComposerHandle>(null);
@@ -143,7 +150,11 @@ export const ConversationView = forwardRef<ConversationViewHandle, { id: string;
     conv.state === 'bot' || conv.state === 'waiting' ? (
       <div className={`banner ${conv.state === 'waiting' ? 'banner-warn' : 'banner-info'}`}>
         <Icon.bot size={16} />
-        <span className="grow">{conv.state === 'waiting' ? 'Người dân đang chờ tổng đài viên. Tiếp nhận để trao đổi trực tiếp.' : 'Trợ lý ảo đang trả lời hội thoại này. Gửi trả lời sẽ tự động tiếp nhận.'}</span>
+        <span className="grow">
+          {conv.state === 'waiting'
+            ? 'Người dân đang chờ tổng đài viên. Tiếp nhận để trao đổi trực tiếp.'
+            : 'Trợ lý ảo đang trả lời hội thoại này. Gửi trả lời sẽ tự động tiếp nhận.'}
+        </span>
         <Button size="sm" variant="primary" onClick={takeOver} busy={busy} icon={<Icon.hand size={15} />}>
           Tiếp nhận
         </Button>
@@ -171,7 +182,7 @@ export const ConversationView = forwardRef<ConversationViewHandle, { id: string;
               <StateChip state={conv.state} />
             </div>
             <div className="cv-sub">
-              {channelLabel[conv.channel]}
+              {label(CHANNEL_LABELS, conv.channel)}
               {data.contact.phone && <> · {data.contact.phone}</>}
               {data.ticket && (
                 <>
@@ -211,7 +222,13 @@ export const ConversationView = forwardRef<ConversationViewHandle, { id: string;
             messages={data.messages}
             events={data.events}
             channel={conv.channel}
-            typing={citizenTyping ? <div className="typing-note" role="status" aria-live="polite">Người dân đang soạn tin…</div> : undefined}
+            typing={
+              citizenTyping ? (
+                <div className="typing-note" role="status" aria-live="polite">
+                  Người dân đang soạn tin…
+                </div>
+              ) : undefined
+            }
           />
         </div>
         <div className="cv-foot">

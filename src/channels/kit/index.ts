@@ -1,0 +1,8 @@
+/**
+ * The adapter kit: everything an adapter (`adapters/<channel>/`) may import from the core — the
+ * channel contract, provider-call and signature helpers, and JSON parsing that keeps big integers.
+ * See docs/channels.md ("What every channel declares").
+ */
+export * from './contract';
+export * from './helpers';
+export * from './safe-json';

@@ -1,0 +1,112 @@
+/**
+ * The tickets export (`/api/export/tickets.csv|xlsx`): one row per ticket with all fields and
+ * timings, streamed in batches so an export of any size runs in constant memory and stops when the
+ * client goes away. CSV is RFC 4180 (https://www.rfc-editor.org/rfc/rfc4180) with a BOM for Excel.
+ */
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Database } from '../db/database';
+import { withoutJit } from '../store/no-jit';
+import { eachTicketBatch, type TicketFilter } from '../store/tickets';
+import { TICKET_FIELD_LABELS as F } from '../wire/labels';
+
+/** Streams the tickets matching `filter` to `out` as CSV (UTF-8 with a BOM); the caller ends `out`. */
+export async function writeTicketsCsv(db: Database, filter: TicketFilter, out: Writable): Promise<void> {
+  // A BOM so that Excel reads the Vietnamese text as UTF-8.
+  out.write('\uFEFF' + EXPORT_COLUMNS.map((c) => csvCell(c.header)).join(',') + '\r\n');
+  await withoutJit(db, (q) =>
+    eachTicketBatch(q, filter, EXPORT_SELECT, async (rows) => {
+      // One write per batch: one per row costs more than building the text.
+      const text = rows.map((r) => EXPORT_COLUMNS.map((_, i) => csvCell(String(r[`x${i}`]))).join(',') + '\r\n').join('');
+      return sent(out, text);
+    }),
+  );
+}
+
+/** Streams the tickets matching `filter` to `out` as an XLSX workbook (dates as date cells); ends `out`. */
+export async function writeTicketsXlsx(db: Database, filter: TicketFilter, out: Writable): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
+  const ws = wb.addWorksheet('Phiếu 1022', { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = EXPORT_COLUMNS.map((c) => ({
+    header: c.header,
+    width: c.kind === 'time' ? 18 : Math.max(12, c.header.length + 2),
+    ...(c.kind === 'time' ? { style: { numFmt: 'dd/mm/yyyy hh:mm' } } : {}),
+  }));
+  ws.getRow(1).font = { bold: true };
+  ws.getRow(1).commit();
+  await withoutJit(db, (q) =>
+    eachTicketBatch(q, filter, EXPORT_SELECT, async (rows) => {
+      for (const r of rows) ws.addRow(EXPORT_COLUMNS.map((c, i) => cellValue(c.kind, String(r[`x${i}`])))).commit();
+      return !out.destroyed;
+    }),
+  );
+  await wb.commit();
+}
+
+/** Writes `text`, waiting while the client is slower than the export; false once the client has gone. */
+async function sent(out: Writable, text: string): Promise<boolean> {
+  if (out.destroyed) return false;
+  if (!out.write(text))
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+    });
+  return !out.destroyed;
+}
+
+// Times in Vietnam (UTC+7, whatever the session's time zone), as a spreadsheet user reads them.
+const vnTime = (col: string) => `COALESCE(to_char((${col} AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM-DD HH24:MI:SS'), '')`;
+const hoursBetween = (a: string, b: string) => `COALESCE(round((date_part('epoch', ${b} - ${a}) / 3600)::numeric, 1)::text, '')`;
+
+/**
+ * Export columns: one row per ticket with all fields and timings, each computed by PostgreSQL as text
+ * (over eachTicketBatch's aliases), so an export parses no dates or objects row by row.
+ */
+export const EXPORT_COLUMNS: { header: string; sql: string; kind?: 'number' | 'time' }[] = [
+  { header: F.code, sql: 't.code' },
+  { header: F.status, sql: 't.status' },
+  { header: F.channel, sql: 't.channel' },
+  { header: F.field, sql: `COALESCE(t.field, '')` },
+  { header: F.agency, sql: `COALESCE(a.name, '')` },
+  { header: F.assignee, sql: `COALESCE(u.display_name, '')` },
+  { header: F.priority, sql: 't.priority' },
+  { header: F.title, sql: 't.title' },
+  { header: F.content, sql: 't.content' },
+  {
+    header: F.citizen,
+    // The channel identity's name only when the contact has none (a subquery run for those rows alone).
+    sql: `COALESCE(c.display_name, CASE WHEN t.contact_id IS NOT NULL THEN (SELECT ci.display_name FROM conversations cv JOIN contact_identities ci ON ci.id = cv.identity_id WHERE cv.id = t.conversation_id) END, t.caller_name, '')`,
+  },
+  { header: F.phone, sql: `COALESCE(c.phone, t.caller_phone, '')` },
+  { header: F.createdBy, sql: 't.created_by' },
+  { header: F.createdAt, sql: vnTime('t.created_at'), kind: 'time' },
+  { header: F.dueAt, sql: vnTime('t.due_at'), kind: 'time' },
+  { header: F.firstResponseAt, sql: vnTime('t.first_response_at'), kind: 'time' },
+  { header: F.answeredAt, sql: vnTime('t.answered_at'), kind: 'time' },
+  { header: F.closedAt, sql: vnTime('t.closed_at'), kind: 'time' },
+  { header: 'Giờ đến phản hồi đầu', sql: hoursBetween('t.created_at', 't.first_response_at'), kind: 'number' },
+  { header: 'Giờ đến khi đóng', sql: hoursBetween('t.created_at', 't.closed_at'), kind: 'number' },
+  { header: F.resolution, sql: `COALESCE(t.resolution, '')` },
+  { header: F.csat, sql: `COALESCE(t.csat::text, '')`, kind: 'number' },
+];
+const EXPORT_SELECT = EXPORT_COLUMNS.map((c, i) => `${c.sql} AS x${i}`).join(', ');
+
+/** A spreadsheet cell: numbers as numbers, Vietnam times as date cells (shown as written), text as is. */
+function cellValue(kind: 'number' | 'time' | undefined, v: string): string | number | Date | null {
+  if (v === '') return null;
+  if (kind === 'number') return Number(v);
+  if (kind === 'time') return new Date(`${v.replace(' ', 'T')}Z`);
+  return v;
+}
+
+/** One RFC 4180 cell; formula-looking text is prefixed so spreadsheets do not execute it. */
+export function csvCell(v: string): string {
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

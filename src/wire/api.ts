@@ -1,0 +1,147 @@
+/**
+ * The JSON shapes of the console API (docs/console-api.md) as the web console receives them: the
+ * server's own types passed through `Serialized` (dates become ISO strings), plus the few shapes a
+ * route assembles itself. Types only: the console imports this module with `import type`, so no
+ * server code reaches its bundle.
+ */
+import type { ChannelCapabilities, ChannelName } from '../channels/kit/contract';
+import type { Agency as AgencyData, Procedure as ProcedureData, ServiceAnswer as ServiceAnswerData } from '../knowledge/schema';
+import type { ChannelPreview as ServerChannelPreview, DiffEntry, kbVersions, tryBot } from '../knowledge/edit';
+import type {
+  KbListItem,
+  ReviewItem as ServerReviewItem,
+  TrainingExample as ServerTrainingExample,
+  trainingCounts,
+} from '../knowledge/store';
+import type { ImportResult as ServerImportResult } from '../operations/directory-import';
+import type { ConsoleSettings } from '../operations/settings';
+import type { CannedReply as ServerCannedReply } from '../store/canned-replies';
+import type { ConversationState } from '../store/conversations';
+import type { Dashboard as ServerDashboard } from '../store/dashboard';
+import type { AgencyRow, FieldRow } from '../store/directory';
+import type { EventRow as ServerEventRow } from '../store/events';
+import type { ContactCard, ConversationSummary as ServerConversationSummary, InboxCounts } from '../store/inbox';
+import type { ApiMessage } from '../store/message-view';
+import type { MessageStatus } from '../store/messages';
+import type { Proposal as ServerProposal } from '../store/proposals';
+import type { Priority, Ticket as ServerTicket, TicketStatus } from '../store/tickets';
+import type { StaffUser as ServerStaffUser, User as ServerUser, Role } from '../store/users';
+import type { Serialized } from './serialized';
+
+export type { ChannelName as Channel, ConversationState, MessageStatus, Priority, Role, TicketStatus };
+
+/** The signed-in user (`GET /api/me`, and `user` of `POST /api/auth/token`). */
+export type User = Serialized<ServerUser>;
+/** A user as the users page lists them (`GET /api/users`). */
+export type StaffUser = Serialized<ServerStaffUser>;
+/** `POST /api/auth/token`. */
+export interface TokenResponse {
+  token: string;
+  expiresAt: string;
+  user: User;
+}
+
+/** A ticket (phiếu). */
+export type Ticket = Serialized<ServerTicket>;
+/** A page of a list (`GET /api/tickets`). */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+/** A message of a conversation. */
+export type Message = Serialized<ApiMessage>;
+/** A file sent or received with a message. */
+export type Attachment = Message['attachments'][number];
+/** One entry of the processing log. */
+export type EventRow = Serialized<ServerEventRow>;
+/** `GET /api/tickets/:code`: a ticket with its conversation's messages and its processing log. */
+export type TicketDetail = Ticket & {
+  conversation: { id: string; state: ConversationState; assigneeId: string | null; lastInboundAt: string | null } | null;
+  messages: Message[];
+  events: EventRow[];
+};
+
+/** One row of the inbox. */
+export type ConversationSummary = Serialized<ServerConversationSummary>;
+/** The counters of the inbox tabs. */
+export type ConversationCounts = InboxCounts;
+/** `GET /api/conversations`. */
+export type ConversationList = Page<ConversationSummary> & { counts: ConversationCounts };
+/** A citizen with identities on every channel and past tickets (`GET /api/contacts/:id`). */
+export type Contact = Serialized<ContactCard>;
+/** A citizen's identity on one channel. */
+export type Identity = Contact['identities'][number];
+/** `GET /api/conversations/:id`. */
+export interface ConversationDetail {
+  conversation: ConversationSummary;
+  contact: Contact;
+  messages: Message[];
+  ticket: Ticket | null;
+  events: EventRow[];
+}
+
+/** A canned reply. */
+export type CannedReply = Serialized<ServerCannedReply>;
+/** A ticket field (lĩnh vực). */
+export type Field = FieldRow;
+/** An agency (cơ quan). */
+export type Agency = AgencyRow;
+/** An agency as sent to `POST /api/agencies` (and, without its code, to `PATCH`). */
+export type AgencyInput = AgencyData;
+/** `POST /api/agencies/import` and `POST /api/fields/import`. */
+export type ImportResult = ServerImportResult;
+
+/** A procedure of the knowledge base. */
+export type Procedure = ProcedureData;
+/** A procedure in the editor's list (`GET /api/kb/procedures`). */
+export type ProcedureSummary = Omit<Serialized<KbListItem>, 'id'>;
+/** A service answer. */
+export type ServiceAnswer = ServiceAnswerData;
+/** A service answer in the editor's list (`GET /api/kb/services`). */
+export type ServiceSummary = Serialized<KbListItem>;
+/** One saved version of a knowledge-base item, with what it changed. */
+export type KbVersion = Serialized<Awaited<ReturnType<typeof kbVersions>>[number]>;
+/** One changed path of a knowledge-base item. */
+export type KbDiff = DiffEntry;
+/** `GET /api/kb/{procedures|services}/:id` under `procedure` or `service`, and what a save or restore answers. */
+export type KbItem<K extends 'procedure' | 'service', T> = { [P in K]: T } & {
+  version: number;
+  updatedAt: string;
+  updatedBy: string | null;
+  diff?: KbDiff[];
+};
+/** How a channel shows an answer (`POST /api/kb/preview`, by channel). */
+export type ChannelPreview = ServerChannelPreview;
+/** `POST /api/bot/try`. */
+export type BotTry = Serialized<Awaited<ReturnType<typeof tryBot>>>;
+/** The Rasa-format parse result in `BotTry`. */
+export type ParseResult = BotTry['parse'];
+/** An intent with its number of phrases (`GET /api/training`). */
+export type TrainingIntent = Awaited<ReturnType<typeof trainingCounts>>[number];
+/** One training phrase. */
+export type TrainingExample = Serialized<ServerTrainingExample>;
+/** A message waiting in the review queue. */
+export type ReviewItem = Serialized<ServerReviewItem>;
+
+/** The supervisors' dashboard (`GET /api/stats/dashboard`). */
+export type Dashboard = Serialized<ServerDashboard>;
+/** An agency answer waiting for approval. */
+export type Proposal = Serialized<ServerProposal>;
+/** Console settings (`GET/PUT /api/settings`). */
+export type Settings = ConsoleSettings;
+/** A text with per-channel variants. */
+export type PerChannelText = Settings['receipt'];
+/** A channel as the channels page lists it (`GET /api/channels`). */
+export interface ChannelInfo {
+  channel: ChannelName;
+  enabled: boolean;
+  capabilities: ChannelCapabilities | null;
+  testable: boolean;
+}
+/** `POST /api/channels/:channel/test`. */
+export interface ConnectionTest {
+  ok: boolean;
+  detail: string;
+}

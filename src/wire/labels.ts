@@ -1,0 +1,175 @@
+/**
+ * The Vietnamese names of the codes the API carries (ticket statuses, priorities, channels, roles, the
+ * processing log's events…), one text per code for the web console, the exports and the processing log.
+ * Plain data: the console bundles this module and the server imports it, so it imports types only.
+ */
+import type { ChannelName, OutboundPurpose } from '../channels/kit/contract';
+import type { AgencyKind, AgencyLevel } from '../knowledge/schema';
+import type { ConversationState } from '../store/conversations';
+import type { Actor } from '../store/events';
+import type { MessageStatus } from '../store/messages';
+import type { Priority, TicketStatus } from '../store/tickets';
+import type { Role } from '../store/users';
+
+/** Channels, in the order filters list them. */
+export const CHANNEL_LABELS: Readonly<Record<ChannelName, string>> = {
+  zalo: 'Zalo',
+  facebook: 'Messenger',
+  email: 'Email',
+  livechat: 'Chat web',
+  edongthap: 'e-DongThap',
+  phone: 'Điện thoại',
+};
+
+/** Ticket statuses, from new to closed. */
+export const TICKET_STATUS_LABELS: Readonly<Record<TicketStatus, string>> = {
+  new: 'Mới',
+  assigned: 'Đã phân công',
+  in_progress: 'Đang xử lý',
+  forwarded: 'Đã chuyển cơ quan',
+  answered: 'Đã trả lời',
+  closed: 'Đã đóng',
+};
+
+/** Ticket priorities, from low to urgent. */
+export const PRIORITY_LABELS: Readonly<Record<Priority, string>> = { low: 'Thấp', normal: 'Bình thường', high: 'Cao', urgent: 'Khẩn' };
+
+/** Conversation states. */
+export const CONVERSATION_STATE_LABELS: Readonly<Record<ConversationState, string>> = {
+  bot: 'Bot đang trả lời',
+  waiting: 'Chờ tổng đài viên',
+  operator: 'Tổng đài viên đang xử lý',
+  closed: 'Đã đóng',
+};
+
+/** Console roles, from most to least powerful. */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  admin: 'Quản trị viên',
+  supervisor: 'Giám sát viên',
+  operator: 'Tổng đài viên',
+  agency: 'Đầu mối cơ quan',
+};
+
+/** Who did a step of the processing log. */
+export const ACTOR_LABELS: Readonly<Record<Actor['kind'], string>> = {
+  citizen: 'Công dân',
+  bot: 'Trợ lý ảo',
+  system: 'Hệ thống',
+  ...ROLE_LABELS,
+};
+
+/** Where an outbound message stands. */
+export const MESSAGE_STATUS_LABELS: Readonly<Record<MessageStatus, string>> = {
+  received: 'Đã nhận',
+  queued: 'Đang chờ gửi',
+  sending: 'Đang gửi',
+  sent: 'Đã gửi',
+  delivered: 'Đã đến máy',
+  read: 'Đã xem',
+  failed: 'Gửi thất bại',
+};
+
+/** Why an outbound message was sent. */
+export const PURPOSE_LABELS: Readonly<Record<OutboundPurpose, string>> = {
+  receipt: 'Tin báo nhận',
+  ticket_receipt: 'Thông báo mã phiếu',
+  answer: 'Trả lời tự động',
+  reply: 'Trả lời',
+  notice: 'Thông báo',
+  csat: 'Mời đánh giá',
+};
+
+/** The processing log's event types (an unknown type is shown as it is). */
+export const EVENT_LABELS: Readonly<Record<string, string>> = {
+  conversation_opened: 'Mở cuộc hội thoại',
+  message_received: 'Nhận tin nhắn của công dân',
+  receipt_sent: 'Đã gửi tin báo nhận tự động',
+  ticket_receipt_sent: 'Đã gửi mã phiếu cho công dân',
+  message_sent: 'Tin nhắn đã gửi đi',
+  delivery_failed: 'Gửi tin nhắn thất bại',
+  bot_decision: 'Trợ lý ảo phân tích và xử lý',
+  bot_silent: 'Trợ lý ảo không trả lời (tổng đài viên đang xử lý)',
+  ticket_created: 'Tạo phiếu',
+  escalated: 'Chuyển tổng đài viên',
+  taken_over: 'Tổng đài viên tiếp nhận cuộc hội thoại',
+  released_to_bot: 'Trả cuộc hội thoại cho trợ lý ảo',
+  replied: 'Trả lời công dân',
+  note: 'Ghi chú nội bộ',
+  assigned: 'Phân công xử lý',
+  updated: 'Cập nhật phiếu',
+  forwarded: 'Chuyển cơ quan xử lý',
+  closed: 'Đóng phiếu',
+  csat_recorded: 'Công dân đánh giá mức độ hài lòng',
+  ticket_flagged_urgent: 'Nâng mức khẩn cấp',
+  report_details_added: 'Công dân bổ sung thông tin',
+  agency_answer_proposed: 'Cơ quan đề xuất câu trả lời',
+  agency_answer_approved: 'Duyệt câu trả lời của cơ quan',
+  agency_answer_rejected: 'Từ chối câu trả lời của cơ quan',
+  contacts_merged: 'Gộp thông tin công dân',
+  operator_replied_outside: 'Trả lời từ hộp thư của nhà cung cấp',
+  user_login: 'Đăng nhập',
+};
+
+/** Why the bot handed a conversation over or opened a ticket (`reason` of those events). */
+export const HANDOVER_REASON_LABELS: Readonly<Record<string, string>> = {
+  asked_for_operator: 'người dân yêu cầu gặp tổng đài viên',
+  low_confidence: 'trợ lý ảo chưa hiểu câu hỏi',
+  fallback: 'trợ lý ảo chưa hiểu câu hỏi',
+  urgent: 'nội dung khẩn',
+  report: 'phản ánh, kiến nghị',
+  report_complete: 'phản ánh đủ thông tin',
+  no_answer: 'chưa có câu trả lời sẵn',
+  complaint: 'khiếu nại, tố cáo',
+};
+
+/** A ticket's fields, as the processing log and the exports' column headers name them. */
+export const TICKET_FIELD_LABELS = {
+  code: 'Mã phiếu',
+  status: 'Trạng thái',
+  channel: 'Kênh tiếp nhận',
+  field: 'Lĩnh vực',
+  agency: 'Cơ quan xử lý',
+  assignee: 'Tổng đài viên',
+  priority: 'Mức độ',
+  title: 'Tiêu đề',
+  content: 'Nội dung',
+  citizen: 'Công dân',
+  phone: 'Điện thoại',
+  email: 'Thư điện tử',
+  createdBy: 'Tạo bởi',
+  createdAt: 'Thời điểm tạo',
+  dueAt: 'Hạn xử lý',
+  firstResponseAt: 'Phản hồi đầu tiên',
+  answeredAt: 'Đã trả lời',
+  closedAt: 'Đã đóng',
+  resolution: 'Kết quả xử lý',
+  csat: 'Đánh giá (1-5)',
+  recording: 'Ghi âm cuộc gọi',
+} as const;
+
+/** Kinds of agencies. */
+export const AGENCY_KIND_LABELS: Readonly<Record<AgencyKind, string>> = {
+  department: 'Sở, ban, ngành',
+  vertical: 'Cơ quan ngành dọc',
+  commune: 'UBND xã, phường',
+  other: 'Khác',
+};
+
+/** Levels of the agency competent for a procedure. */
+export const AGENCY_LEVEL_LABELS: Readonly<Record<AgencyLevel, string>> = {
+  xa: 'Cấp xã',
+  tinh: 'Cấp tỉnh',
+  trung_uong: 'Trung ương',
+  co_quan_doc: 'Cơ quan ngành dọc',
+};
+
+/** The name of `code` in `labels`: the code itself when unknown, `fallback` when there is none (default: "—"). */
+export function label(labels: Readonly<Record<string, string>>, code: string | null | undefined, fallback = '—'): string {
+  if (!code) return fallback;
+  return labels[code] ?? code;
+}
+
+/** The codes of a label map, in its order. */
+export function codesOf<K extends string>(labels: Readonly<Record<K, string>>): K[] {
+  return Object.keys(labels) as K[];
+}
