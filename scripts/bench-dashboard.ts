@@ -13,38 +13,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { createGateway } from '../src/gateway';
 import { createLogger } from '../src/logger';
 import { refreshStats } from '../src/store/stats-rollup';
+import { createDatabase } from '../test/support/databases';
 import { prepareDatabase, seedTickets } from './seed-tickets';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const TARGET_MS = 1000;
 const ADMIN = { username: 'admin', password: 'bench-password-1' };
-
-async function freshPostgres(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -58,7 +38,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_DB === 'postgres' && !serverUrl) throw new Error('BENCH_DB=postgres needs BENCH_DATABASE_URL or TEST_DATABASE_URL');
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-dashboard-'));
   const reuse = process.env.BENCH_REUSE;
-  const pg = reuse ? { url: reuse, drop: async () => undefined } : serverUrl ? await freshPostgres(serverUrl) : null;
+  const pg = reuse ? { url: reuse, drop: async () => undefined } : serverUrl ? await createDatabase(serverUrl, 'bench') : null;
   const config = loadConfig({
     ...(pg ? { DATABASE_URL: pg.url } : {}),
     DATA_DIR: dataDir,

@@ -37,8 +37,14 @@ const schema = z.object({
     .int()
     .positive()
     .default(10 * 1024 * 1024),
-  /** Jobs processed at once by this process (default: 8). */
+  /** Inbound messages processed at once by this process (default: 8; 0: accept and store only, no jobs run here). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(8),
+  /** Deliveries to providers in flight at once, a separate lane so that a slow provider never holds up inbound processing (default: 32). */
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
+  /** How long an undeliverable reply is retried (through a provider outage) before it is failed for good, hours (default: 24). */
+  DELIVERY_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
+  /** This process's stable name, the same across restarts: its unfinished jobs are released when it starts again (default: host name and port). */
+  NODE_ID: optionalString,
   /** Bearer token lifetime, hours (default: 12 — one shift). */
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
   ADMIN_USERNAME: z.string().min(1).default('admin'),

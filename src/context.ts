@@ -12,10 +12,12 @@ import type { BlobStore } from './store/attachment-files';
 
 /** Delivery tuning (defaults suit production; tests shorten them). */
 export interface DeliveryOptions {
-  /** Attempts before an outbound message is marked failed (default: 15, about an hour). */
-  maxAttempts: number;
+  /** How long a reply is retried before it is marked failed (default: DELIVERY_GIVE_UP_HOURS, 24 h). */
+  giveUpAfterMs: number;
   /** First retry delay; doubles each attempt, with jitter (default: 1000 ms). */
   backoffBaseMs: number;
+  /** Longest retry delay, so that a provider that is back is used again soon (default: 60 s). */
+  backoffCapMs: number;
 }
 
 /** The shared services of one gateway instance. */

@@ -3,6 +3,7 @@
  * HTTP app. `main.ts` runs it; tests build it in-process with their own configuration.
  */
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import express, { type Express } from 'express';
 import { ensureFirstAdmin } from './auth/passwords';
@@ -21,7 +22,7 @@ import { httpRoutes } from './http/routes';
 import { loadSettings } from './operations/settings';
 import { attachConsoleSocket, type ConsoleSocket } from './realtime/console-socket';
 import { socketServerFor } from './realtime/io';
-import { releaseAllRunning } from './jobs/queue';
+import { releaseAllRunning, type Job } from './jobs/queue';
 import { PeriodicTask } from './jobs/periodic';
 import { Worker } from './jobs/worker';
 import { refreshStats } from './store/stats-rollup';
@@ -30,7 +31,7 @@ import { readKnowledge } from './knowledge/read-files';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics';
 import { createNluEngine, loadTrainingData } from './nlu';
-import { deliver } from './pipeline/dispatcher';
+import { deliver, DELIVERY_PROBE_MS, probeDeliveries } from './pipeline/dispatcher';
 import { processInbound } from './pipeline/process-inbound';
 import { DELIVER_JOB } from './pipeline/outbound';
 import { INBOUND_JOB } from './pipeline/intake';
@@ -57,8 +58,9 @@ export interface Gateway {
   ctx: AppContext;
   app: Express;
   server: Server;
-  worker: Worker;
-  /** Starts the worker and the channels' long-running sides (does not listen). */
+  /** The job workers: the inbound lane and the delivery lane. */
+  lanes: Worker[];
+  /** Starts the workers and the channels' long-running sides (does not listen). */
   start(): Promise<void>;
   /** Stops the worker and channels and closes the database (unless it was given). */
   stop(): Promise<void>;
@@ -102,7 +104,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   const { registry, disabled } = createChannelRegistry(config, opts.adapters);
   log.info({ enabled: [...registry.keys()], disabled }, 'channels');
 
-  let worker: Worker | null = null;
+  let lanes: Worker[] = [];
   const ctx: AppContext = {
     config,
     db,
@@ -115,15 +117,28 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     knowledge,
     bot,
     blobs: new FileBlobStore(join(resolve(config.DATA_DIR), 'attachments')),
-    delivery: { maxAttempts: 15, backoffBaseMs: 1000, ...opts.delivery },
-    wake: () => worker?.wake(),
+    delivery: { giveUpAfterMs: config.DELIVERY_GIVE_UP_HOURS * 3_600_000, backoffBaseMs: 1000, backoffCapMs: 60_000, ...opts.delivery },
+    wake: () => lanes.forEach((lane) => lane.wake()),
   };
   await loadSettings(ctx);
-  worker = new Worker(db, { [INBOUND_JOB]: (job) => processInbound(ctx, job), [DELIVER_JOB]: (job) => deliver(ctx, job) }, log, {
-    concurrency: config.WORKER_CONCURRENCY,
-    leaseMs: opts.jobLeaseMs,
-    onJobDone: (job, outcome, ms) => ctx.metrics.jobLatency.observe({ kind: job.kind, outcome }, ms / 1000),
-  });
+  // Two lanes: inbound processing (CPU and database) and deliveries (waiting on providers), so a
+  // slow or failing provider never holds up the citizens' next messages. WORKER_CONCURRENCY=0: intake only.
+  const nodeId = config.NODE_ID ?? `${hostname()}:${config.PORT}`;
+  const lane = (name: string, kind: string, concurrency: number, handler: (job: Job) => Promise<void>) =>
+    new Worker(db, { [kind]: handler }, log, {
+      id: `${nodeId}/${name}`,
+      kinds: [kind],
+      concurrency: config.WORKER_CONCURRENCY === 0 ? 0 : concurrency,
+      leaseMs: opts.jobLeaseMs,
+      onJobDone: (job, outcome, ms) => ctx.metrics.jobLatency.observe({ kind: job.kind, outcome }, ms / 1000),
+    });
+  const worker = lane('inbound', INBOUND_JOB, config.WORKER_CONCURRENCY, (job) => processInbound(ctx, job));
+  lanes = [worker, lane('deliver', DELIVER_JOB, config.DELIVERY_CONCURRENCY, (job) => deliver(ctx, job))];
+  const deliveryProbe = new PeriodicTask(
+    () => probeDeliveries(ctx),
+    DELIVERY_PROBE_MS,
+    (err) => log.warn({ err }, 'delivery probe failed'),
+  );
 
   const app = buildApp(ctx);
   const server = createServer(app);
@@ -138,11 +153,12 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     ctx,
     app,
     server,
-    worker,
+    lanes,
     async start() {
       // The embedded database has one process: anything "running" was cut off by a crash.
       if (db.kind === 'pglite') await releaseAllRunning(db);
-      worker!.start();
+      for (const l of lanes) await l.start();
+      if (config.WORKER_CONCURRENCY > 0) deliveryProbe.start();
       statsRefresh.start();
       consoleSocket = attachConsoleSocket(ctx, socketServerFor(server));
       for (const adapter of registry.values()) {
@@ -155,7 +171,8 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       for (const a of started) await a.stop?.().catch((err) => log.warn({ err, channel: a.channel }, 'channel stop failed'));
       consoleSocket?.close();
       await statsRefresh.stop();
-      await worker!.stop();
+      await deliveryProbe.stop();
+      for (const l of lanes) await l.stop();
       if (!opts.db) await db.close();
     },
   };

@@ -6,57 +6,29 @@ import { queueDepth } from './jobs/queue';
 /** The gateway's metrics. */
 export class Metrics {
   readonly registry = new Registry();
-  readonly messagesIn = new Counter({
-    name: 'cong1022_messages_in_total',
-    help: 'Inbound citizen messages stored',
-    labelNames: ['channel'],
-    registers: [this.registry],
-  });
-  readonly messagesOut = new Counter({
-    name: 'cong1022_messages_out_total',
-    help: 'Outbound messages by final delivery outcome',
-    labelNames: ['channel', 'outcome'],
-    registers: [this.registry],
-  });
-  readonly deliveryFailures = new Counter({
-    name: 'cong1022_delivery_failures_total',
-    help: 'Provider calls that failed',
-    labelNames: ['channel', 'kind'],
-    registers: [this.registry],
-  });
-  readonly webhooks = new Counter({
-    name: 'cong1022_webhooks_total',
-    help: 'Webhook requests by result',
-    labelNames: ['channel', 'result'],
-    registers: [this.registry],
-  });
-  readonly webhookLatency = new Histogram({
-    name: 'cong1022_webhook_ack_seconds',
-    help: 'Time to store and acknowledge a webhook',
-    labelNames: ['channel'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-    registers: [this.registry],
-  });
-  readonly jobLatency = new Histogram({
-    name: 'cong1022_job_seconds',
-    help: 'Job run time',
-    labelNames: ['kind', 'outcome'],
-    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
-    registers: [this.registry],
-  });
-  readonly deliveryLatency = new Histogram({
-    name: 'cong1022_delivery_seconds',
-    help: 'From queued to sent, per outbound message',
-    labelNames: ['channel'],
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
-    registers: [this.registry],
-  });
-  readonly botDecisions = new Counter({
-    name: 'cong1022_bot_decisions_total',
-    help: 'Bot decisions by intent and outcome',
-    labelNames: ['intent', 'outcome'],
-    registers: [this.registry],
-  });
+  readonly messagesIn = this.counter('cong1022_messages_in_total', 'Inbound citizen messages stored', ['channel']);
+  readonly messagesOut = this.counter('cong1022_messages_out_total', 'Outbound messages by final delivery outcome', ['channel', 'outcome']);
+  readonly deliveryFailures = this.counter('cong1022_delivery_failures_total', 'Provider calls that failed', ['channel', 'kind']);
+  readonly webhooks = this.counter('cong1022_webhooks_total', 'Webhook requests by result', ['channel', 'result']);
+  readonly webhookLatency = this.histogram(
+    'cong1022_webhook_ack_seconds',
+    'Time to store and acknowledge a webhook',
+    ['channel'],
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  );
+  readonly jobLatency = this.histogram(
+    'cong1022_job_seconds',
+    'Job run time',
+    ['kind', 'outcome'],
+    [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+  );
+  readonly deliveryLatency = this.histogram(
+    'cong1022_delivery_seconds',
+    'From queued to sent, per outbound message',
+    ['channel'],
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  );
+  readonly botDecisions = this.counter('cong1022_bot_decisions_total', 'Bot decisions by intent and outcome', ['intent', 'outcome']);
 
   constructor(db: Database) {
     collectDefaultMetrics({ register: this.registry });
@@ -70,5 +42,13 @@ export class Metrics {
         for (const row of await queueDepth(db)) this.set({ kind: row.kind, state: row.state }, row.count);
       },
     });
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 }

@@ -1,7 +1,7 @@
 /** The citizen-app (e-DongThap) API channel: signed JSON webhooks in, signed callbacks out. */
-import { sha256Hex, type ChannelAdapter } from '../../src/channels/kit';
+import { sha256Hex, webhookHandler, type ChannelAdapter } from '../../src/channels/kit';
 import { EdtClient } from './client';
-import { parseInboundBody } from './parse';
+import { parseInboundBody, problemOf } from './parse';
 import { sendMessage } from './send';
 import { verifySignature } from './verify';
 
@@ -23,14 +23,15 @@ export function createEdongthapAdapter(cfg: EdongthapConfig): ChannelAdapter {
       replyWindowMs: null,
       longForm: false,
     },
-    webhook: {
+    webhook: webhookHandler({
       verify: (req) => verifySignature(cfg.secret, req.rawBody, req.headers['x-signature']),
+      check: problemOf,
       dedupeKey: (body) => {
         const id = (body as { id?: unknown })?.id;
         return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
       },
       orderingKey: (body) => String((body as { userId?: unknown })?.userId ?? sha256Hex(JSON.stringify(body))),
-    },
+    }),
     parse: (body) => parseInboundBody(body),
     send: (m) => sendMessage(client, m),
     async testConnection() {

@@ -1,7 +1,7 @@
 /**
  * Citizen-app payload → normalized events. Pure. See docs/contract.md.
  */
-import type { Attachment, InboundEvent } from '../../src/channels/kit';
+import { isPlausibleEpochMs, type Attachment, type InboundEvent } from '../../src/channels/kit';
 import type { EdtInbound } from './types';
 
 function isInbound(v: unknown): v is EdtInbound {
@@ -12,6 +12,20 @@ function isInbound(v: unknown): v is EdtInbound {
     (typeof o.id === 'string' || typeof o.id === 'number') &&
     (typeof o.userId === 'string' || typeof o.userId === 'number')
   );
+}
+
+/** Why a signed citizen-app payload can never be processed (see docs/contract.md), or null. */
+export function problemOf(body: Record<string, unknown>): string | null {
+  const idLike = (v: unknown) =>
+    (typeof v === 'string' && v.length > 0 && v.length <= 200) || (typeof v === 'number' && Number.isSafeInteger(v));
+  if (!idLike(body.id)) return '`id` must be a non-empty string or an integer';
+  if (!idLike(body.userId)) return '`userId` must be a non-empty string or an integer';
+  if (body.text !== undefined && typeof body.text !== 'string') return '`text` must be a string';
+  for (const key of ['name', 'phone'] as const)
+    if (body[key] != null && typeof body[key] !== 'string') return `\`${key}\` must be a string`;
+  if (body.timestamp !== undefined && !isPlausibleEpochMs(body.timestamp)) return '`timestamp` must be a time in epoch milliseconds';
+  if (body.attachments !== undefined && !Array.isArray(body.attachments)) return '`attachments` must be an array';
+  return null;
 }
 
 /** Parses the raw bytes of one inbound webhook; bytes that are not JSON become an unsupported event, never a throw. */

@@ -9,9 +9,10 @@ import {
   type ChannelCapabilities,
   type ConnectionCheck,
   type WebhookHandler,
+  webhookHandler,
 } from '../../src/channels/kit';
 import { GraphClient } from './client';
-import { facebookOrderingKey, parseFacebookWebhook, readFacebookBody } from './parse';
+import { facebookOrderingKey, facebookProblemOf, parseFacebookWebhook, readFacebookBody } from './parse';
 import {
   HUMAN_AGENT_WINDOW_MS,
   MAX_QUICK_REPLIES,
@@ -46,16 +47,17 @@ export function createFacebookAdapter(cfg: FacebookConfig): ChannelAdapter {
     longForm: false,
   };
 
-  const webhook: WebhookHandler = {
+  const webhook: WebhookHandler = webhookHandler({
     handshake: (req) => facebookHandshake(req, cfg.verifyToken),
     verify: (req) => verifyFacebookSignature(req.rawBody, req.headers['x-hub-signature-256'], cfg.appSecret),
+    check: facebookProblemOf,
     // One POST may batch many events: the core hashes the body, messages are deduped by mid later.
     dedupeKey: () => null,
     orderingKey: (body) => {
       const parsed = readFacebookBody(body);
       return (parsed && facebookOrderingKey(parsed)) || 'facebook:unknown';
     },
-  };
+  });
 
   return {
     channel: 'facebook',

@@ -6,7 +6,7 @@
  * One POST may batch several `entry[]` items, each with several `messaging[]` items; `standby[]`
  * replaces `messaging[]` when another app (e.g. the Page Inbox) owns the thread.
  */
-import { sha256Hex, parseJsonKeepingBigInts, type Attachment, type InboundEvent } from '../../src/channels/kit';
+import { isPlausibleEpochMs, readJsonObject, unsupportedBody, type Attachment, type InboundEvent } from '../../src/channels/kit';
 import type { FbMessagingItem, FbWebhookAttachment, FbWebhookBody } from './types';
 
 /** Prefix of the `metadata` we attach to every message we send: its echo is recognized as our own. */
@@ -20,14 +20,20 @@ export interface FacebookParseOptions {
 
 /** Reads a webhook body (raw bytes, text or parsed JSON); null when it is not a JSON object. */
 export function readFacebookBody(body: unknown): FbWebhookBody | null {
-  let value: unknown = body;
-  try {
-    if (Buffer.isBuffer(body)) value = parseJsonKeepingBigInts(body.toString('utf8'));
-    else if (typeof body === 'string') value = parseJsonKeepingBigInts(body);
-  } catch {
-    return null;
+  return readJsonObject(body) as FbWebhookBody | null;
+}
+
+/** Why a signed Messenger payload can never be processed (wrong types, impossible times), or null. */
+export function facebookProblemOf(body: Record<string, unknown>): string | null {
+  if (body.entry !== undefined && !Array.isArray(body.entry)) return '`entry` must be an array';
+  for (const entry of arr(body.entry as FbWebhookBody['entry'])) {
+    for (const item of [...arr(entry?.messaging), ...arr(entry?.standby)] as unknown as Record<string, unknown>[]) {
+      if (item.timestamp !== undefined && !isPlausibleEpochMs(item.timestamp)) return '`timestamp` must be a time in epoch milliseconds';
+      const message = item.message as Record<string, unknown> | undefined;
+      if (message && message.text !== undefined && typeof message.text !== 'string') return '`message.text` must be a string';
+    }
   }
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as FbWebhookBody) : null;
+  return null;
 }
 
 /** The citizen of the first item of a batch (the recipient for echoes), for ordering; '' when none. */
@@ -43,16 +49,7 @@ export function facebookOrderingKey(body: FbWebhookBody): string {
 /** Parses one Messenger webhook body into normalized events (unknown or malformed → `unsupported`). */
 export function parseFacebookWebhook(rawBody: Buffer, opts: FacebookParseOptions = {}): InboundEvent[] {
   const body = readFacebookBody(rawBody);
-  const whole = (reason: string): InboundEvent[] => [
-    {
-      type: 'unsupported',
-      channel: 'facebook',
-      externalUserId: '',
-      externalMessageId: `${reason}:${sha256Hex(rawBody)}`,
-      timestamp: Date.now(),
-      reason,
-    },
-  ];
+  const whole = (reason: string): InboundEvent[] => [unsupportedBody('facebook', reason, rawBody)];
   if (!body) return whole('malformed');
   if (body.object !== 'page') return whole(`unsupported_object:${String(body.object ?? '')}`);
   const events: InboundEvent[] = [];

@@ -20,7 +20,7 @@ import type {
   AuthErrorEvent,
 } from './protocol';
 import { historyToWire, intakeToWire } from './send';
-import { validateMessageFrame, validateQuickReplyFrame, type FrameLimits } from './validate';
+import { validateMessageFrame, validateQuickReplyFrame, type FrameLimits, type Validated } from './validate';
 import { issueSessionToken, newVisitorId, verifyIdentity, verifySessionToken } from './verify';
 
 /** Options of the live-chat server. */
@@ -41,6 +41,9 @@ interface ServerSocketData extends SocketData {
   /** Last typing state relayed to the core, so a chatty widget does not flood it. */
   typing?: boolean;
 }
+
+/** The part of an intake frame the citizen wrote. */
+type FrameContent = Pick<IntakeFrame, 'clientId' | 'text' | 'attachments' | 'quickReplyPayload'>;
 
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ServerSocketData>;
 type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ServerSocketData>;
@@ -194,36 +197,10 @@ export class LivechatServer {
     try {
       if (!this.allow(socket)) return reply({ ok: false, error: TOO_FAST, retryable: true });
       const { visitorId, verified, name } = socket.data;
-      const now = Date.now();
-      let frame: IntakeFrame;
-      if (kind === 'message') {
-        const v = validateMessageFrame(raw, this.opts.limits);
-        if (!v.ok) return reply({ ok: false, error: v.error, retryable: false });
-        frame = {
-          v: 1,
-          kind,
-          visitorId,
-          clientId: v.value.clientId,
-          text: v.value.text,
-          attachments: v.value.attachments,
-          verified,
-          receivedAt: now,
-        };
-      } else {
-        const v = validateQuickReplyFrame(raw);
-        if (!v.ok) return reply({ ok: false, error: v.error, retryable: false });
-        frame = {
-          v: 1,
-          kind,
-          visitorId,
-          clientId: v.value.clientId,
-          text: v.value.title,
-          attachments: [],
-          quickReplyPayload: v.value.payload,
-          verified,
-          receivedAt: now,
-        };
-      }
+      const receivedAt = Date.now();
+      const content = this.contentOf(kind, raw);
+      if (!content.ok) return reply({ ok: false, error: content.error, retryable: false });
+      const frame: IntakeFrame = { v: 1, kind, visitorId, ...content.value, verified, receivedAt };
       if (name) frame.name = name;
       const messageId = `${visitorId}:${frame.clientId}`;
       let stored: boolean;
@@ -245,6 +222,18 @@ export class LivechatServer {
       this.runtime.log.error({ channel: 'livechat', err: errorText(err) }, 'live-chat frame failed');
       reply({ ok: false, error: BUSY, retryable: true });
     }
+  }
+
+  /** What the citizen sent in a frame, validated: a message's text and files, or a quick reply's title and payload. */
+  private contentOf(kind: IntakeFrame['kind'], raw: unknown): Validated<FrameContent> {
+    if (kind === 'message') {
+      const v = validateMessageFrame(raw, this.opts.limits);
+      if (!v.ok) return v;
+      return { ok: true, value: { clientId: v.value.clientId, text: v.value.text, attachments: v.value.attachments } };
+    }
+    const v = validateQuickReplyFrame(raw);
+    if (!v.ok) return v;
+    return { ok: true, value: { clientId: v.value.clientId, text: v.value.title, attachments: [], quickReplyPayload: v.value.payload } };
   }
 
   private async onAttachment(socket: LiveSocket, req: unknown, ack: (res: AttachmentAck) => void): Promise<void> {

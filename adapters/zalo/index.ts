@@ -10,9 +10,10 @@ import {
   type ConnectionCheck,
   type ContactHints,
   type WebhookHandler,
+  webhookHandler,
 } from '../../src/channels/kit';
 import { ZaloClient } from './client';
-import { parseZaloWebhook, readZaloEvent, zaloCitizenId, zaloEventKey } from './parse';
+import { parseZaloWebhook, readZaloEvent, zaloCitizenId, zaloEventKey, zaloProblemOf } from './parse';
 import { sendZaloMessage } from './send';
 import { ZaloTokenManager } from './tokens';
 import type { ZaloConfig } from './types';
@@ -51,8 +52,9 @@ export function createZaloAdapter(cfg: ZaloConfig): ChannelAdapter {
     longForm: false,
   };
 
-  const webhook: WebhookHandler = {
+  const webhook: WebhookHandler = webhookHandler({
     verify: (req) => verifyZaloSignature(req.rawBody, req.headers['x-zevent-signature'], cfg.oaSecretKey),
+    check: zaloProblemOf,
     dedupeKey: (body) => {
       const ev = readZaloEvent(body);
       return ev ? zaloEventKey(ev, parseOpts) : null;
@@ -61,7 +63,7 @@ export function createZaloAdapter(cfg: ZaloConfig): ChannelAdapter {
       const ev = readZaloEvent(body);
       return (ev && zaloCitizenId(ev, parseOpts)) || 'zalo:unknown';
     },
-  };
+  });
 
   return {
     channel: 'zalo',

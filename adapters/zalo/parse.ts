@@ -4,7 +4,7 @@
  * shapes reconstructed from Zalo's Java SDK and production integrations, see the Zalo section
  * of docs/channels.md).
  */
-import { sha256Hex, parseJsonKeepingBigInts, type Attachment, type InboundEvent } from '../../src/channels/kit';
+import { isPlausibleEpochMs, readJsonObject, unsupportedBody, type Attachment, type InboundEvent } from '../../src/channels/kit';
 import type { ZaloWebhookAttachment, ZaloWebhookEvent } from './types';
 
 /** Events that carry a citizen's message. */
@@ -41,21 +41,24 @@ export interface ZaloParseOptions {
   oaId?: string;
 }
 
+/** Why a signed Zalo event can never be processed (wrong types, impossible times), or null. */
+export function zaloProblemOf(body: Record<string, unknown>): string | null {
+  if (body.timestamp !== undefined && !isPlausibleEpochMs(body.timestamp)) return '`timestamp` must be a time in epoch milliseconds';
+  const message = body.message;
+  if (message !== undefined && (typeof message !== 'object' || message === null)) return '`message` must be an object';
+  const text = (message as Record<string, unknown> | undefined)?.text;
+  if (text !== undefined && typeof text !== 'string') return '`message.text` must be a string';
+  return null;
+}
+
 /**
  * Reads a webhook body (raw bytes, text or already-parsed JSON) into an event, with every id
  * as a string; null when it is not a Zalo event. Raw bytes are preferred: long numeric ids
  * are then kept exact (a body already parsed by `JSON.parse` may have rounded them).
  */
 export function readZaloEvent(body: unknown): ZaloWebhookEvent | null {
-  let value: unknown = body;
-  try {
-    if (Buffer.isBuffer(body)) value = parseJsonKeepingBigInts(body.toString('utf8'));
-    else if (typeof body === 'string') value = parseJsonKeepingBigInts(body);
-  } catch {
-    return null;
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
-  const raw = value as Record<string, unknown>;
+  const raw = readJsonObject(body);
+  if (!raw) return null;
   const eventName = str(raw.event_name);
   if (!eventName) return null;
   const idOf = (o: unknown): { id?: string } | undefined =>
@@ -125,18 +128,7 @@ export function zaloEventKey(ev: ZaloWebhookEvent, opts: ZaloParseOptions = {}):
 /** Parses one Zalo webhook body into normalized events (one per webhook; unknown or malformed → `unsupported`). */
 export function parseZaloWebhook(rawBody: Buffer, opts: ZaloParseOptions = {}): InboundEvent[] {
   const ev = readZaloEvent(rawBody);
-  if (!ev) {
-    return [
-      {
-        type: 'unsupported',
-        channel: 'zalo',
-        externalUserId: '',
-        externalMessageId: `malformed:${sha256Hex(rawBody)}`,
-        timestamp: Date.now(),
-        reason: 'malformed',
-      },
-    ];
-  }
+  if (!ev) return [unsupportedBody('zalo', 'malformed', rawBody)];
   const externalUserId = zaloCitizenId(ev, opts);
   const base = {
     channel: 'zalo' as const,

@@ -18,6 +18,7 @@ import { TicketPage } from './pages/ticket-detail';
 // Charts and admin screens are loaded on demand: operators never download recharts.
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const ProposalsPage = lazy(() => import('./pages/proposals'));
+const FailedWorkPage = lazy(() => import('./pages/failed-work'));
 const KbPage = lazy(() => import('./pages/admin/kb'));
 const ServicesPage = lazy(() => import('./pages/admin/services'));
 const TrainingPage = lazy(() => import('./pages/admin/training'));
@@ -49,6 +50,7 @@ const SCREENS: Record<string, Screen> = {
   inbox: { title: 'Hộp thư', roles: STAFF, render: (p) => <InboxPage conversationId={p[1] ?? null} />, full: true },
   tickets: { title: 'Phiếu yêu cầu', roles: ALL, render: (p) => (p[1] ? <TicketPage code={p[1]} /> : <TicketsPage />) },
   proposals: { title: 'Duyệt trả lời của cơ quan', roles: STAFF, render: () => <ProposalsPage /> },
+  failed: { title: 'Tin gửi lỗi', roles: STAFF, render: () => <FailedWorkPage /> },
   dashboard: { title: 'Tổng quan', roles: ['admin', 'supervisor'], render: () => <DashboardPage /> },
   kb: { title: 'Thủ tục hành chính', roles: ['admin'], render: (p) => <KbPage intent={p[1] ?? null} />, full: true },
   services: { title: 'Câu trả lời dịch vụ', roles: ['admin'], render: (p) => <ServicesPage id={p[1] ?? null} />, full: true },
@@ -192,27 +194,29 @@ function Root() {
       .finally(() => setBooting(false));
   }, [start]);
 
-  const logout = useCallback(async () => {
-    await api.post('/api/auth/logout').catch(() => undefined);
+  /** Forgets the session here: token, live connection, cached lists, user. */
+  const end = useCallback(() => {
     setToken(null);
     disconnectLive();
     invalidate();
     setUser(null);
+  }, []);
+
+  const logout = useCallback(async () => {
+    await api.post('/api/auth/logout').catch(() => undefined);
+    end();
     document.title = 'Cổng 1022';
     navigate('/', true);
-  }, []);
+  }, [end]);
 
   useEffect(() => {
     const onExpired = () => {
-      setToken(null);
-      disconnectLive();
-      invalidate();
-      setUser(null);
+      end();
       toast.info('Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.');
     };
     window.addEventListener(SESSION_EXPIRED, onExpired);
     return () => window.removeEventListener(SESSION_EXPIRED, onExpired);
-  }, [toast]);
+  }, [toast, end]);
 
   const session = useMemo<Session | null>(
     () =>

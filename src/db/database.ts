@@ -78,3 +78,22 @@ function openPostgres(url: string): Database {
     close: () => pool.end(),
   };
 }
+
+/** SQLSTATE classes of errors that go away on their own: connection, transaction rollback, resources, operator intervention. */
+const TRANSIENT_SQLSTATE = /^(08|40|53|57|58)|^55P03$/;
+const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * True when a failed statement may succeed if simply tried again (the server restarted, a
+ * deadlock, a lock timeout); false for errors that would repeat for ever with the same input
+ * (invalid characters, numbers out of range, nesting too deep, a bug).
+ */
+export function isTransientDbError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_ERRNO.has(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection (?:is )?closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+    message,
+  );
+}

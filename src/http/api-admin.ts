@@ -4,7 +4,7 @@
  * Roles and rules: docs/console-api.md.
  */
 import { randomBytes } from 'node:crypto';
-import express, { type RequestHandler } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import { currentUser } from '../auth/middleware';
 import { startTotpSetup, enableTotp, disableTotp } from '../auth/totp';
@@ -32,7 +32,7 @@ import {
   updateStaff,
   type User,
 } from '../store/users';
-import { ADMIN, ANY_ROLE, STAFF, SUPERVISORS, type RawBodySpec, type RouteTable } from './route';
+import { ADMIN, ANY_ROLE, idParams, STAFF, SUPERVISORS, type RouteTable } from './route';
 
 /** Every channel the console lists (phone has no adapter: calls are logged as tickets). */
 export const CHANNELS: ChannelName[] = ['zalo', 'facebook', 'email', 'livechat', 'edongthap', 'phone'];
@@ -51,7 +51,7 @@ function temporaryPassword(): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
-const userParams = z.object({ id: z.string().describe('user id (UUID; anything else: 404)') });
+const userParams = idParams('user');
 const totpBody = z.object({ code: z.string().trim().min(1).max(20) });
 
 /** A receipt: per-channel texts, or one string for every channel. */
@@ -92,12 +92,6 @@ const fieldBody = z.object({
 });
 const fieldParams = z.object({ code: z.string().describe('field code') });
 
-/** The parts of a CSV import route: its body parser and the body's documentation. */
-const csvUpload = (columns: string): { use: RequestHandler[]; rawBody: RawBodySpec } => ({
-  use: [csvBody],
-  rawBody: { contentTypes: ['text/csv'], description: `CSV with a header line; columns ${columns}` },
-});
-
 /** Admin routes (mounted under /api after authentication). */
 export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
   const agencyIdOf = async (c: string | null | undefined): Promise<string | null | undefined> => {
@@ -107,6 +101,29 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     if (!a) throw new HttpError(400, `Không có cơ quan mã ${c}`);
     return a.id;
   };
+  /** The user `id` names (404 when there is none, or `id` is not a UUID). */
+  const staffOr404 = async (id: string): Promise<User> => {
+    const user = isUuid(id) ? await getStaff(ctx.db, id) : null;
+    if (!user) throw new HttpError(404, 'Không tìm thấy người dùng');
+    return user;
+  };
+  /** `POST /<directory>/import`: valid lines are saved, each bad line is reported and skipped. */
+  const csvImportRoute = (directory: 'agencies' | 'fields', columns: string, answer: string, run: typeof importAgencies) =>
+    routes.add({
+      method: 'post',
+      path: `/${directory}/import`,
+      roles: ADMIN,
+      summary: `Import ${directory} from CSV: valid lines are saved, each bad line is reported and skipped`,
+      use: [csvBody],
+      rawBody: { contentTypes: ['text/csv'], description: `CSV with a header line; columns ${columns}` },
+      responses: { 200: answer, 400: 'no CSV text' },
+      handler: async (_input, req, res) => {
+        if (typeof req.body !== 'string' || !req.body.trim()) throw new HttpError(400, 'Cần gửi nội dung CSV (Content-Type: text/csv)');
+        const result = await run(ctx, currentUser(req), req.body);
+        announceChange(ctx, directory, currentUser(req));
+        res.json(result);
+      },
+    });
 
   // ---- Users ----
   routes.add({
@@ -117,9 +134,7 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     responses: {
       200: '`[{id, username, displayName, role, agencyId, agency: {code, name} | null, mustChangePassword, active, totpEnabled, lastLoginAt, createdAt}]`',
     },
-    handler: async (_input, _req, res) => {
-      res.json(await listStaff(ctx.db));
-    },
+    handler: () => listStaff(ctx.db),
   });
 
   routes.add({
@@ -183,8 +198,7 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     responses: { 200: 'the user', 404: 'no such user', 409: 'the last admin' },
     handler: async ({ params, body }, req, res) => {
       const me = currentUser(req);
-      const target = isUuid(params.id) ? await getStaff(ctx.db, params.id) : null;
-      if (!target) throw new HttpError(404, 'Không tìm thấy người dùng');
+      const target = await staffOr404(params.id);
       const role = body.role ?? target.role;
       let agencyId = await agencyIdOf(body.agency);
       if (role !== 'agency') agencyId = target.agencyId ? null : undefined;
@@ -218,8 +232,7 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     responses: { 200: '`{temporaryPassword}`', 404: 'no such user' },
     handler: async ({ params }, req, res) => {
       const me = currentUser(req);
-      const target = isUuid(params.id) ? await getStaff(ctx.db, params.id) : null;
-      if (!target) throw new HttpError(404, 'Không tìm thấy người dùng');
+      const target = await staffOr404(params.id);
       const temp = temporaryPassword();
       const hash = await hashPassword(temp);
       await ctx.db.transaction(async (tx) => {
@@ -269,35 +282,42 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     },
   });
 
-  routes.add({
-    method: 'post',
-    path: '/me/totp/enable',
-    roles: ANY_ROLE,
-    summary: 'Turn two-factor login on with a first code',
-    body: totpBody,
-    responses: { 200: '`{ok: true, totpEnabled: true}`', 400: 'wrong code, or set-up not started' },
-    handler: async ({ body }, req, res) => {
-      const me = currentUser(req);
-      if (!(await enableTotp(ctx.db, me.id, body.code))) throw new HttpError(400, 'Mã xác thực không đúng hoặc chưa bắt đầu thiết lập');
-      await logEvent(ctx.db, { type: 'totp_enabled', actor: actorOf(me), data: { userId: me.id } });
-      res.json({ ok: true, totpEnabled: true });
+  // Turning two-factor login on and off: the same check of a code, each with its own call, message and event.
+  for (const t of [
+    {
+      action: 'enable',
+      on: true,
+      summary: 'Turn two-factor login on with a first code',
+      apply: enableTotp,
+      wrongCode: 'Mã xác thực không đúng hoặc chưa bắt đầu thiết lập',
+      badRequest: 'wrong code, or set-up not started',
+      event: 'totp_enabled',
     },
-  });
-
-  routes.add({
-    method: 'post',
-    path: '/me/totp/disable',
-    roles: ANY_ROLE,
-    summary: 'Turn two-factor login off',
-    body: totpBody,
-    responses: { 200: '`{ok: true, totpEnabled: false}`', 400: 'wrong code' },
-    handler: async ({ body }, req, res) => {
-      const me = currentUser(req);
-      if (!(await disableTotp(ctx.db, me.id, body.code))) throw new HttpError(400, 'Mã xác thực không đúng');
-      await logEvent(ctx.db, { type: 'totp_disabled', actor: actorOf(me), data: { userId: me.id } });
-      res.json({ ok: true, totpEnabled: false });
+    {
+      action: 'disable',
+      on: false,
+      summary: 'Turn two-factor login off',
+      apply: disableTotp,
+      wrongCode: 'Mã xác thực không đúng',
+      badRequest: 'wrong code',
+      event: 'totp_disabled',
     },
-  });
+  ]) {
+    routes.add({
+      method: 'post',
+      path: `/me/totp/${t.action}`,
+      roles: ANY_ROLE,
+      summary: t.summary,
+      body: totpBody,
+      responses: { 200: `\`{ok: true, totpEnabled: ${t.on}}\``, 400: t.badRequest },
+      handler: async ({ body }, req, res) => {
+        const me = currentUser(req);
+        if (!(await t.apply(ctx.db, me.id, body.code))) throw new HttpError(400, t.wrongCode);
+        await logEvent(ctx.db, { type: t.event, actor: actorOf(me), data: { userId: me.id } });
+        res.json({ ok: true, totpEnabled: t.on });
+      },
+    });
+  }
 
   // ---- Settings ----
   routes.add({
@@ -308,9 +328,7 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     responses: {
       200: '`{receipt: {default, <channel>?}, ticketReceipt: {default, <channel>?}, greeting, officeHours: {days, open, close, holidays}, agencyReplyMode}`',
     },
-    handler: async (_input, _req, res) => {
-      res.json(await readSettings(ctx));
-    },
+    handler: () => readSettings(ctx),
   });
 
   routes.add({
@@ -338,14 +356,11 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: ADMIN,
     summary: 'Every channel, enabled or not, with its capabilities',
     responses: { 200: '`[{channel, enabled, capabilities | null, testable}]`' },
-    handler: (_input, _req, res) => {
-      res.json(
-        CHANNELS.map((channel) => {
-          const a = ctx.channels.get(channel);
-          return { channel, enabled: !!a, capabilities: a?.capabilities ?? null, testable: !!a };
-        }),
-      );
-    },
+    handler: () =>
+      CHANNELS.map((channel) => {
+        const a = ctx.channels.get(channel);
+        return { channel, enabled: !!a, capabilities: a?.capabilities ?? null, testable: !!a };
+      }),
   });
 
   routes.add({
@@ -389,9 +404,7 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     summary: 'The agency directory',
     query: z.object({ q: z.string().max(200).optional(), kind: z.string().max(40).optional() }),
     responses: { 200: '`[{id, code, name, kind, parent, phone, email, fields, aliases, notes, active}]`' },
-    handler: async ({ query: q }, _req, res) => {
-      res.json(await listAgencies(ctx.db, { q: q.q?.trim() || undefined, kind: q.kind || undefined }));
-    },
+    handler: ({ query: q }) => listAgencies(ctx.db, { q: q.q?.trim() || undefined, kind: q.kind || undefined }),
   });
 
   const checkAgencyRefs = async (a: { parent: string | null; fields: string[]; code: string }) => {
@@ -442,20 +455,12 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     },
   });
 
-  routes.add({
-    method: 'post',
-    path: '/agencies/import',
-    roles: ADMIN,
-    summary: 'Import agencies from CSV: valid lines are saved, each bad line is reported and skipped',
-    ...csvUpload('of knowledge/agencies.csv (lists separated by ";")'),
-    responses: { 200: '`{created, updated, errors: [{line, message}]}` (a bad header is one error on line 1)', 400: 'no CSV text' },
-    handler: async (_input, req, res) => {
-      if (typeof req.body !== 'string' || !req.body.trim()) throw new HttpError(400, 'Cần gửi nội dung CSV (Content-Type: text/csv)');
-      const result = await importAgencies(ctx, currentUser(req), req.body);
-      announceChange(ctx, 'agencies', currentUser(req));
-      res.json(result);
-    },
-  });
+  csvImportRoute(
+    'agencies',
+    'of knowledge/agencies.csv (lists separated by ";")',
+    '`{created, updated, errors: [{line, message}]}` (a bad header is one error on line 1)',
+    importAgencies,
+  );
 
   // ---- Fields ----
   routes.add({
@@ -464,9 +469,7 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: ANY_ROLE,
     summary: 'Ticket fields (lĩnh vực)',
     responses: { 200: '`[{code, name, sortOrder}]`' },
-    handler: async (_input, _req, res) => {
-      res.json(await listFields(ctx.db));
-    },
+    handler: () => listFields(ctx.db),
   });
 
   routes.add({
@@ -508,18 +511,5 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     },
   });
 
-  routes.add({
-    method: 'post',
-    path: '/fields/import',
-    roles: ADMIN,
-    summary: 'Import fields from CSV: valid lines are saved, each bad line is reported and skipped',
-    ...csvUpload('code,name,sort_order'),
-    responses: { 200: '`{created, updated, errors: [{line, message}]}`', 400: 'no CSV text' },
-    handler: async (_input, req, res) => {
-      if (typeof req.body !== 'string' || !req.body.trim()) throw new HttpError(400, 'Cần gửi nội dung CSV (Content-Type: text/csv)');
-      const result = await importFields(ctx, currentUser(req), req.body);
-      announceChange(ctx, 'fields', currentUser(req));
-      res.json(result);
-    },
-  });
+  csvImportRoute('fields', 'code,name,sort_order', '`{created, updated, errors: [{line, message}]}`', importFields);
 }

@@ -15,30 +15,24 @@ const idParams = z.object({ id: z.guid().describe('conversation id') });
 
 /** Conversation routes (operators, supervisors, admins). */
 export function conversationRoutes(ctx: AppContext, routes: RouteTable): void {
-  routes.add({
-    method: 'post',
-    path: '/conversations/:id/takeover',
-    roles: STAFF,
-    summary: 'Take the conversation over from the bot',
-    params: idParams,
-    responses: { 200: '`{ok: true, state: "operator"}`', 404: 'no such conversation', 409: 'closed, or held by another operator' },
-    handler: async ({ params }, req, res) => {
-      await takeOver(ctx, currentUser(req), params.id);
-      res.json({ ok: true, state: 'operator' });
-    },
-  });
-  routes.add({
-    method: 'post',
-    path: '/conversations/:id/release',
-    roles: STAFF,
-    summary: 'Give the conversation back to the bot',
-    params: idParams,
-    responses: { 200: '`{ok: true, state: "bot"}`', 404: 'no such conversation', 409: 'closed' },
-    handler: async ({ params }, req, res) => {
-      await releaseToBot(ctx, currentUser(req), params.id);
-      res.json({ ok: true, state: 'bot' });
-    },
-  });
+  // Taking over and releasing differ only in the action and the state it leaves the conversation in.
+  for (const [action, summary, act, state, conflict] of [
+    ['takeover', 'Take the conversation over from the bot', takeOver, 'operator', 'closed, or held by another operator'],
+    ['release', 'Give the conversation back to the bot', releaseToBot, 'bot', 'closed'],
+  ] as const) {
+    routes.add({
+      method: 'post',
+      path: `/conversations/:id/${action}`,
+      roles: STAFF,
+      summary,
+      params: idParams,
+      responses: { 200: `\`{ok: true, state: "${state}"}\``, 404: 'no such conversation', 409: conflict },
+      handler: async ({ params }, req, res) => {
+        await act(ctx, currentUser(req), params.id);
+        res.json({ ok: true, state });
+      },
+    });
+  }
   routes.add({
     method: 'post',
     path: '/conversations/:id/close',

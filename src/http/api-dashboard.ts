@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import { ValidationError } from '../errors';
 import { statsWorkbook } from '../reports/stats-workbook';
 import { dashboard, periodOf } from '../store/dashboard';
+import { fileHeaders, XLSX_TYPE } from './downloads';
 import { SUPERVISORS, type RouteTable } from './route';
 
 /** A dashboard period: `from`/`to` as days in Vietnam time or ISO times (default: the last 30 days). */
@@ -20,6 +21,12 @@ function period(q: z.output<typeof periodQuery>): { from: Date; to: Date } {
 
 /** Dashboard routes (admins and supervisors). */
 export function dashboardRoutes(ctx: AppContext, routes: RouteTable): void {
+  /** The figures of the period a query names. */
+  const figures = (q: z.output<typeof periodQuery>) => {
+    const p = period(q);
+    return dashboard(ctx.db, p.from, p.to);
+  };
+
   routes.add({
     method: 'get',
     path: '/stats/dashboard',
@@ -29,10 +36,7 @@ export function dashboardRoutes(ctx: AppContext, routes: RouteTable): void {
       '`{period, totals: {conversations, messagesIn, tickets, botResolved, escalated, botResolvedRate, open, overdue}, byDay, byHour, byChannel, byField, byAgency, firstResponse: {p50_s, p90_s}, resolution: {p50_s, p90_s}, operators, csat: {average, count, distribution}}`. Conversations count by creation in the period (bot-resolved: no ticket; escalated: a ticket); ticket figures are about tickets created in the period, open and overdue as of now. A period is at most 3 years.',
     query: periodQuery,
     responses: { 200: 'the figures', 400: 'bad period' },
-    handler: async ({ query }, _req, res) => {
-      const p = period(query);
-      res.json(await dashboard(ctx.db, p.from, p.to));
-    },
+    handler: ({ query }) => figures(query),
   });
 
   routes.add({
@@ -42,15 +46,12 @@ export function dashboardRoutes(ctx: AppContext, routes: RouteTable): void {
     summary: 'The dashboard figures of a period as a workbook, one sheet per figure',
     query: periodQuery,
     responses: {
-      200: { description: 'the workbook', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      200: { description: 'the workbook', contentType: XLSX_TYPE },
       400: 'bad period',
     },
     handler: async ({ query }, _req, res) => {
-      const p = period(query);
-      const d = await dashboard(ctx.db, p.from, p.to);
-      const wb = statsWorkbook(d);
-      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      res.setHeader('Content-Disposition', 'attachment; filename="thong-ke-1022.xlsx"');
+      const wb = statsWorkbook(await figures(query));
+      fileHeaders(res, XLSX_TYPE, 'thong-ke-1022.xlsx');
       res.send(Buffer.from(await wb.xlsx.writeBuffer()));
     },
   });

@@ -7,14 +7,8 @@ import { z } from 'zod';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
-import {
-  mergeContactsAction,
-  noteOnConversation,
-  operatorTyping,
-  replyInConversation,
-  replyWindowOf,
-  uploadAttachment,
-} from '../operations/inbox-actions';
+import { mergeContactsAction, operatorTyping, replyWindowOf, uploadAttachment } from '../operations/inbox-actions';
+import { addNote, replyToCitizen } from '../operations/operator-messages';
 import { readAttachment } from '../store/attachments';
 import { createCannedReply, deleteCannedReply, listCannedReplies, updateCannedReply } from '../store/canned-replies';
 import { listEvents, logEvent } from '../store/events';
@@ -24,7 +18,7 @@ import { toApiMessage } from '../store/message-view';
 import { listMessages } from '../store/messages';
 import { getTicketById } from '../store/tickets';
 import { actorOf } from '../operations/conversation-actions';
-import { ANY_ROLE, STAFF, SUPERVISORS, type RouteTable } from './route';
+import { ANY_ROLE, idParams, STAFF, SUPERVISORS, type RouteTable } from './route';
 
 const listQuery = z.object({
   state: z.enum(INBOX_STATES).default('open'),
@@ -47,7 +41,6 @@ const shortcut = z
   .regex(/^\/?[a-z0-9_-]{1,40}$/i, 'chỉ gồm chữ không dấu, số, "-" hoặc "_" (tối đa 40 ký tự)')
   .transform((s) => (s.startsWith('/') ? s.slice(1) : s).toLowerCase());
 
-const idParams = (what: string) => z.object({ id: z.string().describe(`${what} id (UUID; anything else: 404)`) });
 const conversationParams = idParams('conversation');
 const cannedParams = idParams('canned reply');
 const cannedText = { title: z.string().trim().min(1).max(200), text: z.string().trim().min(1).max(5000) };
@@ -136,7 +129,9 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
       409: 'closed, channel not enabled, or reply window closed',
     },
     handler: async ({ params, body }, req, res) => {
-      res.status(202).json(await replyInConversation(ctx, currentUser(req), params.id, body.text, body.attachmentIds));
+      res
+        .status(202)
+        .json(await replyToCitizen(ctx, currentUser(req), { conversationId: params.id }, body.text, { attachmentIds: body.attachmentIds }));
     },
   });
 
@@ -149,7 +144,7 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
     body: z.object({ text: z.string().trim().min(1, 'Ghi chú không được để trống').max(5000) }),
     responses: { 201: '`{ok: true}`', 404: 'no such conversation' },
     handler: async ({ params, body }, req, res) => {
-      await noteOnConversation(ctx, currentUser(req), params.id, body.text);
+      await addNote(ctx, currentUser(req), { conversationId: params.id }, body.text);
       res.status(201).json({ ok: true });
     },
   });
@@ -269,9 +264,7 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: STAFF,
     summary: 'Canned replies',
     responses: { 200: '`[{id, shortcut, title, text, updatedAt}]`' },
-    handler: async (_input, _req, res) => {
-      res.json(await listCannedReplies(ctx.db));
-    },
+    handler: () => listCannedReplies(ctx.db),
   });
 
   routes.add({

@@ -109,9 +109,7 @@ export function kbRoutes(ctx: AppContext, routes: RouteTable): void {
       summary: 'Every version, newest first, with its author, time and differences from the one before',
       params: itemParams,
       responses: { 200: '`[{version, user, createdAt, diff: [{path, before, after}]}]` (paths like `documents.2`)' },
-      handler: async ({ params }, _req, res) => {
-        res.json(await kbVersions(ctx, kind, params.id));
-      },
+      handler: ({ params }) => kbVersions(ctx, kind, params.id),
     });
 
     routes.add({
@@ -154,9 +152,7 @@ export function kbRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: SUPERVISORS,
     summary: 'Training phrase counts per intent',
     responses: { 200: '`[{intent, count}]`' },
-    handler: async (_input, _req, res) => {
-      res.json(await trainingCounts(ctx.db));
-    },
+    handler: () => trainingCounts(ctx.db),
   });
 
   const intentParams = z.object({ intent: z.string() });
@@ -167,9 +163,7 @@ export function kbRoutes(ctx: AppContext, routes: RouteTable): void {
     summary: 'The phrases of an intent, newest first',
     params: intentParams,
     responses: { 200: '`[{id, intent, text, source, createdAt}]`' },
-    handler: async ({ params }, _req, res) => {
-      res.json(await listExamples(ctx.db, params.intent));
-    },
+    handler: ({ params }) => listExamples(ctx.db, params.intent),
   });
 
   routes.add({
@@ -222,9 +216,7 @@ export function kbRoutes(ctx: AppContext, routes: RouteTable): void {
       '`decision.actions` are the dialogue policy’s (`{type: reply | open_ticket | escalate | …}`); `answer` is scaled for `channel` when given.',
     body: z.object({ text: z.string().trim().min(1, 'Cần nhập câu hỏi').max(2000), channel: z.string().max(40).optional() }),
     responses: { 200: '`{parse, decision: {intent, confidence, actions}, answer: {text, parts, quickReplies} | null}`' },
-    handler: async ({ body }, _req, res) => {
-      res.json(await tryBot(ctx, body.text, body.channel));
-    },
+    handler: ({ body }) => tryBot(ctx, body.text, body.channel),
   });
 
   // ---- Review queue ----

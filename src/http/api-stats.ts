@@ -1,11 +1,14 @@
 /** `/api/stats/tickets` and `/api/export/tickets.(csv|xlsx)`: counts, timings and exports for supervisors. */
+import type { Response } from 'express';
 import { z } from 'zod';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../context';
 import { writeTicketsCsv, writeTicketsXlsx } from '../reports/ticket-export';
+import type { Database } from '../db/database';
 import { withoutJit } from '../store/no-jit';
-import { ticketsFrom, ticketWhere } from '../store/tickets';
+import { ticketsFrom, ticketWhere, type TicketFilter } from '../store/tickets';
 import { ticketFilterOf, ticketFilterQuery } from './api-tickets';
+import { fileHeaders, XLSX_TYPE } from './downloads';
 import { SUPERVISORS, type RouteTable } from './route';
 
 /**
@@ -41,6 +44,42 @@ const GROUPS = {
   },
   hour: { group: 'vn_hour(t.created_at)', join: '', key: `lpad(g.k::text, 2, '0')`, label: `lpad(g.k::text, 2, '0') || 'h'` },
 } as const;
+
+/** The ticket exports: the same filters and file name, one format each. */
+const EXPORTS: {
+  ext: string;
+  /** What the summary calls the file, and how the document describes it. */
+  what: string;
+  file: string;
+  /** The OpenAPI content type, and the Content-Type header sent. */
+  type: string;
+  header: string;
+  description: string;
+  write(db: Database, filter: TicketFilter, res: Response): Promise<void>;
+}[] = [
+  {
+    ext: 'csv',
+    what: 'CSV',
+    file: 'the CSV file',
+    type: 'text/csv',
+    header: 'text/csv; charset=utf-8',
+    description:
+      'One row per ticket, newest first, with every field and timing; times in Vietnam time (YYYY-MM-DD HH:MM:SS), durations in hours. UTF-8 with a BOM, so that Excel reads the Vietnamese text.',
+    write: async (db, filter, res) => {
+      await writeTicketsCsv(db, filter, res);
+      res.end();
+    },
+  },
+  {
+    ext: 'xlsx',
+    what: 'a workbook',
+    file: 'the workbook',
+    type: XLSX_TYPE,
+    header: XLSX_TYPE,
+    description: 'The columns of the CSV export; times as date cells, durations as numbers.',
+    write: writeTicketsXlsx,
+  },
+];
 
 /** Statistics and export routes. */
 export function statsRoutes(ctx: AppContext, routes: RouteTable): void {
@@ -83,37 +122,20 @@ export function statsRoutes(ctx: AppContext, routes: RouteTable): void {
     },
   });
 
-  routes.add({
-    method: 'get',
-    path: '/export/tickets.csv',
-    roles: SUPERVISORS,
-    summary: 'Tickets as CSV, with the filters of the list (streamed, any size)',
-    description:
-      'One row per ticket, newest first, with every field and timing; times in Vietnam time (YYYY-MM-DD HH:MM:SS), durations in hours. UTF-8 with a BOM, so that Excel reads the Vietnamese text.',
-    query: ticketFilterQuery,
-    responses: { 200: { description: 'the CSV file', contentType: 'text/csv' } },
-    handler: async ({ query }, req, res) => {
-      const filter = ticketFilterOf(query, currentUser(req));
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', 'attachment; filename="phieu-1022.csv"');
-      await writeTicketsCsv(ctx.db, filter, res);
-      res.end();
-    },
-  });
-
-  routes.add({
-    method: 'get',
-    path: '/export/tickets.xlsx',
-    roles: SUPERVISORS,
-    summary: 'Tickets as a workbook, with the filters of the list (streamed, any size)',
-    description: 'The columns of the CSV export; times as date cells, durations as numbers.',
-    query: ticketFilterQuery,
-    responses: { 200: { description: 'the workbook', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } },
-    handler: async ({ query }, req, res) => {
-      const filter = ticketFilterOf(query, currentUser(req));
-      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      res.setHeader('Content-Disposition', 'attachment; filename="phieu-1022.xlsx"');
-      await writeTicketsXlsx(ctx.db, filter, res);
-    },
-  });
+  for (const f of EXPORTS) {
+    routes.add({
+      method: 'get',
+      path: `/export/tickets.${f.ext}`,
+      roles: SUPERVISORS,
+      summary: `Tickets as ${f.what}, with the filters of the list (streamed, any size)`,
+      description: f.description,
+      query: ticketFilterQuery,
+      responses: { 200: { description: f.file, contentType: f.type } },
+      handler: async ({ query }, req, res) => {
+        const filter = ticketFilterOf(query, currentUser(req));
+        fileHeaders(res, f.header, `phieu-1022.${f.ext}`);
+        await f.write(ctx.db, filter, res);
+      },
+    });
+  }
 }

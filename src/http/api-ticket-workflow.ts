@@ -7,22 +7,19 @@ import { z } from 'zod';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../context';
 import { approveProposal, rejectProposal } from '../operations/agency-answers';
-import { ticketForUser } from '../operations/conversation-actions';
 import { forwardTicket } from '../operations/inbox-actions';
 import { listPendingProposals } from '../store/proposals';
-import { STAFF, type RouteTable } from './route';
-
-const proposalParams = z.object({ id: z.string().describe('proposal id (UUID; anything else: 404)') });
+import { addTicketRoute } from './api-tickets';
+import { idParams, STAFF, type RouteTable } from './route';
 
 /** Forward and proposal-review routes. */
 export function ticketWorkflowRoutes(ctx: AppContext, routes: RouteTable): void {
-  routes.add({
+  addTicketRoute(ctx, routes, {
     method: 'post',
     path: '/tickets/:code/forward',
     roles: STAFF,
     summary: 'Forward the ticket to an agency, with a deadline and a note',
     description: 'The ticket becomes `forwarded` (event `forwarded` with the agency, the previous one, the deadline and the note).',
-    params: z.object({ code: z.string().describe('ticket code, e.g. 1022-2026-000123') }),
     body: z.object({
       agency: z.string().trim().min(1, 'Cần chọn cơ quan xử lý').describe('agency code'),
       dueAt: z.coerce.date().nullable().optional(),
@@ -34,9 +31,7 @@ export function ticketWorkflowRoutes(ctx: AppContext, routes: RouteTable): void 
       404: 'no such ticket',
       409: 'the ticket is closed',
     },
-    handler: async ({ params, body }, req, res) => {
-      const user = currentUser(req);
-      const t = await ticketForUser(ctx, user, params.code);
+    handler: async (t, user, { body }, res) => {
       res.json(await forwardTicket(ctx, user, t, body.agency, body.dueAt ?? null, body.note || null));
     },
   });
@@ -60,7 +55,7 @@ export function ticketWorkflowRoutes(ctx: AppContext, routes: RouteTable): void 
     roles: STAFF,
     summary: "Send an agency answer to the citizen as the focal point's answer, optionally edited",
     description: '`final` on the proposal marks the ticket answered (event `agency_answer_approved`).',
-    params: proposalParams,
+    params: idParams('proposal'),
     body: z.object({ text: z.string().trim().min(1).max(20000).optional() }),
     responses: { 200: '`{ok: true, messageId, ticketCode}`', 404: 'no such proposal', 409: 'already reviewed' },
     handler: async ({ params, body }, req, res) => {
@@ -73,7 +68,7 @@ export function ticketWorkflowRoutes(ctx: AppContext, routes: RouteTable): void 
     path: '/proposals/:id/reject',
     roles: STAFF,
     summary: 'Reject an agency answer, with a reason for the focal point',
-    params: proposalParams,
+    params: idParams('proposal'),
     body: z.object({ reason: z.string().trim().min(1, 'Cần nêu lý do từ chối').max(2000) }),
     responses: { 200: '`{ok: true}`', 404: 'no such proposal', 409: 'already reviewed' },
     handler: async ({ params, body }, req, res) => {

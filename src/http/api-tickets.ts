@@ -1,19 +1,31 @@
 /** `/api/tickets…`: list, read (with messages and the processing log), create, change, reply (held for approval in that mode), note, close. */
 import { z } from 'zod';
+import type { Response } from 'express';
 import { currentUser } from '../auth/middleware';
 import type { User } from '../store/users';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { proposeAgencyAnswer } from '../operations/agency-answers';
-import { actorOf, addNote, closeTicket, replyToTicket, ticketForUser } from '../operations/conversation-actions';
+import { actorOf, agencyIdOfCode, closeTicket, ticketForUser } from '../operations/conversation-actions';
+import { addNote, replyToCitizen } from '../operations/operator-messages';
 import { agencyReplyMode } from '../operations/settings';
 import { getConversation } from '../store/conversations';
 import { listEvents, logEvent } from '../store/events';
 import { toApiMessage } from '../store/message-view';
 import { listMessages } from '../store/messages';
-import { createTicket, getTicketById, listTickets, PRIORITIES, TICKET_STATUSES, updateTicket, type TicketFilter } from '../store/tickets';
+import {
+  createTicket,
+  getTicketById,
+  listTickets,
+  PRIORITIES,
+  ticketEvent,
+  TICKET_STATUSES,
+  updateTicket,
+  type Ticket,
+  type TicketFilter,
+} from '../store/tickets';
 import { vnTimeOf } from '../store/dashboard';
-import { ANY_ROLE, STAFF, type RouteTable } from './route';
+import { ANY_ROLE, STAFF, type RouteInput, type RouteSpec, type RouteTable } from './route';
 
 /** A `from`/`to` query value: a date alone is a whole day in Vietnam time (`to` inclusive), as on the dashboard. */
 const vnTime = (end: boolean) =>
@@ -91,6 +103,30 @@ const patchSchema = z.object({
 });
 
 const codeParams = z.object({ code: z.string().describe('ticket code, e.g. 1022-2026-000123') });
+
+type Schema = z.ZodType | undefined;
+
+/** A route on one ticket: its handler receives the ticket and the signed-in user instead of the path params. */
+export type TicketRouteSpec<Q extends Schema, B extends Schema> = Omit<RouteSpec<typeof codeParams, Q, B>, 'params' | 'handler'> & {
+  handler(ticket: Ticket, user: User, input: RouteInput<typeof codeParams, Q, B>, res: Response): unknown;
+};
+
+/** Declares a route on one ticket (`/tickets/:code…`), answering 404 for a ticket the user may not see. */
+export function addTicketRoute<Q extends Schema = undefined, B extends Schema = undefined>(
+  ctx: AppContext,
+  routes: RouteTable,
+  { handler, ...spec }: TicketRouteSpec<Q, B>,
+): void {
+  routes.add<typeof codeParams, Q, B>({
+    ...spec,
+    params: codeParams,
+    responses: { 404: 'no such ticket (or not this agency’s)', ...spec.responses },
+    handler: async (input, req, res) => {
+      const user = currentUser(req);
+      return handler(await ticketForUser(ctx, user, input.params.code), user, input, res);
+    },
+  });
+}
 const replyBody = z.object({
   text: z.string().trim().min(1).max(20000),
   final: z.boolean().optional().describe('the final answer: the ticket becomes answered'),
@@ -98,14 +134,6 @@ const replyBody = z.object({
 
 /** The ticket routes (mounted under /api after authentication). */
 export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
-  const agencyIdOf = async (code: string | null | undefined): Promise<string | null | undefined> => {
-    if (code === undefined) return undefined;
-    if (code === null || code === '') return null;
-    const a = await ctx.db.query<{ id: string }>('SELECT id FROM agencies WHERE code = $1', [code]);
-    if (!a.rows[0]) throw new HttpError(400, `Không có cơ quan mã ${code}`);
-    return a.rows[0].id;
-  };
-
   routes.add({
     method: 'get',
     path: '/tickets',
@@ -125,19 +153,13 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
     },
   });
 
-  routes.add({
+  addTicketRoute(ctx, routes, {
     method: 'get',
     path: '/tickets/:code',
     roles: ANY_ROLE,
     summary: "A ticket with its conversation's messages and its processing log",
-    params: codeParams,
-    responses: {
-      200: '`Ticket & {conversation: {id, state, assigneeId, lastInboundAt} | null, messages, events}`',
-      404: 'no such ticket (or not this agency’s)',
-    },
-    handler: async ({ params }, req, res) => {
-      const user = currentUser(req);
-      const t = await ticketForUser(ctx, user, params.code);
+    responses: { 200: '`Ticket & {conversation: {id, state, assigneeId, lastInboundAt} | null, messages, events}`' },
+    handler: async (t, _user, _input, res) => {
       const [messages, events, conversation] = await Promise.all([
         t.conversationId ? listMessages(ctx.db, t.conversationId) : Promise.resolve([]),
         listEvents(ctx.db, t.id, t.conversationId),
@@ -168,7 +190,7 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
     responses: { 201: 'the ticket', 400: 'unknown agency or recording' },
     handler: async ({ body }, req, res) => {
       const user = currentUser(req);
-      const agencyId = await agencyIdOf(body.agency);
+      const agencyId = await agencyIdOfCode(ctx, body.agency);
       const ticket = await ctx.db.transaction(async (tx) => {
         let contactId: string | null = null;
         if (body.callerPhone || body.callerName) {
@@ -226,36 +248,21 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
         });
         return t;
       });
-      ctx.bus.emit('ticket', {
-        ticketId: ticket.id,
-        code: ticket.code,
-        status: ticket.status,
-        priority: ticket.priority,
-        agencyId: ticket.agency?.id ?? null,
-        reason: 'created',
-      });
+      ctx.bus.emit('ticket', ticketEvent(ticket, 'created'));
       res.status(201).json(ticket);
     },
   });
 
-  routes.add({
+  addTicketRoute(ctx, routes, {
     method: 'patch',
     path: '/tickets/:code',
     roles: ANY_ROLE,
     summary: 'Change status, field, agency (forward), assignee, priority, deadline or resolution',
     description:
       'A new agency makes the ticket `forwarded`; `status: closed` closes the conversation too. Agency users may change only the status and the resolution.',
-    params: codeParams,
     body: patchSchema,
-    responses: {
-      200: 'the ticket',
-      400: 'unknown agency',
-      403: 'a field an agency user may not change',
-      404: 'no such ticket (or not this agency’s)',
-    },
-    handler: async ({ params, body }, req, res) => {
-      const user = currentUser(req);
-      const t = await ticketForUser(ctx, user, params.code);
+    responses: { 200: 'the ticket', 400: 'unknown agency', 403: 'a field an agency user may not change' },
+    handler: async (t, user, { body }, res) => {
       if (user.role === 'agency' && (body.agency !== undefined || body.assignee !== undefined || body.priority !== undefined)) {
         throw new HttpError(403, 'Đầu mối cơ quan chỉ được cập nhật trạng thái và kết quả xử lý');
       }
@@ -264,7 +271,7 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
         res.json(await getTicketById(ctx.db, t.id));
         return;
       }
-      const agencyId = await agencyIdOf(body.agency);
+      const agencyId = await agencyIdOfCode(ctx, body.agency);
       const patch = {
         status: body.status ?? (agencyId && agencyId !== t.agency?.id ? ('forwarded' as const) : undefined),
         field: body.field,
@@ -288,54 +295,41 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
         });
       });
       const updated = (await getTicketById(ctx.db, t.id))!;
-      ctx.bus.emit('ticket', {
-        ticketId: t.id,
-        code: t.code,
-        status: updated.status,
-        priority: updated.priority,
-        agencyId: updated.agency?.id ?? null,
-        reason: 'updated',
-      });
+      ctx.bus.emit('ticket', ticketEvent(updated, 'updated'));
       res.json(updated);
     },
   });
 
-  routes.add({
+  addTicketRoute(ctx, routes, {
     method: 'post',
     path: '/tickets/:code/reply',
     roles: ANY_ROLE,
     summary: "An answer to the citizen, sent on the ticket's channel",
     description:
       'In the `approval` agency reply mode (settings), an agency user’s answer is held as a proposal for staff to approve: 202 `{pending: true, proposalId}`. Staff answers are never held.',
-    params: codeParams,
     body: replyBody,
     responses: {
       202: '`{messageId}`, or `{pending: true, proposalId}` for a held agency answer',
-      404: 'no such ticket (or not this agency’s)',
+      409: 'no conversation (a phone ticket), conversation closed, channel not enabled, or reply window closed',
     },
-    handler: async ({ params, body }, req, res) => {
-      const user = currentUser(req);
-      const t = await ticketForUser(ctx, user, params.code);
+    handler: async (t, user, { body }, res) => {
       if (user.role === 'agency' && (await agencyReplyMode(ctx.db)) === 'approval') {
         res.status(202).json(await proposeAgencyAnswer(ctx, user, t, body.text, body.final ?? false));
         return;
       }
-      res.status(202).json(await replyToTicket(ctx, user, t, body.text, body.final));
+      res.status(202).json(await replyToCitizen(ctx, user, { ticket: t }, body.text, { final: body.final }));
     },
   });
 
-  routes.add({
+  addTicketRoute(ctx, routes, {
     method: 'post',
     path: '/tickets/:code/notes',
     roles: ANY_ROLE,
     summary: 'An internal note (never sent to the citizen)',
-    params: codeParams,
     body: z.object({ text: z.string().trim().min(1).max(5000) }),
-    responses: { 201: '`{ok: true}`', 404: 'no such ticket (or not this agency’s)' },
-    handler: async ({ params, body }, req, res) => {
-      const user = currentUser(req);
-      const t = await ticketForUser(ctx, user, params.code);
-      await addNote(ctx, user, t, body.text);
+    responses: { 201: '`{ok: true}`' },
+    handler: async (t, user, { body }, res) => {
+      await addNote(ctx, user, { ticket: t }, body.text);
       res.status(201).json({ ok: true });
     },
   });

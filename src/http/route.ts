@@ -6,7 +6,7 @@
  * which `error-handler.ts` turns into the usual 400 `{error, details: [{path, message}]}`.
  */
 import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { requireRole } from '../auth/middleware';
 import { ROLES, type Role } from '../store/users';
 
@@ -24,6 +24,9 @@ export const STAFF: readonly Role[] = ['admin', 'supervisor', 'operator'];
 export const SUPERVISORS: readonly Role[] = ['admin', 'supervisor'];
 /** Admins only. */
 export const ADMIN: readonly Role[] = ['admin'];
+
+/** Path params `{id}` naming a record by UUID (the route answers 404 for anything else). */
+export const idParams = (what: string) => z.object({ id: z.string().describe(`${what} id (UUID; anything else: 404)`) });
 
 /** A documented response (default content type: JSON; `null`: no body). */
 export interface ResponseSpec {
@@ -68,6 +71,7 @@ export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema>
   /** Middleware run after the role check and before validation (body parsers, size checks). */
   use?: RequestHandler[];
   responses: Record<number, string | ResponseSpec>;
+  /** Answers through `res`, or returns the JSON body to send (status 200; `undefined`: nothing is sent). */
   handler(input: RouteInput<P, Q, B>, req: Request, res: Response, next: NextFunction): unknown;
 }
 
@@ -145,7 +149,8 @@ export class RouteTable {
         query: spec.query?.parse(req.query),
         body: spec.body?.parse(req.body ?? {}),
       } as RouteInput<P, Q, B>;
-      await spec.handler(input, req, res, next);
+      const answer = await spec.handler(input, req, res, next);
+      if (answer !== undefined && !res.headersSent) res.json(answer);
     };
     this.router[spec.method](path, ...guard, ...(spec.use ?? []), run);
     return this;

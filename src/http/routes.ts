@@ -10,6 +10,7 @@ import { adminRoutes } from './api-admin';
 import { authRoutes, meRoutes } from './api-auth';
 import { conversationRoutes } from './api-conversations';
 import { dashboardRoutes } from './api-dashboard';
+import { deliveryRoutes } from './api-deliveries';
 import { inboxRoutes } from './api-inbox';
 import { kbRoutes } from './api-kb';
 import { statsRoutes } from './api-stats';
@@ -36,9 +37,7 @@ export function httpRoutes(ctx: AppContext): RouteTable {
     roles: 'public',
     summary: 'This document (OpenAPI 3.1), generated from the declared routes',
     responses: { 200: 'the OpenAPI document' },
-    handler: (_input, _req, res) => {
-      res.json((document ??= openApiDocument(table.routes)));
-    },
+    handler: () => (document ??= openApiDocument(table.routes)),
   });
   authRoutes(ctx, api.under('', 'auth'));
   api.use(authenticate(ctx.db));
@@ -49,6 +48,7 @@ export function httpRoutes(ctx: AppContext): RouteTable {
   ticketRoutes(ctx, api.under('', 'tickets'));
   inboxRoutes(ctx, api.under('', 'inbox'));
   conversationRoutes(ctx, api.under('', 'inbox'));
+  deliveryRoutes(ctx, api.under('', 'inbox'));
   dashboardRoutes(ctx, api.under('', 'statistics'));
   statsRoutes(ctx, api.under('', 'statistics'));
   kbRoutes(ctx, api.under('', 'knowledge'));

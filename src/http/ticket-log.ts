@@ -1,59 +1,45 @@
 /** `GET /api/tickets/:code/log` (printable HTML) and `…/log.pdf`: a ticket's processing log. */
 import { Writable } from 'node:stream';
-import type { Response } from 'express';
-import { z } from 'zod';
-import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
-import { ticketForUser } from '../operations/conversation-actions';
 import { loadProcessingLog, renderLogHtml, renderLogPdf } from '../reports/processing-log';
+import { addTicketRoute } from './api-tickets';
+import { fileHeaders } from './downloads';
 import { ANY_ROLE, type RouteTable } from './route';
 
 /** The organisation named at the top of the log. */
 const orgName = (ctx: AppContext) => `Tổng đài Thông tin dịch vụ công 1022 ${ctx.bot.province}`;
 
-function disposition(res: Response, kind: 'inline' | 'attachment', name: string): void {
-  res.setHeader('Content-Disposition', `${kind}; filename="${name}"`);
-}
-
-const codeParams = z.object({ code: z.string().describe('ticket code, e.g. 1022-2026-000123') });
-
 /** Processing-log routes (every role; agency users only for their agency's tickets). */
 export function ticketLogRoutes(ctx: AppContext, routes: RouteTable): void {
-  routes.add({
+  addTicketRoute(ctx, routes, {
     method: 'get',
     path: '/tickets/:code/log',
     roles: ANY_ROLE,
     summary: "The ticket's processing log as a printable page (Vietnamese, self-contained, A4 print styles)",
     description:
       'Ticket fields, timings (received, due, first response, answered, closed, with durations), then every message and event in time order with actor and time; rows carry `data-message-id` / `data-event-id`.',
-    params: codeParams,
-    responses: { 200: { description: 'the page', contentType: 'text/html' }, 404: 'no such ticket (or not this agency’s)' },
-    handler: async ({ params }, req, res) => {
-      const t = await ticketForUser(ctx, currentUser(req), params.code);
+    responses: { 200: { description: 'the page', contentType: 'text/html' } },
+    handler: async (t, _user, _input, res) => {
       const html = renderLogHtml(await loadProcessingLog(ctx, t), orgName(ctx));
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      fileHeaders(res, 'text/html; charset=utf-8', `nhat-ky-${t.code}.html`, 'inline');
       res.setHeader('Cache-Control', 'no-store');
       // Self-contained: inline styles and the print button only.
       res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:");
-      disposition(res, 'inline', `nhat-ky-${t.code}.html`);
       res.send(html);
     },
   });
 
-  routes.add({
+  addTicketRoute(ctx, routes, {
     method: 'get',
     path: '/tickets/:code/log.pdf',
     roles: ANY_ROLE,
     summary: 'The processing log as PDF',
-    params: codeParams,
     responses: {
       200: { description: 'the PDF', contentType: 'application/pdf' },
-      404: 'no such ticket (or not this agency’s)',
       501: 'the PDF library or font is missing on the server',
     },
-    handler: async ({ params }, req, res) => {
-      const t = await ticketForUser(ctx, currentUser(req), params.code);
+    handler: async (t, _user, _input, res) => {
       const log = await loadProcessingLog(ctx, t);
       // Render into memory first so that a failure is still a clean JSON error, not half a PDF.
       const chunks: Buffer[] = [];
@@ -66,9 +52,8 @@ export function ticketLogRoutes(ctx: AppContext, routes: RouteTable): void {
       await renderLogPdf(log, orgName(ctx), sink);
       const pdf = Buffer.concat(chunks);
       if (!pdf.subarray(0, 5).equals(Buffer.from('%PDF-'))) throw new HttpError(500, 'Không tạo được tệp PDF');
-      res.setHeader('Content-Type', 'application/pdf');
+      fileHeaders(res, 'application/pdf', `nhat-ky-${t.code}.pdf`);
       res.setHeader('Cache-Control', 'no-store');
-      disposition(res, 'attachment', `nhat-ky-${t.code}.pdf`);
       res.send(pdf);
     },
   });

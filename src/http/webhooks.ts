@@ -61,8 +61,8 @@ export function webhookRoutes(ctx: AppContext, routes: RouteTable): void {
     rawBody: { contentTypes: ['application/json'], description: "the provider's JSON payload, verified byte for byte" },
     responses: {
       200: '`{ok: true, duplicate: boolean}`',
-      400: 'malformed JSON',
-      401: 'bad signature',
+      400: 'a signed body that can never be processed: not a JSON object, NUL characters, nesting deeper than 32, wrong field types, impossible times',
+      401: 'bad signature (checked before the body is parsed)',
       404: 'channel not enabled',
       413: 'body larger than WEBHOOK_BODY_LIMIT',
     },
@@ -71,21 +71,17 @@ export function webhookRoutes(ctx: AppContext, routes: RouteTable): void {
       const adapter = adapterOf(params.channel);
       const channel = adapter.channel;
       const wreq = toWebhookRequest(req);
-      let body: unknown;
-      try {
-        body = JSON.parse(wreq.rawBody.toString('utf8'));
-      } catch {
-        ctx.metrics.webhooks.inc({ channel, result: 'malformed' });
-        throw new HttpError(400, 'Malformed JSON body');
-      }
-      if (!adapter.webhook.verify(wreq, body)) {
-        ctx.metrics.webhooks.inc({ channel, result: 'bad_signature' });
-        throw new HttpError(401, 'Invalid signature');
+      // Signature over the raw bytes first; only a signed body is parsed, and a payload that could
+      // never be processed is refused here rather than stored and retried.
+      const verdict = adapter.webhook.accept(wreq);
+      if (!verdict.accept) {
+        ctx.metrics.webhooks.inc({ channel, result: verdict.status === 401 ? 'bad_signature' : 'malformed' });
+        throw new HttpError(verdict.status, verdict.reason);
       }
       const stored = await storeInbound(ctx.db, {
         channel,
-        dedupeKey: adapter.webhook.dedupeKey?.(body) ?? `sha256:${sha256Hex(wreq.rawBody)}`,
-        orderingKey: adapter.webhook.orderingKey(body),
+        dedupeKey: verdict.dedupeKey ?? `sha256:${sha256Hex(wreq.rawBody)}`,
+        orderingKey: verdict.orderingKey,
         contentType: 'application/json',
         body: wreq.rawBody,
       });

@@ -13,6 +13,8 @@ export interface Job {
   payload: Record<string, unknown>;
   attempts: number;
   maxAttempts: number;
+  /** When set, the job is retried until this time instead of `maxAttempts` times. */
+  giveUpAt: Date | null;
 }
 
 /** Enqueues a job in the caller's transaction. */
@@ -21,38 +23,36 @@ export async function enqueueJob(
   kind: string,
   orderingKey: string,
   payload: Record<string, unknown>,
-  opts: { runAt?: Date; maxAttempts?: number } = {},
+  opts: { runAt?: Date; maxAttempts?: number; giveUpAfterMs?: number } = {},
 ): Promise<string> {
   const r = await q.query<{ id: string }>(
-    `INSERT INTO jobs (kind, ordering_key, payload, run_at, max_attempts)
-     VALUES ($1, $2, $3::jsonb, COALESCE($4::timestamptz, now()), COALESCE($5::int, 12)) RETURNING id::text`,
-    [kind, orderingKey, JSON.stringify(payload), opts.runAt?.toISOString() ?? null, opts.maxAttempts ?? null],
+    `INSERT INTO jobs (kind, ordering_key, payload, run_at, max_attempts, give_up_at)
+     VALUES ($1, $2, $3::jsonb, COALESCE($4::timestamptz, now()), COALESCE($5::int, 12),
+             now() + ($6::bigint * interval '1 millisecond')) RETURNING id::text`,
+    [kind, orderingKey, JSON.stringify(payload), opts.runAt?.toISOString() ?? null, opts.maxAttempts ?? null, opts.giveUpAfterMs ?? null],
   );
   return r.rows[0].id;
 }
 
-/** Claims up to `limit` runnable jobs for `workerId`, leased for `leaseMs`. */
-export async function claimJobs(q: Queryable, workerId: string, limit: number, leaseMs: number): Promise<Job[]> {
-  const r = await q.query<{
-    id: string;
-    kind: string;
-    ordering_key: string;
-    payload: Record<string, unknown>;
-    attempts: number;
-    max_attempts: number;
-  }>(
+/**
+ * Claims up to `limit` runnable jobs of the given kinds (default: any) for `workerId`, leased for
+ * `leaseMs`; the worker renews the lease while a job runs, so an expired lease means a dead worker.
+ */
+export async function claimJobs(q: Queryable, workerId: string, limit: number, leaseMs: number, kinds?: readonly string[]): Promise<Job[]> {
+  const r = await q.query<JobRow>(
     `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
             locked_until = now() + ($3::int * interval '1 millisecond')
      WHERE id IN (
        SELECT j.id FROM jobs j
        WHERE ((j.state = 'pending' AND j.run_at <= now()) OR (j.state = 'running' AND j.locked_until < now()))
+         AND ($4::text[] IS NULL OR j.kind = ANY($4::text[]))
          AND NOT EXISTS (
            SELECT 1 FROM jobs o WHERE o.ordering_key = j.ordering_key AND o.id < j.id AND o.state <> 'failed')
        ORDER BY j.id
        LIMIT $2
        FOR UPDATE SKIP LOCKED)
-     RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts`,
-    [workerId, limit, leaseMs],
+     RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at`,
+    [workerId, limit, leaseMs, kinds ? [...kinds] : null],
   );
   return r.rows.map((row) => ({
     id: row.id,
@@ -61,7 +61,62 @@ export async function claimJobs(q: Queryable, workerId: string, limit: number, l
     payload: row.payload,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
+    giveUpAt: row.give_up_at ? new Date(row.give_up_at) : null,
   }));
+}
+
+interface JobRow {
+  id: string;
+  kind: string;
+  ordering_key: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  max_attempts: number;
+  give_up_at: Date | string | null;
+}
+
+/** Extends the lease of jobs `workerId` is still running; returns the ids it still holds. */
+export async function renewLeases(q: Queryable, workerId: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
+  if (!ids.length) return [];
+  const r = await q.query<{ id: string }>(
+    `UPDATE jobs SET locked_until = now() + ($3::int * interval '1 millisecond')
+     WHERE id = ANY($2::bigint[]) AND state = 'running' AND locked_by = $1 RETURNING id::text`,
+    [workerId, [...ids], leaseMs],
+  );
+  return r.rows.map((row) => row.id);
+}
+
+/** Returns to pending the jobs a previous life of this process left running (a crash or kill -9). */
+export async function releaseOwnJobs(q: Queryable, workerId: string): Promise<number> {
+  const r = await q.query(
+    `UPDATE jobs SET state = 'pending', locked_by = NULL, locked_until = NULL WHERE state = 'running' AND locked_by = $1`,
+    [workerId],
+  );
+  return r.rowCount;
+}
+
+/** Makes the backing-off jobs of `kind` whose payload contains `match` runnable now (a provider is back). */
+export async function resumeBackedOff(q: Queryable, kind: string, match: Record<string, unknown>): Promise<number> {
+  const r = await q.query(
+    `UPDATE jobs SET run_at = now() WHERE kind = $1 AND state = 'pending' AND attempts > 0 AND run_at > now() AND payload @> $2::jsonb`,
+    [kind, JSON.stringify(match)],
+  );
+  return r.rowCount;
+}
+
+/**
+ * Brings forward, for each value of the payload key `by`, the oldest backing-off job of `kind`: a
+ * probe, so that a provider that is back is noticed within one probe interval, not one backoff.
+ */
+export async function probeBackedOff(q: Queryable, kind: string, by: string): Promise<number> {
+  const r = await q.query(
+    `UPDATE jobs SET run_at = now() WHERE id IN (
+       SELECT DISTINCT ON (payload->>$2) id FROM jobs
+       WHERE kind = $1 AND state = 'pending' AND attempts > 0 AND run_at > now()
+       ORDER BY payload->>$2, id)`,
+    [kind, by],
+  );
+  return r.rowCount;
 }
 
 /** Removes a finished job (the event log keeps the history). */
@@ -69,9 +124,12 @@ export async function completeJob(q: Queryable, id: string): Promise<void> {
   await q.query('DELETE FROM jobs WHERE id = $1::bigint', [id]);
 }
 
-/** Schedules a retry after `delayMs`, or marks the job failed when out of attempts or `permanent`. */
+/**
+ * Schedules a retry after `delayMs`, or marks the job failed when `permanent`, past its give-up
+ * time, or (without one) out of attempts.
+ */
 export async function failJob(q: Queryable, job: Job, error: string, delayMs: number, permanent: boolean): Promise<'retry' | 'failed'> {
-  const giveUp = permanent || job.attempts >= job.maxAttempts;
+  const giveUp = permanent || (job.giveUpAt ? Date.now() >= job.giveUpAt.getTime() : job.attempts >= job.maxAttempts);
   await q.query(
     `UPDATE jobs SET state = $2, last_error = $3, locked_by = NULL, locked_until = NULL,
             run_at = now() + ($4::int * interval '1 millisecond')
@@ -81,7 +139,7 @@ export async function failJob(q: Queryable, job: Job, error: string, delayMs: nu
   return giveUp ? 'failed' : 'retry';
 }
 
-/** Returns every running job to pending (single-process embedded database after a crash). */
+/** Returns every running job to pending (the embedded database has one process: after a crash nothing runs). */
 export async function releaseAllRunning(q: Queryable): Promise<number> {
   const r = await q.query(`UPDATE jobs SET state = 'pending', locked_by = NULL, locked_until = NULL WHERE state = 'running'`);
   return r.rowCount;

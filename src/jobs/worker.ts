@@ -1,11 +1,12 @@
 /**
- * Runs durable jobs: claims what is runnable, runs each kind's handler, completes, retries with
- * backoff, or fails permanently. Woken at once by `wake()` (same-process enqueue) and otherwise polls.
+ * Runs durable jobs of one lane (a set of kinds): claims what is runnable, runs each kind's
+ * handler, completes, retries with backoff, or fails permanently. Woken at once by `wake()`
+ * (same-process enqueue) and otherwise polls. Leases are short and renewed while a job runs, so
+ * the jobs of a process that died are taken over by others within one lease.
  */
-import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
-import { backoffMs, claimJobs, completeJob, failJob, type Job } from './queue';
+import { backoffMs, claimJobs, completeJob, failJob, releaseOwnJobs, renewLeases, type Job } from './queue';
 
 /** Thrown by a handler to fail a job without retrying. */
 export class PermanentJobError extends Error {}
@@ -26,7 +27,11 @@ export type JobHandler = (job: Job) => Promise<void>;
 /** Options of the worker. */
 export interface WorkerOptions {
   concurrency: number;
-  /** Lease of a claimed job; an expired lease makes it claimable again (default: 120 s). */
+  /** This process's stable id (same across restarts), recorded on claimed jobs (default: a random one). */
+  id?: string;
+  /** The job kinds this worker claims (default: every kind). */
+  kinds?: readonly string[];
+  /** Lease of a claimed job, renewed every third of it while the job runs (default: 15 s). */
   leaseMs?: number;
   /** Poll interval when idle (default: 500 ms). */
   pollMs?: number;
@@ -35,7 +40,10 @@ export interface WorkerOptions {
 
 /** The job worker of one process. */
 export class Worker {
-  private readonly id = `w-${randomUUID().slice(0, 8)}`;
+  private readonly id: string;
+  private readonly leaseMs: number;
+  private readonly held = new Set<string>();
+  private renewTimer: NodeJS.Timeout | null = null;
   private inflight = 0;
   private running = false;
   private timer: NodeJS.Timeout | null = null;
@@ -48,12 +56,19 @@ export class Worker {
     private readonly handlers: Record<string, JobHandler>,
     private readonly log: Logger,
     private readonly opts: WorkerOptions,
-  ) {}
+  ) {
+    this.id = opts.id ?? `w-${Math.random().toString(36).slice(2, 10)}`;
+    this.leaseMs = opts.leaseMs ?? 15_000;
+  }
 
-  /** Starts polling. */
-  start(): void {
+  /** Starts polling, after returning to the queue what a previous life of this process left running. */
+  async start(): Promise<void> {
     if (this.running || this.opts.concurrency === 0) return;
+    const released = await releaseOwnJobs(this.db, this.id);
+    if (released) this.log.info({ released, worker: this.id }, 'jobs of a previous run of this process released');
     this.running = true;
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.renewTimer.unref();
     this.wake();
   }
 
@@ -62,6 +77,20 @@ export class Worker {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     if (this.inflight > 0) await new Promise<void>((r) => this.idle.push(r));
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.renewTimer = null;
+  }
+
+  /** Extends the leases of the jobs running here; a job whose lease was lost is logged (another worker may run it). */
+  private async renew(): Promise<void> {
+    const ids = [...this.held];
+    if (!ids.length) return;
+    try {
+      const kept = new Set(await renewLeases(this.db, this.id, ids, this.leaseMs));
+      for (const id of ids) if (!kept.has(id) && this.held.has(id)) this.log.warn({ jobId: id, worker: this.id }, 'job lease lost');
+    } catch (err) {
+      if (this.running) this.log.warn({ err }, 'job lease renewal failed');
+    }
   }
 
   /** Looks for work now (call after enqueueing). */
@@ -83,7 +112,7 @@ export class Worker {
         if (free <= 0 || !this.running) break;
         let jobs: Job[] = [];
         try {
-          jobs = await claimJobs(this.db, this.id, free, this.opts.leaseMs ?? 120_000);
+          jobs = await claimJobs(this.db, this.id, free, this.leaseMs, this.opts.kinds);
         } catch (err) {
           if (this.running) this.log.error({ err }, 'job claim failed');
           break;
@@ -103,6 +132,7 @@ export class Worker {
 
   private async run(job: Job): Promise<void> {
     this.inflight++;
+    this.held.add(job.id);
     const started = performance.now();
     let outcome: 'done' | 'retry' | 'failed' = 'done';
     try {
@@ -123,6 +153,7 @@ export class Worker {
       const level = outcome === 'failed' ? 'error' : 'warn';
       this.log[level]({ jobId: job.id, kind: job.kind, attempts: job.attempts, err: message }, `job ${outcome}`);
     } finally {
+      this.held.delete(job.id);
       this.inflight--;
       this.opts.onJobDone?.(job, outcome, performance.now() - started);
       if (this.inflight === 0) this.idle.splice(0).forEach((r) => r());

@@ -4,12 +4,29 @@
  */
 import { getUser, type User } from '../store/users';
 import type { AppContext } from '../context';
+import type { Queryable } from '../db/database';
 import { HttpError } from '../errors';
-import { getProposalForUpdate, insertProposal, reviewProposal } from '../store/proposals';
+import { getProposalForUpdate, insertProposal, reviewProposal, type Proposal } from '../store/proposals';
 import { logEvent } from '../store/events';
 import { isUuid } from '../store/inbox';
-import { getTicketById, type Ticket } from '../store/tickets';
-import { actorOf, replyToTicket } from './conversation-actions';
+import { getTicketById, ticketEvent, type Ticket } from '../store/tickets';
+import { actorOf } from './conversation-actions';
+import { replyToCitizen } from './operator-messages';
+
+/** The proposal while it waits for review, locked for the transaction; 404 or 409 otherwise. */
+async function pendingProposal(q: Queryable, id: string): Promise<Proposal> {
+  const p = isUuid(id) ? await getProposalForUpdate(q, id) : null;
+  if (!p) throw new HttpError(404, 'Không tìm thấy đề xuất trả lời');
+  if (p.status !== 'pending') throw new HttpError(409, 'Đề xuất này đã được xử lý');
+  return p;
+}
+
+/** Pushes the ticket as it is now to open consoles; returns it. */
+async function announceTicket(ctx: AppContext, ticketId: string, reason: string): Promise<Ticket> {
+  const t = (await getTicketById(ctx.db, ticketId))!;
+  ctx.bus.emit('ticket', ticketEvent(t, reason));
+  return t;
+}
 
 /** Stores an agency's answer for approval; logged as `agency_answer_proposed`. */
 export async function proposeAgencyAnswer(
@@ -31,14 +48,7 @@ export async function proposeAgencyAnswer(
     });
     return id;
   });
-  ctx.bus.emit('ticket', {
-    ticketId: ticket.id,
-    code: ticket.code,
-    status: ticket.status,
-    priority: ticket.priority,
-    agencyId: ticket.agency?.id ?? null,
-    reason: 'agency_answer_proposed',
-  });
+  ctx.bus.emit('ticket', ticketEvent(ticket, 'agency_answer_proposed'));
   return { pending: true, proposalId };
 }
 
@@ -53,28 +63,28 @@ export async function approveProposal(
   id: string,
   editedText?: string,
 ): Promise<{ messageId: string | null; ticketCode: string }> {
-  if (!isUuid(id)) throw new HttpError(404, 'Không tìm thấy đề xuất trả lời');
-  const p = await ctx.db.transaction(async (tx) => {
-    const p = await getProposalForUpdate(tx, id);
-    if (!p) throw new HttpError(404, 'Không tìm thấy đề xuất trả lời');
-    if (p.status !== 'pending') throw new HttpError(409, 'Đề xuất này đã được xử lý');
-    // Claimed here so that two reviewers cannot send it twice; the message id is added below.
-    await reviewProposal(tx, id, { status: 'approved', reviewerId: reviewer.id, sentText: editedText ?? p.text });
-    return p;
-  });
+  const p = await pendingProposal(ctx.db, id);
   const ticket = (await getTicketById(ctx.db, p.ticketId))!;
   const author = (await getUser(ctx.db, p.authorId)) ?? reviewer;
   const text = editedText ?? p.text;
+  // Claimed in the transaction that sends (or records) the answer, so that two reviewers cannot send it
+  // twice and a reply that cannot go out leaves the proposal pending.
+  const claim = async (tx: Queryable, messageId: string | null) => {
+    await pendingProposal(tx, id);
+    await reviewProposal(tx, id, { status: 'approved', reviewerId: reviewer.id, sentText: text, messageId });
+  };
   let messageId: string | null = null;
   if (ticket.conversationId) {
-    messageId = (await replyToTicket(ctx, author, ticket, text, p.final)).messageId;
-    await ctx.db.query('UPDATE agency_proposals SET message_id = $2 WHERE id = $1', [id, messageId]);
+    ({ messageId } = await replyToCitizen(ctx, author, { ticket }, text, { final: p.final, inTransaction: claim }));
   } else {
-    await ctx.db.query(
-      `UPDATE tickets SET resolution = $2, status = CASE WHEN $3 THEN 'answered' ELSE status END,
-      answered_at = CASE WHEN $3 THEN COALESCE(answered_at, now()) ELSE answered_at END, updated_at = now() WHERE id = $1`,
-      [ticket.id, text, p.final],
-    );
+    await ctx.db.transaction(async (tx) => {
+      await claim(tx, null);
+      await tx.query(
+        `UPDATE tickets SET resolution = $2, status = CASE WHEN $3 THEN 'answered' ELSE status END,
+        answered_at = CASE WHEN $3 THEN COALESCE(answered_at, now()) ELSE answered_at END, updated_at = now() WHERE id = $1`,
+        [ticket.id, text, p.final],
+      );
+    });
   }
   await logEvent(ctx.db, {
     type: 'agency_answer_approved',
@@ -83,25 +93,14 @@ export async function approveProposal(
     conversationId: ticket.conversationId,
     data: { proposalId: id, author: p.author, edited: editedText !== undefined && editedText !== p.text, text, messageId },
   });
-  const t = (await getTicketById(ctx.db, ticket.id))!;
-  ctx.bus.emit('ticket', {
-    ticketId: t.id,
-    code: t.code,
-    status: t.status,
-    priority: t.priority,
-    agencyId: t.agency?.id ?? null,
-    reason: 'agency_answer_approved',
-  });
+  const t = await announceTicket(ctx, ticket.id, 'agency_answer_approved');
   return { messageId, ticketCode: t.code };
 }
 
 /** Rejects a proposal with a reason (shown to the focal point in the ticket's log). */
 export async function rejectProposal(ctx: AppContext, reviewer: User, id: string, reason: string): Promise<void> {
-  if (!isUuid(id)) throw new HttpError(404, 'Không tìm thấy đề xuất trả lời');
   const p = await ctx.db.transaction(async (tx) => {
-    const p = await getProposalForUpdate(tx, id);
-    if (!p) throw new HttpError(404, 'Không tìm thấy đề xuất trả lời');
-    if (p.status !== 'pending') throw new HttpError(409, 'Đề xuất này đã được xử lý');
+    const p = await pendingProposal(tx, id);
     await reviewProposal(tx, id, { status: 'rejected', reviewerId: reviewer.id, reason });
     const t = await tx.query<{ conversation_id: string | null }>('SELECT conversation_id FROM tickets WHERE id = $1', [p.ticketId]);
     await logEvent(tx, {
@@ -113,13 +112,5 @@ export async function rejectProposal(ctx: AppContext, reviewer: User, id: string
     });
     return p;
   });
-  const t = (await getTicketById(ctx.db, p.ticketId))!;
-  ctx.bus.emit('ticket', {
-    ticketId: t.id,
-    code: t.code,
-    status: t.status,
-    priority: t.priority,
-    agencyId: t.agency?.id ?? null,
-    reason: 'agency_answer_rejected',
-  });
+  await announceTicket(ctx, p.ticketId, 'agency_answer_rejected');
 }

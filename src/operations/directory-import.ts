@@ -5,6 +5,7 @@
  */
 import type { User } from '../store/users';
 import type { AppContext } from '../context';
+import type { Queryable } from '../db/database';
 import { CsvError, parseCsvRows } from '../knowledge/csv';
 import { AGENCY_COLUMNS, agencyFromCsvValues, FIELD_COLUMNS } from '../knowledge/read-files';
 import { Agency, Field } from '../knowledge/schema';
@@ -92,6 +93,28 @@ function readTable(
   return { records, errors };
 }
 
+/** Saves the valid lines in one transaction and logs the import; the errors are returned in line order. */
+async function save<T>(
+  ctx: AppContext,
+  user: User,
+  eventType: string,
+  valid: T[],
+  errors: ImportResult['errors'],
+  upsert: (tx: Queryable, item: T) => Promise<{ created: boolean }>,
+): Promise<ImportResult> {
+  const created = await ctx.db.transaction(async (tx) => {
+    let created = 0;
+    for (const item of valid) if ((await upsert(tx, item)).created) created++;
+    await logEvent(tx, {
+      type: eventType,
+      actor: actorOf(user),
+      data: { created, updated: valid.length - created, errors: errors.length },
+    });
+    return created;
+  });
+  return { created, updated: valid.length - created, errors: errors.sort((a, b) => a.line - b.line) };
+}
+
 /** Imports agencies (upsert by code). */
 export async function importAgencies(ctx: AppContext, user: User, text: string): Promise<ImportResult> {
   const { records, errors } = readTable(text, AGENCY_COLUMNS);
@@ -120,17 +143,7 @@ export async function importAgencies(ctx: AppContext, user: User, text: string):
     seen.add(a.code);
     valid.push({ line: r.line, agency: a });
   }
-  const result = await ctx.db.transaction(async (tx) => {
-    let created = 0;
-    for (const { agency } of valid) if ((await upsertAgency(tx, agency)).created) created++;
-    await logEvent(tx, {
-      type: 'agencies_imported',
-      actor: actorOf(user),
-      data: { created, updated: valid.length - created, errors: errors.length },
-    });
-    return { created, updated: valid.length - created };
-  });
-  return { ...result, errors: errors.sort((a, b) => a.line - b.line) };
+  return save(ctx, user, 'agencies_imported', valid, errors, (tx, { agency }) => upsertAgency(tx, agency));
 }
 
 /** Imports fields (upsert by code). */
@@ -156,15 +169,7 @@ export async function importFields(ctx: AppContext, user: User, text: string): P
     seen.add(parsed.data.code);
     valid.push(parsed.data);
   }
-  const result = await ctx.db.transaction(async (tx) => {
-    let created = 0;
-    for (const f of valid) if ((await upsertField(tx, { code: f.code, name: f.name, sortOrder: f.sort_order })).created) created++;
-    await logEvent(tx, {
-      type: 'fields_imported',
-      actor: actorOf(user),
-      data: { created, updated: valid.length - created, errors: errors.length },
-    });
-    return { created, updated: valid.length - created };
-  });
-  return { ...result, errors: errors.sort((a, b) => a.line - b.line) };
+  return save(ctx, user, 'fields_imported', valid, errors, (tx, f) =>
+    upsertField(tx, { code: f.code, name: f.name, sortOrder: f.sort_order }),
+  );
 }

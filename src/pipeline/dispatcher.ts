@@ -8,11 +8,12 @@
  */
 import { ChannelApiError, type OutboundMessage } from '../channels/kit/contract';
 import type { AppContext } from '../context';
-import { backoffMs, type Job } from '../jobs/queue';
+import { backoffMs, probeBackedOff, resumeBackedOff, type Job } from '../jobs/queue';
 import { RetryLaterError } from '../jobs/worker';
 import { getConversation } from '../store/conversations';
 import { logEvent, SYSTEM } from '../store/events';
 import { getMessage, markFailed, markPartSent, markRetrying, markSending, markSent, type MessageRow } from '../store/messages';
+import { DELIVER_JOB } from './outbound';
 import { scaleReply } from './scale';
 
 const DONE = new Set(['sent', 'delivered', 'read', 'failed']);
@@ -77,13 +78,17 @@ export async function deliver(ctx: AppContext, job: Job): Promise<void> {
     const reason = err instanceof Error ? err.message : String(err);
     ctx.metrics.deliveryFailures.inc({ channel: m.channel, kind: apiErr && !apiErr.retryable ? 'permanent' : 'retryable' });
     const retryable = apiErr ? apiErr.retryable : true;
-    if (!retryable || job.attempts >= job.maxAttempts) {
+    // Given up by time (through a provider's maintenance), not by a number of attempts.
+    const expired = job.giveUpAt ? Date.now() >= job.giveUpAt.getTime() : job.attempts >= job.maxAttempts;
+    if (!retryable || expired) {
       return fail(ctx, m, apiErr?.code ? `${apiErr.code}: ${reason}` : reason);
     }
     await markRetrying(ctx.db, m.id, reason);
-    const delay = apiErr?.retryAfterMs ?? backoffMs(job.attempts, ctx.delivery.backoffBaseMs);
+    const delay = apiErr?.retryAfterMs ?? backoffMs(job.attempts, ctx.delivery.backoffBaseMs, ctx.delivery.backoffCapMs);
     throw new RetryLaterError(reason, delay);
   }
+  // A retry that went through means the provider is back: its other backed-off deliveries go now.
+  if (job.attempts > 1 && (await resumeBackedOff(ctx.db, DELIVER_JOB, { channel: m.channel })) > 0) ctx.wake();
   await ctx.db.transaction(async (tx) => {
     await markSent(tx, m.id);
     await logEvent(tx, {
@@ -132,4 +137,12 @@ async function threadInfo(ctx: AppContext, m: MessageRow, subject: string | null
     inReplyTo: row?.last_in ?? undefined,
     references: row?.refs ?? [],
   };
+}
+
+/** How often the oldest backed-off delivery of each channel is tried early, to notice a provider that is back. */
+export const DELIVERY_PROBE_MS = 5_000;
+
+/** One probe round: per channel, the oldest backed-off delivery becomes runnable now. */
+export async function probeDeliveries(ctx: AppContext): Promise<void> {
+  if ((await probeBackedOff(ctx.db, DELIVER_JOB, 'channel')) > 0) ctx.wake();
 }

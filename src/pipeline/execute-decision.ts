@@ -5,8 +5,8 @@ import type { AppContext } from '../context';
 import type { Queryable } from '../db/database';
 import type { ParseResult } from '../nlu/types';
 import { setConversationState, type Conversation } from '../store/conversations';
-import { BOT, logEvent } from '../store/events';
-import { createTicket, getTicketByCode, type Priority } from '../store/tickets';
+import { BOT, logEvent, type Actor } from '../store/events';
+import { createTicket, getTicketByCode, ticketEvent, type Priority } from '../store/tickets';
 import { queueMessage } from './outbound';
 import { suggestAgency } from './suggest-agency';
 
@@ -49,8 +49,18 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
         ticketId,
         meta: { ...meta, answerId },
       },
-      ctx.delivery.maxAttempts,
+      ctx.delivery,
     );
+  // A change to a ticket (`set`: SQL assignments, their values from $2), logged in the conversation.
+  const changeTicket = async (
+    id: string,
+    set: string,
+    values: unknown[],
+    event: { type: string; actor: Actor; data: Record<string, unknown> },
+  ) => {
+    await tx.query(`UPDATE tickets SET ${set}, updated_at = now() WHERE id = $1`, [id, ...values]);
+    await logEvent(tx, { ...event, conversationId: conv.id, ticketId: id });
+  };
 
   for (const a of decision.actions) {
     switch (a.type) {
@@ -90,27 +100,16 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
         });
         await send(renderTemplate(ctx.bot.ticket_receipt, conv.channel, { code: ticket.code }), [], 'ticket_receipt', 'ticket_receipt');
         if (context.report && !context.report.ticketId) context.report = { ...context.report, ticketId: ticket.id };
-        ctx.bus.emit('ticket', {
-          ticketId: ticket.id,
-          code: ticket.code,
-          status: ticket.status,
-          priority: ticket.priority,
-          agencyId: ticket.agency?.id ?? null,
-          reason: 'created',
-        });
+        ctx.bus.emit('ticket', ticketEvent(ticket, 'created'));
         break;
       }
       case 'flag_urgent':
-        if (ticketId) {
-          await tx.query(`UPDATE tickets SET priority = 'urgent', updated_at = now() WHERE id = $1`, [ticketId]);
-          await logEvent(tx, {
+        if (ticketId)
+          await changeTicket(ticketId, `priority = 'urgent'`, [], {
             type: 'ticket_flagged_urgent',
             actor: BOT,
-            conversationId: conv.id,
-            ticketId,
             data: { intent: decision.intent },
           });
-        }
         break;
       case 'escalate':
         if (conv.state === 'bot') {
@@ -133,23 +132,17 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
       }
       case 'add_report_details':
         if (a.ticketId) {
-          await tx.query(`UPDATE tickets SET content = content || E'\\n' || $2, updated_at = now() WHERE id = $1`, [a.ticketId, x.text]);
-          await logEvent(tx, {
+          await changeTicket(a.ticketId, `content = content || E'\\n' || $2`, [x.text], {
             type: 'report_details_added',
             actor: { kind: 'citizen' },
-            conversationId: conv.id,
-            ticketId: a.ticketId,
             data: { messageId: x.messageId },
           });
         }
         break;
       case 'record_csat':
-        await tx.query('UPDATE tickets SET csat = $2, updated_at = now() WHERE id = $1', [a.ticketId, a.score]);
-        await logEvent(tx, {
+        await changeTicket(a.ticketId, 'csat = $2', [a.score], {
           type: 'csat_recorded',
           actor: { kind: 'citizen' },
-          conversationId: conv.id,
-          ticketId: a.ticketId,
           data: { score: a.score },
         });
         break;

@@ -25,9 +25,24 @@ export interface QueuedMessage {
   meta?: Record<string, unknown>;
 }
 
-/** Stores the message as queued and enqueues its delivery. */
-export async function queueMessage(q: Queryable, m: QueuedMessage, maxAttempts: number): Promise<MessageRow> {
+/** Stores the message as queued and enqueues its delivery, retried for `giveUpAfterMs`. */
+export async function queueMessage(q: Queryable, m: QueuedMessage, delivery: { giveUpAfterMs: number }): Promise<MessageRow> {
   const row = await insertOutbound(q, m);
-  await enqueueJob(q, DELIVER_JOB, deliveryKey(m.conversationId), { messageId: row.id }, { maxAttempts });
+  await enqueueDelivery(q, row, delivery);
   return row;
+}
+
+/** Enqueues the delivery of a stored outbound message (first send, or an operator's re-send of a failed one). */
+export async function enqueueDelivery(
+  q: Queryable,
+  m: { id: string; conversationId: string; channel: string },
+  delivery: { giveUpAfterMs: number },
+): Promise<void> {
+  await enqueueJob(
+    q,
+    DELIVER_JOB,
+    deliveryKey(m.conversationId),
+    { messageId: m.id, channel: m.channel },
+    { giveUpAfterMs: delivery.giveUpAfterMs },
+  );
 }

@@ -7,6 +7,8 @@ import type { InboundEvent, InboundMessage, InboundPostback } from '../channels/
 import type { AppContext } from '../context';
 import type { Queryable } from '../db/database';
 import type { Job } from '../jobs/queue';
+import { PermanentJobError } from '../jobs/worker';
+import { isTransientDbError } from '../db/database';
 import { renderTemplate } from '../bot/definition';
 import { decide, ratingOf, type BotContext } from '../bot/policy';
 import { FALLBACK_INTENT, type ParseResult } from '../nlu/types';
@@ -28,8 +30,22 @@ import { queueMessage } from './outbound';
 
 const TICKET_CODE = /\b1022-\d{4}-\d{6}\b/;
 
-/** Handles one `inbound` job. */
+/**
+ * Handles one `inbound` job. A failure that would repeat with the same input (a payload the
+ * adapter cannot parse, text the database refuses, a bug) fails the job at once: it becomes a
+ * dead letter with its reason, visible to operators, and never holds up the citizen's next messages.
+ * Only transient failures (the database restarting) are retried.
+ */
 export async function processInbound(ctx: AppContext, job: Job): Promise<void> {
+  try {
+    await processStoredEvent(ctx, job);
+  } catch (err) {
+    if (err instanceof PermanentJobError || isTransientDbError(err)) throw err;
+    throw new PermanentJobError(`dead letter: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+async function processStoredEvent(ctx: AppContext, job: Job): Promise<void> {
   const r = await ctx.db.query<{ channel: string; content_type: string; body: Uint8Array; processed_at: Date | null }>(
     'SELECT channel, content_type, body, processed_at FROM inbound_events WHERE id = $1::bigint',
     [job.payload.eventId],
@@ -45,8 +61,7 @@ export async function processInbound(ctx: AppContext, job: Job): Promise<void> {
     try {
       events = adapter.parse(Buffer.from(row.body), row.content_type);
     } catch (err) {
-      ctx.log.warn({ channel: row.channel, err }, 'stored event could not be parsed; kept as unsupported');
-      events = [];
+      throw new PermanentJobError(`dead letter: the ${row.channel} payload cannot be parsed: ${(err as Error).message}`);
     }
   }
   for (const event of events) await handleEvent(ctx, event);
@@ -195,7 +210,7 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
           purpose: 'receipt',
           text: renderTemplate(ctx.bot.receipt, e.channel),
         },
-        ctx.delivery.maxAttempts,
+        ctx.delivery,
       );
     }
     const decision = decide({

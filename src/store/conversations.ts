@@ -1,5 +1,6 @@
 /** Conversations: one thread with one citizen on one channel. */
 import type { Queryable } from '../db/database';
+import { camelRow } from './rows';
 
 /** Conversation states: the bot answers, waiting for an operator, taken over, closed. */
 export type ConversationState = 'bot' | 'waiting' | 'operator' | 'closed';
@@ -21,21 +22,7 @@ export interface Conversation {
 
 const COLUMNS = `id, contact_id, identity_id, channel, external_user_id, state, assignee_id, subject, bot_context, last_inbound_at, created_at`;
 
-function toConversation(r: Record<string, unknown>): Conversation {
-  return {
-    id: r.id as string,
-    contactId: r.contact_id as string,
-    identityId: r.identity_id as string,
-    channel: r.channel as string,
-    externalUserId: r.external_user_id as string,
-    state: r.state as ConversationState,
-    assigneeId: (r.assignee_id as string) ?? null,
-    subject: (r.subject as string) ?? null,
-    botContext: (r.bot_context as Record<string, unknown>) ?? {},
-    lastInboundAt: (r.last_inbound_at as Date) ?? null,
-    createdAt: r.created_at as Date,
-  };
-}
+const toConversation = (r: Record<string, unknown>) => camelRow<Conversation>(r, COLUMNS);
 
 /** The open conversation of a citizen on a channel, locked for the transaction. */
 export async function findOpenConversation(q: Queryable, channel: string, externalUserId: string): Promise<Conversation | null> {

@@ -1,5 +1,7 @@
 /** Tickets (phiếu): code, status, field, agency, assignee, priority, due time. */
 import type { Queryable } from '../db/database';
+import type { ConsoleEvents } from '../wire/events';
+import { updateRow } from './rows';
 
 /** Ticket statuses, in their usual order. */
 export const TICKET_STATUSES = ['new', 'assigned', 'in_progress', 'forwarded', 'answered', 'closed'] as const;
@@ -98,6 +100,14 @@ export function toTicket(r: Record<string, unknown>): Ticket {
     createdAt: r.created_at as Date,
     updatedAt: r.updated_at as Date,
   };
+}
+
+/**
+ * The live event of a change to a ticket, for open consoles. `agencyId` says which agency's focal
+ * points hear of it (default: the ticket's agency).
+ */
+export function ticketEvent(t: Ticket, reason: string, agencyId = t.agency?.id ?? null): ConsoleEvents['ticket'] {
+  return { ticketId: t.id, code: t.code, status: t.status, priority: t.priority, agencyId, reason };
 }
 
 /** Next ticket code for the year of `now` in Vietnam: 1022-YYYY-NNNNNN. */
@@ -317,24 +327,23 @@ export interface TicketPatch {
 
 /** Applies a patch; stamps answered/closed times. */
 export async function updateTicket(q: Queryable, id: string, p: TicketPatch): Promise<void> {
-  const sets: string[] = ['updated_at = now()'];
-  const params: unknown[] = [id];
-  const set = (col: string, v: unknown) => {
-    params.push(v);
-    sets.push(`${col} = $${params.length}`);
-  };
-  if (p.status !== undefined) {
-    set('status', p.status);
-    if (p.status === 'answered') sets.push('answered_at = COALESCE(answered_at, now())');
-    if (p.status === 'closed') sets.push('closed_at = now()');
-  }
-  if (p.field !== undefined) set('field', p.field);
-  if (p.agencyId !== undefined) set('agency_id', p.agencyId);
-  if (p.assigneeId !== undefined) set('assignee_id', p.assigneeId);
-  if (p.priority !== undefined) set('priority', p.priority);
-  if (p.dueAt !== undefined) set('due_at', p.dueAt?.toISOString() ?? null);
-  if (p.resolution !== undefined) set('resolution', p.resolution);
-  await q.query(`UPDATE tickets SET ${sets.join(', ')} WHERE id = $1`, params);
+  const stamps =
+    p.status === 'answered' ? ['answered_at = COALESCE(answered_at, now())'] : p.status === 'closed' ? ['closed_at = now()'] : [];
+  await updateRow(
+    q,
+    'tickets',
+    id,
+    {
+      status: p.status,
+      field: p.field,
+      agency_id: p.agencyId,
+      assignee_id: p.assigneeId,
+      priority: p.priority,
+      due_at: p.dueAt === undefined ? undefined : (p.dueAt?.toISOString() ?? null),
+      resolution: p.resolution,
+    },
+    stamps,
+  );
 }
 
 /** Stamps the first operator response time once. */

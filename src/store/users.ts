@@ -3,6 +3,7 @@
  * hashing and checks are in `src/auth/passwords.ts`; this module only stores the hashes.
  */
 import type { Queryable } from '../db/database';
+import { camelRow, updateRow } from './rows';
 
 /** Roles, from most to least powerful. */
 export const ROLES = ['admin', 'supervisor', 'operator', 'agency'] as const;
@@ -22,17 +23,7 @@ export interface User {
 
 const COLUMNS = 'id, username, display_name, role, agency_id, must_change_password, active';
 
-function toUser(r: Record<string, unknown>): User {
-  return {
-    id: r.id as string,
-    username: r.username as string,
-    displayName: r.display_name as string,
-    role: r.role as Role,
-    agencyId: (r.agency_id as string) ?? null,
-    mustChangePassword: r.must_change_password as boolean,
-    active: r.active as boolean,
-  };
-}
+const toUser = (r: Record<string, unknown>) => camelRow<User>(r, COLUMNS);
 
 /** Inserts a user whose password is already hashed. */
 export async function insertUser(
@@ -70,15 +61,8 @@ export async function countUsers(q: Queryable): Promise<number> {
 }
 
 /** A user as the users page shows it. */
-export interface StaffUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  agencyId: string | null;
+export interface StaffUser extends User {
   agency: { code: string; name: string } | null;
-  mustChangePassword: boolean;
-  active: boolean;
   totpEnabled: boolean;
   lastLoginAt: Date | null;
   createdAt: Date;
@@ -92,14 +76,8 @@ const SELECT = `
 
 function toStaff(r: Record<string, unknown>): StaffUser {
   return {
-    id: r.id as string,
-    username: r.username as string,
-    displayName: r.display_name as string,
-    role: r.role as Role,
-    agencyId: (r.agency_id as string) ?? null,
+    ...toUser(r),
     agency: r.agency_code ? { code: r.agency_code as string, name: r.agency_name as string } : null,
-    mustChangePassword: r.must_change_password as boolean,
-    active: r.active as boolean,
     totpEnabled: r.totp_enabled as boolean,
     lastLoginAt: (r.last_login_at as Date) ?? null,
     createdAt: r.created_at as Date,
@@ -126,17 +104,7 @@ export async function updateStaff(
   id: string,
   p: { displayName?: string; role?: Role; agencyId?: string | null; active?: boolean },
 ): Promise<void> {
-  const sets = ['updated_at = now()'];
-  const params: unknown[] = [id];
-  const set = (col: string, v: unknown) => {
-    params.push(v);
-    sets.push(`${col} = $${params.length}`);
-  };
-  if (p.displayName !== undefined) set('display_name', p.displayName);
-  if (p.role !== undefined) set('role', p.role);
-  if (p.agencyId !== undefined) set('agency_id', p.agencyId);
-  if (p.active !== undefined) set('active', p.active);
-  await q.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1`, params);
+  await updateRow(q, 'users', id, { display_name: p.displayName, role: p.role, agency_id: p.agencyId, active: p.active });
 }
 
 /** Sets a new password hash; `mustChange` forces a change at the next login. */

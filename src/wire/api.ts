@@ -26,6 +26,7 @@ import type { MessageStatus } from '../store/messages';
 import type { Proposal as ServerProposal } from '../store/proposals';
 import type { Priority, Ticket as ServerTicket, TicketStatus } from '../store/tickets';
 import type { StaffUser as ServerStaffUser, User as ServerUser, Role } from '../store/users';
+import type { DeadLetter as ServerDeadLetter, FailedDelivery as ServerFailedDelivery } from '../store/failed-work';
 import type { Serialized } from './serialized';
 
 export type { ChannelName as Channel, ConversationState, MessageStatus, Priority, Role, TicketStatus };
@@ -145,3 +146,7 @@ export interface ConnectionTest {
   ok: boolean;
   detail: string;
 }
+/** An outbound message that failed for good (`GET /api/deliveries/failed`). */
+export type FailedDelivery = Serialized<ServerFailedDelivery>;
+/** An inbound event that can never be processed (`GET /api/dead-letters`). */
+export type DeadLetter = Serialized<ServerDeadLetter>;

@@ -87,6 +87,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   ticket_receipt_sent: 'Đã gửi mã phiếu cho công dân',
   message_sent: 'Tin nhắn đã gửi đi',
   delivery_failed: 'Gửi tin nhắn thất bại',
+  delivery_resent: 'Gửi lại tin nhắn thất bại',
   bot_decision: 'Trợ lý ảo phân tích và xử lý',
   bot_silent: 'Trợ lý ảo không trả lời (tổng đài viên đang xử lý)',
   ticket_created: 'Tạo phiếu',

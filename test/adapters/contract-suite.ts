@@ -105,8 +105,13 @@ export function runAdapterContractSuite(declared: ChannelAdapter, harness: Contr
       }
     });
 
-    test('a malformed payload does not throw and becomes unsupported', () => {
-      const events = h.adapter.parse(h.malformedBody(), ct());
+    test.each([
+      ["the channel's own malformed payload", () => h.malformedBody()],
+      ['text that is not JSON', () => Buffer.from('hello')],
+      ['a JSON array', () => Buffer.from('[]')],
+      ['an empty body', () => Buffer.alloc(0)],
+    ])('%s does not throw and becomes unsupported', (_what, body) => {
+      const events = h.adapter.parse(body(), ct());
       expect(events.length).toBeGreaterThan(0);
       for (const e of events) expect(e.type).toBe('unsupported');
     });
@@ -137,10 +142,25 @@ export function runAdapterContractSuite(declared: ChannelAdapter, harness: Contr
 
         test('accepts a good signature and rejects a bad or missing one', () => {
           const good = h.signedRequest!();
-          expect(h.adapter.webhook!.verify(good, bodyOf(good))).toBe(true);
+          expect(h.adapter.webhook!.verify(good)).toBe(true);
           const bad = h.badlySignedRequest!();
-          expect(h.adapter.webhook!.verify(bad, bodyOf(bad))).toBe(false);
-          expect(h.adapter.webhook!.verify({ ...good, headers: {} }, bodyOf(good))).toBe(false);
+          expect(h.adapter.webhook!.verify(bad)).toBe(false);
+          expect(h.adapter.webhook!.verify({ ...good, headers: {} })).toBe(false);
+        });
+
+        test('accept: a signed event is stored under its keys; a bad signature is a 401 before any parsing', () => {
+          const good = h.signedRequest!();
+          const verdict = h.adapter.webhook!.accept(good);
+          expect(verdict).toEqual({
+            accept: true,
+            dedupeKey: h.adapter.webhook!.dedupeKey?.(bodyOf(good)) ?? null,
+            orderingKey: h.adapter.webhook!.orderingKey(bodyOf(good)),
+          });
+          expect(h.adapter.webhook!.accept(h.badlySignedRequest!())).toMatchObject({ accept: false, status: 401 });
+          expect(h.adapter.webhook!.accept({ ...good, headers: {}, rawBody: Buffer.alloc(1024 * 1024, 0x5b) })).toMatchObject({
+            accept: false,
+            status: 401,
+          });
         });
 
         test('orders processing by the citizen who wrote', () => {
@@ -303,7 +323,10 @@ export function memoryRuntime(
   };
 }
 
-/** Parsing a channel's JSON fixtures: every event of one (`parse`), or its only event (`one`, typed loosely for `toEqual`). */
+/**
+ * Parsing a channel's JSON fixtures: every event of one (`parse`), its only event (`one`, typed loosely
+ * for `toEqual`), or the events of several, each of which must give at least one (`all`).
+ */
 export function fixtureParser(adapter: ChannelAdapter, fixture: (name: string) => Buffer) {
   const parse = (name: string): InboundEvent[] => adapter.parse(fixture(name), 'application/json');
   const one = (name: string) => {
@@ -311,7 +334,42 @@ export function fixtureParser(adapter: ChannelAdapter, fixture: (name: string) =
     expect(events).toHaveLength(1);
     return events[0]! as any;
   };
-  return { parse, one };
+  const all = (names: string[]): InboundEvent[] =>
+    names.flatMap((name) => {
+      const events = parse(name);
+      expect([name, events.length > 0]).toEqual([name, true]);
+      return events;
+    });
+  return { parse, one, all };
+}
+
+/** A fake provider API that records protocol violations and can fail the next call on a path (the fake Zalo and Graph APIs). */
+export interface ScriptableFake<Reply> {
+  violations: string[];
+  failNext(pathPrefix: string, reply: Reply): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The failure and shutdown parts of a harness over a scriptable fake: a failing send gets `replies[kind]`
+ * from the next call on `sendPath`, and closing checks that the fake saw no violation.
+ */
+export function scriptedFailures<Reply>(
+  fake: ScriptableFake<Reply>,
+  sendPath: string,
+  replies: Record<ProviderFailureKind, Reply>,
+  send: () => Promise<unknown>,
+): Pick<AdapterHarness, 'sendWithProviderFailure' | 'close'> {
+  return {
+    async sendWithProviderFailure(kind) {
+      fake.failNext(sendPath, replies[kind]);
+      return errorOf(send());
+    },
+    async close() {
+      expect(fake.violations).toEqual([]);
+      await fake.close();
+    },
+  };
 }
 
 /** What `p` rejects with, or undefined when it resolves. */
@@ -328,6 +386,11 @@ export async function rejection(p: Promise<unknown>): Promise<ChannelApiError> {
   if (err === undefined) throw new Error('expected a rejection');
   expect(err).toBeInstanceOf(ChannelApiError);
   return err as ChannelApiError;
+}
+
+/** An outbound attachment by URL on the province's file server (forms, samples); a file keeps its name. */
+export function hostedAttachment(kind: 'image' | 'file', name: string): OutboundMessage['attachments'][number] {
+  return { kind, url: `https://1022.dongthap.gov.vn/files/${name}`, ...(kind === 'file' && { name }) };
 }
 
 /** A minimal outbound message with sensible defaults. */

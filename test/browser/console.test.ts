@@ -63,27 +63,36 @@ async function seedShowcase(db: Queryable, users: Record<string, string>): Promi
     qr?: string[];
     by?: string;
   };
-  const conv = async (c: {
-    channel: string;
-    ext: string;
-    name: string;
-    phone?: string;
-    email?: string;
-    state: string;
-    assignee?: string;
-    msgs: Msg[];
-    events?: { at: number; type: string; by?: string; data?: Record<string, unknown> }[];
-    ticket?: {
-      title: string;
-      content: string;
-      field: string;
-      agency?: string;
-      priority?: string;
-      status?: string;
-      dueHours: number;
-      firstResponse?: number;
-    };
-  }) => {
+  /** A citizen's question `at` minutes ago, answered by the bot right away with the intent it found (name, confidence) and quick replies. */
+  const answeredByBot = (at: number, question: string, answer: string, intent: [string, number], qr: string[], status?: string): Msg[] => [
+    { at, dir: 'in', text: question },
+    { at: at - 0.1, dir: 'out', text: answer, intent, qr, ...(status && { status }) },
+  ];
+  /** A citizen's conversation on `channel` (their id there, their name), with its messages, events and ticket. */
+  const conv = async (
+    channel: string,
+    ext: string,
+    name: string,
+    story: {
+      phone?: string;
+      email?: string;
+      state: string;
+      assignee?: string;
+      msgs: Msg[];
+      events?: { at: number; type: string; by?: string; data?: Record<string, unknown> }[];
+      ticket?: {
+        title: string;
+        content: string;
+        field: string;
+        agency?: string;
+        priority?: string;
+        status?: string;
+        dueHours: number;
+        firstResponse?: number;
+      };
+    },
+  ) => {
+    const c = { channel, ext, name, ...story };
     const started = Math.max(...c.msgs.map((m) => m.at));
     const last = Math.min(...c.msgs.map((m) => m.at));
     const contact = (
@@ -181,10 +190,7 @@ async function seedShowcase(db: Queryable, users: Record<string, string>): Promi
     }
   };
 
-  await conv({
-    channel: 'zalo',
-    ext: '5120948812377',
-    name: 'Huỳnh Thanh Tâm',
+  await conv('zalo', '5120948812377', 'Huỳnh Thanh Tâm', {
     phone: '0918234567',
     state: 'operator',
     assignee: 'lan',
@@ -239,21 +245,17 @@ async function seedShowcase(db: Queryable, users: Record<string, string>): Promi
       firstResponse: 30,
     },
   });
-  await conv({
-    channel: 'facebook',
-    ext: '7712093344551928',
-    name: 'Trần Ngọc Hân',
+  await conv('facebook', '7712093344551928', 'Trần Ngọc Hân', {
     state: 'waiting',
     msgs: [
-      { at: 9, dir: 'in', text: 'cho em hỏi bằng lái B2 của em hết hạn 2 tháng rồi thì đổi ở đâu, có phải thi lại không ạ' },
-      {
-        at: 8.9,
-        dir: 'out',
-        text: 'Đổi giấy phép lái xe: nộp tại Phòng Cảnh sát giao thông – Công an tỉnh hoặc trực tuyến trên Cổng Dịch vụ công quốc gia.',
-        intent: ['tt_doi_gplx', 0.86],
-        qr: ['Hồ sơ cần gì', 'Lệ phí', 'Gặp tổng đài viên'],
-        status: 'delivered',
-      },
+      ...answeredByBot(
+        9,
+        'cho em hỏi bằng lái B2 của em hết hạn 2 tháng rồi thì đổi ở đâu, có phải thi lại không ạ',
+        'Đổi giấy phép lái xe: nộp tại Phòng Cảnh sát giao thông – Công an tỉnh hoặc trực tuyến trên Cổng Dịch vụ công quốc gia.',
+        ['tt_doi_gplx', 0.86],
+        ['Hồ sơ cần gì', 'Lệ phí', 'Gặp tổng đài viên'],
+        'delivered',
+      ),
       { at: 6, dir: 'in', text: 'Gặp tổng đài viên' },
       {
         at: 5.9,
@@ -272,10 +274,7 @@ async function seedShowcase(db: Queryable, users: Record<string, string>): Promi
       dueHours: 72,
     },
   });
-  await conv({
-    channel: 'email',
-    ext: 'minhthu.nguyen@gmail.com',
-    name: 'Nguyễn Minh Thư',
+  await conv('email', 'minhthu.nguyen@gmail.com', 'Nguyễn Minh Thư', {
     email: 'minhthu.nguyen@gmail.com',
     state: 'waiting',
     msgs: [
@@ -294,21 +293,15 @@ async function seedShowcase(db: Queryable, users: Record<string, string>): Promi
       dueHours: 72,
     },
   });
-  await conv({
-    channel: 'livechat',
-    ext: 'v_8f2a91c0',
-    name: 'Khách truy cập cổng tỉnh',
+  await conv('livechat', 'v_8f2a91c0', 'Khách truy cập cổng tỉnh', {
     state: 'bot',
-    msgs: [
-      { at: 20, dir: 'in', text: 'thẻ bhyt bị mất thì cấp lại ở đâu' },
-      {
-        at: 19.9,
-        dir: 'out',
-        text: 'Cấp lại thẻ BHYT do mất: nộp tại Bảo hiểm xã hội nơi cư trú hoặc qua ứng dụng VssID. Không mất lệ phí.',
-        intent: ['tt_the_bhyt', 0.93],
-        qr: ['Hỏi thủ tục khác', 'Gặp tổng đài viên'],
-      },
-    ],
+    msgs: answeredByBot(
+      20,
+      'thẻ bhyt bị mất thì cấp lại ở đâu',
+      'Cấp lại thẻ BHYT do mất: nộp tại Bảo hiểm xã hội nơi cư trú hoặc qua ứng dụng VssID. Không mất lệ phí.',
+      ['tt_the_bhyt', 0.93],
+      ['Hỏi thủ tục khác', 'Gặp tổng đài viên'],
+    ),
   });
 
   // Two weeks of history for the dashboard: most conversations answered by the bot.
@@ -411,6 +404,11 @@ describe('web console in Chromium', () => {
     }
   }
 
+  /** A browser scenario of at most two minutes; `name` tags the screenshots taken if it fails. */
+  function scenario(name: string, title: string, body: () => Promise<void>): void {
+    test(title, () => onFailure(name, body), 120_000);
+  }
+
   async function newPage(viewport = VIEWPORT, extra: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
     // Reduced motion: charts and skeletons render their final state, so screenshots are stable.
     const ctx = await browser.newContext({
@@ -470,314 +468,296 @@ describe('web console in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test(
-    'an operator sees a new escalation arrive live, takes over, replies; the citizen receives it',
-    () =>
-      onFailure('operator', async () => {
-        const page = await newPage();
-        await login(page, 'lan.nt', PASSWORD, 'login');
-        await page.waitForURL(/\/inbox$/);
-        const waitingTab = page.getByRole('tab', { name: /^Chờ/ });
-        await waitingTab.locator('.state-count').waitFor();
-        const waitingBefore = Number(await waitingTab.locator('.state-count').textContent());
-        await until(() => page.title().then((x) => x === `(${waitingBefore}) Cổng 1022`), 10_000, 'the title badge');
+  scenario('operator', 'an operator sees a new escalation arrive live, takes over, replies; the citizen receives it', async () => {
+    const page = await newPage();
+    await login(page, 'lan.nt', PASSWORD, 'login');
+    await page.waitForURL(/\/inbox$/);
+    const waitingTab = page.getByRole('tab', { name: /^Chờ/ });
+    await waitingTab.locator('.state-count').waitFor();
+    const waitingBefore = Number(await waitingTab.locator('.state-count').textContent());
+    await until(() => page.title().then((x) => x === `(${waitingBefore}) Cổng 1022`), 10_000, 'the title badge');
 
-        // A citizen asks for an operator in the citizen app; the inbox updates without a reload.
-        const citizen = 'u-console-e2e';
-        await t
-          .postCitizen(
-            citizenMessage(citizen, 'Tôi muốn gặp tổng đài viên để trao đổi việc riêng', { name: 'Đặng Thị Thu Hà', phone: '0912345678' }),
-          )
-          .expect(200);
-        const row = page.locator('.conv-row', { hasText: 'Đặng Thị Thu Hà' });
-        await row.waitFor({ timeout: 20_000 });
+    // A citizen asks for an operator in the citizen app; the inbox updates without a reload.
+    const citizen = 'u-console-e2e';
+    await t
+      .postCitizen(
+        citizenMessage(citizen, 'Tôi muốn gặp tổng đài viên để trao đổi việc riêng', { name: 'Đặng Thị Thu Hà', phone: '0912345678' }),
+      )
+      .expect(200);
+    const row = page.locator('.conv-row', { hasText: 'Đặng Thị Thu Hà' });
+    await row.waitFor({ timeout: 20_000 });
+    await until(
+      () => page.title().then((x) => x === `(${waitingBefore + 1}) Cổng 1022`),
+      10_000,
+      'the title badge to count the new escalation',
+    );
+    expect(await row.locator('.chip', { hasText: 'Chờ tiếp nhận' }).count()).toBe(1);
+
+    await row.click();
+    await page.locator('.cv-name', { hasText: 'Đặng Thị Thu Hà' }).waitFor();
+    await page.locator('.msg-in', { hasText: 'trao đổi việc riêng' }).waitFor();
+    await page.locator('.cv-actions').getByRole('button', { name: 'Tiếp nhận' }).click();
+    await page.locator('.cv-name .chip', { hasText: 'Đang xử lý' }).waitFor();
+
+    // An internal note stays inside the console.
+    const note = 'Người dân cần bản sao trích lục bản đồ địa chính — kiểm tra với Văn phòng đăng ký đất đai.';
+    await page.getByRole('tab', { name: 'Ghi chú nội bộ' }).click();
+    await page.getByLabel('Ghi chú nội bộ').fill(note);
+    await page.getByLabel('Ghi chú nội bộ').press('Enter');
+    await page.locator('.note-card', { hasText: 'trích lục bản đồ địa chính' }).waitFor();
+
+    // The reply: Enter sends; the citizen app receives it.
+    const reply =
+      'Chào chị Hà, em là Lan ở Tổng đài 1022. Hồ sơ cấp Giấy chứng nhận nộp tại Văn phòng đăng ký đất đai, em gửi chị danh mục giấy tờ ngay ạ.';
+    await page.getByRole('tab', { name: 'Trả lời' }).click();
+    const box = page.getByLabel('Nội dung trả lời');
+    await box.fill(reply);
+    await box.press('Enter');
+    await t.citizenApp.waitFor(() => t.citizenApp.to(citizen).some((m) => m.text === reply), 15_000, 'the operator reply');
+    const bubble = page.locator('.msg-op', { hasText: 'Hồ sơ cấp Giấy chứng nhận' });
+    await bubble.waitFor();
+    await bubble
+      .locator('.delivery[data-status="sent"], .delivery[data-status="delivered"], .delivery[data-status="read"]')
+      .waitFor({ timeout: 15_000 });
+    expect(await box.inputValue()).toBe('');
+    expect(t.citizenApp.to(citizen).some((m) => m.text.includes('trích lục bản đồ'))).toBe(false);
+
+    await page.mouse.move(0, 0);
+    await page.locator('.toast').last().waitFor({ state: 'detached', timeout: 10_000 });
+    await shot(page, 'inbox');
+    await page.locator('.cv-side').screenshot({ path: path.join(shots, 'console-ticket-panel.png') });
+  });
+
+  scenario('supervisor', 'a supervisor sees the dashboard and exports XLSX with the right rows', async () => {
+    const page = await newPage();
+    await login(page, 'phuc.lh');
+    await page.waitForURL(/\/dashboard$/);
+    await page.locator('.kpi-value').first().waitFor();
+    await page.locator('.recharts-surface').first().waitFor();
+    await shot(page, 'dashboard');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Phiếu Excel' }).click()]);
+    const file = path.join(shots, 'console-export.xlsx');
+    await download.saveAs(file);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const ws = wb.worksheets[0];
+    expect(ws.getRow(1).getCell(1).value).toBe('Mã phiếu');
+    const exported = new Set<string>();
+    for (let i = 2; i <= ws.rowCount; i++) {
+      const v = ws.getRow(i).getCell(1).value;
+      if (v) exported.add(String(v));
+    }
+    // The last 7 days in Vietnam time, as the dashboard shows them.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    const to = new Date(`${today}T00:00:00+07:00`).getTime() + 86_400_000;
+    const from = to - 7 * 86_400_000;
+    const expected = await t.gw.ctx.db.query<{ code: string }>('SELECT code FROM tickets WHERE created_at >= $1 AND created_at < $2', [
+      new Date(from).toISOString(),
+      new Date(to).toISOString(),
+    ]);
+    expect(expected.rows.length).toBeGreaterThan(5);
+    expect([...exported].sort()).toEqual(expected.rows.map((r) => r.code).sort());
+
+    // The same dashboard on a phone.
+    const phone = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await phone.goto(`${t.url}/`);
+    await phone.evaluate((token) => localStorage.setItem('cong1022.token', token), (await t.login('phuc.lh', PASSWORD)).slice(7));
+    await phone.goto(`${t.url}/dashboard`);
+    await phone.locator('.kpi-value').first().waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(phone, 'dashboard-phone');
+  });
+
+  scenario(
+    'admin',
+    "an admin changes the first password, edits a procedure with a live preview, and the bot's next answer shows the change",
+    async () => {
+      const page = await newPage();
+      await login(page, 'admin', 'admin-password-1');
+      await page.locator('.auth-h1', { hasText: 'Đổi mật khẩu' }).waitFor();
+      await page.getByLabel('Mật khẩu hiện tại').fill('admin-password-1');
+      await page.getByLabel('Mật khẩu mới', { exact: true }).fill('quan-tri-1022-moi');
+      await page.getByLabel('Nhập lại mật khẩu mới').fill('quan-tri-1022-moi');
+      await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+      await page.locator('.toast', { hasText: 'Đã đổi mật khẩu' }).waitFor();
+      await page.locator('.shell .kpi-value').first().waitFor();
+
+      await page.goto(`${t.url}/kb/tt_khai_sinh`);
+      const summary = page.getByLabel('Tóm tắt');
+      await summary.waitFor();
+      const marker = 'Từ tháng này, cha mẹ có thể nhận bản điện tử giấy khai sinh qua VNeID.';
+      // The short answer opens with the summary's first sentence: put the news first.
+      await summary.fill(`${marker} ${(await summary.inputValue()).trim()}`);
+      await page.locator('.preview-body .phone-bubble', { hasText: 'bản điện tử giấy khai sinh' }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.kb-form-head .chip', { hasText: 'Chưa lưu' }).waitFor();
+      await shot(page, 'kb-editor');
+      await page.getByRole('button', { name: 'Lưu và áp dụng' }).click();
+      await page.locator('.toast', { hasText: 'Đã lưu phiên bản 2' }).waitFor();
+
+      // Version history with the diff.
+      await page.getByRole('button', { name: 'Lịch sử' }).click();
+      await page
+        .locator('.versions li.current', { hasText: 'v2' })
+        .locator('.diff-after', { hasText: 'bản điện tử giấy khai sinh' })
+        .waitFor();
+      await page.keyboard.press('Escape');
+
+      // The bot uses the new text within seconds.
+      const citizen = 'u-console-kb';
+      let sent = 0;
+      await until(
+        async () => {
+          if (t.citizenApp.to(citizen).some((m) => m.text.includes('bản điện tử giấy khai sinh'))) return true;
+          if (sent === 0 || t.citizenApp.to(citizen).filter((m) => /khai sinh/i.test(m.text)).length >= sent) {
+            sent++;
+            await t.postCitizen(citizenMessage(citizen, 'Làm giấy khai sinh cho con cần những giấy tờ gì ạ?')).expect(200);
+          }
+          return false;
+        },
+        30_000,
+        "the bot's answer with the edited summary",
+      );
+
+      // Another admin saves the same procedure while this one has unsaved edits: warned at once, with who and which version.
+      await summary.fill(`${(await summary.inputValue()).trim()} Bản nháp chưa lưu.`);
+      await page.locator('.kb-form-head .chip', { hasText: 'Chưa lưu' }).waitFor();
+      const other = await t.login('thao.ntp', PASSWORD);
+      const current = (await request(t.app).get('/api/kb/procedures/tt_khai_sinh').set('authorization', other).expect(200)).body;
+      await request(t.app)
+        .put('/api/kb/procedures/tt_khai_sinh')
+        .set('authorization', other)
+        .send({
+          procedure: { ...current.procedure, notes: [...(current.procedure.notes ?? []), 'Ghi chú do quản trị viên thứ hai thêm.'] },
+          baseVersion: current.version,
+        })
+        .expect(200);
+      await page
+        .locator('.banner-danger', { hasText: `Nguyễn Thị Phương Thảo vừa lưu phiên bản ${current.version + 1}` })
+        .waitFor({ timeout: 10_000 });
+      await shot(page, 'kb-conflict');
+      await page.getByRole('button', { name: 'Tải bản mới nhất' }).click();
+      await page.locator('.kb-form-head', { hasText: `Phiên bản ${current.version + 1}` }).waitFor();
+      expect(await page.locator('.kb-form-head .chip', { hasText: 'Chưa lưu' }).count()).toBe(0);
+    },
+  );
+
+  scenario('agency', "an agency user sees only its agency's tickets", async () => {
+    const staff = await t.login('lan.nt', PASSWORD);
+    const create = async (agency: string, title: string) =>
+      (
+        await request(t.app)
+          .post('/api/tickets')
+          .set('authorization', staff)
+          .send({
+            channel: 'phone',
+            title,
+            content: `${title}. Người dân gọi 1022 phản ánh.`,
+            agency,
+            callerName: 'Lý Văn Bảy',
+            callerPhone: '0939111222',
+            field: agency === 'so_xay_dung' ? 'ha_tang_giao_thong' : 'tu_phap',
+          })
+          .expect(201)
+      ).body.code as string;
+    const mine = await create('so_xay_dung', 'Ổ gà lớn trên cầu Đình Trung');
+    const theirs = await create('so_tu_phap', 'Chậm cấp lý lịch tư pháp');
+
+    const page = await newPage();
+    await login(page, 'xaydung');
+    await page.waitForURL(/\/tickets$/);
+    await page.locator('.tickets-table').waitFor();
+    await page.locator('.tickets-table tr', { hasText: mine }).waitFor();
+    expect(await page.locator('.tickets-table tr', { hasText: theirs }).count()).toBe(0);
+    expect(await page.locator('.nav-item').allTextContents()).toEqual(['Phiếu được chuyển', 'Tài khoản']);
+    await shot(page, 'agency-tickets');
+
+    // Searching or opening the other agency's ticket shows nothing.
+    await page.getByLabel('Tìm phiếu').fill(theirs);
+    await page
+      .locator('.empty-title', { hasText: 'Chưa có phiếu nào được chuyển đến' })
+      .or(page.locator('.empty-title', { hasText: 'Không có phiếu phù hợp' }))
+      .waitFor();
+    await page.goto(`${t.url}/tickets/${theirs}`);
+    await page.locator('.empty-title', { hasText: 'Không tìm thấy phiếu' }).waitFor();
+    const status = await page.evaluate(
+      async (code) =>
+        (await fetch(`/api/tickets/${code}`, { headers: { authorization: `Bearer ${localStorage.getItem('cong1022.token')}` } })).status,
+      theirs,
+    );
+    expect([403, 404]).toContain(status);
+
+    await page.goto(`${t.url}/tickets/${mine}`);
+    await page.locator('h1', { hasText: 'Ổ gà lớn trên cầu Đình Trung' }).waitFor();
+    await page.getByLabel('Nội dung trả lời').waitFor();
+    await shot(page, 'agency-ticket');
+  });
+
+  scenario(
+    'live',
+    "live: a live-chat citizen's typing shows in the conversation, the operator's reaches the widget; an admin's new canned reply and a password reset reach an open console",
+    async () => {
+      // A visitor on the province's site asks for an operator.
+      const visitor = await connectVisitor(t.url);
+      try {
+        await visitor.socket.timeout(5000).emitWithAck('message', { clientId: 'c1', text: 'Cho tôi gặp tổng đài viên' } as never);
+        let conversationId = '';
         await until(
-          () => page.title().then((x) => x === `(${waitingBefore + 1}) Cổng 1022`),
-          10_000,
-          'the title badge to count the new escalation',
+          async () => {
+            const r = await t.gw.ctx.db.query<{ id: string }>(
+              `SELECT id FROM conversations WHERE channel = 'livechat' AND external_user_id = $1 AND state = 'waiting'`,
+              [visitor.session.visitorId],
+            );
+            conversationId = r.rows[0]?.id ?? '';
+            return !!conversationId;
+          },
+          20_000,
+          'the live-chat escalation',
         );
-        expect(await row.locator('.chip', { hasText: 'Chờ tiếp nhận' }).count()).toBe(1);
 
-        await row.click();
-        await page.locator('.cv-name', { hasText: 'Đặng Thị Thu Hà' }).waitFor();
-        await page.locator('.msg-in', { hasText: 'trao đổi việc riêng' }).waitFor();
+        const page = await newPage();
+        await login(page, 'khoa.tm');
+        await page.waitForURL(/\/inbox$/);
+        await page.goto(`${t.url}/inbox/${conversationId}`);
+        await page.locator('.msg-in', { hasText: 'Cho tôi gặp tổng đài viên' }).waitFor();
         await page.locator('.cv-actions').getByRole('button', { name: 'Tiếp nhận' }).click();
         await page.locator('.cv-name .chip', { hasText: 'Đang xử lý' }).waitFor();
 
-        // An internal note stays inside the console.
-        const note = 'Người dân cần bản sao trích lục bản đồ địa chính — kiểm tra với Văn phòng đăng ký đất đai.';
-        await page.getByRole('tab', { name: 'Ghi chú nội bộ' }).click();
-        await page.getByLabel('Ghi chú nội bộ').fill(note);
-        await page.getByLabel('Ghi chú nội bộ').press('Enter');
-        await page.locator('.note-card', { hasText: 'trích lục bản đồ địa chính' }).waitFor();
+        // The citizen types, then stops.
+        visitor.socket.emit('typing', { on: true } as never);
+        await page.locator('.typing-note', { hasText: 'Người dân đang soạn tin…' }).waitFor();
+        await shot(page, 'citizen-typing');
+        visitor.socket.emit('typing', { on: false } as never);
+        await page.locator('.typing-note').waitFor({ state: 'detached' });
 
-        // The reply: Enter sends; the citizen app receives it.
-        const reply =
-          'Chào chị Hà, em là Lan ở Tổng đài 1022. Hồ sơ cấp Giấy chứng nhận nộp tại Văn phòng đăng ký đất đai, em gửi chị danh mục giấy tờ ngay ạ.';
-        await page.getByRole('tab', { name: 'Trả lời' }).click();
-        const box = page.getByLabel('Nội dung trả lời');
-        await box.fill(reply);
-        await box.press('Enter');
-        await t.citizenApp.waitFor(() => t.citizenApp.to(citizen).some((m) => m.text === reply), 15_000, 'the operator reply');
-        const bubble = page.locator('.msg-op', { hasText: 'Hồ sơ cấp Giấy chứng nhận' });
-        await bubble.waitFor();
-        await bubble
-          .locator('.delivery[data-status="sent"], .delivery[data-status="delivered"], .delivery[data-status="read"]')
-          .waitFor({ timeout: 15_000 });
-        expect(await box.inputValue()).toBe('');
-        expect(t.citizenApp.to(citizen).some((m) => m.text.includes('trích lục bản đồ'))).toBe(false);
-
-        await page.mouse.move(0, 0);
-        await page.locator('.toast').last().waitFor({ state: 'detached', timeout: 10_000 });
-        await shot(page, 'inbox');
-        await page.locator('.cv-side').screenshot({ path: path.join(shots, 'console-ticket-panel.png') });
-      }),
-    120_000,
-  );
-
-  test(
-    'a supervisor sees the dashboard and exports XLSX with the right rows',
-    () =>
-      onFailure('supervisor', async () => {
-        const page = await newPage();
-        await login(page, 'phuc.lh');
-        await page.waitForURL(/\/dashboard$/);
-        await page.locator('.kpi-value').first().waitFor();
-        await page.locator('.recharts-surface').first().waitFor();
-        await shot(page, 'dashboard');
-
-        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Phiếu Excel' }).click()]);
-        const file = path.join(shots, 'console-export.xlsx');
-        await download.saveAs(file);
-        const wb = new ExcelJS.Workbook();
-        await wb.xlsx.readFile(file);
-        const ws = wb.worksheets[0];
-        expect(ws.getRow(1).getCell(1).value).toBe('Mã phiếu');
-        const exported = new Set<string>();
-        for (let i = 2; i <= ws.rowCount; i++) {
-          const v = ws.getRow(i).getCell(1).value;
-          if (v) exported.add(String(v));
-        }
-        // The last 7 days in Vietnam time, as the dashboard shows them.
-        const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
-        const to = new Date(`${today}T00:00:00+07:00`).getTime() + 86_400_000;
-        const from = to - 7 * 86_400_000;
-        const expected = await t.gw.ctx.db.query<{ code: string }>('SELECT code FROM tickets WHERE created_at >= $1 AND created_at < $2', [
-          new Date(from).toISOString(),
-          new Date(to).toISOString(),
-        ]);
-        expect(expected.rows.length).toBeGreaterThan(5);
-        expect([...exported].sort()).toEqual(expected.rows.map((r) => r.code).sort());
-
-        // The same dashboard on a phone.
-        const phone = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-        await phone.goto(`${t.url}/`);
-        await phone.evaluate((token) => localStorage.setItem('cong1022.token', token), (await t.login('phuc.lh', PASSWORD)).slice(7));
-        await phone.goto(`${t.url}/dashboard`);
-        await phone.locator('.kpi-value').first().waitFor();
-        expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-        await shot(phone, 'dashboard-phone');
-      }),
-    120_000,
-  );
-
-  test(
-    "an admin changes the first password, edits a procedure with a live preview, and the bot's next answer shows the change",
-    () =>
-      onFailure('admin', async () => {
-        const page = await newPage();
-        await login(page, 'admin', 'admin-password-1');
-        await page.locator('.auth-h1', { hasText: 'Đổi mật khẩu' }).waitFor();
-        await page.getByLabel('Mật khẩu hiện tại').fill('admin-password-1');
-        await page.getByLabel('Mật khẩu mới', { exact: true }).fill('quan-tri-1022-moi');
-        await page.getByLabel('Nhập lại mật khẩu mới').fill('quan-tri-1022-moi');
-        await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-        await page.locator('.toast', { hasText: 'Đã đổi mật khẩu' }).waitFor();
-        await page.locator('.shell .kpi-value').first().waitFor();
-
-        await page.goto(`${t.url}/kb/tt_khai_sinh`);
-        const summary = page.getByLabel('Tóm tắt');
-        await summary.waitFor();
-        const marker = 'Từ tháng này, cha mẹ có thể nhận bản điện tử giấy khai sinh qua VNeID.';
-        // The short answer opens with the summary's first sentence: put the news first.
-        await summary.fill(`${marker} ${(await summary.inputValue()).trim()}`);
-        await page.locator('.preview-body .phone-bubble', { hasText: 'bản điện tử giấy khai sinh' }).first().waitFor({ timeout: 15_000 });
-        await page.locator('.kb-form-head .chip', { hasText: 'Chưa lưu' }).waitFor();
-        await shot(page, 'kb-editor');
-        await page.getByRole('button', { name: 'Lưu và áp dụng' }).click();
-        await page.locator('.toast', { hasText: 'Đã lưu phiên bản 2' }).waitFor();
-
-        // Version history with the diff.
-        await page.getByRole('button', { name: 'Lịch sử' }).click();
-        await page
-          .locator('.versions li.current', { hasText: 'v2' })
-          .locator('.diff-after', { hasText: 'bản điện tử giấy khai sinh' })
-          .waitFor();
-        await page.keyboard.press('Escape');
-
-        // The bot uses the new text within seconds.
-        const citizen = 'u-console-kb';
-        let sent = 0;
+        // The operator types: the widget shows her name.
+        await page.getByLabel('Nội dung trả lời').pressSequentially('Chào anh', { delay: 20 });
         await until(
-          async () => {
-            if (t.citizenApp.to(citizen).some((m) => m.text.includes('bản điện tử giấy khai sinh'))) return true;
-            if (sent === 0 || t.citizenApp.to(citizen).filter((m) => /khai sinh/i.test(m.text)).length >= sent) {
-              sent++;
-              await t.postCitizen(citizenMessage(citizen, 'Làm giấy khai sinh cho con cần những giấy tờ gì ạ?')).expect(200);
-            }
-            return false;
-          },
-          30_000,
-          "the bot's answer with the edited summary",
+          () =>
+            visitor.received.some((r) => r.event === 'typing' && (r.payload as { authorName?: string }).authorName === 'Trần Minh Khoa'),
+          10_000,
+          "the operator's typing in the widget",
         );
 
-        // Another admin saves the same procedure while this one has unsaved edits: warned at once, with who and which version.
-        await summary.fill(`${(await summary.inputValue()).trim()} Bản nháp chưa lưu.`);
-        await page.locator('.kb-form-head .chip', { hasText: 'Chưa lưu' }).waitFor();
-        const other = await t.login('thao.ntp', PASSWORD);
-        const current = (await request(t.app).get('/api/kb/procedures/tt_khai_sinh').set('authorization', other).expect(200)).body;
+        // An admin adds a canned reply elsewhere: this open composer offers it without a reload.
+        const admin = await t.login('admin', 'quan-tri-1022-moi');
         await request(t.app)
-          .put('/api/kb/procedures/tt_khai_sinh')
-          .set('authorization', other)
-          .send({
-            procedure: { ...current.procedure, notes: [...(current.procedure.notes ?? []), 'Ghi chú do quản trị viên thứ hai thêm.'] },
-            baseVersion: current.version,
-          })
-          .expect(200);
-        await page
-          .locator('.banner-danger', { hasText: `Nguyễn Thị Phương Thảo vừa lưu phiên bản ${current.version + 1}` })
-          .waitFor({ timeout: 10_000 });
-        await shot(page, 'kb-conflict');
-        await page.getByRole('button', { name: 'Tải bản mới nhất' }).click();
-        await page.locator('.kb-form-head', { hasText: `Phiên bản ${current.version + 1}` }).waitFor();
-        expect(await page.locator('.kb-form-head .chip', { hasText: 'Chưa lưu' }).count()).toBe(0);
-      }),
-    120_000,
-  );
+          .post('/api/canned-replies')
+          .set('authorization', admin)
+          .send({ shortcut: 'giohc', title: 'Giờ hành chính', text: 'Tổng đài viên làm việc từ 7 giờ đến 17 giờ các ngày làm việc.' })
+          .expect(201);
+        const box = page.getByLabel('Nội dung trả lời');
+        await box.fill('/giohc');
+        await page.locator('.canned-pop', { hasText: 'Giờ hành chính' }).waitFor({ timeout: 10_000 });
+        await box.fill('');
 
-  test(
-    "an agency user sees only its agency's tickets",
-    () =>
-      onFailure('agency', async () => {
-        const staff = await t.login('lan.nt', PASSWORD);
-        const create = async (agency: string, title: string) =>
-          (
-            await request(t.app)
-              .post('/api/tickets')
-              .set('authorization', staff)
-              .send({
-                channel: 'phone',
-                title,
-                content: `${title}. Người dân gọi 1022 phản ánh.`,
-                agency,
-                callerName: 'Lý Văn Bảy',
-                callerPhone: '0939111222',
-                field: agency === 'so_xay_dung' ? 'ha_tang_giao_thong' : 'tu_phap',
-              })
-              .expect(201)
-          ).body.code as string;
-        const mine = await create('so_xay_dung', 'Ổ gà lớn trên cầu Đình Trung');
-        const theirs = await create('so_tu_phap', 'Chậm cấp lý lịch tư pháp');
-
-        const page = await newPage();
-        await login(page, 'xaydung');
-        await page.waitForURL(/\/tickets$/);
-        await page.locator('.tickets-table').waitFor();
-        await page.locator('.tickets-table tr', { hasText: mine }).waitFor();
-        expect(await page.locator('.tickets-table tr', { hasText: theirs }).count()).toBe(0);
-        expect(await page.locator('.nav-item').allTextContents()).toEqual(['Phiếu được chuyển', 'Tài khoản']);
-        await shot(page, 'agency-tickets');
-
-        // Searching or opening the other agency's ticket shows nothing.
-        await page.getByLabel('Tìm phiếu').fill(theirs);
-        await page
-          .locator('.empty-title', { hasText: 'Chưa có phiếu nào được chuyển đến' })
-          .or(page.locator('.empty-title', { hasText: 'Không có phiếu phù hợp' }))
-          .waitFor();
-        await page.goto(`${t.url}/tickets/${theirs}`);
-        await page.locator('.empty-title', { hasText: 'Không tìm thấy phiếu' }).waitFor();
-        const status = await page.evaluate(
-          async (code) =>
-            (await fetch(`/api/tickets/${code}`, { headers: { authorization: `Bearer ${localStorage.getItem('cong1022.token')}` } }))
-              .status,
-          theirs,
-        );
-        expect([403, 404]).toContain(status);
-
-        await page.goto(`${t.url}/tickets/${mine}`);
-        await page.locator('h1', { hasText: 'Ổ gà lớn trên cầu Đình Trung' }).waitFor();
-        await page.getByLabel('Nội dung trả lời').waitFor();
-        await shot(page, 'agency-ticket');
-      }),
-    120_000,
-  );
-
-  test(
-    "live: a live-chat citizen's typing shows in the conversation, the operator's reaches the widget; an admin's new canned reply and a password reset reach an open console",
-    () =>
-      onFailure('live', async () => {
-        // A visitor on the province's site asks for an operator.
-        const visitor = await connectVisitor(t.url);
-        try {
-          await visitor.socket.timeout(5000).emitWithAck('message', { clientId: 'c1', text: 'Cho tôi gặp tổng đài viên' } as never);
-          let conversationId = '';
-          await until(
-            async () => {
-              const r = await t.gw.ctx.db.query<{ id: string }>(
-                `SELECT id FROM conversations WHERE channel = 'livechat' AND external_user_id = $1 AND state = 'waiting'`,
-                [visitor.session.visitorId],
-              );
-              conversationId = r.rows[0]?.id ?? '';
-              return !!conversationId;
-            },
-            20_000,
-            'the live-chat escalation',
-          );
-
-          const page = await newPage();
-          await login(page, 'khoa.tm');
-          await page.waitForURL(/\/inbox$/);
-          await page.goto(`${t.url}/inbox/${conversationId}`);
-          await page.locator('.msg-in', { hasText: 'Cho tôi gặp tổng đài viên' }).waitFor();
-          await page.locator('.cv-actions').getByRole('button', { name: 'Tiếp nhận' }).click();
-          await page.locator('.cv-name .chip', { hasText: 'Đang xử lý' }).waitFor();
-
-          // The citizen types, then stops.
-          visitor.socket.emit('typing', { on: true } as never);
-          await page.locator('.typing-note', { hasText: 'Người dân đang soạn tin…' }).waitFor();
-          await shot(page, 'citizen-typing');
-          visitor.socket.emit('typing', { on: false } as never);
-          await page.locator('.typing-note').waitFor({ state: 'detached' });
-
-          // The operator types: the widget shows her name.
-          await page.getByLabel('Nội dung trả lời').pressSequentially('Chào anh', { delay: 20 });
-          await until(
-            () =>
-              visitor.received.some((r) => r.event === 'typing' && (r.payload as { authorName?: string }).authorName === 'Trần Minh Khoa'),
-            10_000,
-            "the operator's typing in the widget",
-          );
-
-          // An admin adds a canned reply elsewhere: this open composer offers it without a reload.
-          const admin = await t.login('admin', 'quan-tri-1022-moi');
-          await request(t.app)
-            .post('/api/canned-replies')
-            .set('authorization', admin)
-            .send({ shortcut: 'giohc', title: 'Giờ hành chính', text: 'Tổng đài viên làm việc từ 7 giờ đến 17 giờ các ngày làm việc.' })
-            .expect(201);
-          const box = page.getByLabel('Nội dung trả lời');
-          await box.fill('/giohc');
-          await page.locator('.canned-pop', { hasText: 'Giờ hành chính' }).waitFor({ timeout: 10_000 });
-          await box.fill('');
-
-          // The admin resets this operator's password: the open console signs out at once.
-          await request(t.app).post(`/api/users/${users.khoa}/reset-password`).set('authorization', admin).expect(200);
-          await page.getByLabel('Tên đăng nhập').waitFor({ timeout: 10_000 });
-          await page.locator('.toast', { hasText: 'Phiên đăng nhập đã hết hạn' }).waitFor();
-        } finally {
-          visitor.socket.disconnect();
-        }
-      }),
-    120_000,
+        // The admin resets this operator's password: the open console signs out at once.
+        await request(t.app).post(`/api/users/${users.khoa}/reset-password`).set('authorization', admin).expect(200);
+        await page.getByLabel('Tên đăng nhập').waitFor({ timeout: 10_000 });
+        await page.locator('.toast', { hasText: 'Phiên đăng nhập đã hết hạn' }).waitFor();
+      } finally {
+        visitor.socket.disconnect();
+      }
+    },
   );
 });

@@ -118,6 +118,14 @@ describe('live-chat widget in Chromium', () => {
       return key ? localStorage.getItem(key)! : '';
     });
   const ingestedTexts = () => gw.ingested.map((i) => (JSON.parse(i.body.toString()) as { text: string }).text);
+  /** What the gateway took in, as the adapter parses it. */
+  const ingested = () => gw.ingested.map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage);
+  /** Types `text` in the widget on `p` (default: the first tab) and sends it with Enter. */
+  const ask = async (text: string, p: Page = page) => {
+    const box = p.locator('#cong1022-widget textarea');
+    await box.fill(text);
+    await box.press('Enter');
+  };
 
   test('opens from the bubble, asks, gets a bot answer with quick replies', async () => {
     await page.goto(hostUrl);
@@ -134,8 +142,7 @@ describe('live-chat widget in Chromium', () => {
     expect(await page.locator('#cong1022-widget .subtitle').textContent()).toContain('Hỏi đáp thủ tục hành chính');
     expect(await input().getAttribute('placeholder')).toBe('Nhập câu hỏi…');
 
-    await input().fill('Thủ tục đăng ký khai sinh cần giấy tờ gì?');
-    await input().press('Enter');
+    await ask('Thủ tục đăng ký khai sinh cần giấy tờ gì?');
     await citizenRows().filter({ hasText: 'Thủ tục đăng ký khai sinh' }).waitFor();
     await botRows().filter({ hasText: 'Để đăng ký khai sinh' }).waitFor();
     await citizenRows().filter({ hasText: 'Đã gửi' }).first().waitFor();
@@ -149,7 +156,7 @@ describe('live-chat widget in Chromium', () => {
     await page.screenshot({ path: path.join(screenshotDir(), 'widget-answer.png') });
     await quick.filter({ hasText: 'Lệ phí' }).click();
     await botRows().filter({ hasText: 'miễn lệ phí' }).waitFor();
-    const qr = gw.ingested.map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage).find((m) => m.quickReplyPayload);
+    const qr = ingested().find((m) => m.quickReplyPayload);
     expect(qr).toMatchObject({ text: 'Lệ phí', quickReplyPayload: 'le_phi' });
     expect(await page.locator('#cong1022-widget .qr').isHidden()).toBe(true);
   });
@@ -199,8 +206,7 @@ describe('live-chat widget in Chromium', () => {
   test('a message sent while offline waits in the outbox and arrives exactly once after reconnecting', async () => {
     await context.setOffline(true);
     await page.locator('#cong1022-widget .banner.conn', { hasText: 'Đang kết nối lại…' }).waitFor();
-    await input().fill('Câu hỏi gửi lúc mất mạng');
-    await input().press('Enter');
+    await ask('Câu hỏi gửi lúc mất mạng');
     const row = citizenRows().filter({ hasText: 'Câu hỏi gửi lúc mất mạng' });
     await row.filter({ hasText: 'Đang gửi…' }).waitFor();
     const outbox = await page.evaluate(() => {
@@ -222,8 +228,7 @@ describe('live-chat widget in Chromium', () => {
 
   test('an unacknowledged message survives a reload in the outbox and is then delivered once', async () => {
     gw.failIngest(true);
-    await input().fill('Câu hỏi khi máy chủ bận');
-    await input().press('Enter');
+    await ask('Câu hỏi khi máy chủ bận');
     const row = () => citizenRows().filter({ hasText: 'Câu hỏi khi máy chủ bận' });
     await row().filter({ hasText: 'Đang gửi…' }).waitFor();
     await page.waitForTimeout(300);
@@ -254,8 +259,7 @@ describe('live-chat widget in Chromium', () => {
     await second.goto(hostUrl);
     await second.locator('#cong1022-widget button.launcher').click();
     await second.locator('#cong1022-widget li.row.out', { hasText: 'em là Lan' }).waitFor();
-    await input().fill('Tin nhắn từ tab thứ nhất');
-    await input().press('Enter');
+    await ask('Tin nhắn từ tab thứ nhất');
     await second.locator('#cong1022-widget li.row.in', { hasText: 'Tin nhắn từ tab thứ nhất' }).waitFor();
     await second.locator('#cong1022-widget li.row.out', { hasText: 'Đã nhận câu hỏi: Tin nhắn từ tab thứ nhất' }).waitFor();
     await second.close();
@@ -266,12 +270,9 @@ describe('live-chat widget in Chromium', () => {
     const p = await ctx.newPage();
     await p.goto(hostUrl.replace('/thu-tuc', '/tai-khoan'));
     await p.locator('#cong1022-widget button.launcher').click();
-    await p.locator('#cong1022-widget textarea').fill('Tôi muốn hỏi về hồ sơ của tôi');
-    await p.locator('#cong1022-widget textarea').press('Enter');
+    await ask('Tôi muốn hỏi về hồ sơ của tôi', p);
     await p.locator('#cong1022-widget li.row.out', { hasText: 'Đã nhận câu hỏi: Tôi muốn hỏi về hồ sơ của tôi' }).waitFor();
-    const stored = gw.ingested
-      .map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage)
-      .find((m) => m.text === 'Tôi muốn hỏi về hồ sơ của tôi');
+    const stored = ingested().find((m) => m.text === 'Tôi muốn hỏi về hồ sơ của tôi');
     expect(stored).toMatchObject({ externalUserId: 'u_079200001234', contact: { displayName: 'Trần Văn Bình' } });
     // Nothing to keep: the host page vouches for the citizen on every visit.
     expect(await p.evaluate(() => Object.keys(localStorage).some((k) => k.endsWith(':token')))).toBe(false);
@@ -293,12 +294,9 @@ describe('live-chat widget in Chromium', () => {
       .locator('#cong1022-widget input[type=file]')
       .setInputFiles({ name: 'to-khai.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n%%EOF\n') });
     await phone.locator('#cong1022-widget .pending-file', { hasText: 'to-khai.pdf' }).waitFor();
-    await phone.locator('#cong1022-widget textarea').fill('Tờ khai của tôi');
-    await phone.locator('#cong1022-widget textarea').press('Enter');
+    await ask('Tờ khai của tôi', phone);
     await phone.locator('#cong1022-widget li.row.in', { hasText: 'Đã gửi' }).waitFor();
-    const stored = gw.ingested
-      .map((i) => gw.adapter.parse(i.body, i.contentType)[0] as InboundMessage)
-      .find((m) => m.text === 'Tờ khai của tôi');
+    const stored = ingested().find((m) => m.text === 'Tờ khai của tôi');
     expect(stored?.attachments).toEqual([expect.objectContaining({ kind: 'file', name: 'to-khai.pdf', mimeType: 'application/pdf' })]);
     await phone.waitForTimeout(300);
     await phone.screenshot({ path: path.join(screenshotDir(), 'widget-mobile.png') });

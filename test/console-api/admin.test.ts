@@ -5,28 +5,15 @@
  */
 import { authenticator } from 'otplib';
 import request from 'supertest';
-import { databaseKinds } from '../support/databases';
 import { citizenMessage } from '../support/gateway';
-import { startConsole, type ConsoleFixture } from './support';
+import { addUser, describeConsole, type ConsoleFixture } from './support';
 
-describe.each(databaseKinds())('administration on %s', (kind) => {
-  let f: ConsoleFixture;
-  beforeAll(async () => {
-    f = await startConsole(kind);
-  });
-  afterAll(async () => {
-    await f.stop();
-  });
-
+describeConsole('administration on %s', (f) => {
   const login = (username: string, password: string, totp?: string) =>
     request(f.t.app).post('/api/auth/token').send({ username, password, totp });
 
   test('users: create, list, change role, deactivate, reset the password', async () => {
-    const created = await f
-      .as('admin')
-      .post('/api/users')
-      .send({ username: 'Nguyen.Lan', displayName: 'Nguyễn Thị Lan', role: 'operator', password: 'tam-thoi-123' })
-      .expect(201);
+    const created = await addUser(f, { username: 'Nguyen.Lan', displayName: 'Nguyễn Thị Lan', role: 'operator', password: 'tam-thoi-123' });
     expect(created.body).toMatchObject({
       username: 'nguyen.lan',
       role: 'operator',
@@ -97,13 +84,11 @@ describe.each(databaseKinds())('administration on %s', (kind) => {
     const auth = `Bearer ${fresh.token}`;
 
     const setup = await request(f.t.app).post('/api/me/totp/setup').set('authorization', auth).expect(200);
+    const totp = (step: 'enable' | 'disable', code: string) =>
+      request(f.t.app).post(`/api/me/totp/${step}`).set('authorization', auth).send({ code });
     expect(setup.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
-    await request(f.t.app).post('/api/me/totp/enable').set('authorization', auth).send({ code: '000000' }).expect(400);
-    await request(f.t.app)
-      .post('/api/me/totp/enable')
-      .set('authorization', auth)
-      .send({ code: authenticator.generate(setup.body.secret) })
-      .expect(200);
+    await totp('enable', '000000').expect(400);
+    await totp('enable', authenticator.generate(setup.body.secret)).expect(200);
     const needs = await login('op2', 'mat-khau-moi-1').expect(401);
     expect(needs.body.details).toEqual({ totpRequired: true });
     await login('op2', 'mat-khau-moi-1', '123456').expect(401);
@@ -111,12 +96,8 @@ describe.each(databaseKinds())('administration on %s', (kind) => {
     expect(
       (await f.as('admin').get('/api/users').expect(200)).body.find((u: { username: string }) => u.username === 'op2').totpEnabled,
     ).toBe(true);
-    await request(f.t.app).post('/api/me/totp/disable').set('authorization', auth).send({ code: '000000' }).expect(400);
-    await request(f.t.app)
-      .post('/api/me/totp/disable')
-      .set('authorization', auth)
-      .send({ code: authenticator.generate(setup.body.secret) })
-      .expect(200);
+    await totp('disable', '000000').expect(400);
+    await totp('disable', authenticator.generate(setup.body.secret)).expect(200);
     await login('op2', 'mat-khau-moi-1').expect(200);
   });
 

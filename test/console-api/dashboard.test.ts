@@ -6,8 +6,7 @@ import ExcelJS from 'exceljs';
 import type request from 'supertest';
 import { refreshStats, resetStats } from '../../src/store/stats-rollup';
 import { eachTicketBatch, listTickets } from '../../src/store/tickets';
-import { databaseKinds } from '../support/databases';
-import { startConsole, type ConsoleFixture } from './support';
+import { describeConsole } from './support';
 
 const at = (local: string) => new Date(`${local}+07:00`).toISOString();
 
@@ -19,13 +18,19 @@ const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => vo
   stream.on('end', () => cb(null, Buffer.concat(chunks)));
 };
 
-describe.each(databaseKinds())('dashboard on %s', (kind) => {
-  let f: ConsoleFixture;
+/** A conversation of the data set. */
+interface Conversation {
+  id: string;
+  contactId: string;
+  channel: string;
+  created: string;
+}
+
+describeConsole('dashboard on %s', (f) => {
   let f1 = '';
   let f2 = '';
 
   beforeAll(async () => {
-    f = await startConsole(kind);
     const db = f.t.gw.ctx.db;
     const fields = await db.query<{ code: string }>('SELECT code FROM fields ORDER BY sort, code LIMIT 2');
     [f1, f2] = fields.rows.map((r) => r.code);
@@ -39,14 +44,17 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
       ).rows[0].id;
       return { c, i };
     };
-    const conversation = async (channel: string, ext: string, created: string, state = 'closed') => {
+    /** A citizen's conversation, opened by their message at `created`. */
+    const conversation = async (channel: string, ext: string, created: string, state = 'closed'): Promise<Conversation> => {
       const k = await contact(`Công dân ${ext}`, channel, ext);
       const r = await db.query<{ id: string }>(
         `INSERT INTO conversations (contact_id, identity_id, channel, external_user_id, state, created_at, last_message_at, closed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6, CASE WHEN $5 = 'closed' THEN $6::timestamptz END) RETURNING id`,
         [k.c, k.i, channel, ext, state, at(created)],
       );
-      return { id: r.rows[0].id, contactId: k.c };
+      const conv: Conversation = { id: r.rows[0].id, contactId: k.c, channel, created };
+      await message(conv.id, channel, 'in', created);
+      return conv;
     };
     const message = (conv: string, channel: string, direction: 'in' | 'out', created: string, authorUserId: string | null = null) =>
       db.query(
@@ -62,14 +70,16 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
           at(created),
         ],
       );
-    const ticket = async (t: Record<string, unknown>) =>
+    /** What a ticket opened from `conv` takes from it: channel, conversation, citizen and time. */
+    const openedFrom = (conv: Conversation) => ({ channel: conv.channel, conv: conv.id, contact: conv.contactId, created: conv.created });
+    const ticket = async (code: string, status: string, t: Record<string, unknown>) =>
       (
         await db.query<{ id: string }>(
           `INSERT INTO tickets (code, status, channel, field, agency_id, assignee_id, title, conversation_id, contact_id, created_by, created_at, due_at, first_response_at, closed_at, csat)
            VALUES ($1, $2, $3, $4, $5, $6, 'Phiếu mẫu', $7, $8, 'bot', $9, $10, $11, $12, $13) RETURNING id`,
           [
-            t.code,
-            t.status,
+            code,
+            status,
             t.channel,
             t.field ?? null,
             t.agency ?? null,
@@ -91,73 +101,48 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
       );
 
     const op = f.users.operator;
+    /** The operator takes `conv` over from the bot and answers it, then maybe closes it: what the ticket opened from `conv` records. */
+    const handle = async (conv: Conversation, takenOver: string, answered: string, closed?: string) => {
+      await event('taken_over', conv.id, op, takenOver);
+      await message(conv.id, conv.channel, 'out', answered, op);
+      if (closed) await event('closed', conv.id, op, closed);
+      return { ...openedFrom(conv), assignee: op, fr: answered, closed };
+    };
+
     const c1 = await conversation('zalo', 'd-1', '2025-03-10T09:00:00');
-    await message(c1.id, 'zalo', 'in', '2025-03-10T09:00:00');
     await message(c1.id, 'zalo', 'in', '2025-03-10T09:05:00');
     const c2 = await conversation('zalo', 'd-2', '2025-03-10T14:30:00');
-    await message(c2.id, 'zalo', 'in', '2025-03-10T14:30:00');
-    await ticket({
-      code: '1022-2025-900001',
-      status: 'closed',
-      channel: 'zalo',
-      field: f1,
-      agency: f.agencyA.id,
-      assignee: op,
-      conv: c2.id,
-      contact: c2.contactId,
-      created: '2025-03-10T14:30:00',
-      fr: '2025-03-10T14:40:00',
-      closed: '2025-03-10T16:30:00',
-      csat: 5,
-    });
-    await event('taken_over', c2.id, op, '2025-03-10T14:35:00');
-    await message(c2.id, 'zalo', 'out', '2025-03-10T14:40:00', op);
-    await event('closed', c2.id, op, '2025-03-10T16:30:00');
+    const t2 = await handle(c2, '2025-03-10T14:35:00', '2025-03-10T14:40:00', '2025-03-10T16:30:00');
+    await ticket('1022-2025-900001', 'closed', { field: f1, agency: f.agencyA.id, csat: 5, ...t2 });
     const c3 = await conversation('facebook', 'd-3', '2025-03-11T08:15:00', 'operator');
-    await message(c3.id, 'facebook', 'in', '2025-03-11T08:15:00');
-    await ticket({
-      code: '1022-2025-900002',
-      status: 'forwarded',
-      channel: 'facebook',
-      field: f2,
-      agency: f.agencyA.id,
-      assignee: op,
-      conv: c3.id,
-      contact: c3.contactId,
-      created: '2025-03-11T08:15:00',
-      due: at('2025-03-14T08:15:00'),
-      fr: '2025-03-11T08:45:00',
-    });
-    await event('taken_over', c3.id, op, '2025-03-11T08:40:00');
-    await message(c3.id, 'facebook', 'out', '2025-03-11T08:45:00', op);
-    const c4 = await conversation('edongthap', 'd-4', '2025-03-12T20:00:00');
-    await message(c4.id, 'edongthap', 'in', '2025-03-12T20:00:00');
-    await ticket({
-      code: '1022-2025-900003',
-      status: 'new',
+    const t3 = await handle(c3, '2025-03-11T08:40:00', '2025-03-11T08:45:00');
+    await ticket('1022-2025-900002', 'forwarded', { field: f2, agency: f.agencyA.id, due: at('2025-03-14T08:15:00'), ...t3 });
+    await conversation('edongthap', 'd-4', '2025-03-12T20:00:00');
+    await ticket('1022-2025-900003', 'new', {
       channel: 'phone',
       assignee: f.users.operator2,
       created: '2025-03-12T10:00:00',
       due: new Date(Date.now() + 86_400_000).toISOString(),
     });
-    // Outside the period.
+    // Outside the period; its ticket names no citizen.
     const c5 = await conversation('edongthap', 'd-5', '2025-03-01T10:00:00');
-    await message(c5.id, 'edongthap', 'in', '2025-03-01T10:00:00');
-    await ticket({
-      code: '1022-2025-900000',
-      status: 'closed',
-      channel: 'edongthap',
+    await ticket('1022-2025-900000', 'closed', {
       field: f1,
       agency: f.agencyB.id,
-      conv: c5.id,
-      created: '2025-03-01T10:00:00',
-      closed: '2025-03-02T10:00:00',
       csat: 1,
+      ...openedFrom(c5),
+      contact: null,
+      closed: '2025-03-02T10:00:00',
     });
   });
-  afterAll(async () => {
-    await f.stop();
-  });
+
+  /** A supervisor's workbook export of the period, and the answer that carried it. */
+  const workbook = async (path: string) => {
+    const res = await f.as('supervisor').get(path).query({ from: '2025-03-10', to: '2025-03-12' }).buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
+    return { res, wb };
+  };
 
   test('every figure of the period', async () => {
     const d = (await f.as('supervisor').get('/api/stats/dashboard').query({ from: '2025-03-10', to: '2025-03-12' }).expect(200)).body;
@@ -239,16 +224,8 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
   });
 
   test('the statistics workbook opens with the right rows', async () => {
-    const res = await f
-      .as('supervisor')
-      .get('/api/export/stats.xlsx')
-      .query({ from: '2025-03-10', to: '2025-03-12' })
-      .buffer(true)
-      .parse(binary)
-      .expect(200);
+    const { res, wb } = await workbook('/api/export/stats.xlsx');
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       'Tổng quan',
       'Theo ngày',
@@ -445,15 +422,7 @@ describe.each(databaseKinds())('dashboard on %s', (kind) => {
       'Tổng đài viên': 'Tổng đài viên Lan',
       'Công dân': 'Công dân d-2',
     });
-    const xlsx = await f
-      .as('supervisor')
-      .get('/api/export/tickets.xlsx')
-      .query({ from: '2025-03-10', to: '2025-03-12' })
-      .buffer(true)
-      .parse(binary)
-      .expect(200);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    const { wb } = await workbook('/api/export/tickets.xlsx');
     const ws = wb.worksheets[0];
     const cells = ws.getRow(1).values as unknown[];
     const xrow = [...Array(ws.rowCount).keys()].map((i) => ws.getRow(i + 1)).find((r) => r.getCell(1).value === '1022-2025-900001')!;

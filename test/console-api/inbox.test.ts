@@ -3,9 +3,8 @@
  * with delivery status, replies that reach the citizen app, notes, typing, attachments, contact
  * merge and canned replies.
  */
-import { databaseKinds } from '../support/databases';
 import { citizenMessage } from '../support/gateway';
-import { conversationOf, escalation, startConsole, waitForValue, type ConsoleFixture } from './support';
+import { conversationOf, describeConsole, escalation, replyReaching, waitForValue } from './support';
 
 type Summary = {
   id: string;
@@ -17,8 +16,7 @@ type Summary = {
   lastMessage: unknown;
 };
 
-describe.each(databaseKinds())('console inbox on %s', (kind) => {
-  let f: ConsoleFixture;
+describeConsole('console inbox on %s', { ATTACHMENT_MAX_BYTES: '200000' }, (f) => {
   let code1 = '';
   let code3 = '';
   let conv1 = '';
@@ -35,7 +33,6 @@ describe.each(databaseKinds())('console inbox on %s', (kind) => {
   const users = (items: Summary[]) => items.map((i) => i.externalUserId).sort();
 
   beforeAll(async () => {
-    f = await startConsole(kind, { ATTACHMENT_MAX_BYTES: '200000' });
     field = (await f.t.gw.ctx.db.query<{ code: string }>('SELECT code FROM fields ORDER BY sort, code LIMIT 1')).rows[0].code;
     code1 = await escalation(f, 'u-in-1', 'cho tôi gặp tổng đài viên', { name: 'Trần Thị Hoa', phone: '0911000001' });
     await f.t
@@ -50,9 +47,6 @@ describe.each(databaseKinds())('console inbox on %s', (kind) => {
     conv2 = (await f.t.gw.ctx.db.query<{ id: string }>(`SELECT id FROM conversations WHERE external_user_id = 'u-in-2'`)).rows[0].id;
     await f.as('operator').patch(`/api/tickets/${code3}`).send({ priority: 'urgent', field }).expect(200);
     await f.as('operator').post(`/api/tickets/${code1}/forward`).send({ agency: f.agencyA.code, note: 'Nhờ cơ quan trả lời' }).expect(200);
-  });
-  afterAll(async () => {
-    await f.stop();
   });
   afterEach(() => {
     expect(f.t.citizenApp.violations).toEqual([]);
@@ -135,13 +129,12 @@ describe.each(databaseKinds())('console inbox on %s', (kind) => {
   });
 
   test('a reply reaches the citizen; a bot conversation is taken over; a failed delivery shows its reason', async () => {
-    const res = await f
-      .as('operator')
-      .post(`/api/conversations/${conv2}/reply`)
-      .send({ text: 'Chào anh Bình, tổng đài viên Lan xin hỗ trợ thêm.' })
-      .expect(202);
-    await f.t.citizenApp.waitFor(() =>
-      f.t.citizenApp.to('u-in-2').some((m) => m.text === 'Chào anh Bình, tổng đài viên Lan xin hỗ trợ thêm.'),
+    const res = await replyReaching(
+      f,
+      'operator',
+      `/api/conversations/${conv2}/reply`,
+      'u-in-2',
+      'Chào anh Bình, tổng đài viên Lan xin hỗ trợ thêm.',
     );
     const view = await waitForValue(
       async () => (await f.as('operator').get(`/api/conversations/${conv2}`).expect(200)).body,

@@ -4,19 +4,10 @@
  * with background retraining, and the review queue.
  */
 import { retrainIdle } from '../../src/operations/retrain';
-import { databaseKinds } from '../support/databases';
 import { citizenMessage } from '../support/gateway';
-import { escalation, startConsole, waitForValue, type ConsoleFixture } from './support';
+import { describeConsole, escalation, waitForValue } from './support';
 
-describe.each(databaseKinds())('knowledge base editor on %s', (kind) => {
-  let f: ConsoleFixture;
-  beforeAll(async () => {
-    f = await startConsole(kind);
-  });
-  afterAll(async () => {
-    await f.stop();
-  });
-
+describeConsole('knowledge base editor on %s', (f) => {
   const tryBot = async (text: string, channel?: string) =>
     (await f.as('admin').post('/api/bot/try').send({ text, channel }).expect(200)).body;
 

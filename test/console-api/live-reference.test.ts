@@ -3,11 +3,9 @@
  * (`reference` events, with who made them), agencies only about the lists they use, and a user whose
  * sessions are revoked is disconnected at once — except the session that changed its own password.
  */
-import request from 'supertest';
 import { io as connectClient, type Socket } from 'socket.io-client';
-import { databaseKinds } from '../support/databases';
 import { waitFor } from '../support/wait';
-import { startConsole, type ConsoleFixture } from './support';
+import { addUser, describeConsole } from './support';
 
 interface Reference {
   list: string;
@@ -16,15 +14,10 @@ interface Reference {
   by: { userId: string | null; name: string };
 }
 
-describe.each(databaseKinds())('live reference changes on %s', (kind) => {
-  let f: ConsoleFixture;
+describeConsole('live reference changes on %s', (f) => {
   const sockets: Socket[] = [];
-  beforeAll(async () => {
-    f = await startConsole(kind);
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await f.stop();
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.disconnect();
   });
 
   /** A console connection that records every `reference` event and whether the server closed it. */
@@ -76,14 +69,8 @@ describe.each(databaseKinds())('live reference changes on %s', (kind) => {
   });
 
   test('deactivating a user or resetting a password closes their live connections at once', async () => {
-    const created = await f
-      .as('admin')
-      .post('/api/users')
-      .send({ username: 'live.op', displayName: 'Trực tuyến', role: 'operator', password: 'tam-thoi-123' })
-      .expect(201);
-    const login = async () =>
-      `Bearer ${(await request(f.t.app).post('/api/auth/token').send({ username: 'live.op', password: 'tam-thoi-123' }).expect(200)).body.token}`;
-    const first = await listen(await login());
+    const created = await addUser(f, { username: 'live.op', displayName: 'Trực tuyến', role: 'operator', password: 'tam-thoi-123' });
+    const first = await listen(await f.t.login('live.op', 'tam-thoi-123'));
     const bystander = await listen(f.tokens.operator2);
 
     await f.as('admin').post(`/api/users/${created.body.id}/reset-password`).expect(200);
@@ -93,8 +80,7 @@ describe.each(databaseKinds())('live reference changes on %s', (kind) => {
     // A user changing their own password keeps this session and loses the others.
     const op = await listen(f.tokens.operator);
     const mine = await listen(f.tokens.operator);
-    const other = `Bearer ${(await request(f.t.app).post('/api/auth/token').send({ username: 'op', password: 'op-password-1' }).expect(200)).body.token}`;
-    const elsewhere = await listen(other);
+    const elsewhere = await listen(await f.t.login('op', 'op-password-1'));
     await f.as('operator').post('/api/me/password').send({ current: 'op-password-1', next: 'op-password-2' }).expect(200);
     await waitFor(() => elsewhere.closedByServer());
     expect(op.socket.connected && mine.socket.connected).toBe(true);

@@ -2,7 +2,7 @@
 import request from 'supertest';
 import { createUser } from '../../src/auth/passwords';
 import { retrainIdle } from '../../src/operations/retrain';
-import type { DbKind } from '../support/databases';
+import { databaseKinds, type DbKind } from '../support/databases';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
 
 /** A gateway with signed-in users of each role. */
@@ -93,7 +93,35 @@ export async function startConsole(kind: DbKind, env: Record<string, string> = {
   };
 }
 
+/**
+ * Declares the suite `title` once per database kind, with a console fixture `f` that is started (with
+ * `env`) before its tests and stopped after them; `f` is filled in by the first `beforeAll`.
+ */
+export function describeConsole(title: string, suite: (f: ConsoleFixture) => void): void;
+export function describeConsole(title: string, env: Record<string, string>, suite: (f: ConsoleFixture) => void): void;
+export function describeConsole(
+  title: string,
+  ...args: [(f: ConsoleFixture) => void] | [Record<string, string>, (f: ConsoleFixture) => void]
+): void {
+  const [env, suite] = args.length === 1 ? [{}, args[0]] : args;
+  describe.each(databaseKinds())(title, (kind) => {
+    const f = {} as ConsoleFixture;
+    beforeAll(async () => {
+      Object.assign(f, await startConsole(kind, env));
+    });
+    afterAll(async () => {
+      await f.stop?.();
+    });
+    suite(f);
+  });
+}
+
 export { waitForValue } from '../support/wait';
+
+/** The admin creates a console user (201); resolves with the answer, the new user. */
+export function addUser(f: ConsoleFixture, user: { username: string; displayName: string; role: string; password: string }): request.Test {
+  return f.as('admin').post('/api/users').send(user).expect(201);
+}
 
 /** A citizen asks for an operator on the citizen app; resolves with the ticket code the bot opened. */
 export async function escalation(
@@ -111,4 +139,17 @@ export async function escalation(
 export async function conversationOf(f: ConsoleFixture, code: string): Promise<string> {
   const r = await f.t.gw.ctx.db.query<{ conversation_id: string }>('SELECT conversation_id FROM tickets WHERE code = $1', [code]);
   return r.rows[0].conversation_id;
+}
+
+/** `role` sends `text` through a reply route (202) and waits until the citizen app has delivered it to `userId`; resolves with the answer. */
+export async function replyReaching(
+  f: ConsoleFixture,
+  role: keyof ConsoleFixture['tokens'],
+  path: string,
+  userId: string,
+  text: string,
+): Promise<request.Response> {
+  const res = await f.as(role).post(path).send({ text }).expect(202);
+  await f.t.citizenApp.waitFor(() => f.t.citizenApp.to(userId).some((m) => m.text === text));
+  return res;
 }

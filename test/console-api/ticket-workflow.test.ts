@@ -3,21 +3,15 @@
  * answers (direct and with approval), the processing log (HTML and PDF), overdue/urgent filters,
  * and a phone ticket with its recording.
  */
-import { databaseKinds } from '../support/databases';
-import { escalation, startConsole, waitForValue, type ConsoleFixture } from './support';
+import { describeConsole, escalation, replyReaching, waitForValue } from './support';
 
-describe.each(databaseKinds())('ticket workflow on %s', (kind) => {
-  let f: ConsoleFixture;
+describeConsole('ticket workflow on %s', (f) => {
   let codeA = '';
   let codeB = '';
 
   beforeAll(async () => {
-    f = await startConsole(kind);
     codeA = await escalation(f, 'u-wf-a', 'cho tôi gặp tổng đài viên về hồ sơ đất đai');
     codeB = await escalation(f, 'u-wf-b', 'tôi muốn gặp tổng đài viên');
-  });
-  afterAll(async () => {
-    await f.stop();
   });
   afterEach(() => {
     expect(f.t.citizenApp.violations).toEqual([]);
@@ -60,13 +54,8 @@ describe.each(databaseKinds())('ticket workflow on %s', (kind) => {
   });
 
   test('direct mode: the agency answer goes straight to the citizen', async () => {
-    const res = await f
-      .as('agencyA')
-      .post(`/api/tickets/${codeA}/reply`)
-      .send({ text: 'Sở đã tiếp nhận và sẽ trả lời trong 5 ngày.' })
-      .expect(202);
+    const res = await replyReaching(f, 'agencyA', `/api/tickets/${codeA}/reply`, 'u-wf-a', 'Sở đã tiếp nhận và sẽ trả lời trong 5 ngày.');
     expect(res.body.messageId).toBeTruthy();
-    await f.t.citizenApp.waitFor(() => f.t.citizenApp.to('u-wf-a').some((m) => m.text === 'Sở đã tiếp nhận và sẽ trả lời trong 5 ngày.'));
   });
 
   test('approval mode: the answer waits for a reviewer, who may edit it or reject it', async () => {

@@ -24,6 +24,8 @@ export class FakeEdongthap {
   failures: { status: number; retryAfter?: string }[] = [];
   /** Answer every request with this status (permanent outage) when set. */
   alwaysFail: number | null = null;
+  /** Milliseconds to wait before answering each delivery (a slow provider). */
+  delayMs = 0;
   attempts = 0;
   private server: FakeServer | null = null;
   private waiters: { pred: () => boolean; resolve: () => void }[] = [];
@@ -32,7 +34,7 @@ export class FakeEdongthap {
 
   /** Starts listening on a free loopback port; returns the callback URL. */
   async start(): Promise<string> {
-    this.server = await startFakeServer((req, res) => {
+    this.server = await startFakeServer(async (req, res) => {
       // The adapter's connection check: a HEAD on the callback URL, not a delivery.
       if (req.method === 'HEAD' && req.url === '/callback') return void res.writeHead(204).end();
       this.attempts++;
@@ -42,6 +44,7 @@ export class FakeEdongthap {
         res.writeHead(400).end(problem);
         return;
       }
+      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
       if (this.alwaysFail) return void res.writeHead(this.alwaysFail).end('down');
       const failure = this.failures.shift();
       if (failure) {

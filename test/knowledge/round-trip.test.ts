@@ -61,24 +61,17 @@ function awkwardSeed(): KnowledgeSeed {
   };
 }
 
-test('the real knowledge base survives write → read unchanged, and rewriting it gives the same bytes', () => {
-  const seed = readKnowledge(KNOWLEDGE_DIR);
-  const a = tempDir();
-  writeKnowledge(a, seed);
-  expect(readKnowledge(a)).toEqual(seed);
-  const b = tempDir();
-  writeKnowledge(b, readKnowledge(a));
-  expect(snapshot(b)).toEqual(snapshot(a));
-});
-
-test('awkward values survive write → read unchanged', () => {
-  const seed = awkwardSeed();
-  const dir = tempDir();
-  writeKnowledge(dir, seed);
-  expect(readKnowledge(dir)).toEqual(seed);
-  const again = tempDir();
-  writeKnowledge(again, readKnowledge(dir));
-  expect(snapshot(again)).toEqual(snapshot(dir));
+test.each([
+  ['the real knowledge base', () => readKnowledge(KNOWLEDGE_DIR)],
+  ['awkward values', awkwardSeed],
+])('%s: write → read gives the seed back unchanged, and rewriting gives the same bytes', (_what, makeSeed) => {
+  const seed = makeSeed();
+  const first = tempDir();
+  writeKnowledge(first, seed);
+  expect(readKnowledge(first)).toEqual(seed);
+  const second = tempDir();
+  writeKnowledge(second, readKnowledge(first));
+  expect(snapshot(second)).toEqual(snapshot(first));
 });
 
 test('writing removes procedure files of intents no longer in the seed, and nothing else', () => {

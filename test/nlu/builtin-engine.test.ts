@@ -49,8 +49,9 @@ describe('accuracy on the held-out set', () => {
   });
 });
 
-describe('emergencies', () => {
+describe('sample messages → intents', () => {
   test.each([
+    // Emergencies, however they are typed.
     ['cháy nhà rồi cứu với', 'khan_cap_114'],
     ['chay nha roi', 'khan_cap_114'],
     ['nhà hàng xóm đang bốc cháy dữ lắm', 'khan_cap_114'],
@@ -63,13 +64,7 @@ describe('emergencies', () => {
     ['có trộm đang cạy cửa nhà tui', 'khan_cap_113'],
     ['bị cướp giật điện thoại ngoài đường', 'khan_cap_113'],
     ['có đám đánh nhau cầm dao ở quán nhậu', 'khan_cap_113'],
-  ])('%s → %s', (text, intent) => {
-    expect(intentOf(text)).toBe(intent);
-  });
-});
-
-describe('how citizens type', () => {
-  test.each([
+    // How citizens type: without diacritics, abbreviated, in dialect, in capitals, with emoji.
     ['Cho hỏi làm căn cước ở đâu vậy ạ?', 'tt_can_cuoc'],
     ['cho hoi lam can cuoc o dau vay a', 'tt_can_cuoc'],
     ['lm cccd het bn tien z ad', 'tt_can_cuoc'],
@@ -92,7 +87,9 @@ describe('how citizens type', () => {
   ])('%s → %s', (text, intent) => {
     expect(intentOf(text)).toBe(intent);
   });
+});
 
+describe('how citizens type', () => {
   test('a long story before the question still finds it', () => {
     const story =
       'Dạ chào anh chị, em tên Hoa ở ấp 3 xã Tân Thuận. Hồi trước em đi làm công nhân trên Bình Dương mấy năm, ' +

@@ -138,48 +138,47 @@ describe('talking to Rasa', () => {
 });
 
 describe('falling back to the built-in engine', () => {
-  test('no or wrong token: 401, no retry, built-in answer', async () => {
+  /**
+   * Parses `text` with a Rasa engine (`options`) in front of a fake Rasa that `arrange` set up: the intent
+   * answered, how often Rasa and the built-in engine were asked, the warnings logged and the time taken.
+   */
+  async function outcome(text: string, arrange: (fake: FakeRasa) => void, options: Parameters<typeof engineFor>[0] = {}) {
     rasa = await startFakeRasa({ token: 's3cret' });
-    const { engine, fallback, log } = engineFor({ token: 'wrong' });
-    const result = await engine.parse('khai sinh');
-    expect(result.intent.name).toBe('builtin_answer');
-    expect(rasa.requests).toHaveLength(1);
-    expect(fallback.parses).toBe(1);
-    expect(log.warnings).toContain('rasa parse failed');
+    arrange(rasa);
+    const { engine, fallback, log } = engineFor(options);
+    const started = Date.now();
+    const result = await engine.parse(text);
+    const tookMs = Date.now() - started;
+    return {
+      intent: result.intent.name,
+      rasaRequests: rasa.requests.length,
+      builtinParses: fallback.parses,
+      warnings: log.warnings,
+      tookMs,
+    };
+  }
+
+  test('no or wrong token: 401, no retry, built-in answer', async () => {
+    const o = await outcome('khai sinh', () => undefined, { token: 'wrong' });
+    expect(o).toMatchObject({ intent: 'builtin_answer', rasaRequests: 1, builtinParses: 1 });
+    expect(o.warnings).toContain('rasa parse failed');
   });
 
   test('timeout: each attempt is cut at timeoutMs, then the built-in engine answers', async () => {
-    rasa = await startFakeRasa({ token: 's3cret' });
-    rasa.setMode({ kind: 'slow', delayMs: 2000 });
-    const { engine, fallback } = engineFor({ timeoutMs: 150, attempts: 2 });
-    const started = Date.now();
-    const result = await engine.parse('khai sinh');
-    const took = Date.now() - started;
-    expect(result.intent.name).toBe('builtin_answer');
-    expect(took).toBeGreaterThanOrEqual(300);
-    expect(took).toBeLessThan(1900); // without the cut, the first attempt alone takes 2 s
-    expect(rasa.requests).toHaveLength(2);
-    expect(fallback.parses).toBe(1);
+    const o = await outcome('khai sinh', (fake) => fake.setMode({ kind: 'slow', delayMs: 2000 }), { timeoutMs: 150, attempts: 2 });
+    expect(o).toMatchObject({ intent: 'builtin_answer', rasaRequests: 2, builtinParses: 1 });
+    expect(o.tookMs).toBeGreaterThanOrEqual(300);
+    expect(o.tookMs).toBeLessThan(1900); // without the cut, the first attempt alone takes 2 s
   });
 
   test('500: retried, then the built-in engine answers', async () => {
-    rasa = await startFakeRasa({ token: 's3cret' });
-    rasa.setMode({ kind: 'error', status: 500 });
-    const { engine, fallback } = engineFor({ attempts: 3 });
-    const result = await engine.parse('khai sinh');
-    expect(result.intent.name).toBe('builtin_answer');
-    expect(rasa.requests).toHaveLength(3);
-    expect(fallback.parses).toBe(1);
+    const o = await outcome('khai sinh', (fake) => fake.setMode({ kind: 'error', status: 500 }), { attempts: 3 });
+    expect(o).toMatchObject({ intent: 'builtin_answer', rasaRequests: 3, builtinParses: 1 });
   });
 
   test('one 500 then success: the retry gets Rasa’s answer', async () => {
-    rasa = await startFakeRasa({ token: 's3cret' });
-    rasa.failNext(1, 503);
-    const { engine, fallback } = engineFor();
-    const result = await engine.parse('cháy nhà');
-    expect(result.intent.name).toBe('khan_cap_114');
-    expect(rasa.requests).toHaveLength(2);
-    expect(fallback.parses).toBe(0);
+    const o = await outcome('cháy nhà', (fake) => fake.failNext(1, 503));
+    expect(o).toMatchObject({ intent: 'khan_cap_114', rasaRequests: 2, builtinParses: 0 });
   });
 
   test.each([
@@ -188,21 +187,13 @@ describe('falling back to the built-in engine', () => {
     ['intent without confidence', '{"text": "x", "intent": {"name": "chao_hoi"}}'],
     ['an array', '[1, 2, 3]'],
   ])('malformed answer (%s): no retry, built-in answer', async (_what, body) => {
-    rasa = await startFakeRasa({ token: 's3cret' });
-    rasa.setMode({ kind: 'malformed', body });
-    const { engine, fallback } = engineFor();
-    const result = await engine.parse('khai sinh');
-    expect(result.intent.name).toBe('builtin_answer');
-    expect(rasa.requests).toHaveLength(1);
-    expect(fallback.parses).toBe(1);
+    const o = await outcome('khai sinh', (fake) => fake.setMode({ kind: 'malformed', body }));
+    expect(o).toMatchObject({ intent: 'builtin_answer', rasaRequests: 1, builtinParses: 1 });
   });
 
   test('no model loaded (409): built-in answer', async () => {
-    rasa = await startFakeRasa({ token: 's3cret' });
-    rasa.setMode({ kind: 'no-model' });
-    const { engine } = engineFor();
-    expect((await engine.parse('khai sinh')).intent.name).toBe('builtin_answer');
-    expect(rasa.requests).toHaveLength(1);
+    const o = await outcome('khai sinh', (fake) => fake.setMode({ kind: 'no-model' }));
+    expect(o).toMatchObject({ intent: 'builtin_answer', rasaRequests: 1 });
   });
 
   test('connection dropped, then server gone: built-in answer both times', async () => {

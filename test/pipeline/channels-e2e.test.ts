@@ -3,13 +3,32 @@
  * servers that check every request: webhook → receipt → bot answer → hand-over → operator reply.
  */
 import request from 'supertest';
-import { startFakeGraph, type FakeGraph } from '../fakes/fake-graph';
-import { startFakeZalo, type FakeZalo } from '../fakes/fake-zalo';
+import { startFakeGraph } from '../fakes/fake-graph';
+import { startFakeZalo } from '../fakes/fake-zalo';
 import { startTestGateway, type TestGateway } from '../support/gateway';
+import { facebookSettings, PIPELINE_FACEBOOK, PIPELINE_ZALO, zaloSettings } from '../support/provider-settings';
 import { facebookTextMessage, postFacebook, postZalo, zaloTextEvent } from '../support/provider-webhooks';
 import { waitForValue } from '../support/wait';
 
 const RECEIPT = 'Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được thông tin góp ý, phản ánh của Quý khách, xin cám ơn.';
+
+/**
+ * A PGlite gateway wired by `settings` to the fake provider that `startFake` starts, both running for the
+ * tests of the enclosing describe (`fake` and `t` are set once they run).
+ */
+function gatewayWith<F extends { close(): Promise<void> }>(startFake: () => Promise<F>, settings: (fake: F) => Record<string, string>) {
+  const run = {} as { fake: F; t: TestGateway };
+  beforeAll(async () => {
+    run.fake = await startFake();
+    run.t = await startTestGateway({ kind: 'pglite', env: settings(run.fake) });
+  });
+  afterAll(async () => {
+    await run.t.stop();
+    await run.t.citizenApp.stop();
+    await run.fake.close();
+  });
+  return run;
+}
 
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -20,48 +39,19 @@ async function until(check: () => boolean, what: string, ms = 10_000): Promise<v
 }
 
 describe('Zalo OA end to end', () => {
-  const ZALO = {
-    appId: '1839120465573816298',
-    appSecret: 'zalo-app-secret',
-    accessToken: 'at-1',
-    refreshToken: 'rt-1',
-    oaSecret: 'oa-secret-key',
-  };
-  let zalo: FakeZalo;
-  let t: TestGateway;
-  const sent = () => zalo.calls('/v3.0/oa/message/cs').map((r) => r.json as { recipient: { user_id: string }; message: { text?: string } });
+  const ZALO = PIPELINE_ZALO;
+  const run = gatewayWith(
+    () => startFakeZalo({ ...ZALO, profiles: { '8420553117316492130': 'Lê Thị Hoa' } }),
+    (zalo) => zaloSettings(ZALO, zalo),
+  );
+  const sent = () =>
+    run.fake.calls('/v3.0/oa/message/cs').map((r) => r.json as { recipient: { user_id: string }; message: { text?: string } });
 
-  beforeAll(async () => {
-    zalo = await startFakeZalo({
-      appId: ZALO.appId,
-      appSecret: ZALO.appSecret,
-      accessToken: ZALO.accessToken,
-      refreshToken: ZALO.refreshToken,
-      profiles: { '8420553117316492130': 'Lê Thị Hoa' },
-    });
-    t = await startTestGateway({
-      kind: 'pglite',
-      env: {
-        ZALO_APP_ID: ZALO.appId,
-        ZALO_APP_SECRET: ZALO.appSecret,
-        ZALO_OA_SECRET_KEY: ZALO.oaSecret,
-        ZALO_ACCESS_TOKEN: ZALO.accessToken,
-        ZALO_REFRESH_TOKEN: ZALO.refreshToken,
-        ZALO_API_BASE: zalo.apiBase,
-        ZALO_OAUTH_BASE: zalo.oauthBase,
-      },
-    });
-  });
-  afterAll(async () => {
-    await t.stop();
-    await t.citizenApp.stop();
-    await zalo.close();
-  });
-
-  const post = (event: Record<string, unknown>) => postZalo(t.app, ZALO, event);
+  const post = (event: Record<string, unknown>) => postZalo(run.t.app, ZALO, event);
   const textEvent = (msgId: string, text: string) => zaloTextEvent(ZALO.appId, '8420553117316492130', '2974318543902785381', msgId, text);
 
   test('receipt, answer, hand-over and an operator reply reach the citizen through the CS endpoint', async () => {
+    const { t, fake: zalo } = run;
     await post(textEvent('z-1', 'cho hỏi làm hộ chiếu cần giấy tờ gì')).expect(200);
     await post(textEvent('z-1', 'cho hỏi làm hộ chiếu cần giấy tờ gì')).expect(200); // provider retry
     await until(() => sent().length >= 2, 'receipt and answer');
@@ -114,43 +104,28 @@ describe('Zalo OA end to end', () => {
 });
 
 describe('Facebook Messenger end to end', () => {
-  const FB = { appSecret: 'fb-app-secret', verifyToken: 'verify-me', pageToken: 'page-token-1', version: 'v21.0' };
-  let graph: FakeGraph;
-  let t: TestGateway;
+  const FB = PIPELINE_FACEBOOK;
+  const run = gatewayWith(
+    () =>
+      startFakeGraph({
+        pageAccessToken: FB.pageAccessToken,
+        version: FB.graphVersion,
+        profiles: { '7348526109934187': { first_name: 'Minh', last_name: 'Trần' } },
+      }),
+    (graph) => facebookSettings(FB, graph),
+  );
   const texts = () =>
-    graph
+    run.fake
       .calls('/me/messages')
       .map((r) => r.json as { recipient: { id: string }; message?: { text: string }; sender_action?: string })
       .filter((m) => m.message);
 
-  beforeAll(async () => {
-    graph = await startFakeGraph({
-      pageAccessToken: FB.pageToken,
-      version: FB.version,
-      profiles: { '7348526109934187': { first_name: 'Minh', last_name: 'Trần' } },
-    });
-    t = await startTestGateway({
-      kind: 'pglite',
-      env: {
-        FB_APP_SECRET: FB.appSecret,
-        FB_VERIFY_TOKEN: FB.verifyToken,
-        FB_PAGE_ACCESS_TOKEN: FB.pageToken,
-        FB_GRAPH_BASE: graph.graphBase,
-        FB_GRAPH_VERSION: FB.version,
-      },
-    });
-  });
-  afterAll(async () => {
-    await t.stop();
-    await t.citizenApp.stop();
-    await graph.close();
-  });
-
-  const post = (raw: string) => postFacebook(t.app, FB.appSecret, raw);
+  const post = (raw: string) => postFacebook(run.t.app, FB.appSecret, raw);
   // Meta escapes non-ASCII as \uXXXX: the signature is over these exact bytes.
   const message = (mid: string, text: string) => facebookTextMessage('104857623518279', '7348526109934187', mid, text);
 
   test('handshake, then receipt, answer and operator reply through the Send API', async () => {
+    const { t, fake: graph } = run;
     const hs = await request(t.app)
       .get('/webhooks/facebook')
       .query({ 'hub.mode': 'subscribe', 'hub.verify_token': FB.verifyToken, 'hub.challenge': '12345' })

@@ -1,6 +1,6 @@
 /**
  * Delivery guarantees on both databases: retries with backoff on 5xx and 429 (Retry-After),
- * permanent failure after the last attempt, and crash-resume with exactly one receipt.
+ * permanent failure once the give-up time has passed, and crash-resume with exactly one receipt.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,7 @@ describe.each(databaseKinds())('delivery on %s', (kind) => {
   });
 
   test('a callback that keeps failing marks the message failed with the reason', async () => {
-    const t = await startTestGateway({ kind, delivery: { maxAttempts: 3, backoffBaseMs: 10 } });
+    const t = await startTestGateway({ kind, delivery: { giveUpAfterMs: 2_000, backoffBaseMs: 10 } });
     try {
       t.citizenApp.alwaysFail = 500;
       await t.postCitizen(citizenMessage('u-fail', 'xin chào')).expect(200);

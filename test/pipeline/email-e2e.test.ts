@@ -23,8 +23,8 @@ const HOTLINE = '1022@dongthap.gov.vn';
 const AN = 'an.nguyen@gmail.com';
 const TICKET_CODE = /1022-\d{4}-\d{6}/;
 
-/** A citizen's mail as a real client builds it (encoded words, MIME, Date). */
-function compose(opts: {
+/** What a citizen's mail says and how it is threaded. */
+interface ComposeOptions {
   from: string;
   messageId: string;
   subject: string;
@@ -32,7 +32,10 @@ function compose(opts: {
   inReplyTo?: string;
   references?: string[];
   headers?: Record<string, string>;
-}): Promise<Buffer> {
+}
+
+/** A citizen's mail as a real client builds it (encoded words, MIME, Date). */
+function compose(opts: ComposeOptions): Promise<Buffer> {
   return new MailComposer({ to: `"Tổng đài 1022" <${HOTLINE}>`, ...opts }).compile().build();
 }
 
@@ -43,6 +46,14 @@ const header = (m: CapturedMail, key: string): string | undefined => {
 const refs = (m: CapturedMail): string[] =>
   Array.isArray(m.mail.references) ? m.mail.references : m.mail.references ? [m.mail.references] : [];
 const isAuto = (m: CapturedMail): boolean => header(m, 'auto-submitted') !== undefined;
+
+/** The citizen's answer to `m`, threaded as a mail client does it: "Re:" subject, In-Reply-To and References. */
+const answering = (m: CapturedMail, reply: Pick<ComposeOptions, 'from' | 'messageId' | 'text'>): ComposeOptions => ({
+  ...reply,
+  subject: `Re: ${m.mail.subject}`,
+  inReplyTo: m.mail.messageId,
+  references: [...refs(m), m.mail.messageId!],
+});
 
 describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
   let dovecot: Dovecot;
@@ -73,7 +84,7 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
       MAIL_FROM: `"Tổng đài 1022 Đồng Tháp" <${HOTLINE}>`,
       IMAP_POLL_SECONDS: '2',
     });
-    gw = await createGateway(config, { logger: createLogger(config.LOG_LEVEL), db, delivery: { maxAttempts: 5, backoffBaseMs: 20 } });
+    gw = await createGateway(config, { logger: createLogger(config.LOG_LEVEL), db, delivery: { backoffBaseMs: 20 } });
     await gw.start();
     app = gw.app;
     auth = `Bearer ${(await request(app).post('/api/auth/token').send(TEST_ADMIN).expect(200)).body.token}`;
@@ -95,6 +106,9 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** Citizens' mails arriving in the hotline's INBOX. */
+  const arrive = async (...mails: ComposeOptions[]): Promise<void> => deliver(dovecot, 'INBOX', ...(await Promise.all(mails.map(compose))));
+
   const ticket = async (c: string) =>
     (await request(app).get(`/api/tickets/${c}`).set('authorization', auth).expect(200)).body as {
       channel: string;
@@ -103,16 +117,12 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     };
 
   test('a citizen mail gets a receipt and the bot answer by SMTP: threaded, marked auto-replied', async () => {
-    await deliver(
-      dovecot,
-      'INBOX',
-      await compose({
-        from: '"Nguyễn Văn An" <An.Nguyen@Gmail.com>',
-        messageId: '<a1.20260105@mail.gmail.com>',
-        subject: 'Hỏi thủ tục làm hộ chiếu',
-        text: 'Kính gửi Tổng đài,\nCho tôi hỏi làm hộ chiếu phổ thông cần giấy tờ gì?\nXin cảm ơn.',
-      }),
-    );
+    await arrive({
+      from: '"Nguyễn Văn An" <An.Nguyen@Gmail.com>',
+      messageId: '<a1.20260105@mail.gmail.com>',
+      subject: 'Hỏi thủ tục làm hộ chiếu',
+      text: 'Kính gửi Tổng đài,\nCho tôi hỏi làm hộ chiếu phổ thông cần giấy tờ gì?\nXin cảm ơn.',
+    });
     await waitFor('receipt and answer', () => smtp.to(AN).length >= 2, 20_000);
     const [first, answer] = smtp.to(AN);
     receipt = first;
@@ -134,15 +144,10 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
   });
 
   test('asking for an operator in a reply opens a ticket; its receipt carries the code in the subject', async () => {
-    await deliver(
-      dovecot,
-      'INBOX',
-      await compose({
+    await arrive(
+      answering(receipt, {
         from: '"Nguyễn Văn An" <an.nguyen@gmail.com>',
         messageId: '<a2.20260105@mail.gmail.com>',
-        subject: `Re: ${receipt.mail.subject}`,
-        inReplyTo: receipt.mail.messageId,
-        references: ['<a1.20260105@mail.gmail.com>', receipt.mail.messageId!],
         // Quoted history below the attribution line is cut before the bot reads the mail.
         text: `Tôi muốn gặp tổng đài viên để được hướng dẫn thêm.\n\nVào Th 2, 5 thg 1, 2026 lúc 09:00 Tổng đài 1022 <${HOTLINE}> đã viết:\n> Kính gửi Quý khách,\n> Tổng đài đã nhận được thông tin.`,
       }),
@@ -197,24 +202,19 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
   });
 
   test('the citizen replying to our mail, or citing the ticket code, stays in the same conversation and ticket', async () => {
-    await deliver(
-      dovecot,
-      'INBOX',
-      await compose({
+    await arrive(
+      answering(operatorReply, {
         from: 'an.nguyen@gmail.com',
         messageId: '<a3.20260105@mail.gmail.com>',
-        subject: `Re: ${operatorReply.mail.subject}`,
-        inReplyTo: operatorReply.mail.messageId,
-        references: [...refs(operatorReply), operatorReply.mail.messageId!],
         text: 'Cảm ơn tổng đài, tôi đã rõ.',
       }),
       // A new mail, not a reply, from another client: only the code in the subject ties it to the ticket.
-      await compose({
+      {
         from: 'an.nguyen@gmail.com',
         messageId: '<a4.20260105@mail.gmail.com>',
         subject: `Bổ sung hồ sơ cho phiếu ${code}`,
         text: 'Tôi gửi bổ sung: ảnh CCCD sẽ nộp trực tiếp.',
-      }),
+      },
     );
     await waitFor(
       'both replies in the ticket',
@@ -302,16 +302,12 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     const loopSenders = ['binh.tran@yahoo.com.vn', 'mailer-daemon@mx.example.vn', 'bantin@lists.example.vn', HOTLINE];
     await deliver(dovecot, 'INBOX', ...loops);
     // A normal mail after them: once it is answered, the loop mails before it have been handled.
-    await deliver(
-      dovecot,
-      'INBOX',
-      await compose({
-        from: 'Lê Thị Chi <chi.le@gmail.com>',
-        messageId: '<c1@gmail.com>',
-        subject: 'Hỏi giờ làm việc',
-        text: 'Bộ phận một cửa tỉnh làm việc mấy giờ?',
-      }),
-    );
+    await arrive({
+      from: 'Lê Thị Chi <chi.le@gmail.com>',
+      messageId: '<c1@gmail.com>',
+      subject: 'Hỏi giờ làm việc',
+      text: 'Bộ phận một cửa tỉnh làm việc mấy giờ?',
+    });
     await waitFor('receipt to the normal mail', () => smtp.to('chi.le@gmail.com').length >= 1, 20_000);
     await waitFor(
       'loop mails stored',
@@ -341,16 +337,12 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     const mailsBefore = smtp.mails.length;
     const anBefore = smtp.to(AN).length;
     await gw.stop();
-    await deliver(
-      dovecot,
-      'INBOX',
-      await compose({
-        from: '"Phạm Dũng" <dung.pham@gmail.com>',
-        messageId: '<d1@gmail.com>',
-        subject: 'Đăng ký khai sinh',
-        text: 'Cho tôi hỏi thủ tục đăng ký khai sinh cho con mới sinh?',
-      }),
-    );
+    await arrive({
+      from: '"Phạm Dũng" <dung.pham@gmail.com>',
+      messageId: '<d1@gmail.com>',
+      subject: 'Đăng ký khai sinh',
+      text: 'Cho tôi hỏi thủ tục đăng ký khai sinh cho con mới sinh?',
+    });
     await boot();
     await waitFor('receipt after the restart', () => smtp.to('dung.pham@gmail.com').length >= 1, 30_000);
     await waitFor('answer after the restart', () => smtp.to('dung.pham@gmail.com').length >= 2, 20_000);

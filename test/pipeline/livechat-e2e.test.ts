@@ -64,7 +64,7 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
       ...baseTestEnv('memory://', dataDir),
       LIVECHAT_ENABLED: 'true',
     });
-    gw = await createGateway(config, { logger: createLogger(config.LOG_LEVEL), db, delivery: { maxAttempts: 5, backoffBaseMs: 20 } });
+    gw = await createGateway(config, { logger: createLogger(config.LOG_LEVEL), db, delivery: { backoffBaseMs: 20 } });
     await gw.start();
     await new Promise<void>((r) => gw.server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(gw.server.address() as AddressInfo).port}`;

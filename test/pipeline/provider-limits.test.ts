@@ -10,11 +10,14 @@ import { startFakeGraph, type FakeGraph } from '../fakes/fake-graph';
 import { startFakeZalo, type FakeZalo } from '../fakes/fake-zalo';
 import { databaseKinds } from '../support/databases';
 import { startTestGateway, type TestGateway } from '../support/gateway';
+import { facebookSettings, PIPELINE_FACEBOOK, PIPELINE_ZALO, zaloSettings } from '../support/provider-settings';
 import { facebookTextMessage, postFacebook, postZalo, zaloTextEvent } from '../support/provider-webhooks';
 import { waitFor, waitForValue } from '../support/wait';
 
-const ZALO = { appId: '1839120465573816298', appSecret: 'zalo-app-secret', oaSecret: 'oa-secret-key', oaId: '2974318543902785381' };
-const FB = { appSecret: 'fb-app-secret', verifyToken: 'verify-me', pageToken: 'page-token-1', version: 'v21.0', pageId: '104857623518279' };
+const ZALO = PIPELINE_ZALO;
+const ZALO_OA_ID = '2974318543902785381';
+const FB = PIPELINE_FACEBOOK;
+const FB_PAGE_ID = '104857623518279';
 const LIMIT = 2000;
 
 /** An operator's long answer: numbered sentences, single-spaced, over `length` characters. */
@@ -33,24 +36,11 @@ describe.each(databaseKinds())('Zalo and Messenger limits on %s', (kind) => {
   let seq = 0;
 
   beforeAll(async () => {
-    zalo = await startFakeZalo({ appId: ZALO.appId, appSecret: ZALO.appSecret, accessToken: 'at-1', refreshToken: 'rt-1' });
-    graph = await startFakeGraph({ pageAccessToken: FB.pageToken, version: FB.version });
+    zalo = await startFakeZalo(ZALO);
+    graph = await startFakeGraph({ pageAccessToken: FB.pageAccessToken, version: FB.graphVersion });
     t = await startTestGateway({
       kind,
-      env: {
-        ZALO_APP_ID: ZALO.appId,
-        ZALO_APP_SECRET: ZALO.appSecret,
-        ZALO_OA_SECRET_KEY: ZALO.oaSecret,
-        ZALO_ACCESS_TOKEN: 'at-1',
-        ZALO_REFRESH_TOKEN: 'rt-1',
-        ZALO_API_BASE: zalo.apiBase,
-        ZALO_OAUTH_BASE: zalo.oauthBase,
-        FB_APP_SECRET: FB.appSecret,
-        FB_VERIFY_TOKEN: FB.verifyToken,
-        FB_PAGE_ACCESS_TOKEN: FB.pageToken,
-        FB_GRAPH_BASE: graph.graphBase,
-        FB_GRAPH_VERSION: FB.version,
-      },
+      env: { ...zaloSettings(ZALO, zalo), ...facebookSettings(FB, graph) },
     });
     auth = await t.login();
   });
@@ -83,8 +73,8 @@ describe.each(databaseKinds())('Zalo and Messenger limits on %s', (kind) => {
   async function citizenWrites(channel: 'zalo' | 'facebook', userId: string): Promise<string> {
     seq++;
     if (channel === 'zalo')
-      await postZalo(t.app, ZALO, zaloTextEvent(ZALO.appId, userId, ZALO.oaId, `zmsg-${kind}-${seq}`, 'xin chào')).expect(200);
-    else await postFacebook(t.app, FB.appSecret, facebookTextMessage(FB.pageId, userId, `m_${kind}_${seq}`, 'xin chào')).expect(200);
+      await postZalo(t.app, ZALO, zaloTextEvent(ZALO.appId, userId, ZALO_OA_ID, `zmsg-${kind}-${seq}`, 'xin chào')).expect(200);
+    else await postFacebook(t.app, FB.appSecret, facebookTextMessage(FB_PAGE_ID, userId, `m_${kind}_${seq}`, 'xin chào')).expect(200);
     await waitFor(() => received(channel, userId).length >= 2, 15_000);
     const r = await t.gw.ctx.db.query<{ id: string }>(`SELECT id FROM conversations WHERE channel = $1 AND external_user_id = $2`, [
       channel,
@@ -106,7 +96,7 @@ describe.each(databaseKinds())('Zalo and Messenger limits on %s', (kind) => {
     channel: string,
     text: string,
   ): Promise<{ id: string; status: string; error: string | null }> {
-    const row = await queueMessage(t.gw.ctx.db, { conversationId, channel, authorKind: 'bot', purpose: 'notice', text }, 5);
+    const row = await queueMessage(t.gw.ctx.db, { conversationId, channel, authorKind: 'bot', purpose: 'notice', text }, t.gw.ctx.delivery);
     t.gw.ctx.wake();
     return waitForValue(
       async () =>

@@ -1,7 +1,8 @@
 /**
  * The databases the storage and pipeline suites run on: PGlite and a PostgreSQL server, always.
  * The server is the one TEST_DATABASE_URL names; Jest's global setup starts a throw-away one when
- * it names none. Each call of `freshDatabaseUrl` creates an empty database on the server.
+ * it names none. Each call of `freshDatabaseUrl` creates an empty database on the server (as `createDatabase`
+ * does for the dashboard benchmark).
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -19,13 +20,23 @@ export function databaseKinds(): DbKind[] {
 /** A URL for an empty database of the kind. */
 export async function freshDatabaseUrl(kind: DbKind): Promise<string> {
   if (kind === 'pglite') return 'memory://';
-  const admin = process.env.TEST_DATABASE_URL!;
-  const name = `t_${randomBytes(6).toString('hex')}`;
-  const client = new Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
+  return (await createDatabase(process.env.TEST_DATABASE_URL!, 't')).url;
+}
+
+/** Creates an empty database `<prefix>_<random hex>` on the PostgreSQL server at `serverUrl`: its URL, and how to drop it. */
+export async function createDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const onServer = async (sql: string): Promise<void> => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await onServer(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return url.toString();
+  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { ChannelAdapter } from '../../src/channels/kit/contract';
 import { loadConfig } from '../../src/config';
+import type { DeliveryOptions } from '../../src/context';
 import { openDatabase } from '../../src/db/database';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
@@ -41,7 +42,7 @@ export interface TestGatewayOptions {
   databaseUrl?: string;
   dataDir?: string;
   citizenApp?: FakeEdongthap;
-  delivery?: { maxAttempts?: number; backoffBaseMs?: number };
+  delivery?: Partial<DeliveryOptions>;
   jobLeaseMs?: number;
   listen?: boolean;
 }
@@ -85,7 +86,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     logger: createLogger(config.LOG_LEVEL),
     adapters: opts.adapters,
     db,
-    delivery: { maxAttempts: 5, backoffBaseMs: 20, ...opts.delivery },
+    delivery: { giveUpAfterMs: 2_000, backoffBaseMs: 20, ...opts.delivery },
     jobLeaseMs: opts.jobLeaseMs,
   });
   await gw.start();

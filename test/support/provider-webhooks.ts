@@ -1,18 +1,16 @@
 /** Zalo and Messenger webhooks as the providers send them (signed, Meta's escaped JSON), for pipeline tests. */
 import { createHash, createHmac } from 'node:crypto';
 import request from 'supertest';
+import type { ZaloConfig } from '../../adapters/zalo';
 import type { Gateway } from '../../src/gateway';
 
-/** Credentials of a Zalo OA under test. */
-export interface ZaloSecrets {
-  appId: string;
-  oaSecret: string;
-}
+/** Credentials of a Zalo OA under test: what signs its webhooks. */
+export type ZaloSecrets = Pick<ZaloConfig, 'appId' | 'oaSecretKey'>;
 
 /** POSTs a Zalo event to `/webhooks/zalo`, signed `mac=SHA-256(app id + body + timestamp + OA secret key)`. */
 export function postZalo(app: Gateway['app'], secrets: ZaloSecrets, event: Record<string, unknown>): request.Test {
   const raw = JSON.stringify(event);
-  const mac = createHash('sha256').update(`${secrets.appId}${raw}${event.timestamp}${secrets.oaSecret}`).digest('hex');
+  const mac = createHash('sha256').update(`${secrets.appId}${raw}${event.timestamp}${secrets.oaSecretKey}`).digest('hex');
   return request(app).post('/webhooks/zalo').set('content-type', 'application/json').set('x-zevent-signature', `mac=${mac}`).send(raw);
 }
 

@@ -88,36 +88,30 @@
   // Small helpers
   // ---------------------------------------------------------------------------------------
 
-  function storageGet(key) {
-    try {
-      return window.localStorage.getItem(KEY + key);
-    } catch (e) {
-      return null;
-    }
+  // Our keys in localStorage (kept across visits) or sessionStorage (this tab). Either may throw (private
+  // mode, quota): the page still works, it just will not survive a reload. `set(key, null)` removes.
+  function webStorage(area) {
+    return {
+      get: function (key) {
+        try {
+          return window[area].getItem(KEY + key);
+        } catch (e) {
+          return null;
+        }
+      },
+      set: function (key, value) {
+        try {
+          if (value === null) window[area].removeItem(KEY + key);
+          else window[area].setItem(KEY + key, value);
+          return true;
+        } catch (e) {
+          return false;
+        }
+      },
+    };
   }
-  function storageSet(key, value) {
-    try {
-      if (value === null) window.localStorage.removeItem(KEY + key);
-      else window.localStorage.setItem(KEY + key, value);
-      return true;
-    } catch (e) {
-      return false; // private mode or quota: the page still works, it just will not survive a reload
-    }
-  }
-  function sessionGet(key) {
-    try {
-      return window.sessionStorage.getItem(KEY + key);
-    } catch (e) {
-      return null;
-    }
-  }
-  function sessionSet(key, value) {
-    try {
-      window.sessionStorage.setItem(KEY + key, value);
-    } catch (e) {
-      /* ignore */
-    }
-  }
+  var localStore = webStorage('localStorage');
+  var tabStore = webStorage('sessionStorage');
 
   function newClientId() {
     var bytes = new Uint8Array(12);
@@ -452,7 +446,7 @@
     open: false,
     everConnected: false,
     connected: false,
-    visitorId: storageGet('visitor'),
+    visitorId: localStore.get('visitor'),
     unread: 0,
     file: null, // { name, mimeType, size, dataBase64, previewUrl }
     typingTimer: 0,
@@ -745,7 +739,7 @@
   function outboxRead() {
     var stored;
     try {
-      stored = JSON.parse(storageGet('outbox') || '[]');
+      stored = JSON.parse(localStore.get('outbox') || '[]');
       if (!Array.isArray(stored)) stored = [];
     } catch (e) {
       stored = [];
@@ -770,7 +764,7 @@
       return memoryOutbox.indexOf(i) < 0;
     });
     stored.push(item);
-    if (!storageSet('outbox', JSON.stringify(stored))) memoryOutbox.push(item);
+    if (!localStore.set('outbox', JSON.stringify(stored))) memoryOutbox.push(item);
   }
   function outboxRemove(clientId) {
     memoryOutbox = memoryOutbox.filter(function (i) {
@@ -779,7 +773,7 @@
     var stored = outboxRead().filter(function (i) {
       return i.frame.clientId !== clientId && memoryOutbox.indexOf(i) < 0;
     });
-    storageSet('outbox', stored.length ? JSON.stringify(stored) : null);
+    localStore.set('outbox', stored.length ? JSON.stringify(stored) : null);
   }
 
   var flushing = false;
@@ -1033,7 +1027,7 @@
     root.classList.toggle('open', open);
     launcher.setAttribute('aria-expanded', String(open));
     launcher.replaceChild(icon(open ? 'down' : 'chat'), launcher.firstChild);
-    sessionSet('open', open ? '1' : '0');
+    tabStore.set('open', open ? '1' : '0');
     if (open) {
       state.unread = 0;
       renderBadge();
@@ -1104,7 +1098,7 @@
           path: BASE.pathname + 'socket.io',
           // Read at every (re)connection, so a token issued on the first one is used afterwards.
           auth: function (cb) {
-            cb({ token: storageGet('token'), identity: IDENTITY });
+            cb({ token: localStore.get('token'), identity: IDENTITY });
           },
           reconnectionDelayMax: 5000,
         });
@@ -1140,7 +1134,7 @@
       }
     });
     s.on('session', function (ev) {
-      if (ev.token) storageSet('token', ev.token);
+      if (ev.token) localStore.set('token', ev.token);
       applyLimits(ev.limits);
       if (state.visitorId && ev.visitorId !== state.visitorId) {
         // A different visitor (expired session, signed-in user): drop the old conversation from view.
@@ -1154,7 +1148,7 @@
         });
       }
       state.visitorId = ev.visitorId;
-      storageSet('visitor', ev.visitorId);
+      localStore.set('visitor', ev.visitorId);
     });
     s.on('auth_error', function (ev) {
       if (window.console) window.console.warn('[Cổng 1022] ' + (ev && ev.message));
@@ -1234,8 +1228,8 @@
   renderBadge();
   // Returning visitors and unsent messages connect at once (replies may be waiting); a first-time
   // visitor connects on first open, so host pages do not hold a socket for every page view.
-  if (sessionGet('open') === '1') setOpen(true, { noFocus: true });
-  else if (storageGet('token') || IDENTITY || outboxRead().length) connect();
+  if (tabStore.get('open') === '1') setOpen(true, { noFocus: true });
+  else if (localStore.get('token') || IDENTITY || outboxRead().length) connect();
 
   /** A small API for host pages: `Cong1022.open()`, `Cong1022.close()`. */
   window.Cong1022 = {

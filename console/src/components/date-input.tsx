@@ -78,3 +78,39 @@ export function DateInput({
     </span>
   );
 }
+
+/**
+ * "Từ ngày – Đến ngày": two dates, each bounded by the other. `clearable` lets either be emptied
+ * (and names each by its label while empty).
+ */
+export function DateRange({
+  from,
+  to,
+  onFrom,
+  onTo,
+  clearable,
+}: {
+  from: string;
+  to: string;
+  onFrom: (v: string) => void;
+  onTo: (v: string) => void;
+  clearable?: boolean;
+}) {
+  const end = (label: string, value: string, onChange: (v: string) => void, bound: { min?: string; max?: string }) => (
+    <DateInput
+      label={label}
+      placeholder={clearable ? label : undefined}
+      clearable={clearable}
+      value={value}
+      onChange={onChange}
+      {...bound}
+    />
+  );
+  return (
+    <span className="date-range">
+      {end('Từ ngày', from, onFrom, { max: to })}
+      <span className="muted">–</span>
+      {end('Đến ngày', to, onTo, { min: from })}
+    </span>
+  );
+}

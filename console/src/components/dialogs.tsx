@@ -1,5 +1,5 @@
 /** Ticket dialogs: forward to an agency, close with a resolution, a phone-call ticket, merge two contacts. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { api, qs } from '../lib/api';
 import { fmtBytes, fmtDateTime, fromLocalInput, toLocalInput } from '../lib/format';
 import { CHANNEL_LABELS, PRIORITY_LABELS, label } from '@wire/labels';
@@ -28,19 +28,15 @@ export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onC
     ),
   );
   const [note, setNote] = useState('');
-  const [busy, run] = useAction();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     if (!agency) return;
-    await run(async () => {
-      const r = await api.post<Ticket>(`/api/tickets/${encodeURIComponent(ticket.code)}/forward`, {
-        agency,
-        dueAt: fromLocalInput(due),
-        note: note.trim() || undefined,
-      });
-      toast.ok(`Đã chuyển phiếu ${ticket.code} đến ${agencies.find((a) => a.code === agency)?.name ?? agency}`);
-      onDone(r);
+    const r = await api.post<Ticket>(`/api/tickets/${encodeURIComponent(ticket.code)}/forward`, {
+      agency,
+      dueAt: fromLocalInput(due),
+      note: note.trim() || undefined,
     });
+    toast.ok(`Đã chuyển phiếu ${ticket.code} đến ${agencies.find((a) => a.code === agency)?.name ?? agency}`);
+    onDone(r);
   };
   return (
     <FormModal
@@ -48,7 +44,6 @@ export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onC
       icon={<Icon.forward size={18} />}
       onClose={onClose}
       submit="Chuyển cơ quan"
-      busy={busy}
       disabled={!agency}
       submitIcon={<Icon.forward size={16} />}
       onSubmit={submit}
@@ -85,14 +80,10 @@ export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onC
 export function CloseDialog({ ticket, onClose, onDone }: { ticket: Ticket; onClose: () => void; onDone: () => void }) {
   const toast = useToast();
   const [resolution, setResolution] = useState(ticket.resolution ?? '');
-  const [busy, run] = useAction();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    await run(async () => {
-      await api.patch(`/api/tickets/${encodeURIComponent(ticket.code)}`, { status: 'closed', resolution: resolution.trim() || null });
-      toast.ok(`Đã đóng phiếu ${ticket.code}`);
-      onDone();
-    });
+  const submit = async () => {
+    await api.patch(`/api/tickets/${encodeURIComponent(ticket.code)}`, { status: 'closed', resolution: resolution.trim() || null });
+    toast.ok(`Đã đóng phiếu ${ticket.code}`);
+    onDone();
   };
   return (
     <FormModal
@@ -100,7 +91,6 @@ export function CloseDialog({ ticket, onClose, onDone }: { ticket: Ticket; onClo
       icon={<Icon.check size={18} />}
       onClose={onClose}
       submit="Đóng phiếu"
-      busy={busy}
       disabled={!resolution.trim()}
       onSubmit={submit}
     >
@@ -130,33 +120,29 @@ export function CallTicketDialog({ onClose, onDone }: { onClose: () => void; onD
     priority: 'normal' as Priority,
   });
   const [file, setFile] = useState<File | null>(null);
-  const [busy, run] = useAction();
   const set = (patch: Partial<typeof f>) => setF((x) => ({ ...x, ...patch }));
   const phoneOk = !f.callerPhone || /^(\+?84|0)\d{8,10}$/.test(f.callerPhone.replace(/[\s.-]/g, ''));
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    await run(async () => {
-      let recordingAttachmentId: string | undefined;
-      if (file) {
-        const up = await api.raw<{ id: string }>('/api/attachments', file, file.type || 'audio/mpeg', {
-          'X-Filename': encodeURIComponent(file.name),
-        });
-        recordingAttachmentId = up.id;
-      }
-      const t = await api.post<Ticket>('/api/tickets', {
-        channel: 'phone',
-        title: f.title.trim() || f.content.trim().slice(0, 80),
-        content: f.content.trim(),
-        callerName: f.callerName.trim() || null,
-        callerPhone: f.callerPhone.replace(/[\s.-]/g, '') || null,
-        field: f.field || null,
-        agency: f.agency || null,
-        priority: f.priority,
-        ...(recordingAttachmentId ? { recordingAttachmentId } : {}),
+  const submit = async () => {
+    let recordingAttachmentId: string | undefined;
+    if (file) {
+      const up = await api.raw<{ id: string }>('/api/attachments', file, file.type || 'audio/mpeg', {
+        'X-Filename': encodeURIComponent(file.name),
       });
-      toast.ok(`Đã tạo phiếu ${t.code}`);
-      onDone(t);
+      recordingAttachmentId = up.id;
+    }
+    const t = await api.post<Ticket>('/api/tickets', {
+      channel: 'phone',
+      title: f.title.trim() || f.content.trim().slice(0, 80),
+      content: f.content.trim(),
+      callerName: f.callerName.trim() || null,
+      callerPhone: f.callerPhone.replace(/[\s.-]/g, '') || null,
+      field: f.field || null,
+      agency: f.agency || null,
+      priority: f.priority,
+      ...(recordingAttachmentId ? { recordingAttachmentId } : {}),
     });
+    toast.ok(`Đã tạo phiếu ${t.code}`);
+    onDone(t);
   };
   return (
     <FormModal
@@ -165,7 +151,6 @@ export function CallTicketDialog({ onClose, onDone }: { onClose: () => void; onD
       onClose={onClose}
       width={640}
       submit="Tạo phiếu"
-      busy={busy}
       disabled={!f.content.trim() || !phoneOk}
       submitIcon={<Icon.plus size={16} />}
       onSubmit={submit}

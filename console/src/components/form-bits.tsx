@@ -1,5 +1,5 @@
-/** Form pieces for the knowledge base editors: a list of texts, a set of codes, a diff view. */
-import { useState } from 'react';
+/** Form pieces: a list of texts, a set of codes, radio choices as cards, a diff view. */
+import { useState, type ReactNode } from 'react';
 import { Icon } from './icons';
 import { IconButton } from './ui';
 
@@ -112,6 +112,33 @@ export function CodeSet({
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+/** Radio choices shown as cards, each with a title and a hint under it. */
+export function ChoiceCards<T extends string>({
+  name,
+  value,
+  onChange,
+  options,
+  className = '',
+}: {
+  name: string;
+  value: T;
+  onChange: (value: T) => void;
+  options: { value: T; title: ReactNode; hint: ReactNode }[];
+  className?: string;
+}) {
+  return (
+    <div className={`role-grid ${className}`}>
+      {options.map((o) => (
+        <label key={o.value} className={`role-option ${value === o.value ? 'on' : ''}`}>
+          <input type="radio" name={name} value={o.value} checked={value === o.value} onChange={() => onChange(o.value)} />
+          <span className="strong">{o.title}</span>
+          <span className="muted small">{o.hint}</span>
+        </label>
+      ))}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /** Inline SVG icons: channel badges in brand colours and a stroke icon set for the interface. */
-import type { ReactNode, SVGProps } from 'react';
+import { Fragment, type ReactElement, type ReactNode, type SVGProps } from 'react';
 import { CHANNEL_LABELS, label } from '@wire/labels';
 
 const CHANNEL_STYLE: Record<string, { bg: string; glyph: ReactNode }> = {
@@ -114,7 +114,9 @@ export function ChannelIcon({ channel, size = 18, title }: { channel: string; si
 
 type IconProps = SVGProps<SVGSVGElement> & { size?: number };
 
-function stroke(paths: ReactNode) {
+/** An icon drawn with strokes from `shapes`: a string is a path's `d`, an element is drawn as it is. */
+function stroke(...shapes: (string | ReactElement)[]) {
+  const paths = shapes.map((s, i) => (typeof s === 'string' ? <path key={i} d={s} /> : <Fragment key={i}>{s}</Fragment>));
   return function Icon({ size = 18, ...rest }: IconProps) {
     return (
       <svg
@@ -139,287 +141,98 @@ function stroke(paths: ReactNode) {
 /** The interface icons (Lucide-like strokes). */
 export const Icon = {
   inbox: stroke(
-    <>
-      <path d="M22 12h-6l-2 3h-4l-2-3H2" />
-      <path d="M5.45 5.11 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.45-6.89A2 2 0 0 0 16.76 4H7.24a2 2 0 0 0-1.79 1.11z" />
-    </>,
+    'M22 12h-6l-2 3h-4l-2-3H2',
+    'M5.45 5.11 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.45-6.89A2 2 0 0 0 16.76 4H7.24a2 2 0 0 0-1.79 1.11z',
   ),
   ticket: stroke(
-    <>
-      <path d="M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v2a3 3 0 0 0 0 6v2a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-2a3 3 0 0 0 0-6z" />
-      <path d="M13 5v2M13 11v2M13 17v2" />
-    </>,
+    'M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v2a3 3 0 0 0 0 6v2a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-2a3 3 0 0 0 0-6z',
+    'M13 5v2M13 11v2M13 17v2',
   ),
-  chart: stroke(
-    <>
-      <path d="M3 3v18h18" />
-      <path d="M7 15l4-4 3 3 5-6" />
-    </>,
-  ),
-  book: stroke(
-    <>
-      <path d="M4 19.5A2.5 2.5 0 0 1 6.5 17H20" />
-      <path d="M6.5 2H20v20H6.5A2.5 2.5 0 0 1 4 19.5v-15A2.5 2.5 0 0 1 6.5 2z" />
-      <path d="M9 7h7M9 11h5" />
-    </>,
-  ),
+  chart: stroke('M3 3v18h18', 'M7 15l4-4 3 3 5-6'),
+  book: stroke('M4 19.5A2.5 2.5 0 0 1 6.5 17H20', 'M6.5 2H20v20H6.5A2.5 2.5 0 0 1 4 19.5v-15A2.5 2.5 0 0 1 6.5 2z', 'M9 7h7M9 11h5'),
   users: stroke(
-    <>
-      <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" />
-      <circle cx="9" cy="7" r="4" />
-      <path d="M22 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75" />
-    </>,
+    'M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2',
+    <circle cx="9" cy="7" r="4" />,
+    'M22 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75',
   ),
-  user: stroke(
-    <>
-      <circle cx="12" cy="8" r="4" />
-      <path d="M4 21v-1a7 7 0 0 1 16 0v1" />
-    </>,
-  ),
+  user: stroke(<circle cx="12" cy="8" r="4" />, 'M4 21v-1a7 7 0 0 1 16 0v1'),
   settings: stroke(
-    <>
-      <path d="M12.22 2h-.44a2 2 0 0 0-2 2v.18a2 2 0 0 1-1 1.73l-.43.25a2 2 0 0 1-2 0l-.15-.08a2 2 0 0 0-2.73.73l-.22.38a2 2 0 0 0 .73 2.73l.15.1a2 2 0 0 1 1 1.72v.51a2 2 0 0 1-1 1.74l-.15.09a2 2 0 0 0-.73 2.73l.22.38a2 2 0 0 0 2.73.73l.15-.08a2 2 0 0 1 2 0l.43.25a2 2 0 0 1 1 1.73V20a2 2 0 0 0 2 2h.44a2 2 0 0 0 2-2v-.18a2 2 0 0 1 1-1.73l.43-.25a2 2 0 0 1 2 0l.15.08a2 2 0 0 0 2.73-.73l.22-.39a2 2 0 0 0-.73-2.73l-.15-.08a2 2 0 0 1-1-1.74v-.5a2 2 0 0 1 1-1.74l.15-.09a2 2 0 0 0 .73-2.73l-.22-.38a2 2 0 0 0-2.73-.73l-.15.08a2 2 0 0 1-2 0l-.43-.25a2 2 0 0 1-1-1.73V4a2 2 0 0 0-2-2z" />
-      <circle cx="12" cy="12" r="3" />
-    </>,
+    'M12.22 2h-.44a2 2 0 0 0-2 2v.18a2 2 0 0 1-1 1.73l-.43.25a2 2 0 0 1-2 0l-.15-.08a2 2 0 0 0-2.73.73l-.22.38a2 2 0 0 0 .73 2.73l.15.1a2 2 0 0 1 1 1.72v.51a2 2 0 0 1-1 1.74l-.15.09a2 2 0 0 0-.73 2.73l.22.38a2 2 0 0 0 2.73.73l.15-.08a2 2 0 0 1 2 0l.43.25a2 2 0 0 1 1 1.73V20a2 2 0 0 0 2 2h.44a2 2 0 0 0 2-2v-.18a2 2 0 0 1 1-1.73l.43-.25a2 2 0 0 1 2 0l.15.08a2 2 0 0 0 2.73-.73l.22-.39a2 2 0 0 0-.73-2.73l-.15-.08a2 2 0 0 1-1-1.74v-.5a2 2 0 0 1 1-1.74l.15-.09a2 2 0 0 0 .73-2.73l-.22-.38a2 2 0 0 0-2.73-.73l-.15.08a2 2 0 0 1-2 0l-.43-.25a2 2 0 0 1-1-1.73V4a2 2 0 0 0-2-2z',
+    <circle cx="12" cy="12" r="3" />,
   ),
-  search: stroke(
-    <>
-      <circle cx="11" cy="11" r="7" />
-      <path d="m20 20-3.5-3.5" />
-    </>,
-  ),
-  send: stroke(
-    <>
-      <path d="M22 2 11 13" />
-      <path d="M22 2 15 22l-4-9-9-4z" />
-    </>,
-  ),
-  note: stroke(
-    <>
-      <path d="M15.5 3H5a2 2 0 0 0-2 2v14c0 1.1.9 2 2 2h14a2 2 0 0 0 2-2V8.5z" />
-      <path d="M15 3v6h6M8 13h8M8 17h5" />
-    </>,
-  ),
-  paperclip: stroke(
-    <path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l8.57-8.57A4 4 0 1 1 18 8.84l-8.59 8.57a2 2 0 0 1-2.83-2.83l8.49-8.48" />,
-  ),
-  check: stroke(<path d="M20 6 9 17l-5-5" />),
-  checks: stroke(
-    <>
-      <path d="M18 6 7 17l-5-5" />
-      <path d="m22 10-7.5 7.5L13 16" />
-    </>,
-  ),
-  clock: stroke(
-    <>
-      <circle cx="12" cy="12" r="9" />
-      <path d="M12 7v5l3 2" />
-    </>,
-  ),
-  alert: stroke(
-    <>
-      <path d="m21.73 18-8-14a2 2 0 0 0-3.48 0l-8 14A2 2 0 0 0 4 21h16a2 2 0 0 0 1.73-3z" />
-      <path d="M12 9v4M12 17h.01" />
-    </>,
-  ),
-  info: stroke(
-    <>
-      <circle cx="12" cy="12" r="9" />
-      <path d="M12 16v-4M12 8h.01" />
-    </>,
-  ),
-  x: stroke(<path d="M18 6 6 18M6 6l12 12" />),
-  chevronDown: stroke(<path d="m6 9 6 6 6-6" />),
-  chevronRight: stroke(<path d="m9 18 6-6-6-6" />),
-  chevronLeft: stroke(<path d="m15 18-6-6 6-6" />),
-  logout: stroke(
-    <>
-      <path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4" />
-      <path d="m16 17 5-5-5-5M21 12H9" />
-    </>,
-  ),
-  plug: stroke(
-    <>
-      <path d="M12 22v-5M9 8V2M15 8V2" />
-      <path d="M18 8v5a4 4 0 0 1-4 4h-4a4 4 0 0 1-4-4V8z" />
-    </>,
-  ),
+  search: stroke(<circle cx="11" cy="11" r="7" />, 'm20 20-3.5-3.5'),
+  send: stroke('M22 2 11 13', 'M22 2 15 22l-4-9-9-4z'),
+  note: stroke('M15.5 3H5a2 2 0 0 0-2 2v14c0 1.1.9 2 2 2h14a2 2 0 0 0 2-2V8.5z', 'M15 3v6h6M8 13h8M8 17h5'),
+  paperclip: stroke('m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l8.57-8.57A4 4 0 1 1 18 8.84l-8.59 8.57a2 2 0 0 1-2.83-2.83l8.49-8.48'),
+  check: stroke('M20 6 9 17l-5-5'),
+  checks: stroke('M18 6 7 17l-5-5', 'm22 10-7.5 7.5L13 16'),
+  clock: stroke(<circle cx="12" cy="12" r="9" />, 'M12 7v5l3 2'),
+  alert: stroke('m21.73 18-8-14a2 2 0 0 0-3.48 0l-8 14A2 2 0 0 0 4 21h16a2 2 0 0 0 1.73-3z', 'M12 9v4M12 17h.01'),
+  info: stroke(<circle cx="12" cy="12" r="9" />, 'M12 16v-4M12 8h.01'),
+  x: stroke('M18 6 6 18M6 6l12 12'),
+  chevronDown: stroke('m6 9 6 6 6-6'),
+  chevronRight: stroke('m9 18 6-6-6-6'),
+  chevronLeft: stroke('m15 18-6-6 6-6'),
+  logout: stroke('M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4', 'm16 17 5-5-5-5M21 12H9'),
+  plug: stroke('M12 22v-5M9 8V2M15 8V2', 'M18 8v5a4 4 0 0 1-4 4h-4a4 4 0 0 1-4-4V8z'),
   bot: stroke(
-    <>
-      <rect x="4" y="8" width="16" height="12" rx="3" />
-      <path d="M12 8V4M9 4h6" />
-      <circle cx="9" cy="14" r="1.2" fill="currentColor" stroke="none" />
-      <circle cx="15" cy="14" r="1.2" fill="currentColor" stroke="none" />
-    </>,
+    <rect x="4" y="8" width="16" height="12" rx="3" />,
+    'M12 8V4M9 4h6',
+    <circle cx="9" cy="14" r="1.2" fill="currentColor" stroke="none" />,
+    <circle cx="15" cy="14" r="1.2" fill="currentColor" stroke="none" />,
   ),
-  filter: stroke(<path d="M22 3H2l8 9.46V19l4 2v-8.54z" />),
-  download: stroke(
-    <>
-      <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" />
-      <path d="m7 10 5 5 5-5M12 15V3" />
-    </>,
-  ),
-  printer: stroke(
-    <>
-      <path d="M6 9V2h12v7" />
-      <path d="M6 18H4a2 2 0 0 1-2-2v-5a2 2 0 0 1 2-2h16a2 2 0 0 1 2 2v5a2 2 0 0 1-2 2h-2" />
-      <path d="M6 14h12v8H6z" />
-    </>,
-  ),
-  history: stroke(
-    <>
-      <path d="M3 12a9 9 0 1 0 9-9 9.75 9.75 0 0 0-6.74 2.74L3 8" />
-      <path d="M3 3v5h5M12 7v5l4 2" />
-    </>,
-  ),
-  restore: stroke(
-    <>
-      <path d="M3 2v6h6" />
-      <path d="M3 13a9 9 0 1 0 3-7.7L3 8" />
-    </>,
-  ),
-  plus: stroke(<path d="M12 5v14M5 12h14" />),
-  trash: stroke(
-    <>
-      <path d="M3 6h18M19 6l-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6M10 11v6M14 11v6" />
-      <path d="M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2" />
-    </>,
-  ),
-  edit: stroke(
-    <>
-      <path d="M12 20h9" />
-      <path d="M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4z" />
-    </>,
-  ),
+  filter: stroke('M22 3H2l8 9.46V19l4 2v-8.54z'),
+  download: stroke('M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4', 'm7 10 5 5 5-5M12 15V3'),
+  printer: stroke('M6 9V2h12v7', 'M6 18H4a2 2 0 0 1-2-2v-5a2 2 0 0 1 2-2h16a2 2 0 0 1 2 2v5a2 2 0 0 1-2 2h-2', 'M6 14h12v8H6z'),
+  history: stroke('M3 12a9 9 0 1 0 9-9 9.75 9.75 0 0 0-6.74 2.74L3 8', 'M3 3v5h5M12 7v5l4 2'),
+  restore: stroke('M3 2v6h6', 'M3 13a9 9 0 1 0 3-7.7L3 8'),
+  plus: stroke('M12 5v14M5 12h14'),
+  trash: stroke('M3 6h18M19 6l-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6M10 11v6M14 11v6', 'M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2'),
+  edit: stroke('M12 20h9', 'M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4z'),
   keyboard: stroke(
-    <>
-      <rect x="2" y="5" width="20" height="14" rx="2" />
-      <path d="M6 9h.01M10 9h.01M14 9h.01M18 9h.01M6 13h.01M18 13h.01M10 13h4M7 16h10" />
-    </>,
+    <rect x="2" y="5" width="20" height="14" rx="2" />,
+    'M6 9h.01M10 9h.01M14 9h.01M18 9h.01M6 13h.01M18 13h.01M10 13h4M7 16h10',
   ),
-  bell: stroke(
-    <>
-      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
-      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
-    </>,
-  ),
-  menu: stroke(<path d="M4 6h16M4 12h16M4 18h16" />),
-  lock: stroke(
-    <>
-      <rect x="4" y="11" width="16" height="10" rx="2" />
-      <path d="M8 11V7a4 4 0 0 1 8 0v4" />
-    </>,
-  ),
-  shield: stroke(
-    <>
-      <path d="M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" />
-      <path d="m9 12 2 2 4-4" />
-    </>,
-  ),
-  merge: stroke(
-    <>
-      <circle cx="18" cy="18" r="3" />
-      <circle cx="6" cy="6" r="3" />
-      <path d="M6 21V9a9 9 0 0 0 9 9" />
-    </>,
-  ),
+  bell: stroke('M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9', 'M10.3 21a1.94 1.94 0 0 0 3.4 0'),
+  menu: stroke('M4 6h16M4 12h16M4 18h16'),
+  lock: stroke(<rect x="4" y="11" width="16" height="10" rx="2" />, 'M8 11V7a4 4 0 0 1 8 0v4'),
+  shield: stroke('M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z', 'm9 12 2 2 4-4'),
+  merge: stroke(<circle cx="18" cy="18" r="3" />, <circle cx="6" cy="6" r="3" />, 'M6 21V9a9 9 0 0 0 9 9'),
   phoneCall: stroke(
-    <path d="M22 16.92v3a2 2 0 0 1-2.18 2 19.79 19.79 0 0 1-8.63-3.07 19.5 19.5 0 0 1-6-6 19.79 19.79 0 0 1-3.07-8.67A2 2 0 0 1 4.11 2h3a2 2 0 0 1 2 1.72c.13.96.36 1.9.7 2.81a2 2 0 0 1-.45 2.11L8.09 9.91a16 16 0 0 0 6 6l1.27-1.27a2 2 0 0 1 2.11-.45c.9.34 1.85.57 2.81.7A2 2 0 0 1 22 16.92z" />,
+    'M22 16.92v3a2 2 0 0 1-2.18 2 19.79 19.79 0 0 1-8.63-3.07 19.5 19.5 0 0 1-6-6 19.79 19.79 0 0 1-3.07-8.67A2 2 0 0 1 4.11 2h3a2 2 0 0 1 2 1.72c.13.96.36 1.9.7 2.81a2 2 0 0 1-.45 2.11L8.09 9.91a16 16 0 0 0 6 6l1.27-1.27a2 2 0 0 1 2.11-.45c.9.34 1.85.57 2.81.7A2 2 0 0 1 22 16.92z',
   ),
   building: stroke(
-    <>
-      <rect x="4" y="2" width="16" height="20" rx="2" />
-      <path d="M9 22v-4h6v4M8 6h.01M16 6h.01M12 6h.01M12 10h.01M12 14h.01M16 10h.01M16 14h.01M8 10h.01M8 14h.01" />
-    </>,
+    <rect x="4" y="2" width="16" height="20" rx="2" />,
+    'M9 22v-4h6v4M8 6h.01M16 6h.01M12 6h.01M12 10h.01M12 14h.01M16 10h.01M16 14h.01M8 10h.01M8 14h.01',
   ),
-  forward: stroke(
-    <>
-      <path d="m15 17 5-5-5-5" />
-      <path d="M4 18v-2a4 4 0 0 1 4-4h12" />
-    </>,
-  ),
+  forward: stroke('m15 17 5-5-5-5', 'M4 18v-2a4 4 0 0 1 4-4h12'),
   hand: stroke(
-    <>
-      <path d="M18 11V6a2 2 0 0 0-4 0v5M14 10V4a2 2 0 0 0-4 0v6M10 10.5V6a2 2 0 0 0-4 0v8" />
-      <path d="M18 8a2 2 0 1 1 4 0v6a8 8 0 0 1-8 8h-2c-2.8 0-4.5-.86-5.99-2.34l-3.6-3.6a2 2 0 0 1 2.83-2.82L7 15" />
-    </>,
+    'M18 11V6a2 2 0 0 0-4 0v5M14 10V4a2 2 0 0 0-4 0v6M10 10.5V6a2 2 0 0 0-4 0v8',
+    'M18 8a2 2 0 1 1 4 0v6a8 8 0 0 1-8 8h-2c-2.8 0-4.5-.86-5.99-2.34l-3.6-3.6a2 2 0 0 1 2.83-2.82L7 15',
   ),
-  undo: stroke(
-    <>
-      <path d="M9 14 4 9l5-5" />
-      <path d="M4 9h10.5a5.5 5.5 0 0 1 0 11H11" />
-    </>,
-  ),
-  file: stroke(
-    <>
-      <path d="M14.5 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V7.5z" />
-      <path d="M14 2v6h6" />
-    </>,
-  ),
+  undo: stroke('M9 14 4 9l5-5', 'M4 9h10.5a5.5 5.5 0 0 1 0 11H11'),
+  file: stroke('M14.5 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V7.5z', 'M14 2v6h6'),
   image: stroke(
-    <>
-      <rect x="3" y="3" width="18" height="18" rx="2" />
-      <circle cx="9" cy="9" r="2" />
-      <path d="m21 15-3.09-3.09a2 2 0 0 0-2.82 0L6 21" />
-    </>,
+    <rect x="3" y="3" width="18" height="18" rx="2" />,
+    <circle cx="9" cy="9" r="2" />,
+    'm21 15-3.09-3.09a2 2 0 0 0-2.82 0L6 21',
   ),
-  star: stroke(<path d="m12 2 3.09 6.26L22 9.27l-5 4.87 1.18 6.88L12 17.77l-6.18 3.25L7 14.14 2 9.27l6.91-1.01z" />),
+  star: stroke('m12 2 3.09 6.26L22 9.27l-5 4.87 1.18 6.88L12 17.77l-6.18 3.25L7 14.14 2 9.27l6.91-1.01z'),
   sparkles: stroke(
-    <>
-      <path d="m12 3-1.9 5.8a2 2 0 0 1-1.3 1.3L3 12l5.8 1.9a2 2 0 0 1 1.3 1.3L12 21l1.9-5.8a2 2 0 0 1 1.3-1.3L21 12l-5.8-1.9a2 2 0 0 1-1.3-1.3z" />
-    </>,
+    'm12 3-1.9 5.8a2 2 0 0 1-1.3 1.3L3 12l5.8 1.9a2 2 0 0 1 1.3 1.3L12 21l1.9-5.8a2 2 0 0 1 1.3-1.3L21 12l-5.8-1.9a2 2 0 0 1-1.3-1.3z',
   ),
-  list: stroke(<path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01" />),
-  upload: stroke(
-    <>
-      <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" />
-      <path d="m17 8-5-5-5 5M12 3v12" />
-    </>,
-  ),
-  external: stroke(
-    <>
-      <path d="M15 3h6v6M10 14 21 3" />
-      <path d="M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6" />
-    </>,
-  ),
-  refresh: stroke(
-    <>
-      <path d="M3 12a9 9 0 0 1 15-6.7L21 8" />
-      <path d="M21 3v5h-5M21 12a9 9 0 0 1-15 6.7L3 16" />
-      <path d="M8 16H3v5" />
-    </>,
-  ),
-  flag: stroke(
-    <>
-      <path d="M4 15s1-1 4-1 5 2 8 2 4-1 4-1V3s-1 1-4 1-5-2-8-2-4 1-4 1z" />
-      <path d="M4 22v-7" />
-    </>,
-  ),
-  message: stroke(<path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />),
+  list: stroke('M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01'),
+  upload: stroke('M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4', 'm17 8-5-5-5 5M12 3v12'),
+  external: stroke('M15 3h6v6M10 14 21 3', 'M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6'),
+  refresh: stroke('M3 12a9 9 0 0 1 15-6.7L21 8', 'M21 3v5h-5M21 12a9 9 0 0 1-15 6.7L3 16', 'M8 16H3v5'),
+  flag: stroke('M4 15s1-1 4-1 5 2 8 2 4-1 4-1V3s-1 1-4 1-5-2-8-2-4 1-4 1z', 'M4 22v-7'),
+  message: stroke('M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z'),
   tag: stroke(
-    <>
-      <path d="M12.59 2.59A2 2 0 0 0 11.17 2H4a2 2 0 0 0-2 2v7.17a2 2 0 0 0 .59 1.42l8.7 8.7a2.4 2.4 0 0 0 3.42 0l6.58-6.58a2.4 2.4 0 0 0 0-3.42z" />
-      <circle cx="7.5" cy="7.5" r="1.5" />
-    </>,
+    'M12.59 2.59A2 2 0 0 0 11.17 2H4a2 2 0 0 0-2 2v7.17a2 2 0 0 0 .59 1.42l8.7 8.7a2.4 2.4 0 0 0 3.42 0l6.58-6.58a2.4 2.4 0 0 0 0-3.42z',
+    <circle cx="7.5" cy="7.5" r="1.5" />,
   ),
-  calendar: stroke(
-    <>
-      <rect x="3" y="4" width="18" height="18" rx="2" />
-      <path d="M16 2v4M8 2v4M3 10h18" />
-    </>,
-  ),
-  inboxCheck: stroke(
-    <>
-      <path d="M22 12h-6l-2 3h-4l-2-3H2" />
-      <path d="M5.45 5.11 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.45-6.89" />
-      <path d="m9 6 2 2 4-4" />
-    </>,
-  ),
-  eye: stroke(
-    <>
-      <path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z" />
-      <circle cx="12" cy="12" r="3" />
-    </>,
-  ),
-  zap: stroke(<path d="M13 2 3 14h9l-1 8 10-12h-9z" />),
+  calendar: stroke(<rect x="3" y="4" width="18" height="18" rx="2" />, 'M16 2v4M8 2v4M3 10h18'),
+  inboxCheck: stroke('M22 12h-6l-2 3h-4l-2-3H2', 'M5.45 5.11 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.45-6.89', 'm9 6 2 2 4-4'),
+  eye: stroke('M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z', <circle cx="12" cy="12" r="3" />),
+  zap: stroke('M13 2 3 14h9l-1 8 10-12h-9z'),
 };

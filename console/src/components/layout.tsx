@@ -29,6 +29,7 @@ export const NAV: NavItem[] = [
   { path: '/tickets', label: 'Phiếu yêu cầu', icon: <Icon.ticket />, roles: STAFF },
   { path: '/tickets', label: 'Phiếu được chuyển', icon: <Icon.ticket />, roles: ['agency'] },
   { path: '/proposals', label: 'Duyệt trả lời', icon: <Icon.inboxCheck />, roles: STAFF, badge: 'proposals' },
+  { path: '/failed', label: 'Tin gửi lỗi', icon: <Icon.alert />, roles: STAFF },
   { path: '/kb', label: 'Thủ tục hành chính', icon: <Icon.book />, roles: ['admin'], group: 'Tri thức & trợ lý ảo' },
   { path: '/services', label: 'Câu trả lời dịch vụ', icon: <Icon.message />, roles: ['admin'], group: 'Tri thức & trợ lý ảo' },
   { path: '/training', label: 'Câu huấn luyện', icon: <Icon.sparkles />, roles: ['admin'], group: 'Tri thức & trợ lý ảo' },

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { ChannelPreview } from '../lib/types';
 import { ChannelIcon, Icon } from './icons';
-import { Skeleton } from './ui';
+import { Skeleton, TabButton } from './ui';
 import { RichText } from './timeline';
 
 export type Previews = Partial<Record<'zalo' | 'facebook' | 'email', ChannelPreview>>;
@@ -82,16 +82,9 @@ export function AnswerPreview({ previews, loading, error }: { previews: Previews
       </div>
       <div className="segmented full" role="tablist">
         {TABS.map((t) => (
-          <button
-            key={t.key}
-            type="button"
-            role="tab"
-            aria-selected={tab === t.key}
-            className={tab === t.key ? 'active' : ''}
-            onClick={() => setTab(t.key)}
-          >
+          <TabButton key={t.key} selected={tab === t.key} onClick={() => setTab(t.key)}>
             <ChannelIcon channel={t.key} size={14} /> {t.label}
-          </button>
+          </TabButton>
         ))}
       </div>
       <div className="preview-body" data-channel={tab}>

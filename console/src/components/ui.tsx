@@ -185,6 +185,15 @@ export function Skeleton({ lines = 3, className = '' }: { lines?: number; classN
   );
 }
 
+/** A card of placeholder bars, standing for a card that loads. */
+export function CardSkeleton({ lines, className }: { lines: number; className?: string }) {
+  return (
+    <Card className={className}>
+      <Skeleton lines={lines} />
+    </Card>
+  );
+}
+
 /** Skeleton rows for a list. */
 export function ListSkeleton({ rows = 6 }: { rows?: number }) {
   return (
@@ -264,22 +273,18 @@ export function Field({
   );
 }
 
-/** A modal dialog: Esc and the backdrop close it; focus moves into it. */
-export function Modal({
-  title,
-  onClose,
-  children,
-  footer,
-  width = 520,
-  icon,
-}: {
+/** A dialog's title (after an optional icon), body, buttons below (`footer`) and width in pixels (default: 520). */
+interface ModalProps {
   title: ReactNode;
   onClose: () => void;
   children: ReactNode;
   footer?: ReactNode;
   width?: number;
   icon?: ReactNode;
-}) {
+}
+
+/** A modal dialog: Esc and the backdrop close it; focus moves into it. */
+export function Modal({ title, onClose, children, footer, width = 520, icon }: ModalProps) {
   const ref = useRef<HTMLDivElement>(null);
   const id = useId();
   useEffect(() => {
@@ -317,53 +322,73 @@ export function Modal({
   );
 }
 
-/** A dialog around a form, with "Huỷ" and the form's submit button (`submit`, disabled by `disabled`) below it. */
+/**
+ * A dialog around a form, with "Huỷ" and the form's submit button (`submit`, disabled by `disabled`) below it.
+ * Submitting runs `onSubmit` as an action: the button is busy meanwhile and a failure shows as a toast.
+ */
 export function FormModal({
-  title,
-  icon,
-  onClose,
-  width,
   submit,
   submitIcon,
-  busy,
   disabled,
   onSubmit,
   className = 'form-grid',
   children,
-}: {
-  title: ReactNode;
-  icon?: ReactNode;
-  onClose: () => void;
-  width?: number;
+  ...modal
+}: Omit<ModalProps, 'footer'> & {
   submit: ReactNode;
   submitIcon?: ReactNode;
-  busy?: boolean;
   disabled?: boolean;
-  onSubmit: (e: FormEvent) => void;
+  onSubmit: () => Promise<unknown>;
   /** The form's class (default: a one-column grid). */
   className?: string;
-  children: ReactNode;
 }) {
   const id = useId();
+  const [busy, run] = useAction();
+  const submitForm = (e: FormEvent) => {
+    e.preventDefault();
+    void run(onSubmit);
+  };
   return (
     <Modal
-      title={title}
-      icon={icon}
-      onClose={onClose}
-      width={width}
+      {...modal}
       footer={
         <>
-          <Button onClick={onClose}>Huỷ</Button>
+          <Button onClick={modal.onClose}>Huỷ</Button>
           <Button variant="primary" type="submit" form={id} busy={busy} disabled={disabled} icon={submitIcon}>
             {submit}
           </Button>
         </>
       }
     >
-      <form id={id} className={className} onSubmit={onSubmit}>
+      <form id={id} className={className} onSubmit={submitForm}>
         {children}
       </form>
     </Modal>
+  );
+}
+
+/** One button of a tab bar; the selected one has the class `active`. */
+export function TabButton({
+  selected,
+  onClick,
+  className = '',
+  children,
+}: {
+  selected: boolean;
+  onClick: () => void;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={selected}
+      className={selected ? `${className} active`.trim() : className}
+      onClick={onClick}
+    >
+      {children}
+    </button>
   );
 }
 
@@ -382,17 +407,10 @@ export function Tabs<T extends string>({
   return (
     <div className={`tabs ${className}`} role="tablist">
       {items.map((it) => (
-        <button
-          key={it.value}
-          type="button"
-          role="tab"
-          aria-selected={value === it.value}
-          className={`tab ${value === it.value ? 'active' : ''}`}
-          onClick={() => onChange(it.value)}
-        >
+        <TabButton key={it.value} className="tab" selected={value === it.value} onClick={() => onChange(it.value)}>
           {it.label}
           {it.count !== undefined && it.count !== null && <span className="tab-count">{it.count}</span>}
-        </button>
+        </TabButton>
       ))}
     </div>
   );

@@ -7,7 +7,7 @@ import { useLoad } from '../lib/hooks';
 import { ROLE_LABELS } from '@wire/labels';
 import type { StaffUser } from '../lib/types';
 import { useSession } from '../lib/session';
-import { PasswordForm } from './login';
+import { OtpInput, PasswordForm } from './login';
 
 function TotpCard() {
   const { user, refresh } = useSession();
@@ -18,6 +18,15 @@ function TotpCard() {
   const [setup, setSetup] = useState<{ secret: string; otpauthUrl: string } | null>(null);
   const [code, setCode] = useState('');
   const [busy, act] = useAction();
+  /** Turns two-factor sign-in on or off with the code the app shows now. */
+  const changeTotp = (change: 'enable' | 'disable', done: string) =>
+    act(async () => {
+      await api.post(`/api/me/totp/${change}`, { code });
+      setSetup(null);
+      setCode('');
+      await refresh();
+      list.reload();
+    }, done);
   return (
     <Card
       title="Xác thực hai lớp (TOTP)"
@@ -66,31 +75,14 @@ function TotpCard() {
             <textarea className="mono small" rows={3} readOnly value={setup.otpauthUrl} onFocus={(e) => e.currentTarget.select()} />
           </Field>
           <Field label="Mã xác nhận">
-            <input
-              className="otp-input"
-              inputMode="numeric"
-              maxLength={8}
-              value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-            />
+            <OtpInput value={code} onChange={setCode} />
           </Field>
           <div className="row-gap">
             <Button
               variant="primary"
               busy={busy}
               disabled={code.length < 6}
-              onClick={() =>
-                void act(
-                  async () => (
-                    await api.post('/api/me/totp/enable', { code }),
-                    setSetup(null),
-                    setCode(''),
-                    await refresh(),
-                    list.reload(),
-                    toast.ok('Đã bật xác thực hai lớp')
-                  ),
-                )
-              }
+              onClick={() => void changeTotp('enable', 'Đã bật xác thực hai lớp')}
             >
               Xác nhận và bật
             </Button>
@@ -104,30 +96,14 @@ function TotpCard() {
         <div className="form-grid">
           <p className="muted">Để tắt, nhập mã hiện tại trong ứng dụng xác thực.</p>
           <Field label="Mã xác thực">
-            <input
-              className="otp-input"
-              inputMode="numeric"
-              maxLength={8}
-              value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-            />
+            <OtpInput value={code} onChange={setCode} />
           </Field>
           <div>
             <Button
               variant="danger"
               busy={busy}
               disabled={code.length < 6}
-              onClick={() =>
-                void act(
-                  async () => (
-                    await api.post('/api/me/totp/disable', { code }),
-                    setCode(''),
-                    await refresh(),
-                    list.reload(),
-                    toast.ok('Đã tắt xác thực hai lớp')
-                  ),
-                )
-              }
+              onClick={() => void changeTotp('disable', 'Đã tắt xác thực hai lớp')}
             >
               Tắt xác thực hai lớp
             </Button>

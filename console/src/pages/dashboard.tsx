@@ -15,10 +15,10 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { DateInput } from '../components/date-input';
+import { DateRange } from '../components/date-input';
 import { ChannelIcon, Icon } from '../components/icons';
 import { ListState, Table } from '../components/list-state';
-import { Card, Chip, DownloadButton, Empty, Link, Skeleton } from '../components/ui';
+import { Card, CardSkeleton, Chip, DownloadButton, Empty, Link, Skeleton } from '../components/ui';
 import { api, qs } from '../lib/api';
 import { dayEndIso, dayStartIso, fmtDuration, fmtNumber, fmtPercent, fmtWhen, ymd } from '../lib/format';
 import { useLoad } from '../lib/hooks';
@@ -107,21 +107,28 @@ function Kpi({
 const animate = typeof window === 'undefined' || !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
 const tooltipStyle = { borderRadius: 8, border: '1px solid #dfe5ee', boxShadow: '0 6px 20px rgba(16,38,66,.12)', fontSize: 13 };
+/** The charts' axes: grey ticks of `size` pixels, no tick marks; a base line under the x axis only. */
+const axisTick = (size: number) => ({ fontSize: size, fill: '#6b7787' });
+const xAxis = { tickLine: false, axisLine: { stroke: '#dfe5ee' } };
+const yAxis = { allowDecimals: false, tickLine: false, axisLine: false };
+/** The tooltip of the bar charts, with a light band over the hovered bar. */
+const barTooltip = { contentStyle: tooltipStyle, cursor: { fill: '#eef4fb' } };
 
+/** A dashboard card: the chart, or `empty` when there is nothing to draw. */
 function ChartCard({
   title,
   children,
-  actions,
+  empty,
   className = '',
 }: {
   title: string;
   children: ReactNode;
-  actions?: ReactNode;
+  empty?: ReactNode;
   className?: string;
 }) {
   return (
-    <Card title={title} actions={actions} className={`chart-card ${className}`}>
-      {children}
+    <Card title={title} className={`chart-card ${className}`}>
+      {empty || children}
     </Card>
   );
 }
@@ -199,21 +206,12 @@ export default function DashboardPage() {
             </button>
           ))}
         </div>
-        <span className="date-range">
-          <DateInput
-            label="Từ ngày"
-            value={range.from}
-            max={range.to}
-            onChange={(v) => v && setQuery({ period: 'custom', from: v, to: range.to })}
-          />
-          <span className="muted">–</span>
-          <DateInput
-            label="Đến ngày"
-            value={range.to}
-            min={range.from}
-            onChange={(v) => v && setQuery({ period: 'custom', from: range.from, to: v })}
-          />
-        </span>
+        <DateRange
+          from={range.from}
+          to={range.to}
+          onFrom={(v) => v && setQuery({ period: 'custom', from: v, to: range.to })}
+          onTo={(v) => v && setQuery({ period: 'custom', from: range.from, to: v })}
+        />
         <Link to={`/tickets${qs({ from: range.from, to: range.to, status: '' })}`} className="link-btn small">
           Danh sách phiếu trong kỳ <Icon.chevronRight size={14} />
         </Link>
@@ -237,12 +235,8 @@ function DashboardSkeleton() {
         ))}
       </div>
       <div className="dash-grid">
-        <Card className="span-2">
-          <Skeleton lines={8} />
-        </Card>
-        <Card>
-          <Skeleton lines={8} />
-        </Card>
+        <CardSkeleton lines={8} className="span-2" />
+        <CardSkeleton lines={8} />
       </div>
     </>
   );
@@ -317,262 +311,231 @@ function Figures({ d, range }: { d: Dashboard; range: { from: string; to: string
       </div>
 
       <div className="dash-grid">
-        <ChartCard title="Lượng liên hệ theo ngày" className="span-2">
-          {days.length ? (
-            <ResponsiveContainer width="100%" height={260}>
-              <ComposedChart data={days} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
-                <defs>
-                  <linearGradient id="gConv" x1="0" y1="0" x2="0" y2="1">
-                    <stop offset="0" stopColor="#2f7fc8" stopOpacity={0.35} />
-                    <stop offset="1" stopColor="#2f7fc8" stopOpacity={0.02} />
-                  </linearGradient>
-                </defs>
-                <CartesianGrid stroke="#edf1f6" vertical={false} />
-                <XAxis
-                  dataKey="label"
-                  tick={{ fontSize: 12, fill: '#6b7787' }}
-                  tickLine={false}
-                  axisLine={{ stroke: '#dfe5ee' }}
-                  minTickGap={16}
-                />
-                <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#6b7787' }} tickLine={false} axisLine={false} />
-                <Tooltip contentStyle={tooltipStyle} />
-                <Legend iconType="circle" wrapperStyle={{ fontSize: 13 }} />
-                <Area
-                  isAnimationActive={animate}
-                  type="monotone"
-                  dataKey="conversations"
-                  name="Hội thoại"
-                  stroke="#2f7fc8"
-                  strokeWidth={2}
-                  fill="url(#gConv)"
-                />
-                <Bar isAnimationActive={animate} dataKey="tickets" name="Phiếu" fill="#0b4f8a" radius={[3, 3, 0, 0]} maxBarSize={18} />
-              </ComposedChart>
-            </ResponsiveContainer>
-          ) : (
-            <Empty title="Chưa có dữ liệu" />
-          )}
+        <ChartCard title="Lượng liên hệ theo ngày" className="span-2" empty={!days.length && <Empty title="Chưa có dữ liệu" />}>
+          <ResponsiveContainer width="100%" height={260}>
+            <ComposedChart data={days} margin={{ top: 8, right: 8, left: -12, bottom: 0 }}>
+              <defs>
+                <linearGradient id="gConv" x1="0" y1="0" x2="0" y2="1">
+                  <stop offset="0" stopColor="#2f7fc8" stopOpacity={0.35} />
+                  <stop offset="1" stopColor="#2f7fc8" stopOpacity={0.02} />
+                </linearGradient>
+              </defs>
+              <CartesianGrid stroke="#edf1f6" vertical={false} />
+              <XAxis {...xAxis} dataKey="label" tick={axisTick(12)} minTickGap={16} />
+              <YAxis {...yAxis} tick={axisTick(12)} />
+              <Tooltip contentStyle={tooltipStyle} />
+              <Legend iconType="circle" wrapperStyle={{ fontSize: 13 }} />
+              <Area
+                isAnimationActive={animate}
+                type="monotone"
+                dataKey="conversations"
+                name="Hội thoại"
+                stroke="#2f7fc8"
+                strokeWidth={2}
+                fill="url(#gConv)"
+              />
+              <Bar isAnimationActive={animate} dataKey="tickets" name="Phiếu" fill="#0b4f8a" radius={[3, 3, 0, 0]} maxBarSize={18} />
+            </ComposedChart>
+          </ResponsiveContainer>
         </ChartCard>
 
-        <ChartCard title="Trợ lý ảo và tổng đài viên">
-          {d.totals.conversations ? (
-            <div className="donut-wrap">
-              <ResponsiveContainer width="100%" height={200}>
-                <PieChart>
-                  <Pie
-                    isAnimationActive={animate}
-                    data={botShare}
-                    dataKey="value"
-                    nameKey="name"
-                    innerRadius={58}
-                    outerRadius={84}
-                    paddingAngle={2}
-                    stroke="none"
-                  >
-                    <Cell fill="#2f9e5a" />
-                    <Cell fill="#e0a23b" />
-                  </Pie>
-                  <Tooltip contentStyle={tooltipStyle} />
-                </PieChart>
-              </ResponsiveContainer>
-              <div className="donut-center">
-                <div className="donut-value">{fmtPercent(d.totals.botResolvedRate)}</div>
-                <div className="donut-label">bot tự giải quyết</div>
-              </div>
-              <ul className="legend-list">
-                <li>
-                  <span className="swatch" style={{ background: '#2f9e5a' }} /> Tự giải quyết <b>{fmtNumber(d.totals.botResolved)}</b>
-                </li>
-                <li>
-                  <span className="swatch" style={{ background: '#e0a23b' }} /> Chuyển tổng đài viên <b>{fmtNumber(d.totals.escalated)}</b>
-                </li>
-              </ul>
+        <ChartCard title="Trợ lý ảo và tổng đài viên" empty={!d.totals.conversations && <Empty title="Chưa có hội thoại" />}>
+          <div className="donut-wrap">
+            <ResponsiveContainer width="100%" height={200}>
+              <PieChart>
+                <Pie
+                  isAnimationActive={animate}
+                  data={botShare}
+                  dataKey="value"
+                  nameKey="name"
+                  innerRadius={58}
+                  outerRadius={84}
+                  paddingAngle={2}
+                  stroke="none"
+                >
+                  <Cell fill="#2f9e5a" />
+                  <Cell fill="#e0a23b" />
+                </Pie>
+                <Tooltip contentStyle={tooltipStyle} />
+              </PieChart>
+            </ResponsiveContainer>
+            <div className="donut-center">
+              <div className="donut-value">{fmtPercent(d.totals.botResolvedRate)}</div>
+              <div className="donut-label">bot tự giải quyết</div>
             </div>
-          ) : (
-            <Empty title="Chưa có hội thoại" />
-          )}
+            <ul className="legend-list">
+              <li>
+                <span className="swatch" style={{ background: '#2f9e5a' }} /> Tự giải quyết <b>{fmtNumber(d.totals.botResolved)}</b>
+              </li>
+              <li>
+                <span className="swatch" style={{ background: '#e0a23b' }} /> Chuyển tổng đài viên <b>{fmtNumber(d.totals.escalated)}</b>
+              </li>
+            </ul>
+          </div>
         </ChartCard>
 
         <ChartCard title="Theo giờ trong ngày">
           <ResponsiveContainer width="100%" height={220}>
             <BarChart data={hours} margin={{ top: 8, right: 4, left: -20, bottom: 0 }}>
               <CartesianGrid stroke="#edf1f6" vertical={false} />
-              <XAxis
-                dataKey="hour"
-                tick={{ fontSize: 11, fill: '#6b7787' }}
-                tickLine={false}
-                axisLine={{ stroke: '#dfe5ee' }}
-                interval={2}
-              />
-              <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: '#6b7787' }} tickLine={false} axisLine={false} />
-              <Tooltip contentStyle={tooltipStyle} cursor={{ fill: '#eef4fb' }} />
+              <XAxis {...xAxis} dataKey="hour" tick={axisTick(11)} interval={2} />
+              <YAxis {...yAxis} tick={axisTick(11)} />
+              <Tooltip {...barTooltip} />
               <Bar isAnimationActive={animate} dataKey="messages" name="Tin nhắn đến" fill="#2f7fc8" radius={[3, 3, 0, 0]} />
             </BarChart>
           </ResponsiveContainer>
         </ChartCard>
 
-        <ChartCard title="Theo kênh">
-          {channels.length ? (
-            <ul className="bar-list">
-              {channels
-                .sort((a, b) => b.conversations - a.conversations)
-                .map((c) => {
-                  const max = Math.max(1, ...channels.map((x) => x.conversations));
-                  return (
-                    <li key={c.channel}>
-                      <span className="bar-list-label">
-                        <ChannelIcon channel={c.channel} size={16} /> {c.name}
-                      </span>
-                      <span className="bar-track">
-                        <span
-                          className="bar-fill"
-                          style={{ width: `${(c.conversations / max) * 100}%`, background: CHANNEL_COLORS[c.channel] ?? '#2f7fc8' }}
-                        />
-                      </span>
-                      <span className="bar-list-value">
-                        {fmtNumber(c.conversations)}
-                        <span className="muted small"> · {fmtNumber(c.tickets)} phiếu</span>
-                      </span>
-                    </li>
-                  );
-                })}
-            </ul>
-          ) : (
-            <Empty title="Chưa có dữ liệu" />
-          )}
-        </ChartCard>
-
-        <ChartCard title="Phiếu theo lĩnh vực">
-          {fields.length ? (
-            <ResponsiveContainer width="100%" height={Math.max(160, fields.length * 30 + 20)}>
-              <BarChart data={fields} layout="vertical" margin={{ top: 0, right: 16, left: 8, bottom: 0 }}>
-                <XAxis type="number" hide allowDecimals={false} />
-                <YAxis
-                  type="category"
-                  dataKey="label"
-                  width={168}
-                  tick={{ fontSize: 12, fill: '#33414f' }}
-                  tickLine={false}
-                  axisLine={false}
-                  tickFormatter={(v: string) => (v.length > 24 ? `${v.slice(0, 23).trim()}…` : v)}
-                />
-                <Tooltip contentStyle={tooltipStyle} cursor={{ fill: '#eef4fb' }} />
-                <Bar
-                  isAnimationActive={animate}
-                  dataKey="tickets"
-                  name="Phiếu"
-                  radius={[0, 4, 4, 0]}
-                  barSize={16}
-                  label={{ position: 'right', fontSize: 12, fill: '#33414f' }}
-                >
-                  {fields.map((_, i) => (
-                    <Cell key={i} fill={BLUES[Math.min(i, 2)]} />
-                  ))}
-                </Bar>
-              </BarChart>
-            </ResponsiveContainer>
-          ) : (
-            <Empty title="Chưa có phiếu" />
-          )}
-        </ChartCard>
-
-        <ChartCard title="Phiếu theo cơ quan" className="span-2">
-          {agencies.length ? (
-            <Table
-              className="compact"
-              columns={
-                <>
-                  <th>Cơ quan</th>
-                  <th className="w-40">Số phiếu</th>
-                  <th className="num">Đang mở</th>
-                  <th className="num">Quá hạn</th>
-                </>
-              }
-              items={agencies}
-              row={(a) => (
-                <tr key={a.code} className={a.overdue ? 'row-overdue' : ''}>
-                  <td>
-                    <Link to={`/tickets${qs({ agency: a.code, from: range.from, to: range.to, status: '' })}`}>{a.name}</Link>
-                  </td>
-                  <td>
-                    <span className="inline-bar">
-                      <span className="bar-track">
-                        <span className="bar-fill" style={{ width: `${(a.tickets / maxAgency) * 100}%` }} />
-                      </span>
-                      <span className="num">{fmtNumber(a.tickets)}</span>
+        <ChartCard title="Theo kênh" empty={!channels.length && <Empty title="Chưa có dữ liệu" />}>
+          <ul className="bar-list">
+            {channels
+              .sort((a, b) => b.conversations - a.conversations)
+              .map((c) => {
+                const max = Math.max(1, ...channels.map((x) => x.conversations));
+                return (
+                  <li key={c.channel}>
+                    <span className="bar-list-label">
+                      <ChannelIcon channel={c.channel} size={16} /> {c.name}
                     </span>
-                  </td>
-                  <td className="num">{fmtNumber(a.open)}</td>
-                  <td className="num">{a.overdue ? <Chip tone="red">{fmtNumber(a.overdue)}</Chip> : <span className="muted">0</span>}</td>
-                </tr>
-              )}
-            />
-          ) : (
-            <Empty title="Chưa có phiếu chuyển cơ quan" />
-          )}
+                    <span className="bar-track">
+                      <span
+                        className="bar-fill"
+                        style={{ width: `${(c.conversations / max) * 100}%`, background: CHANNEL_COLORS[c.channel] ?? '#2f7fc8' }}
+                      />
+                    </span>
+                    <span className="bar-list-value">
+                      {fmtNumber(c.conversations)}
+                      <span className="muted small"> · {fmtNumber(c.tickets)} phiếu</span>
+                    </span>
+                  </li>
+                );
+              })}
+          </ul>
         </ChartCard>
 
-        <ChartCard title="Mức độ hài lòng">
-          {d.csat.count ? (
-            <>
-              <div className="csat-head">
-                <span className="csat-avg">{d.csat.average?.toLocaleString('vi-VN', { maximumFractionDigits: 2 })}</span>
-                <span className="stars big">
-                  {'★★★★★'.slice(0, Math.round(d.csat.average ?? 0))}
-                  <span className="stars-off">{'★★★★★'.slice(Math.round(d.csat.average ?? 0))}</span>
-                </span>
-                <span className="muted small">{fmtNumber(d.csat.count)} đánh giá</span>
-              </div>
-              <ResponsiveContainer width="100%" height={150}>
-                <BarChart data={csat} margin={{ top: 4, right: 4, left: -24, bottom: 0 }}>
-                  <XAxis dataKey="star" tick={{ fontSize: 12, fill: '#6b7787' }} tickLine={false} axisLine={{ stroke: '#dfe5ee' }} />
-                  <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: '#6b7787' }} tickLine={false} axisLine={false} />
-                  <Tooltip contentStyle={tooltipStyle} cursor={{ fill: '#eef4fb' }} />
-                  <Bar isAnimationActive={animate} dataKey="count" name="Lượt" radius={[3, 3, 0, 0]}>
-                    {csat.map((_, i) => (
-                      <Cell key={i} fill={CSAT_COLORS[i]} />
-                    ))}
-                  </Bar>
-                </BarChart>
-              </ResponsiveContainer>
-            </>
-          ) : (
-            <Empty icon={<Icon.star size={26} />} title="Chưa có đánh giá">
-              Người dân được mời đánh giá 1–5 sao sau khi phiếu đóng.
-            </Empty>
-          )}
+        <ChartCard title="Phiếu theo lĩnh vực" empty={!fields.length && <Empty title="Chưa có phiếu" />}>
+          <ResponsiveContainer width="100%" height={Math.max(160, fields.length * 30 + 20)}>
+            <BarChart data={fields} layout="vertical" margin={{ top: 0, right: 16, left: 8, bottom: 0 }}>
+              <XAxis type="number" hide allowDecimals={false} />
+              <YAxis
+                type="category"
+                dataKey="label"
+                width={168}
+                tick={{ fontSize: 12, fill: '#33414f' }}
+                tickLine={false}
+                axisLine={false}
+                tickFormatter={(v: string) => (v.length > 24 ? `${v.slice(0, 23).trim()}…` : v)}
+              />
+              <Tooltip {...barTooltip} />
+              <Bar
+                isAnimationActive={animate}
+                dataKey="tickets"
+                name="Phiếu"
+                radius={[0, 4, 4, 0]}
+                barSize={16}
+                label={{ position: 'right', fontSize: 12, fill: '#33414f' }}
+              >
+                {fields.map((_, i) => (
+                  <Cell key={i} fill={BLUES[Math.min(i, 2)]} />
+                ))}
+              </Bar>
+            </BarChart>
+          </ResponsiveContainer>
         </ChartCard>
 
-        <ChartCard title="Tổng đài viên" className="span-3">
-          {d.operators.length ? (
-            <Table
-              className="compact"
-              columns={
-                <>
-                  <th>Tổng đài viên</th>
-                  <th className="num">Tiếp nhận</th>
-                  <th className="num">Tin trả lời</th>
-                  <th className="num">Đã đóng</th>
-                  <th className="num">Phản hồi đầu (trung vị)</th>
-                  <th className="num">Hoạt động gần nhất</th>
-                </>
-              }
-              items={[...d.operators].sort((a, b) => b.replies - a.replies)}
-              row={(o) => (
-                <tr key={o.userId}>
-                  <td className="strong">{o.name}</td>
-                  <td className="num">{fmtNumber(o.takenOver)}</td>
-                  <td className="num">{fmtNumber(o.replies)}</td>
-                  <td className="num">{fmtNumber(o.closed)}</td>
-                  <td className="num">{fmtDuration(o.firstResponseP50_s)}</td>
-                  <td className="num muted">{o.lastActivityAt ? fmtWhen(o.lastActivityAt) : '—'}</td>
-                </tr>
-              )}
-            />
-          ) : (
-            <Empty icon={<Icon.users size={26} />} title="Chưa có hoạt động của tổng đài viên trong kỳ" />
-          )}
+        <ChartCard title="Phiếu theo cơ quan" className="span-2" empty={!agencies.length && <Empty title="Chưa có phiếu chuyển cơ quan" />}>
+          <Table
+            className="compact"
+            columns={
+              <>
+                <th>Cơ quan</th>
+                <th className="w-40">Số phiếu</th>
+                <th className="num">Đang mở</th>
+                <th className="num">Quá hạn</th>
+              </>
+            }
+            items={agencies}
+            row={(a) => (
+              <tr key={a.code} className={a.overdue ? 'row-overdue' : ''}>
+                <td>
+                  <Link to={`/tickets${qs({ agency: a.code, from: range.from, to: range.to, status: '' })}`}>{a.name}</Link>
+                </td>
+                <td>
+                  <span className="inline-bar">
+                    <span className="bar-track">
+                      <span className="bar-fill" style={{ width: `${(a.tickets / maxAgency) * 100}%` }} />
+                    </span>
+                    <span className="num">{fmtNumber(a.tickets)}</span>
+                  </span>
+                </td>
+                <td className="num">{fmtNumber(a.open)}</td>
+                <td className="num">{a.overdue ? <Chip tone="red">{fmtNumber(a.overdue)}</Chip> : <span className="muted">0</span>}</td>
+              </tr>
+            )}
+          />
+        </ChartCard>
+
+        <ChartCard
+          title="Mức độ hài lòng"
+          empty={
+            !d.csat.count && (
+              <Empty icon={<Icon.star size={26} />} title="Chưa có đánh giá">
+                Người dân được mời đánh giá 1–5 sao sau khi phiếu đóng.
+              </Empty>
+            )
+          }
+        >
+          <div className="csat-head">
+            <span className="csat-avg">{d.csat.average?.toLocaleString('vi-VN', { maximumFractionDigits: 2 })}</span>
+            <span className="stars big">
+              {'★★★★★'.slice(0, Math.round(d.csat.average ?? 0))}
+              <span className="stars-off">{'★★★★★'.slice(Math.round(d.csat.average ?? 0))}</span>
+            </span>
+            <span className="muted small">{fmtNumber(d.csat.count)} đánh giá</span>
+          </div>
+          <ResponsiveContainer width="100%" height={150}>
+            <BarChart data={csat} margin={{ top: 4, right: 4, left: -24, bottom: 0 }}>
+              <XAxis {...xAxis} dataKey="star" tick={axisTick(12)} />
+              <YAxis {...yAxis} tick={axisTick(11)} />
+              <Tooltip {...barTooltip} />
+              <Bar isAnimationActive={animate} dataKey="count" name="Lượt" radius={[3, 3, 0, 0]}>
+                {csat.map((_, i) => (
+                  <Cell key={i} fill={CSAT_COLORS[i]} />
+                ))}
+              </Bar>
+            </BarChart>
+          </ResponsiveContainer>
+        </ChartCard>
+
+        <ChartCard
+          title="Tổng đài viên"
+          className="span-3"
+          empty={!d.operators.length && <Empty icon={<Icon.users size={26} />} title="Chưa có hoạt động của tổng đài viên trong kỳ" />}
+        >
+          <Table
+            className="compact"
+            columns={
+              <>
+                <th>Tổng đài viên</th>
+                <th className="num">Tiếp nhận</th>
+                <th className="num">Tin trả lời</th>
+                <th className="num">Đã đóng</th>
+                <th className="num">Phản hồi đầu (trung vị)</th>
+                <th className="num">Hoạt động gần nhất</th>
+              </>
+            }
+            items={[...d.operators].sort((a, b) => b.replies - a.replies)}
+            row={(o) => (
+              <tr key={o.userId}>
+                <td className="strong">{o.name}</td>
+                <td className="num">{fmtNumber(o.takenOver)}</td>
+                <td className="num">{fmtNumber(o.replies)}</td>
+                <td className="num">{fmtNumber(o.closed)}</td>
+                <td className="num">{fmtDuration(o.firstResponseP50_s)}</td>
+                <td className="num muted">{o.lastActivityAt ? fmtWhen(o.lastActivityAt) : '—'}</td>
+              </tr>
+            )}
+          />
         </ChartCard>
       </div>
     </>

@@ -17,6 +17,14 @@ function Brand() {
   );
 }
 
+/** What the sign-in page says the gateway does. */
+const FEATURES: [(typeof Icon)[keyof typeof Icon], string][] = [
+  [Icon.inbox, 'Zalo, Messenger, email, chat web, e-DongThap và cuộc gọi 1022'],
+  [Icon.bot, 'Trợ lý ảo trả lời thủ tục hành chính 24/7'],
+  [Icon.forward, 'Chuyển phiếu đến sở, ngành, xã và theo dõi hạn xử lý'],
+  [Icon.chart, 'Báo cáo, thống kê và nhật ký xử lý đầy đủ'],
+];
+
 function AuthShell({ children, aside = true }: { children: React.ReactNode; aside?: boolean }) {
   return (
     <div className="auth-page">
@@ -26,18 +34,11 @@ function AuthShell({ children, aside = true }: { children: React.ReactNode; asid
             <div className="auth-aside-kicker">Hệ thống tiếp nhận đa kênh</div>
             <div className="auth-aside-title">Một hộp thư cho mọi kênh người dân liên hệ</div>
             <ul className="auth-aside-list">
-              <li>
-                <Icon.inbox size={18} /> Zalo, Messenger, email, chat web, e-DongThap và cuộc gọi 1022
-              </li>
-              <li>
-                <Icon.bot size={18} /> Trợ lý ảo trả lời thủ tục hành chính 24/7
-              </li>
-              <li>
-                <Icon.forward size={18} /> Chuyển phiếu đến sở, ngành, xã và theo dõi hạn xử lý
-              </li>
-              <li>
-                <Icon.chart size={18} /> Báo cáo, thống kê và nhật ký xử lý đầy đủ
-              </li>
+              {FEATURES.map(([FeatureIcon, text]) => (
+                <li key={text}>
+                  <FeatureIcon size={18} /> {text}
+                </li>
+              ))}
             </ul>
           </div>
         </div>
@@ -50,6 +51,34 @@ function AuthShell({ children, aside = true }: { children: React.ReactNode; asid
         <div className="auth-foot">© Sở Thông tin và Truyền thông tỉnh Đồng Tháp · Tổng đài 1022</div>
       </main>
     </div>
+  );
+}
+
+/** The input of a two-factor code from an authenticator app: digits only. */
+export function OtpInput({
+  value,
+  onChange,
+  name,
+  autoComplete,
+  autoFocus,
+}: {
+  value: string;
+  onChange: (code: string) => void;
+  name?: string;
+  autoComplete?: string;
+  autoFocus?: boolean;
+}) {
+  return (
+    <input
+      name={name}
+      className="otp-input"
+      inputMode="numeric"
+      autoComplete={autoComplete}
+      maxLength={8}
+      value={value}
+      onChange={(e) => onChange(e.target.value.replace(/\D/g, ''))}
+      autoFocus={autoFocus}
+    />
   );
 }
 
@@ -106,16 +135,7 @@ export function LoginPage({ onLogin }: { onLogin: (token: string, user: User) =>
                 required
               />
             </Field>
-            <Field label="Mật khẩu">
-              <input
-                name="password"
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                required
-              />
-            </Field>
+            <PasswordField label="Mật khẩu" name="password" autoComplete="current-password" value={password} onChange={setPassword} />
           </>
         ) : (
           <>
@@ -123,16 +143,7 @@ export function LoginPage({ onLogin }: { onLogin: (token: string, user: User) =>
               <Icon.shield size={16} /> Tài khoản bật xác thực hai lớp. Nhập mã 6 số trong ứng dụng xác thực.
             </div>
             <Field label="Mã xác thực">
-              <input
-                name="totp"
-                className="otp-input"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={8}
-                value={totp}
-                onChange={(e) => setTotp(e.target.value.replace(/\D/g, ''))}
-                autoFocus
-              />
+              <OtpInput name="totp" autoComplete="one-time-code" value={totp} onChange={setTotp} autoFocus />
             </Field>
           </>
         )}
@@ -157,11 +168,47 @@ export function passwordProblem(next: string, confirm: string): string | null {
   return null;
 }
 
+/** A required password input under its label. */
+function PasswordField({
+  label,
+  hint,
+  name,
+  autoComplete,
+  value,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  name: string;
+  autoComplete: 'current-password' | 'new-password';
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      <input type="password" name={name} autoComplete={autoComplete} value={value} onChange={(e) => onChange(e.target.value)} required />
+    </Field>
+  );
+}
+
+const NO_PASSWORDS = { current: '', next: '', confirm: '' };
+
+/** The password change form's fields, in order. */
+const PASSWORD_FIELDS: {
+  name: keyof typeof NO_PASSWORDS;
+  label: string;
+  hint?: string;
+  autoComplete: 'current-password' | 'new-password';
+}[] = [
+  { name: 'current', label: 'Mật khẩu hiện tại', autoComplete: 'current-password' },
+  { name: 'next', label: 'Mật khẩu mới', hint: 'Ít nhất 10 ký tự, có chữ và số.', autoComplete: 'new-password' },
+  { name: 'confirm', label: 'Nhập lại mật khẩu mới', autoComplete: 'new-password' },
+];
+
 /** The password change form (forced after a reset, or from "Tài khoản"). */
 export function PasswordForm({ onDone, compact }: { onDone: () => void; compact?: boolean }) {
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const [values, setValues] = useState(NO_PASSWORDS);
+  const { current, next, confirm } = values;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -172,9 +219,7 @@ export function PasswordForm({ onDone, compact }: { onDone: () => void; compact?
     setError(null);
     try {
       await api.post('/api/me/password', { current, next });
-      setCurrent('');
-      setNext('');
-      setConfirm('');
+      setValues(NO_PASSWORDS);
       onDone();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -189,29 +234,9 @@ export function PasswordForm({ onDone, compact }: { onDone: () => void; compact?
           <Icon.alert size={16} /> {error}
         </div>
       )}
-      <Field label="Mật khẩu hiện tại">
-        <input
-          type="password"
-          name="current"
-          autoComplete="current-password"
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-          required
-        />
-      </Field>
-      <Field label="Mật khẩu mới" hint="Ít nhất 10 ký tự, có chữ và số.">
-        <input type="password" name="next" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required />
-      </Field>
-      <Field label="Nhập lại mật khẩu mới">
-        <input
-          type="password"
-          name="confirm"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          required
-        />
-      </Field>
+      {PASSWORD_FIELDS.map((f) => (
+        <PasswordField key={f.name} {...f} value={values[f.name]} onChange={(v) => setValues((x) => ({ ...x, [f.name]: v }))} />
+      ))}
       <div>
         <Button type="submit" variant="primary" busy={busy} className={compact ? '' : 'btn-block'}>
           Đổi mật khẩu

@@ -1,11 +1,13 @@
 /** One ticket: content, conversation, processing log, and the answer box (agency answers may await approval). */
 import { useEffect, useState } from 'react';
 import { ChannelIcon, Icon } from '../components/icons';
+import { ReplyModeTabs, type ReplyMode } from '../components/reply-mode-tabs';
 import { TicketPanel } from '../components/ticket-panel';
 import { RichText, Timeline } from '../components/timeline';
 import {
   Button,
   Card,
+  CardSkeleton,
   Chip,
   Empty,
   ErrorBlock,
@@ -41,7 +43,7 @@ function AnswerBox({ ticket, onDone }: { ticket: TicketDetail; onDone: () => voi
   const isAgency = user.role === 'agency';
   // A phone ticket has no conversation to answer in: the answer is recorded as the result instead.
   const canMessage = !!ticket.conversationId;
-  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  const [mode, setMode] = useState<ReplyMode>('reply');
   const [text, setText] = useState('');
   const [final, setFinal] = useState(isAgency);
   const [busy, run] = useAction();
@@ -67,26 +69,11 @@ function AnswerBox({ ticket, onDone }: { ticket: TicketDetail; onDone: () => voi
   };
   return (
     <div className={`answer-box mode-${mode}`}>
-      <div className="composer-tabs" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={mode === 'reply'}
-          className={mode === 'reply' ? 'active' : ''}
-          onClick={() => setMode('reply')}
-        >
-          <Icon.send size={14} /> {!canMessage ? 'Kết quả xử lý' : isAgency ? 'Trả lời người dân' : 'Trả lời'}
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={mode === 'note'}
-          className={mode === 'note' ? 'active' : ''}
-          onClick={() => setMode('note')}
-        >
-          <Icon.lock size={14} /> Ghi chú nội bộ
-        </button>
-      </div>
+      <ReplyModeTabs
+        mode={mode}
+        onChange={setMode}
+        replyLabel={!canMessage ? 'Kết quả xử lý' : isAgency ? 'Trả lời người dân' : 'Trả lời'}
+      />
       <textarea
         rows={5}
         value={text}
@@ -204,12 +191,8 @@ export function TicketPage({ code }: { code: string }) {
       <div className="page">
         <Skeleton lines={2} className="w-40" />
         <div className="two-col">
-          <Card>
-            <Skeleton lines={8} />
-          </Card>
-          <Card>
-            <Skeleton lines={6} />
-          </Card>
+          <CardSkeleton lines={8} />
+          <CardSkeleton lines={6} />
         </div>
       </div>
     );

@@ -1,6 +1,6 @@
 /** Ticket list with filters, pagination, exports and links to each processing log; agencies see only theirs. */
 import { useEffect, useState } from 'react';
-import { DateInput } from '../components/date-input';
+import { DateRange } from '../components/date-input';
 import { AgencySelect, CodeSelect, FieldSelect } from '../components/selects';
 import { ChannelIcon, Icon } from '../components/icons';
 import { downloadLogPdf, openLog } from '../components/ticket-panel';
@@ -64,6 +64,8 @@ export function TicketsPage() {
   const list = useLoad(() => api.get<Page<Ticket>>(`/api/tickets${qs(query)}`), [key]);
   useLiveReload(['ticket'], list.reload);
   const set = (k: string, v: string) => setQuery({ [k]: v || null, page: null });
+  /** A select bound to the filter `k` of the URL. */
+  const filter = (k: string) => ({ value: params[k] ?? '', onChange: (v: string) => set(k, v) });
 
   const items = list.data?.items;
   const filtered = Object.keys(params).filter((k) => k !== 'status').length > 0 || status !== OPEN;
@@ -105,22 +107,10 @@ export function TicketsPage() {
             </option>
           ))}
         </select>
-        <CodeSelect
-          labels={CHANNEL_LABELS}
-          label="Kênh"
-          empty="Mọi kênh"
-          value={params.channel ?? ''}
-          onChange={(v) => set('channel', v)}
-        />
-        <FieldSelect label="Lĩnh vực" value={params.field ?? ''} onChange={(v) => set('field', v)} empty="Mọi lĩnh vực" />
-        {!isAgency && <AgencySelect label="Cơ quan" value={params.agency ?? ''} onChange={(v) => set('agency', v)} empty="Mọi cơ quan" />}
-        <CodeSelect
-          labels={PRIORITY_LABELS}
-          label="Mức độ"
-          empty="Mọi mức độ"
-          value={params.priority ?? ''}
-          onChange={(v) => set('priority', v)}
-        />
+        <CodeSelect labels={CHANNEL_LABELS} label="Kênh" empty="Mọi kênh" {...filter('channel')} />
+        <FieldSelect label="Lĩnh vực" empty="Mọi lĩnh vực" {...filter('field')} />
+        {!isAgency && <AgencySelect label="Cơ quan" empty="Mọi cơ quan" {...filter('agency')} />}
+        <CodeSelect labels={PRIORITY_LABELS} label="Mức độ" empty="Mọi mức độ" {...filter('priority')} />
         <label className="toggle-chip danger">
           <input type="checkbox" checked={params.overdue === '1'} onChange={(e) => set('overdue', e.target.checked ? '1' : '')} /> Quá hạn
         </label>
@@ -130,23 +120,13 @@ export function TicketsPage() {
             tôi
           </label>
         )}
-        <span className="date-range">
-          <DateInput
-            label="Từ ngày"
-            placeholder="Từ ngày"
-            clearable
-            value={params.from?.slice(0, 10) ?? ''}
-            onChange={(v) => set('from', v)}
-          />
-          <span className="muted">–</span>
-          <DateInput
-            label="Đến ngày"
-            placeholder="Đến ngày"
-            clearable
-            value={params.to?.slice(0, 10) ?? ''}
-            onChange={(v) => set('to', v)}
-          />
-        </span>
+        <DateRange
+          clearable
+          from={params.from?.slice(0, 10) ?? ''}
+          to={params.to?.slice(0, 10) ?? ''}
+          onFrom={(v) => set('from', v)}
+          onTo={(v) => set('to', v)}
+        />
         {filtered && (
           <button type="button" className="link-btn small" onClick={() => (setQ(''), navigate('/tickets', true))}>
             Xoá lọc

@@ -171,12 +171,21 @@ export interface WebhookRequest {
   rawBody: Buffer;
 }
 
-/** Webhook behaviour of a channel that receives HTTP callbacks. */
+/** What the core does with a webhook request: store it under these keys, or refuse it. */
+export type WebhookVerdict =
+  { accept: true; dedupeKey: string | null; orderingKey: string } | { accept: false; status: 400 | 401; reason: string };
+
+/**
+ * Webhook behaviour of a channel that receives HTTP callbacks. The core calls `accept` alone
+ * (built with the kit's `acceptWebhook` from the parts below, which stay visible for tests).
+ */
 export interface WebhookHandler {
   /** GET verification handshakes (Messenger hub.challenge); null if not a handshake. */
   handshake?(req: WebhookRequest): { status: number; body: string } | null;
+  /** Signature over the raw bytes first, then the payload's sanity: store it (with its keys) or refuse it. */
+  accept(req: WebhookRequest): WebhookVerdict;
   /** Signature check over the raw bytes, timing-safe. */
-  verify(req: WebhookRequest, body: unknown): boolean;
+  verify(req: WebhookRequest): boolean;
   /** Unique key of this delivery, so a replay is dropped (message id; default: SHA-256 of the body). */
   dedupeKey?(body: unknown): string | null;
   /** Key that orders processing (the citizen's id), so one citizen's messages are handled in order. */

@@ -3,7 +3,7 @@
  * that maps transport failures to `ChannelApiError` the same way for every provider.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { ChannelApiError, type ChannelName } from './contract';
+import { ChannelApiError, type ChannelName, type InboundUnsupported } from './contract';
 
 /** Constant-time equality of two strings (false on different lengths). */
 export function safeEqual(a: string, b: string): boolean {
@@ -20,6 +20,21 @@ export function hmacSha256Hex(secret: string, data: Buffer | string): string {
 /** Hex SHA-256 of `data`. */
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * The `unsupported` event of a whole webhook body that yields no event (malformed, another kind of
+ * object, empty): keyed by the body's hash, so that a provider's retry of it is a duplicate.
+ */
+export function unsupportedBody(channel: ChannelName, reason: string, rawBody: Buffer): InboundUnsupported {
+  return {
+    type: 'unsupported',
+    channel,
+    externalUserId: '',
+    externalMessageId: `${reason}:${sha256Hex(rawBody)}`,
+    timestamp: Date.now(),
+    reason,
+  };
 }
 
 /** Parses a Retry-After header (seconds or HTTP date) into ms; null when absent or invalid. */

@@ -6,3 +6,4 @@
 export * from './contract';
 export * from './helpers';
 export * from './safe-json';
+export * from './webhook';

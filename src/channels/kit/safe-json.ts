@@ -12,6 +12,21 @@ export function parseJsonKeepingBigInts(text: string): unknown {
   return JSON.parse(quoteBigIntegers(text));
 }
 
+/**
+ * A webhook body (raw bytes, text or already-parsed JSON) as a JSON object, long integers kept
+ * exact when it is bytes or text; null when it is not JSON or not an object.
+ */
+export function readJsonObject(body: unknown): Record<string, unknown> | null {
+  let value: unknown = body;
+  try {
+    if (Buffer.isBuffer(body)) value = parseJsonKeepingBigInts(body.toString('utf8'));
+    else if (typeof body === 'string') value = parseJsonKeepingBigInts(body);
+  } catch {
+    return null;
+  }
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
 /** Rewrites bare integer literals longer than 15 digits as JSON strings; strings are left untouched. */
 export function quoteBigIntegers(text: string): string {
   let out = '';

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import type { WebhookRequest } from '../../../src/channels/kit/contract';
 import { FakeEdongthap } from '../../fakes/fake-edongthap';
 import { errorOf, outboundMessage, type ContractHarness } from '../contract-suite';
+import { jsonWebhook } from '../fixtures';
 
 const SECRET = 'contract-edongthap-secret';
 const USER_ID = 'edt-user-4821';
@@ -10,7 +11,7 @@ const USER_ID = 'edt-user-4821';
 /** A webhook request as the citizen app sends it: `X-Signature: sha256=<HMAC of the raw body>`. */
 function signedRequest(raw: Buffer, secret = SECRET): WebhookRequest {
   const signature = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
-  return { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': signature }, query: {}, rawBody: raw };
+  return jsonWebhook(raw, { 'x-signature': signature });
 }
 
 /** e-DongThap: its contract retries every non-2xx answer, so no failure is permanent. */

@@ -1,12 +1,11 @@
 /** Test helpers of the email adapter: an in-memory runtime, IMAP delivery by APPEND, an SMTP sink, and waiting. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { AdapterRuntime, IntakeItem } from '../../../src/channels/kit/contract';
 import type { Dovecot } from '../../support/dovecot';
 import { freePort } from '../../support/services';
+import { fixtureReader } from '../fixtures';
 
 /** A runtime whose ingest remembers items by dedupe key (a replay returns false) and whose state is a Map. */
 export interface MemoryRuntime {
@@ -66,10 +65,8 @@ export function memoryRuntime(): MemoryRuntime {
   return { runtime, items, calls, state, attachments, logs };
 }
 
-/** Reads a fixture of `test/fixtures/email/`. */
-export function fixture(name: string): Buffer {
-  return readFileSync(join(__dirname, '../../fixtures/email', name));
-}
+/** Reads a fixture of `test/fixtures/email/` (names with their extension). */
+export const fixture = fixtureReader('email');
 
 /** Opens an IMAP session as the first test user, runs `fn`, logs out. */
 export async function withImap<T>(dovecot: Dovecot, fn: (client: ImapFlow) => Promise<T>): Promise<T> {

@@ -1,8 +1,8 @@
 import { createFacebookAdapter } from '../../../adapters/facebook';
 import type { ChannelAdapter } from '../../../src/channels/kit/contract';
 import { graphError, startFakeGraph, type FakeGraph } from '../../fakes/fake-graph';
-import { outboundMessage, rejection } from '../contract-suite';
-import { APP_ID, APP_SECRET, PAGE_TOKEN, PSID, VERIFY_TOKEN, VERSION } from './support';
+import { hostedAttachment, outboundMessage, rejection } from '../contract-suite';
+import { APP_ID, FB_CREDENTIALS, PAGE_TOKEN, PSID, VERSION } from './support';
 
 const HOUR = 3600_000;
 let fake: FakeGraph;
@@ -14,14 +14,7 @@ beforeEach(async () => {
     version: VERSION,
     profiles: { [PSID]: { name: 'Trần Văn Bình', first_name: 'Bình', last_name: 'Trần' } },
   });
-  adapter = createFacebookAdapter({
-    appSecret: APP_SECRET,
-    verifyToken: VERIFY_TOKEN,
-    pageAccessToken: PAGE_TOKEN,
-    graphBase: fake.graphBase,
-    graphVersion: VERSION,
-    appId: APP_ID,
-  });
+  adapter = createFacebookAdapter({ ...FB_CREDENTIALS, graphBase: fake.graphBase, graphVersion: VERSION, appId: APP_ID });
 });
 afterEach(async () => {
   expect(fake.violations).toEqual([]);
@@ -78,10 +71,7 @@ describe('messenger send: requests', () => {
     const res = await adapter.send(
       msg({
         text: 'Mẫu đơn đây ạ',
-        attachments: [
-          { kind: 'image', url: 'https://1022.dongthap.gov.vn/files/mau.png' },
-          { kind: 'file', url: 'https://1022.dongthap.gov.vn/files/mau.pdf', name: 'mau.pdf' },
-        ],
+        attachments: [hostedAttachment('image', 'mau.png'), hostedAttachment('file', 'mau.pdf')],
         quickReplies: [{ title: 'Cảm ơn', payload: 'THANKS' }],
       }),
     );
@@ -150,8 +140,7 @@ describe('messenger send: Graph errors', () => {
 
   test('a wrong page token → 190 from Graph, permanent', async () => {
     const wrong = createFacebookAdapter({
-      appSecret: APP_SECRET,
-      verifyToken: VERIFY_TOKEN,
+      ...FB_CREDENTIALS,
       pageAccessToken: 'revoked',
       graphBase: fake.graphBase,
       graphVersion: VERSION,
@@ -181,12 +170,7 @@ describe('messenger profile and testConnection', () => {
     const bad = await adapter.testConnection();
     expect(bad.ok).toBe(false);
     expect(bad.detail).toContain('FB_PAGE_ACCESS_TOKEN');
-    const offline = createFacebookAdapter({
-      appSecret: APP_SECRET,
-      verifyToken: VERIFY_TOKEN,
-      pageAccessToken: PAGE_TOKEN,
-      graphBase: 'http://127.0.0.1:9',
-    });
+    const offline = createFacebookAdapter({ ...FB_CREDENTIALS, graphBase: 'http://127.0.0.1:9' });
     expect((await offline.testConnection()).ok).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 import { createZaloAdapter, type ZaloConfig } from '../../../adapters/zalo';
 import type { ChannelAdapter } from '../../../src/channels/kit/contract';
 import { startFakeZalo, type FakeZalo, type FakeZaloOptions } from '../../fakes/fake-zalo';
-import { MemoryAdapterState, memoryRuntime, outboundMessage, rejection } from '../contract-suite';
-import { APP_ID, APP_SECRET, OA_SECRET_KEY, USER_ID } from './support';
+import { hostedAttachment, MemoryAdapterState, memoryRuntime, outboundMessage, rejection } from '../contract-suite';
+import { APP_ID, APP_SECRET, USER_ID, ZALO_CONFIG } from './support';
 
 let fake: FakeZalo;
 let adapter: ChannelAdapter;
@@ -10,26 +10,29 @@ let state: MemoryAdapterState;
 
 async function setup(opts: Partial<FakeZaloOptions> = {}, cfg: Partial<ZaloConfig> = {}, start = true) {
   fake = await startFakeZalo({
-    appId: APP_ID,
-    appSecret: APP_SECRET,
-    accessToken: 'at-0',
-    refreshToken: 'rt-0',
+    ...ZALO_CONFIG,
     profiles: { [USER_ID]: 'Nguyễn Thị Mai' },
     ...opts,
   });
-  adapter = createZaloAdapter({
-    appId: APP_ID,
-    appSecret: APP_SECRET,
-    oaSecretKey: OA_SECRET_KEY,
-    accessToken: 'at-0',
-    refreshToken: 'rt-0',
-    apiBase: fake.apiBase,
-    oauthBase: fake.oauthBase,
-    ...cfg,
-  });
+  adapter = zaloAdapter(cfg);
   state = new MemoryAdapterState();
   if (start) await adapter.start!(memoryRuntime(state));
 }
+
+/** An adapter of the test OA on the fake, with the first token pair unless `cfg` says otherwise. */
+function zaloAdapter(cfg: Partial<ZaloConfig> = {}): ChannelAdapter {
+  return createZaloAdapter({ ...ZALO_CONFIG, apiBase: fake.apiBase, oauthBase: fake.oauthBase, ...cfg });
+}
+
+/** Another gateway process, or this one restarted: a new adapter on the same state, started. */
+async function anotherProcess(cfg: Partial<ZaloConfig> = {}): Promise<ChannelAdapter> {
+  const other = zaloAdapter(cfg);
+  await other.start!(memoryRuntime(state));
+  return other;
+}
+
+/** An adapter whose API is unreachable (nothing listens on port 9). */
+const offlineAdapter = () => createZaloAdapter({ ...ZALO_CONFIG, accessToken: 'x', refreshToken: 'y', apiBase: 'http://127.0.0.1:9' });
 
 afterEach(async () => {
   expect(fake.violations).toEqual([]);
@@ -56,13 +59,7 @@ describe('zalo send: requests match the documented API', () => {
 
   test('text + image URL → one media-template message; a second image → its own message', async () => {
     const res = await adapter.send(
-      msg({
-        text: 'Mẫu tờ khai CT01',
-        attachments: [
-          { kind: 'image', url: 'https://1022.dongthap.gov.vn/files/ct01.png' },
-          { kind: 'image', url: 'https://1022.dongthap.gov.vn/files/ct01-2.png' },
-        ],
-      }),
+      msg({ text: 'Mẫu tờ khai CT01', attachments: [hostedAttachment('image', 'ct01.png'), hostedAttachment('image', 'ct01-2.png')] }),
     );
     const bodies = fake.calls('/v3.0/oa/message/cs').map((r) => r.json);
     expect(bodies).toEqual([
@@ -174,15 +171,7 @@ describe('zalo send: errors (HTTP 200 + negative error)', () => {
   });
 
   test('a network failure is retryable', async () => {
-    const a = createZaloAdapter({
-      appId: APP_ID,
-      appSecret: APP_SECRET,
-      oaSecretKey: OA_SECRET_KEY,
-      accessToken: 'x',
-      refreshToken: 'y',
-      apiBase: 'http://127.0.0.1:9',
-    });
-    expect(await rejection(a.send(msg()))).toMatchObject({ retryable: true });
+    expect(await rejection(offlineAdapter().send(msg()))).toMatchObject({ retryable: true });
   });
 });
 
@@ -228,16 +217,7 @@ describe('zalo tokens: refresh on -216, single-use refresh tokens', () => {
 
   test('two adapter instances sharing state (two processes) refresh once', async () => {
     await setup({ refreshDelayMs: 50 });
-    const other = createZaloAdapter({
-      appId: APP_ID,
-      appSecret: APP_SECRET,
-      oaSecretKey: OA_SECRET_KEY,
-      accessToken: 'at-0',
-      refreshToken: 'rt-0',
-      apiBase: fake.apiBase,
-      oauthBase: fake.oauthBase,
-    });
-    await other.start!(memoryRuntime(state));
+    const other = await anotherProcess();
     fake.validAccessTokens.clear();
     await Promise.all([adapter.send(msg()), other.send(msg())]);
     expect(fake.refreshCalls).toBe(1);
@@ -247,31 +227,13 @@ describe('zalo tokens: refresh on -216, single-use refresh tokens', () => {
     await setup();
     fake.validAccessTokens.clear();
     await adapter.send(msg());
-    const restarted = createZaloAdapter({
-      appId: APP_ID,
-      appSecret: APP_SECRET,
-      oaSecretKey: OA_SECRET_KEY,
-      accessToken: 'at-0',
-      refreshToken: 'rt-0',
-      apiBase: fake.apiBase,
-      oauthBase: fake.oauthBase,
-    });
-    await restarted.start!(memoryRuntime(state));
+    const restarted = await anotherProcess();
     await restarted.send(msg());
     expect(fake.requests.at(-1)!.headers['access_token']).toBe('at-1');
     expect(fake.refreshCalls).toBe(1);
 
     fake.validAccessTokens.add('at-new');
-    const reauthorized = createZaloAdapter({
-      appId: APP_ID,
-      appSecret: APP_SECRET,
-      oaSecretKey: OA_SECRET_KEY,
-      accessToken: 'at-new',
-      refreshToken: 'rt-new',
-      apiBase: fake.apiBase,
-      oauthBase: fake.oauthBase,
-    });
-    await reauthorized.start!(memoryRuntime(state));
+    const reauthorized = await anotherProcess({ accessToken: 'at-new', refreshToken: 'rt-new' });
     await reauthorized.send(msg());
     expect(fake.requests.at(-1)!.headers['access_token']).toBe('at-new');
     expect(await state.get('zalo:tokens')).toMatchObject({ accessToken: 'at-new', refreshToken: 'rt-new' });
@@ -283,16 +245,7 @@ describe('zalo tokens: refresh on -216, single-use refresh tokens', () => {
     expect(fake.refreshCalls).toBe(0);
     const stored = (await state.get<Record<string, unknown>>('zalo:tokens'))!;
     await state.set('zalo:tokens', { ...stored, expiresAt: Date.now() + 60_000 });
-    const again = createZaloAdapter({
-      appId: APP_ID,
-      appSecret: APP_SECRET,
-      oaSecretKey: OA_SECRET_KEY,
-      accessToken: 'at-0',
-      refreshToken: 'rt-0',
-      apiBase: fake.apiBase,
-      oauthBase: fake.oauthBase,
-    });
-    await again.start!(memoryRuntime(state));
+    const again = await anotherProcess();
     await again.send(msg());
     expect(fake.requests.map((r) => `${r.path} ${r.headers['access_token'] ?? ''}`.trim())).toEqual([
       '/v3.0/oa/message/cs at-0',
@@ -361,14 +314,6 @@ describe('zalo profile and testConnection', () => {
     const bad = await adapter.testConnection();
     expect(bad.ok).toBe(false);
     expect(bad.detail).toContain('-204');
-    const offline = createZaloAdapter({
-      appId: APP_ID,
-      appSecret: APP_SECRET,
-      oaSecretKey: OA_SECRET_KEY,
-      accessToken: 'x',
-      refreshToken: 'y',
-      apiBase: 'http://127.0.0.1:9',
-    });
-    expect((await offline.testConnection()).ok).toBe(false);
+    expect((await offlineAdapter().testConnection()).ok).toBe(false);
   });
 });

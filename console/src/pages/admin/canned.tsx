@@ -1,35 +1,31 @@
 /** Canned replies: operators type `/shortcut` in the composer to insert them. */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { AddButton, EditButton, useEditing, type EditorDialogProps } from '../../components/editing';
 import { Icon } from '../../components/icons';
 import { ListState } from '../../components/list-state';
-import { Button, Card, Empty, Field, FormModal, IconButton, PageHeader, useAction, useToast } from '../../components/ui';
+import { Button, Card, Empty, Field, FormModal, IconButton, PageHeader, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { invalidate } from '../../lib/refdata';
 import type { CannedReply } from '../../lib/types';
 import { useReferenceReload } from '../../lib/live';
 
-function Editor({ item, onClose, onSaved }: { item: Partial<CannedReply>; onClose: () => void; onSaved: () => void }) {
+function Editor({ item, onClose, onSaved }: { item: CannedReply | null } & EditorDialogProps) {
   const toast = useToast();
-  const [f, setF] = useState({ shortcut: item.shortcut ?? '', title: item.title ?? '', text: item.text ?? '' });
-  const [busy, run] = useAction();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    await run(async () => {
-      const body = { ...f, shortcut: f.shortcut.replace(/^\//, '').trim() };
-      if (item.id) await api.patch(`/api/canned-replies/${item.id}`, body);
-      else await api.post('/api/canned-replies', body);
-      invalidate('canned');
-      toast.ok('Đã lưu câu trả lời mẫu');
-      onSaved();
-    });
+  const [f, setF] = useState({ shortcut: item?.shortcut ?? '', title: item?.title ?? '', text: item?.text ?? '' });
+  const submit = async () => {
+    const body = { ...f, shortcut: f.shortcut.replace(/^\//, '').trim() };
+    if (item) await api.patch(`/api/canned-replies/${item.id}`, body);
+    else await api.post('/api/canned-replies', body);
+    invalidate('canned');
+    toast.ok('Đã lưu câu trả lời mẫu');
+    onSaved();
   };
   return (
     <FormModal
-      title={item.id ? 'Sửa câu trả lời mẫu' : 'Thêm câu trả lời mẫu'}
+      title={item ? 'Sửa câu trả lời mẫu' : 'Thêm câu trả lời mẫu'}
       onClose={onClose}
       submit="Lưu"
-      busy={busy}
       disabled={!f.shortcut.trim() || !f.text.trim()}
       onSubmit={submit}
     >
@@ -57,7 +53,7 @@ export default function CannedPage() {
   const toast = useToast();
   const { data, error, reload } = useLoad(() => api.get<CannedReply[]>('/api/canned-replies'), []);
   useReferenceReload(['canned'], reload);
-  const [editing, setEditing] = useState<Partial<CannedReply> | null>(null);
+  const editing = useEditing<CannedReply>(reload);
   const remove = async (c: CannedReply) => {
     if (!window.confirm(`Xoá câu trả lời mẫu /${c.shortcut}?`)) return;
     try {
@@ -73,11 +69,7 @@ export default function CannedPage() {
       <PageHeader
         title="Câu trả lời mẫu"
         subtitle="Tổng đài viên gõ / rồi phím tắt để chèn nhanh."
-        actions={
-          <Button variant="primary" icon={<Icon.plus size={15} />} onClick={() => setEditing({})}>
-            Thêm câu mẫu
-          </Button>
-        }
+        actions={<AddButton onClick={() => editing.edit('new')}>Thêm câu mẫu</AddButton>}
       />
       <Card pad={false}>
         <ListState
@@ -89,7 +81,7 @@ export default function CannedPage() {
             <Empty
               icon={<Icon.list size={26} />}
               title="Chưa có câu trả lời mẫu"
-              action={<Button onClick={() => setEditing({})}>Thêm câu đầu tiên</Button>}
+              action={<Button onClick={() => editing.edit('new')}>Thêm câu đầu tiên</Button>}
             />
           }
         >
@@ -102,9 +94,7 @@ export default function CannedPage() {
                     <div className="strong">{c.title}</div>
                     <div className="muted small clamp-2">{c.text}</div>
                   </div>
-                  <IconButton label="Sửa" onClick={() => setEditing(c)}>
-                    <Icon.edit size={15} />
-                  </IconButton>
+                  <EditButton onClick={() => editing.edit(c)} />
                   <IconButton label="Xoá" className="danger" onClick={() => void remove(c)}>
                     <Icon.trash size={15} />
                   </IconButton>
@@ -114,7 +104,7 @@ export default function CannedPage() {
           )}
         </ListState>
       </Card>
-      {editing && <Editor item={editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), reload())} />}
+      {editing.open && <Editor item={editing.item} {...editing.props} />}
     </div>
   );
 }

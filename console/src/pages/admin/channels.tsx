@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { ChannelIcon, Icon } from '../../components/icons';
 import { ListState } from '../../components/list-state';
-import { Button, Card, Chip, Empty, PageHeader, Skeleton, useAction } from '../../components/ui';
+import { Button, Card, CardSkeleton, Chip, Empty, PageHeader, useAction } from '../../components/ui';
 import { api } from '../../lib/api';
 import { useLoad } from '../../lib/hooks';
 import { CHANNEL_LABELS, label } from '@wire/labels';
@@ -103,9 +103,7 @@ export default function ChannelsPage() {
         loading={
           <div className="card-grid">
             {[0, 1, 2, 3].map((i) => (
-              <Card key={i}>
-                <Skeleton lines={4} />
-              </Card>
+              <CardSkeleton key={i} lines={4} />
             ))}
           </div>
         }

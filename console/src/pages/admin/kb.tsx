@@ -7,7 +7,7 @@ import { DateInput } from '../../components/date-input';
 import { CodeSet, ListEditor } from '../../components/form-bits';
 import { Icon } from '../../components/icons';
 import { KbEditor, useKbDraft, usePreview } from '../../components/kb-editor';
-import { FieldSelect } from '../../components/selects';
+import { CodeSelect, FieldSelect } from '../../components/selects';
 import { SplitItem, SplitPage } from '../../components/split-page';
 import { Empty, Field } from '../../components/ui';
 import { api, qs } from '../../lib/api';
@@ -40,11 +40,22 @@ export const PROCEDURE_LABELS: Record<string, string> = {
   last_reviewed: 'Ngày rà soát',
 };
 
+/** The procedure's lists of texts, and how their editors name a line and the "add" button. */
+const LIST_FIELDS = {
+  documents: { name: 'Giấy tờ', addLabel: 'Thêm giấy tờ', placeholder: 'Tờ khai…', multiline: true },
+  where: { name: 'Nơi nộp', addLabel: 'Thêm nơi nộp', multiline: true },
+  legal_basis: { name: 'Căn cứ', addLabel: 'Thêm căn cứ', multiline: true },
+  recent_changes: { name: 'Thay đổi', addLabel: 'Thêm thay đổi', multiline: true },
+  notes: { name: 'Lưu ý', addLabel: 'Thêm lưu ý', multiline: true },
+  review_notes: { name: 'Ghi chú biên tập', addLabel: 'Thêm ghi chú', multiline: true },
+  sources: { name: 'Nguồn', addLabel: 'Thêm nguồn' },
+} satisfies Record<string, { name: string; addLabel: string; placeholder?: string; multiline?: boolean }>;
+type ListKey = keyof typeof LIST_FIELDS;
+
 /** Trimmed list entries, and no empty online address. */
 function clean(p: Procedure): Procedure {
-  const lists: (keyof Procedure)[] = ['documents', 'where', 'legal_basis', 'recent_changes', 'notes', 'review_notes', 'sources'];
   const out = { ...p } as Record<string, unknown>;
-  for (const k of lists) out[k] = ((p[k] as string[]) ?? []).map((s) => s.trim()).filter(Boolean);
+  for (const k of Object.keys(LIST_FIELDS) as ListKey[]) out[k] = ((p[k] as string[]) ?? []).map((s) => s.trim()).filter(Boolean);
   out.online_url = p.online_url?.trim() ? p.online_url.trim() : null;
   return out as unknown as Procedure;
 }
@@ -55,6 +66,11 @@ function Editor({ intent, onSaved }: { intent: string; onSaved: () => void }) {
   const state = useKbDraft<Procedure>('procedures', intent, 'thủ tục này', onSaved);
   const { set } = state;
   const preview = usePreview(state.draft ? { procedure: state.draft } : null, !!state.draft);
+  const listField = (draft: Procedure, key: ListKey) => (
+    <Field key={key} label={PROCEDURE_LABELS[key]}>
+      <ListEditor {...LIST_FIELDS[key]} value={draft[key] ?? []} onChange={(v) => set(key, v)} />
+    </Field>
+  );
   return (
     <KbEditor
       state={state}
@@ -75,13 +91,7 @@ function Editor({ intent, onSaved }: { intent: string; onSaved: () => void }) {
               <FieldSelect value={draft.field} onChange={(v) => set('field', v)} empty={null} />
             </Field>
             <Field label={PROCEDURE_LABELS.level}>
-              <select value={draft.level} onChange={(e) => set('level', e.target.value as Procedure['level'])}>
-                {Object.entries(AGENCY_LEVEL_LABELS).map(([k, v]) => (
-                  <option key={k} value={k}>
-                    {v}
-                  </option>
-                ))}
-              </select>
+              <CodeSelect labels={AGENCY_LEVEL_LABELS} value={draft.level} onChange={(v) => set('level', v as Procedure['level'])} />
             </Field>
           </div>
           <Field label={PROCEDURE_LABELS.summary} hint="Câu mở đầu của câu trả lời.">
@@ -98,16 +108,7 @@ function Editor({ intent, onSaved }: { intent: string; onSaved: () => void }) {
               placeholder="Thêm cơ quan…"
             />
           </Field>
-          <Field label={PROCEDURE_LABELS.documents}>
-            <ListEditor
-              name="Giấy tờ"
-              value={draft.documents}
-              onChange={(v) => set('documents', v)}
-              placeholder="Tờ khai…"
-              multiline
-              addLabel="Thêm giấy tờ"
-            />
-          </Field>
+          {listField(draft, 'documents')}
           <div className="form-grid two">
             <Field label={PROCEDURE_LABELS.processing_time}>
               <input value={draft.processing_time} onChange={(e) => set('processing_time', e.target.value)} />
@@ -116,9 +117,7 @@ function Editor({ intent, onSaved }: { intent: string; onSaved: () => void }) {
               <input value={draft.fee} onChange={(e) => set('fee', e.target.value)} />
             </Field>
           </div>
-          <Field label={PROCEDURE_LABELS.where}>
-            <ListEditor name="Nơi nộp" value={draft.where} onChange={(v) => set('where', v)} multiline addLabel="Thêm nơi nộp" />
-          </Field>
+          {listField(draft, 'where')}
           <Field label={PROCEDURE_LABELS.online_url} hint="Để trống nếu không nộp trực tuyến được.">
             <input
               type="url"
@@ -127,33 +126,7 @@ function Editor({ intent, onSaved }: { intent: string; onSaved: () => void }) {
               placeholder="https://dichvucong.gov.vn/…"
             />
           </Field>
-          <Field label={PROCEDURE_LABELS.legal_basis}>
-            <ListEditor name="Căn cứ" value={draft.legal_basis} onChange={(v) => set('legal_basis', v)} multiline addLabel="Thêm căn cứ" />
-          </Field>
-          <Field label={PROCEDURE_LABELS.recent_changes}>
-            <ListEditor
-              name="Thay đổi"
-              value={draft.recent_changes ?? []}
-              onChange={(v) => set('recent_changes', v)}
-              multiline
-              addLabel="Thêm thay đổi"
-            />
-          </Field>
-          <Field label={PROCEDURE_LABELS.notes}>
-            <ListEditor name="Lưu ý" value={draft.notes ?? []} onChange={(v) => set('notes', v)} multiline addLabel="Thêm lưu ý" />
-          </Field>
-          <Field label={PROCEDURE_LABELS.review_notes}>
-            <ListEditor
-              name="Ghi chú biên tập"
-              value={draft.review_notes ?? []}
-              onChange={(v) => set('review_notes', v)}
-              multiline
-              addLabel="Thêm ghi chú"
-            />
-          </Field>
-          <Field label={PROCEDURE_LABELS.sources}>
-            <ListEditor name="Nguồn" value={draft.sources} onChange={(v) => set('sources', v)} addLabel="Thêm nguồn" />
-          </Field>
+          {(['legal_basis', 'recent_changes', 'notes', 'review_notes', 'sources'] as const).map((key) => listField(draft, key))}
           <Field label={PROCEDURE_LABELS.last_reviewed}>
             <DateInput label={PROCEDURE_LABELS.last_reviewed} value={draft.last_reviewed} onChange={(v) => set('last_reviewed', v)} />
           </Field>

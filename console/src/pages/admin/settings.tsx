@@ -1,6 +1,7 @@
 /** Settings: receipt and greeting templates, office hours, agency reply mode (take effect at once). */
 import { useEffect, useMemo, useState } from 'react';
 import { DateInput } from '../../components/date-input';
+import { ChoiceCards } from '../../components/form-bits';
 import { ChannelIcon, Icon } from '../../components/icons';
 import { Button, Card, ErrorBlock, Field, IconButton, PageHeader, Skeleton, useAction, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
@@ -18,6 +19,14 @@ const DAYS = [
   { n: 5, label: 'T6' },
   { n: 6, label: 'T7' },
   { n: 7, label: 'CN' },
+];
+const REPLY_MODES: { value: Settings['agencyReplyMode']; title: string; hint: string }[] = [
+  { value: 'direct', title: 'Gửi thẳng cho người dân', hint: 'Câu trả lời của đầu mối cơ quan được gửi ngay.' },
+  {
+    value: 'approval',
+    title: 'Tổng đài duyệt trước',
+    hint: 'Câu trả lời chờ ở mục “Duyệt trả lời”; tổng đài viên có thể sửa trước khi gửi.',
+  },
 ];
 const OVERRIDABLE: Channel[] = ['zalo', 'facebook', 'email', 'livechat', 'edongthap'];
 
@@ -205,28 +214,13 @@ export default function SettingsPage() {
         </div>
       </Card>
       <Card title="Trả lời của cơ quan">
-        <div className="role-grid two">
-          <label className={`role-option ${draft.agencyReplyMode === 'direct' ? 'on' : ''}`}>
-            <input
-              type="radio"
-              name="mode"
-              checked={draft.agencyReplyMode === 'direct'}
-              onChange={() => set('agencyReplyMode', 'direct')}
-            />
-            <span className="strong">Gửi thẳng cho người dân</span>
-            <span className="muted small">Câu trả lời của đầu mối cơ quan được gửi ngay.</span>
-          </label>
-          <label className={`role-option ${draft.agencyReplyMode === 'approval' ? 'on' : ''}`}>
-            <input
-              type="radio"
-              name="mode"
-              checked={draft.agencyReplyMode === 'approval'}
-              onChange={() => set('agencyReplyMode', 'approval')}
-            />
-            <span className="strong">Tổng đài duyệt trước</span>
-            <span className="muted small">Câu trả lời chờ ở mục “Duyệt trả lời”; tổng đài viên có thể sửa trước khi gửi.</span>
-          </label>
-        </div>
+        <ChoiceCards
+          className="two"
+          name="mode"
+          value={draft.agencyReplyMode}
+          onChange={(v) => set('agencyReplyMode', v)}
+          options={REPLY_MODES}
+        />
       </Card>
     </div>
   );

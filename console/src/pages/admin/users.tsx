@@ -1,22 +1,11 @@
 /** Users and roles: create, edit (role, agency, active), reset password (shows a temporary password once). */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { AddButton, EditButton, useEditing, type EditorDialogProps } from '../../components/editing';
+import { ChoiceCards } from '../../components/form-bits';
 import { AgencySelect } from '../../components/selects';
 import { Icon } from '../../components/icons';
 import { ListState, SearchBox, Table } from '../../components/list-state';
-import {
-  Avatar,
-  Button,
-  Card,
-  Chip,
-  Empty,
-  Field,
-  FormModal,
-  IconButton,
-  Modal,
-  PageHeader,
-  useAction,
-  useToast,
-} from '../../components/ui';
+import { Avatar, Button, Card, Chip, Empty, Field, FormModal, IconButton, Modal, PageHeader, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
 import { fmtWhen } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
@@ -41,7 +30,7 @@ const ROLE_TONE: Record<Role, 'blue' | 'violet' | 'teal' | 'red'> = {
   admin: 'red',
 };
 
-function UserDialog({ user, onClose, onSaved }: { user: StaffUser | null; onClose: () => void; onSaved: () => void }) {
+function UserDialog({ user, onClose, onSaved }: { user: StaffUser | null } & EditorDialogProps) {
   const toast = useToast();
   const agencies = useAgencies();
   const agencyCode = user?.agency?.code ?? agencies.find((a) => a.id && a.id === user?.agencyId)?.code ?? '';
@@ -53,30 +42,26 @@ function UserDialog({ user, onClose, onSaved }: { user: StaffUser | null; onClos
     password: '',
     active: user?.active ?? true,
   });
-  const [busy, run] = useAction();
   const pwProblem = !user && f.password ? passwordProblem(f.password, f.password) : null;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    await run(async () => {
-      if (user)
-        await api.patch(`/api/users/${user.id}`, {
-          displayName: f.displayName,
-          role: f.role,
-          agency: f.role === 'agency' ? f.agency || null : null,
-          active: f.active,
-        });
-      else
-        await api.post('/api/users', {
-          username: f.username.trim(),
-          displayName: f.displayName.trim(),
-          role: f.role,
-          agency: f.role === 'agency' ? f.agency : undefined,
-          password: f.password,
-        });
-      invalidate('users');
-      toast.ok(user ? 'Đã lưu người dùng' : `Đã tạo tài khoản ${f.username}`);
-      onSaved();
-    });
+  const submit = async () => {
+    if (user)
+      await api.patch(`/api/users/${user.id}`, {
+        displayName: f.displayName,
+        role: f.role,
+        agency: f.role === 'agency' ? f.agency || null : null,
+        active: f.active,
+      });
+    else
+      await api.post('/api/users', {
+        username: f.username.trim(),
+        displayName: f.displayName.trim(),
+        role: f.role,
+        agency: f.role === 'agency' ? f.agency : undefined,
+        password: f.password,
+      });
+    invalidate('users');
+    toast.ok(user ? 'Đã lưu người dùng' : `Đã tạo tài khoản ${f.username}`);
+    onSaved();
   };
   const valid = f.displayName.trim() && (user || (f.username.trim() && f.password && !pwProblem)) && (f.role !== 'agency' || f.agency);
   return (
@@ -86,7 +71,6 @@ function UserDialog({ user, onClose, onSaved }: { user: StaffUser | null; onClos
       onClose={onClose}
       width={560}
       submit={user ? 'Lưu' : 'Tạo tài khoản'}
-      busy={busy}
       disabled={!valid}
       onSubmit={submit}
     >
@@ -106,15 +90,12 @@ function UserDialog({ user, onClose, onSaved }: { user: StaffUser | null; onClos
       </div>
       <div className="field">
         <span className="field-label">Vai trò</span>
-        <div className="role-grid">
-          {ROLES.map((r) => (
-            <label key={r} className={`role-option ${f.role === r ? 'on' : ''}`}>
-              <input type="radio" name="role" value={r} checked={f.role === r} onChange={() => setF({ ...f, role: r })} />
-              <span className="strong">{ROLE_LABELS[r]}</span>
-              <span className="muted small">{ROLE_HINT[r]}</span>
-            </label>
-          ))}
-        </div>
+        <ChoiceCards
+          name="role"
+          value={f.role}
+          onChange={(role) => setF({ ...f, role })}
+          options={ROLES.map((r) => ({ value: r, title: ROLE_LABELS[r], hint: ROLE_HINT[r] }))}
+        />
       </div>
       {f.role === 'agency' && (
         <Field label="Cơ quan">
@@ -147,7 +128,7 @@ export default function UsersPage() {
   const { data, error, reload } = useLoad(() => api.get<StaffUser[]>('/api/users'), []);
   useReferenceReload(['users'], reload);
   const agencies = useAgencies();
-  const [editing, setEditing] = useState<StaffUser | null | 'new'>(null);
+  const editing = useEditing<StaffUser>(reload);
   const [temp, setTemp] = useState<{ user: StaffUser; password: string } | null>(null);
   const [q, setQ] = useState('');
   const reset = async (u: StaffUser) => {
@@ -166,11 +147,7 @@ export default function UsersPage() {
       <PageHeader
         title="Người dùng và phân quyền"
         subtitle="Tổng đài viên, giám sát viên, quản trị và đầu mối các cơ quan."
-        actions={
-          <Button variant="primary" icon={<Icon.plus size={15} />} onClick={() => setEditing('new')}>
-            Thêm người dùng
-          </Button>
-        }
+        actions={<AddButton onClick={() => editing.edit('new')}>Thêm người dùng</AddButton>}
       />
       <Card pad={false}>
         <div className="card-head">
@@ -226,9 +203,7 @@ export default function UsersPage() {
                   </td>
                   <td className="small muted">{u.lastLoginAt ? fmtWhen(u.lastLoginAt) : '—'}</td>
                   <td className="row-actions">
-                    <IconButton label="Sửa" onClick={() => setEditing(u)}>
-                      <Icon.edit size={15} />
-                    </IconButton>
+                    <EditButton onClick={() => editing.edit(u)} />
                     <IconButton label="Đặt lại mật khẩu" onClick={() => void reset(u)}>
                       <Icon.lock size={15} />
                     </IconButton>
@@ -239,13 +214,7 @@ export default function UsersPage() {
           )}
         </ListState>
       </Card>
-      {editing && (
-        <UserDialog
-          user={editing === 'new' ? null : editing}
-          onClose={() => setEditing(null)}
-          onSaved={() => (setEditing(null), reload())}
-        />
-      )}
+      {editing.open && <UserDialog user={editing.item} {...editing.props} />}
       {temp && (
         <Modal
           title="Mật khẩu tạm thời"

@@ -4,6 +4,7 @@
  */
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Icon } from '../../components/icons';
+import { ReplyModeTabs, type ReplyMode } from '../../components/reply-mode-tabs';
 import { Button, Kbd, useToast } from '../../components/ui';
 import { api } from '../../lib/api';
 import { fmtBytes } from '../../lib/format';
@@ -11,7 +12,7 @@ import { useCanned } from '../../lib/refdata';
 import type { CannedReply } from '../../lib/types';
 
 export interface ComposerHandle {
-  focus: (mode?: 'reply' | 'note') => void;
+  focus: (mode?: ReplyMode) => void;
 }
 
 interface Uploaded {
@@ -43,7 +44,7 @@ export const Composer = forwardRef<
 ) {
   const toast = useToast();
   const canned = useCanned();
-  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  const [mode, setMode] = useState<ReplyMode>('reply');
   const [text, setText] = useState('');
   const [files, setFiles] = useState<Uploaded[]>([]);
   const [uploading, setUploading] = useState(false);
@@ -190,32 +191,20 @@ export const Composer = forwardRef<
     }
   };
 
+  const switchMode = (m: ReplyMode) => {
+    setMode(m);
+    if (m === 'note') stopTyping();
+    area.current?.focus();
+  };
+
   return (
     <div className={`composer mode-${mode}`}>
-      <div className="composer-tabs" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={mode === 'reply'}
-          className={mode === 'reply' ? 'active' : ''}
-          onClick={() => (setMode('reply'), area.current?.focus())}
-        >
-          <Icon.send size={14} /> Trả lời
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={mode === 'note'}
-          className={mode === 'note' ? 'active' : ''}
-          onClick={() => (setMode('note'), stopTyping(), area.current?.focus())}
-        >
-          <Icon.lock size={14} /> Ghi chú nội bộ
-        </button>
+      <ReplyModeTabs mode={mode} onChange={switchMode}>
         <span className="grow" />
         <span className="composer-hint">
           <Kbd>Enter</Kbd> gửi · <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> xuống dòng · <Kbd>/</Kbd> câu mẫu
         </span>
-      </div>
+      </ReplyModeTabs>
       {matches.length > 0 && (
         <ul className="canned-pop" role="listbox" aria-label="Câu trả lời mẫu">
           {matches.map((c, i) => (
