@@ -6,24 +6,40 @@ import { resendFailedMessage } from '../operations/resend';
 import { listDeadLetters, listFailedDeliveries } from '../store/failed-work';
 import { STAFF, SUPERVISORS, type RouteTable } from './route';
 
-const limitQuery = z.object({
+const listQuery = z.object({
   channel: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 
 /** The delivery-failure routes (mounted under /api after authentication). */
 export function deliveryRoutes(ctx: AppContext, routes: RouteTable): void {
-  routes.add({
-    method: 'get',
-    path: '/deliveries/failed',
-    roles: STAFF,
-    summary: 'Outbound messages that failed for good, newest first, with the reason',
-    query: limitQuery,
-    responses: { 200: '`[{messageId, conversationId, ticketCode, channel, purpose, text, error, attempts, createdAt, contactName}]`' },
-    handler: async ({ query }, _req, res) => {
-      res.json(await listFailedDeliveries(ctx.db, { channel: query.channel, limit: query.limit }));
+  const lists = [
+    {
+      path: '/deliveries/failed',
+      roles: STAFF,
+      summary: 'Outbound messages that failed for good, newest first, with the reason',
+      shape: '`[{messageId, conversationId, ticketCode, channel, purpose, text, error, attempts, createdAt, contactName}]`',
+      list: (q: z.infer<typeof listQuery>) => listFailedDeliveries(ctx.db, q),
     },
-  });
+    {
+      path: '/dead-letters',
+      roles: SUPERVISORS,
+      summary: 'Inbound events that can never be processed (dead letters), with the reason',
+      shape: '`[{jobId, eventId, channel, reason, attempts, receivedAt, failedAt}]`',
+      list: (q: z.infer<typeof listQuery>) => listDeadLetters(ctx.db, q),
+    },
+  ];
+  for (const l of lists) {
+    routes.add({
+      method: 'get',
+      path: l.path,
+      roles: l.roles,
+      summary: l.summary,
+      query: listQuery,
+      responses: { 200: l.shape },
+      handler: ({ query }) => l.list(query),
+    });
+  }
 
   routes.add({
     method: 'post',
@@ -35,18 +51,6 @@ export function deliveryRoutes(ctx: AppContext, routes: RouteTable): void {
     handler: async ({ params }, req, res) => {
       await resendFailedMessage(ctx, currentUser(req), params.id);
       res.status(202).json({ ok: true });
-    },
-  });
-
-  routes.add({
-    method: 'get',
-    path: '/dead-letters',
-    roles: SUPERVISORS,
-    summary: 'Inbound events that can never be processed (dead letters), with the reason',
-    query: limitQuery,
-    responses: { 200: '`[{jobId, eventId, channel, reason, attempts, receivedAt, failedAt}]`' },
-    handler: async ({ query }, _req, res) => {
-      res.json(await listDeadLetters(ctx.db, query.limit));
     },
   });
 }

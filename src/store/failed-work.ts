@@ -64,17 +64,17 @@ export interface DeadLetter {
   failedAt: Date;
 }
 
-/** Inbound events whose processing failed for good, newest first (default: 100). */
-export async function listDeadLetters(q: Queryable, limit = 100): Promise<DeadLetter[]> {
+/** Inbound events whose processing failed for good, newest first (default: 100), optionally of one channel. */
+export async function listDeadLetters(q: Queryable, opts: { channel?: string; limit?: number } = {}): Promise<DeadLetter[]> {
   const r = await q.query<DeadLetter>(
     `SELECT j.id::text AS "jobId", e.id::text AS "eventId", e.channel, j.last_error AS reason, j.attempts,
             e.received_at AS "receivedAt", j.run_at AS "failedAt"
      FROM jobs j
      LEFT JOIN inbound_events e ON e.id = (j.payload->>'eventId')::bigint
-     WHERE j.kind = 'inbound' AND j.state = 'failed'
+     WHERE j.kind = 'inbound' AND j.state = 'failed' AND ($1::text IS NULL OR e.channel = $1)
      ORDER BY j.id DESC
-     LIMIT $1`,
-    [limit],
+     LIMIT $2`,
+    [opts.channel ?? null, opts.limit ?? 100],
   );
   return r.rows;
 }

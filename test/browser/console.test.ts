@@ -642,6 +642,31 @@ describe('web console in Chromium', () => {
     },
   );
 
+  scenario('failed', 'an operator finds a reply that failed for good and re-sends it; the citizen receives it', async () => {
+    t.citizenApp.alwaysFail = 503;
+    await t.postCitizen(citizenMessage('u-failed-page', 'cho hỏi làm căn cước ở đâu')).expect(200);
+    await until(
+      async () => (await t.gw.ctx.db.query(`SELECT 1 FROM messages WHERE status = 'failed' AND purpose = 'receipt'`)).rowCount > 0,
+      15_000,
+      'a failed receipt',
+    );
+    t.citizenApp.alwaysFail = null;
+    const page = await newPage();
+    await login(page, 'lan.nt');
+    await page.getByRole('link', { name: 'Tin gửi lỗi' }).click();
+    const failedReceipts = page.locator('tr', { hasText: 'HTTP 503' }).filter({ hasText: 'Tin báo nhận' });
+    const row = failedReceipts.first();
+    await row.waitFor();
+    await shot(page, 'failed-deliveries');
+    await row.getByRole('button', { name: 'Gửi lại' }).click();
+    await t.citizenApp.waitFor(
+      () => t.citizenApp.to('u-failed-page').some((m) => m.text.startsWith('Tổng đài')),
+      15_000,
+      'the re-sent receipt',
+    );
+    await until(async () => (await failedReceipts.count()) === 0, 15_000, 'the re-sent receipt to leave the list');
+  });
+
   scenario('agency', "an agency user sees only its agency's tickets", async () => {
     const staff = await t.login('lan.nt', PASSWORD);
     const create = async (agency: string, title: string) =>

@@ -1,10 +1,9 @@
 /** Job leases follow the work on both databases: renewed while a job runs, released by the same process at restart. */
-import { openDatabase, type Database } from '../../src/db/database';
-import { migrate } from '../../src/db/migrate';
+import type { Database } from '../../src/db/database';
 import { claimJobs, enqueueJob } from '../../src/jobs/queue';
 import { Worker } from '../../src/jobs/worker';
 import { createLogger } from '../../src/logger';
-import { databaseKinds, freshDatabaseUrl } from '../support/databases';
+import { databaseKinds, migratedDatabase } from '../support/databases';
 import { waitFor } from '../support/wait';
 
 const log = createLogger('silent');
@@ -13,8 +12,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.each(databaseKinds())('job leases on %s', (kind) => {
   let db: Database;
   beforeEach(async () => {
-    db = await openDatabase(await freshDatabaseUrl(kind), '/tmp/unused');
-    await migrate(db);
+    db = await migratedDatabase(kind);
   });
   afterEach(() => db.close());
 

@@ -1,14 +1,12 @@
 /** The durable job queue on both databases: order per key, leases, retries. */
-import { openDatabase, type Database } from '../../src/db/database';
-import { migrate } from '../../src/db/migrate';
+import type { Database } from '../../src/db/database';
 import { backoffMs, claimJobs, completeJob, enqueueJob, failJob } from '../../src/jobs/queue';
-import { databaseKinds, freshDatabaseUrl } from '../support/databases';
+import { databaseKinds, migratedDatabase } from '../support/databases';
 
 describe.each(databaseKinds())('job queue on %s', (kind) => {
   let db: Database;
   beforeEach(async () => {
-    db = await openDatabase(await freshDatabaseUrl(kind), '/tmp/unused');
-    await migrate(db);
+    db = await migratedDatabase(kind);
   });
   afterEach(() => db.close());
 

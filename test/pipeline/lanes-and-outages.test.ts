@@ -4,15 +4,14 @@
  * within seconds of the provider coming back, in order for each citizen.
  */
 import { databaseKinds } from '../support/databases';
-import { citizenMessage, startTestGateway } from '../support/gateway';
+import { citizenMessage, withTestGateway } from '../support/gateway';
 import { waitForValue } from '../support/wait';
 
 const RECEIPT = /^Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận/;
 
 describe.each(databaseKinds())('delivery lane on %s', (kind) => {
   test('a provider that takes 4 s per callback does not delay inbound processing', async () => {
-    const t = await startTestGateway({ kind, env: { WORKER_CONCURRENCY: '2', DELIVERY_CONCURRENCY: '2' } });
-    try {
+    await withTestGateway({ kind, env: { WORKER_CONCURRENCY: '2', DELIVERY_CONCURRENCY: '2' } }, async (t) => {
       t.citizenApp.delayMs = 4_000;
       const citizens = Array.from({ length: 12 }, (_, i) => `slow-${i}`);
       const posted = Date.now();
@@ -28,17 +27,13 @@ describe.each(databaseKinds())('delivery lane on %s', (kind) => {
       expect(decided).toBeGreaterThanOrEqual(citizens.length);
       expect(Date.now() - posted).toBeLessThan(3 * t.citizenApp.delayMs);
       expect(t.citizenApp.received.length).toBeLessThan(2 * citizens.length);
-    } finally {
       t.citizenApp.delayMs = 0;
-      await t.stop();
-      await t.citizenApp.stop();
-    }
+    });
   });
 
   test('after an outage the backlog drains within 10 s of recovery, in order per citizen', async () => {
     // Production-like backoff (1 s doubling, 60 s cap): without the probe the next tries would be many seconds away.
-    const t = await startTestGateway({ kind, delivery: { backoffBaseMs: 1_000, giveUpAfterMs: 120_000 } });
-    try {
+    await withTestGateway({ kind, delivery: { backoffBaseMs: 1_000, giveUpAfterMs: 120_000 } }, async (t) => {
       t.citizenApp.alwaysFail = 503;
       const citizens = Array.from({ length: 6 }, (_, i) => `outage-${i}`);
       for (const u of citizens) await t.postCitizen(citizenMessage(u, 'cho hỏi lệ phí làm hộ chiếu bao nhiêu')).expect(200);
@@ -68,9 +63,6 @@ describe.each(databaseKinds())('delivery lane on %s', (kind) => {
         expect(got.length).toBeGreaterThanOrEqual(2);
         expect(got[0].text).toMatch(RECEIPT);
       }
-    } finally {
-      await t.stop();
-      await t.citizenApp.stop();
-    }
+    });
   });
 });

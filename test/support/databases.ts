@@ -6,6 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { openDatabase, type Database } from '../../src/db/database';
+import { migrate } from '../../src/db/migrate';
 
 /** A database kind under test. */
 export type DbKind = 'pglite' | 'postgres';
@@ -39,4 +41,11 @@ export async function createDatabase(serverUrl: string, prefix: string): Promise
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** A fresh, migrated database of the kind (for suites that work on the store without a gateway). */
+export async function migratedDatabase(kind: DbKind): Promise<Database> {
+  const db = await openDatabase(await freshDatabaseUrl(kind), '/tmp/unused');
+  await migrate(db);
+  return db;
 }

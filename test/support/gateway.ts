@@ -134,3 +134,14 @@ export function citizenMessage(userId: string, text: string, extra: Record<strin
     ...extra,
   };
 }
+
+/** Runs `fn` with a test gateway, then stops it and its fake citizen app whatever happens. */
+export async function withTestGateway<T>(opts: TestGatewayOptions, fn: (t: TestGateway) => Promise<T>): Promise<T> {
+  const t = await startTestGateway(opts);
+  try {
+    return await fn(t);
+  } finally {
+    await t.stop();
+    await t.citizenApp.stop();
+  }
+}

@@ -2,15 +2,36 @@
  * What could not be delivered or processed: replies that failed for good (with the provider's
  * reason, re-sendable) and, for supervisors, inbound events that can never be processed.
  */
+import type { ReactNode } from 'react';
 import { Icon } from '../components/icons';
 import { ListState, Table } from '../components/list-state';
 import { Button, Card, Chip, Empty, Link, PageHeader, useKeyedAction } from '../components/ui';
 import { CHANNEL_LABELS, PURPOSE_LABELS, label } from '@wire/labels';
 import { api } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
-import { useLoad } from '../lib/hooks';
+import { useLoad, type Loaded } from '../lib/hooks';
 import { useSession } from '../lib/session';
 import type { DeadLetter, FailedDelivery } from '../lib/types';
+
+/** A card with one loaded list as a table, or a calm empty state. */
+function ListCard<T>(props: { title: string; load: Loaded<T[]>; empty: string; headers: string[]; row: (item: T) => ReactNode }) {
+  const { data, error, reload } = props.load;
+  return (
+    <Card pad={false} title={props.title}>
+      <ListState data={data} error={error} onRetry={reload} empty={<Empty icon={<Icon.check size={26} />} title={props.empty} />}>
+        {(items) => (
+          <Table
+            columns={props.headers.map((h, i) => (
+              <th key={i}>{h}</th>
+            ))}
+            items={items}
+            row={props.row}
+          />
+        )}
+      </ListState>
+    </Card>
+  );
+}
 
 /** The page. */
 export default function FailedWorkPage() {
@@ -31,80 +52,48 @@ export default function FailedWorkPage() {
   return (
     <div className="page stack">
       <PageHeader title="Tin gửi lỗi" subtitle="Tin nhắn không gửi được tới người dân và sự kiện không xử lý được, kèm lý do." />
-      <Card pad={false} title="Tin nhắn gửi lỗi">
-        <ListState
-          data={failed.data}
-          error={failed.error}
-          onRetry={failed.reload}
-          empty={<Empty icon={<Icon.check size={26} />} title="Không có tin nhắn gửi lỗi" />}
-        >
-          {(items) => (
-            <Table
-              columns={
-                <>
-                  <th>Thời điểm</th>
-                  <th>Người dân</th>
-                  <th>Kênh</th>
-                  <th>Loại tin</th>
-                  <th>Nội dung</th>
-                  <th>Lý do</th>
-                  <th />
-                </>
-              }
-              items={items}
-              row={(m) => (
-                <tr key={m.messageId}>
-                  <td className="nowrap">{fmtDateTime(m.createdAt)}</td>
-                  <td>
-                    <Link to={`/inbox/${encodeURIComponent(m.conversationId)}`}>{m.contactName ?? 'Người dân'}</Link>
-                    {m.ticketCode && <div className="mono small">{m.ticketCode}</div>}
-                  </td>
-                  <td>{label(CHANNEL_LABELS, m.channel)}</td>
-                  <td>{label(PURPOSE_LABELS, m.purpose ?? 'answer')}</td>
-                  <td className="clamp-2">{m.text}</td>
-                  <td className="small">
-                    <Chip tone="red">{m.error ?? 'Không rõ'}</Chip>
-                  </td>
-                  <td>
-                    <Button size="sm" icon={<Icon.undo size={14} />} busy={busy === m.messageId} onClick={() => void resend(m)}>
-                      Gửi lại
-                    </Button>
-                  </td>
-                </tr>
-              )}
-            />
-          )}
-        </ListState>
-      </Card>
+      <ListCard
+        title="Tin nhắn gửi lỗi"
+        load={failed}
+        empty="Không có tin nhắn gửi lỗi"
+        headers={['Thời điểm', 'Người dân', 'Kênh', 'Loại tin', 'Nội dung', 'Lý do', '']}
+        row={(m) => (
+          <tr key={m.messageId}>
+            <td className="nowrap">{fmtDateTime(m.createdAt)}</td>
+            <td>
+              <Link to={`/inbox/${encodeURIComponent(m.conversationId)}`}>{m.contactName ?? 'Người dân'}</Link>
+              {m.ticketCode && <div className="mono small">{m.ticketCode}</div>}
+            </td>
+            <td>{label(CHANNEL_LABELS, m.channel)}</td>
+            <td>{label(PURPOSE_LABELS, m.purpose ?? 'answer')}</td>
+            <td>
+              <div className="clamp-2">{m.text}</div>
+            </td>
+            <td className="small">
+              <Chip tone="red">{m.error ?? 'Không rõ'}</Chip>
+            </td>
+            <td>
+              <Button size="sm" icon={<Icon.undo size={14} />} busy={busy === m.messageId} onClick={() => void resend(m)}>
+                Gửi lại
+              </Button>
+            </td>
+          </tr>
+        )}
+      />
       {supervisor && (
-        <Card pad={false} title="Sự kiện không xử lý được">
-          <ListState
-            data={dead.data}
-            error={dead.error}
-            onRetry={dead.reload}
-            empty={<Empty icon={<Icon.check size={26} />} title="Không có" />}
-          >
-            {(items) => (
-              <Table
-                columns={
-                  <>
-                    <th>Nhận lúc</th>
-                    <th>Kênh</th>
-                    <th>Lý do</th>
-                  </>
-                }
-                items={items}
-                row={(d) => (
-                  <tr key={d.jobId}>
-                    <td className="nowrap">{fmtDateTime(d.receivedAt ?? d.failedAt)}</td>
-                    <td>{d.channel ? label(CHANNEL_LABELS, d.channel) : '—'}</td>
-                    <td className="small">{d.reason}</td>
-                  </tr>
-                )}
-              />
-            )}
-          </ListState>
-        </Card>
+        <ListCard
+          title="Sự kiện không xử lý được"
+          load={dead}
+          empty="Không có sự kiện nào bị lỗi"
+          headers={['Nhận lúc', 'Kênh', 'Lý do']}
+          row={(d) => (
+            <tr key={d.jobId}>
+              <td className="nowrap">{fmtDateTime(d.receivedAt ?? d.failedAt)}</td>
+              <td>{label(CHANNEL_LABELS, d.channel)}</td>
+              <td className="small">{d.reason}</td>
+            </tr>
+          )}
+        />
       )}
     </div>
   );
