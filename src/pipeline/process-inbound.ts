@@ -176,6 +176,9 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
       [conv.id],
     );
     const ticketId = openTicket.rows[0]?.id ?? null;
+    // Some providers stamp in whole seconds (IMAP INTERNALDATE): two messages of one second, or one
+    // stamped before the last, still read in the order the citizen sent them (the order processed).
+    const at = new Date(Math.max(e.timestamp, (conv.lastInboundAt?.getTime() ?? -Infinity) + 1));
     const stored = await insertInbound(tx, {
       conversationId: conv.id,
       channel: e.channel,
@@ -186,11 +189,11 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
       html: e.type === 'message' ? (e.html ?? null) : null,
       attachments,
       meta: { intent: parse.intent, quickReplyPayload, suppressAutoReply: suppress || undefined },
-      createdAt: new Date(e.timestamp),
+      createdAt: at,
     });
     if (!stored) return null;
     if (ticketId) await tx.query('UPDATE messages SET ticket_id = $2 WHERE id = $1', [stored.id, ticketId]);
-    await touchInbound(tx, conv.id, new Date(e.timestamp));
+    await touchInbound(tx, conv.id, at);
     await logEvent(tx, {
       type: 'message_received',
       actor: { kind: 'citizen', name: identity.displayName },
