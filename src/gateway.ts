@@ -127,7 +127,6 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   const lane = (name: string, kind: string, concurrency: number, handler: (job: Job) => Promise<void>) =>
     new Worker(db, { [kind]: handler }, log, {
       id: `${nodeId}/${name}`,
-      kinds: [kind],
       concurrency: config.WORKER_CONCURRENCY === 0 ? 0 : concurrency,
       leaseMs: opts.jobLeaseMs,
       onJobDone: (job, outcome, ms) => ctx.metrics.jobLatency.observe({ kind: job.kind, outcome }, ms / 1000),

@@ -124,12 +124,17 @@ export async function completeJob(q: Queryable, id: string): Promise<void> {
   await q.query('DELETE FROM jobs WHERE id = $1::bigint', [id]);
 }
 
+/** True when a failure of this run is final: past the job's give-up time, or (without one) its last attempt. */
+export function isFinalAttempt(job: Job, now = Date.now()): boolean {
+  return job.giveUpAt ? now >= job.giveUpAt.getTime() : job.attempts >= job.maxAttempts;
+}
+
 /**
  * Schedules a retry after `delayMs`, or marks the job failed when `permanent`, past its give-up
  * time, or (without one) out of attempts.
  */
 export async function failJob(q: Queryable, job: Job, error: string, delayMs: number, permanent: boolean): Promise<'retry' | 'failed'> {
-  const giveUp = permanent || (job.giveUpAt ? Date.now() >= job.giveUpAt.getTime() : job.attempts >= job.maxAttempts);
+  const giveUp = permanent || isFinalAttempt(job);
   await q.query(
     `UPDATE jobs SET state = $2, last_error = $3, locked_by = NULL, locked_until = NULL,
             run_at = now() + ($4::int * interval '1 millisecond')

@@ -29,8 +29,6 @@ export interface WorkerOptions {
   concurrency: number;
   /** This process's stable id (same across restarts), recorded on claimed jobs (default: a random one). */
   id?: string;
-  /** The job kinds this worker claims (default: every kind). */
-  kinds?: readonly string[];
   /** Lease of a claimed job, renewed every third of it while the job runs (default: 15 s). */
   leaseMs?: number;
   /** Poll interval when idle (default: 500 ms). */
@@ -42,6 +40,8 @@ export interface WorkerOptions {
 export class Worker {
   private readonly id: string;
   private readonly leaseMs: number;
+  /** The kinds this worker has handlers for: its lane. A kind it does not know waits for a worker that does (e.g. a newer node). */
+  private readonly kinds: readonly string[];
   private readonly held = new Set<string>();
   private renewTimer: NodeJS.Timeout | null = null;
   private inflight = 0;
@@ -59,6 +59,7 @@ export class Worker {
   ) {
     this.id = opts.id ?? `w-${Math.random().toString(36).slice(2, 10)}`;
     this.leaseMs = opts.leaseMs ?? 15_000;
+    this.kinds = Object.keys(handlers);
   }
 
   /** Starts polling, after returning to the queue what a previous life of this process left running. */
@@ -112,7 +113,7 @@ export class Worker {
         if (free <= 0 || !this.running) break;
         let jobs: Job[] = [];
         try {
-          jobs = await claimJobs(this.db, this.id, free, this.leaseMs, this.opts.kinds);
+          jobs = await claimJobs(this.db, this.id, free, this.leaseMs, this.kinds);
         } catch (err) {
           if (this.running) this.log.error({ err }, 'job claim failed');
           break;
@@ -136,9 +137,7 @@ export class Worker {
     const started = performance.now();
     let outcome: 'done' | 'retry' | 'failed' = 'done';
     try {
-      const handler = this.handlers[job.kind];
-      if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
-      await handler(job);
+      await this.handlers[job.kind](job);
       await completeJob(this.db, job.id);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -8,7 +8,7 @@
  */
 import { ChannelApiError, type OutboundMessage } from '../channels/kit/contract';
 import type { AppContext } from '../context';
-import { backoffMs, probeBackedOff, resumeBackedOff, type Job } from '../jobs/queue';
+import { backoffMs, isFinalAttempt, probeBackedOff, resumeBackedOff, type Job } from '../jobs/queue';
 import { RetryLaterError } from '../jobs/worker';
 import { getConversation } from '../store/conversations';
 import { logEvent, SYSTEM } from '../store/events';
@@ -79,8 +79,7 @@ export async function deliver(ctx: AppContext, job: Job): Promise<void> {
     ctx.metrics.deliveryFailures.inc({ channel: m.channel, kind: apiErr && !apiErr.retryable ? 'permanent' : 'retryable' });
     const retryable = apiErr ? apiErr.retryable : true;
     // Given up by time (through a provider's maintenance), not by a number of attempts.
-    const expired = job.giveUpAt ? Date.now() >= job.giveUpAt.getTime() : job.attempts >= job.maxAttempts;
-    if (!retryable || expired) {
+    if (!retryable || isFinalAttempt(job)) {
       return fail(ctx, m, apiErr?.code ? `${apiErr.code}: ${reason}` : reason);
     }
     await markRetrying(ctx.db, m.id, reason);

@@ -5,10 +5,9 @@
  */
 import type { InboundEvent, InboundMessage, InboundPostback } from '../channels/kit/contract';
 import type { AppContext } from '../context';
-import type { Queryable } from '../db/database';
+import { isTransientDbError, type Queryable } from '../db/database';
 import type { Job } from '../jobs/queue';
 import { PermanentJobError } from '../jobs/worker';
-import { isTransientDbError } from '../db/database';
 import { renderTemplate } from '../bot/definition';
 import { decide, ratingOf, type BotContext } from '../bot/policy';
 import { FALLBACK_INTENT, type ParseResult } from '../nlu/types';

@@ -60,12 +60,21 @@ describe.each(databaseKinds())('job leases on %s', (kind) => {
     expect(ran[0]).toMatch(/^(again|other):/);
   });
 
-  test('a worker claims only the kinds of its lane', async () => {
-    await enqueueJob(db, 'deliver', 'out:1', {});
+  test('a worker claims only the kinds it has handlers for (its lane); others wait for their own lane', async () => {
+    const deliver = await enqueueJob(db, 'deliver', 'out:1', {});
     await enqueueJob(db, 'inbound', 'in:1', {});
-    const inbound = await claimJobs(db, 'n/inbound', 10, 15_000, ['inbound']);
-    expect(inbound.map((j) => j.kind)).toEqual(['inbound']);
-    const deliveries = await claimJobs(db, 'n/deliver', 10, 15_000, ['deliver']);
-    expect(deliveries.map((j) => j.kind)).toEqual(['deliver']);
+    const ran: string[] = [];
+    const inbound = new Worker(db, { inbound: async (job) => void ran.push(job.kind) }, log, {
+      id: 'n/inbound',
+      concurrency: 2,
+      pollMs: 20,
+    });
+    await inbound.start();
+    await waitFor(() => ran.length === 1);
+    await sleep(200);
+    await inbound.stop();
+    expect(ran).toEqual(['inbound']);
+    const left = await db.query<{ id: string; state: string }>('SELECT id::text, state FROM jobs');
+    expect(left.rows).toEqual([{ id: deliver, state: 'pending' }]);
   });
 });

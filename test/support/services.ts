@@ -33,15 +33,14 @@ const firstExisting = (...paths: string[]): string | undefined => paths.find((p)
 /** Where the system Chromium lives (default: /usr/bin/chromium; override with CHROMIUM_PATH). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const NEEDS: SystemNeed[] = [
-  { what: 'PostgreSQL server', debianPackage: 'postgresql', find: postgresBinDir },
-  {
-    what: 'Dovecot IMAP server',
-    debianPackage: 'dovecot-imapd',
-    find: () => firstExisting('/usr/sbin/dovecot', '/usr/local/sbin/dovecot'),
-  },
-  { what: 'Chromium', debianPackage: 'chromium', find: () => firstExisting(CHROMIUM_PATH) },
-];
+const POSTGRES: SystemNeed = { what: 'PostgreSQL server', debianPackage: 'postgresql', find: postgresBinDir };
+const DOVECOT: SystemNeed = {
+  what: 'Dovecot IMAP server',
+  debianPackage: 'dovecot-imapd',
+  find: () => firstExisting('/usr/sbin/dovecot', '/usr/local/sbin/dovecot'),
+};
+const CHROMIUM: SystemNeed = { what: 'Chromium', debianPackage: 'chromium', find: () => firstExisting(CHROMIUM_PATH) };
+const NEEDS = [POSTGRES, DOVECOT, CHROMIUM];
 
 const isRoot = (): boolean => process.getuid?.() === 0;
 
@@ -88,7 +87,7 @@ export function describeServices(databaseUrl: string, started: boolean): string[
   const where = new URL(databaseUrl);
   return [
     `databases: PGlite (embedded, in memory) and PostgreSQL at ${where.host} (${started ? `throw-away server, ${pgVersion}` : 'TEST_DATABASE_URL'})`,
-    `IMAP: Dovecot ${version(NEEDS[1].find()!, ['--version'])}; SMTP: smtp-server (in-process)`,
+    `IMAP: Dovecot ${version(DOVECOT.find()!, ['--version'])}; SMTP: smtp-server (in-process)`,
     `browser: ${version(CHROMIUM_PATH, ['--version'])} driven by playwright-core`,
   ];
 }
