@@ -65,6 +65,8 @@ async function main(): Promise<void> {
     if (rollup.rolled) console.log(`daily roll-ups: ${rollup.rolled} days in ${Math.round(performance.now() - t0)} ms\n`);
 
     const gw = await createGateway(config, { db, logger: createLogger('warn') });
+    // The benchmark's admin is a scripted client: no first-password change.
+    await db.query('UPDATE users SET must_change_password = false WHERE username = $1', [ADMIN.username]);
     await new Promise<void>((r) => gw.server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(gw.server.address() as AddressInfo).port}`;
     const login = await fetch(`${base}/api/auth/token`, {

@@ -1,54 +1,60 @@
 /**
- * `npm run bench`: the load benchmark of the webhook intake, from a second process.
+ * `npm run bench`: the load benchmark of the pipeline, from a second process.
  *
  * For PostgreSQL (a throw-away server with default durability) and for PGlite, it starts the built
- * gateway as a child process with a fake citizen-app callback here, then:
- *  1. load: autocannon posts signed citizen-app webhooks (unique ids) for BENCH_SECONDS →
- *     webhooks acked/s, p50/p99 ack latency; then the time until every receipt has arrived;
- *  2. latency probe: a steady trickle of webhooks → webhook-to-receipt time p50/p99;
- *  3. intake alone: the same load on a gateway whose worker is off (WORKER_CONCURRENCY=0), so the
- *     cost of storing and acknowledging is seen apart from the processing that shares the CPU;
- *  4. baseline: a bare Express handler doing one INSERT per request into the same database,
- *     same load → its ceiling, so the gateway's figure reads as a ratio.
+ * gateway as a child process with a fake citizen-app callback here, and measures in the same run:
+ *  1. burst: BENCH_BURST new citizens post "xin chào" at once → conversations fully processed per
+ *     second (receipt AND bot answer delivered to the callback), and SQL statements per conversation
+ *     (the gateway's `cong1022_db_statements_total`, intake included);
+ *  2. steady: 50 webhooks/s for BENCH_STEADY_SECONDS → webhook → bot answer at the callback, p50/p99;
+ *  3. ingest: autocannon posts signed webhooks for BENCH_SECONDS → acked/s, ack p50/p99, non-2xx;
+ *     then the same on a gateway whose workers are off (WORKER_CONCURRENCY=0), storing only;
+ *  4. ceiling: a bare Express handler doing one INSERT per request into the same database kind,
+ *     same load → its requests/s, so every figure above reads as a ratio of it.
+ * The webhook rate limit (WEBHOOK_PER_MINUTE) is off: it would cap the load it is meant to measure.
  *
- * Options (env): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), BENCH_DB (both|postgres|pglite).
+ * Options (env): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), BENCH_BURST (default 3000),
+ * BENCH_STEADY_SECONDS (default 20), BENCH_DB (both|postgres|pglite), BENCH_NODE_ARGS (extra node flags for the
+ * gateway, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ensureSystemPackages, startPostgres, type PostgresServer } from '../test/support/services';
 
 const SECRET = 'bench-secret';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const BURST = Number(process.env.BENCH_BURST ?? 3000);
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
+const STEADY_RATE = 50;
 const ROOT = join(__dirname, '..');
 
+/** The fake citizen-app callback: when each citizen got its first (receipt) and second (bot answer) message. */
 interface CallbackSink {
   url: string;
   server: Server;
-  /** Receipt arrival times by user id. */
-  arrivals: Map<string, number>;
-  count: number;
+  receipts: Map<string, number>;
+  answers: Map<string, number>;
 }
 
 async function startSink(): Promise<CallbackSink> {
-  const sink = { arrivals: new Map<string, number>(), count: 0 } as CallbackSink;
+  const sink = { receipts: new Map<string, number>(), answers: new Map<string, number>() } as CallbackSink;
   sink.server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const now = performance.now();
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { userId: string; text: string };
-        if (body.text.startsWith('Tổng đài Thông tin') && !sink.arrivals.has(body.userId)) {
-          sink.arrivals.set(body.userId, now);
-          sink.count++;
-        }
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { userId: string };
+        if (!sink.receipts.has(body.userId)) sink.receipts.set(body.userId, now);
+        else if (!sink.answers.has(body.userId)) sink.answers.set(body.userId, now);
       } catch {
         /* counted as nothing */
       }
@@ -65,6 +71,18 @@ function sign(raw: string): string {
   return `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`;
 }
 
+function webhookBody(userId: string): string {
+  return JSON.stringify({
+    id: `m-${userId}`,
+    userId,
+    name: 'Bench',
+    phone: '0900000000',
+    text: 'xin chào',
+    attachments: [],
+    timestamp: Date.now(),
+  });
+}
+
 async function waitHttp(url: string, child: ChildProcess, ms = 120_000): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -75,14 +93,15 @@ async function waitHttp(url: string, child: ChildProcess, ms = 120_000): Promise
     } catch {
       /* not yet */
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   throw new Error(`timeout waiting for ${url}`);
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 function startProcess(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return child;
+  return spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -117,30 +136,19 @@ interface LoadResult {
   errors: number;
 }
 
-/** Posts unique signed webhooks for SECONDS; `sent` records each user id's send time. */
-async function load(url: string, sent: Map<string, number> | null, prefix: string): Promise<LoadResult> {
+/** Posts unique signed webhooks: for SECONDS, or `amount` of them as fast as the connections allow. */
+async function load(url: string, prefix: string, amount?: number): Promise<LoadResult> {
   let n = 0;
   const result = await autocannon({
     url,
     method: 'POST',
     connections: CONNECTIONS,
-    duration: SECONDS,
+    ...(amount ? { amount } : { duration: SECONDS }),
     headers: { 'content-type': 'application/json' },
     requests: [
       {
         setupRequest: (req) => {
-          n++;
-          const userId = `${prefix}-${n}`;
-          const raw = JSON.stringify({
-            id: `${prefix}-m${n}`,
-            userId,
-            name: 'Bench',
-            phone: '0900000000',
-            text: 'xin chào',
-            attachments: [],
-            timestamp: Date.now(),
-          });
-          sent?.set(userId, performance.now());
+          const raw = webhookBody(`${prefix}-${++n}`);
           return { ...req, body: raw, headers: { ...req.headers, 'x-signature': sign(raw) } };
         },
       },
@@ -161,15 +169,41 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+/** The gateway's statement counter (one /metrics scrape, which itself costs one statement: the queue depth). */
+async function statements(base: string): Promise<number> {
+  const text = await retry(async () => (await fetch(`${base}/metrics`)).text());
+  const line = text.split('\n').find((l) => l.startsWith('cong1022_db_statements_total '));
+  return Number(line?.split(' ').pop() ?? NaN);
+}
+
+/** Runs `fn`, trying again twice after a connection error (a loaded machine resets a connection now and then). */
+async function retry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= 2) throw err;
+      await sleep(200);
+    }
+  }
+}
+
+/** Waits until `count()` reaches `expected` (throws after `ms`). */
+async function until(count: () => number, expected: number, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (count() < expected) {
+    if (Date.now() > end) throw new Error(`only ${count()} of ${expected} ${what}`);
+    await sleep(20);
+  }
+}
+
 interface DbResult {
   db: string;
-  gateway: LoadResult;
+  burst: { conversations: number; seconds: number; perSecond: number; ack: LoadResult; statementsPerConversation: number };
+  steady: { sent: number; p50: number; p99: number; max: number };
+  ingest: LoadResult;
   intakeOnly: LoadResult;
-  drainSeconds: number;
-  processedPerSecond: number;
-  e2eP50: number;
-  e2eP99: number;
-  baseline: LoadResult;
+  ceiling: LoadResult;
 }
 
 async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | undefined): Promise<DbResult> {
@@ -184,54 +218,72 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     EDONGTHAP_SECRET: SECRET,
     EDONGTHAP_CALLBACK_URL: sink.url,
     LIVECHAT_ENABLED: 'false',
-    WORKER_CONCURRENCY: '16',
+    WEBHOOK_PER_MINUTE: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
-  const gateway = startProcess(['dist/src/main.js'], env);
+  const gateway = startProcess([...NODE_ARGS, 'dist/src/main.js'], env);
   const base = `http://127.0.0.1:${port}`;
-  let gatewayLoad: LoadResult;
-  let drainSeconds: number;
-  let e2e: number[];
+  const answered = () => sink.answers.size;
+  let burst: DbResult['burst'];
+  let steady: DbResult['steady'];
+  let ingest: LoadResult;
   try {
     await waitHttp(`${base}/readyz`, gateway);
-    // Warm-up.
-    await load(`${base}/webhooks/edongthap`, null, `warm-${randomUUID().slice(0, 4)}`).catch(() => undefined);
-    await drain(sink, () => sink.count, Infinity, 120_000);
-    await waitQueueEmpty(base, 600_000);
-    const before = sink.count;
-    const sent = new Map<string, number>();
-    const loadStart = performance.now();
-    gatewayLoad = await load(`${base}/webhooks/edongthap`, sent, `load-${randomUUID().slice(0, 4)}`);
-    const expected = before + gatewayLoad.total - gatewayLoad.non2xx;
-    await drain(sink, () => sink.count, expected, 600_000);
-    // Every job done (bot answers too): the probe below then measures an idle gateway.
-    await waitQueueEmpty(base, 600_000);
-    drainSeconds = (performance.now() - loadStart) / 1000;
+    // Warm-up: 300 conversations.
+    const warm = await load(`${base}/webhooks/edongthap`, `warm-${randomUUID().slice(0, 4)}`, 300);
+    await until(answered, warm.total - warm.non2xx, 300_000, 'warm-up answers');
 
-    // Latency probe: 20 webhooks/s for 10 s on an idle gateway.
-    const probeSent = new Map<string, number>();
-    for (let i = 0; i < 200; i++) {
-      const userId = `probe-${i}-${randomUUID().slice(0, 6)}`;
-      const raw = JSON.stringify({ id: `p-${userId}`, userId, text: 'xin chào', attachments: [], timestamp: Date.now() });
-      probeSent.set(userId, performance.now());
-      const r = await fetch(`${base}/webhooks/edongthap`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-signature': sign(raw) },
-        body: raw,
-      });
-      await r.arrayBuffer();
-      await new Promise((res) => setTimeout(res, 50));
+    console.log(`${db}: burst`);
+    // 1. Burst: N new citizens at once, until every one has its receipt and bot answer.
+    await sleep(1000);
+    const before = answered();
+    const statementsBefore = await statements(base);
+    const start = performance.now();
+    const ack = await load(`${base}/webhooks/edongthap`, `burst-${randomUUID().slice(0, 4)}`, BURST);
+    const accepted = ack.total - ack.non2xx;
+    await until(answered, before + accepted, 900_000, 'burst answers');
+    const seconds = (performance.now() - start) / 1000;
+    await sleep(300); // the last delivery's record follows its callback
+    const spent = (await statements(base)) - statementsBefore - 1; // minus this scrape's own statement
+    burst = { conversations: accepted, seconds, perSecond: accepted / seconds, ack, statementsPerConversation: spent / accepted };
+
+    console.log(`${db}: steady`);
+    // 2. Steady 50 webhooks/s on the now idle gateway: webhook → bot answer at the callback.
+    const sentAt = new Map<string, number>();
+    const prefix = `steady-${randomUUID().slice(0, 4)}`;
+    const total = STEADY_RATE * STEADY_SECONDS;
+    const t0 = performance.now();
+    const posts: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = t0 + (i * 1000) / STEADY_RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const userId = `${prefix}-${i}`;
+      const raw = webhookBody(userId);
+      sentAt.set(userId, performance.now());
+      posts.push(
+        retry(() =>
+          fetch(`${base}/webhooks/edongthap`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-signature': sign(raw) },
+            body: raw,
+          }).then((r) => r.arrayBuffer()),
+        ),
+      );
     }
-    await drain(sink, () => [...probeSent.keys()].filter((u) => sink.arrivals.has(u)).length, probeSent.size, 60_000);
-    e2e = [...probeSent]
-      .map(([u, t]) => (sink.arrivals.get(u) ?? NaN) - t)
-      .filter(Number.isFinite)
-      .sort((a, b) => a - b);
+    await Promise.all(posts);
+    await until(() => [...sentAt.keys()].filter((u) => sink.answers.has(u)).length, total, 120_000, 'steady answers');
+    const latencies = [...sentAt].map(([u, t]) => sink.answers.get(u)! - t).sort((a, b) => a - b);
+    steady = { sent: total, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] };
+
+    console.log(`${db}: ingest`);
+    // 3. Ingest with the workers on (they process what arrives meanwhile).
+    ingest = await load(`${base}/webhooks/edongthap`, `load-${randomUUID().slice(0, 4)}`);
   } finally {
     await stopProcess(gateway);
   }
 
-  // Intake alone: the worker is off, webhooks are stored and acknowledged only.
+  // Intake alone: the workers are off, webhooks are stored and acknowledged only.
   const intakePort = await freePort();
   const intake = startProcess(['dist/src/main.js'], {
     ...env,
@@ -239,80 +291,42 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     WORKER_CONCURRENCY: '0',
     DATA_DIR: join(dataDir, 'intake'),
   });
-  let intakeLoad: LoadResult;
+  let intakeOnly: LoadResult;
   try {
     await waitHttp(`http://127.0.0.1:${intakePort}/readyz`, intake);
-    await load(`http://127.0.0.1:${intakePort}/webhooks/edongthap`, null, `iwarm-${randomUUID().slice(0, 4)}`);
-    intakeLoad = await load(`http://127.0.0.1:${intakePort}/webhooks/edongthap`, null, `iload-${randomUUID().slice(0, 4)}`);
+    await load(`http://127.0.0.1:${intakePort}/webhooks/edongthap`, `iwarm-${randomUUID().slice(0, 4)}`);
+    intakeOnly = await load(`http://127.0.0.1:${intakePort}/webhooks/edongthap`, `iload-${randomUUID().slice(0, 4)}`);
   } finally {
     await stopProcess(intake);
   }
 
-  // Baseline: bare Express + one INSERT per request into the same database kind.
+  // Ceiling: bare Express + one INSERT per request into the same database kind.
   const basePort = await freePort();
   const baseline = startProcess(['-r', 'tsx/cjs', 'scripts/bench-baseline.ts'], {
     PORT: String(basePort),
     DATA_DIR: join(dataDir, 'baseline'),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
-  let baselineLoad: LoadResult;
+  let ceiling: LoadResult;
   try {
     await waitHttp(`http://127.0.0.1:${basePort}/healthz`, baseline);
-    await load(`http://127.0.0.1:${basePort}/insert`, null, 'bwarm');
-    baselineLoad = await load(`http://127.0.0.1:${basePort}/insert`, null, 'bload');
+    await load(`http://127.0.0.1:${basePort}/insert`, 'bwarm');
+    ceiling = await load(`http://127.0.0.1:${basePort}/insert`, 'bload');
   } finally {
     await stopProcess(baseline);
     sink.server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return {
-    db,
-    gateway: gatewayLoad!,
-    intakeOnly: intakeLoad!,
-    drainSeconds,
-    processedPerSecond: (gatewayLoad!.total - gatewayLoad!.non2xx) / drainSeconds,
-    e2eP50: quantile(e2e, 0.5),
-    e2eP99: quantile(e2e, 0.99),
-    baseline: baselineLoad!,
-  };
+  return { db, burst, steady, ingest, intakeOnly, ceiling };
 }
 
-/** Waits until the gateway reports no pending or running job (`cong1022_queue_depth` in /metrics). */
-async function waitQueueEmpty(base: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const text = await (await fetch(`${base}/metrics`)).text();
-    const depth = text
-      .split('\n')
-      .filter((l) => l.startsWith('cong1022_queue_depth{') && !l.includes('state="failed"'))
-      .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
-    if (depth === 0) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('the job queue did not empty in time');
-}
-
-async function drain(_sink: CallbackSink, count: () => number, expected: number, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  let last = -1;
-  let stable = 0;
-  while (Date.now() < until) {
-    const c = count();
-    if (c >= expected) return;
-    if (expected === Infinity) {
-      stable = c === last ? stable + 1 : 0;
-      if (stable >= 10) return;
-    }
-    last = c;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  if (expected !== Infinity) throw new Error(`only ${count()} of ${expected} receipts arrived`);
-}
+const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
 
 async function main(): Promise<void> {
   const which = process.env.BENCH_DB ?? 'both';
   console.log('building…');
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  const load0 = loadavg()[0];
   const results: DbResult[] = [];
   let server: PostgresServer | undefined;
   if (which === 'both' || which === 'postgres') {
@@ -325,15 +339,19 @@ async function main(): Promise<void> {
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `\nMachine: ${cpus().length} × ${cpu}; ${SECONDS} s per load phase, ${CONNECTIONS} connections; PostgreSQL with default durability (fsync on).\n`,
+    `\nMachine: ${cpus().length} × ${cpu}, load average ${load0.toFixed(1)} at the start; burst of ${BURST} new citizens, ` +
+      `${STEADY_RATE}/s for ${STEADY_SECONDS} s, ${SECONDS} s per load phase, ${CONNECTIONS} connections; PostgreSQL with default durability (fsync on).\n`,
   );
   console.log(
-    '| database | webhooks acked/s | ack p50 / p99 (ms) | non-2xx | all work done after (s) | conversations processed/s | webhook → receipt p50 / p99 (ms, idle) | acked/s, worker off | bare Express + INSERT/s | gateway ÷ bare | worker off ÷ bare |',
+    '| database | bare Express + INSERT/s (ceiling) | conversations processed/s (÷ ceiling) | SQL statements per conversation | webhook → bot answer at 50/s, p50 / p99 (ms) | webhooks acked/s, workers on (÷ ceiling) | non-2xx | acked/s, workers off (÷ ceiling) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
+    const c = r.ceiling.rps;
     console.log(
-      `| ${r.db} | ${r.gateway.rps.toFixed(0)} | ${r.gateway.p50} / ${r.gateway.p99} | ${r.gateway.non2xx + r.gateway.errors} | ${r.drainSeconds.toFixed(1)} | ${r.processedPerSecond.toFixed(0)} | ${r.e2eP50.toFixed(1)} / ${r.e2eP99.toFixed(1)} | ${r.intakeOnly.rps.toFixed(0)} | ${r.baseline.rps.toFixed(0)} | ${(r.gateway.rps / r.baseline.rps).toFixed(2)} | ${(r.intakeOnly.rps / r.baseline.rps).toFixed(2)} |`,
+      `| ${r.db} | ${c.toFixed(0)} | ${r.burst.perSecond.toFixed(0)} (${pct(r.burst.perSecond, c)}) | ${r.burst.statementsPerConversation.toFixed(1)} | ` +
+        `${r.steady.p50.toFixed(0)} / ${r.steady.p99.toFixed(0)} | ${r.ingest.rps.toFixed(0)} (${pct(r.ingest.rps, c)}) | ` +
+        `${r.ingest.non2xx + r.ingest.errors + r.burst.ack.non2xx + r.burst.ack.errors} | ${r.intakeOnly.rps.toFixed(0)} (${pct(r.intakeOnly.rps, c)}) |`,
     );
   }
   console.log('\n' + JSON.stringify(results));

@@ -4,9 +4,12 @@
  * cross-validation on nlu.yml. Each set is also scored with its diacritics removed and with
  * seeded typos, to show robustness.
  *
- *   npm run eval:nlu -- [--data bots/x/nlu.yml] [--heldout test/nlu/heldout.jsonl] [--cv 5]
+ *   npm run eval:nlu -- [--data bots/x/nlu.yml] [--heldout file.jsonl | --dev] [--cv 5]
  *                       [--json out.json | --json -] [--no-baseline] [--runs 3]
  *
+ * The default set is the frozen held-out set, test/nlu/frozen/heldout.jsonl: it is scored, never
+ * used to choose data or features (that is what `--dev`, test/nlu/dev.jsonl, is for). Items may
+ * carry a `style` (and `southern: true`): the report then gives accuracy per style.
  * `--cv k` scores k-fold cross-validation on nlu.yml instead of the held-out file.
  * `--json -` prints only the JSON report on stdout; `--json file` writes it besides the table.
  * `--runs n` trains each engine n times on the full data to time training (default: 3).
@@ -23,6 +26,18 @@ import { FALLBACK_INTENT, type TrainingData } from '../src/nlu/types';
 interface Item {
   text: string;
   intent: string;
+  /** How the message is written: plain, no_diacritics, typos, teencode, mixed, southern, long. */
+  style?: string;
+  /** A message (usually a long one) written in Southern Vietnamese besides its style. */
+  southern?: boolean;
+}
+
+/** The scores of one group of items (a style, the Southern messages). */
+interface GroupScore {
+  items: number;
+  accuracy: number;
+  confidentlyWrongRate: number;
+  fallbackRate: number;
 }
 
 interface IntentMetrics {
@@ -50,6 +65,15 @@ interface Report {
   /** Accuracy and confidently-wrong rate on the same items with diacritics removed / with typos. */
   noDiacritics: { accuracy: number; confidentlyWrongRate: number };
   typos: { accuracy: number; confidentlyWrongRate: number };
+  /** By `style`, plus `southern (all)`: style southern or flagged `southern` (empty without styles). */
+  byStyle: Record<string, GroupScore>;
+  /**
+   * Of the in-scope items handed over (nlu_fallback), the share whose right intent is one of the
+   * ranking's two best: what a "which one?" with two quick replies would have saved (null: no ranking).
+   */
+  clarifyHit: number | null;
+  /** Wall-clock parse time of messages built up to 1,000 characters from the set's own texts. */
+  longLatencyMs: { p50: number; p99: number; maxChars: number };
   /**
    * Wall-clock parse time after one warm-up pass; also the process CPU time per parse (JSON only:
    * it includes the garbage collector's helper threads, so its tail says little about one parse).
@@ -64,14 +88,23 @@ interface Report {
   fellBack: { gold: string; count: number }[];
 }
 
-type Classify = (text: string) => Promise<string>;
+/** An engine's answer: the intent, and the two best real intents of its ranking (what a "which one?" offers). */
+type Classify = (text: string) => Promise<{ intent: string; candidates: string[] }>;
 
 interface Engine {
   name: string;
   train(data: TrainingData): Promise<Classify>;
 }
 
+/** Long messages timed per run, and their largest size (characters). */
+const LONG_MESSAGES = 400;
+const LONG_MAX_CHARS = 1000;
+
 const EMERGENCIES = new Set(['khan_cap_113', 'khan_cap_114', 'khan_cap_115']);
+
+/** The frozen held-out set (never used for tuning) and the dev set (for tuning). */
+const FROZEN_SET = 'test/nlu/frozen/heldout.jsonl';
+const DEV_SET = 'test/nlu/dev.jsonl';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -95,7 +128,11 @@ const builtinEngine: Engine = {
   async train(data) {
     const engine = new BuiltinNluEngine();
     await engine.train(data);
-    return async (text) => (await engine.parse(text)).intent.name;
+    return async (text) => {
+      const r = await engine.parse(text);
+      const candidates = r.intent_ranking.filter((s) => s.name !== FALLBACK_INTENT).slice(0, 2);
+      return { intent: r.intent.name, candidates: candidates.map((c) => c.name) };
+    };
   },
 };
 
@@ -126,7 +163,7 @@ const nlpjsEngine: Engine = {
     await manager.train();
     return async (text) => {
       const r = await manager.process('vi', text);
-      return r.intent === 'None' || r.score < NLPJS_THRESHOLD ? FALLBACK_INTENT : r.intent;
+      return { intent: r.intent === 'None' || r.score < NLPJS_THRESHOLD ? FALLBACK_INTENT : r.intent, candidates: [] };
     };
   },
 };
@@ -168,8 +205,53 @@ function tally(gold: Item[], predicted: string[]): Tally {
   return { accuracy: correct / n, confidentlyWrongRate: wrong / n };
 }
 
+/** Share of the in-scope fallbacks whose right intent is among the two best offered (null when the engine offers none). */
+function clarifyHit(gold: Item[], predicted: string[], offered: string[][]): number | null {
+  if (offered.every((o) => o.length === 0)) return null;
+  const fellBack = gold.flatMap((g, i) => (predicted[i] === FALLBACK_INTENT && g.intent !== FALLBACK_INTENT ? [i] : []));
+  return fellBack.length === 0 ? null : fellBack.filter((i) => offered[i].includes(gold[i].intent)).length / fellBack.length;
+}
+
+/** Accuracy, confidently-wrong and fallback rates by style, and for every Southern message. */
+function byStyle(gold: Item[], predicted: string[]): Record<string, GroupScore> {
+  const groups = new Map<string, number[]>();
+  gold.forEach((g, i) => {
+    const keys = [...(g.style ? [g.style] : []), ...(g.style === 'southern' || g.southern ? ['southern (all)'] : [])];
+    for (const k of keys) groups.set(k, [...(groups.get(k) ?? []), i]);
+  });
+  const out: Record<string, GroupScore> = {};
+  for (const [k, idx] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const t = tally(
+      idx.map((i) => gold[i]),
+      idx.map((i) => predicted[i]),
+    );
+    out[k] = { items: idx.length, ...t, fallbackRate: idx.filter((i) => predicted[i] === FALLBACK_INTENT).length / idx.length };
+  }
+  return out;
+}
+
+/**
+ * Messages of up to `maxChars` characters made of the set's own texts, joined as sentences
+ * (seeded), with lengths spread evenly from 50 to `maxChars`: the sizes a long Zalo message has.
+ */
+function longMessages(items: Item[], count: number, maxChars: number): string[] {
+  const rnd = seededRandom(9);
+  const out: string[] = [];
+  for (let n = 0; n < count && items.length > 0; n++) {
+    const target = 50 + Math.floor(((maxChars - 50) * (n + 1)) / count);
+    let text = '';
+    while (text.length < target) text += `${items[Math.floor(rnd() * items.length)].text}. `;
+    out.push(text.slice(0, target));
+  }
+  return out;
+}
+
 /** Scores predictions; an nlu_fallback answer is never "confidently wrong". */
-function score(engine: string, gold: Item[], predicted: string[]): Omit<Report, 'noDiacritics' | 'typos' | 'latencyMs' | 'trainMs'> {
+function score(
+  engine: string,
+  gold: Item[],
+  predicted: string[],
+): Omit<Report, 'noDiacritics' | 'typos' | 'latencyMs' | 'trainMs' | 'byStyle' | 'longLatencyMs' | 'clarifyHit'> {
   const labels = new Set<string>([...gold.map((g) => g.intent), ...predicted]);
   const tp = new Map<string, number>();
   const predCount = new Map<string, number>();
@@ -246,10 +328,13 @@ function score(engine: string, gold: Item[], predicted: string[]): Omit<Report, 
 
 interface Run {
   predicted: string[];
+  /** Per item: the two best intents of the ranking. */
+  offered: string[][];
   folded: string[];
   typos: string[];
   latencies: number[];
   cpuLatencies: number[];
+  longLatencies: number[];
   trainMs: number;
   trainCpuMs: number;
 }
@@ -268,21 +353,30 @@ async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<R
   const trainCpuMs = cpuMs(c0);
   for (const item of test) await classify(item.text); // warm-up: one pass, as a running gateway is warm
   const predicted: string[] = [];
+  const offered: string[][] = [];
   const latencies: number[] = [];
   const cpuLatencies: number[] = [];
   for (const item of test) {
     const cpu = process.cpuUsage();
     const start = performance.now();
-    predicted.push(await classify(item.text));
+    const r = await classify(item.text);
+    predicted.push(r.intent);
+    offered.push(r.candidates);
     latencies.push(performance.now() - start);
     cpuLatencies.push(cpuMs(cpu));
   }
   const rnd = seededRandom(5);
   const folded: string[] = [];
   const typos: string[] = [];
-  for (const item of test) folded.push(await classify(withoutDiacritics(item.text)));
-  for (const item of test) typos.push(await classify(withTypos(item.text, rnd)));
-  return { predicted, folded, typos, latencies, cpuLatencies, trainMs, trainCpuMs };
+  for (const item of test) folded.push((await classify(withoutDiacritics(item.text))).intent);
+  for (const item of test) typos.push((await classify(withTypos(item.text, rnd))).intent);
+  const longLatencies: number[] = [];
+  for (const text of longMessages(test, LONG_MESSAGES, LONG_MAX_CHARS)) {
+    const start = performance.now();
+    await classify(text);
+    longLatencies.push(performance.now() - start);
+  }
+  return { predicted, offered, folded, typos, latencies, cpuLatencies, longLatencies, trainMs, trainCpuMs };
 }
 
 /** Training time on the full data: the first run in this process (cold) and the medians of `runs`. */
@@ -326,13 +420,18 @@ async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | un
     }
   }
   const all = (key: 'predicted' | 'folded' | 'typos'): string[] => runsOut.flatMap((r) => r[key]);
+  const offered = runsOut.flatMap((r) => r.offered);
   const latencies = runsOut.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const longLatencies = runsOut.flatMap((r) => r.longLatencies).sort((a, b) => a - b);
   const cpuLatencies = runsOut.flatMap((r) => r.cpuLatencies).sort((a, b) => a - b);
   const trainMs = await timeTraining(engine, data, runs, heldout ? { wall: runsOut[0].trainMs, cpu: runsOut[0].trainCpuMs } : undefined);
   return {
     ...score(engine.name, gold, all('predicted')),
     noDiacritics: tally(gold, all('folded')),
     typos: tally(gold, all('typos')),
+    byStyle: byStyle(gold, all('predicted')),
+    clarifyHit: clarifyHit(gold, all('predicted'), offered),
+    longLatencyMs: { p50: percentile(longLatencies, 50), p99: percentile(longLatencies, 99), maxChars: LONG_MAX_CHARS },
     latencyMs: {
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
@@ -366,17 +465,36 @@ function markdown(reports: Report[], source: string, host: string): string {
     ['emergency recall (113/114/115)', (r) => pct(r.emergencyRecall)],
     ['emergencies answered wrongly', (r) => String(r.emergencyMissed)],
     ['out-of-scope → nlu_fallback', (r) => pct(r.outOfScopeRejected)],
+    ['handed over, right intent among the top 2 (a "which one?" saves it)', (r) => pct(r.clarifyHit)],
     ['accuracy, no diacritics', (r) => pct(r.noDiacritics.accuracy)],
     ['confidently wrong, no diacritics', (r) => pct(r.noDiacritics.confidentlyWrongRate)],
     ['accuracy, with typos', (r) => pct(r.typos.accuracy)],
     ['confidently wrong, with typos', (r) => pct(r.typos.confidentlyWrongRate)],
     ['parse p50 (ms)', (r) => ms(r.latencyMs.p50)],
     ['parse p99 (ms)', (r) => ms(r.latencyMs.p99)],
+    ['parse p50 / p99, messages up to 1,000 chars (ms)', (r) => `${ms(r.longLatencyMs.p50)} / ${ms(r.longLatencyMs.p99)}`],
     ['training, first run (ms)', (r) => ms(r.trainMs.first)],
     ['training, median (ms)', (r) => ms(r.trainMs.median)],
     ['training, median CPU time (ms)', (r) => ms(r.trainMs.cpuMedian)],
   ];
   for (const [name, f] of rows) out.push(`| ${name} | ${reports.map(f).join(' | ')} |`);
+  const styles = Object.keys(reports[0].byStyle);
+  if (styles.length > 0) {
+    out.push(
+      '',
+      '### By style (accuracy / confidently wrong / fallback)',
+      '',
+      `| style | n | ${reports.map((r) => r.engine).join(' | ')} |`,
+      `|---|---:|${reports.map(() => '---').join('|')}|`,
+    );
+    for (const style of styles) {
+      const cells = reports.map((r) => {
+        const g = r.byStyle[style];
+        return g ? `${pct(g.accuracy)} / ${pct(g.confidentlyWrongRate)} / ${pct(g.fallbackRate)}` : '–';
+      });
+      out.push(`| ${style} | ${reports[0].byStyle[style].items} | ${cells.join(' | ')} |`);
+    }
+  }
   const intents = Object.keys(reports[0].perIntent).filter((i) => reports[0].perIntent[i].support > 0);
   out.push(
     '',
@@ -414,7 +532,7 @@ function markdown(reports: Report[], source: string, host: string): string {
 async function main(): Promise<void> {
   const botDir = process.env.BOT_DIR ?? 'bots/dongthap-1022';
   const dataPath = arg('--data') ?? join(botDir, 'nlu.yml');
-  const heldoutPath = arg('--heldout') ?? 'test/nlu/heldout.jsonl';
+  const heldoutPath = arg('--heldout') ?? (process.argv.includes('--dev') ? DEV_SET : FROZEN_SET);
   const folds = Number(arg('--cv') ?? 0);
   const runs = Math.max(1, Number(arg('--runs') ?? 3));
   const jsonOut = arg('--json');

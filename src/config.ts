@@ -45,6 +45,10 @@ const schema = z.object({
   DELIVERY_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
   /** This process's stable name, the same across restarts: its unfinished jobs are released when it starts again (default: host name and port). */
   NODE_ID: optionalString,
+  /** Where attachment bytes live: `database` (every node sees them) or `files` (DATA_DIR/attachments) (default: database on a PostgreSQL server, files on PGlite). */
+  BLOB_STORE: z.enum(['database', 'files']).optional(),
+  /** How often a node checks its cluster-wide roles (IMAP intake, roll-ups) and takes those a dead node left, seconds (default: 5). */
+  LEADER_CHECK_SECONDS: z.coerce.number().positive().default(5),
   /** Bearer token lifetime, hours (default: 12 — one shift). */
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
   ADMIN_USERNAME: z.string().min(1).default('admin'),
@@ -101,6 +105,46 @@ const schema = z.object({
 
   EDONGTHAP_SECRET: optionalString,
   EDONGTHAP_CALLBACK_URL: z.url().optional(),
+
+  // ---- Security (issue 14) ----
+  /** Key encrypting TOTP secrets at rest: 32 bytes as 64 hex digits or base64 (default: generated once into DATA_DIR/secrets.key; every node of a cluster needs the same one). */
+  SECRETS_KEY: optionalString,
+  /** Bearer token for GET /metrics from other hosts (default: unset — only loopback clients, or METRICS_PORT). */
+  METRICS_TOKEN: optionalString,
+  /** Serve /metrics on its own listen address, e.g. 9464 on 127.0.0.1 (default: unset). */
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Bearer token for POST /model/parse; without it the route is rate-limited per address (default: unset). */
+  NLU_PARSE_TOKEN: optionalString,
+  /** Unauthenticated /model/parse calls per address per minute (default: 60). */
+  NLU_PARSE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Webhook requests per channel per minute, counted across nodes in the database (default: 30000; 0: no limit). */
+  WEBHOOK_PER_MINUTE: z.coerce.number().int().min(0).default(30000),
+  /** Live chat, per address and per node: socket connections per minute, new conversations per hour, messages per minute (defaults: 30, 20, 60). */
+  LIVECHAT_CONNECTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  LIVECHAT_CONVERSATIONS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  LIVECHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Open TCP connections per client address (default: 100). */
+  MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
+  /** Time to receive a request's headers, and a whole request, seconds (defaults: 10, 30). */
+  HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  /** Retention, days (0: keep for ever): raw inbound webhook bodies, failed jobs, attachment bytes (defaults: 90, 30, 0). */
+  RETENTION_RAW_DAYS: z.coerce.number().int().min(0).default(90),
+  RETENTION_JOBS_DAYS: z.coerce.number().int().min(0).default(30),
+  RETENTION_ATTACHMENT_DAYS: z.coerce.number().int().min(0).default(0),
+  /** Largest media file downloaded from a provider's CDN into our store, bytes (default: ATTACHMENT_MAX_BYTES). */
+  MEDIA_DOWNLOAD_MAX_BYTES: z.coerce.number().int().positive().optional(),
+  /** Host names a provider's media link may resolve to a private or local address for (fake providers in tests; default: none). */
+  MEDIA_PRIVATE_HOSTS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 
 /** The email channel is all or nothing: half a configuration is a mistake to report, not a disabled channel. */

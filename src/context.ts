@@ -4,11 +4,12 @@ import type { KnowledgeView } from './bot/policy';
 import type { ChannelRegistry } from './channels/registry';
 import type { Config } from './config';
 import type { Database } from './db/database';
+import type { Leadership } from './db/locks';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { NluEngine, TrainingData } from './nlu/types';
 import type { Bus } from './realtime/bus';
-import type { BlobStore } from './store/attachment-files';
+import type { BlobStore } from './store/blob-store';
 
 /** Delivery tuning (defaults suit production; tests shorten them). */
 export interface DeliveryOptions {
@@ -34,7 +35,11 @@ export interface AppContext {
   knowledge: KnowledgeView & { reload(): Promise<void> };
   bot: BotDefinition;
   blobs: BlobStore;
+  /** Roles run by one node of the cluster at a time (every role here on PGlite). */
+  leadership: Leadership;
   delivery: DeliveryOptions;
-  /** Wakes the job worker after work was enqueued in this process. */
-  wake(): void;
+  /** Wakes the job workers after work was enqueued in this process: only the lane of `kind` when given. */
+  wake(kind?: string): void;
+  /** Key encrypting secrets at rest (TOTP seeds): SECRETS_KEY, or the one generated under DATA_DIR. */
+  secretsKey: Buffer;
 }

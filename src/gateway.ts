@@ -16,15 +16,23 @@ import { DEFAULT_ADMIN_PASSWORD, type Config } from './config';
 import type { AppContext, DeliveryOptions } from './context';
 import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
+import { createLeadership, withStartLock, type RoleHandle } from './db/locks';
 import { serveConsole } from './http/console-static';
 import { errorHandler } from './http/error-handler';
+import { hardenGateway } from './http/hardening';
 import { httpRoutes } from './http/routes';
+import { securityHeaders } from './http/security-headers';
+import { loadSecretsKey } from './auth/secret-box';
 import { loadSettings } from './operations/settings';
 import { attachConsoleSocket, type ConsoleSocket } from './realtime/console-socket';
+import { trackPresence, type FloorPresence } from './realtime/floor-presence';
+import { createFloor, type FloorRunner } from './operations/routing';
 import { socketServerFor } from './realtime/io';
-import { releaseAllRunning, type Job } from './jobs/queue';
+import { releaseAllRunning } from './jobs/queue';
 import { PeriodicTask } from './jobs/periodic';
-import { Worker } from './jobs/worker';
+import { Worker, type JobHandler } from './jobs/worker';
+import type { Job } from './jobs/queue';
+import { AGENCY_MAIL_JOB, remindAgencies, REMINDER_EVERY_MS, sendAgencyMail } from './operations/agency-notify';
 import { refreshStats } from './store/stats-rollup';
 import { liveTrainingData, seedKnowledge } from './knowledge/seed';
 import { readKnowledge } from './knowledge/read-files';
@@ -32,14 +40,22 @@ import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics';
 import { createNluEngine, loadTrainingData } from './nlu';
 import { deliver, DELIVERY_PROBE_MS, probeDeliveries } from './pipeline/dispatcher';
+import { FETCH_MEDIA_JOB, fetchMedia } from './pipeline/fetch-media';
 import { processInbound } from './pipeline/process-inbound';
 import { DELIVER_JOB } from './pipeline/outbound';
 import { INBOUND_JOB } from './pipeline/intake';
-import { Bus } from './realtime/bus';
-import { FileBlobStore } from './store/attachment-files';
+import { followSharedChanges } from './realtime/cache-sync';
+import { createRealtime } from './realtime/realtime';
+import { createBlobStore, sweepUnfinishedBlobs } from './store/database-blobs';
 
 /** How often past days are rolled up for the dashboard (reads also refresh the days they need). */
 const STATS_REFRESH_MS = 60_000;
+/** How often the chunks of attachment blobs left unfinished by a crash are swept. */
+const BLOB_SWEEP_MS = 3_600_000;
+/** Most inbound messages processed at once on PGlite (its single engine runs one statement at a time). */
+const PGLITE_INBOUND_LANE = 2;
+/** Most deliveries in flight at once on PGlite. */
+const PGLITE_DELIVERY_LANE = 8;
 
 /** Options for embedding and tests. */
 export interface GatewayOptions {
@@ -49,6 +65,8 @@ export interface GatewayOptions {
   delivery?: Partial<DeliveryOptions>;
   /** Job lease (default: 120 s); tests shorten it to resume crashed work quickly. */
   jobLeaseMs?: number;
+  /** How often an idle job lane looks for work it was not woken for (default: 500 ms). */
+  jobPollMs?: number;
   /** Use this database instead of opening one. */
   db?: Database;
 }
@@ -60,6 +78,8 @@ export interface Gateway {
   server: Server;
   /** The job workers: the inbound lane and the delivery lane. */
   lanes: Worker[];
+  /** The hotline floor on this node: automatic assignment, presence upkeep, alerts (`floor.tick()` runs a round now). */
+  floor: FloorRunner;
   /** Starts the workers and the channels' long-running sides (does not listen). */
   start(): Promise<void>;
   /** Stops the worker and channels and closes the database (unless it was given). */
@@ -72,7 +92,8 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   const db = opts.db ?? (await openDatabase(config.DATABASE_URL, config.DATA_DIR));
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
-  if (await ensureFirstAdmin(db, config.ADMIN_USERNAME, config.ADMIN_PASSWORD)) {
+  // Under the start-up lock: nodes started together on an empty database create one admin, not a crash.
+  if (await withStartLock(db, (tx) => ensureFirstAdmin(tx, config.ADMIN_USERNAME, config.ADMIN_PASSWORD))) {
     const password =
       config.ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD
         ? `the default password "${DEFAULT_ADMIN_PASSWORD}"`
@@ -96,7 +117,8 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     log,
   });
   const trainStart = performance.now();
-  await nlu.train(await liveTrainingData(db, fileTraining));
+  const training = await liveTrainingData(db, fileTraining);
+  await nlu.train(training);
   log.info({ engine: nlu.name, ms: Math.round(performance.now() - trainStart) }, 'intent engine trained');
   const knowledge = new LiveKnowledge(db, bot);
   await knowledge.reload();
@@ -104,35 +126,62 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   const { registry, disabled } = createChannelRegistry(config, opts.adapters);
   log.info({ enabled: [...registry.keys()], disabled }, 'channels');
 
+  const realtime = createRealtime(db, db.url, log);
+  const nodeId = config.NODE_ID ?? `${hostname()}:${config.PORT}`;
   let lanes: Worker[] = [];
+  const secrets = loadSecretsKey(config.SECRETS_KEY, config.DATA_DIR);
+  if (secrets.source === 'created')
+    log.warn('SECRETS_KEY is unset: generated a key in DATA_DIR/secrets.key (set SECRETS_KEY on every node of a cluster)');
   const ctx: AppContext = {
     config,
     db,
     log,
     metrics: new Metrics(db),
-    bus: new Bus(),
+    bus: realtime.bus,
     channels: registry,
     nlu,
     fileTraining,
     knowledge,
     bot,
-    blobs: new FileBlobStore(join(resolve(config.DATA_DIR), 'attachments')),
+    blobs: createBlobStore(db, config.BLOB_STORE, join(resolve(config.DATA_DIR), 'attachments')),
+    leadership: createLeadership(db, db.url, { nodeId, checkMs: config.LEADER_CHECK_SECONDS * 1000, log }),
     delivery: { giveUpAfterMs: config.DELIVERY_GIVE_UP_HOURS * 3_600_000, backoffBaseMs: 1000, backoffCapMs: 60_000, ...opts.delivery },
-    wake: () => lanes.forEach((lane) => lane.wake()),
+    wake: (kind) => lanes.forEach((lane) => (!kind || lane.handles(kind)) && lane.wake()),
+    secretsKey: secrets.key,
   };
+  ctx.metrics.setKnownIntents(training.intents.map((i) => i.name));
   await loadSettings(ctx);
   // Two lanes: inbound processing (CPU and database) and deliveries (waiting on providers), so a
   // slow or failing provider never holds up the citizens' next messages. WORKER_CONCURRENCY=0: intake only.
-  const nodeId = config.NODE_ID ?? `${hostname()}:${config.PORT}`;
-  const lane = (name: string, kind: string, concurrency: number, handler: (job: Job) => Promise<void>) =>
-    new Worker(db, { [kind]: handler }, log, {
+  const lane = (name: string, handlers: Record<string, JobHandler>, concurrency: number) =>
+    new Worker(db, handlers, log, {
       id: `${nodeId}/${name}`,
       concurrency: config.WORKER_CONCURRENCY === 0 ? 0 : concurrency,
       leaseMs: opts.jobLeaseMs,
+      pollMs: opts.jobPollMs,
       onJobDone: (job, outcome, ms) => ctx.metrics.jobLatency.observe({ kind: job.kind, outcome }, ms / 1000),
     });
-  const worker = lane('inbound', INBOUND_JOB, config.WORKER_CONCURRENCY, (job) => processInbound(ctx, job));
-  lanes = [worker, lane('deliver', DELIVER_JOB, config.DELIVERY_CONCURRENCY, (job) => deliver(ctx, job))];
+  // PGlite is one engine behind one lock: wider lanes do no more work, they only lengthen the queue in
+  // front of the webhooks' own INSERTs (client timeouts under a burst). Its lanes stay narrow.
+  const narrow = (concurrency: number, pglite: number) => (db.kind === 'pglite' ? Math.min(concurrency, pglite) : concurrency);
+  const worker = lane(
+    'inbound',
+    { [INBOUND_JOB]: (job) => processInbound(ctx, job) },
+    narrow(config.WORKER_CONCURRENCY, PGLITE_INBOUND_LANE),
+  );
+  // Mails to agencies wait on an SMTP server like deliveries wait on providers: the same lane.
+  const deliveries = {
+    [DELIVER_JOB]: (job: Job) => deliver(ctx, job),
+    [AGENCY_MAIL_JOB]: (job: Job) => sendAgencyMail(ctx, job),
+    // Downloads of citizens' files from a provider's CDN wait on the network too.
+    [FETCH_MEDIA_JOB]: (job: Job) => fetchMedia(ctx, job),
+  };
+  lanes = [worker, lane('deliver', deliveries, narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE))];
+  const agencyReminders = new PeriodicTask(
+    () => remindAgencies(ctx).then(() => undefined),
+    REMINDER_EVERY_MS,
+    (err) => log.warn({ err }, 'agency reminders failed'),
+  );
   const deliveryProbe = new PeriodicTask(
     () => probeDeliveries(ctx),
     DELIVERY_PROBE_MS,
@@ -141,25 +190,49 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
 
   const app = buildApp(ctx);
   const server = createServer(app);
+  const hardening = hardenGateway(ctx, server);
   const started: ChannelAdapter[] = [];
   let consoleSocket: ConsoleSocket | null = null;
+  let unfollow: (() => void) | null = null;
+  const roles: RoleHandle[] = [];
+  let presence: FloorPresence | null = null;
+  const floor = createFloor(ctx, () => presence?.localSocketIds() ?? []);
   const statsRefresh = new PeriodicTask(
     () => refreshStats(db).then(() => undefined),
     STATS_REFRESH_MS,
     (err) => log.warn({ err }, 'dashboard roll-up refresh failed'),
   );
+  const blobSweep = new PeriodicTask(
+    () => sweepUnfinishedBlobs(db).then(() => undefined),
+    BLOB_SWEEP_MS,
+    (err) => log.warn({ err }, 'sweep of unfinished attachment blobs failed'),
+  );
+  /** A periodic task run by one node of the cluster at a time. */
+  const leadTask = (name: string, task: PeriodicTask) =>
+    ctx.leadership.lead(name, { start: async () => task.start(), stop: () => task.stop() });
   return {
     ctx,
     app,
     server,
     lanes,
+    floor,
     async start() {
       // The embedded database has one process: anything "running" was cut off by a crash.
       if (db.kind === 'pglite') await releaseAllRunning(db);
       for (const l of lanes) await l.start();
+      await hardening.start();
       if (config.WORKER_CONCURRENCY > 0) deliveryProbe.start();
-      statsRefresh.start();
-      consoleSocket = attachConsoleSocket(ctx, socketServerFor(server));
+      if (config.WORKER_CONCURRENCY > 0) agencyReminders.start();
+      // One node rolls up past days and sweeps unfinished blobs; another takes over when it stops.
+      roles.push(leadTask('stats-rollup', statsRefresh), leadTask('blob-sweep', blobSweep));
+      // Other nodes' events and rooms (PostgreSQL: LISTEN/NOTIFY), and this node's caches following their changes.
+      await realtime.start();
+      unfollow = followSharedChanges(ctx);
+      const io = socketServerFor(server);
+      realtime.shareSockets(io);
+      consoleSocket = attachConsoleSocket(ctx, io);
+      presence = trackPresence(ctx, consoleSocket.nsp);
+      floor.start();
       for (const adapter of registry.values()) {
         if (!adapter.start) continue;
         await adapter.start(createAdapterRuntime(ctx, adapter.channel, server));
@@ -168,10 +241,17 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     },
     async stop() {
       for (const a of started) await a.stop?.().catch((err) => log.warn({ err, channel: a.channel }, 'channel stop failed'));
+      await floor.stop();
+      presence?.close();
       consoleSocket?.close();
-      await statsRefresh.stop();
+      for (const role of roles.splice(0)) await role.release();
+      await ctx.leadership.close();
       await deliveryProbe.stop();
+      await agencyReminders.stop();
+      await hardening.stop();
       for (const l of lanes) await l.stop();
+      unfollow?.();
+      await realtime.close();
       if (!opts.db) await db.close();
     },
   };
@@ -182,6 +262,7 @@ export function buildApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
   app.use(httpRoutes(ctx).router);
   if (!serveConsole(app)) ctx.log.warn('the web console is not built (console/dist): run `npm run build`');
   app.use(errorHandler(ctx.log));

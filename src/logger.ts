@@ -27,7 +27,14 @@ export const maskPersonalData = redactPersonalData;
 function scrub(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return maskPersonalData(value);
   if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { type: value.name, message: maskPersonalData(value.message), stack: value.stack };
+  // An error's stack repeats its message (and may quote input): it is masked like any text.
+  if (value instanceof Error) {
+    const out: Record<string, unknown> = { type: value.name, message: maskPersonalData(value.message) };
+    if (value.stack) out.stack = maskPersonalData(value.stack);
+    if (value.cause !== undefined) out.cause = scrub(value.cause, depth + 1);
+    for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = SECRET_KEYS.includes(k) ? '[redacted]' : scrub(v, depth + 1);
+    return out;
+  }
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
@@ -45,7 +52,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       formatters: { log: (obj) => scrub(obj, 0) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
-          const masked = args.map((a) => (typeof a === 'string' ? maskPersonalData(a) : a));
+          const masked: unknown[] = args.map((a) => (typeof a === 'string' ? maskPersonalData(a) : a));
+          // `log.error(err)`: pino would take the unmasked error message as the line's message.
+          if (masked[0] instanceof Error && typeof masked[1] !== 'string')
+            masked.splice(0, 1, { err: masked[0] }, maskPersonalData(masked[0].message));
           method.apply(this, masked as Parameters<typeof method>);
         },
       },

@@ -10,6 +10,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { AdapterRuntime } from '../../src/channels/kit';
+import { authenticateMail, type MailAuthOptions } from './authenticate';
 import { mailDedupeKey, mailOrderingKey, parseMail } from './parse';
 import { MAIL_JSON_CONTENT_TYPE, type EmailAdapterConfig, type ImapCursor } from './types';
 
@@ -28,6 +29,8 @@ export interface ImapIntakeOptions {
   runtime: AdapterRuntime;
   maxAttachmentBytes: number;
   backoff?: BackoffOptions;
+  /** Sender authentication options (resolver, our server's name). */
+  auth?: MailAuthOptions;
 }
 
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 5 * 60_000 };
@@ -211,6 +214,7 @@ export class ImapIntake {
         if (msg && msg.source) {
           const receivedAt = msg.internalDate ? new Date(msg.internalDate) : null;
           const stored = await parseMail(msg.source, { maxAttachmentBytes, receivedAt });
+          stored.authentication = await authenticateMail(Buffer.from(msg.source), this.opts.auth);
           const fresh = await runtime.ingest({
             dedupeKey: mailDedupeKey(stored),
             orderingKey: mailOrderingKey(stored),

@@ -12,7 +12,7 @@ import type {
   OutboundMessage,
   SendResult,
 } from '../../src/channels/kit';
-import { ImapIntake, verifyImap, type ImapSettings } from './imap-intake';
+import { cursorKey, ImapIntake, verifyImap, type ImapSettings } from './imap-intake';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, parseStoredMail, type ParseContext } from './parse';
 import { createSmtpTransport, parseSender, sendMail, verifySmtp, type SendContext } from './send';
 import type { EmailAdapterConfig } from './types';
@@ -43,7 +43,7 @@ export function createEmailAdapter(cfg: EmailAdapterConfig): ChannelAdapter {
     receiptLimitPerHour: cfg.receiptLimitPerHour ?? 1,
     runtime: null,
   };
-  let intake: ImapIntake | null = null;
+  let intake: { release(): Promise<void> } | null = null;
 
   return {
     channel: 'email',
@@ -65,14 +65,25 @@ export function createEmailAdapter(cfg: EmailAdapterConfig): ChannelAdapter {
     async start(runtime: AdapterRuntime): Promise<void> {
       if (intake) return;
       sendContext.runtime = runtime;
-      intake = new ImapIntake({ imap, runtime, maxAttachmentBytes });
-      await intake.start();
+      // One node of a cluster reads the mailbox (the cursor has one writer); another takes over when it dies.
+      let reader: ImapIntake | null = null;
+      intake = await runtime.exclusive(`imap:${cursorKey(imap)}`, {
+        start: async () => {
+          reader = new ImapIntake({ imap, runtime, maxAttachmentBytes, auth: cfg.authentication });
+          await reader.start();
+        },
+        stop: async () => {
+          const running = reader;
+          reader = null;
+          if (running) await running.stop();
+        },
+      });
     },
 
     async stop(): Promise<void> {
       const running = intake;
       intake = null;
-      if (running) await running.stop();
+      if (running) await running.release();
       sendContext.transport.close();
     },
   };

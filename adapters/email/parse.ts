@@ -135,6 +135,9 @@ export function parseStoredMail(body: Buffer, contentType: string, ctx: ParseCon
     });
   }
 
+  // A sender that fails DMARC may be spoofed: kept for operators with a warning, never answered automatically.
+  const spoofed = stored.authentication?.dmarc === 'fail';
+  if (spoofed) notes.push(DMARC_WARNING);
   const text = [stripQuotedReply(mail.text ?? ''), ...notes].filter((t) => t.length > 0).join('\n\n');
   const html = mail.html ? sanitizeMailHtml(mail.html) : '';
   const threadIds = unique([mail.inReplyTo, ...mail.references].filter((id): id is string => !!id));
@@ -152,12 +155,22 @@ export function parseStoredMail(body: Buffer, contentType: string, ctx: ParseCon
     attachments,
     contact: { displayName: sender.name || undefined, email: sender.address.toLowerCase() },
     subject: mail.subject ?? undefined,
-    suppressAutoReply: verdict.suppress,
+    suppressAutoReply: verdict.suppress || spoofed,
   };
   if (html) event.html = html;
   if (threadIds.length > 0) event.inReplyTo = threadIds;
+  // A reply continues its thread: by the ids it answers, else by the ticket code our subjects carry.
+  const ticketCode = `${mail.subject ?? ''} ${text}`.match(TICKET_CODE)?.[0];
+  if (threadIds.length > 0 || ticketCode) event.threadHints = { providerMessageIds: threadIds, ...(ticketCode ? { ticketCode } : {}) };
   return [event];
 }
+
+/** The note added to mail that fails DMARC (shown to operators). */
+export const DMARC_WARNING =
+  '[Cảnh báo: thư không vượt qua kiểm tra xác thực người gửi (DMARC), địa chỉ người gửi có thể bị giả mạo. Hệ thống không tự động trả lời thư này.]';
+
+// Our ticket codes (phiếu), as the gateway writes them into mail subjects.
+const TICKET_CODE = /\b1022-\d{4}-\d{6}(?:-[A-HJKMNP-Z2-9]{4})?\b/;
 
 // The patterns mail clients put above quoted history, English and Vietnamese (Gmail, Outlook, Apple Mail).
 const QUOTE_HEADER = /^(On|Vào)\s.+\s(wrote|đã viết):\s*$/i;

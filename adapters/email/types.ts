@@ -6,6 +6,7 @@
  * `ChannelAdapter.parse()` is synchronous. The intake parses each mail once (`parseMail()`) and
  * stores the result next to the raw bytes, so `parse()` stays pure and synchronous.
  */
+import type { MailAuthentication, MailAuthOptions } from './authenticate';
 
 /** Configuration of `createEmailAdapter` (from IMAP_*, SMTP_* and MAIL_FROM). */
 export interface EmailAdapterConfig {
@@ -35,6 +36,8 @@ export interface EmailAdapterConfig {
   receiptLimitPerHour?: number;
   /** Larger inbound attachments are dropped with a note in the text (default: 25 MiB). */
   maxAttachmentBytes?: number;
+  /** Sender authentication (SPF, DKIM, DMARC): a DNS resolver for tests, our server's name. */
+  authentication?: MailAuthOptions;
 }
 
 /** Content type of what the intake ingests: a `StoredMail` JSON document. */
@@ -102,6 +105,8 @@ export interface StoredMail {
   /** mailparser's result, or null when parsing failed (see `error`). */
   parsed: ParsedMailJson | null;
   error?: string;
+  /** SPF, DKIM and DMARC as checked when the mail was read (absent for mail stored before the check existed). */
+  authentication?: MailAuthentication;
 }
 
 /** The persisted IMAP position of a mailbox. */

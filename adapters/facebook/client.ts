@@ -3,9 +3,9 @@
  * The Page token goes in `Authorization: Bearer` (accepted by Graph alongside `?access_token=`)
  * so it never appears in URLs, proxies' access logs or error messages.
  */
-import { callProvider, type ProviderResponse } from '../../src/channels/kit';
+import { callProvider, ChannelApiError, type ProviderResponse } from '../../src/channels/kit';
 import { graphApiError } from './errors';
-import type { FbPageInfo, FbSendMessageBody, FbSendResponse, FbSenderActionBody, FbUserProfile } from './types';
+import type { FbAttachmentUploadResponse, FbPageInfo, FbSendMessageBody, FbSendResponse, FbSenderActionBody, FbUserProfile } from './types';
 
 /** Options of `GraphClient`. */
 export interface GraphClientOptions {
@@ -32,6 +32,32 @@ export class GraphClient {
     return res.json as FbSendResponse;
   }
 
+  /**
+   * POST /{version}/me/message_attachments: the Attachment Upload API. The file goes as multipart
+   * `filedata` next to a `message` field naming its type; the answer's id is reused in a Send API call.
+   */
+  async uploadAttachment(
+    type: 'image' | 'audio' | 'video' | 'file',
+    file: { data: Buffer; name: string; mimeType: string },
+  ): Promise<string> {
+    const form = new FormData();
+    form.append('message', JSON.stringify({ attachment: { type, payload: { is_reusable: true } } }));
+    form.append('filedata', new Blob([new Uint8Array(file.data)], { type: file.mimeType }), file.name);
+    // Response serializes the form as multipart/form-data with its own boundary.
+    const encoded = new Response(form);
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const res = await this.call('POST', `${this.root}/me/message_attachments`, body, encoded.headers.get('content-type')!);
+    const id = (res.json as FbAttachmentUploadResponse | null)?.attachment_id;
+    if (!id)
+      throw new ChannelApiError({
+        channel: 'facebook',
+        code: 'invalid_response',
+        retryable: true,
+        message: 'Attachment Upload API answered without attachment_id',
+      });
+    return String(id);
+  }
+
   /** GET /{version}/{psid}?fields=name,first_name,last_name: the User Profile API (needs permission). */
   async getUserProfile(psid: string): Promise<FbUserProfile> {
     const res = await this.call('GET', `${this.root}/${encodeURIComponent(psid)}?fields=name,first_name,last_name`);
@@ -44,15 +70,15 @@ export class GraphClient {
     return res.json as FbPageInfo;
   }
 
-  private async call(method: 'GET' | 'POST', url: string, body?: unknown): Promise<ProviderResponse> {
+  private async call(method: 'GET' | 'POST', url: string, body?: unknown, contentType = 'application/json'): Promise<ProviderResponse> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.opts.pageAccessToken}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType;
     const res = await callProvider({
       channel: 'facebook',
       method,
       url,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
       timeoutMs: this.opts.timeoutMs,
     });
     if (res.status < 200 || res.status >= 300) throw graphApiError(res.status, res.json, res.headers.get('retry-after'));

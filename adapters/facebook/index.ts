@@ -5,6 +5,7 @@
  */
 import {
   ChannelApiError,
+  type AdapterRuntime,
   type ChannelAdapter,
   type ChannelCapabilities,
   type ConnectionCheck,
@@ -36,6 +37,7 @@ export function createFacebookAdapter(cfg: FacebookConfig): ChannelAdapter {
     timeoutMs: cfg.timeoutMs,
   });
   const parseOpts = { appId: cfg.appId };
+  let runtime: AdapterRuntime | null = null;
 
   const capabilities: ChannelCapabilities = {
     maxTextLength: MAX_TEXT_LENGTH,
@@ -66,7 +68,15 @@ export function createFacebookAdapter(cfg: FacebookConfig): ChannelAdapter {
 
     parse: (body) => parseFacebookWebhook(body, parseOpts),
 
-    send: (message) => sendFacebookMessage({ client }, message),
+    send: (message) =>
+      sendFacebookMessage(
+        {
+          client,
+          readAttachment: runtime ? (id) => runtime!.readAttachment(id) : undefined,
+          warn: (obj, msg) => runtime?.log.warn(obj, msg),
+        },
+        message,
+      ),
 
     async typing(externalUserId, on) {
       try {
@@ -95,6 +105,14 @@ export function createFacebookAdapter(cfg: FacebookConfig): ChannelAdapter {
       } catch (err) {
         return { ok: false, detail: err instanceof Error ? err.message : String(err) };
       }
+    },
+
+    async start(rt) {
+      runtime = rt;
+    },
+
+    async stop() {
+      runtime = null;
     },
   };
 }

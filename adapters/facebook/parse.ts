@@ -27,7 +27,9 @@ export function readFacebookBody(body: unknown): FbWebhookBody | null {
 export function facebookProblemOf(body: Record<string, unknown>): string | null {
   if (body.entry !== undefined && !Array.isArray(body.entry)) return '`entry` must be an array';
   for (const entry of arr(body.entry as FbWebhookBody['entry'])) {
+    if (entry !== null && typeof entry !== 'object') return '`entry` items must be objects';
     for (const item of [...arr(entry?.messaging), ...arr(entry?.standby)] as unknown as Record<string, unknown>[]) {
+      if (!item || typeof item !== 'object' || Array.isArray(item)) return '`messaging` items must be objects';
       if (item.timestamp !== undefined && !isPlausibleEpochMs(item.timestamp)) return '`timestamp` must be a time in epoch milliseconds';
       const message = item.message as Record<string, unknown> | undefined;
       if (message && message.text !== undefined && typeof message.text !== 'string') return '`message.text` must be a string';

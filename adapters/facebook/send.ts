@@ -8,6 +8,9 @@
  * A Send API message carries text or one attachment, so text and each attachment are separate
  * calls; quick replies ride on the last one. Every message carries our `metadata` marker so its
  * echo is recognized as our own even without a configured app id.
+ * A file without a public URL (an operator's upload) goes through the Attachment Upload API first;
+ * uploads happen before anything is sent, so a retry never repeats the text. A file that cannot be
+ * sent at all is left out and logged: the text still goes.
  */
 import { ChannelApiError, type Attachment, type OutboundMessage, type SendResult } from '../../src/channels/kit';
 import type { GraphClient } from './client';
@@ -37,9 +40,15 @@ const ATTACHMENT_TYPES: Partial<Record<Attachment['kind'], 'image' | 'audio' | '
 
 /** What `sendFacebookMessage` needs. */
 export interface FacebookSendDeps {
-  client: Pick<GraphClient, 'sendMessage'>;
+  client: Pick<GraphClient, 'sendMessage' | 'uploadAttachment'>;
   now?: () => number;
+  /** Reads a stored attachment's bytes (from the runtime), for files that must be uploaded. */
+  readAttachment?: (attachmentId: string) => Promise<{ data: Buffer; mimeType: string; name: string } | null>;
+  /** Where a file left out of a reply is reported. */
+  warn?: (obj: object, msg: string) => void;
 }
+
+type FbAttachment = NonNullable<FbSendMessageBody['message']['attachment']>;
 
 /** Chooses `messaging_type` (and tag) from the time since the citizen's last message; throws `window_closed`. */
 export function messagingTypeFor(
@@ -64,16 +73,17 @@ export async function sendFacebookMessage(deps: FacebookSendDeps, msg: OutboundM
   const window = messagingTypeFor(msg, (deps.now ?? Date.now)());
 
   const lines = [msg.text];
-  const attachments: NonNullable<FbSendMessageBody['message']['attachment']>[] = [];
-  for (const att of msg.attachments) {
-    const type = ATTACHMENT_TYPES[att.kind];
-    if (type && att.url) attachments.push({ type, payload: { url: att.url, is_reusable: true } });
-    else if (att.url) lines.push(att.name ? `${att.name}: ${att.url}` : att.url);
-    else throw permanent('attachment_without_url', `Messenger attachments are sent by URL; ${att.kind} has none`);
-  }
+  const linked = msg.attachments.filter((a) => !ATTACHMENT_TYPES[a.kind] && a.url);
+  for (const att of linked) lines.push(att.name ? `${att.name}: ${att.url}` : att.url!);
   const text = lines.filter((s) => s && s.length > 0).join('\n');
   if (text.length > MAX_TEXT_LENGTH) {
     throw permanent('text_too_long', `Messenger text of ${text.length} characters exceeds ${MAX_TEXT_LENGTH} (the core should split it)`);
+  }
+  const attachments: FbAttachment[] = [];
+  for (const att of msg.attachments) {
+    if (linked.includes(att)) continue;
+    const sendable = await toFbAttachment(deps, att);
+    if (sendable) attachments.push(sendable);
   }
 
   const messages: FbSendMessageBody['message'][] = [];
@@ -93,6 +103,36 @@ export async function sendFacebookMessage(deps: FacebookSendDeps, msg: OutboundM
     firstId ??= res?.message_id;
   }
   return firstId ? { providerMessageId: firstId } : {};
+}
+
+/**
+ * A Send API attachment: by URL when it has one, else uploaded from its bytes; null (logged) when it
+ * has neither or Graph refuses the upload for good. A retryable upload failure throws.
+ */
+async function toFbAttachment(deps: FacebookSendDeps, att: Attachment): Promise<FbAttachment | null> {
+  const type = ATTACHMENT_TYPES[att.kind];
+  if (type && att.url) return { type, payload: { url: att.url, is_reusable: true } };
+  const stored = att.data
+    ? { data: att.data, name: att.name ?? 'tep-dinh-kem', mimeType: att.mimeType ?? 'application/octet-stream' }
+    : att.attachmentId && deps.readAttachment
+      ? await deps.readAttachment(att.attachmentId)
+      : null;
+  if (!type || !stored) {
+    deps.warn?.({ attachmentId: att.attachmentId, kind: att.kind }, 'Messenger: attachment without a URL or stored bytes left out');
+    return null;
+  }
+  try {
+    const id = await deps.client.uploadAttachment(type, {
+      data: stored.data,
+      name: att.name ?? stored.name,
+      mimeType: att.mimeType ?? stored.mimeType,
+    });
+    return { type, payload: { attachment_id: id } };
+  } catch (err) {
+    if (!(err instanceof ChannelApiError) || err.retryable) throw err;
+    deps.warn?.({ attachmentId: att.attachmentId, err: err.message }, 'Messenger: attachment upload refused; the text is sent without it');
+    return null;
+  }
 }
 
 /** At most 13 quick replies with titles cut to 20 characters (defensive: the core scales them already). */

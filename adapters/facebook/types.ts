@@ -86,10 +86,18 @@ export interface FbSendMessageBody {
   tag?: 'HUMAN_AGENT';
   message: {
     text?: string;
-    attachment?: { type: 'image' | 'audio' | 'video' | 'file'; payload: { url: string; is_reusable: boolean } };
+    attachment?: {
+      type: 'image' | 'audio' | 'video' | 'file';
+      payload: { url: string; is_reusable: boolean } | { attachment_id: string };
+    };
     quick_replies?: FbQuickReply[];
     metadata?: string;
   };
+}
+
+/** Answer of POST /{version}/me/message_attachments (the Attachment Upload API). */
+export interface FbAttachmentUploadResponse {
+  attachment_id: string;
 }
 
 /** Body of POST /{version}/me/messages carrying a sender action (never combined with a message). */

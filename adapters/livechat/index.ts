@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ChannelApiError, SOCKET_MAX_FRAME_BYTES, type ChannelAdapter, type LiveNotice } from '../../src/channels/kit';
 import { parseFrame } from './parse';
 import { outboundToWire } from './send';
-import { LivechatServer } from './server';
+import { LivechatServer, type PerAddressLimits } from './server';
 import { DEFAULT_ALLOWED_MIME_TYPES, MAX_ATTACHMENTS_PER_MESSAGE } from './validate';
 import { DEFAULT_SESSION_MAX_AGE_MS, isVisitorId } from './verify';
 
@@ -25,9 +25,12 @@ export interface LivechatConfig {
   allowedMimeTypes?: string[];
   /** How long an anonymous session token stays valid; renewed on every connection (default: 180 days). */
   sessionMaxAgeMs?: number;
+  /** Limits per client address on this node (defaults: 30 connections a minute, 20 new visitors an hour, 60 frames a minute). */
+  perAddress?: Partial<PerAddressLimits>;
 }
 
 const MAX_TEXT = 4000;
+const DEFAULT_PER_ADDRESS: PerAddressLimits = { connectionsPerMinute: 30, newVisitorsPerHour: 20, framesPerMinute: 60 };
 /** State key of the generated session secret. */
 const SECRET_KEY = 'session-secret';
 /** Largest file that fits one frame: base64 is 4/3 of the bytes, plus room for the text and JSON. */
@@ -110,6 +113,7 @@ export function createLivechatAdapter(cfg: LivechatConfig): ChannelAdapter {
         },
         rateLimit: 30,
         rateWindowMs: 30_000,
+        perAddress: { ...DEFAULT_PER_ADDRESS, ...cfg.perAddress },
       });
       runtime.log.info({ channel: 'livechat' }, 'live chat listening on socket.io namespace /livechat');
     },

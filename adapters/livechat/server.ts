@@ -8,7 +8,7 @@
  * server would fight over `/socket.io` requests. https://socket.io/docs/v4/namespaces/
  */
 import type { Namespace, Socket } from 'socket.io';
-import type { AdapterRuntime } from '../../src/channels/kit';
+import { MemoryRateLimiter, type AdapterRuntime } from '../../src/channels/kit';
 import type {
   ClientToServerEvents,
   HandshakeAuth,
@@ -33,10 +33,37 @@ export interface LivechatServerOptions {
   /** Frames one socket may send per `rateWindowMs` before being asked to slow down. */
   rateLimit: number;
   rateWindowMs: number;
+  /** Limits per client address on this node: one address cannot open hundreds of sockets or conversations. */
+  perAddress: PerAddressLimits;
+}
+
+/** Limits per client address (per node). */
+export interface PerAddressLimits {
+  connectionsPerMinute: number;
+  /** Connections without a valid session or identity, each a new visitor (and soon a new conversation). */
+  newVisitorsPerHour: number;
+  /** Messages and quick replies from every socket of the address together. */
+  framesPerMinute: number;
+}
+
+/**
+ * The client's address: the socket's peer, or — when the peer is a proxy on this machine — the
+ * right-most forwarded address that is not one (as Express's `trust proxy: loopback` reads it).
+ */
+export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined): string {
+  const loopback = (a: string) => a === '::1' || /^(::ffff:)?127\./.test(a);
+  let address = peer ?? 'unknown';
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  while (loopback(address) && hops.length) address = hops.pop()!;
+  return address;
 }
 
 interface ServerSocketData extends SocketData {
   authError?: AuthErrorEvent['code'];
+  address: string;
   sentAt: number[];
   /** Last typing state relayed to the core, so a chatty widget does not flood it. */
   typing?: boolean;
@@ -58,6 +85,7 @@ const AUTH_ERRORS: Record<AuthErrorEvent['code'], string> = {
 const BUSY = 'Hệ thống đang bận, tin nhắn sẽ được tự động gửi lại.';
 const TOO_FAST = 'Bạn gửi tin nhắn quá nhanh, vui lòng chờ giây lát.';
 const UNAVAILABLE = 'Dịch vụ trò chuyện tạm ngừng, vui lòng thử lại sau.';
+const TOO_MANY = 'Có quá nhiều kết nối từ địa chỉ của bạn, vui lòng thử lại sau ít phút.';
 
 /**
  * The server currently serving each namespace. Namespaces live as long as the socket.io server,
@@ -75,12 +103,18 @@ export function visitorRoom(visitorId: string): string {
 export class LivechatServer {
   private readonly nsp: LiveNamespace;
   private readonly slot: { current: LivechatServer | null };
+  private readonly connections: MemoryRateLimiter;
+  private readonly newVisitors: MemoryRateLimiter;
+  private readonly frames: MemoryRateLimiter;
 
   constructor(
     private readonly runtime: AdapterRuntime,
     private readonly opts: LivechatServerOptions,
   ) {
     if (!runtime.socketNamespace) throw new Error('live chat needs runtime.socketNamespace to mount socket.io');
+    this.connections = new MemoryRateLimiter(opts.perAddress.connectionsPerMinute, 60_000);
+    this.newVisitors = new MemoryRateLimiter(opts.perAddress.newVisitorsPerHour, 3_600_000);
+    this.frames = new MemoryRateLimiter(opts.perAddress.framesPerMinute, 60_000);
     this.nsp = runtime.socketNamespace(LIVECHAT_NAMESPACE) as unknown as LiveNamespace;
     let slot = mounted.get(this.nsp);
     if (!slot) {
@@ -89,8 +123,7 @@ export class LivechatServer {
       mounted.set(this.nsp, s);
       this.nsp.use((socket, next) => {
         if (!s.current) return next(new Error(UNAVAILABLE));
-        s.current.authenticate(socket);
-        next();
+        next(s.current.authenticate(socket) ?? undefined);
       });
       this.nsp.on('connection', (socket) => {
         if (s.current) s.current.onConnection(socket);
@@ -100,36 +133,44 @@ export class LivechatServer {
     this.slot = slot;
     slot.current = this;
   }
-  /** Emits an event to every open tab of a visitor; a no-op when none is open. */
+  /** Emits an event to every open tab of a visitor, on whichever node each tab is connected; a no-op when none is open. */
   emitToVisitor<E extends keyof ServerToClientEvents>(visitorId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
     this.nsp.to(visitorRoom(visitorId)).emit(event, ...args);
   }
 
-  /** Number of open widget connections. */
+  /** Number of open widget connections on this node. */
   connectionCount(): number {
     return this.nsp.sockets.size;
   }
 
-  /** Disconnects every widget; the socket.io server and the HTTP server belong to the core and stay open. */
+  /**
+   * Disconnects every widget of this node (`local`: with several nodes, the others' stay connected);
+   * the socket.io server and the HTTP server belong to the core and stay open.
+   */
   async stop(): Promise<void> {
     if (this.slot.current === this) this.slot.current = null;
-    this.nsp.disconnectSockets(true);
+    this.nsp.local.disconnectSockets(true);
   }
 
-  /** Handshake: a verified identity, a valid session token, or a new anonymous visitor. */
-  authenticate(socket: LiveSocket): void {
+  /** Handshake: a verified identity, a valid session token, or a new anonymous visitor; an error refuses the connection. */
+  authenticate(socket: LiveSocket): Error | null {
     const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
     socket.data.sentAt = [];
+    const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for']);
+    socket.data.address = address;
+    if (!this.connections.hitNow(address).allowed) return new Error(TOO_MANY);
     if (auth.identity) {
       const check = verifyIdentity(this.opts.identitySecret, auth.identity);
       if (check.ok) {
         Object.assign(socket.data, { visitorId: check.visitorId, verified: true, name: check.name });
-        return;
+        return null;
       }
       socket.data.authError = check.code;
     }
     const resumed = verifySessionToken(this.opts.sessionSecret, auth.token, Date.now(), this.opts.sessionMaxAgeMs);
+    if (!resumed && !this.newVisitors.hitNow(address).allowed) return new Error(TOO_MANY);
     Object.assign(socket.data, { visitorId: resumed ?? newVisitorId(), verified: false });
+    return null;
   }
 
   /** A widget connected: join its visitor room, bind its events, send session and history. */
@@ -179,6 +220,7 @@ export class LivechatServer {
   }
 
   private allow(socket: LiveSocket): boolean {
+    if (!this.frames.hitNow(socket.data.address).allowed) return false;
     const now = Date.now();
     const recent = socket.data.sentAt.filter((t) => now - t < this.opts.rateWindowMs);
     socket.data.sentAt = recent;

@@ -17,6 +17,7 @@ import { TicketPage } from './pages/ticket-detail';
 
 // Charts and admin screens are loaded on demand: operators never download recharts.
 const DashboardPage = lazy(() => import('./pages/dashboard'));
+const FloorPage = lazy(() => import('./pages/floor'));
 const ProposalsPage = lazy(() => import('./pages/proposals'));
 const FailedWorkPage = lazy(() => import('./pages/failed-work'));
 const KbPage = lazy(() => import('./pages/admin/kb'));
@@ -29,6 +30,7 @@ const UsersPage = lazy(() => import('./pages/admin/users'));
 const DirectoryPage = lazy(() => import('./pages/admin/directory'));
 const ChannelsPage = lazy(() => import('./pages/admin/channels'));
 const SettingsPage = lazy(() => import('./pages/admin/settings'));
+const AccessLogPage = lazy(() => import('./pages/admin/access-log'));
 const AccountPage = lazy(() => import('./pages/account'));
 
 /** Where each role lands after signing in. */
@@ -52,6 +54,7 @@ const SCREENS: Record<string, Screen> = {
   proposals: { title: 'Duyệt trả lời của cơ quan', roles: STAFF, render: () => <ProposalsPage /> },
   failed: { title: 'Tin gửi lỗi', roles: STAFF, render: () => <FailedWorkPage /> },
   dashboard: { title: 'Tổng quan', roles: ['admin', 'supervisor'], render: () => <DashboardPage /> },
+  floor: { title: 'Điều hành', roles: ['admin', 'supervisor'], render: () => <FloorPage /> },
   kb: { title: 'Thủ tục hành chính', roles: ['admin'], render: (p) => <KbPage intent={p[1] ?? null} />, full: true },
   services: { title: 'Câu trả lời dịch vụ', roles: ['admin'], render: (p) => <ServicesPage id={p[1] ?? null} />, full: true },
   training: { title: 'Câu huấn luyện', roles: ['admin'], render: (p) => <TrainingPage intent={p[1] ?? null} />, full: true },
@@ -62,6 +65,7 @@ const SCREENS: Record<string, Screen> = {
   directory: { title: 'Cơ quan và lĩnh vực', roles: ['admin'], render: () => <DirectoryPage /> },
   channels: { title: 'Kênh kết nối', roles: ['admin'], render: () => <ChannelsPage /> },
   settings: { title: 'Cài đặt', roles: ['admin'], render: () => <SettingsPage /> },
+  'access-log': { title: 'Nhật ký truy cập dữ liệu cá nhân', roles: ['admin'], render: () => <AccessLogPage /> },
   account: { title: 'Tài khoản của tôi', roles: ALL, render: () => <AccountPage /> },
 };
 

@@ -11,17 +11,23 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Resolves the bearer token into `req.user` (401 without a valid one). */
+/** Resolves the bearer token into `req.user` (401 without a valid one; 403 for anything but a password change while one is due). */
 export function authenticate(db: Queryable) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     const user = token ? await userOfToken(db, token) : null;
     if (!user) throw new HttpError(401, 'Chưa đăng nhập hoặc phiên đã hết hạn');
+    // A temporary or first password opens only the way to change it (and /me, and logout).
+    if (user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(`${req.method} ${req.baseUrl}${req.path}`))
+      throw new HttpError(403, 'Cần đổi mật khẩu trước khi tiếp tục', { mustChangePassword: true });
     req.user = user;
     next();
   };
 }
+
+/** What a user who must change the password may still call. */
+const PASSWORD_CHANGE_PATHS = new Set(['GET /api/me', 'POST /api/me/password', 'POST /api/auth/logout']);
 
 /** Allows only the given roles (403 otherwise). */
 export function requireRole(...roles: Role[]) {

@@ -21,13 +21,18 @@ export async function issueToken(q: Queryable, userId: string, ttlHours: number)
 
 /** The user of a valid, unexpired, unrevoked token, or null. */
 export async function userOfToken(q: Queryable, token: string): Promise<User | null> {
-  const r = await q.query<{ user_id: string }>(
-    'SELECT user_id FROM auth_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()',
+  return (await sessionOfToken(q, token))?.user ?? null;
+}
+
+/** The user and expiry of a valid, unexpired, unrevoked token (live connections close when it expires), or null. */
+export async function sessionOfToken(q: Queryable, token: string): Promise<{ user: User; expiresAt: Date } | null> {
+  const r = await q.query<{ user_id: string; expires_at: Date }>(
+    'SELECT user_id, expires_at FROM auth_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()',
     [hash(token)],
   );
   if (!r.rows[0]) return null;
   const user = await getUser(q, r.rows[0].user_id);
-  return user?.active ? user : null;
+  return user?.active ? { user, expiresAt: new Date(r.rows[0].expires_at) } : null;
 }
 
 /** Revokes one token (logout). */

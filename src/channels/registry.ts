@@ -81,6 +81,11 @@ export function createChannelRegistry(config: Config, extra: ChannelAdapter[] = 
       identitySecret: config.LIVECHAT_IDENTITY_SECRET,
       publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
       maxAttachmentBytes: Math.round(config.LIVECHAT_MAX_FILE_MB * 1024 * 1024),
+      perAddress: {
+        connectionsPerMinute: config.LIVECHAT_CONNECTIONS_PER_MINUTE,
+        newVisitorsPerHour: config.LIVECHAT_CONVERSATIONS_PER_HOUR,
+        framesPerMinute: config.LIVECHAT_MESSAGES_PER_MINUTE,
+      },
     }),
   );
   for (const a of extra) registry.set(a.channel, a);

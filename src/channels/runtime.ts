@@ -1,11 +1,13 @@
 /** The `AdapterRuntime` the core hands to adapters with a long-running side (IMAP, live chat). */
 import type { Server } from 'node:http';
-import type { AdapterRuntime, ChannelName, HistoryItem } from './kit/contract';
+import type { AdapterRuntime, ChannelName } from './kit/contract';
 import { socketServerFor } from '../realtime/io';
 import type { AppContext } from '../context';
-import { storeInbound } from '../pipeline/intake';
+import { INBOUND_JOB, storeInbound } from '../pipeline/intake';
 import { readAttachment } from '../store/attachments';
+import { openConversationId } from '../store/conversations';
 import { kvGet, kvSet, kvUpdate } from '../store/kv';
+import { citizenHistory } from '../store/messages';
 
 /** Builds the runtime of one channel. */
 export function createAdapterRuntime(ctx: AppContext, channel: ChannelName, httpServer?: Server): AdapterRuntime {
@@ -14,7 +16,7 @@ export function createAdapterRuntime(ctx: AppContext, channel: ChannelName, http
   return {
     async ingest(item) {
       const stored = await storeInbound(ctx.db, { channel, ...item });
-      if (stored) ctx.wake();
+      if (stored) ctx.wake(INBOUND_JOB);
       return stored;
     },
     state: {
@@ -28,49 +30,33 @@ export function createAdapterRuntime(ctx: AppContext, channel: ChannelName, http
       error: (obj, msg) => log.error(obj, msg),
     },
     async history(externalUserId, limit) {
-      const r = await ctx.db.query<{
-        id: string;
-        direction: 'in' | 'out';
-        author_kind: HistoryItem['author'];
-        author_name: string | null;
-        text: string;
-        attachments: HistoryItem['attachments'];
-        quick_replies: HistoryItem['quickReplies'];
-        external_id: string | null;
-        status: string;
-        created_at: Date;
-      }>(
-        `SELECT * FROM (
-           SELECT m.id, m.direction, m.author_kind, m.author_name, m.text, m.attachments, m.quick_replies, m.external_id, m.status, m.created_at
-           FROM messages m JOIN conversations c ON c.id = m.conversation_id
-           WHERE c.channel = $1 AND c.external_user_id = $2 AND m.status <> 'failed'
-           ORDER BY m.created_at DESC LIMIT $3) x ORDER BY created_at`,
-        [channel, externalUserId, limit],
-      );
-      return r.rows.map((m) => ({
+      const rows = await citizenHistory(ctx.db, channel, externalUserId, limit);
+      return rows.map((m) => ({
         id: m.id,
         direction: m.direction,
-        author: m.author_kind,
-        authorName: m.author_name ?? undefined,
+        author: m.authorKind,
+        authorName: m.authorName ?? undefined,
         text: m.text,
         attachments: m.attachments,
-        quickReplies: m.quick_replies,
-        externalMessageId: m.external_id,
+        quickReplies: m.quickReplies,
+        externalMessageId: m.externalId,
         status: m.status,
-        createdAt: m.created_at.getTime(),
+        createdAt: m.createdAt.getTime(),
       }));
+    },
+    async exclusive(name, role) {
+      // One node of the cluster at a time (every role at once on PGlite): see db/locks.ts.
+      const handle = ctx.leadership.lead(`${channel}:${name}`, role);
+      await handle.ready;
+      return handle;
     },
     readAttachment: (id) => readAttachment(ctx.db, ctx.blobs, id),
     ...(httpServer ? { socketNamespace: (name: string) => socketServerFor(httpServer).of(name) } : {}),
     citizenTyping(externalUserId, on) {
       // Only a conversation that exists and is open: typing before the first message shows nothing.
-      ctx.db
-        .query<{ id: string }>(`SELECT id FROM conversations WHERE channel = $1 AND external_user_id = $2 AND state <> 'closed' LIMIT 1`, [
-          channel,
-          externalUserId,
-        ])
-        .then((r) => {
-          if (r.rows[0]) ctx.bus.emit('typing', { conversationId: r.rows[0].id, channel, on });
+      openConversationId(ctx.db, channel, externalUserId)
+        .then((conversationId) => {
+          if (conversationId) ctx.bus.emit('typing', { conversationId, channel, on });
         })
         .catch((err) => log.warn({ err }, 'typing relay failed'));
     },

@@ -18,9 +18,18 @@ export interface Queryable {
 /** A database: queries, transactions, and close. */
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /** The server's connection string (PostgreSQL only): for the connections of its own a process keeps (leader locks, LISTEN). */
+  readonly url?: string;
+  /** Statements sent so far, BEGIN and COMMIT included (the benchmark's round-trip count). */
+  readonly statements: StatementCounter;
   /** Runs `fn` in a transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A running count of the statements a database sent. */
+export interface StatementCounter {
+  count: number;
 }
 
 /** Opens the database named by `url`: unset → PGlite in `dataDir`, `memory://` → in-memory PGlite, `postgres://` → server. */
@@ -34,8 +43,10 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
   }
   const db = dir ? new PGlite(dir) : new PGlite();
   await db.waitReady;
+  const statements: StatementCounter = { count: 0 };
   const wrap = (q: { query: (s: string, p?: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }> }): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
+      statements.count++;
       const r = await q.query(sql, params);
       // PGlite reports affectedRows 0 for a SELECT: the row count is then the rows returned.
       return { rows: r.rows as T[], rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
@@ -43,8 +54,13 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
   });
   return {
     kind: 'pglite',
+    statements,
     ...wrap(db),
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn) => {
+      // PGlite sends BEGIN and COMMIT itself: counted here like the server's.
+      statements.count += 2;
+      return db.transaction((tx) => fn(wrap(tx)));
+    },
     close: () => db.close(),
   };
 }
@@ -52,24 +68,32 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
 function openPostgres(url: string): Database {
   const pool = new Pool({ connectionString: url, max: 16 });
   pool.on('error', () => undefined); // idle client errors surface on the next query
+  const statements: StatementCounter = { count: 0 };
   const wrap = (q: Pool | PoolClient): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
+      statements.count++;
       const r = await q.query(sql, params as unknown[]);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
   });
+  const control = (client: PoolClient, sql: string) => {
+    statements.count++;
+    return client.query(sql);
+  };
   return {
     kind: 'postgres',
+    url,
+    statements,
     ...wrap(pool),
     async transaction(fn) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
+        await control(client, 'BEGIN');
         const out = await fn(wrap(client));
-        await client.query('COMMIT');
+        await control(client, 'COMMIT');
         return out;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await control(client, 'ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
         client.release();

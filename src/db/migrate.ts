@@ -3,12 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectPath } from '../paths';
 import type { Database } from './database';
+import { withStartLock } from './locks';
 
 const DIR = projectPath('src', 'db', 'migrations');
 
 /** Applies the migrations not applied yet; returns their names. */
 export async function migrate(db: Database): Promise<string[]> {
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  // CREATE TABLE IF NOT EXISTS is not race-safe either (two sessions can both create the row type).
+  await withStartLock(db, (tx) =>
+    tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`),
+  );
   const done = new Set((await db.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
   const files = readdirSync(DIR)
     .filter((f) => /^\d{3}_.+\.sql$/.test(f))
@@ -17,9 +21,8 @@ export async function migrate(db: Database): Promise<string[]> {
   for (const file of files) {
     if (done.has(file)) continue;
     const sql = readFileSync(join(DIR, file), 'utf8');
-    await db.transaction(async (tx) => {
-      // A lock so two processes starting together on one server do not race.
-      if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(1022)');
+    // Under the start-up lock, so two processes starting together on one server do not race.
+    await withStartLock(db, async (tx) => {
       const again = await tx.query('SELECT 1 FROM schema_migrations WHERE name = $1', [file]);
       if (again.rowCount > 0) return;
       for (const statement of splitSql(sql)) await tx.query(statement);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { z } from 'zod';
 import { currentUser } from '../auth/middleware';
-import { startTotpSetup, enableTotp, disableTotp } from '../auth/totp';
+import { activeTotpSecret, startTotpSetup, enableTotp, disableTotp, useTotp } from '../auth/totp';
 import { revokeUserTokens, tokenHash } from '../auth/tokens';
 import { createUser, hashPassword, verifyPassword } from '../auth/passwords';
 import type { ChannelName } from '../channels/kit/contract';
@@ -275,10 +275,20 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     path: '/me/totp/setup',
     roles: ANY_ROLE,
     summary: 'Start setting up two-factor login',
-    responses: { 200: '`{secret, otpauthUrl}`' },
-    handler: async (_input, req, res) => {
+    description:
+      'When two-factor login is already on, setting it up again needs proof: the current `code` from the authenticator app, or the current `password`.',
+    body: z.object({ code: z.string().trim().max(20).optional(), password: z.string().max(200).optional() }),
+    responses: { 200: '`{secret, otpauthUrl}`', 403: 'two-factor login is on and neither a valid current code nor the password was given' },
+    handler: async ({ body }, req, res) => {
       const me = currentUser(req);
-      res.json(await startTotpSetup(ctx.db, me.id, me.username));
+      if (await activeTotpSecret(ctx.db, ctx.secretsKey, me.id)) {
+        const hash = body.password ? await passwordHashOf(ctx.db, me.id) : null;
+        const proven =
+          (body.code ? await useTotp(ctx.db, ctx.secretsKey, me.id, body.code) : false) ||
+          (!!hash && !!body.password && (await verifyPassword(hash, body.password)));
+        if (!proven) throw new HttpError(403, 'Cần mã xác thực hiện tại hoặc mật khẩu để thiết lập lại xác thực hai lớp');
+      }
+      res.json(await startTotpSetup(ctx.db, ctx.secretsKey, me.id, me.username));
     },
   });
 
@@ -312,7 +322,7 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
       responses: { 200: `\`{ok: true, totpEnabled: ${t.on}}\``, 400: t.badRequest },
       handler: async ({ body }, req, res) => {
         const me = currentUser(req);
-        if (!(await t.apply(ctx.db, me.id, body.code))) throw new HttpError(400, t.wrongCode);
+        if (!(await t.apply(ctx.db, ctx.secretsKey, me.id, body.code))) throw new HttpError(400, t.wrongCode);
         await logEvent(ctx.db, { type: t.event, actor: actorOf(me), data: { userId: me.id } });
         res.json({ ok: true, totpEnabled: t.on });
       },
@@ -326,7 +336,7 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: SUPERVISORS,
     summary: 'Receipts, greeting, office hours and the agency reply mode',
     responses: {
-      200: '`{receipt: {default, <channel>?}, ticketReceipt: {default, <channel>?}, greeting, officeHours: {days, open, close, holidays}, agencyReplyMode}`',
+      200: '`{receipt: {default, <channel>?}, ticketReceipt: {default, <channel>?}, greeting, officeHours: {days, open, close, holidays}, agencyReplyMode, footerCredit}`',
     },
     handler: () => readSettings(ctx),
   });

@@ -33,7 +33,7 @@ export function dashboardRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: SUPERVISORS,
     summary: 'Every dashboard figure of a period',
     description:
-      '`{period, totals: {conversations, messagesIn, tickets, botResolved, escalated, botResolvedRate, open, overdue}, byDay, byHour, byChannel, byField, byAgency, firstResponse: {p50_s, p90_s}, resolution: {p50_s, p90_s}, operators, csat: {average, count, distribution}}`. Conversations count by creation in the period (bot-resolved: no ticket; escalated: a ticket); ticket figures are about tickets created in the period, open and overdue as of now. A period is at most 3 years.',
+      '`{period, totals: {conversations, messagesIn, tickets, botResolved, escalated, botResolvedRate, open, overdue}, byDay, byHour, byChannel, byField, byAgency, byContentType: [{contentType, label, tickets}], byLevel: [{level, label, tickets}], firstResponse: {p50_s, p90_s}, resolution: {p50_s, p90_s}, operators, csat: {average, count, distribution}}`. Conversations count by creation in the period (bot-resolved: no ticket; escalated: a ticket); ticket figures are about tickets created in the period, open and overdue as of now. A period is at most 3 years.',
     query: periodQuery,
     responses: { 200: 'the figures', 400: 'bad period' },
     handler: ({ query }) => figures(query),

@@ -2,14 +2,13 @@
  * The operators' inbox: conversation list and view, replies with files, notes, typing, attachments,
  * contacts (card and merge) and canned replies. See docs/console-api.md.
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { mergeContactsAction, operatorTyping, replyWindowOf, uploadAttachment } from '../operations/inbox-actions';
 import { addNote, replyToCitizen } from '../operations/operator-messages';
-import { readAttachment } from '../store/attachments';
 import { createCannedReply, deleteCannedReply, listCannedReplies, updateCannedReply } from '../store/canned-replies';
 import { listEvents, logEvent } from '../store/events';
 import { announceChange } from '../realtime/announce';
@@ -18,6 +17,7 @@ import { toApiMessage } from '../store/message-view';
 import { listMessages } from '../store/messages';
 import { getTicketById } from '../store/tickets';
 import { actorOf } from '../operations/conversation-actions';
+import { openDownload, sendAttachment } from './downloads';
 import { ANY_ROLE, idParams, STAFF, SUPERVISORS, type RouteTable } from './route';
 
 const listQuery = z.object({
@@ -101,7 +101,13 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
         ticketId ? getTicketById(ctx.db, ticketId) : Promise.resolve(null),
         listEvents(ctx.db, ticketId, summary.id),
       ]);
-      res.json({ conversation: summary, contact, messages: messages.map(toApiMessage), ticket, events });
+      res.json({
+        conversation: summary,
+        contact,
+        messages: messages.map((m) => toApiMessage(m, (i) => ctx.knowledge.title(i))),
+        ticket,
+        events,
+      });
     },
   });
 
@@ -177,12 +183,12 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
         if (declared > ctx.config.ATTACHMENT_MAX_BYTES) throw tooLarge();
         next();
       },
-      express.raw({ type: () => true, limit: ctx.config.ATTACHMENT_MAX_BYTES }),
     ],
     rawBody: { contentTypes: ['application/octet-stream'], description: 'the file' },
     responses: { 201: '`{id, name, mimeType, size}`', 413: 'too large', 415: 'type not accepted' },
     handler: async (_input, req, res) => {
-      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      // Streamed into the blob store as it arrives; cut off past ATTACHMENT_MAX_BYTES.
+      const data = Buffer.isBuffer(req.body) ? req.body : (req as AsyncIterable<Buffer>);
       const mime = String(req.headers['content-type'] ?? 'application/octet-stream');
       const name = fileNameOf(req.headers['x-filename']);
       res.status(201).json(await uploadAttachment(ctx, currentUser(req), data, mime, name));
@@ -200,7 +206,11 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: ANY_ROLE,
     summary: 'A stored file (images and PDF inline, others as a download); an agency user only for files of its tickets',
     params: idParams('attachment'),
-    responses: { 200: { description: 'the bytes', contentType: 'application/octet-stream' }, 404: 'no such file (or not this agency’s)' },
+    responses: {
+      200: { description: 'the bytes', contentType: 'application/octet-stream' },
+      404: 'no such file (or not this agency’s)',
+      410: 'its bytes were purged by the retention policy',
+    },
     handler: async ({ params }, req, res) => {
       const user = currentUser(req);
       const id = params.id;
@@ -215,17 +225,7 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
         );
         if (ok.rows.length === 0) throw new HttpError(404, 'Không tìm thấy tệp');
       }
-      const file = await readAttachment(ctx.db, ctx.blobs, id);
-      if (!file) throw new HttpError(404, 'Không tìm thấy tệp');
-      const inline = /^image\/(png|jpe?g|gif|webp)$|^application\/pdf$/.test(file.mimeType);
-      res.setHeader('Content-Type', file.mimeType);
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Cache-Control', 'private, max-age=3600');
-      res.setHeader(
-        'Content-Disposition',
-        `${inline ? 'inline' : 'attachment'}; filename="${asciiName(file.name)}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-      );
-      res.send(file.data);
+      await sendAttachment(res, await openDownload(ctx.db, ctx.blobs, id));
     },
   });
 
@@ -343,15 +343,4 @@ function fileNameOf(header: string | string[] | undefined): string {
     .replace(/[\u0000-\u001f"]/g, '')
     .trim();
   return name.slice(0, 200) || 'tep-dinh-kem';
-}
-
-/** An ASCII fallback for the `filename=` parameter. */
-function asciiName(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .replace(/[^\x20-\x7e]/g, '_')
-    .replace(/"/g, '');
 }

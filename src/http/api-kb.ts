@@ -2,6 +2,7 @@
  * The knowledge base editor (procedures and service answers with versions, diff and restore, per-channel
  * preview), training phrases, "try the bot" and the review queue. See docs/console-api.md.
  */
+import { intentLabel } from '../wire/labels';
 import { z } from 'zod';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../context';
@@ -151,8 +152,8 @@ export function kbRoutes(ctx: AppContext, routes: RouteTable): void {
     path: '/training',
     roles: SUPERVISORS,
     summary: 'Training phrase counts per intent',
-    responses: { 200: '`[{intent, count}]`' },
-    handler: () => trainingCounts(ctx.db),
+    responses: { 200: '`[{intent, label, count}]` (`label`: the Vietnamese name)' },
+    handler: async () => (await trainingCounts(ctx.db)).map((x) => ({ ...x, label: intentLabel(x.intent, (i) => ctx.knowledge.title(i)) })),
   });
 
   const intentParams = z.object({ intent: z.string() });

@@ -3,13 +3,17 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../context';
-import { writeTicketsCsv, writeTicketsXlsx } from '../reports/ticket-export';
+import { labelSql, writeTicketsCsv, writeTicketsXlsx } from '../reports/ticket-export';
+import { AGENCY_LEVEL_LABELS, CONTENT_TYPE_LABELS } from '../wire/labels';
 import type { Database } from '../db/database';
 import { withoutJit } from '../store/no-jit';
 import { ticketsFrom, ticketWhere, type TicketFilter } from '../store/tickets';
 import { ticketFilterOf, ticketFilterQuery } from './api-tickets';
 import { fileHeaders, XLSX_TYPE } from './downloads';
 import { SUPERVISORS, type RouteTable } from './route';
+
+/** SQL: the Vietnamese label of a code ('Chưa phân loại' for none). */
+const labelOr = (k: string, labels: Readonly<Record<string, string>>) => `COALESCE(NULLIF(${labelSql(k, labels)}, ''), 'Chưa phân loại')`;
 
 /**
  * Groupings of `/api/stats/tickets`: tickets are grouped on their own columns first (`group`), and only
@@ -43,6 +47,9 @@ const GROUPS = {
     label: `to_char(date '1970-01-01' + g.k, 'DD/MM/YYYY')`,
   },
   hour: { group: 'vn_hour(t.created_at)', join: '', key: `lpad(g.k::text, 2, '0')`, label: `lpad(g.k::text, 2, '0') || 'h'` },
+  // What the request is and the level of the agency responsible (codes; Vietnamese labels).
+  contentType: { group: `COALESCE(t.content_type, '')`, join: '', key: 'g.k', label: labelOr('g.k', CONTENT_TYPE_LABELS) },
+  level: { group: `COALESCE(t.level, '')`, join: '', key: 'g.k', label: labelOr('g.k', AGENCY_LEVEL_LABELS) },
 } as const;
 
 /** The ticket exports: the same filters and file name, one format each. */
@@ -87,7 +94,7 @@ export function statsRoutes(ctx: AppContext, routes: RouteTable): void {
     method: 'get',
     path: '/stats/tickets',
     roles: SUPERVISORS,
-    summary: 'Ticket counts and timings grouped by field, channel, agency, operator, day or hour',
+    summary: 'Ticket counts and timings grouped by field, channel, agency, operator, content type, level, day or hour',
     description:
       'Items: `{key, label, total, closed, open, overdue, from_bot, urgent, csat_avg, first_response_p50_s, first_response_p90_s, resolution_p50_s, resolution_p90_s}`. Days and hours are in Vietnam time (`key` YYYY-MM-DD / HH, `label` DD/MM/YYYY / HHh) and in order; other groupings largest first.',
     query: ticketFilterQuery.extend({ by: z.enum(Object.keys(GROUPS) as [keyof typeof GROUPS]).default('field') }),

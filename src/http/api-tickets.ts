@@ -13,12 +13,16 @@ import { getConversation } from '../store/conversations';
 import { listEvents, logEvent } from '../store/events';
 import { toApiMessage } from '../store/message-view';
 import { listMessages } from '../store/messages';
+import { recordForward } from '../operations/agency-notify';
+import type { AgencyKind } from '../knowledge/schema';
 import {
+  CONTENT_TYPES,
   createTicket,
   getTicketById,
   listTickets,
   PRIORITIES,
   ticketEvent,
+  TICKET_LEVELS,
   TICKET_STATUSES,
   updateTicket,
   type Ticket,
@@ -48,6 +52,8 @@ export const ticketFilterQuery = z.object({
   field: z.string().optional().describe('field code'),
   agency: z.string().optional().describe('agency code'),
   priority: z.string().optional(),
+  contentType: z.enum(CONTENT_TYPES).or(z.literal('')).optional().describe('content type code'),
+  level: z.enum(TICKET_LEVELS).or(z.literal('')).optional().describe('jurisdiction level code'),
   assignee: z
     .union([z.literal('me'), z.literal(''), z.guid()])
     .optional()
@@ -67,6 +73,8 @@ export function ticketFilterOf(q: z.output<typeof ticketFilterQuery>, user: User
     field: q.field || undefined,
     agency: q.agency || undefined,
     priority: q.priority || undefined,
+    contentType: q.contentType || undefined,
+    level: q.level || undefined,
     assigneeId: q.assignee === 'me' ? user.id : q.assignee || undefined,
     q: q.q?.trim() || undefined,
     from: q.from,
@@ -84,6 +92,8 @@ const createSchema = z.object({
   field: z.string().nullable().optional(),
   agency: z.string().nullable().optional(),
   priority: z.enum(PRIORITIES).default('normal'),
+  contentType: z.enum(CONTENT_TYPES).nullable().optional().describe('hoi_dap, phan_anh, kien_nghi, khieu_nai, to_cao, to_giac, khac'),
+  level: z.enum(TICKET_LEVELS).nullable().optional().describe('jurisdiction level: xa, tinh, trung_uong, co_quan_doc'),
   callerName: z.string().max(200).nullable().optional(),
   callerPhone: z.string().max(30).nullable().optional(),
   dueAt: z.coerce.date().nullable().optional(),
@@ -97,10 +107,22 @@ const patchSchema = z.object({
   agency: z.string().nullable().optional(),
   assignee: z.string().uuid().nullable().optional(),
   priority: z.enum(PRIORITIES).optional(),
+  contentType: z.enum(CONTENT_TYPES).nullable().optional(),
+  level: z.enum(TICKET_LEVELS).nullable().optional(),
   dueAt: z.coerce.date().nullable().optional(),
   resolution: z.string().max(20000).nullable().optional(),
   note: z.string().max(5000).optional(),
 });
+
+/** Statuses an agency user may set: working on it, or answered (closing and routing are the hotline's). */
+const AGENCY_STATUSES: readonly string[] = ['in_progress', 'answered'];
+
+/** Whether an agency user may make this change. */
+function agencyMayPatch(body: z.infer<typeof patchSchema>): boolean {
+  const allowed = new Set(['status', 'resolution', 'note']);
+  const touched = Object.entries(body).filter(([, v]) => v !== undefined);
+  return touched.every(([k]) => allowed.has(k)) && (body.status === undefined || AGENCY_STATUSES.includes(body.status));
+}
 
 const codeParams = z.object({ code: z.string().describe('ticket code, e.g. 1022-2026-000123') });
 
@@ -173,7 +195,7 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
           assigneeId: conversation.assigneeId,
           lastInboundAt: conversation.lastInboundAt,
         },
-        messages: messages.map(toApiMessage),
+        messages: messages.map((m) => toApiMessage(m, (i) => ctx.knowledge.title(i))),
         events,
       });
     },
@@ -220,6 +242,8 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
           field: body.field ?? null,
           agencyId: agencyId ?? null,
           priority: body.priority,
+          contentType: body.contentType ?? null,
+          level: body.level ?? null,
           contactId,
           createdBy: 'operator',
           createdByUserId: user.id,
@@ -257,14 +281,14 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
     method: 'patch',
     path: '/tickets/:code',
     roles: ANY_ROLE,
-    summary: 'Change status, field, agency (forward), assignee, priority, deadline or resolution',
+    summary: 'Change status, field, agency (forward), assignee, priority, content type, level, deadline or resolution',
     description:
-      'A new agency makes the ticket `forwarded`; `status: closed` closes the conversation too. Agency users may change only the status and the resolution.',
+      'A new agency makes the ticket `forwarded` (the agency is mailed and the citizen told, as by `POST …/forward`); `status: closed` closes the conversation too. Agency users may only record the resolution (their proposed result), add a note, and set the status to `in_progress` or `answered`: not the deadline, field, agency, assignee or priority.',
     body: patchSchema,
     responses: { 200: 'the ticket', 400: 'unknown agency', 403: 'a field an agency user may not change' },
     handler: async (t, user, { body }, res) => {
-      if (user.role === 'agency' && (body.agency !== undefined || body.assignee !== undefined || body.priority !== undefined)) {
-        throw new HttpError(403, 'Đầu mối cơ quan chỉ được cập nhật trạng thái và kết quả xử lý');
+      if (user.role === 'agency' && !agencyMayPatch(body)) {
+        throw new HttpError(403, 'Đầu mối cơ quan chỉ được ghi kết quả xử lý và chuyển phiếu sang "đang xử lý" hoặc "đã trả lời"');
       }
       if (body.status === 'closed') {
         await closeTicket(ctx, user, t, body.resolution ?? null);
@@ -278,6 +302,8 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
         agencyId,
         assigneeId: body.assignee,
         priority: body.priority,
+        contentType: body.contentType,
+        level: body.level,
         dueAt: body.dueAt,
         resolution: body.resolution,
       };
@@ -293,7 +319,15 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
           conversationId: t.conversationId,
           data: { changes, note: body.note },
         });
+        if (type === 'forwarded') {
+          const agency = (
+            await tx.query<{ id: string; name: string; kind: AgencyKind }>('SELECT id, name, kind FROM agencies WHERE id = $1', [agencyId])
+          ).rows[0];
+          const dueAt = body.dueAt === undefined ? t.dueAt : body.dueAt;
+          await recordForward(ctx, tx, { ...t, level: body.level === undefined ? t.level : body.level }, agency, dueAt, body.note ?? null);
+        }
       });
+      ctx.wake();
       const updated = (await getTicketById(ctx.db, t.id))!;
       ctx.bus.emit('ticket', ticketEvent(updated, 'updated'));
       res.json(updated);

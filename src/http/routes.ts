@@ -6,11 +6,16 @@
 import { json, type Request, type Response } from 'express';
 import { authenticate } from '../auth/middleware';
 import type { AppContext } from '../context';
+import { auditPersonalData } from './access-audit';
+import { rejectNulCharacters } from './input-guard';
+import { accessLogRoutes } from './api-access-log';
 import { adminRoutes } from './api-admin';
+import { agencyNoticeRoutes } from './api-agency-notices';
 import { authRoutes, meRoutes } from './api-auth';
 import { conversationRoutes } from './api-conversations';
 import { dashboardRoutes } from './api-dashboard';
 import { deliveryRoutes } from './api-deliveries';
+import { floorRoutes } from './api-floor';
 import { inboxRoutes } from './api-inbox';
 import { kbRoutes } from './api-kb';
 import { statsRoutes } from './api-stats';
@@ -29,6 +34,7 @@ export function httpRoutes(ctx: AppContext): RouteTable {
   webhookRoutes(ctx, table.under('/webhooks', 'webhooks'));
 
   const api = table.under('/api');
+  api.use(rejectNulCharacters);
   api.use(json({ limit: '1mb' }));
   let document: object | null = null;
   api.under('', 'service').add({
@@ -41,14 +47,18 @@ export function httpRoutes(ctx: AppContext): RouteTable {
   });
   authRoutes(ctx, api.under('', 'auth'));
   api.use(authenticate(ctx.db));
+  api.use(auditPersonalData(ctx));
   meRoutes(ctx, api.under('', 'auth'));
+  accessLogRoutes(ctx, api.under('', 'admin'));
   adminRoutes(ctx, api.under('', 'admin'));
+  agencyNoticeRoutes(ctx, api.under('', 'tickets'));
   ticketWorkflowRoutes(ctx, api.under('', 'tickets'));
   ticketLogRoutes(ctx, api.under('', 'tickets'));
   ticketRoutes(ctx, api.under('', 'tickets'));
   inboxRoutes(ctx, api.under('', 'inbox'));
   conversationRoutes(ctx, api.under('', 'inbox'));
   deliveryRoutes(ctx, api.under('', 'inbox'));
+  floorRoutes(ctx, api.under('', 'floor'));
   dashboardRoutes(ctx, api.under('', 'statistics'));
   statsRoutes(ctx, api.under('', 'statistics'));
   kbRoutes(ctx, api.under('', 'knowledge'));

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { loadProcessingLog, renderLogHtml, renderLogPdf } from '../reports/processing-log';
+import { verifyTicketChain } from '../store/event-chain';
 import { addTicketRoute } from './api-tickets';
 import { fileHeaders } from './downloads';
 import { ANY_ROLE, type RouteTable } from './route';
@@ -28,6 +29,17 @@ export function ticketLogRoutes(ctx: AppContext, routes: RouteTable): void {
       res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:");
       res.send(html);
     },
+  });
+
+  addTicketRoute(ctx, routes, {
+    method: 'get',
+    path: '/tickets/:code/log/verify',
+    roles: ANY_ROLE,
+    summary: "Checks the hash chain of the ticket's processing log",
+    description:
+      'Every event stores the hash of the previous event of its chain and of its own content; this recomputes them. `ok: false` means an event was changed, inserted or removed outside the application (`broken` names the first bad event of each chain).',
+    responses: { 200: '`{ok, events, chains, broken: [{chain, firstBadEventId, badEvents}]}`' },
+    handler: (t) => verifyTicketChain(ctx.db, t.id, t.conversationId),
   });
 
   addTicketRoute(ctx, routes, {

@@ -8,7 +8,8 @@ import type { ChannelName, WebhookRequest } from '../channels/kit/contract';
 import { sha256Hex } from '../channels/kit/helpers';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
-import { storeInbound } from '../pipeline/intake';
+import { INBOUND_JOB, storeInbound } from '../pipeline/intake';
+import { DbRateLimiter } from './rate-limit';
 import type { RouteTable } from './route';
 
 function toWebhookRequest(req: Request): WebhookRequest {
@@ -23,6 +24,7 @@ const channelParams = z.object({ channel: z.string().describe('zalo, facebook or
 
 /** Declares the webhook routes on `routes` (mounted at `/webhooks`). */
 export function webhookRoutes(ctx: AppContext, routes: RouteTable): void {
+  const limiter = ctx.config.WEBHOOK_PER_MINUTE > 0 ? new DbRateLimiter(ctx.db, ctx.config.WEBHOOK_PER_MINUTE, 60_000) : null;
   const adapterOf = (channel: string) => {
     const adapter = ctx.channels.get(channel as ChannelName);
     if (!adapter?.webhook) throw new HttpError(404, 'Kênh chưa được bật hoặc không nhận webhook');
@@ -65,6 +67,7 @@ export function webhookRoutes(ctx: AppContext, routes: RouteTable): void {
       401: 'bad signature (checked before the body is parsed)',
       404: 'channel not enabled',
       413: 'body larger than WEBHOOK_BODY_LIMIT',
+      429: 'more than WEBHOOK_PER_MINUTE signed requests for this channel in the current minute (all nodes together); Retry-After says when',
     },
     handler: async ({ params }, req, res) => {
       const started = performance.now();
@@ -78,6 +81,13 @@ export function webhookRoutes(ctx: AppContext, routes: RouteTable): void {
         ctx.metrics.webhooks.inc({ channel, result: verdict.status === 401 ? 'bad_signature' : 'malformed' });
         throw new HttpError(verdict.status, verdict.reason);
       }
+      // Counted once signed (unsigned floods cannot spend a channel's budget), across nodes.
+      const limit = limiter && (await limiter.hit(`webhook:${channel}`));
+      if (limit && !limit.allowed) {
+        ctx.metrics.webhooks.inc({ channel, result: 'rate_limited' });
+        res.setHeader('Retry-After', String(Math.ceil(limit.retryAfterMs / 1000)));
+        throw new HttpError(429, 'Too many webhook requests for this channel');
+      }
       const stored = await storeInbound(ctx.db, {
         channel,
         dedupeKey: verdict.dedupeKey ?? `sha256:${sha256Hex(wreq.rawBody)}`,
@@ -87,7 +97,7 @@ export function webhookRoutes(ctx: AppContext, routes: RouteTable): void {
       });
       ctx.metrics.webhooks.inc({ channel, result: stored ? 'stored' : 'replay' });
       ctx.metrics.webhookLatency.observe({ channel }, (performance.now() - started) / 1000);
-      if (stored) ctx.wake();
+      if (stored) ctx.wake(INBOUND_JOB);
       res.status(200).json({ ok: true, duplicate: !stored });
     },
   });

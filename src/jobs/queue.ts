@@ -34,6 +34,31 @@ export async function enqueueJob(
   return r.rows[0].id;
 }
 
+/** A job to enqueue together with other writes (see `insertJobsSql`). */
+export interface NewJob {
+  kind: string;
+  orderingKey: string;
+  payload: Record<string, unknown>;
+  /** Retried until this long from now instead of a number of attempts. */
+  giveUpAfterMs?: number;
+}
+
+/** Jobs as the JSON parameter of `insertJobsSql`. */
+export function jobsParam(jobs: readonly NewJob[]): string {
+  return JSON.stringify(
+    jobs.map((j) => ({ kind: j.kind, ordering_key: j.orderingKey, payload: j.payload, give_up_after_ms: j.giveUpAfterMs ?? null })),
+  );
+}
+
+/** One multi-row INSERT of the jobs in the JSON array `param` (from `jobsParam`), in order; usable as a CTE. */
+export function insertJobsSql(param: string): string {
+  return `INSERT INTO jobs (kind, ordering_key, payload, give_up_at)
+    SELECT j.kind, j.ordering_key, j.payload, now() + (j.give_up_after_ms * interval '1 millisecond')
+    FROM ROWS FROM (jsonb_to_recordset(${param}::jsonb) AS (kind text, ordering_key text, payload jsonb, give_up_after_ms bigint))
+      WITH ORDINALITY AS j
+    ORDER BY j.ordinality`;
+}
+
 /**
  * Claims up to `limit` runnable jobs of the given kinds (default: any) for `workerId`, leased for
  * `leaseMs`; the worker renews the lease while a job runs, so an expired lease means a dead worker.
@@ -119,9 +144,20 @@ export async function probeBackedOff(q: Queryable, kind: string, by: string): Pr
   return r.rowCount;
 }
 
-/** Removes a finished job (the event log keeps the history). */
-export async function completeJob(q: Queryable, id: string): Promise<void> {
-  await q.query('DELETE FROM jobs WHERE id = $1::bigint', [id]);
+/**
+ * The statement that removes a finished job (the event log keeps the history), for use as a CTE
+ * so a handler can finish its job in its own last write; `successor` tells whether a later job
+ * of the same ordering key is waiting (it may run now). `idParam` is the job id's placeholder.
+ */
+export function completeJobSql(idParam: string): string {
+  return `DELETE FROM jobs WHERE id = ${idParam}::bigint
+    RETURNING EXISTS (SELECT 1 FROM jobs o WHERE o.ordering_key = jobs.ordering_key AND o.id > jobs.id AND o.state = 'pending') AS successor`;
+}
+
+/** Removes a finished job; true when a later job of the same ordering key is waiting. */
+export async function completeJob(q: Queryable, id: string): Promise<boolean> {
+  const r = await q.query<{ successor: boolean }>(completeJobSql('$1'), [id]);
+  return r.rows[0]?.successor ?? false;
 }
 
 /** True when a failure of this run is final: past the job's give-up time, or (without one) its last attempt. */

@@ -21,8 +21,17 @@ export class RetryLaterError extends Error {
   }
 }
 
+/**
+ * What a handler returns when its own last write already removed the job (`completeJobSql`), to
+ * save the worker's statement; `successor`: a later job of the same ordering key is waiting.
+ */
+export interface CompletedInline {
+  completedInline: true;
+  successor: boolean;
+}
+
 /** A job handler; throwing schedules a retry (or a permanent failure). */
-export type JobHandler = (job: Job) => Promise<void>;
+export type JobHandler = (job: Job) => Promise<void | CompletedInline>;
 
 /** Options of the worker. */
 export interface WorkerOptions {
@@ -49,6 +58,8 @@ export class Worker {
   private timer: NodeJS.Timeout | null = null;
   private pumping = false;
   private again = false;
+  /** The last claim may have left runnable jobs behind (all slots were taken): claim again when one frees. */
+  private backlog = false;
   private idle: (() => void)[] = [];
 
   constructor(
@@ -94,6 +105,11 @@ export class Worker {
     }
   }
 
+  /** True when this worker runs jobs of `kind` (its lane). */
+  handles(kind: string): boolean {
+    return this.kinds.includes(kind);
+  }
+
   /** Looks for work now (call after enqueueing). */
   wake(): void {
     if (!this.running) return;
@@ -110,6 +126,7 @@ export class Worker {
       do {
         this.again = false;
         const free = this.opts.concurrency - this.inflight;
+        if (free <= 0) this.backlog = true;
         if (free <= 0 || !this.running) break;
         let jobs: Job[] = [];
         try {
@@ -119,7 +136,8 @@ export class Worker {
           break;
         }
         for (const job of jobs) void this.run(job);
-        if (jobs.length === free) this.again = true;
+        this.backlog = jobs.length === free;
+        if (this.backlog) this.again = true;
       } while (this.again && this.running);
     } finally {
       this.pumping = false;
@@ -136,15 +154,18 @@ export class Worker {
     this.held.add(job.id);
     const started = performance.now();
     let outcome: 'done' | 'retry' | 'failed' = 'done';
+    // A finished or failed job can unblock the next one of its ordering key: look for work then.
+    let unblocked = false;
     try {
-      await this.handlers[job.kind](job);
-      await completeJob(this.db, job.id);
+      const result = await this.handlers[job.kind](job);
+      unblocked = result ? result.successor : await completeJob(this.db, job.id);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const permanent = err instanceof PermanentJobError;
       const delay = err instanceof RetryLaterError ? err.delayMs : backoffMs(job.attempts);
       try {
         outcome = await failJob(this.db, job, message, delay, permanent);
+        unblocked = outcome === 'failed';
       } catch (failErr) {
         outcome = 'retry'; // the lease expires and the job is claimed again
         this.log.error({ err: failErr, jobId: job.id }, 'could not record job failure');
@@ -156,7 +177,8 @@ export class Worker {
       this.inflight--;
       this.opts.onJobDone?.(job, outcome, performance.now() - started);
       if (this.inflight === 0) this.idle.splice(0).forEach((r) => r());
-      this.wake();
+      // Only when work may be waiting: an idle lane otherwise learns of new jobs from wake() or its poll.
+      if (this.backlog || unblocked) this.wake();
     }
   }
 }

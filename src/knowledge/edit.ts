@@ -10,7 +10,7 @@ import { decide, type Decision } from '../bot/policy';
 import type { ChannelCapabilities, QuickReply } from '../channels/kit/contract';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
-import { formatProcedureAnswer, formatServiceAnswer } from './format-answer';
+import { answerFit, formatProcedureAnswer, formatServiceAnswer } from './format-answer';
 import { z } from 'zod';
 import { Procedure, ServiceAnswer } from './schema';
 import type { ParseResult } from '../nlu/types';
@@ -197,7 +197,7 @@ export function previewAnswer(ctx: AppContext, input: { procedure?: unknown; ser
     } as unknown as Procedure;
     for (const channel of Object.keys(PREVIEW_CAPABILITIES)) {
       const caps = capabilitiesOf(ctx, channel);
-      const a = formatProcedureAnswer(p, caps.longForm ? 'full' : 'short');
+      const a = formatProcedureAnswer(p, caps.longForm ? 'full' : 'short', { fit: answerFit(caps) });
       out[channel] = scaled(a.text, a.quickReplies, caps);
     }
     return out;
@@ -228,6 +228,7 @@ export async function tryBot(
     text,
     parse,
     style: caps?.longForm ? 'full' : 'short',
+    fit: caps && answerFit(caps),
     now: new Date(),
   });
   const reply = decision.actions.find((a) => a.type === 'reply');

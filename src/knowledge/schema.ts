@@ -149,7 +149,12 @@ export const Agency = z
     kind: AgencyKind,
     parent: code.nullable(),
     phone: z.string().trim().min(1).nullable(),
-    email: z.string().trim().regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address').nullable(),
+    /** The focal points' address, or several separated by ";" or "," (all are mailed when a ticket is forwarded). */
+    email: z
+      .string()
+      .trim()
+      .regex(/^[^\s@;,]+@[^\s@;,]+(\s*[;,]\s*[^\s@;,]+@[^\s@;,]+)*$/, 'must be an e-mail address, or several separated by ";"')
+      .nullable(),
     fields: z.array(code),
     aliases: list,
     notes: z.string().trim().min(1).nullable(),

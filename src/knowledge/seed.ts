@@ -3,6 +3,7 @@
  * files into the database once; from then on the database is the live copy (edited by admins).
  */
 import type { Database, Queryable } from '../db/database';
+import { withStartLock } from '../db/locks';
 import type { KnowledgeSeed } from './schema';
 import type { TrainingData } from '../nlu/types';
 
@@ -28,10 +29,13 @@ async function insertAll(q: Queryable, sql: string, rows: unknown[]): Promise<nu
   return rows.length;
 }
 
-/** Seeds every empty table from the files (one statement per table: fast on PGlite too). */
+/**
+ * Seeds every empty table from the files (one statement per table: fast on PGlite too), under the
+ * start-up lock: of several nodes started together on an empty database, one seeds and the others see it done.
+ */
 export async function seedKnowledge(db: Database, seed: KnowledgeSeed, training: TrainingData): Promise<SeedResult> {
   const result: SeedResult = { procedures: 0, services: 0, fields: 0, agencies: 0, examples: 0 };
-  await db.transaction(async (tx) => {
+  await withStartLock(db, async (tx) => {
     if (await isEmpty(tx, 'fields')) {
       result.fields = await insertAll(
         tx,

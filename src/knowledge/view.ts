@@ -3,7 +3,7 @@
  * so answers change within seconds of a publish without a restart.
  */
 import type { Database } from '../db/database';
-import { formatProcedureAnswer, formatServiceAnswer } from './format-answer';
+import { formatProcedureAnswer, formatServiceAnswer, type ProcedureAnswerOptions } from './format-answer';
 import type { Procedure, ServiceAnswer } from './schema';
 import type { BotDefinition } from '../bot/definition';
 import { nextOpening } from '../bot/office-hours';
@@ -27,18 +27,18 @@ export class LiveKnowledge implements KnowledgeView {
     ]);
     this.procedures = new Map(p.rows.map((r) => [r.intent, r.data]));
     const services = new Map<string, ServiceAnswer>();
-    for (const r of s.rows) {
-      services.set(r.id, r.data);
-      if (!services.has(r.data.intent)) services.set(r.data.intent, r.data);
-    }
+    for (const r of s.rows) services.set(r.id, r.data);
+    // By intent: the answer whose id is the intent, else any of the intent (khan_cap_112 is one of khan_cap_114's).
+    for (const r of s.rows) if (!services.has(r.data.intent)) services.set(r.data.intent, r.data);
     this.services = services;
   }
 
-  procedureAnswer(intent: string, style: 'short' | 'full'): Answer | null {
+  procedureAnswer(intent: string, style: 'short' | 'full', options: ProcedureAnswerOptions = {}): Answer | null {
     const p = this.procedures.get(intent);
     if (!p) return null;
-    const a = formatProcedureAnswer(p, style);
-    return { id: `${intent}:${style}`, text: a.text, quickReplies: a.quickReplies };
+    const a = formatProcedureAnswer(p, style, options);
+    const aspects = options.aspects?.length ? `:${options.aspects.join('+')}` : '';
+    return { id: `${intent}:${style}${aspects}`, text: a.text, quickReplies: a.quickReplies };
   }
 
   serviceAnswer(intentOrId: string): Answer | null {

@@ -17,8 +17,14 @@ export interface NamedPatterns {
 const EDGE_BEFORE = '(?<![\\p{L}\\p{N}.\\-])';
 const EDGE_AFTER = '(?![\\p{L}\\p{N}]|[.\\-]\\p{N})';
 
-/** 1022 ticket code: 1022-YYYY-NNNNNN (separators may be dashes, dots or spaces). */
-const TICKET = new RegExp(`${EDGE_BEFORE}1022[-–. ]?(20\\d{2})[-–. ]?(\\d{6})${EDGE_AFTER}`, 'gu');
+/**
+ * 1022 ticket code: 1022-YYYY-NNNNNN, then (codes issued since the random part) -XXXX; separators may be
+ * dashes, dots or spaces, the random part follows a dash and may be typed in lower case.
+ */
+const TICKET = new RegExp(
+  `${EDGE_BEFORE}1022[-–. ]?(20\\d{2})[-–. ]?(\\d{6})(?:\\s?[-–]\\s?([A-HJKMNP-Za-hjkmnp-z2-9]{4}))?${EDGE_AFTER}`,
+  'gu',
+);
 
 /**
  * Dossier (hồ sơ TTHC) receipt code: the receiving agency's code (Quyết định 20/2020/QĐ-TTg,
@@ -113,7 +119,8 @@ function findSpans(text: string, extra: NamedPatterns[]): Span[] {
   if (extra.length === 0 && !/[\d@]/.test(text)) return spans;
   const add = (s: Span): void => addSpan(spans, s);
   for (const m of text.matchAll(TICKET)) {
-    add({ entity: 'ma_phieu', value: `1022-${m[1]}-${m[2]}`, start: m.index, end: m.index + m[0].length });
+    const suffix = m[3] ? `-${m[3].toUpperCase()}` : '';
+    add({ entity: 'ma_phieu', value: `1022-${m[1]}-${m[2]}${suffix}`, start: m.index, end: m.index + m[0].length });
   }
   for (const m of text.matchAll(DOSSIER)) {
     const value = `${m[1]}-${m[2]}-${m[3]}`.toUpperCase();

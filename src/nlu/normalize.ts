@@ -3,7 +3,8 @@
  * tokens, teencode / dialect expansion, repeated letters, stray Telex, and a parallel
  * diacritics-folded form so that "tạm trú" and "tam tru" meet.
  */
-import { EMOJI_WORDS, TEENCODE, TELEX_PAIRS } from './teencode';
+import { resolveSouthern, SOUTHERN, SOUTHERN_IN_CONTEXT } from './dialect';
+import { EMOJI_WORDS, TEENCODE as TEENCODE_ONLY, TELEX_PAIRS } from './teencode';
 
 /** A normalized message: accented syllables and their folded twins, index by index. */
 export interface NormalizedText {
@@ -12,6 +13,9 @@ export interface NormalizedText {
   /** The same syllables without diacritics (đ → d). */
   folded: string[];
 }
+
+/** Teencode, abbreviations and context-free Southern words: one lookup. */
+const TEENCODE: ReadonlyMap<string, string> = new Map([...TEENCODE_ONLY, ...SOUTHERN]);
 
 const TOKEN = /\p{L}+|\p{N}+/gu;
 const PICTOGRAPH = /\p{Extended_Pictographic}/gu;
@@ -37,6 +41,8 @@ const HO_KHAU_CONTEXT = new Set([
   'them',
   'vao',
 ]);
+/** Verbs after which an unaccented "hong" is the Southern "không" (hong biết, hong có, hong được). */
+const HONG_BEFORE_VERB = new Set(['biet', 'co', 'duoc', 'hieu', 'can', 'phai', 'muon', 'thay', 'nho', 'chiu', 'dam', 'ai', 'sao']);
 const HONG_BROKEN_CONTEXT = new Set(['bi', 'da', 'hu', 'den', 'may', 'xe', 'cot', 'ong']);
 
 const foldedChars = new Map<string, string>();
@@ -111,7 +117,9 @@ function resolveInContext(token: string, prev: string | undefined, next: string 
     case 'hong':
       if (p === 'so') return 'hồng';
       if (p !== undefined && HONG_BROKEN_CONTEXT.has(p)) return 'hỏng';
-      return next === undefined || PARTICLES_AFTER_QUESTION.has(next) ? 'không' : undefined;
+      if (next === undefined || PARTICLES_AFTER_QUESTION.has(next)) return 'không';
+      // Southern "hong biết", "hong có": not before a verb of knowing, having or being able.
+      return HONG_BEFORE_VERB.has(foldDiacritics(next)) ? 'không' : undefined;
     default:
       return undefined;
   }
@@ -182,9 +190,17 @@ export function normalize(text: string): NormalizedText {
   for (let i = 0; i < raw.length; i++) {
     const std = standardize(raw[i]);
     const single = std.length === 1 ? std[0] : undefined;
-    const contextual = single !== undefined && CONTEXTUAL.has(single) ? resolveInContext(single, raw[i - 1], raw[i + 1]) : undefined;
-    if (contextual !== undefined) tokens.push(...contextual.split(' '));
-    else tokens.push(...std);
+    let contextual = single !== undefined && CONTEXTUAL.has(single) ? resolveInContext(single, raw[i - 1], raw[i + 1]) : undefined;
+    if (single !== undefined && SOUTHERN_IN_CONTEXT.has(single)) {
+      const prev = tokens.length > 0 ? foldDiacritics(tokens[tokens.length - 1]) : undefined;
+      const next = i + 1 < raw.length ? foldDiacritics(standardize(raw[i + 1])[0]) : undefined;
+      contextual = resolveSouthern(single, prev, next);
+    }
+    if (contextual !== undefined) tokens.push(...contextual.split(' ').map(canonicalSyllable));
+    else if (single === 'xã' && (tokens[tokens.length - 1] === 'ông' || tokens[tokens.length - 1] === 'bà') && raw[i + 1] !== 'trưởng') {
+      // "ông xã" / "bà xã": husband / wife in the South, not a commune.
+      tokens[tokens.length - 1] = tokens[tokens.length - 1] === 'ông' ? 'chồng' : 'vợ';
+    } else tokens.push(...std);
   }
   return { tokens, folded: tokens.map(foldDiacritics) };
 }

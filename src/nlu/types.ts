@@ -25,6 +25,11 @@ export interface ParseResult {
   intent: IntentScore;
   intent_ranking: IntentScore[];
   entities: Entity[];
+  /**
+   * Set only when one message asks for two or more distinct things ("làm căn cước, với lại đăng ký
+   * tạm trú ở đâu"): the intent of each request, in the order asked (an extension of Rasa's shape).
+   */
+  requests?: IntentScore[];
 }
 
 /** Training input: the content of a Rasa NLU YAML file. */

@@ -59,7 +59,7 @@ export function announceHandler(
 }
 
 /** Queues a system message (a notice, the rating question) to the conversation's citizen. */
-function queueSystemMessage(
+export function queueSystemMessage(
   ctx: AppContext,
   tx: Queryable,
   conv: Conversation,
@@ -68,22 +68,33 @@ function queueSystemMessage(
   return queueMessage(tx, { conversationId: conv.id, channel: conv.channel, authorKind: 'system', ...m }, ctx.delivery);
 }
 
-/** An operator takes the conversation over: the bot goes silent until release or close. */
+/**
+ * An operator takes the conversation over: the bot goes silent until release or close. The state is
+ * checked and written by one conditional UPDATE, so of two operators taking over at once exactly one wins.
+ */
 export async function takeOver(ctx: AppContext, user: User, conversationId: string): Promise<void> {
   const conv = await conversationOr404(ctx, conversationId);
-  if (conv.state === 'closed') throw new HttpError(409, 'Cuộc hội thoại đã đóng');
-  if (conv.state === 'operator' && conv.assigneeId && conv.assigneeId !== user.id) {
-    throw new HttpError(409, 'Cuộc hội thoại đang do tổng đài viên khác xử lý');
-  }
-  await ctx.db.transaction(async (tx) => {
-    await setConversationState(tx, conv.id, 'operator', user.id);
+  const won = await ctx.db.transaction(async (tx) => {
+    const r = await tx.query(
+      `UPDATE conversations SET state = 'operator', assignee_id = $2, closed_at = NULL
+       WHERE id = $1 AND state <> 'closed' AND (state <> 'operator' OR assignee_id IS NULL OR assignee_id = $2)
+       RETURNING id`,
+      [conv.id, user.id],
+    );
+    if (r.rows.length === 0) return false;
     await tx.query(
       `UPDATE tickets SET assignee_id = COALESCE(assignee_id, $2), status = CASE WHEN status = 'new' THEN 'assigned' ELSE status END, updated_at = now()
        WHERE conversation_id = $1 AND status <> 'closed'`,
       [conv.id, user.id],
     );
     await logEvent(tx, { type: 'taken_over', actor: actorOf(user), conversationId: conv.id, data: {} });
+    return true;
   });
+  if (!won) {
+    const now = await conversationOr404(ctx, conversationId);
+    if (now.state === 'closed') throw new HttpError(409, 'Cuộc hội thoại đã đóng');
+    throw new HttpError(409, 'Cuộc hội thoại đang do tổng đài viên khác xử lý');
+  }
   announceHandler(ctx, conv, 'operator', 'taken_over', user.displayName);
 }
 

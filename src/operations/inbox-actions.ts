@@ -6,12 +6,14 @@
 import type { User } from '../store/users';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
-import { attachmentProblem } from '../store/attachment-files';
+import { AttachmentRefusedError, saveAttachmentBytes } from '../store/attachments';
+import { blobPieces, type BlobSource } from '../store/blob-store';
 import type { Conversation } from '../store/conversations';
 import { getAgency } from '../store/directory';
 import { logEvent } from '../store/events';
 import { isUuid, mergeContacts } from '../store/inbox';
 import { getTicketById, ticketEvent, updateTicket, type Ticket } from '../store/tickets';
+import { recordForward } from './agency-notify';
 import { actorOf, conversationOr404 } from './conversation-actions';
 
 /** The operator reply window of a channel (ms), null when unlimited or the channel is not enabled. */
@@ -80,24 +82,43 @@ export async function mergeContactsAction(ctx: AppContext, user: User, keepId: s
   }
 }
 
-/** Stores an uploaded file (size and type checked) and returns its metadata. */
+/** Stores an uploaded file (a buffer or the request stream; size and type checked) and returns its metadata. */
 export async function uploadAttachment(
   ctx: AppContext,
   user: User,
-  data: Buffer,
+  data: BlobSource,
   mimeType: string,
   name: string,
 ): Promise<{ id: string; name: string; mimeType: string; size: number }> {
-  const mime = mimeType.split(';')[0].trim().toLowerCase();
-  if (data.length === 0) throw new HttpError(400, 'Tệp rỗng');
-  const problem = attachmentProblem(mime, data.length, ctx.config.ATTACHMENT_MAX_BYTES);
-  if (problem) throw new HttpError(data.length > ctx.config.ATTACHMENT_MAX_BYTES ? 413 : 415, `Không nhận tệp: ${problem}`);
-  const { key, sha256 } = await ctx.blobs.put(data);
-  const r = await ctx.db.query<{ id: string }>(
-    'INSERT INTO attachments (storage_key, name, mime_type, size, sha256, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-    [key, name, mime, data.length, sha256, user.id],
-  );
-  return { id: r.rows[0].id, name, mimeType: mime, size: data.length };
+  try {
+    const saved = await saveAttachmentBytes(ctx.db, ctx.blobs, {
+      data: refuseEmpty(data),
+      name,
+      mimeType,
+      maxBytes: ctx.config.ATTACHMENT_MAX_BYTES,
+      uploadedBy: user.id,
+    });
+    return { id: saved.id, name, mimeType: saved.mimeType, size: saved.size };
+  } catch (err) {
+    if (err instanceof AttachmentRefusedError) throw new HttpError(err.kind === 'too_large' ? 413 : 415, `Không nhận tệp: ${err.reason}`);
+    throw err;
+  }
+}
+
+/** Passes the bytes on; an upload without any is refused (400) once it ends. */
+function refuseEmpty(data: BlobSource): BlobSource {
+  if (Buffer.isBuffer(data)) {
+    if (data.length === 0) throw new HttpError(400, 'Tệp rỗng');
+    return data;
+  }
+  return (async function* () {
+    let size = 0;
+    for await (const piece of blobPieces(data)) {
+      size += piece.length;
+      yield piece;
+    }
+    if (size === 0) throw new HttpError(400, 'Tệp rỗng');
+  })();
 }
 
 /** Forwards a ticket to an agency with an optional deadline and note (status `forwarded`). */
@@ -129,7 +150,9 @@ export async function forwardTicket(
         changes: { agency: agency.code },
       },
     });
+    await recordForward(ctx, tx, ticket, agency, dueAt ?? ticket.dueAt, note);
   });
+  ctx.wake();
   const updated = (await getTicketById(ctx.db, ticket.id))!;
   ctx.bus.emit('ticket', ticketEvent(updated, 'forwarded', agency.id));
   // The agency it was taken from learns that it left.

@@ -1,5 +1,6 @@
 /**
- * Console settings (`GET/PUT /api/settings`): receipts, greeting, office hours and the agency reply mode.
+ * Console settings (`GET/PUT /api/settings`): receipts, greeting, office hours, the agency reply mode
+ * and the sign-in page's credit line.
  *
  * How they override `bot.yml` at once: the overrides are stored in `kv_state` (key `console:settings`)
  * and applied IN PLACE onto the one `ctx.bot` object that the pipeline, the policy and the live
@@ -31,7 +32,17 @@ export const settingsSchema = z.object({
     holidays: z.array(z.string().regex(/^\d{4}-\d\d-\d\d$/, 'phải có dạng YYYY-MM-DD')).max(400),
   }),
   agencyReplyMode: z.enum(['direct', 'approval']),
+  /** The credit line under the console's sign-in page ('' shows none). */
+  footerCredit: z.string().trim().max(200),
 });
+
+/** The sign-in page's credit line until an admin sets one (no department named: agencies merge and rename). */
+export const DEFAULT_FOOTER_CREDIT = 'Tổng đài Thông tin dịch vụ công 1022 tỉnh Đồng Tháp';
+
+/** The credit line the sign-in page shows (public: read before signing in). */
+export async function footerCredit(q: Queryable): Promise<string> {
+  return (await storedOverrides(q)).footerCredit ?? DEFAULT_FOOTER_CREDIT;
+}
 
 /** The effective settings. */
 export type ConsoleSettings = z.infer<typeof settingsSchema>;
@@ -85,6 +96,7 @@ export async function readSettings(ctx: AppContext): Promise<ConsoleSettings> {
     greeting: typeof g?.data.text === 'string' ? g.data.text : '',
     officeHours: { ...ctx.bot.office_hours },
     agencyReplyMode: o.agencyReplyMode ?? 'direct',
+    footerCredit: o.footerCredit ?? DEFAULT_FOOTER_CREDIT,
   };
 }
 

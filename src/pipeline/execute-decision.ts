@@ -1,14 +1,20 @@
-/** Carries out the bot's decision inside the message's transaction. */
+/**
+ * Carries out the bot's decision inside the message's transaction. Replies and processing-log
+ * events go to the message's batch (written with it in one statement); ticket changes run at once.
+ */
 import { message, renderTemplate } from '../bot/definition';
-import type { BotContext, Decision } from '../bot/policy';
+import type { BotContext, Decision, ReceiptKind } from '../bot/policy';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db/database';
 import type { ParseResult } from '../nlu/types';
-import { setConversationState, type Conversation } from '../store/conversations';
-import { BOT, logEvent, type Actor } from '../store/events';
-import { createTicket, getTicketByCode, ticketEvent, type Priority } from '../store/tickets';
-import { queueMessage } from './outbound';
+import { raiseAlert } from '../realtime/alerts';
+import { markUrgent, setConversationState, type Conversation } from '../store/conversations';
+import { BOT, type Actor } from '../store/events';
+import { createTicket, ticketEvent, type Priority, type Ticket } from '../store/tickets';
+import type { ProcessingBatch } from './batch';
+import { readFormerNames } from '../nlu/places';
 import { suggestAgency } from './suggest-agency';
+import { MAX_PHONE_TRIES, ownTicketByCode, ticketByPhoneDigits } from './ticket-lookup';
 
 /** Vietnamese names of ticket statuses, as citizens read them. */
 export const STATUS_TEXT: Record<string, string> = {
@@ -28,6 +34,8 @@ export interface Execution {
   text: string;
   ticketId: string | null;
   parse: ParseResult;
+  /** Where replies and events go. */
+  out: ProcessingBatch;
 }
 
 /** Runs the decision's actions; returns the bot's new memory. */
@@ -37,20 +45,16 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
   let ticketId = x.ticketId;
   const meta = { intent: decision.intent, confidence: decision.confidence };
   const send = (text: string, quickReplies: { title: string; payload: string }[], purpose: 'answer' | 'ticket_receipt', answerId: string) =>
-    queueMessage(
-      tx,
-      {
-        conversationId: conv.id,
-        channel: conv.channel,
-        authorKind: 'bot',
-        purpose,
-        text,
-        quickReplies,
-        ticketId,
-        meta: { ...meta, answerId },
-      },
-      ctx.delivery,
-    );
+    x.out.queue({
+      conversationId: conv.id,
+      channel: conv.channel,
+      authorKind: 'bot',
+      purpose,
+      text,
+      quickReplies,
+      ticketId,
+      meta: { ...meta, answerId },
+    });
   // A change to a ticket (`set`: SQL assignments, their values from $2), logged in the conversation.
   const changeTicket = async (
     id: string,
@@ -59,21 +63,23 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
     event: { type: string; actor: Actor; data: Record<string, unknown> },
   ) => {
     await tx.query(`UPDATE tickets SET ${set}, updated_at = now() WHERE id = $1`, [id, ...values]);
-    await logEvent(tx, { ...event, conversationId: conv.id, ticketId: id });
+    x.out.log({ ...event, conversationId: conv.id, ticketId: id });
   };
 
   for (const a of decision.actions) {
     switch (a.type) {
       case 'reply':
-        await send(a.text, a.quickReplies, 'answer', a.answerId);
+        send(a.text, a.quickReplies, 'answer', a.answerId);
         break;
       case 'open_ticket': {
-        const agency = await suggestAgency(tx, x.text);
+        const agency = await suggestAgency(tx, x.text, readFormerNames(ctx.config.KNOWLEDGE_DIR));
         const ticket = await createTicket(tx, {
           channel: conv.channel,
           field: a.field,
           agencyId: agency?.id ?? null,
           priority: a.priority,
+          // A first guess operators can change: a report is a phản ánh, a procedure question a hỏi đáp.
+          contentType: a.receipt === 'report' ? 'phan_anh' : a.intent.startsWith('tt_') ? 'hoi_dap' : null,
           intent: a.intent,
           title: titleOf(x.text),
           content: x.text,
@@ -84,7 +90,8 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
         });
         ticketId = ticket.id;
         await tx.query('UPDATE messages SET ticket_id = $2 WHERE conversation_id = $1 AND ticket_id IS NULL', [conv.id, ticket.id]);
-        await logEvent(tx, {
+        x.out.linkTicket(ticket.id);
+        x.out.log({
           type: 'ticket_created',
           actor: BOT,
           conversationId: conv.id,
@@ -98,7 +105,7 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
             suggestedAgency: agency?.code ?? null,
           },
         });
-        await send(renderTemplate(ctx.bot.ticket_receipt, conv.channel, { code: ticket.code }), [], 'ticket_receipt', 'ticket_receipt');
+        send(receiptText(ctx, a.receipt, conv.channel, ticket.code), [], 'ticket_receipt', `${a.receipt}_receipt`);
         if (context.report && !context.report.ticketId) context.report = { ...context.report, ticketId: ticket.id };
         ctx.bus.emit('ticket', ticketEvent(ticket, 'created'));
         break;
@@ -114,20 +121,32 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
       case 'escalate':
         if (conv.state === 'bot') {
           await setConversationState(tx, conv.id, 'waiting');
-          await logEvent(tx, { type: 'escalated', actor: BOT, conversationId: conv.id, ticketId, data: { reason: a.reason } });
+          x.out.log({ type: 'escalated', actor: BOT, conversationId: conv.id, ticketId, data: { reason: a.reason } });
           ctx.bus.emit('conversation', { conversationId: conv.id, state: 'waiting', channel: conv.channel, reason: a.reason });
+        }
+        if (a.urgent) {
+          // Emergencies: first in the operators' queue, and an alert for everyone on the floor.
+          if (conv.state !== 'operator') await markUrgent(tx, conv.id);
+          raiseAlert(ctx, 'emergency', a.alert ?? titleOf(x.text), { conversationId: conv.id, ticketId: ticketId ?? undefined });
         }
         break;
       case 'lookup_ticket': {
-        const t = await getTicketByCode(tx, a.code);
-        const text = t
-          ? message(ctx.bot, 'ticket_status', {
-              code: t.code,
-              status: STATUS_TEXT[t.status] ?? t.status,
-              detail: t.agency ? `Cơ quan xử lý: ${t.agency.name}.` : '',
-            }).trim()
-          : message(ctx.bot, 'ticket_not_found', { code: a.code });
-        await send(text, [], 'answer', t ? 'ticket_status' : 'ticket_not_found');
+        // Private: the owner gets the status; anyone else (and an unknown code) is asked for the phone's last digits.
+        const t = await ownTicketByCode(tx, conv, a.code);
+        if (t) send(ticketStatusText(ctx, t), [], 'answer', 'ticket_status');
+        else {
+          context.ticketCheck = { code: a.code, tries: 0 };
+          send(message(ctx.bot, 'ticket_verify_phone', { code: a.code }), [], 'answer', 'ticket_verify_phone');
+        }
+        break;
+      }
+      case 'verify_ticket': {
+        const t = await ticketByPhoneDigits(tx, a.code, a.digits);
+        if (t) send(ticketStatusText(ctx, t), [], 'answer', 'ticket_status');
+        else {
+          if (a.tries + 1 < MAX_PHONE_TRIES) context.ticketCheck = { code: a.code, tries: a.tries + 1 };
+          send(message(ctx.bot, 'ticket_not_found', { code: a.code }), [], 'answer', 'ticket_not_found');
+        }
         break;
       }
       case 'add_report_details':
@@ -149,6 +168,21 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
     }
   }
   return context;
+}
+
+/** A ticket's status as the citizen reads it, with the agency handling it. */
+function ticketStatusText(ctx: AppContext, t: Ticket): string {
+  return message(ctx.bot, 'ticket_status', {
+    code: t.code,
+    status: STATUS_TEXT[t.status] ?? t.status,
+    detail: t.agency ? `Cơ quan xử lý: ${t.agency.name}.` : '',
+  }).trim();
+}
+
+/** A ticket's receipt, worded by what arrived: a request handed to operators, a report, an emergency. */
+function receiptText(ctx: AppContext, kind: ReceiptKind, channel: string, code: string): string {
+  if (kind === 'emergency') return message(ctx.bot, 'emergency_received', { code });
+  return renderTemplate(kind === 'report' ? ctx.bot.report_receipt : ctx.bot.ticket_receipt, channel, { code });
 }
 
 function titleOf(text: string): string {

@@ -1,7 +1,7 @@
 /** Queues outbound messages: a `queued` row and a delivery job, in the caller's transaction. */
 import type { Attachment, QuickReply } from '../channels/kit/contract';
 import type { Queryable } from '../db/database';
-import { enqueueJob } from '../jobs/queue';
+import { enqueueJob, type NewJob } from '../jobs/queue';
 import { insertOutbound, type MessageRow } from '../store/messages';
 
 /** The delivery job kind. */
@@ -30,6 +30,16 @@ export async function queueMessage(q: Queryable, m: QueuedMessage, delivery: { g
   const row = await insertOutbound(q, m);
   await enqueueDelivery(q, row, delivery);
   return row;
+}
+
+/** The one delivery job of replies queued together (sent in this order), retried for `giveUpAfterMs`. */
+export function deliveryJob(conversationId: string, channel: string, messageIds: string[], delivery: { giveUpAfterMs: number }): NewJob {
+  return {
+    kind: DELIVER_JOB,
+    orderingKey: deliveryKey(conversationId),
+    payload: { messageIds, channel },
+    giveUpAfterMs: delivery.giveUpAfterMs,
+  };
 }
 
 /** Enqueues the delivery of a stored outbound message (first send, or an operator's re-send of a failed one). */

@@ -1,33 +1,37 @@
 /**
- * Processing of one stored inbound item: parse it with its adapter, then for each event store
- * the message, send the receipt, let the bot decide, open tickets — each event in one
- * transaction, so a crash at any point is resumed by re-running the job without duplicates.
+ * Processing of one stored inbound item: parse it with its adapter, then for each event store the
+ * message, let the bot decide, queue the receipt and replies — each message in one transaction of
+ * two statements (`openThread`, `recordInbound`), the last one also finishing the job, so a crash
+ * at any point is resumed by re-running the job without duplicates.
  */
-import type { InboundEvent, InboundMessage, InboundPostback } from '../channels/kit/contract';
+import { randomUUID } from 'node:crypto';
+import type { ChannelAdapter, ContactHints, InboundEvent, InboundMessage, InboundPostback } from '../channels/kit/contract';
 import type { AppContext } from '../context';
 import { isTransientDbError, type Queryable } from '../db/database';
 import type { Job } from '../jobs/queue';
-import { PermanentJobError } from '../jobs/worker';
+import { PermanentJobError, type CompletedInline } from '../jobs/worker';
 import { renderTemplate } from '../bot/definition';
 import { decide, ratingOf, type BotContext } from '../bot/policy';
+import { answerFit } from '../knowledge/format-answer';
 import { FALLBACK_INTENT, type ParseResult } from '../nlu/types';
+import { storeAttachments } from '../store/attachments';
 import { resolveIdentity, setFollowed } from '../store/contacts';
 import {
+  conversationOfThread,
   createConversation,
   findOpenConversation,
-  getConversation,
-  setBotContext,
-  touchInbound,
+  findRatedConversation,
+  reopenConversation,
   type Conversation,
 } from '../store/conversations';
 import { BOT, logEvent, SYSTEM } from '../store/events';
-import { applyReceipt, conversationOfProviderIds, inboundExists, insertInbound } from '../store/messages';
-import { getTicketByCode } from '../store/tickets';
-import { storeAttachments } from '../store/attachments';
+import { finishInboundEvent, getInboundEvent } from '../store/inbound-events';
+import { isDuplicateMessage, openThread, recordInbound, type Thread } from '../store/inbound-messages';
+import { applyReceipt, insertEcho } from '../store/messages';
+import { ProcessingBatch } from './batch';
 import { executeDecision } from './execute-decision';
-import { queueMessage } from './outbound';
-
-const TICKET_CODE = /\b1022-\d{4}-\d{6}\b/;
+import { mediaFetchJobs } from './fetch-media';
+import { DELIVER_JOB, deliveryJob } from './outbound';
 
 /**
  * Handles one `inbound` job. A failure that would repeat with the same input (a payload the
@@ -35,45 +39,55 @@ const TICKET_CODE = /\b1022-\d{4}-\d{6}\b/;
  * dead letter with its reason, visible to operators, and never holds up the citizen's next messages.
  * Only transient failures (the database restarting) are retried.
  */
-export async function processInbound(ctx: AppContext, job: Job): Promise<void> {
+export async function processInbound(ctx: AppContext, job: Job): Promise<void | CompletedInline> {
   try {
-    await processStoredEvent(ctx, job);
+    return await processStoredEvent(ctx, job);
   } catch (err) {
     if (err instanceof PermanentJobError || isTransientDbError(err)) throw err;
     throw new PermanentJobError(`dead letter: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
-async function processStoredEvent(ctx: AppContext, job: Job): Promise<void> {
-  const r = await ctx.db.query<{ channel: string; content_type: string; body: Uint8Array; processed_at: Date | null }>(
-    'SELECT channel, content_type, body, processed_at FROM inbound_events WHERE id = $1::bigint',
-    [job.payload.eventId],
-  );
-  const row = r.rows[0];
-  if (!row || row.processed_at) return;
-  const adapter = ctx.channels.get(row.channel as never);
-  let events: InboundEvent[];
-  if (!adapter) {
-    ctx.log.warn({ channel: row.channel }, 'stored event of a disabled channel left unprocessed');
-    events = [];
-  } else {
-    try {
-      events = adapter.parse(Buffer.from(row.body), row.content_type);
-    } catch (err) {
-      throw new PermanentJobError(`dead letter: the ${row.channel} payload cannot be parsed: ${(err as Error).message}`);
-    }
+async function processStoredEvent(ctx: AppContext, job: Job): Promise<void | CompletedInline> {
+  const eventId = String(job.payload.eventId);
+  const stored = await getInboundEvent(ctx.db, eventId);
+  if (!stored || stored.processedAt) return;
+  const events = parseStored(ctx, stored.channel, Buffer.from(stored.body), stored.contentType);
+  const finish = { eventId, jobId: job.id };
+  for (const [i, event] of events.entries()) {
+    // The last message's own write stamps the item processed and removes the job.
+    const last = i === events.length - 1;
+    const written = await handleEvent(ctx, event, last ? finish : null);
+    if (written) return { completedInline: true, successor: written.successor };
   }
-  for (const event of events) await handleEvent(ctx, event);
-  await ctx.db.query('UPDATE inbound_events SET processed_at = now() WHERE id = $1::bigint', [job.payload.eventId]);
+  return { completedInline: true, successor: await finishInboundEvent(ctx.db, eventId, job.id) };
 }
 
-async function handleEvent(ctx: AppContext, e: InboundEvent): Promise<void> {
+function parseStored(ctx: AppContext, channel: string, body: Buffer, contentType: string): InboundEvent[] {
+  const adapter = ctx.channels.get(channel as never);
+  if (!adapter) {
+    ctx.log.warn({ channel }, 'stored event of a disabled channel left unprocessed');
+    return [];
+  }
+  try {
+    return adapter.parse(body, contentType);
+  } catch (err) {
+    throw new PermanentJobError(`dead letter: the ${channel} payload cannot be parsed: ${(err as Error).message}`);
+  }
+}
+
+/** The raw item to finish with a message's write. */
+type Finish = { eventId: string; jobId: string } | null;
+
+/** Handles one event; a message written with `finish` returns whether the citizen's next job waits. */
+async function handleEvent(ctx: AppContext, e: InboundEvent, finish: Finish): Promise<{ successor: boolean } | null> {
   switch (e.type) {
     case 'message':
     case 'postback':
-      return handleMessage(ctx, e);
+      return handleMessage(ctx, e, finish);
     case 'echo':
-      return handleEcho(ctx, e);
+      await handleEcho(ctx, e);
+      return null;
     case 'delivery':
     case 'read': {
       const ids = await applyReceipt(
@@ -89,165 +103,111 @@ async function handleEvent(ctx: AppContext, e: InboundEvent): Promise<void> {
           .get(e.channel)
           ?.notify?.(e.externalUserId, { type: 'status', messageId, status: e.type === 'delivery' ? 'delivered' : 'read' });
       }
-      return;
+      return null;
     }
     case 'follow':
     case 'unfollow':
       await resolveIdentity(ctx.db, e.channel, e.externalUserId, e.contact, null);
       await setFollowed(ctx.db, e.channel, e.externalUserId, e.type === 'follow');
-      return;
+      return null;
     case 'unsupported':
       ctx.log.info({ channel: e.channel, reason: e.reason }, 'unsupported event stored, not processed');
-      return;
+      return null;
   }
 }
 
-/** Finds the conversation a message belongs to: mail threading first, then the open one. */
-async function findConversation(tx: Queryable, e: InboundMessage | InboundPostback): Promise<Conversation | null> {
-  if (e.type === 'message' && e.channel === 'email') {
-    let id = await conversationOfProviderIds(tx, e.channel, e.inReplyTo ?? []);
-    const code = `${e.subject ?? ''} ${e.text}`.match(TICKET_CODE)?.[0];
-    if (!id && code) id = (await getTicketByCode(tx, code))?.conversationId ?? null;
-    if (id) {
-      const conv = await getConversation(tx, id);
-      if (conv && conv.externalUserId === e.externalUserId) {
-        if (conv.state !== 'closed') return conv;
-        // A reply to a closed thread reopens it unless the citizen has another one open.
-        const open = await findOpenConversation(tx, e.channel, e.externalUserId);
-        if (open) return open;
-        await tx.query(`UPDATE conversations SET state = 'waiting', closed_at = NULL WHERE id = $1`, [conv.id]);
-        return { ...conv, state: 'waiting' };
-      }
-    }
-  }
-  const open = await findOpenConversation(tx, e.channel, e.externalUserId);
-  if (open) return open;
-  // A rating right after an operator closed the conversation belongs to that conversation.
-  const text = e.type === 'message' ? e.text : e.payload;
-  if (ratingOf(text) !== null) {
-    const r = await tx.query<{ id: string }>(
-      `SELECT id FROM conversations WHERE channel = $1 AND external_user_id = $2 AND state = 'closed'
-         AND closed_at > now() - interval '1 day' AND bot_context ? 'csatTicketId'
-       ORDER BY closed_at DESC LIMIT 1`,
-      [e.channel, e.externalUserId],
-    );
-    if (r.rows[0]) return getConversation(tx, r.rows[0].id);
-  }
-  return null;
+/** What the core reads of a message or a button press. */
+function readInput(e: InboundMessage | InboundPostback) {
+  const message = e.type === 'message' ? e : null;
+  return {
+    text: e.type === 'message' ? e.text : (e.title ?? e.payload),
+    quickReplyPayload: e.type === 'message' ? e.quickReplyPayload : e.payload,
+    suppress: message?.suppressAutoReply === true,
+    html: message?.html ?? null,
+    subject: message?.subject ?? null,
+    attachments: message?.attachments ?? [],
+    threadHints: message?.threadHints ?? null,
+  };
 }
+type Input = ReturnType<typeof readInput>;
 
-async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostback): Promise<void> {
-  if (await inboundExists(ctx.db, e.channel, e.externalMessageId)) return;
-  const text = e.type === 'message' ? e.text : (e.title ?? e.payload);
-  const quickReplyPayload = e.type === 'message' ? e.quickReplyPayload : e.payload;
-  const suppress = e.type === 'message' && e.suppressAutoReply === true;
-  const attachments = e.type === 'message' ? await storeAttachments(ctx.db, ctx.blobs, e.attachments, ctx.config.ATTACHMENT_MAX_BYTES) : [];
+/**
+ * Stores a citizen's message and acts on it: who wrote and in which conversation, the bot's
+ * decision and its actions, then the message with its events, replies and delivery job in one
+ * write. Null when it was already stored; else whether the citizen's next job waits (with `finish`).
+ */
+async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostback, finish: Finish): Promise<{ successor: boolean } | null> {
+  const input = readInput(e);
   const adapter = ctx.channels.get(e.channel);
-  if (adapter?.typing && !suppress) {
-    const state = await ctx.db.query<{ state: string }>(
-      `SELECT state FROM conversations WHERE channel = $1 AND external_user_id = $2 AND state <> 'closed'`,
-      [e.channel, e.externalUserId],
-    );
-    if ((state.rows[0]?.state ?? 'bot') === 'bot') void adapter.typing(e.externalUserId, true);
-  }
-  const parse: ParseResult = text.trim() ? await ctx.nlu.parse(text) : emptyParse(text);
-  const style = adapter?.capabilities.longForm ? 'full' : 'short';
-  const profile =
-    e.type === 'message' && !e.contact?.displayName && adapter?.profile ? await adapter.profile(e.externalUserId).catch(() => null) : null;
-  const contactHints = { ...(profile ?? {}), ...(e.type === 'message' ? (e.contact ?? {}) : {}) };
-
-  const outcome = await ctx.db.transaction(async (tx) => {
-    const identity = await resolveIdentity(tx, e.channel, e.externalUserId, contactHints, new Date(e.timestamp));
-    let conv = await findConversation(tx, e);
-    const isNew = !conv;
-    if (!conv) {
-      conv = await createConversation(tx, {
-        contactId: identity.contactId,
-        identityId: identity.identityId,
-        channel: e.channel,
-        externalUserId: e.externalUserId,
-        subject: e.type === 'message' ? (e.subject ?? null) : null,
+  const parse: ParseResult = input.text.trim() ? await ctx.nlu.parse(input.text) : emptyParse(input.text);
+  const contact = await contactHints(e, adapter);
+  let outcome;
+  try {
+    outcome = await ctx.db.transaction(async (tx) => {
+      const found = await findThread(tx, e, input, contact);
+      if (!found) return null;
+      const { thread, conv, opened } = found;
+      if (adapter?.typing && !input.suppress && conv.state === 'bot') void adapter.typing(e.externalUserId, true);
+      const attachments = await storeAttachments(tx, ctx.blobs, input.attachments, ctx.config.ATTACHMENT_MAX_BYTES);
+      // Some providers stamp in whole seconds (IMAP INTERNALDATE): two messages of one second, or one
+      // stamped before the last, still read in the order the citizen sent them (the order processed).
+      const at = new Date(Math.max(e.timestamp, (conv.lastInboundAt?.getTime() ?? -Infinity) + 1));
+      const messageId = randomUUID();
+      const out = new ProcessingBatch(thread.openTicketId);
+      if (opened) out.log({ type: 'conversation_opened', actor: SYSTEM, conversationId: conv.id, data: { channel: e.channel } });
+      out.log({
+        type: 'message_received',
+        actor: { kind: 'citizen', name: thread.identity.displayName },
+        conversationId: conv.id,
+        ticketId: thread.openTicketId,
+        data: { messageId, channel: e.channel, suppressAutoReply: input.suppress || undefined },
       });
-      await logEvent(tx, { type: 'conversation_opened', actor: SYSTEM, conversationId: conv.id, data: { channel: e.channel } });
-    }
-    const openTicket = await tx.query<{ id: string }>(
-      `SELECT id FROM tickets WHERE conversation_id = $1 AND status <> 'closed' ORDER BY created_at DESC LIMIT 1`,
-      [conv.id],
-    );
-    const ticketId = openTicket.rows[0]?.id ?? null;
-    // Some providers stamp in whole seconds (IMAP INTERNALDATE): two messages of one second, or one
-    // stamped before the last, still read in the order the citizen sent them (the order processed).
-    const at = new Date(Math.max(e.timestamp, (conv.lastInboundAt?.getTime() ?? -Infinity) + 1));
-    const stored = await insertInbound(tx, {
-      conversationId: conv.id,
-      channel: e.channel,
-      externalId: e.externalMessageId,
-      authorKind: 'citizen',
-      authorName: identity.displayName,
-      text,
-      html: e.type === 'message' ? (e.html ?? null) : null,
-      attachments,
-      meta: { intent: parse.intent, quickReplyPayload, suppressAutoReply: suppress || undefined },
-      createdAt: at,
-    });
-    if (!stored) return null;
-    if (ticketId) await tx.query('UPDATE messages SET ticket_id = $2 WHERE id = $1', [stored.id, ticketId]);
-    await touchInbound(tx, conv.id, at);
-    await logEvent(tx, {
-      type: 'message_received',
-      actor: { kind: 'citizen', name: identity.displayName },
-      conversationId: conv.id,
-      ticketId,
-      data: { messageId: stored.id, channel: e.channel, suppressAutoReply: suppress || undefined },
-    });
-    if (suppress) return { conv, decided: false, silent: true };
-
-    if (isNew) {
-      await queueMessage(
-        tx,
-        {
+      const decision = input.suppress ? null : await decideAndAct(ctx, tx, { conv, opened, thread, input, parse, messageId, out });
+      const written = await recordInbound(tx, {
+        message: {
+          id: messageId,
           conversationId: conv.id,
           channel: e.channel,
-          authorKind: 'system',
-          purpose: 'receipt',
-          text: renderTemplate(ctx.bot.receipt, e.channel),
+          externalId: e.externalMessageId,
+          authorName: thread.identity.displayName,
+          text: input.text,
+          html: input.html,
+          attachments,
+          ticketId: out.ticketId,
+          meta: { intent: parse.intent, quickReplyPayload: input.quickReplyPayload, suppressAutoReply: input.suppress || undefined },
+          createdAt: at,
         },
-        ctx.delivery,
-      );
-    }
-    const decision = decide({
-      def: ctx.bot,
-      kb: ctx.knowledge,
-      state: conv.state,
-      context: conv.botContext as BotContext,
-      hasOpenTicket: ticketId !== null,
-      text,
-      quickReplyPayload,
-      parse,
-      style,
-      now: new Date(),
+        botContext: decision?.context,
+        events: out.events,
+        outbound: out.replies,
+        jobs: [
+          ...(out.replies.length
+            ? [
+                deliveryJob(
+                  conv.id,
+                  conv.channel,
+                  out.replies.map((r) => r.id),
+                  ctx.delivery,
+                ),
+              ]
+            : []),
+          // Provider links expire: our copy of the files is downloaded by a job of its own.
+          ...mediaFetchJobs(messageId, attachments),
+        ],
+        finish,
+      });
+      return { conv, decision, replies: out.replies.length, successor: written.successor };
     });
-    await logEvent(tx, {
-      type: decision.silent ? 'bot_silent' : 'bot_decision',
-      actor: BOT,
-      conversationId: conv.id,
-      ticketId,
-      data: {
-        messageId: stored.id,
-        intent: decision.intent,
-        confidence: round(decision.confidence),
-        nluIntent: parse.intent.name,
-        ranking: parse.intent_ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence) })),
-        actions: decision.actions.map((a) => (a.type === 'reply' ? `reply:${a.answerId}` : a.type)),
-      },
-    });
-    const context = await executeDecision(ctx, tx, { conv, decision, messageId: stored.id, text, ticketId, parse });
-    await setBotContext(tx, conv.id, context as Record<string, unknown>);
-    return { conv, decided: true, silent: decision.silent, intent: decision.intent };
-  });
-  if (!outcome) return;
+  } catch (err) {
+    // Stored meanwhile under the same provider id: nothing was written, the replay is dropped.
+    if (isDuplicateMessage(err)) return null;
+    throw err;
+  }
+  if (!outcome) return null;
   ctx.metrics.messagesIn.inc({ channel: e.channel });
-  if (outcome.decided) ctx.metrics.botDecisions.inc({ intent: outcome.intent ?? 'none', outcome: outcome.silent ? 'silent' : 'acted' });
+  if (outcome.decision) {
+    ctx.metrics.botDecisions.inc({ intent: outcome.decision.intent ?? 'none', outcome: outcome.decision.silent ? 'silent' : 'acted' });
+  }
   ctx.bus.emit('message', {
     conversationId: outcome.conv.id,
     messageId: e.externalMessageId,
@@ -255,24 +215,140 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
     status: 'received',
     channel: e.channel,
   });
-  ctx.wake();
+  if (outcome.replies > 0) ctx.wake(DELIVER_JOB);
+  return finish ? { successor: outcome.successor } : null;
+}
+
+/** Contact details from the event, completed by the channel's profile when it has no name. */
+async function contactHints(e: InboundMessage | InboundPostback, adapter: ChannelAdapter | undefined): Promise<ContactHints> {
+  const own = e.type === 'message' ? (e.contact ?? {}) : {};
+  const profile =
+    e.type === 'message' && !own.displayName && adapter?.profile ? await adapter.profile(e.externalUserId).catch(() => null) : null;
+  return { ...(profile ?? {}), ...own };
+}
+
+/**
+ * The citizen's identity and conversation: the open one; else the thread the channel's hints name
+ * (reopened for operators); else, for a rating, the conversation that asked for it; else a new one.
+ * Null when the message is already stored.
+ */
+async function findThread(
+  tx: Queryable,
+  e: InboundMessage | InboundPostback,
+  input: Input,
+  contact: ContactHints,
+): Promise<{ thread: Thread; conv: Conversation; opened: boolean } | null> {
+  const rating = ratingOf(input.text) !== null;
+  // Without hints or a rating (nearly always), the same statement opens the conversation when none is open.
+  const openNow = !input.threadHints && !rating;
+  const thread = await openThread(tx, {
+    channel: e.channel,
+    externalUserId: e.externalUserId,
+    externalMessageId: e.externalMessageId,
+    hints: contact,
+    interactedAt: new Date(e.timestamp),
+    open: openNow ? { id: randomUUID(), subject: input.subject } : null,
+  });
+  if (thread.duplicate) return null;
+  if (thread.conversation) return { thread, conv: thread.conversation, opened: thread.opened };
+  if (input.threadHints) {
+    const earlier = await conversationOfThread(tx, e.channel, e.externalUserId, input.threadHints);
+    if (earlier) {
+      // A reply to a closed thread reopens it (the citizen has no other open conversation here).
+      await reopenConversation(tx, earlier.id);
+      return { thread, conv: { ...earlier, state: 'waiting' }, opened: false };
+    }
+  }
+  if (rating) {
+    const rated = await findRatedConversation(tx, e.channel, e.externalUserId);
+    if (rated) return { thread, conv: rated, opened: false };
+  }
+  const conv = await createConversation(tx, {
+    contactId: thread.identity.contactId,
+    identityId: thread.identity.identityId,
+    channel: e.channel,
+    externalUserId: e.externalUserId,
+    subject: input.subject,
+  });
+  return { thread, conv, opened: true };
+}
+
+/** The receipt of a new conversation, the bot's decision (logged) and its actions; returns the decision and the bot's new memory. */
+async function decideAndAct(
+  ctx: AppContext,
+  tx: Queryable,
+  m: { conv: Conversation; opened: boolean; thread: Thread; input: Input; parse: ParseResult; messageId: string; out: ProcessingBatch },
+) {
+  const { conv, input, parse, out } = m;
+  const caps = ctx.channels.get(conv.channel as never)?.capabilities;
+  const decision = decide({
+    def: ctx.bot,
+    kb: ctx.knowledge,
+    state: conv.state,
+    context: conv.botContext as BotContext,
+    hasOpenTicket: m.thread.openTicketId !== null,
+    text: input.text,
+    quickReplyPayload: input.quickReplyPayload,
+    parse,
+    style: caps?.longForm ? 'full' : 'short',
+    fit: caps && answerFit(caps),
+    now: new Date(),
+  });
+  // A new conversation's receipt, unless the message opens a ticket: then the ticket's receipt (with its
+  // code) is the receipt, after the advice in an emergency (docs/contract.md, "Receipts").
+  if (m.opened && !decision.actions.some((a) => a.type === 'open_ticket')) {
+    out.queue({
+      conversationId: conv.id,
+      channel: conv.channel,
+      authorKind: 'system',
+      purpose: 'receipt',
+      text: renderTemplate(ctx.bot.receipt, conv.channel),
+    });
+  }
+  out.log({
+    type: decision.silent ? 'bot_silent' : 'bot_decision',
+    actor: BOT,
+    conversationId: conv.id,
+    ticketId: m.thread.openTicketId,
+    data: {
+      messageId: m.messageId,
+      intent: decision.intent,
+      confidence: round(decision.confidence),
+      nluIntent: parse.intent.name,
+      ranking: parse.intent_ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence) })),
+      actions: decision.actions.map((a) => (a.type === 'reply' ? `reply:${a.answerId}` : a.type)),
+    },
+  });
+  const context = await executeDecision(ctx, tx, {
+    conv,
+    decision,
+    messageId: m.messageId,
+    text: input.text,
+    ticketId: m.thread.openTicketId,
+    parse,
+    out,
+  });
+  return { intent: decision.intent, silent: decision.silent, context: context as Record<string, unknown> };
 }
 
 /** A message a human sent from the provider's own inbox: recorded as an operator message. */
 async function handleEcho(ctx: AppContext, e: Extract<InboundEvent, { type: 'echo' }>): Promise<void> {
+  const author = 'Hộp thư của nhà cung cấp';
   await ctx.db.transaction(async (tx) => {
     const conv = await findOpenConversation(tx, e.channel, e.externalUserId);
     if (!conv) return;
-    const r = await tx.query(
-      `INSERT INTO messages (conversation_id, channel, direction, author_kind, author_name, text, attachments, external_id, status, sent_at)
-       VALUES ($1, $2, 'out', 'operator', 'Hộp thư của nhà cung cấp', $3, $4::jsonb, $5, 'sent', now())
-       ON CONFLICT (channel, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING id`,
-      [conv.id, e.channel, e.text, JSON.stringify(e.attachments), e.externalMessageId],
-    );
-    if (r.rowCount > 0) {
+    const stored = await insertEcho(tx, {
+      conversationId: conv.id,
+      channel: e.channel,
+      authorName: author,
+      text: e.text,
+      attachments: e.attachments,
+      externalId: e.externalMessageId,
+    });
+    if (stored) {
       await logEvent(tx, {
         type: 'operator_replied_outside',
-        actor: { kind: 'operator', name: 'Hộp thư của nhà cung cấp' },
+        actor: { kind: 'operator', name: author },
         conversationId: conv.id,
         data: { channel: e.channel },
       });

@@ -1,19 +1,82 @@
-/** Suggests the responsible agency when a citizen's text names a commune, ward or agency. */
+/**
+ * Which agency should handle a ticket: the commune or ward the citizen's text names (current name,
+ * alias or former name, with or without diacritics), then the agencies of the ticket's field.
+ */
 import type { Queryable } from '../db/database';
-import { foldDiacritics } from '../nlu/fold';
+import { PlaceMatcher, type FormerName } from '../nlu/places';
 
-/** The agency whose name or alias appears in the text (longest match wins), or null. */
-export async function suggestAgency(q: Queryable, text: string): Promise<{ id: string; code: string } | null> {
-  const folded = ` ${foldDiacritics(text)} `;
-  const r = await q.query<{ id: string; code: string; name: string; aliases: string[] }>(
-    `SELECT id, code, name, aliases FROM agencies WHERE active AND kind = 'commune'`,
-  );
-  let best: { id: string; code: string; len: number } | null = null;
-  for (const a of r.rows) {
-    for (const alias of [a.name, ...a.aliases]) {
-      const f = foldDiacritics(alias);
-      if (f.length >= 4 && folded.includes(` ${f} `) && (!best || f.length > best.len)) best = { id: a.id, code: a.code, len: f.length };
-    }
-  }
-  return best && { id: best.id, code: best.code };
+interface AgencyRow {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  fields: string[];
+  aliases: string[];
 }
+
+/** A suggested agency and why it is suggested. */
+export interface AgencySuggestion {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  /** `place`: the text names its commune or ward; `field`: it handles the ticket's field. */
+  reason: 'place' | 'field';
+  /** The words that named the place (folded), for `place`. */
+  matched?: string;
+}
+
+const activeAgencies = (q: Queryable, communesOnly: boolean) =>
+  q
+    .query<AgencyRow>(
+      `SELECT id, code, name, kind, fields, aliases FROM agencies WHERE active ${communesOnly ? "AND kind = 'commune'" : ''} ORDER BY code`,
+    )
+    .then((r) => r.rows);
+
+/** The communes and wards a text names, best first, as agencies. */
+function placesIn(agencies: AgencyRow[], text: string, former: FormerName[]): { agency: AgencyRow; matched: string }[] {
+  const communes = agencies.filter((a) => a.kind === 'commune');
+  const matcher = new PlaceMatcher(
+    communes.map((a) => ({ code: a.code, names: [a.name, ...a.aliases] })),
+    former,
+  );
+  const byCode = new Map(communes.map((a) => [a.code, a]));
+  return matcher.find(text).map((m) => ({ agency: byCode.get(m.code)!, matched: m.matched }));
+}
+
+/** The commune or ward the text names (the best match), or null: the agency a new report is suggested to. */
+export async function suggestAgency(q: Queryable, text: string, former: FormerName[] = []): Promise<{ id: string; code: string } | null> {
+  const best = placesIn(await activeAgencies(q, true), text, former)[0];
+  return best ? { id: best.agency.id, code: best.agency.code } : null;
+}
+
+/**
+ * Suggestions for forwarding a ticket, best first: the communes and wards its text names, then the
+ * provincial departments, vertical agencies and others of its field (communes of the field only when
+ * named: listing the first wards of the alphabet helps no one).
+ */
+export async function agencySuggestions(
+  q: Queryable,
+  ticket: { title: string; content: string; field: string | null },
+  former: FormerName[] = [],
+  limit = 6,
+): Promise<AgencySuggestion[]> {
+  const agencies = await activeAgencies(q, false);
+  const out: AgencySuggestion[] = placesIn(agencies, `${ticket.title}\n${ticket.content}`, former).map(({ agency, matched }) => ({
+    ...pick(agency),
+    reason: 'place',
+    matched,
+  }));
+  const KIND_ORDER: Record<string, number> = { department: 0, vertical: 1, other: 2 };
+  if (ticket.field) {
+    out.push(
+      ...agencies
+        .filter((a) => a.kind !== 'commune' && a.fields.includes(ticket.field!))
+        .sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9))
+        .map((a) => ({ ...pick(a), reason: 'field' as const })),
+    );
+  }
+  return out.slice(0, limit);
+}
+
+const pick = (a: AgencyRow) => ({ id: a.id, code: a.code, name: a.name, kind: a.kind });

@@ -20,3 +20,8 @@ export function announceChange(
 export function announceSessionsRevoked(ctx: AppContext, userId: string, keepTokenHash?: string): void {
   ctx.bus.emit('session_revoked', keepTokenHash ? { userId, keepTokenHash } : { userId });
 }
+
+/** Closes the live connections of one session that just ended (logout). */
+export function announceSessionEnded(ctx: AppContext, userId: string, tokenHash: string): void {
+  ctx.bus.emit('session_revoked', { userId, tokenHash });
+}

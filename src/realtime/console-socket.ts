@@ -4,12 +4,17 @@
  * users join `agency:<id>` and receive only `ticket` events of their agency. Staff also receive a
  * citizen's `typing` and may emit `typing {conversationId, on}` to show theirs to the citizen.
  * Everyone receives `reference` (an admin changed fields, agencies, users, canned replies, settings or
- * the knowledge base; agencies only the lists they use); a user whose sessions are revoked is disconnected.
+ * the knowledge base; agencies only the lists they use); a user whose sessions are revoked is disconnected,
+ * and so is a socket whose session ends (logout, expiry).
+ *
+ * Several nodes: every node receives every bus event (./pg-bus.ts) and emits it to ITS OWN sockets
+ * (`nsp.local`): emitting to the cluster-wide rooms would deliver it once per node.
  */
-import type { Namespace, Server } from 'socket.io';
-import { tokenHash, userOfToken } from '../auth/tokens';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { sessionOfToken, tokenHash } from '../auth/tokens';
 import type { User } from '../store/users';
 import type { AppContext } from '../context';
+import type { BusEvents } from './bus';
 import { getConversation } from '../store/conversations';
 
 /** The reference lists an agency user's console uses. */
@@ -30,10 +35,11 @@ export function attachConsoleSocket(ctx: AppContext, io: Server): ConsoleSocket 
   const nsp = io.of(CONSOLE_NAMESPACE);
   nsp.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : '';
-    userOfToken(ctx.db, token.replace(/^Bearer\s+/i, ''))
-      .then((user) => {
-        if (!user) return next(new Error('Chưa đăng nhập hoặc phiên đã hết hạn'));
-        socket.data.user = user;
+    sessionOfToken(ctx.db, token.replace(/^Bearer\s+/i, ''))
+      .then((session) => {
+        if (!session) return next(new Error('Chưa đăng nhập hoặc phiên đã hết hạn'));
+        socket.data.user = session.user;
+        socket.data.expiresAt = session.expiresAt;
         socket.data.tokenHash = tokenHash(token.replace(/^Bearer\s+/i, ''));
         next();
       })
@@ -44,6 +50,7 @@ export function attachConsoleSocket(ctx: AppContext, io: Server): ConsoleSocket 
     if (user.role === 'agency') void socket.join([`agency:${user.agencyId}`, 'agencies']);
     else void socket.join('staff');
     void socket.join(`user:${user.id}`);
+    closeAtExpiry(socket, socket.data.expiresAt as Date);
     // An operator typing an answer: the citizen sees "<name> đang soạn tin…" (live chat).
     socket.on('typing', (ev: { conversationId?: unknown; on?: unknown }) => {
       if (user.role === 'agency' || typeof ev?.conversationId !== 'string') return;
@@ -56,32 +63,57 @@ export function attachConsoleSocket(ctx: AppContext, io: Server): ConsoleSocket 
         .catch(() => undefined);
     });
   });
+  // This node's sockets only: see the header.
+  const local = nsp.local;
   const offs = [
-    ctx.bus.on('conversation', (e) => nsp.to('staff').emit('conversation', e)),
-    ctx.bus.on('message', (e) => nsp.to('staff').emit('message', e)),
-    ctx.bus.on('typing', (e) => nsp.to('staff').emit('typing', e)),
+    ctx.bus.on('conversation', (e) => local.to('staff').emit('conversation', e)),
+    ctx.bus.on('message', (e) => local.to('staff').emit('message', e)),
+    ctx.bus.on('typing', (e) => local.to('staff').emit('typing', e)),
+    ctx.bus.on('alert', (e) => local.to('staff').emit('alert', e)),
+    ctx.bus.on('presence', (e) => local.to('staff').emit('presence', e)),
     ctx.bus.on('reference', (e) => {
       const rooms = AGENCY_LISTS.has(e.list) ? ['staff', 'agencies'] : ['staff'];
-      nsp.to(rooms).emit('reference', e);
+      local.to(rooms).emit('reference', e);
     }),
     ctx.bus.on('session_revoked', (e) => {
-      void nsp
+      void local
         .in(`user:${e.userId}`)
         .fetchSockets()
         .then((sockets) => {
-          for (const s of sockets) if (!e.keepTokenHash || s.data.tokenHash !== e.keepTokenHash) s.disconnect(true);
+          for (const s of sockets) if (revokes(e, s.data.tokenHash as string)) s.disconnect(true);
         });
     }),
     ctx.bus.on('ticket', (e) => {
       const rooms = e.agencyId ? ['staff', `agency:${e.agencyId}`] : ['staff'];
-      nsp.to(rooms).emit('ticket', e);
+      local.to(rooms).emit('ticket', e);
     }),
   ];
   return {
     nsp,
     close() {
       for (const off of offs) off();
-      nsp.disconnectSockets(true);
+      local.disconnectSockets(true);
     },
   };
+}
+
+/** Whether a revocation covers the socket of the session whose token hash is `hash`. */
+function revokes(e: BusEvents['session_revoked'], hash: string): boolean {
+  if (e.tokenHash) return hash === e.tokenHash;
+  return !e.keepTokenHash || hash !== e.keepTokenHash;
+}
+
+/** Longest delay a timer takes (about 24.8 days); a later expiry is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Disconnects the socket when its session expires, as an API call would then be refused. */
+function closeAtExpiry(socket: Socket, expiresAt: Date): void {
+  let timer: NodeJS.Timeout;
+  const arm = (): void => {
+    const left = expiresAt.getTime() - Date.now();
+    if (left <= 0) return void socket.disconnect(true);
+    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+  };
+  arm();
+  socket.on('disconnect', () => clearTimeout(timer));
 }

@@ -13,11 +13,16 @@ import { listEvents, type EventRow } from '../store/events';
 import { toApiMessage, type ApiMessage } from '../store/message-view';
 import { listMessages } from '../store/messages';
 import type { Ticket } from '../store/tickets';
+import type { MessageRow } from '../store/messages';
 import {
   ACTOR_LABELS,
+  AGENCY_LEVEL_LABELS,
+  BOT_ACTION_LABELS,
   CHANNEL_LABELS,
+  CONTENT_TYPE_LABELS,
   EVENT_LABELS,
   HANDOVER_REASON_LABELS,
+  intentLabel,
   label,
   MESSAGE_STATUS_LABELS,
   PRIORITY_LABELS,
@@ -44,6 +49,8 @@ export interface LogEntry {
   actor: string;
   action: string;
   detail: string;
+  /** Ids of the events folded into this message's line (received, sent, replied…). */
+  events?: string[];
 }
 
 const TZ = 'Asia/Ho_Chi_Minh';
@@ -82,32 +89,79 @@ export function duration(from: Date | null, to: Date | null): string {
 /** A label inside a sentence ("Trả lời (đã gửi)"). */
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
-function actorOfMessage(m: ApiMessage): string {
-  const kind = label(ACTOR_LABELS, m.author);
+/** How the log names what it shows by code: intents, fields, agencies, and the roles of message authors. */
+interface LogNames {
+  intent(code: string): string;
+  field(code: string): string;
+  agency(code: string): string;
+  /** The role of a console user who wrote a message (an agency's focal point answers as `operator` too). */
+  roleOf(userId: string | null): string | null;
+}
+
+function actorOfMessage(m: ApiMessage, role: string | null): string {
+  const kind = label(ACTOR_LABELS, m.author === 'operator' && role ? role : m.author);
   return m.authorName ? `${kind}: ${m.authorName}` : kind;
 }
 
-function messageEntry(m: ApiMessage): LogEntry {
+function messageEntry(row: MessageRow, names: LogNames): LogEntry {
+  const m = toApiMessage(row);
   const status = lowerFirst(label(MESSAGE_STATUS_LABELS, m.status));
   const what =
     m.direction === 'in'
       ? 'Tin nhắn đến'
       : `${label(PURPOSE_LABELS, m.purpose, 'Tin nhắn đi')} (${status}${m.error ? `: ${m.error}` : ''})`;
   const files = m.attachments.length ? `\n[Tệp đính kèm: ${m.attachments.map((a) => a.name ?? a.kind).join(', ')}]` : '';
-  const intent =
-    m.direction === 'in' && m.intent ? `\n[Ý định nhận diện: ${m.intent.name}, độ tin cậy ${Math.round(m.intent.confidence * 100)}%]` : '';
-  return { at: m.createdAt, kind: 'message', id: m.id, actor: actorOfMessage(m), action: what, detail: `${m.text}${files}${intent}` };
+  const intent = m.direction === 'in' && m.intent ? `\n[Ý định nhận diện: ${names.intent(m.intent.name)}]` : '';
+  return {
+    at: m.createdAt,
+    kind: 'message',
+    id: m.id,
+    actor: actorOfMessage(m, names.roleOf(row.authorUserId)),
+    action: what,
+    detail: `${m.text}${files}${intent}`,
+  };
 }
 
-function eventDetail(e: EventRow): string {
+/** A changed ticket field's value, in words. */
+function changedValue(key: string, value: unknown, names: LogNames): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const v = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  switch (key) {
+    case 'status':
+      return label(TICKET_STATUS_LABELS, v);
+    case 'priority':
+      return label(PRIORITY_LABELS, v);
+    case 'contentType':
+      return label(CONTENT_TYPE_LABELS, v);
+    case 'level':
+      return label(AGENCY_LEVEL_LABELS, v);
+    case 'channel':
+      return label(CHANNEL_LABELS, v);
+    case 'field':
+      return names.field(v);
+    case 'agency':
+      return names.agency(v);
+    case 'dueAt':
+      return vnDateTime(new Date(v));
+    case 'final':
+      return value === true ? 'có' : 'không';
+    default:
+      return v;
+  }
+}
+
+/** A bot decision's action in words (`reply:<answer id>` is a reply). */
+const botAction = (a: unknown) => label(BOT_ACTION_LABELS, String(a).split(':')[0]);
+
+function eventDetail(e: EventRow, names: LogNames): string {
   const d = e.data as Record<string, unknown>;
   const parts: string[] = [];
   const str = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   switch (e.type) {
     case 'bot_decision':
     case 'bot_silent':
-      if (d.intent) parts.push(`Ý định: ${str(d.intent)} (độ tin cậy ${Math.round(Number(d.confidence ?? 0) * 100)}%)`);
-      if (Array.isArray(d.actions) && d.actions.length) parts.push(`Hành động: ${d.actions.join(', ')}`);
+      if (d.intent) parts.push(`Ý định: ${names.intent(str(d.intent))}`);
+      if (Array.isArray(d.actions) && d.actions.length) parts.push(`xử lý: ${[...new Set(d.actions.map(botAction))].join(', ')}`);
       break;
     case 'ticket_created':
       parts.push(`Mã phiếu ${str(d.code)}`);
@@ -118,11 +172,14 @@ function eventDetail(e: EventRow): string {
       const agency = d.agency as { name?: string; code?: string } | undefined;
       if (agency?.name) parts.push(`Đến: ${agency.name}`);
       else if ((d.changes as Record<string, unknown> | undefined)?.agency)
-        parts.push(`Đến: ${str((d.changes as Record<string, unknown>).agency)}`);
+        parts.push(`Đến: ${names.agency(str((d.changes as Record<string, unknown>).agency))}`);
       if (d.dueAt) parts.push(`hạn xử lý ${vnDateTime(new Date(String(d.dueAt)))}`);
       if (d.note) parts.push(`ghi chú: ${str(d.note)}`);
       break;
     }
+    case 'conversation_opened':
+      if (d.channel) parts.push(`Kênh: ${label(CHANNEL_LABELS, str(d.channel))}`);
+      break;
     case 'note':
       parts.push(str(d.text));
       break;
@@ -138,6 +195,15 @@ function eventDetail(e: EventRow): string {
     case 'delivery_failed':
       parts.push(str(d.reason));
       break;
+    case 'media_saved':
+      parts.push(`SHA-256 ${str(d.sha256)}`);
+      break;
+    case 'media_refused':
+      parts.push(`Lý do: ${str(d.reason)}`);
+      break;
+    case 'attachments_purged':
+      parts.push(`${Array.isArray(d.attachmentIds) ? d.attachmentIds.length : 0} tệp, lưu quá ${str(d.days)} ngày`);
+      break;
     case 'agency_answer_proposed':
     case 'agency_answer_approved':
       parts.push(str(d.text));
@@ -151,7 +217,7 @@ function eventDetail(e: EventRow): string {
       if (changes)
         parts.push(
           Object.entries(changes)
-            .map(([k, v]) => `${k}: ${str(v)}`)
+            .map(([k, v]) => `${label(TICKET_FIELD_LABELS_BY_KEY, k)}: ${changedValue(k, v, names)}`)
             .join('; '),
         );
       if (d.note) parts.push(`ghi chú: ${str(d.note)}`);
@@ -163,7 +229,10 @@ function eventDetail(e: EventRow): string {
   return parts.filter(Boolean).join(', ');
 }
 
-function eventEntry(e: EventRow): LogEntry {
+/** Column names of the changes an update carries (`assigneeId` is the assignee). */
+const TICKET_FIELD_LABELS_BY_KEY: Readonly<Record<string, string>> = { ...F, assigneeId: F.assignee, final: 'Câu trả lời cuối cùng' };
+
+function eventEntry(e: EventRow, names: LogNames): LogEntry {
   const kind = label(ACTOR_LABELS, e.actorKind);
   return {
     at: e.createdAt,
@@ -171,13 +240,26 @@ function eventEntry(e: EventRow): LogEntry {
     id: String(e.id),
     actor: e.actorName && e.actorName !== kind ? `${kind}: ${e.actorName}` : kind,
     action: label(EVENT_LABELS, e.type),
-    detail: eventDetail(e),
+    detail: eventDetail(e, names),
   };
 }
 
+/**
+ * Events that only restate a message the log shows (received, sent, a reply, a failed delivery: the
+ * message line carries its author and status), so each step appears once.
+ */
+const MESSAGE_ECHO_EVENTS = new Set([
+  'message_received',
+  'message_sent',
+  'receipt_sent',
+  'ticket_receipt_sent',
+  'replied',
+  'delivery_failed',
+]);
+
 /** Loads the log of a ticket (the caller has checked access). */
 export async function loadProcessingLog(ctx: AppContext, ticket: Ticket): Promise<ProcessingLog> {
-  const [messages, events, extra] = await Promise.all([
+  const [messages, events, extra, fields, agencies] = await Promise.all([
     ticket.conversationId ? listMessages(ctx.db, ticket.conversationId, 10_000) : Promise.resolve([]),
     listEvents(ctx.db, ticket.id, ticket.conversationId),
     ctx.db.query<{ field_name: string | null; rec_id: string | null; rec_name: string | null }>(
@@ -185,8 +267,29 @@ export async function loadProcessingLog(ctx: AppContext, ticket: Ticket): Promis
        LEFT JOIN fields f ON f.code = t.field LEFT JOIN attachments at ON at.id = t.recording_attachment_id WHERE t.id = $1`,
       [ticket.id],
     ),
+    ctx.db.query<{ code: string; name: string }>(`SELECT code, name FROM fields`),
+    ctx.db.query<{ code: string; name: string }>(`SELECT code, name FROM agencies`),
   ]);
-  const entries = [...messages.map((m) => messageEntry(toApiMessage(m))), ...events.map(eventEntry)].sort(
+  const authors = [...new Set(messages.map((m) => m.authorUserId).filter((id): id is string => !!id))];
+  const roles = authors.length
+    ? (await ctx.db.query<{ id: string; role: string }>(`SELECT id, role FROM users WHERE id = ANY($1::uuid[])`, [authors])).rows
+    : [];
+  const fieldNames = new Map(fields.rows.map((r) => [r.code, r.name]));
+  const agencyNames = new Map(agencies.rows.map((r) => [r.code, r.name]));
+  const roleOf = new Map(roles.map((r) => [r.id, r.role]));
+  const names: LogNames = {
+    intent: (code) => intentLabel(code, (i) => ctx.knowledge.title(i)),
+    field: (code) => fieldNames.get(code) ?? code,
+    agency: (code) => agencyNames.get(code) ?? code,
+    roleOf: (id) => (id ? (roleOf.get(id) ?? null) : null),
+  };
+  const lines = new Map(messages.map((m) => [m.id, messageEntry(m, names)]));
+  const steps = events.filter((e) => {
+    const line = MESSAGE_ECHO_EVENTS.has(e.type) ? lines.get(String((e.data as { messageId?: unknown }).messageId)) : undefined;
+    if (line) (line.events ??= []).push(String(e.id));
+    return !line;
+  });
+  const entries = [...lines.values(), ...steps.map((e) => eventEntry(e, names))].sort(
     (a, b) => a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? 0 : a.kind === 'message' ? -1 : 1),
   );
   const x = extra.rows[0];
@@ -251,7 +354,7 @@ export function renderLogHtml(log: ProcessingLog, orgName: string): string {
   const rows = log.entries
     .map(
       (e, i) =>
-        `<tr class="${e.kind}" data-${e.kind}-id="${esc(e.id)}"><td class="n">${i + 1}</td><td class="t">${esc(vnDateTime(e.at))}</td><td>${esc(e.actor)}</td><td><strong>${esc(e.action)}</strong>${
+        `<tr class="${e.kind}" data-${e.kind}-id="${esc(e.id)}"><td class="n">${i + 1}${(e.events ?? []).map((id) => `<span data-event-id="${esc(id)}"></span>`).join('')}</td><td class="t">${esc(vnDateTime(e.at))}</td><td>${esc(e.actor)}</td><td><strong>${esc(e.action)}</strong>${
           e.detail ? `<div class="d">${escMultiline(e.detail)}</div>` : ''
         }</td></tr>`,
     )
@@ -326,6 +429,17 @@ function fontFiles(): { regular: string; bold: string } {
   return { regular: join(dir, 'DejaVuSans.ttf'), bold: join(dir, 'DejaVuSans-Bold.ttf') };
 }
 
+/**
+ * Text as the PDF's font can draw it: DejaVu Sans has no colour emoji, so a star rating ("5 ⭐")
+ * reads "5 sao" and other emoji are left out rather than printed as empty boxes.
+ */
+export function pdfText(s: string): string {
+  return s
+    .replace(/\s*⭐/gu, ' sao')
+    .replace(/\p{Emoji_Presentation}\uFE0F?|\uFE0F/gu, '')
+    .replace(/^ sao/, 'sao');
+}
+
 /** Writes the log as a PDF to `out` (resolves when the document is finished). */
 export async function renderLogPdf(log: ProcessingLog, orgName: string, out: Writable): Promise<void> {
   const fonts = fontFiles();
@@ -394,19 +508,31 @@ export async function renderLogPdf(log: ProcessingLog, orgName: string, out: Wri
   };
 
   section('Thông tin phiếu');
-  for (const [k, v] of ticketFields(log)) pair(k, v);
+  for (const [k, v] of ticketFields(log)) pair(k, pdfText(v));
   section('Thời gian xử lý');
   for (const [k, at, d] of ticketTimings(log)) pair(k, d ? `${at} — ${d}` : at);
   section(`Diễn biến xử lý (${log.entries.length} mục)`);
-  log.entries.forEach((e, i) => {
-    const head = `${i + 1}. ${vnDateTime(e.at)} — ${e.actor}`;
+  const printed = log.entries.map((e, i) => ({
+    head: pdfText(`${i + 1}. ${vnDateTime(e.at)} — ${e.actor}`),
+    action: pdfText(e.action),
+    detail: pdfText(e.detail),
+  }));
+  const heightOf = (e: (typeof printed)[number]) => {
+    doc.font('body').fontSize(8.5);
+    let h = doc.heightOfString(e.head, { width });
+    doc.font('bold').fontSize(9.5);
+    h += doc.heightOfString(e.action, { width });
     doc.font('body').fontSize(9.5);
-    const h =
-      doc.heightOfString(head, { width }) +
-      doc.heightOfString(e.action, { width }) +
-      (e.detail ? doc.heightOfString(e.detail, { width: width - 12 }) : 0);
-    ensure(Math.min(h, 200) + 8);
-    doc.font('body').fontSize(8.5).fillColor('#555555').text(head, left, doc.y, { width });
+    return h + (e.detail ? doc.heightOfString(e.detail, { width: width - 12 }) : 0) + 8;
+  };
+  const heights = printed.map(heightOf);
+  const page = bottom() - doc.page.margins.top;
+  printed.forEach((e, i) => {
+    // Keep the section title with the first entry, and never leave the last entry alone on a page:
+    // the last two go over together when both do not fit (unless they could not share a page anyway).
+    const lastTwo = i === printed.length - 2 ? heights[i]! + heights[i + 1]! : 0;
+    ensure(lastTwo && lastTwo <= page ? lastTwo : Math.min(heights[i]!, 200));
+    doc.font('body').fontSize(8.5).fillColor('#555555').text(e.head, left, doc.y, { width });
     doc.font('bold').fontSize(9.5).fillColor('#111111').text(e.action, left, doc.y, { width });
     if (e.detail)
       doc

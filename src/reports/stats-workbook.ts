@@ -24,16 +24,24 @@ export function statsWorkbook(d: Dashboard): ExcelJS.Workbook {
   return wb;
 }
 
+/** A duration in seconds as "h:mm" ("26:05" past a day), '' for none. */
+export function hoursMinutes(s: number | null): string {
+  if (s === null) return '';
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
+}
+
 /** The sheets of the workbook, in order: name → column headers and rows. */
 function sheetsOf(d: Dashboard): Record<string, { headers: string[]; rows: Cell[][] }> {
   const t = d.totals;
-  const hours = (s: number | null) => (s === null ? '' : Math.round((s / 3600) * 100) / 100);
+  const hours = hoursMinutes;
   return {
     'Tổng quan': {
       headers: ['Chỉ tiêu', 'Giá trị'],
       rows: [
         ['Từ', vnDateTime(d.period.from)],
-        ['Đến', vnDateTime(d.period.to)],
+        // The period's end is exclusive (the next day at 00:00): shown as its last second.
+        ['Đến', vnDateTime(new Date(d.period.to.getTime() - 1000))],
         ['Cuộc hội thoại', t.conversations],
         ['Tin nhắn của công dân', t.messagesIn],
         ['Phiếu', t.tickets],
@@ -42,10 +50,10 @@ function sheetsOf(d: Dashboard): Record<string, { headers: string[]; rows: Cell[
         ['Tỷ lệ trợ lý ảo tự giải quyết (%)', Math.round(t.botResolvedRate * 1000) / 10],
         ['Phiếu chưa đóng', t.open],
         ['Phiếu quá hạn', t.overdue],
-        ['Phản hồi đầu tiên, trung vị (giờ)', hours(d.firstResponse.p50_s)],
-        ['Phản hồi đầu tiên, P90 (giờ)', hours(d.firstResponse.p90_s)],
-        ['Thời gian giải quyết, trung vị (giờ)', hours(d.resolution.p50_s)],
-        ['Thời gian giải quyết, P90 (giờ)', hours(d.resolution.p90_s)],
+        ['Phản hồi đầu tiên, trung vị (giờ:phút)', hours(d.firstResponse.p50_s)],
+        ['Phản hồi đầu tiên, P90 (giờ:phút)', hours(d.firstResponse.p90_s)],
+        ['Thời gian giải quyết, trung vị (giờ:phút)', hours(d.resolution.p50_s)],
+        ['Thời gian giải quyết, P90 (giờ:phút)', hours(d.resolution.p90_s)],
         ['Điểm hài lòng trung bình (1-5)', d.csat.average],
         ['Số lượt đánh giá', d.csat.count],
       ],
@@ -60,12 +68,24 @@ function sheetsOf(d: Dashboard): Record<string, { headers: string[]; rows: Cell[
       rows: d.byChannel.map((x) => [label(CHANNEL_LABELS, x.channel), x.channel, x.conversations, x.tickets]),
     },
     'Theo lĩnh vực': { headers: ['Lĩnh vực', 'Mã', 'Phiếu'], rows: d.byField.map((x) => [x.label, x.field, x.tickets]) },
+    'Theo loại nội dung': {
+      headers: ['Loại nội dung', 'Mã', 'Phiếu'],
+      rows: d.byContentType.map((x) => [x.label, x.contentType, x.tickets]),
+    },
+    'Theo cấp thẩm quyền': { headers: ['Cấp thẩm quyền', 'Mã', 'Phiếu'], rows: d.byLevel.map((x) => [x.label, x.level, x.tickets]) },
     'Theo cơ quan': {
       headers: ['Cơ quan', 'Mã', 'Phiếu', 'Chưa đóng', 'Quá hạn'],
       rows: d.byAgency.map((x) => [x.name, x.code, x.tickets, x.open, x.overdue]),
     },
     'Tổng đài viên': {
-      headers: ['Tổng đài viên', 'Tiếp nhận hội thoại', 'Tin trả lời', 'Đóng phiếu', 'Phản hồi đầu, trung vị (giờ)', 'Hoạt động gần nhất'],
+      headers: [
+        'Tổng đài viên',
+        'Tiếp nhận hội thoại',
+        'Tin trả lời',
+        'Đóng phiếu',
+        'Phản hồi đầu, trung vị (giờ:phút)',
+        'Hoạt động gần nhất',
+      ],
       rows: d.operators.map((o) => [
         o.name,
         o.takenOver,

@@ -8,7 +8,15 @@ import ExcelJS from 'exceljs';
 import type { Database } from '../db/database';
 import { withoutJit } from '../store/no-jit';
 import { eachTicketBatch, type TicketFilter } from '../store/tickets';
-import { TICKET_FIELD_LABELS as F } from '../wire/labels';
+import {
+  ACTOR_LABELS,
+  AGENCY_LEVEL_LABELS,
+  CHANNEL_LABELS,
+  CONTENT_TYPE_LABELS,
+  PRIORITY_LABELS,
+  TICKET_FIELD_LABELS as F,
+  TICKET_STATUS_LABELS,
+} from '../wire/labels';
 
 /** Streams the tickets matching `filter` to `out` as CSV (UTF-8 with a BOM); the caller ends `out`. */
 export async function writeTicketsCsv(db: Database, filter: TicketFilter, out: Writable): Promise<void> {
@@ -63,18 +71,27 @@ async function sent(out: Writable, text: string): Promise<boolean> {
 const vnTime = (col: string) => `COALESCE(to_char((${col} AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM-DD HH24:MI:SS'), '')`;
 const hoursBetween = (a: string, b: string) => `COALESCE(round((date_part('epoch', ${b} - ${a}) / 3600)::numeric, 1)::text, '')`;
 
+/** SQL: the Vietnamese label of a code column (from src/wire/labels.ts), the code itself when unknown, '' for none. */
+export function labelSql(column: string, labels: Readonly<Record<string, string>>): string {
+  const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  const cases = Object.entries(labels).map(([code, text]) => `WHEN ${quote(code)} THEN ${quote(text)}`);
+  return `COALESCE(CASE ${column} ${cases.join(' ')} ELSE ${column} END, '')`;
+}
+
 /**
  * Export columns: one row per ticket with all fields and timings, each computed by PostgreSQL as text
  * (over eachTicketBatch's aliases), so an export parses no dates or objects row by row.
  */
 export const EXPORT_COLUMNS: { header: string; sql: string; kind?: 'number' | 'time' }[] = [
   { header: F.code, sql: 't.code' },
-  { header: F.status, sql: 't.status' },
-  { header: F.channel, sql: 't.channel' },
-  { header: F.field, sql: `COALESCE(t.field, '')` },
+  { header: F.status, sql: labelSql('t.status', TICKET_STATUS_LABELS) },
+  { header: F.channel, sql: labelSql('t.channel', CHANNEL_LABELS) },
+  { header: F.field, sql: `COALESCE((SELECT fd.name FROM fields fd WHERE fd.code = t.field), t.field, '')` },
   { header: F.agency, sql: `COALESCE(a.name, '')` },
   { header: F.assignee, sql: `COALESCE(u.display_name, '')` },
-  { header: F.priority, sql: 't.priority' },
+  { header: F.priority, sql: labelSql('t.priority', PRIORITY_LABELS) },
+  { header: F.contentType, sql: labelSql('t.content_type', CONTENT_TYPE_LABELS) },
+  { header: F.level, sql: labelSql('t.level', AGENCY_LEVEL_LABELS) },
   { header: F.title, sql: 't.title' },
   { header: F.content, sql: 't.content' },
   {
@@ -83,7 +100,7 @@ export const EXPORT_COLUMNS: { header: string; sql: string; kind?: 'number' | 't
     sql: `COALESCE(c.display_name, CASE WHEN t.contact_id IS NOT NULL THEN (SELECT ci.display_name FROM conversations cv JOIN contact_identities ci ON ci.id = cv.identity_id WHERE cv.id = t.conversation_id) END, t.caller_name, '')`,
   },
   { header: F.phone, sql: `COALESCE(c.phone, t.caller_phone, '')` },
-  { header: F.createdBy, sql: 't.created_by' },
+  { header: F.createdBy, sql: labelSql('t.created_by', ACTOR_LABELS) },
   { header: F.createdAt, sql: vnTime('t.created_at'), kind: 'time' },
   { header: F.dueAt, sql: vnTime('t.due_at'), kind: 'time' },
   { header: F.firstResponseAt, sql: vnTime('t.first_response_at'), kind: 'time' },

@@ -20,9 +20,13 @@ export interface Conversation {
   createdAt: Date;
 }
 
-const COLUMNS = `id, contact_id, identity_id, channel, external_user_id, state, assignee_id, subject, bot_context, last_inbound_at, created_at`;
+/** The select list of a `Conversation`. */
+export const CONVERSATION_COLUMNS = `id, contact_id, identity_id, channel, external_user_id, state, assignee_id, subject, bot_context, last_inbound_at, created_at`;
 
-const toConversation = (r: Record<string, unknown>) => camelRow<Conversation>(r, COLUMNS);
+const COLUMNS = CONVERSATION_COLUMNS;
+
+/** A conversation row (selected with `CONVERSATION_COLUMNS`) as a `Conversation`. */
+export const toConversation = (r: Record<string, unknown>) => camelRow<Conversation>(r, COLUMNS);
 
 /** The open conversation of a citizen on a channel, locked for the transaction. */
 export async function findOpenConversation(q: Queryable, channel: string, externalUserId: string): Promise<Conversation | null> {
@@ -31,6 +35,15 @@ export async function findOpenConversation(q: Queryable, channel: string, extern
     [channel, externalUserId],
   );
   return r.rows[0] ? toConversation(r.rows[0]) : null;
+}
+
+/** The id of a citizen's open conversation on a channel, if any (no lock). */
+export async function openConversationId(q: Queryable, channel: string, externalUserId: string): Promise<string | null> {
+  const r = await q.query<{ id: string }>(
+    `SELECT id FROM conversations WHERE channel = $1 AND external_user_id = $2 AND state <> 'closed' LIMIT 1`,
+    [channel, externalUserId],
+  );
+  return r.rows[0]?.id ?? null;
 }
 
 /** A conversation by id. */
@@ -52,12 +65,39 @@ export async function createConversation(
   return toConversation(r.rows[0]);
 }
 
-/** Records an inbound message's time. */
-export async function touchInbound(q: Queryable, id: string, at: Date): Promise<void> {
-  await q.query(
-    `UPDATE conversations SET last_inbound_at = GREATEST(last_inbound_at, $2::timestamptz), last_message_at = now() WHERE id = $1`,
-    [id, at.toISOString()],
+/**
+ * The conversation a reply belongs to by its threading hints (the provider ids of our messages it
+ * answers, a ticket code it mentions), if it is the same citizen's.
+ */
+export async function conversationOfThread(
+  q: Queryable,
+  channel: string,
+  externalUserId: string,
+  hints: { providerMessageIds?: string[]; ticketCode?: string },
+): Promise<Conversation | null> {
+  const r = await q.query(
+    `SELECT ${COLUMNS} FROM conversations WHERE channel = $1 AND external_user_id = $2 AND id = COALESCE(
+       (SELECT conversation_id FROM messages WHERE channel = $1 AND external_id = ANY($3::text[]) ORDER BY created_at DESC LIMIT 1),
+       (SELECT conversation_id FROM tickets WHERE code = $4))`,
+    [channel, externalUserId, hints.providerMessageIds ?? [], hints.ticketCode ?? null],
   );
+  return r.rows[0] ? toConversation(r.rows[0]) : null;
+}
+
+/** The conversation an operator closed in the last day with a satisfaction question pending (a rating answers it). */
+export async function findRatedConversation(q: Queryable, channel: string, externalUserId: string): Promise<Conversation | null> {
+  const r = await q.query(
+    `SELECT ${COLUMNS} FROM conversations WHERE channel = $1 AND external_user_id = $2 AND state = 'closed'
+       AND closed_at > now() - interval '1 day' AND bot_context ? 'csatTicketId'
+     ORDER BY closed_at DESC LIMIT 1`,
+    [channel, externalUserId],
+  );
+  return r.rows[0] ? toConversation(r.rows[0]) : null;
+}
+
+/** Reopens a closed conversation for operators (a citizen answered its thread). */
+export async function reopenConversation(q: Queryable, id: string): Promise<void> {
+  await q.query(`UPDATE conversations SET state = 'waiting', closed_at = NULL WHERE id = $1`, [id]);
 }
 
 /** Changes the state (and assignee); closing stamps `closed_at`. */
@@ -69,6 +109,14 @@ export async function setConversationState(q: Queryable, id: string, state: Conv
      WHERE id = $1`,
     [id, state, assigneeId !== undefined, assigneeId ?? null],
   );
+}
+
+/**
+ * Puts an open conversation at the top of the operators' queue (an emergency); the flag drops when the
+ * conversation leaves the waiting state (taken over, back to the bot, closed: migration 008's trigger).
+ */
+export async function markUrgent(q: Queryable, id: string): Promise<void> {
+  await q.query(`UPDATE conversations SET urgent = true WHERE id = $1 AND state <> 'closed'`, [id]);
 }
 
 /** Replaces the bot's dialogue memory of the conversation. */

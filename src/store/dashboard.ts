@@ -13,6 +13,7 @@
 import type { Database } from '../db/database';
 import { withoutJit } from './no-jit';
 import { periodCounts, vnDay } from './stats-rollup';
+import { AGENCY_LEVEL_LABELS, CONTENT_TYPE_LABELS } from '../wire/labels';
 
 /** The dashboard figures (see docs/console-api.md). */
 export interface Dashboard {
@@ -32,6 +33,9 @@ export interface Dashboard {
   byChannel: { channel: string; conversations: number; tickets: number }[];
   byField: { field: string; label: string; tickets: number }[];
   byAgency: { code: string; name: string; tickets: number; open: number; overdue: number }[];
+  /** Tickets by content type and by jurisdiction level (`''`: not classified), largest first, with Vietnamese labels. */
+  byContentType: { contentType: string; label: string; tickets: number }[];
+  byLevel: { level: string; label: string; tickets: number }[];
   firstResponse: { p50_s: number | null; p90_s: number | null };
   resolution: { p50_s: number | null; p90_s: number | null };
   operators: {
@@ -63,7 +67,7 @@ const OPERATORS = `
   LEFT JOIN (
     SELECT assignee_id AS uid, percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', first_response_at - created_at)) AS p50
     FROM tickets WHERE assignee_id IS NOT NULL AND first_response_at IS NOT NULL AND created_at >= $1 AND created_at < $2 GROUP BY 1) fr ON fr.uid = u.id
-  WHERE u.role <> 'agency'`;
+  WHERE u.role = 'operator'`;
 
 const NAMES = `SELECT 'agency' AS kind, id::text AS id, code, name FROM agencies UNION ALL SELECT 'field', code, code, name FROM fields`;
 
@@ -125,6 +129,13 @@ export async function dashboard(db: Database, from: Date, to: Date): Promise<Das
     });
   byAgency.sort((a, b) => b.overdue - a.overdue || b.tickets - a.tickets || cmp(a.code, b.code));
 
+  const classified = (k: string, labels: Readonly<Record<string, string>>) =>
+    [...kind(k)]
+      .map(([code, v]) => ({ code, label: code ? (labels[code] ?? code) : 'Chưa phân loại', tickets: v.n }))
+      .sort((a, b) => b.tickets - a.tickets || cmp(a.code, b.code));
+  const byContentType = classified('t_type', CONTENT_TYPE_LABELS).map(({ code, ...x }) => ({ contentType: code, ...x }));
+  const byLevel = classified('t_level', AGENCY_LEVEL_LABELS).map(({ code, ...x }) => ({ level: code, ...x }));
+
   const byDay: Dashboard['byDay'] = [];
   for (let dn = vnDay(from), last = vnDay(new Date(to.getTime() - 1)); dn <= last; dn++) {
     const d = counts.days.get(dn);
@@ -134,7 +145,7 @@ export async function dashboard(db: Database, from: Date, to: Date): Promise<Das
     .map((channel) => ({ channel, conversations: n('conv', channel), tickets: n('t_channel', channel) }))
     .sort((a, b) => b.conversations - a.conversations || b.tickets - a.tickets || cmp(a.channel, b.channel));
   const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, messages: n('msg_hour', String(hour)) }));
-  // Every active user, and anyone else who did something in the period.
+  // Every active operator (not admins, supervisors or focal points), and any other operator who did something in the period.
   const operators = opRows
     .map((o) => ({
       userId: String(o.id),
@@ -168,6 +179,8 @@ export async function dashboard(db: Database, from: Date, to: Date): Promise<Das
     byChannel,
     byField,
     byAgency,
+    byContentType,
+    byLevel,
     firstResponse: { p50_s: secs(pair(tk.fr)[0]), p90_s: secs(pair(tk.fr)[1]) },
     resolution: { p50_s: secs(pair(tk.res)[0]), p90_s: secs(pair(tk.res)[1]) },
     operators,

@@ -25,11 +25,44 @@ export interface EventRow {
   conversationId: string | null;
 }
 
+/** An event to append. */
+export interface NewEvent {
+  type: string;
+  actor: Actor;
+  ticketId?: string | null;
+  conversationId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Events as the JSON parameter of `insertEventsSql`. */
+export function eventsParam(events: readonly NewEvent[]): string {
+  return JSON.stringify(
+    events.map((e) => ({
+      ticket_id: e.ticketId ?? null,
+      conversation_id: e.conversationId ?? null,
+      type: e.type,
+      actor_kind: e.actor.kind,
+      actor_user_id: e.actor.userId ?? null,
+      actor_name: e.actor.name ?? null,
+      data: e.data ?? {},
+    })),
+  );
+}
+
+/**
+ * One multi-row INSERT of the events in the JSON array `param` (from `eventsParam`), in array
+ * order; usable as a CTE, so the log is written in the same statement as the change it records.
+ */
+export function insertEventsSql(param: string): string {
+  return `INSERT INTO events (ticket_id, conversation_id, type, actor_kind, actor_user_id, actor_name, data)
+    SELECT e.ticket_id, e.conversation_id, e.type, e.actor_kind, e.actor_user_id, e.actor_name, e.data
+    FROM ROWS FROM (jsonb_to_recordset(${param}::jsonb) AS (ticket_id uuid, conversation_id uuid, type text, actor_kind text,
+      actor_user_id uuid, actor_name text, data jsonb)) WITH ORDINALITY AS e
+    ORDER BY e.ordinality`;
+}
+
 /** Appends one event. */
-export async function logEvent(
-  q: Queryable,
-  e: { type: string; actor: Actor; ticketId?: string | null; conversationId?: string | null; data?: Record<string, unknown> },
-): Promise<void> {
+export async function logEvent(q: Queryable, e: NewEvent): Promise<void> {
   await q.query(
     `INSERT INTO events (ticket_id, conversation_id, type, actor_kind, actor_user_id, actor_name, data)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,

@@ -6,7 +6,7 @@
  */
 import type { Queryable } from '../db/database';
 import type { ConversationState } from './conversations';
-import type { Priority, TicketStatus } from './tickets';
+import { TICKET_CODE_RE, type Priority, type TicketStatus } from './tickets';
 
 /** Inbox states: `mine` is `operator` held by the caller; `open` is anything but `closed`. */
 export const INBOX_STATES = ['bot', 'waiting', 'operator', 'mine', 'open', 'closed'] as const;
@@ -163,7 +163,15 @@ export function prefixQuery(text: string): string | null {
  */
 function searchSql(q: string, p: (v: unknown) => string): string {
   const text = q.trim();
-  if (/^1022-\d{4}-\d{6}$/i.test(text)) return `SELECT conversation_id FROM tickets WHERE code = ${p(text)}`;
+  if (TICKET_CODE_RE.test(text)) {
+    // A whole code; one without its random part (older codes, or typed short) also finds the code it starts.
+    const code = text.toUpperCase();
+    return `SELECT conversation_id FROM tickets WHERE code = ${p(code)} OR code LIKE ${p(`${code}-%`)}`;
+  }
+  if (/^\d[\d-]*-[a-z2-9]{4}$/i.test(text)) {
+    // The end of a code, with its random part.
+    return `SELECT conversation_id FROM tickets WHERE code LIKE ${p(`%${text.toUpperCase()}`)}`;
+  }
   const parts: string[] = [];
   const exact = p(text);
   parts.push(`SELECT cv.id FROM conversations cv WHERE cv.external_user_id = ${exact}`);
@@ -204,7 +212,11 @@ function statePart(f: InboxFilter, params: unknown[]): string {
   }
 }
 
-/** One page of the inbox (newest activity first), the total for the filter and the tab counters. */
+/** Page order: the waiting queue (and the open list) put emergencies first (009), then newest activity. */
+const orderOf = (state: InboxState) =>
+  state === 'waiting' || state === 'open' ? 'c.urgent DESC, c.last_message_at DESC, c.id DESC' : 'c.last_message_at DESC, c.id DESC';
+
+/** One page of the inbox (emergencies first in the queue, then newest activity), the total for the filter and the tab counters. */
 export async function listConversations(
   q: Queryable,
   f: InboxFilter,
@@ -218,8 +230,8 @@ export async function listConversations(
   const countWhere = filterParts(f, countParams);
   const [items, counts] = await Promise.all([
     q.query(
-      `${summarySelect(`(SELECT * FROM conversations c WHERE ${where} ORDER BY c.last_message_at DESC, c.id DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize})`)}
-       ORDER BY c.last_message_at DESC, c.id DESC`,
+      `${summarySelect(`(SELECT * FROM conversations c WHERE ${where} ORDER BY ${orderOf(f.state)} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize})`)}
+       ORDER BY ${orderOf(f.state)}`,
       listParams,
     ),
     q.query<InboxCounts & { operator: number }>(

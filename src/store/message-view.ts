@@ -1,4 +1,5 @@
 /** The API shape of a message (console: conversation view, ticket view, processing log). */
+import { intentLabel } from '../wire/labels';
 import type { MessageRow } from './messages';
 
 /** A message as the console API shows it. */
@@ -9,12 +10,20 @@ export interface ApiMessage {
   authorName: string | null;
   purpose: string | null;
   text: string;
-  attachments: { kind: string; name?: string; mimeType?: string; size?: number; url?: string; attachmentId?: string }[];
+  attachments: {
+    kind: string;
+    name?: string;
+    mimeType?: string;
+    size?: number;
+    url?: string;
+    attachmentId?: string;
+    fetchError?: string;
+  }[];
   quickReplies: { title: string; payload: string }[];
   status: MessageRow['status'];
   error: string | null;
-  /** What the bot understood (inbound) or answered for (bot outbound), when known. */
-  intent: { name: string; confidence: number } | null;
+  /** What the bot understood (inbound) or answered for (bot outbound), when known; `label`: its Vietnamese name. */
+  intent: { name: string; confidence: number; label?: string } | null;
   createdAt: Date;
   sentAt: Date | null;
   deliveredAt: Date | null;
@@ -35,8 +44,12 @@ export function intentOf(meta: Record<string, unknown>): { name: string; confide
   return null;
 }
 
-/** Maps a stored message to its API shape (storage keys never leave the server). */
-export function toApiMessage(m: MessageRow): ApiMessage {
+/**
+ * Maps a stored message to its API shape (storage keys never leave the server); `titleOf` names
+ * procedure intents (the knowledge base's titles) for the intent's `label`.
+ */
+export function toApiMessage(m: MessageRow, titleOf?: (intent: string) => string | null): ApiMessage {
+  const intent = intentOf(m.meta);
   return {
     id: m.id,
     direction: m.direction,
@@ -48,7 +61,7 @@ export function toApiMessage(m: MessageRow): ApiMessage {
     quickReplies: m.quickReplies,
     status: m.status,
     error: m.error,
-    intent: intentOf(m.meta),
+    intent: intent && { ...intent, label: intentLabel(intent.name, titleOf) },
     createdAt: m.createdAt,
     sentAt: m.sentAt,
     deliveredAt: m.deliveredAt,

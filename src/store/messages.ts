@@ -31,10 +31,14 @@ export interface MessageRow {
   readAt: Date | null;
 }
 
-const COLUMNS = `id, conversation_id, channel, direction, author_kind, author_user_id, author_name, purpose, text, attachments,
+/** The select list of a `MessageRow`. */
+export const MESSAGE_COLUMNS = `id, conversation_id, channel, direction, author_kind, author_user_id, author_name, purpose, text, attachments,
   quick_replies, external_id, ticket_id, status, error, attempts, parts_sent, meta, created_at, sent_at, delivered_at, read_at`;
 
-function toMessage(r: Record<string, unknown>): MessageRow {
+const COLUMNS = MESSAGE_COLUMNS;
+
+/** A message row (selected with `MESSAGE_COLUMNS`) as a `MessageRow`. */
+export function toMessage(r: Record<string, unknown>): MessageRow {
   return {
     id: r.id as string,
     conversationId: r.conversation_id as string,
@@ -61,50 +65,7 @@ function toMessage(r: Record<string, unknown>): MessageRow {
   };
 }
 
-/** True when an inbound message with this provider id was already stored. */
-export async function inboundExists(q: Queryable, channel: string, externalId: string): Promise<boolean> {
-  const r = await q.query(`SELECT 1 FROM messages WHERE channel = $1 AND direction = 'in' AND external_id = $2`, [channel, externalId]);
-  return r.rowCount > 0;
-}
-
-/** Stores an inbound message (citizen, or a human echo from the provider's inbox); null if it was a duplicate. */
-export async function insertInbound(
-  q: Queryable,
-  m: {
-    conversationId: string;
-    channel: string;
-    externalId: string;
-    authorKind: 'citizen' | 'operator';
-    authorName?: string | null;
-    text: string;
-    html?: string | null;
-    attachments: Attachment[];
-    meta?: Record<string, unknown>;
-    createdAt?: Date;
-  },
-): Promise<MessageRow | null> {
-  const r = await q.query(
-    `INSERT INTO messages (conversation_id, channel, direction, author_kind, author_name, text, html, attachments, external_id, status, meta, created_at)
-     VALUES ($1, $2, 'in', $3, $4, $5, $6, $7::jsonb, $8, 'received', $9::jsonb, COALESCE($10::timestamptz, clock_timestamp()))
-     ON CONFLICT (channel, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
-     RETURNING ${COLUMNS}`,
-    [
-      m.conversationId,
-      m.channel,
-      m.authorKind,
-      m.authorName ?? null,
-      m.text,
-      m.html ?? null,
-      JSON.stringify(stripData(m.attachments)),
-      m.externalId,
-      JSON.stringify(m.meta ?? {}),
-      m.createdAt?.toISOString() ?? null,
-    ],
-  );
-  return r.rows[0] ? toMessage(r.rows[0]) : null;
-}
-
-/** Stores an outbound message as `queued`. */
+/** Stores an outbound message as `queued`; it is the conversation's newest activity (the inbox lists by it). */
 export async function insertOutbound(
   q: Queryable,
   m: {
@@ -122,8 +83,11 @@ export async function insertOutbound(
   },
 ): Promise<MessageRow> {
   const r = await q.query(
-    `INSERT INTO messages (conversation_id, channel, direction, author_kind, author_user_id, author_name, purpose, text, quick_replies, attachments, ticket_id, status, meta)
-     VALUES ($1, $2, 'out', $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, 'queued', $11::jsonb) RETURNING ${COLUMNS}`,
+    `WITH message AS (
+       INSERT INTO messages (conversation_id, channel, direction, author_kind, author_user_id, author_name, purpose, text, quick_replies, attachments, ticket_id, status, meta)
+       VALUES ($1, $2, 'out', $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, 'queued', $11::jsonb) RETURNING ${COLUMNS}),
+     touched AS (UPDATE conversations SET last_message_at = now() WHERE id = $1)
+     SELECT * FROM message`,
     [
       m.conversationId,
       m.channel,
@@ -141,10 +105,81 @@ export async function insertOutbound(
   return toMessage(r.rows[0]);
 }
 
-/** A message by id (locked for update when `lock`). */
-export async function getMessage(q: Queryable, id: string, lock = false): Promise<MessageRow | null> {
-  const r = await q.query(`SELECT ${COLUMNS} FROM messages WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
-  return r.rows[0] ? toMessage(r.rows[0]) : null;
+/** Records a message a human sent from the provider's own inbox (an echo) as sent by an operator; false when already recorded. */
+export async function insertEcho(
+  q: Queryable,
+  m: { conversationId: string; channel: string; authorName: string; text: string; attachments: Attachment[]; externalId: string },
+): Promise<boolean> {
+  const r = await q.query(
+    `INSERT INTO messages (conversation_id, channel, direction, author_kind, author_name, text, attachments, external_id, status, sent_at)
+     VALUES ($1, $2, 'out', 'operator', $3, $4, $5::jsonb, $6, 'sent', now())
+     ON CONFLICT (channel, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING id`,
+    [m.conversationId, m.channel, m.authorName, m.text, JSON.stringify(stripData(m.attachments)), m.externalId],
+  );
+  return r.rowCount > 0;
+}
+
+/** A citizen's messages on a channel across conversations, oldest first (the last `limit`; failed ones left out). */
+export async function citizenHistory(q: Queryable, channel: string, externalUserId: string, limit: number): Promise<MessageRow[]> {
+  const r = await q.query(
+    `SELECT * FROM (
+       SELECT ${COLUMNS.replace(/(\w+)/g, 'm.$1')} FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE c.channel = $1 AND c.external_user_id = $2 AND m.status <> 'failed'
+       ORDER BY m.created_at DESC LIMIT $3) x ORDER BY created_at`,
+    [channel, externalUserId, limit],
+  );
+  return r.rows.map(toMessage);
+}
+
+/** An outbound message to store with other writes (see `insertOutboundSql`); its id is chosen by the caller. */
+export interface NewOutbound {
+  id: string;
+  conversationId: string;
+  channel: string;
+  authorKind: 'bot' | 'operator' | 'system';
+  authorUserId?: string | null;
+  authorName?: string | null;
+  purpose: string;
+  text: string;
+  quickReplies?: QuickReply[];
+  attachments?: Attachment[];
+  ticketId?: string | null;
+  meta?: Record<string, unknown>;
+}
+
+/** Outbound messages as the JSON parameter of `insertOutboundSql`. */
+export function outboundParam(messages: readonly NewOutbound[]): string {
+  return JSON.stringify(
+    messages.map((m) => ({
+      id: m.id,
+      conversation_id: m.conversationId,
+      channel: m.channel,
+      author_kind: m.authorKind,
+      author_user_id: m.authorUserId ?? null,
+      author_name: m.authorName ?? null,
+      purpose: m.purpose,
+      text: m.text,
+      quick_replies: m.quickReplies ?? [],
+      attachments: stripData(m.attachments ?? []),
+      ticket_id: m.ticketId ?? null,
+      meta: m.meta ?? {},
+    })),
+  );
+}
+
+/**
+ * One multi-row INSERT of `queued` outbound messages from the JSON array `param` (from
+ * `outboundParam`), stamped in array order; usable as a CTE.
+ */
+export function insertOutboundSql(param: string): string {
+  return `INSERT INTO messages (id, conversation_id, channel, direction, author_kind, author_user_id, author_name, purpose, text,
+                                quick_replies, attachments, ticket_id, status, meta, created_at)
+    SELECT o.id, o.conversation_id, o.channel, 'out', o.author_kind, o.author_user_id, o.author_name, o.purpose, o.text,
+           o.quick_replies, o.attachments, o.ticket_id, 'queued', o.meta, clock_timestamp() + o.ordinality * interval '1 microsecond'
+    FROM ROWS FROM (jsonb_to_recordset(${param}::jsonb) AS (id uuid, conversation_id uuid, channel text, author_kind text,
+      author_user_id uuid, author_name text, purpose text, text text, quick_replies jsonb, attachments jsonb, ticket_id uuid, meta jsonb))
+      WITH ORDINALITY AS o
+    ORDER BY o.ordinality`;
 }
 
 /** Messages of a conversation, oldest first. */
@@ -156,11 +191,6 @@ export async function listMessages(q: Queryable, conversationId: string, limit =
   return r.rows.map(toMessage);
 }
 
-/** Records delivery progress of an outbound message. */
-export async function markSending(q: Queryable, id: string): Promise<void> {
-  await q.query(`UPDATE messages SET status = 'sending', attempts = attempts + 1 WHERE id = $1`, [id]);
-}
-
 /** Records one sent part (so a retry never sends it again). */
 export async function markPartSent(q: Queryable, id: string, part: number, providerId: string | null): Promise<void> {
   await q.query(
@@ -169,18 +199,6 @@ export async function markPartSent(q: Queryable, id: string, part: number, provi
      WHERE id = $1`,
     [id, part + 1, providerId],
   );
-}
-
-/** Marks the message sent. */
-export async function markSent(q: Queryable, id: string): Promise<void> {
-  await q.query(`UPDATE messages SET status = 'sent', error = NULL, sent_at = now() WHERE id = $1 AND status IN ('queued', 'sending')`, [
-    id,
-  ]);
-}
-
-/** Marks the message queued again (retry scheduled) with the last error. */
-export async function markRetrying(q: Queryable, id: string, error: string): Promise<void> {
-  await q.query(`UPDATE messages SET status = 'queued', error = $2 WHERE id = $1`, [id, error]);
 }
 
 /** Marks the message permanently failed with the reason. */
@@ -212,17 +230,7 @@ export async function applyReceipt(
   return r.rows.map((x) => x.id);
 }
 
-/** Finds the conversation that one of our outbound messages (by provider id) belongs to (email threading). */
-export async function conversationOfProviderIds(q: Queryable, channel: string, ids: string[]): Promise<string | null> {
-  if (ids.length === 0) return null;
-  const r = await q.query<{ conversation_id: string }>(
-    `SELECT conversation_id FROM messages WHERE channel = $1 AND external_id = ANY($2::text[]) ORDER BY created_at DESC LIMIT 1`,
-    [channel, ids],
-  );
-  return r.rows[0]?.conversation_id ?? null;
-}
-
 /** Attachment bytes never go into the message row: the store keeps them. */
-function stripData(attachments: Attachment[]): Attachment[] {
+export function stripData(attachments: Attachment[]): Attachment[] {
   return attachments.map(({ data: _data, ...rest }) => rest);
 }

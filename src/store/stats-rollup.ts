@@ -34,12 +34,15 @@ function rowsOf(a: string, b: string): string {
   UNION ALL
   SELECT day, kind, key, n, 0 FROM (
     SELECT day,
-           CASE WHEN GROUPING(channel) = 0 THEN 't_channel' WHEN GROUPING(field) = 0 THEN 't_field' WHEN GROUPING(agency) = 0 THEN 't_agency' ELSE 'csat' END AS kind,
-           CASE WHEN GROUPING(channel) = 0 THEN channel WHEN GROUPING(field) = 0 THEN field WHEN GROUPING(agency) = 0 THEN agency ELSE csat::text END AS key,
+           CASE WHEN GROUPING(channel) = 0 THEN 't_channel' WHEN GROUPING(field) = 0 THEN 't_field' WHEN GROUPING(agency) = 0 THEN 't_agency'
+                WHEN GROUPING(content_type) = 0 THEN 't_type' WHEN GROUPING(level) = 0 THEN 't_level' ELSE 'csat' END AS kind,
+           CASE WHEN GROUPING(channel) = 0 THEN channel WHEN GROUPING(field) = 0 THEN field WHEN GROUPING(agency) = 0 THEN agency
+                WHEN GROUPING(content_type) = 0 THEN content_type WHEN GROUPING(level) = 0 THEN level ELSE csat::text END AS key,
            count(*)::int AS n
-    FROM (SELECT vn_day(created_at) AS day, channel, COALESCE(field, '') AS field, COALESCE(agency_id::text, '') AS agency, csat
+    FROM (SELECT vn_day(created_at) AS day, channel, COALESCE(field, '') AS field, COALESCE(agency_id::text, '') AS agency, csat,
+                 COALESCE(content_type, '') AS content_type, COALESCE(level, '') AS level
           FROM tickets WHERE created_at >= ${a} AND created_at < ${b}) t
-    GROUP BY GROUPING SETS ((day, channel), (day, field), (day, agency), (day, csat))) g
+    GROUP BY GROUPING SETS ((day, channel), (day, field), (day, agency), (day, content_type), (day, level), (day, csat))) g
   WHERE key IS NOT NULL
   UNION ALL
   SELECT vn_day(created_at), 'msg_hour', vn_hour(created_at)::text, count(*)::int, 0

@@ -1,4 +1,5 @@
 /** Tickets (phiếu): code, status, field, agency, assignee, priority, due time. */
+import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database';
 import type { ConsoleEvents } from '../wire/events';
 import { updateRow } from './rows';
@@ -11,6 +12,14 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 /** A ticket priority. */
 export type Priority = (typeof PRIORITIES)[number];
+/** What a citizen's request is: a question, a report, a recommendation, a complaint, a denunciation, a crime report, other. */
+export const CONTENT_TYPES = ['hoi_dap', 'phan_anh', 'kien_nghi', 'khieu_nai', 'to_cao', 'to_giac', 'khac'] as const;
+/** A ticket's content type. */
+export type ContentType = (typeof CONTENT_TYPES)[number];
+/** Jurisdiction levels of the responsible agency (the procedures' agency levels). */
+export const TICKET_LEVELS = ['xa', 'tinh', 'trung_uong', 'co_quan_doc'] as const;
+/** A ticket's jurisdiction level. */
+export type TicketLevel = (typeof TICKET_LEVELS)[number];
 
 /** A ticket as the API shows it. */
 export interface Ticket {
@@ -22,6 +31,8 @@ export interface Ticket {
   agency: { id: string; code: string; name: string } | null;
   assignee: { id: string; name: string } | null;
   priority: Priority;
+  contentType: ContentType | null;
+  level: TicketLevel | null;
   intent: string | null;
   title: string;
   content: string;
@@ -74,6 +85,8 @@ export function toTicket(r: Record<string, unknown>): Ticket {
     agency: r.agency_id ? { id: r.agency_id as string, code: r.agency_code as string, name: r.agency_name as string } : null,
     assignee: r.assignee_id ? { id: r.assignee_id as string, name: r.assignee_name as string } : null,
     priority: r.priority as Priority,
+    contentType: (r.content_type as ContentType) ?? null,
+    level: (r.level as TicketLevel) ?? null,
     intent: (r.intent as string) ?? null,
     title: r.title as string,
     content: r.content as string,
@@ -110,7 +123,14 @@ export function ticketEvent(t: Ticket, reason: string, agencyId = t.agency?.id ?
   return { ticketId: t.id, code: t.code, status: t.status, priority: t.priority, agencyId, reason };
 }
 
-/** Next ticket code for the year of `now` in Vietnam: 1022-YYYY-NNNNNN. */
+/** Letters and digits of a code's random part: no 0/O, 1/I/L, so it reads well over the phone. */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/**
+ * Next ticket code for the year of `now` in Vietnam: 1022-YYYY-NNNNNN-XXXX. The counter keeps codes
+ * readable and ordered; the random part (31^4 ≈ 923,000 values) makes a code impossible to guess from its
+ * neighbours. Codes issued before it (1022-YYYY-NNNNNN) stay valid.
+ */
 export async function nextTicketCode(q: Queryable, now = new Date()): Promise<string> {
   const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(now));
   const r = await q.query<{ last: number }>(
@@ -118,8 +138,12 @@ export async function nextTicketCode(q: Queryable, now = new Date()): Promise<st
      ON CONFLICT (year) DO UPDATE SET last = ticket_counters.last + 1 RETURNING last`,
     [year],
   );
-  return `1022-${year}-${String(r.rows[0].last).padStart(6, '0')}`;
+  const suffix = Array.from(randomBytes(4), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+  return `1022-${year}-${String(r.rows[0].last).padStart(6, '0')}-${suffix}`;
 }
+
+/** A whole ticket code, old (1022-YYYY-NNNNNN) or new (with the random part). */
+export const TICKET_CODE_RE = /^1022-\d{4}-\d{6}(-[A-Z2-9]{4})?$/i;
 
 /** Input of a new ticket. */
 export interface NewTicket {
@@ -127,6 +151,8 @@ export interface NewTicket {
   field?: string | null;
   agencyId?: string | null;
   priority?: Priority;
+  contentType?: ContentType | null;
+  level?: TicketLevel | null;
   intent?: string | null;
   title: string;
   content: string;
@@ -145,8 +171,8 @@ export async function createTicket(q: Queryable, t: NewTicket): Promise<Ticket> 
   const code = await nextTicketCode(q);
   const r = await q.query<{ id: string }>(
     `INSERT INTO tickets (code, status, channel, field, agency_id, priority, intent, title, content, contact_id, conversation_id,
-                          created_by, created_by_user_id, assignee_id, caller_name, caller_phone, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+                          created_by, created_by_user_id, assignee_id, caller_name, caller_phone, due_at, content_type, level)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
     [
       code,
       t.assigneeId ? 'assigned' : 'new',
@@ -165,6 +191,8 @@ export async function createTicket(q: Queryable, t: NewTicket): Promise<Ticket> 
       t.callerName ?? null,
       t.callerPhone ?? null,
       t.dueAt?.toISOString() ?? null,
+      t.contentType ?? null,
+      t.level ?? null,
     ],
   );
   return (await getTicketById(q, r.rows[0].id))!;
@@ -178,7 +206,7 @@ export async function getTicketById(q: Queryable, id: string): Promise<Ticket | 
 
 /** A ticket by code. */
 export async function getTicketByCode(q: Queryable, code: string): Promise<Ticket | null> {
-  const r = await q.query(`${TICKET_SELECT} WHERE t.code = $1`, [code]);
+  const r = await q.query(`${TICKET_SELECT} WHERE t.code = upper($1)`, [code.trim()]);
   return r.rows[0] ? toTicket(r.rows[0]) : null;
 }
 
@@ -201,6 +229,8 @@ export interface TicketFilter {
   agencyId?: string;
   assigneeId?: string;
   priority?: string;
+  contentType?: string;
+  level?: string;
   q?: string;
   from?: Date;
   to?: Date;
@@ -229,13 +259,15 @@ export function ticketWhere(f: TicketFilter): { sql: string; params: unknown[]; 
   if (f.agencyId) add('t.agency_id = ?', f.agencyId);
   if (f.assigneeId) add('t.assignee_id = ?', f.assigneeId);
   if (f.priority) add('t.priority = ?', f.priority);
+  if (f.contentType) add('t.content_type = ?', f.contentType);
+  if (f.level) add('t.level = ?', f.level);
   if (f.from) add('t.created_at >= ?', f.from.toISOString());
   if (f.to) add('t.created_at < ?', f.to.toISOString());
   if (f.overdue) parts.push(`t.status <> 'closed' AND t.due_at < now()`);
   if (f.urgent) parts.push(`t.priority = 'urgent'`);
-  if (f.q && /^1022-\d{4}-\d{6}$/i.test(f.q.trim())) {
+  if (f.q && TICKET_CODE_RE.test(f.q.trim())) {
     // A whole ticket code: the unique index, not a scan of every text column.
-    add('t.code = ?', f.q.trim());
+    add('t.code = ?', f.q.trim().toUpperCase());
   } else if (f.q) {
     contacts = true;
     params.push(`%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
@@ -321,6 +353,8 @@ export interface TicketPatch {
   agencyId?: string | null;
   assigneeId?: string | null;
   priority?: Priority;
+  contentType?: ContentType | null;
+  level?: TicketLevel | null;
   dueAt?: Date | null;
   resolution?: string | null;
 }
@@ -339,6 +373,8 @@ export async function updateTicket(q: Queryable, id: string, p: TicketPatch): Pr
       agency_id: p.agencyId,
       assignee_id: p.assigneeId,
       priority: p.priority,
+      content_type: p.contentType,
+      level: p.level,
       due_at: p.dueAt === undefined ? undefined : (p.dueAt?.toISOString() ?? null),
       resolution: p.resolution,
     },

@@ -66,11 +66,15 @@ export interface StaffUser extends User {
   totpEnabled: boolean;
   lastLoginAt: Date | null;
   createdAt: Date;
+  /** Conversations an operator holds at once before automatic assignment skips them. */
+  maxChats: number;
+  /** Field codes the operator handles (empty: any field). */
+  skills: string[];
 }
 
 const SELECT = `
   SELECT u.id, u.username, u.display_name, u.role, u.agency_id, u.must_change_password, u.active, u.created_at,
-         u.totp_secret IS NOT NULL AS totp_enabled, a.code AS agency_code, a.name AS agency_name,
+         u.totp_secret IS NOT NULL AS totp_enabled, u.max_chats, u.skills, a.code AS agency_code, a.name AS agency_name,
          (SELECT max(created_at) FROM auth_tokens WHERE user_id = u.id) AS last_login_at
   FROM users u LEFT JOIN agencies a ON a.id = u.agency_id`;
 
@@ -81,6 +85,8 @@ function toStaff(r: Record<string, unknown>): StaffUser {
     totpEnabled: r.totp_enabled as boolean,
     lastLoginAt: (r.last_login_at as Date) ?? null,
     createdAt: r.created_at as Date,
+    maxChats: r.max_chats as number,
+    skills: r.skills as string[],
   };
 }
 

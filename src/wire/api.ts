@@ -27,6 +27,10 @@ import type { Proposal as ServerProposal } from '../store/proposals';
 import type { Priority, Ticket as ServerTicket, TicketStatus } from '../store/tickets';
 import type { StaffUser as ServerStaffUser, User as ServerUser, Role } from '../store/users';
 import type { DeadLetter as ServerDeadLetter, FailedDelivery as ServerFailedDelivery } from '../store/failed-work';
+import type { AccessRow as ServerAccessRow } from '../store/access-log';
+import type { ChainReport as ServerChainReport } from '../store/event-chain';
+import type { AgencySuggestion as ServerAgencySuggestion } from '../pipeline/suggest-agency';
+import type { AgencyNotification as ServerAgencyNotification } from '../store/agency-notifications';
 import type { Serialized } from './serialized';
 
 export type { ChannelName as Channel, ConversationState, MessageStatus, Priority, Role, TicketStatus };
@@ -44,6 +48,14 @@ export interface TokenResponse {
 
 /** A ticket (phiếu). */
 export type Ticket = Serialized<ServerTicket>;
+/** A suggested agency to forward a ticket to (`GET /api/tickets/:code/agency-suggestions`). */
+export type AgencySuggestion = Serialized<ServerAgencySuggestion>;
+/** A focal point's notification, and the bell's list (`GET /api/notifications`). */
+export type AgencyNotification = Serialized<ServerAgencyNotification>;
+export interface AgencyNotifications {
+  items: AgencyNotification[];
+  unread: number;
+}
 /** A page of a list (`GET /api/tickets`). */
 export interface Page<T> {
   items: T[];
@@ -120,7 +132,7 @@ export type BotTry = Serialized<Awaited<ReturnType<typeof tryBot>>>;
 /** The Rasa-format parse result in `BotTry`. */
 export type ParseResult = BotTry['parse'];
 /** An intent with its number of phrases (`GET /api/training`). */
-export type TrainingIntent = Awaited<ReturnType<typeof trainingCounts>>[number];
+export type TrainingIntent = Awaited<ReturnType<typeof trainingCounts>>[number] & { label: string };
 /** One training phrase. */
 export type TrainingExample = Serialized<ServerTrainingExample>;
 /** A message waiting in the review queue. */
@@ -150,3 +162,12 @@ export interface ConnectionTest {
 export type FailedDelivery = Serialized<ServerFailedDelivery>;
 /** An inbound event that can never be processed (`GET /api/dead-letters`). */
 export type DeadLetter = Serialized<ServerDeadLetter>;
+/** One personal-data access (`GET /api/access-log`). */
+export type AccessLogEntry = Serialized<ServerAccessRow>;
+/** A page of the access log. */
+export interface AccessLogPage {
+  items: AccessLogEntry[];
+  next: number | null;
+}
+/** The hash-chain check of a ticket's processing log (`GET /api/tickets/:code/log/verify`). */
+export type ChainCheck = Serialized<ServerChainReport>;

@@ -1,6 +1,6 @@
 /**
  * The live events the server pushes to open consoles (socket.io namespace `/console`, see
- * `src/realtime/console-socket.ts`). The in-process bus (`src/realtime/bus.ts`) carries the same payloads.
+ * `src/realtime/console-socket.ts`). The bus (`src/realtime/bus.ts`, across nodes on PostgreSQL) carries the same payloads.
  */
 import type { ConversationState } from '../store/conversations';
 import type { MessageStatus } from '../store/messages';
@@ -15,6 +15,23 @@ export interface ConsoleEvents {
   typing: { conversationId: string; channel: string; on: boolean };
   /** An admin changed shared reference data: open consoles reload that list (and warn whoever is editing the same item). */
   reference: ReferenceChange;
+  /** Something a person must look at now (console banner and sound for every online operator and supervisor). */
+  alert: FloorAlert;
+  /** An operator's presence changed (chosen, away for inactivity, offline when their last console closed): the floor page reloads. */
+  presence: { userId: string; status: 'online' | 'away' | 'offline' };
+}
+
+/** Why an alert was raised. */
+export type AlertKind = 'emergency' | 'long_wait' | 'ticket_overdue';
+
+/** One alert for the hotline floor: an emergency, a citizen waiting too long, a ticket past its deadline. */
+export interface FloorAlert {
+  kind: AlertKind;
+  conversationId?: string;
+  ticketId?: string;
+  /** Vietnamese text shown in the banner. */
+  message: string;
+  at: string;
 }
 
 /** The lists the console caches or shows, each changed only by admins (or supervisors, for canned replies). */

@@ -8,7 +8,7 @@ import type { AgencyKind, AgencyLevel } from '../knowledge/schema';
 import type { ConversationState } from '../store/conversations';
 import type { Actor } from '../store/events';
 import type { MessageStatus } from '../store/messages';
-import type { Priority, TicketStatus } from '../store/tickets';
+import type { ContentType, Priority, TicketStatus } from '../store/tickets';
 import type { Role } from '../store/users';
 
 /** Channels, in the order filters list them. */
@@ -33,6 +33,24 @@ export const TICKET_STATUS_LABELS: Readonly<Record<TicketStatus, string>> = {
 
 /** Ticket priorities, from low to urgent. */
 export const PRIORITY_LABELS: Readonly<Record<Priority, string>> = { low: 'Thấp', normal: 'Bình thường', high: 'Cao', urgent: 'Khẩn' };
+
+/** What a citizen's request is (a ticket's content type). */
+export const CONTENT_TYPE_LABELS: Readonly<Record<ContentType, string>> = {
+  hoi_dap: 'Hỏi đáp',
+  phan_anh: 'Phản ánh',
+  kien_nghi: 'Kiến nghị',
+  khieu_nai: 'Khiếu nại',
+  to_cao: 'Tố cáo',
+  to_giac: 'Tố giác tội phạm',
+  khac: 'Khác',
+};
+
+/** What an agency's focal points are told (the console's bell). */
+export const AGENCY_NOTIFICATION_LABELS: Readonly<Record<'forwarded' | 'due_soon' | 'overdue', string>> = {
+  forwarded: 'Phiếu mới chuyển đến',
+  due_soon: 'Sắp đến hạn trả lời',
+  overdue: 'Đã quá hạn trả lời',
+};
 
 /** Conversation states. */
 export const CONVERSATION_STATE_LABELS: Readonly<Record<ConversationState, string>> = {
@@ -93,6 +111,8 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   ticket_created: 'Tạo phiếu',
   escalated: 'Chuyển tổng đài viên',
   taken_over: 'Tổng đài viên tiếp nhận cuộc hội thoại',
+  auto_assigned: 'Tự động phân công tổng đài viên',
+  reassigned: 'Giám sát viên chuyển cuộc hội thoại cho tổng đài viên khác',
   released_to_bot: 'Trả cuộc hội thoại cho trợ lý ảo',
   replied: 'Trả lời công dân',
   note: 'Ghi chú nội bộ',
@@ -109,6 +129,9 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   contacts_merged: 'Gộp thông tin công dân',
   operator_replied_outside: 'Trả lời từ hộp thư của nhà cung cấp',
   user_login: 'Đăng nhập',
+  media_saved: 'Lưu bản sao tệp đính kèm của công dân',
+  media_refused: 'Không lưu được tệp đính kèm của công dân',
+  attachments_purged: 'Xoá tệp đính kèm theo chính sách lưu trữ',
 };
 
 /** Why the bot handed a conversation over or opened a ticket (`reason` of those events). */
@@ -121,6 +144,7 @@ export const HANDOVER_REASON_LABELS: Readonly<Record<string, string>> = {
   report_complete: 'phản ánh đủ thông tin',
   no_answer: 'chưa có câu trả lời sẵn',
   complaint: 'khiếu nại, tố cáo',
+  emergency: 'tin báo khẩn cấp',
 };
 
 /** A ticket's fields, as the processing log and the exports' column headers name them. */
@@ -132,6 +156,8 @@ export const TICKET_FIELD_LABELS = {
   agency: 'Cơ quan xử lý',
   assignee: 'Tổng đài viên',
   priority: 'Mức độ',
+  contentType: 'Loại nội dung',
+  level: 'Cấp thẩm quyền',
   title: 'Tiêu đề',
   content: 'Nội dung',
   citizen: 'Công dân',
@@ -173,4 +199,64 @@ export function label(labels: Readonly<Record<string, string>>, code: string | n
 /** The codes of a label map, in its order. */
 export function codesOf<K extends string>(labels: Readonly<Record<K, string>>): K[] {
   return Object.keys(labels) as K[];
+}
+
+/** Operators' presence on the hotline floor. */
+export const PRESENCE_LABELS: Readonly<Record<'online' | 'away' | 'offline', string>> = {
+  online: 'Sẵn sàng',
+  away: 'Tạm vắng',
+  offline: 'Ngoại tuyến',
+};
+
+/** Floor alerts (banner title). */
+export const ALERT_KIND_LABELS: Readonly<Record<'emergency' | 'long_wait' | 'ticket_overdue', string>> = {
+  emergency: 'Khẩn cấp',
+  long_wait: 'Công dân chờ quá lâu',
+  ticket_overdue: 'Phiếu quá hạn xử lý',
+};
+
+/** The bot's own intents (procedure intents `tt_…` are named by the knowledge base's titles). */
+export const INTENT_LABELS: Readonly<Record<string, string>> = {
+  tra_cuu_ho_so: 'Tra cứu hồ sơ',
+  tra_cuu_phan_anh: 'Tra cứu phản ánh',
+  phan_anh_kien_nghi: 'Phản ánh, kiến nghị',
+  su_co_ha_tang: 'Sự cố hạ tầng',
+  vi_pham: 'Báo vi phạm',
+  khan_cap_113: 'Khẩn cấp — 113',
+  khan_cap_114: 'Khẩn cấp — 114',
+  khan_cap_115: 'Khẩn cấp — 115',
+  khieu_nai_to_cao: 'Khiếu nại, tố cáo',
+  gap_tong_dai_vien: 'Gặp tổng đài viên',
+  chao_hoi: 'Chào hỏi',
+  cam_on_tam_biet: 'Cảm ơn, tạm biệt',
+  thong_tin_tong_dai: 'Thông tin tổng đài',
+  danh_gia_hai_long: 'Đánh giá mức độ hài lòng',
+  nlu_fallback: 'Chưa hiểu câu hỏi',
+};
+
+/**
+ * The Vietnamese name of an intent: the bot's own from `INTENT_LABELS`, a procedure's from `titleOf`
+ * (the knowledge base's title), else the code; "—" for none.
+ */
+export function intentLabel(intent: string | null | undefined, titleOf?: (intent: string) => string | null | undefined): string {
+  if (!intent) return '—';
+  return INTENT_LABELS[intent] ?? titleOf?.(intent) ?? intent;
+}
+
+/** What the bot did with a message (`actions` of the processing log's bot decisions; a reply is `reply:<answer id>`). */
+export const BOT_ACTION_LABELS: Readonly<Record<string, string>> = {
+  reply: 'trả lời',
+  open_ticket: 'tạo phiếu',
+  flag_urgent: 'nâng mức khẩn cấp',
+  escalate: 'chuyển tổng đài viên',
+  lookup_ticket: 'tra cứu phiếu',
+  verify_ticket: 'xác minh số điện thoại',
+  add_report_details: 'bổ sung thông tin phản ánh',
+  record_csat: 'ghi nhận đánh giá',
+};
+
+/** How sure the engine was, in words (no raw percentages for operators): high, medium or low. */
+export function confidenceLabel(confidence: number | null | undefined): string {
+  const c = confidence ?? 0;
+  return c >= 0.8 ? 'chắc chắn' : c >= 0.5 ? 'khá chắc' : 'chưa chắc';
 }

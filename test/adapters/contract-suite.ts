@@ -10,6 +10,7 @@
 import type {
   AdapterLogger,
   AdapterRuntime,
+  ExclusiveRole,
   AdapterState,
   ChannelAdapter,
   InboundEvent,
@@ -303,6 +304,12 @@ export class MemoryAdapterState implements AdapterState {
   }
 }
 
+/** `AdapterRuntime.exclusive` of a lone process: the role starts at once. */
+export async function exclusiveHere(_name: string, role: ExclusiveRole): Promise<{ release(): Promise<void> }> {
+  await role.start();
+  return { release: () => role.stop() };
+}
+
 /** A minimal `AdapterRuntime` over a `MemoryAdapterState`; logs are collected in `logs`. */
 export function memoryRuntime(
   state: AdapterState = new MemoryAdapterState(),
@@ -319,6 +326,7 @@ export function memoryRuntime(
     log,
     ingest: async (_item: IntakeItem) => true,
     history: async () => [],
+    exclusive: exclusiveHere,
     readAttachment: async () => null,
   };
 }

@@ -96,7 +96,9 @@ test('fallback opens a ticket and hands over, saying when operators answer out o
 
 test('emergencies are answered even while an operator holds the conversation, and flag the ticket urgent', () => {
   const held = decide(input({ state: 'operator', hasOpenTicket: true, parse: parsed('khan_cap_114', 0.9) }));
-  expect(types(held)).toEqual(['reply', 'flag_urgent']);
+  // The advice first; the conversation is also handed over at the top of the queue (escalate, urgent).
+  expect(types(held)).toEqual(['reply', 'flag_urgent', 'escalate']);
+  expect(held.actions[2]).toMatchObject({ type: 'escalate', reason: 'emergency', urgent: true });
   const fresh = decide(input({ parse: parsed('khan_cap_115', 0.9) }));
   expect(fresh.actions[1]).toMatchObject({ type: 'open_ticket', priority: 'urgent', field: 'y_te' });
 });
@@ -131,6 +133,21 @@ test('a ticket code is looked up; without one the bot asks for it', () => {
   expect(decide(input({ context: ask.context, parse: parsed('nlu_fallback', 0.1, [], [code]) })).actions).toEqual([
     { type: 'lookup_ticket', code: '1022-2026-000123' },
   ]);
+});
+
+test('a lookup waiting for the phone digits: 4 digits check them, anything else moves on', () => {
+  const check = { ticketCheck: { code: '1022-2026-000123-K7QM', tries: 1 } };
+  const d = decide(input({ context: check, text: 'số cuối 1222 nha', parse: parsed('nlu_fallback', 0.1) }));
+  expect(d.actions).toEqual([{ type: 'verify_ticket', code: '1022-2026-000123-K7QM', digits: '1222', tries: 1 }]);
+  expect(d.context.ticketCheck).toBeUndefined();
+  // Another code instead: a new lookup, not a check of the old one.
+  const code = { entity: 'ma_phieu', value: '1022-2026-000124-AB7K', start: 0, end: 21, extractor: 'x' };
+  expect(decide(input({ context: check, text: 'x', parse: parsed('tra_cuu_phan_anh', 0.9, [], [code]) })).actions).toEqual([
+    { type: 'lookup_ticket', code: '1022-2026-000124-AB7K' },
+  ]);
+  const other = decide(input({ context: check, text: 'cho hỏi làm khai sinh', parse: parsed('tt_khai_sinh', 0.9) }));
+  expect(other.actions.map((a) => a.type)).not.toContain('verify_ticket');
+  expect(other.context.ticketCheck).toBeUndefined();
 });
 
 test('a rating after closing is recorded', () => {

@@ -4,8 +4,6 @@
  * procedure and the bot's next answer changes; an agency user cannot see another agency's tickets.
  * Screenshots of the main screens go to the screenshot directory (SCREENSHOT_DIR).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -13,32 +11,12 @@ import request from 'supertest';
 import { createUser } from '../../src/auth/passwords';
 import type { Queryable } from '../../src/db/database';
 import { serveConsole } from '../../src/http/console-static';
-import { projectPath } from '../../src/paths';
-import { launchBrowser, screenshotDir } from '../support/browser';
+import { ensureConsoleBuilt, launchBrowser, screenshotDir } from '../support/browser';
 import { connect as connectVisitor } from '../adapters/livechat/harness';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
 
 const PASSWORD = 'mat-khau-1022';
 const VIEWPORT = { width: 1366, height: 768 };
-
-/** Newest modification time below a path. */
-function newest(p: string): number {
-  if (!existsSync(p)) return 0;
-  const st = statSync(p);
-  return st.isDirectory() ? Math.max(0, ...readdirSync(p).map((n) => newest(path.join(p, n)))) : st.mtimeMs;
-}
-
-/** Builds console/dist when it is missing or older than its sources. */
-function ensureConsoleBuilt(): void {
-  const index = projectPath('console', 'dist', 'index.html');
-  const sources = Math.max(newest(projectPath('console', 'src')), newest(projectPath('console', 'index.html')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const r = spawnSync(projectPath('node_modules', '.bin', 'vite'), ['build', 'console', '--logLevel', 'warn'], {
-    cwd: projectPath(),
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`vite build console failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
 
@@ -436,7 +414,7 @@ describe('web console in Chromium', () => {
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    t = await startTestGateway({ kind: 'pglite', env: { LIVECHAT_ENABLED: 'true' } });
+    t = await startTestGateway({ kind: 'pglite', env: { LIVECHAT_ENABLED: 'true' }, firstAdminMustChangePassword: true });
     // Until the gateway mounts the console itself, serve it here.
     const home = await request(t.app).get('/').set('accept', 'text/html');
     if (!(home.status === 200 && home.text.includes('id="root"'))) serveConsole(t.app);
@@ -558,6 +536,17 @@ describe('web console in Chromium', () => {
     ]);
     expect(expected.rows.length).toBeGreaterThan(5);
     expect([...exported].sort()).toEqual(expected.rows.map((r) => r.code).sort());
+
+    // "Tất cả trạng thái" on the tickets page stays chosen (it used to snap back to "Đang mở"), also after a reload.
+    await page.goto(`${t.url}/tickets`);
+    const statusSelect = page.locator('select[aria-label="Trạng thái"]');
+    await statusSelect.selectOption('all');
+    await page.waitForURL(/[?&]status=all\b/);
+    await page.locator('.tickets-table').waitFor();
+    expect(await statusSelect.inputValue()).toBe('all');
+    await page.reload();
+    await page.locator('.tickets-table').waitFor();
+    expect(await page.locator('select[aria-label="Trạng thái"]').inputValue()).toBe('all');
 
     // The same dashboard on a phone.
     const phone = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });

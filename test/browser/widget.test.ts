@@ -343,9 +343,7 @@ describe('live-chat widget on the real gateway', () => {
         await input.press('Enter');
         const out = page.locator('#cong1022-widget li.row.out');
         // The receipt comes from the system (not the bot): shown as a notice line.
-        await page
-          .locator('#cong1022-widget li.row.system', { hasText: 'đã nhận được thông tin góp ý, phản ánh' })
-          .waitFor({ timeout: 15_000 });
+        await page.locator('#cong1022-widget li.row.system', { hasText: 'đã nhận được tin nhắn của anh/chị' }).waitFor({ timeout: 15_000 });
         await out
           .filter({ hasText: /khai sinh/i })
           .first()

@@ -84,20 +84,22 @@ describeConsole('administration on %s', (f) => {
     const auth = `Bearer ${fresh.token}`;
 
     const setup = await request(f.t.app).post('/api/me/totp/setup').set('authorization', auth).expect(200);
+    // Each code is accepted once (no replay): successive steps use codes of successive time steps.
+    const codeAt = (steps: number) => authenticator.clone({ epoch: Date.now() + steps * 30_000 }).generate(setup.body.secret);
     const totp = (step: 'enable' | 'disable', code: string) =>
       request(f.t.app).post(`/api/me/totp/${step}`).set('authorization', auth).send({ code });
     expect(setup.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
     await totp('enable', '000000').expect(400);
-    await totp('enable', authenticator.generate(setup.body.secret)).expect(200);
+    await totp('enable', codeAt(-1)).expect(200);
     const needs = await login('op2', 'mat-khau-moi-1').expect(401);
     expect(needs.body.details).toEqual({ totpRequired: true });
     await login('op2', 'mat-khau-moi-1', '123456').expect(401);
-    await login('op2', 'mat-khau-moi-1', authenticator.generate(setup.body.secret)).expect(200);
+    await login('op2', 'mat-khau-moi-1', codeAt(0)).expect(200);
     expect(
       (await f.as('admin').get('/api/users').expect(200)).body.find((u: { username: string }) => u.username === 'op2').totpEnabled,
     ).toBe(true);
     await totp('disable', '000000').expect(400);
-    await totp('disable', authenticator.generate(setup.body.secret)).expect(200);
+    await totp('disable', codeAt(1)).expect(200);
     await login('op2', 'mat-khau-moi-1').expect(200);
   });
 

@@ -232,6 +232,8 @@ describeConsole('dashboard on %s', (f) => {
       'Theo giờ',
       'Theo kênh',
       'Theo lĩnh vực',
+      'Theo loại nội dung',
+      'Theo cấp thẩm quyền',
       'Theo cơ quan',
       'Tổng đài viên',
       'Đánh giá',

@@ -3,7 +3,8 @@
  * (`reference` events, with who made them), agencies only about the lists they use, and a user whose
  * sessions are revoked is disconnected at once — except the session that changed its own password.
  */
-import { io as connectClient, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { openLiveConsole } from '../support/live-console';
 import { waitFor } from '../support/wait';
 import { addUser, describeConsole } from './support';
 
@@ -22,17 +23,15 @@ describeConsole('live reference changes on %s', (f) => {
 
   /** A console connection that records every `reference` event and whether the server closed it. */
   async function listen(token: string): Promise<{ socket: Socket; events: Reference[]; closedByServer: () => boolean }> {
-    const socket = connectClient(`${f.t.url}/console`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
-    sockets.push(socket);
-    const events: Reference[] = [];
-    let closed = false;
-    socket.on('reference', (e: Reference) => events.push(e));
-    socket.on('disconnect', (reason) => (closed = reason === 'io server disconnect'));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    return { socket, events, closedByServer: () => closed };
+    const live = await openLiveConsole(f.t.url, token);
+    sockets.push(live.socket);
+    return {
+      socket: live.socket,
+      get events() {
+        return live.events<Reference>('reference');
+      },
+      closedByServer: live.closedByServer,
+    };
   }
 
   test('field, agency, canned-reply and knowledge-base edits reach open consoles, with the editor named', async () => {

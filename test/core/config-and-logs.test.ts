@@ -46,3 +46,22 @@ test('logs redact secrets by key and mask phones, emails and ID numbers in text'
   expect(out).toMatch(/\[email\]/);
   expect(out).toMatch(/\[id\]/);
 });
+
+test('error stacks and causes are masked like any other text', () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  const log = createLogger('info', sink);
+  const err = new Error('không tìm thấy công dân 0909123456 (a.b@gmail.com)', { cause: new Error('CCCD 079203001234 sai') });
+  Object.assign(err, { detail: 'gọi 0912345678', password: 'p@ss' });
+  log.error({ err }, 'lỗi');
+  log.error(err);
+  const out = lines.join('');
+  expect(out).toMatch(/"stack":"Error: không tìm thấy công dân \[phone\]/);
+  expect(out).not.toMatch(/0909123456|a\.b@gmail\.com|079203001234|0912345678|p@ss/);
+  expect(out).toMatch(/\[id\] sai/);
+});

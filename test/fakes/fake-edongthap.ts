@@ -102,7 +102,7 @@ export class FakeEdongthap {
     const keys = ['id', 'userId', 'text', 'ticketCode', 'quickReplies', 'timestamp'];
     if (Object.keys(body).sort().join() !== [...keys].sort().join()) return `keys ${Object.keys(body).join()}`;
     if (typeof body.id !== 'string' || typeof body.userId !== 'string' || typeof body.text !== 'string') return 'types';
-    if (body.ticketCode !== null && !/^1022-\d{4}-\d{6}$/.test(String(body.ticketCode))) return `ticketCode ${body.ticketCode}`;
+    if (body.ticketCode !== null && !/^1022-\d{4}-\d{6}-[A-Z2-9]{4}$/.test(String(body.ticketCode))) return `ticketCode ${body.ticketCode}`;
     if (!Array.isArray(body.quickReplies) || body.quickReplies.some((q) => typeof q !== 'string')) return 'quickReplies';
     if (typeof body.timestamp !== 'number') return 'timestamp';
     return null;

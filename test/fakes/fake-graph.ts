@@ -29,9 +29,19 @@ export interface FakeGraphOptions {
   profiles?: Record<string, { name?: string; first_name?: string; last_name?: string }>;
 }
 
+/** A file received by the Attachment Upload API. */
+export interface GraphUpload {
+  type: string;
+  name: string;
+  contentType: string;
+  data: Buffer;
+}
+
 /** A running fake. */
 export interface FakeGraph {
   graphBase: string;
+  /** Files uploaded through /me/message_attachments, by the attachment_id answered. */
+  uploads: Map<string, GraphUpload>;
   requests: GraphRecordedRequest[];
   violations: string[];
   /** Answers the next request whose path (after the version) starts with `pathPrefix` (FIFO). */
@@ -59,9 +69,10 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
   let counter = 0;
   const requests: GraphRecordedRequest[] = [];
   const violations: string[] = [];
+  const uploads = new Map<string, GraphUpload>();
 
   const server = await startFakeServer((rec: GraphRecordedRequest, res) => {
-    if (rec.body.length) {
+    if (rec.body.length && !String(rec.headers['content-type']).startsWith('multipart/form-data')) {
       try {
         rec.json = JSON.parse(rec.body.toString('utf8'));
       } catch {
@@ -113,8 +124,9 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
       if (hasText === hasAtt) violation('message needs exactly one of text or attachment');
       if (hasText && (typeof m.text !== 'string' || m.text.length === 0 || m.text.length > 2000))
         violation('text must be 1..2000 characters');
-      if (hasAtt && (!ATTACHMENT_TYPES.has(m.attachment.type) || typeof m.attachment.payload?.url !== 'string'))
-        violation('attachment by URL expected');
+      if (hasAtt && !ATTACHMENT_TYPES.has(m.attachment.type)) violation('attachment type must be image, audio, video or file');
+      if (hasAtt && typeof m.attachment.payload?.url !== 'string' && !uploads.has(m.attachment.payload?.attachment_id))
+        violation('attachment by URL or by the attachment_id of an earlier upload expected');
       if (m.quick_replies !== undefined) {
         if (!Array.isArray(m.quick_replies) || m.quick_replies.length === 0 || m.quick_replies.length > 13)
           violation('1..13 quick replies');
@@ -126,6 +138,7 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
       if (m.metadata !== undefined && (typeof m.metadata !== 'string' || m.metadata.length > 1000)) violation('metadata ≤ 1000 chars');
       return () => ({ json: { recipient_id: b.recipient?.id, message_id: `m_fake${String(++counter).padStart(6, '0')}` } });
     }
+    if (r.method === 'POST' && sub === '/me/message_attachments') return uploadRoute(r, violation);
     if (r.method === 'GET' && sub === '/me') {
       return () => ({ json: { id: opts.page?.id ?? '104857623518279', name: opts.page?.name ?? 'Tổng đài 1022 Đồng Tháp' } });
     }
@@ -143,7 +156,39 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
     return () => ({ status: 404, json: { error: { message: 'Unknown path', code: 803 } } });
   }
 
+  /** The Attachment Upload API: multipart with a `message` JSON field and the file as `filedata`. */
+  function uploadRoute(r: GraphRecordedRequest, violation: (m: string) => void): () => GraphReply {
+    const ct = String(r.headers['content-type'] ?? '');
+    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(ct);
+    if (!ct.startsWith('multipart/form-data') || !boundary) {
+      violation('upload must be multipart/form-data with a boundary');
+      return () => graphError(100, 'Invalid parameter');
+    }
+    const parts = parseMultipart(r.body, boundary[1] ?? boundary[2]!);
+    const message = parts.find((p) => p.name === 'message');
+    const file = parts.find((p) => p.name === 'filedata');
+    let declared: any;
+    try {
+      declared = JSON.parse(message?.data.toString('utf8') ?? '');
+    } catch {
+      violation('`message` field must be JSON');
+    }
+    if (!ATTACHMENT_TYPES.has(declared?.attachment?.type)) violation('message.attachment.type must be image, audio, video or file');
+    if (declared?.attachment?.payload?.is_reusable !== true) violation('message.attachment.payload.is_reusable should be true');
+    if (!file || !file.filename || !file.contentType || file.data.length === 0) violation('`filedata` needs a file with a name and a type');
+    const id = String(9_000_000_000_000 + ++counter);
+    if (file)
+      uploads.set(id, {
+        type: declared?.attachment?.type,
+        name: file.filename ?? '',
+        contentType: file.contentType ?? '',
+        data: file.data,
+      });
+    return () => ({ json: { attachment_id: id } });
+  }
+
   return {
+    uploads,
     graphBase: server.baseUrl,
     requests,
     violations,
@@ -155,4 +200,28 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
     },
     close: server.close,
   };
+}
+
+/** The parts of a multipart/form-data body (enough for the fake: no nested multiparts). */
+function parseMultipart(body: Buffer, boundary: string): Array<{ name?: string; filename?: string; contentType?: string; data: Buffer }> {
+  const out: Array<{ name?: string; filename?: string; contentType?: string; data: Buffer }> = [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) break;
+    const part = body.subarray(start + 2, next - 2);
+    const headEnd = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, headEnd).toString('utf8');
+    out.push({
+      name: /name="([^"]*)"/.exec(head)?.[1],
+      filename: /filename="([^"]*)"/.exec(head)?.[1],
+      contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1],
+      data: part.subarray(headEnd + 4),
+    });
+    at = next;
+  }
+  return out;
 }

@@ -87,7 +87,7 @@ function textTokens(text: string): [number, number][] {
 
 /** Rasa's `RegexEntityExtractor` on ticket codes, so that entity shapes are realistic. */
 function regexEntities(text: string): NonNullable<RasaVerdict['entities']> {
-  return [...text.matchAll(/1022-\d{4}-\d{6}/g)].map((m) => ({
+  return [...text.matchAll(/1022-\d{4}-\d{6}(-[A-Z2-9]{4})?/g)].map((m) => ({
     entity: 'ma_phieu',
     value: m[0],
     start: m.index,

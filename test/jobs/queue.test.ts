@@ -1,6 +1,8 @@
 /** The durable job queue on both databases: order per key, leases, retries. */
 import type { Database } from '../../src/db/database';
-import { backoffMs, claimJobs, completeJob, enqueueJob, failJob } from '../../src/jobs/queue';
+import { backoffMs, claimJobs, completeJob, completeJobSql, enqueueJob, failJob } from '../../src/jobs/queue';
+import { Worker } from '../../src/jobs/worker';
+import { createLogger } from '../../src/logger';
 import { databaseKinds, migratedDatabase } from '../support/databases';
 
 describe.each(databaseKinds())('job queue on %s', (kind) => {
@@ -20,6 +22,41 @@ describe.each(databaseKinds())('job queue on %s', (kind) => {
     await completeJob(db, a1);
     const second = await claimJobs(db, 'w2', 10, 60_000);
     expect(second.map((j) => j.id)).toEqual([a2]);
+  });
+
+  test('completing a job tells whether a later job of its key is waiting', async () => {
+    const a1 = await enqueueJob(db, 'k', 'A', {});
+    const a2 = await enqueueJob(db, 'k', 'A', {});
+    const b1 = await enqueueJob(db, 'k', 'B', {});
+    await claimJobs(db, 'w', 10, 60_000);
+    expect(await completeJob(db, a1)).toBe(true);
+    expect(await completeJob(db, b1)).toBe(false);
+    await claimJobs(db, 'w', 10, 60_000);
+    expect(await completeJob(db, a2)).toBe(false);
+  });
+
+  test('a handler that removes its job in its own write runs the next job of the key at once, without polling', async () => {
+    const ran: string[] = [];
+    const worker = new Worker(
+      db,
+      {
+        k: async (job) => {
+          ran.push(String(job.payload.n));
+          const r = await db.query<{ successor: boolean }>(`WITH done AS (${completeJobSql('$1')}) SELECT successor FROM done`, [job.id]);
+          return { completedInline: true, successor: r.rows[0].successor };
+        },
+      },
+      createLogger('silent'),
+      { concurrency: 2, pollMs: 600_000 },
+    );
+    await enqueueJob(db, 'k', 'A', { n: 1 });
+    await enqueueJob(db, 'k', 'A', { n: 2 });
+    await worker.start();
+    const until = Date.now() + 10_000;
+    while (ran.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await worker.stop();
+    expect(ran).toEqual(['1', '2']);
+    expect((await db.query('SELECT 1 FROM jobs')).rowCount).toBe(0);
   });
 
   test('a retry waits for its time and keeps later jobs of its key waiting', async () => {

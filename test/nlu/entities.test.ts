@@ -22,6 +22,14 @@ describe('1022 ticket codes (ma_phieu)', () => {
   test('the hotline number alone is not a code', () => {
     expect(found('gọi 1022 hay 113 vậy')).toEqual([]);
   });
+
+  test('codes with their random part, typed in any case, with or without spaces around the dash', () => {
+    expect(found('phiếu 1022-2026-000123-K7QM sao rồi')).toEqual([['ma_phieu', '1022-2026-000123-K7QM', '1022-2026-000123-K7QM']]);
+    expect(found('ma phieu 1022 2026 000123 - k7qm nha')).toEqual([['ma_phieu', '1022-2026-000123-K7QM', '1022 2026 000123 - k7qm']]);
+    // A word after the code is not its random part, and letters the codes never use (I, L, O, 0, 1) are not either.
+    expect(found('phiếu 1022-2026-000123 xong chưa')).toEqual([['ma_phieu', '1022-2026-000123', '1022-2026-000123']]);
+    expect(found('1022-2026-000123-LOI1')).toEqual([['ma_phieu', '1022-2026-000123', '1022-2026-000123']]);
+  });
 });
 
 describe('dossier codes (ma_ho_so)', () => {

@@ -119,3 +119,58 @@ describe('typing accidents', () => {
     expect(normalize('?!... ---').tokens).toEqual([]);
   });
 });
+
+describe('Southern Vietnamese (dialect lexicon)', () => {
+  test.each([
+    ['tui', 'tôi'],
+    ['tụi tui', 'chúng tôi'],
+    ['hông', 'không'],
+    ['hổng', 'không'],
+    ['dzậy', 'vậy'],
+    ['vầy', 'vậy'],
+    ['mần', 'làm'],
+    ['tía', 'cha'],
+    ['má', 'mẹ'],
+    ['ổng', 'ông ấy'],
+    ['bả', 'bà ấy'],
+    ['vô', 'vào'],
+    ['dìa', 'về'],
+    ['bển', 'bên đó'],
+    ['trển', 'trên đó'],
+    ['mướn nhà', 'thuê nhà'],
+    ['gởi', 'gửi'],
+    ['coi giùm', 'xem giúp'],
+    ['bịnh', 'bệnh'],
+    ['nghen', 'nha'],
+    ['hen', 'nha'],
+  ])('%s → %s', (raw, expected) => {
+    expect(normalizeText(raw)).toBe(normalizeText(expected));
+  });
+
+  test('a Southern message reads like the standard one, with and without diacritics', () => {
+    expect(normalizeText('ổng biểu tui đi lãnh tiền thất nghiệp hen')).toBe(normalizeText('ông ấy bảo tôi đi lĩnh tiền thất nghiệp nha'));
+    expect(normalize('tui mần giấy tờ cho tía má hông được').folded).toEqual(normalize('tôi làm giấy tờ cho cha mẹ không được').folded);
+    expect(normalize('hong biet di lanh tro cap o dau').folded).toEqual(normalize('không biết đi lĩnh trợ cấp ở đâu').folded);
+    expect(normalizeText('ông xã tui ở đậu nhà bà con')).toBe(normalizeText('chồng tôi ở nhờ nhà bà con'));
+  });
+
+  test('ambiguous words keep their standard reading where the context says so', () => {
+    expect(normalizeText('xin biểu mẫu tờ khai')).toBe('xin biểu mẫu tờ khai');
+    expect(normalizeText('đại biểu hội đồng')).toBe('đại biểu hội đồng');
+    expect(normalizeText('ở thành phố Cao Lãnh')).toBe('ở thành phố cao lãnh');
+    expect(normalizeText('lãnh đạo xã')).toBe('lãnh đạo xã');
+    expect(normalizeText('nộp ảnh thẻ 3x4')).toBe('nộp ảnh thẻ 3 x 4');
+    expect(normalizeText('ảnh nói hổng được')).toBe('anh ấy nói không được');
+    expect(normalizeText('lên cơn hen suyễn')).toBe('lên cơn hen suyễn');
+    expect(normalizeText('có lịch hen chưa')).toBe('có lịch hen chưa');
+    expect(normalizeText('kết hôn')).toBe('kết hôn');
+    expect(normalizeText('ủy ban xã')).toBe('ủy ban xã');
+    expect(normalizeText('nhiêu tiền')).toBe('bao nhiêu tiền');
+    expect(normalizeText('bao nhiêu tiền')).toBe('bao nhiêu tiền');
+    expect(normalizeText('ghi lộn tên')).toBe('ghi nhầm tên');
+    expect(normalizeText('lộn xộn')).toBe('lộn xộn');
+    expect(normalizeText('giữ trật tự')).toBe('giữ trật tự');
+    expect(normalizeText('sổ hong')).toBe('sổ hồng');
+    expect(normalizeText('hong biet')).toBe('không biet');
+  });
+});

@@ -141,6 +141,16 @@ describe('the bot nlu.yml', () => {
     expect(heldout.filter((t) => training.has(key(t)))).toEqual([]);
   });
 
+  test('shares no message with the dev set (test/nlu/dev.jsonl)', () => {
+    const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
+    const dev = readFileSync(join(__dirname, 'dev.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => (JSON.parse(l) as { text: string }).text);
+    expect(dev.length).toBeGreaterThanOrEqual(280);
+    expect(dev.filter((t) => training.has(key(t)))).toEqual([]);
+  });
+
   test('its regexes compile in JavaScript', () => {
     expect(data.regexes.flatMap((r) => r.patterns).length).toBeGreaterThan(0);
     for (const { patterns } of data.regexes) for (const p of patterns) expect(() => new RegExp(p, 'u')).not.toThrow();

@@ -10,7 +10,7 @@ import { facebookSettings, PIPELINE_FACEBOOK, PIPELINE_ZALO, zaloSettings } from
 import { facebookTextMessage, postFacebook, postZalo, zaloTextEvent } from '../support/provider-webhooks';
 import { waitForValue } from '../support/wait';
 
-const RECEIPT = 'Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được thông tin góp ý, phản ánh của Quý khách, xin cám ơn.';
+const RECEIPT = 'Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được tin nhắn của anh/chị, xin cám ơn.';
 
 /**
  * A PGlite gateway wired by `settings` to the fake provider that `startFake` starts, both running for the
@@ -59,11 +59,11 @@ describe('Zalo OA end to end', () => {
     expect(sent()[1].message.text).toMatch(/hộ chiếu/i);
 
     await post(textEvent('z-2', 'cho tôi gặp tổng đài viên')).expect(200);
-    await until(() => sent().some((m) => /1022-\d{4}-\d{6}/.test(m.message.text ?? '')), 'ticket receipt');
+    await until(() => sent().some((m) => /1022-\d{4}-\d{6}-[A-Z2-9]{4}/.test(m.message.text ?? '')), 'ticket receipt');
     const code = sent()
       .map((m) => m.message.text ?? '')
       .join(' ')
-      .match(/1022-\d{4}-\d{6}/)![0];
+      .match(/1022-\d{4}-\d{6}-[A-Z2-9]{4}/)![0];
     const auth = await t.login();
     const ticket = await request(t.app).get(`/api/tickets/${code}`).set('authorization', auth).expect(200);
     expect(ticket.body.channel).toBe('zalo');
@@ -142,11 +142,11 @@ describe('Facebook Messenger end to end', () => {
     expect(texts()[1].message!.text).toMatch(/căn cước/i);
 
     await post(message('m_2', 'gặp nhân viên tư vấn giúp em')).expect(200);
-    await until(() => texts().some((m) => /1022-\d{4}-\d{6}/.test(m.message!.text)), 'ticket receipt');
+    await until(() => texts().some((m) => /1022-\d{4}-\d{6}-[A-Z2-9]{4}/.test(m.message!.text)), 'ticket receipt');
     const code = texts()
       .map((m) => m.message!.text)
       .join(' ')
-      .match(/1022-\d{4}-\d{6}/)![0];
+      .match(/1022-\d{4}-\d{6}-[A-Z2-9]{4}/)![0];
     const auth = await t.login();
     await request(t.app)
       .post(`/api/tickets/${code}/reply`)

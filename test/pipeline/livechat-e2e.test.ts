@@ -18,10 +18,10 @@ import { createLogger } from '../../src/logger';
 import type { AttachmentAck, MessageAck, WireMessage } from '../../adapters/livechat/protocol';
 import { connect, type TestClient } from '../adapters/livechat/harness';
 import { databaseKinds, freshDatabaseUrl } from '../support/databases';
-import { baseTestEnv } from '../support/gateway';
+import { baseTestEnv, skipFirstPasswordChange } from '../support/gateway';
 
-const RECEIPT = 'Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được thông tin góp ý, phản ánh của Quý khách, xin cám ơn.';
-const TICKET_CODE = /1022-\d{4}-\d{6}/;
+const RECEIPT = 'Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được tin nhắn của anh/chị, xin cám ơn.';
+const TICKET_CODE = /1022-\d{4}-\d{6}-[A-Z2-9]{4}/;
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
 
 /** Waits for the next `event` whose payload passes `ok`, skipping others. */
@@ -65,6 +65,7 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
       LIVECHAT_ENABLED: 'true',
     });
     gw = await createGateway(config, { logger: createLogger(config.LOG_LEVEL), db, delivery: { backoffBaseMs: 20 } });
+    await skipFirstPasswordChange(db);
     await gw.start();
     await new Promise<void>((r) => gw.server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(gw.server.address() as AddressInfo).port}`;

@@ -2,10 +2,12 @@
  * Headless Chromium for browser tests (widget, console): Debian's `chromium` package driven by
  * playwright-core, so no browser download is needed; the test run's global setup installs it.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { projectPath } from '../../src/paths';
 import { CHROMIUM_PATH } from './services';
 
 /** Flags for a quiet, sandbox-free headless run in containers and CI. */
@@ -37,4 +39,46 @@ export function screenshotDir(): string {
   const dir = process.env.SCREENSHOT_DIR ?? path.join(tmpdir(), 'cong1022-screenshots');
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Newest modification time below a path. */
+function newest(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  return st.isDirectory() ? Math.max(0, ...readdirSync(p).map((n) => newest(path.join(p, n)))) : st.mtimeMs;
+}
+
+/**
+ * Builds console/dist when it is missing or older than its sources. Suites run in parallel workers:
+ * a lock file lets one build while the others wait for it (and then find the build fresh).
+ */
+export function ensureConsoleBuilt(): void {
+  const index = projectPath('console', 'dist', 'index.html');
+  const fresh = () =>
+    existsSync(index) &&
+    statSync(index).mtimeMs >= Math.max(newest(projectPath('console', 'src')), newest(projectPath('console', 'index.html')));
+  if (fresh()) return;
+  const lock = path.join(tmpdir(), 'cong1022-console-build.lock');
+  const until = Date.now() + 180_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch {
+      // A lock older than the longest build is a crashed run's.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { force: true });
+      if (Date.now() > until) throw new Error(`another console build holds ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (fresh()) return;
+    const r = spawnSync(projectPath('node_modules', '.bin', 'vite'), ['build', 'console', '--logLevel', 'warn'], {
+      cwd: projectPath(),
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`vite build console failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }

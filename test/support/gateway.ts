@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { ChannelAdapter } from '../../src/channels/kit/contract';
 import { loadConfig } from '../../src/config';
 import type { DeliveryOptions } from '../../src/context';
-import { openDatabase } from '../../src/db/database';
+import { openDatabase, type Queryable } from '../../src/db/database';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { FakeEdongthap } from '../fakes/fake-edongthap';
@@ -44,7 +44,10 @@ export interface TestGatewayOptions {
   citizenApp?: FakeEdongthap;
   delivery?: Partial<DeliveryOptions>;
   jobLeaseMs?: number;
+  jobPollMs?: number;
   listen?: boolean;
+  /** Keep the first admin's "must change password" flag (default: cleared, so `login()` gives a usable admin token). */
+  firstAdminMustChangePassword?: boolean;
 }
 
 /** The admin every test gateway creates; `login()` signs in as it. */
@@ -88,7 +91,9 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     db,
     delivery: { giveUpAfterMs: 2_000, backoffBaseMs: 20, ...opts.delivery },
     jobLeaseMs: opts.jobLeaseMs,
+    jobPollMs: opts.jobPollMs,
   });
+  if (!opts.firstAdminMustChangePassword) await skipFirstPasswordChange(db);
   await gw.start();
   let url = '';
   if (opts.listen !== false) {
@@ -144,4 +149,9 @@ export async function withTestGateway<T>(opts: TestGatewayOptions, fn: (t: TestG
     await t.stop();
     await t.citizenApp.stop();
   }
+}
+
+/** Lets the test admin use the API at once (the server otherwise allows only a password change until the first one). */
+export async function skipFirstPasswordChange(db: Queryable): Promise<void> {
+  await db.query('UPDATE users SET must_change_password = false WHERE username = $1', [TEST_ADMIN.username]);
 }

@@ -1096,6 +1096,9 @@
       function (io) {
         socket = io(BASE.origin + '/livechat', {
           path: BASE.pathname + 'socket.io',
+          // WebSocket only: the connection stays on one gateway node, so several nodes behind a
+          // round-robin proxy need no sticky sessions (HTTP long-polling would hop between nodes).
+          transports: ['websocket'],
           // Read at every (re)connection, so a token issued on the first one is used afterwards.
           auth: function (cb) {
             cb({ token: localStore.get('token'), identity: IDENTITY });

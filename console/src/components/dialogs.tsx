@@ -4,7 +4,7 @@ import { api, qs } from '../lib/api';
 import { fmtBytes, fmtDateTime, fromLocalInput, toLocalInput } from '../lib/format';
 import { CHANNEL_LABELS, PRIORITY_LABELS, label } from '@wire/labels';
 import { useAgencies } from '../lib/refdata';
-import type { Contact, ConversationList, Priority, Ticket } from '../lib/types';
+import type { AgencySuggestion, Contact, ConversationList, Priority, Ticket } from '../lib/types';
 import { DateInput } from './date-input';
 import { AgencySelect, CodeSelect, FieldSelect } from './selects';
 import { ChannelIcon, Icon } from './icons';
@@ -17,10 +17,14 @@ const DUE_HOURS: Record<Priority, number> = { urgent: 4, high: 24, normal: 72, l
 export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onClose: () => void; onDone: (t: Ticket) => void }) {
   const toast = useToast();
   const agencies = useAgencies();
-  const KIND_ORDER: Record<string, number> = { department: 0, vertical: 1, other: 2, commune: 3 };
-  const fieldAgencies = agencies
-    .filter((a) => ticket.field && a.fields?.includes(ticket.field) && a.active !== false)
-    .sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9));
+  // The commune or ward the citizen named first, then the agencies of the ticket's field (server-side).
+  const [suggestions, setSuggestions] = useState<AgencySuggestion[]>([]);
+  useEffect(() => {
+    api
+      .get<AgencySuggestion[]>(`/api/tickets/${encodeURIComponent(ticket.code)}/agency-suggestions`)
+      .then(setSuggestions)
+      .catch(() => setSuggestions([]));
+  }, [ticket.code]);
   const [agency, setAgency] = useState(ticket.agency?.code ?? '');
   const [due, setDue] = useState(
     toLocalInput(
@@ -51,17 +55,18 @@ export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onC
       <Field label="Cơ quan xử lý">
         <AgencySelect value={agency} onChange={setAgency} empty="— Chọn cơ quan —" required />
       </Field>
-      {fieldAgencies.length > 0 && (
+      {suggestions.length > 0 && (
         <div className="suggest-row">
-          <span className="muted small">Gợi ý theo lĩnh vực:</span>
-          {fieldAgencies.slice(0, 4).map((a) => (
+          <span className="muted small">Gợi ý:</span>
+          {suggestions.slice(0, 4).map((a) => (
             <button
               key={a.code}
               type="button"
               className={`suggest-chip ${agency === a.code ? 'on' : ''}`}
+              title={a.reason === 'place' ? 'Địa bàn người dân nêu trong phản ánh' : 'Cơ quan phụ trách lĩnh vực của phiếu'}
               onClick={() => setAgency(a.code)}
             >
-              {a.name}
+              {a.reason === 'place' && <Icon.flag size={12} />} {a.name}
             </button>
           ))}
         </div>

@@ -7,7 +7,10 @@ import { navigate, onLinkClick, useRoute } from '../lib/router';
 import { useSession } from '../lib/session';
 import { chime } from '../lib/sound';
 import type { ConversationList, Role } from '../lib/types';
+import { AgencyBell } from './agency-bell';
+import { FloorAlerts } from './floor-alerts';
 import { Icon } from './icons';
+import { PresenceSwitch } from './presence-switch';
 import { Avatar, IconButton } from './ui';
 
 /** One entry of the sidebar. */
@@ -25,6 +28,7 @@ const STAFF: Role[] = ['admin', 'supervisor', 'operator'];
 /** Every screen of the console, in sidebar order. */
 export const NAV: NavItem[] = [
   { path: '/dashboard', label: 'Tổng quan', icon: <Icon.chart />, roles: ['admin', 'supervisor'] },
+  { path: '/floor', label: 'Điều hành', icon: <Icon.users />, roles: ['admin', 'supervisor'] },
   { path: '/inbox', label: 'Hộp thư', icon: <Icon.inbox />, roles: STAFF, badge: 'waiting' },
   { path: '/tickets', label: 'Phiếu yêu cầu', icon: <Icon.ticket />, roles: STAFF },
   { path: '/tickets', label: 'Phiếu được chuyển', icon: <Icon.ticket />, roles: ['agency'] },
@@ -40,6 +44,7 @@ export const NAV: NavItem[] = [
   { path: '/directory', label: 'Cơ quan & lĩnh vực', icon: <Icon.building />, roles: ['admin'], group: 'Hệ thống' },
   { path: '/channels', label: 'Kênh kết nối', icon: <Icon.plug />, roles: ['admin'], group: 'Hệ thống' },
   { path: '/settings', label: 'Cài đặt', icon: <Icon.settings />, roles: ['admin'], group: 'Hệ thống' },
+  { path: '/access-log', label: 'Truy cập dữ liệu cá nhân', icon: <Icon.eye />, roles: ['admin'], group: 'Hệ thống' },
 ];
 
 const SOUND_KEY = 'cong1022.sound';
@@ -94,6 +99,29 @@ function LiveDot() {
       <span className="live-dot-mark" />
       <span className="live-dot-text">{text}</span>
     </span>
+  );
+}
+
+/**
+ * A banner while the live connection is down (after a short grace, so a blip shows nothing): the
+ * lists stop updating until it is back, and every open list reloads on reconnection (missed items).
+ */
+function ReconnectBanner() {
+  const status = useLiveStatus();
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (status === 'online') {
+      setShown(false);
+      return;
+    }
+    const timer = setTimeout(() => setShown(true), 2000);
+    return () => clearTimeout(timer);
+  }, [status]);
+  if (!shown || status === 'online') return null;
+  return (
+    <div className="reconnect-banner" role="status">
+      Mất kết nối trực tiếp với máy chủ — đang kết nối lại. Danh sách sẽ tự cập nhật những gì bị lỡ khi có kết nối trở lại.
+    </div>
   );
 }
 
@@ -208,6 +236,7 @@ export function Shell({ title, children, onHelp, rail }: { title: string; childr
             <span>{title}</span>
           </div>
           <div className="grow" />
+          {(user.role === 'operator' || user.role === 'supervisor') && <PresenceSwitch />}
           {staff && <LiveDot />}
           {staff && (
             <IconButton
@@ -223,6 +252,7 @@ export function Shell({ title, children, onHelp, rail }: { title: string; childr
               {!sound && <span className="slash" />}
             </IconButton>
           )}
+          {user.role === 'agency' && <AgencyBell />}
           {onHelp && (
             <IconButton label="Phím tắt (?)" onClick={onHelp}>
               <Icon.keyboard size={18} />
@@ -230,6 +260,8 @@ export function Shell({ title, children, onHelp, rail }: { title: string; childr
           )}
           <UserMenu />
         </header>
+        <ReconnectBanner />
+        {staff && <FloorAlerts sound={sound} />}
         <div className="content">{children}</div>
       </div>
     </div>

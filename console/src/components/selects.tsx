@@ -1,10 +1,18 @@
 /** Selects of the values tickets and filters use: agencies, fields, and coded values named by a label map. */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { AGENCY_KIND_LABELS, codesOf, label } from '@wire/labels';
 import { useAgencies, useFields } from '../lib/refdata';
 import type { Agency } from '../lib/types';
 
-/** Agencies grouped by kind in a native select (fast and accessible with ~150 entries). */
+/** Lower case without Vietnamese diacritics ("Phường Mỹ Phú" → "phuong my phu"), for searching names. */
+export function folded(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+}
+
+/**
+ * Agencies grouped by kind in a native select (fast and accessible with ~150 entries), with a search
+ * box that narrows the list by name or code, diacritics optional; the chosen agency always stays listed.
+ */
 export function AgencySelect({
   value,
   onChange,
@@ -21,28 +29,41 @@ export function AgencySelect({
   label?: string;
 }) {
   const agencies = useAgencies();
+  const [query, setQuery] = useState('');
   const groups = useMemo(() => {
+    const words = folded(query).split(/\s+/).filter(Boolean);
     const g = new Map<string, Agency[]>();
     for (const a of agencies) {
       if (a.active === false) continue;
+      const text = folded(`${a.name} ${a.code}`);
+      if (a.code !== value && !words.every((w) => text.includes(w))) continue;
       const k = a.kind ?? 'other';
       g.set(k, [...(g.get(k) ?? []), a]);
     }
     return [...g.entries()];
-  }, [agencies]);
+  }, [agencies, query, value]);
   return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required={required} aria-label={name}>
-      <option value="">{empty}</option>
-      {groups.map(([kind, list]) => (
-        <optgroup key={kind} label={label(AGENCY_KIND_LABELS, kind)}>
-          {list.map((a) => (
-            <option key={a.code} value={a.code}>
-              {a.name}
-            </option>
-          ))}
-        </optgroup>
-      ))}
-    </select>
+    <span className="agency-select">
+      <input
+        type="search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        placeholder="Tìm cơ quan…"
+        aria-label={`Tìm ${name ? name.toLowerCase() : 'cơ quan'}`}
+      />
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required={required} aria-label={name}>
+        <option value="">{empty}</option>
+        {groups.map(([kind, list]) => (
+          <optgroup key={kind} label={label(AGENCY_KIND_LABELS, kind)}>
+            {list.map((a) => (
+              <option key={a.code} value={a.code}>
+                {a.name}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+    </span>
   );
 }
 

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { api, download, openHtml } from '../lib/api';
 import { fmtDateTime, fmtDuration, fmtRemaining, fromLocalInput, toLocalInput } from '../lib/format';
-import { CHANNEL_LABELS, PRIORITY_LABELS, TICKET_STATUS_LABELS, label } from '@wire/labels';
+import { AGENCY_LEVEL_LABELS, CHANNEL_LABELS, CONTENT_TYPE_LABELS, PRIORITY_LABELS, TICKET_STATUS_LABELS, label } from '@wire/labels';
 import { fieldName, useFields, useUsers } from '../lib/refdata';
 import { useSession } from '../lib/session';
 import type { Ticket } from '../lib/types';
@@ -116,6 +116,36 @@ export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; on
               label="Mức độ"
               disabled={saving === 'priority'}
               onChange={(v) => void patch('priority', { priority: v })}
+            />
+          )}
+        </dd>
+        <dt>Loại nội dung</dt>
+        <dd>
+          {isAgency ? (
+            label(CONTENT_TYPE_LABELS, ticket.contentType, 'Chưa phân loại')
+          ) : (
+            <CodeSelect
+              labels={CONTENT_TYPE_LABELS}
+              value={ticket.contentType ?? ''}
+              label="Loại nội dung"
+              empty="Chưa phân loại"
+              disabled={saving === 'contentType'}
+              onChange={(v) => void patch('contentType', { contentType: v || null })}
+            />
+          )}
+        </dd>
+        <dt>Cấp thẩm quyền</dt>
+        <dd>
+          {isAgency ? (
+            label(AGENCY_LEVEL_LABELS, ticket.level, 'Chưa xác định')
+          ) : (
+            <CodeSelect
+              labels={AGENCY_LEVEL_LABELS}
+              value={ticket.level ?? ''}
+              label="Cấp thẩm quyền"
+              empty="Chưa xác định"
+              disabled={saving === 'level'}
+              onChange={(v) => void patch('level', { level: v || null })}
             />
           )}
         </dd>

@@ -5,7 +5,17 @@
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { attachmentUrl } from '../lib/api';
 import { fmtBytes, fmtDate, fmtDateTime, fmtTime } from '../lib/format';
-import { CHANNEL_LABELS, EVENT_LABELS, HANDOVER_REASON_LABELS, label, MESSAGE_STATUS_LABELS, PURPOSE_LABELS } from '@wire/labels';
+import { safeAttachmentUrl } from '@wire/safe-url';
+import {
+  CHANNEL_LABELS,
+  confidenceLabel,
+  EVENT_LABELS,
+  HANDOVER_REASON_LABELS,
+  intentLabel,
+  label,
+  MESSAGE_STATUS_LABELS,
+  PURPOSE_LABELS,
+} from '@wire/labels';
 import type { Attachment, EventRow, Message } from '../lib/types';
 import { ChannelIcon, Icon } from './icons';
 
@@ -63,11 +73,14 @@ function openAttachment(id: string) {
 export function AttachmentView({ a }: { a: Attachment }) {
   const name = a.name || (a.kind === 'image' ? 'Hình ảnh' : 'Tệp đính kèm');
   const isImage = a.kind === 'image' || a.mimeType?.startsWith('image/');
+  // A citizen's message may carry any URL: only ours and public https ones are loaded or linked.
+  const url = safeAttachmentUrl(a.url, window.location.origin);
   if (isImage && a.attachmentId) return <AuthedImage id={a.attachmentId} alt={name} />;
-  if (isImage && a.url)
+  // A file we refused to keep (too large, not what it claims to be) is not shown inline.
+  if (isImage && url && !a.fetchError)
     return (
-      <a href={a.url} target="_blank" rel="noopener noreferrer">
-        <img className="att-img" src={a.url} alt={name} loading="lazy" />
+      <a href={url} target="_blank" rel="noopener noreferrer">
+        <img className="att-img" src={url} alt={name} loading="lazy" referrerPolicy="no-referrer" />
       </a>
     );
   const isPdf = a.mimeType === 'application/pdf' || /\.pdf$/i.test(name);
@@ -76,7 +89,9 @@ export function AttachmentView({ a }: { a: Attachment }) {
       <span className={`att-file-icon ${isPdf ? 'pdf' : ''}`}>{isPdf ? 'PDF' : <Icon.file size={16} />}</span>
       <span className="att-file-text">
         <span className="att-file-name">{name}</span>
-        <span className="att-file-meta">{[a.mimeType, fmtBytes(a.size)].filter(Boolean).join(' · ')}</span>
+        <span className="att-file-meta">
+          {[a.mimeType, fmtBytes(a.size), a.fetchError && `chưa lưu được bản sao: ${a.fetchError}`].filter(Boolean).join(' · ')}
+        </span>
       </span>
     </>
   );
@@ -86,9 +101,9 @@ export function AttachmentView({ a }: { a: Attachment }) {
         {body}
       </button>
     );
-  if (a.url)
+  if (url)
     return (
-      <a className="att-file" href={a.url} target="_blank" rel="noopener noreferrer">
+      <a className="att-file" href={url} target="_blank" rel="noopener noreferrer">
         {body}
       </a>
     );
@@ -127,14 +142,17 @@ function confidenceTone(c: number): string {
   return c >= 0.8 ? 'high' : c >= 0.5 ? 'mid' : 'low';
 }
 
-/** The bot's intent and confidence as a small pill. */
-export function IntentPill({ intent }: { intent: { name: string; confidence: number } }) {
-  const pct = Math.round(intent.confidence * 100);
+/** The bot's intent as a small pill: its Vietnamese name, how sure the bot was in words and by colour. */
+export function IntentPill({ intent }: { intent: { name: string; confidence: number; label?: string } }) {
+  const name = intent.label ?? intentLabel(intent.name);
   return (
-    <span className={`intent-pill conf-${confidenceTone(intent.confidence)}`} title={`Ý định ${intent.name}, độ tin cậy ${pct}%`}>
+    <span
+      className={`intent-pill conf-${confidenceTone(intent.confidence)}`}
+      title={`Trợ lý ảo hiểu: ${name} (${confidenceLabel(intent.confidence)})`}
+      data-intent={intent.name}
+    >
       <Icon.sparkles size={11} />
-      {intent.name}
-      <b>{pct}%</b>
+      {name}
     </span>
   );
 }

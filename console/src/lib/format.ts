@@ -62,15 +62,18 @@ export function fmtBytes(n: number | null | undefined): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
   return `${(n / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
 }
-/** `datetime-local` value for an ISO time (local clock). */
+/** Vietnam's offset from UTC (no daylight saving time). */
+const VN_OFFSET_MS = 7 * 3600_000;
+/** `datetime-local` value for an ISO time, on Vietnam's clock whatever the browser's time zone. */
 export function toLocalInput(iso: string | null | undefined): string {
   if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return new Date(new Date(iso).getTime() + VN_OFFSET_MS).toISOString().slice(0, 16);
 }
+/** The ISO time of a `datetime-local` value read on Vietnam's clock; null when empty or invalid. */
 export function fromLocalInput(v: string): string | null {
-  return v ? new Date(v).toISOString() : null;
+  if (!v) return null;
+  const d = new Date(`${v.length === 16 ? `${v}:00` : v}+07:00`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 export function isOverdue(t: { dueAt: string | null; status: string }): boolean {
   return !!t.dueAt && t.status !== 'closed' && t.status !== 'answered' && new Date(t.dueAt).getTime() < Date.now();

@@ -20,7 +20,8 @@ const setStatus = (s: LiveStatus) => {
 export function connectLive(token: string): void {
   disconnectLive();
   setStatus('connecting');
-  socket = io('/console', { auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+  // WebSocket only: one connection stays on one node, so nodes behind a plain round-robin proxy need no sticky sessions.
+  socket = io('/console', { auth: { token }, transports: ['websocket'], reconnectionDelayMax: 10_000 });
   socket.on('connect', () => setStatus('online'));
   socket.on('disconnect', (reason) => {
     // The server closed this session (revoked): no reconnection; the app checks the session.
@@ -44,6 +45,11 @@ export function subscribeLive<K extends keyof LiveEvents>(name: K, fn: (e: LiveE
   if (!fns) lasting.set(name, (fns = new Set()));
   fns.add(fn as (e: never) => void);
   socket?.on(name, fn as never);
+}
+
+/** Sends an event to the server on the live connection (dropped while disconnected). */
+export function emitLive(name: string, payload?: unknown): void {
+  if (socket?.connected) socket.emit(name, payload);
 }
 
 /** Closes the live connection (logout). */

@@ -26,6 +26,7 @@ import { CHANNEL_LABELS, label } from '@wire/labels';
 import { useLiveReload } from '../lib/live';
 import { setQuery, useRoute } from '../lib/router';
 import type { Dashboard } from '../lib/types';
+import { ALL_STATUSES } from './tickets';
 
 type Preset = 'today' | '7d' | '30d' | 'month' | 'lastMonth' | 'custom';
 
@@ -212,7 +213,7 @@ export default function DashboardPage() {
           onFrom={(v) => v && setQuery({ period: 'custom', from: v, to: range.to })}
           onTo={(v) => v && setQuery({ period: 'custom', from: range.from, to: v })}
         />
-        <Link to={`/tickets${qs({ from: range.from, to: range.to, status: '' })}`} className="link-btn small">
+        <Link to={`/tickets${qs({ from: range.from, to: range.to, status: ALL_STATUSES })}`} className="link-btn small">
           Danh sách phiếu trong kỳ <Icon.chevronRight size={14} />
         </Link>
       </div>
@@ -458,7 +459,7 @@ function Figures({ d, range }: { d: Dashboard; range: { from: string; to: string
             row={(a) => (
               <tr key={a.code} className={a.overdue ? 'row-overdue' : ''}>
                 <td>
-                  <Link to={`/tickets${qs({ agency: a.code, from: range.from, to: range.to, status: '' })}`}>{a.name}</Link>
+                  <Link to={`/tickets${qs({ agency: a.code, from: range.from, to: range.to, status: ALL_STATUSES })}`}>{a.name}</Link>
                 </td>
                 <td>
                   <span className="inline-bar">

@@ -1,5 +1,5 @@
 /** Sign-in (with the two-factor code when the account has one) and the forced password change. */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Icon } from '../components/icons';
 import { Button, Field } from '../components/ui';
 import { api, ApiError } from '../lib/api';
@@ -25,6 +25,19 @@ const FEATURES: [(typeof Icon)[keyof typeof Icon], string][] = [
   [Icon.chart, 'Báo cáo, thống kê và nhật ký xử lý đầy đủ'],
 ];
 
+/** The credit line an admin set (setting `footerCredit`), read before signing in; '' shows none. */
+function FooterCredit() {
+  const [credit, setCredit] = useState<string | null>(null);
+  useEffect(() => {
+    api.get<{ footerCredit: string }>('/api/auth/branding').then(
+      (b) => setCredit(b.footerCredit),
+      () => setCredit(''),
+    );
+  }, []);
+  if (!credit) return null;
+  return <div className="auth-foot">{credit}</div>;
+}
+
 function AuthShell({ children, aside = true }: { children: React.ReactNode; aside?: boolean }) {
   return (
     <div className="auth-page">
@@ -48,7 +61,7 @@ function AuthShell({ children, aside = true }: { children: React.ReactNode; asid
           <Brand />
           {children}
         </div>
-        <div className="auth-foot">© Sở Thông tin và Truyền thông tỉnh Đồng Tháp · Tổng đài 1022</div>
+        <FooterCredit />
       </main>
     </div>
   );

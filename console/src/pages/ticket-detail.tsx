@@ -1,6 +1,7 @@
 /** One ticket: content, conversation, processing log, and the answer box (agency answers may await approval). */
 import { useEffect, useState } from 'react';
 import { ChannelIcon, Icon } from '../components/icons';
+import { LogIntegrityBadge } from '../components/log-integrity';
 import { ReplyModeTabs, type ReplyMode } from '../components/reply-mode-tabs';
 import { TicketPanel } from '../components/ticket-panel';
 import { RichText, Timeline } from '../components/timeline';
@@ -45,7 +46,8 @@ function AnswerBox({ ticket, onDone }: { ticket: TicketDetail; onDone: () => voi
   const canMessage = !!ticket.conversationId;
   const [mode, setMode] = useState<ReplyMode>('reply');
   const [text, setText] = useState('');
-  const [final, setFinal] = useState(isAgency);
+  // Never pre-ticked: closing the work on a ticket is a choice, not the default.
+  const [final, setFinal] = useState(false);
   const [busy, run] = useAction();
   const submit = async () => {
     if (!text.trim()) return;
@@ -201,6 +203,7 @@ export function TicketPage({ code }: { code: string }) {
   // The ticket does not carry its recording; the creation event does.
   const recordingId = t.events.map((e) => e.data?.recordingAttachmentId).find((x): x is string => typeof x === 'string') ?? null;
   const due = t.status !== 'closed' ? fmtRemaining(t.dueAt) : null;
+  const answerBox = t.status !== 'closed' && <AnswerBox ticket={t} onDone={reload} />;
   return (
     <div className="page ticket-page">
       <Link to="/tickets" className="back-link">
@@ -222,6 +225,7 @@ export function TicketPage({ code }: { code: string }) {
                 Chờ duyệt
               </Chip>
             )}
+            <LogIntegrityBadge code={t.code} events={t.events.length} />
           </div>
           <h1>{t.title}</h1>
           <div className="page-subtitle">
@@ -252,6 +256,8 @@ export function TicketPage({ code }: { code: string }) {
               </div>
             )}
           </Card>
+          {/* A focal point comes to answer: the box sits right under the request, above the long history. */}
+          {isAgency && answerBox}
           {pending.map((p) => (
             <div key={p.id} className="pending-card">
               <div className="pending-head">
@@ -290,7 +296,7 @@ export function TicketPage({ code }: { code: string }) {
               <LogList events={t.events} />
             )}
           </Card>
-          {t.status !== 'closed' && <AnswerBox ticket={t} onDone={reload} />}
+          {!isAgency && answerBox}
         </div>
         <div className="col-side">
           <Card title="Thông tin phiếu" pad={false}>

@@ -17,6 +17,8 @@ import { canSupervise, useSession } from '../lib/session';
 import type { Page, Ticket } from '../lib/types';
 
 const OPEN = 'new,assigned,in_progress,forwarded,answered';
+/** The URL's `status` for "every status" (an empty value would be dropped from the URL and read back as the default). */
+export const ALL_STATUSES = 'all';
 const PAGE_SIZE = 25;
 
 /** The filters of the ticket list, from the URL (shared with the dashboard's links). */
@@ -47,7 +49,9 @@ export function TicketsPage() {
   const fields = useFields();
   const isAgency = user.role === 'agency';
   const params = ticketParams(route.query);
-  const status = route.query.has('status') ? (params.status ?? '') : OPEN;
+  const statusChoice = params.status ?? OPEN;
+  /** The API's status filter: none for "every status". */
+  const status = statusChoice === ALL_STATUSES ? undefined : statusChoice;
   const page = Math.max(1, Number(route.query.get('page')) || 1);
   const [q, setQ] = useState(params.q ?? '');
   const dq = useDebounced(q, 350);
@@ -68,7 +72,7 @@ export function TicketsPage() {
   const filter = (k: string) => ({ value: params[k] ?? '', onChange: (v: string) => set(k, v) });
 
   const items = list.data?.items;
-  const filtered = Object.keys(params).filter((k) => k !== 'status').length > 0 || status !== OPEN;
+  const filtered = Object.keys(params).filter((k) => k !== 'status').length > 0 || statusChoice !== OPEN;
 
   return (
     <div className="page">
@@ -96,11 +100,11 @@ export function TicketsPage() {
         <SearchBox value={q} onChange={setQ} placeholder="Mã phiếu, tên, số điện thoại, nội dung…" label="Tìm phiếu" />
         <select
           aria-label="Trạng thái"
-          value={status}
-          onChange={(e) => setQuery({ status: e.target.value === OPEN ? null : e.target.value || '', page: null })}
+          value={statusChoice}
+          onChange={(e) => setQuery({ status: e.target.value === OPEN ? null : e.target.value, page: null })}
         >
           <option value={OPEN}>Đang mở</option>
-          <option value="">Tất cả trạng thái</option>
+          <option value={ALL_STATUSES}>Tất cả trạng thái</option>
           {codesOf(TICKET_STATUS_LABELS).map((s) => (
             <option key={s} value={s}>
               {TICKET_STATUS_LABELS[s]}

@@ -25,6 +25,8 @@ export interface Attachment {
   storageKey?: string;
   /** Stored attachment id (set by the core). */
   attachmentId?: string;
+  /** Why the core could not keep its own copy of the provider's file (the provider's `url` stays). */
+  fetchError?: string;
   latitude?: number;
   longitude?: number;
 }
@@ -58,12 +60,22 @@ export interface InboundMessage extends InboundBase {
   quickReplyPayload?: string;
   /** Provider message ids this message answers (email In-Reply-To/References): used for threading. */
   inReplyTo?: string[];
-  /** Email subject; searched for a ticket code for threading. */
+  /** Email subject (the conversation's subject when it opens one). */
   subject?: string;
+  /** The channel's own threading (email), worked out by the adapter: the core files the message in that conversation. */
+  threadHints?: ThreadHints;
   /** Sanitized HTML body for display (email). */
   html?: string;
   /** True when we must not answer automatically (mail loops, auto-replies, bulk mail). */
   suppressAutoReply?: boolean;
+}
+
+/** Which earlier conversation a message continues, as its channel tells (email In-Reply-To/References, a ticket code in the subject). */
+export interface ThreadHints {
+  /** Provider ids of our or the citizen's earlier messages this one answers. */
+  providerMessageIds: string[];
+  /** A ticket code (1022-YYYY-NNNNNN-XXXX, or an older 1022-YYYY-NNNNNN) the message mentions. */
+  ticketCode?: string;
 }
 
 /** A button press that is not a typed message (Messenger postback, Get Started). */
@@ -225,6 +237,12 @@ export interface IntakeItem {
  */
 export const SOCKET_MAX_FRAME_BYTES = 9 * 1024 * 1024;
 
+/** A long-running part of an adapter that must run on one node of a cluster at a time. */
+export interface ExclusiveRole {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** What the core gives an adapter with a long-running side (IMAP IDLE, socket.io). */
 export interface AdapterRuntime {
   /** Store a raw item durably (returns false for a replay); processing happens later from a job. */
@@ -233,6 +251,12 @@ export interface AdapterRuntime {
   log: AdapterLogger;
   /** The conversation history of a citizen on this channel, oldest first (live-chat resume). */
   history(externalUserId: string, limit: number): Promise<HistoryItem[]>;
+  /**
+   * Runs `role` on one node of the cluster at a time (the IMAP intake: two nodes must never read one
+   * mailbox into one cursor); when that node dies another starts it. Resolves after the first
+   * attempt (started here, or led elsewhere); `release` stops it here. A lone process runs it at once.
+   */
+  exclusive(name: string, role: ExclusiveRole): Promise<{ release(): Promise<void> }>;
   /** Fetch the bytes of a stored attachment (to send it by mail or to a browser). */
   readAttachment(attachmentId: string): Promise<{ data: Buffer; mimeType: string; name: string } | null>;
   /**

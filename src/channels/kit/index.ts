@@ -7,3 +7,4 @@ export * from './contract';
 export * from './helpers';
 export * from './safe-json';
 export * from './webhook';
+export * from './rate-window';

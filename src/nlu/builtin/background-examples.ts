@@ -148,4 +148,15 @@ export const BACKGROUND_EXAMPLES: readonly string[] = [
   'cách đăng bài lên facebook',
   'tải game liên quân',
   'xem bói ngày cưới',
+  // Procedures outside the catalog: no answer to give, an operator follows up.
+  'thủ tục ly hôn thuận tình nộp đơn ở tòa nào',
+  'ly hon don phuong can giay to gi',
+  'xin nhận con nuôi thì làm thủ tục gì',
+  'đăng ký nuôi con nuôi trong nước',
+  'khám nghĩa vụ quân sự năm nay khi nào',
+  'được hoãn nghĩa vụ quân sự khi đang học đại học không',
+  'đăng ký tàu cá và cấp giấy phép khai thác thủy sản',
+  'cấp giấy phép lao động cho người nước ngoài',
+  'đăng ký bảo hộ nhãn hiệu cho sản phẩm',
+  'xin giấy phép khai thác cát sông',
 ];

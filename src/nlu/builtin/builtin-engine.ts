@@ -6,6 +6,9 @@
  * missed fire costs more than a needless "call 114".
  * https://rasa.com/docs/rasa/components#fallbackclassifier
  *
+ * Long messages are classified without their greeting, thanks and apology clauses, and a message
+ * asking for two distinct things lists both in `requests` (see `segments.ts`).
+ *
  * Training runs in slices that yield to the event loop, so the live model keeps answering while
  * a new one is trained; the new model replaces it in one assignment when it is complete.
  */
@@ -18,6 +21,7 @@ import { Featurizer, type FeaturizerOptions, type MessageFeatures, type NamedFea
 import { seededRandom, softmax, SoftmaxRegression, type SparseVector } from './softmax-regression';
 import { Speller } from './speller';
 import { NearestNeighbors } from './nearest-neighbors';
+import { clauses, requestPart, requestSentences } from './segments';
 
 /** Settings of the built-in engine. */
 export interface BuiltinEngineOptions {
@@ -72,9 +76,27 @@ export interface ScoreDetails {
   /** Of which seen in the training examples. */
   knownWords: number;
   entities: Entity[];
-  /** The closest training examples' intents (5), with cosine similarity as `confidence`. */
+  /**
+   * The closest training examples' intents (5), with cosine similarity as `confidence`; looked up
+   * only when the top confidence is below `agreementThreshold` (empty otherwise).
+   */
   neighbors: IntentScore[];
+  /** For a message of several sentences, the closest examples to the whole message (the others are the question's). */
+  wholeNeighbors?: IntentScore[];
+  /** What was classified: the message without its greetings, thanks and apologies. */
+  core: string;
+  /** The sentences that ask or request something (the last four), greetings and thanks left out. */
+  requestSentences: string[];
 }
+
+/** Confidence from which one sentence's intent counts as a request of its own. */
+const REQUEST_CONFIDENCE = 0.7;
+/** A request part this short may be too little to classify alone (words). */
+const SHORT_CORE_WORDS = 10;
+/** A request's intent must be among this many best of the whole message. */
+const REQUEST_RANK = 3;
+/** Most requests listed for one message. */
+const MAX_REQUESTS = 3;
 
 /** How many real intents `intent_ranking` lists (as Rasa's LABEL_RANKING_LENGTH). */
 const RANKING_LENGTH = 10;
@@ -297,18 +319,64 @@ export class BuiltinNluEngine implements NluEngine {
     try {
       const details = this.score(raw);
       if (!details) return this.fallback(raw, [], this.safeEntities(raw), 1);
-      return this.decide(raw, details);
+      let result = this.decide(raw, details);
+      if (result.intent.name === FALLBACK_INTENT && details.core !== raw && details.words <= SHORT_CORE_WORDS) {
+        // What was left without the greetings may be too little ("chúc một ngày tốt lành"): the whole message decides then.
+        const whole = this.score(raw, false);
+        const again = whole ? this.decide(raw, whole) : result;
+        if (again.intent.name !== FALLBACK_INTENT) result = again;
+      }
+      // A sentence's own reading counts as a second request only if the whole message also ranks it
+      // high: a question that leans on the story before it ("nộp ở đâu, đóng phí gì?") is read alone otherwise.
+      const top = new Set(details.ranking.slice(0, REQUEST_RANK).map((r) => r.name));
+      const requests = this.requests(details.requestSentences).filter((r) => top.has(r.name));
+      return requests.length >= 2 ? { ...result, requests } : result;
     } catch {
       return this.fallback(raw, [], [], 1);
     }
   }
 
-  /** The classifier's raw view of a message (undefined before the first training). */
-  score(text: string): ScoreDetails | undefined {
+  /**
+   * The distinct intents of a message's request sentences, in order (empty for fewer than two).
+   * Each sentence is classified by the model alone (no nearest-example check: a sentence is short,
+   * and this runs on every long message), and counts only when clearly decided.
+   */
+  private requests(sentences: string[]): IntentScore[] {
+    const model = this.model;
+    if (!model || sentences.length < 2) return [];
+    const out: IntentScore[] = [];
+    for (const sentence of sentences) {
+      const f = model.featurizer.extract(sentence, { nested: true });
+      const probs = softmax(model.regression.logits(vectorize(f.full, model.vocabulary)), model.temperature);
+      let best = -1;
+      let second = -1;
+      probs.forEach((p, i) => {
+        if (best < 0 || p > probs[best]) {
+          second = best;
+          best = i;
+        } else if (second < 0 || p > probs[second]) second = i;
+      });
+      const name = model.labels[best];
+      const confidence = probs[best];
+      if (best === model.backgroundIndex || name === FALLBACK_INTENT || SMALL_TALK.has(name)) continue;
+      if (confidence < REQUEST_CONFIDENCE || confidence - (second >= 0 ? probs[second] : 0) < this.opts.ambiguityThreshold) continue;
+      if (!out.some((o) => o.name === name)) out.push({ name, confidence });
+    }
+    return out.length >= 2 ? out.slice(0, MAX_REQUESTS) : [];
+  }
+
+  /**
+   * The classifier's raw view of a message (undefined before the first training). `split`: drop
+   * greeting, thanks and apology clauses and find the request sentences (default: true).
+   */
+  score(text: string, split = true): ScoreDetails | undefined {
     const model = this.model;
     if (!model) return undefined;
-    const f = model.featurizer.extract(clip(text, this.opts.maxChars));
-    const entities = text.length > this.opts.maxChars ? model.featurizer.entities(text.slice(0, MAX_ENTITY_CHARS)) : f.entities;
+    const clipped = clip(text, this.opts.maxChars);
+    const parts = split ? clauses(clipped) : [];
+    const core = split ? requestPart(parts, clipped) : clipped;
+    const f = model.featurizer.extract(core);
+    const entities = core !== text ? model.featurizer.entities(text.slice(0, MAX_ENTITY_CHARS)) : f.entities;
     const x = vectorize(f.full, model.vocabulary);
     const probs = softmax(model.regression.logits(x), model.temperature);
     const ranking: IntentScore[] = [];
@@ -316,6 +384,10 @@ export class BuiltinNluEngine implements NluEngine {
       if (i !== model.backgroundIndex) ranking.push({ name, confidence: probs[i] });
     });
     ranking.sort((a, b) => b.confidence - a.confidence);
+    // The nearest examples matter only where the agreement check applies (most of a parse's time otherwise).
+    const checked = (ranking[0]?.confidence ?? 0) < this.opts.agreementThreshold;
+    const nearest = (v: SparseVector): IntentScore[] =>
+      model.neighbors.query(v, 5).map((n) => ({ name: model.labels[n.label], confidence: n.similarity }));
     let contentWords = 0;
     let knownWords = 0;
     f.words.forEach((w, i) => {
@@ -330,9 +402,10 @@ export class BuiltinNluEngine implements NluEngine {
       contentWords,
       knownWords,
       entities,
-      neighbors: model.neighbors
-        .query(f.focus ? vectorize(f.focus, model.vocabulary) : x, 5)
-        .map((n) => ({ name: model.labels[n.label], confidence: n.similarity })),
+      neighbors: checked ? nearest(f.focus ? vectorize(f.focus, model.vocabulary) : x) : [],
+      wholeNeighbors: checked && f.focus ? nearest(x) : undefined,
+      core,
+      requestSentences: split ? requestSentences(parts) : [],
     };
   }
 
@@ -348,8 +421,18 @@ export class BuiltinNluEngine implements NluEngine {
     const gap = top.confidence - (second?.confidence ?? 0);
     const ambiguous = gap < this.opts.ambiguityThreshold && !(urgent && second && this.urgent.has(second.name));
     // Greetings and thanks wrap other questions ("ad ơi cho hỏi …"): as neighbours they prove nothing.
-    const neighbor = SMALL_TALK.has(top.name) ? d.neighbors[0] : d.neighbors.find((n) => !SMALL_TALK.has(n.name));
-    const disputed = !urgent && top.confidence < this.opts.agreementThreshold && neighbor !== undefined && neighbor.name !== top.name;
+    const nearest = (list: IntentScore[]): IntentScore | undefined =>
+      SMALL_TALK.has(top.name) ? list[0] : list.find((n) => !SMALL_TALK.has(n.name));
+    const disagrees = (list: IntentScore[] | undefined): boolean => {
+      const n = list && nearest(list);
+      return n !== undefined && n.name !== top.name;
+    };
+    // In a long message, the question's nearest example or the whole message's may agree.
+    const disputed =
+      !urgent &&
+      top.confidence < this.opts.agreementThreshold &&
+      disagrees(d.neighbors) &&
+      (d.wholeNeighbors === undefined || disagrees(d.wholeNeighbors));
     const outOfVocabulary = d.entities.length === 0 && d.contentWords > 0 && d.knownWords / d.contentWords < this.opts.minCoverage;
     if (d.background >= top.confidence || top.confidence < threshold || ambiguous || disputed || outOfVocabulary) {
       return this.fallback(text, ranking, d.entities, this.opts.threshold);

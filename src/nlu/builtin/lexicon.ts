@@ -461,8 +461,12 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'giờ sao',
     'tới đâu rồi',
     'đến đâu rồi',
-    'tới đâu',
-    'đến đâu',
+    // Bare "tới đâu" is also "go where" in the South ("làm sổ thì tới đâu"): only with what is pending.
+    'hồ sơ tới đâu',
+    'hồ sơ đến đâu',
+    'giải quyết tới đâu',
+    'giải quyết đến đâu',
+    'làm tới đâu',
     'xử lý chưa',
     'xử lý tới đâu',
     'có kết quả chưa',
@@ -546,6 +550,66 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'quy tiên',
     'khuất núi',
   ],
+  // Neighbouring procedures: the cues that tell them apart, so that wordings no example has still count.
+  // Staying somewhere for a while (tạm trú), not moving one's registered home (thường trú).
+  o_tam: [
+    'ở trọ',
+    'thuê trọ',
+    'nhà trọ',
+    'phòng trọ',
+    'ở nhờ',
+    'ở tạm',
+    'ở đậu',
+    'ký túc xá',
+    'lán trại',
+    'lưu trú',
+    'khai báo lưu trú',
+    'tạm trú',
+    'thuê nhà',
+    'thuê phòng',
+  ],
+  o_han: [
+    'thường trú',
+    'nhập hộ khẩu',
+    'nhập khẩu',
+    'chuyển hộ khẩu',
+    'cắt khẩu',
+    'cắt hộ khẩu',
+    'tách khẩu',
+    'tách hộ',
+    'chuyển khẩu',
+    'xóa thường trú',
+  ],
+  // Marital status certificate, not registering a marriage.
+  doc_than: ['độc thân', 'tình trạng hôn nhân', 'chưa có vợ', 'chưa có chồng', 'chưa kết hôn', 'chưa lập gia đình', 'chưa từng kết hôn'],
+  // A copy of a civil-status record already registered.
+  ban_sao_ho_tich: [
+    'trích lục',
+    'bản sao giấy khai sinh',
+    'bản sao khai sinh',
+    'bản sao giấy kết hôn',
+    'bản sao giấy chứng tử',
+    'sổ gốc',
+    'cấp lại bản sao',
+  ],
+  // Certifying a signature, not copying a document.
+  chu_ky: ['chữ ký', 'ký tên', 'ký trước mặt', 'giấy ủy quyền', 'hợp đồng ủy quyền', 'giấy cam kết', 'thị thực chữ ký'],
+  sao_y: ['sao y', 'bản sao y', 'photo công chứng', 'công chứng bản sao', 'chứng thực bản sao', 'đóng dấu sao y', 'bản chính'],
+  // Losing one's job (unemployment benefit) vs taking the pension savings out (one-time BHXH).
+  mat_viec: [
+    'nghỉ việc',
+    'mất việc',
+    'thất nghiệp',
+    'cho nghỉ',
+    'cắt giảm',
+    'chấm dứt hợp đồng',
+    'hết hợp đồng',
+    'bị đuổi việc',
+    'nghỉ làm',
+  ],
+  rut_mot_lan: ['một lần', 'rút bảo hiểm', 'rút sổ', 'rút tiền bảo hiểm', 'lãnh một lần', 'lĩnh một lần', 'nhận một lần', 'chốt sổ'],
+  // The VNeID account, not the card.
+  tai_khoan: ['vneid', 'tài khoản', 'mật khẩu', 'đăng nhập', 'mã otp', 'kích hoạt', 'mức 2', 'mức 1', 'ứng dụng', 'định danh điện tử'],
 };
 
 interface Entry {

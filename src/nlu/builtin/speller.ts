@@ -9,6 +9,8 @@ import { canonicalSyllable } from '../normalize';
 
 /** Words shorter than this are left alone: one edit away from a short syllable is another syllable. */
 const MIN_LENGTH = 4;
+/** Unknown words whose repair is remembered (cleared when full). */
+const CACHE_LIMIT = 20_000;
 
 function deletes(word: string): string[] {
   const out: string[] = [];
@@ -34,6 +36,8 @@ export class Speller {
   private readonly frequency: Map<string, number>;
   /** Delete variant → known words having it. */
   private readonly index = new Map<string, string[]>();
+  /** Unknown word → its repair (null: none). */
+  private readonly cache = new Map<string, string[] | null>();
 
   /** `frequency`: known folded word → how often it occurs in training. */
   constructor(frequency: Map<string, number>) {
@@ -56,6 +60,16 @@ export class Speller {
   /** The repaired form of an unknown word (one or two words), or undefined to keep it as it is. */
   correct(word: string): string[] | undefined {
     if (this.frequency.has(word) || word.length < MIN_LENGTH || /\d/.test(word)) return undefined;
+    // Long messages repeat their unknown words (names, places): each is looked up once.
+    const cached = this.cache.get(word);
+    if (cached !== undefined) return cached ?? undefined;
+    const fixed = this.lookup(word);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(word, fixed ?? null);
+    return fixed;
+  }
+
+  private lookup(word: string): string[] | undefined {
     let best: string | undefined;
     let bestCount = 0;
     for (const key of [word, ...deletes(word)]) {

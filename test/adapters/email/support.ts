@@ -5,6 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import type { AdapterRuntime, IntakeItem } from '../../../src/channels/kit/contract';
 import type { Dovecot } from '../../support/dovecot';
 import { freePort } from '../../support/services';
+import { exclusiveHere } from '../contract-suite';
 import { fixtureReader } from '../fixtures';
 
 /** A runtime whose ingest remembers items by dedupe key (a replay returns false) and whose state is a Map. */
@@ -60,6 +61,7 @@ export function memoryRuntime(): MemoryRuntime {
       error: (obj, msg) => logs.push({ level: 'error', obj, msg }),
     },
     history: async () => [],
+    exclusive: exclusiveHere,
     readAttachment: async (id) => attachments.get(id) ?? null,
   };
   return { runtime, items, calls, state, attachments, logs };

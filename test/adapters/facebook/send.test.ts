@@ -1,7 +1,7 @@
 import { createFacebookAdapter } from '../../../adapters/facebook';
 import type { ChannelAdapter } from '../../../src/channels/kit/contract';
 import { graphError, startFakeGraph, type FakeGraph } from '../../fakes/fake-graph';
-import { hostedAttachment, outboundMessage, rejection } from '../contract-suite';
+import { hostedAttachment, memoryRuntime, outboundMessage, rejection } from '../contract-suite';
 import { APP_ID, FB_CREDENTIALS, PAGE_TOKEN, PSID, VERSION } from './support';
 
 const HOUR = 3600_000;
@@ -88,6 +88,49 @@ describe('messenger send: requests', () => {
       },
     ]);
     expect(res.providerMessageId).toBe('m_fake000001');
+  });
+
+  test("an operator's uploaded file (no URL) → Attachment Upload API, then the text and the file by attachment_id", async () => {
+    const pdf = Buffer.from('%PDF-1.4 biên bản');
+    const rt = memoryRuntime();
+    await adapter.start!({
+      ...rt,
+      readAttachment: async (id) => (id === 'att-7' ? { data: pdf, mimeType: 'application/pdf', name: 'bien-ban.pdf' } : null),
+    });
+    await adapter.send(
+      msg({
+        author: 'operator',
+        text: 'Gửi anh/chị biên bản ạ',
+        attachments: [{ kind: 'file', attachmentId: 'att-7', name: 'Biên bản.pdf' }],
+      }),
+    );
+    const [upload, ...sends] = fake.requests;
+    expect(upload!.method).toBe('POST');
+    expect(upload!.url).toBe(`/${VERSION}/me/message_attachments`);
+    expect(upload!.headers['authorization']).toBe(`Bearer ${PAGE_TOKEN}`);
+    const [[id, file]] = [...fake.uploads];
+    expect(file).toEqual({ type: 'file', name: 'Biên bản.pdf', contentType: 'application/pdf', data: pdf });
+    expect(sends.map((r) => r.json.message)).toEqual([
+      { text: 'Gửi anh/chị biên bản ạ', metadata: 'cong1022:out-1' },
+      { attachment: { type: 'file', payload: { attachment_id: id } }, metadata: 'cong1022:out-1' },
+    ]);
+  });
+
+  test('a file that cannot be sent (no URL, no bytes; upload refused) is left out and logged: the text still goes', async () => {
+    const rt = memoryRuntime();
+    await adapter.start!({ ...rt, readAttachment: async () => ({ data: Buffer.from('x'), mimeType: 'image/png', name: 'a.png' }) });
+    await adapter.send(msg({ author: 'operator', text: 'Chỉ có chữ', attachments: [{ kind: 'file' }] }));
+    fake.failNext('/me/message_attachments', graphError(100, 'Invalid file'));
+    await adapter.send(msg({ author: 'operator', text: 'Ảnh đây ạ', attachments: [{ kind: 'image', attachmentId: 'att-8' }] }));
+    expect(fake.calls('/me/messages').map((r) => r.json.message.text)).toEqual(['Chỉ có chữ', 'Ảnh đây ạ']);
+    expect(rt.logs.filter((l) => l.level === 'warn')).toHaveLength(2);
+    // A retryable upload failure fails the whole send before anything went out (the retry sends all once).
+    fake.failNext('/me/message_attachments', { status: 500, json: { error: { message: 'oops', code: 1 } } });
+    const before = fake.calls('/me/messages').length;
+    expect(await rejection(adapter.send(msg({ text: 'Lần nữa', attachments: [{ kind: 'image', attachmentId: 'att-8' }] })))).toMatchObject({
+      retryable: true,
+    });
+    expect(fake.calls('/me/messages')).toHaveLength(before);
   });
 
   test('text over 2000 characters is refused before any call', async () => {

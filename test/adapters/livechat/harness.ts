@@ -19,6 +19,7 @@ import type {
   QuickReply,
 } from '../../../src/channels/kit/contract';
 import { socketServerFor } from '../../../src/realtime/io';
+import { exclusiveHere } from '../contract-suite';
 import { createLivechatAdapter, widgetScriptPath, type LivechatConfig } from '../../../adapters/livechat';
 import type {
   ClientToServerEvents,
@@ -197,6 +198,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     async history(externalUserId, limit) {
       return (history.get(externalUserId) ?? []).slice(-limit);
     },
+    exclusive: exclusiveHere,
     async readAttachment(id) {
       return files.get(id) ?? null;
     },

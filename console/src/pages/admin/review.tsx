@@ -8,8 +8,10 @@ import { fmtWhen } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
 import type { ReviewItem, TrainingIntent } from '../../lib/types';
 import { useReferenceReload } from '../../lib/live';
+import { confidenceLabel, intentLabel } from '@wire/labels';
 
-function Row({ item, intents, onDone }: { item: ReviewItem; intents: string[]; onDone: () => void }) {
+function Row({ item, intents, onDone }: { item: ReviewItem; intents: { intent: string; label: string }[]; onDone: () => void }) {
+  const nameOf = (code: string) => intents.find((x) => x.intent === code)?.label ?? intentLabel(code);
   const initial = item.correctedIntent ?? (item.nluIntent !== 'nlu_fallback' ? item.nluIntent : '');
   const [intent, setIntent] = useState(initial);
   const [busy, run] = useKeyedAction<'add' | 'dismiss'>();
@@ -21,7 +23,7 @@ function Row({ item, intents, onDone }: { item: ReviewItem; intents: string[]; o
         else await api.post(`/api/review/${encodeURIComponent(item.messageId)}/dismiss`);
         onDone();
       },
-      kind === 'add' ? `Đã thêm vào ${intent} — trợ lý ảo học lại trong vài giây` : 'Đã bỏ qua',
+      kind === 'add' ? `Đã thêm vào “${nameOf(intent)}” — trợ lý ảo học lại trong vài giây` : 'Đã bỏ qua',
     );
   return (
     <tr>
@@ -40,16 +42,18 @@ function Row({ item, intents, onDone }: { item: ReviewItem; intents: string[]; o
         </div>
       </td>
       <td>
-        <div className="mono small">{item.nluIntent}</div>
-        <div className="muted small">{Math.round(item.confidence * 100)}%</div>
+        <div className="small" title={item.nluIntent}>
+          {nameOf(item.nluIntent)}
+        </div>
+        <div className="muted small">{confidenceLabel(item.confidence)}</div>
       </td>
-      <td>{item.correctedIntent ? <Chip tone="violet">{item.correctedIntent}</Chip> : <Chip tone="amber">Không hiểu</Chip>}</td>
+      <td>{item.correctedIntent ? <Chip tone="violet">{nameOf(item.correctedIntent)}</Chip> : <Chip tone="amber">Không hiểu</Chip>}</td>
       <td className="review-actions">
         <select value={intent} onChange={(e) => setIntent(e.target.value)} aria-label="Ý định đúng">
           <option value="">— Chọn ý định đúng —</option>
           {intents.map((i) => (
-            <option key={i} value={i}>
-              {i}
+            <option key={i.intent} value={i.intent}>
+              {i.label}
             </option>
           ))}
         </select>
@@ -76,9 +80,9 @@ export default function ReviewPage() {
   useReferenceReload(['review'], reload);
   const intents = useLoad(() => api.get<TrainingIntent[]>('/api/training'), []);
   const names = (intents.data ?? [])
-    .map((x) => x.intent)
-    .filter((x) => x !== 'nlu_fallback')
-    .sort();
+    .filter((x) => x.intent !== 'nlu_fallback')
+    .map((x) => ({ intent: x.intent, label: x.label ?? intentLabel(x.intent) }))
+    .sort((a, b) => a.label.localeCompare(b.label, 'vi'));
   return (
     <div className="page">
       <PageHeader

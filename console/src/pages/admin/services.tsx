@@ -11,24 +11,8 @@ import { useDebounced, useLoad } from '../../lib/hooks';
 import { navigate } from '../../lib/router';
 import type { ServiceAnswer, ServiceSummary } from '../../lib/types';
 import { useReferenceReload } from '../../lib/live';
+import { INTENT_LABELS } from '@wire/labels';
 
-/** What each service intent is for, so editors find the right answer. */
-const INTENT_LABELS: Record<string, string> = {
-  tra_cuu_ho_so: 'Tra cứu hồ sơ',
-  tra_cuu_phan_anh: 'Tra cứu phản ánh',
-  phan_anh_kien_nghi: 'Phản ánh, kiến nghị',
-  su_co_ha_tang: 'Sự cố hạ tầng',
-  vi_pham: 'Báo vi phạm',
-  khan_cap_113: 'Khẩn cấp — 113',
-  khan_cap_114: 'Khẩn cấp — 114',
-  khan_cap_115: 'Khẩn cấp — 115',
-  khieu_nai_to_cao: 'Khiếu nại, tố cáo',
-  gap_tong_dai_vien: 'Gặp tổng đài viên',
-  chao_hoi: 'Chào hỏi',
-  cam_on_tam_biet: 'Cảm ơn, tạm biệt',
-  thong_tin_tong_dai: 'Thông tin tổng đài',
-  nlu_fallback: 'Không hiểu câu hỏi',
-};
 const LABELS = { text: 'Nội dung', field: 'Lĩnh vực', quick_replies: 'Nút trả lời nhanh', intent: 'Ý định' };
 
 const keyOf = (s: { id?: string; intent: string }) => s.id ?? s.intent;

@@ -213,6 +213,16 @@ export default function SettingsPage() {
           </div>
         </div>
       </Card>
+      <Card title="Dòng ghi công ở trang đăng nhập">
+        <Field label="Nội dung" hint="Để trống nếu không muốn hiển thị.">
+          <input
+            value={draft.footerCredit}
+            maxLength={200}
+            aria-label="Dòng ghi công"
+            onChange={(e) => set('footerCredit', e.target.value)}
+          />
+        </Field>
+      </Card>
       <Card title="Trả lời của cơ quan">
         <ChoiceCards
           className="two"

@@ -1,7 +1,7 @@
 /** Users and roles: create, edit (role, agency, active), reset password (shows a temporary password once). */
 import { useState } from 'react';
 import { AddButton, EditButton, useEditing, type EditorDialogProps } from '../../components/editing';
-import { ChoiceCards } from '../../components/form-bits';
+import { ChoiceCards, CodeSet } from '../../components/form-bits';
 import { AgencySelect } from '../../components/selects';
 import { Icon } from '../../components/icons';
 import { ListState, SearchBox, Table } from '../../components/list-state';
@@ -10,7 +10,7 @@ import { api } from '../../lib/api';
 import { fmtWhen } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
 import { ROLE_LABELS } from '@wire/labels';
-import { invalidate, useAgencies } from '../../lib/refdata';
+import { invalidate, useAgencies, useFields } from '../../lib/refdata';
 import { useSession } from '../../lib/session';
 import type { Role, StaffUser } from '../../lib/types';
 import { passwordProblem } from '../login';
@@ -41,9 +41,13 @@ function UserDialog({ user, onClose, onSaved }: { user: StaffUser | null } & Edi
     agency: agencyCode,
     password: '',
     active: user?.active ?? true,
+    maxChats: String(user?.maxChats ?? 3),
+    skills: user?.skills ?? [],
   });
+  const fields = useFields();
   const pwProblem = !user && f.password ? passwordProblem(f.password, f.password) : null;
   const submit = async () => {
+    let id = user?.id;
     if (user)
       await api.patch(`/api/users/${user.id}`, {
         displayName: f.displayName,
@@ -52,18 +56,24 @@ function UserDialog({ user, onClose, onSaved }: { user: StaffUser | null } & Edi
         active: f.active,
       });
     else
-      await api.post('/api/users', {
-        username: f.username.trim(),
-        displayName: f.displayName.trim(),
-        role: f.role,
-        agency: f.role === 'agency' ? f.agency : undefined,
-        password: f.password,
-      });
+      id = (
+        await api.post<StaffUser>('/api/users', {
+          username: f.username.trim(),
+          displayName: f.displayName.trim(),
+          role: f.role,
+          agency: f.role === 'agency' ? f.agency : undefined,
+          password: f.password,
+        })
+      ).id;
+    // Automatic assignment: how many conversations at once, and which fields (none: any).
+    if (id && f.role === 'operator') await api.put(`/api/users/${id}/routing`, { maxChats: Number(f.maxChats), skills: f.skills });
     invalidate('users');
     toast.ok(user ? 'Đã lưu người dùng' : `Đã tạo tài khoản ${f.username}`);
     onSaved();
   };
-  const valid = f.displayName.trim() && (user || (f.username.trim() && f.password && !pwProblem)) && (f.role !== 'agency' || f.agency);
+  const capacityOk = f.role !== 'operator' || (/^\d+$/.test(f.maxChats) && Number(f.maxChats) <= 50);
+  const valid =
+    capacityOk && f.displayName.trim() && (user || (f.username.trim() && f.password && !pwProblem)) && (f.role !== 'agency' || f.agency);
   return (
     <FormModal
       title={user ? `Sửa ${user.displayName}` : 'Thêm người dùng'}
@@ -101,6 +111,21 @@ function UserDialog({ user, onClose, onSaved }: { user: StaffUser | null } & Edi
         <Field label="Cơ quan">
           <AgencySelect value={f.agency} onChange={(v) => setF({ ...f, agency: v })} empty="— Chọn cơ quan —" />
         </Field>
+      )}
+      {f.role === 'operator' && (
+        <div className="form-grid two">
+          <Field label="Số hội thoại tối đa cùng lúc" hint="Tự động phân công bỏ qua người đã đủ số này (0: không nhận tự động).">
+            <input type="number" min={0} max={50} value={f.maxChats} onChange={(e) => setF({ ...f, maxChats: e.target.value })} />
+          </Field>
+          <Field label="Lĩnh vực phụ trách" hint="Để trống: nhận mọi lĩnh vực.">
+            <CodeSet
+              value={f.skills}
+              onChange={(skills) => setF({ ...f, skills })}
+              options={fields.map((x) => ({ code: x.code, name: x.name }))}
+              placeholder="Tìm lĩnh vực…"
+            />
+          </Field>
+        </div>
       )}
       {!user && (
         <Field label="Mật khẩu ban đầu" error={pwProblem} hint="Người dùng có thể đổi sau khi đăng nhập.">
@@ -189,6 +214,7 @@ export default function UsersPage() {
                   <td>
                     <Chip tone={ROLE_TONE[u.role]}>{ROLE_LABELS[u.role]}</Chip>
                     {!u.active && <Chip tone="gray">Đã khoá</Chip>}
+                    {u.role === 'operator' && <div className="muted small">Tối đa {u.maxChats} hội thoại cùng lúc</div>}
                   </td>
                   <td className="small">{agencyName(u) ?? <span className="muted">—</span>}</td>
                   <td className="small">

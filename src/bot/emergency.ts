@@ -1,0 +1,57 @@
+/** The emergency catalog of `bot.yml`: which number's advice answers an emergency message. */
+import { foldDiacritics } from '../nlu/fold';
+import type { BotDefinition } from './definition';
+
+/** One entry of the emergency catalog. */
+export type EmergencyNumber = BotDefinition['emergency'][number];
+
+/** True for the intents the catalog answers (khan_cap_113/114/115). */
+export function isEmergency(def: BotDefinition, intent: string): boolean {
+  return def.emergency.some((e) => e.intent === intent);
+}
+
+/**
+ * The catalog entry for an emergency message: among the intent's entries, the one whose trigger words
+ * occur most in the text (112 within khan_cap_114 for drowning, a capsized boat, a landslide…), else
+ * the intent's first entry. Words are compared with diacritics when the message has them ("cháy" is
+ * not "chạy"), folded when it has none.
+ */
+export function emergencyFor(def: BotDefinition, intent: string, text: string): EmergencyNumber | null {
+  return pick(def, intent, text)?.entry ?? null;
+}
+
+/**
+ * An emergency the intent engine was unsure about: an emergency intent among the top candidates
+ * (at least `floor`) whose trigger words are in the message ("ghe bị lật, 2 người mất tích"). Null otherwise.
+ */
+export function emergencyByWords(def: BotDefinition, candidates: { name: string; confidence: number }[], text: string, floor = 0.2) {
+  for (const c of candidates) {
+    if (c.confidence < floor) continue;
+    const found = pick(def, c.name, text);
+    if (found && found.score > 0) return { intent: c.name, entry: found.entry };
+  }
+  return null;
+}
+
+function pick(def: BotDefinition, intent: string, text: string): { entry: EmergencyNumber; score: number } | null {
+  const entries = def.emergency.filter((e) => e.intent === intent);
+  if (entries.length === 0) return null;
+  const lower = ` ${text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  const folded = ` ${foldDiacritics(text)} `;
+  const marked = lower !== folded;
+  const score = (e: EmergencyNumber) =>
+    e.words.filter((w) => {
+      const word = marked ? w.normalize('NFC').toLowerCase() : foldDiacritics(w);
+      return (marked ? lower : folded).includes(` ${word} `);
+    }).length;
+  let best = entries[0];
+  let bestScore = score(best);
+  for (const e of entries.slice(1)) {
+    const s = score(e);
+    if (s > bestScore) [best, bestScore] = [e, s];
+  }
+  return { entry: best, score: bestScore };
+}

@@ -1,0 +1,39 @@
+/**
+ * Limits on the HTTP server itself: how long a client may take to send its headers and its whole
+ * request (a slow body no longer holds a connection for minutes), and how many connections one
+ * address may keep open at once (further ones are closed at once). WebSocket upgrades count as
+ * connections too; their own idle rules are socket.io's.
+ */
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** The limits (from configuration). */
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnectionsPerIp: number;
+}
+
+/** Applies the limits to `server`; returns a function reporting the open connections per address (tests, metrics). */
+export function limitServer(server: Server, limits: ServerLimits): () => Map<string, number> {
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  // Idle keep-alive connections are closed well before a proxy would reuse a dead one.
+  server.keepAliveTimeout = Math.min(server.keepAliveTimeout || 5_000, limits.headersTimeoutMs);
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const ip = socket.remoteAddress ?? 'unknown';
+    const n = (open.get(ip) ?? 0) + 1;
+    if (n > limits.maxConnectionsPerIp) {
+      socket.destroy();
+      return;
+    }
+    open.set(ip, n);
+    socket.once('close', () => {
+      const left = (open.get(ip) ?? 1) - 1;
+      if (left > 0) open.set(ip, left);
+      else open.delete(ip);
+    });
+  });
+  return () => new Map(open);
+}

@@ -1,0 +1,122 @@
+/**
+ * Long messages: citizens on Zalo and Messenger write a greeting, a story, the question and a
+ * thank-you in one message. This module cuts a message into clauses, recognizes the ones that
+ * only greet, thank, apologize or address the hotline (they say nothing about the request and
+ * dilute it), and marks the clauses that ask or request something, so that the engine classifies
+ * the request part and can notice two distinct requests in one message.
+ */
+import { foldDiacritics, normalize } from '../normalize';
+
+/** One clause of a message, with its place in the original text. */
+export interface Clause {
+  text: string;
+  start: number;
+  end: number;
+  /** Folded, normalized syllables. */
+  words: string[];
+  /** Only greets, thanks, apologizes or addresses the hotline. */
+  filler: boolean;
+  /** Asks a question or requests something (a "?", a question word, or a request opener such as "cho hỏi"). */
+  request: boolean;
+  /** Starts a sentence (not a clause after a comma). */
+  sentenceStart: boolean;
+}
+
+/** Clause ends: sentence punctuation, line breaks, and commas (a greeting often ends with one). */
+const CLAUSE = /[^.?!;\n,…]+[.?!;\n,…]*/gu;
+const SENTENCE_END = /[.?!;\n…]/u;
+
+/** Words that make a clause a greeting, a thank-you, an apology or a polite closing. */
+const FILLER_CUES = new Set('chao loi cam on kinh alo phien thank chuc biet mong'.split(' '));
+/** Words that may stand beside the cues in such a clause (people, the hotline, particles). */
+const FILLER_WORDS = new Set(
+  (
+    'a ad admin anh chi em toi minh chung ta tong dai vien 1022 da vang u a nha nghen luon cac moi nguoi co chu bac ban xin nhieu rat lam ' +
+    'duoc som hoi dap tra loi xem xet quy co quan can bo ong ba con chau may ca nhe nhi oi voi va cua truc ho tro giup nhan buoi sang chieu ' +
+    'toi ngay tot lanh suc khoe thanh cong truoc that that su lai lan nua trung tam hanh chinh cong ubnd uy ban xa phuong tinh dong thap ' +
+    'kinh gui chuc thi cho minh em nhe day ah nay do ay vui long thong cam xin loi vi phien lam ha nhieu lam mot ngay vui ve ' +
+    'da het roi biet hieu vay ok'
+  ).split(' '),
+);
+/**
+ * Question words, accented (not "mấy": "mấy năm nay" tells a story). A word typed without accents
+ * is compared folded ("dau" may be "đầu" as well as "đâu": without accents, nothing tells them apart).
+ */
+const QUESTION_WORDS = new Set('gì sao đâu nào chưa ai hả nhỉ'.split(' '));
+const FOLDED_QUESTION_WORDS = new Set([...QUESTION_WORDS].map(foldDiacritics));
+/** After "bao" (folded "bảo" is also "to tell"), the words that make a question: bao nhiêu, bao lâu, bao giờ. */
+const BAO_QUESTION = new Set(['nhieu', 'lau', 'gio']);
+/** Words that end a yes/no question ("… được không", "… phải hông"). */
+const QUESTION_ENDS = new Set(['khong', 'chua', 'ha', 'ko', 'hong', 'nha', 'vay', 'a']);
+/** Openers of a request ("cho hỏi", "xin hỏi", "làm ơn", "nhờ", "đề nghị") regardless of question words. */
+const REQUEST_OPENERS = [['cho'], ['xin', 'hoi'], ['lam', 'on'], ['nho'], ['de', 'nghi'], ['giup']];
+/** Most request sentences looked at (the last ones: the questions come at the end). */
+const MAX_REQUEST_SENTENCES = 4;
+
+function isFiller(words: string[]): boolean {
+  if (words.length === 0) return true;
+  let cue = false;
+  for (const w of words) {
+    if (FILLER_CUES.has(w)) cue = true;
+    else if (!FILLER_WORDS.has(w) && !/^\d+$/.test(w)) return false;
+  }
+  return cue;
+}
+
+function isRequest(tokens: string[], words: string[], raw: string): boolean {
+  if (raw.includes('?')) return true;
+  const asks = (t: string, i: number): boolean =>
+    (t === words[i] ? FOLDED_QUESTION_WORDS.has(t) : QUESTION_WORDS.has(t)) || (words[i] === 'bao' && BAO_QUESTION.has(words[i + 1]));
+  if (tokens.some(asks)) return true;
+  // A yes/no question: "không" among the last words ("có phải khai báo không ạ").
+  if (words.slice(-3).some((w) => w === 'khong') && QUESTION_ENDS.has(words[words.length - 1])) return true;
+  return REQUEST_OPENERS.some((o) => o.every((w, k) => words[k] === w));
+}
+
+/** The clauses of a message, in order (an empty list for a message without letters or digits). */
+export function clauses(text: string): Clause[] {
+  const out: Clause[] = [];
+  let sentenceStart = true;
+  for (const m of text.matchAll(CLAUSE)) {
+    const raw = m[0];
+    const start = m.index ?? 0;
+    const { tokens, folded: words } = normalize(raw);
+    if (words.length > 0) {
+      out.push({
+        text: raw,
+        start,
+        end: start + raw.length,
+        words,
+        filler: isFiller(words),
+        request: isRequest(tokens, words, raw),
+        sentenceStart,
+      });
+    }
+    sentenceStart = SENTENCE_END.test(raw);
+  }
+  return out;
+}
+
+/** The message without its filler clauses; the message itself when nothing else is left. */
+export function requestPart(parts: Clause[], text: string): string {
+  const kept = parts.filter((c) => !c.filler);
+  if (kept.length === 0 || kept.length === parts.length) return text;
+  return kept.map((c) => c.text.trim()).join(' ');
+}
+
+/**
+ * The message's sentences that ask or request something (commas do not split here: "xin hỏi
+ * A, B thì sao" is one request), for finding two requests in one message.
+ */
+export function requestSentences(parts: Clause[]): string[] {
+  const sentences: Clause[][] = [];
+  for (const c of parts) {
+    if (c.sentenceStart || sentences.length === 0) sentences.push([c]);
+    else sentences[sentences.length - 1].push(c);
+  }
+  return sentences
+    .map((s) => s.filter((c) => !c.filler))
+    .filter((s) => s.length > 0 && s.some((c) => c.request))
+    .map((s) => s.map((c) => c.text.trim()).join(' '))
+    .slice(-MAX_REQUEST_SENTENCES);
+}

@@ -1,0 +1,57 @@
+/**
+ * Keeps this node's in-memory copies in step with changes made on other nodes: the knowledge view
+ * (procedures, service answers, the greeting), the bot settings applied onto `ctx.bot`, and the
+ * intent model. The node that makes a change reloads by itself; the others learn of it from the
+ * `reference` event the change already announces (see ./announce.ts), received through the bus.
+ * Canned replies, users, fields and agencies are read from the database on each use: nothing to reload.
+ */
+import type { AppContext } from '../context';
+import { scheduleRetrain } from '../operations/retrain';
+import { loadSettings } from '../operations/settings';
+
+/** Runs `fn` once at a time; calls made while it runs are folded into one more run. */
+function coalesced(fn: () => Promise<void>, onError: (err: unknown) => void): () => void {
+  let running = false;
+  let again = false;
+  const run = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
+    fn()
+      .catch(onError)
+      .finally(() => {
+        running = false;
+        if (again) run();
+      });
+  };
+  return run;
+}
+
+/** Reloads this node's caches when another node announces a change; returns the unsubscribe function. */
+export function followSharedChanges(ctx: AppContext): () => void {
+  const warn = (what: string) => (err: unknown) => ctx.log.warn({ err }, `${what} not reloaded after a change on another node`);
+  const reloadKnowledge = coalesced(() => ctx.knowledge.reload(), warn('knowledge view'));
+  // The greeting is a service answer: settings reload the knowledge view too.
+  const reloadSettings = coalesced(async () => {
+    await loadSettings(ctx);
+    await ctx.knowledge.reload();
+  }, warn('settings'));
+  const retrain = () => void scheduleRetrain(ctx, { follow: true });
+  const offs = [
+    ctx.bus.on('reference', (change, origin) => {
+      if (origin !== 'remote') return;
+      if (change.list === 'procedures' || change.list === 'services') reloadKnowledge();
+      else if (change.list === 'settings') reloadSettings();
+      // `training` starts the follower's training alongside the editor's; `model` catches any other retraining.
+      else if (change.list === 'training' || change.list === 'model') retrain();
+    }),
+    ctx.bus.onResync(() => {
+      reloadSettings();
+      retrain();
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,86 @@
+/**
+ * The delivery of queued outbound messages, in as few statements as a guarantee allows: one to
+ * start (mark sending, read what the send needs), one per sent part before the last, and one to
+ * record the last part sent with its processing-log event and the removal of the job.
+ */
+import type { Queryable } from '../db/database';
+import { completeJobSql } from '../jobs/queue';
+import { eventsParam, insertEventsSql, type NewEvent } from './events';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './messages';
+
+/** A message being delivered, with what its send needs from its conversation. */
+export interface DeliveryItem extends MessageRow {
+  externalUserId: string | null;
+  lastInboundAt: Date | null;
+  /** The ticket's code (the message's ticket, else the conversation's latest). */
+  ticketCode: string | null;
+  /** Mail threading: the conversation's subject, its last inbound provider id, and up to 20 provider ids, oldest first. */
+  subject: string | null;
+  inReplyTo: string | null;
+  references: string[];
+}
+
+/**
+ * Marks the given messages `sending` (one more attempt) and returns them in the given order with
+ * their conversation's details; messages already sent, delivered, read or failed are left out.
+ */
+export async function startDelivery(q: Queryable, ids: readonly string[]): Promise<DeliveryItem[]> {
+  const r = await q.query(
+    `WITH m AS (
+       UPDATE messages SET status = 'sending', attempts = attempts + 1
+       WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')
+       RETURNING ${MESSAGE_COLUMNS})
+     SELECT m.*, c.external_user_id AS conv_external_user_id, c.subject AS conv_subject, c.last_inbound_at AS conv_last_inbound_at,
+       (SELECT code FROM tickets WHERE id = COALESCE(m.ticket_id,
+          (SELECT id FROM tickets WHERE conversation_id = m.conversation_id ORDER BY created_at DESC LIMIT 1))) AS ticket_code,
+       (SELECT array_agg(external_id ORDER BY created_at) FROM (SELECT external_id, created_at FROM messages x
+          WHERE x.conversation_id = m.conversation_id AND x.external_id IS NOT NULL ORDER BY created_at DESC LIMIT 20) y) AS refs,
+       (SELECT external_id FROM messages x WHERE x.conversation_id = m.conversation_id AND x.direction = 'in' AND x.external_id IS NOT NULL
+          ORDER BY created_at DESC LIMIT 1) AS last_in
+     FROM m LEFT JOIN conversations c ON c.id = m.conversation_id
+     ORDER BY array_position($1::uuid[], m.id)`,
+    [[...ids]],
+  );
+  return r.rows.map((row) => ({
+    ...toMessage(row),
+    externalUserId: (row.conv_external_user_id as string | null) ?? null,
+    lastInboundAt: row.conv_last_inbound_at ? new Date(row.conv_last_inbound_at as string) : null,
+    ticketCode: (row.ticket_code as string | null) ?? null,
+    subject: (row.conv_subject as string | null) ?? null,
+    inReplyTo: (row.last_in as string | null) ?? null,
+    references: (row.refs as string[] | null) ?? [],
+  }));
+}
+
+/**
+ * Records the last part of a message sent: its provider id, the `sent` status, the event, and
+ * (with `completeJobId`) the removal of the delivery job; returns whether a later job of the
+ * conversation waits.
+ */
+export async function recordSent(
+  q: Queryable,
+  s: { id: string; parts: number; providerId: string | null; event: NewEvent; completeJobId?: string | null },
+): Promise<{ successor: boolean }> {
+  const r = await q.query<{ successor: boolean | null }>(
+    `WITH sent AS (
+       UPDATE messages SET parts_sent = $2, external_id = COALESCE($3, external_id),
+         meta = jsonb_set(meta, '{providerIds}', COALESCE(meta->'providerIds', '[]'::jsonb) || to_jsonb(COALESCE($3, '')::text)),
+         status = CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END,
+         error = CASE WHEN status IN ('queued', 'sending') THEN NULL ELSE error END,
+         sent_at = CASE WHEN status IN ('queued', 'sending') THEN now() ELSE sent_at END
+       WHERE id = $1),
+     logged AS (${insertEventsSql('$4')}),
+     done AS (${completeJobSql('$5')})
+     SELECT (SELECT successor FROM done) AS successor`,
+    [s.id, s.parts, s.providerId, eventsParam([s.event]), s.completeJobId ?? null],
+  );
+  return { successor: r.rows[0]?.successor ?? false };
+}
+
+/** Puts messages whose delivery will be retried back to `queued`, with the last error. */
+export async function requeueDeliveries(q: Queryable, ids: readonly string[], error: string): Promise<void> {
+  await q.query(`UPDATE messages SET status = 'queued', error = $2 WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')`, [
+    [...ids],
+    error,
+  ]);
+}

@@ -1,0 +1,54 @@
+/** Raw inbound deliveries (webhook bodies, mails, live-chat frames), stored before they are acknowledged. */
+import type { Queryable } from '../db/database';
+import { completeJobSql } from '../jobs/queue';
+
+/** A stored raw delivery, as processing reads it back. */
+export interface InboundEventRow {
+  channel: string;
+  contentType: string;
+  body: Uint8Array;
+  processedAt: Date | null;
+}
+
+/**
+ * Stores a raw delivery and its processing job in ONE statement; false when the (channel,
+ * dedupe key) was already stored (a replay).
+ */
+export async function insertInboundEvent(
+  q: Queryable,
+  e: { channel: string; dedupeKey: string; contentType: string; body: Buffer; jobKind: string; orderingKey: string },
+): Promise<boolean> {
+  const r = await q.query(
+    `WITH e AS (
+       INSERT INTO inbound_events (channel, dedupe_key, content_type, body) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id)
+     INSERT INTO jobs (kind, ordering_key, payload)
+     SELECT $5, $6, jsonb_build_object('eventId', e.id::text) FROM e RETURNING id`,
+    [e.channel, e.dedupeKey, e.contentType, e.body, e.jobKind, e.orderingKey],
+  );
+  return r.rowCount > 0;
+}
+
+/** A stored raw delivery by id. */
+export async function getInboundEvent(q: Queryable, id: string): Promise<InboundEventRow | null> {
+  const r = await q.query<{ channel: string; content_type: string; body: Uint8Array; processed_at: Date | null }>(
+    'SELECT channel, content_type, body, processed_at FROM inbound_events WHERE id = $1::bigint',
+    [id],
+  );
+  const row = r.rows[0];
+  return row ? { channel: row.channel, contentType: row.content_type, body: row.body, processedAt: row.processed_at } : null;
+}
+
+/** The SQL that stamps a raw delivery processed (`idParam`: its id's placeholder), usable as a CTE. */
+export function markProcessedSql(idParam: string): string {
+  return `UPDATE inbound_events SET processed_at = now() WHERE id = ${idParam}::bigint`;
+}
+
+/** Stamps a raw delivery processed and removes its job in one statement; true when the citizen's next job waits. */
+export async function finishInboundEvent(q: Queryable, eventId: string, jobId: string): Promise<boolean> {
+  const r = await q.query<{ successor: boolean | null }>(
+    `WITH processed AS (${markProcessedSql('$1')}), done AS (${completeJobSql('$2')}) SELECT (SELECT successor FROM done) AS successor`,
+    [eventId, jobId],
+  );
+  return r.rows[0]?.successor ?? false;
+}

@@ -1,0 +1,214 @@
+/**
+ * Three gateways ("nodes" A, B, C) in one process on one PostgreSQL database, as in a cluster:
+ * A accepts but processes nothing (WORKER_CONCURRENCY=0), B and C process. A console on A sees
+ * every message B and C handle, exactly once; a live-chat visitor on B (and in a second tab on A)
+ * gets the reply an operator sends through A; knowledge, settings and model changes made on A reach
+ * B and C; revoking sessions or logging out on A closes the sockets on other nodes.
+ */
+import request from 'supertest';
+import { createUser } from '../../src/auth/passwords';
+import { retrainIdle } from '../../src/operations/retrain';
+import type { WireMessage } from '../../adapters/livechat/protocol';
+import { connect, type TestClient } from '../adapters/livechat/harness';
+import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
+import { openLiveConsole, type LiveConsole } from '../support/live-console';
+import { waitFor, waitForValue } from '../support/wait';
+
+type MessageEvent = { conversationId: string; messageId: string; direction: 'in' | 'out'; status: string };
+
+describe('three gateways on one postgres database', () => {
+  let a: TestGateway;
+  let b: TestGateway;
+  let c: TestGateway;
+  let admin = '';
+  const closers: Array<{ disconnect(): unknown }> = [];
+
+  const live = async (node: TestGateway, token: string): Promise<LiveConsole> => {
+    const l = await openLiveConsole(node.url, token);
+    closers.push(l.socket);
+    return l;
+  };
+  const widget = async (node: TestGateway, token?: string): Promise<TestClient> => {
+    const w = await connect(node.url, token ? { token } : {});
+    closers.push(w.socket);
+    return w;
+  };
+  /** Waits until no job is waiting or running anywhere in the cluster. */
+  const idle = () =>
+    waitForValue(
+      async () =>
+        (await a.gw.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE state IN ('pending', 'running')`)).rows[0].n,
+      (n) => n === 0,
+      30_000,
+    );
+
+  beforeAll(async () => {
+    const env = { LIVECHAT_ENABLED: 'true' };
+    a = await startTestGateway({ kind: 'postgres', env: { ...env, WORKER_CONCURRENCY: '0' } });
+    const same = { kind: 'postgres' as const, databaseUrl: a.databaseUrl, citizenApp: a.citizenApp, env };
+    b = await startTestGateway(same);
+    c = await startTestGateway(same);
+    admin = await a.login();
+  }, 120_000);
+
+  afterEach(() => {
+    for (const s of closers.splice(0)) s.disconnect();
+  });
+
+  afterAll(async () => {
+    for (const n of [c, b, a]) await n?.stop();
+    await a?.citizenApp.stop();
+  });
+
+  test('a console on A receives every message processed on B and C, each once', async () => {
+    const consoleA = await live(a, admin);
+    for (let i = 0; i < 6; i++) {
+      const node = i % 2 ? c : b;
+      const body = citizenMessage(`cluster-citizen-${i}`, 'Cho hỏi làm giấy khai sinh cho con cần giấy tờ gì?');
+      await node.postCitizen(body).expect(200);
+    }
+    await idle();
+    const db = a.gw.ctx.db;
+    // Inbound message events name the provider's message id.
+    const inbound = (await db.query<{ id: string }>(`SELECT external_id AS id FROM messages WHERE direction = 'in'`)).rows.map((r) => r.id);
+    const sent = (await db.query<{ id: string }>(`SELECT id FROM messages WHERE direction = 'out' AND status = 'sent'`)).rows.map(
+      (r) => r.id,
+    );
+    expect(inbound).toHaveLength(6);
+    expect(sent.length).toBeGreaterThanOrEqual(6); // at least a receipt or an answer each
+
+    const messages = () => consoleA.events<MessageEvent>('message');
+    await waitFor(
+      () =>
+        inbound.every((id) => messages().some((e) => e.messageId === id && e.direction === 'in')) &&
+        sent.every((id) => messages().some((e) => e.messageId === id && e.status === 'sent')),
+    );
+    await new Promise((r) => setTimeout(r, 500)); // no late duplicates
+    for (const id of inbound) expect(messages().filter((e) => e.messageId === id && e.direction === 'in')).toHaveLength(1);
+    for (const id of sent) expect(messages().filter((e) => e.messageId === id && e.status === 'sent')).toHaveLength(1);
+  });
+
+  test('a live-chat visitor on B, and in a second tab on A, gets the operator reply sent through A', async () => {
+    const tabB = await widget(b);
+    const { visitorId, token } = tabB.session;
+    const ack = await tabB.socket.timeout(5000).emitWithAck('message', { clientId: 'c1', text: 'Cho tôi hỏi về hộ chiếu' });
+    expect(ack).toMatchObject({ ok: true, duplicate: false });
+    const tabA = await widget(a, token!);
+    expect(tabA.session.visitorId).toBe(visitorId);
+
+    // The citizen's own message, typed on A, is echoed to the tab on B.
+    await tabA.socket.timeout(5000).emitWithAck('message', { clientId: 'c2', text: 'Tôi cần gặp tổng đài viên' });
+    const echoed = (t: TestClient, id: string) =>
+      t.received.some((r) => r.event === 'message' && (r.payload as WireMessage).externalMessageId === id);
+    await waitFor(() => echoed(tabB, `${visitorId}:c2`));
+
+    await idle();
+    const conversationId = await waitForValue(
+      async () =>
+        (
+          await a.gw.ctx.db.query<{ id: string }>(`SELECT id FROM conversations WHERE channel = 'livechat' AND external_user_id = $1`, [
+            visitorId,
+          ])
+        ).rows[0]?.id,
+      (id) => !!id,
+    );
+    const text = 'Chào anh/chị, em là tổng đài viên. Anh/chị mang CCCD đến Phòng Quản lý xuất nhập cảnh nhé.';
+    await request(a.app).post(`/api/conversations/${conversationId}/reply`).set('authorization', admin).send({ text }).expect(202);
+    const replies = (t: TestClient) =>
+      t.received.filter(
+        (r) => r.event === 'message' && (r.payload as WireMessage).author === 'operator' && (r.payload as WireMessage).text === text,
+      );
+    await waitFor(() => replies(tabB).length > 0 && replies(tabA).length > 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(replies(tabB)).toHaveLength(1);
+    expect(replies(tabA)).toHaveLength(1);
+    // The take-over notice too reached both tabs.
+    for (const t of [tabA, tabB]) expect(t.received.some((r) => r.event === 'operator')).toBe(true);
+  });
+
+  test('a knowledge-base edit and a settings change on A reach the bots of B and C', async () => {
+    const [proc] = (await request(a.app).get('/api/kb/procedures').set('authorization', admin).expect(200)).body as Array<{
+      intent: string;
+    }>;
+    const current = (await request(a.app).get(`/api/kb/procedures/${proc.intent}`).set('authorization', admin).expect(200)).body as {
+      procedure: { title: string } & Record<string, unknown>;
+      version: number;
+    };
+    const title = `${current.procedure.title} (bản cập nhật từ nút A)`;
+    expect(c.gw.ctx.knowledge.title(proc.intent)).not.toBe(title);
+    await request(a.app)
+      .put(`/api/kb/procedures/${proc.intent}`)
+      .set('authorization', admin)
+      .send({ procedure: { ...current.procedure, title }, baseVersion: current.version })
+      .expect(200);
+    await waitFor(() => c.gw.ctx.knowledge.title(proc.intent) === title && b.gw.ctx.knowledge.title(proc.intent) === title);
+    expect(c.gw.ctx.knowledge.procedureAnswer(proc.intent, 'short')?.text).toContain(title);
+
+    const greeting = 'Xin chào, đây là lời chào mới của Tổng đài 1022 (đổi trên nút A).';
+    const receipt = 'Tổng đài 1022 đã nhận tin nhắn của Quý khách (cài đặt đổi trên nút A).';
+    await request(a.app)
+      .put('/api/settings')
+      .set('authorization', admin)
+      .send({ greeting, receipt: { default: receipt } })
+      .expect(200);
+    await waitFor(
+      () => c.gw.ctx.bot.receipt.default === receipt && c.gw.ctx.knowledge.serviceAnswer('chao_hoi')?.text.includes(greeting) === true,
+    );
+    expect(b.gw.ctx.bot.receipt.default).toBe(receipt);
+  });
+
+  test('a training phrase added on A retrains B once, from the database', async () => {
+    const phrase = 'quokka xylophone zebu kangaroo';
+    const intent = 'thong_tin_tong_dai';
+    expect((await b.gw.ctx.nlu.parse(phrase)).intent.name).not.toBe(intent);
+    let trainings = 0;
+    const nluB = b.gw.ctx.nlu;
+    const train = nluB.train.bind(nluB);
+    nluB.train = (data) => {
+      trainings++;
+      return train(data);
+    };
+    try {
+      await request(a.app).post(`/api/training/${intent}`).set('authorization', admin).send({ text: phrase }).expect(201);
+      await retrainIdle(a.gw.ctx);
+      expect((await a.gw.ctx.nlu.parse(phrase)).intent.name).toBe(intent);
+      const onB = await waitForValue(
+        async () => (await nluB.parse(phrase)).intent.name,
+        (name) => name === intent,
+        10_000,
+      );
+      expect(onB).toBe(intent);
+      await new Promise((r) => setTimeout(r, 500)); // A's `model` announcement arrives: nothing new to train
+      await retrainIdle(b.gw.ctx);
+      expect(trainings).toBe(1);
+    } finally {
+      nluB.train = train;
+    }
+  });
+
+  test('revoking a user’s sessions on A closes their console on B; logging out on A closes that session on C only', async () => {
+    const db = a.gw.ctx.db;
+    const user = await createUser(db, {
+      username: 'cluster.op',
+      displayName: 'Tổng đài viên Cụm',
+      password: 'cluster-pass-1',
+      role: 'operator',
+    });
+    const login = async (node: TestGateway) =>
+      `Bearer ${(await request(node.app).post('/api/auth/token').send({ username: 'cluster.op', password: 'cluster-pass-1' }).expect(200)).body.token}`;
+
+    const first = await login(b);
+    const second = await login(c);
+    const onC = await live(c, first);
+    const onB = await live(b, second);
+    const bystander = await live(c, admin);
+    await request(a.app).post('/api/auth/logout').set('authorization', first).expect(200);
+    await waitFor(() => onC.closedByServer());
+    await new Promise((r) => setTimeout(r, 300));
+    expect(onB.socket.connected).toBe(true);
+
+    await request(a.app).post(`/api/users/${user.id}/reset-password`).set('authorization', admin).expect(200);
+    await waitFor(() => onB.closedByServer());
+    expect(bystander.socket.connected).toBe(true);
+  });
+});
