@@ -1,5 +1,6 @@
 /** `npm start`: configuration from the environment and `.env`, then the gateway on PORT. */
 import 'dotenv/config';
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config';
 import { createGateway } from './gateway';
 import { createLogger } from './logger';
@@ -19,10 +20,10 @@ async function main(): Promise<void> {
   const gateway = await createGateway(config, { logger: log });
   await gateway.start();
   await new Promise<void>((resolve) => gateway.server.listen(config.PORT, config.HOST, resolve));
-  log.info(
-    { port: config.PORT, host: config.HOST, database: gateway.ctx.db.kind },
-    `Cổng 1022 is serving on http://localhost:${config.PORT}`,
-  );
+  // PORT=0 picks a free port: the one actually bound is logged, and told to a parent process that started us with an IPC channel.
+  const port = (gateway.server.address() as AddressInfo).port;
+  log.info({ port, host: config.HOST, database: gateway.ctx.db.kind }, `Cổng 1022 is serving on http://localhost:${port}`);
+  process.send?.({ listening: port });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -49,17 +49,20 @@ export async function fetchMedia(ctx: AppContext, job: Job): Promise<void> {
     const where = { conversationId: msg.conversation_id, ticketId: msg.ticket_id };
     try {
       const saved = await keepCopy(ctx, a);
-      await updateAttachment(ctx.db, messageId, index, {
-        attachmentId: saved.id,
-        storageKey: saved.storageKey,
-        mimeType: saved.mimeType,
-        size: saved.size,
-      });
-      await logEvent(ctx.db, {
-        type: 'media_saved',
-        actor: SYSTEM,
-        ...where,
-        data: { messageId, attachmentId: saved.id, sha256: saved.sha256, size: saved.size, mimeType: saved.mimeType, url: a.url },
+      // The copy and its log entry together: whoever sees one sees the other.
+      await ctx.db.transaction(async (tx) => {
+        await updateAttachment(tx, messageId, index, {
+          attachmentId: saved.id,
+          storageKey: saved.storageKey,
+          mimeType: saved.mimeType,
+          size: saved.size,
+        });
+        await logEvent(tx, {
+          type: 'media_saved',
+          actor: SYSTEM,
+          ...where,
+          data: { messageId, attachmentId: saved.id, sha256: saved.sha256, size: saved.size, mimeType: saved.mimeType, url: a.url },
+        });
       });
     } catch (err) {
       const refused = err instanceof AttachmentRefusedError;
@@ -69,8 +72,10 @@ export async function fetchMedia(ctx: AppContext, job: Job): Promise<void> {
         continue;
       }
       const reason = refused ? err.reason : err.message;
-      await updateAttachment(ctx.db, messageId, index, { fetchError: reason });
-      await logEvent(ctx.db, { type: 'media_refused', actor: SYSTEM, ...where, data: { messageId, url: a.url, reason } });
+      await ctx.db.transaction(async (tx) => {
+        await updateAttachment(tx, messageId, index, { fetchError: reason });
+        await logEvent(tx, { type: 'media_refused', actor: SYSTEM, ...where, data: { messageId, url: a.url, reason } });
+      });
       ctx.log.warn({ conversationId: msg.conversation_id, messageId, reason }, 'provider media not kept');
     }
   }

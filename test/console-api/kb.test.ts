@@ -37,7 +37,7 @@ describeConsole('knowledge base editor on %s', (f) => {
 
   test('save → new version → the bot answers with it → diff → 409 on a stale version → restore', async () => {
     const { procedure, version } = (await f.as('admin').get('/api/kb/procedures/tt_khai_sinh').expect(200)).body;
-    const before = await tryBot('làm giấy khai sinh cho con cần giấy tờ gì', 'zalo');
+    const before = await tryBot('cho hỏi về thủ tục đăng ký khai sinh cho con', 'zalo');
     expect(before.decision.intent).toBe('tt_khai_sinh');
     expect(before.parse.intent.name).toBe('tt_khai_sinh');
     expect(before.answer.text).not.toContain('Từ 2026 đăng ký khai sinh liên thông');
@@ -49,7 +49,7 @@ describeConsole('knowledge base editor on %s', (f) => {
       updatedBy: 'Quản trị viên',
       diff: [{ path: 'summary', before: procedure.summary, after: edited.summary }],
     });
-    const after = await tryBot('làm giấy khai sinh cho con cần giấy tờ gì', 'zalo');
+    const after = await tryBot('cho hỏi về thủ tục đăng ký khai sinh cho con', 'zalo');
     expect(after.answer.text).toContain('Từ 2026 đăng ký khai sinh liên thông');
 
     const stale = await f
@@ -70,7 +70,7 @@ describeConsole('knowledge base editor on %s', (f) => {
 
     const restored = await f.as('admin').post('/api/kb/procedures/tt_khai_sinh/restore').send({ version }).expect(200);
     expect(restored.body).toMatchObject({ version: version + 2, procedure: { summary: procedure.summary } });
-    expect((await tryBot('làm giấy khai sinh cho con cần giấy tờ gì', 'zalo')).answer.text).not.toContain(
+    expect((await tryBot('cho hỏi về thủ tục đăng ký khai sinh cho con', 'zalo')).answer.text).not.toContain(
       'Từ 2026 đăng ký khai sinh liên thông',
     );
     expect(

@@ -153,7 +153,7 @@ describe('npm run export:knowledge', () => {
     const tsx = join(ROOT, 'node_modules/.bin/tsx');
     const run = spawnSync(tsx, ['scripts/export-knowledge.ts', '--out', out], { cwd: ROOT, env, encoding: 'utf8', timeout: START_TIMEOUT });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(run.stdout).toMatch(/Exported to .*: 33 procedures, 14 service answers, \d+ fields, \d+ agencies\./);
+    expect(run.stdout).toMatch(/Exported to .*: 33 procedures, 15 service answers, \d+ fields, \d+ agencies\./);
     expect(readKnowledge(out)).toEqual(inExportOrder(readKnowledge(KNOWLEDGE_DIR)));
 
     const bad = spawnSync(tsx, ['scripts/export-knowledge.ts', '--bogus'], { cwd: ROOT, env, encoding: 'utf8', timeout: START_TIMEOUT });

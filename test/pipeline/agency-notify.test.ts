@@ -12,6 +12,7 @@ import { databaseKinds } from '../support/databases';
 import { startDovecot, type Dovecot } from '../support/dovecot';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
 import { waitFor, waitForValue } from '../support/wait';
+import { parseCsv } from '../../src/knowledge/csv';
 
 const SCT = ['congthuong@dongthap.gov.vn', 'vanthu.sct@dongthap.gov.vn'];
 const CODE = /1022-\d{4}-\d{6}-[A-Z2-9]{4}/;
@@ -201,11 +202,10 @@ describe.each(databaseKinds())('agencies told and reminded on %s', (kind) => {
     expect(filtered.body.items.map((x: { code: string }) => x.code)).toEqual([code]);
 
     const csv = await request(t.app).get(`/api/export/tickets.csv?q=${code}`).set('authorization', admin).expect(200);
-    const [header, row] = csv.text.replace(/^\uFEFF/, '').split('\r\n');
-    const columns = header.split(',');
-    const cells = row.split(',');
-    expect(cells[columns.indexOf('Loại nội dung')]).toBe('Khiếu nại');
-    expect(cells[columns.indexOf('Cấp thẩm quyền')]).toBe('Cấp tỉnh');
+    // Cells may hold commas (Vietnamese labels, texts): a real CSV parse.
+    const [exported] = parseCsv(csv.text.replace(/^\uFEFF/, '')).records;
+    expect(exported.values['Loại nội dung']).toBe('Khiếu nại');
+    expect(exported.values['Cấp thẩm quyền']).toBe('Cấp tỉnh');
 
     const dash = await request(t.app).get('/api/stats/dashboard').set('authorization', admin).expect(200);
     expect(dash.body.byContentType).toContainEqual({ contentType: 'khieu_nai', label: 'Khiếu nại', tickets: 1 });

@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from './services';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -26,37 +25,47 @@ export async function startGatewayProcess(
   env: Record<string, string>,
   opts: { port?: number; readyTimeoutMs?: number } = {},
 ): Promise<GatewayProcess> {
-  const port = opts.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
+  // PORT=0 unless given: the child binds a free port itself and tells us which (no window in which another test takes it).
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ID: name },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env, PORT: String(opts.port ?? 0), HOST: '127.0.0.1', NODE_ID: name },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-20_000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const proc: GatewayProcess = {
-    name,
-    url,
-    child,
-    stderr: () => stderr,
-    async kill(signal = 'SIGKILL') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
-    },
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
   };
   const until = Date.now() + (opts.readyTimeoutMs ?? 90_000);
+  const failed = async () => {
+    await kill();
+    return new Error(`gateway ${name} did not start (exit code ${child.exitCode}): ${stderr.slice(-2000)}`);
+  };
+  const port = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => resolve(null), Math.max(0, until - Date.now()));
+    child.on('message', (m: { listening?: number }) => {
+      if (typeof m?.listening === 'number') {
+        clearTimeout(timer);
+        resolve(m.listening);
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+  if (port === null) throw await failed();
+  const url = `http://127.0.0.1:${port}`;
+  const proc: GatewayProcess = { name, url, child, stderr: () => stderr, kill };
   for (;;) {
     const ready = await fetch(`${url}/readyz`).then(
       (r) => r.ok,
       () => false,
     );
     if (ready) return proc;
-    if (child.exitCode !== null || Date.now() > until) {
-      await proc.kill();
-      throw new Error(`gateway ${name} did not start (exit code ${child.exitCode}): ${stderr.slice(-2000)}`);
-    }
+    if (child.exitCode !== null || Date.now() > until) throw await failed();
     await new Promise((r) => setTimeout(r, 200));
   }
 }
