@@ -94,11 +94,18 @@ beforeAll(async () => {
     };
   };
   // All three at once on the empty database: migrations, first admin and knowledge seed race.
-  const [a, b, c] = await Promise.all([
+  const started = await Promise.allSettled([
     startGatewayProcess('node-a', env(false)),
     startGatewayProcess('node-b', env(true)),
     startGatewayProcess('node-c', env(true)),
   ]);
+  const failure = started.find((r) => r.status === 'rejected');
+  if (failure) {
+    // Leave no node running behind a failed start.
+    await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.kill() : undefined)));
+    throw failure.reason;
+  }
+  const [a, b, c] = started.map((r) => (r as PromiseFulfilledResult<GatewayProcess>).value);
   Object.assign(nodes, { a, b, c });
   proxy = await startRoundRobinProxy([a.url, b.url, c.url]);
   // The first admin must change its password before using the API; the test skips that step.
