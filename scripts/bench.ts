@@ -25,7 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { ensureSystemPackages, startPostgres, type PostgresServer } from '../test/support/services';
+import { ensureSystemPackages, freePort, startPostgres, type PostgresServer } from '../test/support/services';
 
 const SECRET = 'bench-secret';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -117,14 +117,6 @@ async function stopProcess(child: ChildProcess): Promise<void> {
       r(null);
     });
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 interface LoadResult {

@@ -17,8 +17,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { loadBotDefinition } from '../src/bot/definition';
+import { emergencyIntents } from '../src/bot/emergency';
 import { BuiltinNluEngine } from '../src/nlu/builtin/builtin-engine';
-import { seededRandom } from '../src/nlu/builtin/softmax-regression';
+import { seededRandom } from '../src/seeded-random';
 import { foldDiacritics } from '../src/nlu/normalize';
 import { parseRasaNluYaml } from '../src/nlu/rasa-yaml';
 import { FALLBACK_INTENT, type TrainingData } from '../src/nlu/types';
@@ -100,7 +102,8 @@ interface Engine {
 const LONG_MESSAGES = 400;
 const LONG_MAX_CHARS = 1000;
 
-const EMERGENCIES = new Set(['khan_cap_113', 'khan_cap_114', 'khan_cap_115']);
+const BOT_DIR = process.env.BOT_DIR ?? 'bots/dongthap-1022';
+const EMERGENCIES = new Set(emergencyIntents(loadBotDefinition(BOT_DIR)));
 
 /** The frozen held-out set (never used for tuning) and the dev set (for tuning). */
 const FROZEN_SET = 'test/nlu/frozen/heldout.jsonl';
@@ -126,7 +129,7 @@ function median(xs: number[]): number {
 const builtinEngine: Engine = {
   name: 'builtin',
   async train(data) {
-    const engine = new BuiltinNluEngine();
+    const engine = new BuiltinNluEngine({ urgentIntents: [...EMERGENCIES] });
     await engine.train(data);
     return async (text) => {
       const r = await engine.parse(text);
@@ -530,8 +533,7 @@ function markdown(reports: Report[], source: string, host: string): string {
 }
 
 async function main(): Promise<void> {
-  const botDir = process.env.BOT_DIR ?? 'bots/dongthap-1022';
-  const dataPath = arg('--data') ?? join(botDir, 'nlu.yml');
+  const dataPath = arg('--data') ?? join(BOT_DIR, 'nlu.yml');
   const heldoutPath = arg('--heldout') ?? (process.argv.includes('--dev') ? DEV_SET : FROZEN_SET);
   const folds = Number(arg('--cv') ?? 0);
   const runs = Math.max(1, Number(arg('--runs') ?? 3));

@@ -13,8 +13,10 @@
  * FB_APP_SECRET); a channel without them is skipped. With DATABASE_URL pointing at the gateway's
  * PostgreSQL, stored rows and dead letters are counted too. Exits 1 when a target is missed.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { expectedMac } from '../adapters/zalo/verify';
+import { hmacSha256Hex } from '../src/channels/kit/helpers';
 import { openDatabase, type Queryable } from '../src/db/database';
+import { seededRandom } from '../src/seeded-random';
 
 /** A channel to fuzz: its seeds and how a body is signed. */
 export interface FuzzChannel {
@@ -35,18 +37,6 @@ export interface FuzzReport {
   deadLetters: number | null;
   /** The first few payloads that got a 5xx, for reproduction. */
   failures: { channel: string; status: number; body: string }[];
-}
-
-/** A small deterministic generator (mulberry32), so a seed reproduces a run. */
-export function randomSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ODD_STRINGS = [
@@ -134,7 +124,7 @@ export async function runFuzz(opts: {
   /** Waits for the gateway to finish processing before dead letters are counted (default: polls the queue up to 60 s). */
   settle?: () => Promise<void>;
 }): Promise<FuzzReport> {
-  const rnd = randomSource(opts.seed ?? 1);
+  const rnd = seededRandom(opts.seed ?? 1);
   const report: FuzzReport = { sent: 0, byStatus: {}, serverErrors: 0, stored: null, deadLetters: null, failures: [] };
   const storedBefore = await count(opts.db, 'SELECT count(*)::int AS n FROM inbound_events');
   const deadBefore = await count(opts.db, `SELECT count(*)::int AS n FROM jobs WHERE kind = 'inbound' AND state = 'failed'`);
@@ -195,7 +185,7 @@ export function fuzzChannels(env: Record<string, string | undefined>): FuzzChann
           timestamp: now,
         },
       ],
-      sign: (raw) => ({ 'x-signature': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` }),
+      sign: (raw) => ({ 'x-signature': `sha256=${hmacSha256Hex(secret, raw)}` }),
     });
   }
   if (env.ZALO_APP_ID && env.ZALO_OA_SECRET_KEY) {
@@ -222,17 +212,8 @@ export function fuzzChannels(env: Record<string, string | undefined>): FuzzChann
       ],
       sign: (raw) => {
         // The mac covers app_id and timestamp read from the body: an unparseable body cannot be signed.
-        let body: Record<string, unknown>;
-        try {
-          body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-        } catch {
-          return null;
-        }
-        if (!body || typeof body !== 'object') return null;
-        const mac = createHash('sha256')
-          .update(Buffer.concat([Buffer.from(String(body.app_id)), raw, Buffer.from(`${String(body.timestamp)}${key}`)]))
-          .digest('hex');
-        return { 'x-zevent-signature': `mac=${mac}` };
+        const mac = expectedMac(raw, key);
+        return mac ? { 'x-zevent-signature': `mac=${mac}` } : null;
       },
     });
   }
@@ -270,7 +251,7 @@ export function fuzzChannels(env: Record<string, string | undefined>): FuzzChann
           ],
         },
       ],
-      sign: (raw) => ({ 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` }),
+      sign: (raw) => ({ 'x-hub-signature-256': `sha256=${hmacSha256Hex(secret, raw)}` }),
     });
   }
   return out;

@@ -47,6 +47,18 @@ const schema = z.object({
   NODE_ID: optionalString,
   /** Where attachment bytes live: `database` (every node sees them) or `files` (DATA_DIR/attachments) (default: database on a PostgreSQL server, files on PGlite). */
   BLOB_STORE: z.enum(['database', 'files']).optional(),
+  /**
+   * Which reverse proxies are trusted to say who the client is (X-Forwarded-For), in Express's
+   * `trust proxy` syntax: `loopback` (default: a proxy on this machine), addresses or CIDR ranges
+   * separated by commas (a proxy on another machine), or a hop count. Login throttling, rate limits
+   * and the access log use the address this gives.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .min(1)
+    .default('loopback')
+    .transform((v): string | number => (/^\d+$/.test(v) ? Number(v) : v)),
   /** How often a node checks its cluster-wide roles (IMAP intake, roll-ups) and takes those a dead node left, seconds (default: 5). */
   LEADER_CHECK_SECONDS: z.coerce.number().positive().default(5),
   /** Bearer token lifetime, hours (default: 12 — one shift). */

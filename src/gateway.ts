@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import express, { type Express } from 'express';
 import { ensureFirstAdmin } from './auth/passwords';
 import { loadBotDefinition } from './bot/definition';
+import { emergencyIntents } from './bot/emergency';
 import { LiveKnowledge } from './knowledge/view';
 import type { ChannelAdapter } from './channels/kit/contract';
 import { createChannelRegistry } from './channels/registry';
@@ -18,7 +19,7 @@ import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
 import { createLeadership, withStartLock, type RoleHandle } from './db/locks';
 import { serveConsole } from './http/console-static';
-import { errorHandler } from './http/error-handler';
+import { errorHandler, notFoundHandler } from './http/error-handler';
 import { hardenGateway } from './http/hardening';
 import { httpRoutes } from './http/routes';
 import { securityHeaders } from './http/security-headers';
@@ -113,7 +114,11 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     engine: config.NLU_ENGINE,
     rasaUrl: config.RASA_URL,
     rasaToken: config.RASA_TOKEN,
-    builtin: { threshold: bot.nlu.fallback_threshold, ambiguityThreshold: bot.nlu.ambiguity_threshold },
+    builtin: {
+      threshold: bot.nlu.fallback_threshold,
+      ambiguityThreshold: bot.nlu.ambiguity_threshold,
+      urgentIntents: emergencyIntents(bot),
+    },
     log,
   });
   const trainStart = performance.now();
@@ -126,7 +131,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   const { registry, disabled } = createChannelRegistry(config, opts.adapters);
   log.info({ enabled: [...registry.keys()], disabled }, 'channels');
 
-  const realtime = createRealtime(db, db.url, log);
+  const realtime = createRealtime(db, log);
   const nodeId = config.NODE_ID ?? `${hostname()}:${config.PORT}`;
   let lanes: Worker[] = [];
   const secrets = loadSecretsKey(config.SECRETS_KEY, config.DATA_DIR);
@@ -144,7 +149,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     knowledge,
     bot,
     blobs: createBlobStore(db, config.BLOB_STORE, join(resolve(config.DATA_DIR), 'attachments')),
-    leadership: createLeadership(db, db.url, { nodeId, checkMs: config.LEADER_CHECK_SECONDS * 1000, log }),
+    leadership: createLeadership(db, { nodeId, checkMs: config.LEADER_CHECK_SECONDS * 1000, log }),
     delivery: { giveUpAfterMs: config.DELIVERY_GIVE_UP_HOURS * 3_600_000, backoffBaseMs: 1000, backoffCapMs: 60_000, ...opts.delivery },
     wake: (kind) => lanes.forEach((lane) => (!kind || lane.handles(kind)) && lane.wake()),
     secretsKey: secrets.key,
@@ -164,11 +169,6 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   // PGlite is one engine behind one lock: wider lanes do no more work, they only lengthen the queue in
   // front of the webhooks' own INSERTs (client timeouts under a burst). Its lanes stay narrow.
   const narrow = (concurrency: number, pglite: number) => (db.kind === 'pglite' ? Math.min(concurrency, pglite) : concurrency);
-  const worker = lane(
-    'inbound',
-    { [INBOUND_JOB]: (job) => processInbound(ctx, job) },
-    narrow(config.WORKER_CONCURRENCY, PGLITE_INBOUND_LANE),
-  );
   // Mails to agencies wait on an SMTP server like deliveries wait on providers: the same lane.
   const deliveries = {
     [DELIVER_JOB]: (job: Job) => deliver(ctx, job),
@@ -176,7 +176,10 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     // Downloads of citizens' files from a provider's CDN wait on the network too.
     [FETCH_MEDIA_JOB]: (job: Job) => fetchMedia(ctx, job),
   };
-  lanes = [worker, lane('deliver', deliveries, narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE))];
+  lanes = [
+    lane('inbound', { [INBOUND_JOB]: (job) => processInbound(ctx, job) }, narrow(config.WORKER_CONCURRENCY, PGLITE_INBOUND_LANE)),
+    lane('deliver', deliveries, narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE)),
+  ];
   const agencyReminders = new PeriodicTask(
     () => remindAgencies(ctx).then(() => undefined),
     REMINDER_EVERY_MS,
@@ -207,9 +210,6 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     BLOB_SWEEP_MS,
     (err) => log.warn({ err }, 'sweep of unfinished attachment blobs failed'),
   );
-  /** A periodic task run by one node of the cluster at a time. */
-  const leadTask = (name: string, task: PeriodicTask) =>
-    ctx.leadership.lead(name, { start: async () => task.start(), stop: () => task.stop() });
   return {
     ctx,
     app,
@@ -221,10 +221,12 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       if (db.kind === 'pglite') await releaseAllRunning(db);
       for (const l of lanes) await l.start();
       await hardening.start();
-      if (config.WORKER_CONCURRENCY > 0) deliveryProbe.start();
-      if (config.WORKER_CONCURRENCY > 0) agencyReminders.start();
+      if (config.WORKER_CONCURRENCY > 0) {
+        deliveryProbe.start();
+        agencyReminders.start();
+      }
       // One node rolls up past days and sweeps unfinished blobs; another takes over when it stops.
-      roles.push(leadTask('stats-rollup', statsRefresh), leadTask('blob-sweep', blobSweep));
+      roles.push(ctx.leadership.lead('stats-rollup', statsRefresh.asRole()), ctx.leadership.lead('blob-sweep', blobSweep.asRole()));
       // Other nodes' events and rooms (PostgreSQL: LISTEN/NOTIFY), and this node's caches following their changes.
       await realtime.start();
       unfollow = followSharedChanges(ctx);
@@ -261,10 +263,11 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
 export function buildApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', ctx.config.TRUST_PROXY);
   app.use(securityHeaders());
   app.use(httpRoutes(ctx).router);
   if (!serveConsole(app)) ctx.log.warn('the web console is not built (console/dist): run `npm run build`');
+  app.use(notFoundHandler());
   app.use(errorHandler(ctx.log));
   return app;
 }

@@ -73,7 +73,7 @@ export class Metrics {
    * (intents added by a retraining), the name; else `other`. An intent can come from a citizen's
    * quick-reply payload, and each new label value would be a new time series for ever.
    */
-  intentLabel(intent: string): string {
+  private intentLabel(intent: string): string {
     if (this.known.has(intent) || this.extra.has(intent)) return intent;
     if (this.extra.size < MAX_EXTRA_INTENTS && /^[a-z][a-z0-9_]{0,47}$/.test(intent)) {
       this.extra.add(intent);

@@ -8,7 +8,7 @@
  */
 import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
-import { sha256Hex, type Attachment, type InboundEvent, type InboundMessage } from '../../src/channels/kit';
+import { sha256Hex, ticketCodeIn, type Attachment, type InboundEvent, type InboundMessage } from '../../src/channels/kit';
 import { checkAutoReply } from './loop-guard';
 import {
   MAIL_JSON_CONTENT_TYPE,
@@ -160,7 +160,7 @@ export function parseStoredMail(body: Buffer, contentType: string, ctx: ParseCon
   if (html) event.html = html;
   if (threadIds.length > 0) event.inReplyTo = threadIds;
   // A reply continues its thread: by the ids it answers, else by the ticket code our subjects carry.
-  const ticketCode = `${mail.subject ?? ''} ${text}`.match(TICKET_CODE)?.[0];
+  const ticketCode = ticketCodeIn(`${mail.subject ?? ''} ${text}`);
   if (threadIds.length > 0 || ticketCode) event.threadHints = { providerMessageIds: threadIds, ...(ticketCode ? { ticketCode } : {}) };
   return [event];
 }
@@ -168,9 +168,6 @@ export function parseStoredMail(body: Buffer, contentType: string, ctx: ParseCon
 /** The note added to mail that fails DMARC (shown to operators). */
 export const DMARC_WARNING =
   '[Cảnh báo: thư không vượt qua kiểm tra xác thực người gửi (DMARC), địa chỉ người gửi có thể bị giả mạo. Hệ thống không tự động trả lời thư này.]';
-
-// Our ticket codes (phiếu), as the gateway writes them into mail subjects.
-const TICKET_CODE = /\b1022-\d{4}-\d{6}(?:-[A-HJKMNP-Z2-9]{4})?\b/;
 
 // The patterns mail clients put above quoted history, English and Vietnamese (Gmail, Outlook, Apple Mail).
 const QUOTE_HEADER = /^(On|Vào)\s.+\s(wrote|đã viết):\s*$/i;

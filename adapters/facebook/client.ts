@@ -43,10 +43,7 @@ export class GraphClient {
     const form = new FormData();
     form.append('message', JSON.stringify({ attachment: { type, payload: { is_reusable: true } } }));
     form.append('filedata', new Blob([new Uint8Array(file.data)], { type: file.mimeType }), file.name);
-    // Response serializes the form as multipart/form-data with its own boundary.
-    const encoded = new Response(form);
-    const body = Buffer.from(await encoded.arrayBuffer());
-    const res = await this.call('POST', `${this.root}/me/message_attachments`, body, encoded.headers.get('content-type')!);
+    const res = await this.call('POST', `${this.root}/me/message_attachments`, form);
     const id = (res.json as FbAttachmentUploadResponse | null)?.attachment_id;
     if (!id)
       throw new ChannelApiError({
@@ -70,15 +67,14 @@ export class GraphClient {
     return res.json as FbPageInfo;
   }
 
-  private async call(method: 'GET' | 'POST', url: string, body?: unknown, contentType = 'application/json'): Promise<ProviderResponse> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.opts.pageAccessToken}` };
-    if (body !== undefined) headers['content-type'] = contentType;
+  /** One Graph call: `body` goes as JSON, or as multipart when FormData (callProvider encodes both). */
+  private async call(method: 'GET' | 'POST', url: string, body?: object): Promise<ProviderResponse> {
     const res = await callProvider({
       channel: 'facebook',
       method,
       url,
-      headers,
-      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      headers: { authorization: `Bearer ${this.opts.pageAccessToken}` },
+      body,
       timeoutMs: this.opts.timeoutMs,
     });
     if (res.status < 200 || res.status >= 300) throw graphApiError(res.status, res.json, res.headers.get('retry-after'));

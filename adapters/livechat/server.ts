@@ -30,7 +30,7 @@ export interface LivechatServerOptions {
   publicBaseUrl: string;
   limits: FrameLimits;
   sessionMaxAgeMs: number;
-  /** Frames one socket may send per `rateWindowMs` before being asked to slow down. */
+  /** Frames one socket may send per `rateWindowMs` window before being asked to slow down. */
   rateLimit: number;
   rateWindowMs: number;
   /** Limits per client address on this node: one address cannot open hundreds of sockets or conversations. */
@@ -64,7 +64,6 @@ export function clientAddress(peer: string | undefined, forwardedFor: string | s
 interface ServerSocketData extends SocketData {
   authError?: AuthErrorEvent['code'];
   address: string;
-  sentAt: number[];
   /** Last typing state relayed to the core, so a chatty widget does not flood it. */
   typing?: boolean;
 }
@@ -106,6 +105,7 @@ export class LivechatServer {
   private readonly connections: MemoryRateLimiter;
   private readonly newVisitors: MemoryRateLimiter;
   private readonly frames: MemoryRateLimiter;
+  private readonly socketFrames: MemoryRateLimiter;
 
   constructor(
     private readonly runtime: AdapterRuntime,
@@ -115,6 +115,7 @@ export class LivechatServer {
     this.connections = new MemoryRateLimiter(opts.perAddress.connectionsPerMinute, 60_000);
     this.newVisitors = new MemoryRateLimiter(opts.perAddress.newVisitorsPerHour, 3_600_000);
     this.frames = new MemoryRateLimiter(opts.perAddress.framesPerMinute, 60_000);
+    this.socketFrames = new MemoryRateLimiter(opts.rateLimit, opts.rateWindowMs);
     this.nsp = runtime.socketNamespace(LIVECHAT_NAMESPACE) as unknown as LiveNamespace;
     let slot = mounted.get(this.nsp);
     if (!slot) {
@@ -155,7 +156,6 @@ export class LivechatServer {
   /** Handshake: a verified identity, a valid session token, or a new anonymous visitor; an error refuses the connection. */
   authenticate(socket: LiveSocket): Error | null {
     const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
-    socket.data.sentAt = [];
     const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for']);
     socket.data.address = address;
     if (!this.connections.hitNow(address).allowed) return new Error(TOO_MANY);
@@ -219,14 +219,9 @@ export class LivechatServer {
     }
   }
 
+  /** One more frame within the address's and the socket's limits. */
   private allow(socket: LiveSocket): boolean {
-    if (!this.frames.hitNow(socket.data.address).allowed) return false;
-    const now = Date.now();
-    const recent = socket.data.sentAt.filter((t) => now - t < this.opts.rateWindowMs);
-    socket.data.sentAt = recent;
-    if (recent.length >= this.opts.rateLimit) return false;
-    recent.push(now);
-    return true;
+    return this.frames.hitNow(socket.data.address).allowed && this.socketFrames.hitNow(socket.id).allowed;
   }
 
   private async onFrame(

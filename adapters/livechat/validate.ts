@@ -2,6 +2,7 @@
  * Validation of the widget's frames before they are stored. Pure. Errors are Vietnamese
  * because the widget shows them to the citizen as they are.
  */
+import { sniffMimeType } from '../../src/channels/kit';
 import type { ClientMessageFrame, ClientQuickReplyFrame, UploadedFile } from './protocol';
 
 /** Limits a frame is checked against. */
@@ -27,15 +28,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const MALFORMED = 'Tin nhắn không hợp lệ, vui lòng tải lại trang và thử lại.';
 
-/** Magic numbers of the types we know, so a renamed executable is not accepted as a "PDF". */
-const SIGNATURES: Record<string, (b: Buffer) => boolean> = {
-  'image/jpeg': (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  'image/gif': (b) => b.subarray(0, 4).toString('latin1') === 'GIF8',
-  'image/webp': (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
-  'application/pdf': (b) => b.subarray(0, 5).toString('latin1') === '%PDF-',
-};
-
+/** The types we know: their bytes are checked (a renamed executable is not accepted as a "PDF"). */
 const TYPE_LABELS: Record<string, string> = {
   'image/jpeg': 'JPG',
   'image/png': 'PNG',
@@ -87,8 +80,7 @@ function validateFile(raw: unknown, limits: FrameLimits): Validated<UploadedFile
   if (size <= 0 || b64.length % 4 !== 0 || !BASE64.test(b64)) {
     return { ok: false, error: `Tệp "${name}" bị lỗi hoặc trống, vui lòng chọn lại.` };
   }
-  const sniff = SIGNATURES[mimeType];
-  if (sniff && !sniff(Buffer.from(b64.slice(0, 24), 'base64'))) {
+  if (TYPE_LABELS[mimeType] && sniffMimeType(Buffer.from(b64.slice(0, 24), 'base64')) !== mimeType) {
     return { ok: false, error: `Nội dung tệp "${name}" không đúng định dạng ${TYPE_LABELS[mimeType] ?? mimeType}.` };
   }
   return { ok: true, value: { name, mimeType, dataBase64: b64 } };

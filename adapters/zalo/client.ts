@@ -3,7 +3,6 @@
  * Base URLs are configurable so tests point it at a local fake. The OA API authenticates with
  * a custom `access_token` header (not `Authorization: Bearer`); OAuth calls use `secret_key`.
  */
-import { randomBytes } from 'node:crypto';
 import { ChannelApiError, callProvider, parseJsonKeepingBigInts, type ProviderResponse } from '../../src/channels/kit';
 import { zaloApiError, zaloOAuthError } from './errors';
 import type {
@@ -129,18 +128,25 @@ export class ZaloClient {
   }
 
   private async upload<T>(accessToken: string, path: string, file: ZaloUpload): Promise<T> {
-    const boundary = `----cong1022${randomBytes(12).toString('hex')}`;
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file.data)], { type: file.mimeType }), file.name);
     const res = await this.call({
       method: 'POST',
       url: `${this.apiBase}${path}`,
-      headers: { access_token: accessToken, 'content-type': `multipart/form-data; boundary=${boundary}` },
-      body: multipartBody(boundary, 'file', file),
+      headers: { access_token: accessToken },
+      body: form,
       timeoutMs: Math.max(this.opts.timeoutMs ?? 10_000, 30_000),
     });
     return this.unwrap<T>(res);
   }
 
-  private call(req: { method: 'GET' | 'POST'; url: string; headers: Record<string, string>; body?: string | Buffer; timeoutMs?: number }) {
+  private call(req: {
+    method: 'GET' | 'POST';
+    url: string;
+    headers: Record<string, string>;
+    body?: string | FormData;
+    timeoutMs?: number;
+  }) {
     return callProvider({ channel: 'zalo', timeoutMs: this.opts.timeoutMs, ...req });
   }
 
@@ -177,14 +183,4 @@ export class ZaloClient {
     if (json.error !== 0) throw zaloApiError(json.error, json.message, res.status);
     return (json.data ?? {}) as T;
   }
-}
-
-/** A multipart/form-data body with one file field (fetch's FormData cannot go through `callProvider`). */
-function multipartBody(boundary: string, field: string, file: ZaloUpload): Buffer {
-  const safeName = file.name.replace(/["\r\n]/g, '_');
-  const head =
-    `--${boundary}\r\n` +
-    `Content-Disposition: form-data; name="${field}"; filename="${safeName}"\r\n` +
-    `Content-Type: ${file.mimeType}\r\n\r\n`;
-  return Buffer.concat([Buffer.from(head, 'utf8'), file.data, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
 }

@@ -9,7 +9,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const PREFIX = 'enc1:';
+/** How every encrypted value starts. */
+export const SEALED_PREFIX = 'enc1:';
 
 /** Parses a 32-byte key written as 64 hex digits or base64; null when it is neither. */
 export function parseSecretsKey(text: string): Buffer | null {
@@ -41,14 +42,16 @@ export function loadSecretsKey(
 }
 
 /** Whether a stored value is already encrypted. */
-export const isSealed = (stored: string) => stored.startsWith(PREFIX);
+export const isSealed = (stored: string) => stored.startsWith(SEALED_PREFIX);
 
 /** Encrypts `plain`: `enc1:<iv>:<tag>:<ciphertext>` (base64url). */
 export function seal(key: Buffer, plain: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return [PREFIX.slice(0, -1), iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
+  return [SEALED_PREFIX.slice(0, -1), iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(
+    ':',
+  );
 }
 
 /** Decrypts a sealed value (a value stored before encryption is returned as is); throws when the key does not match. */

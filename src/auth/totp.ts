@@ -7,7 +7,7 @@
  */
 import { authenticator } from 'otplib';
 import type { Queryable } from '../db/database';
-import { isSealed, seal, unseal } from './secret-box';
+import { isSealed, seal, SEALED_PREFIX, unseal } from './secret-box';
 
 /** Issuer shown in authenticator apps. */
 export const TOTP_ISSUER = 'Tổng đài 1022';
@@ -15,7 +15,7 @@ export const TOTP_ISSUER = 'Tổng đài 1022';
 const STEP_SECONDS = 30;
 
 /** The time step `code` is valid for (one step of clock drift either way), or null when it is not valid now. */
-export function totpStep(secret: string, code: string, now = Date.now()): number | null {
+function totpStep(secret: string, code: string, now = Date.now()): number | null {
   const token = code.replace(/\s+/g, '');
   if (!/^\d{6}$/.test(token)) return null;
   try {
@@ -24,11 +24,6 @@ export function totpStep(secret: string, code: string, now = Date.now()): number
   } catch {
     return null;
   }
-}
-
-/** True when `code` is valid for `secret` now (without the replay guard: for a secret not yet in use). */
-export async function checkTotp(secret: string, code: string): Promise<boolean> {
-  return totpStep(secret, code) !== null;
 }
 
 /** The user's active TOTP secret (decrypted), or null when two-factor login is off. */
@@ -87,21 +82,19 @@ export async function disableTotp(q: Queryable, key: Buffer, userId: string, cod
   return true;
 }
 
-/** Encrypts secrets stored before encryption at rest (run at start); returns how many. */
+/** Encrypts secrets stored before encryption at rest (run at start); returns how many users had some. */
 export async function sealStoredTotpSecrets(q: Queryable, key: Buffer): Promise<number> {
   const r = await q.query<{ id: string; totp_secret: string | null; totp_pending: string | null }>(
-    'SELECT id, totp_secret, totp_pending FROM users WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL',
+    `SELECT id, totp_secret, totp_pending FROM users WHERE totp_secret NOT LIKE $1 OR totp_pending NOT LIKE $1`,
+    [`${SEALED_PREFIX}%`],
   );
-  let n = 0;
+  const sealed = (v: string | null) => (v !== null && !isSealed(v) ? seal(key, v) : v);
   for (const row of r.rows) {
-    const plain = (v: string | null) => v !== null && !isSealed(v);
-    if (!plain(row.totp_secret) && !plain(row.totp_pending)) continue;
     await q.query('UPDATE users SET totp_secret = $2, totp_pending = $3 WHERE id = $1', [
       row.id,
-      row.totp_secret && !isSealed(row.totp_secret) ? seal(key, row.totp_secret) : row.totp_secret,
-      row.totp_pending && !isSealed(row.totp_pending) ? seal(key, row.totp_pending) : row.totp_pending,
+      sealed(row.totp_secret),
+      sealed(row.totp_pending),
     ]);
-    n++;
   }
-  return n;
+  return r.rows.length;
 }

@@ -41,6 +41,9 @@ const RULES: [Aspect, RegExp][] = [
   ['dieu_kien', /\b(ai duoc|ai co the|ai dc|dieu kien|doi tuong|co duoc (lam|cap|huong) khong|truong hop nao|co du dieu kien)\b/],
 ];
 
+/** The rules' words, all occurrences: removed to see what else a follow-up says. */
+const ERASE = RULES.map(([, re]) => new RegExp(re.source, 'g'));
+
 /** The aspects a message asks about, in answer order; empty when it asks about the procedure as a whole. */
 export function detectAspects(text: string): Aspect[] {
   const t = foldDiacritics(text);
@@ -68,6 +71,6 @@ const FILLER = new Set(
 export function isAspectFollowUp(text: string): boolean {
   if (detectAspects(text).length === 0) return false;
   let t = ` ${foldDiacritics(text)} `;
-  for (const [, re] of RULES) t = t.replace(new RegExp(re.source, 'g'), ' ');
+  for (const re of ERASE) t = t.replace(re, ' ');
   return t.split(' ').filter((w) => w && !FILLER.has(w)).length <= 1;
 }

@@ -1,13 +1,13 @@
 /** The emergency catalog of `bot.yml`: which number's advice answers an emergency message. */
-import { foldDiacritics } from '../nlu/fold';
+import { foldDiacritics, lowerWords } from '../nlu/fold';
 import type { BotDefinition } from './definition';
 
 /** One entry of the emergency catalog. */
 export type EmergencyNumber = BotDefinition['emergency'][number];
 
-/** True for the intents the catalog answers (khan_cap_113/114/115). */
-export function isEmergency(def: BotDefinition, intent: string): boolean {
-  return def.emergency.some((e) => e.intent === intent);
+/** The intents that are emergencies (each once, in catalog order). */
+export function emergencyIntents(def: BotDefinition): string[] {
+  return [...new Set(def.emergency.map((e) => e.intent))];
 }
 
 /**
@@ -36,17 +36,11 @@ export function emergencyByWords(def: BotDefinition, candidates: { name: string;
 function pick(def: BotDefinition, intent: string, text: string): { entry: EmergencyNumber; score: number } | null {
   const entries = def.emergency.filter((e) => e.intent === intent);
   if (entries.length === 0) return null;
-  const lower = ` ${text
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-  const folded = ` ${foldDiacritics(text)} `;
-  const marked = lower !== folded;
-  const score = (e: EmergencyNumber) =>
-    e.words.filter((w) => {
-      const word = marked ? w.normalize('NFC').toLowerCase() : foldDiacritics(w);
-      return (marked ? lower : folded).includes(` ${word} `);
-    }).length;
+  const lower = lowerWords(text);
+  const folded = foldDiacritics(text);
+  // With diacritics when the message has them, folded when it has none.
+  const [form, haystack] = lower !== folded ? [lowerWords, ` ${lower} `] : [foldDiacritics, ` ${folded} `];
+  const score = (e: EmergencyNumber) => e.words.filter((w) => haystack.includes(` ${form(w)} `)).length;
   let best = entries[0];
   let bestScore = score(best);
   for (const e of entries.slice(1)) {

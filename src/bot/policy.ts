@@ -206,11 +206,14 @@ export function decide(input: PolicyInput): Decision {
   // Emergencies: always, at once, even while an operator holds the conversation. The advice goes first,
   // the conversation to the top of the waiting queue, with an alert for everyone on the floor. An unsure
   // result with an emergency among its candidates and the catalog's words in the message counts too.
-  if (!payload && !emergencyFor(input.def, intent, input.text) && confidence < input.def.nlu.fallback_threshold + 0.2) {
+  let emergency = emergencyFor(input.def, intent, input.text);
+  if (!emergency && !payload && confidence < input.def.nlu.fallback_threshold + 0.2) {
     const byWords = emergencyByWords(input.def, parse.intent_ranking.slice(0, 3), input.text);
-    if (byWords) intent = byWords.intent;
+    if (byWords) {
+      intent = byWords.intent;
+      emergency = byWords.entry;
+    }
   }
-  const emergency = emergencyFor(input.def, intent, input.text);
   if (emergency) {
     const advice = input.kb.serviceAnswer(emergency.answer) ?? input.kb.serviceAnswer(intent);
     if (advice) reply({ ...advice, id: `emergency_${emergency.number}` });

@@ -65,9 +65,10 @@ export interface LeadershipOptions {
   log: LeadershipLog;
 }
 
-/** The leadership for `db`: advisory locks on a connection of its own to `url` on a server, every role at once on PGlite. */
-export function createLeadership(db: Database, url: string | undefined, opts: LeadershipOptions): Leadership {
+/** The leadership for `db`: advisory locks on a connection of its own on a server, every role at once on PGlite. */
+export function createLeadership(db: Database, opts: LeadershipOptions): Leadership {
   if (db.kind === 'pglite') return new SoleNode();
+  const url = db.url;
   if (!url) throw new Error('a PostgreSQL database needs its URL for leader locks');
   return new AdvisoryLeadership(url, `cong1022-leader:${opts.nodeId ?? process.pid}`.slice(0, 63), opts.checkMs ?? 5_000, opts.log);
 }

@@ -1,60 +1,45 @@
 /**
- * Audit of personal-data access: after a successful answer of a route that shows or exports a
- * citizen's data, one row in the access log (`store/access-log.ts`). The routes are listed here, in
- * one place, by their declared path; a list or search counts only when it searches by text (a
- * name or phone) or exports.
+ * Audit of personal-data access: a route that shows or exports a citizen's data declares
+ * `use: [auditAccess(ctx, …)]`, and each successful answer of it adds one row to the access log
+ * (`store/access-log.ts`). A list or search counts only when it searches by text (a name or phone).
+ * Routes that show no personal data pay nothing.
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { AppContext } from '../context';
 import { recordAccess, type AccessAction } from '../store/access-log';
 
-/** An audited route: its method and declared path, what it counts as, and the subject's id from the path. */
-interface AuditedRoute {
-  method: string;
-  pattern: RegExp;
-  action: AccessAction;
-  subjectKind: string;
-  /** Only when the query searches by text. */
+/** How an audited route's accesses are recorded. */
+export interface AuditOptions {
+  /** Only when the query searches by text (`q`); no subject id is recorded. */
   searchOnly?: boolean;
+  /** Fixed details of the route (e.g. an export's format). */
+  detail?: Record<string, unknown>;
 }
 
-const AUDITED: AuditedRoute[] = [
-  { method: 'GET', pattern: /^\/api\/tickets\/([^/]+)$/, action: 'view', subjectKind: 'ticket' },
-  { method: 'GET', pattern: /^\/api\/tickets\/([^/]+)\/log(?:\.pdf)?$/, action: 'export', subjectKind: 'ticket' },
-  { method: 'GET', pattern: /^\/api\/conversations\/([^/]+)$/, action: 'view', subjectKind: 'conversation' },
-  { method: 'GET', pattern: /^\/api\/contacts\/([^/]+)$/, action: 'view', subjectKind: 'contact' },
-  { method: 'GET', pattern: /^\/api\/attachments\/([^/]+)$/, action: 'view', subjectKind: 'attachment' },
-  { method: 'GET', pattern: /^\/api\/export\/tickets\.(csv|xlsx)$/, action: 'export', subjectKind: 'tickets' },
-  { method: 'GET', pattern: /^\/api\/tickets$/, action: 'search', subjectKind: 'tickets', searchOnly: true },
-  { method: 'GET', pattern: /^\/api\/conversations$/, action: 'search', subjectKind: 'conversations', searchOnly: true },
-];
-
-/** Middleware (after authentication) recording audited accesses once they succeeded. */
-export function auditPersonalData(ctx: AppContext) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const path = `${req.baseUrl}${req.path}`;
-    const route = AUDITED.find((r) => r.method === req.method && r.pattern.test(path));
-    const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
-    if (!route || !req.user || (route.searchOnly && !q)) return next();
+/** Route middleware recording the access once it succeeded; the subject is the route's `:code` or `:id`. */
+export function auditAccess(ctx: AppContext, action: AccessAction, subjectKind: string, options: AuditOptions = {}): RequestHandler {
+  return (req, res, next) => {
+    const query = req.query;
+    const q = typeof query.q === 'string' ? query.q.trim() : '';
     const user = req.user;
+    if (!user || (options.searchOnly && !q)) return next();
+    const params = req.params as Record<string, string | undefined>;
+    const subjectId = options.searchOnly ? null : params.code || params.id || null;
     res.once('finish', () => {
       if (res.statusCode >= 300) return;
-      const match = route.pattern.exec(path)!;
-      const subjectId = route.subjectKind === 'tickets' ? null : decodeURIComponent(match[1] ?? '') || null;
-      const detail: Record<string, unknown> = {};
+      const detail: Record<string, unknown> = { ...options.detail };
       if (q) detail.q = q.slice(0, 200);
-      if (route.subjectKind === 'tickets' && match[1]) detail.format = match[1];
-      const filters = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => k !== 'q' && typeof v === 'string'));
+      const filters = Object.fromEntries(Object.entries(query).filter(([k, v]) => k !== 'q' && typeof v === 'string'));
       if (Object.keys(filters).length) detail.filters = filters;
       recordAccess(ctx.db, {
         userId: user.id,
         username: user.username,
-        action: route.action,
-        subjectKind: route.subjectKind,
-        subjectId: route.searchOnly ? null : subjectId,
+        action,
+        subjectKind,
+        subjectId,
         detail,
         ip: req.ip ?? null,
-      }).catch((err: unknown) => ctx.log.error({ err, path }, 'personal-data access not recorded'));
+      }).catch((err: unknown) => ctx.log.error({ err, action, subjectKind }, 'personal-data access not recorded'));
     });
     next();
   };

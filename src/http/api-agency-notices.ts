@@ -51,8 +51,6 @@ export function agencyNoticeRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: STAFF,
     summary: 'Agencies to forward the ticket to, best first: the commune or ward its text names, then the agencies of its field',
     responses: { 200: "`[{id, code, name, kind, reason: 'place' | 'field', matched?}]`" },
-    handler: async (t, _user, _input, res) => {
-      res.json(await agencySuggestions(ctx.db, t, readFormerNames(ctx.config.KNOWLEDGE_DIR)));
-    },
+    handler: (t) => agencySuggestions(ctx.db, t, readFormerNames(ctx.config.KNOWLEDGE_DIR)),
   });
 }

@@ -9,6 +9,7 @@ import { HttpError } from '../errors';
 import { announceSessionEnded } from '../realtime/announce';
 import { footerCredit } from '../operations/settings';
 import { logEvent } from '../store/events';
+import { refuseTooMany } from './rate-limit';
 import { ANY_ROLE, type RouteTable } from './route';
 
 /** Login routes (no authentication needed). */
@@ -37,10 +38,7 @@ export function authRoutes(ctx: AppContext, routes: RouteTable): void {
     handler: async ({ body }, req, res) => {
       const keys = throttleKeys(body.username, req.ip);
       const wait = await loginRetryAfterMs(ctx.db, keys);
-      if (wait > 0) {
-        res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
-        throw new HttpError(429, 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.');
-      }
+      if (wait > 0) refuseTooMany(res, wait, 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.');
       const user = await checkCredentials(ctx.db, body.username, body.password);
       if (!user) {
         await recordLoginFailure(ctx.db, keys);

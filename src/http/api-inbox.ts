@@ -17,6 +17,7 @@ import { toApiMessage } from '../store/message-view';
 import { listMessages } from '../store/messages';
 import { getTicketById } from '../store/tickets';
 import { actorOf } from '../operations/conversation-actions';
+import { auditAccess } from './access-audit';
 import { openDownload, sendAttachment } from './downloads';
 import { ANY_ROLE, idParams, STAFF, SUPERVISORS, type RouteTable } from './route';
 
@@ -54,6 +55,7 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
     method: 'get',
     path: '/conversations',
     roles: STAFF,
+    use: [auditAccess(ctx, 'search', 'conversations', { searchOnly: true })],
     summary: 'The inbox: conversations, newest activity first, with the counters of every tab',
     description:
       '`counts` apply every filter except `state`; `total` is the count for `state`. `field` and `agency` (codes) match any ticket of the conversation; `urgent=1`: an open urgent ticket. Items are ConversationSummary `{id, channel, state, contact, externalUserId, assignee, lastMessage, lastInboundAt, ticket, replyWindow: {closesAt, closed}}` (`ticket`: the latest; `replyWindow.closesAt`: the citizen’s last message plus the channel’s reply window, null when the channel has none or is off).',
@@ -86,6 +88,7 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: STAFF,
     summary: 'A conversation: summary, contact card, the last 1,000 messages with delivery status, latest ticket, events',
     params: conversationParams,
+    use: [auditAccess(ctx, 'view', 'conversation')],
     responses: { 200: '`{conversation, contact, messages, ticket, events}`', 404: 'no such conversation' },
     handler: async ({ params }, _req, res) => {
       const summary = await getConversationSummary(ctx.db, params.id, windowOf);
@@ -206,6 +209,7 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: ANY_ROLE,
     summary: 'A stored file (images and PDF inline, others as a download); an agency user only for files of its tickets',
     params: idParams('attachment'),
+    use: [auditAccess(ctx, 'view', 'attachment')],
     responses: {
       200: { description: 'the bytes', contentType: 'application/octet-stream' },
       404: 'no such file (or not this agency’s)',
@@ -235,6 +239,7 @@ export function inboxRoutes(ctx: AppContext, routes: RouteTable): void {
     roles: STAFF,
     summary: 'A contact card: identities on every channel and past tickets (a merged contact answers with the one it was merged into)',
     params: idParams('contact'),
+    use: [auditAccess(ctx, 'view', 'contact')],
     responses: { 200: '`{id, displayName, phone, email, identities, tickets}`', 404: 'no such contact' },
     handler: async ({ params }, _req, res) => {
       const card = await getContactCard(ctx.db, params.id);

@@ -8,6 +8,7 @@ import { AGENCY_LEVEL_LABELS, CONTENT_TYPE_LABELS } from '../wire/labels';
 import type { Database } from '../db/database';
 import { withoutJit } from '../store/no-jit';
 import { ticketsFrom, ticketWhere, type TicketFilter } from '../store/tickets';
+import { auditAccess } from './access-audit';
 import { ticketFilterOf, ticketFilterQuery } from './api-tickets';
 import { fileHeaders, XLSX_TYPE } from './downloads';
 import { SUPERVISORS, type RouteTable } from './route';
@@ -134,6 +135,7 @@ export function statsRoutes(ctx: AppContext, routes: RouteTable): void {
       method: 'get',
       path: `/export/tickets.${f.ext}`,
       roles: SUPERVISORS,
+      use: [auditAccess(ctx, 'export', 'tickets', { detail: { format: f.ext } })],
       summary: `Tickets as ${f.what}, with the filters of the list (streamed, any size)`,
       description: f.description,
       query: ticketFilterQuery,

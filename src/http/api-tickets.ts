@@ -29,6 +29,7 @@ import {
   type TicketFilter,
 } from '../store/tickets';
 import { vnTimeOf } from '../store/dashboard';
+import { auditAccess } from './access-audit';
 import { ANY_ROLE, STAFF, type RouteInput, type RouteSpec, type RouteTable } from './route';
 
 /** A `from`/`to` query value: a date alone is a whole day in Vietnam time (`to` inclusive), as on the dashboard. */
@@ -161,6 +162,7 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
     path: '/tickets',
     roles: ANY_ROLE,
     summary: 'Tickets, newest first (an agency user: only those forwarded to its agency)',
+    use: [auditAccess(ctx, 'search', 'tickets', { searchOnly: true })],
     query: ticketFilterQuery.extend({
       page: z.coerce.number().int().min(1).max(100_000).default(1),
       pageSize: z.coerce.number().int().min(1).default(50).describe('at most 200 (larger: 200)'),
@@ -180,14 +182,15 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
     path: '/tickets/:code',
     roles: ANY_ROLE,
     summary: "A ticket with its conversation's messages and its processing log",
+    use: [auditAccess(ctx, 'view', 'ticket')],
     responses: { 200: '`Ticket & {conversation: {id, state, assigneeId, lastInboundAt} | null, messages, events}`' },
-    handler: async (t, _user, _input, res) => {
+    handler: async (t) => {
       const [messages, events, conversation] = await Promise.all([
         t.conversationId ? listMessages(ctx.db, t.conversationId) : Promise.resolve([]),
         listEvents(ctx.db, t.id, t.conversationId),
         t.conversationId ? getConversation(ctx.db, t.conversationId) : Promise.resolve(null),
       ]);
-      res.json({
+      return {
         ...t,
         conversation: conversation && {
           id: conversation.id,
@@ -197,7 +200,7 @@ export function ticketRoutes(ctx: AppContext, routes: RouteTable): void {
         },
         messages: messages.map((m) => toApiMessage(m, (i) => ctx.knowledge.title(i))),
         events,
-      });
+      };
     },
   });
 

@@ -1,5 +1,5 @@
-/** Maps errors to JSON responses in one place. */
-import type { ErrorRequestHandler } from 'express';
+/** Maps errors and unknown paths to JSON responses in one place. */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { HttpError } from '../errors';
 import type { Logger } from '../logger';
@@ -28,5 +28,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     log.error({ err, path: req.path }, 'unhandled error');
     res.status(500).json({ error: 'Internal error' });
+  };
+}
+
+/**
+ * After every route: an unknown path is a JSON 404 from us, not Express's default page (which would
+ * replace the security headers with its own and, on a gateway without a built console, answer `/`).
+ */
+export function notFoundHandler(): RequestHandler {
+  return (_req, res) => {
+    res.status(404).json({ error: 'Not found' });
   };
 }

@@ -9,23 +9,27 @@ import type { Request } from 'express';
 import type { Metrics } from '../metrics';
 
 /** True for loopback addresses (IPv4, IPv6 and IPv4-mapped). */
-export function isLoopback(ip: string | undefined): boolean {
+function isLoopback(ip: string | undefined): boolean {
   if (!ip) return false;
   const a = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
   return a === '::1' || /^127\./.test(a);
 }
 
-/** True when `header` is `Bearer <token>` for the configured token (compared in constant time). */
-export function bearerMatches(header: string | undefined, token: string | undefined): boolean {
-  if (!token || !header?.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice(7).trim());
+/** A check that an Authorization header is `Bearer <token>` (constant-time; always false without a token). */
+export function bearerCheck(token: string | undefined): (header: string | undefined) => boolean {
+  if (!token) return () => false;
   const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return (header) => {
+    if (!header?.startsWith('Bearer ')) return false;
+    const given = Buffer.from(header.slice(7).trim());
+    return given.length === want.length && timingSafeEqual(given, want);
+  };
 }
 
-/** Whether this request may read the metrics. */
-export function mayReadMetrics(req: Request, token: string | undefined): boolean {
-  return bearerMatches(req.headers.authorization, token) || isLoopback(req.ip);
+/** A check whether a request may read the metrics: a client on this machine, or one bearing `token`. */
+export function metricsReader(token: string | undefined): (req: Request) => boolean {
+  const bearer = bearerCheck(token);
+  return (req) => isLoopback(req.ip) || bearer(req.headers.authorization);
 }
 
 /** Serves the metrics alone on `port`/`host`; resolves once listening. */

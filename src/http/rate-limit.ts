@@ -1,21 +1,15 @@
 /**
- * Fixed-window rate limits behind one interface: in memory, per node (the NLU parse route; the
- * class lives in the adapter kit, which live chat uses too), or in the database (table
- * `rate_counters`, shared by every node on one PostgreSQL: webhooks). A key may take `limit` hits
- * per window of `windowMs`.
+ * Fixed-window rate limits shared by every node: counters in the database (table `rate_counters`,
+ * one upsert per hit; webhooks). A key may take `limit` hits per window of `windowMs`. Per-node
+ * limits (the NLU parse route, live chat) count in memory: `MemoryRateLimiter` in the adapter kit.
  */
+import type { Response } from 'express';
 import type { RateVerdict } from '../channels/kit/rate-window';
 import type { Queryable } from '../db/database';
-
-export { MemoryRateLimiter, type RateVerdict } from '../channels/kit/rate-window';
-
-/** Counts hits per key. */
-export interface RateLimiter {
-  hit(key: string): Promise<RateVerdict>;
-}
+import { HttpError } from '../errors';
 
 /** Counters in the database, shared by every node (one upsert per hit). */
-export class DbRateLimiter implements RateLimiter {
+export class DbRateLimiter {
   constructor(
     private readonly db: Queryable,
     private readonly limit: number,
@@ -42,4 +36,10 @@ export class DbRateLimiter implements RateLimiter {
 export async function purgeRateCounters(q: Queryable): Promise<number> {
   const r = await q.query(`DELETE FROM rate_counters WHERE window_start < now() - interval '1 hour'`);
   return r.rowCount;
+}
+
+/** Answers 429 with Retry-After (whole seconds, rounded up) and `message`. */
+export function refuseTooMany(res: Response, retryAfterMs: number, message: string): never {
+  res.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+  throw new HttpError(429, message);
 }

@@ -6,7 +6,6 @@
 import { json, type Request, type Response } from 'express';
 import { authenticate } from '../auth/middleware';
 import type { AppContext } from '../context';
-import { auditPersonalData } from './access-audit';
 import { rejectNulCharacters } from './input-guard';
 import { accessLogRoutes } from './api-access-log';
 import { adminRoutes } from './api-admin';
@@ -47,7 +46,6 @@ export function httpRoutes(ctx: AppContext): RouteTable {
   });
   authRoutes(ctx, api.under('', 'auth'));
   api.use(authenticate(ctx.db));
-  api.use(auditPersonalData(ctx));
   meRoutes(ctx, api.under('', 'auth'));
   accessLogRoutes(ctx, api.under('', 'admin'));
   adminRoutes(ctx, api.under('', 'admin'));

@@ -14,8 +14,8 @@ export interface ServerLimits {
   maxConnectionsPerIp: number;
 }
 
-/** Applies the limits to `server`; returns a function reporting the open connections per address (tests, metrics). */
-export function limitServer(server: Server, limits: ServerLimits): () => Map<string, number> {
+/** Applies the limits to `server`. */
+export function limitServer(server: Server, limits: ServerLimits): void {
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   // Idle keep-alive connections are closed well before a proxy would reuse a dead one.
@@ -35,5 +35,4 @@ export function limitServer(server: Server, limits: ServerLimits): () => Map<str
       else open.delete(ip);
     });
   });
-  return () => new Map(open);
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { loadProcessingLog, renderLogHtml, renderLogPdf } from '../reports/processing-log';
 import { verifyTicketChain } from '../store/event-chain';
+import { auditAccess } from './access-audit';
 import { addTicketRoute } from './api-tickets';
 import { fileHeaders } from './downloads';
 import { ANY_ROLE, type RouteTable } from './route';
@@ -17,6 +18,7 @@ export function ticketLogRoutes(ctx: AppContext, routes: RouteTable): void {
     method: 'get',
     path: '/tickets/:code/log',
     roles: ANY_ROLE,
+    use: [auditAccess(ctx, 'export', 'ticket')],
     summary: "The ticket's processing log as a printable page (Vietnamese, self-contained, A4 print styles)",
     description:
       'Ticket fields, timings (received, due, first response, answered, closed, with durations), then every message and event in time order with actor and time; rows carry `data-message-id` / `data-event-id`.',
@@ -46,6 +48,7 @@ export function ticketLogRoutes(ctx: AppContext, routes: RouteTable): void {
     method: 'get',
     path: '/tickets/:code/log.pdf',
     roles: ANY_ROLE,
+    use: [auditAccess(ctx, 'export', 'ticket')],
     summary: 'The processing log as PDF',
     responses: {
       200: { description: 'the PDF', contentType: 'application/pdf' },

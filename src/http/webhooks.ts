@@ -9,7 +9,7 @@ import { sha256Hex } from '../channels/kit/helpers';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { INBOUND_JOB, storeInbound } from '../pipeline/intake';
-import { DbRateLimiter } from './rate-limit';
+import { DbRateLimiter, refuseTooMany } from './rate-limit';
 import type { RouteTable } from './route';
 
 function toWebhookRequest(req: Request): WebhookRequest {
@@ -85,8 +85,7 @@ export function webhookRoutes(ctx: AppContext, routes: RouteTable): void {
       const limit = limiter && (await limiter.hit(`webhook:${channel}`));
       if (limit && !limit.allowed) {
         ctx.metrics.webhooks.inc({ channel, result: 'rate_limited' });
-        res.setHeader('Retry-After', String(Math.ceil(limit.retryAfterMs / 1000)));
-        throw new HttpError(429, 'Too many webhook requests for this channel');
+        refuseTooMany(res, limit.retryAfterMs, 'Too many webhook requests for this channel');
       }
       const stored = await storeInbound(ctx.db, {
         channel,

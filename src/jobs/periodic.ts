@@ -1,3 +1,5 @@
+import type { LeaderRole } from '../db/locks';
+
 /** A background task run at start and then every `everyMs`, never twice at once; `stop` waits for a run in flight. */
 export class PeriodicTask {
   private timer: NodeJS.Timeout | null = null;
@@ -29,6 +31,11 @@ export class PeriodicTask {
     void this.once().then(() => {
       if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.everyMs).unref();
     });
+  }
+
+  /** The task as a role of the cluster (`Leadership.lead`): run by one node at a time. */
+  asRole(): LeaderRole {
+    return { start: async () => this.start(), stop: () => this.stop() };
   }
 
   /** Stops the schedule and waits for a run in flight. */

@@ -43,34 +43,20 @@ async function inBatches(run: () => Promise<number>): Promise<number> {
 
 /** Runs the purge once. */
 export async function purgeExpired(q: Queryable, policy: RetentionPolicy, blobs?: BlobStore): Promise<RetentionResult> {
-  const rawBodies =
-    policy.rawDays > 0
-      ? await inBatches(
-          async () =>
-            (
-              await q.query(
-                `UPDATE inbound_events SET body = ''::bytea, body_purged_at = now()
-                  WHERE id IN (SELECT id FROM inbound_events
-                                WHERE body_purged_at IS NULL AND processed_at IS NOT NULL
-                                  AND received_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
-                [policy.rawDays],
-              )
-            ).rowCount,
-        )
-      : 0;
-  const failedJobs =
-    policy.jobsDays > 0
-      ? await inBatches(
-          async () =>
-            (
-              await q.query(
-                `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'failed'
-                    AND created_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
-                [policy.jobsDays],
-              )
-            ).rowCount,
-        )
-      : 0;
+  // One statement touching at most BATCH rows older than `days`, repeated until it touches fewer.
+  const olderThan = (days: number, sql: string) => (days > 0 ? inBatches(async () => (await q.query(sql, [days])).rowCount) : 0);
+  const rawBodies = await olderThan(
+    policy.rawDays,
+    `UPDATE inbound_events SET body = ''::bytea, body_purged_at = now()
+      WHERE id IN (SELECT id FROM inbound_events
+                    WHERE body_purged_at IS NULL AND processed_at IS NOT NULL
+                      AND received_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
+  );
+  const failedJobs = await olderThan(
+    policy.jobsDays,
+    `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'failed'
+        AND created_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
+  );
   const attachments = policy.attachmentDays && blobs ? await inBatches(() => purgeAttachmentBatch(q, blobs, policy.attachmentDays!)) : 0;
   return { rawBodies, failedJobs, throttleKeys: await purgeLoginThrottle(q), rateWindows: await purgeRateCounters(q), attachments };
 }

@@ -11,6 +11,7 @@ import type { ChannelCapabilities, QuickReply } from '../channels/kit/contract';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { answerFit, formatProcedureAnswer, formatServiceAnswer } from './format-answer';
+import { voiceOf } from './view';
 import { z } from 'zod';
 import { Procedure, ServiceAnswer } from './schema';
 import type { ParseResult } from '../nlu/types';
@@ -197,7 +198,7 @@ export function previewAnswer(ctx: AppContext, input: { procedure?: unknown; ser
     } as unknown as Procedure;
     for (const channel of Object.keys(PREVIEW_CAPABILITIES)) {
       const caps = capabilitiesOf(ctx, channel);
-      const a = formatProcedureAnswer(p, caps.longForm ? 'full' : 'short', { fit: answerFit(caps) });
+      const a = formatProcedureAnswer(p, caps.longForm ? 'full' : 'short', { fit: answerFit(caps), voice: voiceOf(ctx.bot) });
       out[channel] = scaled(a.text, a.quickReplies, caps);
     }
     return out;

@@ -17,8 +17,19 @@ export interface FormattedAnswer {
   quickReplies: QuickReplyItem[];
 }
 
-/** Closing question of every procedure answer. */
-export const ASK_MORE = 'Anh/chị cần hỏi thêm gì không?';
+/** How the bot addresses citizens (bot.yml `register` and `messages.ask_more`). */
+export interface AnswerVoice {
+  /** "anh/chị" or "Quý khách", as written inside a sentence. */
+  register: string;
+  /** Closing question of every procedure answer. */
+  askMore: string;
+}
+
+/** The voice when no bot definition is at hand (previews without one, tests). */
+export const DEFAULT_VOICE: AnswerVoice = { register: 'anh/chị', askMore: 'Anh/chị cần hỏi thêm gì không?' };
+
+/** Closing question of every procedure answer in the default voice. */
+export const ASK_MORE = DEFAULT_VOICE.askMore;
 
 /** Length of a short answer when the channel is not known (previews, tests); channels pass their own limit. */
 export const SHORT_ANSWER_MAX = 1200;
@@ -79,6 +90,8 @@ export interface ProcedureAnswerOptions {
   aspects?: Aspect[];
   /** The channel's limits (default: SHORT_ANSWER_MAX with buttons; unlimited for `full`). */
   fit?: AnswerFit;
+  /** How citizens are addressed (default: DEFAULT_VOICE). */
+  voice?: AnswerVoice;
 }
 
 // One part of an answer: a heading and whole units (list items or sentences), never cut inside a unit.
@@ -106,7 +119,7 @@ function onlineLines(p: Procedure): string[] {
   return p.online_url ? [`Nộp trực tuyến: ${p.online_url}`] : [];
 }
 
-function blocksOf(p: Procedure, full: boolean): Record<Block['key'], Block> {
+function blocksOf(p: Procedure, full: boolean, voice: AnswerVoice): Record<Block['key'], Block> {
   const h = (short: string, long: string) => (full ? long : short);
   const online = onlineLines(p);
   let where = [...p.where];
@@ -129,7 +142,7 @@ function blocksOf(p: Procedure, full: boolean): Record<Block['key'], Block> {
     truc_tuyen: {
       key: 'truc_tuyen',
       heading: h('Nộp trực tuyến:', 'NỘP TRỰC TUYẾN'),
-      units: online.length > 0 ? online : ['Chưa có thông tin nộp trực tuyến cho thủ tục này; anh/chị vui lòng nộp theo các cách ở mục "Nơi nộp".'],
+      units: online.length > 0 ? online : [`Chưa có thông tin nộp trực tuyến cho thủ tục này; ${voice.register} vui lòng nộp theo các cách ở mục "Nơi nộp".`],
       list: online.length > 1,
     },
     dieu_kien: {
@@ -146,7 +159,7 @@ function blocksOf(p: Procedure, full: boolean): Record<Block['key'], Block> {
     ra_soat: {
       key: 'ra_soat',
       heading: null,
-      units: [`Thông tin được rà soát ngày ${vnDate(p.last_reviewed)}. Quy định có thể thay đổi; anh/chị vui lòng đối chiếu tại nơi nộp hồ sơ.`],
+      units: [`Thông tin được rà soát ngày ${vnDate(p.last_reviewed)}. Quy định có thể thay đổi; ${voice.register} vui lòng đối chiếu tại nơi nộp hồ sơ.`],
       list: false,
     },
   };
@@ -176,13 +189,14 @@ function pack(
   max: number,
   full: boolean,
   button: (b: Block) => string,
+  askMore: string,
 ): { text: string; partial: Block['key'][] } {
   const counts = new Map<Block, number>(blocks.map((b) => [b, 0]));
   const compose = () =>
     [
       title,
       ...blocks.filter((b) => counts.get(b)! > 0).map((b) => renderBlock(b, counts.get(b)!, full, button)),
-      ASK_MORE,
+      askMore,
     ].join('\n\n');
   const tryCount = (b: Block, n: number) => {
     const before = counts.get(b)!;
@@ -221,7 +235,8 @@ export function formatProcedureAnswer(p: Procedure, style: AnswerStyle, options:
   const full = style === 'full';
   const aspects = options.aspects ?? [];
   const fit = options.fit ?? { maxLength: full ? Number.MAX_SAFE_INTEGER : SHORT_ANSWER_MAX, quickReplies: true };
-  const all = blocksOf(p, full);
+  const voice = options.voice ?? DEFAULT_VOICE;
+  const all = blocksOf(p, full, voice);
   let order: Block['key'][];
   let priority: Block['key'][];
   if (full) {
@@ -253,6 +268,7 @@ export function formatProcedureAnswer(p: Procedure, style: AnswerStyle, options:
       fit.maxLength - (fit.quickReplies ? 0 : numberedLength(quickReplies)),
       full,
       button,
+      voice.askMore,
     );
   const first = render();
   const missing = full ? first.partial.filter(isAspect) : [];

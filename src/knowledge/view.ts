@@ -3,7 +3,7 @@
  * so answers change within seconds of a publish without a restart.
  */
 import type { Database } from '../db/database';
-import { formatProcedureAnswer, formatServiceAnswer, type ProcedureAnswerOptions } from './format-answer';
+import { DEFAULT_VOICE, formatProcedureAnswer, formatServiceAnswer, type AnswerVoice, type ProcedureAnswerOptions } from './format-answer';
 import type { Procedure, ServiceAnswer } from './schema';
 import type { BotDefinition } from '../bot/definition';
 import { nextOpening } from '../bot/office-hours';
@@ -11,6 +11,11 @@ import type { Answer, KnowledgeView } from '../bot/policy';
 
 /** Service intents that open tickets, with the field to use when nothing better is known. */
 const SERVICE_FIELDS: Record<string, string> = { phan_anh_kien_nghi: 'thai_do_can_bo' };
+
+/** How the bot definition addresses citizens, for procedure answers. */
+export function voiceOf(def: BotDefinition): AnswerVoice {
+  return { register: def.register, askMore: def.messages.ask_more ?? DEFAULT_VOICE.askMore };
+}
 
 /** A KnowledgeView over the database, cached in memory. */
 export class LiveKnowledge implements KnowledgeView {
@@ -36,7 +41,7 @@ export class LiveKnowledge implements KnowledgeView {
   procedureAnswer(intent: string, style: 'short' | 'full', options: ProcedureAnswerOptions = {}): Answer | null {
     const p = this.procedures.get(intent);
     if (!p) return null;
-    const a = formatProcedureAnswer(p, style, options);
+    const a = formatProcedureAnswer(p, style, { voice: voiceOf(this.def), ...options });
     const aspects = options.aspects?.length ? `:${options.aspects.join('+')}` : '';
     return { id: `${intent}:${style}${aspects}`, text: a.text, quickReplies: a.quickReplies };
   }

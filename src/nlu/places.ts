@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCsv } from '../knowledge/csv';
-import { foldDiacritics } from './fold';
+import { foldDiacritics, lowerWords } from './fold';
 
 /** A unit the text may name: its code (the agency code of its People's Committee) and the names it goes by. */
 export interface Place {
@@ -34,17 +34,9 @@ const KIND_PREFIX = /^(ubnd\s+)?(xã|phường|thị trấn)\s+/;
 /** Abbreviations of the kind words: "x. Tân Hồng", "P.An Bình", "TT Sa Rài". */
 const ABBREVIATIONS: Record<string, string[]> = { xã: ['x'], phường: ['p', 'f'], 'thị trấn': ['tt'] };
 
-/** Lower case, NFC, punctuation as single spaces: the text with its diacritics, as names are compared first. */
-const marked = (text: string) =>
-  text
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-
 /** The spellings of one name (with diacritics): as written, without "UBND", and with the kind abbreviated. */
 function spellings(name: string): { text: string; prefixed: boolean }[] {
-  const m = marked(name);
+  const m = lowerWords(name);
   const kind = m.match(KIND_PREFIX);
   if (!kind) return [{ text: m, prefixed: false }];
   const rest = m.slice(kind[0].length);
@@ -102,7 +94,7 @@ export class PlaceMatcher {
         }
       }
     };
-    pass(this.exact, ` ${marked(text)} `, 1000);
+    pass(this.exact, ` ${lowerWords(text)} `, 1000);
     pass(this.folded, ` ${foldDiacritics(text)} `, 0);
     return [...found.values()].sort((a, b) => b.score - a.score).map(({ code, matched, former }) => ({ code, matched, former }));
   }

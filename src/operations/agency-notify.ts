@@ -11,7 +11,7 @@ import type { Queryable } from '../db/database';
 import { enqueueJob, type Job } from '../jobs/queue';
 import { PermanentJobError } from '../jobs/worker';
 import { createMailer, MailError, mailAddresses, type Mailer } from '../notify/mailer';
-import { vnDateTime } from '../reports/processing-log';
+import { vnDeadline } from '../reports/processing-log';
 import {
   claimDueReminders,
   getNotificationMail,
@@ -30,10 +30,10 @@ export const AGENCY_MAIL_JOB = 'agency_mail';
 /** How often every node looks for reminders that became due (default: every minute). */
 export const REMINDER_EVERY_MS = 60_000;
 /** The "deadline near" reminder comes this many hours before the deadline at most (less for short deadlines). */
-export const DUE_SOON_HOURS = 24;
+const DUE_SOON_HOURS = 24;
 
 /** The jurisdiction level an agency's kind implies (null: an enterprise or other body, set by hand). */
-export function levelOfAgency(kind: AgencyRow['kind']): TicketLevel | null {
+function levelOfAgency(kind: AgencyRow['kind']): TicketLevel | null {
   return kind === 'commune' ? 'xa' : kind === 'department' ? 'tinh' : kind === 'vertical' ? 'co_quan_doc' : null;
 }
 
@@ -42,12 +42,6 @@ const mailers = new WeakMap<object, Mailer | null>();
 function mailerOf(ctx: AppContext): Mailer | null {
   if (!mailers.has(ctx.config)) mailers.set(ctx.config, createMailer(ctx.config));
   return mailers.get(ctx.config) ?? null;
-}
-
-/** "14:30 ngày 07/12/2026" in Vietnam time. */
-export function vnDeadline(d: Date): string {
-  const s = vnDateTime(d);
-  return `${s.slice(11, 16)} ngày ${s.slice(0, 10)}`;
 }
 
 /**
@@ -63,8 +57,7 @@ export async function recordForward(
   dueAt: Date | null,
   note: string | null,
 ): Promise<void> {
-  const n = await insertForwardNotification(tx, { agencyId: agency.id, ticketId: ticket.id, dueAt, mail: !!mailerOf(ctx) });
-  if (note) await tx.query('UPDATE agency_notifications SET note = $2 WHERE id = $1', [n.id, note]);
+  const n = await insertForwardNotification(tx, { agencyId: agency.id, ticketId: ticket.id, dueAt, note, mail: !!mailerOf(ctx) });
   if (n.mailStatus === 'pending') await enqueueMail(tx, n.id);
   const level = ticket.level ? null : levelOfAgency(agency.kind);
   if (level) await tx.query('UPDATE tickets SET level = COALESCE(level, $2) WHERE id = $1', [ticket.id, level]);
@@ -107,7 +100,7 @@ const SUBJECTS: Record<AgencyNotificationKind, string> = {
 };
 
 /** The mail of one notification: subject and plain text, in Vietnamese. */
-export async function composeAgencyMail(
+async function composeAgencyMail(
   ctx: AppContext,
   n: { kind: AgencyNotificationKind; agencyName: string; dueAt: Date | null; note: string | null },
   t: Ticket,

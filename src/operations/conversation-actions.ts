@@ -11,6 +11,7 @@ import { queueMessage, type QueuedMessage } from '../pipeline/outbound';
 import { getAgency } from '../store/directory';
 import { getConversation, setBotContext, setConversationState, type Conversation, type ConversationState } from '../store/conversations';
 import { logEvent, type Actor } from '../store/events';
+import { takeConversation } from '../store/floor';
 import { isUuid } from '../store/inbox';
 import { getTicketByCode, ticketEvent, updateTicket, type Ticket } from '../store/tickets';
 
@@ -75,18 +76,7 @@ export function queueSystemMessage(
 export async function takeOver(ctx: AppContext, user: User, conversationId: string): Promise<void> {
   const conv = await conversationOr404(ctx, conversationId);
   const won = await ctx.db.transaction(async (tx) => {
-    const r = await tx.query(
-      `UPDATE conversations SET state = 'operator', assignee_id = $2, closed_at = NULL
-       WHERE id = $1 AND state <> 'closed' AND (state <> 'operator' OR assignee_id IS NULL OR assignee_id = $2)
-       RETURNING id`,
-      [conv.id, user.id],
-    );
-    if (r.rows.length === 0) return false;
-    await tx.query(
-      `UPDATE tickets SET assignee_id = COALESCE(assignee_id, $2), status = CASE WHEN status = 'new' THEN 'assigned' ELSE status END, updated_at = now()
-       WHERE conversation_id = $1 AND status <> 'closed'`,
-      [conv.id, user.id],
-    );
+    if (!(await takeConversation(tx, conv.id, user.id))) return false;
     await logEvent(tx, { type: 'taken_over', actor: actorOf(user), conversationId: conv.id, data: {} });
     return true;
   });

@@ -10,11 +10,11 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context';
 import { liveTrainingData } from '../knowledge/seed';
+import { CoalescedRun } from '../jobs/coalesced-run';
 import { announceChange } from '../realtime/announce';
 
 interface RetrainState {
-  running: Promise<void> | null;
-  again: boolean;
+  run: CoalescedRun;
   /** Some requester of the current or next run edited the phrases here: announce the new model. */
   announce: boolean;
   /** Fingerprint of the phrases the live model was last trained on here (null: unknown). */
@@ -29,47 +29,43 @@ export interface RetrainOptions {
   follow?: boolean;
 }
 
+/** One training from the live phrases; announces the model when an edit here asked for it and no other run follows. */
+async function trainOnce(ctx: AppContext, state: RetrainState): Promise<void> {
+  const announce = state.announce;
+  state.announce = false;
+  const started = performance.now();
+  const data = await liveTrainingData(ctx.db, ctx.fileTraining);
+  const fingerprint = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+  if (announce || fingerprint !== state.trainedOn) {
+    await ctx.nlu.train(data);
+    state.trainedOn = fingerprint;
+    ctx.log.info({ ms: Math.round(performance.now() - started), follow: !announce }, 'intent engine retrained after an edit');
+  }
+  // An edit made during this training is announced after the next one.
+  if (announce && state.announce) return;
+  if (announce) announceChange(ctx, 'model', null);
+}
+
 /** Schedules a retraining from the live phrases (database) and the bot file's synonyms and regexes; resolves when the model includes every edit made so far. */
 export function scheduleRetrain(ctx: AppContext, opts: RetrainOptions = {}): Promise<void> {
-  let s = states.get(ctx);
-  if (!s) {
-    s = { running: null, again: false, announce: false, trainedOn: null };
-    states.set(ctx, s);
+  let state = states.get(ctx);
+  if (!state) {
+    const created: RetrainState = {
+      run: new CoalescedRun(
+        () => trainOnce(ctx, created),
+        (err) => ctx.log.error({ err }, 'retraining failed; the previous model stays live'),
+      ),
+      announce: false,
+      trainedOn: null,
+    };
+    state = created;
+    states.set(ctx, state);
   }
-  const state = s;
   if (!opts.follow) state.announce = true;
-  if (state.running) {
-    state.again = true;
-    return state.running;
-  }
-  const run = async (): Promise<void> => {
-    do {
-      state.again = false;
-      const announce = state.announce;
-      state.announce = false;
-      const started = performance.now();
-      try {
-        const data = await liveTrainingData(ctx.db, ctx.fileTraining);
-        const fingerprint = createHash('sha256').update(JSON.stringify(data)).digest('hex');
-        if (announce || fingerprint !== state.trainedOn) {
-          await ctx.nlu.train(data);
-          state.trainedOn = fingerprint;
-          ctx.log.info({ ms: Math.round(performance.now() - started), follow: !announce }, 'intent engine retrained after an edit');
-        }
-        if (announce && !state.again) announceChange(ctx, 'model', null);
-        else if (announce) state.announce = true;
-      } catch (err) {
-        ctx.log.error({ err }, 'retraining failed; the previous model stays live');
-      }
-    } while (state.again);
-  };
-  state.running = run().finally(() => {
-    state.running = null;
-  });
-  return state.running;
+  return state.run.request();
 }
 
 /** Resolves when no retraining is running (tests, shutdown). */
 export async function retrainIdle(ctx: AppContext): Promise<void> {
-  while (states.get(ctx)?.running) await states.get(ctx)!.running;
+  await states.get(ctx)?.run.idle();
 }

@@ -12,8 +12,10 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db/database';
 import { HttpError } from '../errors';
+import { CoalescedRun } from '../jobs/coalesced-run';
 import { PeriodicTask } from '../jobs/periodic';
 import { raiseAlert } from '../realtime/alerts';
+import { vnDeadline } from '../reports/processing-log';
 import { getConversation } from '../store/conversations';
 import { logEvent, SYSTEM } from '../store/events';
 import {
@@ -33,7 +35,7 @@ import {
 import { kvGet, kvSet } from '../store/kv';
 import { expireConnections, getPresence, markIdleAway, renewConnections, setPresenceStatus, type PresenceStatus } from '../store/presence';
 import { getUser, type User } from '../store/users';
-import { CHANNEL_LABELS } from '../wire/labels';
+import { CHANNEL_LABELS, label } from '../wire/labels';
 import { actorOf, announceHandler, conversationOr404 } from './conversation-actions';
 
 /** The kv_state key of the floor settings. */
@@ -140,15 +142,6 @@ export async function setMyPresence(ctx: AppContext, user: User, status: Presenc
 }
 
 const waitMinutes = (since: Date) => Math.max(1, Math.round((Date.now() - since.getTime()) / 60_000));
-const vnTime = (d: Date) =>
-  new Intl.DateTimeFormat('vi-VN', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  }).format(d);
 
 /** Raises the alerts that became due (each once, whichever node claims it first). */
 export async function raiseDueAlerts(ctx: AppContext): Promise<number> {
@@ -156,15 +149,14 @@ export async function raiseDueAlerts(ctx: AppContext): Promise<number> {
   const waits = await claimLongWaits(ctx.db, longWaitSeconds);
   for (const w of waits) {
     const who = w.contactName ?? 'Công dân';
-    const channel = CHANNEL_LABELS[w.channel as keyof typeof CHANNEL_LABELS] ?? w.channel;
-    raiseAlert(ctx, 'long_wait', `${who} (${channel}) đã chờ tổng đài viên ${waitMinutes(w.waitingSince)} phút`, {
+    raiseAlert(ctx, 'long_wait', `${who} (${label(CHANNEL_LABELS, w.channel)}) đã chờ tổng đài viên ${waitMinutes(w.waitingSince)} phút`, {
       conversationId: w.conversationId,
     });
   }
   const overdue = await claimOverdueTickets(ctx.db);
   for (const t of overdue) {
     const agency = t.agencyName ? ` — ${t.agencyName}` : '';
-    raiseAlert(ctx, 'ticket_overdue', `Phiếu ${t.code} đã quá hạn xử lý (hạn ${vnTime(t.dueAt)})${agency}`, {
+    raiseAlert(ctx, 'ticket_overdue', `Phiếu ${t.code} đã quá hạn xử lý (hạn ${vnDeadline(t.dueAt)})${agency}`, {
       ticketId: t.id,
       ...(t.conversationId ? { conversationId: t.conversationId } : {}),
     });
@@ -176,7 +168,7 @@ export async function raiseDueAlerts(ctx: AppContext): Promise<number> {
  * One round of the floor, run by every node periodically: renew this node's console connections,
  * expire dead nodes' ones, make idle operators away, assign waiting conversations, raise due alerts.
  */
-export async function floorTick(ctx: AppContext, localSocketIds: string[] = []): Promise<void> {
+async function floorTick(ctx: AppContext, localSocketIds: string[] = []): Promise<void> {
   await renewConnections(ctx.db, localSocketIds);
   const { awayAfterSeconds } = await floorSettings(ctx.db);
   for (const userId of await expireConnections(ctx.db)) ctx.bus.emit('presence', { userId, status: 'offline' });
@@ -186,7 +178,7 @@ export async function floorTick(ctx: AppContext, localSocketIds: string[] = []):
 }
 
 /** How often each node runs the floor round (default: 10 s). */
-export const FLOOR_TICK_MS = 10_000;
+const FLOOR_TICK_MS = 10_000;
 
 /**
  * A trigger runs a round at once and once more after this delay: live events are sometimes published
@@ -212,23 +204,12 @@ export interface FloorRunner {
 export function createFloor(ctx: AppContext, localSocketIds: () => string[], everyMs = FLOOR_TICK_MS): FloorRunner {
   const warn = (err: unknown) => ctx.log.warn({ err }, 'floor round failed');
   let stopped = true;
-  let running: Promise<void> | null = null;
-  let again = false;
+  const rounds = new CoalescedRun(async () => {
+    if (!stopped) await assignWaiting(ctx);
+  }, warn);
   const timers = new Set<NodeJS.Timeout>();
   const round = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await assignWaiting(ctx).catch(warn);
-      } while (again && !stopped);
-    })().finally(() => {
-      running = null;
-    });
+    if (!stopped) void rounds.request();
   };
   const kick = () => {
     round();
@@ -261,7 +242,7 @@ export function createFloor(ctx: AppContext, localSocketIds: () => string[], eve
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await task.stop();
-      if (running) await running;
+      await rounds.idle();
     },
   };
 }

@@ -37,7 +37,7 @@ export const settingsSchema = z.object({
 });
 
 /** The sign-in page's credit line until an admin sets one (no department named: agencies merge and rename). */
-export const DEFAULT_FOOTER_CREDIT = 'Tổng đài Thông tin dịch vụ công 1022 tỉnh Đồng Tháp';
+const DEFAULT_FOOTER_CREDIT = 'Tổng đài Thông tin dịch vụ công 1022 tỉnh Đồng Tháp';
 
 /** The credit line the sign-in page shows (public: read before signing in). */
 export async function footerCredit(q: Queryable): Promise<string> {

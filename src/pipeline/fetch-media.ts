@@ -7,6 +7,7 @@
  * processing log, and the message keeps the provider's link.
  */
 import type { Attachment } from '../channels/kit/contract';
+import { SNIFF_BYTES, sniffMimeType, typesAgree } from '../channels/kit/sniff-type';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db/database';
 import type { Job, NewJob } from '../jobs/queue';
@@ -14,13 +15,12 @@ import { attachmentProblem } from '../store/attachment-files';
 import { AttachmentRefusedError, saveAttachmentBytes, type SavedAttachment } from '../store/attachments';
 import { logEvent, SYSTEM } from '../store/events';
 import { downloadMedia, MediaDownloadError } from './media-download';
-import { SNIFF_BYTES, sniffMimeType, typesAgree } from './sniff-type';
 
 /** The job kind that keeps our copy of a message's provider-hosted files. */
 export const FETCH_MEDIA_JOB = 'fetch_media';
 
-/** Tries per message before a file that cannot be reached is given up (default: 4). */
-export const FETCH_MEDIA_ATTEMPTS = 4;
+/** Tries per message before a file that cannot be reached is given up. */
+const FETCH_MEDIA_ATTEMPTS = 4;
 
 const KEPT_KINDS = new Set<Attachment['kind']>(['image', 'file', 'audio', 'video', 'gif']);
 
@@ -125,7 +125,14 @@ function baseType(contentType: string): string {
 
 /** A file name from the URL's last path segment, else from the kind. */
 function nameOf(url: string, kind: Attachment['kind']): string {
-  const last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '').replace(/[^\p{L}\p{N}._-]/gu, '_');
+  const segment = new URL(url).pathname.split('/').pop() ?? '';
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    // A malformed escape (%E0 alone): the raw segment is cleaned below like any other.
+  }
+  const last = decoded.replace(/[^\p{L}\p{N}._-]/gu, '_');
   return last && last.length <= 120 ? last : kind === 'image' ? 'hinh-anh' : 'tep-dinh-kem';
 }
 

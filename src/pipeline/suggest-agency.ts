@@ -33,13 +33,22 @@ const activeAgencies = (q: Queryable, communesOnly: boolean) =>
     )
     .then((r) => r.rows);
 
+// The matcher of the last agency list seen: rebuilt only when a commune's names or the former names change.
+let lastMatcher: { key: string; former: FormerName[]; matcher: PlaceMatcher } | null = null;
+
+function matcherFor(communes: AgencyRow[], former: FormerName[]): PlaceMatcher {
+  const key = communes.map((a) => [a.code, a.name, ...a.aliases].join('\u0001')).join('\u0002');
+  if (lastMatcher?.key !== key || lastMatcher.former !== former) {
+    const places = communes.map((a) => ({ code: a.code, names: [a.name, ...a.aliases] }));
+    lastMatcher = { key, former, matcher: new PlaceMatcher(places, former) };
+  }
+  return lastMatcher.matcher;
+}
+
 /** The communes and wards a text names, best first, as agencies. */
 function placesIn(agencies: AgencyRow[], text: string, former: FormerName[]): { agency: AgencyRow; matched: string }[] {
   const communes = agencies.filter((a) => a.kind === 'commune');
-  const matcher = new PlaceMatcher(
-    communes.map((a) => ({ code: a.code, names: [a.name, ...a.aliases] })),
-    former,
-  );
+  const matcher = matcherFor(communes, former);
   const byCode = new Map(communes.map((a) => [a.code, a]));
   return matcher.find(text).map((m) => ({ agency: byCode.get(m.code)!, matched: m.matched }));
 }

@@ -6,28 +6,14 @@
  * Canned replies, users, fields and agencies are read from the database on each use: nothing to reload.
  */
 import type { AppContext } from '../context';
+import { CoalescedRun } from '../jobs/coalesced-run';
 import { scheduleRetrain } from '../operations/retrain';
 import { loadSettings } from '../operations/settings';
 
 /** Runs `fn` once at a time; calls made while it runs are folded into one more run. */
 function coalesced(fn: () => Promise<void>, onError: (err: unknown) => void): () => void {
-  let running = false;
-  let again = false;
-  const run = (): void => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    again = false;
-    fn()
-      .catch(onError)
-      .finally(() => {
-        running = false;
-        if (again) run();
-      });
-  };
-  return run;
+  const run = new CoalescedRun(fn, onError);
+  return () => void run.request();
 }
 
 /** Reloads this node's caches when another node announces a change; returns the unsubscribe function. */

@@ -23,9 +23,10 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-/** The realtime side for `db` (`url`: the server's, needed for the dedicated listening connections). */
-export function createRealtime(db: Database, url: string | undefined, log: Logger): Realtime {
-  if (db.kind !== 'postgres' || !url || !/^postgres(ql)?:\/\//.test(url)) {
+/** The realtime side for `db` (on a server, with dedicated listening connections to its URL). */
+export function createRealtime(db: Database, log: Logger): Realtime {
+  const url = db.url;
+  if (db.kind !== 'postgres' || !url) {
     const bus = new Bus();
     return { bus, shareSockets: () => undefined, start: () => bus.start(), close: () => bus.close() };
   }

@@ -72,6 +72,12 @@ export function vnDateTime(d: Date | null): string {
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
 }
 
+/** "14:30 ngày 07/12/2026" in Vietnam time: a deadline in a sentence (mails, notices, alerts). */
+export function vnDeadline(d: Date): string {
+  const s = vnDateTime(d);
+  return `${s.slice(11, 16)} ngày ${s.slice(0, 10)}`;
+}
+
 /** "2 giờ 5 phút" between two times, or "—". */
 export function duration(from: Date | null, to: Date | null): string {
   if (!from || !to) return '—';

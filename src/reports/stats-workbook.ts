@@ -25,7 +25,7 @@ export function statsWorkbook(d: Dashboard): ExcelJS.Workbook {
 }
 
 /** A duration in seconds as "h:mm" ("26:05" past a day), '' for none. */
-export function hoursMinutes(s: number | null): string {
+function hoursMinutes(s: number | null): string {
   if (s === null) return '';
   const m = Math.round(s / 60);
   return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
@@ -34,7 +34,6 @@ export function hoursMinutes(s: number | null): string {
 /** The sheets of the workbook, in order: name → column headers and rows. */
 function sheetsOf(d: Dashboard): Record<string, { headers: string[]; rows: Cell[][] }> {
   const t = d.totals;
-  const hours = hoursMinutes;
   return {
     'Tổng quan': {
       headers: ['Chỉ tiêu', 'Giá trị'],
@@ -50,10 +49,10 @@ function sheetsOf(d: Dashboard): Record<string, { headers: string[]; rows: Cell[
         ['Tỷ lệ trợ lý ảo tự giải quyết (%)', Math.round(t.botResolvedRate * 1000) / 10],
         ['Phiếu chưa đóng', t.open],
         ['Phiếu quá hạn', t.overdue],
-        ['Phản hồi đầu tiên, trung vị (giờ:phút)', hours(d.firstResponse.p50_s)],
-        ['Phản hồi đầu tiên, P90 (giờ:phút)', hours(d.firstResponse.p90_s)],
-        ['Thời gian giải quyết, trung vị (giờ:phút)', hours(d.resolution.p50_s)],
-        ['Thời gian giải quyết, P90 (giờ:phút)', hours(d.resolution.p90_s)],
+        ['Phản hồi đầu tiên, trung vị (giờ:phút)', hoursMinutes(d.firstResponse.p50_s)],
+        ['Phản hồi đầu tiên, P90 (giờ:phút)', hoursMinutes(d.firstResponse.p90_s)],
+        ['Thời gian giải quyết, trung vị (giờ:phút)', hoursMinutes(d.resolution.p50_s)],
+        ['Thời gian giải quyết, P90 (giờ:phút)', hoursMinutes(d.resolution.p90_s)],
         ['Điểm hài lòng trung bình (1-5)', d.csat.average],
         ['Số lượt đánh giá', d.csat.count],
       ],
@@ -91,7 +90,7 @@ function sheetsOf(d: Dashboard): Record<string, { headers: string[]; rows: Cell[
         o.takenOver,
         o.replies,
         o.closed,
-        hours(o.firstResponseP50_s),
+        hoursMinutes(o.firstResponseP50_s),
         o.lastActivityAt ? vnDateTime(o.lastActivityAt) : '',
       ]),
     },

@@ -3,6 +3,7 @@
  * data, when, from where. Written by the API's audit middleware (`http/access-audit.ts`), read by admins.
  */
 import type { Queryable } from '../db/database';
+import { camelRow } from './rows';
 
 /** What was done with the data. */
 export type AccessAction = 'view' | 'export' | 'search';
@@ -47,20 +48,13 @@ export interface AccessFilter {
   limit: number;
 }
 
+/** The columns read back besides `id`. */
+const COLUMNS = 'user_id, username, action, subject_kind, subject_id, detail, ip, created_at';
+
 /** Accesses, newest first. */
 export async function listAccess(q: Queryable, f: AccessFilter): Promise<AccessRow[]> {
-  const r = await q.query<{
-    id: string;
-    user_id: string | null;
-    username: string;
-    action: AccessAction;
-    subject_kind: string;
-    subject_id: string | null;
-    detail: Record<string, unknown>;
-    ip: string | null;
-    created_at: Date;
-  }>(
-    `SELECT id::text, user_id, username, action, subject_kind, subject_id, detail, ip, created_at FROM personal_data_access
+  const r = await q.query<Record<string, unknown>>(
+    `SELECT id::text AS id, ${COLUMNS} FROM personal_data_access
       WHERE ($1::uuid IS NULL OR user_id = $1::uuid) AND ($2::text IS NULL OR action = $2)
         AND ($3::text IS NULL OR subject_kind = $3) AND ($4::text IS NULL OR subject_id = $4)
         AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at < $6)
@@ -77,15 +71,5 @@ export async function listAccess(q: Queryable, f: AccessFilter): Promise<AccessR
       f.limit,
     ],
   );
-  return r.rows.map((row) => ({
-    id: Number(row.id),
-    userId: row.user_id,
-    username: row.username,
-    action: row.action,
-    subjectKind: row.subject_kind,
-    subjectId: row.subject_id,
-    detail: row.detail,
-    ip: row.ip,
-    createdAt: row.created_at,
-  }));
+  return r.rows.map((row) => ({ ...camelRow<AccessRecord & { createdAt: Date }>(row, COLUMNS), id: Number(row.id) }));
 }

@@ -3,7 +3,7 @@
  * Each row is the console bell's item and, when the agency has an address, one mail to send.
  */
 import type { Queryable } from '../db/database';
-import { TICKET_OVERDUE } from './floor';
+import { TICKET_AWAITING_ANSWER, TICKET_OVERDUE } from './floor';
 
 /** Why an agency is told. */
 export type AgencyNotificationKind = 'forwarded' | 'due_soon' | 'overdue';
@@ -35,15 +35,15 @@ export interface NotificationMail {
 /** SQL: the mail status of a new notification to agency `a` (`$mail`: mail is configured). */
 const mailStatusOf = (mail: string) => `CASE WHEN ${mail}::boolean AND a.email IS NOT NULL THEN 'pending' ELSE 'none' END`;
 
-/** Records that a ticket was forwarded to an agency (mail pending when `mail` and the agency has an address). */
+/** Records that a ticket was forwarded to an agency, with the forward's note (mail pending when `mail` and the agency has an address). */
 export async function insertForwardNotification(
   q: Queryable,
-  n: { agencyId: string; ticketId: string; dueAt: Date | null; mail: boolean },
+  n: { agencyId: string; ticketId: string; dueAt: Date | null; note: string | null; mail: boolean },
 ): Promise<{ id: string; mailStatus: string }> {
   const r = await q.query<{ id: string; mail_status: string }>(
-    `INSERT INTO agency_notifications (agency_id, ticket_id, kind, due_at, mail_status)
-     SELECT a.id, $2, 'forwarded', $3, ${mailStatusOf('$4')} FROM agencies a WHERE a.id = $1 RETURNING id, mail_status`,
-    [n.agencyId, n.ticketId, n.dueAt?.toISOString() ?? null, n.mail],
+    `INSERT INTO agency_notifications (agency_id, ticket_id, kind, due_at, note, mail_status)
+     SELECT a.id, $2, 'forwarded', $3, $4, ${mailStatusOf('$5')} FROM agencies a WHERE a.id = $1 RETURNING id, mail_status`,
+    [n.agencyId, n.ticketId, n.dueAt?.toISOString() ?? null, n.note, n.mail],
   );
   return { id: r.rows[0].id, mailStatus: r.rows[0].mail_status };
 }
@@ -67,7 +67,7 @@ export async function claimDueReminders(q: Queryable, soonHours: number, mail: b
   const r = await q.query<{ id: string; agency_id: string; ticket_id: string; mail_status: string }>(
     `WITH due AS (
        SELECT t.id AS ticket_id, t.agency_id, t.due_at, 'due_soon' AS kind FROM tickets t
-       WHERE t.agency_id IS NOT NULL AND t.status NOT IN ('answered', 'closed') AND t.due_at > now()
+       WHERE t.agency_id IS NOT NULL AND ${TICKET_AWAITING_ANSWER} AND t.due_at > now()
          AND EXISTS (SELECT 1 FROM agency_notifications f
                      WHERE f.ticket_id = t.id AND f.agency_id = t.agency_id AND f.kind = 'forwarded'
                        AND now() >= t.due_at - LEAST(make_interval(hours => $1), (t.due_at - f.created_at) / 4))

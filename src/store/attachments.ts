@@ -7,6 +7,7 @@ import type { Attachment } from '../channels/kit/contract';
 import type { Queryable } from '../db/database';
 import { attachmentProblem } from './attachment-files';
 import { BlobTooLargeError, type BlobSource, type BlobStore } from './blob-store';
+import { isUuid } from './inbox';
 
 /** An attachment refused for its type or size; `reason` is the Vietnamese explanation shown to people. */
 export class AttachmentRefusedError extends Error {
@@ -91,7 +92,7 @@ export async function readAttachment(
   blobs: BlobStore,
   id: string,
 ): Promise<{ data: Buffer; mimeType: string; name: string } | null> {
-  const row = isAttachmentId(id) ? await getAttachmentRow(q, id) : null;
+  const row = isUuid(id) ? await getAttachmentRow(q, id) : null;
   const data = row && !row.purgedAt ? await blobs.get(row.storageKey) : null;
   return row && data ? { data, mimeType: row.mimeType, name: row.name } : null;
 }
@@ -102,13 +103,9 @@ export async function openAttachment(
   blobs: BlobStore,
   id: string,
 ): Promise<{ stream: Readable; mimeType: string; name: string; size: number } | null> {
-  const row = isAttachmentId(id) ? await getAttachmentRow(q, id) : null;
+  const row = isUuid(id) ? await getAttachmentRow(q, id) : null;
   const stream = row && !row.purgedAt ? await blobs.open(row.storageKey) : null;
   return row && stream ? { stream, mimeType: row.mimeType, name: row.name, size: row.size } : null;
-}
-
-function isAttachmentId(id: string): boolean {
-  return /^[0-9a-f-]{36}$/i.test(id);
 }
 
 /** Inserts an attachment's row; returns its id. */

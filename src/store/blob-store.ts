@@ -66,10 +66,3 @@ export async function* blobPieces(data: BlobSource): AsyncGenerator<Buffer> {
   for await (const piece of data)
     yield typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
 }
-
-/** Reads a whole stream into one buffer. */
-export async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(part);
-  return Buffer.concat(parts);
-}

@@ -13,7 +13,7 @@
 import type { Database } from '../db/database';
 import { withoutJit } from './no-jit';
 import { periodCounts, vnDay } from './stats-rollup';
-import { AGENCY_LEVEL_LABELS, CONTENT_TYPE_LABELS } from '../wire/labels';
+import { AGENCY_LEVEL_LABELS, CONTENT_TYPE_LABELS, label } from '../wire/labels';
 
 /** The dashboard figures (see docs/console-api.md). */
 export interface Dashboard {
@@ -131,7 +131,7 @@ export async function dashboard(db: Database, from: Date, to: Date): Promise<Das
 
   const classified = (k: string, labels: Readonly<Record<string, string>>) =>
     [...kind(k)]
-      .map(([code, v]) => ({ code, label: code ? (labels[code] ?? code) : 'Chưa phân loại', tickets: v.n }))
+      .map(([code, v]) => ({ code, label: label(labels, code, 'Chưa phân loại'), tickets: v.n }))
       .sort((a, b) => b.tickets - a.tickets || cmp(a.code, b.code));
   const byContentType = classified('t_type', CONTENT_TYPE_LABELS).map(({ code, ...x }) => ({ contentType: code, ...x }));
   const byLevel = classified('t_level', AGENCY_LEVEL_LABELS).map(({ code, ...x }) => ({ level: code, ...x }));

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { Database, Queryable } from '../db/database';
 import { FileBlobStore, isFileBlobKey } from './attachment-files';
-import { BlobMeter, blobPieces, readAll, type BlobSource, type BlobStore, type StoredBlob } from './blob-store';
+import { BlobMeter, blobPieces, type BlobSource, type BlobStore, type StoredBlob } from './blob-store';
 
 /** Bytes per stored chunk (default: 256 KiB): small enough to stream, large enough to keep rows few. */
 export const BLOB_CHUNK_BYTES = 256 * 1024;
@@ -88,7 +89,7 @@ export class DatabaseBlobStore implements BlobStore {
   /** All the bytes at once; null when missing. */
   async get(key: string): Promise<Buffer | null> {
     const stream = await this.open(key);
-    return stream ? readAll(stream) : null;
+    return stream ? buffer(stream) : null;
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Queryable } from '../db/database';
 import { completeJobSql } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
-import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './messages';
+import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
 
 /** A message being delivered, with what its send needs from its conversation. */
 export interface DeliveryItem extends MessageRow {
@@ -63,8 +63,7 @@ export async function recordSent(
 ): Promise<{ successor: boolean }> {
   const r = await q.query<{ successor: boolean | null }>(
     `WITH sent AS (
-       UPDATE messages SET parts_sent = $2, external_id = COALESCE($3, external_id),
-         meta = jsonb_set(meta, '{providerIds}', COALESCE(meta->'providerIds', '[]'::jsonb) || to_jsonb(COALESCE($3, '')::text)),
+       UPDATE messages SET ${partsSentSql('$2', '$3')},
          status = CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END,
          error = CASE WHEN status IN ('queued', 'sending') THEN NULL ELSE error END,
          sent_at = CASE WHEN status IN ('queued', 'sending') THEN now() ELSE sent_at END

@@ -63,19 +63,7 @@ export function insertEventsSql(param: string): string {
 
 /** Appends one event. */
 export async function logEvent(q: Queryable, e: NewEvent): Promise<void> {
-  await q.query(
-    `INSERT INTO events (ticket_id, conversation_id, type, actor_kind, actor_user_id, actor_name, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-    [
-      e.ticketId ?? null,
-      e.conversationId ?? null,
-      e.type,
-      e.actor.kind,
-      e.actor.userId ?? null,
-      e.actor.name ?? null,
-      JSON.stringify(e.data ?? {}),
-    ],
-  );
+  await q.query(insertEventsSql('$1'), [eventsParam([e])]);
 }
 
 /** Events of a ticket and of its conversation, oldest first. */

@@ -1,7 +1,7 @@
 /**
  * The hotline floor's queries: the waiting queue, operators' load, the choice of an operator for a
  * conversation (under a row lock, so two nodes never overfill one operator), the conditional
- * assignment, the floor snapshot supervisors watch, and alerts remembered so each is raised once.
+ * assignment and take-over, the floor snapshot supervisors watch, and alerts remembered so each is raised once.
  */
 import type { Queryable } from '../db/database';
 import { LIVE_CONNECTION, type PresenceStatus } from './presence';
@@ -115,6 +115,27 @@ export async function assignConversation(q: Queryable, id: string, userId: strin
   return true;
 }
 
+/**
+ * An operator takes a conversation over in one conditional update: from the bot, the queue, or no
+ * one (taking it again is no change); never from another operator, and not once closed. Unlike
+ * `assignConversation`, tickets that already have an assignee keep them, and the round-robin order
+ * is untouched (the operator chose the work). False when the conversation could not be taken.
+ */
+export async function takeConversation(q: Queryable, id: string, userId: string): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE conversations SET state = 'operator', assignee_id = $2, closed_at = NULL
+     WHERE id = $1 AND state <> 'closed' AND (state <> 'operator' OR assignee_id IS NULL OR assignee_id = $2)`,
+    [id, userId],
+  );
+  if (r.rowCount === 0) return false;
+  await q.query(
+    `UPDATE tickets SET assignee_id = COALESCE(assignee_id, $2), status = CASE WHEN status = 'new' THEN 'assigned' ELSE status END, updated_at = now()
+     WHERE conversation_id = $1 AND status <> 'closed'`,
+    [id, userId],
+  );
+  return true;
+}
+
 /** An operator (or supervisor) on the floor. */
 export interface FloorOperator {
   id: string;
@@ -190,8 +211,11 @@ const toOverdue = (row: OverdueRow): OverdueTicket => ({
   conversationId: row.conversation_id,
 });
 
-/** SQL: ticket `t` is overdue (the one definition of "overdue": open, not answered yet, deadline passed). */
-export const TICKET_OVERDUE = `t.status NOT IN ('answered', 'closed') AND t.due_at < now()`;
+/** SQL: ticket `t` still awaits its answer (open, not answered yet): only such a ticket can be late. */
+export const TICKET_AWAITING_ANSWER = `t.status NOT IN ('answered', 'closed')`;
+
+/** SQL: ticket `t` is overdue (the one definition of "overdue": awaiting its answer, deadline passed). */
+export const TICKET_OVERDUE = `${TICKET_AWAITING_ANSWER} AND t.due_at < now()`;
 
 /** Overdue tickets, most overdue first. */
 export async function listOverdueTickets(q: Queryable, limit = 50): Promise<{ total: number; items: OverdueTicket[] }> {

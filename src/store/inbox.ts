@@ -6,7 +6,8 @@
  */
 import type { Queryable } from '../db/database';
 import type { ConversationState } from './conversations';
-import { TICKET_CODE_RE, type Priority, type TicketStatus } from './tickets';
+import { TICKET_CODE_RE } from '../channels/kit/ticket-code';
+import type { Priority, TicketStatus } from './tickets';
 
 /** Inbox states: `mine` is `operator` held by the caller; `open` is anything but `closed`. */
 export const INBOX_STATES = ['bot', 'waiting', 'operator', 'mine', 'open', 'closed'] as const;

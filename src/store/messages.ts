@@ -1,6 +1,7 @@
 /** Messages of conversations, inbound and outbound, with delivery status. */
 import type { Attachment, QuickReply } from '../channels/kit/contract';
 import type { Queryable } from '../db/database';
+import { insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
 
 /** Delivery status of a message. */
 export type MessageStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -65,42 +66,17 @@ export function toMessage(r: Record<string, unknown>): MessageRow {
   };
 }
 
-/** Stores an outbound message as `queued`; it is the conversation's newest activity (the inbox lists by it). */
-export async function insertOutbound(
-  q: Queryable,
-  m: {
-    conversationId: string;
-    channel: string;
-    authorKind: 'bot' | 'operator' | 'system';
-    authorUserId?: string | null;
-    authorName?: string | null;
-    purpose: string;
-    text: string;
-    quickReplies?: QuickReply[];
-    attachments?: Attachment[];
-    ticketId?: string | null;
-    meta?: Record<string, unknown>;
-  },
-): Promise<MessageRow> {
+/**
+ * Stores an outbound message as `queued` (the one multi-row INSERT, `insertOutboundSql`) with its
+ * jobs, in one statement; it is the conversation's newest activity (the inbox lists by it).
+ */
+export async function insertOutbound(q: Queryable, m: NewOutbound, jobs: readonly NewJob[] = []): Promise<MessageRow> {
   const r = await q.query(
-    `WITH message AS (
-       INSERT INTO messages (conversation_id, channel, direction, author_kind, author_user_id, author_name, purpose, text, quick_replies, attachments, ticket_id, status, meta)
-       VALUES ($1, $2, 'out', $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, 'queued', $11::jsonb) RETURNING ${COLUMNS}),
-     touched AS (UPDATE conversations SET last_message_at = now() WHERE id = $1)
+    `WITH message AS (${insertOutboundSql('$1')} RETURNING ${COLUMNS}),
+     touched AS (UPDATE conversations SET last_message_at = now() WHERE id = $2),
+     queued AS (${insertJobsSql('$3')})
      SELECT * FROM message`,
-    [
-      m.conversationId,
-      m.channel,
-      m.authorKind,
-      m.authorUserId ?? null,
-      m.authorName ?? null,
-      m.purpose,
-      m.text,
-      JSON.stringify(m.quickReplies ?? []),
-      JSON.stringify(stripData(m.attachments ?? [])),
-      m.ticketId ?? null,
-      JSON.stringify(m.meta ?? {}),
-    ],
+    [outboundParam([m]), m.conversationId, jobsParam(jobs)],
   );
   return toMessage(r.rows[0]);
 }
@@ -131,7 +107,7 @@ export async function citizenHistory(q: Queryable, channel: string, externalUser
   return r.rows.map(toMessage);
 }
 
-/** An outbound message to store with other writes (see `insertOutboundSql`); its id is chosen by the caller. */
+/** An outbound message to store (`insertOutbound`, or with other writes: `insertOutboundSql`); its id is chosen by the caller. */
 export interface NewOutbound {
   id: string;
   conversationId: string;
@@ -191,14 +167,18 @@ export async function listMessages(q: Queryable, conversationId: string, limit =
   return r.rows.map(toMessage);
 }
 
+/**
+ * The assignments recording sent parts (`parts`: the count's placeholder) and the provider id of the
+ * last one (`providerId`'s placeholder), kept in `meta.providerIds` for receipts.
+ */
+export function partsSentSql(parts: string, providerId: string): string {
+  return `parts_sent = ${parts}, external_id = COALESCE(${providerId}, external_id),
+    meta = jsonb_set(meta, '{providerIds}', COALESCE(meta->'providerIds', '[]'::jsonb) || to_jsonb(COALESCE(${providerId}, '')::text))`;
+}
+
 /** Records one sent part (so a retry never sends it again). */
 export async function markPartSent(q: Queryable, id: string, part: number, providerId: string | null): Promise<void> {
-  await q.query(
-    `UPDATE messages SET parts_sent = $2, external_id = COALESCE($3, external_id),
-       meta = jsonb_set(meta, '{providerIds}', COALESCE(meta->'providerIds', '[]'::jsonb) || to_jsonb(COALESCE($3, '')::text))
-     WHERE id = $1`,
-    [id, part + 1, providerId],
-  );
+  await q.query(`UPDATE messages SET ${partsSentSql('$2', '$3')} WHERE id = $1`, [id, part + 1, providerId]);
 }
 
 /** Marks the message permanently failed with the reason. */

@@ -6,11 +6,11 @@
  */
 import type { Queryable } from '../db/database';
 
-/** What an operator chose in the console (away: also set automatically after inactivity). */
-export type PresenceStatus = 'online' | 'away' | 'offline';
-
 /** The presence statuses, for validation. */
 export const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const;
+
+/** What an operator chose in the console (away: also set automatically after inactivity). */
+export type PresenceStatus = (typeof PRESENCE_STATUSES)[number];
 
 /** How long a connection counts without renewal (default: 90 s; nodes renew theirs every 30 s). */
 export const CONNECTION_TTL_SECONDS = 90;

@@ -1,5 +1,6 @@
 /** Tickets (phiếu): code, status, field, agency, assignee, priority, due time. */
 import { randomBytes } from 'node:crypto';
+import { TICKET_CODE_ALPHABET, TICKET_CODE_RE } from '../channels/kit/ticket-code';
 import type { Queryable } from '../db/database';
 import type { ConsoleEvents } from '../wire/events';
 import { updateRow } from './rows';
@@ -123,9 +124,6 @@ export function ticketEvent(t: Ticket, reason: string, agencyId = t.agency?.id ?
   return { ticketId: t.id, code: t.code, status: t.status, priority: t.priority, agencyId, reason };
 }
 
-/** Letters and digits of a code's random part: no 0/O, 1/I/L, so it reads well over the phone. */
-const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-
 /**
  * Next ticket code for the year of `now` in Vietnam: 1022-YYYY-NNNNNN-XXXX. The counter keeps codes
  * readable and ordered; the random part (31^4 ≈ 923,000 values) makes a code impossible to guess from its
@@ -138,12 +136,9 @@ export async function nextTicketCode(q: Queryable, now = new Date()): Promise<st
      ON CONFLICT (year) DO UPDATE SET last = ticket_counters.last + 1 RETURNING last`,
     [year],
   );
-  const suffix = Array.from(randomBytes(4), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+  const suffix = Array.from(randomBytes(4), (b) => TICKET_CODE_ALPHABET[b % TICKET_CODE_ALPHABET.length]).join('');
   return `1022-${year}-${String(r.rows[0].last).padStart(6, '0')}-${suffix}`;
 }
-
-/** A whole ticket code, old (1022-YYYY-NNNNNN) or new (with the random part). */
-export const TICKET_CODE_RE = /^1022-\d{4}-\d{6}(-[A-Z2-9]{4})?$/i;
 
 /** Input of a new ticket. */
 export interface NewTicket {

@@ -5,11 +5,14 @@
  */
 import type { ChannelName, OutboundPurpose } from '../channels/kit/contract';
 import type { AgencyKind, AgencyLevel } from '../knowledge/schema';
+import type { AgencyNotificationKind } from '../store/agency-notifications';
 import type { ConversationState } from '../store/conversations';
 import type { Actor } from '../store/events';
 import type { MessageStatus } from '../store/messages';
+import type { PresenceStatus } from '../store/presence';
 import type { ContentType, Priority, TicketStatus } from '../store/tickets';
 import type { Role } from '../store/users';
+import type { AlertKind } from './events';
 
 /** Channels, in the order filters list them. */
 export const CHANNEL_LABELS: Readonly<Record<ChannelName, string>> = {
@@ -46,7 +49,7 @@ export const CONTENT_TYPE_LABELS: Readonly<Record<ContentType, string>> = {
 };
 
 /** What an agency's focal points are told (the console's bell). */
-export const AGENCY_NOTIFICATION_LABELS: Readonly<Record<'forwarded' | 'due_soon' | 'overdue', string>> = {
+export const AGENCY_NOTIFICATION_LABELS: Readonly<Record<AgencyNotificationKind, string>> = {
   forwarded: 'Phiếu mới chuyển đến',
   due_soon: 'Sắp đến hạn trả lời',
   overdue: 'Đã quá hạn trả lời',
@@ -202,14 +205,14 @@ export function codesOf<K extends string>(labels: Readonly<Record<K, string>>): 
 }
 
 /** Operators' presence on the hotline floor. */
-export const PRESENCE_LABELS: Readonly<Record<'online' | 'away' | 'offline', string>> = {
+export const PRESENCE_LABELS: Readonly<Record<PresenceStatus, string>> = {
   online: 'Sẵn sàng',
   away: 'Tạm vắng',
   offline: 'Ngoại tuyến',
 };
 
 /** Floor alerts (banner title). */
-export const ALERT_KIND_LABELS: Readonly<Record<'emergency' | 'long_wait' | 'ticket_overdue', string>> = {
+export const ALERT_KIND_LABELS: Readonly<Record<AlertKind, string>> = {
   emergency: 'Khẩn cấp',
   long_wait: 'Công dân chờ quá lâu',
   ticket_overdue: 'Phiếu quá hạn xử lý',

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { PREVIEW_CAPABILITIES } from '../../src/knowledge/edit';
 import { ASPECTS, detectAspects, isAspectFollowUp, type Aspect } from '../../src/bot/aspects';
-import { loadBotDefinition, registerIssues } from '../../src/bot/definition';
+import { registerIssues } from '../../src/bot/definition';
 import { emergencyFor } from '../../src/bot/emergency';
 import { decide, pickOffered, type BotAction, type PolicyInput } from '../../src/bot/policy';
 import type { Database } from '../../src/db/database';
@@ -19,10 +19,8 @@ import { LiveKnowledge } from '../../src/knowledge/view';
 import type { ParseResult } from '../../src/nlu/types';
 import { scaleReply } from '../../src/pipeline/scale';
 import { migratedDatabase } from '../support/databases';
+import { def, parsed, policyInput } from './policy-input';
 
-const BOT_DIR = join(__dirname, '../../bots/dongthap-1022');
-const def = loadBotDefinition(BOT_DIR);
-const TUESDAY_10 = new Date('2026-11-24T03:00:00Z');
 const ZALO = answerFit(PREVIEW_CAPABILITIES.zalo);
 const FACEBOOK = answerFit(PREVIEW_CAPABILITIES.facebook);
 
@@ -38,24 +36,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => db.close());
 
-function parsed(name: string, confidence: number, ranking: [string, number][] = []): ParseResult {
-  return { text: '', intent: { name, confidence }, intent_ranking: ranking.map(([n, c]) => ({ name: n, confidence: c })), entities: [] };
-}
-function input(over: Partial<PolicyInput>): PolicyInput {
-  return {
-    def,
-    kb,
-    state: 'bot',
-    context: {},
-    hasOpenTicket: false,
-    text: 'x',
-    parse: parsed('nlu_fallback', 0.1),
-    style: 'short',
-    fit: FACEBOOK,
-    now: TUESDAY_10,
-    ...over,
-  };
-}
+const input = (over: Partial<PolicyInput>): PolicyInput => policyInput(kb, { fit: FACEBOOK, ...over });
 const replies = (actions: BotAction[]) => actions.filter((a): a is Extract<BotAction, { type: 'reply' }> => a.type === 'reply');
 /** Automatic messages of one decision: replies and ticket receipts (one per opened ticket). */
 const automatic = (actions: BotAction[]) => actions.filter((a) => a.type === 'reply' || a.type === 'open_ticket').length;

@@ -1,11 +1,8 @@
 /** The dialogue policy, pure: what the bot does for each kind of message and state. */
-import { join } from 'node:path';
-import { loadBotDefinition } from '../../src/bot/definition';
 import { isOfficeHours, nextOpening } from '../../src/bot/office-hours';
 import { decide, type KnowledgeView, type PolicyInput } from '../../src/bot/policy';
-import type { ParseResult } from '../../src/nlu/types';
+import { def, parsed, policyInput, TUESDAY_10 } from './policy-input';
 
-const def = loadBotDefinition(join(__dirname, '../../bots/dongthap-1022'));
 const kb: KnowledgeView = {
   procedureAnswer: (intent, style) =>
     intent === 'tt_khai_sinh' || intent === 'tt_thuong_tru' || intent === 'tt_tam_tru'
@@ -20,28 +17,10 @@ const kb: KnowledgeView = {
   field: (i) => (i.startsWith('tt_') ? 'ho_tich' : null),
 };
 
-function parsed(name: string, confidence: number, ranking: [string, number][] = [], entities: ParseResult['entities'] = []): ParseResult {
-  return { text: '', intent: { name, confidence }, intent_ranking: ranking.map(([n, c]) => ({ name: n, confidence: c })), entities };
-}
-
-// A Tuesday 10:00 in Vietnam (03:00 UTC) and a Sunday.
-const TUESDAY_10 = new Date('2026-11-24T03:00:00Z');
+// A Sunday (no operators).
 const SUNDAY = new Date('2026-11-22T03:00:00Z');
 
-function input(over: Partial<PolicyInput>): PolicyInput {
-  return {
-    def,
-    kb,
-    state: 'bot',
-    context: {},
-    hasOpenTicket: false,
-    text: 'x',
-    parse: parsed('nlu_fallback', 0.1),
-    style: 'short',
-    now: TUESDAY_10,
-    ...over,
-  };
-}
+const input = (over: Partial<PolicyInput>): PolicyInput => policyInput(kb, over);
 const types = (d: ReturnType<typeof decide>) => d.actions.map((a) => a.type);
 
 test('a confident procedure question is answered from the knowledge base', () => {

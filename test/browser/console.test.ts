@@ -6,12 +6,12 @@
  */
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import request from 'supertest';
 import { createUser } from '../../src/auth/passwords';
 import type { Queryable } from '../../src/db/database';
-import { serveConsole } from '../../src/http/console-static';
 import { ensureConsoleBuilt, launchBrowser, screenshotDir } from '../support/browser';
+import { consolePages, signIn } from './console-pages';
 import { connect as connectVisitor } from '../adapters/livechat/harness';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
 
@@ -367,8 +367,7 @@ describe('web console in Chromium', () => {
   const users: Record<string, string> = {};
   const shots = screenshotDir();
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shots, `console-${name}.png`) });
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const { contexts, pageErrors, newPage: openPage, closeAll } = consolePages(() => browser);
 
   /** Saves a screenshot of every open page when a step fails, then rethrows. */
   async function onFailure<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -387,37 +386,16 @@ describe('web console in Chromium', () => {
     test(title, () => onFailure(name, body), 120_000);
   }
 
-  async function newPage(viewport = VIEWPORT, extra: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-    // Reduced motion: charts and skeletons render their final state, so screenshots are stable.
-    const ctx = await browser.newContext({
-      viewport,
-      locale: 'vi-VN',
-      timezoneId: 'Asia/Ho_Chi_Minh',
-      acceptDownloads: true,
-      reducedMotion: 'reduce',
-      ...extra,
-    });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    return page;
-  }
+  // Reduced motion: charts and skeletons render their final state, so screenshots are stable.
+  const newPage = (viewport = VIEWPORT, extra: BrowserContextOptions = {}) =>
+    openPage({ viewport, acceptDownloads: true, reducedMotion: 'reduce', ...extra });
 
-  async function login(page: Page, username: string, password = PASSWORD, screenshot?: string): Promise<void> {
-    await page.goto(`${t.url}/`);
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(password);
-    if (screenshot) await shot(page, screenshot);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.locator('.shell, .auth-h1').first().waitFor();
-  }
+  const login = (page: Page, username: string, password = PASSWORD, screenshot?: string) =>
+    signIn(page, t.url, username, password, screenshot ? () => shot(page, screenshot) : undefined);
 
   beforeAll(async () => {
     ensureConsoleBuilt();
     t = await startTestGateway({ kind: 'pglite', env: { LIVECHAT_ENABLED: 'true' }, firstAdminMustChangePassword: true });
-    // Until the gateway mounts the console itself, serve it here.
-    const home = await request(t.app).get('/').set('accept', 'text/html');
-    if (!(home.status === 200 && home.text.includes('id="root"'))) serveConsole(t.app);
     const db = t.gw.ctx.db;
     const agency = async (c: string) => (await db.query<{ id: string }>('SELECT id FROM agencies WHERE code = $1', [c])).rows[0].id;
     for (const [key, u] of Object.entries({
@@ -435,7 +413,7 @@ describe('web console in Chromium', () => {
   }, 240_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await closeAll();
     await browser?.close();
     await t?.stop();
     await t?.citizenApp.stop();
@@ -775,4 +753,50 @@ describe('web console in Chromium', () => {
       }
     },
   );
+
+  scenario('reconnect', 'a console that loses its live connection says so, then catches up on what it missed once back', async () => {
+    const page = await newPage();
+    // The test cuts the console's WebSocket and refuses new ones until it lets them through again.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __cut: boolean; __sockets: WebSocket[] };
+      const Native = window.WebSocket;
+      w.__cut = false;
+      w.__sockets = [];
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(w.__cut ? 'ws://127.0.0.1:9/' : url, protocols);
+          w.__sockets.push(this);
+        }
+      };
+    });
+    const cut = (on: boolean) =>
+      page.evaluate((on) => {
+        const w = window as unknown as { __cut: boolean; __sockets: WebSocket[] };
+        w.__cut = on;
+        if (on) for (const s of w.__sockets) s.close();
+      }, on);
+    await t.postCitizen(citizenMessage('u-reconnect-1', 'Cho tôi gặp tổng đài viên về hồ sơ đất đai', { name: 'Lâm Văn Hậu' })).expect(200);
+    await login(page, 'lan.nt');
+    await page.waitForURL(/\/inbox$/);
+    await page.locator('.conv-row', { hasText: 'Lâm Văn Hậu' }).click();
+    await page.locator('.msg-in', { hasText: 'hồ sơ đất đai' }).waitFor();
+    await page.locator('.live-dot.live-online').waitFor();
+
+    await cut(true);
+    const banner = page.getByRole('status').filter({ hasText: 'Mất kết nối trực tiếp với máy chủ' });
+    await banner.waitFor({ timeout: 10_000 });
+    // While offline: the open conversation's citizen writes again and another citizen asks for an operator.
+    await t
+      .postCitizen(citizenMessage('u-reconnect-1', 'Tôi bổ sung: thửa đất số 125, tờ bản đồ số 7', { name: 'Lâm Văn Hậu' }))
+      .expect(200);
+    await t.postCitizen(citizenMessage('u-reconnect-2', 'Tôi muốn gặp tổng đài viên', { name: 'Cao Thị Bích' })).expect(200);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await page.locator('.msg-in', { hasText: 'thửa đất số 125' }).count()).toBe(0);
+    expect(await page.locator('.conv-row', { hasText: 'Cao Thị Bích' }).count()).toBe(0);
+
+    await cut(false);
+    await banner.waitFor({ state: 'detached', timeout: 20_000 });
+    await page.locator('.msg-in', { hasText: 'thửa đất số 125' }).waitFor({ timeout: 10_000 });
+    await page.locator('.conv-row', { hasText: 'Cao Thị Bích' }).waitFor({ timeout: 10_000 });
+  });
 });

@@ -5,7 +5,7 @@
  * beep, as does an emergency alert on an operator's console.
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createUser } from '../../src/auth/passwords';
 import { raiseAlert } from '../../src/realtime/alerts';
@@ -13,22 +13,21 @@ import { getPresence } from '../../src/store/presence';
 import { ensureConsoleBuilt, launchBrowser, screenshotDir } from '../support/browser';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
 import { waitForValue } from '../support/wait';
+import { consolePages, signIn } from './console-pages';
 
 const PASSWORD = 'mat-khau-1022';
 
 describe('hotline floor in Chromium', () => {
   let t: TestGateway;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const { pageErrors, newPage, closeAll } = consolePages(() => browser);
   const shots = screenshotDir();
   const users: Record<string, string> = {};
 
   /** A signed-in console page; counts the tones the page synthesizes (the alert beep) in `window.__tones`. */
   async function signedIn(username: string): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-    contexts.push(ctx);
-    await ctx.addInitScript(() => {
+    const page = await newPage({ viewport: { width: 1366, height: 800 } });
+    await page.addInitScript(() => {
       const w = window as unknown as { __tones: number };
       w.__tones = 0;
       const create = AudioContext.prototype.createOscillator;
@@ -37,12 +36,7 @@ describe('hotline floor in Chromium', () => {
         return create.call(this);
       };
     });
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${t.url}/`);
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await signIn(page, t.url, username, PASSWORD);
     await page.locator('.shell').waitFor();
     return page;
   }
@@ -80,7 +74,7 @@ describe('hotline floor in Chromium', () => {
   }, 240_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await closeAll();
     await browser?.close();
     await t?.stop();
     await t?.citizenApp.stop();

@@ -19,7 +19,7 @@ import { deliver, startSmtpSink, type SmtpSink } from '../adapters/email/support
 import { FakeEdongthap } from '../fakes/fake-edongthap';
 import { freshDatabaseUrl } from '../support/databases';
 import { startDovecot, type Dovecot } from '../support/dovecot';
-import { baseTestEnv, citizenMessage, EDT_SECRET, signEdt, TEST_ADMIN } from '../support/gateway';
+import { baseTestEnv, citizenMessage, EDT_SECRET, mailServerEnv, signEdt, skipFirstPasswordChange, TEST_ADMIN } from '../support/gateway';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 import { openLiveConsole, type LiveConsole } from '../support/live-console';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy';
@@ -69,23 +69,14 @@ beforeAll(async () => {
   const databaseUrl = await freshDatabaseUrl('postgres');
   db = new Client({ connectionString: databaseUrl });
   await db.connect();
-  const { user, password } = dovecot.users[0];
   const env = (worker: boolean) => {
     const dir = mkdtempSync(join(tmpdir(), 'cong1022-node-'));
     dirs.push(dir);
     return {
       ...baseTestEnv(databaseUrl, dir),
+      ...mailServerEnv(dovecot, smtp, `"Tổng đài 1022 Đồng Tháp" <${HOTLINE}>`),
       EDONGTHAP_SECRET: EDT_SECRET,
       EDONGTHAP_CALLBACK_URL: callbackUrl,
-      IMAP_HOST: dovecot.host,
-      IMAP_PORT: String(dovecot.port),
-      IMAP_SECURE: 'false',
-      IMAP_USER: user,
-      IMAP_PASSWORD: password,
-      SMTP_HOST: smtp.host,
-      SMTP_PORT: String(smtp.port),
-      SMTP_SECURE: 'false',
-      MAIL_FROM: `"Tổng đài 1022 Đồng Tháp" <${HOTLINE}>`,
       IMAP_POLL_SECONDS: '2',
       LEADER_CHECK_SECONDS: '1',
       SECRETS_KEY: SECRETS_KEY,
@@ -108,8 +99,7 @@ beforeAll(async () => {
   const [a, b, c] = started.map((r) => (r as PromiseFulfilledResult<GatewayProcess>).value);
   Object.assign(nodes, { a, b, c });
   proxy = await startRoundRobinProxy([a.url, b.url, c.url]);
-  // The first admin must change its password before using the API; the test skips that step.
-  await db.query('UPDATE users SET must_change_password = false');
+  await skipFirstPasswordChange(db);
   auth = `Bearer ${(await request(a.url).post('/api/auth/token').send(TEST_ADMIN).expect(200)).body.token}`;
 }, 150_000);
 
@@ -172,12 +162,7 @@ test('an attachment uploaded on A is downloadable on B and delivered by mail by 
   const downloaded = await request(nodes.b.url)
     .get(`/api/attachments/${uploaded.body.id}`)
     .set('authorization', auth)
-    .buffer(true)
-    .parse((res, cb) => {
-      const parts: Buffer[] = [];
-      res.on('data', (b: Buffer) => parts.push(b));
-      res.on('end', () => cb(null, Buffer.concat(parts)));
-    })
+    .responseType('blob') // the body as a Buffer
     .expect(200);
   expect(downloaded.headers['content-type']).toBe('image/png');
   expect((downloaded.body as Buffer).equals(PNG)).toBe(true);
@@ -292,14 +277,14 @@ test('one node reads the mailbox; when it dies another takes over, and no mail i
   const leader = await roleLeader(db, imapRole());
   expect(leader).toMatch(/^node-[ac]$/); // node-b is dead: its lock went with its session
   await mailIn('<cluster-2@mail.gmail.com>', 'Hỏi lần 2', 'Cho tôi hỏi thêm về lệ phí.');
-  const stored = (key: string) => count(`SELECT count(*)::int AS n FROM inbound_events WHERE channel = 'email' AND dedupe_key = $1`, [key]);
-  expect(
-    await waitForValue(
-      () => stored('<cluster-2@mail.gmail.com>'),
+  /** How many times the mail `key` was stored, once it is 1 (or what it is after 15 s). */
+  const storedOnce = (key: string) =>
+    waitForValue(
+      () => count(`SELECT count(*)::int AS n FROM inbound_events WHERE channel = 'email' AND dedupe_key = $1`, [key]),
       (n) => n === 1,
       15_000,
-    ),
-  ).toBe(1);
+    );
+  expect(await storedOnce('<cluster-2@mail.gmail.com>')).toBe(1);
 
   await nodes[leader!.slice(-1) as 'a' | 'c'].kill();
   const next = await waitForValue(
@@ -309,12 +294,6 @@ test('one node reads the mailbox; when it dies another takes over, and no mail i
   );
   expect(next).toMatch(/^node-[ac]$/);
   await mailIn('<cluster-3@mail.gmail.com>', 'Hỏi lần 3', 'Tôi gửi bổ sung giấy tờ.');
-  expect(
-    await waitForValue(
-      () => stored('<cluster-3@mail.gmail.com>'),
-      (n) => n === 1,
-      15_000,
-    ),
-  ).toBe(1);
+  expect(await storedOnce('<cluster-3@mail.gmail.com>')).toBe(1);
   expect(await count(`SELECT count(*)::int AS n FROM inbound_events WHERE channel = 'email'`)).toBe(3);
 });

@@ -3,20 +3,11 @@
  * in the database counts), with exact figures, on PGlite and PostgreSQL.
  */
 import ExcelJS from 'exceljs';
-import type request from 'supertest';
 import { refreshStats, resetStats } from '../../src/store/stats-rollup';
 import { eachTicketBatch, listTickets } from '../../src/store/tickets';
 import { describeConsole } from './support';
 
 const at = (local: string) => new Date(`${local}+07:00`).toISOString();
-
-/** A supertest parser that keeps a binary body (a workbook) as a Buffer. */
-const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  const stream = r as unknown as NodeJS.ReadableStream;
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 /** A conversation of the data set. */
 interface Conversation {
@@ -138,7 +129,7 @@ describeConsole('dashboard on %s', (f) => {
 
   /** A supervisor's workbook export of the period, and the answer that carried it. */
   const workbook = async (path: string) => {
-    const res = await f.as('supervisor').get(path).query({ from: '2025-03-10', to: '2025-03-12' }).buffer(true).parse(binary).expect(200);
+    const res = await f.as('supervisor').get(path).query({ from: '2025-03-10', to: '2025-03-12' }).responseType('blob').expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as unknown as ArrayBuffer);
     return { res, wb };

@@ -204,12 +204,7 @@ describeConsole('console inbox on %s', { ATTACHMENT_MAX_BYTES: '200000' }, (f) =
     const down = await f
       .as('operator')
       .get(`/api/attachments/${up.body.id}`)
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .responseType('blob') // the body as a Buffer
       .expect(200);
     expect(Buffer.compare(down.body as Buffer, png)).toBe(0);
     expect(down.headers['content-type']).toBe('image/png');

@@ -185,15 +185,7 @@ describeConsole('ticket workflow on %s', (f) => {
     expect(html).toContain('Tổng đài viên: Tổng đài viên Lan');
     expect(html).toContain('Đầu mối cơ quan: Đầu mối A');
 
-    const pdf = await f
-      .as('operator')
-      .get(`/api/tickets/${codeA}/log.pdf`)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const pdf = await f.as('operator').get(`/api/tickets/${codeA}/log.pdf`).responseType('blob'); // the body as a Buffer
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');

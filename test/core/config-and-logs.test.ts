@@ -3,12 +3,28 @@ import { Writable } from 'node:stream';
 import { ConfigError, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 
+/** A logger at level info writing into `lines`. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { log: createLogger('info', sink), lines };
+}
+
 test('defaults apply and empty values count as unset', () => {
   const c = loadConfig({ PORT: '', DATABASE_URL: '' });
   expect(c.PORT).toBe(3000);
   expect(c.DATABASE_URL).toBeUndefined();
   expect(c.DATA_DIR).toBe('./data');
   expect(c.NLU_ENGINE).toBe('builtin');
+  expect(c.TRUST_PROXY).toBe('loopback');
+  // A hop count is a number for Express; addresses stay text.
+  expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+  expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.0.0.6' }).TRUST_PROXY).toBe('10.0.0.5, 10.0.0.6');
 });
 
 test('invalid values stop the start, naming each variable', () => {
@@ -27,14 +43,7 @@ test('invalid values stop the start, naming each variable', () => {
 });
 
 test('logs redact secrets by key and mask phones, emails and ID numbers in text', () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  });
-  const log = createLogger('info', sink);
+  const { log, lines } = capturedLogger();
   log.info(
     { accessToken: 'abc123', nested: { password: 'p', note: 'gọi 0909123456 hoặc a.b@gmail.com, CCCD 079203001234' } },
     'khách 0912 345 678 nhắn',
@@ -48,14 +57,7 @@ test('logs redact secrets by key and mask phones, emails and ID numbers in text'
 });
 
 test('error stacks and causes are masked like any other text', () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  });
-  const log = createLogger('info', sink);
+  const { log, lines } = capturedLogger();
   const err = new Error('không tìm thấy công dân 0909123456 (a.b@gmail.com)', { cause: new Error('CCCD 079203001234 sai') });
   Object.assign(err, { detail: 'gọi 0912345678', password: 'p@ss' });
   log.error({ err }, 'lỗi');

@@ -7,10 +7,11 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { Database } from '../../src/db/database';
 import { FileBlobStore } from '../../src/store/attachment-files';
 import { AttachmentRefusedError, openAttachment, readAttachment, saveAttachmentBytes } from '../../src/store/attachments';
-import { BlobTooLargeError, readAll, type BlobStore } from '../../src/store/blob-store';
+import { BlobTooLargeError, type BlobStore } from '../../src/store/blob-store';
 import { createBlobStore, DatabaseBlobStore, sweepUnfinishedBlobs } from '../../src/store/database-blobs';
 import { databaseKinds, migratedDatabase } from '../support/databases';
 
@@ -51,7 +52,7 @@ describe.each(databaseKinds())('blob stores on %s', (kind) => {
     expect(stored).toMatchObject({ size: sent.length, sha256: sha(sent) });
     const back = await store.open(stored.key);
     expect(back).not.toBeNull();
-    expect((await readAll(back!)).equals(sent)).toBe(true);
+    expect((await buffer(back!)).equals(sent)).toBe(true);
     expect((await store.get(stored.key))!.equals(sent)).toBe(true);
     expect(await store.open('db:00000000-0000-0000-0000-000000000000')).toBeNull();
     expect(await store.get('../../etc/passwd')).toBeNull();
@@ -120,7 +121,7 @@ describe.each(databaseKinds())('blob stores on %s', (kind) => {
     expect(saved).toMatchObject({ mimeType: 'image/jpeg', size: sent.length, sha256: sha(sent) });
     const opened = await openAttachment(db, store, saved.id);
     expect(opened).toMatchObject({ mimeType: 'image/jpeg', name: 'ảnh giấy tờ.jpg', size: sent.length });
-    expect((await readAll(opened!.stream)).equals(sent)).toBe(true);
+    expect((await buffer(opened!.stream)).equals(sent)).toBe(true);
     expect((await readAttachment(db, store, saved.id))!.data.equals(sent)).toBe(true);
 
     const rows = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM attachments')).rows[0].n;

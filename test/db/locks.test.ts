@@ -48,7 +48,7 @@ describe('leader locks on PostgreSQL', () => {
     const shared = { holders: 0, maxHolders: 0 };
     const probes = [0, 1, 2].map(() => new Probe(shared));
     const handles = probes.map((p, i) => {
-      const node = createLeadership(db, url, { nodeId: `n${i}`, checkMs: 100, log: quiet });
+      const node = createLeadership(db, { nodeId: `n${i}`, checkMs: 100, log: quiet });
       nodes.push(node);
       return node.lead('imap:test', p.role);
     });
@@ -77,7 +77,7 @@ describe('leader locks on PostgreSQL', () => {
 
   test('roles are independent: different names may be led by different nodes', async () => {
     const shared = { holders: 0, maxHolders: 0 };
-    const a = createLeadership(db, url, { checkMs: 100, log: quiet });
+    const a = createLeadership(db, { checkMs: 100, log: quiet });
     nodes.push(a);
     const x = new Probe(shared);
     const y = new Probe({ holders: 0, maxHolders: 0 });
@@ -92,7 +92,7 @@ describe('leader locks on PostgreSQL', () => {
 test('on PGlite every role is led at once', async () => {
   const db = await migratedDatabase('pglite');
   const probe = new Probe({ holders: 0, maxHolders: 0 });
-  const node = createLeadership(db, undefined, { log: quiet });
+  const node = createLeadership(db, { log: quiet });
   const handle = node.lead('stats-rollup', probe.role);
   await handle.ready;
   expect(probe.running && handle.leading).toBe(true);

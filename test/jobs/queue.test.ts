@@ -4,6 +4,7 @@ import { backoffMs, claimJobs, completeJob, completeJobSql, enqueueJob, failJob 
 import { Worker } from '../../src/jobs/worker';
 import { createLogger } from '../../src/logger';
 import { databaseKinds, migratedDatabase } from '../support/databases';
+import { waitFor } from '../support/wait';
 
 describe.each(databaseKinds())('job queue on %s', (kind) => {
   let db: Database;
@@ -52,8 +53,7 @@ describe.each(databaseKinds())('job queue on %s', (kind) => {
     await enqueueJob(db, 'k', 'A', { n: 1 });
     await enqueueJob(db, 'k', 'A', { n: 2 });
     await worker.start();
-    const until = Date.now() + 10_000;
-    while (ran.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => ran.length >= 2);
     await worker.stop();
     expect(ran).toEqual(['1', '2']);
     expect((await db.query('SELECT 1 FROM jobs')).rowCount).toBe(0);

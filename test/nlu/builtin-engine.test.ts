@@ -4,23 +4,16 @@
  * The floors sit well below the measured figures (docs/nlu-eval.md) so that the test guards
  * against regressions, not against noise.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
 import { BuiltinNluEngine } from '../../src/nlu/builtin/builtin-engine';
 import { FALLBACK_INTENT, type TrainingData } from '../../src/nlu/types';
+import { readEvalSet, type EvalItem } from './eval-sets';
 
 const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
-const heldout = readFileSync(join(__dirname, 'heldout.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as { text: string; intent: string });
-
+const heldout = readEvalSet('heldout.jsonl');
 /** The dev set (test/nlu/dev.jsonl): used for tuning, so its floors guard against regressions only. */
-const dev = readFileSync(join(__dirname, 'dev.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as { text: string; intent: string; style: string; southern?: boolean });
+const dev = readEvalSet('dev.jsonl');
 
 const engine = new BuiltinNluEngine();
 beforeAll(async () => {
@@ -29,17 +22,23 @@ beforeAll(async () => {
 
 const intentOf = (text: string): string => engine.parseSync(text).intent.name;
 
+/** Share of items answered with their intent, and share answered with another intent (not handed over). */
+function rates(items: EvalItem[]): { accuracy: number; wrong: number } {
+  let correct = 0;
+  let wrong = 0;
+  for (const { text, intent } of items) {
+    const got = intentOf(text);
+    if (got === intent) correct++;
+    else if (got !== FALLBACK_INTENT) wrong++;
+  }
+  return { accuracy: correct / items.length, wrong: wrong / items.length };
+}
+
 describe('accuracy on the held-out set', () => {
   test('accuracy ≥ 90 %, confidently wrong ≤ 3 %', () => {
-    let correct = 0;
-    let wrong = 0;
-    for (const { text, intent } of heldout) {
-      const got = intentOf(text);
-      if (got === intent) correct++;
-      else if (got !== FALLBACK_INTENT) wrong++;
-    }
-    expect(correct / heldout.length).toBeGreaterThanOrEqual(0.9);
-    expect(wrong / heldout.length).toBeLessThanOrEqual(0.03);
+    const r = rates(heldout);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(r.wrong).toBeLessThanOrEqual(0.03);
   });
 
   test('held-out emergencies are never answered with a non-emergency intent', () => {
@@ -56,17 +55,6 @@ describe('accuracy on the held-out set', () => {
 });
 
 describe('accuracy on the dev set, by style', () => {
-  function rates(items: typeof dev): { accuracy: number; wrong: number } {
-    let correct = 0;
-    let wrong = 0;
-    for (const { text, intent } of items) {
-      const got = intentOf(text);
-      if (got === intent) correct++;
-      else if (got !== FALLBACK_INTENT) wrong++;
-    }
-    return { accuracy: correct / items.length, wrong: wrong / items.length };
-  }
-
   test('all ≥ 93 %, confidently wrong ≤ 2 %', () => {
     expect(dev.length).toBeGreaterThanOrEqual(280);
     const r = rates(dev);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
 import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
+import { readEvalSet } from './eval-sets';
 
 const dir = join(__dirname, 'frozen');
 const STYLES = new Set(['plain', 'no_diacritics', 'typos', 'teencode', 'mixed', 'southern', 'long']);
@@ -32,10 +33,7 @@ describe('frozen held-out set', () => {
   });
 
   test('is large and varied enough to be the measure (≥ 700 lines, ≥ 25 % long, ≥ 20 % Southern), styles known', () => {
-    const items = readFileSync(join(dir, 'heldout.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as { text: string; intent: string; style: string; southern?: boolean });
+    const items = readEvalSet('frozen/heldout.jsonl');
     expect(items.length).toBeGreaterThanOrEqual(700);
     expect(items.filter((i) => !STYLES.has(i.style)).length).toBe(0);
     expect(items.filter((i) => i.style === 'long').length / items.length).toBeGreaterThanOrEqual(0.25);
@@ -45,14 +43,8 @@ describe('frozen held-out set', () => {
   test('shares no message with the training data or the engine’s out-of-scope list (count only)', () => {
     const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
     const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
-    const dev = readFileSync(join(__dirname, 'dev.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => key((JSON.parse(l) as { text: string }).text));
-    const frozen = readFileSync(join(dir, 'heldout.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => key((JSON.parse(l) as { text: string }).text));
+    const dev = readEvalSet('dev.jsonl').map((i) => key(i.text));
+    const frozen = readEvalSet('frozen/heldout.jsonl').map((i) => key(i.text));
     expect({ inTraining: frozen.filter((t) => training.has(t)).length, inDevSet: frozen.filter((t) => dev.includes(t)).length }).toEqual({
       inTraining: 0,
       inDevSet: 0,

@@ -8,6 +8,7 @@ import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
 import { foldDiacritics } from '../../src/nlu/normalize';
 import { parseRasaNluYaml, stripAnnotations, toRasaNluYaml } from '../../src/nlu/rasa-yaml';
 import { FALLBACK_INTENT, type TrainingData } from '../../src/nlu/types';
+import { readEvalSet } from './eval-sets';
 
 const BOT_DIR = join(__dirname, '../../bots/dongthap-1022');
 
@@ -131,24 +132,14 @@ describe('the bot nlu.yml', () => {
     expect(clashes).toEqual([]);
   });
 
-  test('shares no message with the held-out set (nor does the engine’s out-of-scope list)', () => {
+  test.each([
+    ['the held-out set (nor does the engine’s out-of-scope list)', 'heldout.jsonl', 300],
+    ['the dev set (test/nlu/dev.jsonl)', 'dev.jsonl', 280],
+  ])('shares no message with %s', (_, file, min) => {
     const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
-    const heldout = readFileSync(join(__dirname, 'heldout.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => (JSON.parse(l) as { text: string }).text);
-    expect(heldout.length).toBeGreaterThanOrEqual(300);
-    expect(heldout.filter((t) => training.has(key(t)))).toEqual([]);
-  });
-
-  test('shares no message with the dev set (test/nlu/dev.jsonl)', () => {
-    const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
-    const dev = readFileSync(join(__dirname, 'dev.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => (JSON.parse(l) as { text: string }).text);
-    expect(dev.length).toBeGreaterThanOrEqual(280);
-    expect(dev.filter((t) => training.has(key(t)))).toEqual([]);
+    const texts = readEvalSet(file).map((i) => i.text);
+    expect(texts.length).toBeGreaterThanOrEqual(min);
+    expect(texts.filter((t) => training.has(key(t)))).toEqual([]);
   });
 
   test('its regexes compile in JavaScript', () => {

@@ -10,7 +10,7 @@ import { startSmtpSink, type SmtpSink } from '../adapters/email/support';
 import { remindAgencies } from '../../src/operations/agency-notify';
 import { databaseKinds } from '../support/databases';
 import { startDovecot, type Dovecot } from '../support/dovecot';
-import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
+import { citizenMessage, mailServerEnv, startTestGateway, type TestGateway } from '../support/gateway';
 import { waitFor, waitForValue } from '../support/wait';
 import { parseCsv } from '../../src/knowledge/csv';
 
@@ -36,20 +36,11 @@ describe.each(databaseKinds())('agencies told and reminded on %s', (kind) => {
   beforeAll(async () => {
     dovecot = await startDovecot();
     smtp = await startSmtpSink();
-    const { user, password } = dovecot.users[0];
     t = await startTestGateway({
       kind,
       env: {
         PUBLIC_BASE_URL: 'https://1022.dongthap.gov.vn',
-        IMAP_HOST: dovecot.host,
-        IMAP_PORT: String(dovecot.port),
-        IMAP_SECURE: 'false',
-        IMAP_USER: user,
-        IMAP_PASSWORD: password,
-        SMTP_HOST: smtp.host,
-        SMTP_PORT: String(smtp.port),
-        SMTP_SECURE: 'false',
-        MAIL_FROM: '"Tổng đài 1022 Đồng Tháp" <hotline@1022.test>',
+        ...mailServerEnv(dovecot, smtp, '"Tổng đài 1022 Đồng Tháp" <hotline@1022.test>'),
       },
     });
     admin = await t.login();

@@ -2,10 +2,9 @@
  * The whole pipeline through the citizen-app channel, on PGlite and on PostgreSQL:
  * webhook → stored → receipt → bot answer or ticket → operator takes over, replies, closes.
  */
-import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { databaseKinds } from '../support/databases';
-import { citizenMessage, EDT_SECRET, startTestGateway, type TestGateway } from '../support/gateway';
+import { citizenMessage, signEdt, startTestGateway, type TestGateway } from '../support/gateway';
 import { waitForValue } from '../support/wait';
 
 describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
@@ -154,11 +153,10 @@ describe.each(databaseKinds())('citizen-app pipeline on %s', (kind) => {
       .send('{"id": ')
       .expect(401);
     // … and signed garbage a 400.
-    const signed = (body: string) => 'sha256=' + createHmac('sha256', EDT_SECRET).update(body).digest('hex');
     await request(t.app)
       .post('/webhooks/edongthap')
       .set('content-type', 'application/json')
-      .set('x-signature', signed('{"id": '))
+      .set('x-signature', signEdt('{"id": '))
       .send('{"id": ')
       .expect(400);
     const huge = JSON.stringify(citizenMessage('u-bad', 'a'.repeat(1_100_000)));

@@ -17,7 +17,7 @@ import { kvGet } from '../../src/store/kv';
 import { deliver, startSmtpSink, waitFor, type CapturedMail, type SmtpSink } from '../adapters/email/support';
 import { databaseKinds, freshDatabaseUrl } from '../support/databases';
 import { startDovecot, type Dovecot } from '../support/dovecot';
-import { baseTestEnv, skipFirstPasswordChange, TEST_ADMIN } from '../support/gateway';
+import { baseTestEnv, mailServerEnv, skipFirstPasswordChange, TEST_ADMIN } from '../support/gateway';
 
 const HOTLINE = '1022@dongthap.gov.vn';
 const AN = 'an.nguyen@gmail.com';
@@ -69,19 +69,10 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
 
   /** Boots a gateway on the test database, which outlives it like a database server: a restart is stop + boot. */
   const boot = async (): Promise<void> => {
-    const { user, password } = dovecot.users[0];
     const config = loadConfig({
       ...baseTestEnv('memory://', dataDir),
+      ...mailServerEnv(dovecot, smtp, `"Tổng đài 1022 Đồng Tháp" <${HOTLINE}>`),
       LIVECHAT_ENABLED: 'false',
-      IMAP_HOST: dovecot.host,
-      IMAP_PORT: String(dovecot.port),
-      IMAP_SECURE: 'false',
-      IMAP_USER: user,
-      IMAP_PASSWORD: password,
-      SMTP_HOST: smtp.host,
-      SMTP_PORT: String(smtp.port),
-      SMTP_SECURE: 'false',
-      MAIL_FROM: `"Tổng đài 1022 Đồng Tháp" <${HOTLINE}>`,
       IMAP_POLL_SECONDS: '2',
     });
     gw = await createGateway(config, { logger: createLogger(config.LOG_LEVEL), db, delivery: { backoffBaseMs: 20 } });

@@ -10,7 +10,7 @@ import type { Attachment } from '../../src/channels/kit/contract';
 import { purgeExpired } from '../../src/jobs/retention';
 import { downloadMedia, isPrivateAddress, MediaDownloadError } from '../../src/pipeline/media-download';
 import { realType } from '../../src/pipeline/fetch-media';
-import { sniffMimeType } from '../../src/pipeline/sniff-type';
+import { sniffMimeType } from '../../src/channels/kit/sniff-type';
 import { startFakeCdn, type FakeCdn } from '../fakes/fake-cdn';
 import { startFakeZalo, type FakeZalo } from '../fakes/fake-zalo';
 import { databaseKinds } from '../support/databases';
@@ -142,12 +142,7 @@ describe.each(databaseKinds())('inbound media kept as evidence on %s', (kind) =>
     const res = await request(t.app)
       .get(`/api/attachments/${m.attachment.attachmentId}`)
       .set('authorization', auth)
-      .buffer(true)
-      .parse((r, done) => {
-        const parts: Buffer[] = [];
-        r.on('data', (c: Buffer) => parts.push(c));
-        r.on('end', () => done(null, Buffer.concat(parts)));
-      })
+      .responseType('blob') // the body as a Buffer
       .expect(200);
     expect(res.headers['content-type']).toBe('image/jpeg');
     expect(sha(res.body as Buffer)).toBe(sha(body));
@@ -181,6 +176,13 @@ describe.each(databaseKinds())('inbound media kept as evidence on %s', (kind) =>
     const gone = await citizenSendsImage(`${cdn.baseUrl}/expired.jpg`);
     expect(gone.attachment).toMatchObject({ fetchError: 'máy chủ trả về HTTP 404' });
     expect(cdn.hits('/expired.jpg')).toBe(1);
+  });
+
+  test('a link whose file name has a malformed escape is kept, under the cleaned raw name', async () => {
+    const m = await citizenSendsImage(cdn.put('/giay-hen%E0.jpg', { body: jpeg(1000), contentType: 'image/jpeg' }));
+    expect(m.attachment.fetchError).toBeUndefined();
+    const row = await t.gw.ctx.db.query<{ name: string }>('SELECT name FROM attachments WHERE id = $1', [m.attachment.attachmentId]);
+    expect(row.rows[0].name).toBe('giay-hen_E0.jpg');
   });
 
   test('retention purges the bytes of closed conversations past the policy: download answers 410', async () => {

@@ -3,7 +3,8 @@
  * gateway (e-DongThap, Zalo, Messenger, with fake providers) on PGlite and PostgreSQL. Targets: no
  * 5xx answer, no stored payload that then fails for good (a dead letter).
  */
-import { fuzzChannels, mutate, randomSource, runFuzz } from '../../scripts/fuzz';
+import { fuzzChannels, mutate, runFuzz } from '../../scripts/fuzz';
+import { seededRandom } from '../../src/seeded-random';
 import { databaseKinds } from '../support/databases';
 import { EDT_SECRET, startTestGateway } from '../support/gateway';
 import { facebookSettings, PIPELINE_FACEBOOK, PIPELINE_ZALO, zaloSettings } from '../support/provider-settings';
@@ -12,9 +13,9 @@ import { startFakeZalo } from '../fakes/fake-zalo';
 
 test('mutations are deterministic for a seed and change the payload', () => {
   const seed = { a: { b: [1, 2, { c: 'x' }] }, d: 'y' };
-  const one = mutate(seed, randomSource(7));
-  expect(mutate(seed, randomSource(7))).toEqual(one);
-  const changed = Array.from({ length: 20 }, (_, i) => JSON.stringify(mutate(seed, randomSource(i))) !== JSON.stringify(seed));
+  const one = mutate(seed, seededRandom(7));
+  expect(mutate(seed, seededRandom(7))).toEqual(one);
+  const changed = Array.from({ length: 20 }, (_, i) => JSON.stringify(mutate(seed, seededRandom(i))) !== JSON.stringify(seed));
   expect(changed.filter(Boolean).length).toBeGreaterThan(15);
   expect(seed).toEqual({ a: { b: [1, 2, { c: 'x' }] }, d: 'y' }); // the seed itself is never changed
 });

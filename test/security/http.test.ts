@@ -11,6 +11,7 @@ import { authenticator } from 'otplib';
 import request from 'supertest';
 import { createUser } from '../../src/auth/passwords';
 import { activeTotpSecret, sealStoredTotpSecrets } from '../../src/auth/totp';
+import { buildApp } from '../../src/gateway';
 import { citizenMessage, EDT_SECRET, startTestGateway } from '../support/gateway';
 import { waitForValue } from '../support/wait';
 import { describeConsole, type ConsoleFixture } from '../console-api/support';
@@ -60,6 +61,13 @@ describeConsole('security over HTTP on %s', ENV, (f: ConsoleFixture) => {
       .set('x-forwarded-for', '203.0.113.9')
       .set('authorization', `Bearer ${ENV.METRICS_TOKEN}`)
       .expect(200);
+
+    // TRUST_PROXY names the proxies whose X-Forwarded-For counts: from any other peer it is ignored.
+    const ctx = f.t.gw.ctx;
+    const elsewhere = buildApp({ ...ctx, config: { ...ctx.config, TRUST_PROXY: '10.9.9.9' } });
+    await request(elsewhere).get('/metrics').set('x-forwarded-for', '203.0.113.9').expect(200);
+    const local = buildApp({ ...ctx, config: { ...ctx.config, TRUST_PROXY: '127.0.0.1/8, ::1' } });
+    await request(local).get('/metrics').set('x-forwarded-for', '203.0.113.9').expect(404);
 
     const metrics = f.t.gw.ctx.metrics;
     for (let i = 0; i < 300; i++) metrics.botDecisions.inc({ intent: `payload_${i}`, outcome: 'acted' });

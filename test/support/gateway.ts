@@ -13,6 +13,7 @@ import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { FakeEdongthap } from '../fakes/fake-edongthap';
 import { freshDatabaseUrl, type DbKind } from './databases';
+import type { Dovecot } from './dovecot';
 
 /** The e-DongThap secret used by tests. */
 export const EDT_SECRET = 'test-edongthap-secret';
@@ -61,6 +62,22 @@ export function baseTestEnv(databaseUrl: string, dataDir: string): Record<string
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ADMIN_USERNAME: TEST_ADMIN.username,
     ADMIN_PASSWORD: TEST_ADMIN.password,
+  };
+}
+
+/** Settings of a gateway whose email channel uses a test Dovecot (its first user's mailbox) and SMTP sink, sending as `mailFrom`. */
+export function mailServerEnv(dovecot: Dovecot, smtp: { host: string; port: number }, mailFrom: string): Record<string, string> {
+  const { user, password } = dovecot.users[0];
+  return {
+    IMAP_HOST: dovecot.host,
+    IMAP_PORT: String(dovecot.port),
+    IMAP_SECURE: 'false',
+    IMAP_USER: user,
+    IMAP_PASSWORD: password,
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    SMTP_SECURE: 'false',
+    MAIL_FROM: mailFrom,
   };
 }
 

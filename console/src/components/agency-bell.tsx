@@ -1,34 +1,22 @@
 /** The focal points' bell: tickets forwarded to their agency and deadline reminders, unread first counted. */
-import { useEffect, useRef, useState } from 'react';
 import { AGENCY_NOTIFICATION_LABELS } from '@wire/labels';
 import { api } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
+import { useLoad, usePopover } from '../lib/hooks';
 import { useLiveReload } from '../lib/live';
 import { navigate } from '../lib/router';
 import type { AgencyNotifications } from '../lib/types';
 import { Icon } from './icons';
 import { IconButton } from './ui';
 
+const NONE: AgencyNotifications = { items: [], unread: 0 };
+
 /** The bell with its unread count and list; reloads when a ticket of the agency changes (forward, reminder). */
 export function AgencyBell() {
-  const [data, setData] = useState<AgencyNotifications>({ items: [], unread: 0 });
-  const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
-  const load = () => {
-    api
-      .get<AgencyNotifications>('/api/notifications')
-      .then(setData)
-      .catch(() => undefined);
-  };
-  useEffect(load, []);
-  useLiveReload(['ticket'], load);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [open]);
-  const markRead = (ids?: string[]) => api.post('/api/notifications/read', ids ? { ids } : {}).then(load, load);
+  const { data = NONE, reload } = useLoad(() => api.get<AgencyNotifications>('/api/notifications'), []);
+  const { open, setOpen, ref } = usePopover();
+  useLiveReload(['ticket'], reload);
+  const markRead = (ids?: string[]) => api.post('/api/notifications/read', ids ? { ids } : {}).then(reload, reload);
   return (
     <div className="user-menu agency-bell" ref={ref}>
       <IconButton label={data.unread ? `Thông báo (${data.unread} chưa đọc)` : 'Thông báo'} onClick={() => setOpen((o) => !o)}>

@@ -1,8 +1,9 @@
 /** Ticket dialogs: forward to an agency, close with a resolution, a phone-call ticket, merge two contacts. */
 import { useEffect, useState } from 'react';
 import { api, qs } from '../lib/api';
-import { fmtBytes, fmtDateTime, fromLocalInput, toLocalInput } from '../lib/format';
+import { fmtBytes, fromLocalInput, toLocalInput } from '../lib/format';
 import { CHANNEL_LABELS, PRIORITY_LABELS, label } from '@wire/labels';
+import { useLoad } from '../lib/hooks';
 import { useAgencies } from '../lib/refdata';
 import type { AgencySuggestion, Contact, ConversationList, Priority, Ticket } from '../lib/types';
 import { DateInput } from './date-input';
@@ -18,13 +19,11 @@ export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onC
   const toast = useToast();
   const agencies = useAgencies();
   // The commune or ward the citizen named first, then the agencies of the ticket's field (server-side).
-  const [suggestions, setSuggestions] = useState<AgencySuggestion[]>([]);
-  useEffect(() => {
-    api
-      .get<AgencySuggestion[]>(`/api/tickets/${encodeURIComponent(ticket.code)}/agency-suggestions`)
-      .then(setSuggestions)
-      .catch(() => setSuggestions([]));
-  }, [ticket.code]);
+  const suggested = useLoad(
+    () => api.get<AgencySuggestion[]>(`/api/tickets/${encodeURIComponent(ticket.code)}/agency-suggestions`),
+    [ticket.code],
+  );
+  const suggestions = suggested.data ?? [];
   const [agency, setAgency] = useState(ticket.agency?.code ?? '');
   const [due, setDue] = useState(
     toLocalInput(
@@ -330,9 +329,4 @@ export function MergeDialog({ contact, onClose, onDone }: { contact: Contact; on
       )}
     </Modal>
   );
-}
-
-/** "12:30 03/05/2025 (quá 2 giờ)". */
-export function dueText(iso: string | null): string {
-  return iso ? fmtDateTime(iso) : '—';
 }

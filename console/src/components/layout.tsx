@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, qs } from '../lib/api';
 import { ROLE_LABELS } from '@wire/labels';
+import { usePopover } from '../lib/hooks';
 import { useLive, useLiveReload, useLiveStatus } from '../lib/live';
 import { navigate, onLinkClick, useRoute } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -127,14 +128,7 @@ function ReconnectBanner() {
 
 function UserMenu() {
   const { user, logout } = useSession();
-  const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [open]);
+  const { open, setOpen, ref } = usePopover();
   return (
     <div className="user-menu" ref={ref}>
       <button type="button" className="user-menu-btn" onClick={() => setOpen((o) => !o)} aria-expanded={open} aria-haspopup="menu">

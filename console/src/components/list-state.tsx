@@ -1,7 +1,7 @@
 /** The states every loaded list goes through: failed (with a retry), loading, empty, or shown. */
 import type { KeyboardEventHandler, ReactNode, Ref } from 'react';
 import { Icon } from './icons';
-import { ErrorBlock, ListSkeleton } from './ui';
+import { Card, ErrorBlock, ListSkeleton } from './ui';
 
 /**
  * Shows `error` (only while nothing was loaded yet), then `loading` until `data` arrives, then `empty`
@@ -94,5 +94,40 @@ export function Table<T>({
         <tbody>{items.map(row)}</tbody>
       </table>
     </div>
+  );
+}
+
+/** A card holding one loaded list as a table (`headers`, then `row(item)`), through ListState's error, loading and empty states. */
+export function TableCard<T>({
+  title,
+  data,
+  error,
+  onRetry,
+  empty,
+  headers,
+  row,
+}: {
+  title: ReactNode;
+  data: readonly T[] | undefined;
+  error?: ListStateProps<T>['error'];
+  onRetry?: () => void;
+  empty: ReactNode;
+  headers: string[];
+  row: (item: T) => ReactNode;
+}) {
+  return (
+    <Card pad={false} title={title}>
+      <ListState data={data} error={error} onRetry={onRetry} empty={empty}>
+        {(items) => (
+          <Table
+            columns={headers.map((h, i) => (
+              <th key={i}>{h}</th>
+            ))}
+            items={items}
+            row={row}
+          />
+        )}
+      </ListState>
+    </Card>
   );
 }

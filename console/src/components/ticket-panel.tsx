@@ -1,5 +1,5 @@
 /** The ticket panel: fields edited in place, forward, close, processing log (print and PDF). */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { api, download, openHtml } from '../lib/api';
 import { fmtDateTime, fmtDuration, fmtRemaining, fromLocalInput, toLocalInput } from '../lib/format';
 import { AGENCY_LEVEL_LABELS, CHANNEL_LABELS, CONTENT_TYPE_LABELS, PRIORITY_LABELS, TICKET_STATUS_LABELS, label } from '@wire/labels';
@@ -20,6 +20,12 @@ export function openLog(code: string, toast: { error: (e: unknown) => void }) {
 export function downloadLogPdf(code: string, toast: { error: (e: unknown) => void }) {
   download(`/api/tickets/${encodeURIComponent(code)}/log.pdf`, `nhat-ky-${code}.pdf`).catch((e) => toast.error(e));
 }
+
+/** Optional classifications of a ticket, each a code list with a label for "not set". */
+const CLASSIFICATIONS: { key: 'contentType' | 'level'; title: string; labels: Readonly<Record<string, string>>; unset: string }[] = [
+  { key: 'contentType', title: 'Loại nội dung', labels: CONTENT_TYPE_LABELS, unset: 'Chưa phân loại' },
+  { key: 'level', title: 'Cấp thẩm quyền', labels: AGENCY_LEVEL_LABELS, unset: 'Chưa xác định' },
+];
 
 /** The panel. `compact` hides the title/content (shown elsewhere on the ticket page). */
 export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; onChanged: (t?: Ticket) => void; compact?: boolean }) {
@@ -119,36 +125,25 @@ export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; on
             />
           )}
         </dd>
-        <dt>Loại nội dung</dt>
-        <dd>
-          {isAgency ? (
-            label(CONTENT_TYPE_LABELS, ticket.contentType, 'Chưa phân loại')
-          ) : (
-            <CodeSelect
-              labels={CONTENT_TYPE_LABELS}
-              value={ticket.contentType ?? ''}
-              label="Loại nội dung"
-              empty="Chưa phân loại"
-              disabled={saving === 'contentType'}
-              onChange={(v) => void patch('contentType', { contentType: v || null })}
-            />
-          )}
-        </dd>
-        <dt>Cấp thẩm quyền</dt>
-        <dd>
-          {isAgency ? (
-            label(AGENCY_LEVEL_LABELS, ticket.level, 'Chưa xác định')
-          ) : (
-            <CodeSelect
-              labels={AGENCY_LEVEL_LABELS}
-              value={ticket.level ?? ''}
-              label="Cấp thẩm quyền"
-              empty="Chưa xác định"
-              disabled={saving === 'level'}
-              onChange={(v) => void patch('level', { level: v || null })}
-            />
-          )}
-        </dd>
+        {CLASSIFICATIONS.map(({ key, title, labels, unset }) => (
+          <Fragment key={key}>
+            <dt>{title}</dt>
+            <dd>
+              {isAgency ? (
+                label(labels, ticket[key], unset)
+              ) : (
+                <CodeSelect
+                  labels={labels}
+                  value={ticket[key] ?? ''}
+                  label={title}
+                  empty={unset}
+                  disabled={saving === key}
+                  onChange={(v) => void patch(key, { [key]: v || null })}
+                />
+              )}
+            </dd>
+          </Fragment>
+        ))}
         <dt>Cơ quan</dt>
         <dd>
           {isAgency ? (

@@ -1,5 +1,5 @@
 /** Small data hooks: load with cancellation, debounce, keyboard shortcuts. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { ApiError } from './api';
 
 export interface Loaded<T> {
@@ -76,6 +76,23 @@ export function useHotkeys(map: Record<string, (e: KeyboardEvent) => void>, enab
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [enabled]);
+}
+
+/** A drop-down's open state; a click outside `ref`'s element closes it. */
+export function usePopover(): {
+  open: boolean;
+  setOpen: (open: boolean | ((o: boolean) => boolean)) => void;
+  ref: RefObject<HTMLDivElement | null>;
+} {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [open]);
+  return { open, setOpen, ref };
 }
 
 /** Re-renders every `ms` so relative times stay right. */

@@ -8,6 +8,7 @@ export type LiveStatus = 'connecting' | 'online' | 'offline';
 let socket: Socket | null = null;
 /** Listeners that outlive a connection (module-level caches): attached to every socket opened. */
 const lasting = new Map<string, Set<(e: never) => void>>();
+const lastingReconnect = new Set<() => void>();
 let onServerClose: (() => void) | null = null;
 let status: LiveStatus = 'offline';
 const statusListeners = new Set<() => void>();
@@ -32,6 +33,7 @@ export function connectLive(token: string): void {
   });
   socket.on('connect_error', () => setStatus('offline'));
   for (const [name, fns] of lasting) for (const fn of fns) socket.on(name, fn as never);
+  for (const fn of lastingReconnect) socket.io.on('reconnect', fn);
 }
 
 /** Called when the server closes the live connection itself (sessions revoked by an admin). */
@@ -47,6 +49,12 @@ export function subscribeLive<K extends keyof LiveEvents>(name: K, fn: (e: LiveE
   socket?.on(name, fn as never);
 }
 
+/** Calls `fn` after every reconnection for the page's lifetime (module-level caches catching up on missed events). */
+export function onLiveReconnect(fn: () => void): void {
+  lastingReconnect.add(fn);
+  socket?.io.on('reconnect', fn);
+}
+
 /** Sends an event to the server on the live connection (dropped while disconnected). */
 export function emitLive(name: string, payload?: unknown): void {
   if (socket?.connected) socket.emit(name, payload);
@@ -55,6 +63,7 @@ export function emitLive(name: string, payload?: unknown): void {
 /** Closes the live connection (logout). */
 export function disconnectLive(): void {
   socket?.removeAllListeners();
+  for (const fn of lastingReconnect) socket?.io.off('reconnect', fn);
   socket?.disconnect();
   socket = null;
   setStatus('offline');

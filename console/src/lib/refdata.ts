@@ -4,7 +4,7 @@
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { api } from './api';
-import { subscribeLive } from './live';
+import { onLiveReconnect, subscribeLive } from './live';
 import type { Agency, CannedReply, Field, StaffUser } from './types';
 
 type ListKey = 'fields' | 'agencies' | 'users' | 'canned';
@@ -20,6 +20,8 @@ const subscribe = (l: () => void) => {
 subscribeLive('reference', (e) => {
   if (e.list === 'fields' || e.list === 'agencies' || e.list === 'users' || e.list === 'canned') invalidate(e.list);
 });
+// Changes made while the connection was down were not announced: reload every list.
+onLiveReconnect(() => invalidate());
 
 function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
   let p = cache.get(key) as Promise<T> | undefined;

@@ -2,36 +2,15 @@
  * What could not be delivered or processed: replies that failed for good (with the provider's
  * reason, re-sendable) and, for supervisors, inbound events that can never be processed.
  */
-import type { ReactNode } from 'react';
 import { Icon } from '../components/icons';
-import { ListState, Table } from '../components/list-state';
-import { Button, Card, Chip, Empty, Link, PageHeader, useKeyedAction } from '../components/ui';
+import { TableCard } from '../components/list-state';
+import { Button, Chip, Empty, Link, PageHeader, useKeyedAction } from '../components/ui';
 import { CHANNEL_LABELS, PURPOSE_LABELS, label } from '@wire/labels';
 import { api } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
-import { useLoad, type Loaded } from '../lib/hooks';
+import { useLoad } from '../lib/hooks';
 import { useSession } from '../lib/session';
 import type { DeadLetter, FailedDelivery } from '../lib/types';
-
-/** A card with one loaded list as a table, or a calm empty state. */
-function ListCard<T>(props: { title: string; load: Loaded<T[]>; empty: string; headers: string[]; row: (item: T) => ReactNode }) {
-  const { data, error, reload } = props.load;
-  return (
-    <Card pad={false} title={props.title}>
-      <ListState data={data} error={error} onRetry={reload} empty={<Empty icon={<Icon.check size={26} />} title={props.empty} />}>
-        {(items) => (
-          <Table
-            columns={props.headers.map((h, i) => (
-              <th key={i}>{h}</th>
-            ))}
-            items={items}
-            row={props.row}
-          />
-        )}
-      </ListState>
-    </Card>
-  );
-}
 
 /** The page. */
 export default function FailedWorkPage() {
@@ -52,10 +31,12 @@ export default function FailedWorkPage() {
   return (
     <div className="page stack">
       <PageHeader title="Tin gửi lỗi" subtitle="Tin nhắn không gửi được tới người dân và sự kiện không xử lý được, kèm lý do." />
-      <ListCard
+      <TableCard
         title="Tin nhắn gửi lỗi"
-        load={failed}
-        empty="Không có tin nhắn gửi lỗi"
+        data={failed.data}
+        error={failed.error}
+        onRetry={failed.reload}
+        empty={<Empty icon={<Icon.check size={26} />} title="Không có tin nhắn gửi lỗi" />}
         headers={['Thời điểm', 'Người dân', 'Kênh', 'Loại tin', 'Nội dung', 'Lý do', '']}
         row={(m) => (
           <tr key={m.messageId}>
@@ -81,10 +62,12 @@ export default function FailedWorkPage() {
         )}
       />
       {supervisor && (
-        <ListCard
+        <TableCard
           title="Sự kiện không xử lý được"
-          load={dead}
-          empty="Không có sự kiện nào bị lỗi"
+          data={dead.data}
+          error={dead.error}
+          onRetry={dead.reload}
+          empty={<Empty icon={<Icon.check size={26} />} title="Không có sự kiện nào bị lỗi" />}
           headers={['Nhận lúc', 'Kênh', 'Lý do']}
           row={(d) => (
             <tr key={d.jobId}>

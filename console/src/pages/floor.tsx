@@ -7,8 +7,8 @@ import { useEffect, useState } from 'react';
 import { CHANNEL_LABELS, PRESENCE_LABELS, label } from '@wire/labels';
 import type { FloorOperator, FloorSettings, FloorSnapshot, FloorWaiting } from '@wire/floor';
 import { Icon } from '../components/icons';
-import { ListState, Table } from '../components/list-state';
-import { Button, Card, Chip, Empty, Link, PageHeader, useAction, type Tone } from '../components/ui';
+import { TableCard } from '../components/list-state';
+import { Button, Card, Chip, Empty, Link, PageHeader, useAction, useKeyedAction, type Tone } from '../components/ui';
 import { api } from '../lib/api';
 import { fmtDuration, fmtRemaining, fmtWhen } from '../lib/format';
 import { useLoad, useNow } from '../lib/hooks';
@@ -96,19 +96,20 @@ export default function FloorPage() {
     const timer = setInterval(reload, POLL_MS);
     return () => clearInterval(timer);
   }, [reload]);
-  const [busyId, setBusyId] = useState<string | null>(null);
-  const [, run] = useAction();
+  const [busyId, run] = useKeyedAction<string>();
   const data = floor.data;
   // Waiting times from the server's clock, counted on in the browser.
   const skew = data ? new Date(data.now).getTime() - Date.now() : 0;
   const waited = (w: FloorWaiting) => Math.max(0, (tick + skew - new Date(w.waitingSince).getTime()) / 1000);
-  const assign = (conversationId: string, userId: string) => {
-    setBusyId(conversationId);
-    void run(async () => {
-      await api.post(`/api/floor/conversations/${conversationId}/assign`, { userId });
-      floor.reload();
-    }, 'Đã phân công').finally(() => setBusyId(null));
-  };
+  const assign = (conversationId: string, userId: string) =>
+    void run(
+      conversationId,
+      async () => {
+        await api.post(`/api/floor/conversations/${conversationId}/assign`, { userId });
+        floor.reload();
+      },
+      'Đã phân công',
+    );
   const operators = data?.operators ?? [];
   const longest = data?.waiting.reduce((max, w) => Math.max(max, waited(w)), 0) ?? 0;
   const threshold = data?.settings.longWaitSeconds ?? 180;
@@ -139,116 +140,94 @@ export default function FloorPage() {
         </div>
       )}
       <div className="floor-grid">
-        <Card pad={false} title="Tổng đài viên">
-          <ListState data={data?.operators} error={floor.error} onRetry={floor.reload} empty={<Empty title="Chưa có tổng đài viên" />}>
-            {(ops) => (
-              <Table
-                columns={['Người', 'Trạng thái', 'Đang xử lý', 'Lĩnh vực', 'Giao gần nhất'].map((h) => (
-                  <th key={h}>{h}</th>
-                ))}
-                items={ops}
-                row={(op) => (
-                  <tr key={op.id} data-operator={op.id}>
-                    <td>
-                      {op.displayName}
-                      {op.role === 'supervisor' && <div className="muted small">Giám sát viên</div>}
-                    </td>
-                    <td>
-                      <Chip tone={PRESENCE_TONE[op.status]} dot>
-                        {PRESENCE_LABELS[op.status]}
-                        {op.autoAway ? ' (tự động)' : ''}
-                      </Chip>
-                    </td>
-                    <td>
-                      <Load op={op} />
-                    </td>
-                    <td className="small">{op.skills.length ? op.skills.map((s) => fieldName(fields, s)).join(', ') : 'Mọi lĩnh vực'}</td>
-                    <td className="small nowrap">{op.lastAssignedAt ? fmtWhen(op.lastAssignedAt) : '—'}</td>
-                  </tr>
-                )}
-              />
-            )}
-          </ListState>
-        </Card>
-        <Card pad={false} title="Hàng chờ">
-          <ListState
-            data={data?.waiting}
-            error={floor.error}
-            onRetry={floor.reload}
-            empty={<Empty icon={<Icon.check size={26} />} title="Không có công dân nào đang chờ" />}
-          >
-            {(waiting) => (
-              <Table
-                columns={['Công dân', 'Kênh', 'Lĩnh vực', 'Đã chờ', 'Phân công cho'].map((h) => (
-                  <th key={h}>{h}</th>
-                ))}
-                items={waiting}
-                row={(w) => (
-                  <tr key={w.id} data-conversation={w.id} className={waited(w) > threshold ? 'floor-breach' : ''}>
-                    <td>
-                      <Link to={`/inbox/${w.id}`}>{w.contactName ?? 'Công dân'}</Link>
-                      {w.urgent && (
-                        <Chip tone="red" className="ml">
-                          Khẩn
-                        </Chip>
-                      )}
-                    </td>
-                    <td>{label(CHANNEL_LABELS, w.channel)}</td>
-                    <td className="small">{w.field ? fieldName(fields, w.field) : '—'}</td>
-                    <td className="mono nowrap floor-wait">{fmtWait(waited(w))}</td>
-                    <td>
-                      <select
-                        aria-label="Phân công cho"
-                        value=""
-                        disabled={busyId === w.id}
-                        onChange={(e) => e.target.value && assign(w.id, e.target.value)}
-                      >
-                        <option value="">Chọn tổng đài viên…</option>
-                        {operators.map((op) => (
-                          <option key={op.id} value={op.id}>
-                            {op.displayName} ({PRESENCE_LABELS[op.status].toLowerCase()}, {op.load}/{op.maxChats})
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                  </tr>
-                )}
-              />
-            )}
-          </ListState>
-        </Card>
-      </div>
-      <Card pad={false} title={`Phiếu quá hạn xử lý${data ? ` (${data.overdueTickets.total})` : ''}`}>
-        <ListState
-          data={data?.overdueTickets.items}
+        <TableCard
+          title="Tổng đài viên"
+          data={data?.operators}
           error={floor.error}
           onRetry={floor.reload}
-          empty={<Empty icon={<Icon.check size={26} />} title="Không có phiếu quá hạn" />}
-        >
-          {(items) => (
-            <Table
-              columns={['Mã phiếu', 'Nội dung', 'Cơ quan', 'Quá hạn'].map((h) => (
-                <th key={h}>{h}</th>
-              ))}
-              items={items}
-              row={(t) => (
-                <tr key={t.id}>
-                  <td className="mono nowrap">
-                    <Link to={`/tickets/${t.code}`}>{t.code}</Link>
-                  </td>
-                  <td>
-                    <div className="clamp-2">{t.title}</div>
-                  </td>
-                  <td className="small">{t.agencyName ?? '—'}</td>
-                  <td className="nowrap">
-                    <Chip tone="red">{fmtRemaining(t.dueAt).text}</Chip>
-                  </td>
-                </tr>
-              )}
-            />
+          empty={<Empty title="Chưa có tổng đài viên" />}
+          headers={['Người', 'Trạng thái', 'Đang xử lý', 'Lĩnh vực', 'Giao gần nhất']}
+          row={(op) => (
+            <tr key={op.id} data-operator={op.id}>
+              <td>
+                {op.displayName}
+                {op.role === 'supervisor' && <div className="muted small">Giám sát viên</div>}
+              </td>
+              <td>
+                <Chip tone={PRESENCE_TONE[op.status]} dot>
+                  {PRESENCE_LABELS[op.status]}
+                  {op.autoAway ? ' (tự động)' : ''}
+                </Chip>
+              </td>
+              <td>
+                <Load op={op} />
+              </td>
+              <td className="small">{op.skills.length ? op.skills.map((s) => fieldName(fields, s)).join(', ') : 'Mọi lĩnh vực'}</td>
+              <td className="small nowrap">{op.lastAssignedAt ? fmtWhen(op.lastAssignedAt) : '—'}</td>
+            </tr>
           )}
-        </ListState>
-      </Card>
+        />
+        <TableCard
+          title="Hàng chờ"
+          data={data?.waiting}
+          error={floor.error}
+          onRetry={floor.reload}
+          empty={<Empty icon={<Icon.check size={26} />} title="Không có công dân nào đang chờ" />}
+          headers={['Công dân', 'Kênh', 'Lĩnh vực', 'Đã chờ', 'Phân công cho']}
+          row={(w) => (
+            <tr key={w.id} data-conversation={w.id} className={waited(w) > threshold ? 'floor-breach' : ''}>
+              <td>
+                <Link to={`/inbox/${w.id}`}>{w.contactName ?? 'Công dân'}</Link>
+                {w.urgent && (
+                  <Chip tone="red" className="ml">
+                    Khẩn
+                  </Chip>
+                )}
+              </td>
+              <td>{label(CHANNEL_LABELS, w.channel)}</td>
+              <td className="small">{w.field ? fieldName(fields, w.field) : '—'}</td>
+              <td className="mono nowrap floor-wait">{fmtWait(waited(w))}</td>
+              <td>
+                <select
+                  aria-label="Phân công cho"
+                  value=""
+                  disabled={busyId === w.id}
+                  onChange={(e) => e.target.value && assign(w.id, e.target.value)}
+                >
+                  <option value="">Chọn tổng đài viên…</option>
+                  {operators.map((op) => (
+                    <option key={op.id} value={op.id}>
+                      {op.displayName} ({PRESENCE_LABELS[op.status].toLowerCase()}, {op.load}/{op.maxChats})
+                    </option>
+                  ))}
+                </select>
+              </td>
+            </tr>
+          )}
+        />
+      </div>
+      <TableCard
+        title={`Phiếu quá hạn xử lý${data ? ` (${data.overdueTickets.total})` : ''}`}
+        data={data?.overdueTickets.items}
+        error={floor.error}
+        onRetry={floor.reload}
+        empty={<Empty icon={<Icon.check size={26} />} title="Không có phiếu quá hạn" />}
+        headers={['Mã phiếu', 'Nội dung', 'Cơ quan', 'Quá hạn']}
+        row={(t) => (
+          <tr key={t.id}>
+            <td className="mono nowrap">
+              <Link to={`/tickets/${t.code}`}>{t.code}</Link>
+            </td>
+            <td>
+              <div className="clamp-2">{t.title}</div>
+            </td>
+            <td className="small">{t.agencyName ?? '—'}</td>
+            <td className="nowrap">
+              <Chip tone="red">{fmtRemaining(t.dueAt).text}</Chip>
+            </td>
+          </tr>
+        )}
+      />
       {data && user.role === 'admin' && (
         <SettingsCard key={JSON.stringify(data.settings)} settings={data.settings} onSaved={floor.reload} />
       )}

@@ -1,8 +1,9 @@
 /** Sign-in (with the two-factor code when the account has one) and the forced password change. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Icon } from '../components/icons';
 import { Button, Field } from '../components/ui';
 import { api, ApiError } from '../lib/api';
+import { useLoad } from '../lib/hooks';
 import type { User } from '../lib/types';
 
 function Brand() {
@@ -27,13 +28,7 @@ const FEATURES: [(typeof Icon)[keyof typeof Icon], string][] = [
 
 /** The credit line an admin set (setting `footerCredit`), read before signing in; '' shows none. */
 function FooterCredit() {
-  const [credit, setCredit] = useState<string | null>(null);
-  useEffect(() => {
-    api.get<{ footerCredit: string }>('/api/auth/branding').then(
-      (b) => setCredit(b.footerCredit),
-      () => setCredit(''),
-    );
-  }, []);
+  const credit = useLoad(() => api.get<{ footerCredit: string }>('/api/auth/branding'), []).data?.footerCredit;
   if (!credit) return null;
   return <div className="auth-foot">{credit}</div>;
 }

@@ -58,7 +58,7 @@ export interface InboundMessage extends InboundBase {
   contact?: ContactHints;
   /** Payload of a quick-reply button the citizen tapped. */
   quickReplyPayload?: string;
-  /** Provider message ids this message answers (email In-Reply-To/References): used for threading. */
+  /** Provider message ids this message answers (a quoted Zalo/Messenger message, email In-Reply-To/References); threading reads `threadHints`. */
   inReplyTo?: string[];
   /** Email subject (the conversation's subject when it opens one). */
   subject?: string;

@@ -52,7 +52,7 @@ export interface ProviderRequest {
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
-  /** Sent as-is when a string or Buffer, JSON-encoded otherwise. */
+  /** Sent as-is when a string or Buffer, as multipart/form-data when FormData (file uploads), JSON-encoded otherwise. */
   body?: unknown;
   /** Abort after this many ms (default: 10000). A timeout is retryable. */
   timeoutMs?: number;
@@ -73,9 +73,10 @@ export interface ProviderResponse {
  */
 export async function callProvider(req: ProviderRequest): Promise<ProviderResponse> {
   const headers: Record<string, string> = { ...(req.headers ?? {}) };
-  let body: string | Uint8Array | undefined;
+  let body: string | Uint8Array | FormData | undefined;
   if (req.body !== undefined) {
-    if (typeof req.body === 'string') body = req.body;
+    if (typeof req.body === 'string' || req.body instanceof FormData)
+      body = req.body; // fetch sets the multipart boundary
     else if (Buffer.isBuffer(req.body)) body = new Uint8Array(req.body);
     else {
       body = JSON.stringify(req.body);

@@ -1,6 +1,7 @@
 /**
  * The adapter kit: everything an adapter (`adapters/<channel>/`) may import from the core — the
- * channel contract, provider-call and signature helpers, and JSON parsing that keeps big integers.
+ * channel contract, provider-call and signature helpers, JSON parsing that keeps big integers, webhook
+ * acceptance, rate windows and file-type sniffing.
  * See docs/channels.md ("What every channel declares").
  */
 export * from './contract';
@@ -8,3 +9,5 @@ export * from './helpers';
 export * from './safe-json';
 export * from './webhook';
 export * from './rate-window';
+export * from './sniff-type';
+export * from './ticket-code';

@@ -1,6 +1,6 @@
 /**
  * Fixed-window counters in memory (per node): a key may take `limit` hits per `windowMs`. Used by
- * the live-chat adapter (per address) and the core's per-node limits (`src/http/rate-limit.ts`).
+ * the live-chat adapter (per address) and the core's NLU parse route (`src/http/service-routes.ts`).
  */
 
 /** The answer to one hit. */
@@ -30,11 +30,6 @@ export class MemoryRateLimiter {
     }
     w.hits++;
     return w.hits <= this.limit ? { allowed: true, retryAfterMs: 0 } : { allowed: false, retryAfterMs: start + this.windowMs - now };
-  }
-
-  /** Counts one hit of `key` (the asynchronous form of the `RateLimiter` interface). */
-  async hit(key: string): Promise<RateVerdict> {
-    return this.hitNow(key);
   }
 
   private prune(current: number): void {

@@ -3,7 +3,7 @@
  * ("chào ad, cho hỏi làm căn cước…, cảm ơn"). Gluing greeting/thanks examples onto other
  * intents' examples teaches the model that those words alone do not decide the intent.
  */
-import { seededRandom } from './softmax-regression';
+import { seededRandom } from '../../seeded-random';
 
 /** One labelled training example. */
 export interface LabelledExample {

@@ -2,6 +2,7 @@
  * Multinomial logistic regression on sparse features, trained with AdaGrad and L2.
  * Small on purpose: a few thousand examples, a few dozen classes, well under a second.
  */
+import { seededRandom } from '../../seeded-random';
 
 /** A sparse feature vector (sorted or not; indices are unique). */
 export interface SparseVector {
@@ -31,18 +32,6 @@ export interface TrainOptions {
 
 /** Updates between two yields to the caller (a few milliseconds of work). */
 const CHUNK = 256;
-
-/** A small deterministic PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Softmax of `logits / temperature`, in place on a copy. */
 export function softmax(logits: Float64Array, temperature = 1): Float64Array {

@@ -25,6 +25,12 @@ function refusal(url: string, auth: Record<string, unknown> = {}): Promise<strin
   });
 }
 
+/** Waits out the end of the current fixed window when it is near, so a burst of frames falls in one window. */
+async function awayFromWindowEnd(windowMs: number): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < 3000) await new Promise((resolve) => setTimeout(resolve, left + 10));
+}
+
 test('the client address: the peer, or the forwarded one behind a local proxy', () => {
   expect(clientAddress('203.0.113.4', undefined)).toBe('203.0.113.4');
   expect(clientAddress('203.0.113.4', '198.51.100.1')).toBe('203.0.113.4'); // not from a local proxy: ignored
@@ -48,6 +54,7 @@ test('messages are counted over every socket of the address', async () => {
   const a = await connect(gw.url);
   const b = await connect(gw.url);
   clients.push(a, b);
+  await awayFromWindowEnd(60_000);
   const send = (c: TestClient, i: number) =>
     c.socket.timeout(5000).emitWithAck('message', { clientId: `c-${i}`, text: `tin ${i}` } as never);
   const acks = [];
@@ -55,4 +62,20 @@ test('messages are counted over every socket of the address', async () => {
   expect(acks.map((x: { ok: boolean }) => x.ok)).toEqual([true, true, true, true, false, false]);
   expect(acks[4]).toMatchObject({ retryable: true });
   expect(gw.ingested).toHaveLength(4);
+});
+
+test('one socket is held to 30 frames per 30 s even when its address may send more', async () => {
+  gw = await startGateway({ config: { perAddress: { framesPerMinute: 100 } } });
+  const a = await connect(gw.url);
+  clients.push(a);
+  await awayFromWindowEnd(30_000);
+  const acks: { ok: boolean }[] = [];
+  for (let i = 0; i < 31; i++)
+    acks.push(await a.socket.timeout(5000).emitWithAck('message', { clientId: `s-${i}`, text: `tin ${i}` } as never));
+  expect(acks.filter((x) => x.ok)).toHaveLength(30);
+  expect(acks[30]).toMatchObject({ ok: false, retryable: true });
+  // Another socket of the same address still has its own allowance.
+  const b = await connect(gw.url);
+  clients.push(b);
+  expect(await b.socket.timeout(5000).emitWithAck('message', { clientId: 's-b', text: 'tin b' } as never)).toMatchObject({ ok: true });
 });

@@ -8,7 +8,7 @@ import { api } from '../../lib/api';
 import { fmtDuration } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
 import { CHANNEL_LABELS, label } from '@wire/labels';
-import { useLive } from '../../lib/live';
+import { useLive, useLiveReload } from '../../lib/live';
 import { useSession } from '../../lib/session';
 import type { ConversationDetail } from '../../lib/types';
 import { Composer, type ComposerHandle } from './composer';
@@ -69,10 +69,12 @@ export const ConversationView = forwardRef<ConversationViewHandle, { id: string;
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
-  // Live: anything about this conversation or its ticket reloads it.
-  useLive('message', (e) => e.conversationId === id && reload());
-  useLive('conversation', (e) => e.conversationId === id && reload());
-  useLive('ticket', (e) => data?.ticket && e.ticketId === data.ticket.id && reload());
+  // Live: anything about this conversation or its ticket reloads it (and so does a reconnection: events were missed).
+  useLiveReload(['message', 'conversation', 'ticket'], reload, (name, e) =>
+    name === 'ticket'
+      ? !!data?.ticket && (e as { ticketId?: string }).ticketId === data.ticket.id
+      : (e as { conversationId?: string }).conversationId === id,
+  );
   // The citizen's "typing…" (live chat): shown under the history, cleared by their message or after 8 s.
   const [citizenTyping, setCitizenTyping] = useState(false);
   useLive('typing', (e) => e.conversationId === id && setCitizenTyping(e.on));

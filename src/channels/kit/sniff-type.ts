@@ -1,6 +1,7 @@
 /**
  * The real type of a file from its first bytes (magic numbers), for the types we accept and the
  * dangerous ones we refuse; a small table rather than a dependency, since only these matter here.
+ * One table for the core (provider media, `pipeline/fetch-media.ts`) and adapters (live-chat uploads).
  */
 
 /** Bytes to read before sniffing (default: 64). */
