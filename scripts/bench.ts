@@ -25,6 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import { ensureSystemPackages, freePort, startPostgres, type PostgresServer } from '../test/support/services';
 
 const SECRET = 'bench-secret';
@@ -168,6 +169,26 @@ async function statements(base: string): Promise<number> {
   return Number(line?.split(' ').pop() ?? NaN);
 }
 
+/**
+ * PostgreSQL's own counts: commits in the gateway's database and WAL flushes to disk (`pg_stat_wal`,
+ * the fsyncs a commit waits for; a relaxed commit leaves its flush to the WAL writer, and one flush
+ * may carry several commits). Null on PGlite.
+ */
+async function serverCounts(databaseUrl: string | undefined): Promise<{ commits: number; flushes: number } | null> {
+  if (!databaseUrl) return null;
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const r = await client.query<{ commits: string; flushes: string }>(
+      `SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()) AS commits,
+              (SELECT wal_sync FROM pg_stat_wal) AS flushes`,
+    );
+    return { commits: Number(r.rows[0].commits), flushes: Number(r.rows[0].flushes) };
+  } finally {
+    await client.end();
+  }
+}
+
 /** Runs `fn`, trying again twice after a connection error (a loaded machine resets a connection now and then). */
 async function retry<T>(fn: () => Promise<T>): Promise<T> {
   for (let i = 0; ; i++) {
@@ -191,7 +212,16 @@ async function until(count: () => number, expected: number, ms: number, what: st
 
 interface DbResult {
   db: string;
-  burst: { conversations: number; seconds: number; perSecond: number; ack: LoadResult; statementsPerConversation: number };
+  burst: {
+    conversations: number;
+    seconds: number;
+    perSecond: number;
+    ack: LoadResult;
+    statementsPerConversation: number;
+    /** PostgreSQL: commits and WAL flushes per conversation (the statistics lag by up to half a second). */
+    commitsPerConversation: number | null;
+    flushesPerConversation: number | null;
+  };
   steady: { sent: number; p50: number; p99: number; max: number };
   ingest: LoadResult;
   intakeOnly: LoadResult;
@@ -230,6 +260,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     await sleep(1000);
     const before = answered();
     const statementsBefore = await statements(base);
+    const countsBefore = await serverCounts(databaseUrl);
     const start = performance.now();
     const ack = await load(`${base}/webhooks/edongthap`, `burst-${randomUUID().slice(0, 4)}`, BURST);
     const accepted = ack.total - ack.non2xx;
@@ -237,7 +268,18 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     const seconds = (performance.now() - start) / 1000;
     await sleep(300); // the last delivery's record follows its callback
     const spent = (await statements(base)) - statementsBefore - 1; // minus this scrape's own statement
-    burst = { conversations: accepted, seconds, perSecond: accepted / seconds, ack, statementsPerConversation: spent / accepted };
+    await sleep(700); // the statistics collector's delay
+    const countsAfter = await serverCounts(databaseUrl);
+    const per = (k: 'commits' | 'flushes') => (countsBefore && countsAfter ? (countsAfter[k] - countsBefore[k]) / accepted : null);
+    burst = {
+      conversations: accepted,
+      seconds,
+      perSecond: accepted / seconds,
+      ack,
+      statementsPerConversation: spent / accepted,
+      commitsPerConversation: per('commits'),
+      flushesPerConversation: per('flushes'),
+    };
 
     console.log(`${db}: steady`);
     // 2. Steady 50 webhooks/s on the now idle gateway: webhook → bot answer at the callback.
@@ -335,13 +377,14 @@ async function main(): Promise<void> {
       `${STEADY_RATE}/s for ${STEADY_SECONDS} s, ${SECONDS} s per load phase, ${CONNECTIONS} connections; PostgreSQL with default durability (fsync on).\n`,
   );
   console.log(
-    '| database | bare Express + INSERT/s (ceiling) | conversations processed/s (÷ ceiling) | SQL statements per conversation | webhook → bot answer at 50/s, p50 / p99 (ms) | webhooks acked/s, workers on (÷ ceiling) | non-2xx | acked/s, workers off (÷ ceiling) |',
+    '| database | bare Express + INSERT/s (ceiling) | conversations processed/s (÷ ceiling) | SQL statements per conversation | commits / WAL flushes per conversation | webhook → bot answer at 50/s, p50 / p99 (ms) | webhooks acked/s, workers on (÷ ceiling) | non-2xx | acked/s, workers off (÷ ceiling) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const c = r.ceiling.rps;
     console.log(
       `| ${r.db} | ${c.toFixed(0)} | ${r.burst.perSecond.toFixed(0)} (${pct(r.burst.perSecond, c)}) | ${r.burst.statementsPerConversation.toFixed(1)} | ` +
+        `${r.burst.commitsPerConversation?.toFixed(1) ?? '–'} / ${r.burst.flushesPerConversation?.toFixed(2) ?? '–'} | ` +
         `${r.steady.p50.toFixed(0)} / ${r.steady.p99.toFixed(0)} | ${r.ingest.rps.toFixed(0)} (${pct(r.ingest.rps, c)}) | ` +
         `${r.ingest.non2xx + r.ingest.errors + r.burst.ack.non2xx + r.burst.ack.errors} | ${r.intakeOnly.rps.toFixed(0)} (${pct(r.intakeOnly.rps, c)}) |`,
     );

@@ -159,8 +159,8 @@ const schema = z.object({
     ),
 });
 
-/** The email channel is all or nothing: half a configuration is a mistake to report, not a disabled channel. */
-const EMAIL_REQUIRED = ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD', 'SMTP_HOST'] as const;
+/** The settings that turn the email channel on. It is all or nothing: half a configuration is a mistake to report, not a disabled channel. */
+export const EMAIL_REQUIRED = ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD', 'SMTP_HOST'] as const;
 
 const checkedSchema = schema.superRefine((c, issues) => {
   if (EMAIL_REQUIRED.some((k) => c[k]) || c.MAIL_FROM) {

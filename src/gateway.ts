@@ -22,19 +22,24 @@ import { serveConsole } from './http/console-static';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { hardenGateway } from './http/hardening';
 import { httpRoutes } from './http/routes';
+import { SERVER_OPTIONS } from './http/server-limits';
 import { securityHeaders } from './http/security-headers';
 import { loadSecretsKey } from './auth/secret-box';
 import { loadSettings } from './operations/settings';
+import { adoptStartedModel, retrainIdle, startModel } from './operations/retrain';
 import { attachConsoleSocket, type ConsoleSocket } from './realtime/console-socket';
 import { trackPresence, type FloorPresence } from './realtime/floor-presence';
+import { relaySeenMarkers } from './realtime/seen-relay';
 import { createFloor, type FloorRunner } from './operations/routing';
 import { socketServerFor } from './realtime/io';
 import { releaseAllRunning } from './jobs/queue';
 import { PeriodicTask } from './jobs/periodic';
 import { Worker, type JobHandler } from './jobs/worker';
-import type { Job } from './jobs/queue';
+import type { ClaimJobs, Job } from './jobs/queue';
 import { AGENCY_MAIL_JOB, remindAgencies, REMINDER_EVERY_MS, sendAgencyMail } from './operations/agency-notify';
 import { refreshStats } from './store/stats-rollup';
+import { claimInboundJobs } from './store/inbound-events';
+import { claimDeliveries } from './store/deliveries';
 import { liveTrainingData, seedKnowledge } from './knowledge/seed';
 import { readKnowledge } from './knowledge/read-files';
 import { createLogger, type Logger } from './logger';
@@ -123,8 +128,12 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   });
   const trainStart = performance.now();
   const training = await liveTrainingData(db, fileTraining);
-  await nlu.train(training);
-  log.info({ engine: nlu.name, ms: Math.round(performance.now() - trainStart) }, 'intent engine trained');
+  // The model another node (or an earlier start) trained on these phrases, or a training here.
+  const model = await startModel({ db, nlu, log }, training);
+  log.info(
+    { engine: nlu.name, ms: Math.round(performance.now() - trainStart), modelId: model.modelId },
+    model.from === 'stored' ? 'intent model loaded from the database' : 'intent engine trained',
+  );
   const knowledge = new LiveKnowledge(db, bot);
   await knowledge.reload();
 
@@ -155,12 +164,14 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     secretsKey: secrets.key,
   };
   ctx.metrics.setKnownIntents(training.intents.map((i) => i.name));
+  adoptStartedModel(ctx, model);
   await loadSettings(ctx);
   // Two lanes: inbound processing (CPU and database) and deliveries (waiting on providers), so a
   // slow or failing provider never holds up the citizens' next messages. WORKER_CONCURRENCY=0: intake only.
-  const lane = (name: string, handlers: Record<string, JobHandler>, concurrency: number) =>
+  const lane = (name: string, handlers: Record<string, JobHandler>, concurrency: number, claim?: ClaimJobs) =>
     new Worker(db, handlers, log, {
       id: `${nodeId}/${name}`,
+      claim,
       concurrency: config.WORKER_CONCURRENCY === 0 ? 0 : concurrency,
       leaseMs: opts.jobLeaseMs,
       pollMs: opts.jobPollMs,
@@ -177,8 +188,15 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     [FETCH_MEDIA_JOB]: (job: Job) => fetchMedia(ctx, job),
   };
   lanes = [
-    lane('inbound', { [INBOUND_JOB]: (job) => processInbound(ctx, job) }, narrow(config.WORKER_CONCURRENCY, PGLITE_INBOUND_LANE)),
-    lane('deliver', deliveries, narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE)),
+    lane(
+      'inbound',
+      { [INBOUND_JOB]: (job) => processInbound(ctx, job) },
+      narrow(config.WORKER_CONCURRENCY, PGLITE_INBOUND_LANE),
+      // The raw items come with the claim.
+      claimInboundJobs,
+    ),
+    // Deliveries start with their claim.
+    lane('deliver', deliveries, narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE), claimDeliveries(DELIVER_JOB)),
   ];
   const agencyReminders = new PeriodicTask(
     () => remindAgencies(ctx).then(() => undefined),
@@ -192,11 +210,12 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   );
 
   const app = buildApp(ctx);
-  const server = createServer(app);
+  const server = createServer(SERVER_OPTIONS, app);
   const hardening = hardenGateway(ctx, server);
   const started: ChannelAdapter[] = [];
   let consoleSocket: ConsoleSocket | null = null;
   let unfollow: (() => void) | null = null;
+  let unrelaySeen: (() => void) | null = null;
   const roles: RoleHandle[] = [];
   let presence: FloorPresence | null = null;
   const floor = createFloor(ctx, () => presence?.localSocketIds() ?? []);
@@ -230,6 +249,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       // Other nodes' events and rooms (PostgreSQL: LISTEN/NOTIFY), and this node's caches following their changes.
       await realtime.start();
       unfollow = followSharedChanges(ctx);
+      unrelaySeen = relaySeenMarkers(ctx);
       const io = socketServerFor(server);
       realtime.shareSockets(io);
       consoleSocket = attachConsoleSocket(ctx, io);
@@ -253,6 +273,8 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       await hardening.stop();
       for (const l of lanes) await l.stop();
       unfollow?.();
+      await retrainIdle(ctx);
+      unrelaySeen?.();
       await realtime.close();
       if (!opts.db) await db.close();
     },

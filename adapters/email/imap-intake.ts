@@ -113,10 +113,11 @@ export class ImapIntake {
       await client.mailboxOpen(imap.mailbox);
     } catch (err) {
       runtime.log.warn({ channel: 'email', err: errorMessage(err), attempt: this.attempt }, 'IMAP connect failed');
-      this.connectionLost(client);
+      this.connectionLost(client, errorMessage(err));
       return;
     }
     runtime.log.info({ channel: 'email', mailbox: imap.mailbox }, 'IMAP connected');
+    runtime.intakeStatus?.({ connected: true, error: null });
     this.requestSync(client);
     // A sync of a previous connection may still be finishing; it hands over to this one.
     while (this.syncing) await this.syncing;
@@ -139,7 +140,7 @@ export class ImapIntake {
       this.requestSync(client);
     } catch (err) {
       runtime.log.warn({ channel: 'email', err: errorMessage(err) }, 'IMAP poll failed');
-      this.connectionLost(client);
+      this.connectionLost(client, errorMessage(err));
     }
   }
 
@@ -149,12 +150,13 @@ export class ImapIntake {
   }
 
   /** Schedules a reconnect once per lost connection. */
-  private connectionLost(client: ImapFlow): void {
+  private connectionLost(client: ImapFlow, error: string | null = null): void {
     if (this.client !== client) return;
     this.client = null;
     this.stopPolling();
     client.close();
     if (this.stopped) return;
+    this.opts.runtime.intakeStatus?.({ connected: false, error: error ?? 'connection closed' });
     const base = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.attempt);
     const delay = Math.round(base * (0.75 + Math.random() * 0.5));
     this.attempt++;
@@ -184,7 +186,7 @@ export class ImapIntake {
     } catch (err) {
       // The connection or ingest failed: reconnect with backoff; the cursor says where to resume.
       this.opts.runtime.log.warn({ channel: 'email', err: errorMessage(err) }, 'IMAP sync failed');
-      this.connectionLost(client);
+      this.connectionLost(client, errorMessage(err));
     }
   }
 

@@ -47,6 +47,9 @@ export function createLivechatAdapter(cfg: LivechatConfig): ChannelAdapter {
       server.emitToVisitor(visitorId, 'typing', { on: notice.on, ...(notice.authorName ? { authorName: notice.authorName } : {}) });
     } else if (notice.type === 'status') {
       server.emitToVisitor(visitorId, 'status', { messageId: notice.messageId, status: notice.status });
+    } else if (notice.type === 'seen') {
+      // Every node relays `seen` from the bus: each one reaches only its own tabs.
+      server.emitToVisitorHere(visitorId, 'seen', { messageId: notice.messageId, seenAt: notice.seenAt });
     } else {
       server.emitToVisitor(visitorId, 'operator', { name: notice.name });
     }

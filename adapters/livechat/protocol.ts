@@ -21,7 +21,14 @@
  * 3. Gateway → citizen: `message` (bot/operator answers, and the citizen's own messages echoed
  *    to the visitor's other tabs), `typing`, `status`, `operator` (pushed by the core through
  *    `notify`). Citizen → gateway `typing {on}` is relayed to the console (`runtime.citizenTyping`).
- * 4. The widget loads the socket.io browser client the gateway serves at
+ * 4. Pre-chat form and "seen": on every connection the server also emits `prechat` (between `session`
+ *    and `history`): `{ form }` when the admins' form is on and this visitor has not filled it, else
+ *    `{ form: null }`. The widget shows the form instead of the composer and emits `prechat` (with an
+ *    ack); while the form is on, a `message` from a visitor without a recorded consent and without an
+ *    open conversation is refused with `code: 'prechat_required'`. `seen { messageId, seenAt }` says
+ *    operators have read up to the citizen's message `messageId` (widget: "Đã xem" under it); it is
+ *    also sent after `history` when the conversation has such a marker.
+ * 5. The widget loads the socket.io browser client the gateway serves at
  *    `/socket.io/socket.io.min.js` (from the one socket.io server it shares with the console).
  */
 import type { Attachment, HistoryItem } from '../../src/channels/kit';
@@ -66,8 +73,32 @@ export interface ClientAttachmentRequest {
   attachmentId: string;
 }
 
-/** Ack of `message` / `quick_reply`. `retryable: true` means "keep it in the outbox and resend". */
-export type MessageAck = { ok: true; duplicate: boolean; messageId: string } | { ok: false; error: string; retryable: boolean };
+/**
+ * Ack of `message` / `quick_reply`. `retryable: true` means "keep it in the outbox and resend";
+ * `code: 'prechat_required'`: fill the pre-chat form first, then resend.
+ */
+export type MessageAck =
+  { ok: true; duplicate: boolean; messageId: string } | { ok: false; error: string; retryable: boolean; code?: 'prechat_required' };
+
+/** Citizen → gateway: the pre-chat form (fields the form hides are ignored). */
+export interface ClientPrechatFrame {
+  name?: string;
+  phone?: string;
+  consent: boolean;
+  /** `consentVersion` of the form the citizen read. */
+  consentVersion: string;
+}
+
+/** Ack of `prechat`; `field` names what to correct. */
+export type PrechatAck = { ok: true } | { ok: false; error: string; field?: 'name' | 'phone' | 'consent' | 'form' };
+
+/** The pre-chat form as the widget shows it. */
+export interface PrechatView {
+  name: 'off' | 'optional' | 'required';
+  phone: 'off' | 'optional' | 'required';
+  consentText: string;
+  consentVersion: string;
+}
 
 /** Ack of `attachment`. */
 export type AttachmentAck = { ok: true; name: string; mimeType: string; dataBase64: string } | { ok: false; error: string };
@@ -116,6 +147,7 @@ export interface ClientToServerEvents {
   quick_reply(frame: ClientQuickReplyFrame, ack?: (res: MessageAck) => void): void;
   typing(frame: ClientTypingFrame): void;
   attachment(req: ClientAttachmentRequest, ack: (res: AttachmentAck) => void): void;
+  prechat(frame: ClientPrechatFrame, ack: (res: PrechatAck) => void): void;
 }
 
 /** Events the gateway emits. */
@@ -127,6 +159,10 @@ export interface ServerToClientEvents {
   typing(ev: { on: boolean; authorName?: string }): void;
   status(ev: { messageId: string; status: string }): void;
   operator(ev: { name: string | null }): void;
+  /** The form to fill before writing, or null (off, or already filled). */
+  prechat(ev: { form: PrechatView | null }): void;
+  /** Operators have read up to the citizen's message `messageId` (`visitorId:clientId`). */
+  seen(ev: { messageId: string; seenAt: number }): void;
 }
 
 /** Per-socket data set by the handshake middleware. */
@@ -135,6 +171,8 @@ export interface SocketData {
   verified: boolean;
   /** Display name from a verified identity. */
   name?: string;
+  /** Set once the visitor filled the pre-chat form on this socket: the core is not asked again. */
+  mayWrite?: boolean;
 }
 
 /** The raw item stored by `runtime.ingest` and read back by `parse`: the frame plus what the server knows. */

@@ -18,6 +18,7 @@ import type {
   SocketData,
   AttachmentAck,
   AuthErrorEvent,
+  PrechatAck,
 } from './protocol';
 import { historyToWire, intakeToWire } from './send';
 import { validateMessageFrame, validateQuickReplyFrame, type FrameLimits, type Validated } from './validate';
@@ -85,6 +86,7 @@ const BUSY = 'Hệ thống đang bận, tin nhắn sẽ được tự động g�
 const TOO_FAST = 'Bạn gửi tin nhắn quá nhanh, vui lòng chờ giây lát.';
 const UNAVAILABLE = 'Dịch vụ trò chuyện tạm ngừng, vui lòng thử lại sau.';
 const TOO_MANY = 'Có quá nhiều kết nối từ địa chỉ của bạn, vui lòng thử lại sau ít phút.';
+const PRECHAT_REQUIRED = 'Vui lòng điền thông tin và đồng ý xử lý dữ liệu cá nhân trước khi bắt đầu trò chuyện.';
 
 /**
  * The server currently serving each namespace. Namespaces live as long as the socket.io server,
@@ -139,6 +141,11 @@ export class LivechatServer {
     this.nsp.to(visitorRoom(visitorId)).emit(event, ...args);
   }
 
+  /** Emits an event to the visitor's tabs connected to THIS node (for notices every node relays itself). */
+  emitToVisitorHere<E extends keyof ServerToClientEvents>(visitorId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+    this.nsp.local.to(visitorRoom(visitorId)).emit(event, ...args);
+  }
+
   /** Number of open widget connections on this node. */
   connectionCount(): number {
     return this.nsp.sockets.size;
@@ -185,6 +192,7 @@ export class LivechatServer {
       if (socket.data.typing) this.onTyping(socket, { on: false });
     });
     socket.on('attachment', (req, ack) => void this.onAttachment(socket, req, ack));
+    socket.on('prechat', (frame, ack) => void this.onPrechat(socket, frame, ack));
 
     // A fresh token on every connection makes the expiry sliding: active visitors never lose their history.
     const { limits } = this.opts;
@@ -195,7 +203,48 @@ export class LivechatServer {
       limits: { maxTextLength: limits.maxTextLength, maxFileBytes: limits.maxAttachmentBytes, fileTypes: limits.allowedMimeTypes },
     });
     if (authError) socket.emit('auth_error', { code: authError, message: AUTH_ERRORS[authError] });
-    void this.sendHistory(socket);
+    void this.sendPrechat(socket).then(() => this.sendHistory(socket));
+  }
+
+  /** Tells the widget whether to show the pre-chat form (when the core has one). */
+  private async sendPrechat(socket: LiveSocket): Promise<void> {
+    if (!this.runtime.prechatForm || !this.runtime.mayWrite) return;
+    try {
+      const form = await this.runtime.prechatForm();
+      const needed = form.enabled && !(await this.runtime.mayWrite(socket.data.visitorId));
+      socket.emit('prechat', {
+        form: needed ? { name: form.name, phone: form.phone, consentText: form.consentText, consentVersion: form.consentVersion } : null,
+      });
+    } catch (err) {
+      this.runtime.log.warn({ channel: 'livechat', err: errorText(err) }, 'live-chat pre-chat form unavailable');
+    }
+  }
+
+  /** A filled pre-chat form: the core validates and records it; every tab of the visitor then hides the form. */
+  private async onPrechat(socket: LiveSocket, raw: unknown, ack: (res: PrechatAck) => void): Promise<void> {
+    if (typeof ack !== 'function') return;
+    try {
+      if (!this.allow(socket)) return ack({ ok: false, error: TOO_FAST, field: 'form' });
+      if (!this.runtime.submitPrechat) return ack({ ok: false, error: UNAVAILABLE, field: 'form' });
+      const res = await this.runtime.submitPrechat(socket.data.visitorId, raw);
+      if (res.ok) {
+        socket.data.mayWrite = true;
+        this.emitToVisitor(socket.data.visitorId, 'prechat', { form: null });
+      }
+      ack(res);
+    } catch (err) {
+      this.runtime.log.error({ channel: 'livechat', err: errorText(err) }, 'live-chat pre-chat form failed');
+      ack({ ok: false, error: BUSY, field: 'form' });
+    }
+  }
+
+  /**
+   * Whether this socket's visitor may write. Asked of the core for every frame (the form may be switched
+   * on, a conversation closed meanwhile) until the visitor fills the form on this socket.
+   */
+  private async mayWrite(socket: LiveSocket): Promise<boolean> {
+    if (socket.data.mayWrite || !this.runtime.mayWrite) return true;
+    return this.runtime.mayWrite(socket.data.visitorId);
   }
 
   /** Relays the citizen's typing to the core (operators see it), only on changes. */
@@ -214,6 +263,8 @@ export class LivechatServer {
     try {
       const items = await this.runtime.history(socket.data.visitorId, 100);
       socket.emit('history', { messages: items.map((i) => historyToWire(i, this.opts.publicBaseUrl)) });
+      const seen = await this.runtime.seenMarker?.(socket.data.visitorId);
+      if (seen) socket.emit('seen', seen);
     } catch (err) {
       this.runtime.log.warn({ channel: 'livechat', err: errorText(err) }, 'live-chat history unavailable');
     }
@@ -237,6 +288,10 @@ export class LivechatServer {
       const receivedAt = Date.now();
       const content = this.contentOf(kind, raw);
       if (!content.ok) return reply({ ok: false, error: content.error, retryable: false });
+      // The form cannot be skipped by a script: no consent, no new conversation.
+      if (!(await this.mayWrite(socket))) {
+        return reply({ ok: false, error: PRECHAT_REQUIRED, retryable: false, code: 'prechat_required' });
+      }
       const frame: IntakeFrame = { v: 1, kind, visitorId, ...content.value, verified, receivedAt };
       if (name) frame.name = name;
       const messageId = `${visitorId}:${frame.clientId}`;

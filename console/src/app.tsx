@@ -171,7 +171,8 @@ function Root() {
 
   const start = useCallback((token: string, u: User) => {
     setToken(token);
-    connectLive(token);
+    // The server refuses live updates until a due password change is made (then `refresh` connects).
+    if (!u.mustChangePassword) connectLive(token);
     setUser(u);
   }, []);
 
@@ -226,7 +227,12 @@ function Root() {
     () =>
       user && {
         user,
-        refresh: async () => setUser(await api.get<User>('/api/me')),
+        refresh: async () => {
+          const fresh = await api.get<User>('/api/me');
+          const token = getToken();
+          if (user.mustChangePassword && !fresh.mustChangePassword && token) connectLive(token);
+          setUser(fresh);
+        },
         logout,
       },
     [user, logout],

@@ -20,11 +20,14 @@ export function authenticate(db: Queryable) {
     if (!user) throw new HttpError(401, 'Chưa đăng nhập hoặc phiên đã hết hạn');
     // A temporary or first password opens only the way to change it (and /me, and logout).
     if (user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(`${req.method} ${req.baseUrl}${req.path}`))
-      throw new HttpError(403, 'Cần đổi mật khẩu trước khi tiếp tục', { mustChangePassword: true });
+      throw new HttpError(403, MUST_CHANGE_PASSWORD, { mustChangePassword: true });
     req.user = user;
     next();
   };
 }
+
+/** The refusal a user who must change the password gets from the API and the live connection (`details`/`data`: `{mustChangePassword: true}`). */
+export const MUST_CHANGE_PASSWORD = 'Cần đổi mật khẩu trước khi tiếp tục';
 
 /** What a user who must change the password may still call. */
 const PASSWORD_CHANGE_PATHS = new Set(['GET /api/me', 'POST /api/me/password', 'POST /api/auth/logout']);

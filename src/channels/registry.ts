@@ -7,8 +7,9 @@ import { createEmailAdapter } from '../../adapters/email';
 import { createFacebookAdapter } from '../../adapters/facebook';
 import { createLivechatAdapter } from '../../adapters/livechat';
 import { createZaloAdapter } from '../../adapters/zalo';
-import { emailConfigured, type Config } from '../config';
+import type { Config } from '../config';
 import type { ChannelAdapter, ChannelName } from './kit/contract';
+import { missingSettings } from './requirements';
 
 /** The enabled adapters by channel name. */
 export type ChannelRegistry = Map<ChannelName, ChannelAdapter>;
@@ -17,30 +18,25 @@ export type ChannelRegistry = Map<ChannelName, ChannelAdapter>;
 export function createChannelRegistry(config: Config, extra: ChannelAdapter[] = []): { registry: ChannelRegistry; disabled: string[] } {
   const registry: ChannelRegistry = new Map();
   const disabled: string[] = [];
-  const enable = (name: ChannelName, ready: boolean, make: () => ChannelAdapter) => {
-    if (ready) registry.set(name, make());
+  const enable = (name: ChannelName, make: () => ChannelAdapter) => {
+    if (missingSettings(config, name).length === 0) registry.set(name, make());
     else disabled.push(name);
   };
-  enable('edongthap', !!(config.EDONGTHAP_SECRET && config.EDONGTHAP_CALLBACK_URL), () =>
-    createEdongthapAdapter({ secret: config.EDONGTHAP_SECRET!, callbackUrl: config.EDONGTHAP_CALLBACK_URL! }),
+  enable('edongthap', () => createEdongthapAdapter({ secret: config.EDONGTHAP_SECRET!, callbackUrl: config.EDONGTHAP_CALLBACK_URL! }));
+  enable('zalo', () =>
+    createZaloAdapter({
+      appId: config.ZALO_APP_ID!,
+      appSecret: config.ZALO_APP_SECRET!,
+      oaSecretKey: config.ZALO_OA_SECRET_KEY!,
+      accessToken: config.ZALO_ACCESS_TOKEN!,
+      refreshToken: config.ZALO_REFRESH_TOKEN!,
+      apiBase: config.ZALO_API_BASE,
+      oauthBase: config.ZALO_OAUTH_BASE,
+      replyWindowMs: config.ZALO_REPLY_WINDOW_HOURS * 3_600_000,
+      oaId: config.ZALO_OA_ID,
+    }),
   );
-  enable(
-    'zalo',
-    !!(config.ZALO_APP_ID && config.ZALO_APP_SECRET && config.ZALO_OA_SECRET_KEY && config.ZALO_ACCESS_TOKEN && config.ZALO_REFRESH_TOKEN),
-    () =>
-      createZaloAdapter({
-        appId: config.ZALO_APP_ID!,
-        appSecret: config.ZALO_APP_SECRET!,
-        oaSecretKey: config.ZALO_OA_SECRET_KEY!,
-        accessToken: config.ZALO_ACCESS_TOKEN!,
-        refreshToken: config.ZALO_REFRESH_TOKEN!,
-        apiBase: config.ZALO_API_BASE,
-        oauthBase: config.ZALO_OAUTH_BASE,
-        replyWindowMs: config.ZALO_REPLY_WINDOW_HOURS * 3_600_000,
-        oaId: config.ZALO_OA_ID,
-      }),
-  );
-  enable('facebook', !!(config.FB_APP_SECRET && config.FB_VERIFY_TOKEN && config.FB_PAGE_ACCESS_TOKEN), () =>
+  enable('facebook', () =>
     createFacebookAdapter({
       appSecret: config.FB_APP_SECRET!,
       verifyToken: config.FB_VERIFY_TOKEN!,
@@ -50,7 +46,7 @@ export function createChannelRegistry(config: Config, extra: ChannelAdapter[] = 
       appId: config.FB_APP_ID,
     }),
   );
-  enable('email', emailConfigured(config), () =>
+  enable('email', () =>
     createEmailAdapter({
       imap: {
         host: config.IMAP_HOST!,
@@ -75,7 +71,7 @@ export function createChannelRegistry(config: Config, extra: ChannelAdapter[] = 
     }),
   );
   // No credentials needed; without SESSION_SECRET the adapter generates one and keeps it in the database.
-  enable('livechat', config.LIVECHAT_ENABLED, () =>
+  enable('livechat', () =>
     createLivechatAdapter({
       sessionSecret: config.SESSION_SECRET,
       identitySecret: config.LIVECHAT_IDENTITY_SECRET,

@@ -3,11 +3,17 @@ import type { Server } from 'node:http';
 import type { AdapterRuntime, ChannelName } from './kit/contract';
 import { socketServerFor } from '../realtime/io';
 import type { AppContext } from '../context';
+import { trackExclusiveRole } from './exclusive-roles';
 import { INBOUND_JOB, storeInbound } from '../pipeline/intake';
 import { readAttachment } from '../store/attachments';
 import { openConversationId } from '../store/conversations';
 import { kvGet, kvSet, kvUpdate } from '../store/kv';
 import { citizenHistory } from '../store/messages';
+import { latestReadMarkerOf } from '../store/read-markers';
+import { mayWrite, prechatForm, submitPrechat } from '../operations/prechat';
+
+/** Where the runtime keeps a channel's last reported intake status (`IntakeStatus` plus `at`, an ISO time). */
+export const intakeStatusKey = (channel: ChannelName) => `intake-status:${channel}`;
 
 /** Builds the runtime of one channel. */
 export function createAdapterRuntime(ctx: AppContext, channel: ChannelName, httpServer?: Server): AdapterRuntime {
@@ -46,12 +52,18 @@ export function createAdapterRuntime(ctx: AppContext, channel: ChannelName, http
     },
     async exclusive(name, role) {
       // One node of the cluster at a time (every role at once on PGlite): see db/locks.ts.
-      const handle = ctx.leadership.lead(`${channel}:${name}`, role);
+      const roleName = `${channel}:${name}`;
+      const handle = ctx.leadership.lead(roleName, role);
+      trackExclusiveRole(ctx, channel, { name: roleName, handle });
       await handle.ready;
       return handle;
     },
     readAttachment: (id) => readAttachment(ctx.db, ctx.blobs, id),
     ...(httpServer ? { socketNamespace: (name: string) => socketServerFor(httpServer).of(name) } : {}),
+    intakeStatus(status) {
+      const at = new Date().toISOString();
+      kvSet(ctx.db, intakeStatusKey(channel), { ...status, at }).catch((err: unknown) => log.warn({ err }, 'intake status not recorded'));
+    },
     citizenTyping(externalUserId, on) {
       // Only a conversation that exists and is open: typing before the first message shows nothing.
       openConversationId(ctx.db, channel, externalUserId)
@@ -59,6 +71,13 @@ export function createAdapterRuntime(ctx: AppContext, channel: ChannelName, http
           if (conversationId) ctx.bus.emit('typing', { conversationId, channel, on });
         })
         .catch((err) => log.warn({ err }, 'typing relay failed'));
+    },
+    prechatForm: () => prechatForm(ctx.db),
+    submitPrechat: (externalUserId, form) => submitPrechat(ctx, channel, externalUserId, form),
+    mayWrite: (externalUserId) => mayWrite(ctx.db, channel, externalUserId),
+    async seenMarker(externalUserId) {
+      const m = await latestReadMarkerOf(ctx.db, channel, externalUserId);
+      return m?.citizenExternalId ? { messageId: m.citizenExternalId, seenAt: m.seenAt.getTime() } : null;
     },
   };
 }

@@ -20,6 +20,14 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** The server's connection string (PostgreSQL only): for the connections of its own a process keeps (leader locks, LISTEN). */
   readonly url?: string;
+  /**
+   * For single statements whose commit may be lost if the database server itself crashes, because
+   * re-running them is harmless: job claims and lease renewals (a lost claim leaves its job
+   * claimable again). PostgreSQL: connections of its own with `synchronous_commit = off`, so the
+   * statement does not wait for a disk flush (a later durable commit flushes it too); PGlite: `query`.
+   * Never for a write that acknowledges a provider or records a send.
+   */
+  readonly relaxed: Queryable;
   /** Statements sent so far, BEGIN and COMMIT included (the benchmark's round-trip count). */
   readonly statements: StatementCounter;
   /** Runs `fn` in a transaction; commits when it resolves, rolls back when it throws. */
@@ -52,10 +60,12 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
       return { rows: r.rows as T[], rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
     },
   });
+  const direct = wrap(db);
   return {
     kind: 'pglite',
     statements,
-    ...wrap(db),
+    ...direct,
+    relaxed: direct,
     transaction: (fn) => {
       // PGlite sends BEGIN and COMMIT itself: counted here like the server's.
       statements.count += 2;
@@ -67,7 +77,10 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
 
 function openPostgres(url: string): Database {
   const pool = new Pool({ connectionString: url, max: 16 });
-  pool.on('error', () => undefined); // idle client errors surface on the next query
+  // Claims, lease renewals, webhook rate counters: connections of their own, so they neither wait
+  // for a disk flush nor queue for a connection behind the webhooks' INSERTs.
+  const relaxedPool = new Pool({ connectionString: url, max: 8, options: '-c synchronous_commit=off' });
+  for (const p of [pool, relaxedPool]) p.on('error', () => undefined); // idle client errors surface on the next query
   const statements: StatementCounter = { count: 0 };
   const wrap = (q: Pool | PoolClient): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
@@ -85,6 +98,7 @@ function openPostgres(url: string): Database {
     url,
     statements,
     ...wrap(pool),
+    relaxed: wrap(relaxedPool),
     async transaction(fn) {
       const client = await pool.connect();
       try {
@@ -99,7 +113,9 @@ function openPostgres(url: string): Database {
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), relaxedPool.end()]);
+    },
   };
 }
 

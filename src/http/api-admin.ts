@@ -1,6 +1,6 @@
 /**
  * Administration: users and roles, the signed-in user's password and two-factor login, console
- * settings, channels ("test connection"), and the agency and field directories with CSV import.
+ * settings, and the agency and field directories with CSV import.
  * Roles and rules: docs/console-api.md.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,6 @@ import { currentUser } from '../auth/middleware';
 import { activeTotpSecret, startTotpSetup, enableTotp, disableTotp, useTotp } from '../auth/totp';
 import { revokeUserTokens, tokenHash } from '../auth/tokens';
 import { createUser, hashPassword, verifyPassword } from '../auth/passwords';
-import type { ChannelName } from '../channels/kit/contract';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { actorOf } from '../operations/conversation-actions';
@@ -33,9 +32,6 @@ import {
   type User,
 } from '../store/users';
 import { ADMIN, ANY_ROLE, idParams, STAFF, SUPERVISORS, type RouteTable } from './route';
-
-/** Every channel the console lists (phone has no adapter: calls are logged as tickets). */
-export const CHANNELS: ChannelName[] = ['zalo', 'facebook', 'email', 'livechat', 'edongthap', 'phone'];
 
 const password = z.string().min(8, 'Mật khẩu cần ít nhất 8 ký tự').max(200);
 const code = z
@@ -356,53 +352,6 @@ export function adminRoutes(ctx: AppContext, routes: RouteTable): void {
       await logEvent(ctx.db, { type: 'settings_changed', actor: actorOf(me), data: { keys: Object.keys(patch), values: patch } });
       announceChange(ctx, 'settings', me);
       res.json(saved);
-    },
-  });
-
-  // ---- Channels ----
-  routes.add({
-    method: 'get',
-    path: '/channels',
-    roles: ADMIN,
-    summary: 'Every channel, enabled or not, with its capabilities',
-    responses: { 200: '`[{channel, enabled, capabilities | null, testable}]`' },
-    handler: () =>
-      CHANNELS.map((channel) => {
-        const a = ctx.channels.get(channel);
-        return { channel, enabled: !!a, capabilities: a?.capabilities ?? null, testable: !!a };
-      }),
-  });
-
-  routes.add({
-    method: 'post',
-    path: '/channels/:channel/test',
-    roles: ADMIN,
-    summary: "Test a channel's credentials and reachability (a failed check is `ok: false`, not an error status)",
-    params: z.object({ channel: z.string().describe(`${CHANNELS.join(', ')} (anything else: 404)`) }),
-    responses: { 200: '`{ok, detail}`', 404: 'no such channel' },
-    handler: async ({ params }, req, res) => {
-      const me = currentUser(req);
-      const channel = params.channel as ChannelName;
-      if (!CHANNELS.includes(channel)) throw new HttpError(404, `Không có kênh ${channel}`);
-      const a = ctx.channels.get(channel);
-      let result: { ok: boolean; detail: string };
-      if (!a)
-        result = {
-          ok: false,
-          detail:
-            channel === 'phone'
-              ? 'Kênh điện thoại không có kết nối để kiểm tra'
-              : 'Kênh chưa được cấu hình (thiếu thông tin xác thực trong cấu hình máy chủ)',
-        };
-      else {
-        const started = performance.now();
-        result = await a
-          .testConnection()
-          .catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }));
-        result = { ...result, detail: `${result.detail} (${Math.round(performance.now() - started)} ms)` };
-      }
-      await logEvent(ctx.db, { type: 'channel_tested', actor: actorOf(me), data: { channel, ok: result.ok, detail: result.detail } });
-      res.json(result);
     },
   });
 

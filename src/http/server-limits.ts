@@ -7,6 +7,13 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
+/**
+ * Options for `createServer`: Node checks the header and request time limits only every
+ * `connectionsCheckingInterval` (default 30 s), which let a slow body hold a connection for up to
+ * 30 s past its limit; once a second keeps the limits close to what is configured.
+ */
+export const SERVER_OPTIONS = { connectionsCheckingInterval: 1_000 } as const;
+
 /** The limits (from configuration). */
 export interface ServerLimits {
   headersTimeoutMs: number;

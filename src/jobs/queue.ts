@@ -15,6 +15,8 @@ export interface Job {
   maxAttempts: number;
   /** When set, the job is retried until this time instead of `maxAttempts` times. */
   giveUpAt: Date | null;
+  /** What the lane's claim read with the job in the same statement (the inbound lane: its raw item), if anything. */
+  attached?: unknown;
 }
 
 /** Enqueues a job in the caller's transaction. */
@@ -60,13 +62,13 @@ export function insertJobsSql(param: string): string {
 }
 
 /**
- * Claims up to `limit` runnable jobs of the given kinds (default: any) for `workerId`, leased for
- * `leaseMs`; the worker renews the lease while a job runs, so an expired lease means a dead worker.
+ * The statement that claims up to `$2` runnable jobs of the kinds `$4` (null: any) for worker `$1`,
+ * leased for `$3` ms, returning the claimed rows (`toJob` reads one); usable as a CTE, so a lane can
+ * read what its jobs need in the same statement. The worker renews the lease while a job runs, so
+ * an expired lease means a dead worker.
  */
-export async function claimJobs(q: Queryable, workerId: string, limit: number, leaseMs: number, kinds?: readonly string[]): Promise<Job[]> {
-  const r = await q.query<JobRow>(
-    `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
-            locked_until = now() + ($3::int * interval '1 millisecond')
+export const CLAIM_JOBS_SQL = `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
+       locked_until = now() + ($3::int * interval '1 millisecond')
      WHERE id IN (
        SELECT j.id FROM jobs j
        WHERE ((j.state = 'pending' AND j.run_at <= now()) OR (j.state = 'running' AND j.locked_until < now()))
@@ -76,10 +78,25 @@ export async function claimJobs(q: Queryable, workerId: string, limit: number, l
        ORDER BY j.id
        LIMIT $2
        FOR UPDATE SKIP LOCKED)
-     RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at`,
-    [workerId, limit, leaseMs, kinds ? [...kinds] : null],
-  );
-  return r.rows.map((row) => ({
+     RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at`;
+
+/** The parameters of `CLAIM_JOBS_SQL`. */
+export function claimParams(workerId: string, limit: number, leaseMs: number, kinds?: readonly string[]): unknown[] {
+  return [workerId, limit, leaseMs, kinds ? [...kinds] : null];
+}
+
+/** Claims up to `limit` runnable jobs of the given kinds (default: any) for `workerId`, leased for `leaseMs`. */
+export async function claimJobs(q: Queryable, workerId: string, limit: number, leaseMs: number, kinds?: readonly string[]): Promise<Job[]> {
+  const r = await q.query<JobRow>(CLAIM_JOBS_SQL, claimParams(workerId, limit, leaseMs, kinds));
+  return r.rows.map(toJob);
+}
+
+/** How a lane claims its jobs: `claimJobs`, or a claim that also reads what the jobs need in the same statement. */
+export type ClaimJobs = typeof claimJobs;
+
+/** A claimed job from a row of `CLAIM_JOBS_SQL`. */
+export function toJob(row: JobRow): Job {
+  return {
     id: row.id,
     kind: row.kind,
     orderingKey: row.ordering_key,
@@ -87,10 +104,11 @@ export async function claimJobs(q: Queryable, workerId: string, limit: number, l
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     giveUpAt: row.give_up_at ? new Date(row.give_up_at) : null,
-  }));
+  };
 }
 
-interface JobRow {
+/** A row of `CLAIM_JOBS_SQL`. */
+export interface JobRow {
   id: string;
   kind: string;
   ordering_key: string;

@@ -6,7 +6,7 @@
  */
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
-import { backoffMs, claimJobs, completeJob, failJob, releaseOwnJobs, renewLeases, type Job } from './queue';
+import { backoffMs, claimJobs, completeJob, failJob, releaseOwnJobs, renewLeases, type ClaimJobs, type Job } from './queue';
 
 /** Thrown by a handler to fail a job without retrying. */
 export class PermanentJobError extends Error {}
@@ -40,6 +40,8 @@ export interface WorkerOptions {
   id?: string;
   /** Lease of a claimed job, renewed every third of it while the job runs (default: 15 s). */
   leaseMs?: number;
+  /** How this lane claims its jobs (default: `claimJobs`). */
+  claim?: ClaimJobs;
   /** Poll interval when idle (default: 500 ms). */
   pollMs?: number;
   onJobDone?: (job: Job, outcome: 'done' | 'retry' | 'failed', ms: number) => void;
@@ -98,7 +100,8 @@ export class Worker {
     const ids = [...this.held];
     if (!ids.length) return;
     try {
-      const kept = new Set(await renewLeases(this.db, this.id, ids, this.leaseMs));
+      // Relaxed commit: a renewal lost in a database crash leaves a lease still valid for two more renewals.
+      const kept = new Set(await renewLeases(this.db.relaxed, this.id, ids, this.leaseMs));
       for (const id of ids) if (!kept.has(id) && this.held.has(id)) this.log.warn({ jobId: id, worker: this.id }, 'job lease lost');
     } catch (err) {
       if (this.running) this.log.warn({ err }, 'job lease renewal failed');
@@ -130,7 +133,9 @@ export class Worker {
         if (free <= 0 || !this.running) break;
         let jobs: Job[] = [];
         try {
-          jobs = await claimJobs(this.db, this.id, free, this.leaseMs, this.kinds);
+          // Relaxed commit: a claim lost in a database crash leaves its job claimable again (every
+          // handler's own write is durable, and a durable commit also flushes the claims before it).
+          jobs = await (this.opts.claim ?? claimJobs)(this.db.relaxed, this.id, free, this.leaseMs, this.kinds);
         } catch (err) {
           if (this.running) this.log.error({ err }, 'job claim failed');
           break;

@@ -14,6 +14,7 @@ export const SOUTHERN: ReadonlyMap<string, string> = new Map<string, string>([
   ['tụi', 'chúng'],
   ['ổng', 'ông ấy'],
   ['bả', 'bà ấy'],
+  ['mầy', 'mày'],
   ['tía', 'cha'],
   ['má', 'mẹ'],
   ['mạ', 'mẹ'],
@@ -27,6 +28,10 @@ export const SOUTHERN: ReadonlyMap<string, string> = new Map<string, string>([
   ['hổm', 'hôm'],
   // verbs
   ['mần', 'làm'],
+  ['xai', 'dùng'],
+  ['lụm', 'nhặt'],
+  ['chiện', 'chuyện'],
+  ['miết', 'mãi'],
   ['mướn', 'thuê'],
   ['xài', 'dùng'],
   ['coi', 'xem'],
@@ -43,7 +48,7 @@ export const SOUTHERN: ReadonlyMap<string, string> = new Map<string, string>([
   ['trển', 'trên đó'],
   ['ngoải', 'ngoài đó'],
   ['trỏng', 'trong đó'],
-  ...['vô', 'zô', 'dzô', 'dô'].map((k): [string, string] => [k, 'vào']),
+  ...['vô', 'zô', 'dzô', 'dô', 'dzo'].map((k): [string, string] => [k, 'vào']),
   ...['dìa', 'zìa', 'dzìa', 'dề', 'dzề'].map((k): [string, string] => [k, 'về']),
   ...['zới', 'dới', 'dzới'].map((k): [string, string] => [k, 'với']),
   // Southern pronunciations written as heard
@@ -51,6 +56,10 @@ export const SOUTHERN: ReadonlyMap<string, string> = new Map<string, string>([
   ['thiệt', 'thật'],
   ['nhứt', 'nhất'],
   ['nhơn', 'nhân'],
+  ['chánh', 'chính'],
+  ['nhựt', 'nhật'],
+  ['huờn', 'hoàn'],
+  ['tánh', 'tính'],
   ['sanh', 'sinh'],
   ['phước', 'phúc'],
   ['chưn', 'chân'],
@@ -118,6 +127,44 @@ const PHOTO_PREV = new Set(['chup', 'hinh', 'tam', 'cai', 'buc', 'nop', 'gui', '
 /** Before "hen", words that make it "hẹn" (appointment) or asthma, not the particle. */
 const HEN_STANDARD_PREV = new Set(['lich', 'con', 'len', 'cuoc', 'co', 'gio', 'benh', 'bi', 'giay', 'phieu', 'ngay', 'tre']);
 
+/** Before "hôn", words that make it the standard syllable (kết hôn, ly hôn, tái hôn…), not "không". */
+const HON_STANDARD_PREV = new Set(['ket', 'li', 'tai', 'dinh', 'cau', 'nu', 'thoai', 'tao', 'tu', 'hua', 'vi']);
+/** Particles after a question's "hôn" ("được hôn ạ", "phải hôn ta"). */
+const HON_PARTICLES = new Set(['a', 'ad', 'ta', 'ha', 'nha', 'vay', 'anh', 'chi', 'em', 'ba', 'co', 'chu', 'bac']);
+/** After "bữa", words that make it a day ("bữa nay", "bữa trước") rather than a meal. */
+const BUA_DAY_NEXT = new Set(['nay', 'qua', 'truoc', 'kia', 'do', 'hom', 'sau', 'no', 'tet', 'roi']);
+const BUA_DAY_PREV = new Set(['may', 'hom', 'hai', 'ba', 'bon', 'nam', 'vai', 'moi', 'nhieu', 'tuan', 'hom']);
+/** After "mắc", words that make it "đắt" (expensive) rather than "mắc kẹt", "mắc bệnh". */
+const MAC_PRICE_NEXT = new Set(['qua', 'wa', 'lam', 'vay', 'the', 'ghe', 'hon', 'khong', 'ha', 'a', 'nhi', 'ta', 'nha', 'tien', 'mo']);
+/** After "kêu", words that make it "gọi" (call someone) rather than "bảo" (tell to). */
+const KEU_CALL_NEXT = new Set(['cuu', 'xe', 'cong', 'canh', 'nguoi', 'bac', 'y', 'dien', 'may', 'tong', 'nhan', 'ai', 'tho', 'ho', 'giup']);
+/** After "kêu", words that keep it standard (kêu ca, kêu la, kêu gọi, kêu oan). */
+const KEU_STANDARD_NEXT = new Set(['ca', 'la', 'goi', 'oan', 'than', 'van', 'rang', 'to', 'keu']);
+/** After an unaccented "man", words that make it "mần" (làm): "man giay to", "man sao". */
+const MAN_DO_NEXT = new Set([
+  'giay',
+  'ho',
+  'sao',
+  'gi',
+  'viec',
+  'an',
+  'dum',
+  'gium',
+  'lai',
+  'the',
+  'cai',
+  'thu',
+  'khai',
+  'so',
+  'can',
+  'bang',
+  'luon',
+  'hong',
+]);
+/** After "dị", words that make it "vậy" ("sao dị", "dị là", "dị hả"), not dị tật, dị ứng, dị vật. */
+const DI_SO_NEXT = new Set(['la', 'ha', 'a', 'do', 'hen', 'nha', 'ta', 'thi', 'ne', 'roi', 'ad', 'khong', 'hong']);
+const DI_SO_PREV = new Set(['sao', 'the', 'nhu', 'lam', 'neu', 'vay', 'roi', 'ma']);
+
 /**
  * Resolves a Southern word whose reading depends on its folded neighbours; undefined when the
  * word is not one of them or keeps its standard reading.
@@ -152,10 +199,37 @@ export function resolveSouthern(token: string, prev: string | undefined, next: s
     case 'đậu':
       // "ở đậu" = staying at someone else's place.
       return prev === 'o' ? 'nhờ' : undefined;
+    case 'hôn':
+      // "được hôn" = "được không"; "kết hôn", "hôn nhân", "hôn mê" keep theirs.
+      return !(prev !== undefined && HON_STANDARD_PREV.has(prev)) && (next === undefined || HON_PARTICLES.has(next)) ? 'không' : undefined;
+    case 'bữa':
+      return (next !== undefined && BUA_DAY_NEXT.has(next)) || (prev !== undefined && BUA_DAY_PREV.has(prev)) ? 'hôm' : undefined;
+    case 'mắc':
+      return next === undefined || MAC_PRICE_NEXT.has(next) ? 'đắt' : undefined;
+    case 'kêu':
+    case 'keu':
+      if (next === undefined || KEU_STANDARD_NEXT.has(next)) return undefined;
+      return KEU_CALL_NEXT.has(next) ? 'gọi' : 'bảo';
+    case 'man':
+      return next !== undefined && MAN_DO_NEXT.has(next) ? 'làm' : undefined;
+    case 'dị':
+      return (next === undefined && prev !== undefined) ||
+        (next !== undefined && DI_SO_NEXT.has(next)) ||
+        (prev !== undefined && DI_SO_PREV.has(prev))
+        ? 'vậy'
+        : undefined;
+    case 'cổ':
+      // "cổ nói" = "cô ấy nói"; "cổ phần", "đau cổ" keep theirs.
+      return next !== undefined && ANH_PERSON_NEXT.has(next) && !(prev !== undefined && COT_PREV.has(prev)) ? 'cô ấy' : undefined;
+    case 'chừng':
+      return next === 'nao' ? 'khi' : undefined;
     default:
       return undefined;
   }
 }
+
+/** Before "cổ", words that make it the neck or an antique, not "cô ấy". */
+const COT_PREV = new Set(['dau', 'bi', 'co', 'gay', 'vong', 'trong', 'do', 'hang', 'nha', 'xe', 'buon']);
 
 /** Tokens that `resolveSouthern` may rewrite. */
 export const SOUTHERN_IN_CONTEXT: ReadonlySet<string> = new Set([
@@ -169,4 +243,13 @@ export const SOUTHERN_IN_CONTEXT: ReadonlySet<string> = new Set([
   'lộn',
   'trật',
   'đậu',
+  'hôn',
+  'bữa',
+  'mắc',
+  'kêu',
+  'keu',
+  'man',
+  'dị',
+  'cổ',
+  'chừng',
 ]);

@@ -44,6 +44,27 @@ const HO_KHAU_CONTEXT = new Set([
 /** Verbs after which an unaccented "hong" is the Southern "không" (hong biết, hong có, hong được). */
 const HONG_BEFORE_VERB = new Set(['biet', 'co', 'duoc', 'hieu', 'can', 'phai', 'muon', 'thay', 'nho', 'chiu', 'dam', 'ai', 'sao']);
 const HONG_BROKEN_CONTEXT = new Set(['bi', 'da', 'hu', 'den', 'may', 'xe', 'cot', 'ong']);
+/** Words after an unaccented "chay" that make it "chạy" (to run, to flee), not "cháy" (to burn). */
+const CHAY_RUN_NEXT = new Set([
+  've',
+  'tron',
+  'mat',
+  'ra',
+  'vo',
+  'vao',
+  'theo',
+  'xe',
+  'di',
+  'lai',
+  'toi',
+  'len',
+  'xuong',
+  'huong',
+  'thoat',
+  'luon',
+  'nhanh',
+  'le',
+]);
 
 const foldedChars = new Map<string, string>();
 
@@ -114,6 +135,9 @@ function resolveInContext(token: string, prev: string | undefined, next: string 
       return prev !== undefined && /^\d+$/.test(prev) ? 'nghìn' : 'không';
     case 'v':
       return next === undefined || PARTICLES_AFTER_QUESTION.has(next) ? 'vậy' : undefined;
+    case 'chay':
+      // "đang chay ve huong cho": a thief running away, not a fire.
+      return next !== undefined && CHAY_RUN_NEXT.has(foldDiacritics(next)) ? 'chạy' : undefined;
     case 'hong':
       if (p === 'so') return 'hồng';
       if (p !== undefined && HONG_BROKEN_CONTEXT.has(p)) return 'hỏng';
@@ -163,7 +187,7 @@ export function canonicalSyllable(token: string): string {
   return chars.join('');
 }
 
-const CONTEXTUAL = new Set(['hk', 'k', 'v', 'hong']);
+const CONTEXTUAL = new Set(['hk', 'k', 'v', 'hong', 'chay']);
 const MEMO_LIMIT = 50_000;
 const memo = new Map<string, string[]>();
 

@@ -187,6 +187,14 @@ export const TEENCODE: ReadonlyMap<string, string> = new Map<string, string>([
   ['sổđỏ', 'sổ đỏ'],
   ['sổhồng', 'sổ hồng'],
   ['đkkh', 'đăng ký kết hôn'],
+  ['dkkh', 'đăng ký kết hôn'],
+  ['tthn', 'tình trạng hôn nhân'],
+  ['xntthn', 'xác nhận tình trạng hôn nhân'],
+  ['gxn', 'giấy xác nhận'],
+  ['gcs', 'giấy chứng sinh'],
+  ['hđ', 'hợp đồng'],
+  ['nvqs', 'nghĩa vụ quân sự'],
+  ['ctbs', 'chứng thực bản sao'],
 ]);
 
 /**

@@ -47,6 +47,15 @@ export interface NluEngine {
   /** (Re)train from training data; replaces the live model atomically when done. */
   train(data: TrainingData): Promise<void>;
   parse(text: string): Promise<ParseResult>;
+  /**
+   * Engines whose model lives in this process (the built-in one) can hand it to other nodes:
+   * `modelFormat` names the code and settings a model must come from to be loaded here.
+   */
+  readonly modelFormat?: string;
+  /** The live model as bytes (see `modelFormat`); throws before the first training. */
+  exportModel?(): Buffer;
+  /** Makes an exported model live instead of training; throws, keeping the live model, when it is corrupt or of another format. */
+  loadModel?(bytes: Uint8Array): void;
 }
 
 /** The intent name used when the engine is not sure enough. */

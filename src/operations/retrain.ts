@@ -1,71 +1,192 @@
 /**
- * Background retraining after training-phrase edits: one training at a time per gateway; edits that
- * arrive during a training are folded into one more run, so a burst of edits costs two trainings, not N.
+ * The intent model of this node, kept in step with the training phrases in the database.
  *
- * Several nodes: the node that made the edit retrains and announces the new model (`reference`
- * `model`); every other node follows (`follow: true`, see src/realtime/cache-sync.ts) by training
- * from the same phrases in the database, without announcing again. A follower skips a training when
- * the phrases are those its model was last trained on, so an edit costs each node one training.
+ * - **Start:** the stored model trained on the current phrases (`nlu_models`) is loaded; when none
+ *   fits (new phrases, other engine code), the node trains and stores its model in the background.
+ * - **An edit here:** one background training from the live phrases; edits that arrive meanwhile are
+ *   folded into one more run, so a burst of edits costs two trainings, not N. The model is stored
+ *   and announced (`reference` `model`, with the stored model's id).
+ * - **An edit on another node** (`follow: true`, see src/realtime/cache-sync.ts): the announced
+ *   model is loaded, no training. A node trains itself only when no stored model fits (the editor
+ *   runs other code or the Rasa engine, or its model was refused as corrupt).
+ *
+ * Engines without an exportable model (Rasa) train as before and store nothing.
  */
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context';
+import type { Database } from '../db/database';
 import { liveTrainingData } from '../knowledge/seed';
 import { CoalescedRun } from '../jobs/coalesced-run';
+import type { Logger } from '../logger';
+import type { NluEngine, TrainingData } from '../nlu';
 import { announceChange } from '../realtime/announce';
+import { findNluModel, insertNluModel, latestNluModel, latestNluModelId, type StoredNluModel } from '../store/nlu-models';
+
+/** What the model work needs: the database, the engine, a log. */
+interface ModelDeps {
+  db: Database;
+  nlu: NluEngine;
+  log: Logger;
+}
 
 interface RetrainState {
   run: CoalescedRun;
   /** Some requester of the current or next run edited the phrases here: announce the new model. */
   announce: boolean;
-  /** Fingerprint of the phrases the live model was last trained on here (null: unknown). */
-  trainedOn: string | null;
+  /** The model another node announced last (a hint: the phrases decide what is loaded). */
+  announcedId: string | null;
+  /** Fingerprint of the phrases the live model was trained on (null: unknown). */
+  liveOn: string | null;
+  /** Model stores still running (awaited by `retrainIdle`). */
+  saving: Set<Promise<unknown>>;
 }
 
 const states = new WeakMap<AppContext, RetrainState>();
 
 /** Options of `scheduleRetrain`. */
 export interface RetrainOptions {
-  /** Another node changed the phrases: train only if they differ from the model's, and do not announce (default: false). */
+  /** Another node changed the phrases: load its model (or train if none fits), and do not announce (default: false). */
   follow?: boolean;
+  /** The model id the other node announced (with `follow`). */
+  modelId?: string;
 }
 
-/** One training from the live phrases; announces the model when an edit here asked for it and no other run follows. */
-async function trainOnce(ctx: AppContext, state: RetrainState): Promise<void> {
-  const announce = state.announce;
-  state.announce = false;
-  const started = performance.now();
-  const data = await liveTrainingData(ctx.db, ctx.fileTraining);
-  const fingerprint = createHash('sha256').update(JSON.stringify(data)).digest('hex');
-  if (announce || fingerprint !== state.trainedOn) {
-    await ctx.nlu.train(data);
-    state.trainedOn = fingerprint;
-    ctx.log.info({ ms: Math.round(performance.now() - started), follow: !announce }, 'intent engine retrained after an edit');
+/** The model's start on a node (see `startModel`). */
+export interface StartedModel {
+  /** Fingerprint of the phrases the live model was trained on. */
+  fingerprint: string;
+  /** Loaded from the database, or trained here. */
+  from: 'stored' | 'trained';
+  /** The stored model's id (null: the engine keeps no model, or it is still being stored). */
+  modelId: string | null;
+  /** Resolves when a model trained at start is stored (at once otherwise). */
+  saved: Promise<unknown>;
+}
+
+/** A hash of the training data: equal data, equal fingerprint. */
+export function trainingFingerprint(data: TrainingData): string {
+  return createHash('sha256').update(JSON.stringify(data)).digest('hex');
+}
+
+/**
+ * Makes the stored model trained on `fingerprint` live (the announced `id` first when it fits);
+ * returns it, or null when none fits or the engine refused it (the log says why).
+ */
+async function loadStoredModel(deps: ModelDeps, fingerprint: string, id?: string | null): Promise<StoredNluModel | null> {
+  const { db, nlu, log } = deps;
+  const format = nlu.modelFormat;
+  if (!format || !nlu.loadModel) return null;
+  try {
+    const announced = id ? await findNluModel(db, id) : null;
+    const stored =
+      announced && announced.fingerprint === fingerprint && announced.formatVersion === format
+        ? announced
+        : await latestNluModel(db, fingerprint, format);
+    if (!stored) return null;
+    nlu.loadModel(stored.bytes);
+    return stored;
+  } catch (err) {
+    log.warn({ err }, 'stored intent model not loaded; training here instead');
+    return null;
   }
-  // An edit made during this training is announced after the next one.
-  if (announce && state.announce) return;
-  if (announce) announceChange(ctx, 'model', null);
 }
 
-/** Schedules a retraining from the live phrases (database) and the bot file's synonyms and regexes; resolves when the model includes every edit made so far. */
-export function scheduleRetrain(ctx: AppContext, opts: RetrainOptions = {}): Promise<void> {
+/**
+ * Stores the live model; returns its id (null: the engine has none to store, or storing failed).
+ * Stored even when a model of the same phrases is there: that one may be the damaged model this node
+ * just refused, and the newest is the one loaded.
+ */
+async function storeLiveModel(deps: ModelDeps, fingerprint: string): Promise<string | null> {
+  const { db, nlu, log } = deps;
+  const format = nlu.modelFormat;
+  if (!format || !nlu.exportModel) return null;
+  try {
+    return await insertNluModel(db, { fingerprint, formatVersion: format, bytes: nlu.exportModel() });
+  } catch (err) {
+    log.warn({ err }, 'intent model not stored: other nodes will train themselves');
+    return null;
+  }
+}
+
+/** At start: loads the stored model of `data` or trains one (then stores it in the background). */
+export async function startModel(deps: ModelDeps, data: TrainingData): Promise<StartedModel> {
+  const fingerprint = trainingFingerprint(data);
+  const stored = await loadStoredModel(deps, fingerprint);
+  if (stored) return { fingerprint, from: 'stored', modelId: stored.id, saved: Promise.resolve() };
+  await deps.nlu.train(data);
+  return { fingerprint, from: 'trained', modelId: null, saved: storeLiveModel(deps, fingerprint) };
+}
+
+function stateOf(ctx: AppContext): RetrainState {
   let state = states.get(ctx);
   if (!state) {
     const created: RetrainState = {
       run: new CoalescedRun(
-        () => trainOnce(ctx, created),
+        () => updateOnce(ctx, created),
         (err) => ctx.log.error({ err }, 'retraining failed; the previous model stays live'),
       ),
       announce: false,
-      trainedOn: null,
+      announcedId: null,
+      liveOn: null,
+      saving: new Set(),
     };
     state = created;
     states.set(ctx, state);
   }
+  return state;
+}
+
+/** Records the model the gateway started with, so that an announcement of the same phrases costs nothing. */
+export function adoptStartedModel(ctx: AppContext, started: StartedModel): void {
+  const state = stateOf(ctx);
+  state.liveOn = started.fingerprint;
+  const saving = started.saved.finally(() => state.saving.delete(saving));
+  state.saving.add(saving);
+}
+
+/** One update from the live phrases: nothing when the model has them, else a stored model, else a training. */
+async function updateOnce(ctx: AppContext, state: RetrainState): Promise<void> {
+  const announce = state.announce;
+  const announcedId = state.announcedId;
+  state.announce = false;
+  state.announcedId = null;
+  const started = performance.now();
+  const deps: ModelDeps = { db: ctx.db, nlu: ctx.nlu, log: ctx.log };
+  const data = await liveTrainingData(ctx.db, ctx.fileTraining);
+  const fingerprint = trainingFingerprint(data);
+  let modelId: string | null = null;
+  if (fingerprint === state.liveOn) {
+    if (!announce) return;
+  } else {
+    const stored = await loadStoredModel(deps, fingerprint, announcedId);
+    if (stored) {
+      modelId = stored.id;
+      ctx.log.info({ ms: Math.round(performance.now() - started), modelId }, 'intent model loaded from the database after an edit');
+    } else {
+      await ctx.nlu.train(data);
+      ctx.log.info({ ms: Math.round(performance.now() - started), follow: !announce }, 'intent engine retrained after an edit');
+      modelId = await storeLiveModel(deps, fingerprint);
+    }
+    state.liveOn = fingerprint;
+  }
+  // An edit made during this update is announced after the next one.
+  if (!announce || state.announce) return;
+  if (!modelId && ctx.nlu.modelFormat) modelId = await latestNluModelId(ctx.db, fingerprint, ctx.nlu.modelFormat).catch(() => null);
+  announceChange(ctx, 'model', null, modelId ? { id: modelId } : {});
+}
+
+/** Brings the model up to the live phrases (database) and the bot file's synonyms and regexes; resolves when it includes every edit made so far. */
+export function scheduleRetrain(ctx: AppContext, opts: RetrainOptions = {}): Promise<void> {
+  const state = stateOf(ctx);
   if (!opts.follow) state.announce = true;
+  if (opts.modelId) state.announcedId = opts.modelId;
   return state.run.request();
 }
 
-/** Resolves when no retraining is running (tests, shutdown). */
+/** Resolves when no update is running and every model store has ended (tests, shutdown). */
 export async function retrainIdle(ctx: AppContext): Promise<void> {
-  await states.get(ctx)?.run.idle();
+  const state = states.get(ctx);
+  if (!state) return;
+  await state.run.idle();
+  await Promise.allSettled([...state.saving]);
 }

@@ -1,6 +1,6 @@
 /**
- * Console settings (`GET/PUT /api/settings`): receipts, greeting, office hours, the agency reply mode
- * and the sign-in page's credit line.
+ * Console settings (`GET/PUT /api/settings`): receipts, greeting, office hours, the agency reply mode,
+ * the sign-in page's credit line and live chat's pre-chat form.
  *
  * How they override `bot.yml` at once: the overrides are stored in `kv_state` (key `console:settings`)
  * and applied IN PLACE onto the one `ctx.bot` object that the pipeline, the policy and the live
@@ -19,6 +19,15 @@ export const SETTINGS_KEY = 'console:settings';
 
 const perChannel = z.object({ default: z.string().trim().min(1).max(4000) }).catchall(z.string().trim().min(1).max(4000));
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'phải có dạng HH:MM');
+const prechatField = z.enum(['off', 'optional', 'required']);
+
+/** Live chat's pre-chat form: on/off, each field hidden, optional or required, and the consent text (see operations/prechat.ts). */
+export const prechatSchema = z.object({
+  enabled: z.boolean(),
+  name: prechatField,
+  phone: prechatField,
+  consentText: z.string().trim().min(20, 'Nội dung đồng ý quá ngắn').max(4000),
+});
 
 /** What an admin may override (every key optional in a PUT). */
 export const settingsSchema = z.object({
@@ -34,10 +43,23 @@ export const settingsSchema = z.object({
   agencyReplyMode: z.enum(['direct', 'approval']),
   /** The credit line under the console's sign-in page ('' shows none). */
   footerCredit: z.string().trim().max(200),
+  /** Live chat's pre-chat form (default: off). */
+  livechatPrechat: prechatSchema,
 });
 
 /** The sign-in page's credit line until an admin sets one (no department named: agencies merge and rename). */
 const DEFAULT_FOOTER_CREDIT = 'Tổng đài Thông tin dịch vụ công 1022 tỉnh Đồng Tháp';
+
+/** Live chat's pre-chat form until an admin sets one: off; when switched on, name and phone optional. */
+export const DEFAULT_PRECHAT: z.infer<typeof prechatSchema> = {
+  enabled: false,
+  name: 'optional',
+  phone: 'optional',
+  consentText:
+    'Tôi đồng ý để Tổng đài 1022 tỉnh Đồng Tháp thu thập và xử lý họ tên, số điện thoại và nội dung trò chuyện của tôi ' +
+    'để tiếp nhận, trả lời và chuyển cơ quan có thẩm quyền giải quyết yêu cầu, theo Nghị định 13/2023/NĐ-CP về bảo vệ ' +
+    'dữ liệu cá nhân. Dữ liệu chỉ được dùng cho mục đích này; tôi có thể yêu cầu xem, sửa hoặc xoá dữ liệu của mình qua tổng đài 1022.',
+};
 
 /** The credit line the sign-in page shows (public: read before signing in). */
 export async function footerCredit(q: Queryable): Promise<string> {
@@ -97,6 +119,7 @@ export async function readSettings(ctx: AppContext): Promise<ConsoleSettings> {
     officeHours: { ...ctx.bot.office_hours },
     agencyReplyMode: o.agencyReplyMode ?? 'direct',
     footerCredit: o.footerCredit ?? DEFAULT_FOOTER_CREDIT,
+    livechatPrechat: o.livechatPrechat ?? DEFAULT_PRECHAT,
   };
 }
 

@@ -11,7 +11,7 @@ import { ChannelApiError, type OutboundMessage } from '../channels/kit/contract'
 import type { AppContext } from '../context';
 import { backoffMs, isFinalAttempt, probeBackedOff, resumeBackedOff, type Job } from '../jobs/queue';
 import { RetryLaterError, type CompletedInline } from '../jobs/worker';
-import { recordSent, requeueDeliveries, startDelivery, type DeliveryItem } from '../store/deliveries';
+import { deliveryItemsOf, recordSent, requeueDeliveries, type DeliveryItem } from '../store/deliveries';
 import { logEvent, SYSTEM } from '../store/events';
 import { markFailed, markPartSent, type MessageRow } from '../store/messages';
 import { DELIVER_JOB } from './outbound';
@@ -44,7 +44,10 @@ export function deliveryMessageIds(payload: Record<string, unknown>): string[] {
  * what was sent is never sent again. The last record also removes the job.
  */
 export async function deliver(ctx: AppContext, job: Job): Promise<void | CompletedInline> {
-  const items = await startDelivery(ctx.db, deliveryMessageIds(job.payload));
+  // Usually started by the lane's claim (`claimDeliveries`). Relaxed commit: losing this mark in a
+  // database crash only loses the `sending` status and an attempt count (the job runs again either
+  // way); the records of the sends that follow are durable.
+  const items = await deliveryItemsOf(ctx.db.relaxed, job, deliveryMessageIds(job.payload));
   let result: CompletedInline | undefined;
   for (const [i, m] of items.entries()) {
     const last = i === items.length - 1;

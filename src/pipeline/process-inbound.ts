@@ -25,7 +25,7 @@ import {
   type Conversation,
 } from '../store/conversations';
 import { BOT, logEvent, SYSTEM } from '../store/events';
-import { finishInboundEvent, getInboundEvent } from '../store/inbound-events';
+import { finishInboundEvent, inboundEventOf } from '../store/inbound-events';
 import { isDuplicateMessage, openThread, recordInbound, type Thread } from '../store/inbound-messages';
 import { applyReceipt, insertEcho } from '../store/messages';
 import { ProcessingBatch } from './batch';
@@ -50,7 +50,7 @@ export async function processInbound(ctx: AppContext, job: Job): Promise<void | 
 
 async function processStoredEvent(ctx: AppContext, job: Job): Promise<void | CompletedInline> {
   const eventId = String(job.payload.eventId);
-  const stored = await getInboundEvent(ctx.db, eventId);
+  const stored = await inboundEventOf(ctx.db, job);
   if (!stored || stored.processedAt) return;
   const events = parseStored(ctx, stored.channel, Buffer.from(stored.body), stored.contentType);
   const finish = { eventId, jobId: job.id };

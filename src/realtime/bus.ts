@@ -15,6 +15,11 @@ export interface BusEvents extends ConsoleEvents {
    * or one session (`tokenHash`: logout). Their live connections are closed, on every node.
    */
   session_revoked: { userId: string; keepTokenHash?: string; tokenHash?: string };
+  /**
+   * Operators have read a conversation up to the citizen's message `citizenMessageId` (its provider id):
+   * every node tells its own live-chat connections of that citizen (./seen-relay.ts).
+   */
+  seen: { conversationId: string; channel: string; externalUserId: string; citizenMessageId: string; seenAt: number };
 }
 
 /** Where an event was published: in this process, or on another node of the cluster. */

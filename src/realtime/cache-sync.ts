@@ -3,6 +3,8 @@
  * (procedures, service answers, the greeting), the bot settings applied onto `ctx.bot`, and the
  * intent model. The node that makes a change reloads by itself; the others learn of it from the
  * `reference` event the change already announces (see ./announce.ts), received through the bus.
+ * A new intent model is not trained again here: the announcement names the model the editing node
+ * stored, and this node loads it (see src/operations/retrain.ts).
  * Canned replies, users, fields and agencies are read from the database on each use: nothing to reload.
  */
 import type { AppContext } from '../context';
@@ -25,18 +27,18 @@ export function followSharedChanges(ctx: AppContext): () => void {
     await loadSettings(ctx);
     await ctx.knowledge.reload();
   }, warn('settings'));
-  const retrain = () => void scheduleRetrain(ctx, { follow: true });
+  const followModel = (modelId?: string) => void scheduleRetrain(ctx, { follow: true, modelId });
   const offs = [
     ctx.bus.on('reference', (change, origin) => {
       if (origin !== 'remote') return;
       if (change.list === 'procedures' || change.list === 'services') reloadKnowledge();
       else if (change.list === 'settings') reloadSettings();
-      // `training` starts the follower's training alongside the editor's; `model` catches any other retraining.
-      else if (change.list === 'training' || change.list === 'model') retrain();
+      // `training` is followed by `model` once the editor's model is ready: that one is loaded.
+      else if (change.list === 'model') followModel(change.id);
     }),
     ctx.bus.onResync(() => {
       reloadSettings();
-      retrain();
+      followModel();
     }),
   ];
   return () => offs.forEach((off) => off());

@@ -5,12 +5,14 @@
  * citizen's `typing` and may emit `typing {conversationId, on}` to show theirs to the citizen.
  * Everyone receives `reference` (an admin changed fields, agencies, users, canned replies, settings or
  * the knowledge base; agencies only the lists they use); a user whose sessions are revoked is disconnected,
- * and so is a socket whose session ends (logout, expiry).
+ * and so is a socket whose session ends (logout, expiry). A user who must change the password is refused
+ * at the handshake (`connect_error` with `data: {mustChangePassword: true}`), as the API refuses them.
  *
  * Several nodes: every node receives every bus event (./pg-bus.ts) and emits it to ITS OWN sockets
  * (`nsp.local`): emitting to the cluster-wide rooms would deliver it once per node.
  */
 import type { Namespace, Server, Socket } from 'socket.io';
+import { MUST_CHANGE_PASSWORD } from '../auth/middleware';
 import { sessionOfToken, tokenHash } from '../auth/tokens';
 import type { User } from '../store/users';
 import type { AppContext } from '../context';
@@ -38,6 +40,9 @@ export function attachConsoleSocket(ctx: AppContext, io: Server): ConsoleSocket 
     sessionOfToken(ctx.db, token.replace(/^Bearer\s+/i, ''))
       .then((session) => {
         if (!session) return next(new Error('Chưa đăng nhập hoặc phiên đã hết hạn'));
+        // As on the API: a temporary or first password opens nothing but its change (the console then connects again).
+        if (session.user.mustChangePassword)
+          return next(Object.assign(new Error(MUST_CHANGE_PASSWORD), { data: { mustChangePassword: true } }));
         socket.data.user = session.user;
         socket.data.expiresAt = session.expiresAt;
         socket.data.tokenHash = tokenHash(token.replace(/^Bearer\s+/i, ''));

@@ -29,6 +29,7 @@ import {
   PURPOSE_LABELS,
   TICKET_FIELD_LABELS as F,
   TICKET_STATUS_LABELS,
+  hoursMinutes,
 } from '../wire/labels';
 
 /** Everything the log shows. */
@@ -78,18 +79,10 @@ export function vnDeadline(d: Date): string {
   return `${s.slice(11, 16)} ngày ${s.slice(0, 10)}`;
 }
 
-/** "2 giờ 5 phút" between two times, or "—". */
+/** How long after `from` `to` came, as "sau 2:05 (giờ:phút)", or "—". */
 export function duration(from: Date | null, to: Date | null): string {
   if (!from || !to) return '—';
-  let s = Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
-  const d = Math.floor(s / 86400);
-  s -= d * 86400;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  const parts = [d && `${d} ngày`, h && `${h} giờ`, m && `${m} phút`, !d && !h && `${s} giây`].filter(Boolean);
-  return parts.join(' ');
+  return `sau ${hoursMinutes((to.getTime() - from.getTime()) / 1000)} (giờ:phút)`;
 }
 
 /** A label inside a sentence ("Trả lời (đã gửi)"). */

@@ -4,7 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Dashboard } from '../store/dashboard';
-import { CHANNEL_LABELS, label } from '../wire/labels';
+import { CHANNEL_LABELS, hoursMinutes, label } from '../wire/labels';
 import { vnDateTime } from './processing-log';
 
 /** A cell value (null: empty). */
@@ -22,13 +22,6 @@ export function statsWorkbook(d: Dashboard): ExcelJS.Workbook {
     for (const row of rows) ws.addRow(row.map((v) => v ?? ''));
   }
   return wb;
-}
-
-/** A duration in seconds as "h:mm" ("26:05" past a day), '' for none. */
-function hoursMinutes(s: number | null): string {
-  if (s === null) return '';
-  const m = Math.round(s / 60);
-  return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
 }
 
 /** The sheets of the workbook, in order: name → column headers and rows. */

@@ -16,6 +16,7 @@ import {
   PRIORITY_LABELS,
   TICKET_FIELD_LABELS as F,
   TICKET_STATUS_LABELS,
+  hoursMinutes,
 } from '../wire/labels';
 
 /** Streams the tickets matching `filter` to `out` as CSV (UTF-8 with a BOM); the caller ends `out`. */
@@ -25,7 +26,7 @@ export async function writeTicketsCsv(db: Database, filter: TicketFilter, out: W
   await withoutJit(db, (q) =>
     eachTicketBatch(q, filter, EXPORT_SELECT, async (rows) => {
       // One write per batch: one per row costs more than building the text.
-      const text = rows.map((r) => EXPORT_COLUMNS.map((_, i) => csvCell(String(r[`x${i}`]))).join(',') + '\r\n').join('');
+      const text = rows.map((r) => EXPORT_COLUMNS.map((c, i) => csvCell(csvText(c.kind, String(r[`x${i}`])))).join(',') + '\r\n').join('');
       return sent(out, text);
     }),
   );
@@ -39,6 +40,8 @@ export async function writeTicketsXlsx(db: Database, filter: TicketFilter, out: 
     header: c.header,
     width: c.kind === 'time' ? 18 : Math.max(12, c.header.length + 2),
     ...(c.kind === 'time' ? { style: { numFmt: 'dd/mm/yyyy hh:mm' } } : {}),
+    // A duration cell holds days (Excel's unit), shown as hours:minutes past 24 hours too.
+    ...(c.kind === 'duration' ? { style: { numFmt: '[h]:mm' } } : {}),
   }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
@@ -69,7 +72,8 @@ async function sent(out: Writable, text: string): Promise<boolean> {
 
 // Times in Vietnam (UTC+7, whatever the session's time zone), as a spreadsheet user reads them.
 const vnTime = (col: string) => `COALESCE(to_char((${col} AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM-DD HH24:MI:SS'), '')`;
-const hoursBetween = (a: string, b: string) => `COALESCE(round((date_part('epoch', ${b} - ${a}) / 3600)::numeric, 1)::text, '')`;
+// Whole seconds between two times: the CSV writes them as h:mm, the workbook as a duration cell.
+const secondsBetween = (a: string, b: string) => `COALESCE(round(date_part('epoch', ${b} - ${a}))::bigint::text, '')`;
 
 /** SQL: the Vietnamese label of a code column (from src/wire/labels.ts), the code itself when unknown, '' for none. */
 export function labelSql(column: string, labels: Readonly<Record<string, string>>): string {
@@ -82,7 +86,7 @@ export function labelSql(column: string, labels: Readonly<Record<string, string>
  * Export columns: one row per ticket with all fields and timings, each computed by PostgreSQL as text
  * (over eachTicketBatch's aliases), so an export parses no dates or objects row by row.
  */
-export const EXPORT_COLUMNS: { header: string; sql: string; kind?: 'number' | 'time' }[] = [
+export const EXPORT_COLUMNS: { header: string; sql: string; kind?: CellKind }[] = [
   { header: F.code, sql: 't.code' },
   { header: F.status, sql: labelSql('t.status', TICKET_STATUS_LABELS) },
   { header: F.channel, sql: labelSql('t.channel', CHANNEL_LABELS) },
@@ -106,17 +110,26 @@ export const EXPORT_COLUMNS: { header: string; sql: string; kind?: 'number' | 't
   { header: F.firstResponseAt, sql: vnTime('t.first_response_at'), kind: 'time' },
   { header: F.answeredAt, sql: vnTime('t.answered_at'), kind: 'time' },
   { header: F.closedAt, sql: vnTime('t.closed_at'), kind: 'time' },
-  { header: 'Giờ đến phản hồi đầu', sql: hoursBetween('t.created_at', 't.first_response_at'), kind: 'number' },
-  { header: 'Giờ đến khi đóng', sql: hoursBetween('t.created_at', 't.closed_at'), kind: 'number' },
+  { header: F.toFirstResponse, sql: secondsBetween('t.created_at', 't.first_response_at'), kind: 'duration' },
+  { header: F.toClose, sql: secondsBetween('t.created_at', 't.closed_at'), kind: 'duration' },
   { header: F.resolution, sql: `COALESCE(t.resolution, '')` },
   { header: F.csat, sql: `COALESCE(t.csat::text, '')`, kind: 'number' },
 ];
 const EXPORT_SELECT = EXPORT_COLUMNS.map((c, i) => `${c.sql} AS x${i}`).join(', ');
 
-/** A spreadsheet cell: numbers as numbers, Vietnam times as date cells (shown as written), text as is. */
-function cellValue(kind: 'number' | 'time' | undefined, v: string): string | number | Date | null {
+/** How a column's text is written: as is, a number, a Vietnam time, or a duration in seconds. */
+type CellKind = 'number' | 'time' | 'duration';
+
+/** A CSV cell's text: durations as h:mm, everything else as PostgreSQL wrote it. */
+function csvText(kind: CellKind | undefined, v: string): string {
+  return kind === 'duration' && v !== '' ? hoursMinutes(Number(v)) : v;
+}
+
+/** A spreadsheet cell: numbers as numbers, Vietnam times as date cells (shown as written), durations in days, text as is. */
+function cellValue(kind: CellKind | undefined, v: string): string | number | Date | null {
   if (v === '') return null;
   if (kind === 'number') return Number(v);
+  if (kind === 'duration') return Number(v) / 86_400;
   if (kind === 'time') return new Date(`${v.replace(' ', 'T')}Z`);
   return v;
 }

@@ -4,7 +4,7 @@
  * record the last part sent with its processing-log event and the removal of the job.
  */
 import type { Queryable } from '../db/database';
-import { completeJobSql } from '../jobs/queue';
+import { CLAIM_JOBS_SQL, claimParams, completeJobSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
 
@@ -20,28 +20,20 @@ export interface DeliveryItem extends MessageRow {
   references: string[];
 }
 
-/**
- * Marks the given messages `sending` (one more attempt) and returns them in the given order with
- * their conversation's details; messages already sent, delivered, read or failed are left out.
- */
-export async function startDelivery(q: Queryable, ids: readonly string[]): Promise<DeliveryItem[]> {
-  const r = await q.query(
-    `WITH m AS (
-       UPDATE messages SET status = 'sending', attempts = attempts + 1
-       WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')
-       RETURNING ${MESSAGE_COLUMNS})
-     SELECT m.*, c.external_user_id AS conv_external_user_id, c.subject AS conv_subject, c.last_inbound_at AS conv_last_inbound_at,
+/** What a send needs besides the message `m`: its conversation's details, ticket code and mail threading. */
+const DELIVERY_DETAILS = `c.external_user_id AS conv_external_user_id, c.subject AS conv_subject, c.last_inbound_at AS conv_last_inbound_at,
        (SELECT code FROM tickets WHERE id = COALESCE(m.ticket_id,
           (SELECT id FROM tickets WHERE conversation_id = m.conversation_id ORDER BY created_at DESC LIMIT 1))) AS ticket_code,
        (SELECT array_agg(external_id ORDER BY created_at) FROM (SELECT external_id, created_at FROM messages x
           WHERE x.conversation_id = m.conversation_id AND x.external_id IS NOT NULL ORDER BY created_at DESC LIMIT 20) y) AS refs,
        (SELECT external_id FROM messages x WHERE x.conversation_id = m.conversation_id AND x.direction = 'in' AND x.external_id IS NOT NULL
-          ORDER BY created_at DESC LIMIT 1) AS last_in
-     FROM m LEFT JOIN conversations c ON c.id = m.conversation_id
-     ORDER BY array_position($1::uuid[], m.id)`,
-    [[...ids]],
-  );
-  return r.rows.map((row) => ({
+          ORDER BY created_at DESC LIMIT 1) AS last_in`;
+
+/** The start of a delivery: the messages still to send are marked `sending` (one more attempt). */
+const MARK_SENDING = `UPDATE messages SET status = 'sending', attempts = messages.attempts + 1`;
+
+function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
+  return {
     ...toMessage(row),
     externalUserId: (row.conv_external_user_id as string | null) ?? null,
     lastInboundAt: row.conv_last_inbound_at ? new Date(row.conv_last_inbound_at as string) : null,
@@ -49,7 +41,69 @@ export async function startDelivery(q: Queryable, ids: readonly string[]): Promi
     subject: (row.conv_subject as string | null) ?? null,
     inReplyTo: (row.last_in as string | null) ?? null,
     references: (row.refs as string[] | null) ?? [],
-  }));
+  };
+}
+
+/**
+ * Marks the given messages `sending` (one more attempt) and returns them in the given order with
+ * their conversation's details; messages already sent, delivered, read or failed are left out.
+ */
+export async function startDelivery(q: Queryable, ids: readonly string[]): Promise<DeliveryItem[]> {
+  const r = await q.query(
+    `WITH m AS (
+       ${MARK_SENDING}
+       WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')
+       RETURNING ${MESSAGE_COLUMNS})
+     SELECT m.*, ${DELIVERY_DETAILS}
+     FROM m LEFT JOIN conversations c ON c.id = m.conversation_id
+     ORDER BY array_position($1::uuid[], m.id)`,
+    [[...ids]],
+  );
+  return r.rows.map(toDeliveryItem);
+}
+
+/**
+ * The delivery lane's claim: its jobs, and for those of `deliverKind` (payload `messageIds`, or
+ * one `messageId`) their messages started as `startDelivery` does (`Job.attached`: the
+ * `DeliveryItem`s in sending order), all in one statement.
+ */
+export function claimDeliveries(deliverKind: string): ClaimJobs {
+  return async (q, workerId, limit, leaseMs, kinds) => {
+    const r = await q.query(
+      `WITH claimed AS (${CLAIM_JOBS_SQL}),
+       wanted AS (
+         SELECT c.id AS job_id, x.n,
+           CASE WHEN x.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN x.message_id::uuid END AS message_id
+         FROM claimed c, jsonb_array_elements_text(
+           CASE WHEN jsonb_typeof(c.payload->'messageIds') = 'array' THEN c.payload->'messageIds' ELSE jsonb_build_array(c.payload->'messageId') END)
+           WITH ORDINALITY AS x(message_id, n)
+         WHERE c.kind = $5),
+       m AS (
+         ${MARK_SENDING}
+         FROM wanted w
+         -- The array makes it a lookup by primary key whatever the planner guesses of the claimed rows.
+         WHERE messages.id = ANY(ARRAY(SELECT message_id FROM wanted)) AND messages.id = w.message_id
+           AND messages.status IN ('queued', 'sending')
+         RETURNING w.job_id, w.n, ${MESSAGE_COLUMNS})
+       SELECT to_jsonb(claimed) AS job, m.*, ${DELIVERY_DETAILS}
+       FROM claimed LEFT JOIN m ON m.job_id = claimed.id LEFT JOIN conversations c ON c.id = m.conversation_id
+       ORDER BY claimed.id::bigint, m.n`,
+      [...claimParams(workerId, limit, leaseMs, kinds), deliverKind],
+    );
+    const jobs = new Map<string, Job>();
+    for (const row of r.rows) {
+      const jobRow = row.job as JobRow;
+      const job = jobs.get(jobRow.id) ?? { ...toJob(jobRow), attached: jobRow.kind === deliverKind ? [] : undefined };
+      jobs.set(job.id, job);
+      if (row.id) (job.attached as DeliveryItem[]).push(toDeliveryItem(row));
+    }
+    return [...jobs.values()];
+  };
+}
+
+/** The messages the delivery lane's claim started with `job`, or (claimed otherwise) `startDelivery` of `ids`. */
+export async function deliveryItemsOf(q: Queryable, job: Job, ids: readonly string[]): Promise<DeliveryItem[]> {
+  return (job.attached as DeliveryItem[] | undefined) ?? startDelivery(q, ids);
 }
 
 /**

@@ -28,9 +28,11 @@ import type { Priority, Ticket as ServerTicket, TicketStatus } from '../store/ti
 import type { StaffUser as ServerStaffUser, User as ServerUser, Role } from '../store/users';
 import type { DeadLetter as ServerDeadLetter, FailedDelivery as ServerFailedDelivery } from '../store/failed-work';
 import type { AccessRow as ServerAccessRow } from '../store/access-log';
+import type { Consent as ServerConsent } from '../store/consents';
 import type { ChainReport as ServerChainReport } from '../store/event-chain';
 import type { AgencySuggestion as ServerAgencySuggestion } from '../pipeline/suggest-agency';
 import type { AgencyNotification as ServerAgencyNotification } from '../store/agency-notifications';
+import type { ChannelActivity } from '../store/channel-activity';
 import type { Serialized } from './serialized';
 
 export type { ChannelName as Channel, ConversationState, MessageStatus, Priority, Role, TicketStatus };
@@ -86,6 +88,8 @@ export type ConversationList = Page<ConversationSummary> & { counts: Conversatio
 export type Contact = Serialized<ContactCard>;
 /** A citizen's identity on one channel. */
 export type Identity = Contact['identities'][number];
+/** A consent the citizen gave to personal-data processing (`GET /api/contacts/:id/consents`). */
+export type Consent = Serialized<Omit<ServerConsent, 'contactId' | 'externalId'>>;
 /** `GET /api/conversations/:id`. */
 export interface ConversationDetail {
   conversation: ConversationSummary;
@@ -152,6 +156,35 @@ export interface ChannelInfo {
   enabled: boolean;
   capabilities: ChannelCapabilities | null;
   testable: boolean;
+  /** Names of the required settings that are unset (never their values). */
+  missing: string[];
+  /** Recent activity: last inbound, last sent, last failure, queued and failed deliveries. */
+  status: Serialized<ChannelActivity>;
+  /** A long-running intake (email's IMAP reader): its connection and which node runs it; null for other channels. */
+  intake: ChannelIntake | null;
+  /** Live chat only: the widget's embed snippet. */
+  embed?: WidgetEmbed;
+}
+/** The connection of a channel's intake and its leader in the cluster. */
+export interface ChannelIntake {
+  /** Last reported connection state; null before the first report. */
+  connected: boolean | null;
+  error: string | null;
+  /** When the state was reported (ISO time). */
+  at: string | null;
+  /** This node runs the intake. */
+  leadingHere: boolean;
+  /** The node (NODE_ID) running it, on a PostgreSQL server; null when none does, or on PGlite. */
+  leader: string | null;
+}
+/** The live-chat embed snippet. */
+export interface WidgetEmbed {
+  /** The `<script>` tag to paste into the host page. */
+  snippet: string;
+  /** The gateway address the snippet uses (PUBLIC_BASE_URL). */
+  baseUrl: string;
+  /** False when PUBLIC_BASE_URL is unset: the snippet names a local address to be replaced. */
+  configured: boolean;
 }
 /** `POST /api/channels/:channel/test`. */
 export interface ConnectionTest {

@@ -175,7 +175,19 @@ export const TICKET_FIELD_LABELS = {
   resolution: 'Kết quả xử lý',
   csat: 'Đánh giá (1-5)',
   recording: 'Ghi âm cuộc gọi',
+  toFirstResponse: 'Thời gian đến phản hồi đầu (giờ:phút)',
+  toClose: 'Thời gian đến khi đóng (giờ:phút)',
 } as const;
+
+/**
+ * A duration as "h:mm" (hours keep counting past a day: "26:05"), rounded to the minute; '' for none.
+ * The one way response and resolution times are written: exports, the processing log, the dashboard.
+ */
+export function hoursMinutes(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '';
+  const m = Math.round(Math.max(0, seconds) / 60);
+  return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
+}
 
 /** Kinds of agencies. */
 export const AGENCY_KIND_LABELS: Readonly<Record<AgencyKind, string>> = {

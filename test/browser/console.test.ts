@@ -14,6 +14,7 @@ import { ensureConsoleBuilt, launchBrowser, screenshotDir } from '../support/bro
 import { consolePages, signIn } from './console-pages';
 import { connect as connectVisitor } from '../adapters/livechat/harness';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
+import { ACTOR_LABELS, CHANNEL_LABELS, PRIORITY_LABELS, TICKET_STATUS_LABELS } from '../../src/wire/labels';
 
 const PASSWORD = 'mat-khau-1022';
 const VIEWPORT = { width: 1366, height: 768 };
@@ -514,6 +515,31 @@ describe('web console in Chromium', () => {
     ]);
     expect(expected.rows.length).toBeGreaterThan(5);
     expect([...exported].sort()).toEqual(expected.rows.map((r) => r.code).sort());
+    // Vietnamese labels, not internal codes: headers, statuses, channels, priorities, who created it; durations as h:mm.
+    const headers = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+    expect(headers).toEqual(
+      expect.arrayContaining(['Trạng thái', 'Kênh tiếp nhận', 'Mức độ', 'Tạo bởi', 'Thời gian đến phản hồi đầu (giờ:phút)']),
+    );
+    const column = (h: string) =>
+      [...Array(ws.rowCount - 1).keys()].map((i) => ws.getRow(i + 2).getCell(headers.indexOf(h) + 1).value).filter((v) => v !== null);
+    const labelled: [string, Record<string, string>][] = [
+      ['Trạng thái', TICKET_STATUS_LABELS],
+      ['Kênh tiếp nhận', CHANNEL_LABELS],
+      ['Mức độ', PRIORITY_LABELS],
+      ['Tạo bởi', ACTOR_LABELS],
+    ];
+    for (const [h, labels] of labelled) {
+      const values = column(h);
+      expect(values.length).toBeGreaterThan(5);
+      for (const v of values) {
+        expect(Object.values(labels)).toContain(v);
+        expect(Object.keys(labels)).not.toContain(v);
+      }
+    }
+    expect(column('Kênh tiếp nhận')).toEqual(expect.arrayContaining(['Zalo', 'e-DongThap']));
+    const toFirst = headers.indexOf('Thời gian đến phản hồi đầu (giờ:phút)') + 1;
+    const timed = [...Array(ws.rowCount - 1).keys()].map((i) => ws.getRow(i + 2).getCell(toFirst)).find((c) => c.value !== null)!;
+    expect(timed.numFmt).toBe('[h]:mm');
 
     // "Tất cả trạng thái" on the tickets page stays chosen (it used to snap back to "Đang mở"), also after a reload.
     await page.goto(`${t.url}/tickets`);
@@ -683,6 +709,9 @@ describe('web console in Chromium', () => {
     await page.goto(`${t.url}/tickets/${mine}`);
     await page.locator('h1', { hasText: 'Ổ gà lớn trên cầu Đình Trung' }).waitFor();
     await page.getByLabel('Nội dung trả lời').waitFor();
+    // The reply box is in view without scrolling.
+    const replyBox = await page.getByLabel('Nội dung trả lời').boundingBox();
+    expect(replyBox!.y + 40).toBeLessThan(VIEWPORT.height);
     await shot(page, 'agency-ticket');
   });
 
@@ -798,5 +827,99 @@ describe('web console in Chromium', () => {
     await banner.waitFor({ state: 'detached', timeout: 20_000 });
     await page.locator('.msg-in', { hasText: 'thửa đất số 125' }).waitFor({ timeout: 10_000 });
     await page.locator('.conv-row', { hasText: 'Cao Thị Bích' }).waitFor({ timeout: 10_000 });
+  });
+  scenario(
+    'forward',
+    "an operator on a browser far from Vietnam finds an agency by search and sets a deadline in Vietnam time; the agency's open console rings its bell",
+    async () => {
+      const staff = await t.login('lan.nt', PASSWORD);
+      const code = (
+        await request(t.app)
+          .post('/api/tickets')
+          .set('authorization', staff)
+          .send({
+            channel: 'phone',
+            title: 'Đèn chiếu sáng hỏng trên đường Nguyễn Huệ',
+            content: 'Người dân gọi 1022: đèn đường hỏng cả tuần, buổi tối rất tối.',
+            callerName: 'Trịnh Văn Lộc',
+            callerPhone: '0939555666',
+            field: 'ha_tang_giao_thong',
+          })
+          .expect(201)
+      ).body.code as string;
+
+      // The agency's focal point has the console open.
+      const agencyPage = await newPage();
+      await login(agencyPage, 'xaydung');
+      await agencyPage.waitForURL(/\/tickets$/);
+      const bell = agencyPage.getByRole('button', { name: /^Thông báo/ });
+      await bell.waitFor();
+      const unreadBefore = Number((await bell.getAttribute('aria-label'))?.match(/\((\d+) chưa đọc\)/)?.[1] ?? 0);
+
+      // The operator's browser runs on New York time (UTC-5 in May): the deadline is still read on Vietnam's clock.
+      const page = await newPage(VIEWPORT, { timezoneId: 'America/New_York' });
+      await login(page, 'lan.nt');
+      await page.goto(`${t.url}/tickets/${code}`);
+      await page.getByRole('button', { name: 'Chuyển cơ quan' }).click();
+      const dialog = page.getByRole('dialog');
+      // 134 agencies: a search without diacritics narrows the list.
+      const picker = dialog.getByRole('combobox', { name: 'Cơ quan xử lý' });
+      const allOptions = await picker.locator('option').count();
+      await dialog.getByLabel('Tìm cơ quan xử lý').fill('xay dung');
+      await until(async () => (await picker.locator('option').count()) < allOptions / 4, 5_000, 'the agency list to narrow');
+      expect(await picker.locator('option').allTextContents()).toContain('Sở Xây dựng tỉnh Đồng Tháp');
+      await picker.selectOption({ label: 'Sở Xây dựng tỉnh Đồng Tháp' });
+      await dialog.locator('input.date-input-native').fill('2030-05-20T14:30', { force: true });
+      await dialog.getByRole('button', { name: 'Hạn trả lời: 14:30 20/05/2030' }).waitFor();
+      await shot(page, 'forward-dialog');
+      await dialog.getByRole('button', { name: 'Chuyển cơ quan' }).click();
+      await page.locator('.toast', { hasText: `Đã chuyển phiếu ${code} đến Sở Xây dựng tỉnh Đồng Tháp` }).waitFor();
+      const saved = await t.gw.ctx.db.query<{ due_at: Date; agency: string }>(
+        'SELECT t.due_at, a.code AS agency FROM tickets t JOIN agencies a ON a.id = t.agency_id WHERE t.code = $1',
+        [code],
+      );
+      expect(saved.rows[0].agency).toBe('so_xay_dung');
+      expect(new Date(saved.rows[0].due_at).toISOString()).toBe('2030-05-20T07:30:00.000Z'); // 14:30 in Vietnam
+
+      // The bell of the open agency console counts it without a reload, and leads to the ticket.
+      await until(
+        async () => (await bell.getAttribute('aria-label')) === `Thông báo (${unreadBefore + 1} chưa đọc)`,
+        15_000,
+        'the bell to ring',
+      );
+      await bell.click();
+      const item = agencyPage.getByRole('menuitem').filter({ hasText: code });
+      expect(await item.textContent()).toContain('Phiếu mới chuyển đến');
+      expect(await item.textContent()).toContain('hạn 14:30 20/05/2030');
+      await shot(agencyPage, 'agency-bell');
+      await item.click();
+      await agencyPage.locator('h1', { hasText: 'Đèn chiếu sáng hỏng trên đường Nguyễn Huệ' }).waitFor();
+    },
+  );
+
+  scenario('channels', 'an admin sees each channel with what is missing, tests one, and copies the widget snippet', async () => {
+    const page = await newPage(VIEWPORT, { permissions: ['clipboard-read', 'clipboard-write'] });
+    await login(page, 'thao.ntp');
+    await page.locator('.shell').waitFor();
+    await page.getByRole('link', { name: 'Kênh kết nối' }).click();
+    await page.waitForURL(/\/channels$/);
+    const card = (channel: string) => page.locator(`.channel-card.channel-${channel}`);
+    await card('zalo').waitFor();
+    expect(await card('zalo').textContent()).toContain('Chưa cấu hình');
+    expect(await card('zalo').textContent()).toContain('Thiếu biến cấu hình: ZALO_APP_ID, ZALO_APP_SECRET');
+    expect(await card('phone').textContent()).toContain('Không có phép kiểm tra.');
+    const edt = card('edongthap');
+    expect(await edt.textContent()).toContain('Đang bật');
+    expect(await edt.textContent()).toContain('Gửi thành công gần nhất');
+    await edt.getByRole('button', { name: 'Kiểm tra' }).click();
+    await edt.locator('.alert-ok', { hasText: 'Kết nối tốt.' }).waitFor();
+    t.citizenApp.violations.length = 0; // the check is a HEAD request, outside the callback contract
+
+    const snippet = await card('livechat').getByLabel('Mã nhúng khung chat').textContent();
+    expect(snippet).toBe(`<script src="${t.url}/widget.js" data-title="Tổng đài 1022" async></script>`);
+    await card('livechat').getByRole('button', { name: 'Sao chép' }).click();
+    await page.locator('.toast', { hasText: 'Đã sao chép mã nhúng' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(snippet);
+    await shot(page, 'channels');
   });
 });

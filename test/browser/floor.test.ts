@@ -1,6 +1,7 @@
 /**
  * The hotline floor in real Chromium against a whole gateway (PGlite, fake citizen app): an operator
- * who is "Sẵn sàng" receives a waiting conversation in their inbox without touching anything; a
+ * who is "Sẵn sàng" receives a waiting conversation in their inbox without touching anything, up to
+ * the capacity an admin set (one more once it is raised); a
  * supervisor watching "Điều hành" sees the queue, and a waiting-time alert arrives as a banner with a
  * beep, as does an emergency alert on an operator's console.
  */
@@ -100,6 +101,21 @@ describe('hotline floor in Chromium', () => {
     await row.click();
     await page.locator('.cv-name .chip', { hasText: 'Đang xử lý' }).waitFor();
     await page.screenshot({ path: path.join(shots, 'floor-auto-assigned.png') });
+
+    // By capacity: with room for one conversation she gets no second one, however many rounds run;
+    // once an admin gives her room for two, the waiting one reaches her open inbox.
+    const admin = await t.login();
+    await request(t.app).put(`/api/users/${users.lan}/routing`).set('authorization', admin).send({ maxChats: 1 }).expect(200);
+    await escalate('u-floor-full', 'Đặng Thị Hoa');
+    expect((await conversationOf('u-floor-full')).state).toBe('waiting');
+    await t.gw.floor.tick();
+    await t.gw.floor.tick();
+    expect((await conversationOf('u-floor-full')).assignee_id).toBeNull();
+    expect(await page.locator('.conv-row', { hasText: 'Đặng Thị Hoa' }).count()).toBe(0);
+    await request(t.app).put(`/api/users/${users.lan}/routing`).set('authorization', admin).send({ maxChats: 2 }).expect(200);
+    await t.gw.floor.tick();
+    await page.locator('.conv-row', { hasText: 'Đặng Thị Hoa' }).waitFor({ timeout: 20_000 });
+    expect((await conversationOf('u-floor-full')).assignee_id).toBe(users.lan);
 
     // Ready again after a reload: the choice is remembered and re-sent when the console reconnects.
     await page.reload();

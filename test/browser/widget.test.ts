@@ -11,8 +11,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { InboundMessage } from '../../src/channels/kit/contract';
 import { identityHash } from '../../adapters/livechat/verify';
 import { IDENTITY_SECRET, startGateway, type FakeBot, type Gateway } from '../adapters/livechat/harness';
-import { launchBrowser, screenshotDir } from '../support/browser';
-import { startTestGateway, type TestGateway } from '../support/gateway';
+import { ensureConsoleBuilt, launchBrowser, screenshotDir } from '../support/browser';
+import { startTestGateway, TEST_ADMIN, type TestGateway } from '../support/gateway';
+import { waitForValue } from '../support/wait';
+import { consolePages, signIn } from './console-pages';
 
 const INJECTION = '<img src=x onerror=alert(1)>';
 
@@ -55,6 +57,16 @@ function hostPage(widgetUrl: string, identity = ''): string {
 </main>
 <script src="${widgetUrl}" data-title="Tổng đài 1022" data-color="#0b5394"${identity} async></script>
 </body></html>`;
+}
+
+/** Serves the host page embedding `widgetUrl`, on "localhost" (another origin than the gateway's 127.0.0.1). */
+async function serveHostPage(widgetUrl: string): Promise<{ host: http.Server; hostUrl: string }> {
+  const host = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(hostPage(widgetUrl));
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  return { host, hostUrl: `http://localhost:${(host.address() as AddressInfo).port}/` };
 }
 
 /** Retries `fn` until it returns `expected` (Jest has no expect.poll). */
@@ -312,12 +324,7 @@ describe('live-chat widget on the real gateway', () => {
 
   beforeAll(async () => {
     t = await startTestGateway({ kind: 'pglite', env: { LIVECHAT_ENABLED: 'true' } });
-    host = http.createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(hostPage(`${t.url}/widget.js`));
-    });
-    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-    hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    ({ host, hostUrl } = await serveHostPage(`${t.url}/widget.js`));
     browser = await launchBrowser();
   }, 60_000);
 
@@ -364,4 +371,87 @@ describe('live-chat widget on the real gateway', () => {
       }
     });
   }
+});
+
+describe('pre-chat form and "seen by operator" between the widget and the console', () => {
+  let t: TestGateway;
+  let host: http.Server;
+  let hostUrl: string;
+  let browser: Browser;
+  const pages = consolePages(() => browser);
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    t = await startTestGateway({ kind: 'pglite', env: { LIVECHAT_ENABLED: 'true' } });
+    ({ host, hostUrl } = await serveHostPage(`${t.url}/widget.js`));
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    await pages.closeAll();
+    await browser?.close();
+    await new Promise<void>((resolve) => (host ? host.close(() => resolve()) : resolve()));
+    await t?.stop();
+    await t?.citizenApp.stop();
+  });
+
+  test('an admin switches the form on; the visitor fills it and writes; the operator opens the conversation; the widget shows "Đã xem"', async () => {
+    // The admin turns the form on in the console's settings, name required.
+    const consolePage = await pages.newPage();
+    await signIn(consolePage, t.url, TEST_ADMIN.username, TEST_ADMIN.password);
+    await consolePage.goto(`${t.url}/settings`);
+    const card = consolePage.locator('.card', { hasText: 'Trò chuyện trực tuyến: thông tin trước khi chat' });
+    await card.getByLabel('Bật biểu mẫu trước khi trò chuyện').check();
+    await card.getByLabel('Họ và tên').selectOption('required');
+    await consolePage.getByRole('button', { name: 'Lưu cài đặt' }).click();
+    await consolePage.getByText('Đã lưu cài đặt').waitFor();
+
+    // The visitor sees the form instead of the composer and cannot start without the consent.
+    const visitor = await pages.newPage();
+    await visitor.goto(hostUrl);
+    await visitor.locator('#cong1022-widget button.launcher').click();
+    const form = visitor.locator('#cong1022-widget form.prechat');
+    await form.waitFor();
+    expect(await visitor.locator('#cong1022-widget form.composer').isHidden()).toBe(true);
+    await form.getByText(/Nghị định 13\/2023\/NĐ-CP/).waitFor();
+    await form.getByRole('button', { name: 'Bắt đầu trò chuyện' }).click();
+    await form.locator('.notice', { hasText: 'Vui lòng nhập họ và tên.' }).waitFor();
+    await form.getByLabel('Họ và tên *').fill('Phạm Thị Thu');
+    await form.getByLabel('Số điện thoại (không bắt buộc)').fill('0918 123 456');
+    await form.getByRole('button', { name: 'Bắt đầu trò chuyện' }).click();
+    await form.locator('.notice', { hasText: 'Vui lòng đánh dấu đồng ý' }).waitFor();
+    await form.getByRole('checkbox').check();
+    await visitor.screenshot({ path: path.join(screenshotDir(), 'widget-prechat.png') });
+    await form.getByRole('button', { name: 'Bắt đầu trò chuyện' }).click();
+    await form.waitFor({ state: 'hidden' });
+
+    const input = visitor.locator('#cong1022-widget textarea');
+    await input.fill('Cho tôi hỏi thủ tục đăng ký thường trú');
+    await input.press('Enter');
+    const mine = visitor.locator('#cong1022-widget li.row.in', { hasText: 'đăng ký thường trú' });
+    await mine.locator('.meta', { hasText: 'Đã gửi' }).waitFor({ timeout: 15_000 });
+    const visitorId = await visitor.evaluate(() => localStorage.getItem(Object.keys(localStorage).find((k) => k.endsWith(':visitor'))!));
+    const conv = await waitForValue(
+      async () =>
+        (
+          await t.gw.ctx.db.query<{ id: string }>(`SELECT id FROM conversations WHERE channel = 'livechat' AND external_user_id = $1`, [
+            visitorId,
+          ])
+        ).rows[0],
+      (r) => !!r,
+    );
+    expect(await mine.locator('.seen').count()).toBe(0);
+
+    // The operator opens the conversation: the citizen's name, phone and consent are there, and the widget says "Đã xem".
+    await consolePage.goto(`${t.url}/inbox/${conv.id}`);
+    await consolePage.locator('.msg-in', { hasText: 'đăng ký thường trú' }).waitFor();
+    await consolePage.locator('.cv-name', { hasText: 'Phạm Thị Thu' }).waitFor();
+    await consolePage.locator('.cv-sub', { hasText: '0918123456' }).waitFor();
+    await mine.locator('.seen', { hasText: 'Đã xem' }).waitFor({ timeout: 10_000 });
+    await mine.scrollIntoViewIfNeeded();
+    await visitor.screenshot({ path: path.join(screenshotDir(), 'widget-seen.png') });
+    await consolePage.getByRole('tab', { name: 'Người dân' }).click();
+    await consolePage.locator('.cc-consent', { hasText: 'Đã đồng ý lúc' }).waitFor();
+    expect(pages.pageErrors).toEqual([]);
+  }, 120_000);
 });

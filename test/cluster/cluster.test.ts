@@ -24,6 +24,7 @@ import { startGatewayProcess, type GatewayProcess } from '../support/gateway-pro
 import { openLiveConsole, type LiveConsole } from '../support/live-console';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy';
 import { waitFor, waitForValue } from '../support/wait';
+import { timeModelSpread } from './model-spread';
 
 const RECEIPT = /^Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận/;
 const HOTLINE = '1022@dongthap.gov.vn';
@@ -253,6 +254,29 @@ test('a knowledge-base edit on node A changes node C’s answer', async () => {
     .expect(200);
   const answer = await waitForValue(tryBot, (b) => b.answer.text.includes('Đăng ký khai sinh (liên thông VNeID)'), 5_000);
   expect(answer.answer.text).toContain('Đăng ký khai sinh (liên thông VNeID)');
+});
+
+test('a training phrase added on node A changes node C’s parse: C loads the model A stored, without training', async () => {
+  const intent = 'thong_tin_tong_dai';
+  const spread = await timeModelSpread({
+    editor: nodes.a.url,
+    nodes: { a: nodes.a.url, b: nodes.b.url, c: nodes.c.url },
+    auth,
+    intent,
+    phrase: 'wombat ocelot tapir pangolin',
+  });
+  expect(Object.keys(spread.answered).sort()).toEqual(['a', 'b', 'c']);
+  expect(spread.announced.c).toBeDefined();
+  // One stored model for the new phrases: A's. Had B or C trained, each would have stored its own.
+  const stored = await db.query<{ fingerprint: string }>('SELECT fingerprint FROM nlu_models WHERE id = $1', [spread.modelId]);
+  expect(stored.rows).toHaveLength(1);
+  expect(await count('SELECT count(*)::int AS n FROM nlu_models WHERE fingerprint = $1', [stored.rows[0].fingerprint])).toBe(1);
+  // The figure for the report (timing is asserted nowhere: `npm run bench:cluster` measures it).
+  const ms = (v: number | undefined) => (v === undefined ? '?' : Math.round(v));
+  console.log(
+    `training phrase on A: A answers after ${ms(spread.answered.a)} ms, C after ${ms(spread.answered.c)} ms ` +
+      `(model announced to C after ${ms(spread.announced.c)} ms)`,
+  );
 });
 
 test('a node killed -9 mid-run: nothing lost or duplicated, its jobs finished by the others within 20 s', async () => {

@@ -188,6 +188,8 @@ describeConsole('dashboard on %s', (f) => {
       firstResponseP50_s: null,
     });
     expect(d.operators.some((o: { userId: string }) => o.userId === f.users.agencyA)).toBe(false);
+    // Operators only: admins and supervisors are listed nowhere in the table, even without activity (operator2 has none).
+    expect(d.operators.some((o: { userId: string }) => [f.users.admin, f.users.supervisor].includes(o.userId))).toBe(false);
     expect(d.operators[0].userId).toBe(f.users.operator);
   });
 
@@ -242,6 +244,12 @@ describeConsole('dashboard on %s', (f) => {
       'Trợ lý ảo tự giải quyết': 2,
       'Phiếu quá hạn': 1,
       'Tỷ lệ trợ lý ảo tự giải quyết (%)': 50,
+      // The exclusive end (13/03 00:00) shown as the period's last second; durations as h:mm.
+      Từ: '10/03/2025 00:00:00',
+      Đến: '12/03/2025 23:59:59',
+      'Phản hồi đầu tiên, trung vị (giờ:phút)': '0:20',
+      'Phản hồi đầu tiên, P90 (giờ:phút)': '0:28',
+      'Thời gian giải quyết, trung vị (giờ:phút)': '2:00',
     });
     expect(rows('Theo ngày')).toEqual([
       ['Ngày', 'Cuộc hội thoại', 'Phiếu'],
@@ -395,7 +403,7 @@ describeConsole('dashboard on %s', (f) => {
       .trim()
       .split('\r\n');
     expect(lines).toHaveLength(5);
-    // Times in Vietnam time, durations in hours, empty cells for what did not happen.
+    // Times in Vietnam time, durations as hours:minutes, empty cells for what did not happen.
     const header = lines[0].split(',');
     const row = Object.fromEntries(
       lines
@@ -408,8 +416,8 @@ describeConsole('dashboard on %s', (f) => {
       'Phản hồi đầu tiên': '2025-03-10 14:40:00',
       'Đã đóng': '2025-03-10 16:30:00',
       'Hạn xử lý': '',
-      'Giờ đến phản hồi đầu': '0.2',
-      'Giờ đến khi đóng': '2.0',
+      'Thời gian đến phản hồi đầu (giờ:phút)': '0:10',
+      'Thời gian đến khi đóng (giờ:phút)': '2:00',
       'Đánh giá (1-5)': '5',
       'Cơ quan xử lý': f.agencyA.name,
       'Tổng đài viên': 'Tổng đài viên Lan',
@@ -421,7 +429,10 @@ describeConsole('dashboard on %s', (f) => {
     const xrow = [...Array(ws.rowCount).keys()].map((i) => ws.getRow(i + 1)).find((r) => r.getCell(1).value === '1022-2025-900001')!;
     const cell = (h: string) => xrow.getCell(cells.indexOf(h)).value;
     expect(cell('Thời điểm tạo')).toEqual(new Date('2025-03-10T14:30:00Z')); // shown as 10/03/2025 14:30
-    expect(cell('Giờ đến khi đóng')).toBe(2);
+    // A duration cell: two hours as a fraction of a day, shown as [h]:mm (exceljs reads a time-formatted
+    // number back as a Date counted from Excel's day zero, 30/12/1899).
+    expect(cell('Thời gian đến khi đóng (giờ:phút)')).toEqual(new Date(Date.UTC(1899, 11, 30, 2, 0, 0)));
+    expect(xrow.getCell(cells.indexOf('Thời gian đến khi đóng (giờ:phút)')).numFmt).toBe('[h]:mm');
     expect(cell('Đánh giá (1-5)')).toBe(5);
     expect(cell('Hạn xử lý')).toBeNull();
   });

@@ -113,6 +113,9 @@ describeConsole('console inbox on %s', { ATTACHMENT_MAX_BYTES: '200000' }, (f) =
     expect(receipt.sentAt).not.toBeNull();
     expect(answer).toMatchObject({ direction: 'out', author: 'bot', purpose: 'answer', status: 'sent', intent: { name: 'tt_khai_sinh' } });
     expect(answer.intent.confidence).toBeGreaterThan(0);
+    // Operators read intents by their Vietnamese name (the procedure's title), never the raw id.
+    expect(incoming.intent.label).toBe('Đăng ký khai sinh');
+    expect(answer.intent.label).toBe('Đăng ký khai sinh');
     expect(JSON.stringify(d.messages)).not.toContain('storageKey');
     expect(d.events.map((e: { type: string }) => e.type)).toEqual(
       expect.arrayContaining(['conversation_opened', 'message_received', 'bot_decision', 'message_sent']),

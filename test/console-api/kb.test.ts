@@ -156,6 +156,9 @@ describeConsole('knowledge base editor on %s', (f) => {
     const counts = (await f.as('admin').get('/api/training').expect(200)).body;
     const ketHon = counts.find((c: { intent: string }) => c.intent === 'tt_ket_hon');
     expect(ketHon.count).toBeGreaterThan(0);
+    // The review queue's intent picker reads these names: every intent has one, none is its raw id.
+    expect(ketHon.label).toMatch(/kết hôn/i);
+    for (const c of counts as { intent: string; label: string }[]) expect(c.label).not.toBe(c.intent);
     const phrase = 'quokka zyxwv lấy vợ ở xã plugh';
     const added = await f.as('admin').post('/api/training/tt_ket_hon').send({ text: phrase }).expect(201);
     expect(added.body).toMatchObject({ intent: 'tt_ket_hon', text: phrase, source: 'console' });

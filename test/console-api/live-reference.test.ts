@@ -4,6 +4,7 @@
  * sessions are revoked is disconnected at once — except the session that changed its own password.
  */
 import type { Socket } from 'socket.io-client';
+import request from 'supertest';
 import { openLiveConsole } from '../support/live-console';
 import { waitFor } from '../support/wait';
 import { addUser, describeConsole } from './support';
@@ -69,7 +70,14 @@ describeConsole('live reference changes on %s', (f) => {
 
   test('deactivating a user or resetting a password closes their live connections at once', async () => {
     const created = await addUser(f, { username: 'live.op', displayName: 'Trực tuyến', role: 'operator', password: 'tam-thoi-123' });
-    const first = await listen(await f.t.login('live.op', 'tam-thoi-123'));
+    // A new user changes the temporary password first: until then the live connection is refused.
+    const newcomer = await f.t.login('live.op', 'tam-thoi-123');
+    await request(f.t.app)
+      .post('/api/me/password')
+      .set('authorization', newcomer)
+      .send({ current: 'tam-thoi-123', next: 'mat-khau-rieng-1' })
+      .expect(200);
+    const first = await listen(newcomer);
     const bystander = await listen(f.tokens.operator2);
 
     await f.as('admin').post(`/api/users/${created.body.id}/reset-password`).expect(200);

@@ -4,7 +4,8 @@
  * the ticket's reply route refuses what the dispatcher would fail, as the conversation's route does.
  */
 import request from 'supertest';
-import { pdfText } from '../../src/reports/processing-log';
+import { duration, pdfText } from '../../src/reports/processing-log';
+import { hoursMinutes } from '../../src/wire/labels';
 import { citizenMessage } from '../support/gateway';
 import { conversationOf, describeConsole, escalation, waitForValue } from './support';
 
@@ -156,4 +157,17 @@ test('the PDF prints a star rating in words and leaves out emoji its font cannot
   expect(pdfText('⭐')).toBe('sao');
   expect(pdfText('Cảm ơn 👍 nhiều')).toBe('Cảm ơn  nhiều');
   expect(pdfText('Phường 1, TP. Cao Lãnh — 0277')).toBe('Phường 1, TP. Cao Lãnh — 0277');
+});
+
+test('response times read as h:mm everywhere: rounded to the minute, hours go on past a day', () => {
+  expect(hoursMinutes(0)).toBe('0:00');
+  expect(hoursMinutes(29)).toBe('0:00');
+  expect(hoursMinutes(600)).toBe('0:10');
+  expect(hoursMinutes(3599)).toBe('1:00');
+  expect(hoursMinutes(26 * 3600 + 5 * 60)).toBe('26:05');
+  expect(hoursMinutes(null)).toBe('');
+  expect(hoursMinutes(undefined)).toBe('');
+  // The processing log's timings (HTML and PDF) use it too.
+  expect(duration(new Date('2025-03-10T07:30:00Z'), new Date('2025-03-10T09:35:20Z'))).toBe('sau 2:05 (giờ:phút)');
+  expect(duration(new Date('2025-03-10T07:30:00Z'), null)).toBe('—');
 });

@@ -1,7 +1,11 @@
 /** The durable job queue on both databases: order per key, leases, retries. */
+import { randomUUID } from 'node:crypto';
 import type { Database } from '../../src/db/database';
 import { backoffMs, claimJobs, completeJob, completeJobSql, enqueueJob, failJob } from '../../src/jobs/queue';
 import { Worker } from '../../src/jobs/worker';
+import { INBOUND_JOB, storeInbound } from '../../src/pipeline/intake';
+import { claimDeliveries } from '../../src/store/deliveries';
+import { claimInboundJobs } from '../../src/store/inbound-events';
 import { createLogger } from '../../src/logger';
 import { databaseKinds, migratedDatabase } from '../support/databases';
 import { waitFor } from '../support/wait';
@@ -81,6 +85,35 @@ describe.each(databaseKinds())('job queue on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 120));
     const [job] = await claimJobs(db, 'w', 1, 60_000);
     expect(job.id).toBe(id);
+  });
+
+  test("the lanes' claims read what their jobs need in the same statement; a malformed payload never breaks a claim", async () => {
+    expect(
+      await storeInbound(db, {
+        channel: 'zalo',
+        dedupeKey: 'd1',
+        orderingKey: 'u1',
+        contentType: 'application/json',
+        body: Buffer.from('{"a":1}'),
+      }),
+    ).toBe(true);
+    await enqueueJob(db, INBOUND_JOB, 'in:zalo:u2', { eventId: '999999' }); // its raw item is gone
+    const inbound = await claimInboundJobs(db.relaxed, 'w-in', 10, 60_000, [INBOUND_JOB]);
+    expect(inbound).toHaveLength(2);
+    const withItem = inbound[0].attached as { channel: string; body: Uint8Array; processedAt: Date | null };
+    expect([withItem.channel, Buffer.from(withItem.body).toString(), withItem.processedAt]).toEqual(['zalo', '{"a":1}', null]);
+    expect(inbound[1].attached).toBeNull();
+
+    await enqueueJob(db, 'deliver', 'out:c1', { messageIds: ['not-a-uuid', 42], channel: 'zalo' });
+    await enqueueJob(db, 'deliver', 'out:c2', { messageId: randomUUID(), channel: 'zalo' }); // already gone
+    await enqueueJob(db, 'agency_mail', 'mail:1', { n: 1 });
+    const claimed = await claimDeliveries('deliver')(db.relaxed, 'w-out', 10, 60_000, ['deliver', 'agency_mail']);
+    expect(claimed.map((j) => [j.kind, j.attached])).toEqual([
+      ['deliver', []],
+      ['deliver', []],
+      ['agency_mail', undefined],
+    ]);
+    expect(claimed.every((j) => j.attempts === 1)).toBe(true);
   });
 
   test('backoff grows exponentially with jitter and is capped', () => {

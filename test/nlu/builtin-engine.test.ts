@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
 import { BuiltinNluEngine } from '../../src/nlu/builtin/builtin-engine';
+import { Featurizer } from '../../src/nlu/builtin/featurizer';
 import { FALLBACK_INTENT, type TrainingData } from '../../src/nlu/types';
 import { readEvalSet, type EvalItem } from './eval-sets';
 
@@ -69,6 +70,38 @@ describe('accuracy on the dev set, by style', () => {
     expect(southern.length).toBeGreaterThanOrEqual(70);
     expect(rates(long).accuracy).toBeGreaterThanOrEqual(0.9);
     expect(rates(southern).accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('a neighbouring procedure named only to be set aside', () => {
+  const classes = (text: string): string[] =>
+    [...new Featurizer({ synonyms: [], regexes: [] }).extract(text).full.keys()].filter((k) => k.startsWith('x:')).sort();
+
+  test.each([
+    ['tui hổng phải chuyển hộ khẩu, chỉ ở nhờ', 'x:neg_o_han', 'x:o_han'],
+    ['hong muon rut bao hiem xa hoi', 'x:neg_rut_mot_lan', 'x:rut_mot_lan'],
+    ['tui không xin giấy độc thân, tui hỏi đăng ký kết hôn', 'x:neg_doc_than', 'x:doc_than'],
+  ])('%s: the cue is marked denied', (text, denied, plain) => {
+    expect(classes(text)).toContain(denied);
+    expect(classes(text)).not.toContain(plain);
+  });
+
+  test.each([
+    ['tui muốn chuyển hộ khẩu', 'x:o_han'],
+    ['có phải rút bảo hiểm một lần không', 'x:rut_mot_lan'],
+    ['không biết xin giấy độc thân ở đâu', 'x:doc_than'],
+  ])('%s: a question or a plain request keeps the cue', (text, plain) => {
+    expect(classes(text)).toContain(plain);
+  });
+
+  test('the whole engine follows the request, or asks which one, never the procedure set aside', () => {
+    expect(intentOf('tui không muốn rút bảo hiểm một lần, tui muốn hưởng trợ cấp thất nghiệp thì nộp hồ sơ ở đâu')).toBe(
+      'tt_tro_cap_that_nghiep',
+    );
+    expect(intentOf('hổng phải chuyển hộ khẩu đâu, tui ở trọ vài tháng thôi thì khai báo sao')).toBe('tt_tam_tru');
+    const terse = engine.parseSync('tui hổng rút bảo hiểm một lần đâu, tui chỉ muốn lãnh thất nghiệp thôi');
+    expect(terse.intent.name).not.toBe('tt_bhxh_mot_lan');
+    expect(terse.intent_ranking.slice(0, 3).map((r) => r.name)).toContain('tt_tro_cap_that_nghiep');
   });
 });
 

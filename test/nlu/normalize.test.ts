@@ -145,6 +145,28 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     ['bịnh', 'bệnh'],
     ['nghen', 'nha'],
     ['hen', 'nha'],
+    ['dzô', 'vào'],
+    ['dzo', 'vào'],
+    ['hổm rày', 'hôm nay'],
+    ['bữa nay', 'hôm nay'],
+    ['mấy bữa', 'mấy hôm'],
+    ['làm được hôn', 'làm được không'],
+    ['phải hôn ta', 'phải không ta'],
+    ['mắc quá', 'đắt quá'],
+    ['xài', 'dùng'],
+    ['xai', 'dùng'],
+    ['lụm', 'nhặt'],
+    ['mầy', 'mày'],
+    ['cán bộ kêu đưa thêm tiền', 'cán bộ bảo đưa thêm tiền'],
+    ['kêu xe cấp cứu', 'gọi xe cấp cứu'],
+    ['man giay to', 'làm giay to'],
+    ['sao dị', 'sao vậy'],
+    ['dị là xong', 'vậy là xong'],
+    ['cổ nói', 'cô ấy nói'],
+    ['chừng nào có', 'khi nào có'],
+    ['bản chánh', 'bản chính'],
+    ['chủ nhựt', 'chủ nhật'],
+    ['nói chiện', 'nói chuyện'],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(normalizeText(expected));
   });
@@ -154,6 +176,9 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     expect(normalize('tui mần giấy tờ cho tía má hông được').folded).toEqual(normalize('tôi làm giấy tờ cho cha mẹ không được').folded);
     expect(normalize('hong biet di lanh tro cap o dau').folded).toEqual(normalize('không biết đi lĩnh trợ cấp ở đâu').folded);
     expect(normalizeText('ông xã tui ở đậu nhà bà con')).toBe(normalizeText('chồng tôi ở nhờ nhà bà con'));
+    expect(normalizeText('bữa nay ổng kêu tui dzô xã mần giấy được hôn')).toBe(
+      normalizeText('hôm nay ông ấy bảo tôi vào xã làm giấy được không'),
+    );
   });
 
   test.each([
@@ -174,6 +199,21 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     ['giữ trật tự', 'giữ trật tự'],
     ['sổ hong', 'sổ hồng'],
     ['hong biet', 'không biet'],
+    ['đăng ký kết hôn', 'đăng kí kết hôn'],
+    ['ly hôn', 'li hôn'],
+    ['hôn nhân', 'hôn nhân'],
+    ['bị hôn mê', 'bị hôn mê'],
+    ['bữa cơm', 'bữa cơm'],
+    ['mắc kẹt', 'mắc kẹt'],
+    ['mắc bệnh', 'mắc bệnh'],
+    ['kêu ca', 'kêu ca'],
+    ['dị ứng', 'dị ứng'],
+    ['dị tật', 'dị tật'],
+    ['công ty cổ phần', 'công ti cổ phần'],
+    ['đau cổ', 'đau cổ'],
+    ['chừng một tháng', 'chừng một tháng'],
+    ['nha dang chay lon', 'nha dang chay lon'],
+    ['an trom dang chay tron', 'an trom dang chạy tron'],
   ])('ambiguous words keep their standard reading where the context says so: %s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(expected);
   });

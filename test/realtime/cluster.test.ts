@@ -157,16 +157,22 @@ describe('three gateways on one postgres database', () => {
     expect(b.gw.ctx.bot.receipt.default).toBe(receipt);
   });
 
-  test('a training phrase added on A retrains B once, from the database', async () => {
+  test('a training phrase added on A: B loads the model A trained and stored, once, without training', async () => {
     const phrase = 'quokka xylophone zebu kangaroo';
     const intent = 'thong_tin_tong_dai';
     expect((await b.gw.ctx.nlu.parse(phrase)).intent.name).not.toBe(intent);
     let trainings = 0;
+    let loads = 0;
     const nluB = b.gw.ctx.nlu;
     const train = nluB.train.bind(nluB);
+    const loadModel = nluB.loadModel!.bind(nluB);
     nluB.train = (data) => {
       trainings++;
       return train(data);
+    };
+    nluB.loadModel = (bytes) => {
+      loads++;
+      loadModel(bytes);
     };
     try {
       await request(a.app).post(`/api/training/${intent}`).set('authorization', admin).send({ text: phrase }).expect(201);
@@ -178,11 +184,17 @@ describe('three gateways on one postgres database', () => {
         10_000,
       );
       expect(onB).toBe(intent);
-      await new Promise((r) => setTimeout(r, 500)); // A's `model` announcement arrives: nothing new to train
+      await new Promise((r) => setTimeout(r, 500)); // a late announcement would find nothing new to load
       await retrainIdle(b.gw.ctx);
-      expect(trainings).toBe(1);
+      expect(trainings).toBe(0);
+      expect(loads).toBe(1);
+      // The very same model: B answers as A does.
+      for (const text of [phrase, 'cho hỏi làm căn cước ở đâu', 'cháy nhà ở phường 2 gọi ai']) {
+        expect(await nluB.parse(text)).toEqual(await a.gw.ctx.nlu.parse(text));
+      }
     } finally {
       nluB.train = train;
+      nluB.loadModel = loadModel;
     }
   });
 

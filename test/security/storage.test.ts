@@ -2,7 +2,7 @@
  * Security storage on PGlite and PostgreSQL: the processing log's hash chain (computed in the
  * inserting transaction, consistent under concurrent writers, tampering and TRUNCATE detected or
  * refused, `npm run log:verify`), login throttling shared by nodes, database rate counters and the
- * retention purge.
+ * retention purge (and a gateway running it with its configured days).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -15,6 +15,9 @@ import { purgeExpired } from '../../src/jobs/retention';
 import { verifyAllChains, verifyTicketChain } from '../../src/store/event-chain';
 import { logEvent, SYSTEM } from '../../src/store/events';
 import { databaseKinds, freshDatabaseUrl, type DbKind } from '../support/databases';
+import { withTestGateway } from '../support/gateway';
+import { tamperWithEvents } from '../support/tamper';
+import { waitForValue } from '../support/wait';
 
 const run = promisify(execFile);
 
@@ -44,16 +47,6 @@ async function ticket(db: Database): Promise<{ ticketId: string; conversationId:
     [`1022-2026-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`, conv.rows[0].id],
   );
   return { ticketId: t.rows[0].id, conversationId: conv.rows[0].id };
-}
-
-/** Changes an event behind the application's back, as a database owner could. */
-async function tamper(db: Database, sql: string, params: unknown[]): Promise<void> {
-  await db.query('ALTER TABLE events DISABLE TRIGGER events_no_update');
-  try {
-    await db.query(sql, params);
-  } finally {
-    await db.query('ALTER TABLE events ENABLE TRIGGER events_no_update');
-  }
 }
 
 describe.each(databaseKinds())('security storage on %s', (kind) => {
@@ -88,11 +81,11 @@ describe.each(databaseKinds())('security storage on %s', (kind) => {
     await expect(db.query('TRUNCATE events')).rejects.toThrow(/append-only/);
 
     // An owner who disables the trigger and edits an event is found out.
-    await tamper(db, `UPDATE events SET data = '{"note":"đã sửa"}' WHERE id = $1`, [rows[1].id]);
+    await tamperWithEvents(db, `UPDATE events SET data = '{"note":"đã sửa"}' WHERE id = $1`, [rows[1].id]);
     const edited = await verifyTicketChain(db, ticketId, conversationId);
     expect(edited).toMatchObject({ ok: false, broken: [{ chain: `t:${ticketId}`, firstBadEventId: Number(rows[1].id), badEvents: 1 }] });
     // Removing an event breaks the link of the next one.
-    await tamper(db, 'DELETE FROM events WHERE id = $1', [rows[2].id]);
+    await tamperWithEvents(db, 'DELETE FROM events WHERE id = $1', [rows[2].id]);
     const removed = await verifyAllChains(db);
     expect(removed.ok).toBe(false);
     expect(removed.broken[0]).toMatchObject({ chain: `t:${ticketId}`, firstBadEventId: Number(rows[1].id), badEvents: 2 });
@@ -197,9 +190,35 @@ describe.each(databaseKinds())('security storage on %s', (kind) => {
     const env = { ...process.env, DATABASE_URL: nodes.url, LOG_LEVEL: 'silent' };
     const ok = await run('npx', ['tsx', 'scripts/log-verify.ts'], { env });
     expect(ok.stdout).toMatch(/3 events in 1 chains, 0 broken/);
-    await tamper(nodes.a, `UPDATE events SET actor_name = 'ai đó' WHERE ticket_id = $1 AND data->>'i' = '1'`, [ticketId]);
+    await tamperWithEvents(nodes.a, `UPDATE events SET actor_name = 'ai đó' WHERE ticket_id = $1 AND data->>'i' = '1'`, [ticketId]);
     const bad = await run('npx', ['tsx', 'scripts/log-verify.ts'], { env }).catch((e: { code: number; stdout: string }) => e);
     expect(bad).toMatchObject({ code: 1 });
     expect(bad.stdout).toMatch(new RegExp(`BROKEN t:${ticketId}: first bad event \\d+ \\(1 bad\\)`));
   }, 60_000);
 });
+
+test('a gateway runs the retention purge from its start, with the configured days', async () => {
+  const url = await freshDatabaseUrl('postgres');
+  const db = await openDatabase(url, '/tmp/unused');
+  try {
+    await migrate(db);
+    for (const [key, days] of [
+      ['twenty-days', 20],
+      ['five-days', 5],
+    ] as const)
+      await db.query(
+        `INSERT INTO inbound_events (channel, dedupe_key, content_type, body, received_at, processed_at)
+         VALUES ('zalo', $1, 'application/json', '\\x7b7d', now() - make_interval(days => $2), now())`,
+        [key, days],
+      );
+  } finally {
+    await db.close();
+  }
+  await withTestGateway({ kind: 'postgres', databaseUrl: url, env: { RETENTION_RAW_DAYS: '10' } }, async (t) => {
+    const purged = () =>
+      t.gw.ctx.db
+        .query<{ dedupe_key: string }>(`SELECT dedupe_key FROM inbound_events WHERE body_purged_at IS NOT NULL ORDER BY id`)
+        .then((r) => r.rows.map((x) => x.dedupe_key));
+    expect(await waitForValue(purged, (keys) => keys.length > 0, 30_000)).toEqual(['twenty-days']);
+  });
+}, 120_000);

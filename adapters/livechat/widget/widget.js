@@ -82,6 +82,14 @@
     newMessages: function (n) {
       return n + ' tin nhắn mới';
     },
+    prechatIntro: 'Trước khi bắt đầu, vui lòng cho biết một vài thông tin để tổng đài hỗ trợ bạn.',
+    prechatName: 'Họ và tên',
+    prechatPhone: 'Số điện thoại',
+    prechatOptional: ' (không bắt buộc)',
+    prechatStart: 'Bắt đầu trò chuyện',
+    prechatNameMissing: 'Vui lòng nhập họ và tên.',
+    prechatPhoneMissing: 'Vui lòng nhập số điện thoại.',
+    prechatConsentMissing: 'Vui lòng đánh dấu đồng ý để bắt đầu trò chuyện.',
   };
 
   // ---------------------------------------------------------------------------------------
@@ -277,6 +285,7 @@
     '.row.out .bubble a{color:var(--c)}',
     '.meta{display:flex;align-items:center;gap:4px;font-size:11px;color:#8593a1;margin:3px 4px 0}',
     '.meta .read{color:var(--c)}',
+    '.seen{font-size:11.5px;font-weight:600;color:var(--c);margin:2px 4px 0}',
     '.err{font-size:12px;color:#b3261e;margin:3px 4px 0;max-width:260px;text-align:right}',
     '.files{display:flex;flex-direction:column;gap:6px;margin-top:6px}',
     '.bubble .files:first-child{margin-top:0}',
@@ -314,6 +323,18 @@
     '.send:disabled{background:#c3ccd6;cursor:default}',
     '.foot{display:flex;justify-content:space-between;gap:8px;font-size:11px;color:#8f9baa;margin:6px 6px 0}',
     '.count.warn{color:#b3261e}',
+    // Pre-chat form
+    '.prechat{display:flex;flex-direction:column;gap:10px;border-top:1px solid #e6ebf1;background:#fff;padding:12px 16px;max-height:60%;overflow-y:auto}',
+    '.prechat[hidden],.pf[hidden]{display:none}',
+    '.prechat .intro{margin:0;font-size:13px;color:#51606f}',
+    '.pf{display:flex;flex-direction:column;gap:4px;font-size:13px;font-weight:600;color:#33414f}',
+    '.pf input{font:inherit;font-weight:400;font-size:14.5px;border:1.5px solid #d5dce4;border-radius:10px;padding:8px 12px;color:#1c2733}',
+    '.pf input:focus{outline:none;border-color:var(--c);box-shadow:0 0 0 3px var(--c-ring)}',
+    '.pf input[aria-invalid=true]{border-color:#b3261e}',
+    '.consent{display:flex;gap:8px;align-items:flex-start;font-size:12.5px;line-height:1.45;color:#33414f}',
+    '.consent input{margin-top:3px;flex:none;width:16px;height:16px}',
+    '.start{align-self:flex-end;height:40px;padding:0 18px;border:0;border-radius:20px;background:var(--c);color:#fff;font-weight:700}',
+    '.start:disabled{background:#c3ccd6;cursor:default}',
     // Narrow screens: the panel takes the whole screen.
     '@media (max-width:520px){.root{right:14px;bottom:14px}',
     '.panel{position:fixed;inset:0;width:100%;height:100%;height:100dvh;border-radius:0;animation:none}',
@@ -421,11 +442,32 @@
     h('div', { class: 'foot' }, [h('span', { text: T.privacy }), counter]),
   ]);
 
+  // The pre-chat form (when the gateway asks for it): shown instead of the composer until it is filled.
+  var preName = h('input', { type: 'text', name: 'name', autocomplete: 'name', maxlength: '100' });
+  var prePhone = h('input', { type: 'tel', name: 'phone', autocomplete: 'tel', inputmode: 'tel', maxlength: '20' });
+  var preConsent = h('input', { type: 'checkbox', name: 'consent' });
+  var preNameLabel = h('span');
+  var prePhoneLabel = h('span');
+  var preConsentText = h('span');
+  var preNameField = h('label', { class: 'pf' }, [preNameLabel, preName]);
+  var prePhoneField = h('label', { class: 'pf' }, [prePhoneLabel, prePhone]);
+  var preError = h('p', { class: 'notice', role: 'alert' });
+  var preSubmit = h('button', { class: 'start', type: 'submit' }, [h('span', { text: T.prechatStart })]);
+  var prechatForm = h('form', { class: 'prechat', novalidate: true, hidden: true, 'aria-label': T.prechatStart }, [
+    h('p', { class: 'intro', text: T.prechatIntro }),
+    preNameField,
+    prePhoneField,
+    h('label', { class: 'consent' }, [preConsent, preConsentText]),
+    preError,
+    preSubmit,
+  ]);
+
   var panel = h('div', { class: 'panel', id: 'c1022-panel', role: 'dialog', 'aria-labelledby': 'c1022-title', hidden: true }, [
     header,
     operatorBanner,
     connBanner,
     scroll,
+    prechatForm,
     form,
     announcer,
   ]);
@@ -451,6 +493,10 @@
     file: null, // { name, mimeType, size, dataBase64, previewUrl }
     typingTimer: 0,
     lastTypingSent: 0,
+    /** The pre-chat form to fill before writing (`prechat` event), or null. */
+    prechat: null,
+    /** Key of the citizen's message operators have read up to (`seen` event): "Đã xem" goes under it. */
+    seenKey: null,
   };
   /** Messages by key: `c:<clientId>` for the citizen's, `m:<id>` for everything else. */
   var messages = new Map();
@@ -569,6 +615,7 @@
       meta.appendChild(h('span', { class: 'sr-only', text: sv.text }));
     }
     stack.appendChild(meta);
+    if (kind === 'in' && state.seenKey === keyOf(msg)) stack.appendChild(h('div', { class: 'seen', text: T.read }));
     if (msg.status === 'failed' && msg.error) stack.appendChild(h('div', { class: 'err', text: msg.error }));
     li.appendChild(stack);
     return li;
@@ -791,7 +838,7 @@
 
   /** Sends the outbox in order, one frame at a time, while connected. */
   function flush() {
-    if (flushing || !socket || !socket.connected) return;
+    if (flushing || !socket || !socket.connected || state.prechat) return;
     flushing = true;
     var gen = generation;
     (function step() {
@@ -808,6 +855,14 @@
           // externalMessageId lets later `status` pushes (read by an operator) find this message.
           if (msg && msg.status === 'pending')
             upsert(Object.assign({}, msg, { status: 'sent', externalMessageId: ack.messageId }), { quiet: true });
+        } else if (ack && ack.code === 'prechat_required') {
+          // The form was switched on meanwhile: keep the message, and reconnect to be sent the form.
+          flushing = false;
+          if (!state.prechat) {
+            socket.disconnect();
+            socket.connect();
+          }
+          return;
         } else if (ack && !ack.retryable) {
           outboxRemove(item.frame.clientId);
           if (msg) upsert(Object.assign({}, msg, { status: 'failed', error: ack.error }));
@@ -925,6 +980,69 @@
     textarea.focus();
   }
 
+  // ---------------------------------------------------------------------------------------
+  // Pre-chat form
+  // ---------------------------------------------------------------------------------------
+
+  function renderPrechat() {
+    var f = state.prechat;
+    prechatForm.hidden = !f;
+    form.hidden = !!f;
+    if (!f) return;
+    preNameField.hidden = f.name === 'off';
+    prePhoneField.hidden = f.phone === 'off';
+    preNameLabel.textContent = T.prechatName + (f.name === 'required' ? ' *' : T.prechatOptional);
+    prePhoneLabel.textContent = T.prechatPhone + (f.phone === 'required' ? ' *' : T.prechatOptional);
+    preName.required = f.name === 'required';
+    prePhone.required = f.phone === 'required';
+    preConsentText.textContent = f.consentText;
+  }
+
+  function firstPrechatInput() {
+    return !preNameField.hidden ? preName : !prePhoneField.hidden ? prePhone : preConsent;
+  }
+
+  function prechatError(text, input) {
+    preError.textContent = text || '';
+    [preName, prePhone, preConsent].forEach(function (el) {
+      el.setAttribute('aria-invalid', String(el === input));
+    });
+    if (input) input.focus();
+  }
+
+  function submitPrechat() {
+    var f = state.prechat;
+    if (!f) return;
+    var frame = { consent: preConsent.checked, consentVersion: f.consentVersion };
+    if (f.name !== 'off') frame.name = preName.value.trim();
+    if (f.phone !== 'off') frame.phone = prePhone.value.trim();
+    if (f.name === 'required' && !frame.name) return prechatError(T.prechatNameMissing, preName);
+    if (f.phone === 'required' && !frame.phone) return prechatError(T.prechatPhoneMissing, prePhone);
+    if (!frame.consent) return prechatError(T.prechatConsentMissing, preConsent);
+    if (!socket || !socket.connected) return prechatError(T.unavailable);
+    prechatError('');
+    preSubmit.disabled = true;
+    // The server validates again (phone format, consent version): its message names what to fix.
+    socket.timeout(15000).emit('prechat', frame, function (err, ack) {
+      preSubmit.disabled = false;
+      if (err || !ack) return prechatError(T.unavailable);
+      if (!ack.ok) {
+        var input = { name: preName, phone: prePhone, consent: preConsent }[ack.field] || null;
+        return prechatError(ack.error, input);
+      }
+      state.prechat = null;
+      renderPrechat();
+      renderComposer();
+      textarea.focus();
+      flush();
+    });
+  }
+
+  prechatForm.addEventListener('submit', function (e) {
+    e.preventDefault();
+    submitPrechat();
+  });
+
   function sendTypingOff() {
     if (state.lastTypingSent && socket && socket.connected) socket.emit('typing', { on: false });
     state.lastTypingSent = 0;
@@ -1034,7 +1152,7 @@
       renderComposer();
       if (!socket) connect();
       scrollToBottom();
-      if (!(opts && opts.noFocus)) textarea.focus();
+      if (!(opts && opts.noFocus)) (state.prechat ? firstPrechatInput() : textarea).focus();
     } else if (!(opts && opts.noFocus)) {
       launcher.focus();
     }
@@ -1191,6 +1309,24 @@
     });
     s.on('operator', function (ev) {
       showOperator(ev && ev.name);
+    });
+    s.on('prechat', function (ev) {
+      var was = state.prechat;
+      state.prechat = (ev && ev.form) || null;
+      renderPrechat();
+      if (was && !state.prechat) {
+        renderComposer();
+        flush();
+      }
+    });
+    s.on('seen', function (ev) {
+      if (!ev || !ev.messageId) return;
+      var old = state.seenKey;
+      state.seenKey = 'c:' + clientIdOf(ev.messageId);
+      [old, state.seenKey].forEach(function (key) {
+        var m = key && messages.get(key);
+        if (m) upsert(m, { quiet: true });
+      });
     });
   }
 

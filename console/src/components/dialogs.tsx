@@ -52,7 +52,7 @@ export function ForwardDialog({ ticket, onClose, onDone }: { ticket: Ticket; onC
       onSubmit={submit}
     >
       <Field label="Cơ quan xử lý">
-        <AgencySelect value={agency} onChange={setAgency} empty="— Chọn cơ quan —" required />
+        <AgencySelect value={agency} onChange={setAgency} empty="— Chọn cơ quan —" label="Cơ quan xử lý" required />
       </Field>
       {suggestions.length > 0 && (
         <div className="suggest-row">

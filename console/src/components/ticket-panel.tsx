@@ -1,8 +1,16 @@
 /** The ticket panel: fields edited in place, forward, close, processing log (print and PDF). */
 import { Fragment, useState } from 'react';
 import { api, download, openHtml } from '../lib/api';
-import { fmtDateTime, fmtDuration, fmtRemaining, fromLocalInput, toLocalInput } from '../lib/format';
-import { AGENCY_LEVEL_LABELS, CHANNEL_LABELS, CONTENT_TYPE_LABELS, PRIORITY_LABELS, TICKET_STATUS_LABELS, label } from '@wire/labels';
+import { fmtDateTime, fmtRemaining, fromLocalInput, toLocalInput } from '../lib/format';
+import {
+  AGENCY_LEVEL_LABELS,
+  CHANNEL_LABELS,
+  CONTENT_TYPE_LABELS,
+  PRIORITY_LABELS,
+  TICKET_STATUS_LABELS,
+  hoursMinutes,
+  label,
+} from '@wire/labels';
 import { fieldName, useFields, useUsers } from '../lib/refdata';
 import { useSession } from '../lib/session';
 import type { Ticket } from '../lib/types';
@@ -232,7 +240,7 @@ export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; on
         <dt>Phản hồi đầu</dt>
         <dd>
           {ticket.firstResponseAt
-            ? `${fmtDateTime(ticket.firstResponseAt)} (sau ${fmtDuration((new Date(ticket.firstResponseAt).getTime() - new Date(ticket.createdAt).getTime()) / 1000)})`
+            ? `${fmtDateTime(ticket.firstResponseAt)} (sau ${hoursMinutes((new Date(ticket.firstResponseAt).getTime() - new Date(ticket.createdAt).getTime()) / 1000)} giờ:phút)`
             : 'Chưa phản hồi'}
         </dd>
         {ticket.closedAt && (

@@ -20,9 +20,9 @@ import { ChannelIcon, Icon } from '../components/icons';
 import { ListState, Table } from '../components/list-state';
 import { Card, CardSkeleton, Chip, DownloadButton, Empty, Link, Skeleton } from '../components/ui';
 import { api, qs } from '../lib/api';
-import { dayEndIso, dayStartIso, fmtDuration, fmtNumber, fmtPercent, fmtWhen, ymd } from '../lib/format';
+import { dayEndIso, dayStartIso, fmtNumber, fmtPercent, fmtWhen, ymd } from '../lib/format';
 import { useLoad } from '../lib/hooks';
-import { CHANNEL_LABELS, label } from '@wire/labels';
+import { CHANNEL_LABELS, hoursMinutes, label } from '@wire/labels';
 import { useLiveReload } from '../lib/live';
 import { setQuery, useRoute } from '../lib/router';
 import type { Dashboard } from '../lib/types';
@@ -293,14 +293,14 @@ function Figures({ d, range }: { d: Dashboard; range: { from: string; to: string
         <Kpi
           label="Phản hồi đầu"
           icon={<Icon.zap size={18} />}
-          value={fmtDuration(d.firstResponse.p50_s)}
-          sub={`trung vị · 90% trong ${fmtDuration(d.firstResponse.p90_s)}`}
+          value={hoursMinutes(d.firstResponse.p50_s) || '—'}
+          sub={`giờ:phút, trung vị · 90% trong ${hoursMinutes(d.firstResponse.p90_s) || '—'}`}
         />
         <Kpi
           label="Giải quyết xong"
           icon={<Icon.check size={18} />}
-          value={fmtDuration(d.resolution.p50_s)}
-          sub={`trung vị · 90% trong ${fmtDuration(d.resolution.p90_s)}`}
+          value={hoursMinutes(d.resolution.p50_s) || '—'}
+          sub={`giờ:phút, trung vị · 90% trong ${hoursMinutes(d.resolution.p90_s) || '—'}`}
         />
         <Kpi
           label="Mức độ hài lòng"
@@ -521,7 +521,7 @@ function Figures({ d, range }: { d: Dashboard; range: { from: string; to: string
                 <th className="num">Tiếp nhận</th>
                 <th className="num">Tin trả lời</th>
                 <th className="num">Đã đóng</th>
-                <th className="num">Phản hồi đầu (trung vị)</th>
+                <th className="num">Phản hồi đầu (trung vị, giờ:phút)</th>
                 <th className="num">Hoạt động gần nhất</th>
               </>
             }
@@ -532,7 +532,7 @@ function Figures({ d, range }: { d: Dashboard; range: { from: string; to: string
                 <td className="num">{fmtNumber(o.takenOver)}</td>
                 <td className="num">{fmtNumber(o.replies)}</td>
                 <td className="num">{fmtNumber(o.closed)}</td>
-                <td className="num">{fmtDuration(o.firstResponseP50_s)}</td>
+                <td className="num">{hoursMinutes(o.firstResponseP50_s) || '—'}</td>
                 <td className="num muted">{o.lastActivityAt ? fmtWhen(o.lastActivityAt) : '—'}</td>
               </tr>
             )}

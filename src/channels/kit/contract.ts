@@ -267,7 +267,37 @@ export interface AdapterRuntime {
   socketNamespace?(name: string): Namespace;
   /** The citizen started or stopped typing (live chat): shown to operators. Never throws. */
   citizenTyping?(externalUserId: string, on: boolean): void;
+  /** A long-running intake (IMAP) connected or lost its connection: shown on the admins' channel page. Never throws. */
+  intakeStatus?(status: IntakeStatus): void;
+  /** The pre-chat form admins configured (live chat), as the citizen's browser may see it. */
+  prechatForm?(): Promise<PrechatForm>;
+  /** Validates a submitted pre-chat form and records it (name and phone on the contact, the consent). */
+  submitPrechat?(externalUserId: string, form: unknown): Promise<PrechatResult>;
+  /** Whether a citizen may write: false only when the form is on, no consent is recorded and no conversation is open. */
+  mayWrite?(externalUserId: string): Promise<boolean>;
+  /** Where operators' reading of the citizen's latest conversation stands (live chat's "Đã xem" after a reconnection). */
+  seenMarker?(externalUserId: string): Promise<{ messageId: string; seenAt: number } | null>;
 }
+
+/** The connection state of a long-running intake, as its adapter last reported it. */
+export interface IntakeStatus {
+  connected: boolean;
+  /** Why it is not connected (the last connection error), if known. */
+  error: string | null;
+}
+
+/** A pre-chat form: each field hidden (`off`), `optional` or `required`; the consent text must be ticked when it is on. */
+export interface PrechatForm {
+  enabled: boolean;
+  name: 'off' | 'optional' | 'required';
+  phone: 'off' | 'optional' | 'required';
+  consentText: string;
+  /** Short hash of the consent text: the version a submission refers to. */
+  consentVersion: string;
+}
+
+/** Outcome of a pre-chat submission; errors are Vietnamese, for the citizen. */
+export type PrechatResult = { ok: true } | { ok: false; error: string; field?: 'name' | 'phone' | 'consent' | 'form' };
 
 /** A message of a conversation as shown back to a citizen (live-chat history). */
 export interface HistoryItem {
@@ -316,7 +346,12 @@ export interface ChannelAdapter {
 export type LiveNotice =
   | { type: 'typing'; on: boolean; authorName?: string }
   | { type: 'status'; messageId: string; status: string }
-  | { type: 'operator'; name: string | null };
+  | { type: 'operator'; name: string | null }
+  /**
+   * Operators have read the conversation up to the citizen's message `messageId` (its provider id). The core
+   * relays it from the bus on EVERY node, so it goes to this node's connections only.
+   */
+  | { type: 'seen'; messageId: string; seenAt: number };
 
 /** A failed provider call. `retryable` decides between backoff and a permanent failure. */
 export class ChannelApiError extends Error {

@@ -23,6 +23,9 @@ import { softmax, SoftmaxRegression, type SparseVector } from './softmax-regress
 import { Speller } from './speller';
 import { NearestNeighbors } from './nearest-neighbors';
 import { clauses, requestPart, requestSentences } from './segments';
+import { createHash } from 'node:crypto';
+import { LexiconMatcher } from './lexicon';
+import { decodeModel, encodeModel, ModelRefusedError, MODEL_CODEC_VERSION, nluCodeStamp, type ModelClasses } from './model-codec';
 
 /** Settings of the built-in engine. */
 export interface BuiltinEngineOptions {
@@ -127,6 +130,31 @@ interface Model {
   neighbors: NearestNeighbors;
 }
 
+/** Every field of `Model`: a loaded model must have them all (the compiler keeps this list complete). */
+const MODEL_KEYS: Record<keyof Model, true> = {
+  featurizer: true,
+  vocabulary: true,
+  labels: true,
+  backgroundIndex: true,
+  regression: true,
+  temperature: true,
+  knownWords: true,
+  neighbors: true,
+};
+/** The classes a model is made of, for export and load (a class missing here makes `exportModel` throw). */
+const MODEL_CLASSES: ModelClasses = { Featurizer, SoftmaxRegression, NearestNeighbors, Speller, LexiconMatcher };
+/** Options read only when deciding on a parse, not when training: a model serves engines that differ in them. */
+const DECISION_OPTIONS = new Set<string>([
+  'threshold',
+  'ambiguityThreshold',
+  'urgentIntents',
+  'urgentThreshold',
+  'agreementThreshold',
+  'minCoverage',
+]);
+/** Texts a loaded model must get through before it goes live. */
+const SMOKE_TEXTS = ['xin chào', 'làm căn cước công dân cần giấy tờ gì? nộp ở đâu', 'dangky khai sinh cho con 0912345678'];
+
 function vectorize(features: NamedFeatures, vocabulary: Map<string, number>): SparseVector {
   const idx: number[] = [];
   const val: number[] = [];
@@ -210,6 +238,60 @@ export class BuiltinNluEngine implements NluEngine {
   /** True once a model is live. */
   get trained(): boolean {
     return this.model !== undefined;
+  }
+
+  /** `builtin/<codec>/<hash>`: the hash covers the NLU code that runs here and the options that shape training. */
+  get modelFormat(): string {
+    const training = Object.entries(this.opts).filter(([key]) => !DECISION_OPTIONS.has(key));
+    const hash = createHash('sha256').update(nluCodeStamp()).update(JSON.stringify(training)).digest('hex');
+    return `builtin/${MODEL_CODEC_VERSION}/${hash.slice(0, 24)}`;
+  }
+
+  /** The live model as bytes for `loadModel` on another node or at a later start; throws before the first training. */
+  exportModel(): Buffer {
+    if (!this.model) throw new Error('no model to export: the engine is not trained yet');
+    return encodeModel(this.model, MODEL_CLASSES, this.modelFormat);
+  }
+
+  /**
+   * Makes an exported model live (it replaces any training in progress, as a later training would).
+   * Throws `ModelRefusedError`, keeping the live model, when the bytes are corrupt, come from other
+   * engine code or settings, or do not make a working model.
+   */
+  loadModel(bytes: Uint8Array): void {
+    const model = decodeModel(bytes, MODEL_CLASSES, this.modelFormat);
+    this.checkModel(model);
+    this.generation++;
+    this.model = model;
+  }
+
+  /** Refuses a decoded value that is not a complete, consistent model that can classify. */
+  private checkModel(value: unknown): asserts value is Model {
+    const m = value as Partial<Model> | null;
+    const missing = m && typeof m === 'object' ? Object.keys(MODEL_KEYS).filter((k) => !(k in m)) : ['everything'];
+    if (missing.length > 0) throw new ModelRefusedError(`model lacks ${missing.join(', ')}`);
+    const model = value as Model;
+    const shaped =
+      model.featurizer instanceof Featurizer &&
+      model.regression instanceof SoftmaxRegression &&
+      model.neighbors instanceof NearestNeighbors &&
+      model.vocabulary instanceof Map &&
+      model.knownWords instanceof Set &&
+      Array.isArray(model.labels) &&
+      model.regression.nClasses === model.labels.length &&
+      model.regression.nFeatures === model.vocabulary.size &&
+      model.regression.weights.length === model.vocabulary.size * model.labels.length;
+    if (!shaped) throw new ModelRefusedError('model parts do not fit together');
+    try {
+      for (const text of SMOKE_TEXTS) {
+        const f = model.featurizer.extract(text);
+        const x = vectorize(f.full, model.vocabulary);
+        if (!softmax(model.regression.logits(x), model.temperature).every(Number.isFinite)) throw new Error('non-finite scores');
+        model.neighbors.query(x, 5);
+      }
+    } catch (err) {
+      throw new ModelRefusedError(`model does not classify: ${(err as Error).message}`);
+    }
   }
 
   /**

@@ -195,7 +195,7 @@ export class Featurizer {
     let lexical = new Set<number>();
     if (this.lexicon) {
       const m = this.lexicon.match(tokens, folded, hasDiacritics);
-      groups.x.push(...m.classes);
+      groups.x.push(...m.classes.map((cls, k) => (negated(folded, m.starts[k]) ? `neg_${cls}` : cls)));
       lexical = m.covered;
     }
     for (const e of entities) groups.e.push(e.entity);
@@ -209,6 +209,42 @@ export class Featurizer {
     addGroup(full, 'a', accented, this.weights);
     return { full, folded: shared, words, lexical, source: spelled.folded, entities, focus: focus?.full };
   }
+}
+
+/** Words that may stand between "không" and the cue it denies ("hổng phải chuyển hộ khẩu", "không muốn rút một lần"). */
+const NEGATION_BRIDGE = new Set([
+  'phai',
+  'muon',
+  'can',
+  'co',
+  'rut',
+  'chuyen',
+  'nhap',
+  'lanh',
+  'linh',
+  'lam',
+  'xin',
+  'dang',
+  'ki',
+  'di',
+  'tinh',
+  'nhan',
+  'giay',
+]);
+/** Words of a denial besides "không" (folded): "chẳng", "chứ hổng", "khỏi". */
+const NEGATIONS = new Set(['khong', 'chang', 'khoi']);
+
+/**
+ * True when the word class matched at `start` is denied: "tui hổng phải chuyển hộ khẩu, chỉ ở
+ * nhờ" names a neighbouring procedure to set it aside. A negation at most three words before the
+ * cue, with only verbs of wanting, moving or doing between them.
+ */
+function negated(folded: string[], start: number): boolean {
+  for (let k = start - 1; k >= Math.max(0, start - 3); k--) {
+    if (NEGATIONS.has(folded[k])) return k === 0 || folded[k - 1] !== 'co';
+    if (!NEGATION_BRIDGE.has(folded[k])) return false;
+  }
+  return false;
 }
 
 function addGroup(out: NamedFeatures, group: string, keys: string[], weights: Record<string, number>): void {

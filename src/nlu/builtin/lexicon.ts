@@ -646,11 +646,16 @@ export class LexiconMatcher {
   }
 
   /**
-   * The classes found, once per match (a phrase inside a longer match does not count again), and
-   * how many tokens the matches cover.
+   * The classes found, once per match (a phrase inside a longer match does not count again), where
+   * each match starts, and which tokens the matches cover.
    */
-  match(tokens: string[], folded: string[], accented: (token: string) => boolean): { classes: string[]; covered: Set<number> } {
+  match(
+    tokens: string[],
+    folded: string[],
+    accented: (token: string) => boolean,
+  ): { classes: string[]; covered: Set<number>; starts: number[] } {
     const out: string[] = [];
+    const starts: number[] = [];
     const covered = new Set<number>();
     let i = 0;
     while (i < folded.length) {
@@ -664,10 +669,11 @@ export class LexiconMatcher {
       );
       if (hit) {
         out.push(hit.cls);
+        starts.push(i);
         for (let k = 0; k < hit.tokens.length; k++) covered.add(i + k);
         i += hit.tokens.length;
       } else i++;
     }
-    return { classes: out, covered };
+    return { classes: out, covered, starts };
   }
 }

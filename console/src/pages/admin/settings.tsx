@@ -1,4 +1,4 @@
-/** Settings: receipt and greeting templates, office hours, agency reply mode (take effect at once). */
+/** Settings: receipt and greeting templates, office hours, agency reply mode, live chat's pre-chat form (take effect at once). */
 import { useEffect, useMemo, useState } from 'react';
 import { DateInput } from '../../components/date-input';
 import { ChoiceCards } from '../../components/form-bits';
@@ -10,6 +10,7 @@ import { CHANNEL_LABELS, label } from '@wire/labels';
 import type { Channel, PerChannelText, Settings } from '../../lib/types';
 import { useReferenceReload } from '../../lib/live';
 import { useSession } from '../../lib/session';
+import { PrechatCard } from './livechat-settings';
 
 const DAYS = [
   { n: 1, label: 'T2' },
@@ -232,6 +233,7 @@ export default function SettingsPage() {
           options={REPLY_MODES}
         />
       </Card>
+      <PrechatCard value={draft.livechatPrechat} onChange={(v) => set('livechatPrechat', v)} />
     </div>
   );
 }

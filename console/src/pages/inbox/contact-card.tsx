@@ -1,11 +1,36 @@
-/** The citizen: identities on every channel, past tickets, merge with a duplicate. */
+/** The citizen: identities on every channel, consents to personal-data processing, past tickets, merge with a duplicate. */
 import { useState } from 'react';
 import { MergeDialog } from '../../components/dialogs';
 import { ChannelIcon, Icon } from '../../components/icons';
 import { Avatar, Button, Chip, Link, StatusChip } from '../../components/ui';
+import { api } from '../../lib/api';
 import { fmtDate, fmtWhen } from '../../lib/format';
+import { useLoad } from '../../lib/hooks';
 import { CHANNEL_LABELS, label } from '@wire/labels';
-import type { Contact } from '../../lib/types';
+import type { Consent, Contact } from '../../lib/types';
+
+/** The consents given through live chat's pre-chat form (Nghị định 13/2023/NĐ-CP): when, and which text version. */
+function Consents({ contactId }: { contactId: string }) {
+  const { data } = useLoad(() => api.get<Consent[]>(`/api/contacts/${encodeURIComponent(contactId)}/consents`), [contactId]);
+  if (!data?.length) return null;
+  const last = data[0];
+  return (
+    <>
+      <div className="cc-section-title">Đồng ý xử lý dữ liệu cá nhân</div>
+      <div className="pad-x small cc-consent">
+        <div>
+          Đã đồng ý lúc {fmtWhen(last.givenAt)} qua {label(CHANNEL_LABELS, last.channel)} (phiên bản nội dung{' '}
+          <span className="mono">{last.textHash.slice(0, 12)}</span>)
+        </div>
+        {(last.name || last.phone) && <div className="muted">Khai báo: {[last.name, last.phone].filter(Boolean).join(' · ')}</div>}
+        <details>
+          <summary>Nội dung đã đồng ý</summary>
+          <p className="muted">{last.text}</p>
+        </details>
+      </div>
+    </>
+  );
+}
 
 export function ContactCard({
   contact,
@@ -42,6 +67,7 @@ export function ContactCard({
         </dt>
         <dd>{contact.email ? <a href={`mailto:${contact.email}`}>{contact.email}</a> : <span className="muted">Chưa có email</span>}</dd>
       </dl>
+      <Consents contactId={contact.id} />
       <div className="cc-section-title">Kênh liên hệ</div>
       <ul className="cc-identities">
         {contact.identities.map((i) => (

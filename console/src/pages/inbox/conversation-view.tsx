@@ -1,5 +1,5 @@
 /** The middle and right columns of the inbox: one conversation, its ticket and its citizen. */
-import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import { ChannelIcon, Icon } from '../../components/icons';
 import { TicketPanel } from '../../components/ticket-panel';
 import { Timeline } from '../../components/timeline';
@@ -13,6 +13,7 @@ import { useSession } from '../../lib/session';
 import type { ConversationDetail } from '../../lib/types';
 import { Composer, type ComposerHandle } from './composer';
 import { ContactCard } from './contact-card';
+import { useSeenMarker } from './use-seen-marker';
 
 export interface ConversationViewHandle {
   takeOver: () => void;
@@ -94,6 +95,10 @@ export const ConversationView = forwardRef<ConversationViewHandle, { id: string;
   useEffect(() => {
     stick.current = true;
   }, [id]);
+
+  // Showing the newest message to the operator moves the read marker (the citizen's live chat shows "Đã xem").
+  const atEnd = useCallback(() => stick.current, []);
+  const markSeen = useSeenMarker(id, data?.conversation.id === id ? data.messages[data.messages.length - 1]?.id : undefined, atEnd);
 
   const conv = data?.conversation;
   const mine = conv?.state === 'operator' && conv.assignee?.id === user.id;
@@ -218,6 +223,7 @@ export const ConversationView = forwardRef<ConversationViewHandle, { id: string;
           onScroll={(e) => {
             const el = e.currentTarget;
             stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+            markSeen();
           }}
         >
           <Timeline
