@@ -224,7 +224,7 @@ describe.each(databaseKinds())('gateway restart on %s', (kind) => {
     const trainSpy = jest.spyOn(BuiltinNluEngine.prototype, 'train');
     try {
       // PGlite on disk in the data folder (an empty URL), so that the restart finds the same database.
-      const first = await startTestGateway({ kind, databaseUrl: kind === 'pglite' ? '' : undefined });
+      const first = await startTestGateway({ kind, databaseUrl: kind === 'pglite' ? '' : undefined, reuseModels: false });
       expect(trainSpy).toHaveBeenCalledTimes(1);
       const probe = 'cho hỏi làm lại căn cước bị mất thì nộp hồ sơ ở đâu';
       const before = await first.gw.ctx.nlu.parse(probe);
@@ -234,6 +234,7 @@ describe.each(databaseKinds())('gateway restart on %s', (kind) => {
         databaseUrl: first.databaseUrl,
         dataDir: first.dataDir,
         citizenApp: first.citizenApp,
+        reuseModels: false,
       });
       try {
         expect(trainSpy).toHaveBeenCalledTimes(1);

@@ -281,22 +281,31 @@ describeConsole('security over HTTP on %s', ENV, (f: ConsoleFixture) => {
     const junk = '{'.repeat(900_000);
     const unsigned = await request(app()).post('/webhooks/edongthap').set('content-type', 'application/json').send(junk).expect(401);
     expect(unsigned.body.error).toMatch(/signature|chữ ký/i);
-    // 42 signed requests must fall in one fixed window, even on a busy machine.
-    await awayFromMinuteEnd(40_000);
-    const results: number[] = [];
-    const start = await f.t.gw.ctx.db.query<{ hits: number }>(
-      `SELECT coalesce(sum(hits), 0)::int AS hits FROM rate_counters WHERE key = 'webhook:edongthap'`,
-    );
-    const left = 40 - start.rows[0].hits;
-    for (let i = 0; i < left + 2; i++) {
-      const raw = JSON.stringify(citizenMessage(`u-flood-${i}`, 'xin chào'));
-      const sig = `sha256=${createHmac('sha256', EDT_SECRET).update(raw).digest('hex')}`;
-      results.push(
-        (await request(app()).post('/webhooks/edongthap').set('content-type', 'application/json').set('x-signature', sig).send(raw)).status,
+    // The burst must fall in one fixed one-minute window: on a busy machine that crossed into the
+    // next window, it is run again in the new one.
+    const burst = async () => {
+      await awayFromMinuteEnd();
+      const window = Math.floor(Date.now() / 60_000);
+      const results: number[] = [];
+      const start = await f.t.gw.ctx.db.query<{ hits: number }>(
+        `SELECT coalesce(sum(hits), 0)::int AS hits FROM rate_counters WHERE key = 'webhook:edongthap' AND window_start >= date_trunc('minute', now())`,
       );
-    }
-    expect(results.filter((s) => s === 200)).toHaveLength(left);
-    expect(results.slice(-2)).toEqual([429, 429]);
+      const left = 40 - start.rows[0].hits;
+      for (let i = 0; i < left + 2; i++) {
+        const raw = JSON.stringify(citizenMessage(`u-flood-${window}-${i}`, 'xin chào'));
+        const sig = `sha256=${createHmac('sha256', EDT_SECRET).update(raw).digest('hex')}`;
+        results.push(
+          (await request(app()).post('/webhooks/edongthap').set('content-type', 'application/json').set('x-signature', sig).send(raw))
+            .status,
+        );
+      }
+      return { results, left, oneWindow: Math.floor(Date.now() / 60_000) === window };
+    };
+    let run = await burst();
+    if (!run.oneWindow) run = await burst();
+    expect(run.oneWindow).toBe(true);
+    expect(run.results.filter((s) => s === 200)).toHaveLength(run.left);
+    expect(run.results.slice(-2)).toEqual([429, 429]);
     // Unsigned floods do not spend the channel's budget.
     await request(app()).post('/webhooks/edongthap').set('content-type', 'application/json').send('{}').expect(401);
   });

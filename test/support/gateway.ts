@@ -1,6 +1,6 @@
 /** Starts a whole gateway in-process for a test, with a fake citizen app as its e-DongThap callback. */
-import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -8,9 +8,11 @@ import request from 'supertest';
 import type { ChannelAdapter } from '../../src/channels/kit/contract';
 import { loadConfig } from '../../src/config';
 import type { DeliveryOptions } from '../../src/context';
-import { openDatabase, type Queryable } from '../../src/db/database';
+import { openDatabase, type Database, type Queryable } from '../../src/db/database';
+import { migrate } from '../../src/db/migrate';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
+import { findNluModel, insertNluModel } from '../../src/store/nlu-models';
 import { FakeEdongthap } from '../fakes/fake-edongthap';
 import { freshDatabaseUrl, type DbKind } from './databases';
 import type { Dovecot } from './dovecot';
@@ -49,6 +51,68 @@ export interface TestGatewayOptions {
   listen?: boolean;
   /** Keep the first admin's "must change password" flag (default: cleared, so `login()` gives a usable admin token). */
   firstAdminMustChangePassword?: boolean;
+  /**
+   * Start with the intent models earlier test gateways of this worker trained, stored in the new
+   * database as another node would have stored them: a gateway whose phrases match loads one
+   * instead of training (default: true; false for tests about training and storing models).
+   */
+  reuseModels?: boolean;
+}
+
+/**
+ * Models trained by earlier test gateways (any test file or worker, this run or an earlier one), one
+ * file per engine format and training fingerprint: neither can match a model of other code or phrases.
+ */
+const MODEL_DIR = join(tmpdir(), 'cong1022-test-models');
+
+/** The model files, newest first (another worker may be removing some meanwhile). */
+function modelFiles(): string[] {
+  const files = existsSync(MODEL_DIR) ? readdirSync(MODEL_DIR).filter((f) => f.endsWith('.json')) : [];
+  const dated = files.flatMap((f) => {
+    try {
+      return [{ path: join(MODEL_DIR, f), at: statSync(join(MODEL_DIR, f)).mtimeMs }];
+    } catch {
+      return [];
+    }
+  });
+  return dated.sort((a, b) => b.at - a.at).map((d) => d.path);
+}
+
+/** Stores the newest trained model in `db` (migrated first), as another node would have; without one, the gateway trains. */
+async function storeTrainedModel(db: Database): Promise<void> {
+  const newest = modelFiles()[0];
+  if (!newest) return;
+  let m: { fingerprint: string; formatVersion: string; bytes: string };
+  try {
+    m = JSON.parse(readFileSync(newest, 'utf8')) as typeof m;
+  } catch {
+    return;
+  }
+  await migrate(db);
+  await insertNluModel(db, { fingerprint: m.fingerprint, formatVersion: m.formatVersion, bytes: Buffer.from(m.bytes, 'base64') });
+}
+
+/** Keeps the model `db` holds last for the next test gateways (the three newest files are kept). */
+async function keepTrainedModel(db: Database): Promise<void> {
+  const r = await db
+    .query<{ id: string; key: string }>(
+      `SELECT id::text AS id, format_version || '-' || fingerprint AS key FROM nlu_models ORDER BY id DESC LIMIT 1`,
+    )
+    .catch(() => null);
+  const latest = r?.rows[0];
+  if (!latest) return;
+  const file = join(MODEL_DIR, `${createHash('sha256').update(latest.key).digest('hex').slice(0, 32)}.json`);
+  if (existsSync(file)) return;
+  const model = await findNluModel(db, latest.id);
+  if (!model) return;
+  mkdirSync(MODEL_DIR, { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(
+    partial,
+    JSON.stringify({ fingerprint: model.fingerprint, formatVersion: model.formatVersion, bytes: model.bytes.toString('base64') }),
+  );
+  renameSync(partial, file);
+  for (const f of modelFiles().slice(3)) rmSync(f, { force: true });
 }
 
 /** The admin every test gateway creates; `login()` signs in as it. */
@@ -102,6 +166,8 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     ...opts.env,
   });
   const db = await openDatabase(config.DATABASE_URL, config.DATA_DIR);
+  const reuseModels = opts.reuseModels !== false;
+  if (reuseModels) await storeTrainedModel(db);
   const gw = await createGateway(config, {
     logger: createLogger(config.LOG_LEVEL),
     adapters: opts.adapters,
@@ -135,6 +201,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     async stop(stopOpts = {}) {
       if (gw.server.listening) await new Promise<void>((r) => gw.server.close(() => r()));
       await gw.stop();
+      if (reuseModels) await keepTrainedModel(db);
       await db.close().catch(() => undefined);
       if (!stopOpts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
