@@ -108,6 +108,8 @@ interface Candidate {
   name: string;
   role: LeaderRole;
   leading: boolean;
+  /** Another node held the role at an earlier attempt: taking it over waits one check first. */
+  contested: boolean;
   /** Settles `ready` after the first attempt. */
   tried: () => void;
 }
@@ -130,7 +132,7 @@ class AdvisoryLeadership implements Leadership {
   lead(name: string, role: LeaderRole): RoleHandle {
     let tried = () => undefined as void;
     const ready = new Promise<void>((resolve) => (tried = resolve));
-    const candidate: Candidate = { name, role, leading: false, tried };
+    const candidate: Candidate = { name, role, leading: false, contested: false, tried };
     this.candidates.add(candidate);
     this.schedule(0);
     return {
@@ -198,9 +200,16 @@ class AdvisoryLeadership implements Leadership {
 
   private async tryToLead(client: Client, c: Candidate): Promise<void> {
     const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [LEADER_LOCK_CLASS, c.name]);
-    if (!r.rows[0]?.ok) return;
+    if (!r.rows[0]?.ok) {
+      c.contested = true;
+      return;
+    }
     c.leading = true;
     this.log.info({ role: c.name }, 'this node now leads the role');
+    // A takeover: the lock is free as soon as the previous leader's session ends, but that node stops
+    // its role only when it notices (at once from the connection's error, at the latest at its next
+    // check). Waiting one check interval keeps the two from running the role at the same time.
+    if (c.contested) await new Promise((resolve) => setTimeout(resolve, this.checkMs));
     try {
       await c.role.start();
     } catch (err) {
