@@ -2,12 +2,22 @@
  * Configuration from the environment (and `.env`), validated once at start.
  * Every error names the variable to fix. See the README for the full list.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** The first admin's password when ADMIN_PASSWORD is unset (documented; the console asks to change it). */
 export const DEFAULT_ADMIN_PASSWORD = 'doimatkhau-1022';
 const optionalString = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(0).max(65535);
+/** One entry of a `trust proxy` list: a range Express names, an address, or one with a prefix length or (IPv4) a netmask. */
+function isProxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, range, extra] = entry.split('/');
+  const version = isIP(address);
+  if (!version || extra !== undefined) return false;
+  if (range === undefined) return true;
+  return /^\d+$/.test(range) ? Number(range) >= 1 && Number(range) <= (version === 4 ? 32 : 128) : version === 4 && isIP(range) === 4;
+}
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const schema = z.object({
@@ -58,6 +68,10 @@ const schema = z.object({
     .trim()
     .min(1)
     .default('loopback')
+    .refine(
+      (v) => /^\d+$/.test(v) || v.split(',').every((e) => isProxyEntry(e.trim())),
+      'must be loopback, addresses or CIDR ranges separated by commas, or a hop count',
+    )
     .transform((v): string | number => (/^\d+$/.test(v) ? Number(v) : v)),
   /** How often a node checks its cluster-wide roles (IMAP intake, roll-ups) and takes those a dead node left, seconds (default: 5). */
   LEADER_CHECK_SECONDS: z.coerce.number().positive().default(5),
@@ -186,11 +200,6 @@ const checkedSchema = schema.superRefine((c, issues) => {
 
 /** Validated configuration. */
 export type Config = z.infer<typeof schema>;
-
-/** True when the email channel is configured (IMAP and SMTP). */
-export function emailConfigured(c: Config): boolean {
-  return EMAIL_REQUIRED.every((k) => !!c[k]);
-}
 
 /** Thrown when the environment is invalid; the message lists each bad variable. */
 export class ConfigError extends Error {}

@@ -150,13 +150,13 @@ export class ImapIntake {
   }
 
   /** Schedules a reconnect once per lost connection. */
-  private connectionLost(client: ImapFlow, error: string | null = null): void {
+  private connectionLost(client: ImapFlow, error = 'connection closed'): void {
     if (this.client !== client) return;
     this.client = null;
     this.stopPolling();
     client.close();
     if (this.stopped) return;
-    this.opts.runtime.intakeStatus?.({ connected: false, error: error ?? 'connection closed' });
+    this.opts.runtime.intakeStatus?.({ connected: false, error });
     const base = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.attempt);
     const delay = Math.round(base * (0.75 + Math.random() * 0.5));
     this.attempt++;

@@ -31,7 +31,7 @@
  * 5. The widget loads the socket.io browser client the gateway serves at
  *    `/socket.io/socket.io.min.js` (from the one socket.io server it shares with the console).
  */
-import type { Attachment, HistoryItem } from '../../src/channels/kit';
+import type { Attachment, HistoryItem, PrechatForm, PrechatResult } from '../../src/channels/kit';
 
 /** Handshake payload (`io(url, { auth })`). */
 export interface HandshakeAuth {
@@ -89,16 +89,11 @@ export interface ClientPrechatFrame {
   consentVersion: string;
 }
 
-/** Ack of `prechat`; `field` names what to correct. */
-export type PrechatAck = { ok: true } | { ok: false; error: string; field?: 'name' | 'phone' | 'consent' | 'form' };
+/** Ack of `prechat`: the core's verdict as it is; `field` names what to correct. */
+export type PrechatAck = PrechatResult;
 
 /** The pre-chat form as the widget shows it. */
-export interface PrechatView {
-  name: 'off' | 'optional' | 'required';
-  phone: 'off' | 'optional' | 'required';
-  consentText: string;
-  consentVersion: string;
-}
+export type PrechatView = Omit<PrechatForm, 'enabled'>;
 
 /** Ack of `attachment`. */
 export type AttachmentAck = { ok: true; name: string; mimeType: string; dataBase64: string } | { ok: false; error: string };

@@ -210,11 +210,9 @@ export class LivechatServer {
   private async sendPrechat(socket: LiveSocket): Promise<void> {
     if (!this.runtime.prechatForm || !this.runtime.mayWrite) return;
     try {
-      const form = await this.runtime.prechatForm();
-      const needed = form.enabled && !(await this.runtime.mayWrite(socket.data.visitorId));
-      socket.emit('prechat', {
-        form: needed ? { name: form.name, phone: form.phone, consentText: form.consentText, consentVersion: form.consentVersion } : null,
-      });
+      const { enabled, ...form } = await this.runtime.prechatForm();
+      const needed = enabled && !(await this.runtime.mayWrite(socket.data.visitorId));
+      socket.emit('prechat', { form: needed ? form : null });
     } catch (err) {
       this.runtime.log.warn({ channel: 'livechat', err: errorText(err) }, 'live-chat pre-chat form unavailable');
     }

@@ -80,8 +80,9 @@ function validateFile(raw: unknown, limits: FrameLimits): Validated<UploadedFile
   if (size <= 0 || b64.length % 4 !== 0 || !BASE64.test(b64)) {
     return { ok: false, error: `Tệp "${name}" bị lỗi hoặc trống, vui lòng chọn lại.` };
   }
-  if (TYPE_LABELS[mimeType] && sniffMimeType(Buffer.from(b64.slice(0, 24), 'base64')) !== mimeType) {
-    return { ok: false, error: `Nội dung tệp "${name}" không đúng định dạng ${TYPE_LABELS[mimeType] ?? mimeType}.` };
+  const label = TYPE_LABELS[mimeType];
+  if (label && sniffMimeType(Buffer.from(b64.slice(0, 24), 'base64')) !== mimeType) {
+    return { ok: false, error: `Nội dung tệp "${name}" không đúng định dạng ${label}.` };
   }
   return { ok: true, value: { name, mimeType, dataBase64: b64 } };
 }

@@ -58,8 +58,8 @@ export class ZaloClient {
     const res = await this.call({
       method: 'POST',
       url: `${this.apiBase}/v3.0/oa/message/cs`,
-      headers: { access_token: accessToken, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      headers: { access_token: accessToken },
+      body,
     });
     return this.unwrap<ZaloSendData>(res);
   }
@@ -144,7 +144,8 @@ export class ZaloClient {
     method: 'GET' | 'POST';
     url: string;
     headers: Record<string, string>;
-    body?: string | FormData;
+    /** A string as-is, FormData as multipart, an object as JSON (callProvider encodes). */
+    body?: string | object;
     timeoutMs?: number;
   }) {
     return callProvider({ channel: 'zalo', timeoutMs: this.opts.timeoutMs, ...req });

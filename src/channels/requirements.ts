@@ -3,13 +3,14 @@
  * console's channel page names the missing ones (names only, never values).
  */
 import { EMAIL_REQUIRED, type Config } from '../config';
+import { CHANNEL_LABELS, codesOf } from '../wire/labels';
 import type { ChannelName } from './kit/contract';
 
-/** Every channel, in the order the console lists them. */
-export const CHANNELS: readonly ChannelName[] = ['zalo', 'facebook', 'email', 'livechat', 'edongthap', 'phone'];
+/** Every channel, in the order the console lists them (that of its labels). */
+export const CHANNELS: readonly ChannelName[] = codesOf(CHANNEL_LABELS);
 
 /** The settings a channel needs, all of them (live chat and phone need none). */
-export const REQUIRED_SETTINGS: Record<ChannelName, readonly (keyof Config)[]> = {
+const REQUIRED_SETTINGS: Record<ChannelName, readonly (keyof Config)[]> = {
   zalo: ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN'],
   facebook: ['FB_APP_SECRET', 'FB_VERIFY_TOKEN', 'FB_PAGE_ACCESS_TOKEN'],
   email: EMAIL_REQUIRED,

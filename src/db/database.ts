@@ -22,8 +22,9 @@ export interface Database extends Queryable {
   readonly url?: string;
   /**
    * For single statements whose commit may be lost if the database server itself crashes, because
-   * re-running them is harmless: job claims and lease renewals (a lost claim leaves its job
-   * claimable again). PostgreSQL: connections of its own with `synchronous_commit = off`, so the
+   * re-running them is harmless: job claims (with the delivery starts the delivery lane's claim
+   * makes), lease renewals and webhook rate counters (a lost claim leaves its job claimable again).
+   * PostgreSQL: connections of its own with `synchronous_commit = off`, so the
    * statement does not wait for a disk flush (a later durable commit flushes it too); PGlite: `query`.
    * Never for a write that acknowledges a provider or records a send.
    */

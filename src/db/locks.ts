@@ -187,10 +187,22 @@ class AdvisoryLeadership implements Leadership {
     try {
       const client = await this.connection();
       await client.query('SELECT 1');
+      const takenOver: Candidate[] = [];
       for (const c of this.candidates) {
-        if (!c.leading && !this.closed) await this.tryToLead(client, c);
+        const contested = c.contested;
+        if (!c.leading && !this.closed && (await this.takeLock(client, c))) {
+          if (contested) takenOver.push(c);
+          else await this.startRole(c);
+        }
         c.tried();
       }
+      if (!takenOver.length) return;
+      // A takeover: the lock is free as soon as the previous leader's session ends, but that node stops
+      // its roles only when it notices (at once from the connection's error, at the latest at its next
+      // check). Waiting one check interval, once for all the roles taken over, keeps the two from running
+      // a role at the same time; a role whose lock went with this connection meanwhile is not started.
+      await new Promise((resolve) => setTimeout(resolve, this.checkMs));
+      for (const c of takenOver) if (c.leading && !this.closed) await this.startRole(c);
     } catch (err) {
       this.log.warn({ err }, 'leader lock connection lost: stopping the roles led here');
       await this.connectionLost();
@@ -198,18 +210,19 @@ class AdvisoryLeadership implements Leadership {
     }
   }
 
-  private async tryToLead(client: Client, c: Candidate): Promise<void> {
+  /** Tries to take the role's lock; true when this node now leads it (its role not started yet). */
+  private async takeLock(client: Client, c: Candidate): Promise<boolean> {
     const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [LEADER_LOCK_CLASS, c.name]);
     if (!r.rows[0]?.ok) {
       c.contested = true;
-      return;
+      return false;
     }
     c.leading = true;
     this.log.info({ role: c.name }, 'this node now leads the role');
-    // A takeover: the lock is free as soon as the previous leader's session ends, but that node stops
-    // its role only when it notices (at once from the connection's error, at the latest at its next
-    // check). Waiting one check interval keeps the two from running the role at the same time.
-    if (c.contested) await new Promise((resolve) => setTimeout(resolve, this.checkMs));
+    return true;
+  }
+
+  private async startRole(c: Candidate): Promise<void> {
     try {
       await c.role.start();
     } catch (err) {

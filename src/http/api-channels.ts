@@ -13,14 +13,17 @@ import type { AppContext } from '../context';
 import { roleLeader } from '../db/locks';
 import { HttpError } from '../errors';
 import { actorOf } from '../operations/conversation-actions';
-import { channelActivity } from '../store/channel-activity';
+import { channelActivity, type ChannelActivity } from '../store/channel-activity';
 import { logEvent } from '../store/events';
 import { kvGet } from '../store/kv';
 import type { ChannelInfo, ChannelIntake, WidgetEmbed } from '../wire/api';
 import { ADMIN, type RouteTable } from './route';
 
+/** A channel as the page lists it, before JSON writes its times as ISO strings (`ChannelInfo`). */
+type ChannelView = Omit<ChannelInfo, 'status'> & { status: ChannelActivity };
+
 /** The `<script>` tag a host site pastes to show the live-chat widget (attributes: docs/channels.md). */
-export function widgetEmbed(publicBaseUrl: string | undefined, port: number): WidgetEmbed {
+function widgetEmbed(publicBaseUrl: string | undefined, port: number): WidgetEmbed {
   const baseUrl = (publicBaseUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
   return {
     snippet: `<script src="${baseUrl}/widget.js" data-title="Tổng đài 1022" async></script>`,
@@ -54,21 +57,15 @@ export function channelRoutes(ctx: AppContext, routes: RouteTable): void {
     handler: async () => {
       const activity = await channelActivity(ctx.db, CHANNELS);
       return Promise.all(
-        CHANNELS.map(async (channel, i): Promise<ChannelInfo> => {
+        CHANNELS.map(async (channel, i): Promise<ChannelView> => {
           const a = ctx.channels.get(channel);
-          const status = activity[i];
           return {
             channel,
             enabled: !!a,
             capabilities: a?.capabilities ?? null,
             testable: !!a,
             missing: missingSettings(ctx.config, channel),
-            status: {
-              ...status,
-              lastInboundAt: status.lastInboundAt?.toISOString() ?? null,
-              lastSentAt: status.lastSentAt?.toISOString() ?? null,
-              lastFailure: status.lastFailure && { ...status.lastFailure, at: status.lastFailure.at.toISOString() },
-            },
+            status: activity[i],
             intake: a ? await intakeOf(channel) : null,
             ...(channel === 'livechat' ? { embed: widgetEmbed(ctx.config.PUBLIC_BASE_URL, ctx.config.PORT) } : {}),
           };

@@ -3,9 +3,9 @@
  * reverse proxy the forwarded client address counts, so the outside is not "local"), or one bearing
  * METRICS_TOKEN. METRICS_PORT serves the metrics alone on their own listen address instead.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Request } from 'express';
+import { safeEqual } from '../channels/kit/helpers';
 import type { Metrics } from '../metrics';
 
 /** True for loopback addresses (IPv4, IPv6 and IPv4-mapped). */
@@ -15,21 +15,14 @@ function isLoopback(ip: string | undefined): boolean {
   return a === '::1' || /^127\./.test(a);
 }
 
-/** A check that an Authorization header is `Bearer <token>` (constant-time; always false without a token). */
-export function bearerCheck(token: string | undefined): (header: string | undefined) => boolean {
-  if (!token) return () => false;
-  const want = Buffer.from(token);
-  return (header) => {
-    if (!header?.startsWith('Bearer ')) return false;
-    const given = Buffer.from(header.slice(7).trim());
-    return given.length === want.length && timingSafeEqual(given, want);
-  };
+/** True when `header` is `Bearer <token>` for the configured token (constant-time; false without a token). */
+export function bearerMatches(header: string | undefined, token: string | undefined): boolean {
+  return !!token && !!header?.startsWith('Bearer ') && safeEqual(header.slice(7).trim(), token);
 }
 
-/** A check whether a request may read the metrics: a client on this machine, or one bearing `token`. */
-export function metricsReader(token: string | undefined): (req: Request) => boolean {
-  const bearer = bearerCheck(token);
-  return (req) => isLoopback(req.ip) || bearer(req.headers.authorization);
+/** Whether a request may read the metrics: a client on this machine, or one bearing `token`. */
+export function mayReadMetrics(req: Request, token: string | undefined): boolean {
+  return isLoopback(req.ip) || bearerMatches(req.headers.authorization, token);
 }
 
 /** Serves the metrics alone on `port`/`host`; resolves once listening. */

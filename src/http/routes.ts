@@ -3,7 +3,7 @@
  * console API under `/api` (JSON bodies; login and this OpenAPI document before authentication, every
  * other route after it; an unknown `/api` path is a JSON 404). The web console is mounted by the app.
  */
-import { json, type Request, type Response } from 'express';
+import { json } from 'express';
 import { authenticate } from '../auth/middleware';
 import type { AppContext } from '../context';
 import { rejectNulCharacters } from './input-guard';
@@ -15,6 +15,7 @@ import { channelRoutes } from './api-channels';
 import { conversationRoutes } from './api-conversations';
 import { dashboardRoutes } from './api-dashboard';
 import { deliveryRoutes } from './api-deliveries';
+import { notFoundHandler } from './error-handler';
 import { floorRoutes } from './api-floor';
 import { inboxRoutes } from './api-inbox';
 import { kbRoutes } from './api-kb';
@@ -64,8 +65,7 @@ export function httpRoutes(ctx: AppContext): RouteTable {
   dashboardRoutes(ctx, api.under('', 'statistics'));
   statsRoutes(ctx, api.under('', 'statistics'));
   kbRoutes(ctx, api.under('', 'knowledge'));
-  api.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: 'Not found' });
-  });
+  // Before the console's static files and page fallback: an unknown API path is never looked up on disk.
+  api.use(notFoundHandler());
   return table;
 }

@@ -5,7 +5,7 @@ import { MemoryRateLimiter } from '../channels/kit/rate-window';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { projectPath } from '../paths';
-import { bearerCheck, metricsReader } from './metrics-endpoint';
+import { bearerMatches, mayReadMetrics } from './metrics-endpoint';
 import { refuseTooMany } from './rate-limit';
 import type { RouteTable } from './route';
 
@@ -29,17 +29,16 @@ const parseResult = z.object({
 export function serviceRoutes(ctx: AppContext, routes: RouteTable): void {
   // An open NLU endpoint is an oracle for probing the model: a token, or a per-address rate limit.
   const parseLimit = new MemoryRateLimiter(ctx.config.NLU_PARSE_PER_MINUTE, 60_000);
-  const parseToken = ctx.config.NLU_PARSE_TOKEN ? bearerCheck(ctx.config.NLU_PARSE_TOKEN) : null;
   const parseGuard: RequestHandler = (req, res, next) => {
-    if (parseToken) {
-      if (!parseToken(req.headers.authorization)) throw new HttpError(401, 'Cần token (NLU_PARSE_TOKEN)');
+    const token = ctx.config.NLU_PARSE_TOKEN;
+    if (token) {
+      if (!bearerMatches(req.headers.authorization, token)) throw new HttpError(401, 'Cần token (NLU_PARSE_TOKEN)');
       return next();
     }
     const verdict = parseLimit.hitNow(req.ip ?? 'unknown');
     if (!verdict.allowed) refuseTooMany(res, verdict.retryAfterMs, 'Quá nhiều yêu cầu, vui lòng thử lại sau');
     next();
   };
-  const mayReadMetrics = metricsReader(ctx.config.METRICS_TOKEN);
   routes.add({
     method: 'get',
     path: '/healthz',
@@ -77,7 +76,7 @@ export function serviceRoutes(ctx: AppContext, routes: RouteTable): void {
       404: 'not a local client and no valid METRICS_TOKEN',
     },
     handler: async (_input, req, res) => {
-      if (!mayReadMetrics(req)) throw new HttpError(404, 'Not found');
+      if (!mayReadMetrics(req, ctx.config.METRICS_TOKEN)) throw new HttpError(404, 'Not found');
       res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     },
   });

@@ -1,16 +1,19 @@
 import type { LeaderRole } from '../db/locks';
+import { CoalescedRun } from './coalesced-run';
 
 /** A background task run at start and then every `everyMs`, never twice at once; `stop` waits for a run in flight. */
 export class PeriodicTask {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
   private stopped = true;
+  private readonly runs: CoalescedRun;
 
   constructor(
-    private readonly run: () => Promise<void>,
+    run: () => Promise<void>,
     private readonly everyMs: number,
-    private readonly onError: (err: unknown) => void,
-  ) {}
+    onError: (err: unknown) => void,
+  ) {
+    this.runs = new CoalescedRun(run, onError);
+  }
 
   /** Runs now, then on schedule. */
   start(): void {
@@ -18,17 +21,8 @@ export class PeriodicTask {
     this.tick();
   }
 
-  private once(): Promise<void> {
-    this.running = this.run()
-      .catch(this.onError)
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
-  }
-
   private tick(): void {
-    void this.once().then(() => {
+    void this.runs.request().then(() => {
       if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.everyMs).unref();
     });
   }
@@ -43,6 +37,6 @@ export class PeriodicTask {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.running) await this.running;
+    await this.runs.idle();
   }
 }

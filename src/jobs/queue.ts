@@ -15,8 +15,14 @@ export interface Job {
   maxAttempts: number;
   /** When set, the job is retried until this time instead of `maxAttempts` times. */
   giveUpAt: Date | null;
-  /** What the lane's claim read with the job in the same statement (the inbound lane: its raw item), if anything. */
+  /** What the lane's claim read with the job in the same statement (inbound: its raw item; deliveries: the started messages), if anything. */
   attached?: unknown;
+}
+
+/** What the lane's own claim read with `job` (`Job.attached`); throws when the job was claimed by a lane without that claim. */
+export function attachedTo<T>(job: Job): T {
+  if (job.attached === undefined) throw new Error(`job ${job.id} (${job.kind}) claimed without what its lane's own claim reads with it`);
+  return job.attached as T;
 }
 
 /** Enqueues a job in the caller's transaction. */

@@ -25,11 +25,13 @@ export interface AnswerVoice {
   askMore: string;
 }
 
-/** The voice when no bot definition is at hand (previews without one, tests). */
-export const DEFAULT_VOICE: AnswerVoice = { register: 'anh/chị', askMore: 'Anh/chị cần hỏi thêm gì không?' };
+/** The voice of a register; without a closing question of its own, the standard one in that register. */
+export function voiceFor(register: string, askMore?: string): AnswerVoice {
+  return { register, askMore: askMore ?? `${register[0].toUpperCase()}${register.slice(1)} cần hỏi thêm gì không?` };
+}
 
-/** Closing question of every procedure answer in the default voice. */
-export const ASK_MORE = DEFAULT_VOICE.askMore;
+/** The voice when no bot definition is at hand (previews without one, tests). */
+export const DEFAULT_VOICE = voiceFor('anh/chị');
 
 /** Length of a short answer when the channel is not known (previews, tests); channels pass their own limit. */
 export const SHORT_ANSWER_MAX = 1200;

@@ -3,7 +3,7 @@
  * so answers change within seconds of a publish without a restart.
  */
 import type { Database } from '../db/database';
-import { DEFAULT_VOICE, formatProcedureAnswer, formatServiceAnswer, type AnswerVoice, type ProcedureAnswerOptions } from './format-answer';
+import { formatProcedureAnswer, formatServiceAnswer, voiceFor, type AnswerVoice, type ProcedureAnswerOptions } from './format-answer';
 import type { Procedure, ServiceAnswer } from './schema';
 import type { BotDefinition } from '../bot/definition';
 import { nextOpening } from '../bot/office-hours';
@@ -14,7 +14,7 @@ const SERVICE_FIELDS: Record<string, string> = { phan_anh_kien_nghi: 'thai_do_ca
 
 /** How the bot definition addresses citizens, for procedure answers. */
 export function voiceOf(def: BotDefinition): AnswerVoice {
-  return { register: def.register, askMore: def.messages.ask_more ?? DEFAULT_VOICE.askMore };
+  return voiceFor(def.register, def.messages.ask_more);
 }
 
 /** A KnowledgeView over the database, cached in memory. */
@@ -22,7 +22,11 @@ export class LiveKnowledge implements KnowledgeView {
   private procedures = new Map<string, Procedure>();
   private services = new Map<string, ServiceAnswer>();
 
-  constructor(private readonly db: Database, private readonly def: BotDefinition) {}
+  private readonly voice: AnswerVoice;
+
+  constructor(private readonly db: Database, private readonly def: BotDefinition) {
+    this.voice = voiceOf(def);
+  }
 
   /** Reloads everything from the database. */
   async reload(): Promise<void> {
@@ -41,7 +45,7 @@ export class LiveKnowledge implements KnowledgeView {
   procedureAnswer(intent: string, style: 'short' | 'full', options: ProcedureAnswerOptions = {}): Answer | null {
     const p = this.procedures.get(intent);
     if (!p) return null;
-    const a = formatProcedureAnswer(p, style, { voice: voiceOf(this.def), ...options });
+    const a = formatProcedureAnswer(p, style, { voice: this.voice, ...options });
     const aspects = options.aspects?.length ? `:${options.aspects.join('+')}` : '';
     return { id: `${intent}:${style}${aspects}`, text: a.text, quickReplies: a.quickReplies };
   }

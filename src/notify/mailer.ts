@@ -5,7 +5,8 @@
  * nodemailer: https://nodemailer.com/smtp/
  */
 import nodemailer from 'nodemailer';
-import { emailConfigured, type Config } from '../config';
+import type { Config } from '../config';
+import { missingSettings } from '../channels/requirements';
 
 /** One mail to send. */
 export interface PlainMail {
@@ -31,7 +32,7 @@ export class MailError extends Error {
 
 /** The mailer of a configuration, or null when the email settings are absent. */
 export function createMailer(config: Config): Mailer | null {
-  if (!emailConfigured(config)) return null;
+  if (missingSettings(config, 'email').length > 0) return null;
   const transport = nodemailer.createTransport({
     host: config.SMTP_HOST,
     port: config.SMTP_PORT,

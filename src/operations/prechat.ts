@@ -4,8 +4,8 @@
  * ticked whenever the form is on. The server is the gate: a citizen without a recorded consent cannot
  * open a conversation while the form is on, whatever the browser sends.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { sha256Hex } from '../channels/kit/helpers';
 import type { PrechatForm, PrechatResult } from '../channels/kit/contract';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db/database';
@@ -15,12 +15,10 @@ import { openConversationId } from '../store/conversations';
 import { DEFAULT_PRECHAT, storedOverrides } from './settings';
 
 /** The purpose consents of this form are recorded under. */
-export const PRECHAT_PURPOSE = 'prechat';
+const PRECHAT_PURPOSE = 'prechat';
 
-/** The version of a consent text: the first 12 hex digits of its SHA-256. */
-export function consentVersion(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
-}
+/** The version of a consent text: the first 12 hex digits of its SHA-256 (the hash recorded with each consent). */
+const consentVersion = (text: string): string => sha256Hex(text).slice(0, 12);
 
 /** The configured form, with the version of its consent text. */
 export async function prechatForm(q: Queryable): Promise<PrechatForm> {
@@ -33,7 +31,7 @@ export async function prechatForm(q: Queryable): Promise<PrechatForm> {
  * or a landline (11 digits, 02 and the province code, e.g. 0277 for Đồng Tháp). `+84`/`84` prefixes, spaces,
  * dots and dashes are accepted.
  */
-export function normalizeVietnamesePhone(raw: string): string | null {
+function normalizeVietnamesePhone(raw: string): string | null {
   let digits = raw.replace(/[\s.\-()]/g, '');
   if (digits.startsWith('+84')) digits = `0${digits.slice(3)}`;
   else if (/^84\d{9,10}$/.test(digits)) digits = `0${digits.slice(2)}`;
@@ -68,7 +66,7 @@ function field<T extends z.ZodType<string>>(mode: 'optional' | 'required', schem
 }
 
 /** The schema of a submission of `form`; a field the form hides is dropped. */
-export function prechatSubmission(form: PrechatForm) {
+function prechatSubmission(form: PrechatForm) {
   return z.object({
     ...(form.name === 'off' ? {} : { name: field(form.name, nameSchema) }),
     ...(form.phone === 'off' ? {} : { phone: field(form.phone, phoneSchema) }),
@@ -106,7 +104,7 @@ export async function submitPrechat(ctx: AppContext, channel: string, externalUs
       externalId: externalUserId,
       purpose: PRECHAT_PURPOSE,
       text: form.consentText,
-      textHash: createHash('sha256').update(form.consentText, 'utf8').digest('hex'),
+      textHash: sha256Hex(form.consentText),
       name: name ?? null,
       phone: phone ?? null,
     });

@@ -20,7 +20,7 @@ import { CoalescedRun } from '../jobs/coalesced-run';
 import type { Logger } from '../logger';
 import type { NluEngine, TrainingData } from '../nlu';
 import { announceChange } from '../realtime/announce';
-import { findNluModel, insertNluModel, latestNluModel, latestNluModelId, type StoredNluModel } from '../store/nlu-models';
+import { insertNluModel, latestNluModel, type StoredNluModel } from '../store/nlu-models';
 
 /** What the model work needs: the database, the engine, a log. */
 interface ModelDeps {
@@ -37,8 +37,8 @@ interface RetrainState {
   announcedId: string | null;
   /** Fingerprint of the phrases the live model was trained on (null: unknown). */
   liveOn: string | null;
-  /** Model stores still running (awaited by `retrainIdle`). */
-  saving: Set<Promise<unknown>>;
+  /** The stored id of the live model (null: none stored); pending while a model trained at start is being stored. */
+  liveId: Promise<string | null>;
 }
 
 const states = new WeakMap<AppContext, RetrainState>();
@@ -59,8 +59,8 @@ export interface StartedModel {
   from: 'stored' | 'trained';
   /** The stored model's id (null: the engine keeps no model, or it is still being stored). */
   modelId: string | null;
-  /** Resolves when a model trained at start is stored (at once otherwise). */
-  saved: Promise<unknown>;
+  /** Resolves with the stored model's id once a model trained here is stored (at once otherwise; null: nothing stored). */
+  saved: Promise<string | null>;
 }
 
 /** A hash of the training data: equal data, equal fingerprint. */
@@ -77,11 +77,7 @@ async function loadStoredModel(deps: ModelDeps, fingerprint: string, id?: string
   const format = nlu.modelFormat;
   if (!format || !nlu.loadModel) return null;
   try {
-    const announced = id ? await findNluModel(db, id) : null;
-    const stored =
-      announced && announced.fingerprint === fingerprint && announced.formatVersion === format
-        ? announced
-        : await latestNluModel(db, fingerprint, format);
+    const stored = await latestNluModel(db, fingerprint, format, id);
     if (!stored) return null;
     nlu.loadModel(stored.bytes);
     return stored;
@@ -108,13 +104,17 @@ async function storeLiveModel(deps: ModelDeps, fingerprint: string): Promise<str
   }
 }
 
-/** At start: loads the stored model of `data` or trains one (then stores it in the background). */
-export async function startModel(deps: ModelDeps, data: TrainingData): Promise<StartedModel> {
-  const fingerprint = trainingFingerprint(data);
-  const stored = await loadStoredModel(deps, fingerprint);
-  if (stored) return { fingerprint, from: 'stored', modelId: stored.id, saved: Promise.resolve() };
+/** Makes a model of `data` live: the stored one (the announced `id` first), else one trained here, stored in the background. */
+async function makeLive(deps: ModelDeps, data: TrainingData, fingerprint: string, id?: string | null): Promise<StartedModel> {
+  const stored = await loadStoredModel(deps, fingerprint, id);
+  if (stored) return { fingerprint, from: 'stored', modelId: stored.id, saved: Promise.resolve(stored.id) };
   await deps.nlu.train(data);
   return { fingerprint, from: 'trained', modelId: null, saved: storeLiveModel(deps, fingerprint) };
+}
+
+/** At start: loads the stored model of `data` or trains one (then stores it in the background). */
+export function startModel(deps: ModelDeps, data: TrainingData): Promise<StartedModel> {
+  return makeLive(deps, data, trainingFingerprint(data));
 }
 
 function stateOf(ctx: AppContext): RetrainState {
@@ -128,7 +128,7 @@ function stateOf(ctx: AppContext): RetrainState {
       announce: false,
       announcedId: null,
       liveOn: null,
-      saving: new Set(),
+      liveId: Promise.resolve(null),
     };
     state = created;
     states.set(ctx, state);
@@ -140,8 +140,7 @@ function stateOf(ctx: AppContext): RetrainState {
 export function adoptStartedModel(ctx: AppContext, started: StartedModel): void {
   const state = stateOf(ctx);
   state.liveOn = started.fingerprint;
-  const saving = started.saved.finally(() => state.saving.delete(saving));
-  state.saving.add(saving);
+  state.liveId = started.saved;
 }
 
 /** One update from the live phrases: nothing when the model has them, else a stored model, else a training. */
@@ -154,24 +153,20 @@ async function updateOnce(ctx: AppContext, state: RetrainState): Promise<void> {
   const deps: ModelDeps = { db: ctx.db, nlu: ctx.nlu, log: ctx.log };
   const data = await liveTrainingData(ctx.db, ctx.fileTraining);
   const fingerprint = trainingFingerprint(data);
-  let modelId: string | null = null;
   if (fingerprint === state.liveOn) {
     if (!announce) return;
   } else {
-    const stored = await loadStoredModel(deps, fingerprint, announcedId);
-    if (stored) {
-      modelId = stored.id;
-      ctx.log.info({ ms: Math.round(performance.now() - started), modelId }, 'intent model loaded from the database after an edit');
-    } else {
-      await ctx.nlu.train(data);
-      ctx.log.info({ ms: Math.round(performance.now() - started), follow: !announce }, 'intent engine retrained after an edit');
-      modelId = await storeLiveModel(deps, fingerprint);
-    }
+    const live = await makeLive(deps, data, fingerprint, announcedId);
+    const ms = Math.round(performance.now() - started);
+    if (live.from === 'stored') ctx.log.info({ ms, modelId: live.modelId }, 'intent model loaded from the database after an edit');
+    else ctx.log.info({ ms, follow: !announce }, 'intent engine retrained after an edit');
     state.liveOn = fingerprint;
+    state.liveId = live.saved;
+    await live.saved;
   }
   // An edit made during this update is announced after the next one.
   if (!announce || state.announce) return;
-  if (!modelId && ctx.nlu.modelFormat) modelId = await latestNluModelId(ctx.db, fingerprint, ctx.nlu.modelFormat).catch(() => null);
+  const modelId = await state.liveId;
   announceChange(ctx, 'model', null, modelId ? { id: modelId } : {});
 }
 
@@ -188,5 +183,5 @@ export async function retrainIdle(ctx: AppContext): Promise<void> {
   const state = states.get(ctx);
   if (!state) return;
   await state.run.idle();
-  await Promise.allSettled([...state.saving]);
+  await state.liveId;
 }

@@ -22,7 +22,7 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'phải có dạng HH
 const prechatField = z.enum(['off', 'optional', 'required']);
 
 /** Live chat's pre-chat form: on/off, each field hidden, optional or required, and the consent text (see operations/prechat.ts). */
-export const prechatSchema = z.object({
+const prechatSchema = z.object({
   enabled: z.boolean(),
   name: prechatField,
   phone: prechatField,

@@ -9,9 +9,9 @@
  */
 import { ChannelApiError, type OutboundMessage } from '../channels/kit/contract';
 import type { AppContext } from '../context';
-import { backoffMs, isFinalAttempt, probeBackedOff, resumeBackedOff, type Job } from '../jobs/queue';
+import { attachedTo, backoffMs, isFinalAttempt, probeBackedOff, resumeBackedOff, type Job } from '../jobs/queue';
 import { RetryLaterError, type CompletedInline } from '../jobs/worker';
-import { deliveryItemsOf, recordSent, requeueDeliveries, type DeliveryItem } from '../store/deliveries';
+import { recordSent, requeueDeliveries, type DeliveryItem } from '../store/deliveries';
 import { logEvent, SYSTEM } from '../store/events';
 import { markFailed, markPartSent, type MessageRow } from '../store/messages';
 import { DELIVER_JOB } from './outbound';
@@ -33,21 +33,16 @@ export function windowProblem(
     : null;
 }
 
-/** The messages a `deliver` job carries, in sending order: the replies queued together, or one (a re-send). */
-export function deliveryMessageIds(payload: Record<string, unknown>): string[] {
-  return Array.isArray(payload.messageIds) ? payload.messageIds.map(String) : [String(payload.messageId)];
-}
-
 /**
  * Handles one `deliver` job: its messages one after the other, each part recorded as the provider
  * accepts it. A permanent failure fails that message only; a retryable one retries the job, and
  * what was sent is never sent again. The last record also removes the job.
  */
 export async function deliver(ctx: AppContext, job: Job): Promise<void | CompletedInline> {
-  // Usually started by the lane's claim (`claimDeliveries`). Relaxed commit: losing this mark in a
-  // database crash only loses the `sending` status and an attempt count (the job runs again either
-  // way); the records of the sends that follow are durable.
-  const items = await deliveryItemsOf(ctx.db.relaxed, job, deliveryMessageIds(job.payload));
+  // Started by the lane's claim (`claimDeliveries`), a relaxed commit: losing it in a database crash
+  // only loses the `sending` status and an attempt count (the job runs again either way); the
+  // records of the sends that follow are durable.
+  const items = attachedTo<DeliveryItem[]>(job);
   let result: CompletedInline | undefined;
   for (const [i, m] of items.entries()) {
     const last = i === items.length - 1;

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter, ContactHints, InboundEvent, InboundMessage, InboundPostback } from '../channels/kit/contract';
 import type { AppContext } from '../context';
 import { isTransientDbError, type Queryable } from '../db/database';
-import type { Job } from '../jobs/queue';
+import { attachedTo, type Job } from '../jobs/queue';
 import { PermanentJobError, type CompletedInline } from '../jobs/worker';
 import { renderTemplate } from '../bot/definition';
 import { decide, ratingOf, type BotContext } from '../bot/policy';
@@ -25,7 +25,7 @@ import {
   type Conversation,
 } from '../store/conversations';
 import { BOT, logEvent, SYSTEM } from '../store/events';
-import { finishInboundEvent, inboundEventOf } from '../store/inbound-events';
+import { finishInboundEvent, type InboundEventRow } from '../store/inbound-events';
 import { isDuplicateMessage, openThread, recordInbound, type Thread } from '../store/inbound-messages';
 import { applyReceipt, insertEcho } from '../store/messages';
 import { ProcessingBatch } from './batch';
@@ -50,7 +50,8 @@ export async function processInbound(ctx: AppContext, job: Job): Promise<void | 
 
 async function processStoredEvent(ctx: AppContext, job: Job): Promise<void | CompletedInline> {
   const eventId = String(job.payload.eventId);
-  const stored = await inboundEventOf(ctx.db, job);
+  // Read with the claim (`claimInboundJobs`); null when the raw item is gone.
+  const stored = attachedTo<InboundEventRow | null>(job);
   if (!stored || stored.processedAt) return;
   const events = parseStored(ctx, stored.channel, Buffer.from(stored.body), stored.contentType);
   const finish = { eventId, jobId: job.id };

@@ -29,7 +29,7 @@ import {
   PURPOSE_LABELS,
   TICKET_FIELD_LABELS as F,
   TICKET_STATUS_LABELS,
-  hoursMinutes,
+  durationAfter,
 } from '../wire/labels';
 
 /** Everything the log shows. */
@@ -77,12 +77,6 @@ export function vnDateTime(d: Date | null): string {
 export function vnDeadline(d: Date): string {
   const s = vnDateTime(d);
   return `${s.slice(11, 16)} ngày ${s.slice(0, 10)}`;
-}
-
-/** How long after `from` `to` came, as "sau 2:05 (giờ:phút)", or "—". */
-export function duration(from: Date | null, to: Date | null): string {
-  if (!from || !to) return '—';
-  return `sau ${hoursMinutes((to.getTime() - from.getTime()) / 1000)} (giờ:phút)`;
 }
 
 /** A label inside a sentence ("Trả lời (đã gửi)"). */
@@ -332,9 +326,9 @@ export function ticketTimings(log: ProcessingLog): [string, string, string][] {
   return [
     [F.createdAt, vnDateTime(t.createdAt), ''],
     [F.dueAt, vnDateTime(t.dueAt), overdue ? 'Quá hạn' : t.dueAt ? 'Trong hạn' : ''],
-    [F.firstResponseAt, vnDateTime(t.firstResponseAt), duration(t.createdAt, t.firstResponseAt)],
-    [F.answeredAt, vnDateTime(t.answeredAt), duration(t.createdAt, t.answeredAt)],
-    [F.closedAt, vnDateTime(t.closedAt), duration(t.createdAt, t.closedAt)],
+    [F.firstResponseAt, vnDateTime(t.firstResponseAt), durationAfter(t.createdAt, t.firstResponseAt)],
+    [F.answeredAt, vnDateTime(t.answeredAt), durationAfter(t.createdAt, t.answeredAt)],
+    [F.closedAt, vnDateTime(t.closedAt), durationAfter(t.createdAt, t.closedAt)],
   ];
 }
 

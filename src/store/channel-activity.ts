@@ -23,16 +23,8 @@ export interface ChannelActivity {
   failed: number;
 }
 
-// The event types the dispatcher logs for a sent message (see pipeline/dispatcher.ts).
-const SENT_TYPES = ['message_sent', 'receipt_sent', 'ticket_receipt_sent'];
-
 /** Recent activity of the given channels, in the given order. */
 export async function channelActivity(q: Queryable, channels: readonly string[]): Promise<ChannelActivity[]> {
-  // One lateral walk per sent-event type: each reads the (type, created_at) index from its newest end.
-  const sent = SENT_TYPES.map(
-    (type) =>
-      `(SELECT e.created_at FROM events e WHERE e.type = '${type}' AND e.data->>'channel' = c.channel ORDER BY e.created_at DESC LIMIT 1)`,
-  );
   const r = await q.query<{
     channel: string;
     last_in: Date | null;
@@ -46,7 +38,8 @@ export async function channelActivity(q: Queryable, channels: readonly string[])
   }>(
     `SELECT c.channel,
        (SELECT i.received_at FROM inbound_events i WHERE i.channel = c.channel ORDER BY i.id DESC LIMIT 1) AS last_in,
-       GREATEST(${sent.join(', ')}) AS last_sent,
+       (SELECT m.sent_at FROM messages m WHERE m.direction = 'out' AND m.channel = c.channel AND m.sent_at IS NOT NULL
+          ORDER BY m.sent_at DESC LIMIT 1) AS last_sent,
        f.id AS failed_id, f.error AS failed_error,
        COALESCE((SELECT e.created_at FROM events e WHERE e.conversation_id = f.conversation_id AND e.type = 'delivery_failed'
                    AND e.data->>'messageId' = f.id::text ORDER BY e.id DESC LIMIT 1), f.created_at) AS failed_at,

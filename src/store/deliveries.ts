@@ -1,7 +1,7 @@
 /**
- * The delivery of queued outbound messages, in as few statements as a guarantee allows: one to
- * start (mark sending, read what the send needs), one per sent part before the last, and one to
- * record the last part sent with its processing-log event and the removal of the job.
+ * The delivery of queued outbound messages, in as few statements as a guarantee allows: the lane's
+ * claim starts them (mark sending, read what the send needs), then one per sent part before the
+ * last, and one to record the last part sent with its processing-log event and the removal of the job.
  */
 import type { Queryable } from '../db/database';
 import { CLAIM_JOBS_SQL, claimParams, completeJobSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
@@ -29,9 +29,6 @@ const DELIVERY_DETAILS = `c.external_user_id AS conv_external_user_id, c.subject
        (SELECT external_id FROM messages x WHERE x.conversation_id = m.conversation_id AND x.direction = 'in' AND x.external_id IS NOT NULL
           ORDER BY created_at DESC LIMIT 1) AS last_in`;
 
-/** The start of a delivery: the messages still to send are marked `sending` (one more attempt). */
-const MARK_SENDING = `UPDATE messages SET status = 'sending', attempts = messages.attempts + 1`;
-
 function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
   return {
     ...toMessage(row),
@@ -45,27 +42,10 @@ function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
 }
 
 /**
- * Marks the given messages `sending` (one more attempt) and returns them in the given order with
- * their conversation's details; messages already sent, delivered, read or failed are left out.
- */
-export async function startDelivery(q: Queryable, ids: readonly string[]): Promise<DeliveryItem[]> {
-  const r = await q.query(
-    `WITH m AS (
-       ${MARK_SENDING}
-       WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')
-       RETURNING ${MESSAGE_COLUMNS})
-     SELECT m.*, ${DELIVERY_DETAILS}
-     FROM m LEFT JOIN conversations c ON c.id = m.conversation_id
-     ORDER BY array_position($1::uuid[], m.id)`,
-    [[...ids]],
-  );
-  return r.rows.map(toDeliveryItem);
-}
-
-/**
- * The delivery lane's claim: its jobs, and for those of `deliverKind` (payload `messageIds`, or
- * one `messageId`) their messages started as `startDelivery` does (`Job.attached`: the
- * `DeliveryItem`s in sending order), all in one statement.
+ * The delivery lane's claim, the one start of a delivery: its jobs, and for those of `deliverKind`
+ * (payload `messageIds`, or one `messageId`) their messages still to send marked `sending` (one more
+ * attempt) and read with what the send needs (`Job.attached`: the `DeliveryItem`s in sending order;
+ * messages already sent, delivered, read or failed are left out), all in one statement.
  */
 export function claimDeliveries(deliverKind: string): ClaimJobs {
   return async (q, workerId, limit, leaseMs, kinds) => {
@@ -79,7 +59,7 @@ export function claimDeliveries(deliverKind: string): ClaimJobs {
            WITH ORDINALITY AS x(message_id, n)
          WHERE c.kind = $5),
        m AS (
-         ${MARK_SENDING}
+         UPDATE messages SET status = 'sending', attempts = messages.attempts + 1
          FROM wanted w
          -- The array makes it a lookup by primary key whatever the planner guesses of the claimed rows.
          WHERE messages.id = ANY(ARRAY(SELECT message_id FROM wanted)) AND messages.id = w.message_id
@@ -99,11 +79,6 @@ export function claimDeliveries(deliverKind: string): ClaimJobs {
     }
     return [...jobs.values()];
   };
-}
-
-/** The messages the delivery lane's claim started with `job`, or (claimed otherwise) `startDelivery` of `ids`. */
-export async function deliveryItemsOf(q: Queryable, job: Job, ids: readonly string[]): Promise<DeliveryItem[]> {
-  return (job.attached as DeliveryItem[] | undefined) ?? startDelivery(q, ids);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Raw inbound deliveries (webhook bodies, mails, live-chat frames), stored before they are acknowledged. */
 import type { Queryable } from '../db/database';
-import { CLAIM_JOBS_SQL, claimParams, completeJobSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
+import { CLAIM_JOBS_SQL, claimParams, completeJobSql, toJob, type ClaimJobs, type JobRow } from '../jobs/queue';
 
 /** A stored raw delivery, as processing reads it back. */
 export interface InboundEventRow {
@@ -29,27 +29,19 @@ export async function insertInboundEvent(
   return r.rowCount > 0;
 }
 
-/** A stored raw delivery by id. */
-export async function getInboundEvent(q: Queryable, id: string): Promise<InboundEventRow | null> {
-  const r = await q.query<{ channel: string; content_type: string; body: Uint8Array; processed_at: Date | null }>(
-    'SELECT channel, content_type, body, processed_at FROM inbound_events WHERE id = $1::bigint',
-    [id],
-  );
-  const row = r.rows[0];
-  return row ? { channel: row.channel, contentType: row.content_type, body: row.body, processedAt: row.processed_at } : null;
-}
-
 /**
  * The inbound lane's claim: its jobs with their raw deliveries (`Job.attached`: an `InboundEventRow`,
- * null when gone) read in the same statement, one round trip fewer per item than `getInboundEvent`.
+ * null when gone) read in the same statement, so processing an item costs no read of its own.
  */
 export const claimInboundJobs: ClaimJobs = async (q, workerId, limit, leaseMs, kinds) => {
   const r = await q.query<JobRow & { e_channel: string | null; content_type: string; body: Uint8Array; processed_at: Date | null }>(
     `WITH claimed AS (${CLAIM_JOBS_SQL})
      SELECT c.*, e.channel AS e_channel, e.content_type, e.body, e.processed_at
      FROM claimed c LEFT JOIN LATERAL (
-       -- LIMIT keeps this a lookup by primary key per job (PGlite keeps no statistics to choose one).
-       SELECT * FROM inbound_events WHERE id = (c.payload->>'eventId')::bigint LIMIT 1) e ON true
+       -- LIMIT keeps this a lookup by primary key per job (PGlite keeps no statistics to choose one);
+       -- an id that is no number finds nothing rather than failing the lane's every claim.
+       SELECT * FROM inbound_events
+       WHERE id = CASE WHEN c.payload->>'eventId' ~ '^[0-9]{1,18}$' THEN (c.payload->>'eventId')::bigint END LIMIT 1) e ON true
      ORDER BY c.id::bigint`,
     claimParams(workerId, limit, leaseMs, kinds),
   );
@@ -61,12 +53,6 @@ export const claimInboundJobs: ClaimJobs = async (q, workerId, limit, leaseMs, k
         : { channel: row.e_channel, contentType: row.content_type, body: row.body, processedAt: row.processed_at },
   }));
 };
-
-/** The raw delivery the inbound lane's claim read with `job`, or (claimed otherwise) the one its payload names. */
-export async function inboundEventOf(q: Queryable, job: Job): Promise<InboundEventRow | null> {
-  if (job.attached !== undefined) return job.attached as InboundEventRow | null;
-  return getInboundEvent(q, String(job.payload.eventId));
-}
 
 /** The SQL that stamps a raw delivery processed (`idParam`: its id's placeholder), usable as a CTE. */
 export function markProcessedSql(idParam: string): string {

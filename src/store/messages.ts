@@ -70,7 +70,7 @@ export function toMessage(r: Record<string, unknown>): MessageRow {
  * Stores an outbound message as `queued` (the one multi-row INSERT, `insertOutboundSql`) with its
  * jobs, in one statement; it is the conversation's newest activity (the inbox lists by it).
  */
-export async function insertOutbound(q: Queryable, m: NewOutbound, jobs: readonly NewJob[] = []): Promise<MessageRow> {
+export async function insertOutbound(q: Queryable, m: NewOutbound, jobs: readonly NewJob[]): Promise<MessageRow> {
   const r = await q.query(
     `WITH message AS (${insertOutboundSql('$1')} RETURNING ${COLUMNS}),
      touched AS (UPDATE conversations SET last_message_at = now() WHERE id = $2),

@@ -70,20 +70,17 @@ export async function findNluModel(q: Queryable, id: string): Promise<StoredNluM
   return fromRow(r.rows[0]);
 }
 
-/** The latest model trained on `fingerprint`'s data in `formatVersion` (null: none). */
-export async function latestNluModel(q: Queryable, fingerprint: string, formatVersion: string): Promise<StoredNluModel | null> {
+/** The latest model trained on `fingerprint`'s data in `formatVersion`, or the one with id `preferred` when it is one of them (null: none). */
+export async function latestNluModel(
+  q: Queryable,
+  fingerprint: string,
+  formatVersion: string,
+  preferred?: string | null,
+): Promise<StoredNluModel | null> {
   const r = await q.query<Row>(
-    `SELECT ${COLUMNS} FROM nlu_models WHERE fingerprint = $1 AND format_version = $2 ORDER BY id DESC LIMIT 1`,
-    [fingerprint, formatVersion],
+    `SELECT ${COLUMNS} FROM nlu_models WHERE fingerprint = $1 AND format_version = $2
+     ORDER BY id::text = $3 DESC, id DESC LIMIT 1`,
+    [fingerprint, formatVersion, preferred ?? ''],
   );
   return fromRow(r.rows[0]);
-}
-
-/** The id of the latest model trained on `fingerprint`'s data in `formatVersion`, without its bytes (null: none). */
-export async function latestNluModelId(q: Queryable, fingerprint: string, formatVersion: string): Promise<string | null> {
-  const r = await q.query<{ id: number | string }>(
-    'SELECT id FROM nlu_models WHERE fingerprint = $1 AND format_version = $2 ORDER BY id DESC LIMIT 1',
-    [fingerprint, formatVersion],
-  );
-  return r.rows[0] ? String(r.rows[0].id) : null;
 }

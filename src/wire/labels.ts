@@ -189,6 +189,12 @@ export function hoursMinutes(seconds: number | null | undefined): string {
   return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
 }
 
+/** How long after `from` `to` came, as "sau 2:05 (giờ:phút)", or "—": the processing log and the ticket panel. */
+export function durationAfter(from: Date | string | null, to: Date | string | null): string {
+  if (!from || !to) return '—';
+  return `sau ${hoursMinutes((new Date(to).getTime() - new Date(from).getTime()) / 1000)} (giờ:phút)`;
+}
+
 /** Kinds of agencies. */
 export const AGENCY_KIND_LABELS: Readonly<Record<AgencyKind, string>> = {
   department: 'Sở, ban, ngành',

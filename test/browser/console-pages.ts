@@ -1,5 +1,6 @@
 /** Console pages for browser tests: one fresh context per page (Vietnamese, Vietnam's clock), uncaught page errors collected. */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { TestGateway } from '../support/gateway';
 
 /** The pages a suite opened, and what went wrong in them. */
 export interface ConsolePages {
@@ -35,6 +36,23 @@ export function consolePages(browser: () => Browser): ConsolePages {
       for (const c of contexts) await c.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The end of a browser suite (call it in its `describe`): no uncaught page error after each test;
+ * after all, the pages, the browser and the gateway with its fake citizen app closed.
+ */
+export function closeAfterSuite(pages: ConsolePages, opened: () => { browser?: Browser; gateway?: TestGateway }): void {
+  afterEach(() => {
+    expect(pages.pageErrors).toEqual([]);
+  });
+  afterAll(async () => {
+    const { browser, gateway } = opened();
+    await pages.closeAll();
+    await browser?.close();
+    await gateway?.stop();
+    await gateway?.citizenApp.stop();
+  });
 }
 
 /**

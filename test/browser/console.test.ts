@@ -11,7 +11,7 @@ import request from 'supertest';
 import { createUser } from '../../src/auth/passwords';
 import type { Queryable } from '../../src/db/database';
 import { ensureConsoleBuilt, launchBrowser, screenshotDir } from '../support/browser';
-import { consolePages, signIn } from './console-pages';
+import { closeAfterSuite, consolePages, signIn } from './console-pages';
 import { connect as connectVisitor } from '../adapters/livechat/harness';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
 import { ACTOR_LABELS, CHANNEL_LABELS, PRIORITY_LABELS, TICKET_STATUS_LABELS } from '../../src/wire/labels';
@@ -368,7 +368,8 @@ describe('web console in Chromium', () => {
   const users: Record<string, string> = {};
   const shots = screenshotDir();
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shots, `console-${name}.png`) });
-  const { contexts, pageErrors, newPage: openPage, closeAll } = consolePages(() => browser);
+  const pages = consolePages(() => browser);
+  const { contexts, newPage: openPage } = pages;
 
   /** Saves a screenshot of every open page when a step fails, then rethrows. */
   async function onFailure<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -413,16 +414,9 @@ describe('web console in Chromium', () => {
     browser = await launchBrowser();
   }, 240_000);
 
-  afterAll(async () => {
-    await closeAll();
-    await browser?.close();
-    await t?.stop();
-    await t?.citizenApp.stop();
-  });
-
+  closeAfterSuite(pages, () => ({ browser, gateway: t }));
   afterEach(() => {
     expect(t.citizenApp.violations).toEqual([]);
-    expect(pageErrors).toEqual([]);
   });
 
   scenario('operator', 'an operator sees a new escalation arrive live, takes over, replies; the citizen receives it', async () => {

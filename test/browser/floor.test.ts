@@ -14,14 +14,15 @@ import { getPresence } from '../../src/store/presence';
 import { ensureConsoleBuilt, launchBrowser, screenshotDir } from '../support/browser';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
 import { waitForValue } from '../support/wait';
-import { consolePages, signIn } from './console-pages';
+import { closeAfterSuite, consolePages, signIn } from './console-pages';
 
 const PASSWORD = 'mat-khau-1022';
 
 describe('hotline floor in Chromium', () => {
   let t: TestGateway;
   let browser: Browser;
-  const { pageErrors, newPage, closeAll } = consolePages(() => browser);
+  const pages = consolePages(() => browser);
+  const { newPage } = pages;
   const shots = screenshotDir();
   const users: Record<string, string> = {};
 
@@ -74,16 +75,7 @@ describe('hotline floor in Chromium', () => {
     browser = await launchBrowser();
   }, 240_000);
 
-  afterAll(async () => {
-    await closeAll();
-    await browser?.close();
-    await t?.stop();
-    await t?.citizenApp.stop();
-  });
-
-  afterEach(() => {
-    expect(pageErrors).toEqual([]);
-  });
+  closeAfterSuite(pages, () => ({ browser, gateway: t }));
 
   test('an operator who is ready receives a waiting conversation in their inbox automatically', async () => {
     const page = await signedIn('lan.nt');

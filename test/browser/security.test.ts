@@ -13,14 +13,15 @@ import { ensureConsoleBuilt, launchBrowser, screenshotDir } from '../support/bro
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
 import { tamperWithEvents } from '../support/tamper';
 import { waitForValue } from '../support/wait';
-import { consolePages, signIn } from './console-pages';
+import { closeAfterSuite, consolePages, signIn } from './console-pages';
 
 const PASSWORD = 'mat-khau-1022';
 
 describe('console security in Chromium', () => {
   let t: TestGateway;
   let browser: Browser;
-  const { contexts, pageErrors, newPage, closeAll } = consolePages(() => browser);
+  const pages = consolePages(() => browser);
+  const { contexts, newPage } = pages;
   const shots = screenshotDir();
 
   /** A browser scenario of at most three minutes; a failure leaves a screenshot of every open page. */
@@ -57,16 +58,7 @@ describe('console security in Chromium', () => {
     browser = await launchBrowser();
   }, 240_000);
 
-  afterAll(async () => {
-    await closeAll();
-    await browser?.close();
-    await t?.stop();
-    await t?.citizenApp.stop();
-  });
-
-  afterEach(() => {
-    expect(pageErrors).toEqual([]);
-  });
+  closeAfterSuite(pages, () => ({ browser, gateway: t }));
 
   scenario('password', 'a temporary password: no live connection until it is changed, then the console goes online', async () => {
     const page = await newPage();

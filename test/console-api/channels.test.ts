@@ -7,38 +7,27 @@
  */
 import request from 'supertest';
 import type { ChannelInfo } from '../../src/wire/api';
-import { startSmtpSink, type SmtpSink } from '../adapters/email/support';
 import { databaseKinds } from '../support/databases';
-import { startDovecot, type Dovecot } from '../support/dovecot';
-import { citizenMessage, EDT_SECRET, mailServerEnv, startTestGateway, type TestGateway } from '../support/gateway';
+import type { Dovecot } from '../support/dovecot';
+import { citizenMessage, EDT_SECRET, type TestGateway } from '../support/gateway';
+import { startMailGateway, type MailTestGateway } from '../support/mail-gateway';
 import { waitForValue } from '../support/wait';
 
 describe.each(databaseKinds())('channels page API on %s', (kind) => {
+  let mail: MailTestGateway | undefined;
   let dovecot: Dovecot;
-  let smtp: SmtpSink;
   let t: TestGateway;
   let admin: string;
 
   beforeAll(async () => {
-    dovecot = await startDovecot();
-    smtp = await startSmtpSink();
-    t = await startTestGateway({
-      kind,
-      env: {
-        LIVECHAT_ENABLED: 'true',
-        PUBLIC_BASE_URL: 'https://1022.dongthap.gov.vn/',
-        ...mailServerEnv(dovecot, smtp, 'hotline@1022.test'),
-      },
+    mail = await startMailGateway(kind, 'hotline@1022.test', {
+      LIVECHAT_ENABLED: 'true',
+      PUBLIC_BASE_URL: 'https://1022.dongthap.gov.vn/',
     });
-    admin = await t.login();
+    ({ dovecot, t, admin } = mail);
   }, 300_000);
 
-  afterAll(async () => {
-    await t?.stop();
-    await t?.citizenApp.stop();
-    await smtp?.close();
-    await dovecot?.stop();
-  });
+  afterAll(() => mail?.stop());
 
   const list = async () => (await request(t.app).get('/api/channels').set('authorization', admin).expect(200)).body as ChannelInfo[];
   const channel = async (name: string) => (await list()).find((c) => c.channel === name)!;

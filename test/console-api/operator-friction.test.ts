@@ -4,8 +4,8 @@
  * the ticket's reply route refuses what the dispatcher would fail, as the conversation's route does.
  */
 import request from 'supertest';
-import { duration, pdfText } from '../../src/reports/processing-log';
-import { hoursMinutes } from '../../src/wire/labels';
+import { pdfText } from '../../src/reports/processing-log';
+import { durationAfter, hoursMinutes } from '../../src/wire/labels';
 import { citizenMessage } from '../support/gateway';
 import { conversationOf, describeConsole, escalation, waitForValue } from './support';
 
@@ -167,7 +167,7 @@ test('response times read as h:mm everywhere: rounded to the minute, hours go on
   expect(hoursMinutes(26 * 3600 + 5 * 60)).toBe('26:05');
   expect(hoursMinutes(null)).toBe('');
   expect(hoursMinutes(undefined)).toBe('');
-  // The processing log's timings (HTML and PDF) use it too.
-  expect(duration(new Date('2025-03-10T07:30:00Z'), new Date('2025-03-10T09:35:20Z'))).toBe('sau 2:05 (giờ:phút)');
-  expect(duration(new Date('2025-03-10T07:30:00Z'), null)).toBe('—');
+  // The processing log's timings (HTML and PDF) and the ticket panel use it too.
+  expect(durationAfter(new Date('2025-03-10T07:30:00Z'), new Date('2025-03-10T09:35:20Z'))).toBe('sau 2:05 (giờ:phút)');
+  expect(durationAfter(new Date('2025-03-10T07:30:00Z'), null)).toBe('—');
 });

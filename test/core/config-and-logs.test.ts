@@ -28,7 +28,7 @@ test('defaults apply and empty values count as unset', () => {
 });
 
 test('invalid values stop the start, naming each variable', () => {
-  expect.assertions(4);
+  expect.assertions(6);
   expect(() => loadConfig({ PORT: 'abc', NLU_ENGINE: 'gpt', DATABASE_URL: 'mongodb://x', FB_GRAPH_BASE: 'not a url' })).toThrow(
     ConfigError,
   );
@@ -40,6 +40,9 @@ test('invalid values stop the start, naming each variable', () => {
     expect(text).toMatch(/NLU_ENGINE/);
     expect(text).toMatch(/DATABASE_URL: must be memory:\/\/ or postgres/);
   }
+  // What Express could not compile stops the start here, named, not later in the app.
+  for (const TRUST_PROXY of ['false', '10.0.0.5, nginx.local'])
+    expect(() => loadConfig({ TRUST_PROXY })).toThrow(/TRUST_PROXY: must be loopback/);
 });
 
 test('logs redact secrets by key and mask phones, emails and ID numbers in text', () => {

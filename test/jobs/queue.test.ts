@@ -1,7 +1,7 @@
 /** The durable job queue on both databases: order per key, leases, retries. */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../src/db/database';
-import { backoffMs, claimJobs, completeJob, completeJobSql, enqueueJob, failJob } from '../../src/jobs/queue';
+import { attachedTo, backoffMs, claimJobs, completeJob, completeJobSql, enqueueJob, failJob } from '../../src/jobs/queue';
 import { Worker } from '../../src/jobs/worker';
 import { INBOUND_JOB, storeInbound } from '../../src/pipeline/intake';
 import { claimDeliveries } from '../../src/store/deliveries';
@@ -98,8 +98,10 @@ describe.each(databaseKinds())('job queue on %s', (kind) => {
       }),
     ).toBe(true);
     await enqueueJob(db, INBOUND_JOB, 'in:zalo:u2', { eventId: '999999' }); // its raw item is gone
+    await enqueueJob(db, INBOUND_JOB, 'in:zalo:u3', { eventId: 'not-a-number' });
     const inbound = await claimInboundJobs(db.relaxed, 'w-in', 10, 60_000, [INBOUND_JOB]);
-    expect(inbound).toHaveLength(2);
+    expect(inbound).toHaveLength(3);
+    expect(inbound[2].attached).toBeNull();
     const withItem = inbound[0].attached as { channel: string; body: Uint8Array; processedAt: Date | null };
     expect([withItem.channel, Buffer.from(withItem.body).toString(), withItem.processedAt]).toEqual(['zalo', '{"a":1}', null]);
     expect(inbound[1].attached).toBeNull();
@@ -114,6 +116,12 @@ describe.each(databaseKinds())('job queue on %s', (kind) => {
       ['agency_mail', undefined],
     ]);
     expect(claimed.every((j) => j.attempts === 1)).toBe(true);
+
+    // A handler takes what its lane's claim read, and refuses a job claimed without it (a plain claim).
+    expect(attachedTo(inbound[1])).toBeNull();
+    await enqueueJob(db, INBOUND_JOB, 'in:zalo:u4', { eventId: '1' });
+    const [plain] = await claimJobs(db, 'w-plain', 1, 60_000, [INBOUND_JOB]);
+    expect(() => attachedTo(plain)).toThrow(/claimed without/);
   });
 
   test('backoff grows exponentially with jitter and is capped', () => {

@@ -3,7 +3,9 @@
  * documents, time and fee; the full form carries everything, legal basis and sources included.
  */
 import { join } from 'node:path';
-import { ASK_MORE, clip, formatProcedureAnswer, formatServiceAnswer, SHORT_ANSWER_MAX } from '../../src/knowledge/format-answer';
+import { clip, DEFAULT_VOICE, formatProcedureAnswer, formatServiceAnswer, SHORT_ANSWER_MAX } from '../../src/knowledge/format-answer';
+import { voiceOf } from '../../src/knowledge/view';
+import { loadBotDefinition } from '../../src/bot/definition';
 import { readKnowledge } from '../../src/knowledge/read-files';
 import { Procedure, QUICK_REPLY_TITLE_MAX, type KnowledgeSeed } from '../../src/knowledge/schema';
 
@@ -17,6 +19,7 @@ beforeEach(() => expect.hasAssertions());
 /** The start of a text, enough to recognise it after clipping (clipping keeps at least half the budget). */
 const opening = (s: string) => s.slice(0, 24);
 const has = (text: string, part: string) => text.includes(part);
+const ASK_MORE = DEFAULT_VOICE.askMore;
 
 describe('short answers (chat channels)', () => {
   test(`fit in ${SHORT_ANSWER_MAX} characters and carry documents, processing time and fee`, () => {
@@ -77,6 +80,28 @@ describe('full answers (e-mail, "Xem chi tiết")', () => {
       const short = formatProcedureAnswer(p, 'short').text;
       for (const note of p.review_notes) expect([p.intent, full.includes(note) || short.includes(note)]).toEqual([p.intent, false]);
       expect(full).not.toMatch(/UNSOURCED|not found|2026-VERIFY/);
+    }
+  });
+
+  test('address citizens in the bot’s register, closing with its question', () => {
+    const def = loadBotDefinition(join(__dirname, '../../bots/dongthap-1022'));
+    expect(voiceOf(def)).toEqual(DEFAULT_VOICE);
+    expect(DEFAULT_VOICE).toEqual({ register: 'anh/chị', askMore: 'Anh/chị cần hỏi thêm gì không?' });
+    // Without its own closing question, a bot still closes in its register.
+    const { ask_more: _, ...others } = def.messages;
+    expect(voiceOf({ ...def, register: 'Quý khách', messages: others }).askMore).toBe('Quý khách cần hỏi thêm gì không?');
+    const voice = { register: 'Quý khách', askMore: 'Quý khách cần hỏi thêm gì không?' };
+    // A procedure whose own texts do not address the citizen: every form of address is then the answer's.
+    const plain = seed.procedures.find((x) => !JSON.stringify(x).toLowerCase().includes('anh/chị'))!;
+    const offline = plain.where.filter((w) => !/trực tuyến|online|dichvucong|https?:/i.test(w));
+    const p = Procedure.parse({ ...plain, online_url: null, where: offline.length > 0 ? offline : ['Bộ phận Một cửa cấp xã.'] });
+    const full = formatProcedureAnswer(p, 'full', { voice }).text;
+    const online = formatProcedureAnswer(p, 'short', { voice, aspects: ['truc_tuyen'] }).text;
+    expect(full).toContain('Quý khách vui lòng đối chiếu tại nơi nộp hồ sơ');
+    expect(online).toContain('Quý khách vui lòng nộp theo các cách');
+    for (const text of [full, online]) {
+      expect(text.endsWith(voice.askMore)).toBe(true);
+      expect(text.toLowerCase()).not.toContain('anh/chị');
     }
   });
 });

@@ -9,15 +9,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Database } from '../../src/db/database';
 import { loadTrainingData, type TrainingData } from '../../src/nlu';
-import { BuiltinNluEngine } from '../../src/nlu/builtin/builtin-engine';
-import { Featurizer } from '../../src/nlu/builtin/featurizer';
-import { LexiconMatcher } from '../../src/nlu/builtin/lexicon';
-import { decodeModel, encodeModel, ModelRefusedError, type ModelClasses } from '../../src/nlu/builtin/model-codec';
-import { NearestNeighbors } from '../../src/nlu/builtin/nearest-neighbors';
-import { SoftmaxRegression } from '../../src/nlu/builtin/softmax-regression';
-import { Speller } from '../../src/nlu/builtin/speller';
+import { BuiltinNluEngine, MODEL_CLASSES as CLASSES } from '../../src/nlu/builtin/builtin-engine';
+import { decodeModel, encodeModel, ModelRefusedError } from '../../src/nlu/builtin/model-codec';
 import { startModel, trainingFingerprint } from '../../src/operations/retrain';
-import { findNluModel, insertNluModel, KEEP_MODELS, latestNluModel, latestNluModelId } from '../../src/store/nlu-models';
+import { findNluModel, insertNluModel, KEEP_MODELS, latestNluModel } from '../../src/store/nlu-models';
 import { createLogger } from '../../src/logger';
 import { databaseKinds, migratedDatabase } from '../support/databases';
 import { startTestGateway } from '../support/gateway';
@@ -26,7 +21,6 @@ import { readEvalSet } from './eval-sets';
 jest.setTimeout(180_000);
 
 const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
-const CLASSES: ModelClasses = { Featurizer, SoftmaxRegression, NearestNeighbors, Speller, LexiconMatcher };
 const log = createLogger('silent');
 
 /** Real phrases and how citizens mistype them: every 7th training example, its accent-free and typo'd forms, the held-out set. */
@@ -167,7 +161,13 @@ describe.each(databaseKinds())('stored models on %s', (kind) => {
     expect(byId).toMatchObject({ id, fingerprint, formatVersion: trained.modelFormat });
     expect((await latestNluModel(db, fingerprint, trained.modelFormat))?.id).toBe(id);
     expect(await latestNluModel(db, fingerprint, 'builtin/0/older')).toBeNull();
-    expect(await latestNluModelId(db, 'other phrases', trained.modelFormat)).toBeNull();
+    expect(await latestNluModel(db, 'other phrases', trained.modelFormat)).toBeNull();
+    // An announced id is preferred when it is a model of these phrases and format, else ignored.
+    const newer = await insertNluModel(db, { fingerprint, formatVersion: trained.modelFormat, bytes: blob });
+    expect((await latestNluModel(db, fingerprint, trained.modelFormat))?.id).toBe(newer);
+    expect((await latestNluModel(db, fingerprint, trained.modelFormat, id))?.id).toBe(id);
+    expect((await latestNluModel(db, fingerprint, 'builtin/0/older', id))?.id).toBeUndefined();
+    expect((await latestNluModel(db, fingerprint, trained.modelFormat, 'not-a-number'))?.id).toBe(newer);
     expect(await findNluModel(db, 'not-a-number')).toBeNull();
     const small = Buffer.from('x');
     const ids = [];
@@ -207,7 +207,7 @@ describe.each(databaseKinds())('stored models on %s', (kind) => {
     expect(third.from).toBe('trained');
     expect(trainings).toBe(1);
     await third.saved;
-    expect(await latestNluModelId(db, trainingFingerprint(edited), second.modelFormat)).not.toBeNull();
+    expect(await latestNluModel(db, trainingFingerprint(edited), second.modelFormat)).not.toBeNull();
 
     // A stored model that is damaged is refused: the node trains instead of failing to start.
     await db.query('UPDATE nlu_models SET bytes = $1', [gzipSync(Buffer.from('C1022NLM garbage'))]);

@@ -6,11 +6,11 @@
  * the console's bell. Tickets carry a content type and a level, counted by the statistics and exports.
  */
 import request from 'supertest';
-import { startSmtpSink, type SmtpSink } from '../adapters/email/support';
+import type { SmtpSink } from '../adapters/email/support';
 import { remindAgencies } from '../../src/operations/agency-notify';
 import { databaseKinds } from '../support/databases';
-import { startDovecot, type Dovecot } from '../support/dovecot';
-import { citizenMessage, mailServerEnv, startTestGateway, type TestGateway } from '../support/gateway';
+import { citizenMessage, type TestGateway } from '../support/gateway';
+import { startMailGateway, type MailTestGateway } from '../support/mail-gateway';
 import { waitFor, waitForValue } from '../support/wait';
 import { parseCsv } from '../../src/knowledge/csv';
 
@@ -25,7 +25,7 @@ function vnDeadline(d: Date): string {
 }
 
 describe.each(databaseKinds())('agencies told and reminded on %s', (kind) => {
-  let dovecot: Dovecot;
+  let mail: MailTestGateway | undefined;
   let smtp: SmtpSink;
   let t: TestGateway;
   let admin: string;
@@ -34,16 +34,10 @@ describe.each(databaseKinds())('agencies told and reminded on %s', (kind) => {
   let dueAt: Date;
 
   beforeAll(async () => {
-    dovecot = await startDovecot();
-    smtp = await startSmtpSink();
-    t = await startTestGateway({
-      kind,
-      env: {
-        PUBLIC_BASE_URL: 'https://1022.dongthap.gov.vn',
-        ...mailServerEnv(dovecot, smtp, '"Tổng đài 1022 Đồng Tháp" <hotline@1022.test>'),
-      },
+    mail = await startMailGateway(kind, '"Tổng đài 1022 Đồng Tháp" <hotline@1022.test>', {
+      PUBLIC_BASE_URL: 'https://1022.dongthap.gov.vn',
     });
-    admin = await t.login();
+    ({ smtp, t, admin } = mail);
     await request(t.app)
       .patch('/api/agencies/so_cong_thuong')
       .set('authorization', admin)
@@ -64,12 +58,7 @@ describe.each(databaseKinds())('agencies told and reminded on %s', (kind) => {
     focal = await t.login('dm.sct', 'dau-moi-sct-1');
   }, 180_000);
 
-  afterAll(async () => {
-    await t?.stop();
-    await t?.citizenApp.stop();
-    await smtp?.close();
-    await dovecot?.stop();
-  });
+  afterAll(() => mail?.stop());
 
   const bell = async () =>
     (await request(t.app).get('/api/notifications').set('authorization', focal).expect(200)).body as {

@@ -52,7 +52,7 @@ export interface TestGatewayOptions {
   /** Keep the first admin's "must change password" flag (default: cleared, so `login()` gives a usable admin token). */
   firstAdminMustChangePassword?: boolean;
   /**
-   * Start with the intent models earlier test gateways of this worker trained, stored in the new
+   * Start with the intent models earlier test gateways trained (see `MODEL_DIR`), stored in the new
    * database as another node would have stored them: a gateway whose phrases match loads one
    * instead of training (default: true; false for tests about training and storing models).
    */
@@ -64,6 +64,9 @@ export interface TestGatewayOptions {
  * file per engine format and training fingerprint: neither can match a model of other code or phrases.
  */
 const MODEL_DIR = join(tmpdir(), 'cong1022-test-models');
+
+/** How many model files are kept, the newest: fewer than the store's `KEEP_MODELS`, so all of them and one trained here fit. */
+const KEPT_MODEL_FILES = 3;
 
 /** The model files, newest first (another worker may be removing some meanwhile). */
 function modelFiles(): string[] {
@@ -78,21 +81,26 @@ function modelFiles(): string[] {
   return dated.sort((a, b) => b.at - a.at).map((d) => d.path);
 }
 
-/** Stores the newest trained model in `db` (migrated first), as another node would have; without one, the gateway trains. */
-async function storeTrainedModel(db: Database): Promise<void> {
-  const newest = modelFiles()[0];
-  if (!newest) return;
-  let m: { fingerprint: string; formatVersion: string; bytes: string };
-  try {
-    m = JSON.parse(readFileSync(newest, 'utf8')) as typeof m;
-  } catch {
-    return;
+/**
+ * Stores every kept model in `db` (migrated first), as other nodes would have: the gateway loads the
+ * one trained on its phrases, if any (all of them, not the newest only: a test with phrases of its own
+ * must not cost the next default gateways a training); without one, it trains.
+ */
+async function storeTrainedModels(db: Database): Promise<void> {
+  const files = modelFiles().reverse();
+  if (files.length > 0) await migrate(db);
+  for (const file of files) {
+    let m: { fingerprint: string; formatVersion: string; bytes: string };
+    try {
+      m = JSON.parse(readFileSync(file, 'utf8')) as typeof m;
+    } catch {
+      continue; // removed meanwhile by another worker
+    }
+    await insertNluModel(db, { fingerprint: m.fingerprint, formatVersion: m.formatVersion, bytes: Buffer.from(m.bytes, 'base64') });
   }
-  await migrate(db);
-  await insertNluModel(db, { fingerprint: m.fingerprint, formatVersion: m.formatVersion, bytes: Buffer.from(m.bytes, 'base64') });
 }
 
-/** Keeps the model `db` holds last for the next test gateways (the three newest files are kept). */
+/** Keeps the model `db` holds last for the next test gateways (the newest `KEPT_MODEL_FILES` files are kept). */
 async function keepTrainedModel(db: Database): Promise<void> {
   const r = await db
     .query<{ id: string; key: string }>(
@@ -112,7 +120,7 @@ async function keepTrainedModel(db: Database): Promise<void> {
     JSON.stringify({ fingerprint: model.fingerprint, formatVersion: model.formatVersion, bytes: model.bytes.toString('base64') }),
   );
   renameSync(partial, file);
-  for (const f of modelFiles().slice(3)) rmSync(f, { force: true });
+  for (const f of modelFiles().slice(KEPT_MODEL_FILES)) rmSync(f, { force: true });
 }
 
 /** The admin every test gateway creates; `login()` signs in as it. */
@@ -167,7 +175,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
   });
   const db = await openDatabase(config.DATABASE_URL, config.DATA_DIR);
   const reuseModels = opts.reuseModels !== false;
-  if (reuseModels) await storeTrainedModel(db);
+  if (reuseModels) await storeTrainedModels(db);
   const gw = await createGateway(config, {
     logger: createLogger(config.LOG_LEVEL),
     adapters: opts.adapters,

@@ -87,9 +87,6 @@
     prechatPhone: 'Số điện thoại',
     prechatOptional: ' (không bắt buộc)',
     prechatStart: 'Bắt đầu trò chuyện',
-    prechatNameMissing: 'Vui lòng nhập họ và tên.',
-    prechatPhoneMissing: 'Vui lòng nhập số điện thoại.',
-    prechatConsentMissing: 'Vui lòng đánh dấu đồng ý để bắt đầu trò chuyện.',
   };
 
   // ---------------------------------------------------------------------------------------
@@ -1016,13 +1013,10 @@
     var frame = { consent: preConsent.checked, consentVersion: f.consentVersion };
     if (f.name !== 'off') frame.name = preName.value.trim();
     if (f.phone !== 'off') frame.phone = prePhone.value.trim();
-    if (f.name === 'required' && !frame.name) return prechatError(T.prechatNameMissing, preName);
-    if (f.phone === 'required' && !frame.phone) return prechatError(T.prechatPhoneMissing, prePhone);
-    if (!frame.consent) return prechatError(T.prechatConsentMissing, preConsent);
     if (!socket || !socket.connected) return prechatError(T.unavailable);
     prechatError('');
     preSubmit.disabled = true;
-    // The server validates again (phone format, consent version): its message names what to fix.
+    // The server is the one validator (required fields, phone format, the consent and its version): its message names what to fix.
     socket.timeout(15000).emit('prechat', frame, function (err, ack) {
       preSubmit.disabled = false;
       if (err || !ack) return prechatError(T.unavailable);

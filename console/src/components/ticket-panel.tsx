@@ -8,7 +8,7 @@ import {
   CONTENT_TYPE_LABELS,
   PRIORITY_LABELS,
   TICKET_STATUS_LABELS,
-  hoursMinutes,
+  durationAfter,
   label,
 } from '@wire/labels';
 import { fieldName, useFields, useUsers } from '../lib/refdata';
@@ -240,7 +240,7 @@ export function TicketPanel({ ticket, onChanged, compact }: { ticket: Ticket; on
         <dt>Phản hồi đầu</dt>
         <dd>
           {ticket.firstResponseAt
-            ? `${fmtDateTime(ticket.firstResponseAt)} (sau ${hoursMinutes((new Date(ticket.firstResponseAt).getTime() - new Date(ticket.createdAt).getTime()) / 1000)} giờ:phút)`
+            ? `${fmtDateTime(ticket.firstResponseAt)}, ${durationAfter(ticket.createdAt, ticket.firstResponseAt)}`
             : 'Chưa phản hồi'}
         </dd>
         {ticket.closedAt && (

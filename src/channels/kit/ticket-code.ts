@@ -12,7 +12,10 @@ const CODE = String.raw`1022-\d{4}-\d{6}(?:-[A-HJKMNP-Z2-9]{4})?`;
 /** A whole ticket code (any letter case). */
 export const TICKET_CODE_RE = new RegExp(`^${CODE}$`, 'i');
 
-/** The first ticket code inside a text, as written there, or undefined. */
+// Not global: `exec` keeps no state between calls.
+const CODE_IN_TEXT = new RegExp(String.raw`\b${CODE}\b`, 'i');
+
+/** The first ticket code inside a text, upper-cased as codes are stored, or undefined. */
 export function ticketCodeIn(text: string): string | undefined {
-  return new RegExp(String.raw`\b${CODE}\b`, 'i').exec(text)?.[0];
+  return CODE_IN_TEXT.exec(text)?.[0].toUpperCase();
 }

@@ -142,7 +142,7 @@ const MODEL_KEYS: Record<keyof Model, true> = {
   neighbors: true,
 };
 /** The classes a model is made of, for export and load (a class missing here makes `exportModel` throw). */
-const MODEL_CLASSES: ModelClasses = { Featurizer, SoftmaxRegression, NearestNeighbors, Speller, LexiconMatcher };
+export const MODEL_CLASSES: ModelClasses = { Featurizer, SoftmaxRegression, NearestNeighbors, Speller, LexiconMatcher };
 /** Options read only when deciding on a parse, not when training: a model serves engines that differ in them. */
 const DECISION_OPTIONS = new Set<string>([
   'threshold',
@@ -212,6 +212,8 @@ export class BuiltinNluEngine implements NluEngine {
   private generation = 0;
   private readonly opts: Required<BuiltinEngineOptions>;
   private readonly urgent: Set<string>;
+  /** `modelFormat`, computed on first use (the options never change). */
+  private format: string | undefined;
 
   constructor(opts: BuiltinEngineOptions = {}) {
     this.opts = {
@@ -242,9 +244,12 @@ export class BuiltinNluEngine implements NluEngine {
 
   /** `builtin/<codec>/<hash>`: the hash covers the NLU code that runs here and the options that shape training. */
   get modelFormat(): string {
-    const training = Object.entries(this.opts).filter(([key]) => !DECISION_OPTIONS.has(key));
-    const hash = createHash('sha256').update(nluCodeStamp()).update(JSON.stringify(training)).digest('hex');
-    return `builtin/${MODEL_CODEC_VERSION}/${hash.slice(0, 24)}`;
+    if (!this.format) {
+      const training = Object.entries(this.opts).filter(([key]) => !DECISION_OPTIONS.has(key));
+      const hash = createHash('sha256').update(nluCodeStamp()).update(JSON.stringify(training)).digest('hex');
+      this.format = `builtin/${MODEL_CODEC_VERSION}/${hash.slice(0, 24)}`;
+    }
+    return this.format;
   }
 
   /** The live model as bytes for `loadModel` on another node or at a later start; throws before the first training. */

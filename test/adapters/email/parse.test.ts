@@ -109,6 +109,21 @@ describe('email parse', () => {
     expect(m.subject).toBe('Re: [1022-2026-000123] Hoi ve giay phep xay dung');
     expect(m.text).toBe('Cảm ơn tổng đài. Cho tôi hỏi thêm: lệ phí là bao nhiêu?');
     expect(m.suppressAutoReply).toBe(false);
+    expect(m.threadHints).toEqual({ providerMessageIds: m.inReplyTo, ticketCode: '1022-2026-000123' });
+  });
+
+  test('thread hints: a ticket code in the subject or text, as stored (upper case); none without ids or code', async () => {
+    const parse = async (subject: string, text?: string) => {
+      const events = await parseRaw(mail({ from: 'an@gmail.com', messageId: '<t@gmail.com>', subject, text }));
+      return (events[0] as InboundMessage).threadHints;
+    };
+    expect(await parse('Hoi them ve phieu 1022-2026-000123-abcd')).toEqual({ providerMessageIds: [], ticketCode: '1022-2026-000123-ABCD' });
+    expect(await parse('Hoi them', 'Ma phieu cua toi: 1022-2026-000124.')).toEqual({
+      providerMessageIds: [],
+      ticketCode: '1022-2026-000124',
+    });
+    expect(await parse('Hoi them', 'So 11022-2026-000124 va 1022-2026-0001245')).toBeUndefined();
+    expect(await parse('Hoi dap')).toBeUndefined();
   });
 
   test('out-of-office auto-reply is suppressed', async () => {
