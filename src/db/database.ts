@@ -33,6 +33,8 @@ export interface Database extends Queryable {
   readonly statements: StatementCounter;
   /** Runs `fn` in a transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** PGlite only: an image of the whole data directory, uncompressed (`OpenOptions.pgliteImage` opens it). */
+  image?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -41,8 +43,17 @@ export interface StatementCounter {
   count: number;
 }
 
+/** How to open a database. */
+export interface OpenOptions {
+  /**
+   * In-memory PGlite only: start from this image of a data directory (PGlite's `dumpDataDir`) instead of
+   * an empty cluster; skips initdb (the test suites start from a migrated image made once).
+   */
+  pgliteImage?: Blob;
+}
+
 /** Opens the database named by `url`: unset → PGlite in `dataDir`, `memory://` → in-memory PGlite, `postgres://` → server. */
-export async function openDatabase(url: string | undefined, dataDir: string): Promise<Database> {
+export async function openDatabase(url: string | undefined, dataDir: string, opts: OpenOptions = {}): Promise<Database> {
   if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
   const { PGlite } = await import('@electric-sql/pglite');
   let dir: string | undefined;
@@ -50,7 +61,7 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
     dir = resolve(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
   }
-  const db = dir ? new PGlite(dir) : new PGlite();
+  const db = dir ? new PGlite(dir) : new PGlite(opts.pgliteImage ? { loadDataDir: opts.pgliteImage } : {});
   await db.waitReady;
   const statements: StatementCounter = { count: 0 };
   const wrap = (q: { query: (s: string, p?: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }> }): Queryable => ({
@@ -72,6 +83,7 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
       statements.count += 2;
       return db.transaction((tx) => fn(wrap(tx)));
     },
+    image: () => db.dumpDataDir('none'),
     close: () => db.close(),
   };
 }

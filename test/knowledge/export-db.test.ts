@@ -15,7 +15,7 @@ import { exportKnowledge, hasKnowledgeTables, readKnowledgeFromDb, sortAgencies,
 import { KnowledgeError, readKnowledge } from '../../src/knowledge/read-files';
 import { PROCEDURE_INTENTS, type KnowledgeSeed } from '../../src/knowledge/schema';
 import { suggestAgency } from '../../src/pipeline/suggest-agency';
-import { databaseKinds, freshDatabaseUrl } from '../support/databases';
+import { databaseKinds, freshDatabaseUrl, openTestDatabase } from '../support/databases';
 import { tempDirs } from '../support/temp-dirs';
 
 const ROOT = join(__dirname, '../..');
@@ -40,7 +40,7 @@ describe.each(databaseKinds())('the live knowledge base on %s', (kind) => {
   let db: Database;
   let files: KnowledgeSeed;
   beforeAll(async () => {
-    db = await openDatabase(await freshDatabaseUrl(kind), tempDir());
+    db = await openTestDatabase(await freshDatabaseUrl(kind), tempDir());
     await migrate(db);
     files = readKnowledge(KNOWLEDGE_DIR);
     const seeded = await seedKnowledge(db, files, NO_TRAINING);

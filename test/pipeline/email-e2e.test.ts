@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
-import { openDatabase, type Database } from '../../src/db/database';
+import type { Database } from '../../src/db/database';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { kvGet } from '../../src/store/kv';
 import { deliver, startSmtpSink, waitFor, type CapturedMail, type SmtpSink } from '../adapters/email/support';
-import { databaseKinds, freshDatabaseUrl } from '../support/databases';
+import { databaseKinds, freshDatabaseUrl, openTestDatabase } from '../support/databases';
 import { startDovecot, type Dovecot } from '../support/dovecot';
 import { baseTestEnv, mailServerEnv, skipFirstPasswordChange, TEST_ADMIN } from '../support/gateway';
 
@@ -86,7 +86,7 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     dovecot = await startDovecot();
     smtp = await startSmtpSink();
     dataDir = mkdtempSync(join(tmpdir(), 'cong1022-email-'));
-    db = await openDatabase(await freshDatabaseUrl(kind), dataDir);
+    db = await openTestDatabase(await freshDatabaseUrl(kind), dataDir);
     await boot();
   }, 60_000);
 

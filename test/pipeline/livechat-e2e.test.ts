@@ -12,12 +12,12 @@ import request from 'supertest';
 import type { AddressInfo } from 'node:net';
 import { createUser } from '../../src/auth/passwords';
 import { loadConfig } from '../../src/config';
-import { openDatabase, type Database } from '../../src/db/database';
+import type { Database } from '../../src/db/database';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import type { AttachmentAck, MessageAck, WireMessage } from '../../adapters/livechat/protocol';
 import { connect, type TestClient } from '../adapters/livechat/harness';
-import { databaseKinds, freshDatabaseUrl } from '../support/databases';
+import { databaseKinds, freshDatabaseUrl, openTestDatabase } from '../support/databases';
 import { baseTestEnv, skipFirstPasswordChange } from '../support/gateway';
 
 const RECEIPT = 'Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận được tin nhắn của anh/chị, xin cám ơn.';
@@ -87,7 +87,7 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cong1022-livechat-'));
-    db = await openDatabase(await freshDatabaseUrl(kind), dataDir);
+    db = await openTestDatabase(await freshDatabaseUrl(kind), dataDir);
     await boot();
     await createUser(db, { username: 'lan', displayName: 'Nguyễn Thị Lan', password: 'lan-password-1', role: 'operator' });
     operatorAuth = `Bearer ${(await request(app).post('/api/auth/token').send({ username: 'lan', password: 'lan-password-1' }).expect(200)).body.token}`;

@@ -14,7 +14,7 @@ import { enqueueJob } from '../../src/jobs/queue';
 import { purgeExpired } from '../../src/jobs/retention';
 import { verifyAllChains, verifyTicketChain } from '../../src/store/event-chain';
 import { logEvent, SYSTEM } from '../../src/store/events';
-import { databaseKinds, freshDatabaseUrl, type DbKind } from '../support/databases';
+import { databaseKinds, freshDatabaseUrl, openTestDatabase, type DbKind } from '../support/databases';
 import { withTestGateway } from '../support/gateway';
 import { tamperWithEvents } from '../support/tamper';
 import { waitForValue } from '../support/wait';
@@ -24,7 +24,7 @@ const run = promisify(execFile);
 /** Two connections to one fresh database ("two nodes"; PGlite has one process, so one connection twice). */
 async function twoNodes(kind: DbKind): Promise<{ a: Database; b: Database; url: string; close(): Promise<void> }> {
   const url = await freshDatabaseUrl(kind);
-  const a = await openDatabase(url, '/tmp/unused');
+  const a = await openTestDatabase(url, '/tmp/unused');
   await migrate(a);
   const b = kind === 'postgres' ? await openDatabase(url, '/tmp/unused') : a;
   return { a, b, url, close: async () => (await a.close(), b !== a ? await b.close() : undefined) };

@@ -4,10 +4,14 @@
  * it names none. Each call of `freshDatabaseUrl` creates an empty database on the server (as `createDatabase`
  * does for the dashboard benchmark).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
+import { projectPath } from '../../src/paths';
 
 /** A database kind under test. */
 export type DbKind = 'pglite' | 'postgres';
@@ -43,9 +47,61 @@ export async function createDatabase(serverUrl: string, prefix: string): Promise
   return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+/**
+ * Where migrated PGlite images are kept between test files and Jest workers, one per set of
+ * migrations and PGlite version (an image from other migrations is never opened).
+ */
+const IMAGE_DIR = join(tmpdir(), 'cong1022-test-pglite');
+
+/** The image of this file's migrated PGlite, once read or made. */
+let migratedImage: Promise<Blob> | undefined;
+
+function imageKey(): string {
+  const hash = createHash('sha256');
+  const dir = projectPath('src/db/migrations');
+  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  hash.update(JSON.parse(readFileSync(projectPath('node_modules/@electric-sql/pglite/package.json'), 'utf8')).version as string);
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function makeMigratedImage(): Promise<Blob> {
+  const file = join(IMAGE_DIR, `${imageKey()}.tar`);
+  try {
+    return new Blob([readFileSync(file)]);
+  } catch {
+    // Not made yet (or removed meanwhile): made here.
+  }
+  const db = await openDatabase('memory://', '');
+  try {
+    await migrate(db);
+    const image = await db.image!();
+    mkdirSync(IMAGE_DIR, { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
+    renameSync(partial, file);
+    // Images of other migrations are of no further use.
+    for (const f of readdirSync(IMAGE_DIR))
+      if (f.endsWith('.tar') && join(IMAGE_DIR, f) !== file) rmSync(join(IMAGE_DIR, f), { force: true });
+    return image;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Opens the database at `url`, as the gateway would; an in-memory PGlite starts already migrated, from
+ * an image made once (opening one from scratch runs initdb: seconds per database, the suites' main
+ * cost). Suites about migrations themselves open an empty one with `openDatabase`.
+ */
+export async function openTestDatabase(url: string, dataDir: string): Promise<Database> {
+  if (url !== 'memory://') return openDatabase(url, dataDir);
+  migratedImage ??= makeMigratedImage();
+  return openDatabase(url, dataDir, { pgliteImage: await migratedImage });
+}
+
 /** A fresh, migrated database of the kind (for suites that work on the store without a gateway). */
 export async function migratedDatabase(kind: DbKind): Promise<Database> {
-  const db = await openDatabase(await freshDatabaseUrl(kind), '/tmp/unused');
+  const db = await openTestDatabase(await freshDatabaseUrl(kind), '/tmp/unused');
   await migrate(db);
   return db;
 }

@@ -8,13 +8,13 @@ import request from 'supertest';
 import type { ChannelAdapter } from '../../src/channels/kit/contract';
 import { loadConfig } from '../../src/config';
 import type { DeliveryOptions } from '../../src/context';
-import { openDatabase, type Database, type Queryable } from '../../src/db/database';
+import type { Database, Queryable } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { findNluModel, insertNluModel } from '../../src/store/nlu-models';
 import { FakeEdongthap } from '../fakes/fake-edongthap';
-import { freshDatabaseUrl, type DbKind } from './databases';
+import { freshDatabaseUrl, openTestDatabase, type DbKind } from './databases';
 import type { Dovecot } from './dovecot';
 
 /** The e-DongThap secret used by tests. */
@@ -173,7 +173,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     LIVECHAT_ENABLED: 'false',
     ...opts.env,
   });
-  const db = await openDatabase(config.DATABASE_URL, config.DATA_DIR);
+  const db = await openTestDatabase(config.DATABASE_URL ?? '', config.DATA_DIR);
   const reuseModels = opts.reuseModels !== false;
   if (reuseModels) await storeTrainedModels(db);
   const gw = await createGateway(config, {
