@@ -292,21 +292,24 @@ export function decide(input: PolicyInput): Decision {
     }
   }
 
-  // Neighbouring procedures scored close together: ask which one,
-  // once. An unsure result that cannot be clarified goes to an operator.
+  // Neighbouring procedures scored close together (or declined by the engine as too close to
+  // choose, `ambiguous`: a long message's thin lead): ask which one, once. An unsure result that
+  // cannot be clarified goes to an operator.
   const candidates = parse.intent_ranking.filter((r) => r.name !== FALLBACK_INTENT).slice(0, 3);
   const [a, b] = candidates;
   const unsure = intent === FALLBACK_INTENT;
+  const declined = unsure && (parse.ambiguous?.length ?? 0) >= 2;
   const close =
     !context.clarify &&
     !payload &&
     a &&
     b &&
     a.confidence >= 0.25 &&
-    a.confidence - b.confidence < input.def.nlu.ambiguity_threshold * (unsure ? 2 : 1) &&
+    (declined || a.confidence - b.confidence < input.def.nlu.ambiguity_threshold * (unsure ? 2 : 1)) &&
     (unsure || (a.name === intent && intent.startsWith('tt_') && b.name.startsWith('tt_')));
   if (close) {
-    const options = candidates.filter((c) => c.confidence >= a.confidence / 3 && input.kb.title(c.name)).map((c) => c.name);
+    const offered = declined ? (parse.ambiguous ?? []) : candidates.filter((c) => c.confidence >= a.confidence / 3);
+    const options = offered.filter((c) => input.kb.title(c.name)).map((c) => c.name);
     if (options.length >= 2) {
       next.clarify = options;
       next.clarifyAspects = aspects.length > 0 ? aspects : undefined;

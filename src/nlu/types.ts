@@ -30,6 +30,11 @@ export interface ParseResult {
    * tạm trú ở đâu"): the intent of each request, in the order asked (an extension of Rasa's shape).
    */
   requests?: IntentScore[];
+  /**
+   * Set only with `nlu_fallback` when the engine declined because its two best intents were too
+   * close to choose: those two, for a "which one?" (an extension of Rasa's shape).
+   */
+  ambiguous?: IntentScore[];
 }
 
 /** Training input: the content of a Rasa NLU YAML file. */

@@ -65,6 +65,25 @@ test('close top two: the bot asks which one, then hands over if still unclear', 
   expect(types(again)).toEqual(['open_ticket', 'escalate', 'reply']);
 });
 
+test('a result the engine declined as too close to choose (`ambiguous`) is asked about even with a wider gap', () => {
+  const ranking: [string, number][] = [
+    ['tt_tam_tru', 0.62],
+    ['tt_thuong_tru', 0.34],
+    ['tt_khai_sinh', 0.01],
+  ];
+  const declined = parsed('nlu_fallback', 0.5, ranking);
+  declined.ambiguous = [
+    { name: 'tt_tam_tru', confidence: 0.62 },
+    { name: 'tt_thuong_tru', confidence: 0.34 },
+  ];
+  const d = decide(input({ parse: declined }));
+  expect(types(d)).toEqual(['reply']);
+  const qr = (d.actions[0] as { quickReplies: { payload: string }[] }).quickReplies.map((q) => q.payload);
+  expect(qr).toEqual(['intent:tt_tam_tru', 'intent:tt_thuong_tru', 'handover']);
+  // The same ranking without the engine's word is too far apart to ask: an operator takes it.
+  expect(types(decide(input({ parse: parsed('nlu_fallback', 0.5, ranking) })))).toEqual(['open_ticket', 'escalate', 'reply']);
+});
+
 test('fallback opens a ticket and hands over, saying when operators answer out of hours', () => {
   const inHours = decide(input({}));
   expect(types(inHours)).toEqual(['open_ticket', 'escalate', 'reply']);

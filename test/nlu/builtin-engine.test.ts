@@ -81,6 +81,7 @@ describe('a neighbouring procedure named only to be set aside', () => {
     ['tui hổng phải chuyển hộ khẩu, chỉ ở nhờ', 'x:neg_o_han', 'x:o_han'],
     ['hong muon rut bao hiem xa hoi', 'x:neg_rut_mot_lan', 'x:rut_mot_lan'],
     ['tui không xin giấy độc thân, tui hỏi đăng ký kết hôn', 'x:neg_doc_than', 'x:doc_than'],
+    ['tui hông hỏi chuyện tạm trú đâu, tui hỏi làm căn cước', 'x:neg_o_tam', 'x:o_tam'],
   ])('%s: the cue is marked denied', (text, denied, plain) => {
     expect(classes(text)).toContain(denied);
     expect(classes(text)).not.toContain(plain);
@@ -249,6 +250,23 @@ describe('Rasa parse result', () => {
     expect(r.intent_ranking[0]).toEqual(r.intent);
     expect(r.intent_ranking[1].name).toBe('tt_can_cuoc');
     expect(r.intent_ranking.length).toBe(11);
+  });
+
+  test('a long message with a thin lead: nlu_fallback listing the two candidates as `ambiguous`; a short one is answered', () => {
+    // Same model, settings that make the lead "thin" for any message: only the message's length differs.
+    const wary = new BuiltinNluEngine({ longAmbiguityThreshold: 0.999999, longWords: 12 });
+    Object.assign(wary, { model: (engine as unknown as { model: unknown }).model });
+    const long = wary.parseSync(
+      'Chào anh chị. Tui ở quê lên Cao Lãnh làm công nhân được mấy tháng, mướn phòng trọ gần chợ. Chủ trọ biểu phải đi khai báo. Vậy đăng ký tạm trú ở đâu?',
+    );
+    expect(long.intent.name).toBe(FALLBACK_INTENT);
+    expect(long.ambiguous?.map((a) => a.name)).toEqual(long.intent_ranking.slice(1, 3).map((r) => r.name));
+    expect(long.ambiguous?.[0].name).toBe('tt_tam_tru');
+    const short = wary.parseSync('đăng ký tạm trú ở đâu');
+    expect(short.intent.name).toBe('tt_tam_tru');
+    expect(short.ambiguous).toBeUndefined();
+    // The shipped settings answer that long message.
+    expect(intentOf(long.text)).toBe('tt_tam_tru');
   });
 
   test('before any training: nlu_fallback, entities still found', async () => {

@@ -34,6 +34,15 @@ export interface BuiltinEngineOptions {
   /** Below this gap between the two best intents the answer is nlu_fallback (default: 0.1). */
   ambiguityThreshold?: number;
   /**
+   * The gap required instead when more than `longWords` words were classified (default: 0.3): a long
+   * message's story pulls toward a neighbouring procedure, so a thin lead there is a "which one?".
+   * Fitted on cross-validation and the dev set: each wrong answer it turns into a question costs one
+   * or two right answers asked about too; the right intent was among the two offered every time.
+   */
+  longAmbiguityThreshold?: number;
+  /** Words (of the classified part) from which `longAmbiguityThreshold` applies (default: 12). */
+  longWords?: number;
+  /**
    * Intents for which a miss costs more than a false alarm (default: the 113/114/115 emergencies):
    * they are answered from `urgentThreshold` on, and a close second that is also urgent is no reason to fall back.
    */
@@ -147,6 +156,8 @@ export const MODEL_CLASSES: ModelClasses = { Featurizer, SoftmaxRegression, Near
 const DECISION_OPTIONS = new Set<string>([
   'threshold',
   'ambiguityThreshold',
+  'longAmbiguityThreshold',
+  'longWords',
   'urgentIntents',
   'urgentThreshold',
   'agreementThreshold',
@@ -219,6 +230,8 @@ export class BuiltinNluEngine implements NluEngine {
     this.opts = {
       threshold: 0.5,
       ambiguityThreshold: 0.1,
+      longAmbiguityThreshold: 0.3,
+      longWords: 12,
       urgentIntents: ['khan_cap_113', 'khan_cap_114', 'khan_cap_115'],
       urgentThreshold: 0.3,
       agreementThreshold: 0.7,
@@ -507,7 +520,9 @@ export class BuiltinNluEngine implements NluEngine {
     const urgent = this.urgent.has(top.name);
     const threshold = urgent ? Math.min(this.opts.urgentThreshold, this.opts.threshold) : this.opts.threshold;
     const gap = top.confidence - (second?.confidence ?? 0);
-    const ambiguous = gap < this.opts.ambiguityThreshold && !(urgent && second && this.urgent.has(second.name));
+    const long = !urgent && d.words > this.opts.longWords;
+    const needed = long ? Math.max(this.opts.ambiguityThreshold, this.opts.longAmbiguityThreshold) : this.opts.ambiguityThreshold;
+    const ambiguous = gap < needed && !(urgent && second && this.urgent.has(second.name));
     // Greetings and thanks wrap other questions ("ad ơi cho hỏi …"): as neighbours they prove nothing.
     const nearest = (list: IntentScore[]): IntentScore | undefined =>
       SMALL_TALK.has(top.name) ? list[0] : list.find((n) => !SMALL_TALK.has(n.name));
@@ -522,8 +537,12 @@ export class BuiltinNluEngine implements NluEngine {
       disagrees(d.neighbors) &&
       (d.wholeNeighbors === undefined || disagrees(d.wholeNeighbors));
     const outOfVocabulary = d.entities.length === 0 && d.contentWords > 0 && d.knownWords / d.contentWords < this.opts.minCoverage;
-    if (d.background >= top.confidence || top.confidence < threshold || ambiguous || disputed || outOfVocabulary) {
+    if (d.background >= top.confidence || top.confidence < threshold || disputed || outOfVocabulary) {
       return this.fallback(text, ranking, d.entities, this.opts.threshold);
+    }
+    if (ambiguous) {
+      const result = this.fallback(text, ranking, d.entities, this.opts.threshold);
+      return second ? { ...result, ambiguous: [top, second] } : result;
     }
     return { text, intent: top, intent_ranking: ranking, entities: d.entities };
   }

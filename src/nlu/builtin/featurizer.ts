@@ -230,6 +230,7 @@ const NEGATION_BRIDGE = new Set([
   'tinh',
   'nhan',
   'giay',
+  'hoi',
 ]);
 /** Words of a denial besides "không" (folded): "chẳng", "chứ hổng", "khỏi". */
 const NEGATIONS = new Set(['khong', 'chang', 'khoi']);
