@@ -166,7 +166,8 @@ describeConsole('console inbox on %s', { ATTACHMENT_MAX_BYTES: '200000' }, (f) =
       const failed = await waitForValue(
         async () => (await f.as('operator').get(`/api/conversations/${conv3}`).expect(200)).body,
         (b) => b.messages.find((m: { id: string }) => m.id === failing.body.messageId)?.status === 'failed',
-        15_000,
+        // Given up 2 s after queueing (the test gateway's setting); the rest is room for a loaded machine.
+        30_000,
       );
       const m = failed.messages.find((x: { id: string }) => x.id === failing.body.messageId);
       expect(m.status).toBe('failed');
