@@ -10,7 +10,8 @@
  *  3. ingest: autocannon posts signed webhooks for BENCH_SECONDS → acked/s, ack p50/p99, non-2xx;
  *     then the same on a gateway whose workers are off (WORKER_CONCURRENCY=0), storing only;
  *  4. ceiling: a bare Express handler doing one INSERT per request into the same database kind,
- *     same load → its requests/s, so every figure above reads as a ratio of it.
+ *     same load → its requests/s, so every figure above reads as a ratio of it. Measured before and
+ *     after the gateway's phases (the machine may be shared) and averaged; both are printed.
  * The webhook rate limit (WEBHOOK_PER_MINUTE) is off: it would cap the load it is meant to measure.
  *
  * Options (env): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), BENCH_BURST (default 3000),
@@ -19,7 +20,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -189,6 +190,54 @@ async function serverCounts(databaseUrl: string | undefined): Promise<{ commits:
   }
 }
 
+/** CPU time (user + system, ms) process `pid` has used so far, from Linux's /proc; 0 once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    // Fields after the command's closing parenthesis: state is the 1st, utime the 12th, stime the 13th (clock ticks of 10 ms).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The processes of the PostgreSQL server behind `databaseUrl` (its postmaster and the postmaster's children); null on PGlite. */
+async function serverPids(databaseUrl: string | undefined): Promise<number[] | null> {
+  if (!databaseUrl) return null;
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  let postmaster: number;
+  try {
+    // The backend's parent, read while its connection is open (the backend ends with it).
+    postmaster = parentOf((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+  } finally {
+    await client.end();
+  }
+  const pids: number[] = [postmaster];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (parentOf(Number(name)) === postmaster) pids.push(Number(name));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU time used so far by the gateway and by the PostgreSQL server's processes (ms, by pid): what a
+ * conversation costs in CPU does not move with the machine's other load as much as rates do.
+ */
+async function cpuSnapshot(
+  gatewayPid: number,
+  databaseUrl: string | undefined,
+): Promise<{ gateway: number; server: Map<number, number> | null }> {
+  const pids = await serverPids(databaseUrl);
+  return { gateway: cpuMs(gatewayPid), server: pids && new Map(pids.map((pid) => [pid, cpuMs(pid)])) };
+}
+
 /** Runs `fn`, trying again twice after a connection error (a loaded machine resets a connection now and then). */
 async function retry<T>(fn: () => Promise<T>): Promise<T> {
   for (let i = 0; ; i++) {
@@ -220,18 +269,43 @@ interface DbResult {
     statementsPerConversation: number;
     /** PostgreSQL: commits and WAL flushes per conversation (the statistics lag by up to half a second). */
     commitsPerConversation: number | null;
+    /** CPU ms per conversation: the gateway's process, and the PostgreSQL server's (null on PGlite: it runs inside the gateway). */
+    gatewayCpuMsPerConversation: number;
+    serverCpuMsPerConversation: number | null;
     flushesPerConversation: number | null;
   };
   steady: { sent: number; p50: number; p99: number; max: number };
   ingest: LoadResult;
   intakeOnly: LoadResult;
+  /** The ceiling every ratio divides by: its requests/s is the mean of `ceilings`. */
   ceiling: LoadResult;
+  /** The ceiling's requests/s measured before and after the gateway's phases. */
+  ceilings: [number, number];
+}
+
+/** Ceiling: a bare Express + one INSERT per request into the same database kind, under the same load as the gateway's phases. */
+async function measureCeiling(databaseUrl: string | undefined, dataDir: string): Promise<LoadResult> {
+  const basePort = await freePort();
+  const baseline = startProcess(['-r', 'tsx/cjs', 'scripts/bench-baseline.ts'], {
+    PORT: String(basePort),
+    DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  try {
+    await waitHttp(`http://127.0.0.1:${basePort}/healthz`, baseline);
+    await load(`http://127.0.0.1:${basePort}/insert`, 'bwarm');
+    return await load(`http://127.0.0.1:${basePort}/insert`, 'bload');
+  } finally {
+    await stopProcess(baseline);
+  }
 }
 
 async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | undefined): Promise<DbResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cong1022-bench-'));
+  console.log(`${db}: ceiling`);
+  const ceilingBefore = await measureCeiling(databaseUrl, join(dataDir, 'baseline-before'));
   const sink = await startSink();
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'cong1022-bench-'));
   const env: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -261,6 +335,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     const before = answered();
     const statementsBefore = await statements(base);
     const countsBefore = await serverCounts(databaseUrl);
+    const cpuBefore = await cpuSnapshot(gateway.pid!, databaseUrl);
     const start = performance.now();
     const ack = await load(`${base}/webhooks/edongthap`, `burst-${randomUUID().slice(0, 4)}`, BURST);
     const accepted = ack.total - ack.non2xx;
@@ -270,6 +345,9 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     const spent = (await statements(base)) - statementsBefore - 1; // minus this scrape's own statement
     await sleep(700); // the statistics collector's delay
     const countsAfter = await serverCounts(databaseUrl);
+    const cpuAfter = await cpuSnapshot(gateway.pid!, databaseUrl);
+    // Server processes started during the burst count from zero; one that ended meanwhile is missed (pooled connections stay).
+    const serverCpu = cpuAfter.server && [...cpuAfter.server].reduce((sum, [pid, ms]) => sum + ms - (cpuBefore.server?.get(pid) ?? 0), 0);
     const per = (k: 'commits' | 'flushes') => (countsBefore && countsAfter ? (countsAfter[k] - countsBefore[k]) / accepted : null);
     burst = {
       conversations: accepted,
@@ -278,6 +356,8 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
       ack,
       statementsPerConversation: spent / accepted,
       commitsPerConversation: per('commits'),
+      gatewayCpuMsPerConversation: (cpuAfter.gateway - cpuBefore.gateway) / accepted,
+      serverCpuMsPerConversation: serverCpu === null ? null : serverCpu / accepted,
       flushesPerConversation: per('flushes'),
     };
 
@@ -334,24 +414,13 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     await stopProcess(intake);
   }
 
-  // Ceiling: bare Express + one INSERT per request into the same database kind.
-  const basePort = await freePort();
-  const baseline = startProcess(['-r', 'tsx/cjs', 'scripts/bench-baseline.ts'], {
-    PORT: String(basePort),
-    DATA_DIR: join(dataDir, 'baseline'),
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  });
-  let ceiling: LoadResult;
-  try {
-    await waitHttp(`http://127.0.0.1:${basePort}/healthz`, baseline);
-    await load(`http://127.0.0.1:${basePort}/insert`, 'bwarm');
-    ceiling = await load(`http://127.0.0.1:${basePort}/insert`, 'bload');
-  } finally {
-    await stopProcess(baseline);
-    sink.server.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-  return { db, burst, steady, ingest, intakeOnly, ceiling };
+  const ceilingAfter = await measureCeiling(databaseUrl, join(dataDir, 'baseline-after'));
+  sink.server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  // The machine is shared: the mean of the ceilings measured before and after the gateway's phases.
+  const ceiling = { ...ceilingAfter, rps: (ceilingBefore.rps + ceilingAfter.rps) / 2 };
+  const ceilings: [number, number] = [ceilingBefore.rps, ceilingAfter.rps];
+  return { db, burst, steady, ingest, intakeOnly, ceiling, ceilings };
 }
 
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
@@ -377,14 +446,15 @@ async function main(): Promise<void> {
       `${STEADY_RATE}/s for ${STEADY_SECONDS} s, ${SECONDS} s per load phase, ${CONNECTIONS} connections; PostgreSQL with default durability (fsync on).\n`,
   );
   console.log(
-    '| database | bare Express + INSERT/s (ceiling) | conversations processed/s (÷ ceiling) | SQL statements per conversation | commits / WAL flushes per conversation | webhook → bot answer at 50/s, p50 / p99 (ms) | webhooks acked/s, workers on (÷ ceiling) | non-2xx | acked/s, workers off (÷ ceiling) |',
+    '| database | bare Express + INSERT/s (ceiling: mean of before / after) | conversations processed/s (÷ ceiling) | SQL statements per conversation | commits / WAL flushes per conversation | CPU ms per conversation, gateway / PostgreSQL | webhook → bot answer at 50/s, p50 / p99 (ms) | webhooks acked/s, workers on (÷ ceiling) | non-2xx | acked/s, workers off (÷ ceiling) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const c = r.ceiling.rps;
     console.log(
-      `| ${r.db} | ${c.toFixed(0)} | ${r.burst.perSecond.toFixed(0)} (${pct(r.burst.perSecond, c)}) | ${r.burst.statementsPerConversation.toFixed(1)} | ` +
+      `| ${r.db} | ${c.toFixed(0)} (${r.ceilings.map((x) => x.toFixed(0)).join(' / ')}) | ${r.burst.perSecond.toFixed(0)} (${pct(r.burst.perSecond, c)}) | ${r.burst.statementsPerConversation.toFixed(1)} | ` +
         `${r.burst.commitsPerConversation?.toFixed(1) ?? '–'} / ${r.burst.flushesPerConversation?.toFixed(2) ?? '–'} | ` +
+        `${r.burst.gatewayCpuMsPerConversation.toFixed(1)} / ${r.burst.serverCpuMsPerConversation?.toFixed(1) ?? '–'} | ` +
         `${r.steady.p50.toFixed(0)} / ${r.steady.p99.toFixed(0)} | ${r.ingest.rps.toFixed(0)} (${pct(r.ingest.rps, c)}) | ` +
         `${r.ingest.non2xx + r.ingest.errors + r.burst.ack.non2xx + r.burst.ack.errors} | ${r.intakeOnly.rps.toFixed(0)} (${pct(r.intakeOnly.rps, c)}) |`,
     );

@@ -10,6 +10,38 @@ import { Pool, types, type PoolClient } from 'pg';
 types.setTypeParser(20, (v) => Number(v));
 types.setTypeParser(1700, (v) => Number(v));
 
+/** Names of the hot statements (`hot`) by their text; null: the server refused its prepared form, run unprepared. */
+const hotNames = new Map<string, string | null>();
+/** Enough for every hot statement of the pipeline; a text past it is simply not prepared (bounded by design). */
+const MAX_HOT_STATEMENTS = 64;
+
+/**
+ * Marks `sql` as one of the pipeline's hot statements (a text that never varies, run for every
+ * message) and returns it: on PostgreSQL each connection prepares it once under a name, so the
+ * server parses and plans it once instead of on every run. PGlite runs it as any other statement.
+ */
+export function hot(sql: string): string {
+  if (hotNames.size < MAX_HOT_STATEMENTS && !hotNames.has(sql)) hotNames.set(sql, `hot_${hotNames.size + 1}`);
+  return sql;
+}
+
+/**
+ * Runs `sql` on a PostgreSQL pool or client, prepared under its name when it is hot. A prepared
+ * statement whose result columns a schema change altered (a migration by a newer node: "cached plan
+ * must not change result type", 0A000) fails on every connection that prepared it, so such a text
+ * is run unprepared from then on; the failed run is retried as any failed statement is.
+ */
+async function runPg(q: Pool | PoolClient, sql: string, params: unknown[] | undefined) {
+  const name = hotNames.get(sql);
+  if (!name) return q.query(sql, params);
+  try {
+    return await q.query({ name, text: sql, values: params });
+  } catch (err) {
+    if (isTransientDbError(err) && (err as { code?: string }).code === '0A000') hotNames.set(sql, null);
+    throw err;
+  }
+}
+
 /** Anything that runs a parameterized query. */
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
@@ -98,7 +130,7 @@ function openPostgres(url: string): Database {
   const wrap = (q: Pool | PoolClient): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       statements.count++;
-      const r = await q.query(sql, params as unknown[]);
+      const r = await runPg(q, sql, params);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
   });
@@ -146,6 +178,8 @@ export function isTransientDbError(err: unknown): boolean {
   const code = typeof e?.code === 'string' ? e.code : '';
   if (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_ERRNO.has(code)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
+  // A hot statement's prepared form outdated by a schema change: its next run is unprepared (`runPg`).
+  if (code === '0A000' && /cached plan must not change result type/i.test(message)) return true;
   return /Connection terminated|connection (?:is )?closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
     message,
   );

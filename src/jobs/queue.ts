@@ -3,7 +3,7 @@
  * jobs sharing an ordering key run one at a time, oldest first — a later job waits while an
  * earlier one is pending, running or backing off, so one conversation is always handled in order.
  */
-import type { Queryable } from '../db/database';
+import { hot, type Queryable } from '../db/database';
 
 /** A claimed job. */
 export interface Job {
@@ -73,7 +73,7 @@ export function insertJobsSql(param: string): string {
  * read what its jobs need in the same statement. The worker renews the lease while a job runs, so
  * an expired lease means a dead worker.
  */
-export const CLAIM_JOBS_SQL = `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
+export const CLAIM_JOBS_SQL = hot(`UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
        locked_until = now() + ($3::int * interval '1 millisecond')
      WHERE id IN (
        SELECT j.id FROM jobs j
@@ -84,7 +84,7 @@ export const CLAIM_JOBS_SQL = `UPDATE jobs SET state = 'running', attempts = att
        ORDER BY j.id
        LIMIT $2
        FOR UPDATE SKIP LOCKED)
-     RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at`;
+     RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at`);
 
 /** The parameters of `CLAIM_JOBS_SQL`. */
 export function claimParams(workerId: string, limit: number, leaseMs: number, kinds?: readonly string[]): unknown[] {
@@ -128,8 +128,8 @@ export interface JobRow {
 export async function renewLeases(q: Queryable, workerId: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
   if (!ids.length) return [];
   const r = await q.query<{ id: string }>(
-    `UPDATE jobs SET locked_until = now() + ($3::int * interval '1 millisecond')
-     WHERE id = ANY($2::bigint[]) AND state = 'running' AND locked_by = $1 RETURNING id::text`,
+    hot(`UPDATE jobs SET locked_until = now() + ($3::int * interval '1 millisecond')
+     WHERE id = ANY($2::bigint[]) AND state = 'running' AND locked_by = $1 RETURNING id::text`),
     [workerId, [...ids], leaseMs],
   );
   return r.rows.map((row) => row.id);
@@ -180,7 +180,7 @@ export function completeJobSql(idParam: string): string {
 
 /** Removes a finished job; true when a later job of the same ordering key is waiting. */
 export async function completeJob(q: Queryable, id: string): Promise<boolean> {
-  const r = await q.query<{ successor: boolean }>(completeJobSql('$1'), [id]);
+  const r = await q.query<{ successor: boolean }>(hot(completeJobSql('$1')), [id]);
   return r.rows[0]?.successor ?? false;
 }
 
@@ -196,9 +196,9 @@ export function isFinalAttempt(job: Job, now = Date.now()): boolean {
 export async function failJob(q: Queryable, job: Job, error: string, delayMs: number, permanent: boolean): Promise<'retry' | 'failed'> {
   const giveUp = permanent || isFinalAttempt(job);
   await q.query(
-    `UPDATE jobs SET state = $2, last_error = $3, locked_by = NULL, locked_until = NULL,
+    hot(`UPDATE jobs SET state = $2, last_error = $3, locked_by = NULL, locked_until = NULL,
             run_at = now() + ($4::int * interval '1 millisecond')
-     WHERE id = $1::bigint`,
+     WHERE id = $1::bigint`),
     [job.id, giveUp ? 'failed' : 'pending', error.slice(0, 2000), Math.round(delayMs)],
   );
   return giveUp ? 'failed' : 'retry';

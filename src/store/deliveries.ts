@@ -3,7 +3,7 @@
  * claim starts them (mark sending, read what the send needs), then one per sent part before the
  * last, and one to record the last part sent with its processing-log event and the removal of the job.
  */
-import type { Queryable } from '../db/database';
+import { hot, type Queryable } from '../db/database';
 import { CLAIM_JOBS_SQL, claimParams, completeJobSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
@@ -50,7 +50,7 @@ function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
 export function claimDeliveries(deliverKind: string): ClaimJobs {
   return async (q, workerId, limit, leaseMs, kinds) => {
     const r = await q.query(
-      `WITH claimed AS (${CLAIM_JOBS_SQL}),
+      hot(`WITH claimed AS (${CLAIM_JOBS_SQL}),
        wanted AS (
          SELECT c.id AS job_id, x.n,
            CASE WHEN x.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN x.message_id::uuid END AS message_id
@@ -67,7 +67,7 @@ export function claimDeliveries(deliverKind: string): ClaimJobs {
          RETURNING w.job_id, w.n, ${MESSAGE_COLUMNS})
        SELECT to_jsonb(claimed) AS job, m.*, ${DELIVERY_DETAILS}
        FROM claimed LEFT JOIN m ON m.job_id = claimed.id LEFT JOIN conversations c ON c.id = m.conversation_id
-       ORDER BY claimed.id::bigint, m.n`,
+       ORDER BY claimed.id::bigint, m.n`),
       [...claimParams(workerId, limit, leaseMs, kinds), deliverKind],
     );
     const jobs = new Map<string, Job>();
@@ -91,7 +91,7 @@ export async function recordSent(
   s: { id: string; parts: number; providerId: string | null; event: NewEvent; completeJobId?: string | null },
 ): Promise<{ successor: boolean }> {
   const r = await q.query<{ successor: boolean | null }>(
-    `WITH sent AS (
+    hot(`WITH sent AS (
        UPDATE messages SET ${partsSentSql('$2', '$3')},
          status = CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END,
          error = CASE WHEN status IN ('queued', 'sending') THEN NULL ELSE error END,
@@ -99,7 +99,7 @@ export async function recordSent(
        WHERE id = $1),
      logged AS (${insertEventsSql('$4')}),
      done AS (${completeJobSql('$5')})
-     SELECT (SELECT successor FROM done) AS successor`,
+     SELECT (SELECT successor FROM done) AS successor`),
     [s.id, s.parts, s.providerId, eventsParam([s.event]), s.completeJobId ?? null],
   );
   return { successor: r.rows[0]?.successor ?? false };

@@ -1,5 +1,5 @@
 /** Raw inbound deliveries (webhook bodies, mails, live-chat frames), stored before they are acknowledged. */
-import type { Queryable } from '../db/database';
+import { hot, type Queryable } from '../db/database';
 import { CLAIM_JOBS_SQL, claimParams, completeJobSql, toJob, type ClaimJobs, type JobRow } from '../jobs/queue';
 
 /** A stored raw delivery, as processing reads it back. */
@@ -19,11 +19,11 @@ export async function insertInboundEvent(
   e: { channel: string; dedupeKey: string; contentType: string; body: Buffer; jobKind: string; orderingKey: string },
 ): Promise<boolean> {
   const r = await q.query(
-    `WITH e AS (
+    hot(`WITH e AS (
        INSERT INTO inbound_events (channel, dedupe_key, content_type, body) VALUES ($1, $2, $3, $4)
        ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id)
      INSERT INTO jobs (kind, ordering_key, payload)
-     SELECT $5, $6, jsonb_build_object('eventId', e.id::text) FROM e RETURNING id`,
+     SELECT $5, $6, jsonb_build_object('eventId', e.id::text) FROM e RETURNING id`),
     [e.channel, e.dedupeKey, e.contentType, e.body, e.jobKind, e.orderingKey],
   );
   return r.rowCount > 0;
@@ -35,14 +35,14 @@ export async function insertInboundEvent(
  */
 export const claimInboundJobs: ClaimJobs = async (q, workerId, limit, leaseMs, kinds) => {
   const r = await q.query<JobRow & { e_channel: string | null; content_type: string; body: Uint8Array; processed_at: Date | null }>(
-    `WITH claimed AS (${CLAIM_JOBS_SQL})
+    hot(`WITH claimed AS (${CLAIM_JOBS_SQL})
      SELECT c.*, e.channel AS e_channel, e.content_type, e.body, e.processed_at
      FROM claimed c LEFT JOIN LATERAL (
        -- LIMIT keeps this a lookup by primary key per job (PGlite keeps no statistics to choose one);
        -- an id that is no number finds nothing rather than failing the lane's every claim.
        SELECT * FROM inbound_events
        WHERE id = CASE WHEN c.payload->>'eventId' ~ '^[0-9]{1,18}$' THEN (c.payload->>'eventId')::bigint END LIMIT 1) e ON true
-     ORDER BY c.id::bigint`,
+     ORDER BY c.id::bigint`),
     claimParams(workerId, limit, leaseMs, kinds),
   );
   return r.rows.map((row) => ({
@@ -62,7 +62,9 @@ export function markProcessedSql(idParam: string): string {
 /** Stamps a raw delivery processed and removes its job in one statement; true when the citizen's next job waits. */
 export async function finishInboundEvent(q: Queryable, eventId: string, jobId: string): Promise<boolean> {
   const r = await q.query<{ successor: boolean | null }>(
-    `WITH processed AS (${markProcessedSql('$1')}), done AS (${completeJobSql('$2')}) SELECT (SELECT successor FROM done) AS successor`,
+    hot(
+      `WITH processed AS (${markProcessedSql('$1')}), done AS (${completeJobSql('$2')}) SELECT (SELECT successor FROM done) AS successor`,
+    ),
     [eventId, jobId],
   );
   return r.rows[0]?.successor ?? false;

@@ -5,7 +5,7 @@
  * stamped processed) after it. Both run in the caller's transaction.
  */
 import type { Attachment, ContactHints } from '../channels/kit/contract';
-import type { Queryable } from '../db/database';
+import { hot, type Queryable } from '../db/database';
 import { completeJobSql, insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
 import { CONVERSATION_COLUMNS, toConversation, type Conversation } from './conversations';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
@@ -43,7 +43,7 @@ export async function openThread(
 ): Promise<Thread> {
   const newContactEmail = t.hints.email ?? (t.channel === 'email' ? t.externalUserId : null);
   const r = await q.query(
-    `WITH found AS (
+    hot(`WITH found AS (
        UPDATE contact_identities SET
          last_interaction_at = GREATEST(last_interaction_at, $3::timestamptz),
          display_name = COALESCE($4, display_name)
@@ -74,7 +74,7 @@ export async function openThread(
             EXISTS (SELECT 1 FROM duplicate) AS duplicate, EXISTS (SELECT 1 FROM opened) AS opened,
             (SELECT t.id FROM tickets t WHERE t.conversation_id = c.id AND t.status <> 'closed' ORDER BY t.created_at DESC LIMIT 1) AS open_ticket_id,
             c.*
-     FROM identity i LEFT JOIN (SELECT * FROM open UNION ALL SELECT * FROM opened) c ON true`,
+     FROM identity i LEFT JOIN (SELECT * FROM open UNION ALL SELECT * FROM opened) c ON true`),
     [
       t.channel,
       t.externalUserId,
@@ -139,7 +139,7 @@ export async function recordInbound(q: Queryable, w: InboundRecord): Promise<{ s
   const m = w.message;
   const finish = w.finish ?? null;
   const r = await q.query<{ successor: boolean | null }>(
-    `WITH message AS (
+    hot(`WITH message AS (
        INSERT INTO messages (id, conversation_id, channel, direction, author_kind, author_name, text, html, attachments, external_id,
                              ticket_id, status, meta, created_at)
        VALUES ($1, $2, $3, 'in', 'citizen', $4, $5, $6, $7::jsonb, $8, $9, 'received', $10::jsonb, $11::timestamptz)),
@@ -152,7 +152,7 @@ export async function recordInbound(q: Queryable, w: InboundRecord): Promise<{ s
      queued AS (${insertJobsSql('$15')}),
      processed AS (${markProcessedSql('$16')}),
      done AS (${completeJobSql('$17')})
-     SELECT (SELECT successor FROM done) AS successor`,
+     SELECT (SELECT successor FROM done) AS successor`),
     [
       m.id,
       m.conversationId,

@@ -1,6 +1,6 @@
 /** Messages of conversations, inbound and outbound, with delivery status. */
 import type { Attachment, QuickReply } from '../channels/kit/contract';
-import type { Queryable } from '../db/database';
+import { hot, type Queryable } from '../db/database';
 import { insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
 
 /** Delivery status of a message. */
@@ -178,7 +178,7 @@ export function partsSentSql(parts: string, providerId: string): string {
 
 /** Records one sent part (so a retry never sends it again). */
 export async function markPartSent(q: Queryable, id: string, part: number, providerId: string | null): Promise<void> {
-  await q.query(`UPDATE messages SET ${partsSentSql('$2', '$3')} WHERE id = $1`, [id, part + 1, providerId]);
+  await q.query(hot(`UPDATE messages SET ${partsSentSql('$2', '$3')} WHERE id = $1`), [id, part + 1, providerId]);
 }
 
 /** Marks the message permanently failed with the reason. */
