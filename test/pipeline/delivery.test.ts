@@ -14,7 +14,9 @@ const RECEIPT = /^Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp
 
 describe.each(databaseKinds())('delivery on %s', (kind) => {
   test('retryable failures are retried until the callback accepts; one copy arrives', async () => {
-    const t = await startTestGateway({ kind });
+    // Three failures, each retried at the delivery lane's next poll (≤ 0.5 s): the test gateways'
+    // 2 s give-up could run out first on a loaded machine, and this test is not about giving up.
+    const t = await startTestGateway({ kind, delivery: { giveUpAfterMs: 60_000 } });
     try {
       t.citizenApp.failures = [{ status: 503 }, { status: 429, retryAfter: '0' }, { status: 500 }];
       await t.postCitizen(citizenMessage('u-retry', 'xin chào')).expect(200);
