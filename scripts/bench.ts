@@ -190,11 +190,16 @@ async function serverCounts(databaseUrl: string | undefined): Promise<{ commits:
   }
 }
 
-/** CPU time (user + system, ms) process `pid` has used so far, from Linux's /proc; 0 once it is gone. */
+/** The fields of Linux's /proc/<pid>/stat after the command's closing parenthesis (state is the 1st, the parent's pid the 2nd). */
+function procStat(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+}
+
+/** CPU time (user + system, ms) process `pid` has used so far; 0 once it is gone. */
 function cpuMs(pid: number): number {
   try {
-    // Fields after the command's closing parenthesis: state is the 1st, utime the 12th, stime the 13th (clock ticks of 10 ms).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = procStat(pid);
+    // utime and stime are the 12th and 13th fields, in clock ticks of 10 ms.
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return 0;
@@ -206,7 +211,7 @@ async function serverPids(databaseUrl: string | undefined): Promise<number[] | n
   if (!databaseUrl) return null;
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
-  const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  const parentOf = (pid: number) => Number(procStat(pid)[1]);
   let postmaster: number;
   try {
     // The backend's parent, read while its connection is open (the backend ends with it).

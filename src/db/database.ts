@@ -19,6 +19,7 @@ const MAX_HOT_STATEMENTS = 64;
  * Marks `sql` as one of the pipeline's hot statements (a text that never varies, run for every
  * message) and returns it: on PostgreSQL each connection prepares it once under a name, so the
  * server parses and plans it once instead of on every run. PGlite runs it as any other statement.
+ * Call it once, for a module constant (the text is then neither rebuilt nor looked up per run).
  */
 export function hot(sql: string): string {
   if (hotNames.size < MAX_HOT_STATEMENTS && !hotNames.has(sql)) hotNames.set(sql, `hot_${hotNames.size + 1}`);

@@ -124,14 +124,13 @@ export interface JobRow {
   give_up_at: Date | string | null;
 }
 
+const RENEW_LEASES_SQL = hot(`UPDATE jobs SET locked_until = now() + ($3::int * interval '1 millisecond')
+     WHERE id = ANY($2::bigint[]) AND state = 'running' AND locked_by = $1 RETURNING id::text`);
+
 /** Extends the lease of jobs `workerId` is still running; returns the ids it still holds. */
 export async function renewLeases(q: Queryable, workerId: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
   if (!ids.length) return [];
-  const r = await q.query<{ id: string }>(
-    hot(`UPDATE jobs SET locked_until = now() + ($3::int * interval '1 millisecond')
-     WHERE id = ANY($2::bigint[]) AND state = 'running' AND locked_by = $1 RETURNING id::text`),
-    [workerId, [...ids], leaseMs],
-  );
+  const r = await q.query<{ id: string }>(RENEW_LEASES_SQL, [workerId, [...ids], leaseMs]);
   return r.rows.map((row) => row.id);
 }
 
@@ -178,9 +177,11 @@ export function completeJobSql(idParam: string): string {
     RETURNING EXISTS (SELECT 1 FROM jobs o WHERE o.ordering_key = jobs.ordering_key AND o.id > jobs.id AND o.state = 'pending') AS successor`;
 }
 
+const COMPLETE_JOB_SQL = hot(completeJobSql('$1'));
+
 /** Removes a finished job; true when a later job of the same ordering key is waiting. */
 export async function completeJob(q: Queryable, id: string): Promise<boolean> {
-  const r = await q.query<{ successor: boolean }>(hot(completeJobSql('$1')), [id]);
+  const r = await q.query<{ successor: boolean }>(COMPLETE_JOB_SQL, [id]);
   return r.rows[0]?.successor ?? false;
 }
 
@@ -189,18 +190,17 @@ export function isFinalAttempt(job: Job, now = Date.now()): boolean {
   return job.giveUpAt ? now >= job.giveUpAt.getTime() : job.attempts >= job.maxAttempts;
 }
 
+const FAIL_JOB_SQL = hot(`UPDATE jobs SET state = $2, last_error = $3, locked_by = NULL, locked_until = NULL,
+            run_at = now() + ($4::int * interval '1 millisecond')
+     WHERE id = $1::bigint`);
+
 /**
  * Schedules a retry after `delayMs`, or marks the job failed when `permanent`, past its give-up
  * time, or (without one) out of attempts.
  */
 export async function failJob(q: Queryable, job: Job, error: string, delayMs: number, permanent: boolean): Promise<'retry' | 'failed'> {
   const giveUp = permanent || isFinalAttempt(job);
-  await q.query(
-    hot(`UPDATE jobs SET state = $2, last_error = $3, locked_by = NULL, locked_until = NULL,
-            run_at = now() + ($4::int * interval '1 millisecond')
-     WHERE id = $1::bigint`),
-    [job.id, giveUp ? 'failed' : 'pending', error.slice(0, 2000), Math.round(delayMs)],
-  );
+  await q.query(FAIL_JOB_SQL, [job.id, giveUp ? 'failed' : 'pending', error.slice(0, 2000), Math.round(delayMs)]);
   return giveUp ? 'failed' : 'retry';
 }
 

@@ -41,16 +41,7 @@ function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
   };
 }
 
-/**
- * The delivery lane's claim, the one start of a delivery: its jobs, and for those of `deliverKind`
- * (payload `messageIds`, or one `messageId`) their messages still to send marked `sending` (one more
- * attempt) and read with what the send needs (`Job.attached`: the `DeliveryItem`s in sending order;
- * messages already sent, delivered, read or failed are left out), all in one statement.
- */
-export function claimDeliveries(deliverKind: string): ClaimJobs {
-  return async (q, workerId, limit, leaseMs, kinds) => {
-    const r = await q.query(
-      hot(`WITH claimed AS (${CLAIM_JOBS_SQL}),
+const CLAIM_DELIVERIES_SQL = hot(`WITH claimed AS (${CLAIM_JOBS_SQL}),
        wanted AS (
          SELECT c.id AS job_id, x.n,
            CASE WHEN x.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN x.message_id::uuid END AS message_id
@@ -67,9 +58,17 @@ export function claimDeliveries(deliverKind: string): ClaimJobs {
          RETURNING w.job_id, w.n, ${MESSAGE_COLUMNS})
        SELECT to_jsonb(claimed) AS job, m.*, ${DELIVERY_DETAILS}
        FROM claimed LEFT JOIN m ON m.job_id = claimed.id LEFT JOIN conversations c ON c.id = m.conversation_id
-       ORDER BY claimed.id::bigint, m.n`),
-      [...claimParams(workerId, limit, leaseMs, kinds), deliverKind],
-    );
+       ORDER BY claimed.id::bigint, m.n`);
+
+/**
+ * The delivery lane's claim, the one start of a delivery: its jobs, and for those of `deliverKind`
+ * (payload `messageIds`, or one `messageId`) their messages still to send marked `sending` (one more
+ * attempt) and read with what the send needs (`Job.attached`: the `DeliveryItem`s in sending order;
+ * messages already sent, delivered, read or failed are left out), all in one statement.
+ */
+export function claimDeliveries(deliverKind: string): ClaimJobs {
+  return async (q, workerId, limit, leaseMs, kinds) => {
+    const r = await q.query(CLAIM_DELIVERIES_SQL, [...claimParams(workerId, limit, leaseMs, kinds), deliverKind]);
     const jobs = new Map<string, Job>();
     for (const row of r.rows) {
       const jobRow = row.job as JobRow;
@@ -81,6 +80,16 @@ export function claimDeliveries(deliverKind: string): ClaimJobs {
   };
 }
 
+const RECORD_SENT_SQL = hot(`WITH sent AS (
+       UPDATE messages SET ${partsSentSql('$2', '$3')},
+         status = CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END,
+         error = CASE WHEN status IN ('queued', 'sending') THEN NULL ELSE error END,
+         sent_at = CASE WHEN status IN ('queued', 'sending') THEN now() ELSE sent_at END
+       WHERE id = $1),
+     logged AS (${insertEventsSql('$4')}),
+     done AS (${completeJobSql('$5')})
+     SELECT (SELECT successor FROM done) AS successor`);
+
 /**
  * Records the last part of a message sent: its provider id, the `sent` status, the event, and
  * (with `completeJobId`) the removal of the delivery job; returns whether a later job of the
@@ -90,18 +99,13 @@ export async function recordSent(
   q: Queryable,
   s: { id: string; parts: number; providerId: string | null; event: NewEvent; completeJobId?: string | null },
 ): Promise<{ successor: boolean }> {
-  const r = await q.query<{ successor: boolean | null }>(
-    hot(`WITH sent AS (
-       UPDATE messages SET ${partsSentSql('$2', '$3')},
-         status = CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END,
-         error = CASE WHEN status IN ('queued', 'sending') THEN NULL ELSE error END,
-         sent_at = CASE WHEN status IN ('queued', 'sending') THEN now() ELSE sent_at END
-       WHERE id = $1),
-     logged AS (${insertEventsSql('$4')}),
-     done AS (${completeJobSql('$5')})
-     SELECT (SELECT successor FROM done) AS successor`),
-    [s.id, s.parts, s.providerId, eventsParam([s.event]), s.completeJobId ?? null],
-  );
+  const r = await q.query<{ successor: boolean | null }>(RECORD_SENT_SQL, [
+    s.id,
+    s.parts,
+    s.providerId,
+    eventsParam([s.event]),
+    s.completeJobId ?? null,
+  ]);
   return { successor: r.rows[0]?.successor ?? false };
 }
 

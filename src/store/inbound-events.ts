@@ -10,6 +10,12 @@ export interface InboundEventRow {
   processedAt: Date | null;
 }
 
+const INSERT_INBOUND_EVENT_SQL = hot(`WITH e AS (
+       INSERT INTO inbound_events (channel, dedupe_key, content_type, body) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id)
+     INSERT INTO jobs (kind, ordering_key, payload)
+     SELECT $5, $6, jsonb_build_object('eventId', e.id::text) FROM e RETURNING id`);
+
 /**
  * Stores a raw delivery and its processing job in ONE statement; false when the (channel,
  * dedupe key) was already stored (a replay).
@@ -18,16 +24,18 @@ export async function insertInboundEvent(
   q: Queryable,
   e: { channel: string; dedupeKey: string; contentType: string; body: Buffer; jobKind: string; orderingKey: string },
 ): Promise<boolean> {
-  const r = await q.query(
-    hot(`WITH e AS (
-       INSERT INTO inbound_events (channel, dedupe_key, content_type, body) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id)
-     INSERT INTO jobs (kind, ordering_key, payload)
-     SELECT $5, $6, jsonb_build_object('eventId', e.id::text) FROM e RETURNING id`),
-    [e.channel, e.dedupeKey, e.contentType, e.body, e.jobKind, e.orderingKey],
-  );
+  const r = await q.query(INSERT_INBOUND_EVENT_SQL, [e.channel, e.dedupeKey, e.contentType, e.body, e.jobKind, e.orderingKey]);
   return r.rowCount > 0;
 }
+
+const CLAIM_INBOUND_SQL = hot(`WITH claimed AS (${CLAIM_JOBS_SQL})
+     SELECT c.*, e.channel AS e_channel, e.content_type, e.body, e.processed_at
+     FROM claimed c LEFT JOIN LATERAL (
+       -- LIMIT keeps this a lookup by primary key per job (PGlite keeps no statistics to choose one);
+       -- an id that is no number finds nothing rather than failing the lane's every claim.
+       SELECT * FROM inbound_events
+       WHERE id = CASE WHEN c.payload->>'eventId' ~ '^[0-9]{1,18}$' THEN (c.payload->>'eventId')::bigint END LIMIT 1) e ON true
+     ORDER BY c.id::bigint`);
 
 /**
  * The inbound lane's claim: its jobs with their raw deliveries (`Job.attached`: an `InboundEventRow`,
@@ -35,14 +43,7 @@ export async function insertInboundEvent(
  */
 export const claimInboundJobs: ClaimJobs = async (q, workerId, limit, leaseMs, kinds) => {
   const r = await q.query<JobRow & { e_channel: string | null; content_type: string; body: Uint8Array; processed_at: Date | null }>(
-    hot(`WITH claimed AS (${CLAIM_JOBS_SQL})
-     SELECT c.*, e.channel AS e_channel, e.content_type, e.body, e.processed_at
-     FROM claimed c LEFT JOIN LATERAL (
-       -- LIMIT keeps this a lookup by primary key per job (PGlite keeps no statistics to choose one);
-       -- an id that is no number finds nothing rather than failing the lane's every claim.
-       SELECT * FROM inbound_events
-       WHERE id = CASE WHEN c.payload->>'eventId' ~ '^[0-9]{1,18}$' THEN (c.payload->>'eventId')::bigint END LIMIT 1) e ON true
-     ORDER BY c.id::bigint`),
+    CLAIM_INBOUND_SQL,
     claimParams(workerId, limit, leaseMs, kinds),
   );
   return r.rows.map((row) => ({
@@ -59,13 +60,12 @@ export function markProcessedSql(idParam: string): string {
   return `UPDATE inbound_events SET processed_at = now() WHERE id = ${idParam}::bigint`;
 }
 
+const FINISH_INBOUND_SQL = hot(
+  `WITH processed AS (${markProcessedSql('$1')}), done AS (${completeJobSql('$2')}) SELECT (SELECT successor FROM done) AS successor`,
+);
+
 /** Stamps a raw delivery processed and removes its job in one statement; true when the citizen's next job waits. */
 export async function finishInboundEvent(q: Queryable, eventId: string, jobId: string): Promise<boolean> {
-  const r = await q.query<{ successor: boolean | null }>(
-    hot(
-      `WITH processed AS (${markProcessedSql('$1')}), done AS (${completeJobSql('$2')}) SELECT (SELECT successor FROM done) AS successor`,
-    ),
-    [eventId, jobId],
-  );
+  const r = await q.query<{ successor: boolean | null }>(FINISH_INBOUND_SQL, [eventId, jobId]);
   return r.rows[0]?.successor ?? false;
 }

@@ -25,25 +25,7 @@ export interface Thread {
   duplicate: boolean;
 }
 
-/**
- * In one statement: finds or creates the citizen's identity (and contact), refreshing the hints and
- * the last interaction; checks the message id against stored messages; locks the open
- * conversation or, when `open` is given and there is none, opens one with that id.
- */
-export async function openThread(
-  q: Queryable,
-  t: {
-    channel: string;
-    externalUserId: string;
-    externalMessageId: string;
-    hints: ContactHints;
-    interactedAt: Date;
-    open: { id: string; subject: string | null } | null;
-  },
-): Promise<Thread> {
-  const newContactEmail = t.hints.email ?? (t.channel === 'email' ? t.externalUserId : null);
-  const r = await q.query(
-    hot(`WITH found AS (
+const OPEN_THREAD_SQL = hot(`WITH found AS (
        UPDATE contact_identities SET
          last_interaction_at = GREATEST(last_interaction_at, $3::timestamptz),
          display_name = COALESCE($4, display_name)
@@ -74,20 +56,37 @@ export async function openThread(
             EXISTS (SELECT 1 FROM duplicate) AS duplicate, EXISTS (SELECT 1 FROM opened) AS opened,
             (SELECT t.id FROM tickets t WHERE t.conversation_id = c.id AND t.status <> 'closed' ORDER BY t.created_at DESC LIMIT 1) AS open_ticket_id,
             c.*
-     FROM identity i LEFT JOIN (SELECT * FROM open UNION ALL SELECT * FROM opened) c ON true`),
-    [
-      t.channel,
-      t.externalUserId,
-      t.interactedAt.toISOString(),
-      t.hints.displayName ?? null,
-      t.hints.phone ?? null,
-      t.hints.email ?? null,
-      newContactEmail,
-      t.externalMessageId,
-      t.open?.id ?? null,
-      t.open?.subject ?? null,
-    ],
-  );
+     FROM identity i LEFT JOIN (SELECT * FROM open UNION ALL SELECT * FROM opened) c ON true`);
+
+/**
+ * In one statement: finds or creates the citizen's identity (and contact), refreshing the hints and
+ * the last interaction; checks the message id against stored messages; locks the open
+ * conversation or, when `open` is given and there is none, opens one with that id.
+ */
+export async function openThread(
+  q: Queryable,
+  t: {
+    channel: string;
+    externalUserId: string;
+    externalMessageId: string;
+    hints: ContactHints;
+    interactedAt: Date;
+    open: { id: string; subject: string | null } | null;
+  },
+): Promise<Thread> {
+  const newContactEmail = t.hints.email ?? (t.channel === 'email' ? t.externalUserId : null);
+  const r = await q.query(OPEN_THREAD_SQL, [
+    t.channel,
+    t.externalUserId,
+    t.interactedAt.toISOString(),
+    t.hints.displayName ?? null,
+    t.hints.phone ?? null,
+    t.hints.email ?? null,
+    newContactEmail,
+    t.externalMessageId,
+    t.open?.id ?? null,
+    t.open?.subject ?? null,
+  ]);
   const row = r.rows[0];
   return {
     identity: {
@@ -129,17 +128,7 @@ export interface InboundRecord {
   finish?: { eventId: string; jobId: string } | null;
 }
 
-/**
- * Writes the message, the conversation's last-inbound time and bot memory, the events (one
- * multi-row INSERT), the replies (one multi-row INSERT) and their jobs, and, with `finish`, stamps
- * the raw delivery processed and removes its job. Returns whether a later job of the citizen waits.
- * A message id stored meanwhile raises the unique violation (`isDuplicateMessage`): nothing is written.
- */
-export async function recordInbound(q: Queryable, w: InboundRecord): Promise<{ successor: boolean }> {
-  const m = w.message;
-  const finish = w.finish ?? null;
-  const r = await q.query<{ successor: boolean | null }>(
-    hot(`WITH message AS (
+const RECORD_INBOUND_SQL = hot(`WITH message AS (
        INSERT INTO messages (id, conversation_id, channel, direction, author_kind, author_name, text, html, attachments, external_id,
                              ticket_id, status, meta, created_at)
        VALUES ($1, $2, $3, 'in', 'citizen', $4, $5, $6, $7::jsonb, $8, $9, 'received', $10::jsonb, $11::timestamptz)),
@@ -152,27 +141,36 @@ export async function recordInbound(q: Queryable, w: InboundRecord): Promise<{ s
      queued AS (${insertJobsSql('$15')}),
      processed AS (${markProcessedSql('$16')}),
      done AS (${completeJobSql('$17')})
-     SELECT (SELECT successor FROM done) AS successor`),
-    [
-      m.id,
-      m.conversationId,
-      m.channel,
-      m.authorName,
-      m.text,
-      m.html,
-      JSON.stringify(stripData(m.attachments)),
-      m.externalId,
-      m.ticketId,
-      JSON.stringify(m.meta),
-      m.createdAt.toISOString(),
-      w.botContext ? JSON.stringify(w.botContext) : null,
-      outboundParam(w.outbound),
-      eventsParam(w.events),
-      jobsParam(w.jobs),
-      finish?.eventId ?? null,
-      finish?.jobId ?? null,
-    ],
-  );
+     SELECT (SELECT successor FROM done) AS successor`);
+
+/**
+ * Writes the message, the conversation's last-inbound time and bot memory, the events (one
+ * multi-row INSERT), the replies (one multi-row INSERT) and their jobs, and, with `finish`, stamps
+ * the raw delivery processed and removes its job. Returns whether a later job of the citizen waits.
+ * A message id stored meanwhile raises the unique violation (`isDuplicateMessage`): nothing is written.
+ */
+export async function recordInbound(q: Queryable, w: InboundRecord): Promise<{ successor: boolean }> {
+  const m = w.message;
+  const finish = w.finish ?? null;
+  const r = await q.query<{ successor: boolean | null }>(RECORD_INBOUND_SQL, [
+    m.id,
+    m.conversationId,
+    m.channel,
+    m.authorName,
+    m.text,
+    m.html,
+    JSON.stringify(stripData(m.attachments)),
+    m.externalId,
+    m.ticketId,
+    JSON.stringify(m.meta),
+    m.createdAt.toISOString(),
+    w.botContext ? JSON.stringify(w.botContext) : null,
+    outboundParam(w.outbound),
+    eventsParam(w.events),
+    jobsParam(w.jobs),
+    finish?.eventId ?? null,
+    finish?.jobId ?? null,
+  ]);
   return { successor: r.rows[0]?.successor ?? false };
 }
 

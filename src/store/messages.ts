@@ -176,9 +176,11 @@ export function partsSentSql(parts: string, providerId: string): string {
     meta = jsonb_set(meta, '{providerIds}', COALESCE(meta->'providerIds', '[]'::jsonb) || to_jsonb(COALESCE(${providerId}, '')::text))`;
 }
 
+const MARK_PART_SENT_SQL = hot(`UPDATE messages SET ${partsSentSql('$2', '$3')} WHERE id = $1`);
+
 /** Records one sent part (so a retry never sends it again). */
 export async function markPartSent(q: Queryable, id: string, part: number, providerId: string | null): Promise<void> {
-  await q.query(hot(`UPDATE messages SET ${partsSentSql('$2', '$3')} WHERE id = $1`), [id, part + 1, providerId]);
+  await q.query(MARK_PART_SENT_SQL, [id, part + 1, providerId]);
 }
 
 /** Marks the message permanently failed with the reason. */

@@ -90,14 +90,29 @@ async function storeTrainedModels(db: Database): Promise<void> {
   const files = modelFiles().reverse();
   if (files.length > 0) await migrate(db);
   for (const file of files) {
+    const model = readModelFile(file);
+    if (model) await insertNluModel(db, model);
+  }
+}
+
+type KeptModel = { fingerprint: string; formatVersion: string; bytes: Buffer };
+/** Model files already read by this test file's gateways (a file never changes once written: its name is its key). */
+const readModels = new Map<string, KeptModel>();
+
+/** A kept model file, read and decoded once per test file; undefined when another worker removed it meanwhile. */
+function readModelFile(file: string): KeptModel | undefined {
+  let model = readModels.get(file);
+  if (!model) {
     let m: { fingerprint: string; formatVersion: string; bytes: string };
     try {
       m = JSON.parse(readFileSync(file, 'utf8')) as typeof m;
     } catch {
-      continue; // removed meanwhile by another worker
+      return undefined;
     }
-    await insertNluModel(db, { fingerprint: m.fingerprint, formatVersion: m.formatVersion, bytes: Buffer.from(m.bytes, 'base64') });
+    model = { fingerprint: m.fingerprint, formatVersion: m.formatVersion, bytes: Buffer.from(m.bytes, 'base64') };
+    readModels.set(file, model);
   }
+  return model;
 }
 
 /** Keeps the model `db` holds last for the next test gateways (the newest `KEPT_MODEL_FILES` files are kept). */
