@@ -18,17 +18,19 @@ describe.each(databaseKinds())('job leases on %s', (kind) => {
 
   test('a job that runs longer than its lease is renewed, not taken over by another worker', async () => {
     const runs: string[] = [];
+    // The job runs three leases long. A lease of 1 s (renewed every third) leaves room for an event
+    // loop stalled a few hundred ms on a loaded machine; 300 ms expired once there in a clean-clone run.
     const slow = (name: string) => async () => {
       runs.push(name);
-      await sleep(1_200);
+      await sleep(3_000);
     };
-    const a = new Worker(db, { k: slow('a') }, log, { id: 'node-a/k', concurrency: 1, leaseMs: 300, pollMs: 20 });
-    const b = new Worker(db, { k: slow('b') }, log, { id: 'node-b/k', concurrency: 1, leaseMs: 300, pollMs: 20 });
+    const a = new Worker(db, { k: slow('a') }, log, { id: 'node-a/k', concurrency: 1, leaseMs: 1_000, pollMs: 20 });
+    const b = new Worker(db, { k: slow('b') }, log, { id: 'node-b/k', concurrency: 1, leaseMs: 1_000, pollMs: 20 });
     await enqueueJob(db, 'k', 'A', {});
     await a.start();
     await waitFor(() => runs.length === 1);
     await b.start();
-    await sleep(1_500);
+    await sleep(3_500);
     await Promise.all([a.stop(), b.stop()]);
     expect(runs).toEqual(['a']);
     expect((await db.query('SELECT 1 FROM jobs')).rowCount).toBe(0);
