@@ -49,6 +49,41 @@ describe('the province’s 102 communes and wards', () => {
     expect(first('phường An Thạnh cũ')).toBe('phuong_hong_ngu');
   });
 
+  test('former units of Đồng Tháp (Nghị quyết 27/NQ-HĐND, 1663/NQ-UBTVQH15), with and without diacritics', () => {
+    expect(first('ấp Long Thạnh xã Long Khánh A bị sạt lở bờ sông')).toBe('xa_long_khanh');
+    expect(first('ap long thanh xa long khanh b sat lo')).toBe('xa_long_khanh');
+    expect(first('đường ở xã Thường Phước 1 hư')).toBe('xa_thuong_phuoc');
+    expect(first('nha o x. tan cong sinh bi ngap')).toBe('xa_tram_chim');
+    expect(first('xa phu thanh a mat dien')).toBe('xa_phu_tho');
+    expect(first('xã Phú Thành B')).toBe('xa_an_hoa');
+    expect(first('Tôi ở xã Thạnh Lợi, huyện Tháp Mười cũ')).toBe('xa_truong_xuan');
+    expect(matcher.find('xa phu hiep')[0]).toEqual({ code: 'xa_tam_nong', matched: 'xa phu hiep', former: true });
+  });
+
+  test('former units of Tiền Giang (now Đồng Tháp), with and without diacritics', () => {
+    expect(first('cống ở xã Tân Bình Thạnh bị vỡ')).toBe('xa_my_tinh_an');
+    expect(first('cong o xa tan binh thanh bi vo')).toBe('xa_my_tinh_an');
+    expect(first('nước ngập xã Phú Kiết')).toBe('xa_luong_hoa_lac');
+    expect(first('x. Long Binh Dien bi ngap')).toBe('xa_cho_gao');
+    expect(first('ấp 3 xã Điềm Hy mất điện')).toBe('xa_binh_trung');
+    expect(first('xa phu dong huyen tan phu dong cu')).toBe('xa_tan_phu_dong');
+    expect(first('khu phố 3 phường Long Hòa, Gò Công')).toBe('phuong_go_cong');
+    expect(first('p long hoa go cong')).toBe('phuong_go_cong');
+  });
+
+  test('numbered wards are former names only with their city ("phường 2 Mỹ Tho"), never bare', () => {
+    expect(matcher.find('nhà ở phường 2 Mỹ Tho')[0]).toEqual({ code: 'phuong_my_tho', matched: 'phuong 2 my tho', former: true });
+    expect(matcher.find('kp 3 p 5 go cong')[0]).toEqual({ code: 'phuong_go_cong', matched: 'p 5 go cong', former: true });
+    expect(matcher.find('đèn đường phường 1 hư')).toEqual([]);
+  });
+
+  test('a former name inside a longer current or former one is not a mention of its own', () => {
+    // "Phú Thành" (xã Phú Thành today) inside "xã Phú Thành A" (former, now xã Phú Thọ).
+    expect(matcher.find('xã Phú Thành A').map((m) => m.code)).toEqual(['xa_phu_tho']);
+    // "Bình Thành" (xã Bình Thành today, folded) inside "xa tan binh thanh" (former, now xã Mỹ Tịnh An).
+    expect(matcher.find('xa tan binh thanh').map((m) => m.code)).toEqual(['xa_my_tinh_an']);
+  });
+
   test('nothing for texts that name no unit, or only words shorter than a name', () => {
     expect(matcher.find('cho hỏi thủ tục làm căn cước')).toEqual([]);
     expect(matcher.find('an toàn thực phẩm')).toEqual([]);
@@ -62,5 +97,14 @@ describe('the province’s 102 communes and wards', () => {
       expect([f.name, codes.has(f.code)]).toEqual([f.name, true]);
       expect([f.name, current.get(f.name.toLowerCase()) ?? f.code]).toEqual([f.name, f.code]);
     }
+  });
+
+  test('ward-aliases.csv: no former name folds (diacritics and kind dropped) to a name of another unit, current or former', () => {
+    const bare = (n: string) => foldDiacritics(n).replace(/^(ubnd )?(xa|phuong|thi tran) /, '');
+    const owners = new Map<string, Set<string>>();
+    const own = (name: string, code: string) => owners.set(bare(name), (owners.get(bare(name)) ?? new Set()).add(code));
+    for (const a of communes) for (const n of [a.name, ...a.aliases]) own(n, a.code);
+    for (const f of former) own(f.name, f.code);
+    for (const f of former) expect([f.name, [...owners.get(bare(f.name))!]]).toEqual([f.name, [f.code]]);
   });
 });
