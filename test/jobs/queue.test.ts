@@ -67,9 +67,10 @@ describe.each(databaseKinds())('job queue on %s', (kind) => {
     await enqueueJob(db, 'k', 'A', {});
     const later = await enqueueJob(db, 'k', 'A', {});
     const [job] = await claimJobs(db, 'w', 1, 60_000);
-    expect(await failJob(db, job, 'boom', 200, false)).toBe('retry');
+    // Delays of seconds, not milliseconds: on a loaded machine one PGlite claim has taken over 200 ms.
+    expect(await failJob(db, job, 'boom', 1_500, false)).toBe('retry');
     expect(await claimJobs(db, 'w', 10, 60_000)).toEqual([]);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1_600));
     const [again] = await claimJobs(db, 'w', 10, 60_000);
     expect(again.id).toBe(job.id);
     expect(again.attempts).toBe(2);
@@ -80,9 +81,9 @@ describe.each(databaseKinds())('job queue on %s', (kind) => {
 
   test('an expired lease makes a job claimable again (a worker died)', async () => {
     const id = await enqueueJob(db, 'k', 'A', {});
-    await claimJobs(db, 'dead', 1, 50);
+    await claimJobs(db, 'dead', 1, 1_500);
     expect(await claimJobs(db, 'w', 1, 60_000)).toEqual([]);
-    await new Promise((r) => setTimeout(r, 120));
+    await new Promise((r) => setTimeout(r, 1_600));
     const [job] = await claimJobs(db, 'w', 1, 60_000);
     expect(job.id).toBe(id);
   });
