@@ -4,13 +4,15 @@
  * cross-validation on nlu.yml. Each set is also scored with its diacritics removed and with
  * seeded typos, to show robustness.
  *
- *   npm run eval:nlu -- [--data bots/x/nlu.yml] [--heldout file.jsonl | --dev] [--cv 5]
+ *   npm run eval:nlu -- [--data bots/x/nlu.yml] [--heldout file.jsonl[,more.jsonl] | --dev] [--cv 5 [--cv-seed 3]]
  *                       [--json out.json | --json -] [--no-baseline] [--runs 3]
  *
  * The default set is the frozen held-out set, test/nlu/frozen/heldout.jsonl: it is scored, never
- * used to choose data or features (that is what `--dev`, test/nlu/dev.jsonl, is for). Items may
- * carry a `style` (and `southern: true`): the report then gives accuracy per style.
- * `--cv k` scores k-fold cross-validation on nlu.yml instead of the held-out file.
+ * used to choose data or features (that is what `--dev` is for: test/nlu/dev.jsonl and the fresh
+ * batches test/nlu/dev-fresh-*.jsonl). Items may carry a `style` (and `southern: true`): the report
+ * then gives accuracy per style.
+ * `--cv k` scores k-fold cross-validation on nlu.yml instead of the held-out file; `--cv-seed n` draws
+ * other folds (default: 3), to tell a real gain from a lucky split.
  * `--json -` prints only the JSON report on stdout; `--json file` writes it besides the table.
  * `--runs n` trains each engine n times on the full data to time training (default: 3).
  */
@@ -105,9 +107,9 @@ const LONG_MAX_CHARS = 1000;
 const BOT_DIR = process.env.BOT_DIR ?? 'bots/dongthap-1022';
 const EMERGENCIES = new Set(emergencyIntents(loadBotDefinition(BOT_DIR)));
 
-/** The frozen held-out set (never used for tuning) and the dev set (for tuning). */
+/** The frozen held-out set (never used for tuning) and the dev set (for tuning): its files, comma-separated. */
 const FROZEN_SET = 'test/nlu/frozen/heldout.jsonl';
-const DEV_SET = 'test/nlu/dev.jsonl';
+const DEV_SET = 'test/nlu/dev.jsonl,test/nlu/dev-fresh-a.jsonl,test/nlu/dev-fresh-b.jsonl';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -407,7 +409,7 @@ async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | un
     gold.push(...heldout);
   } else {
     // k-fold cross-validation on the training data itself (stratified by the seeded shuffle).
-    const rnd = seededRandom(3);
+    const rnd = seededRandom(Number(arg('--cv-seed') ?? 3));
     const tagged = data.intents.flatMap((i) => i.examples.map((text) => ({ text, intent: i.name, fold: Math.floor(rnd() * folds) })));
     for (let k = 0; k < folds; k++) {
       const train: TrainingData = {
@@ -541,10 +543,12 @@ async function main(): Promise<void> {
   const data = parseRasaNluYaml(readFileSync(dataPath, 'utf8'));
   let heldout: Item[] | undefined;
   if (folds < 2) {
-    heldout = readFileSync(heldoutPath, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim().length > 0)
-      .map((l) => JSON.parse(l) as Item);
+    heldout = heldoutPath.split(',').flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim().length > 0)
+        .map((l) => JSON.parse(l) as Item),
+    );
   }
   const host = machine();
   const engines = process.argv.includes('--no-baseline') ? [builtinEngine] : [builtinEngine, nlpjsEngine];

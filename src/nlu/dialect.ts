@@ -19,6 +19,7 @@ export const SOUTHERN: ReadonlyMap<string, string> = new Map<string, string>([
   ['má', 'mẹ'],
   ['mạ', 'mẹ'],
   ['dzợ', 'vợ'],
+  ['ẻm', 'em ấy'],
   // negation, question and sentence particles
   ...['hông', 'hổng'].map((k): [string, string] => [k, 'không']),
   ...['dzậy', 'dzạy', 'dzầy', 'vầy', 'zầy', 'dzay', 'zay', 'zậy', 'vại'].map((k): [string, string] => [k, 'vậy']),
@@ -223,10 +224,41 @@ export function resolveSouthern(token: string, prev: string | undefined, next: s
       return next !== undefined && ANH_PERSON_NEXT.has(next) && !(prev !== undefined && COT_PREV.has(prev)) ? 'cô ấy' : undefined;
     case 'chừng':
       return next === 'nao' ? 'khi' : undefined;
+    case 'đặng':
+      // "đặng ngân hàng cho vay" = "để …" (purpose); the surname keeps its own ("ông Đặng Văn A").
+      return (next !== undefined && SURNAME_NEXT.has(next)) || (prev !== undefined && SURNAME_PREV.has(prev)) ? undefined : 'để';
+    case 'chi':
+      // "cần giấy chi", "mần chi" = "gì" at a question's end; "chi trả", "chi nhánh", "chị" (unaccented) keep theirs.
+      return prev !== undefined && CHI_WHAT_PREV.has(prev) && (next === undefined || HON_PARTICLES.has(next) || next === 'het')
+        ? 'gì'
+        : undefined;
     default:
       return undefined;
   }
 }
+
+/** Around "đặng", words that make it the surname (Đặng Văn …, ông Đặng, họ Đặng). */
+const SURNAME_NEXT = new Set(['van', 'thi', 'thanh', 'minh', 'quoc', 'huu', 'ngoc', 'thu']);
+const SURNAME_PREV = new Set(['ong', 'ba', 'anh', 'chi', 'co', 'chu', 'ho', 'em', 'tran', 'nguyen']);
+/** Before a question's "chi", words after which it means "gì" ("làm chi", "cần chi", "giấy tờ chi"). */
+const CHI_WHAT_PREV = new Set([
+  'lam',
+  'man',
+  'can',
+  'to',
+  'giay',
+  'dem',
+  'mang',
+  'nop',
+  'ghi',
+  'phai',
+  'de',
+  'la',
+  'hoi',
+  'noi',
+  'mat',
+  'tien',
+]);
 
 /** Before "cổ", words that make it the neck or an antique, not "cô ấy". */
 const COT_PREV = new Set(['dau', 'bi', 'co', 'gay', 'vong', 'trong', 'do', 'hang', 'nha', 'xe', 'buon']);
@@ -252,4 +284,6 @@ export const SOUTHERN_IN_CONTEXT: ReadonlySet<string> = new Set([
   'dị',
   'cổ',
   'chừng',
+  'đặng',
+  'chi',
 ]);

@@ -28,6 +28,8 @@ export const TEENCODE: ReadonlyMap<string, string> = new Map<string, string>([
   ['bik', 'biết'],
   ['bjk', 'biết'],
   ['mún', 'muốn'],
+  // Unaccented "mun" ("em mun hoi"): "mụn" would carry its accent.
+  ['mun', 'muốn'],
   ['mìn', 'mình'],
   ['mik', 'mình'],
   ['r', 'rồi'],

@@ -73,6 +73,33 @@ describe('accuracy on the dev set, by style', () => {
   });
 });
 
+describe('what the writer wishes for, in a message of several sentences', () => {
+  const wished = (text: string): string[] =>
+    [...new Featurizer({ synonyms: [], regexes: [] }).extract(text).full.keys()]
+      .filter((k) => k.startsWith('w:'))
+      .map((k) => k.slice(2))
+      .sort();
+
+  test('the words after the wish verb, up to a purpose ("để", "đặng")', () => {
+    const words = wished('Tụi em cưới lâu rồi mà chưa có giấy. Giờ em muốn đăng ký kết hôn để làm khai sinh cho con. Cần gì ạ?');
+    expect(words).toEqual(expect.arrayContaining(['dang', 'ki', 'ket', 'hon']));
+    expect(words).not.toContain('khai');
+    expect(wished('Con tui sanh rồi. Tui cần làm giấy chứng nhận đặng ngân hàng cho vay nhen.')).not.toContain('ngan');
+  });
+
+  test('a denied wish is skipped up to the end of its clause; the next clause’s wish counts', () => {
+    const words = wished('Giấy kết hôn của tui rách rồi. Tui hổng muốn làm lại đăng ký kết hôn, chỉ cần xin bản sao thôi. Ở đâu vậy?');
+    expect(words).toEqual(expect.arrayContaining(['ban', 'sao']));
+    expect(words).not.toContain('ket');
+  });
+
+  test('"căn cước" typed without accents is no wish ("cần"); one sentence and formulas ("xin chào") give none', () => {
+    expect(wished('Em co can cuoc roi. Gio em muon doi bang lai.')).toEqual(['bang', 'doi', 'lai']);
+    expect(wished('Xin chào anh chị. Cho hỏi khai sinh ở đâu?')).toEqual(['dau', 'khai', 'o', 'sinh']);
+    expect(wished('tui muốn đăng ký kết hôn để làm khai sinh')).toEqual([]);
+  });
+});
+
 describe('a neighbouring procedure named only to be set aside', () => {
   const classes = (text: string): string[] =>
     [...new Featurizer({ synonyms: [], regexes: [] }).extract(text).full.keys()].filter((k) => k.startsWith('x:')).sort();
@@ -82,6 +109,7 @@ describe('a neighbouring procedure named only to be set aside', () => {
     ['hong muon rut bao hiem xa hoi', 'x:neg_rut_mot_lan', 'x:rut_mot_lan'],
     ['tui không xin giấy độc thân, tui hỏi đăng ký kết hôn', 'x:neg_doc_than', 'x:doc_than'],
     ['tui hông hỏi chuyện tạm trú đâu, tui hỏi làm căn cước', 'x:neg_o_tam', 'x:o_tam'],
+    ['tui hông muốn làm lại tạm trú, tui hỏi làm căn cước', 'x:neg_o_tam', 'x:o_tam'],
   ])('%s: the cue is marked denied', (text, denied, plain) => {
     expect(classes(text)).toContain(denied);
     expect(classes(text)).not.toContain(plain);

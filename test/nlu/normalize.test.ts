@@ -167,6 +167,11 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     ['bản chánh', 'bản chính'],
     ['chủ nhựt', 'chủ nhật'],
     ['nói chiện', 'nói chuyện'],
+    ['xin giấy đặng ngân hàng cho vay', 'xin giấy để ngân hàng cho vay'],
+    ['ẻm biểu', 'em ấy bảo'],
+    ['mần giấy đó cần chi', 'làm giấy đó cần gì'],
+    ['cần giấy tờ chi hết', 'cần giấy tờ gì hết'],
+    ['em mun hoi', 'em muốn hoi'],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(normalizeText(expected));
   });
@@ -191,6 +196,9 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     ['lên cơn hen suyễn', 'lên cơn hen suyễn'],
     ['có lịch hen chưa', 'có lịch hen chưa'],
     ['kết hôn', 'kết hôn'],
+    ['ông Đặng Văn Ba', 'ông đặng văn ba'],
+    ['chi trả tiền', 'chi trả tiền'],
+    ['chi oi', 'chi oi'],
     ['ủy ban xã', 'ủy ban xã'],
     ['nhiêu tiền', 'bao nhiêu tiền'],
     ['bao nhiêu tiền', 'bao nhiêu tiền'],

@@ -135,6 +135,8 @@ describe('the bot nlu.yml', () => {
   test.each([
     ['the held-out set (nor does the engine’s out-of-scope list)', 'heldout.jsonl', 300],
     ['the dev set (test/nlu/dev.jsonl)', 'dev.jsonl', 280],
+    ['the first fresh batch of December 5 (test/nlu/dev-fresh-a.jsonl)', 'dev-fresh-a.jsonl', 120],
+    ['the second fresh batch of December 5 (test/nlu/dev-fresh-b.jsonl)', 'dev-fresh-b.jsonl', 80],
   ])('shares no message with %s', (_, file, min) => {
     const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
     const texts = readEvalSet(file).map((i) => i.text);

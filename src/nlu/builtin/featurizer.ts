@@ -36,7 +36,7 @@ interface Phrase {
 }
 
 /** Relative weight of each feature group (each group is L2-normalized first). */
-export const GROUP_WEIGHT: Record<string, number> = { u: 1, b: 0.6, a: 0.5, c: 0.8, e: 1, r: 0.5, x: 0.5, q: 0.7 };
+export const GROUP_WEIGHT: Record<string, number> = { u: 1, b: 0.6, a: 0.5, c: 0.8, e: 1, r: 0.5, x: 0.5, q: 0.7, w: 0.7 };
 
 /** Sentence ends: a long story and its question are told apart by them. */
 const SENTENCE_END = /[.?!;\n]+/u;
@@ -156,6 +156,34 @@ export class Featurizer {
     return undefined;
   }
 
+  /** Folded words of a text as the main features see them: normalized, spell-repaired, synonyms applied. */
+  private featureWords(text: string): string[] {
+    const n = normalize(text);
+    const spelled = this.spell(n.tokens, n.folded);
+    return this.applySynonyms(spelled.tokens, spelled.folded).folded;
+  }
+
+  /**
+   * What the writer says they want: in each clause naming a wish ("muốn", "cần", "xin", "cho hỏi"),
+   * the words after it up to a purpose ("để", "đặng"). A story may name other procedures ("đã làm
+   * khai tử rồi", "để làm khai sinh cho dễ"); the wished-for one is the request.
+   */
+  private wantedWords(text: string): string[] {
+    // One sentence is read whole; a story of several sentences is where other procedures get named.
+    if (!WANT_HINT.test(text) || text.split(SENTENCE_END).filter((s) => /[\p{L}\p{N}]/u.test(s)).length < 2) return [];
+    const out: string[] = [];
+    for (const clause of text.split(CLAUSE_END)) {
+      if (!WANT_HINT.test(clause)) continue;
+      const n = normalize(clause);
+      const start = wishStart(n.tokens, n.folded);
+      if (start < 0) continue;
+      let end = start;
+      while (end < n.tokens.length && !isPurpose(n.tokens, n.folded, end)) end++;
+      if (end > start) out.push(...this.featureWords(n.tokens.slice(start, end).join(' ')));
+    }
+    return out;
+  }
+
   /**
    * Extracts the features of one message. `training`: also build the accent-free view (parsing
    * does not need it); `nested`: one sentence of a message, without looking for its question.
@@ -173,7 +201,16 @@ export class Featurizer {
     const shared = new Map<string, number>();
     const sentence = nested ? undefined : this.focusSentence(masked);
     const focus = sentence === undefined ? undefined : this.extract(sentence, { nested: true });
-    const groups: Record<string, string[]> = { u: [], b: [], c: [], e: [], r: [], x: [], q: focus?.words ?? words };
+    const groups: Record<string, string[]> = {
+      u: [],
+      b: [],
+      c: [],
+      e: [],
+      r: [],
+      x: [],
+      q: focus?.words ?? words,
+      w: nested ? [] : this.wantedWords(masked),
+    };
     for (let i = 0; i < words.length; i++) {
       groups.u.push(words[i]);
       groups.b.push(`${i === 0 ? '^' : words[i - 1]}_${words[i]}`);
@@ -211,6 +248,45 @@ export class Featurizer {
   }
 }
 
+/** Clause ends for finding wishes (a comma too: "tui hổng muốn X, chỉ cần Y"). */
+const CLAUSE_END = /[.?!;\n,…]+/u;
+/** A cheap test before normalizing clauses: the text may name a wish. */
+const WANT_HINT = /mu[oốô]n|mún|mun|c[ầa]n|xin|h[ỏo]i|định|tính/iu;
+/** Wish verbs (accented, or folded when typed without accents). */
+const WISH = new Set(['muốn', 'cần', 'xin', 'định', 'tính']);
+const FOLDED_WISH = new Set(['muon', 'can', 'xin']);
+/** After an unaccented "can", words that make it "căn" (căn cước, căn hộ, căn nhà). */
+const CAN_NOUN = new Set(['cuoc', 'ho', 'nha', 'phong']);
+/** After "xin", words that make it a formula (xin chào, xin cảm ơn, xin lỗi, xin phép), not a wish. */
+const XIN_FORMULA = new Set(['chao', 'cam', 'loi', 'phep']);
+/** Before "hỏi", words that make it a request to ask ("cho em hỏi", "xin hỏi", "muốn hỏi"). */
+const ASK_OPENER = new Set(['cho', 'xin', 'muon', 'em', 'toi', 'minh', 'con', 'chau']);
+
+/** Index of the first word after an undenied wish verb in a clause (-1: none). */
+function wishStart(tokens: string[], folded: string[]): number {
+  for (let i = 0; i < folded.length; i++) {
+    const t = tokens[i];
+    const f = folded[i];
+    const accented = hasDiacritics(t);
+    let wish = accented ? WISH.has(t) : FOLDED_WISH.has(f);
+    if (wish && f === 'can' && !accented && CAN_NOUN.has(folded[i + 1])) wish = false;
+    if (wish && f === 'xin' && XIN_FORMULA.has(folded[i + 1])) wish = false;
+    if (!wish && f === 'hoi' && (t === 'hỏi' || !accented) && ASK_OPENER.has(folded[i - 1])) wish = true;
+    if (!wish) continue;
+    // "hổng muốn làm lại", "hông cần xin": a wish denied names what is set aside, up to the clause's end.
+    if (NEGATIONS.has(folded[i - 1]) || (NEGATIONS.has(folded[i - 2]) && folded[i - 1] === 'phai')) return -1;
+    return i + 1;
+  }
+  return -1;
+}
+
+/** "để", "đặng" (Southern), "nhằm": what follows is the purpose, not the request. */
+function isPurpose(tokens: string[], folded: string[], i: number): boolean {
+  const t = tokens[i];
+  if (t === 'để' || t === 'đặng' || t === 'nhằm') return true;
+  return t === 'de' && folded[i + 1] !== 'nghi';
+}
+
 /** Words that may stand between "không" and the cue it denies ("hổng phải chuyển hộ khẩu", "không muốn rút một lần"). */
 const NEGATION_BRIDGE = new Set([
   'phai',
@@ -231,17 +307,20 @@ const NEGATION_BRIDGE = new Set([
   'nhan',
   'giay',
   'hoi',
+  'lai',
 ]);
+/** Most words between a denial and the cue it denies ("hổng muốn làm lại đăng ký kết hôn": four). */
+const NEGATION_REACH = 4;
 /** Words of a denial besides "không" (folded): "chẳng", "chứ hổng", "khỏi". */
 const NEGATIONS = new Set(['khong', 'chang', 'khoi']);
 
 /**
  * True when the word class matched at `start` is denied: "tui hổng phải chuyển hộ khẩu, chỉ ở
- * nhờ" names a neighbouring procedure to set it aside. A negation at most three words before the
+ * nhờ" names a neighbouring procedure to set it aside. A negation at most four words before the
  * cue, with only verbs of wanting, moving or doing between them.
  */
 function negated(folded: string[], start: number): boolean {
-  for (let k = start - 1; k >= Math.max(0, start - 3); k--) {
+  for (let k = start - 1; k >= Math.max(0, start - NEGATION_REACH); k--) {
     if (NEGATIONS.has(folded[k])) return k === 0 || folded[k - 1] !== 'co';
     if (!NEGATION_BRIDGE.has(folded[k])) return false;
   }
