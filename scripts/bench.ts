@@ -16,7 +16,8 @@
  *
  * Options (env): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), BENCH_BURST (default 3000),
  * BENCH_STEADY_SECONDS (default 20), BENCH_DB (both|postgres|pglite), BENCH_NODE_ARGS (extra node flags for the
- * gateway, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * gateway, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_PG_STATEMENTS=1 (PostgreSQL: load pg_stat_statements, nested
+ * statements included, and print each statement's execution time per conversation over the burst: a diagnosis, it costs CPU itself).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -36,6 +37,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const BURST = Number(process.env.BENCH_BURST ?? 3000);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const STEADY_RATE = 50;
+const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 const ROOT = join(__dirname, '..');
 
 /** The fake citizen-app callback: when each citizen got its first (receipt) and second (bot answer) message. */
@@ -264,6 +266,46 @@ async function until(count: () => number, expected: number, ms: number, what: st
   }
 }
 
+/** pg_stat_statements (BENCH_PG_STATEMENTS=1): forgets what was counted so far; a no-op otherwise. */
+async function resetStatementStats(databaseUrl: string | undefined): Promise<void> {
+  if (!PG_STATEMENTS || !databaseUrl) return;
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_stat_statements_reset()');
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * pg_stat_statements (BENCH_PG_STATEMENTS=1): the statements that took the most execution time since
+ * the reset, per conversation. Statements a trigger or function runs are listed too (tracked as
+ * nested), so their time is also inside the time of the statement that fired them.
+ */
+async function printStatementStats(databaseUrl: string | undefined, conversations: number): Promise<void> {
+  if (!PG_STATEMENTS || !databaseUrl) return;
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const r = await client.query<{ calls: string; total: number; mean: number; plan: number; rows: string; query: string }>(
+      `SELECT calls, total_exec_time AS total, mean_exec_time AS mean, total_plan_time AS plan, rows, query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+       ORDER BY total_exec_time DESC LIMIT 25`,
+    );
+    console.log('| calls / conv. | exec ms / conv. | mean ms | rows / call | statement |\n|---|---|---|---|---|');
+    for (const row of r.rows) {
+      const text = row.query.replace(/\s+/g, ' ').slice(0, 160);
+      console.log(
+        `| ${(Number(row.calls) / conversations).toFixed(2)} | ${(row.total / conversations).toFixed(3)} | ${row.mean.toFixed(3)} | ` +
+          `${(Number(row.rows) / Math.max(1, Number(row.calls))).toFixed(1)} | ${text} |`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 interface DbResult {
   db: string;
   burst: {
@@ -340,6 +382,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     const before = answered();
     const statementsBefore = await statements(base);
     const countsBefore = await serverCounts(databaseUrl);
+    await resetStatementStats(databaseUrl);
     const cpuBefore = await cpuSnapshot(gateway.pid!, databaseUrl);
     const start = performance.now();
     const ack = await load(`${base}/webhooks/edongthap`, `burst-${randomUUID().slice(0, 4)}`, BURST);
@@ -351,6 +394,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     await sleep(700); // the statistics collector's delay
     const countsAfter = await serverCounts(databaseUrl);
     const cpuAfter = await cpuSnapshot(gateway.pid!, databaseUrl);
+    await printStatementStats(databaseUrl, accepted);
     // Server processes started during the burst count from zero; one that ended meanwhile is missed (pooled connections stay).
     const serverCpu = cpuAfter.server && [...cpuAfter.server].reduce((sum, [pid, ms]) => sum + ms - (cpuBefore.server?.get(pid) ?? 0), 0);
     const per = (k: 'commits' | 'flushes') => (countsBefore && countsAfter ? (countsAfter[k] - countsBefore[k]) / accepted : null);
@@ -439,8 +483,11 @@ async function main(): Promise<void> {
   let server: PostgresServer | undefined;
   if (which === 'both' || which === 'postgres') {
     ensureSystemPackages((line) => console.log(line));
-    server = await startPostgres({ durable: true });
+    const settings = PG_STATEMENTS ? [`shared_preload_libraries = 'pg_stat_statements'`, `pg_stat_statements.track = 'all'`] : [];
+    server = await startPostgres({ durable: true, settings });
     execFileSync('psql', [server.url, '-qc', 'CREATE DATABASE bench_gateway']);
+    if (PG_STATEMENTS)
+      execFileSync('psql', [server.url.replace(/\/postgres$/, '/bench_gateway'), '-qc', 'CREATE EXTENSION pg_stat_statements']);
     results.push(await benchDatabase('postgres', server.url.replace(/\/postgres$/, '/bench_gateway')));
   }
   if (which === 'both' || which === 'pglite') results.push(await benchDatabase('pglite', undefined));

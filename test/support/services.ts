@@ -114,9 +114,10 @@ export function freePort(): Promise<number> {
 /**
  * Starts a throw-away PostgreSQL server in a temp directory on a free loopback port (as the
  * `postgres` system user when root, since PostgreSQL refuses to run as root). Tests trade
- * durability for speed (fsync off); `durable: true` (benchmarks) keeps PostgreSQL's defaults.
+ * durability for speed (fsync off); `durable: true` (benchmarks) keeps PostgreSQL's defaults;
+ * `settings` are more `postgresql.conf` lines (e.g. a preloaded library).
  */
-export async function startPostgres(options: { durable?: boolean; port?: number } = {}): Promise<PostgresServer> {
+export async function startPostgres(options: { durable?: boolean; port?: number; settings?: string[] } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (Debian package postgresql).');
   const port = options.port ?? (await freePort());
@@ -142,6 +143,7 @@ export async function startPostgres(options: { durable?: boolean; port?: number 
     'max_connections = 300',
     'shared_buffers = 256MB',
     ...(options.durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
+    ...(options.settings ?? []),
   ];
   writeFileSync(join(data, 'postgresql.auto.conf'), settings.join('\n') + '\n');
   if (asUser) chownSync(join(data, 'postgresql.auto.conf'), asUser.uid, asUser.gid);
