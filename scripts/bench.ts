@@ -172,6 +172,17 @@ async function statements(base: string): Promise<number> {
   return Number(line?.split(' ').pop() ?? NaN);
 }
 
+/** Runs `fn` on a fresh connection to `databaseUrl`, closed afterwards. */
+async function withClient<T>(databaseUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * PostgreSQL's own counts: commits in the gateway's database and WAL flushes to disk (`pg_stat_wal`,
  * the fsyncs a commit waits for; a relaxed commit leaves its flush to the WAL writer, and one flush
@@ -179,17 +190,13 @@ async function statements(base: string): Promise<number> {
  */
 async function serverCounts(databaseUrl: string | undefined): Promise<{ commits: number; flushes: number } | null> {
   if (!databaseUrl) return null;
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const r = await client.query<{ commits: string; flushes: string }>(
+  const r = await withClient(databaseUrl, (client) =>
+    client.query<{ commits: string; flushes: string }>(
       `SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()) AS commits,
               (SELECT wal_sync FROM pg_stat_wal) AS flushes`,
-    );
-    return { commits: Number(r.rows[0].commits), flushes: Number(r.rows[0].flushes) };
-  } finally {
-    await client.end();
-  }
+    ),
+  );
+  return { commits: Number(r.rows[0].commits), flushes: Number(r.rows[0].flushes) };
 }
 
 /** The fields of Linux's /proc/<pid>/stat after the command's closing parenthesis (state is the 1st, the parent's pid the 2nd). */
@@ -211,16 +218,11 @@ function cpuMs(pid: number): number {
 /** The processes of the PostgreSQL server behind `databaseUrl` (its postmaster and the postmaster's children); null on PGlite. */
 async function serverPids(databaseUrl: string | undefined): Promise<number[] | null> {
   if (!databaseUrl) return null;
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
   const parentOf = (pid: number) => Number(procStat(pid)[1]);
-  let postmaster: number;
-  try {
-    // The backend's parent, read while its connection is open (the backend ends with it).
-    postmaster = parentOf((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
-  } finally {
-    await client.end();
-  }
+  // The backend's parent, read while its connection is open (the backend ends with it).
+  const postmaster = await withClient(databaseUrl, async (client) =>
+    parentOf((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid),
+  );
   const pids: number[] = [postmaster];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -269,13 +271,7 @@ async function until(count: () => number, expected: number, ms: number, what: st
 /** pg_stat_statements (BENCH_PG_STATEMENTS=1): forgets what was counted so far; a no-op otherwise. */
 async function resetStatementStats(databaseUrl: string | undefined): Promise<void> {
   if (!PG_STATEMENTS || !databaseUrl) return;
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('SELECT pg_stat_statements_reset()');
-  } finally {
-    await client.end();
-  }
+  await withClient(databaseUrl, (client) => client.query('SELECT pg_stat_statements_reset()'));
 }
 
 /**
@@ -285,24 +281,20 @@ async function resetStatementStats(databaseUrl: string | undefined): Promise<voi
  */
 async function printStatementStats(databaseUrl: string | undefined, conversations: number): Promise<void> {
   if (!PG_STATEMENTS || !databaseUrl) return;
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const r = await client.query<{ calls: string; total: number; mean: number; plan: number; rows: string; query: string }>(
-      `SELECT calls, total_exec_time AS total, mean_exec_time AS mean, total_plan_time AS plan, rows, query
+  const r = await withClient(databaseUrl, (client) =>
+    client.query<{ calls: string; total: number; mean: number; rows: string; query: string }>(
+      `SELECT calls, total_exec_time AS total, mean_exec_time AS mean, rows, query
        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
        ORDER BY total_exec_time DESC LIMIT 25`,
+    ),
+  );
+  console.log('| calls / conv. | exec ms / conv. | mean ms | rows / call | statement |\n|---|---|---|---|---|');
+  for (const row of r.rows) {
+    const text = row.query.replace(/\s+/g, ' ').slice(0, 160);
+    console.log(
+      `| ${(Number(row.calls) / conversations).toFixed(2)} | ${(row.total / conversations).toFixed(3)} | ${row.mean.toFixed(3)} | ` +
+        `${(Number(row.rows) / Math.max(1, Number(row.calls))).toFixed(1)} | ${text} |`,
     );
-    console.log('| calls / conv. | exec ms / conv. | mean ms | rows / call | statement |\n|---|---|---|---|---|');
-    for (const row of r.rows) {
-      const text = row.query.replace(/\s+/g, ' ').slice(0, 160);
-      console.log(
-        `| ${(Number(row.calls) / conversations).toFixed(2)} | ${(row.total / conversations).toFixed(3)} | ${row.mean.toFixed(3)} | ` +
-          `${(Number(row.rows) / Math.max(1, Number(row.calls))).toFixed(1)} | ${text} |`,
-      );
-    }
-  } finally {
-    await client.end();
   }
 }
 
@@ -485,10 +477,10 @@ async function main(): Promise<void> {
     ensureSystemPackages((line) => console.log(line));
     const settings = PG_STATEMENTS ? [`shared_preload_libraries = 'pg_stat_statements'`, `pg_stat_statements.track = 'all'`] : [];
     server = await startPostgres({ durable: true, settings });
-    execFileSync('psql', [server.url, '-qc', 'CREATE DATABASE bench_gateway']);
-    if (PG_STATEMENTS)
-      execFileSync('psql', [server.url.replace(/\/postgres$/, '/bench_gateway'), '-qc', 'CREATE EXTENSION pg_stat_statements']);
-    results.push(await benchDatabase('postgres', server.url.replace(/\/postgres$/, '/bench_gateway')));
+    await withClient(server.url, (client) => client.query('CREATE DATABASE bench_gateway'));
+    const gatewayUrl = server.url.replace(/\/postgres$/, '/bench_gateway');
+    if (PG_STATEMENTS) await withClient(gatewayUrl, (client) => client.query('CREATE EXTENSION pg_stat_statements'));
+    results.push(await benchDatabase('postgres', gatewayUrl));
   }
   if (which === 'both' || which === 'pglite') results.push(await benchDatabase('pglite', undefined));
 

@@ -40,6 +40,11 @@ export const GROUP_WEIGHT: Record<string, number> = { u: 1, b: 0.6, a: 0.5, c: 0
 
 /** Sentence ends: a long story and its question are told apart by them. */
 const SENTENCE_END = /[.?!;\n]+/u;
+
+/** The sentences of a text that hold a word. */
+function sentencesOf(text: string): string[] {
+  return text.split(SENTENCE_END).filter((s) => /[\p{L}\p{N}]/u.test(s));
+}
 /** Folded words that make a sentence a question (không, gì, sao, đâu, nào, bao, chưa, hả, nhỉ, thế, ai). */
 const QUESTION_WORDS = new Set(['khong', 'gi', 'sao', 'dau', 'nao', 'bao', 'chua', 'ha', 'nhi', 'the', 'ai']);
 
@@ -147,7 +152,7 @@ export class Featurizer {
    * a long story before it does not drown it; undefined for one sentence or no question.
    */
   private focusSentence(text: string): string | undefined {
-    const sentences = text.split(SENTENCE_END).filter((s) => /[\p{L}\p{N}]/u.test(s));
+    const sentences = sentencesOf(text);
     if (sentences.length < 2) return undefined;
     for (let i = sentences.length - 1; i >= 0; i--) {
       const asks = normalize(sentences[i]).folded.some((w) => QUESTION_WORDS.has(w)) || text.includes(`${sentences[i]}?`);
@@ -156,11 +161,10 @@ export class Featurizer {
     return undefined;
   }
 
-  /** Folded words of a text as the main features see them: normalized, spell-repaired, synonyms applied. */
-  private featureWords(text: string): string[] {
-    const n = normalize(text);
-    const spelled = this.spell(n.tokens, n.folded);
-    return this.applySynonyms(spelled.tokens, spelled.folded).folded;
+  /** Normalized words as every feature group sees them: spell-repaired, synonyms applied. */
+  private canonical(tokens: string[], folded: string[]): { tokens: string[]; folded: string[] } {
+    const spelled = this.spell(tokens, folded);
+    return this.applySynonyms(spelled.tokens, spelled.folded);
   }
 
   /**
@@ -170,7 +174,7 @@ export class Featurizer {
    */
   private wantedWords(text: string): string[] {
     // One sentence is read whole; a story of several sentences is where other procedures get named.
-    if (!WANT_HINT.test(text) || text.split(SENTENCE_END).filter((s) => /[\p{L}\p{N}]/u.test(s)).length < 2) return [];
+    if (!WANT_HINT.test(text) || sentencesOf(text).length < 2) return [];
     const out: string[] = [];
     for (const clause of text.split(CLAUSE_END)) {
       if (!WANT_HINT.test(clause)) continue;
@@ -179,7 +183,7 @@ export class Featurizer {
       if (start < 0) continue;
       let end = start;
       while (end < n.tokens.length && !isPurpose(n.tokens, n.folded, end)) end++;
-      if (end > start) out.push(...this.featureWords(n.tokens.slice(start, end).join(' ')));
+      if (end > start) out.push(...this.canonical(n.tokens.slice(start, end), n.folded.slice(start, end)).folded);
     }
     return out;
   }
@@ -194,7 +198,7 @@ export class Featurizer {
     let masked = text;
     for (const e of entities) masked = masked.slice(0, e.start) + ' '.repeat(e.end - e.start) + masked.slice(e.end);
     const n = normalize(masked);
-    const spelled = this.spell(n.tokens, n.folded);
+    const spelled = this.spell(n.tokens, n.folded); // kept: the lexical source is before synonyms
     const { tokens, folded } = this.applySynonyms(spelled.tokens, spelled.folded);
     const words = folded.map((w) => (/^\d{5,}$/.test(w) ? '#num' : w));
 
