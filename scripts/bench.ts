@@ -165,12 +165,15 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-/** The gateway's statement counter (one /metrics scrape, which itself costs one statement: the queue depth). */
-async function statements(base: string): Promise<number> {
+/** One unlabelled counter of the gateway (one /metrics scrape, which itself costs one statement: the queue depth). */
+async function counter(base: string, name: string): Promise<number> {
   const text = await retry(async () => (await fetch(`${base}/metrics`)).text());
-  const line = text.split('\n').find((l) => l.startsWith('cong1022_db_statements_total '));
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return Number(line?.split(' ').pop() ?? NaN);
 }
+
+/** The gateway's statement counter. */
+const statements = (base: string) => counter(base, 'cong1022_db_statements_total');
 
 /** Runs `fn` on a fresh connection to `databaseUrl`, closed afterwards. */
 async function withClient<T>(databaseUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
@@ -315,6 +318,8 @@ interface DbResult {
   };
   steady: { sent: number; p50: number; p99: number; max: number };
   ingest: LoadResult;
+  /** During the ingest phase with the workers on: citizens answered, and claims the inbound lane held back (INTAKE_PRIORITY_MS). */
+  ingestProcessing: { answered: number; yields: number };
   intakeOnly: LoadResult;
   /** The ceiling every ratio divides by: its requests/s is the mean of `ceilings`. */
   ceiling: LoadResult;
@@ -362,6 +367,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
   let burst: DbResult['burst'];
   let steady: DbResult['steady'];
   let ingest: LoadResult;
+  let ingestProcessing: DbResult['ingestProcessing'];
   try {
     await waitHttp(`${base}/readyz`, gateway);
     // Warm-up: 300 conversations.
@@ -433,7 +439,13 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
 
     console.log(`${db}: ingest`);
     // 3. Ingest with the workers on (they process what arrives meanwhile).
+    const answeredBefore = answered();
+    const yieldsBefore = await counter(base, 'cong1022_intake_yields_total');
     ingest = await load(`${base}/webhooks/edongthap`, `load-${randomUUID().slice(0, 4)}`);
+    ingestProcessing = {
+      answered: answered() - answeredBefore,
+      yields: (await counter(base, 'cong1022_intake_yields_total')) - yieldsBefore,
+    };
   } finally {
     await stopProcess(gateway);
   }
@@ -461,7 +473,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
   // The machine is shared: the mean of the ceilings measured before and after the gateway's phases.
   const ceiling = { ...ceilingAfter, rps: (ceilingBefore.rps + ceilingAfter.rps) / 2 };
   const ceilings: [number, number] = [ceilingBefore.rps, ceilingAfter.rps];
-  return { db, burst, steady, ingest, intakeOnly, ceiling, ceilings };
+  return { db, burst, steady, ingest, ingestProcessing, intakeOnly, ceiling, ceilings };
 }
 
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
@@ -503,6 +515,11 @@ async function main(): Promise<void> {
         `${r.ingest.non2xx + r.ingest.errors + r.burst.ack.non2xx + r.burst.ack.errors} | ${r.intakeOnly.rps.toFixed(0)} (${pct(r.intakeOnly.rps, c)}) |`,
     );
   }
+  for (const r of results)
+    console.log(
+      `\n${r.db}, ingest with the workers on: ${r.ingestProcessing.answered} citizens answered during the ${SECONDS} s of load, ` +
+        `${r.ingestProcessing.yields} claims held back for the intake (INTAKE_PRIORITY_MS).`,
+    );
   console.log('\n' + JSON.stringify(results));
   server?.stop();
 }

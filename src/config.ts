@@ -51,6 +51,12 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(8),
   /** Deliveries to providers in flight at once, a separate lane so that a slow provider never holds up inbound processing (default: 32). */
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
+  /**
+   * Intake first under a flood: while 8 or more webhooks are being stored at once in this process,
+   * the inbound lane claims new work at most once per this many milliseconds, so providers get their
+   * acknowledgements first (default: 1000; 0: never hold back).
+   */
+  INTAKE_PRIORITY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** How long an undeliverable reply is retried (through a provider outage) before it is failed for good, hours (default: 24). */
   DELIVERY_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
   /** This process's stable name, the same across restarts: its unfinished jobs are released when it starts again (default: host name and port). */

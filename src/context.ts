@@ -5,6 +5,7 @@ import type { ChannelRegistry } from './channels/registry';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Leadership } from './db/locks';
+import type { IntakePressure } from './jobs/intake-pressure';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { NluEngine, TrainingData } from './nlu/types';
@@ -38,6 +39,8 @@ export interface AppContext {
   /** Roles run by one node of the cluster at a time (every role here on PGlite). */
   leadership: Leadership;
   delivery: DeliveryOptions;
+  /** Webhooks being stored in this process: the inbound lane yields to them under a flood (`INTAKE_PRIORITY_MS`). */
+  intake: IntakePressure;
   /** Wakes the job workers after work was enqueued in this process: only the lane of `kind` when given. */
   wake(kind?: string): void;
   /** Key encrypting secrets at rest (TOTP seeds): SECRETS_KEY, or the one generated under DATA_DIR. */

@@ -32,6 +32,7 @@ import { trackPresence, type FloorPresence } from './realtime/floor-presence';
 import { relaySeenMarkers } from './realtime/seen-relay';
 import { createFloor, type FloorRunner } from './operations/routing';
 import { socketServerFor } from './realtime/io';
+import { IntakePressure, type ClaimGate } from './jobs/intake-pressure';
 import { releaseAllRunning } from './jobs/queue';
 import { PeriodicTask } from './jobs/periodic';
 import { Worker, type JobHandler } from './jobs/worker';
@@ -146,11 +147,12 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   const secrets = loadSecretsKey(config.SECRETS_KEY, config.DATA_DIR);
   if (secrets.source === 'created')
     log.warn('SECRETS_KEY is unset: generated a key in DATA_DIR/secrets.key (set SECRETS_KEY on every node of a cluster)');
+  const metrics = new Metrics(db);
   const ctx: AppContext = {
     config,
     db,
     log,
-    metrics: new Metrics(db),
+    metrics,
     bus: realtime.bus,
     channels: registry,
     nlu,
@@ -160,6 +162,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     blobs: createBlobStore(db, config.BLOB_STORE, join(resolve(config.DATA_DIR), 'attachments')),
     leadership: createLeadership(db, { nodeId, checkMs: config.LEADER_CHECK_SECONDS * 1000, log }),
     delivery: { giveUpAfterMs: config.DELIVERY_GIVE_UP_HOURS * 3_600_000, backoffBaseMs: 1000, backoffCapMs: 60_000, ...opts.delivery },
+    intake: new IntakePressure(config.INTAKE_PRIORITY_MS, () => metrics.intakeYields.inc()),
     wake: (kind) => lanes.forEach((lane) => (!kind || lane.handles(kind)) && lane.wake()),
     secretsKey: secrets.key,
   };
@@ -168,10 +171,11 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   await loadSettings(ctx);
   // Two lanes: inbound processing (CPU and database) and deliveries (waiting on providers), so a
   // slow or failing provider never holds up the citizens' next messages. WORKER_CONCURRENCY=0: intake only.
-  const lane = (name: string, handlers: Record<string, JobHandler>, concurrency: number, claim?: ClaimJobs) =>
+  const lane = (name: string, handlers: Record<string, JobHandler>, concurrency: number, claim?: ClaimJobs, gate?: ClaimGate) =>
     new Worker(db, handlers, log, {
       id: `${nodeId}/${name}`,
       claim,
+      gate,
       concurrency: config.WORKER_CONCURRENCY === 0 ? 0 : concurrency,
       leaseMs: opts.jobLeaseMs,
       pollMs: opts.jobPollMs,
@@ -194,6 +198,9 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       narrow(config.WORKER_CONCURRENCY, PGLITE_INBOUND_LANE),
       // The raw items come with the claim.
       claimInboundJobs,
+      // Under a webhook flood the acknowledgements come first (INTAKE_PRIORITY_MS); deliveries of
+      // what was already decided go on.
+      ctx.intake,
     ),
     // Deliveries start with their claim.
     lane('deliver', deliveries, narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE), claimDeliveries(DELIVER_JOB)),

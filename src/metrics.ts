@@ -19,6 +19,11 @@ export class Metrics {
     ['channel'],
     [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   );
+  readonly intakeYields = this.counter(
+    'cong1022_intake_yields_total',
+    'Times the inbound lane held back its claims because webhooks arrived faster than they were acknowledged',
+    [],
+  );
   readonly jobLatency = this.histogram(
     'cong1022_job_seconds',
     'Job run time',

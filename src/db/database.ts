@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { Pool, types, type PoolClient } from 'pg';
 
 // int8 and numeric come back as numbers on PGlite; make the server driver agree.
@@ -97,15 +98,23 @@ export async function openDatabase(url: string | undefined, dataDir: string, opt
   const db = dir ? new PGlite(dir) : new PGlite(opts.pgliteImage ? { loadDataDir: opts.pgliteImage } : {});
   await db.waitReady;
   const statements: StatementCounter = { count: 0 };
-  const wrap = (q: { query: (s: string, p?: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }> }): Queryable => ({
+  // PGlite runs a statement on this thread and resolves it as a microtask, so a job's chain of
+  // statements never gave the event loop a turn to read its sockets: webhooks waited for whole jobs
+  // (seconds under load) and arrived one at a time. One macrotask hop before each statement outside
+  // a transaction lets the waiting I/O in (inside one, the hop would only hold the engine's lock longer).
+  const wrap = (
+    q: { query: (s: string, p?: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }> },
+    fair: boolean,
+  ): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       statements.count++;
+      if (fair) await nextMacrotask();
       const r = await q.query(sql, params);
       // PGlite reports affectedRows 0 for a SELECT: the row count is then the rows returned.
       return { rows: r.rows as T[], rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
     },
   });
-  const direct = wrap(db);
+  const direct = wrap(db, true);
   return {
     kind: 'pglite',
     statements,
@@ -114,7 +123,7 @@ export async function openDatabase(url: string | undefined, dataDir: string, opt
     transaction: (fn) => {
       // PGlite sends BEGIN and COMMIT itself: counted here like the server's.
       statements.count += 2;
-      return db.transaction((tx) => fn(wrap(tx)));
+      return nextMacrotask().then(() => db.transaction((tx) => fn(wrap(tx, false))));
     },
     image: () => db.dumpDataDir('none'),
     close: () => db.close(),

@@ -2,7 +2,7 @@
  * `/webhooks/:channel`: verify over the raw bytes, store the raw event with its unique key
  * (a replay is acknowledged and dropped), answer 2xx. Nothing else happens in the request.
  */
-import { raw, type Request } from 'express';
+import { raw, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ChannelName, WebhookRequest } from '../channels/kit/contract';
 import { sha256Hex } from '../channels/kit/helpers';
@@ -72,34 +72,43 @@ export function webhookRoutes(ctx: AppContext, routes: RouteTable): void {
       429: 'more than WEBHOOK_PER_MINUTE signed requests for this channel in the current minute (all nodes together); Retry-After says when',
     },
     handler: async ({ params }, req, res) => {
-      const started = performance.now();
-      const adapter = adapterOf(params.channel);
-      const channel = adapter.channel;
-      const wreq = toWebhookRequest(req);
-      // Signature over the raw bytes first; only a signed body is parsed, and a payload that could
-      // never be processed is refused here rather than stored and retried.
-      const verdict = adapter.webhook.accept(wreq);
-      if (!verdict.accept) {
-        ctx.metrics.webhooks.inc({ channel, result: verdict.status === 401 ? 'bad_signature' : 'malformed' });
-        throw new HttpError(verdict.status, verdict.reason);
+      ctx.intake.enter();
+      try {
+        await acceptWebhook(params.channel, req, res);
+      } finally {
+        ctx.intake.leave();
       }
-      // Counted once signed (unsigned floods cannot spend a channel's budget), across nodes.
-      const limit = limiter && (await limiter.hit(`webhook:${channel}`));
-      if (limit && !limit.allowed) {
-        ctx.metrics.webhooks.inc({ channel, result: 'rate_limited' });
-        refuseTooMany(res, limit.retryAfterMs, 'Too many webhook requests for this channel');
-      }
-      const stored = await storeInbound(ctx.db, {
-        channel,
-        dedupeKey: verdict.dedupeKey ?? `sha256:${sha256Hex(wreq.rawBody)}`,
-        orderingKey: verdict.orderingKey,
-        contentType: 'application/json',
-        body: wreq.rawBody,
-      });
-      ctx.metrics.webhooks.inc({ channel, result: stored ? 'stored' : 'replay' });
-      ctx.metrics.webhookLatency.observe({ channel }, (performance.now() - started) / 1000);
-      if (stored) ctx.wake(INBOUND_JOB);
-      res.status(200).json({ ok: true, duplicate: !stored });
     },
   });
+
+  async function acceptWebhook(channelParam: string, req: Request, res: Response): Promise<void> {
+    const started = performance.now();
+    const adapter = adapterOf(channelParam);
+    const channel = adapter.channel;
+    const wreq = toWebhookRequest(req);
+    // Signature over the raw bytes first; only a signed body is parsed, and a payload that could
+    // never be processed is refused here rather than stored and retried.
+    const verdict = adapter.webhook.accept(wreq);
+    if (!verdict.accept) {
+      ctx.metrics.webhooks.inc({ channel, result: verdict.status === 401 ? 'bad_signature' : 'malformed' });
+      throw new HttpError(verdict.status, verdict.reason);
+    }
+    // Counted once signed (unsigned floods cannot spend a channel's budget), across nodes.
+    const limit = limiter && (await limiter.hit(`webhook:${channel}`));
+    if (limit && !limit.allowed) {
+      ctx.metrics.webhooks.inc({ channel, result: 'rate_limited' });
+      refuseTooMany(res, limit.retryAfterMs, 'Too many webhook requests for this channel');
+    }
+    const stored = await storeInbound(ctx.db, {
+      channel,
+      dedupeKey: verdict.dedupeKey ?? `sha256:${sha256Hex(wreq.rawBody)}`,
+      orderingKey: verdict.orderingKey,
+      contentType: 'application/json',
+      body: wreq.rawBody,
+    });
+    ctx.metrics.webhooks.inc({ channel, result: stored ? 'stored' : 'replay' });
+    ctx.metrics.webhookLatency.observe({ channel }, (performance.now() - started) / 1000);
+    if (stored) ctx.wake(INBOUND_JOB);
+    res.status(200).json({ ok: true, duplicate: !stored });
+  }
 }

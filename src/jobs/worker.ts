@@ -2,10 +2,12 @@
  * Runs durable jobs of one lane (a set of kinds): claims what is runnable, runs each kind's
  * handler, completes, retries with backoff, or fails permanently. Woken at once by `wake()`
  * (same-process enqueue) and otherwise polls. Leases are short and renewed while a job runs, so
- * the jobs of a process that died are taken over by others within one lease.
+ * the jobs of a process that died are taken over by others within one lease. A lane may be gated
+ * (`gate`): under a webhook flood it then claims at most once per the gate's longest wait.
  */
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
+import type { ClaimGate } from './intake-pressure';
 import { backoffMs, claimJobs, completeJob, failJob, releaseOwnJobs, renewLeases, type ClaimJobs, type Job } from './queue';
 
 /** Thrown by a handler to fail a job without retrying. */
@@ -44,6 +46,8 @@ export interface WorkerOptions {
   claim?: ClaimJobs;
   /** Poll interval when idle (default: 500 ms). */
   pollMs?: number;
+  /** Asked before each claim: while it is busy, this lane claims at most once per its `maxYieldMs` (intake first under a flood). */
+  gate?: ClaimGate;
   onJobDone?: (job: Job, outcome: 'done' | 'retry' | 'failed', ms: number) => void;
 }
 
@@ -62,6 +66,9 @@ export class Worker {
   private again = false;
   /** The last claim may have left runnable jobs behind (all slots were taken): claim again when one frees. */
   private backlog = false;
+  /** When this lane last claimed, and whether it waits for its gate to calm down. */
+  private lastClaimAt = -Infinity;
+  private yielding = false;
   private idle: (() => void)[] = [];
 
   constructor(
@@ -130,7 +137,8 @@ export class Worker {
         this.again = false;
         const free = this.opts.concurrency - this.inflight;
         if (free <= 0) this.backlog = true;
-        if (free <= 0 || !this.running) break;
+        if (free <= 0 || !this.running || this.holdBack()) break;
+        this.lastClaimAt = performance.now();
         let jobs: Job[] = [];
         try {
           // Relaxed commit: a claim lost in a database crash leaves its job claimable again (every
@@ -152,6 +160,22 @@ export class Worker {
       this.timer = setTimeout(() => this.wake(), this.opts.pollMs ?? 500);
       this.timer.unref();
     }
+  }
+
+  /** True when the gate says to wait: a wake-up is then due when it calms down or the longest wait is over. */
+  private holdBack(): boolean {
+    const gate = this.opts.gate;
+    if (!gate?.busy()) return false;
+    const wait = this.lastClaimAt + gate.maxYieldMs - performance.now();
+    if (wait <= 0) return false;
+    if (!this.yielding) {
+      this.yielding = true;
+      void gate.calm(wait).then(() => {
+        this.yielding = false;
+        this.wake();
+      });
+    }
+    return true;
   }
 
   private async run(job: Job): Promise<void> {

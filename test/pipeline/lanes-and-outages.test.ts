@@ -1,7 +1,8 @@
 /**
  * Deliveries run in their own lane and recover quickly from a provider outage, on both databases:
  * a slow provider does not hold up inbound processing, and after an outage the backlog drains
- * within seconds of the provider coming back, in order for each citizen.
+ * within seconds of the provider coming back, in order for each citizen. Under a webhook flood the
+ * acknowledgements come first: new processing waits for it to ebb, deliveries go on.
  */
 import { databaseKinds } from '../support/databases';
 import { citizenMessage, withTestGateway } from '../support/gateway';
@@ -63,6 +64,43 @@ describe.each(databaseKinds())('delivery lane on %s', (kind) => {
         expect(got.length).toBeGreaterThanOrEqual(2);
         expect(got[0].text).toMatch(RECEIPT);
       }
+    });
+  });
+
+  test('a webhook flood holds back new processing, not deliveries, and processing resumes as soon as it ebbs', async () => {
+    await withTestGateway({ kind, env: { INTAKE_PRIORITY_MS: '60000' } }, async (t) => {
+      const { db, intake, metrics } = t.gw.ctx;
+      const inboundJobs = async () =>
+        (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE kind = 'inbound'`)).rows[0].n;
+      // A citizen whose answer is decided and on its way (the provider is slow) when the flood starts.
+      t.citizenApp.delayMs = 1_500;
+      await t.postCitizen(citizenMessage('before-flood', 'cho hỏi lệ phí làm hộ chiếu bao nhiêu')).expect(200);
+      await waitForValue(inboundJobs, (n) => n === 0);
+      // Eight webhooks in flight: this node cannot keep up with what arrives.
+      for (let i = 0; i < 8; i++) intake.enter();
+      try {
+        await t.postCitizen(citizenMessage('in-flood', 'thủ tục đăng ký khai sinh cần giấy tờ gì')).expect(200);
+        // What was decided before goes out during the flood; the new message is stored, not processed.
+        const sent = await waitForValue(
+          async () => t.citizenApp.to('before-flood').length,
+          (n) => n >= 2,
+        );
+        expect(sent).toBeGreaterThanOrEqual(2);
+        await new Promise((r) => setTimeout(r, 1_000));
+        expect(await inboundJobs()).toBe(1);
+        expect(t.citizenApp.to('in-flood')).toHaveLength(0);
+      } finally {
+        for (let i = 0; i < 8; i++) intake.leave();
+      }
+      t.citizenApp.delayMs = 0;
+      const answered = await waitForValue(
+        async () => t.citizenApp.to('in-flood').length,
+        (n) => n >= 2,
+      );
+      expect(t.citizenApp.to('in-flood')[0].text).toMatch(RECEIPT);
+      expect(answered).toBeGreaterThanOrEqual(2);
+      const yields = (await metrics.intakeYields.get()).values[0]?.value ?? 0;
+      expect(yields).toBeGreaterThan(0);
     });
   });
 });

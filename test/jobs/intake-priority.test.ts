@@ -1,0 +1,112 @@
+/**
+ * Intake first under a flood: while enough webhooks are in flight, a lane gated by the intake
+ * claims at most once per its longest wait, and claims at once when the flood ebbs.
+ */
+import type { Database } from '../../src/db/database';
+import { IntakePressure } from '../../src/jobs/intake-pressure';
+import { enqueueJob } from '../../src/jobs/queue';
+import { Worker } from '../../src/jobs/worker';
+import { createLogger } from '../../src/logger';
+import { databaseKinds, migratedDatabase } from '../support/databases';
+import { waitFor } from '../support/wait';
+
+const log = createLogger('silent');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A gauge with `n` webhooks in flight. */
+function flooded(maxYieldMs: number, n: number, onYield = () => {}): IntakePressure {
+  const pressure = new IntakePressure(maxYieldMs, onYield);
+  for (let i = 0; i < n; i++) pressure.enter();
+  return pressure;
+}
+
+describe('intake pressure', () => {
+  test('busy from 8 webhooks in flight, calm again below, never busy with a longest wait of 0', async () => {
+    const pressure = flooded(1_000, 7);
+    expect(pressure.busy()).toBe(false);
+    pressure.enter();
+    expect(pressure.busy()).toBe(true);
+    expect(flooded(0, 50).busy()).toBe(false);
+    const calm = pressure.calm(60_000);
+    let resolved = false;
+    void calm.then(() => (resolved = true));
+    await sleep(50);
+    expect(resolved).toBe(false);
+    pressure.leave();
+    await calm;
+    expect(pressure.busy()).toBe(false);
+  });
+
+  test('a calm wait ends after its time when the flood goes on', async () => {
+    const pressure = flooded(1_000, 10);
+    const started = Date.now();
+    await pressure.calm(300);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(pressure.busy()).toBe(true);
+  });
+});
+
+describe.each(databaseKinds())('a gated lane on %s', (kind) => {
+  let db: Database;
+  beforeEach(async () => {
+    db = await migratedDatabase(kind);
+  });
+  afterEach(() => db.close());
+
+  const enqueue = async (n: number) => {
+    for (let i = 0; i < n; i++) await enqueueJob(db, 'k', `key-${i}`, { n: i });
+  };
+
+  test('holds back its claims during a flood and claims at once when it ebbs', async () => {
+    let yields = 0;
+    const pressure = flooded(600_000, 8, () => yields++);
+    const ran: number[] = [];
+    const worker = new Worker(db, { k: async (job) => void ran.push(Number(job.payload.n)) }, log, {
+      concurrency: 1,
+      pollMs: 20,
+      gate: pressure,
+    });
+    await enqueue(3);
+    await worker.start();
+    // The first claim of the lane goes ahead; the next ones wait for the flood.
+    await waitFor(() => ran.length === 1);
+    await sleep(1_000);
+    expect(ran).toHaveLength(1);
+    expect(yields).toBeGreaterThan(0);
+    expect((await db.query('SELECT 1 FROM jobs')).rowCount).toBe(2);
+    pressure.leave();
+    await waitFor(() => ran.length === 3);
+    await worker.stop();
+    expect(ran.sort()).toEqual([0, 1, 2]);
+  });
+
+  test('keeps a trickle going through a flood that does not end: one claim per longest wait', async () => {
+    const pressure = flooded(400, 20);
+    const started: number[] = [];
+    const worker = new Worker(db, { k: async () => void started.push(Date.now()) }, log, { concurrency: 1, pollMs: 20, gate: pressure });
+    await enqueue(3);
+    await worker.start();
+    await waitFor(() => started.length === 3, 20_000);
+    await worker.stop();
+    expect(pressure.busy()).toBe(true);
+    // Claims are spaced by the longest wait (a loaded machine only spaces them more).
+    expect(started[1] - started[0]).toBeGreaterThanOrEqual(350);
+    expect(started[2] - started[1]).toBeGreaterThanOrEqual(350);
+  });
+
+  test('does not hold back below the flood mark', async () => {
+    let yields = 0;
+    const pressure = flooded(600_000, 7, () => yields++);
+    const ran: number[] = [];
+    const worker = new Worker(db, { k: async (job) => void ran.push(Number(job.payload.n)) }, log, {
+      concurrency: 1,
+      pollMs: 20,
+      gate: pressure,
+    });
+    await enqueue(4);
+    await worker.start();
+    await waitFor(() => ran.length === 4);
+    await worker.stop();
+    expect(yields).toBe(0);
+  });
+});
