@@ -12,6 +12,8 @@ const matcher = new PlaceMatcher(
   former,
 );
 const first = (text: string) => matcher.find(text)[0]?.code ?? null;
+/** A name folded, without its kind: "xã Tân Thành B" → "tan thanh b". */
+const bare = (n: string) => foldDiacritics(n).replace(/^(ubnd )?(xa|phuong|thi tran) /, '');
 
 describe('the province’s 102 communes and wards', () => {
   test('the directory has them all, each found by its own name with and without diacritics', () => {
@@ -58,6 +60,9 @@ describe('the province’s 102 communes and wards', () => {
     expect(first('xã Phú Thành B')).toBe('xa_an_hoa');
     expect(first('Tôi ở xã Thạnh Lợi, huyện Tháp Mười cũ')).toBe('xa_truong_xuan');
     expect(matcher.find('xa phu hiep')[0]).toEqual({ code: 'xa_tam_nong', matched: 'xa phu hiep', former: true });
+    // Thanh Bình: xã Phú Lợi is now part of xã Tân Thạnh (not xã Tân Thành of Tân Hồng).
+    expect(first('cầu ở xã Phú Lợi bị sụt lún')).toBe('xa_tan_thanh_thanh_binh');
+    expect(first('cau o xa phu loi bi sut lun')).toBe('xa_tan_thanh_thanh_binh');
   });
 
   test('former units of Tiền Giang (now Đồng Tháp), with and without diacritics', () => {
@@ -69,11 +74,23 @@ describe('the province’s 102 communes and wards', () => {
     expect(first('xa phu dong huyen tan phu dong cu')).toBe('xa_tan_phu_dong');
     expect(first('khu phố 3 phường Long Hòa, Gò Công')).toBe('phuong_go_cong');
     expect(first('p long hoa go cong')).toBe('phuong_go_cong');
+    // Cái Bè: Mỹ Trung and Thiện Trung are now xã Mỹ Thiện; Cai Lậy: Mỹ Thành Nam/Bắc and Phú Nhuận are xã Mỹ Thành.
+    expect(first('ấp Mỹ Thị A xã Mỹ Trung mất điện')).toBe('xa_my_thien');
+    expect(first('ap my thi a xa my trung mat dien')).toBe('xa_my_thien');
+    expect(first('x. Thien Trung ngap nuoc')).toBe('xa_my_thien');
+    expect(first('đường ấp 7 xã Phú Nhuận hư')).toBe('xa_my_thanh');
+    expect(matcher.find('xa my thanh nam')[0]).toEqual({ code: 'xa_my_thanh', matched: 'xa my thanh nam', former: true });
+    // Mỹ Tho: xã Thới Sơn (and phường 6) are now phường Thới Sơn.
+    expect(matcher.find('cồn Thới Sơn thuộc xã Thới Sơn cũ')[0]).toEqual({ code: 'phuong_thoi_son', matched: 'xa thoi son', former: true });
+    expect(matcher.find('xa thoi son')[0]).toEqual({ code: 'phuong_thoi_son', matched: 'xa thoi son', former: true });
   });
 
   test('numbered wards are former names only with their city ("phường 2 Mỹ Tho"), never bare', () => {
     expect(matcher.find('nhà ở phường 2 Mỹ Tho')[0]).toEqual({ code: 'phuong_my_tho', matched: 'phuong 2 my tho', former: true });
     expect(matcher.find('kp 3 p 5 go cong')[0]).toEqual({ code: 'phuong_go_cong', matched: 'p 5 go cong', former: true });
+    // Phường 6 of Mỹ Tho went to phường Thới Sơn, not to the ward named after the city.
+    expect(matcher.find('đèn đường phường 6 Mỹ Tho hư').map((m) => m.code)).toEqual(['phuong_thoi_son']);
+    expect(matcher.find('den duong p 6 my tho hu')[0]).toEqual({ code: 'phuong_thoi_son', matched: 'p 6 my tho', former: true });
     expect(matcher.find('đèn đường phường 1 hư')).toEqual([]);
   });
 
@@ -99,8 +116,25 @@ describe('the province’s 102 communes and wards', () => {
     }
   });
 
+  test('ward-aliases.csv: names that several former units shared are never listed (knowledge/README.md, "Left out")', () => {
+    const listed = new Set(former.map((f) => bare(f.name)));
+    const shared = [
+      'Tân Phước',
+      'Tân Hội',
+      'Bình Thạnh',
+      'Tân Mỹ',
+      'Tân Phú',
+      'Tân Thạnh',
+      'Mỹ Tân',
+      'Tân Bình',
+      'Mỹ Long',
+      'Tân Thành',
+      'Tân Hòa',
+    ];
+    expect(shared.filter((n) => listed.has(bare(n)))).toEqual([]);
+  });
+
   test('ward-aliases.csv: no former name folds (diacritics and kind dropped) to a name of another unit, current or former', () => {
-    const bare = (n: string) => foldDiacritics(n).replace(/^(ubnd )?(xa|phuong|thi tran) /, '');
     const owners = new Map<string, Set<string>>();
     const own = (name: string, code: string) => owners.set(bare(name), (owners.get(bare(name)) ?? new Set()).add(code));
     for (const a of communes) for (const n of [a.name, ...a.aliases]) own(n, a.code);
