@@ -109,7 +109,7 @@ const EMERGENCIES = new Set(emergencyIntents(loadBotDefinition(BOT_DIR)));
 
 /** The frozen held-out set (never used for tuning) and the dev set (for tuning): its files, comma-separated. */
 const FROZEN_SET = 'test/nlu/frozen/heldout.jsonl';
-const DEV_SET = 'test/nlu/dev.jsonl,test/nlu/dev-fresh-a.jsonl,test/nlu/dev-fresh-b.jsonl';
+const DEV_SET = ['dev', 'dev-fresh-a', 'dev-fresh-b', 'dev-fresh-c', 'dev-fresh-d'].map((f) => `test/nlu/${f}.jsonl`).join(',');
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -135,7 +135,8 @@ const builtinEngine: Engine = {
     await engine.train(data);
     return async (text) => {
       const r = await engine.parse(text);
-      const candidates = r.intent_ranking.filter((s) => s.name !== FALLBACK_INTENT).slice(0, 2);
+      // What a "which one?" offers: the engine's two `ambiguous` candidates when it names them, else the ranking's two best.
+      const candidates = r.ambiguous ?? r.intent_ranking.filter((s) => s.name !== FALLBACK_INTENT).slice(0, 2);
       return { intent: r.intent.name, candidates: candidates.map((c) => c.name) };
     };
   },

@@ -134,6 +134,39 @@ describe('a neighbouring procedure named only to be set aside', () => {
   });
 });
 
+describe('a procedure told as done before the request', () => {
+  /** The same model without the second reading: what the story alone made of the message. */
+  const storyBlind = (): BuiltinNluEngine => {
+    const blind = new BuiltinNluEngine({ doneStories: false });
+    Object.assign(blind, { model: (engine as unknown as { model: unknown }).model });
+    return blind;
+  };
+
+  test('when the story decided the top intent, the engine asks which one, the request among the two', () => {
+    const text = 'Dạ tui có tài khoản định danh điện tử mức 2 rồi. Cái thẻ thì tui đánh rớt ngoài ruộng. Làm lại cái thẻ ở đâu?';
+    expect(storyBlind().parseSync(text).intent.name).toBe('tt_dinh_danh_dien_tu');
+    const r = engine.parseSync(text);
+    expect(r.intent.name).toBe(FALLBACK_INTENT);
+    expect(r.ambiguous?.map((a) => a.name)).toEqual(['tt_can_cuoc', 'tt_dinh_danh_dien_tu']);
+  });
+
+  test('when the request read without the story is clear on its own, it is the answer', () => {
+    const text = 'Con tui làm khai sanh xong rồi, giờ muốn làm thẻ bảo hiểm y tế cho nó thì sao?';
+    expect(storyBlind().parseSync(text).intent.name).not.toBe('tt_the_bhyt');
+    expect(intentOf(text)).toBe('tt_the_bhyt');
+  });
+
+  test('a story that agrees with the request, a lookup of a filed procedure and emergencies are answered as before', () => {
+    expect(intentOf('Tui đăng ký tạm trú xong rồi. Giờ muốn nhập hộ khẩu luôn thì làm sao?')).toBe('tt_thuong_tru');
+    expect(intentOf('Tui nộp hồ sơ cấp sổ đỏ rồi, giờ muốn coi hồ sơ tới đâu rồi')).toBe('tra_cuu_ho_so');
+    expect(intentOf('Tui làm căn cước xong rồi, giờ nhà kế bên cháy lớn lắm, kêu cứu hỏa giùm')).toBe('khan_cap_114');
+  });
+
+  test('a done story before an out-of-scope question is handed over', () => {
+    expect(intentOf('Tui làm căn cước xong rồi, tính đi chơi Sài Gòn, mua vé xe ở đâu rẻ?')).toBe(FALLBACK_INTENT);
+  });
+});
+
 describe('long messages', () => {
   test('two distinct requests in one message are both returned, in the order asked', () => {
     const r = engine.parseSync(

@@ -43,7 +43,9 @@ describe('frozen held-out set', () => {
   test('shares no message with the training data or the engine’s out-of-scope list (count only)', () => {
     const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
     const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
-    const dev = ['dev.jsonl', 'dev-fresh-a.jsonl', 'dev-fresh-b.jsonl'].flatMap((f) => readEvalSet(f).map((i) => key(i.text)));
+    const dev = ['dev.jsonl', 'dev-fresh-a.jsonl', 'dev-fresh-b.jsonl', 'dev-fresh-c.jsonl', 'dev-fresh-d.jsonl'].flatMap((f) =>
+      readEvalSet(f).map((i) => key(i.text)),
+    );
     const frozen = readEvalSet('frozen/heldout.jsonl').map((i) => key(i.text));
     expect({ inTraining: frozen.filter((t) => training.has(t)).length, inDevSet: frozen.filter((t) => dev.includes(t)).length }).toEqual({
       inTraining: 0,

@@ -137,6 +137,8 @@ describe('the bot nlu.yml', () => {
     ['the dev set (test/nlu/dev.jsonl)', 'dev.jsonl', 280],
     ['the first fresh batch of December 5 (test/nlu/dev-fresh-a.jsonl)', 'dev-fresh-a.jsonl', 120],
     ['the second fresh batch of December 5 (test/nlu/dev-fresh-b.jsonl)', 'dev-fresh-b.jsonl', 80],
+    ['the third fresh batch of December 5, studied (test/nlu/dev-fresh-c.jsonl)', 'dev-fresh-c.jsonl', 140],
+    ['the fourth fresh batch of December 5, scored twice (test/nlu/dev-fresh-d.jsonl)', 'dev-fresh-d.jsonl', 90],
   ])('shares no message with %s', (_, file, min) => {
     const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
     const texts = readEvalSet(file).map((i) => i.text);

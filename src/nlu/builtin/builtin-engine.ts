@@ -17,6 +17,7 @@ import { FALLBACK_INTENT, type Entity, type IntentScore, type NluEngine, type Pa
 import { augmentWithOpenersAndClosers, type LabelledExample } from './augment';
 import { BACKGROUND_EXAMPLES } from './background-examples';
 import { fitTemperature } from './calibrate';
+import { doneClauses } from './done-clauses';
 import { Featurizer, type FeaturizerOptions, type MessageFeatures, type NamedFeatures } from './featurizer';
 import { seededRandom } from '../../seeded-random';
 import { softmax, SoftmaxRegression, type SparseVector } from './softmax-regression';
@@ -56,6 +57,18 @@ export interface BuiltinEngineOptions {
   agreementThreshold?: number;
   /** Share of a message's content words that must be known from training (default: 0.25). */
   minCoverage?: number;
+  /**
+   * Read a message that tells some procedure as done ("làm khai tử xong rồi", "có VNeID rồi") once
+   * more without those clauses: when that reading names another intent, the story is what decided,
+   * and the answer is a "which one?" between the two (default: true).
+   */
+  doneStories?: boolean;
+  /**
+   * With `doneStories`: confidence from which the reading without the done clauses answers on its
+   * own instead of asking (default: 0.9; 0.8 already adds wrong answers on the dev set and in
+   * cross-validation).
+   */
+  doneAloneThreshold?: number;
   /** Train the hidden out-of-domain class on built-in chit-chat (default: true). */
   background?: boolean;
   /** Glue greetings and thanks onto other intents' examples while training (default: true). */
@@ -100,6 +113,12 @@ export interface ScoreDetails {
   core: string;
   /** The sentences that ask or request something (the last four), greetings and thanks left out. */
   requestSentences: string[];
+  /**
+   * When the message tells some procedure as done ("làm khai tử xong rồi"): the best intent of the
+   * message read without those clauses (`nlu_fallback` when the out-of-domain class wins there),
+   * and that text (the done clauses blanked).
+   */
+  withoutDone?: IntentScore & { rest: string };
 }
 
 /** Confidence from which one sentence's intent counts as a request of its own. */
@@ -162,6 +181,8 @@ const DECISION_OPTIONS = new Set<string>([
   'urgentThreshold',
   'agreementThreshold',
   'minCoverage',
+  'doneStories',
+  'doneAloneThreshold',
 ]);
 /** Texts a loaded model must get through before it goes live. */
 const SMOKE_TEXTS = ['xin chào', 'làm căn cước công dân cần giấy tờ gì? nộp ở đâu', 'dangky khai sinh cho con 0912345678'];
@@ -236,6 +257,8 @@ export class BuiltinNluEngine implements NluEngine {
       urgentThreshold: 0.3,
       agreementThreshold: 0.7,
       minCoverage: 0.25,
+      doneStories: true,
+      doneAloneThreshold: 0.9,
       background: true,
       augment: true,
       calibrationShare: 0.2,
@@ -421,6 +444,15 @@ export class BuiltinNluEngine implements NluEngine {
       const details = this.score(raw);
       if (!details) return this.fallback(raw, [], this.safeEntities(raw), 1);
       let result = this.decide(raw, details);
+      const alone = details.withoutDone;
+      const first = details.ranking[0];
+      const storyLed = alone !== undefined && first !== undefined && alone.name !== first.name && !this.urgent.has(first.name);
+      if (storyLed && alone.name !== FALLBACK_INTENT && alone.confidence >= this.opts.doneAloneThreshold) {
+        // The request read without the finished story is clear on its own: it decides (all rules apply to it).
+        const rest = this.score(alone.rest);
+        const again = rest ? this.decide(raw, rest) : result;
+        if (again.intent.name === alone.name) result = again;
+      }
       if (result.intent.name === FALLBACK_INTENT && details.core !== raw && details.words <= SHORT_CORE_WORDS) {
         // What was left without the greetings may be too little ("chúc một ngày tốt lành"): the whole message decides then.
         const whole = this.score(raw, false);
@@ -497,6 +529,7 @@ export class BuiltinNluEngine implements NluEngine {
       if (model.knownWords.has(w) || f.lexical.has(i)) knownWords++;
     });
     return {
+      withoutDone: split && this.opts.doneStories && ranking[0] ? this.withoutDone(core, ranking[0].name) : undefined,
       ranking,
       background: model.backgroundIndex >= 0 ? probs[model.backgroundIndex] : 0,
       words: f.words.length,
@@ -508,6 +541,33 @@ export class BuiltinNluEngine implements NluEngine {
       core,
       requestSentences: split ? requestSentences(parts) : [],
     };
+  }
+
+  /**
+   * The best intent of `core` read without its done clauses, when those clauses alone point at
+   * `top` (the story may be what decided); undefined otherwise, or when there are none.
+   */
+  private withoutDone(core: string, top: string): (IntentScore & { rest: string }) | undefined {
+    const model = this.model;
+    if (!model) return undefined;
+    const spans = doneClauses(core);
+    if (spans.length === 0) return undefined;
+    const best = (text: string, nested: boolean): IntentScore => {
+      const probs = softmax(
+        model.regression.logits(vectorize(model.featurizer.extract(text, { nested }).full, model.vocabulary)),
+        model.temperature,
+      );
+      let i = 0;
+      probs.forEach((p, k) => {
+        if (p > probs[i]) i = k;
+      });
+      return { name: i === model.backgroundIndex ? FALLBACK_INTENT : model.labels[i], confidence: probs[i] };
+    };
+    // The story alone is a few words: a cheap look before reading the whole message again.
+    if (best(spans.map((s) => core.slice(s.start, s.end)).join(' '), true).name !== top) return undefined;
+    let rest = core;
+    for (const s of spans) rest = rest.slice(0, s.start) + ' '.repeat(s.end - s.start) + rest.slice(s.end);
+    return { ...best(rest, false), rest };
   }
 
   /** Applies the FallbackClassifier rules to a score. */
@@ -543,6 +603,14 @@ export class BuiltinNluEngine implements NluEngine {
     if (ambiguous) {
       const result = this.fallback(text, ranking, d.entities, this.opts.threshold);
       return second ? { ...result, ambiguous: [top, second] } : result;
+    }
+    // The top intent comes from a procedure told as done: the request read without it says otherwise.
+    const alone = d.withoutDone;
+    if (alone && !urgent && !SMALL_TALK.has(top.name) && alone.name !== top.name) {
+      const result = this.fallback(text, ranking, d.entities, this.opts.threshold);
+      // The request's own reading first: it is what was asked.
+      const other = ranking.find((r) => r.name === alone.name);
+      return other ? { ...result, ambiguous: [other, top] } : result;
     }
     return { text, intent: top, intent_ranking: ranking, entities: d.entities };
   }

@@ -1,0 +1,84 @@
+/**
+ * Back-story clauses told as done or owned: "tui làm khai tử cho ba xong rồi", "có giấy báo tử
+ * rồi", "Tôi vừa đăng ký thường trú xong". Citizens name the procedures they have finished before
+ * the one they ask about; the engine reads the message once more without those clauses, so that
+ * a finished procedure's words do not decide the request unchecked.
+ */
+import { foldDiacritics, hasDiacritics, normalize } from '../normalize';
+
+/** Where a done clause sits in the text (character offsets, end exclusive). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Clauses: up to sentence punctuation, a line break or a comma. */
+const CLAUSE = /[^.?!;\n,…]+[.?!;\n,…]*/gu;
+/** A cheap test before normalizing clauses: the text may tell something as done ("rồi", "r", "xong"). */
+const DONE_HINT = /r[ồo]i|\br\b|xong/iu;
+/** Particles that may follow the closing "rồi" ("xong rồi ạ", "có rồi luôn", "đủ hết rồi nè"). */
+const TRAILING = new Set(['a', 'luon', 'het', 'tron', 'nha', 'nghen', 'ne', 'do', 'ma', 'nua', 'xuoi', 'ca', 'hen']);
+/**
+ * Verbs of doing or having that make a clause ending in "rồi" a finished procedure ("làm … rồi",
+ * "có … rồi", "xin được rồi"); without one, "rồi" tells time or age ("82 tuổi rồi", "cháy rồi!").
+ * Compared accented when the writer typed accents ("đổi", not "đôi" in "gãy đôi").
+ */
+const DONE_VERBS = new Set('làm mần xin có nộp đăng cấp lãnh lĩnh được sang chia chuyển đổi cài đóng xong nhận'.split(' '));
+const FOLDED_DONE_VERBS = new Set([...DONE_VERBS].map(foldDiacritics));
+/**
+ * Words that make a clause a question, a denial or a plea, never a finished story; compared
+ * accented when typed with accents ("báo tử" is no "bao").
+ */
+const ASKING = new Set('gì sao đâu nào chưa ai hả không hông ko hok nhiêu giúp giùm dùm'.split(' '));
+const FOLDED_ASKING = new Set([...ASKING].map(foldDiacritics));
+/** After "bao", the words that make a question: bao nhiêu, bao lâu, bao giờ. */
+const BAO_QUESTION = new Set(['nhieu', 'lau', 'gio']);
+
+function asks(tokens: string[], folded: string[]): boolean {
+  return tokens.some(
+    (t, i) => (hasDiacritics(t) ? ASKING.has(t) : FOLDED_ASKING.has(folded[i])) || (folded[i] === 'bao' && BAO_QUESTION.has(folded[i + 1])),
+  );
+}
+/** A word as typed (for counting a clause's words without normalizing it). */
+const WORD = /[\p{L}\p{N}]+/gu;
+/** A clause needs this many words to be a story (and the rest of the message as many to be a request). */
+const MIN_WORDS = 3;
+
+/** True when the normalized clause tells a procedure as done or owned. */
+function isDone(tokens: string[], folded: string[]): boolean {
+  if (folded.length < MIN_WORDS || asks(tokens, folded)) return false;
+  // Something happening now is no story: "đang cháy", "đang đánh nhau".
+  if (tokens.includes('đang')) return false;
+  let last = folded.length - 1;
+  while (last > 0 && TRAILING.has(folded[last])) last--;
+  if (folded.includes('xong')) return true;
+  return folded[last] === 'roi' && tokens.some((t, i) => (hasDiacritics(t) ? DONE_VERBS.has(t) : FOLDED_DONE_VERBS.has(folded[i])));
+}
+
+/**
+ * The clauses of a message that tell a procedure as done or owned, when at least one other
+ * clause of three words or more is left to carry the request; none otherwise.
+ */
+export function doneClauses(text: string): Span[] {
+  if (!DONE_HINT.test(text)) return [];
+  const done: Span[] = [];
+  let rest = 0;
+  for (const m of text.matchAll(CLAUSE)) {
+    const raw = m[0];
+    if (raw.includes('?')) {
+      rest++;
+      continue;
+    }
+    // Only a clause that says "rồi" or "xong" is normalized (the cost of a long message's parse).
+    if (!DONE_HINT.test(raw)) {
+      if ((raw.match(WORD) ?? []).length >= MIN_WORDS) rest++;
+      continue;
+    }
+    const n = normalize(raw);
+    if (n.folded.length === 0) continue;
+    const start = m.index ?? 0;
+    if (isDone(n.tokens, n.folded)) done.push({ start, end: start + raw.length });
+    else if (n.folded.length >= MIN_WORDS) rest++;
+  }
+  return rest > 0 ? done : [];
+}
