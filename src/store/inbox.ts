@@ -195,7 +195,10 @@ function searchSql(q: string, p: (v: unknown) => string): string {
     parts.push(
       `SELECT cv.id FROM conversations cv JOIN contacts x ON x.id = cv.contact_id WHERE to_tsvector('simple', COALESCE(x.display_name, '')) @@ to_tsquery('simple', ${t})`,
     );
-    parts.push(`SELECT conversation_id FROM messages WHERE to_tsvector('simple', text) @@ to_tsquery('simple', ${t})`);
+    // What citizens and operators wrote; the bot's and the system's templated texts would match every conversation (migration 016).
+    parts.push(
+      `SELECT conversation_id FROM messages WHERE author_kind IN ('citizen', 'operator') AND to_tsvector('simple', text) @@ to_tsquery('simple', ${t})`,
+    );
   }
   return parts.join(' UNION ');
 }

@@ -92,6 +92,8 @@ describeConsole('console inbox on %s', { ATTACHMENT_MAX_BYTES: '200000' }, (f) =
     expect(users((await list({ q: 'pham.minh@example' })).items)).toEqual(['u-in-3']);
     expect(users((await list({ q: 'khai sinh' })).items)).toEqual(['u-in-2']);
     expect(users((await list({ q: 'gấp' })).items)).toEqual(['u-in-3']);
+    // The bot's receipt says "dịch vụ công" to every citizen: its texts are not searched.
+    expect((await list({ q: 'dịch vụ công' })).total).toBe(0);
     expect((await list({ q: 'không-có-ai-như-vậy' })).total).toBe(0);
   });
 
@@ -150,6 +152,8 @@ describeConsole('console inbox on %s', { ATTACHMENT_MAX_BYTES: '200000' }, (f) =
       status: 'sent',
     });
     expect(view.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['taken_over', 'replied']));
+    // An operator's words are searched like a citizen's.
+    expect(users((await list({ q: 'hỗ trợ thêm' })).items)).toEqual(['u-in-2']);
     const mine = await list({ state: 'mine' });
     expect(users(mine.items)).toEqual(['u-in-2']);
     expect(mine.counts.mine).toBe(1);
