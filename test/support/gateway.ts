@@ -178,6 +178,24 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
   const citizenApp = opts.citizenApp ?? new FakeEdongthap(EDT_SECRET);
   const callbackUrl = opts.citizenApp ? (citizenApp as FakeEdongthap & { url?: string }).url! : await citizenApp.start();
   (citizenApp as FakeEdongthap & { url?: string }).url = callbackUrl;
+  // A start that fails (a bad setting, a migration) releases what it opened: a server left listening keeps Jest from exiting.
+  const opened: { db?: Awaited<ReturnType<typeof openTestDatabase>>; gw?: Gateway } = {};
+  try {
+    return await startOn(citizenApp, callbackUrl, opts, opened);
+  } catch (err) {
+    await opened.gw?.stop().catch(() => undefined);
+    await opened.db?.close().catch(() => undefined);
+    if (!opts.citizenApp) await citizenApp.stop();
+    throw err;
+  }
+}
+
+async function startOn(
+  citizenApp: FakeEdongthap,
+  callbackUrl: string,
+  opts: TestGatewayOptions,
+  opened: { db?: Awaited<ReturnType<typeof openTestDatabase>>; gw?: Gateway },
+): Promise<TestGateway> {
   const databaseUrl = opts.databaseUrl ?? (await freshDatabaseUrl(opts.kind));
   // An empty DATABASE_URL is "unset": PGlite on disk under DATA_DIR.
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cong1022-'));
@@ -189,6 +207,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     ...opts.env,
   });
   const db = await openTestDatabase(config.DATABASE_URL ?? '', config.DATA_DIR);
+  opened.db = db;
   const reuseModels = opts.reuseModels !== false;
   if (reuseModels) await storeTrainedModels(db);
   const gw = await createGateway(config, {
@@ -199,6 +218,7 @@ export async function startTestGateway(opts: TestGatewayOptions): Promise<TestGa
     jobLeaseMs: opts.jobLeaseMs,
     jobPollMs: opts.jobPollMs,
   });
+  opened.gw = gw;
   if (!opts.firstAdminMustChangePassword) await skipFirstPasswordChange(db);
   await gw.start();
   let url = '';
