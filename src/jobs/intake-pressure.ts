@@ -8,7 +8,7 @@
  * trickle of processing going under a flood that never ends.
  */
 
-/** What a job lane asks before it claims (see `Worker`'s `yieldTo`). */
+/** What a job lane asks before it claims (`WorkerOptions.gate`). */
 export interface ClaimGate {
   /** How long a lane may hold back its claims while `busy()` (0: never). */
   readonly maxYieldMs: number;

@@ -5,7 +5,7 @@
 import type { Database } from '../../src/db/database';
 import { IntakePressure } from '../../src/jobs/intake-pressure';
 import { claimJobs, enqueueJob } from '../../src/jobs/queue';
-import { Worker } from '../../src/jobs/worker';
+import { Worker, type WorkerOptions } from '../../src/jobs/worker';
 import { createLogger } from '../../src/logger';
 import { databaseKinds, migratedDatabase } from '../support/databases';
 import { waitFor } from '../support/wait';
@@ -57,15 +57,22 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
     for (let i = 0; i < n; i++) await enqueueJob(db, 'k', `key-${i}`, { n: i });
   };
 
-  test('holds back its claims during a flood and claims at once when it ebbs', async () => {
-    let yields = 0;
-    const pressure = flooded(600_000, 8, () => yields++);
+  /** A lane of one slot behind `gate`, recording the jobs it ran. */
+  const gatedLane = (gate: IntakePressure, opts: Partial<WorkerOptions> = {}) => {
     const ran: number[] = [];
     const worker = new Worker(db, { k: async (job) => void ran.push(Number(job.payload.n)) }, log, {
       concurrency: 1,
       pollMs: 20,
-      gate: pressure,
+      gate,
+      ...opts,
     });
+    return { ran, worker };
+  };
+
+  test('holds back its claims during a flood and claims at once when it ebbs', async () => {
+    let yields = 0;
+    const pressure = flooded(600_000, 8, () => yields++);
+    const { ran, worker } = gatedLane(pressure);
     await enqueue(3);
     await worker.start();
     // The first claim of the lane goes ahead; the next ones wait for the flood.
@@ -83,11 +90,7 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
   test('keeps a trickle going through a flood that does not end: one claim per longest wait', async () => {
     const pressure = flooded(400, 20);
     const claimedAt: number[] = [];
-    const ran: number[] = [];
-    const worker = new Worker(db, { k: async (job) => void ran.push(Number(job.payload.n)) }, log, {
-      concurrency: 1,
-      pollMs: 20,
-      gate: pressure,
+    const { ran, worker } = gatedLane(pressure, {
       claim: (...args) => {
         claimedAt.push(performance.now());
         return claimJobs(...args);
@@ -107,12 +110,7 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
   test('does not hold back below the flood mark', async () => {
     let yields = 0;
     const pressure = flooded(600_000, 7, () => yields++);
-    const ran: number[] = [];
-    const worker = new Worker(db, { k: async (job) => void ran.push(Number(job.payload.n)) }, log, {
-      concurrency: 1,
-      pollMs: 20,
-      gate: pressure,
-    });
+    const { ran, worker } = gatedLane(pressure);
     await enqueue(4);
     await worker.start();
     await waitFor(() => ran.length === 4);

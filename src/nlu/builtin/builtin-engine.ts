@@ -469,6 +469,14 @@ export class BuiltinNluEngine implements NluEngine {
     }
   }
 
+  /** The model's probabilities for `text` alone (no nearest-example check); `nested`: a part of a message. */
+  private probabilities(model: NonNullable<typeof this.model>, text: string, nested: boolean): Float64Array {
+    return softmax(
+      model.regression.logits(vectorize(model.featurizer.extract(text, { nested }).full, model.vocabulary)),
+      model.temperature,
+    );
+  }
+
   /**
    * The distinct intents of a message's request sentences, in order (empty for fewer than two).
    * Each sentence is classified by the model alone (no nearest-example check: a sentence is short,
@@ -479,8 +487,7 @@ export class BuiltinNluEngine implements NluEngine {
     if (!model || sentences.length < 2) return [];
     const out: IntentScore[] = [];
     for (const sentence of sentences) {
-      const f = model.featurizer.extract(sentence, { nested: true });
-      const probs = softmax(model.regression.logits(vectorize(f.full, model.vocabulary)), model.temperature);
+      const probs = this.probabilities(model, sentence, true);
       let best = -1;
       let second = -1;
       probs.forEach((p, i) => {
@@ -553,10 +560,7 @@ export class BuiltinNluEngine implements NluEngine {
     const spans = doneClauses(core);
     if (spans.length === 0) return undefined;
     const best = (text: string, nested: boolean): IntentScore => {
-      const probs = softmax(
-        model.regression.logits(vectorize(model.featurizer.extract(text, { nested }).full, model.vocabulary)),
-        model.temperature,
-      );
+      const probs = this.probabilities(model, text, nested);
       let i = 0;
       probs.forEach((p, k) => {
         if (p > probs[i]) i = k;
