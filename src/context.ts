@@ -11,6 +11,8 @@ import type { Metrics } from './metrics';
 import type { NluEngine, TrainingData } from './nlu/types';
 import type { Bus } from './realtime/bus';
 import type { BlobStore } from './store/blob-store';
+import type { RawInbound } from './pipeline/intake';
+import type { SentRecord } from './store/deliveries';
 
 /** Delivery tuning (defaults suit production; tests shorten them). */
 export interface DeliveryOptions {
@@ -41,6 +43,10 @@ export interface AppContext {
   delivery: DeliveryOptions;
   /** Webhooks being stored in this process: the inbound lane yields to them under a flood (`INTAKE_PRIORITY_MS`). */
   intake: IntakePressure;
+  /** Stores a raw inbound item with its processing job, grouped with the items arriving meanwhile (`inboundIntake`); false for a replay. */
+  storeInbound(item: RawInbound): Promise<boolean>;
+  /** Records a message delivered, grouped with the other deliveries of this process finishing meanwhile (`sentRecorder`). */
+  recordSent(s: SentRecord): Promise<{ successor: boolean }>;
   /** Wakes the job workers after work was enqueued in this process: only the lane of `kind` when given. */
   wake(kind?: string): void;
   /** Key encrypting secrets at rest (TOTP seeds): SECRETS_KEY, or the one generated under DATA_DIR. */

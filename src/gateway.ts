@@ -40,7 +40,7 @@ import type { ClaimJobs, Job } from './jobs/queue';
 import { AGENCY_MAIL_JOB, remindAgencies, REMINDER_EVERY_MS, sendAgencyMail } from './operations/agency-notify';
 import { refreshStats } from './store/stats-rollup';
 import { claimInboundJobs } from './store/inbound-events';
-import { claimDeliveries } from './store/deliveries';
+import { claimDeliveries, sentRecorder } from './store/deliveries';
 import { liveTrainingData, seedKnowledge } from './knowledge/seed';
 import { readKnowledge } from './knowledge/read-files';
 import { createLogger, type Logger } from './logger';
@@ -50,7 +50,7 @@ import { deliver, DELIVERY_PROBE_MS, probeDeliveries } from './pipeline/dispatch
 import { FETCH_MEDIA_JOB, fetchMedia } from './pipeline/fetch-media';
 import { processInbound } from './pipeline/process-inbound';
 import { DELIVER_JOB } from './pipeline/outbound';
-import { INBOUND_JOB } from './pipeline/intake';
+import { inboundIntake, INBOUND_JOB } from './pipeline/intake';
 import { followSharedChanges } from './realtime/cache-sync';
 import { createRealtime } from './realtime/realtime';
 import { createBlobStore, sweepUnfinishedBlobs } from './store/database-blobs';
@@ -163,6 +163,8 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     leadership: createLeadership(db, { nodeId, checkMs: config.LEADER_CHECK_SECONDS * 1000, log }),
     delivery: { giveUpAfterMs: config.DELIVERY_GIVE_UP_HOURS * 3_600_000, backoffBaseMs: 1000, backoffCapMs: 60_000, ...opts.delivery },
     intake: new IntakePressure(config.INTAKE_PRIORITY_MS, () => metrics.intakeYields.inc()),
+    storeInbound: inboundIntake(db),
+    recordSent: sentRecorder(db),
     wake: (kind) => lanes.forEach((lane) => (!kind || lane.handles(kind)) && lane.wake()),
     secretsKey: secrets.key,
   };

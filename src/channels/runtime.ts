@@ -4,7 +4,7 @@ import type { AdapterRuntime, ChannelName } from './kit/contract';
 import { socketServerFor } from '../realtime/io';
 import type { AppContext } from '../context';
 import { trackExclusiveRole } from './exclusive-roles';
-import { INBOUND_JOB, storeInbound } from '../pipeline/intake';
+import { INBOUND_JOB } from '../pipeline/intake';
 import { readAttachment } from '../store/attachments';
 import { openConversationId } from '../store/conversations';
 import { kvGet, kvSet, kvUpdate } from '../store/kv';
@@ -21,7 +21,7 @@ export function createAdapterRuntime(ctx: AppContext, channel: ChannelName, http
   const log = ctx.log.child({ channel });
   return {
     async ingest(item) {
-      const stored = await storeInbound(ctx.db, { channel, ...item });
+      const stored = await ctx.storeInbound({ channel, ...item });
       if (stored) ctx.wake(INBOUND_JOB);
       return stored;
     },

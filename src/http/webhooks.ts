@@ -8,7 +8,7 @@ import type { ChannelName, WebhookRequest } from '../channels/kit/contract';
 import { sha256Hex } from '../channels/kit/helpers';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
-import { INBOUND_JOB, storeInbound } from '../pipeline/intake';
+import { INBOUND_JOB } from '../pipeline/intake';
 import { DbRateLimiter, refuseTooMany } from './rate-limit';
 import type { RouteTable } from './route';
 
@@ -99,7 +99,7 @@ export function webhookRoutes(ctx: AppContext, routes: RouteTable): void {
       ctx.metrics.webhooks.inc({ channel, result: 'rate_limited' });
       refuseTooMany(res, limit.retryAfterMs, 'Too many webhook requests for this channel');
     }
-    const stored = await storeInbound(ctx.db, {
+    const stored = await ctx.storeInbound({
       channel,
       dedupeKey: verdict.dedupeKey ?? `sha256:${sha256Hex(wreq.rawBody)}`,
       orderingKey: verdict.orderingKey,

@@ -167,14 +167,24 @@ export async function probeBackedOff(q: Queryable, kind: string, by: string): Pr
   return r.rowCount;
 }
 
+/** Whether a later job of the removed job's ordering key is waiting (the `RETURNING` of a job removal). */
+const SUCCESSOR_SQL = `EXISTS (SELECT 1 FROM jobs o WHERE o.ordering_key = jobs.ordering_key AND o.id > jobs.id AND o.state = 'pending') AS successor`;
+
 /**
  * The statement that removes a finished job (the event log keeps the history), for use as a CTE
  * so a handler can finish its job in its own last write; `successor` tells whether a later job
  * of the same ordering key is waiting (it may run now). `idParam` is the job id's placeholder.
  */
 export function completeJobSql(idParam: string): string {
-  return `DELETE FROM jobs WHERE id = ${idParam}::bigint
-    RETURNING EXISTS (SELECT 1 FROM jobs o WHERE o.ordering_key = jobs.ordering_key AND o.id > jobs.id AND o.state = 'pending') AS successor`;
+  return `DELETE FROM jobs WHERE id = ${idParam}::bigint RETURNING ${SUCCESSOR_SQL}`;
+}
+
+/**
+ * `completeJobSql` for several jobs: removes the jobs whose ids are in column `idColumn` of the
+ * relation `from` (a CTE), returning each removed job's `id` and `successor`.
+ */
+export function completeJobsSql(from: string, idColumn: string): string {
+  return `DELETE FROM jobs USING ${from} WHERE jobs.id = ${from}.${idColumn} RETURNING jobs.id, ${SUCCESSOR_SQL}`;
 }
 
 const COMPLETE_JOB_SQL = hot(completeJobSql('$1'));

@@ -2,7 +2,8 @@
  * The one outbound dispatcher: looks up the channel, skips what was already sent, scales the
  * reply to the channel, sends part by part (recording each, so a retry never resends a part),
  * and retries retryable errors with backoff or marks permanent ones failed with the reason.
- * A successful message costs two statements (start, then sent + event + job removal in one).
+ * A successful message costs two statements (start, then sent + event + job removal in one, shared
+ * with the other deliveries finishing at the same time).
  *
  * A crash between a provider's success and our record of it can resend that one part: providers
  * that accept an idempotency key get our message id (`OutboundMessage.id`) to drop it.
@@ -11,7 +12,7 @@ import { ChannelApiError, type OutboundMessage } from '../channels/kit/contract'
 import type { AppContext } from '../context';
 import { attachedTo, backoffMs, isFinalAttempt, probeBackedOff, resumeBackedOff, type Job } from '../jobs/queue';
 import { RetryLaterError, type CompletedInline } from '../jobs/worker';
-import { recordSent, requeueDeliveries, type DeliveryItem } from '../store/deliveries';
+import { requeueDeliveries, type DeliveryItem } from '../store/deliveries';
 import { logEvent, SYSTEM } from '../store/events';
 import { markFailed, markPartSent, type MessageRow } from '../store/messages';
 import { DELIVER_JOB } from './outbound';
@@ -108,7 +109,7 @@ async function deliverOne(
   // A retry that went through means the provider is back: its other backed-off deliveries go now.
   if (job.attempts > 1 && (await resumeBackedOff(ctx.db, DELIVER_JOB, { channel: m.channel })) > 0) ctx.wake(DELIVER_JOB);
   const providerId = unrecorded?.providerId ?? null;
-  const recorded = await recordSent(ctx.db, {
+  const recorded = await ctx.recordSent({
     id: m.id,
     parts: parts.length,
     providerId,

@@ -1,10 +1,12 @@
 /**
  * The delivery of queued outbound messages, in as few statements as a guarantee allows: the lane's
  * claim starts them (mark sending, read what the send needs), then one per sent part before the
- * last, and one to record the last part sent with its processing-log event and the removal of the job.
+ * last, and one to record the last part sent with its processing-log event and the removal of the job
+ * (grouped with the records of other deliveries finishing at the same time).
  */
-import { hot, type Queryable } from '../db/database';
-import { CLAIM_JOBS_SQL, claimParams, completeJobSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
+import { hot, isTransientDbError, type Database, type Queryable } from '../db/database';
+import { GroupWrite } from '../db/group-write';
+import { CLAIM_JOBS_SQL, claimParams, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
 
@@ -80,33 +82,53 @@ export function claimDeliveries(deliverKind: string): ClaimJobs {
   };
 }
 
-const RECORD_SENT_SQL = hot(`WITH sent AS (
-       UPDATE messages SET ${partsSentSql('$2', '$3')},
+const RECORD_SENT_SQL = hot(`WITH input AS (
+       SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id uuid, parts int, provider_id text, job_id bigint))
+         WITH ORDINALITY AS i(id, parts, provider_id, job_id, n)),
+     sent AS (
+       UPDATE messages SET ${partsSentSql('input.parts', 'input.provider_id')},
          status = CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END,
          error = CASE WHEN status IN ('queued', 'sending') THEN NULL ELSE error END,
          sent_at = CASE WHEN status IN ('queued', 'sending') THEN now() ELSE sent_at END
-       WHERE id = $1),
-     logged AS (${insertEventsSql('$4')}),
-     done AS (${completeJobSql('$5')})
-     SELECT (SELECT successor FROM done) AS successor`);
+       FROM input WHERE messages.id = input.id),
+     logged AS (${insertEventsSql('$2')}),
+     done AS (${completeJobsSql('input', 'job_id')})
+     SELECT COALESCE(done.successor, false) AS successor FROM input LEFT JOIN done ON done.id = input.job_id ORDER BY input.n`);
+
+/** The last part of a message sent: what `recordSent` writes. */
+export interface SentRecord {
+  id: string;
+  parts: number;
+  providerId: string | null;
+  event: NewEvent;
+  /** The delivery job to remove with this record (the job's last message), or null. */
+  completeJobId?: string | null;
+}
 
 /**
- * Records the last part of a message sent: its provider id, the `sent` status, the event, and
- * (with `completeJobId`) the removal of the delivery job; returns whether a later job of the
- * conversation waits.
+ * Records the last parts of messages sent, in one statement: each one's provider id, the `sent`
+ * status, its event, and (with `completeJobId`) the removal of its delivery job; returns, in
+ * order, whether a later job of each removed job's conversation waits.
  */
-export async function recordSent(
-  q: Queryable,
-  s: { id: string; parts: number; providerId: string | null; event: NewEvent; completeJobId?: string | null },
-): Promise<{ successor: boolean }> {
-  const r = await q.query<{ successor: boolean | null }>(RECORD_SENT_SQL, [
-    s.id,
-    s.parts,
-    s.providerId,
-    eventsParam([s.event]),
-    s.completeJobId ?? null,
-  ]);
-  return { successor: r.rows[0]?.successor ?? false };
+export async function recordSent(q: Queryable, records: readonly SentRecord[]): Promise<{ successor: boolean }[]> {
+  const input = records.map((s) => ({ id: s.id, parts: s.parts, provider_id: s.providerId, job_id: s.completeJobId ?? null }));
+  const r = await q.query<{ successor: boolean }>(RECORD_SENT_SQL, [JSON.stringify(input), eventsParam(records.map((s) => s.event))]);
+  return r.rows.map((row) => ({ successor: row.successor }));
+}
+
+/**
+ * `recordSent` for the deliveries running in this process, grouped: a record made while others
+ * are being written goes with the next group (group commit), so a burst of deliveries costs a few
+ * statements and commits, not one each; alone, a record is written at once. A record the database
+ * refuses fails alone.
+ */
+export function sentRecorder(db: Database): (s: SentRecord) => Promise<{ successor: boolean }> {
+  const group = new GroupWrite((records: readonly SentRecord[]) => recordSent(db, records), {
+    maxItems: 64,
+    maxInFlight: 1,
+    isolate: (err) => !isTransientDbError(err),
+  });
+  return (s) => group.submit(s);
 }
 
 /** Puts messages whose delivery will be retried back to `queued`, with the last error. */

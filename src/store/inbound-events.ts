@@ -10,22 +10,52 @@ export interface InboundEventRow {
   processedAt: Date | null;
 }
 
-const INSERT_INBOUND_EVENT_SQL = hot(`WITH e AS (
-       INSERT INTO inbound_events (channel, dedupe_key, content_type, body) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id)
-     INSERT INTO jobs (kind, ordering_key, payload)
-     SELECT $5, $6, jsonb_build_object('eventId', e.id::text) FROM e RETURNING id`);
+const INSERT_INBOUND_EVENTS_SQL = hot(`WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::text[])
+         WITH ORDINALITY AS i(channel, dedupe_key, content_type, body, kind, ordering_key, n)),
+     -- The same delivery twice in one group (a provider's retry racing the original): the first is stored.
+     first AS (SELECT DISTINCT ON (channel, dedupe_key) * FROM input ORDER BY channel, dedupe_key, n),
+     e AS (
+       INSERT INTO inbound_events (channel, dedupe_key, content_type, body)
+       SELECT channel, dedupe_key, content_type, body FROM first ORDER BY n
+       ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id, channel, dedupe_key),
+     stored AS (SELECT e.id, f.kind, f.ordering_key, f.n FROM e JOIN first f USING (channel, dedupe_key)),
+     -- Jobs numbered in arrival order: a citizen's messages are processed in that order.
+     j AS (INSERT INTO jobs (kind, ordering_key, payload)
+       SELECT kind, ordering_key, jsonb_build_object('eventId', id::text) FROM stored ORDER BY n)
+     SELECT n::int FROM stored`);
+
+/** A raw delivery to store, with the kind and ordering key of its processing job. */
+export interface NewInboundEvent {
+  channel: string;
+  dedupeKey: string;
+  contentType: string;
+  body: Buffer;
+  jobKind: string;
+  orderingKey: string;
+}
 
 /**
- * Stores a raw delivery and its processing job in ONE statement; false when the (channel,
- * dedupe key) was already stored (a replay).
+ * Stores raw deliveries and their processing jobs in ONE statement (jobs in the given order);
+ * for each, false when its (channel, dedupe key) was already stored (a replay) or came earlier in `items`.
  */
-export async function insertInboundEvent(
-  q: Queryable,
-  e: { channel: string; dedupeKey: string; contentType: string; body: Buffer; jobKind: string; orderingKey: string },
-): Promise<boolean> {
-  const r = await q.query(INSERT_INBOUND_EVENT_SQL, [e.channel, e.dedupeKey, e.contentType, e.body, e.jobKind, e.orderingKey]);
-  return r.rowCount > 0;
+export async function insertInboundEvents(q: Queryable, items: readonly NewInboundEvent[]): Promise<boolean[]> {
+  const column = <K extends keyof NewInboundEvent>(k: K) => items.map((e) => e[k]);
+  const r = await q.query<{ n: number }>(INSERT_INBOUND_EVENTS_SQL, [
+    column('channel'),
+    column('dedupeKey'),
+    column('contentType'),
+    column('body'),
+    column('jobKind'),
+    column('orderingKey'),
+  ]);
+  const stored = new Set(r.rows.map((row) => row.n));
+  return items.map((_, i) => stored.has(i + 1));
+}
+
+/** `insertInboundEvents` for one delivery: false when it was already stored (a replay). */
+export async function insertInboundEvent(q: Queryable, e: NewInboundEvent): Promise<boolean> {
+  return (await insertInboundEvents(q, [e]))[0];
 }
 
 const CLAIM_INBOUND_SQL = hot(`WITH claimed AS (${CLAIM_JOBS_SQL})

@@ -26,6 +26,8 @@ export class FakeEdongthap {
   alwaysFail: number | null = null;
   /** Milliseconds to wait before answering each delivery (a slow provider). */
   delayMs = 0;
+  /** When set, every delivery waits for this promise before it is answered (to let a batch of deliveries finish together). */
+  hold: Promise<unknown> | null = null;
   attempts = 0;
   private server: FakeServer | null = null;
   private waiters: { pred: () => boolean; resolve: () => void }[] = [];
@@ -45,6 +47,7 @@ export class FakeEdongthap {
         return;
       }
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      if (this.hold) await this.hold;
       if (this.alwaysFail) return void res.writeHead(this.alwaysFail).end('down');
       const failure = this.failures.shift();
       if (failure) {

@@ -1,6 +1,7 @@
 /**
  * Delivery guarantees on both databases: retries with backoff on 5xx and 429 (Retry-After),
- * permanent failure once the give-up time has passed, and crash-resume with exactly one receipt.
+ * permanent failure once the give-up time has passed, crash-resume with exactly one receipt, and
+ * the records of deliveries finishing together written in shared statements (group commit).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +58,47 @@ describe.each(databaseKinds())('delivery on %s', (kind) => {
       expect(ev.rowCount).toBeGreaterThan(0);
       const metrics = await t.gw.ctx.metrics.registry.getSingleMetricAsString('cong1022_messages_out_total');
       expect(metrics).toMatch(/outcome="failed"/);
+    } finally {
+      await t.stop();
+      await t.citizenApp.stop();
+    }
+  });
+
+  test('deliveries finishing together are recorded in shared statements: each message sent once, logged, its job removed', async () => {
+    const t = await startTestGateway({ kind, delivery: { giveUpAfterMs: 60_000 } });
+    try {
+      // The receipts of a burst are held at the provider, then answered at once: their deliveries finish together.
+      let release = () => {};
+      t.citizenApp.hold = new Promise<void>((r) => (release = r));
+      const db = t.gw.ctx.db;
+      const query = db.query.bind(db);
+      let records = 0;
+      db.query = ((sql: string, params?: unknown[]) => {
+        if (sql.includes('AS (id uuid, parts int, provider_id text, job_id bigint)')) records++;
+        return query(sql, params);
+      }) as typeof db.query;
+      // 8: as many as the delivery lane runs at once on PGlite.
+      const users = Array.from({ length: 8 }, (_, i) => `u-group-${i}`);
+      await Promise.all(users.map((u) => t.postCitizen(citizenMessage(u, 'xin chào')).expect(200)));
+      const until = Date.now() + 30_000;
+      while (t.citizenApp.attempts < users.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      release();
+      await t.citizenApp.waitFor(() => users.every((u) => t.citizenApp.to(u).length >= 2), 30_000);
+      await new Promise((r) => setTimeout(r, 500));
+      const out = await query<{ status: string; n: number }>(
+        `SELECT status, count(*)::int AS n FROM messages WHERE direction = 'out' GROUP BY status`,
+      );
+      const sent = out.rows.find((r) => r.status === 'sent')?.n ?? 0;
+      expect(out.rows).toEqual([{ status: 'sent', n: sent }]);
+      expect(sent).toBe(t.citizenApp.received.length);
+      for (const u of users) expect(t.citizenApp.to(u).filter((m) => RECEIPT.test(m.text))).toHaveLength(1);
+      const logged = await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM events WHERE type IN ('receipt_sent', 'message_sent', 'ticket_receipt_sent')`,
+      );
+      expect(logged.rows[0].n).toBe(sent);
+      expect((await query(`SELECT kind FROM jobs`)).rows).toEqual([]);
+      console.log(`${kind}: ${sent} messages sent, recorded in ${records} statements`);
+      expect(records).toBeLessThan(sent);
     } finally {
       await t.stop();
       await t.citizenApp.stop();
