@@ -5,11 +5,16 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import type { Transaction } from '@electric-sql/pglite';
 import { Pool, types, type PoolClient } from 'pg';
+import { pgliteHotStatements } from './pglite-prepared';
 
-// int8 and numeric come back as numbers on PGlite; make the server driver agree.
-types.setTypeParser(20, (v) => Number(v));
-types.setTypeParser(1700, (v) => Number(v));
+// int8 and numeric come back as JavaScript numbers from both databases (counts, sums, averages).
+const toNumber = (v: string) => Number(v);
+types.setTypeParser(20, toNumber);
+types.setTypeParser(1700, toNumber);
+/** PGlite's parsers for the same types (it reads numeric as a string, and int8 past 2^53 as a bigint). */
+const PGLITE_PARSERS = { 20: toNumber, 1700: toNumber };
 
 /** Names of the hot statements (`hot`) by their text; null: the server refused its prepared form, run unprepared. */
 const hotNames = new Map<string, string | null>();
@@ -19,12 +24,18 @@ const MAX_HOT_STATEMENTS = 64;
 /**
  * Marks `sql` as one of the pipeline's hot statements (a text that never varies, run for every
  * message) and returns it: on PostgreSQL each connection prepares it once under a name, so the
- * server parses and plans it once instead of on every run. PGlite runs it as any other statement.
+ * server parses and plans it once instead of on every run; on PGlite each instance does the same
+ * (`pglite-prepared.ts`).
  * Call it once, for a module constant (the text is then neither rebuilt nor looked up per run).
  */
 export function hot(sql: string): string {
   if (hotNames.size < MAX_HOT_STATEMENTS && !hotNames.has(sql)) hotNames.set(sql, `hot_${hotNames.size + 1}`);
   return sql;
+}
+
+/** True when `sql` is a hot statement still run prepared (`hot`). */
+export function isHotStatement(sql: string): boolean {
+  return Boolean(hotNames.get(sql));
 }
 
 /**
@@ -84,37 +95,42 @@ export interface OpenOptions {
    * an empty cluster; skips initdb (the test suites start from a migrated image made once).
    */
   pgliteImage?: Blob;
+  /** PGlite only: false runs the hot statements through `query` like any other, parsed on every run (comparisons: benchmark, tests). */
+  pglitePrepared?: boolean;
 }
 
 /** Opens the database named by `url`: unset → PGlite in `dataDir`, `memory://` → in-memory PGlite, `postgres://` → server. */
 export async function openDatabase(url: string | undefined, dataDir: string, opts: OpenOptions = {}): Promise<Database> {
   if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
-  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = await import('@electric-sql/pglite');
   let dir: string | undefined;
   if (url !== 'memory://') {
     dir = resolve(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
   }
-  const db = dir ? new PGlite(dir) : new PGlite(opts.pgliteImage ? { loadDataDir: opts.pgliteImage } : {});
+  const db = new pglite.PGlite({
+    parsers: PGLITE_PARSERS,
+    ...(dir ? { dataDir: dir } : opts.pgliteImage ? { loadDataDir: opts.pgliteImage } : {}),
+  });
   await db.waitReady;
   const statements: StatementCounter = { count: 0 };
+  // Hot statements are parsed once on this instance, then only bound and executed (`pglite-prepared`).
+  const hotStatements = pgliteHotStatements(db, pglite, opts.pglitePrepared === false ? () => false : isHotStatement);
   // PGlite runs a statement on this thread and resolves it as a microtask, so a job's chain of
   // statements never gave the event loop a turn to read its sockets: webhooks waited for whole jobs
   // (seconds under load) and arrived one at a time. One macrotask hop before each statement outside
   // a transaction lets the waiting I/O in (inside one, the hop would only hold the engine's lock longer).
-  const wrap = (
-    q: { query: (s: string, p?: unknown[]) => Promise<{ rows: unknown[]; affectedRows?: number }> },
-    fair: boolean,
-  ): Queryable => ({
+  // `tx`: the transaction the statements run in (none: fair).
+  const wrap = (tx?: Transaction): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       statements.count++;
-      if (fair) await nextMacrotask();
-      const r = await q.query(sql, params);
+      if (!tx) await nextMacrotask();
+      const r = hotStatements.prepares(sql) ? await hotStatements.run(sql, params, tx) : await (tx ?? db).query(sql, params);
       // PGlite reports affectedRows 0 for a SELECT: the row count is then the rows returned.
       return { rows: r.rows as T[], rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
     },
   });
-  const direct = wrap(db, true);
+  const direct = wrap();
   return {
     kind: 'pglite',
     statements,
@@ -123,7 +139,7 @@ export async function openDatabase(url: string | undefined, dataDir: string, opt
     transaction: (fn) => {
       // PGlite sends BEGIN and COMMIT itself: counted here like the server's.
       statements.count += 2;
-      return nextMacrotask().then(() => db.transaction((tx) => fn(wrap(tx, false))));
+      return nextMacrotask().then(() => db.transaction((tx) => fn(wrap(tx))));
     },
     image: () => db.dumpDataDir('none'),
     close: () => db.close(),

@@ -3,7 +3,7 @@
  * on this thread and resolves them as microtasks: without a hop between statements, a job's chain
  * kept sockets (webhooks, the console) waiting until the job was done.
  */
-import { openDatabase, type Database } from '../../src/db/database';
+import { hot, openDatabase, type Database } from '../../src/db/database';
 import { databaseKinds, freshDatabaseUrl } from '../support/databases';
 
 describe.each(databaseKinds())('event loop during a chain of statements on %s', (kind) => {
@@ -33,6 +33,11 @@ describe.each(databaseKinds())('event loop during a chain of statements on %s', 
   it('lets the event loop run between statements outside a transaction', async () => {
     // Roughly one turn per statement; a chain that starves the loop gets none until its end.
     expect(await turnsDuring(200, (i) => db.query('SELECT $1::int AS i', [i]))).toBeGreaterThanOrEqual(100);
+  });
+
+  it('lets the event loop run between hot (prepared) statements outside a transaction', async () => {
+    const sql = hot(`SELECT $1::int AS i /* hot, ${kind} */`);
+    expect(await turnsDuring(200, (i) => db.query(sql, [i]))).toBeGreaterThanOrEqual(100);
   });
 
   it('lets the event loop run between transactions', async () => {

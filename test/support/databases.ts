@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { openDatabase, type Database } from '../../src/db/database';
+import { openDatabase, type Database, type OpenOptions } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
 import { projectPath } from '../../src/paths';
 
@@ -93,10 +93,10 @@ async function makeMigratedImage(): Promise<Blob> {
  * an image made once (opening one from scratch runs initdb: seconds per database, the suites' main
  * cost). Suites about migrations themselves open an empty one with `openDatabase`.
  */
-export async function openTestDatabase(url: string, dataDir: string): Promise<Database> {
-  if (url !== 'memory://') return openDatabase(url, dataDir);
+export async function openTestDatabase(url: string, dataDir: string, opts: OpenOptions = {}): Promise<Database> {
+  if (url !== 'memory://') return openDatabase(url, dataDir, opts);
   migratedImage ??= makeMigratedImage();
-  return openDatabase(url, dataDir, { pgliteImage: await migratedImage });
+  return openDatabase(url, dataDir, { ...opts, pgliteImage: await migratedImage });
 }
 
 /** A fresh, migrated database of the kind (for suites that work on the store without a gateway). */
