@@ -109,7 +109,9 @@ const EMERGENCIES = new Set(emergencyIntents(loadBotDefinition(BOT_DIR)));
 
 /** The frozen held-out set (never used for tuning) and the dev set (for tuning): its files, comma-separated. */
 const FROZEN_SET = 'test/nlu/frozen/heldout.jsonl';
-const DEV_SET = ['dev', 'dev-fresh-a', 'dev-fresh-b', 'dev-fresh-c', 'dev-fresh-d'].map((f) => `test/nlu/${f}.jsonl`).join(',');
+const DEV_SET = ['dev', 'dev-fresh-a', 'dev-fresh-b', 'dev-fresh-c', 'dev-fresh-d', 'dev-fresh-e', 'dev-fresh-f']
+  .map((f) => `test/nlu/${f}.jsonl`)
+  .join(',');
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -67,6 +67,9 @@ export const SOUTHERN: ReadonlyMap<string, string> = new Map<string, string>([
   ['xíu', 'chút'],
   ['gòi', 'rồi'],
   ['dzui', 'vui'],
+  ['thúi', 'thối'],
+  ['cẳng', 'chân'],
+  ['ừa', 'ừ'],
 ]);
 
 /** Words after "biểu" that make it the standard "biểu" (form, protest, fee table…), not "bảo". */
@@ -224,6 +227,9 @@ export function resolveSouthern(token: string, prev: string | undefined, next: s
       return next !== undefined && ANH_PERSON_NEXT.has(next) && !(prev !== undefined && COT_PREV.has(prev)) ? 'cô ấy' : undefined;
     case 'chừng':
       return next === 'nao' ? 'khi' : undefined;
+    case 'chớ':
+      // "được chớ", "phải chớ hả" = "chứ"; the standard "chớ" (don't: "chớ có tin") keeps its own.
+      return next === undefined || CHU_PARTICLES.has(next) || (prev !== undefined && CHU_SURE_PREV.has(prev)) ? 'chứ' : undefined;
     case 'đặng':
       // "đặng ngân hàng cho vay" = "để …" (purpose); the surname keeps its own ("ông Đặng Văn A").
       return (next !== undefined && SURNAME_NEXT.has(next)) || (prev !== undefined && SURNAME_PREV.has(prev)) ? undefined : 'để';
@@ -260,6 +266,11 @@ const CHI_WHAT_PREV = new Set([
   'tien',
 ]);
 
+/** Before "chớ", words after which it is the Southern "chứ" ("được chớ", "có chớ"), not "don't". */
+const CHU_SURE_PREV = new Set(['duoc', 'phai', 'co', 'roi', 'vay', 'that', 'thiet']);
+/** Particles after a sentence's "chớ" ("phải chớ hả", "được chớ ta"). */
+const CHU_PARTICLES = new Set(['a', 'ad', 'ha', 'ta', 'nha', 'hen', 'ne', 'vay']);
+
 /** Before "cổ", words that make it the neck or an antique, not "cô ấy". */
 const COT_PREV = new Set(['dau', 'bi', 'co', 'gay', 'vong', 'trong', 'do', 'hang', 'nha', 'xe', 'buon']);
 
@@ -284,6 +295,7 @@ export const SOUTHERN_IN_CONTEXT: ReadonlySet<string> = new Set([
   'dị',
   'cổ',
   'chừng',
+  'chớ',
   'đặng',
   'chi',
 ]);

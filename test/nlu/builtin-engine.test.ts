@@ -143,7 +143,7 @@ describe('a procedure told as done before the request', () => {
   };
 
   test('when the story decided the top intent, the engine asks which one, the request among the two', () => {
-    const text = 'Dạ tui có tài khoản định danh điện tử mức 2 rồi. Cái thẻ thì tui đánh rớt ngoài ruộng. Làm lại cái thẻ ở đâu?';
+    const text = 'Tui làm định danh mức 2 xong rồi. Giờ cái thẻ bị mất thì sao?';
     expect(storyBlind().parseSync(text).intent.name).toBe('tt_dinh_danh_dien_tu');
     const r = engine.parseSync(text);
     expect(r.intent.name).toBe(FALLBACK_INTENT);
@@ -154,6 +154,10 @@ describe('a procedure told as done before the request', () => {
     const text = 'Con tui làm khai sanh xong rồi, giờ muốn làm thẻ bảo hiểm y tế cho nó thì sao?';
     expect(storyBlind().parseSync(text).intent.name).not.toBe('tt_the_bhyt');
     expect(intentOf(text)).toBe('tt_the_bhyt');
+    // Until the sixth round's training phrases, this one was a "which one?" between the two.
+    const card = 'Dạ tui có tài khoản định danh điện tử mức 2 rồi. Cái thẻ thì tui đánh rớt ngoài ruộng. Làm lại cái thẻ ở đâu?';
+    expect(storyBlind().parseSync(card).intent.name).toBe('tt_dinh_danh_dien_tu');
+    expect(intentOf(card)).toBe('tt_can_cuoc');
   });
 
   test('a story that agrees with the request, a lookup of a filed procedure and emergencies are answered as before', () => {
@@ -303,11 +307,11 @@ describe('Rasa parse result', () => {
   });
 
   test('when unsure: nlu_fallback at the threshold on top, the candidates kept below (FallbackClassifier)', () => {
-    const strict = new BuiltinNluEngine({ threshold: 0.999999 });
+    const strict = new BuiltinNluEngine({ threshold: 0.99999999 });
     // Reuse the trained model through a second engine trained on the same data would be slow: share it.
     Object.assign(strict, { model: (engine as unknown as { model: unknown }).model });
     const r = strict.parseSync('làm căn cước ở đâu');
-    expect(r.intent).toEqual({ name: FALLBACK_INTENT, confidence: 0.999999 });
+    expect(r.intent).toEqual({ name: FALLBACK_INTENT, confidence: 0.99999999 });
     expect(r.intent_ranking[0]).toEqual(r.intent);
     expect(r.intent_ranking[1].name).toBe('tt_can_cuoc');
     expect(r.intent_ranking.length).toBe(11);

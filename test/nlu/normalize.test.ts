@@ -172,6 +172,11 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     ['mần giấy đó cần chi', 'làm giấy đó cần gì'],
     ['cần giấy tờ chi hết', 'cần giấy tờ gì hết'],
     ['em mun hoi', 'em muốn hoi'],
+    ['mương hôi thúi', 'mương hôi thối'],
+    ['té gãy cẳng', 'té gãy chân'],
+    ['ừa, tui hiểu rồi', 'ừ, tôi hiểu rồi'],
+    ['làm ở xã được chớ', 'làm ở xã được chứ'],
+    ['phải chớ hả', 'phải chứ hả'],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(normalizeText(expected));
   });
@@ -222,6 +227,7 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     ['chừng một tháng', 'chừng một tháng'],
     ['nha dang chay lon', 'nha dang chay lon'],
     ['an trom dang chay tron', 'an trom dang chạy tron'],
+    ['chớ có tin lời nó', 'chớ có tin lời nó'],
   ])('ambiguous words keep their standard reading where the context says so: %s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(expected);
   });

@@ -139,6 +139,8 @@ describe('the bot nlu.yml', () => {
     ['the second fresh batch of December 5 (test/nlu/dev-fresh-b.jsonl)', 'dev-fresh-b.jsonl', 80],
     ['the third fresh batch of December 5, studied (test/nlu/dev-fresh-c.jsonl)', 'dev-fresh-c.jsonl', 140],
     ['the fourth fresh batch of December 5, scored twice (test/nlu/dev-fresh-d.jsonl)', 'dev-fresh-d.jsonl', 90],
+    ['the fifth fresh batch of December 5, studied (test/nlu/dev-fresh-e.jsonl)', 'dev-fresh-e.jsonl', 200],
+    ['the sixth fresh batch of December 5, scored twice (test/nlu/dev-fresh-f.jsonl)', 'dev-fresh-f.jsonl', 110],
   ])('shares no message with %s', (_, file, min) => {
     const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
     const texts = readEvalSet(file).map((i) => i.text);
