@@ -1,34 +1,82 @@
 /**
  * Fixed-window rate limits shared by every node: counters in the database (table `rate_counters`,
- * one upsert per hit; webhooks). A key may take `limit` hits per window of `windowMs`. Per-node
+ * one upsert per counter for the hits arriving together; webhooks). A key may take `limit` hits per window of `windowMs`. Per-node
  * limits (the NLU parse route, live chat) count in memory: `MemoryRateLimiter` in the adapter kit.
  */
 import type { Response } from 'express';
 import type { RateVerdict } from '../channels/kit/rate-window';
-import type { Queryable } from '../db/database';
+import { hot, type Queryable } from '../db/database';
+import { GroupWrite } from '../db/group-write';
 import { HttpError } from '../errors';
 
-/** Counters in the database, shared by every node (one upsert per hit). */
+/** One hit to count: its key and when it came. */
+interface Hit {
+  key: string;
+  at: number;
+}
+
+const COUNT_HITS_SQL = hot(`INSERT INTO rate_counters AS c (key, window_start, hits)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::int[])
+     ON CONFLICT (key, window_start) DO UPDATE SET hits = c.hits + EXCLUDED.hits RETURNING key, window_start, hits`);
+
+/**
+ * Counters in the database, shared by every node. The hits of one process are counted in groups
+ * (one upsert per key and window for all the hits arriving while the previous group is written), so
+ * a flood on one channel does not queue every webhook on the same counter row; each hit still gets
+ * its own place in the count, as if counted one by one.
+ */
 export class DbRateLimiter {
+  private readonly group: GroupWrite<Hit, number>;
+
   constructor(
-    private readonly db: Queryable,
+    db: Queryable,
     private readonly limit: number,
     private readonly windowMs: number,
-  ) {}
+  ) {
+    this.group = new GroupWrite((hits: readonly Hit[]) => this.count(db, hits), {
+      maxItems: 256,
+      maxInFlight: 1,
+      isolate: () => false,
+    });
+  }
 
   /** Counts one hit of `key`. */
   async hit(key: string): Promise<RateVerdict> {
-    const now = Date.now();
-    const start = new Date(now - (now % this.windowMs));
-    const r = await this.db.query<{ hits: number }>(
-      `INSERT INTO rate_counters AS c (key, window_start, hits) VALUES ($1, $2, 1)
-       ON CONFLICT (key, window_start) DO UPDATE SET hits = c.hits + 1 RETURNING hits`,
-      [key, start.toISOString()],
-    );
-    const hits = r.rows[0].hits;
-    return hits <= this.limit
-      ? { allowed: true, retryAfterMs: 0 }
-      : { allowed: false, retryAfterMs: start.getTime() + this.windowMs - now };
+    const at = Date.now();
+    const place = await this.group.submit({ key, at });
+    const windowEnd = this.windowOf(at) + this.windowMs;
+    return place <= this.limit ? { allowed: true, retryAfterMs: 0 } : { allowed: false, retryAfterMs: windowEnd - at };
+  }
+
+  private windowOf(at: number): number {
+    return at - (at % this.windowMs);
+  }
+
+  /** Adds the hits to their counters in one statement; returns each hit's place in its window's count. */
+  private async count(db: Queryable, hits: readonly Hit[]): Promise<number[]> {
+    const counter = (h: Hit) => `${h.key}\u0000${this.windowOf(h.at)}`;
+    const added = new Map<string, { key: string; start: number; n: number }>();
+    for (const h of hits) {
+      const c = added.get(counter(h)) ?? { key: h.key, start: this.windowOf(h.at), n: 0 };
+      c.n++;
+      added.set(counter(h), c);
+    }
+    const rows = [...added.values()];
+    const r = await db.query<{ key: string; window_start: Date | string; hits: number }>(COUNT_HITS_SQL, [
+      rows.map((c) => c.key),
+      rows.map((c) => new Date(c.start).toISOString()),
+      rows.map((c) => c.n),
+    ]);
+    // The counter's total after this group; the group's hits take the last places, in arrival order.
+    const next = new Map(r.rows.map((row) => [`${row.key}\u0000${new Date(row.window_start).getTime()}`, row.hits]));
+    const taken = new Map<string, number>();
+    return hits.map((h) => {
+      const k = counter(h);
+      const before = (next.get(k) ?? 0) - added.get(k)!.n;
+      const place = before + (taken.get(k) ?? 0) + 1;
+      taken.set(k, (taken.get(k) ?? 0) + 1);
+      return place;
+    });
   }
 }
 

@@ -149,6 +149,30 @@ describe.each(databaseKinds())('security storage on %s', (kind) => {
     expect((await a.hit('webhook:facebook')).allowed).toBe(true);
   });
 
+  test('a flood of hits on one counter is counted in groups, each hit in its own place: exactly the limit allowed', async () => {
+    const db = nodes.a;
+    let statements = 0;
+    const counting = {
+      query: ((sql: string, params?: unknown[]) => {
+        if (sql.includes('INSERT INTO rate_counters')) statements++;
+        return db.query(sql, params);
+      }) as typeof db.query,
+    };
+    const limiter = new DbRateLimiter(counting, 10, 60_000);
+    const verdicts = await Promise.all(Array.from({ length: 25 }, (_, i) => limiter.hit(i % 5 === 4 ? 'webhook:email' : 'webhook:flood')));
+    const flood = verdicts.filter((_, i) => i % 5 !== 4);
+    expect(flood.map((v) => v.allowed)).toEqual([...Array<boolean>(10).fill(true), ...Array<boolean>(10).fill(false)]);
+    expect(verdicts.filter((_, i) => i % 5 === 4).every((v) => v.allowed)).toBe(true);
+    expect(statements).toBeLessThan(25);
+    const rows = await db.query<{ key: string; hits: number }>(
+      `SELECT key, hits FROM rate_counters WHERE key IN ('webhook:flood', 'webhook:email') ORDER BY key`,
+    );
+    expect(rows.rows).toEqual([
+      { key: 'webhook:email', hits: 5 },
+      { key: 'webhook:flood', hits: 20 },
+    ]);
+  });
+
   test('retention empties old processed raw bodies and deletes old failed jobs, keeping the rest', async () => {
     const db = nodes.a;
     const insert = (key: string, days: number, processed: boolean) =>
