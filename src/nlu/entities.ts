@@ -36,6 +36,8 @@ const DOSSIER = new RegExp(
   'giu',
 );
 
+const SIX_DIGITS = /\d{6}/;
+
 const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])/giu;
 
 /** Runs of digit groups separated by one space, dot or dash (a leading + allowed). */
@@ -113,29 +115,34 @@ function addSpan(spans: Span[], s: Span): void {
   spans.splice(lo, 0, s);
 }
 
+/** Compiled `extra` patterns (null: Python-only syntax, skipped): the training data's few patterns. */
+const compiledPatterns = new Map<string, RegExp | null>();
+/** More patterns than any training data holds: the map is cleared then. */
+const COMPILED_LIMIT = 1000;
+
+function compiled(pattern: string): RegExp | null {
+  let re = compiledPatterns.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, 'giu');
+    } catch {
+      re = null; // Python-only syntax: Rasa accepts it, we skip it.
+    }
+    if (compiledPatterns.size >= COMPILED_LIMIT) compiledPatterns.clear();
+    compiledPatterns.set(pattern, re);
+  }
+  return re;
+}
+
 function findSpans(text: string, extra: NamedPatterns[]): Span[] {
   const spans: Span[] = [];
-  // Every built-in entity has a digit or an @: most log lines and messages have neither.
-  if (extra.length === 0 && !/[\d@]/.test(text)) return spans;
   const add = (s: Span): void => addSpan(spans, s);
-  for (const m of text.matchAll(TICKET)) {
-    const suffix = m[3] ? `-${m[3].toUpperCase()}` : '';
-    add({ entity: 'ma_phieu', value: `1022-${m[1]}-${m[2]}${suffix}`, start: m.index, end: m.index + m[0].length });
-  }
-  for (const m of text.matchAll(DOSSIER)) {
-    const value = `${m[1]}-${m[2]}-${m[3]}`.toUpperCase();
-    add({ entity: 'ma_ho_so', value, start: m.index, end: m.index + m[0].length });
-  }
-  for (const m of text.matchAll(EMAIL)) add({ entity: 'email', value: m[0], start: m.index, end: m.index + m[0].length });
-  for (const m of text.matchAll(DIGIT_RUN)) for (const s of digitSpans(m[0], m.index)) add(s);
+  // Every built-in entity has a digit or an @: most log lines and messages have neither.
+  if (/[\d@]/.test(text)) builtinSpans(text, add);
   for (const { name, patterns } of extra) {
     for (const pattern of patterns) {
-      let re: RegExp;
-      try {
-        re = new RegExp(pattern, 'giu');
-      } catch {
-        continue; // Python-only syntax: Rasa accepts it, we skip it.
-      }
+      const re = compiled(pattern);
+      if (!re) continue;
       for (const m of text.matchAll(re)) {
         if (m[0].length > 0) add({ entity: name, value: m[0], start: m.index, end: m.index + m[0].length });
       }
@@ -144,18 +151,35 @@ function findSpans(text: string, extra: NamedPatterns[]): Span[] {
   return spans;
 }
 
+/** Ticket and dossier codes, emails, phone and ID numbers, in this order (the first of two overlapping spans stays). */
+function builtinSpans(text: string, add: (s: Span) => void): void {
+  // Ticket and dossier codes hold six digits in a row; their patterns are slow to scan a long text for nothing.
+  const codes = SIX_DIGITS.test(text);
+  for (const m of codes ? text.matchAll(TICKET) : []) {
+    const suffix = m[3] ? `-${m[3].toUpperCase()}` : '';
+    add({ entity: 'ma_phieu', value: `1022-${m[1]}-${m[2]}${suffix}`, start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of codes ? text.matchAll(DOSSIER) : []) {
+    const value = `${m[1]}-${m[2]}-${m[3]}`.toUpperCase();
+    add({ entity: 'ma_ho_so', value, start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of text.includes('@') ? text.matchAll(EMAIL) : [])
+    add({ entity: 'email', value: m[0], start: m.index, end: m.index + m[0].length });
+  for (const m of text.matchAll(DIGIT_RUN)) for (const s of digitSpans(m[0], m.index)) add(s);
+}
+
 /** Built-in entity names; training-data regexes with other names add entities of their own. */
 export const BUILTIN_ENTITIES = ['ma_phieu', 'ma_ho_so', 'so_dien_thoai', 'email', 'so_dinh_danh'] as const;
+const BUILTIN_NAMES: ReadonlySet<string> = new Set(BUILTIN_ENTITIES);
 
 /**
  * Extracts ma_phieu, ma_ho_so, so_dien_thoai, email and so_dinh_danh (plus `extra` named
  * regexes) in Rasa format. Codes get a canonical value (1022-2026-000123, upper-case dossier).
  */
 export function extractEntities(text: string, extra: NamedPatterns[] = []): Entity[] {
-  const builtin = new Set<string>(BUILTIN_ENTITIES);
   return findSpans(
     text,
-    extra.filter((r) => !builtin.has(r.name)),
+    extra.filter((r) => !BUILTIN_NAMES.has(r.name)),
   ).map((s) => ({
     entity: s.entity,
     value: s.value,

@@ -17,7 +17,6 @@ export interface NormalizedText {
 /** Teencode, abbreviations and context-free Southern words: one lookup. */
 const TEENCODE: ReadonlyMap<string, string> = new Map([...TEENCODE_ONLY, ...SOUTHERN]);
 
-const TOKEN = /\p{L}+|\p{N}+/gu;
 const PICTOGRAPH = /\p{Extended_Pictographic}/gu;
 const COMBINING = /[\u0300-\u036f]/g;
 // Loose shape of a folded Vietnamese syllable: onset, 1–3 vowels (no doubled vowel), coda.
@@ -70,8 +69,12 @@ const foldedChars = new Map<string, string>();
 
 /** Removes Vietnamese diacritics (đ → d) from lowercase text. */
 export function foldDiacritics(text: string): string {
-  let out = '';
-  for (const ch of text) {
+  // Below U+00C0 nothing folds: a word typed without accents is returned as it is, with no copy.
+  let plain = 0;
+  while (plain < text.length && text.charCodeAt(plain) < 0xc0) plain++;
+  if (plain === text.length) return text;
+  let out = text.slice(0, plain);
+  for (const ch of text.slice(plain)) {
     if (ch < '\u00c0') {
       out += ch;
       continue;
@@ -88,7 +91,8 @@ export function foldDiacritics(text: string): string {
 
 /** True when a lowercase token carries Vietnamese diacritics or đ. */
 export function hasDiacritics(token: string): boolean {
-  return foldDiacritics(token) !== token;
+  for (let i = 0; i < token.length; i++) if (token.charCodeAt(i) >= 0xc0) return foldDiacritics(token) !== token;
+  return false;
 }
 
 /**
@@ -96,8 +100,45 @@ export function hasDiacritics(token: string): boolean {
  * emoji except the few that mean a word (👍 → ok, 🚑 → cấp cứu).
  */
 export function tokenize(text: string): string[] {
-  const words = text.replace(PICTOGRAPH, (e) => ` ${EMOJI_WORDS.get(e) ?? ''} `);
-  return words.normalize('NFC').toLowerCase().match(TOKEN) ?? [];
+  const words = MAYBE_PICTOGRAPH.test(text) ? text.replace(PICTOGRAPH, (e) => ` ${EMOJI_WORDS.get(e) ?? ''} `) : text;
+  return letterAndDigitRuns(words.normalize('NFC').toLowerCase());
+}
+
+/** Every emoji (Extended_Pictographic) is one of these: most messages have none, and skip the replacement. */
+const MAYBE_PICTOGRAPH = /[\u00a9\u00ae\u203c-\uffff]/;
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{N}/u;
+const OTHER = 3;
+/** Class of each BMP character, worked out on first sight: 1 letter, 2 digit, 3 other (0: not yet). */
+const charClasses = new Uint8Array(0x10000);
+
+function charClass(code: number): number {
+  if (code > 0xffff) return LETTER.test(String.fromCodePoint(code)) ? 1 : DIGIT.test(String.fromCodePoint(code)) ? 2 : OTHER;
+  let c = charClasses[code];
+  if (c === 0) {
+    const ch = String.fromCharCode(code);
+    c = charClasses[code] = LETTER.test(ch) ? 1 : DIGIT.test(ch) ? 2 : OTHER;
+  }
+  return c;
+}
+
+/** The runs of letters and the runs of digits of a text, in order (as `text.match(/\p{L}+|\p{N}+/gu)`, without the regex's cost). */
+function letterAndDigitRuns(text: string): string[] {
+  const runs: string[] = [];
+  let start = 0;
+  let current = OTHER;
+  for (let i = 0; i < text.length;) {
+    const code = text.codePointAt(i) as number;
+    const c = charClass(code);
+    if (c !== current) {
+      if (current !== OTHER) runs.push(text.slice(start, i));
+      start = i;
+      current = c;
+    }
+    i += code > 0xffff ? 2 : 1;
+  }
+  if (current !== OTHER) runs.push(text.slice(start));
+  return runs;
 }
 
 function isSyllable(token: string): boolean {
@@ -189,10 +230,18 @@ export function canonicalSyllable(token: string): string {
 
 const CONTEXTUAL = new Set(['hk', 'k', 'v', 'hong', 'chay']);
 const MEMO_LIMIT = 50_000;
-const memo = new Map<string, string[]>();
+
+/** A raw token standardized without its neighbours. */
+interface Standard extends NormalizedText {
+  /** One syllable that `resolveInContext` may read otherwise beside its neighbours. */
+  shorthand: boolean;
+  /** One syllable that `resolveSouthern` may read otherwise beside its neighbours. */
+  southern: boolean;
+}
+const memo = new Map<string, Standard>();
 
 /** Context-free standardization of one raw token (memoized: messages reuse few words). */
-function standardize(raw: string): string[] {
+function standardize(raw: string): Standard {
   let out = memo.get(raw);
   if (out === undefined) {
     const collapsed = collapseRepeats(raw);
@@ -200,7 +249,14 @@ function standardize(raw: string): string[] {
     const fixed = CONTEXTUAL.has(token)
       ? token
       : (TEENCODE.get(collapsed) ?? TEENCODE.get(token) ?? TEENCODE.get(fixTelex(token)) ?? fixTelex(token));
-    out = fixed.split(' ').map(canonicalSyllable);
+    const tokens = fixed.split(' ').map(canonicalSyllable);
+    const single = tokens.length === 1 ? tokens[0] : undefined;
+    out = {
+      tokens,
+      folded: tokens.map(foldDiacritics),
+      shorthand: single !== undefined && CONTEXTUAL.has(single),
+      southern: single !== undefined && SOUTHERN_IN_CONTEXT.has(single),
+    };
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(raw, out);
   }
@@ -211,22 +267,35 @@ function standardize(raw: string): string[] {
 export function normalize(text: string): NormalizedText {
   const raw = tokenize(text);
   const tokens: string[] = [];
+  const folded: string[] = [];
   for (let i = 0; i < raw.length; i++) {
     const std = standardize(raw[i]);
-    const single = std.length === 1 ? std[0] : undefined;
-    let contextual = single !== undefined && CONTEXTUAL.has(single) ? resolveInContext(single, raw[i - 1], raw[i + 1]) : undefined;
-    if (single !== undefined && SOUTHERN_IN_CONTEXT.has(single)) {
-      const prev = tokens.length > 0 ? foldDiacritics(tokens[tokens.length - 1]) : undefined;
-      const next = i + 1 < raw.length ? foldDiacritics(standardize(raw[i + 1])[0]) : undefined;
+    const single = std.tokens[0];
+    let contextual = std.shorthand ? resolveInContext(single, raw[i - 1], raw[i + 1]) : undefined;
+    if (std.southern) {
+      const prev = folded.length > 0 ? folded[folded.length - 1] : undefined;
+      const next = i + 1 < raw.length ? standardize(raw[i + 1]).folded[0] : undefined;
       contextual = resolveSouthern(single, prev, next);
     }
-    if (contextual !== undefined) tokens.push(...contextual.split(' ').map(canonicalSyllable));
-    else if (single === 'xã' && (tokens[tokens.length - 1] === 'ông' || tokens[tokens.length - 1] === 'bà') && raw[i + 1] !== 'trưởng') {
+    const last = tokens.length - 1;
+    if (contextual !== undefined) {
+      for (const syllable of contextual.split(' ')) {
+        const t = canonicalSyllable(syllable);
+        tokens.push(t);
+        folded.push(foldDiacritics(t));
+      }
+    } else if (std.tokens.length === 1 && single === 'xã' && (tokens[last] === 'ông' || tokens[last] === 'bà') && raw[i + 1] !== 'trưởng') {
       // "ông xã" / "bà xã": husband / wife in the South, not a commune.
-      tokens[tokens.length - 1] = tokens[tokens.length - 1] === 'ông' ? 'chồng' : 'vợ';
-    } else tokens.push(...std);
+      tokens[last] = tokens[last] === 'ông' ? 'chồng' : 'vợ';
+      folded[last] = foldDiacritics(tokens[last]);
+    } else {
+      for (let k = 0; k < std.tokens.length; k++) {
+        tokens.push(std.tokens[k]);
+        folded.push(std.folded[k]);
+      }
+    }
   }
-  return { tokens, folded: tokens.map(foldDiacritics) };
+  return { tokens, folded };
 }
 
 /** Normalizes a message to one string of standardized syllables (accents kept). */

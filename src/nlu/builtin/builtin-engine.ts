@@ -121,6 +121,15 @@ export interface ScoreDetails {
   withoutDone?: IntentScore & { rest: string };
 }
 
+/**
+ * A score whose nearest-example lookups run only when a fallback rule reads them: most messages
+ * are decided without them, and they are a large share of a parse's time.
+ */
+type LazyScore = Omit<ScoreDetails, 'neighbors' | 'wholeNeighbors'> & {
+  neighbors: () => IntentScore[];
+  wholeNeighbors?: () => IntentScore[];
+};
+
 /** Confidence from which one sentence's intent counts as a request of its own. */
 const REQUEST_CONFIDENCE = 0.7;
 /** A request part this short may be too little to classify alone (words). */
@@ -187,17 +196,46 @@ const DECISION_OPTIONS = new Set<string>([
 /** Texts a loaded model must get through before it goes live. */
 const SMOKE_TEXTS = ['xin chào', 'làm căn cước công dân cần giấy tờ gì? nộp ở đâu', 'dangky khai sinh cho con 0912345678'];
 
+/** A vocabulary split by feature group (key → index), with the vocabulary's size when it was split. */
+interface GroupedVocabulary {
+  size: number;
+  groups: Map<string, Map<string, number>>;
+}
+const groupedVocabularies = new WeakMap<Map<string, number>, GroupedVocabulary>();
+
+/** `vocabulary` by feature group, split once (again if it has grown since): parsing never builds feature names. */
+function byGroup(vocabulary: Map<string, number>): Map<string, Map<string, number>> {
+  let split = groupedVocabularies.get(vocabulary);
+  if (!split || split.size !== vocabulary.size) {
+    split = { size: vocabulary.size, groups: new Map() };
+    for (const [name, i] of vocabulary) {
+      const at = name.indexOf(':');
+      const group = name.slice(0, at);
+      const keys = split.groups.get(group) ?? new Map<string, number>();
+      keys.set(name.slice(at + 1), i);
+      split.groups.set(group, keys);
+    }
+    groupedVocabularies.set(vocabulary, split);
+  }
+  return split.groups;
+}
+
 function vectorize(features: NamedFeatures, vocabulary: Map<string, number>): SparseVector {
+  const known = byGroup(vocabulary);
   const idx: number[] = [];
   const val: number[] = [];
-  for (const [name, v] of features) {
-    const i = vocabulary.get(name);
-    if (i !== undefined) {
-      idx.push(i);
-      val.push(v);
+  for (const { group, weights } of features.groups) {
+    const keys = known.get(group);
+    if (!keys) continue;
+    for (const [key, v] of weights) {
+      const i = keys.get(key);
+      if (i !== undefined) {
+        idx.push(i);
+        val.push(v);
+      }
     }
   }
-  return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
+  return { idx: new Int32Array(idx), val: new Float32Array(val) };
 }
 
 /** A yield point for long loops: gives the event loop a turn when the current slice has run long enough. */
@@ -441,7 +479,7 @@ export class BuiltinNluEngine implements NluEngine {
   parseSync(text: string): ParseResult {
     const raw = typeof text === 'string' ? text : String(text ?? '');
     try {
-      const details = this.score(raw);
+      const details = this.read(raw);
       if (!details) return this.fallback(raw, [], this.safeEntities(raw), 1);
       let result = this.decide(raw, details);
       const alone = details.withoutDone;
@@ -449,20 +487,20 @@ export class BuiltinNluEngine implements NluEngine {
       const storyLed = alone !== undefined && first !== undefined && alone.name !== first.name && !this.urgent.has(first.name);
       if (storyLed && alone.name !== FALLBACK_INTENT && alone.confidence >= this.opts.doneAloneThreshold) {
         // The request read without the finished story is clear on its own: it decides (all rules apply to it).
-        const rest = this.score(alone.rest);
+        const rest = this.read(alone.rest);
         const again = rest ? this.decide(raw, rest) : result;
         if (again.intent.name === alone.name) result = again;
       }
       if (result.intent.name === FALLBACK_INTENT && details.core !== raw && details.words <= SHORT_CORE_WORDS) {
         // What was left without the greetings may be too little ("chúc một ngày tốt lành"): the whole message decides then.
-        const whole = this.score(raw, false);
+        const whole = this.read(raw, false);
         const again = whole ? this.decide(raw, whole) : result;
         if (again.intent.name !== FALLBACK_INTENT) result = again;
       }
       // A sentence's own reading counts as a second request only if the whole message also ranks it
       // high: a question that leans on the story before it ("nộp ở đâu, đóng phí gì?") is read alone otherwise.
       const top = new Set(details.ranking.slice(0, REQUEST_RANK).map((r) => r.name));
-      const requests = this.requests(details.requestSentences).filter((r) => top.has(r.name));
+      const requests = this.requests(details.requestSentences, top);
       return requests.length >= 2 ? { ...result, requests } : result;
     } catch {
       return this.fallback(raw, [], [], 1);
@@ -478,16 +516,20 @@ export class BuiltinNluEngine implements NluEngine {
   }
 
   /**
-   * The distinct intents of a message's request sentences, in order (empty for fewer than two).
-   * Each sentence is classified by the model alone (no nearest-example check: a sentence is short,
-   * and this runs on every long message), and counts only when clearly decided.
+   * The distinct intents of a message's request sentences, in order: of the first three found, those
+   * among `top`, when there are two or more of them (empty otherwise). Each sentence is classified
+   * by the model alone (no nearest-example check: a sentence is short, and this runs on every long
+   * message), and counts only when clearly decided. Sentences are read only while they can still
+   * change the answer.
    */
-  private requests(sentences: string[]): IntentScore[] {
+  private requests(sentences: string[], top: Set<string>): IntentScore[] {
     const model = this.model;
     if (!model || sentences.length < 2) return [];
     const out: IntentScore[] = [];
-    for (const sentence of sentences) {
-      const probs = this.probabilities(model, sentence, true);
+    for (let s = 0; s < sentences.length && out.length < MAX_REQUESTS; s++) {
+      const ranked = out.filter((o) => top.has(o.name)).length;
+      if (ranked + Math.min(sentences.length - s, MAX_REQUESTS - out.length) < 2) return [];
+      const probs = this.probabilities(model, sentences[s], true);
       let best = -1;
       let second = -1;
       probs.forEach((p, i) => {
@@ -502,7 +544,8 @@ export class BuiltinNluEngine implements NluEngine {
       if (confidence < REQUEST_CONFIDENCE || confidence - (second >= 0 ? probs[second] : 0) < this.opts.ambiguityThreshold) continue;
       if (!out.some((o) => o.name === name)) out.push({ name, confidence });
     }
-    return out.length >= 2 ? out.slice(0, MAX_REQUESTS) : [];
+    const requests = out.length >= 2 ? out.filter((o) => top.has(o.name)) : [];
+    return requests.length >= 2 ? requests : [];
   }
 
   /**
@@ -510,6 +553,12 @@ export class BuiltinNluEngine implements NluEngine {
    * greeting, thanks and apology clauses and find the request sentences (default: true).
    */
   score(text: string, split = true): ScoreDetails | undefined {
+    const lazy = this.read(text, split);
+    return lazy && { ...lazy, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.() };
+  }
+
+  /** `score`, with the nearest examples looked up on demand. */
+  private read(text: string, split = true): LazyScore | undefined {
     const model = this.model;
     if (!model) return undefined;
     const clipped = clip(text, this.opts.maxChars);
@@ -543,8 +592,8 @@ export class BuiltinNluEngine implements NluEngine {
       contentWords,
       knownWords,
       entities,
-      neighbors: checked ? nearest(f.focus ? vectorize(f.focus, model.vocabulary) : x) : [],
-      wholeNeighbors: checked && f.focus ? nearest(x) : undefined,
+      neighbors: () => (checked ? nearest(f.focus ? vectorize(f.focus, model.vocabulary) : x) : []),
+      wholeNeighbors: checked && f.focus ? () => nearest(x) : undefined,
       core,
       requestSentences: split ? requestSentences(parts) : [],
     };
@@ -575,7 +624,7 @@ export class BuiltinNluEngine implements NluEngine {
   }
 
   /** Applies the FallbackClassifier rules to a score. */
-  private decide(text: string, d: ScoreDetails): ParseResult {
+  private decide(text: string, d: LazyScore): ParseResult {
     const ranking = d.ranking.slice(0, RANKING_LENGTH);
     const top = ranking[0];
     // Nothing to read (empty, only punctuation or emoji): no candidates worth listing.
@@ -590,18 +639,18 @@ export class BuiltinNluEngine implements NluEngine {
     // Greetings and thanks wrap other questions ("ad ơi cho hỏi …"): as neighbours they prove nothing.
     const nearest = (list: IntentScore[]): IntentScore | undefined =>
       SMALL_TALK.has(top.name) ? list[0] : list.find((n) => !SMALL_TALK.has(n.name));
-    const disagrees = (list: IntentScore[] | undefined): boolean => {
-      const n = list && nearest(list);
+    const disagrees = (list: IntentScore[]): boolean => {
+      const n = nearest(list);
       return n !== undefined && n.name !== top.name;
     };
     // In a long message, the question's nearest example or the whole message's may agree.
-    const disputed =
+    const disputed = (): boolean =>
       !urgent &&
       top.confidence < this.opts.agreementThreshold &&
-      disagrees(d.neighbors) &&
-      (d.wholeNeighbors === undefined || disagrees(d.wholeNeighbors));
+      disagrees(d.neighbors()) &&
+      (d.wholeNeighbors === undefined || disagrees(d.wholeNeighbors()));
     const outOfVocabulary = d.entities.length === 0 && d.contentWords > 0 && d.knownWords / d.contentWords < this.opts.minCoverage;
-    if (d.background >= top.confidence || top.confidence < threshold || disputed || outOfVocabulary) {
+    if (d.background >= top.confidence || top.confidence < threshold || outOfVocabulary || disputed()) {
       return this.fallback(text, ranking, d.entities, this.opts.threshold);
     }
     if (ambiguous) {

@@ -44,6 +44,14 @@ const WORD = /[\p{L}\p{N}]+/gu;
 /** A clause needs this many words to be a story (and the rest of the message as many to be a request). */
 const MIN_WORDS = 3;
 
+/** True when `text` has at least `n` words as typed (counted no further). */
+function hasWords(text: string, n: number): boolean {
+  const words = text.matchAll(WORD);
+  let count = 0;
+  while (count < n && !words.next().done) count++;
+  return count >= n;
+}
+
 /** True when the normalized clause tells a procedure as done or owned. */
 function isDone(tokens: string[], folded: string[]): boolean {
   if (folded.length < MIN_WORDS || asks(tokens, folded)) return false;
@@ -71,7 +79,7 @@ export function doneClauses(text: string): Span[] {
     }
     // Only a clause that says "rồi" or "xong" is normalized (the cost of a long message's parse).
     if (!DONE_HINT.test(raw)) {
-      if ((raw.match(WORD) ?? []).length >= MIN_WORDS) rest++;
+      if (hasWords(raw, MIN_WORDS)) rest++;
       continue;
     }
     const n = normalize(raw);

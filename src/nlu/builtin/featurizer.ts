@@ -5,13 +5,29 @@
  * After training, unknown words are repaired against the known ones (typos, missing spaces).
  */
 import { extractEntities, type NamedPatterns } from '../entities';
-import { foldDiacritics, hasDiacritics, normalize } from '../normalize';
+import { hasDiacritics, normalize } from '../normalize';
 import type { Entity, TrainingData } from '../types';
 import { LEXICON, LexiconMatcher } from './lexicon';
 import type { Speller } from './speller';
 
-/** Feature name → weight, before vocabulary lookup. */
-export type NamedFeatures = Map<string, number>;
+/** One feature group's keys and their weights (L2-normalized, times the group's weight), in first-seen order. */
+export interface FeatureGroup {
+  group: string;
+  weights: Map<string, number>;
+}
+
+/**
+ * A message's features, group by group, before vocabulary lookup. A feature's name is
+ * `<group>:<key>`; names are only put together for the vocabulary, not when parsing.
+ */
+export class NamedFeatures {
+  constructor(readonly groups: FeatureGroup[] = []) {}
+
+  /** Every feature's name, in order. */
+  *keys(): IterableIterator<string> {
+    for (const { group, weights } of this.groups) for (const key of weights.keys()) yield `${group}:${key}`;
+  }
+}
 
 /** The features of one message and what they were made from. */
 export interface MessageFeatures {
@@ -200,9 +216,9 @@ export class Featurizer {
     const n = normalize(masked);
     const spelled = this.spell(n.tokens, n.folded); // kept: the lexical source is before synonyms
     const { tokens, folded } = this.applySynonyms(spelled.tokens, spelled.folded);
-    const words = folded.map((w) => (/^\d{5,}$/.test(w) ? '#num' : w));
+    const words = folded.map((w) => (isLongNumber(w) ? '#num' : w));
 
-    const shared = new Map<string, number>();
+    const shared = new NamedFeatures();
     const sentence = nested ? undefined : this.focusSentence(masked);
     const focus = sentence === undefined ? undefined : this.extract(sentence, { nested: true });
     const groups: Record<string, string[]> = {
@@ -235,7 +251,7 @@ export class Featurizer {
     }
     let lexical = new Set<number>();
     if (this.lexicon) {
-      const m = this.lexicon.match(tokens, folded, hasDiacritics);
+      const m = this.lexicon.match(tokens, folded);
       groups.x.push(...m.classes.map((cls, k) => (negated(folded, m.starts[k]) ? `neg_${cls}` : cls)));
       lexical = m.covered;
     }
@@ -245,11 +261,17 @@ export class Featurizer {
     }
     for (const [g, keys] of Object.entries(groups)) addGroup(shared, g, keys, this.weights);
 
-    const full = opts.training ? new Map(shared) : shared;
-    const accented = tokens.filter((t, i) => hasDiacritics(t) && foldDiacritics(t) === words[i]);
+    const full = opts.training ? new NamedFeatures([...shared.groups]) : shared;
+    // Accented as typed: a token that differs from its folded twin (a number has no accents).
+    const accented = tokens.filter((t, i) => t !== folded[i]);
     addGroup(full, 'a', accented, this.weights);
     return { full, folded: shared, words, lexical, source: spelled.folded, entities, focus: focus?.full };
   }
+}
+
+/** A number of five digits or more (phone, ID and code fragments): one feature for them all. */
+function isLongNumber(word: string): boolean {
+  return word.length >= 5 && word.charCodeAt(0) <= 0x39 && /^\d{5,}$/.test(word);
 }
 
 /** Clause ends for finding wishes (a comma too: "tui hổng muốn X, chỉ cần Y"). */
@@ -338,7 +360,8 @@ function addGroup(out: NamedFeatures, group: string, keys: string[], weights: Re
   let norm = 0;
   for (const c of counts.values()) norm += c * c;
   const scale = weights[group] / Math.sqrt(norm);
-  for (const [k, c] of counts) out.set(`${group}:${k}`, c * scale);
+  for (const [k, c] of counts) counts.set(k, c * scale);
+  out.groups.push({ group, weights: counts });
 }
 
 const compiled = new Map<string, RegExp | null>();

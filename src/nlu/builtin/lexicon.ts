@@ -647,26 +647,16 @@ export class LexiconMatcher {
 
   /**
    * The classes found, once per match (a phrase inside a longer match does not count again), where
-   * each match starts, and which tokens the matches cover.
+   * each match starts, and which tokens the matches cover. `folded[i]` is `tokens[i]` without
+   * diacritics (as `normalize` returns them): a token typed with accents differs from its twin.
    */
-  match(
-    tokens: string[],
-    folded: string[],
-    accented: (token: string) => boolean,
-  ): { classes: string[]; covered: Set<number>; starts: number[] } {
+  match(tokens: string[], folded: string[]): { classes: string[]; covered: Set<number>; starts: number[] } {
     const out: string[] = [];
     const starts: number[] = [];
     const covered = new Set<number>();
     let i = 0;
     while (i < folded.length) {
-      const hit = this.byFirst.get(folded[i])?.find((e) =>
-        e.tokens.every((t, k) => {
-          const input = tokens[i + k];
-          if (input === undefined) return false;
-          if (e.exact || accented(input)) return input === t;
-          return folded[i + k] === e.folded[k];
-        }),
-      );
+      const hit = this.entryAt(tokens, folded, i);
       if (hit) {
         out.push(hit.cls);
         starts.push(i);
@@ -675,5 +665,24 @@ export class LexiconMatcher {
       } else i++;
     }
     return { classes: out, covered, starts };
+  }
+
+  /** The longest entry that matches the text from token `i` on. */
+  private entryAt(tokens: string[], folded: string[], i: number): Entry | undefined {
+    const entries = this.byFirst.get(folded[i]);
+    if (!entries) return undefined;
+    for (const e of entries) {
+      if (i + e.tokens.length > tokens.length) continue;
+      let k = 0;
+      while (k < e.tokens.length) {
+        const input = tokens[i + k];
+        // An input typed with accents, or an entry marked exact, must match as written.
+        const asTyped = e.exact || input !== folded[i + k];
+        if (asTyped ? input !== e.tokens[k] : folded[i + k] !== e.folded[k]) break;
+        k++;
+      }
+      if (k === e.tokens.length) return e;
+    }
+    return undefined;
   }
 }

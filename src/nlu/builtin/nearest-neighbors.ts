@@ -65,16 +65,17 @@ export class NearestNeighbors {
   /** The `k` most similar examples, best first. */
   query(v: SparseVector, k: number): Neighbor[] {
     const w = this.weigh(v);
-    const scores = this.scores;
+    const { scores, offset, example, weight } = this;
     const touched: number[] = [];
     for (let j = 0; j < v.idx.length; j++) {
       const f = v.idx[j];
-      if (f < 0 || f + 1 >= this.offset.length) continue;
+      if (f < 0 || f + 1 >= offset.length) continue;
       const wj = w[j];
-      for (let n = this.offset[f]; n < this.offset[f + 1]; n++) {
-        const e = this.example[n];
+      const end = offset[f + 1];
+      for (let n = offset[f]; n < end; n++) {
+        const e = example[n];
         if (scores[e] === 0) touched.push(e);
-        scores[e] += wj * this.weight[n];
+        scores[e] += wj * weight[n];
       }
     }
     const best: Neighbor[] = [];

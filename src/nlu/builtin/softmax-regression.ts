@@ -76,10 +76,11 @@ export class SoftmaxRegression {
   private logitsInto(x: SparseVector, z: Float64Array): void {
     const K = this.nClasses;
     const W = this.weights;
+    const { idx, val } = x;
     z.set(this.bias);
-    for (let j = 0; j < x.idx.length; j++) {
-      const base = x.idx[j] * K;
-      const v = x.val[j];
+    for (let j = 0; j < idx.length; j++) {
+      const base = idx[j] * K;
+      const v = val[j];
       for (let k = 0; k < K; k++) z[k] += v * W[base + k];
     }
   }
