@@ -25,6 +25,10 @@ describe('done clauses', () => {
     'tụi nó đang đánh nhau có dao rồi, tới liền đi',
     'hồ sơ sổ đỏ tui nộp tới đâu rồi, coi giùm tui',
     'tui hổng có rút một lần rồi, tui muốn lãnh thất nghiệp',
+    // A loss or damage is why a paper is asked for again, not a procedure done.
+    'tui lam mat the bhyt roi, xin lai o dau',
+    'Tui làm mất cái thẻ căn cước rồi. Giờ làm lại ở đâu?',
+    'Giấy tờ xe tui có mà rách nát hết rồi. Xin cấp lại thì mần sao?',
   ])('%s → none', (text) => {
     expect(found(text)).toEqual([]);
   });

@@ -31,6 +31,12 @@ const FOLDED_DONE_VERBS = new Set([...DONE_VERBS].map(foldDiacritics));
  */
 const ASKING = new Set('gì sao đâu nào chưa ai hả không hông ko hok nhiêu giúp giùm dùm'.split(' '));
 const FOLDED_ASKING = new Set([...ASKING].map(foldDiacritics));
+/**
+ * Words of loss or damage: "làm mất cái thẻ rồi", "đánh rớt rồi", "rách rồi" tell why a paper is
+ * asked for again, not a procedure done. Unaccented, only the spellings no common word shares.
+ */
+const LOSS = new Set('mất rớt rách hư hỏng gãy lạc'.split(' '));
+const FOLDED_LOSS = new Set(['mat', 'rot', 'rach', 'lac']);
 /** After "bao", the words that make a question: bao nhiêu, bao lâu, bao giờ. */
 const BAO_QUESTION = new Set(['nhieu', 'lau', 'gio']);
 
@@ -57,6 +63,7 @@ function isDone(tokens: string[], folded: string[]): boolean {
   if (folded.length < MIN_WORDS || asks(tokens, folded)) return false;
   // Something happening now is no story: "đang cháy", "đang đánh nhau".
   if (tokens.includes('đang')) return false;
+  if (tokens.some((t, i) => (hasDiacritics(t) ? LOSS.has(t) : FOLDED_LOSS.has(folded[i])))) return false;
   let last = folded.length - 1;
   while (last > 0 && TRAILING.has(folded[last])) last--;
   if (folded.includes('xong')) return true;
