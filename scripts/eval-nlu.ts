@@ -26,6 +26,7 @@ import { seededRandom } from '../src/seeded-random';
 import { foldDiacritics } from '../src/nlu/normalize';
 import { parseRasaNluYaml } from '../src/nlu/rasa-yaml';
 import { FALLBACK_INTENT, type TrainingData } from '../src/nlu/types';
+import { arg, percentile } from './script-kit';
 
 interface Item {
   text: string;
@@ -112,16 +113,6 @@ const FROZEN_SET = 'test/nlu/frozen/heldout.jsonl';
 const DEV_SET = ['dev', 'dev-fresh-a', 'dev-fresh-b', 'dev-fresh-c', 'dev-fresh-d', 'dev-fresh-e', 'dev-fresh-f']
   .map((f) => `test/nlu/${f}.jsonl`)
   .join(',');
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 function median(xs: number[]): number {
   return percentile(

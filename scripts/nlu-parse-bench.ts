@@ -26,6 +26,7 @@ import type * as EngineModule from '../src/nlu/builtin/builtin-engine';
 import { parseRasaNluYaml } from '../src/nlu/rasa-yaml';
 import type { ParseResult } from '../src/nlu/types';
 import { seededRandom } from '../src/seeded-random';
+import { arg, percentile } from './script-kit';
 
 /** The dev sets (never the frozen held-out set). */
 const DEV_SETS = ['dev', 'dev-fresh-a', 'dev-fresh-b', 'dev-fresh-c', 'dev-fresh-d', 'dev-fresh-e', 'dev-fresh-f', 'heldout'].map(
@@ -45,16 +46,6 @@ interface Timings {
   cpuUs: number[];
   /** CPU µs of each message, round after round (for the per-message medians). */
   byMessage: number[][];
-}
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 /** Trains the engine whose code is in checkout `root` on `source` (nlu.yml's text), with the gateway's settings. */

@@ -105,3 +105,14 @@ export async function migratedDatabase(kind: DbKind): Promise<Database> {
   await migrate(db);
   return db;
 }
+
+/** Counts, from now on, the statements `db` runs whose text contains `marker` (a test's view of how writes were grouped). */
+export function countStatements(db: Database, marker: string): { readonly count: number } {
+  const query = db.query.bind(db);
+  const counter = { count: 0 };
+  db.query = ((sql: string, params?: unknown[]) => {
+    if (sql.includes(marker)) counter.count++;
+    return query(sql, params);
+  }) as Database['query'];
+  return counter;
+}
