@@ -4,6 +4,7 @@
  * statement and one commit. Alone, a write goes at once: it waits only when the database is busy,
  * which is when a group saves the most.
  */
+import { isTransientDbError } from './database';
 
 /** How writes are grouped. */
 export interface GroupWriteOptions<I> {
@@ -12,14 +13,14 @@ export interface GroupWriteOptions<I> {
   /** With `maxSize`: a write's size (e.g. its bytes); a group's sizes add up to at most `maxSize`, or it is one write. */
   size?(item: I): number;
   maxSize?: number;
-  /** Groups being written at once; a write submitted while all are busy waits for the next group. */
-  maxInFlight: number;
+  /** Groups being written at once; a write submitted while all are busy waits for the next group (default: 1, group commit). */
+  maxInFlight?: number;
   /**
    * True when a failed group should be written again one write at a time, so that one write the
-   * database refuses fails alone (false for failures that would fail each write as well: the
-   * database down, a deadlock to retry).
+   * database refuses fails alone (default: any failure but a transient one — the database down,
+   * a deadlock to retry — which would fail each write as well).
    */
-  isolate(err: unknown): boolean;
+  isolate?(err: unknown): boolean;
 }
 
 interface Pending<I, O> {
@@ -47,7 +48,7 @@ export class GroupWrite<I, O> {
   }
 
   private next(): void {
-    while (this.inFlight < this.opts.maxInFlight && this.queue.length > 0) {
+    while (this.inFlight < (this.opts.maxInFlight ?? 1) && this.queue.length > 0) {
       const group = this.queue.splice(0, this.groupLength());
       this.inFlight++;
       void this.run(group).finally(() => {
@@ -75,7 +76,7 @@ export class GroupWrite<I, O> {
     try {
       settle(group, await this.write(group.map((p) => p.item)));
     } catch (err) {
-      if (group.length === 1 || !this.opts.isolate(err)) {
+      if (group.length === 1 || !(this.opts.isolate ?? isRefusal)(err)) {
         for (const p of group) p.reject(err);
         return;
       }
@@ -90,6 +91,9 @@ export class GroupWrite<I, O> {
     }
   }
 }
+
+/** The default `isolate`: a failure that is not transient may be one write's alone. */
+const isRefusal = (err: unknown): boolean => !isTransientDbError(err);
 
 function settle<I, O>(group: Pending<I, O>[], results: O[]): void {
   if (results.length !== group.length) {

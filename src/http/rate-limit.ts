@@ -35,7 +35,7 @@ export class DbRateLimiter {
   ) {
     this.group = new GroupWrite((hits: readonly Hit[]) => this.count(db, hits), {
       maxItems: 256,
-      maxInFlight: 1,
+      // A refused upsert is no one hit's fault: the group fails as it is.
       isolate: () => false,
     });
   }

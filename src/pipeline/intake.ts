@@ -3,7 +3,7 @@
  * before the provider gets its 2xx. The unique (channel, dedupe key) drops replays. Items arriving
  * while others are being stored are stored together (group commit, `inboundIntake`).
  */
-import { isTransientDbError, type Database, type Queryable } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import { GroupWrite } from '../db/group-write';
 import { insertInboundEvent, insertInboundEvents, type NewInboundEvent } from '../store/inbound-events';
 
@@ -41,8 +41,6 @@ export function inboundIntake(db: Database): (item: RawInbound) => Promise<boole
     // Bodies are up to a megabyte or so each: a group stays a few megabytes.
     size: (item) => item.body.length,
     maxSize: 4 * 1024 * 1024,
-    maxInFlight: 1,
-    isolate: (err) => !isTransientDbError(err),
   });
   return (item) => group.submit(item);
 }

@@ -4,7 +4,7 @@
  * last, and one to record the last part sent with its processing-log event and the removal of the job
  * (grouped with the records of other deliveries finishing at the same time).
  */
-import { hot, isTransientDbError, type Database, type Queryable } from '../db/database';
+import { hot, type Database, type Queryable } from '../db/database';
 import { GroupWrite } from '../db/group-write';
 import { CLAIM_JOBS_SQL, claimParams, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
@@ -125,8 +125,6 @@ export async function recordSent(q: Queryable, records: readonly SentRecord[]): 
 export function sentRecorder(db: Database): (s: SentRecord) => Promise<{ successor: boolean }> {
   const group = new GroupWrite((records: readonly SentRecord[]) => recordSent(db, records), {
     maxItems: 64,
-    maxInFlight: 1,
-    isolate: (err) => !isTransientDbError(err),
   });
   return (s) => group.submit(s);
 }

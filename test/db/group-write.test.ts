@@ -101,6 +101,26 @@ describe('GroupWrite', () => {
     expect(w.groups).toEqual([[1], [2, -1, 3]]);
   });
 
+  it('by default one group at a time, and a database refusal (not a transient failure) is retried write by write', async () => {
+    const groups: number[][] = [];
+    const g = new GroupWrite(
+      async (items: readonly number[]) => {
+        groups.push([...items]);
+        await new Promise((r) => setImmediate(r));
+        if (items.includes(-1)) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        if (items.includes(13)) throw Object.assign(new Error('duplicate key value'), { code: '23505' });
+        return items.map((i) => i * 10);
+      },
+      { maxItems: 64 },
+    );
+    const outcome = (i: number) => g.submit(i).then(String, (err: Error) => err.message);
+    expect(await Promise.all([1, 2, 13, 3].map(outcome))).toEqual(['10', '20', 'duplicate key value', '30']);
+    expect(groups).toEqual([[1], [2, 13, 3], [2], [13], [3]]);
+    groups.length = 0;
+    expect(await Promise.all([4, 5, -1].map(outcome))).toEqual(['40', 'deadlock detected', 'deadlock detected']);
+    expect(groups).toEqual([[4], [5, -1]]);
+  });
+
   it('a write that returns the wrong number of results fails its group rather than mixing results up', async () => {
     const g = new GroupWrite(async (items: readonly number[]) => items.slice(1), { maxItems: 64, maxInFlight: 1, isolate: () => false });
     await expect(g.submit(1)).rejects.toThrow('group write returned 0 results for 1 writes');
