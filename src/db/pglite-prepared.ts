@@ -55,17 +55,8 @@ const OUTDATED_MESSAGE = /cached plan must not change result type/i;
  */
 export function pgliteHotStatements(db: PgliteEngine, mod: PgliteModule, isHot: (sql: string) => boolean): PgliteHotStatements {
   const { serialize } = mod.protocol;
-  const concat = (parts: Uint8Array[]): Uint8Array => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
   // What follows every Bind: describe the unnamed portal (its row description), run it, end the batch.
-  const runTail = concat([serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
+  const runTail = Buffer.concat([serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
   /** Per text: prepared, or null once refused (run through `query`). */
   const statements = new Map<string, Prepared | null>();
   let named = 0;
@@ -77,7 +68,7 @@ export function pgliteHotStatements(db: PgliteEngine, mod: PgliteModule, isHot: 
     if (known) return known;
     const name = `hot_${++named}`;
     const replies = await exchange(
-      concat([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      Buffer.concat([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
     );
     const prepared = { name, paramTypes: mod.parse.parseDescribeStatementResults(replies) };
     statements.set(sql, prepared);
@@ -96,7 +87,7 @@ export function pgliteHotStatements(db: PgliteEngine, mod: PgliteModule, isHot: 
         const serializer = db.serializers[paramTypes[i]];
         return serializer ? serializer(param) : (param as { toString(): string }).toString();
       });
-      replies = await exchange(concat([serialize.bind({ statement: name, values }), runTail]));
+      replies = await exchange(Buffer.concat([serialize.bind({ statement: name, values }), runTail]));
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown; query?: string; params?: unknown[]; queryOptions?: unknown };
       if (e?.code === OUTDATED_CODE && OUTDATED_MESSAGE.test(String(e.message))) statements.set(sql, null);
