@@ -54,29 +54,24 @@ export class DbRateLimiter {
 
   /** Adds the hits to their counters in one statement; returns each hit's place in its window's count. */
   private async count(db: Queryable, hits: readonly Hit[]): Promise<number[]> {
-    const counter = (h: Hit) => `${h.key}\u0000${this.windowOf(h.at)}`;
-    const added = new Map<string, { key: string; start: number; n: number }>();
-    for (const h of hits) {
-      const c = added.get(counter(h)) ?? { key: h.key, start: this.windowOf(h.at), n: 0 };
+    const counters = new Map<string, { key: string; start: number; n: number; total: number; given: number }>();
+    const counterOf = hits.map((h) => {
+      const start = this.windowOf(h.at);
+      const id = `${h.key}\u0000${start}`;
+      let c = counters.get(id);
+      if (!c) counters.set(id, (c = { key: h.key, start, n: 0, total: 0, given: 0 }));
       c.n++;
-      added.set(counter(h), c);
-    }
-    const rows = [...added.values()];
+      return c;
+    });
+    const rows = [...counters.values()];
     const r = await db.query<{ key: string; window_start: Date | string; hits: number }>(COUNT_HITS_SQL, [
       rows.map((c) => c.key),
       rows.map((c) => new Date(c.start).toISOString()),
       rows.map((c) => c.n),
     ]);
-    // The counter's total after this group; the group's hits take the last places, in arrival order.
-    const next = new Map(r.rows.map((row) => [`${row.key}\u0000${new Date(row.window_start).getTime()}`, row.hits]));
-    const taken = new Map<string, number>();
-    return hits.map((h) => {
-      const k = counter(h);
-      const before = (next.get(k) ?? 0) - added.get(k)!.n;
-      const place = before + (taken.get(k) ?? 0) + 1;
-      taken.set(k, (taken.get(k) ?? 0) + 1);
-      return place;
-    });
+    for (const row of r.rows) counters.get(`${row.key}\u0000${new Date(row.window_start).getTime()}`)!.total = row.hits;
+    // The group's hits take the last places of each counter's total, in arrival order.
+    return counterOf.map((c) => c.total - c.n + ++c.given);
   }
 }
 
