@@ -2,8 +2,8 @@
  * One database interface over PGlite (embedded Postgres) and a PostgreSQL server.
  * The same SQL runs on both; every query function takes the `Queryable` it runs in.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { Transaction } from '@electric-sql/pglite';
 import { Pool, types, type PoolClient } from 'pg';
@@ -91,8 +91,9 @@ export interface StatementCounter {
 /** How to open a database. */
 export interface OpenOptions {
   /**
-   * In-memory PGlite only: start from this image of a data directory (PGlite's `dumpDataDir`) instead of
-   * an empty cluster; skips initdb (the test suites start from a migrated image made once).
+   * PGlite only: a new cluster (in memory, or in a data directory that holds none yet) starts from this
+   * image of a data directory (PGlite's `dumpDataDir`) instead of an empty one, skipping initdb (the
+   * test suites start from a migrated image made once). An existing cluster on disk opens as it is.
    */
   pgliteImage?: Blob;
   /** PGlite only: false runs the hot statements through `query` like any other, parsed on every run (comparisons: benchmark, tests). */
@@ -110,7 +111,8 @@ export async function openDatabase(url: string | undefined, dataDir: string, opt
   }
   const db = new pglite.PGlite({
     parsers: PGLITE_PARSERS,
-    ...(dir ? { dataDir: dir } : opts.pgliteImage ? { loadDataDir: opts.pgliteImage } : {}),
+    ...(dir ? { dataDir: dir } : {}),
+    ...(opts.pgliteImage && !(dir && existsSync(join(dir, 'PG_VERSION'))) ? { loadDataDir: opts.pgliteImage } : {}),
   });
   await db.waitReady;
   const statements: StatementCounter = { count: 0 };

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { countStatements, databaseKinds, freshDatabaseUrl } from '../support/databases';
+import { countStatements, databaseKinds, freshDatabaseUrl, openTestDatabase } from '../support/databases';
 import { citizenMessage, EDT_SECRET, startTestGateway } from '../support/gateway';
 import { FakeEdongthap } from '../fakes/fake-edongthap';
 import { openDatabase } from '../../src/db/database';
@@ -145,7 +145,8 @@ describe.each(databaseKinds())('delivery on %s', (kind) => {
 
 test('the embedded database (PGlite) survives a restart from disk', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pgl-'));
-  const a = await openDatabase(undefined, dir);
+  // Created from the suites' migrated image: an empty cluster costs an initdb (test/knowledge/export-db.test.ts makes one).
+  const a = await openTestDatabase('', dir);
   await a.query('CREATE TABLE t (x int)');
   await a.query('INSERT INTO t VALUES (42)');
   await a.close();

@@ -89,12 +89,13 @@ async function makeMigratedImage(): Promise<Blob> {
 }
 
 /**
- * Opens the database at `url`, as the gateway would; an in-memory PGlite starts already migrated, from
- * an image made once (opening one from scratch runs initdb: seconds per database, the suites' main
- * cost). Suites about migrations themselves open an empty one with `openDatabase`.
+ * Opens the database at `url`, as the gateway would; a new PGlite (in memory, or on disk in a data
+ * folder that holds none yet) starts already migrated, from an image made once (opening one from
+ * scratch runs initdb: seconds per database, the suites' main cost). Suites about migrations
+ * themselves open an empty one with `openDatabase`.
  */
 export async function openTestDatabase(url: string, dataDir: string, opts: OpenOptions = {}): Promise<Database> {
-  if (url !== 'memory://') return openDatabase(url, dataDir, opts);
+  if (/^postgres(ql)?:\/\//.test(url)) return openDatabase(url, dataDir, opts);
   migratedImage ??= makeMigratedImage();
   return openDatabase(url, dataDir, { ...opts, pgliteImage: await migratedImage });
 }

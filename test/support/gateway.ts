@@ -1,17 +1,33 @@
 /** Starts a whole gateway in-process for a test, with a fake citizen app as its e-DongThap callback. */
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { ChannelAdapter } from '../../src/channels/kit/contract';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import type { DeliveryOptions } from '../../src/context';
 import type { Database, Queryable } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
 import { createGateway, type Gateway } from '../../src/gateway';
+import { readKnowledge } from '../../src/knowledge/read-files';
+import type { KnowledgeSeed } from '../../src/knowledge/schema';
+import { liveTrainingData, seedKnowledge } from '../../src/knowledge/seed';
 import { createLogger } from '../../src/logger';
+import { loadTrainingData, type TrainingData } from '../../src/nlu';
+import { trainingFingerprint } from '../../src/operations/retrain';
 import { findNluModel, insertNluModel } from '../../src/store/nlu-models';
 import { FakeEdongthap } from '../fakes/fake-edongthap';
 import { freshDatabaseUrl, openTestDatabase, type DbKind } from './databases';
@@ -61,14 +77,15 @@ export interface TestGatewayOptions {
 
 /**
  * Models trained by earlier test gateways (any test file or worker, this run or an earlier one), one
- * file per engine format and training fingerprint: neither can match a model of other code or phrases.
+ * file per training fingerprint and engine format (`<fingerprint>-<format hash>.json`): neither can
+ * match a model of other code or phrases.
  */
 const MODEL_DIR = join(tmpdir(), 'cong1022-test-models');
 
-/** How many model files are kept, the newest: fewer than the store's `KEEP_MODELS`, so all of them and one trained here fit. */
+/** How many model files are kept, the last used: fewer than the store's `KEEP_MODELS`, so all of them and one trained here fit. */
 const KEPT_MODEL_FILES = 3;
 
-/** The model files, newest first (another worker may be removing some meanwhile). */
+/** The model files, last used first (another worker may be removing some meanwhile). */
 function modelFiles(): string[] {
   const files = existsSync(MODEL_DIR) ? readdirSync(MODEL_DIR).filter((f) => f.endsWith('.json')) : [];
   const dated = files.flatMap((f) => {
@@ -81,17 +98,49 @@ function modelFiles(): string[] {
   return dated.sort((a, b) => b.at - a.at).map((d) => d.path);
 }
 
+/** A model file's name: the fingerprint first, so that the files of some phrases are found by name. */
+function modelFileName(fingerprint: string, formatVersion: string): string {
+  return `${fingerprint}-${createHash('sha256').update(formatVersion).digest('hex').slice(0, 16)}.json`;
+}
+
+/** The knowledge and phrase files of a gateway's settings, read once per test file. */
+const readSeeds = new Map<string, { knowledge: KnowledgeSeed; training: TrainingData }>();
+
 /**
- * Stores every kept model in `db` (migrated first), as other nodes would have: the gateway loads the
- * one trained on its phrases, if any (all of them, not the newest only: a test with phrases of its own
- * must not cost the next default gateways a training); without one, it trains.
+ * Seeds `db` from the gateway's files (as the gateway would at start: it then finds them seeded) and
+ * stores the kept models trained on those phrases, as another node would have: the gateway loads
+ * one instead of training. Only those: a model is megabytes, and a test with phrases of its own
+ * keeps its own file.
  */
-async function storeTrainedModels(db: Database): Promise<void> {
-  const files = modelFiles().reverse();
-  if (files.length > 0) await migrate(db);
-  for (const file of files) {
+async function storeTrainedModels(db: Database, config: Config): Promise<void> {
+  const key = `${resolve(config.KNOWLEDGE_DIR)}\n${resolve(config.BOT_DIR)}`;
+  let seeds = readSeeds.get(key);
+  if (!seeds) {
+    seeds = { knowledge: readKnowledge(resolve(config.KNOWLEDGE_DIR)), training: loadTrainingData(resolve(config.BOT_DIR)) };
+    readSeeds.set(key, seeds);
+  }
+  await migrate(db);
+  await seedKnowledge(db, seeds.knowledge, seeds.training);
+  const fingerprint = trainingFingerprint(await liveTrainingData(db, seeds.training));
+  const stored = await db.query<{ format_version: string }>('SELECT format_version FROM nlu_models WHERE fingerprint = $1', [fingerprint]);
+  const have = new Set(stored.rows.map((r) => r.format_version));
+  for (const file of modelFiles().reverse()) {
+    if (!basename(file).startsWith(`${fingerprint}-`)) continue;
     const model = readModelFile(file);
-    if (model) await insertNluModel(db, model);
+    if (!model) continue;
+    if (!have.has(model.formatVersion)) await insertNluModel(db, model);
+    // Kept by last use: the default phrases' model outlives those of tests that edit phrases.
+    touch(file);
+  }
+}
+
+/** Marks a model file as used now (another worker may have removed it meanwhile). */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Removed: the next gateway of these phrases trains and keeps its own.
   }
 }
 
@@ -115,16 +164,16 @@ function readModelFile(file: string): KeptModel | undefined {
   return model;
 }
 
-/** Keeps the model `db` holds last for the next test gateways (the newest `KEPT_MODEL_FILES` files are kept). */
+/** Keeps the model `db` holds last for the next test gateways (the `KEPT_MODEL_FILES` last used files are kept). */
 async function keepTrainedModel(db: Database): Promise<void> {
   const r = await db
-    .query<{ id: string; key: string }>(
-      `SELECT id::text AS id, format_version || '-' || fingerprint AS key FROM nlu_models ORDER BY id DESC LIMIT 1`,
+    .query<{ id: string; fingerprint: string; format_version: string }>(
+      `SELECT id::text AS id, fingerprint, format_version FROM nlu_models ORDER BY id DESC LIMIT 1`,
     )
     .catch(() => null);
   const latest = r?.rows[0];
   if (!latest) return;
-  const file = join(MODEL_DIR, `${createHash('sha256').update(latest.key).digest('hex').slice(0, 32)}.json`);
+  const file = join(MODEL_DIR, modelFileName(latest.fingerprint, latest.format_version));
   if (existsSync(file)) return;
   const model = await findNluModel(db, latest.id);
   if (!model) return;
@@ -209,7 +258,7 @@ async function startOn(
   const db = await openTestDatabase(config.DATABASE_URL ?? '', config.DATA_DIR);
   opened.db = db;
   const reuseModels = opts.reuseModels !== false;
-  if (reuseModels) await storeTrainedModels(db);
+  if (reuseModels) await storeTrainedModels(db, config);
   const gw = await createGateway(config, {
     logger: createLogger(config.LOG_LEVEL),
     adapters: opts.adapters,
