@@ -8,8 +8,8 @@
  *                       [--json out.json | --json -] [--no-baseline] [--runs 3]
  *
  * The default set is the frozen held-out set, test/nlu/frozen/heldout.jsonl: it is scored, never
- * used to choose data or features (that is what `--dev` is for: test/nlu/dev.jsonl and the fresh
- * batches test/nlu/dev-fresh-*.jsonl). Items may carry a `style` (and `southern: true`): the report
+ * used to choose data or features (that is what `--dev` is for: the files listed in
+ * test/nlu/eval-sets.ts, test/nlu/dev.jsonl and the fresh batches test/nlu/dev-fresh-*.jsonl). Items may carry a `style` (and `southern: true`): the report
  * then gives accuracy per style.
  * `--cv k` scores k-fold cross-validation on nlu.yml instead of the held-out file; `--cv-seed n` draws
  * other folds (default: 3), to tell a real gain from a lucky split.
@@ -26,6 +26,7 @@ import { seededRandom } from '../src/seeded-random';
 import { foldDiacritics } from '../src/nlu/normalize';
 import { parseRasaNluYaml } from '../src/nlu/rasa-yaml';
 import { FALLBACK_INTENT, type TrainingData } from '../src/nlu/types';
+import { DEV_FILES } from '../test/nlu/eval-sets';
 import { arg, percentile } from './script-kit';
 
 interface Item {
@@ -110,9 +111,7 @@ const EMERGENCIES = new Set(emergencyIntents(loadBotDefinition(BOT_DIR)));
 
 /** The frozen held-out set (never used for tuning) and the dev set (for tuning): its files, comma-separated. */
 const FROZEN_SET = 'test/nlu/frozen/heldout.jsonl';
-const DEV_SET = ['dev', 'dev-fresh-a', 'dev-fresh-b', 'dev-fresh-c', 'dev-fresh-d', 'dev-fresh-e', 'dev-fresh-f']
-  .map((f) => `test/nlu/${f}.jsonl`)
-  .join(',');
+const DEV_SET = DEV_FILES.map((f) => `test/nlu/${f.file}`).join(',');
 
 function median(xs: number[]): number {
   return percentile(

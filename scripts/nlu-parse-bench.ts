@@ -26,12 +26,11 @@ import type * as EngineModule from '../src/nlu/builtin/builtin-engine';
 import { parseRasaNluYaml } from '../src/nlu/rasa-yaml';
 import type { ParseResult } from '../src/nlu/types';
 import { seededRandom } from '../src/seeded-random';
+import { DEV_FILES, OLD_HELDOUT_FILE } from '../test/nlu/eval-sets';
 import { arg, percentile } from './script-kit';
 
 /** The dev sets (never the frozen held-out set). */
-const DEV_SETS = ['dev', 'dev-fresh-a', 'dev-fresh-b', 'dev-fresh-c', 'dev-fresh-d', 'dev-fresh-e', 'dev-fresh-f', 'heldout'].map(
-  (f) => `test/nlu/${f}.jsonl`,
-);
+const DEV_SETS = [...DEV_FILES.map((f) => f.file), OLD_HELDOUT_FILE].map((f) => `test/nlu/${f}`);
 const MIN_CHARS = 50;
 const MAX_CHARS = 1000;
 

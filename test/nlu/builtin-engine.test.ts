@@ -197,6 +197,52 @@ describe('long messages', () => {
   });
 });
 
+describe('out of the catalog, emergencies and two requests in one sentence', () => {
+  test.each([
+    'ba tui bị huyết áp cao thì nên ăn gì, kiêng gì hả ad',
+    'bé nhà em sổ mũi 3 bữa nay, cho uống thuốc gì được ạ',
+    'tui muốn nhận con của người bà con làm con nuôi thì làm giấy sao',
+    'nhận làm bằng lái bao đậu, giá rẻ, lh zalo',
+  ])('health advice, an adoption and an ad are handed over: %s', (text) => {
+    expect(intentOf(text)).toBe(FALLBACK_INTENT);
+  });
+
+  test.each([
+    ['bé nhà em sốt cao co giật, gọi không tỉnh', 'khan_cap_115'],
+    ['ông ngoại tui thở không nổi, môi tím rồi', 'khan_cap_115'],
+    ['lũ lên, nhà bà ngoại bị cô lập, hai ông bà kẹt trên gác', 'khan_cap_114'],
+    ['căn nhà sát kênh sụp xuống rồi, hình như còn người ở trong', 'khan_cap_114'],
+    ['có mấy người lạ rượt đánh thằng em tui ngoài chợ', 'khan_cap_113'],
+    ['thằng nhỏ đi tắm sông từ trưa tới giờ chưa thấy lên, cả xóm đang mò', 'khan_cap_114'],
+    // Smoke from a kiln is pollution (a violation), not a fire.
+    ['cái lò gạch đầu xóm xả khói mịt mù, cả xóm ho hoài, báo giùm', 'vi_pham'],
+    // The danger named, though "thuốc gì" also asks like health advice: answered, not handed over.
+    ['con tui uống nhầm thuốc gì không biết, giờ ói mửa', 'khan_cap_115'],
+  ])('told by what is happening: %s', (text, intent) => {
+    expect(intentOf(text)).toBe(intent);
+  });
+
+  test('someone in danger and a call for rescue is an emergency, whatever the story reads as; a file is not', () => {
+    const flood = engine.parseSync('Bờ bao bể, nước tràn vô nhà, có bà già bại liệt chưa đưa ra được. Kêu người tới cứu giùm!');
+    expect(flood.intent.name).toBe('khan_cap_114');
+    expect(intentOf('hồ sơ của em trễ hẹn 2 tháng rồi, cứu em với ad')).not.toMatch(/^khan_cap_/);
+  });
+
+  test('thanks and a word of what comes next, no question: a thank-you; a report with thanks stays a report', () => {
+    expect(intentOf('Dạ rõ rồi, cám ơn mấy anh chị nhiều. Chiều nay tui ra xã nộp luôn.')).toBe('cam_on_tam_biet');
+    expect(intentOf('Đèn đường ở ấp 3 hư cả tuần nay rồi, tối thui. Cám ơn tổng đài.')).toBe('su_co_ha_tang');
+  });
+
+  test('a question joining two procedures answers the first asked and lists both', () => {
+    const r = engine.parseSync('Cho tui hỏi làm lại căn cước với đổi bằng lái luôn một lần được hông. Hai cái mất hết rồi.');
+    expect(r.intent.name).toBe('tt_can_cuoc');
+    expect(r.requests?.map((q) => q.name)).toEqual(['tt_can_cuoc', 'tt_doi_gplx']);
+    const one = engine.parseSync('đăng ký kết hôn với người nước ngoài thì cần giấy tờ gì?');
+    expect(one.intent.name).toBe('tt_ket_hon');
+    expect(one.requests).toBeUndefined();
+  });
+});
+
 describe('sample messages → intents', () => {
   test.each([
     // Emergencies, however they are typed.

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
 import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
-import { readEvalSet } from './eval-sets';
+import { DEV_FILES, OLD_HELDOUT_FILE, readEvalSet } from './eval-sets';
 
 const dir = join(__dirname, 'frozen');
 const STYLES = new Set(['plain', 'no_diacritics', 'typos', 'teencode', 'mixed', 'southern', 'long']);
@@ -43,13 +43,28 @@ describe('frozen held-out set', () => {
   test('shares no message with the training data or the engine’s out-of-scope list (count only)', () => {
     const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
     const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
-    const dev = ['dev.jsonl', 'dev-fresh-a.jsonl', 'dev-fresh-b.jsonl', 'dev-fresh-c.jsonl', 'dev-fresh-d.jsonl'].flatMap((f) =>
-      readEvalSet(f).map((i) => key(i.text)),
-    );
     const frozen = readEvalSet('frozen/heldout.jsonl').map((i) => key(i.text));
-    expect({ inTraining: frozen.filter((t) => training.has(t)).length, inDevSet: frozen.filter((t) => dev.includes(t)).length }).toEqual({
-      inTraining: 0,
-      inDevSet: 0,
+    expect(frozen.filter((t) => training.has(t)).length).toBe(0);
+  });
+
+  // The dev set was written apart from the frozen set; the batches from dev-fresh-e on were first
+  // compared with it in the seventh round, which found seven short messages in both (counted, never
+  // read): they were removed from the dev files by a script, unseen. No dev file may hold one again.
+  test('shares no message with a dev file (count only, never printed)', () => {
+    const frozen = new Set(readEvalSet('frozen/heldout.jsonl').map((i) => key(i.text)));
+    const counts = Object.fromEntries(
+      [...DEV_FILES.map((f) => f.file), OLD_HELDOUT_FILE].map((f) => [f, readEvalSet(f).filter((i) => frozen.has(key(i.text))).length]),
+    );
+    expect(counts).toEqual({
+      'dev.jsonl': 0,
+      'dev-fresh-a.jsonl': 0,
+      'dev-fresh-b.jsonl': 0,
+      'dev-fresh-c.jsonl': 0,
+      'dev-fresh-d.jsonl': 0,
+      'dev-fresh-e.jsonl': 0,
+      'dev-fresh-f.jsonl': 0,
+      'dev-fresh-g.jsonl': 0,
+      'heldout.jsonl': 0,
     });
   });
 });

@@ -8,7 +8,7 @@ import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
 import { foldDiacritics } from '../../src/nlu/normalize';
 import { parseRasaNluYaml, stripAnnotations, toRasaNluYaml } from '../../src/nlu/rasa-yaml';
 import { FALLBACK_INTENT, type TrainingData } from '../../src/nlu/types';
-import { readEvalSet } from './eval-sets';
+import { DEV_FILES, OLD_HELDOUT_FILE, readEvalSet } from './eval-sets';
 
 const BOT_DIR = join(__dirname, '../../bots/dongthap-1022');
 
@@ -133,14 +133,8 @@ describe('the bot nlu.yml', () => {
   });
 
   test.each([
-    ['the held-out set (nor does the engine’s out-of-scope list)', 'heldout.jsonl', 300],
-    ['the dev set (test/nlu/dev.jsonl)', 'dev.jsonl', 280],
-    ['the first fresh batch of December 5 (test/nlu/dev-fresh-a.jsonl)', 'dev-fresh-a.jsonl', 120],
-    ['the second fresh batch of December 5 (test/nlu/dev-fresh-b.jsonl)', 'dev-fresh-b.jsonl', 80],
-    ['the third fresh batch of December 5, studied (test/nlu/dev-fresh-c.jsonl)', 'dev-fresh-c.jsonl', 140],
-    ['the fourth fresh batch of December 5, scored twice (test/nlu/dev-fresh-d.jsonl)', 'dev-fresh-d.jsonl', 90],
-    ['the fifth fresh batch of December 5, studied (test/nlu/dev-fresh-e.jsonl)', 'dev-fresh-e.jsonl', 200],
-    ['the sixth fresh batch of December 5, scored twice (test/nlu/dev-fresh-f.jsonl)', 'dev-fresh-f.jsonl', 110],
+    ['the older held-out set (test/nlu/heldout.jsonl)', OLD_HELDOUT_FILE, 300],
+    ...DEV_FILES.map((f): [string, string, number] => [`${f.about} (test/nlu/${f.file})`, f.file, f.minLines]),
   ])('shares no message with %s', (_, file, min) => {
     const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
     const texts = readEvalSet(file).map((i) => i.text);

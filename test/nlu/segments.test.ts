@@ -1,5 +1,5 @@
 /** Long messages: clauses, greeting/thanks/apology clauses dropped, request sentences found. */
-import { clauses, requestPart, requestSentences } from '../../src/nlu/builtin/segments';
+import { clauses, conjoinedHalves, requestPart, requestSentences } from '../../src/nlu/builtin/segments';
 
 describe('clauses of a long message', () => {
   const text =
@@ -46,6 +46,39 @@ describe('clauses of a long message', () => {
       'Chào ad. Nhà tôi ở ấp 3, tôi đi làm xa. Cho hỏi làm lại căn cước ở đâu? Còn đổi bằng lái xe thì sao, mất mấy ngày? Cảm ơn.';
     expect(requestSentences(clauses(two))).toEqual(['Cho hỏi làm lại căn cước ở đâu?', 'Còn đổi bằng lái xe thì sao, mất mấy ngày?']);
     expect(requestSentences(clauses('Nhà tôi ở ấp 3. Tôi đi làm xa.'))).toEqual([]);
+  });
+
+  test('a question that joins two requests is cut at its first joiner with words on both sides', () => {
+    expect(conjoinedHalves('Cho tui hỏi làm lại căn cước với đổi bằng lái luôn được hông.')).toEqual([
+      'Cho tui hỏi làm lại căn cước',
+      'đổi bằng lái luôn được hông.',
+    ]);
+    expect(conjoinedHalves('xin hoi lam lai can cuoc cho con va dang ky tam tru cho vo o dau?')).toEqual([
+      'xin hoi lam lai can cuoc cho con',
+      'dang ky tam tru cho vo o dau?',
+    ]);
+    expect(conjoinedHalves('Em muốn hỏi 2 việc: đăng ký tạm trú cho vợ con và chuyển trường cho con lớp 3.')).toEqual([
+      'Em muốn hỏi 2 việc: đăng ký tạm trú cho vợ con',
+      'chuyển trường cho con lớp 3.',
+    ]);
+    expect(conjoinedHalves('Thẻ bảo hiểm của bé làm ở đâu, với lại giấy khai sanh làm chung được hông?')).toEqual([
+      'Thẻ bảo hiểm của bé làm ở đâu,',
+      'giấy khai sanh làm chung được hông?',
+    ]);
+  });
+
+  test('no cut in a story, next to a side too short, or beside a side that only asks where or how', () => {
+    expect(conjoinedHalves('Tôi và mẹ cháu không đăng ký kết hôn, cháu được 7 tuổi.')).toBeUndefined();
+    expect(conjoinedHalves('Hồi đó tui làm giấy kết hôn và giấy khai sinh cho con ở xã.')).toBeUndefined();
+    expect(conjoinedHalves('kết hôn với người nước ngoài cần giấy gì?')).toBeUndefined();
+    expect(conjoinedHalves('tui ở với ông chú được không?')).toBeUndefined();
+    expect(conjoinedHalves('Xin hỏi làm ở ủy ban xã và cần giấy xác định khuyết tật không?')).toBeUndefined();
+  });
+
+  test('"em muốn hỏi", "cho tui hỏi" open a request; "hồi đó" does not', () => {
+    expect(clauses('Em muốn hỏi đăng ký tạm trú cho vợ.')[0].request).toBe(true);
+    expect(clauses('Cho tui hỏi đổi bằng lái.')[0].request).toBe(true);
+    expect(clauses('Hồi đó tui làm giấy kết hôn ở xã.')[0].request).toBe(false);
   });
 
   test('no letters, no clauses', () => {

@@ -23,7 +23,7 @@ import { seededRandom } from '../../seeded-random';
 import { softmax, SoftmaxRegression, type SparseVector } from './softmax-regression';
 import { Speller } from './speller';
 import { NearestNeighbors } from './nearest-neighbors';
-import { clauses, requestPart, requestSentences } from './segments';
+import { clauses, conjoinedHalves, requestPart, requestSentences } from './segments';
 import { createHash } from 'node:crypto';
 import { LexiconMatcher } from './lexicon';
 import { decodeModel, encodeModel, ModelRefusedError, MODEL_CODEC_VERSION, nluCodeStamp, type ModelClasses } from './model-codec';
@@ -113,6 +113,14 @@ export interface ScoreDetails {
   core: string;
   /** The sentences that ask or request something (the last four), greetings and thanks left out. */
   requestSentences: string[];
+  /** Calls for rescue ("tới cứu giùm", "cứu với") beside a danger (someone hurt, trapped, attacked). */
+  rescue: boolean;
+  /** Names a danger to people (a word class of someone hurt, trapped or attacked, not denied). */
+  danger: boolean;
+  /** Names a procedure outside the catalog (an adoption), not to set it aside. */
+  outOfCatalog: boolean;
+  /** Thanks ("cảm ơn", "cám ơn") in a clause of its own, and no sentence that asks or requests anything. */
+  onlyThanks: boolean;
   /**
    * When the message tells some procedure as done ("làm khai tử xong rồi"): the best intent of the
    * message read without those clauses (`nlu_fallback` when the out-of-domain class wins there),
@@ -136,8 +144,39 @@ const REQUEST_CONFIDENCE = 0.7;
 const SHORT_CORE_WORDS = 10;
 /** A request's intent must be among this many best of the whole message. */
 const REQUEST_RANK = 3;
+/** Confidence each half of a sentence that joins two requests needs ("làm ở ủy ban xã" alone says little). */
+const JOINED_CONFIDENCE = 0.9;
+/** Ways to file or pay for some procedure: "nộp qua mạng được không và bao lâu có giấy" asks one procedure. */
+const CHANNELS = new Set(['tt_nop_ho_so_truc_tuyen', 'tt_thanh_toan_truc_tuyen', 'tt_buu_chinh_cong_ich']);
 /** Most requests listed for one message. */
 const MAX_REQUESTS = 3;
+
+/** Word classes (lexicon) of a danger to people: with a call for rescue, the message is an emergency. */
+const DANGER_CLASSES = new Set(['y_te_khan', 'chay_no_cuu_nan', 'toi_pham']);
+/** Words after "cứu" that make it a call for rescue ("cứu giùm", "cứu với", "cứu người"). */
+const RESCUE_AFTER = new Set(['gium', 'dum', 'giup', 'voi', 'tui', 'em', 'toi', 'nguoi', 'mang']);
+/** Words before "cứu" that make it one ("tới cứu", "đến cứu", "kêu cứu"). */
+const RESCUE_BEFORE = new Set(['toi', 'den', 'keu', 'goi']);
+/** Urgent intents this far down the ranking may still be picked for a call for rescue. */
+const RESCUE_RANK = 5;
+
+/**
+ * Word classes of procedures outside the catalog that a catalog procedure resembles ("nhận … làm
+ * con nuôi" is not "nhận con"): named (not denied), no procedure of the catalog is the answer.
+ */
+const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi']);
+
+/** The word classes (lexicon) found in a message, denied ones as `neg_<class>`. */
+function wordClasses(features: NamedFeatures): string[] {
+  const classes = features.groups.find((g) => g.group === 'x');
+  return classes ? [...classes.weights.keys()] : [];
+}
+
+/** A call for rescue among `words` (folded), and a danger among the message's word classes. */
+function callsForRescue(words: string[], classes: string[]): boolean {
+  const called = words.some((w, i) => w === 'cuu' && (RESCUE_AFTER.has(words[i + 1]) || RESCUE_BEFORE.has(words[i - 1])));
+  return called && classes.some((c) => DANGER_CLASSES.has(c));
+}
 
 /** How many real intents `intent_ranking` lists (as Rasa's LABEL_RANKING_LENGTH). */
 const RANKING_LENGTH = 10;
@@ -145,6 +184,8 @@ const RANKING_LENGTH = 10;
 const ACCENT_DROPOUT = 0.35;
 /** Longest text searched for entities (regexes on megabytes of text are a denial of service). */
 const MAX_ENTITY_CHARS = 10_000;
+/** The thank-you and goodbye intent. */
+const THANKS_INTENT = 'cam_on_tam_biet';
 /** Intents whose examples are mostly words that also wrap other messages. */
 const SMALL_TALK = new Set(['chao_hoi', 'cam_on_tam_biet']);
 /** Training hands the event loop back at least this often (ms). */
@@ -501,7 +542,19 @@ export class BuiltinNluEngine implements NluEngine {
       // high: a question that leans on the story before it ("nộp ở đâu, đóng phí gì?") is read alone otherwise.
       const top = new Set(details.ranking.slice(0, REQUEST_RANK).map((r) => r.name));
       const requests = this.requests(details.requestSentences, top);
-      return requests.length >= 2 ? { ...result, requests } : result;
+      if (requests.length >= 2) return { ...result, requests };
+      // Two procedures joined in one sentence ("làm lại căn cước với đổi bằng lái"): the first asked
+      // is the answer (the bot answers it and offers the other), not whichever the whole ranks first.
+      const urgentNow = this.urgent.has(result.intent.name) || this.urgent.has(first?.name ?? '');
+      const joined = urgentNow ? [] : this.joinedRequests(details.requestSentences, top);
+      if (joined.length < 2) return result;
+      return {
+        text: raw,
+        intent: joined[0],
+        intent_ranking: details.ranking.slice(0, RANKING_LENGTH),
+        entities: result.entities,
+        requests: joined,
+      };
     } catch {
       return this.fallback(raw, [], [], 1);
     }
@@ -549,6 +602,45 @@ export class BuiltinNluEngine implements NluEngine {
   }
 
   /**
+   * The two procedures of the first request sentence that joins two ("… căn cước với đổi bằng
+   * lái …"): each half clearly a procedure (`tt_…`) of its own, both among `top` (empty otherwise).
+   */
+  private joinedRequests(sentences: string[], top: Set<string>): IntentScore[] {
+    const model = this.model;
+    if (!model) return [];
+    for (const sentence of sentences) {
+      const halves = conjoinedHalves(sentence);
+      if (!halves) continue;
+      const read = halves.map((h) => {
+        const probs = this.probabilities(model, h, true);
+        let best = 0;
+        probs.forEach((p, k) => {
+          if (p > probs[best]) best = k;
+        });
+        return { name: model.labels[best], confidence: probs[best] };
+      });
+      const [a, b] = read;
+      const procedure = (r: IntentScore): boolean => r.name.startsWith('tt_') && !CHANNELS.has(r.name);
+      if (a.name === b.name || !read.every((r) => procedure(r) && r.confidence >= JOINED_CONFIDENCE && top.has(r.name))) continue;
+      // The sentence read whole must weigh the two as its two best: a vague half ("làm ở ủy ban xã") does not.
+      const whole = this.probabilities(model, sentence, true);
+      const rank = (name: string): number => {
+        const p = whole[model.labels.indexOf(name)];
+        return whole.filter((q) => q > p).length;
+      };
+      if (rank(a.name) > 1 || rank(b.name) > 1) continue;
+      // And each half's closest training example (greetings and thanks aside) must agree with its reading.
+      const agrees = halves.every((h, k) => {
+        const x = vectorize(model.featurizer.extract(h, { nested: true }).full, model.vocabulary);
+        const near = model.neighbors.query(x, 5).find((n) => !SMALL_TALK.has(model.labels[n.label]));
+        return near !== undefined && model.labels[near.label] === read[k].name;
+      });
+      if (agrees) return read;
+    }
+    return [];
+  }
+
+  /**
    * The classifier's raw view of a message (undefined before the first training). `split`: drop
    * greeting, thanks and apology clauses and find the request sentences (default: true).
    */
@@ -577,6 +669,8 @@ export class BuiltinNluEngine implements NluEngine {
     const checked = (ranking[0]?.confidence ?? 0) < this.opts.agreementThreshold;
     const nearest = (v: SparseVector): IntentScore[] =>
       model.neighbors.query(v, 5).map((n) => ({ name: model.labels[n.label], confidence: n.similarity }));
+    const classes = wordClasses(f.full);
+    const requests = split ? requestSentences(parts) : [];
     let contentWords = 0;
     let knownWords = 0;
     f.words.forEach((w, i) => {
@@ -595,7 +689,12 @@ export class BuiltinNluEngine implements NluEngine {
       neighbors: () => (checked ? nearest(f.focus ? vectorize(f.focus, model.vocabulary) : x) : []),
       wholeNeighbors: checked && f.focus ? () => nearest(x) : undefined,
       core,
-      requestSentences: split ? requestSentences(parts) : [],
+      requestSentences: requests,
+      rescue: callsForRescue(f.words, classes),
+      danger: classes.some((c) => DANGER_CLASSES.has(c)),
+      outOfCatalog: classes.some((c) => OUT_OF_CATALOG_CLASSES.has(c)),
+      onlyThanks:
+        split && parts.some((c) => c.filler && c.words.some((w, i) => w === 'cam' && c.words[i + 1] === 'on')) && requests.length === 0,
     };
   }
 
@@ -629,6 +728,9 @@ export class BuiltinNluEngine implements NluEngine {
     const top = ranking[0];
     // Nothing to read (empty, only punctuation or emoji): no candidates worth listing.
     if (!top || (d.words === 0 && d.entities.length === 0)) return this.fallback(text, [], d.entities, 1);
+    // Someone in danger and a call for rescue: an emergency, whatever the story around it reads as.
+    const rescue = d.rescue && !this.urgent.has(top.name) ? ranking.slice(0, RESCUE_RANK).find((r) => this.urgent.has(r.name)) : undefined;
+    if (rescue) return { text, intent: rescue, intent_ranking: ranking, entities: d.entities };
     const second = ranking[1];
     const urgent = this.urgent.has(top.name);
     const threshold = urgent ? Math.min(this.opts.urgentThreshold, this.opts.threshold) : this.opts.threshold;
@@ -650,7 +752,15 @@ export class BuiltinNluEngine implements NluEngine {
       disagrees(d.neighbors()) &&
       (d.wholeNeighbors === undefined || disagrees(d.wholeNeighbors()));
     const outOfVocabulary = d.entities.length === 0 && d.contentWords > 0 && d.knownWords / d.contentWords < this.opts.minCoverage;
-    if (d.background >= top.confidence || top.confidence < threshold || outOfVocabulary || disputed()) {
+    // A thank-you with a few words of what comes next ("mai tui lên xã làm liền") and no question:
+    // when the thanks lead the ranking, however thinly, it is a thank-you (a report would lead otherwise).
+    if (d.onlyThanks && top.name === THANKS_INTENT) return { text, intent: top, intent_ranking: ranking, entities: d.entities };
+    const outOfCatalog = d.outOfCatalog && top.name.startsWith('tt_');
+    // An emergency that names its danger and leads the ranking is not turned down for looking
+    // off-topic or unsure ("uống nhầm thuốc gì không biết, giờ ói mửa"); a close second still asks.
+    const named = urgent && d.danger;
+    const doubtful = !named && (d.background >= top.confidence || top.confidence < threshold);
+    if (doubtful || outOfVocabulary || outOfCatalog || disputed()) {
       return this.fallback(text, ranking, d.entities, this.opts.threshold);
     }
     if (ambiguous) {

@@ -50,6 +50,8 @@ const BAO_QUESTION = new Set(['nhieu', 'lau', 'gio']);
 const QUESTION_ENDS = new Set(['khong', 'chua', 'ha', 'ko', 'hong', 'nha', 'vay', 'a']);
 /** Openers of a request ("cho hỏi", "xin hỏi", "làm ơn", "nhờ", "đề nghị") regardless of question words. */
 const REQUEST_OPENERS = [['cho'], ['xin', 'hoi'], ['lam', 'on'], ['nho'], ['de', 'nghi'], ['giup']];
+/** Words before "hỏi" that make it a request to ask ("cho hỏi", "xin hỏi", "muốn hỏi"), not "hồi đó". */
+const ASK_BEFORE = new Set(['cho', 'xin', 'muon', 'can']);
 /** Most request sentences looked at (the last ones: the questions come at the end). */
 const MAX_REQUEST_SENTENCES = 4;
 
@@ -70,7 +72,16 @@ function isRequest(tokens: string[], words: string[], raw: string): boolean {
   if (tokens.some(asks)) return true;
   // A yes/no question: "không" among the last words ("có phải khai báo không ạ").
   if (words.slice(-3).some((w) => w === 'khong') && QUESTION_ENDS.has(words[words.length - 1])) return true;
-  return REQUEST_OPENERS.some((o) => o.every((w, k) => words[k] === w));
+  return REQUEST_OPENERS.some((o) => o.every((w, k) => words[k] === w)) || opensWithAsking(words);
+}
+
+/** "cho hỏi", "cho tui hỏi", "xin hỏi", "em muốn hỏi", "tui cần hỏi" among the first words (not "hồi đó"). */
+function opensWithAsking(folded: string[]): boolean {
+  for (let i = 1; i < Math.min(folded.length, 5); i++) {
+    if (folded[i] !== 'hoi') continue;
+    if (ASK_BEFORE.has(folded[i - 1]) || (i >= 2 && folded[i - 2] === 'cho')) return true;
+  }
+  return false;
 }
 
 /** The clauses of a message, in order (an empty list for a message without letters or digits). */
@@ -119,4 +130,64 @@ export function requestSentences(parts: Clause[]): string[] {
     .filter((s) => s.length > 0 && s.some((c) => c.request))
     .map((s) => s.map((c) => c.text.trim()).join(' '))
     .slice(-MAX_REQUEST_SENTENCES);
+}
+
+/**
+ * Words that join two requests inside one sentence ("làm lại căn cước với đổi bằng lái luôn",
+ * "thẻ bảo hiểm cho bé làm ở đâu, với lại giấy khai sanh làm chung được hông"), longest first.
+ */
+const JOINERS = [['voi', 'lai'], ['cung', 'voi'], ['voi'], ['va']];
+/** Fewest words on each side of a joiner for the two sides to be requests of their own. */
+const MIN_SIDE_WORDS = 3;
+
+/** Words that ask where, how or what, or name an office: a half made only of them names no procedure. */
+const ASPECT_WORDS = new Set(
+  'nop o dau can giay to gi khong hong ko duoc bao lau nhieu phi le tien mat ngay may the nao sao thu tuc ho so di den ra len vo toi lam bo phan mot cua huyen ubnd'.split(
+    ' ',
+  ),
+);
+
+/** Words that may name something: neither a greeting's, nor an aspect's or an office's. */
+function namingWords(folded: string[]): number {
+  return folded.filter((w) => !FILLER_WORDS.has(w) && !ASPECT_WORDS.has(w) && !/^\d+$/.test(w)).length;
+}
+
+/** Yes/no endings that make a whole sentence a question ("… làm chung được hông"). */
+const YES_NO_ENDS = new Set(['khong', 'hong', 'ko', 'k', 'chua', 'hem', 'hok']);
+
+/**
+ * The sentence as a whole asks: it ends with "?" or a yes/no ending, or opens with "cho hỏi",
+ * "xin hỏi", "em muốn hỏi"… (a story sentence with a question word inside, "… mà chưa có tên
+ * tôi", does not).
+ */
+function asksAsAWhole(sentence: string, folded: string[]): boolean {
+  if (/\?\s*$/u.test(sentence)) return true;
+  const last = folded.length - (folded[folded.length - 1] === 'a' ? 2 : 1);
+  if (YES_NO_ENDS.has(folded[last])) return true;
+  return opensWithAsking(folded);
+}
+
+/**
+ * A question cut in two at its first joiner ("với lại", "cùng với", "với", "và") that leaves at
+ * least three words on each side, each naming something besides where / how / what: the two
+ * halves, to be classified apart. Undefined when the sentence does not ask as a whole, when there
+ * is no such joiner, or when normalization changed the number of words (teencode "bhyt"). Whether
+ * the halves are two requests is the classifier's call ("đăng ký kết hôn với người Hàn Quốc được
+ * không" has a joiner but one request).
+ */
+export function conjoinedHalves(sentence: string): [string, string] | undefined {
+  const { folded } = normalize(sentence);
+  if (!asksAsAWhole(sentence, folded)) return undefined;
+  const raw = [...sentence.matchAll(/[^\s,]+/gu)];
+  // The raw words and the normalized ones line up only when normalization kept every word.
+  if (raw.length !== folded.length) return undefined;
+  for (let i = MIN_SIDE_WORDS; i < folded.length - MIN_SIDE_WORDS; i++) {
+    const joiner = JOINERS.find((j) => j.every((w, k) => folded[i + k] === w));
+    if (!joiner || folded.length - i - joiner.length < MIN_SIDE_WORDS) continue;
+    if (namingWords(folded.slice(0, i)) === 0 || namingWords(folded.slice(i + joiner.length)) === 0) continue;
+    const cut = raw[i].index ?? 0;
+    const after = raw[i + joiner.length].index ?? 0;
+    return [sentence.slice(0, cut).trim(), sentence.slice(after).trim()];
+  }
+  return undefined;
 }
