@@ -2,7 +2,8 @@
  * The databases the storage and pipeline suites run on: PGlite and a PostgreSQL server, always.
  * The server is the one TEST_DATABASE_URL names; Jest's global setup starts a throw-away one when
  * it names none. Each call of `freshDatabaseUrl` creates an empty database on the server (as `createDatabase`
- * does for the dashboard benchmark).
+ * does for the dashboard benchmark); `migratedDatabaseUrl` one with every migration applied, copied from
+ * a template (test gateways start on those: the migrations are what the suites about them test).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,22 +30,73 @@ export async function freshDatabaseUrl(kind: DbKind): Promise<string> {
   return (await createDatabase(process.env.TEST_DATABASE_URL!, 't')).url;
 }
 
-/** Creates an empty database `<prefix>_<random hex>` on the PostgreSQL server at `serverUrl`: its URL, and how to drop it. */
-export async function createDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const onServer = async (sql: string): Promise<void> => {
-    const client = new Client({ connectionString: serverUrl });
-    await client.connect();
+/** A URL for a database of the kind with every migration applied (on PostgreSQL a copy of a template migrated once). */
+export async function migratedDatabaseUrl(kind: DbKind): Promise<string> {
+  if (kind === 'pglite') return 'memory://';
+  const server = process.env.TEST_DATABASE_URL!;
+  migratedTemplate ??= makeMigratedTemplate(server);
+  return (await createDatabase(server, 't', await migratedTemplate)).url;
+}
+
+/** Runs `sql` on the server's maintenance database. */
+async function onServer<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The name of this process's migrated template database, once found or made. */
+let migratedTemplate: Promise<string> | undefined;
+
+/**
+ * A database migrated once per server and set of migrations, that tests' databases are copied from
+ * (`CREATE DATABASE … TEMPLATE`: a file copy, where running the migrations again costs a second or
+ * more on a busy machine). Made under an advisory lock, so that Jest workers starting together make one.
+ */
+async function makeMigratedTemplate(serverUrl: string): Promise<string> {
+  const name = `tmpl_${imageKey()}`;
+  return onServer(serverUrl, async (client) => {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
     try {
-      await client.query(sql);
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (found.rowCount) return name;
+      const building = `${name}_building_${process.pid}`;
+      await client.query(`CREATE DATABASE ${building}`);
+      const url = new URL(serverUrl);
+      url.pathname = `/${building}`;
+      const db = await openDatabase(url.toString(), '');
+      try {
+        await migrate(db);
+      } finally {
+        await db.close();
+      }
+      // Published whole: a template half migrated is never seen under its name.
+      await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      return name;
     } finally {
-      await client.end();
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
     }
-  };
-  await onServer(`CREATE DATABASE ${name}`);
+  });
+}
+
+/** Creates a database `<prefix>_<random hex>` on the PostgreSQL server at `serverUrl` (empty, or a copy of `template`): its URL, and how to drop it. */
+export async function createDatabase(
+  serverUrl: string,
+  prefix: string,
+  template?: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    url: url.toString(),
+    drop: () => onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
 }
 
 /**
@@ -102,9 +154,7 @@ export async function openTestDatabase(url: string, dataDir: string, opts: OpenO
 
 /** A fresh, migrated database of the kind (for suites that work on the store without a gateway). */
 export async function migratedDatabase(kind: DbKind): Promise<Database> {
-  const db = await openTestDatabase(await freshDatabaseUrl(kind), '/tmp/unused');
-  await migrate(db);
-  return db;
+  return openTestDatabase(await migratedDatabaseUrl(kind), '/tmp/unused');
 }
 
 /** Counts, from now on, the statements `db` runs whose text contains `marker` (a test's view of how writes were grouped). */

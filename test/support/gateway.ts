@@ -17,6 +17,7 @@ import { basename, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { ChannelAdapter } from '../../src/channels/kit/contract';
+import { hashPassword } from '../../src/auth/passwords';
 import { loadConfig, type Config } from '../../src/config';
 import type { DeliveryOptions } from '../../src/context';
 import type { Database, Queryable } from '../../src/db/database';
@@ -29,8 +30,9 @@ import { createLogger } from '../../src/logger';
 import { loadTrainingData, type TrainingData } from '../../src/nlu';
 import { trainingFingerprint } from '../../src/operations/retrain';
 import { findNluModel, insertNluModel } from '../../src/store/nlu-models';
+import { countUsers, insertUser } from '../../src/store/users';
 import { FakeEdongthap } from '../fakes/fake-edongthap';
-import { freshDatabaseUrl, openTestDatabase, type DbKind } from './databases';
+import { migratedDatabaseUrl, openTestDatabase, type DbKind } from './databases';
 import type { Dovecot } from './dovecot';
 
 /** The e-DongThap secret used by tests. */
@@ -70,7 +72,9 @@ export interface TestGatewayOptions {
   /**
    * Start with the intent models earlier test gateways trained (see `MODEL_DIR`), stored in the new
    * database as another node would have stored them: a gateway whose phrases match loads one
-   * instead of training (default: true; false for tests about training and storing models).
+   * instead of training; the admin and the knowledge are then made before the gateway starts
+   * (`prepareDatabase`). Default: true; false for tests about a gateway's own first start (training
+   * and storing models).
    */
   reuseModels?: boolean;
 }
@@ -106,13 +110,18 @@ function modelFileName(fingerprint: string, formatVersion: string): string {
 /** The knowledge and phrase files of a gateway's settings, read once per test file. */
 const readSeeds = new Map<string, { knowledge: KnowledgeSeed; training: TrainingData }>();
 
+/** Admin password hashes, made once per password and test file (argon2 costs a fifth of a second of CPU a hash). */
+const adminHashes = new Map<string, Promise<string>>();
+
 /**
- * Seeds `db` from the gateway's files (as the gateway would at start: it then finds them seeded) and
- * stores the kept models trained on those phrases, as another node would have: the gateway loads
- * one instead of training. Only those: a model is megabytes, and a test with phrases of its own
+ * Does what the gateway would do first on a new database, with what earlier test gateways made:
+ * the test admin with a hash made once (`mustChangePassword`: its first-login flag), the knowledge
+ * and phrases seeded from the gateway's files, and the kept model trained on those phrases stored
+ * as another node would have, so that the gateway loads it instead of training. The gateway then
+ * finds all of this done. Only that model: a model is megabytes, and a test with phrases of its own
  * keeps its own file.
  */
-async function storeTrainedModels(db: Database, config: Config): Promise<void> {
+async function prepareDatabase(db: Database, config: Config, mustChangePassword: boolean): Promise<void> {
   const key = `${resolve(config.KNOWLEDGE_DIR)}\n${resolve(config.BOT_DIR)}`;
   let seeds = readSeeds.get(key);
   if (!seeds) {
@@ -120,12 +129,24 @@ async function storeTrainedModels(db: Database, config: Config): Promise<void> {
     readSeeds.set(key, seeds);
   }
   await migrate(db);
+  if (!(await countUsers(db))) {
+    if (!adminHashes.has(config.ADMIN_PASSWORD)) adminHashes.set(config.ADMIN_PASSWORD, hashPassword(config.ADMIN_PASSWORD));
+    const passwordHash = await adminHashes.get(config.ADMIN_PASSWORD)!;
+    await insertUser(db, {
+      username: config.ADMIN_USERNAME,
+      displayName: 'Quản trị viên',
+      role: 'admin',
+      passwordHash,
+      mustChangePassword,
+    });
+  }
   await seedKnowledge(db, seeds.knowledge, seeds.training);
   const fingerprint = trainingFingerprint(await liveTrainingData(db, seeds.training));
+  // Every kept file of these phrases: most often one, but checkouts of other code (another engine
+  // format, which the gateway refuses) may share the folder.
   const stored = await db.query<{ format_version: string }>('SELECT format_version FROM nlu_models WHERE fingerprint = $1', [fingerprint]);
   const have = new Set(stored.rows.map((r) => r.format_version));
-  for (const file of modelFiles().reverse()) {
-    if (!basename(file).startsWith(`${fingerprint}-`)) continue;
+  for (const file of modelFiles().filter((f) => basename(f).startsWith(`${fingerprint}-`))) {
     const model = readModelFile(file);
     if (!model) continue;
     if (!have.has(model.formatVersion)) await insertNluModel(db, model);
@@ -245,7 +266,7 @@ async function startOn(
   opts: TestGatewayOptions,
   opened: { db?: Awaited<ReturnType<typeof openTestDatabase>>; gw?: Gateway },
 ): Promise<TestGateway> {
-  const databaseUrl = opts.databaseUrl ?? (await freshDatabaseUrl(opts.kind));
+  const databaseUrl = opts.databaseUrl ?? (await migratedDatabaseUrl(opts.kind));
   // An empty DATABASE_URL is "unset": PGlite on disk under DATA_DIR.
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cong1022-'));
   const config = loadConfig({
@@ -258,7 +279,7 @@ async function startOn(
   const db = await openTestDatabase(config.DATABASE_URL ?? '', config.DATA_DIR);
   opened.db = db;
   const reuseModels = opts.reuseModels !== false;
-  if (reuseModels) await storeTrainedModels(db, config);
+  if (reuseModels) await prepareDatabase(db, config, !!opts.firstAdminMustChangePassword);
   const gw = await createGateway(config, {
     logger: createLogger(config.LOG_LEVEL),
     adapters: opts.adapters,
