@@ -31,6 +31,11 @@ export const DEV_FILES: readonly DevFile[] = [
   { file: 'dev-fresh-e.jsonl', about: 'the fifth fresh batch of December 5, studied', minLines: 200 },
   { file: 'dev-fresh-f.jsonl', about: 'the sixth fresh batch of December 5, scored twice, then studied', minLines: 110 },
   { file: 'dev-fresh-g.jsonl', about: 'the seventh fresh batch of December 5, scored on arrival, then studied', minLines: 190 },
+  {
+    file: 'dev-fresh-h.jsonl',
+    about: 'the eighth fresh batch of December 5, scored twice (before and after the seventh round)',
+    minLines: 120,
+  },
 ];
 
 /** The older held-out set (test/nlu/heldout.jsonl): once used for tuning, so dev data too, though not in `--dev`. */
