@@ -27,7 +27,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
+import { withClient } from '../test/support/databases';
 import { ensureSystemPackages, freePort, startPostgres, type PostgresServer } from '../test/support/services';
 
 const SECRET = 'bench-secret';
@@ -174,17 +174,6 @@ async function counter(base: string, name: string): Promise<number> {
 
 /** The gateway's statement counter. */
 const statements = (base: string) => counter(base, 'cong1022_db_statements_total');
-
-/** Runs `fn` on a fresh connection to `databaseUrl`, closed afterwards. */
-async function withClient<T>(databaseUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * PostgreSQL's own counts: commits in the gateway's database and WAL flushes to disk (`pg_stat_wal`,

@@ -38,9 +38,9 @@ export async function migratedDatabaseUrl(kind: DbKind): Promise<string> {
   return (await createDatabase(server, 't', await migratedTemplate)).url;
 }
 
-/** Runs `sql` on the server's maintenance database. */
-async function onServer<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: serverUrl });
+/** Runs `work` on a fresh connection to `databaseUrl`, closed afterwards. */
+export async function withClient<T>(databaseUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     return await work(client);
@@ -59,7 +59,7 @@ let migratedTemplate: Promise<string> | undefined;
  */
 async function makeMigratedTemplate(serverUrl: string): Promise<string> {
   const name = `tmpl_${imageKey()}`;
-  return onServer(serverUrl, async (client) => {
+  return withClient(serverUrl, async (client) => {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
     try {
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -90,12 +90,12 @@ export async function createDatabase(
   template?: string,
 ): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
 
