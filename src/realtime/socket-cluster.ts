@@ -26,8 +26,36 @@ export function shareSocketRooms(io: Server, url: string, pool: Pool, log: Pick<
       return Object.assign(client, { release: () => void client.end().catch(() => undefined) });
     },
   };
-  io.adapter(createAdapter(source as unknown as Pool, { errorHandler: (err) => log.warn({ err }, 'socket.io cluster adapter error') }));
+  const adapterOf = createAdapter(source as unknown as Pool, {
+    errorHandler: (err) => log.warn({ err }, 'socket.io cluster adapter error'),
+  });
+  // socket.io calls the factory with `new`: a function, not an arrow.
+  io.adapter(function inOrder(nsp: Parameters<typeof adapterOf>[0]) {
+    return broadcastInOrder(adapterOf(nsp));
+  } as unknown as typeof adapterOf);
   return async () => {
     for (const nsp of io._nsps.values()) await nsp.adapter.close();
   };
+}
+
+/** What `broadcastInOrder` needs of an adapter. */
+interface Broadcasting {
+  broadcast(packet: unknown, opts: unknown): Promise<void> | void;
+}
+
+/**
+ * Makes an adapter's broadcasts run one after the other. The cluster adapter first publishes a
+ * broadcast to the other nodes (a query on a pool of connections) and only then delivers it to this
+ * node's sockets: two emits in a row (a receipt, then the bot's answer) could otherwise reach a
+ * visitor, here or on another node, in the other order.
+ */
+export function broadcastInOrder<A extends Broadcasting>(adapter: A): A {
+  const broadcast = adapter.broadcast.bind(adapter);
+  let last: Promise<unknown> = Promise.resolve();
+  adapter.broadcast = (packet, opts) => {
+    const run = last.then(() => broadcast(packet, opts));
+    last = run.catch(() => undefined);
+    return run;
+  };
+  return adapter;
 }

@@ -126,6 +126,37 @@ describe('three gateways on one postgres database', () => {
     for (const t of [tabA, tabB]) expect(t.received.some((r) => r.event === 'operator')).toBe(true);
   });
 
+  test('messages sent to a visitor one after the other reach each tab, on this node and another, in the order sent', async () => {
+    const tabA = await widget(a);
+    const { visitorId, token } = tabA.session;
+    const tabB = await widget(b, token!);
+    const livechat = a.gw.ctx.channels.get('livechat')!;
+    // As the dispatcher sends a receipt then an answer: each send returns once emitted.
+    const texts = Array.from({ length: 40 }, (_, i) => `tin ${i + 1}`);
+    for (const [i, text] of texts.entries())
+      await livechat.send({
+        id: `order-${i}`,
+        channel: 'livechat',
+        externalUserId: visitorId,
+        author: 'bot',
+        purpose: 'answer',
+        text,
+        quickReplies: [],
+        attachments: [],
+        ticketCode: null,
+        lastInboundAt: null,
+        part: 0,
+        parts: 1,
+      });
+    const got = (t: TestClient) =>
+      t.received
+        .filter((r) => r.event === 'message' && (r.payload as WireMessage).text.startsWith('tin '))
+        .map((r) => (r.payload as WireMessage).text);
+    await waitFor(() => got(tabA).length === texts.length && got(tabB).length === texts.length);
+    expect(got(tabA)).toEqual(texts);
+    expect(got(tabB)).toEqual(texts);
+  });
+
   test('a knowledge-base edit and a settings change on A reach the bots of B and C', async () => {
     const [proc] = (await request(a.app).get('/api/kb/procedures').set('authorization', admin).expect(200)).body as Array<{
       intent: string;
