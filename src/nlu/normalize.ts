@@ -164,8 +164,18 @@ function fixTelex(token: string): string {
   return out !== token && isSyllable(out) ? out : token;
 }
 
+/** Words (folded) of a theft that make a following unaccented "chay" "chạy" (running away). */
+const THIEF_WORDS = new Set(['trom', 'cuop', 'giat', 'giut']);
+/** How far before "chay" such a word counts (tokens). */
+const THIEF_SPAN = 5;
+
+/** Words (folded) before a "pa" that is a report, phản ánh: "muốn pa", "gửi pa", "cái pa", "đơn pa". */
+const PA_REPORT_PREV = new Set(['muon', 'mun', 'gui', 'goi', 'cai', 'vu', 'don']);
+/** Words (folded) after such a "pa": "pa hôm bữa", "pa hum bữa". */
+const PA_REPORT_NEXT = new Set(['hom', 'hum', 'bua']);
+
 /** Resolves tokens whose reading depends on their neighbours. */
-function resolveInContext(token: string, prev: string | undefined, next: string | undefined): string | undefined {
+function resolveInContext(token: string, prev: string | undefined, next: string | undefined, before: string[]): string | undefined {
   const p = prev === undefined ? undefined : foldDiacritics(prev);
   switch (token) {
     case 'hk':
@@ -178,7 +188,14 @@ function resolveInContext(token: string, prev: string | undefined, next: string 
       return next === undefined || PARTICLES_AFTER_QUESTION.has(next) ? 'vậy' : undefined;
     case 'chay':
       // "đang chay ve huong cho": a thief running away, not a fire.
-      return next !== undefined && CHAY_RUN_NEXT.has(foldDiacritics(next)) ? 'chạy' : undefined;
+      if (next !== undefined && CHAY_RUN_NEXT.has(foldDiacritics(next))) return 'chạy';
+      // "co nguoi trom xe may dang chay": a thief named just before runs, nothing burns.
+      return before.some((w) => THIEF_WORDS.has(foldDiacritics(w))) ? 'chạy' : undefined;
+    case 'pa':
+      // "muốn pa về việc này", "gửi pa", "pa hôm bữa": a report (phản ánh), not "ba" (father).
+      return (p !== undefined && PA_REPORT_PREV.has(p)) || (next !== undefined && PA_REPORT_NEXT.has(foldDiacritics(next)))
+        ? 'phản ánh'
+        : undefined;
     case 'hong':
       if (p === 'so') return 'hồng';
       if (p !== undefined && HONG_BROKEN_CONTEXT.has(p)) return 'hỏng';
@@ -228,7 +245,7 @@ export function canonicalSyllable(token: string): string {
   return chars.join('');
 }
 
-const CONTEXTUAL = new Set(['hk', 'k', 'v', 'hong', 'chay']);
+const CONTEXTUAL = new Set(['hk', 'k', 'v', 'hong', 'chay', 'pa']);
 const MEMO_LIMIT = 50_000;
 
 /** A raw token standardized without its neighbours. */
@@ -271,7 +288,9 @@ export function normalize(text: string): NormalizedText {
   for (let i = 0; i < raw.length; i++) {
     const std = standardize(raw[i]);
     const single = std.tokens[0];
-    let contextual = std.shorthand ? resolveInContext(single, raw[i - 1], raw[i + 1]) : undefined;
+    let contextual = std.shorthand
+      ? resolveInContext(single, raw[i - 1], raw[i + 1], raw.slice(Math.max(0, i - THIEF_SPAN), i))
+      : undefined;
     if (std.southern) {
       const prev = folded.length > 0 ? folded[folded.length - 1] : undefined;
       const next = i + 1 < raw.length ? standardize(raw[i + 1]).folded[0] : undefined;

@@ -142,6 +142,8 @@ export const TEENCODE: ReadonlyMap<string, string> = new Map<string, string>([
   ['dvcqg', 'dịch vụ công quốc gia'],
   ['tthc', 'thủ tục hành chính'],
   ['lltp', 'lý lịch tư pháp'],
+  // The letters swapped, as often typed.
+  ['llpt', 'lý lịch tư pháp'],
   ['gcn', 'giấy chứng nhận'],
   ['qsdd', 'quyền sử dụng đất'],
   ['qsdđ', 'quyền sử dụng đất'],
@@ -190,6 +192,8 @@ export const TEENCODE: ReadonlyMap<string, string> = new Map<string, string>([
   ['đkx', 'đăng ký xe'],
   ['bsx', 'biển số xe'],
   ['cavet', 'cà vẹt'],
+  // A motorbike named by its model ("chiếc Wave", "con Dream"): what it is, for the vehicle procedures.
+  ...words(['wave', 'dream', 'sirius', 'exciter', 'airblade', 'jupiter', 'vespa', 'winner'], 'xe máy'),
   ['blx', 'bằng lái xe'],
   ['sổđỏ', 'sổ đỏ'],
   ['sổhồng', 'sổ hồng'],

@@ -6,8 +6,9 @@
  */
 import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
-import { BuiltinNluEngine } from '../../src/nlu/builtin/builtin-engine';
+import { BuiltinNluEngine, filedElsewhere, namedNeighbour } from '../../src/nlu/builtin/builtin-engine';
 import { Featurizer } from '../../src/nlu/builtin/featurizer';
+import { normalize } from '../../src/nlu/normalize';
 import { FALLBACK_INTENT, type TrainingData } from '../../src/nlu/types';
 import { readEvalSet, type EvalItem } from './eval-sets';
 
@@ -226,6 +227,42 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     const flood = engine.parseSync('Bờ bao bể, nước tràn vô nhà, có bà già bại liệt chưa đưa ra được. Kêu người tới cứu giùm!');
     expect(flood.intent.name).toBe('khan_cap_114');
     expect(intentOf('hồ sơ của em trễ hẹn 2 tháng rồi, cứu em với ad')).not.toMatch(/^khan_cap_/);
+    // People sitting on a flooded roof are trapped: the danger is named, the call for help decides.
+    const roof = engine.parseSync('Nước lên nhanh quá, nhà ngập tới mái, cả nhà tui đang ngồi trên nóc nhà. Kêu người tới cứu dùm!');
+    expect(roof.intent.name).toBe('khan_cap_114');
+  });
+
+  test('a dossier filed in another province is handed over; one filed here, or a move from there, is not', () => {
+    expect(filedElsewhere(normalize('hồ sơ đổi bằng lái em nộp ở Cần Thơ').folded)).toBe(true);
+    expect(filedElsewhere(normalize('ho so dat ben long an tre hen').folded)).toBe(true);
+    expect(filedElsewhere(normalize('chuyển hộ khẩu từ Vĩnh Long về Đồng Tháp').folded)).toBe(false);
+    expect(filedElsewhere(normalize('hồ sơ nộp ở xã Long An').folded)).toBe(false);
+    expect(intentOf('hs cap lai so do em nop o Tay Ninh, gio tra cuu tien do o dau vay')).toBe(FALLBACK_INTENT);
+    expect(intentOf('hồ sơ cấp lại sổ đỏ em nộp ở xã hôm trước, giờ tra cứu tiến độ ở đâu')).toBe('tra_cuu_ho_so');
+  });
+
+  test('a dispute between heirs is no transfer of land; land held "without dispute" still is a procedure', () => {
+    expect(intentOf('hai anh em tranh chấp miếng đất ba má để lại, giờ sang tên sao')).toBe(FALLBACK_INTENT);
+    expect(intentOf('đất nhà tui hổng tranh chấp với ai, xin cấp sổ lần đầu được hông')).toBe('tt_cap_so_do');
+  });
+
+  test('the paper a message names decides between neighbours: a diploma, a signature', () => {
+    const words = (text: string): string[] => normalize(text).folded;
+    expect(namedNeighbour(words('cái bằng cấp ba bị hư, xin lại bản sao'), 'tt_trich_luc_ho_tich')).toBe('tt_ban_sao_van_bang');
+    expect(namedNeighbour(words('bằng tốt nghiệp ghi sai năm sinh so với giấy khai sinh'), 'tt_cai_chinh_ho_tich')).toBeUndefined();
+    expect(namedNeighbour(words('giấy bán xe có xác nhận chữ ký của em'), 'tt_dang_ky_xe')).toBe('tt_chung_thuc_chu_ky');
+    expect(namedNeighbour(words('giấy bán xe có xác nhận chữ ký của em'), 'tt_ket_hon')).toBeUndefined();
+    // It names only a diploma: never answered as a civil-status copy (a "which one?" or a handover at most).
+    expect(intentOf('cái bằng cấp ba của con tui bị chuột cắn nát rồi, xin lại bản sao được hông')).not.toBe('tt_trich_luc_ho_tich');
+    const sale = engine.parseSync(
+      'Tui bán chiếc xe cho người quen, họ đòi giấy mua bán có xác nhận chữ ký của tui. Ra xã làm có cần mang giấy tờ xe không?',
+    );
+    expect(sale.intent.name).not.toBe('tt_dang_ky_xe');
+  });
+
+  test('a motorbike named by its model is a motorbike; a thief "dang chay" runs', () => {
+    expect(intentOf('tui mua lại chiếc Wave của người quen, sang tên ở đâu')).toBe('tt_dang_ky_xe');
+    expect(intentOf('co thang trom giat gio xach dang chay ra lo')).toBe('khan_cap_113');
   });
 
   test('thanks and a word of what comes next, no question: a thank-you; a report with thanks stays a report', () => {

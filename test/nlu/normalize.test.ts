@@ -71,6 +71,9 @@ describe('teencode, abbreviations and Southern dialect', () => {
     ['ttdvvl', 'trung tâm dịch vụ việc làm'],
     ['xnhn', 'xác nhận hôn nhân'],
     ['dkx', 'đăng ký xe'],
+    ['llpt', 'lý lịch tư pháp'],
+    ['wave', 'xe máy'],
+    ['dream', 'xe máy'],
     ['mần', 'làm'],
     ['tía', 'cha'],
     ['má', 'mẹ'],
@@ -97,7 +100,11 @@ describe('teencode, abbreviations and Southern dialect', () => {
     ['đèn bị hong', 'đèn bị hỏng'],
     ['có được hong', 'có được không'],
     ['sao v', 'sao vậy'],
-  ])('context decides hk, k, hong and v: %s → %s', (raw, expected) => {
+    ['em muốn pa về việc này', 'em muốn phản ánh về việc này'],
+    ['gửi pa hôm qua', 'gửi phản ánh hôm qua'],
+    ['pa hum qua', 'phản ánh hôm qua'],
+    ['pa của em mất rồi', 'pa của em mất rồi'],
+  ])('context decides hk, k, hong, v and pa: %s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(expected);
   });
 });
@@ -232,6 +239,9 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     ['chừng một tháng', 'chừng một tháng'],
     ['nha dang chay lon', 'nha dang chay lon'],
     ['an trom dang chay tron', 'an trom dang chạy tron'],
+    // A thief named a few words before: running away, whatever follows.
+    ['trom xe dang chay, bat lai', 'trom xe dang chạy bat lai'],
+    ['bi trom hom qua, gio nha ben canh dang chay', 'bi trom hom qua gio nha ben canh dang chay'],
     ['chớ có tin lời nó', 'chớ có tin lời nó'],
   ])('ambiguous words keep their standard reading where the context says so: %s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(expected);

@@ -119,6 +119,10 @@ export interface ScoreDetails {
   danger: boolean;
   /** Names a procedure outside the catalog (an adoption), not to set it aside. */
   outOfCatalog: boolean;
+  /** The neighbour of the top intent that the paper the message names points to (`namedNeighbour`). */
+  neighbour?: string;
+  /** Places a dossier in another province ("hồ sơ nộp ở Bình Dương"): its status is not the hotline's to tell. */
+  elsewhere: boolean;
   /** Thanks ("cảm ơn", "cám ơn") in a clause of its own, and no sentence that asks or requests anything. */
   onlyThanks: boolean;
   /**
@@ -162,9 +166,140 @@ const RESCUE_RANK = 5;
 
 /**
  * Word classes of procedures outside the catalog that a catalog procedure resembles ("nhận … làm
- * con nuôi" is not "nhận con"): named (not denied), no procedure of the catalog is the answer.
+ * con nuôi" is not "nhận con"; a land dispute, "tranh chấp miếng đất hương hỏa", is no transfer of
+ * land): named (not denied), no procedure of the catalog is the answer.
  */
-const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi']);
+const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'tranh_chap']);
+
+/**
+ * Provinces other than Đồng Tháp (and former Tiền Giang), folded, by their names before and after the
+ * 2025 mergers; names a commune of Đồng Tháp also bears (Hòa Bình, Phú Thọ, Thanh Hòa…) left out.
+ */
+const OTHER_PROVINCES = [
+  'an giang',
+  'ba ria',
+  'vung tau',
+  'bac lieu',
+  'bac giang',
+  'bac kan',
+  'bac ninh',
+  'ben tre',
+  'binh dinh',
+  'binh duong',
+  'binh phuoc',
+  'binh thuan',
+  'ca mau',
+  'can tho',
+  'cao bang',
+  'da nang',
+  'dak lak',
+  'dak nong',
+  'dien bien',
+  'dong nai',
+  'gia lai',
+  'ha giang',
+  'ha nam',
+  'ha noi',
+  'ha tinh',
+  'hai duong',
+  'hai phong',
+  'hau giang',
+  'hung yen',
+  'khanh hoa',
+  'kien giang',
+  'kon tum',
+  'lai chau',
+  'lam dong',
+  'lang son',
+  'lao cai',
+  'long an',
+  'nam dinh',
+  'nghe an',
+  'ninh thuan',
+  'phu yen',
+  'quang binh',
+  'quang nam',
+  'quang ngai',
+  'quang ninh',
+  'quang tri',
+  'soc trang',
+  'son la',
+  'tay ninh',
+  'thai binh',
+  'thai nguyen',
+  'tra vinh',
+  'tuyen quang',
+  'vinh long',
+  'vinh phuc',
+  'yen bai',
+  'sai gon',
+  'ho chi minh',
+  'hcm',
+].map((p) => p.split(' '));
+/** Words right before a province that place a dossier there ("nộp ở Vĩnh Long", "hồ sơ đất bên Long An"). */
+const PLACED_AT = new Set(['o', 'tai', 'ben', 'tren', 'duoi']);
+/** How far before the province the dossier or its filing is named (words). */
+const FILED_SPAN = 6;
+/** The status of a dossier: the intent that cannot answer for a file another province holds. */
+const DOSSIER_STATUS = 'tra_cuu_ho_so';
+
+/**
+ * A dossier filed in another province ("hs … e nộp ở Vĩnh Long", "hồ sơ đất bên Long An"): "nộp",
+ * "hồ sơ" or "hs" at most six words before "ở / tại / bên / trên / dưới" and a province other than Đồng
+ * Tháp. `words` are folded.
+ */
+export function filedElsewhere(words: string[]): boolean {
+  return words.some((w, i) => {
+    if (!PLACED_AT.has(w)) return false;
+    const named = OTHER_PROVINCES.some((p) => p.every((x, k) => words[i + 1 + k] === x));
+    if (!named) return false;
+    const before = words.slice(Math.max(0, i - FILED_SPAN), i);
+    return before.some((b, k) => b === 'nop' || b === 'hs' || (b === 'ho' && before[k + 1] === 'so'));
+  });
+}
+
+/**
+ * Neighbours told apart by the paper a message names: when `read` leads the ranking, the message
+ * names one of `names` and none of `unless`, and `asked` is among the ranking's three best, the
+ * bot asks which of the two ("cái bằng cấp ba … xin lại bản sao" is read as a civil-status copy;
+ * "giấy bán xe có xác nhận chữ ký" as a vehicle registration). Phrases are folded.
+ */
+interface NamedNeighbour {
+  read: ReadonlySet<string>;
+  asked: string;
+  names: string[][];
+  unless: string[][];
+}
+const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
+const NAMED_NEIGHBOURS: readonly NamedNeighbour[] = [
+  {
+    read: new Set(['tt_trich_luc_ho_tich', 'tt_cai_chinh_ho_tich']),
+    asked: 'tt_ban_sao_van_bang',
+    names: phrases([
+      'bang cap',
+      'bang tot nghiep',
+      'van bang',
+      'hoc ba',
+      'bang dai hoc',
+      'bang cu nhan',
+      'bang thpt',
+      'bang thcs',
+      'chung chi',
+    ]),
+    unless: phrases(['khai sinh', 'ket hon', 'khai tu', 'hon thu', 'chung tu', 'trich luc', 'ho tich']),
+  },
+  { read: new Set(['tt_dang_ky_xe']), asked: 'tt_chung_thuc_chu_ky', names: phrases(['chu ki', 'ki ten']), unless: [] },
+];
+
+function hasPhrase(words: string[], list: string[][]): boolean {
+  return words.some((_, i) => list.some((p) => p.every((x, k) => words[i + k] === x)));
+}
+
+/** The neighbour a message's named paper points to, when `top` is the other one of a pair (undefined otherwise). */
+export function namedNeighbour(words: string[], top: string): string | undefined {
+  const n = NAMED_NEIGHBOURS.find((x) => x.read.has(top));
+  return n && hasPhrase(words, n.names) && !hasPhrase(words, n.unless) ? n.asked : undefined;
+}
 
 /** The word classes (lexicon) found in a message, denied ones as `neg_<class>`. */
 function wordClasses(features: NamedFeatures): string[] {
@@ -671,6 +806,7 @@ export class BuiltinNluEngine implements NluEngine {
       model.neighbors.query(v, 5).map((n) => ({ name: model.labels[n.label], confidence: n.similarity }));
     const classes = wordClasses(f.full);
     const requests = split ? requestSentences(parts) : [];
+    const whole = split ? parts.flatMap((c) => c.words) : f.words;
     let contentWords = 0;
     let knownWords = 0;
     f.words.forEach((w, i) => {
@@ -693,6 +829,9 @@ export class BuiltinNluEngine implements NluEngine {
       rescue: callsForRescue(f.words, classes),
       danger: classes.some((c) => DANGER_CLASSES.has(c)),
       outOfCatalog: classes.some((c) => OUT_OF_CATALOG_CLASSES.has(c)),
+      // The whole message: the filing, or the paper, is often told in a clause before the question.
+      elsewhere: filedElsewhere(whole),
+      neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
       onlyThanks:
         split && parts.some((c) => c.filler && c.words.some((w, i) => w === 'cam' && c.words[i + 1] === 'on')) && requests.length === 0,
     };
@@ -755,7 +894,8 @@ export class BuiltinNluEngine implements NluEngine {
     // A thank-you with a few words of what comes next ("mai tui lên xã làm liền") and no question:
     // when the thanks lead the ranking, however thinly, it is a thank-you (a report would lead otherwise).
     if (d.onlyThanks && top.name === THANKS_INTENT) return { text, intent: top, intent_ranking: ranking, entities: d.entities };
-    const outOfCatalog = d.outOfCatalog && top.name.startsWith('tt_');
+    // A dossier another province holds: its status is not ours to look up, and no procedure was asked.
+    const outOfCatalog = (d.outOfCatalog && top.name.startsWith('tt_')) || (d.elsewhere && top.name === DOSSIER_STATUS);
     // An emergency that names its danger and leads the ranking is not turned down for looking
     // off-topic or unsure ("uống nhầm thuốc gì không biết, giờ ói mửa"); a close second still asks.
     const named = urgent && d.danger;
@@ -767,6 +907,9 @@ export class BuiltinNluEngine implements NluEngine {
       const result = this.fallback(text, ranking, d.entities, this.opts.threshold);
       return second ? { ...result, ambiguous: [top, second] } : result;
     }
+    // The paper the message names belongs to the neighbour (a diploma, a signature): ask which.
+    const paper = d.neighbour === undefined ? undefined : ranking.slice(0, 3).find((r) => r.name === d.neighbour);
+    if (paper) return { ...this.fallback(text, ranking, d.entities, this.opts.threshold), ambiguous: [paper, top] };
     // The top intent comes from a procedure told as done: the request read without it says otherwise.
     const alone = d.withoutDone;
     if (alone && !urgent && !SMALL_TALK.has(top.name) && alone.name !== top.name) {

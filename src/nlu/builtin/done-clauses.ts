@@ -32,11 +32,12 @@ const FOLDED_DONE_VERBS = new Set([...DONE_VERBS].map(foldDiacritics));
 const ASKING = new Set('gì sao đâu nào chưa ai hả không hông ko hok nhiêu giúp giùm dùm'.split(' '));
 const FOLDED_ASKING = new Set([...ASKING].map(foldDiacritics));
 /**
- * Words of loss or damage: "làm mất cái thẻ rồi", "đánh rớt rồi", "rách rồi" tell why a paper is
- * asked for again, not a procedure done. Unaccented, only the spellings no common word shares.
+ * Words of loss or damage: "làm mất cái thẻ rồi", "đánh rớt rồi", "rách rồi", "bị chuột cắn nát
+ * rồi", "ướt hết rồi", "cháy rụi rồi" tell why a paper is asked for again, not a procedure done.
+ * Unaccented, only the spellings no common word shares.
  */
-const LOSS = new Set('mất rớt rách hư hỏng gãy lạc'.split(' '));
-const FOLDED_LOSS = new Set(['mat', 'rot', 'rach', 'lac']);
+const LOSS = new Set('mất rớt rách hư hỏng gãy lạc nát ướt mục cháy'.split(' '));
+const FOLDED_LOSS = new Set(['mat', 'rot', 'rach', 'lac', 'uot']);
 /** After "bao", the words that make a question: bao nhiêu, bao lâu, bao giờ. */
 const BAO_QUESTION = new Set(['nhieu', 'lau', 'gio']);
 

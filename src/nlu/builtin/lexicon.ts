@@ -175,6 +175,8 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
   ],
   // Adoption: outside the catalog, and not a parent-child recognition (tt_nhan_cha_me_con).
   con_nuoi: ['con nuôi', 'nhận nuôi', 'nuôi con nuôi', 'cha mẹ nuôi', 'ba má nuôi'],
+  // A dispute between people (a court's or a mediator's matter, outside the catalog); "không tranh chấp" is denied.
+  tranh_chap: ['tranh chấp', 'kiện ra tòa', 'kiện nhau', 'hòa giải không thành'],
   // Fire, explosion, rescue (114).
   chay_no_cuu_nan: [
     'cháy',
@@ -252,6 +254,11 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'còn người trong',
     'tắm sông',
     'mất tích',
+    'trên nóc nhà',
+    'lên nóc nhà',
+    'ngập tới mái',
+    'ngập tới nóc',
+    'ngập gần tới mái',
   ],
   // Crime and public order in progress (113).
   toi_pham: [
