@@ -219,6 +219,12 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     ['cái lò gạch đầu xóm xả khói mịt mù, cả xóm ho hoài, báo giùm', 'vi_pham'],
     // The danger named, though "thuốc gì" also asks like health advice: answered, not handed over.
     ['con tui uống nhầm thuốc gì không biết, giờ ói mửa', 'khan_cap_115'],
+    // Someone found unresponsive, or shocked, is a 115 call even without a word of illness.
+    [
+      'Dạ em chào tổng đài. Em đi làm về thấy bà ngoại nằm dưới đất, kêu không trả lời, người lạnh ngắt. Em phải làm sao, cảm ơn',
+      'khan_cap_115',
+    ],
+    ['ông tui bị giật điện ngoài vườn, giờ nằm im re', 'khan_cap_115'],
   ])('told by what is happening: %s', (text, intent) => {
     expect(intentOf(text)).toBe(intent);
   });

@@ -121,6 +121,15 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'té từ trên',
     'gọi không tỉnh',
     'không rõ sống chết',
+    // Someone found unresponsive, or shocked by electricity: a medical emergency however it is told.
+    'gọi không dậy',
+    'kêu không dậy',
+    'lay không dậy',
+    'kêu không trả lời',
+    'lạnh ngắt',
+    'giật điện',
+    'dính điện',
+    'trúng điện',
   ],
   // Asking for health advice (which medicine, what to eat, where to be treated): out of the
   // catalog, not an emergency by itself. Longer phrases win over y_te_khan's "uống thuốc".
