@@ -56,4 +56,16 @@ describe('frozen held-out set', () => {
     const counts = Object.fromEntries(files.map((f) => [f, readEvalSet(f).filter((i) => frozen.has(key(i.text))).length]));
     expect(counts).toEqual(Object.fromEntries(files.map((f) => [f, 0])));
   });
+
+  test('the untouched batch shares no message with the training data, a dev file or the frozen set (count only)', () => {
+    const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
+    const seen = new Set([
+      ...data.intents.flatMap((i) => i.examples.map(key)),
+      ...BACKGROUND_EXAMPLES.map(key),
+      ...[...DEV_FILES.map((f) => f.file), OLD_HELDOUT_FILE, 'frozen/heldout.jsonl'].flatMap((f) => readEvalSet(f).map((i) => key(i.text))),
+    ]);
+    const batch = readEvalSet('untouched/batch-i.jsonl');
+    expect(batch.length).toBeGreaterThanOrEqual(160);
+    expect(batch.filter((i) => seen.has(key(i.text))).length).toBe(0);
+  });
 });
