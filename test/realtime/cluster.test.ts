@@ -9,7 +9,7 @@ import request from 'supertest';
 import { createUser } from '../../src/auth/passwords';
 import { retrainIdle } from '../../src/operations/retrain';
 import type { WireMessage } from '../../adapters/livechat/protocol';
-import { connect, type TestClient } from '../adapters/livechat/harness';
+import { botAnswer, connect, type TestClient } from '../adapters/livechat/harness';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
 import { openLiveConsole, type LiveConsole } from '../support/live-console';
 import { waitFor, waitForValue } from '../support/wait';
@@ -133,21 +133,7 @@ describe('three gateways on one postgres database', () => {
     const livechat = a.gw.ctx.channels.get('livechat')!;
     // As the dispatcher sends a receipt then an answer: each send returns once emitted.
     const texts = Array.from({ length: 40 }, (_, i) => `tin ${i + 1}`);
-    for (const [i, text] of texts.entries())
-      await livechat.send({
-        id: `order-${i}`,
-        channel: 'livechat',
-        externalUserId: visitorId,
-        author: 'bot',
-        purpose: 'answer',
-        text,
-        quickReplies: [],
-        attachments: [],
-        ticketCode: null,
-        lastInboundAt: null,
-        part: 0,
-        parts: 1,
-      });
+    for (const [i, text] of texts.entries()) await livechat.send(botAnswer(`order-${i}`, visitorId, text));
     const got = (t: TestClient) =>
       t.received
         .filter((r) => r.event === 'message' && (r.payload as WireMessage).text.startsWith('tin '))

@@ -112,21 +112,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   };
 
   const reply: Gateway['reply'] = async (externalUserId, text, extra = {}) => {
-    const m: OutboundMessage = {
-      id: `m_${++seq}`,
-      channel: 'livechat',
-      externalUserId,
-      author: 'bot',
-      purpose: 'answer',
-      text,
-      quickReplies: [],
-      attachments: [],
-      ticketCode: null,
-      lastInboundAt: Date.now(),
-      part: 0,
-      parts: 1,
-      ...extra,
-    };
+    const m = botAnswer(`m_${++seq}`, externalUserId, text, { lastInboundAt: Date.now(), ...extra });
     record(externalUserId, {
       id: m.id,
       direction: 'out',
@@ -229,6 +215,25 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
+  };
+}
+
+/** A live-chat bot answer `id` to a visitor, in one part (`extra` overrides). */
+export function botAnswer(id: string, externalUserId: string, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
+  return {
+    id,
+    channel: 'livechat',
+    externalUserId,
+    author: 'bot',
+    purpose: 'answer',
+    text,
+    quickReplies: [],
+    attachments: [],
+    ticketCode: null,
+    lastInboundAt: null,
+    part: 0,
+    parts: 1,
+    ...extra,
   };
 }
 
