@@ -1,4 +1,5 @@
 /** The emergency catalog of `bot.yml`: which number's advice answers an emergency message. */
+import { FALLBACK_INTENT } from '../nlu/types';
 import { foldDiacritics, lowerWords } from '../nlu/fold';
 import type { BotDefinition } from './definition';
 
@@ -31,6 +32,26 @@ export function emergencyByWords(def: BotDefinition, candidates: { name: string;
     if (found && found.score > 0) return { intent: c.name, entry: found.entry };
   }
   return null;
+}
+
+/** Faintest candidate that still makes a handed-over message a possible emergency (default: 0.05). */
+export const POSSIBLE_EMERGENCY_FLOOR = 0.05;
+
+/**
+ * A message the engine handed over (`nlu_fallback`) with an emergency intent among its three best
+ * candidates at `floor` or more: the number of the likeliest one (its first catalog entry), or null.
+ */
+export function possibleEmergency(
+  def: BotDefinition,
+  parse: { intent_ranking: { name: string; confidence: number }[] },
+  floor = POSSIBLE_EMERGENCY_FLOOR,
+): EmergencyNumber | null {
+  const urgent = new Set(def.emergency.map((e) => e.intent));
+  const best = parse.intent_ranking
+    .filter((r) => r.name !== FALLBACK_INTENT)
+    .slice(0, 3)
+    .find((r) => urgent.has(r.name) && r.confidence >= floor);
+  return best ? (def.emergency.find((e) => e.intent === best.name) ?? null) : null;
 }
 
 function pick(def: BotDefinition, intent: string, text: string): { entry: EmergencyNumber; score: number } | null {

@@ -101,6 +101,43 @@ test('emergencies are answered even while an operator holds the conversation, an
   expect(fresh.actions[1]).toMatchObject({ type: 'open_ticket', priority: 'urgent', field: 'y_te' });
 });
 
+test('a message handed over with an emergency among its best candidates gets the numbers first, an urgent ticket and an alert', () => {
+  // "Đò ngang bị lật…" told without the catalog's words: the engine is unsure, 114 is its second guess.
+  const faint = parsed('nlu_fallback', 0.5, [
+    ['nlu_fallback', 0.5],
+    ['vi_pham', 0.3],
+    ['khan_cap_114', 0.13],
+  ]);
+  const d = decide(input({ parse: faint, text: 'đò ngang bị lật giữa sông, người ta rớt xuống nước hết' }));
+  expect(types(d)).toEqual(['reply', 'open_ticket', 'escalate']);
+  expect(d.actions[0]).toMatchObject({ type: 'reply', text: def.messages.possible_emergency, answerId: 'possible_emergency' });
+  expect(d.actions[0]).toMatchObject({ text: expect.stringMatching(/113.*114.*115.*112/) });
+  expect(d.actions[1]).toMatchObject({ type: 'open_ticket', priority: 'urgent', reason: 'emergency', receipt: 'emergency' });
+  expect(d.actions[2]).toMatchObject({
+    type: 'escalate',
+    reason: 'possible_emergency',
+    urgent: true,
+    alert: expect.stringContaining('114'),
+  });
+  // While an operator holds it: the numbers, and the open ticket made urgent.
+  const held = decide(input({ parse: faint, state: 'operator', hasOpenTicket: true }));
+  expect(types(held)).toEqual(['reply', 'flag_urgent', 'escalate']);
+  // Fainter than 5 %, or below the three best: an ordinary handover.
+  const fainter = parsed('nlu_fallback', 0.5, [
+    ['nlu_fallback', 0.5],
+    ['khan_cap_113', 0.03],
+  ]);
+  expect(types(decide(input({ parse: fainter })))).toEqual(['open_ticket', 'escalate', 'reply']);
+  const fourth = parsed('nlu_fallback', 0.5, [
+    ['nlu_fallback', 0.5],
+    ['vi_pham', 0.3],
+    ['su_co_ha_tang', 0.2],
+    ['phan_anh_kien_nghi', 0.1],
+    ['khan_cap_115', 0.08],
+  ]);
+  expect(types(decide(input({ parse: fourth })))).toEqual(['open_ticket', 'escalate', 'reply']);
+});
+
 test('the bot is silent while an operator holds or is about to take the conversation', () => {
   for (const state of ['operator', 'waiting'] as const) {
     const d = decide(input({ state, parse: parsed('tt_khai_sinh', 0.99) }));

@@ -36,6 +36,11 @@ export const DEV_FILES: readonly DevFile[] = [
     about: 'the eighth fresh batch of December 5, scored twice (before and after the seventh round)',
     minLines: 120,
   },
+  {
+    file: 'dev-emergency-k.jsonl',
+    about: 'emergency probes of December 5 in many voices, with near misses (to study: the engine answers 69 % of their emergencies)',
+    minLines: 90,
+  },
 ];
 
 /** The older held-out set (test/nlu/heldout.jsonl): once used for tuning, so dev data too, though not in `--dev`. */

@@ -84,6 +84,29 @@ describe.each(databaseKinds())('the bot with citizens on %s', (kind) => {
     expect(texts).toHaveLength(2);
   });
 
+  test('a message the bot cannot place but that may tell an emergency: the numbers first, then the receipt; urgent, alerted', async () => {
+    // No word of the catalog ("đuối nước", "mất tích"): the engine hands it over, with 114 among its best guesses.
+    const text = 'thằng em tui đi giăng câu ngoài sông từ trưa tới giờ chưa về, cái xuồng trôi vô bờ không có ai';
+    await t.postCitizen(citizenMessage('u-maybe', text)).expect(200);
+    const texts = await received('u-maybe', 2);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toMatch(/^Nếu đang có người gặp nguy hiểm, xin anh\/chị gọi ngay: 113 .*114 .*115 .*112/);
+    expect(texts[1]).toMatch(/^Tin báo của anh\/chị đã được chuyển ngay tổng đài viên trực với mã phiếu /);
+    const conv = (
+      await t.gw.ctx.db.query<{ id: string; state: string; urgent: boolean; priority: string }>(
+        `SELECT c.id, c.state, c.urgent, t.priority FROM conversations c JOIN tickets t ON t.conversation_id = c.id WHERE c.external_user_id = 'u-maybe'`,
+      )
+    ).rows[0];
+    expect(conv).toMatchObject({ state: 'waiting', urgent: true, priority: 'urgent' });
+    expect(alerts).toContainEqual(
+      expect.objectContaining({
+        kind: 'emergency',
+        conversationId: conv.id,
+        message: expect.stringMatching(/^Có thể khẩn cấp \(114\): thằng em tui/),
+      }),
+    );
+  });
+
   test('a report gets one receipt worded for a report, then the request for details: two messages', async () => {
     await t.postCitizen(citizenMessage('u-report', 'đường ấp 3 bị ngập nặng')).expect(200);
     const texts = await received('u-report', 2);
