@@ -148,6 +148,7 @@ export const HANDOVER_REASON_LABELS: Readonly<Record<string, string>> = {
   no_answer: 'chưa có câu trả lời sẵn',
   complaint: 'khiếu nại, tố cáo',
   emergency: 'tin báo khẩn cấp',
+  possible_emergency: 'có thể khẩn cấp (trợ lý ảo chưa chắc)',
 };
 
 /** A ticket's fields, as the processing log and the exports' column headers name them. */
