@@ -220,8 +220,7 @@ export function decide(input: PolicyInput): Decision {
     if (input.hasOpenTicket) actions.push({ type: 'flag_urgent' });
     else
       actions.push({ type: 'open_ticket', intent, field: emergency.field, priority: 'urgent', reason: 'emergency', receipt: 'emergency' });
-    const said = input.text.replace(/\s+/g, ' ').trim();
-    const alert = `Khẩn cấp ${emergency.number} (${emergency.for}): ${said.length > 140 ? `${said.slice(0, 139)}…` : said}`;
+    const alert = alertText(`Khẩn cấp ${emergency.number} (${emergency.for})`, input.text);
     actions.push({ type: 'escalate', reason: 'emergency', urgent: true, alert });
     return done();
   }
@@ -235,8 +234,7 @@ export function decide(input: PolicyInput): Decision {
     reply({ text: message(input.def, 'possible_emergency'), quickReplies: [], id: 'possible_emergency' });
     if (input.hasOpenTicket) actions.push({ type: 'flag_urgent' });
     else actions.push({ type: 'open_ticket', intent, field: null, priority: 'urgent', reason: 'emergency', receipt: 'emergency' });
-    const said = input.text.replace(/\s+/g, ' ').trim();
-    const alert = `Có thể khẩn cấp (${possible.number}): ${said.length > 140 ? `${said.slice(0, 139)}…` : said}`;
+    const alert = alertText(`Có thể khẩn cấp (${possible.number})`, input.text);
     actions.push({ type: 'escalate', reason: 'possible_emergency', urgent: true, alert });
     return done();
   }
@@ -418,4 +416,10 @@ function escalate(input: PolicyInput, actions: BotAction[], reason: string): voi
     ? message(input.def, 'escalated_in_hours')
     : message(input.def, 'escalated_out_of_hours', { next_open: nextOpening(input.def, input.now) });
   actions.push({ type: 'reply', text, quickReplies: [], answerId: 'escalated' });
+}
+
+/** An alert for the floor: `head`, then what the citizen wrote on one line, at most 140 characters. */
+function alertText(head: string, text: string): string {
+  const said = text.replace(/\s+/g, ' ').trim();
+  return `${head}: ${said.length > 140 ? `${said.slice(0, 139)}…` : said}`;
 }
