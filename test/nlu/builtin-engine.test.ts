@@ -225,6 +225,10 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
       'khan_cap_115',
     ],
     ['ông tui bị giật điện ngoài vườn, giờ nằm im re', 'khan_cap_115'],
+    // A ferry or a small boat overturned, a birth under way, a pickpocket running: told without the catalog's words.
+    ['chiếc đò bị lật ngoài vàm, mấy người rớt xuống nước', 'khan_cap_114'],
+    ['vợ tui vỡ nước ối rồi mà nhà ở xa trạm xá quá', 'khan_cap_115'],
+    ['có thằng móc túi bà già ngoài chợ, nó đang chạy ra bến xe', 'khan_cap_113'],
   ])('told by what is happening: %s', (text, intent) => {
     expect(intentOf(text)).toBe(intent);
   });
