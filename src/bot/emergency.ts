@@ -39,19 +39,20 @@ export const POSSIBLE_EMERGENCY_FLOOR = 0.05;
 
 /**
  * A message the engine handed over (`nlu_fallback`) with an emergency intent among its three best
- * candidates at `floor` or more: the number of the likeliest one (its first catalog entry), or null.
+ * candidates at `floor` or more: that intent's catalog entry (as `emergencyFor` picks it), or null.
  */
 export function possibleEmergency(
   def: BotDefinition,
   parse: { intent_ranking: { name: string; confidence: number }[] },
+  text: string,
   floor = POSSIBLE_EMERGENCY_FLOOR,
 ): EmergencyNumber | null {
-  const urgent = new Set(def.emergency.map((e) => e.intent));
+  const urgent = new Set(emergencyIntents(def));
   const best = parse.intent_ranking
     .filter((r) => r.name !== FALLBACK_INTENT)
     .slice(0, 3)
     .find((r) => urgent.has(r.name) && r.confidence >= floor);
-  return best ? (def.emergency.find((e) => e.intent === best.name) ?? null) : null;
+  return best ? emergencyFor(def, best.name, text) : null;
 }
 
 function pick(def: BotDefinition, intent: string, text: string): { entry: EmergencyNumber; score: number } | null {

@@ -214,28 +214,33 @@ export function decide(input: PolicyInput): Decision {
       emergency = byWords.entry;
     }
   }
-  if (emergency) {
-    const advice = input.kb.serviceAnswer(emergency.answer) ?? input.kb.serviceAnswer(intent);
-    if (advice) reply({ ...advice, id: `emergency_${emergency.number}` });
-    if (input.hasOpenTicket) actions.push({ type: 'flag_urgent' });
-    else
-      actions.push({ type: 'open_ticket', intent, field: emergency.field, priority: 'urgent', reason: 'emergency', receipt: 'emergency' });
-    const alert = alertText(`Khẩn cấp ${emergency.number} (${emergency.for})`, input.text);
-    actions.push({ type: 'escalate', reason: 'emergency', urgent: true, alert });
-    return done();
-  }
-
   // A message the bot hands over with an emergency among its three best candidates, however faint
   // (someone tells what they see — a boat overturned, a neighbour not answering — without the catalog's
-  // words): the numbers go first, the ticket is urgent and the floor is alerted. Rare for other
-  // messages (4 of 2,427 dev messages), and then costs an operator's glance.
-  const possible = !payload && intent === FALLBACK_INTENT ? possibleEmergency(input.def, parse) : null;
-  if (possible) {
-    reply({ text: message(input.def, 'possible_emergency'), quickReplies: [], id: 'possible_emergency' });
+  // words), is a possible emergency: every number instead of one number's advice, and then the same
+  // as an emergency. Rare for other messages (4 of 2,427 dev messages), and then costs an operator's glance.
+  const possible = !emergency && !payload && intent === FALLBACK_INTENT ? possibleEmergency(input.def, parse, input.text) : null;
+  const urgent = emergency
+    ? {
+        first: input.kb.serviceAnswer(emergency.answer) ?? input.kb.serviceAnswer(intent),
+        id: `emergency_${emergency.number}`,
+        field: emergency.field,
+        reason: 'emergency',
+        head: `Khẩn cấp ${emergency.number} (${emergency.for})`,
+      }
+    : possible
+      ? {
+          first: { text: message(input.def, 'possible_emergency'), quickReplies: [] },
+          id: 'possible_emergency',
+          field: null,
+          reason: 'possible_emergency',
+          head: `Có thể khẩn cấp (${possible.number})`,
+        }
+      : null;
+  if (urgent) {
+    if (urgent.first) reply({ ...urgent.first, id: urgent.id });
     if (input.hasOpenTicket) actions.push({ type: 'flag_urgent' });
-    else actions.push({ type: 'open_ticket', intent, field: null, priority: 'urgent', reason: 'emergency', receipt: 'emergency' });
-    const alert = alertText(`Có thể khẩn cấp (${possible.number})`, input.text);
-    actions.push({ type: 'escalate', reason: 'possible_emergency', urgent: true, alert });
+    else actions.push({ type: 'open_ticket', intent, field: urgent.field, priority: 'urgent', reason: 'emergency', receipt: 'emergency' });
+    actions.push({ type: 'escalate', reason: urgent.reason, urgent: true, alert: alertText(urgent.head, input.text) });
     return done();
   }
 
