@@ -137,9 +137,11 @@ export interface ScoreDetails {
  * A score whose nearest-example lookups run only when a fallback rule reads them: most messages
  * are decided without them, and they are a large share of a parse's time.
  */
-type LazyScore = Omit<ScoreDetails, 'neighbors' | 'wholeNeighbors'> & {
+type LazyScore = Omit<ScoreDetails, 'neighbors' | 'wholeNeighbors' | 'elsewhere'> & {
   neighbors: () => IntentScore[];
   wholeNeighbors?: () => IntentScore[];
+  /** Asked only of a status question. */
+  elsewhere: () => boolean;
 };
 
 /** Confidence from which one sentence's intent counts as a request of its own. */
@@ -171,11 +173,17 @@ const RESCUE_RANK = 5;
  */
 const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'tranh_chap']);
 
+/** Folded phrases as word lists. */
+const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
+
+/** Whether `phrase` (folded words) starts at `words[i]`. */
+const phraseAt = (words: string[], i: number, phrase: string[]): boolean => phrase.every((x, k) => words[i + k] === x);
+
 /**
  * Provinces other than Đồng Tháp (and former Tiền Giang), folded, by their names before and after the
  * 2025 mergers; names a commune of Đồng Tháp also bears (Hòa Bình, Phú Thọ, Thanh Hòa…) left out.
  */
-const OTHER_PROVINCES = [
+const OTHER_PROVINCES = phrases([
   'an giang',
   'ba ria',
   'vung tau',
@@ -235,7 +243,7 @@ const OTHER_PROVINCES = [
   'sai gon',
   'ho chi minh',
   'hcm',
-].map((p) => p.split(' '));
+]);
 /** Words right before a province that place a dossier there ("nộp ở Vĩnh Long", "hồ sơ đất bên Long An"). */
 const PLACED_AT = new Set(['o', 'tai', 'ben', 'tren', 'duoi']);
 /** How far before the province the dossier or its filing is named (words). */
@@ -251,7 +259,7 @@ const DOSSIER_STATUS = 'tra_cuu_ho_so';
 export function filedElsewhere(words: string[]): boolean {
   return words.some((w, i) => {
     if (!PLACED_AT.has(w)) return false;
-    const named = OTHER_PROVINCES.some((p) => p.every((x, k) => words[i + 1 + k] === x));
+    const named = OTHER_PROVINCES.some((p) => phraseAt(words, i + 1, p));
     if (!named) return false;
     const before = words.slice(Math.max(0, i - FILED_SPAN), i);
     return before.some((b, k) => b === 'nop' || b === 'hs' || (b === 'ho' && before[k + 1] === 'so'));
@@ -270,7 +278,6 @@ interface NamedNeighbour {
   names: string[][];
   unless: string[][];
 }
-const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
 const NAMED_NEIGHBOURS: readonly NamedNeighbour[] = [
   {
     read: new Set(['tt_trich_luc_ho_tich', 'tt_cai_chinh_ho_tich']),
@@ -292,7 +299,7 @@ const NAMED_NEIGHBOURS: readonly NamedNeighbour[] = [
 ];
 
 function hasPhrase(words: string[], list: string[][]): boolean {
-  return words.some((_, i) => list.some((p) => p.every((x, k) => words[i + k] === x)));
+  return words.some((_, i) => list.some((p) => phraseAt(words, i, p)));
 }
 
 /** The neighbour a message's named paper points to, when `top` is the other one of a pair (undefined otherwise). */
@@ -311,6 +318,19 @@ function wordClasses(features: NamedFeatures): string[] {
 function callsForRescue(words: string[], classes: string[]): boolean {
   const called = words.some((w, i) => w === 'cuu' && (RESCUE_AFTER.has(words[i + 1]) || RESCUE_BEFORE.has(words[i - 1])));
   return called && classes.some((c) => DANGER_CLASSES.has(c));
+}
+
+/** The indexes of the largest and second-largest of `probs` (-1 where there is none). */
+function topTwo(probs: Float64Array): [number, number] {
+  let best = -1;
+  let second = -1;
+  probs.forEach((p, i) => {
+    if (best < 0 || p > probs[best]) {
+      second = best;
+      best = i;
+    } else if (second < 0 || p > probs[second]) second = i;
+  });
+  return [best, second];
 }
 
 /** How many real intents `intent_ranking` lists (as Rasa's LABEL_RANKING_LENGTH). */
@@ -718,14 +738,7 @@ export class BuiltinNluEngine implements NluEngine {
       const ranked = out.filter((o) => top.has(o.name)).length;
       if (ranked + Math.min(sentences.length - s, MAX_REQUESTS - out.length) < 2) return [];
       const probs = this.probabilities(model, sentences[s], true);
-      let best = -1;
-      let second = -1;
-      probs.forEach((p, i) => {
-        if (best < 0 || p > probs[best]) {
-          second = best;
-          best = i;
-        } else if (second < 0 || p > probs[second]) second = i;
-      });
+      const [best, second] = topTwo(probs);
       const name = model.labels[best];
       const confidence = probs[best];
       if (best === model.backgroundIndex || name === FALLBACK_INTENT || SMALL_TALK.has(name)) continue;
@@ -748,10 +761,7 @@ export class BuiltinNluEngine implements NluEngine {
       if (!halves) continue;
       const read = halves.map((h) => {
         const probs = this.probabilities(model, h, true);
-        let best = 0;
-        probs.forEach((p, k) => {
-          if (p > probs[best]) best = k;
-        });
+        const [best] = topTwo(probs);
         return { name: model.labels[best], confidence: probs[best] };
       });
       const [a, b] = read;
@@ -781,7 +791,7 @@ export class BuiltinNluEngine implements NluEngine {
    */
   score(text: string, split = true): ScoreDetails | undefined {
     const lazy = this.read(text, split);
-    return lazy && { ...lazy, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.() };
+    return lazy && { ...lazy, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.(), elsewhere: lazy.elsewhere() };
   }
 
   /** `score`, with the nearest examples looked up on demand. */
@@ -830,7 +840,7 @@ export class BuiltinNluEngine implements NluEngine {
       danger: classes.some((c) => DANGER_CLASSES.has(c)),
       outOfCatalog: classes.some((c) => OUT_OF_CATALOG_CLASSES.has(c)),
       // The whole message: the filing, or the paper, is often told in a clause before the question.
-      elsewhere: filedElsewhere(whole),
+      elsewhere: () => filedElsewhere(whole),
       neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
       onlyThanks:
         split && parts.some((c) => c.filler && c.words.some((w, i) => w === 'cam' && c.words[i + 1] === 'on')) && requests.length === 0,
@@ -895,7 +905,7 @@ export class BuiltinNluEngine implements NluEngine {
     // when the thanks lead the ranking, however thinly, it is a thank-you (a report would lead otherwise).
     if (d.onlyThanks && top.name === THANKS_INTENT) return { text, intent: top, intent_ranking: ranking, entities: d.entities };
     // A dossier another province holds: its status is not ours to look up, and no procedure was asked.
-    const outOfCatalog = (d.outOfCatalog && top.name.startsWith('tt_')) || (d.elsewhere && top.name === DOSSIER_STATUS);
+    const outOfCatalog = (d.outOfCatalog && top.name.startsWith('tt_')) || (top.name === DOSSIER_STATUS && d.elsewhere());
     // An emergency that names its danger and leads the ranking is not turned down for looking
     // off-topic or unsure ("uống nhầm thuốc gì không biết, giờ ói mửa"); a close second still asks.
     const named = urgent && d.danger;
