@@ -26,10 +26,13 @@ export async function checkCredentials(q: Queryable, username: string, password:
   return ok && login && login.user.active ? login.user : null;
 }
 
+/** The display name of the first admin, made at the first start. */
+export const FIRST_ADMIN_NAME = 'Quản trị viên';
+
 /** Creates the first admin when no user exists; returns true if it did. */
 export async function ensureFirstAdmin(q: Queryable, username: string, password: string): Promise<boolean> {
   if ((await countUsers(q)) > 0) return false;
-  await createUser(q, { username, displayName: 'Quản trị viên', password, role: 'admin', mustChangePassword: true });
+  await createUser(q, { username, displayName: FIRST_ADMIN_NAME, password, role: 'admin', mustChangePassword: true });
   return true;
 }
 

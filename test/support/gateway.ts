@@ -17,7 +17,7 @@ import { basename, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { ChannelAdapter } from '../../src/channels/kit/contract';
-import { hashPassword } from '../../src/auth/passwords';
+import { FIRST_ADMIN_NAME, hashPassword } from '../../src/auth/passwords';
 import { loadConfig, type Config } from '../../src/config';
 import type { DeliveryOptions } from '../../src/context';
 import type { Database, Queryable } from '../../src/db/database';
@@ -134,7 +134,7 @@ async function prepareDatabase(db: Database, config: Config, mustChangePassword:
     const passwordHash = await adminHashes.get(config.ADMIN_PASSWORD)!;
     await insertUser(db, {
       username: config.ADMIN_USERNAME,
-      displayName: 'Quản trị viên',
+      displayName: FIRST_ADMIN_NAME,
       role: 'admin',
       passwordHash,
       mustChangePassword,
@@ -289,7 +289,8 @@ async function startOn(
     jobPollMs: opts.jobPollMs,
   });
   opened.gw = gw;
-  if (!opts.firstAdminMustChangePassword) await skipFirstPasswordChange(db);
+  // A prepared database has the admin with its flag already; the gateway made its own otherwise.
+  if (!reuseModels && !opts.firstAdminMustChangePassword) await skipFirstPasswordChange(db);
   await gw.start();
   let url = '';
   if (opts.listen !== false) {
