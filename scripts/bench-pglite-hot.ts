@@ -19,11 +19,11 @@ import { openDatabase, type Database } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
 import { claimDeliveries, recordSent } from '../src/store/deliveries';
 import { claimInboundJobs, insertInboundEvent } from '../src/store/inbound-events';
-import { openThread, recordInbound } from '../src/store/inbound-messages';
+import { openThreads, recordInbounds } from '../src/store/inbound-messages';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
-const STEPS = ['intake', 'inbound claim', 'openThread', 'recordInbound', 'delivery claim', 'recordSent', 'BEGIN + COMMIT'] as const;
+const STEPS = ['intake', 'inbound claim', 'openThread', 'recordInbounds', 'delivery claim', 'recordSent', 'BEGIN + COMMIT'] as const;
 type Step = (typeof STEPS)[number];
 type Way = 'query' | 'prepared';
 
@@ -75,48 +75,56 @@ async function conversation(way: Way, w: Database, n: number): Promise<void> {
   };
   const replyIds = [randomUUID(), randomUUID()];
   await w.transaction(async (tx) => {
-    const thread = await within('openThread', () =>
-      openThread(tx, {
-        channel: 'zalo',
-        externalUserId: user,
-        externalMessageId: `m-${user}`,
-        hints: { displayName: 'Nguyễn Văn A' },
-        interactedAt: new Date(),
-        open: { id: randomUUID(), subject: null },
-      }),
+    const thread = await within(
+      'openThread',
+      async () =>
+        (
+          await openThreads(tx, [
+            {
+              channel: 'zalo',
+              externalUserId: user,
+              externalMessageId: `m-${user}`,
+              hints: { displayName: 'Nguyễn Văn A' },
+              interactedAt: new Date(),
+              open: { id: randomUUID(), subject: null },
+            },
+          ])
+        )[0],
     );
     const conv = thread.conversation!;
-    await within('recordInbound', () =>
-      recordInbound(tx, {
-        message: {
-          id: randomUUID(),
-          conversationId: conv.id,
-          channel: 'zalo',
-          externalId: `m-${user}`,
-          authorName: 'Nguyễn Văn A',
-          text: 'xin chào',
-          html: null,
-          attachments: [],
-          ticketId: null,
-          meta: { intent: 'greeting' },
-          createdAt: new Date(),
+    await within('recordInbounds', () =>
+      recordInbounds(tx, [
+        {
+          message: {
+            id: randomUUID(),
+            conversationId: conv.id,
+            channel: 'zalo',
+            externalId: `m-${user}`,
+            authorName: 'Nguyễn Văn A',
+            text: 'xin chào',
+            html: null,
+            attachments: [],
+            ticketId: null,
+            meta: { intent: 'greeting' },
+            createdAt: new Date(),
+          },
+          botContext: { turns: 1 },
+          events: [
+            { type: 'conversation_opened', actor: { kind: 'system' }, conversationId: conv.id, data: { channel: 'zalo' } },
+            { type: 'message_received', actor: { kind: 'citizen', name: 'Nguyễn Văn A' }, conversationId: conv.id, data: {} },
+          ],
+          outbound: replyIds.map((id, i) => ({
+            id,
+            conversationId: conv.id,
+            channel: 'zalo',
+            authorKind: 'bot' as const,
+            purpose: i === 0 ? 'receipt' : 'answer',
+            text: i === 0 ? 'Tổng đài 1022 đã nhận tin nhắn của bạn.' : 'Xin chào! Bạn cần hỗ trợ gì?',
+          })),
+          jobs: [{ kind: 'deliver', orderingKey: `out:${conv.id}`, payload: { messageIds: replyIds, channel: 'zalo' } }],
+          finish: { eventId, jobId: job.id },
         },
-        botContext: { turns: 1 },
-        events: [
-          { type: 'conversation_opened', actor: { kind: 'system' }, conversationId: conv.id, data: { channel: 'zalo' } },
-          { type: 'message_received', actor: { kind: 'citizen', name: 'Nguyễn Văn A' }, conversationId: conv.id, data: {} },
-        ],
-        outbound: replyIds.map((id, i) => ({
-          id,
-          conversationId: conv.id,
-          channel: 'zalo',
-          authorKind: 'bot' as const,
-          purpose: i === 0 ? 'receipt' : 'answer',
-          text: i === 0 ? 'Tổng đài 1022 đã nhận tin nhắn của bạn.' : 'Xin chào! Bạn cần hỗ trợ gì?',
-        })),
-        jobs: [{ kind: 'deliver', orderingKey: `out:${conv.id}`, payload: { messageIds: replyIds, channel: 'zalo' } }],
-        finish: { eventId, jobId: job.id },
-      }),
+      ]),
     );
   });
   const tx = process.cpuUsage(txStart);

@@ -12,6 +12,7 @@ import type { NluEngine, TrainingData } from './nlu/types';
 import type { Bus } from './realtime/bus';
 import type { BlobStore } from './store/blob-store';
 import type { RawInbound } from './pipeline/intake';
+import type { InboundUnit, WrittenInbound } from './pipeline/process-inbound';
 import type { SentRecord } from './store/deliveries';
 
 /** Delivery tuning (defaults suit production; tests shorten them). */
@@ -45,6 +46,8 @@ export interface AppContext {
   intake: IntakePressure;
   /** Stores a raw inbound item with its processing job, grouped with the items arriving meanwhile (`inboundIntake`); false for a replay. */
   storeInbound(item: RawInbound): Promise<boolean>;
+  /** Processes and writes a citizen's message in one transaction with the others of this process meanwhile (`inboundWriter`); null when already stored. */
+  writeInbound(unit: InboundUnit): Promise<WrittenInbound | null>;
   /** Records a message delivered, grouped with the other deliveries of this process finishing meanwhile (`sentRecorder`). */
   recordSent(s: SentRecord): Promise<{ successor: boolean }>;
   /** Wakes the job workers after work was enqueued in this process: only the lane of `kind` when given. */

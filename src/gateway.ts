@@ -48,7 +48,7 @@ import { Metrics } from './metrics';
 import { createNluEngine, loadTrainingData } from './nlu';
 import { deliver, DELIVERY_PROBE_MS, probeDeliveries } from './pipeline/dispatcher';
 import { FETCH_MEDIA_JOB, fetchMedia } from './pipeline/fetch-media';
-import { processInbound } from './pipeline/process-inbound';
+import { inboundWriter, processInbound } from './pipeline/process-inbound';
 import { DELIVER_JOB } from './pipeline/outbound';
 import { inboundIntake, INBOUND_JOB } from './pipeline/intake';
 import { followSharedChanges } from './realtime/cache-sync';
@@ -59,8 +59,12 @@ import { createBlobStore, sweepUnfinishedBlobs } from './store/database-blobs';
 const STATS_REFRESH_MS = 60_000;
 /** How often the chunks of attachment blobs left unfinished by a crash are swept. */
 const BLOB_SWEEP_MS = 3_600_000;
-/** Most inbound messages processed at once on PGlite (its single engine runs one statement at a time). */
-const PGLITE_INBOUND_LANE = 2;
+/**
+ * Most inbound messages processed at once on PGlite: its single engine runs one statement at a time, and a
+ * group of messages holds it for its whole transaction, so wider groups save CPU but make webhooks wait
+ * (measured: 8 keeps the intake above 80 % of the ceiling; docs/performance.md, "Inbound messages in groups").
+ */
+const PGLITE_INBOUND_LANE = 8;
 /** Most deliveries in flight at once on PGlite. */
 const PGLITE_DELIVERY_LANE = 8;
 
@@ -164,6 +168,10 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     delivery: { giveUpAfterMs: config.DELIVERY_GIVE_UP_HOURS * 3_600_000, backoffBaseMs: 1000, backoffCapMs: 60_000, ...opts.delivery },
     intake: new IntakePressure(config.INTAKE_PRIORITY_MS, () => metrics.intakeYields.inc()),
     storeInbound: inboundIntake(db),
+    // One inbound transaction at a time: the messages whose processing starts meanwhile wait for it
+    // and go together in the next (measured: larger groups, a third less CPU per conversation, than
+    // two transactions at once; docs/performance.md, "Inbound messages in groups").
+    writeInbound: inboundWriter(db, { maxItems: 64, maxInFlight: 1 }),
     recordSent: sentRecorder(db),
     wake: (kind) => lanes.forEach((lane) => (!kind || lane.handles(kind)) && lane.wake()),
     secretsKey: secrets.key,

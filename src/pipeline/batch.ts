@@ -1,7 +1,7 @@
 /**
  * The writes of one processed message — its processing-log events and the replies to queue —
  * collected while the bot's decision is carried out, then written with the message in one
- * statement (`recordInbound`).
+ * statement (`recordInbounds`); and what others are told of it, once that is committed.
  */
 import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '../store/events';
@@ -14,6 +14,8 @@ export class ProcessingBatch {
   readonly events: NewEvent[] = [];
   /** Replies to queue, in sending order. */
   readonly replies: NewOutbound[] = [];
+  /** Notices for the floor and the console (bus events, alerts), given once the writes are committed. */
+  readonly notices: (() => void)[] = [];
 
   /** `ticketId`: the ticket the citizen's message belongs to (the conversation's open ticket). */
   constructor(public ticketId: string | null) {}
@@ -21,6 +23,11 @@ export class ProcessingBatch {
   /** Appends an event to the processing log. */
   log(event: NewEvent): void {
     this.events.push(event);
+  }
+
+  /** Tells others of something this message changed, once its writes are committed (never for a rolled-back attempt). */
+  notify(notice: () => void): void {
+    this.notices.push(notice);
   }
 
   /** Queues a reply (delivered after the ones queued before it); returns its message id. */

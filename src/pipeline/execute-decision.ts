@@ -1,6 +1,7 @@
 /**
  * Carries out the bot's decision inside the message's transaction. Replies and processing-log
- * events go to the message's batch (written with it in one statement); ticket changes run at once.
+ * events go to the message's batch (written with it in one statement); ticket changes run at once;
+ * the floor and the console are told once it is committed.
  */
 import { message, renderTemplate } from '../bot/definition';
 import type { BotContext, Decision, ReceiptKind } from '../bot/policy';
@@ -107,7 +108,7 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
         });
         send(receiptText(ctx, a.receipt, conv.channel, ticket.code), [], 'ticket_receipt', `${a.receipt}_receipt`);
         if (context.report && !context.report.ticketId) context.report = { ...context.report, ticketId: ticket.id };
-        ctx.bus.emit('ticket', ticketEvent(ticket, 'created'));
+        x.out.notify(() => ctx.bus.emit('ticket', ticketEvent(ticket, 'created')));
         break;
       }
       case 'flag_urgent':
@@ -122,12 +123,15 @@ export async function executeDecision(ctx: AppContext, tx: Queryable, x: Executi
         if (conv.state === 'bot') {
           await setConversationState(tx, conv.id, 'waiting');
           x.out.log({ type: 'escalated', actor: BOT, conversationId: conv.id, ticketId, data: { reason: a.reason } });
-          ctx.bus.emit('conversation', { conversationId: conv.id, state: 'waiting', channel: conv.channel, reason: a.reason });
+          x.out.notify(() =>
+            ctx.bus.emit('conversation', { conversationId: conv.id, state: 'waiting', channel: conv.channel, reason: a.reason }),
+          );
         }
         if (a.urgent) {
           // Emergencies: first in the operators' queue, and an alert for everyone on the floor.
           if (conv.state !== 'operator') await markUrgent(tx, conv.id);
-          raiseAlert(ctx, 'emergency', a.alert ?? titleOf(x.text), { conversationId: conv.id, ticketId: ticketId ?? undefined });
+          const about = { conversationId: conv.id, ticketId: ticketId ?? undefined };
+          x.out.notify(() => raiseAlert(ctx, 'emergency', a.alert ?? titleOf(x.text), about));
         }
         break;
       case 'lookup_ticket': {

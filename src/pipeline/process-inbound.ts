@@ -1,13 +1,15 @@
 /**
  * Processing of one stored inbound item: parse it with its adapter, then for each event store the
- * message, let the bot decide, queue the receipt and replies — each message in one transaction of
- * two statements (`openThread`, `recordInbound`), the last one also finishing the job, so a crash
- * at any point is resumed by re-running the job without duplicates.
+ * message, let the bot decide, queue the receipt and replies — each message in one transaction
+ * (shared with the other citizens' messages processed meanwhile: `inboundWriter`), whose last
+ * statement (`recordInbounds`) also finishes the job, so a crash at any point is resumed by
+ * re-running the job without duplicates.
  */
 import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter, ContactHints, InboundEvent, InboundMessage, InboundPostback } from '../channels/kit/contract';
 import type { AppContext } from '../context';
-import { isTransientDbError, type Queryable } from '../db/database';
+import { isTransientDbError, type Database, type Queryable } from '../db/database';
+import { GroupWrite } from '../db/group-write';
 import { attachedTo, type Job } from '../jobs/queue';
 import { PermanentJobError, type CompletedInline } from '../jobs/worker';
 import { renderTemplate } from '../bot/definition';
@@ -26,7 +28,14 @@ import {
 } from '../store/conversations';
 import { BOT, logEvent, SYSTEM } from '../store/events';
 import { finishInboundEvent, type InboundEventRow } from '../store/inbound-events';
-import { isDuplicateMessage, openThread, recordInbound, type Thread } from '../store/inbound-messages';
+import {
+  isDuplicateMessage,
+  openThreads,
+  recordInbounds,
+  type InboundRecord,
+  type Thread,
+  type ThreadRequest,
+} from '../store/inbound-messages';
 import { applyReceipt, insertEcho } from '../store/messages';
 import { ProcessingBatch } from './batch';
 import { executeDecision } from './execute-decision';
@@ -134,8 +143,9 @@ type Input = ReturnType<typeof readInput>;
 
 /**
  * Stores a citizen's message and acts on it: who wrote and in which conversation, the bot's
- * decision and its actions, then the message with its events, replies and delivery job in one
- * write. Null when it was already stored; else whether the citizen's next job waits (with `finish`).
+ * decision and its actions, then the message with its events, replies and delivery job — in the
+ * transaction of a group of messages of other citizens being processed meanwhile (`inboundWriter`).
+ * Null when it was already stored; else whether the citizen's next job waits (with `finish`).
  */
 async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostback, finish: Finish): Promise<{ successor: boolean } | null> {
   const input = readInput(e);
@@ -144,60 +154,9 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
   const contact = await contactHints(e, adapter);
   let outcome;
   try {
-    outcome = await ctx.db.transaction(async (tx) => {
-      const found = await findThread(tx, e, input, contact);
-      if (!found) return null;
-      const { thread, conv, opened } = found;
-      if (adapter?.typing && !input.suppress && conv.state === 'bot') void adapter.typing(e.externalUserId, true);
-      const attachments = await storeAttachments(tx, ctx.blobs, input.attachments, ctx.config.ATTACHMENT_MAX_BYTES);
-      // Some providers stamp in whole seconds (IMAP INTERNALDATE): two messages of one second, or one
-      // stamped before the last, still read in the order the citizen sent them (the order processed).
-      const at = new Date(Math.max(e.timestamp, (conv.lastInboundAt?.getTime() ?? -Infinity) + 1));
-      const messageId = randomUUID();
-      const out = new ProcessingBatch(thread.openTicketId);
-      if (opened) out.log({ type: 'conversation_opened', actor: SYSTEM, conversationId: conv.id, data: { channel: e.channel } });
-      out.log({
-        type: 'message_received',
-        actor: { kind: 'citizen', name: thread.identity.displayName },
-        conversationId: conv.id,
-        ticketId: thread.openTicketId,
-        data: { messageId, channel: e.channel, suppressAutoReply: input.suppress || undefined },
-      });
-      const decision = input.suppress ? null : await decideAndAct(ctx, tx, { conv, opened, thread, input, parse, messageId, out });
-      const written = await recordInbound(tx, {
-        message: {
-          id: messageId,
-          conversationId: conv.id,
-          channel: e.channel,
-          externalId: e.externalMessageId,
-          authorName: thread.identity.displayName,
-          text: input.text,
-          html: input.html,
-          attachments,
-          ticketId: out.ticketId,
-          meta: { intent: parse.intent, quickReplyPayload: input.quickReplyPayload, suppressAutoReply: input.suppress || undefined },
-          createdAt: at,
-        },
-        botContext: decision?.context,
-        events: out.events,
-        outbound: out.replies,
-        jobs: [
-          ...(out.replies.length
-            ? [
-                deliveryJob(
-                  conv.id,
-                  conv.channel,
-                  out.replies.map((r) => r.id),
-                  ctx.delivery,
-                ),
-              ]
-            : []),
-          // Provider links expire: our copy of the files is downloaded by a job of its own.
-          ...mediaFetchJobs(messageId, attachments),
-        ],
-        finish,
-      });
-      return { conv, decision, replies: out.replies.length, successor: written.successor };
+    outcome = await ctx.writeInbound({
+      thread: threadRequest(e, input, contact),
+      prepare: (tx, thread) => prepareMessage(ctx, tx, thread, { e, input, parse, finish }),
     });
   } catch (err) {
     // Stored meanwhile under the same provider id: nothing was written, the replay is dropped.
@@ -205,19 +164,147 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
     throw err;
   }
   if (!outcome) return null;
+  const { conv, decision, out } = outcome.prepared;
+  // What others are told (the floor, the console) once it is committed.
+  for (const notice of out.notices) notice();
   ctx.metrics.messagesIn.inc({ channel: e.channel });
-  if (outcome.decision) {
-    ctx.metrics.botDecisions.inc({ intent: outcome.decision.intent ?? 'none', outcome: outcome.decision.silent ? 'silent' : 'acted' });
-  }
+  if (decision) ctx.metrics.botDecisions.inc({ intent: decision.intent ?? 'none', outcome: decision.silent ? 'silent' : 'acted' });
   ctx.bus.emit('message', {
-    conversationId: outcome.conv.id,
+    conversationId: conv.id,
     messageId: e.externalMessageId,
     direction: 'in',
     status: 'received',
     channel: e.channel,
   });
-  if (outcome.replies > 0) ctx.wake(DELIVER_JOB);
+  if (out.replies.length > 0) ctx.wake(DELIVER_JOB);
   return finish ? { successor: outcome.successor } : null;
+}
+
+/** A message made ready in its group's transaction: what to write, and what the caller needs afterwards. */
+export interface PreparedInbound {
+  record: InboundRecord;
+  conv: Conversation;
+  decision: { intent: string | null; silent: boolean } | null;
+  out: ProcessingBatch;
+}
+
+/**
+ * One message's work inside its group's transaction: the thread it asks for (`openThreads`, one
+ * statement for the group), then, given the thread, its other reads, the bot's decision and
+ * actions; null when already stored.
+ */
+export interface InboundUnit {
+  thread: ThreadRequest;
+  prepare(tx: Queryable, thread: Thread): Promise<PreparedInbound | null>;
+}
+
+/** What `writeInbound` gives back: the message as prepared, and whether the citizen's next job waits. */
+export interface WrittenInbound {
+  prepared: PreparedInbound;
+  successor: boolean;
+}
+
+/**
+ * The messages being processed in this process, written in groups: a message whose processing
+ * starts while a group is in its transaction goes with the next one, whose transaction opens
+ * every message's thread in one statement, runs each one's decision in turn, then writes them all
+ * in one statement and one commit (group commit, as the intake and the delivery records). Alone, a
+ * message goes at once. A message the database refuses (a duplicate, text it cannot store) rolls
+ * its group back, and each message of the group is then processed again alone, so it fails alone.
+ */
+export function inboundWriter(
+  db: Database,
+  opts: { maxItems: number; maxInFlight: number },
+): (unit: InboundUnit) => Promise<WrittenInbound | null> {
+  const group = new GroupWrite(
+    (units: readonly InboundUnit[]) =>
+      db.transaction(async (tx) => {
+        const threads = await openThreads(
+          tx,
+          units.map((u) => u.thread),
+        );
+        const prepared: (PreparedInbound | null)[] = [];
+        for (const [i, unit] of units.entries()) prepared.push(await unit.prepare(tx, threads[i]));
+        const ready = prepared.filter((p): p is PreparedInbound => p !== null);
+        const written = ready.length
+          ? await recordInbounds(
+              tx,
+              ready.map((p) => p.record),
+            )
+          : [];
+        let k = 0;
+        return prepared.map((p) => (p ? { prepared: p, successor: written[k++].successor } : null));
+      }),
+    opts,
+  );
+  return (unit) => group.submit(unit);
+}
+
+/**
+ * The citizen's thread, the receipt and the bot's decision and actions for one message, in the
+ * group's transaction; the record to write. Null when the message is already stored.
+ */
+async function prepareMessage(
+  ctx: AppContext,
+  tx: Queryable,
+  asked: Thread,
+  m: { e: InboundMessage | InboundPostback; input: Input; parse: ParseResult; finish: Finish },
+): Promise<PreparedInbound | null> {
+  const { e, input, parse } = m;
+  const found = await findThread(tx, e, input, asked);
+  if (!found) return null;
+  const { thread, conv, opened } = found;
+  const adapter = ctx.channels.get(e.channel);
+  if (adapter?.typing && !input.suppress && conv.state === 'bot') void adapter.typing(e.externalUserId, true);
+  const attachments = await storeAttachments(tx, ctx.blobs, input.attachments, ctx.config.ATTACHMENT_MAX_BYTES);
+  // Some providers stamp in whole seconds (IMAP INTERNALDATE): two messages of one second, or one
+  // stamped before the last, still read in the order the citizen sent them (the order processed).
+  const at = new Date(Math.max(e.timestamp, (conv.lastInboundAt?.getTime() ?? -Infinity) + 1));
+  const messageId = randomUUID();
+  const out = new ProcessingBatch(thread.openTicketId);
+  if (opened) out.log({ type: 'conversation_opened', actor: SYSTEM, conversationId: conv.id, data: { channel: e.channel } });
+  out.log({
+    type: 'message_received',
+    actor: { kind: 'citizen', name: thread.identity.displayName },
+    conversationId: conv.id,
+    ticketId: thread.openTicketId,
+    data: { messageId, channel: e.channel, suppressAutoReply: input.suppress || undefined },
+  });
+  const decision = input.suppress ? null : await decideAndAct(ctx, tx, { conv, opened, thread, input, parse, messageId, out });
+  const record: InboundRecord = {
+    message: {
+      id: messageId,
+      conversationId: conv.id,
+      channel: e.channel,
+      externalId: e.externalMessageId,
+      authorName: thread.identity.displayName,
+      text: input.text,
+      html: input.html,
+      attachments,
+      ticketId: out.ticketId,
+      meta: { intent: parse.intent, quickReplyPayload: input.quickReplyPayload, suppressAutoReply: input.suppress || undefined },
+      createdAt: at,
+    },
+    botContext: decision?.context,
+    events: out.events,
+    outbound: out.replies,
+    jobs: [
+      ...(out.replies.length
+        ? [
+            deliveryJob(
+              conv.id,
+              conv.channel,
+              out.replies.map((r) => r.id),
+              ctx.delivery,
+            ),
+          ]
+        : []),
+      // Provider links expire: our copy of the files is downloaded by a job of its own.
+      ...mediaFetchJobs(messageId, attachments),
+    ],
+    finish: m.finish,
+  };
+  return { record, conv, decision: decision && { intent: decision.intent, silent: decision.silent }, out };
 }
 
 /** Contact details from the event, completed by the channel's profile when it has no name. */
@@ -229,27 +316,32 @@ async function contactHints(e: InboundMessage | InboundPostback, adapter: Channe
 }
 
 /**
- * The citizen's identity and conversation: the open one; else the thread the channel's hints name
- * (reopened for operators); else, for a rating, the conversation that asked for it; else a new one.
- * Null when the message is already stored.
+ * What `openThreads` is asked for a message: without hints or a rating (nearly always), the same
+ * statement opens the conversation when none is open.
  */
-async function findThread(
-  tx: Queryable,
-  e: InboundMessage | InboundPostback,
-  input: Input,
-  contact: ContactHints,
-): Promise<{ thread: Thread; conv: Conversation; opened: boolean } | null> {
-  const rating = ratingOf(input.text) !== null;
-  // Without hints or a rating (nearly always), the same statement opens the conversation when none is open.
-  const openNow = !input.threadHints && !rating;
-  const thread = await openThread(tx, {
+function threadRequest(e: InboundMessage | InboundPostback, input: Input, contact: ContactHints): ThreadRequest {
+  const openNow = !input.threadHints && ratingOf(input.text) === null;
+  return {
     channel: e.channel,
     externalUserId: e.externalUserId,
     externalMessageId: e.externalMessageId,
     hints: contact,
     interactedAt: new Date(e.timestamp),
     open: openNow ? { id: randomUUID(), subject: input.subject } : null,
-  });
+  };
+}
+
+/**
+ * The citizen's identity and conversation, from what `openThreads` found: the open one; else the
+ * thread the channel's hints name (reopened for operators); else, for a rating, the conversation
+ * that asked for it; else a new one. Null when the message is already stored.
+ */
+async function findThread(
+  tx: Queryable,
+  e: InboundMessage | InboundPostback,
+  input: Input,
+  thread: Thread,
+): Promise<{ thread: Thread; conv: Conversation; opened: boolean } | null> {
   if (thread.duplicate) return null;
   if (thread.conversation) return { thread, conv: thread.conversation, opened: thread.opened };
   if (input.threadHints) {
@@ -260,7 +352,7 @@ async function findThread(
       return { thread, conv: { ...earlier, state: 'waiting' }, opened: false };
     }
   }
-  if (rating) {
+  if (ratingOf(input.text) !== null) {
     const rated = await findRatedConversation(tx, e.channel, e.externalUserId);
     if (rated) return { thread, conv: rated, opened: false };
   }

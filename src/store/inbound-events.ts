@@ -90,6 +90,11 @@ export function markProcessedSql(idParam: string): string {
   return `UPDATE inbound_events SET processed_at = now() WHERE id = ${idParam}::bigint`;
 }
 
+/** `markProcessedSql` for the raw deliveries whose ids are in column `idColumn` of the relation `from` (a CTE). */
+export function markProcessedFromSql(from: string, idColumn: string): string {
+  return `UPDATE inbound_events SET processed_at = now() FROM ${from} WHERE inbound_events.id = ${from}.${idColumn}`;
+}
+
 const FINISH_INBOUND_SQL = hot(
   `WITH processed AS (${markProcessedSql('$1')}), done AS (${completeJobSql('$2')}) SELECT (SELECT successor FROM done) AS successor`,
 );

@@ -1,15 +1,16 @@
 /**
- * Storing a citizen's message in two statements: `openThread` (who wrote, in which conversation,
- * already stored?) before the bot decides, and `recordInbound` (the message, the conversation's
- * times and memory, the processing log, the replies and their delivery job, the raw delivery
- * stamped processed) after it. Both run in the caller's transaction.
+ * Storing citizens' messages in groups: `openThreads` (who wrote, in which conversation, already
+ * stored?) before the bot decides, and `recordInbounds` (the messages, their conversations'
+ * times and memory, the processing log, the replies and their delivery jobs, the raw deliveries
+ * stamped processed) for a group of them after it. Both run in the caller's transaction.
  */
+import { randomUUID } from 'node:crypto';
 import type { Attachment, ContactHints } from '../channels/kit/contract';
 import { hot, type Queryable } from '../db/database';
-import { completeJobSql, insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
+import { completeJobsSql, insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
 import { CONVERSATION_COLUMNS, toConversation, type Conversation } from './conversations';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
-import { markProcessedSql } from './inbound-events';
+import { markProcessedFromSql } from './inbound-events';
 import { insertOutboundSql, outboundParam, stripData, type NewOutbound } from './messages';
 
 /** What `openThread` found. */
@@ -25,70 +26,99 @@ export interface Thread {
   duplicate: boolean;
 }
 
-const OPEN_THREAD_SQL = hot(`WITH found AS (
-       UPDATE contact_identities SET
-         last_interaction_at = GREATEST(last_interaction_at, $3::timestamptz),
-         display_name = COALESCE($4, display_name)
-       WHERE channel = $1 AND external_id = $2
-       RETURNING id, contact_id, display_name),
+const conversationColumns = (alias: string) => CONVERSATION_COLUMNS.replace(/(\w+)/g, `${alias}.$1`);
+
+const OPEN_THREADS_SQL = hot(`WITH input AS (
+       SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (channel text, external_id text, interacted_at timestamptz,
+         display_name text, phone text, email text, new_email text, message_id text, open_id uuid, subject text, contact_id uuid))
+         WITH ORDINALITY AS i),
+     found AS (
+       UPDATE contact_identities ci SET
+         last_interaction_at = GREATEST(ci.last_interaction_at, input.interacted_at),
+         display_name = COALESCE(input.display_name, ci.display_name)
+       FROM input WHERE ci.channel = input.channel AND ci.external_id = input.external_id
+       RETURNING input.ordinality, ci.id, ci.contact_id, ci.display_name),
      refreshed AS (
-       UPDATE contacts c SET phone = COALESCE(c.phone, $5), email = COALESCE(c.email, $6), updated_at = now()
-       FROM found WHERE c.id = found.contact_id AND ($5::text IS NOT NULL OR $6::text IS NOT NULL)),
+       UPDATE contacts c SET phone = COALESCE(c.phone, input.phone), email = COALESCE(c.email, input.email), updated_at = now()
+       FROM found JOIN input ON input.ordinality = found.ordinality
+       WHERE c.id = found.contact_id AND (input.phone IS NOT NULL OR input.email IS NOT NULL)),
      new_contact AS (
-       INSERT INTO contacts (display_name, phone, email)
-       SELECT $4, $5, $7 WHERE NOT EXISTS (SELECT 1 FROM found)
+       INSERT INTO contacts (id, display_name, phone, email)
+       SELECT input.contact_id, input.display_name, input.phone, input.new_email FROM input
+       WHERE NOT EXISTS (SELECT 1 FROM found WHERE found.ordinality = input.ordinality)
        RETURNING id),
      new_identity AS (
        INSERT INTO contact_identities (contact_id, channel, external_id, display_name, last_interaction_at)
-       SELECT id, $1, $2, $4, $3::timestamptz FROM new_contact
+       SELECT input.contact_id, input.channel, input.external_id, input.display_name, input.interacted_at
+       FROM input JOIN new_contact ON new_contact.id = input.contact_id
        RETURNING id, contact_id, display_name),
-     identity AS (SELECT * FROM found UNION ALL SELECT * FROM new_identity),
-     duplicate AS (SELECT 1 FROM messages WHERE channel = $1 AND direction = 'in' AND external_id = $8),
+     identity AS (
+       SELECT ordinality, id, contact_id, display_name FROM found
+       UNION ALL
+       SELECT input.ordinality, n.id, n.contact_id, n.display_name FROM new_identity n JOIN input ON input.contact_id = n.contact_id),
+     duplicate AS (
+       SELECT input.ordinality FROM input
+       WHERE EXISTS (SELECT 1 FROM messages m WHERE m.channel = input.channel AND m.direction = 'in' AND m.external_id = input.message_id)),
      open AS (
-       SELECT ${CONVERSATION_COLUMNS} FROM conversations
-       WHERE channel = $1 AND external_user_id = $2 AND state <> 'closed' FOR UPDATE),
+       SELECT input.ordinality, ${conversationColumns('c')} FROM conversations c
+       JOIN input ON c.channel = input.channel AND c.external_user_id = input.external_id
+       WHERE c.state <> 'closed' FOR UPDATE OF c),
      opened AS (
        INSERT INTO conversations (id, contact_id, identity_id, channel, external_user_id, subject)
-       SELECT $9::uuid, identity.contact_id, identity.id, $1, $2, $10 FROM identity
-       WHERE $9::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM open) AND NOT EXISTS (SELECT 1 FROM duplicate)
-       RETURNING ${CONVERSATION_COLUMNS})
+       SELECT input.open_id, identity.contact_id, identity.id, input.channel, input.external_id, input.subject
+       FROM input JOIN identity ON identity.ordinality = input.ordinality
+       WHERE input.open_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM open WHERE open.ordinality = input.ordinality)
+         AND NOT EXISTS (SELECT 1 FROM duplicate WHERE duplicate.ordinality = input.ordinality)
+       RETURNING ${CONVERSATION_COLUMNS}),
+     conversation AS (
+       SELECT * FROM open
+       UNION ALL
+       SELECT input.ordinality, ${conversationColumns('o')} FROM opened o JOIN input ON input.open_id = o.id)
      SELECT i.id AS ident_id, i.contact_id AS ident_contact_id, i.display_name AS ident_display_name,
-            EXISTS (SELECT 1 FROM duplicate) AS duplicate, EXISTS (SELECT 1 FROM opened) AS opened,
+            EXISTS (SELECT 1 FROM duplicate d WHERE d.ordinality = i.ordinality) AS duplicate,
+            EXISTS (SELECT 1 FROM opened o WHERE o.id = c.id) AS opened,
             (SELECT t.id FROM tickets t WHERE t.conversation_id = c.id AND t.status <> 'closed' ORDER BY t.created_at DESC LIMIT 1) AS open_ticket_id,
-            c.*
-     FROM identity i LEFT JOIN (SELECT * FROM open UNION ALL SELECT * FROM opened) c ON true`);
+            ${conversationColumns('c')}
+     FROM identity i LEFT JOIN conversation c ON c.ordinality = i.ordinality
+     ORDER BY i.ordinality`);
+
+/** Who wrote a message, which message, and whether to open a conversation: what `openThreads` is asked for one message. */
+export interface ThreadRequest {
+  channel: string;
+  externalUserId: string;
+  externalMessageId: string;
+  hints: ContactHints;
+  interactedAt: Date;
+  /** Opens a conversation with this id when the citizen has none open (and the message is new). */
+  open: { id: string; subject: string | null } | null;
+}
 
 /**
- * In one statement: finds or creates the citizen's identity (and contact), refreshing the hints and
- * the last interaction; checks the message id against stored messages; locks the open
- * conversation or, when `open` is given and there is none, opens one with that id.
+ * In one statement, for each message (of different citizens): finds or creates the citizen's
+ * identity (and contact), refreshing the hints and the last interaction; checks the message id
+ * against stored messages; locks the open conversation or, when `open` is given and there is none,
+ * opens one with that id. Returns one thread per request, in order.
  */
-export async function openThread(
-  q: Queryable,
-  t: {
-    channel: string;
-    externalUserId: string;
-    externalMessageId: string;
-    hints: ContactHints;
-    interactedAt: Date;
-    open: { id: string; subject: string | null } | null;
-  },
-): Promise<Thread> {
-  const newContactEmail = t.hints.email ?? (t.channel === 'email' ? t.externalUserId : null);
-  const r = await q.query(OPEN_THREAD_SQL, [
-    t.channel,
-    t.externalUserId,
-    t.interactedAt.toISOString(),
-    t.hints.displayName ?? null,
-    t.hints.phone ?? null,
-    t.hints.email ?? null,
-    newContactEmail,
-    t.externalMessageId,
-    t.open?.id ?? null,
-    t.open?.subject ?? null,
-  ]);
-  const row = r.rows[0];
-  return {
+export async function openThreads(q: Queryable, requests: readonly ThreadRequest[]): Promise<Thread[]> {
+  const keys = new Set(requests.map((t) => `${t.channel}\u0000${t.externalUserId}`));
+  if (keys.size < requests.length) throw new Error('openThreads: two requests of one citizen in one call');
+  const input = requests.map((t) => ({
+    channel: t.channel,
+    external_id: t.externalUserId,
+    interacted_at: t.interactedAt.toISOString(),
+    display_name: t.hints.displayName ?? null,
+    phone: t.hints.phone ?? null,
+    email: t.hints.email ?? null,
+    new_email: t.hints.email ?? (t.channel === 'email' ? t.externalUserId : null),
+    message_id: t.externalMessageId,
+    open_id: t.open?.id ?? null,
+    subject: t.open?.subject ?? null,
+    contact_id: randomUUID(),
+  }));
+  const r = await q.query(OPEN_THREADS_SQL, [JSON.stringify(input)]);
+  if (r.rows.length !== requests.length) throw new Error(`openThreads: ${r.rows.length} threads for ${requests.length} requests`);
+  return r.rows.map((row) => ({
     identity: {
       contactId: row.ident_contact_id as string,
       identityId: row.ident_id as string,
@@ -98,7 +128,7 @@ export async function openThread(
     opened: row.opened === true,
     openTicketId: (row.open_ticket_id as string | null) ?? null,
     duplicate: row.duplicate === true,
-  };
+  }));
 }
 
 /** A citizen's message to store. */
@@ -116,7 +146,7 @@ export interface NewInbound {
   createdAt: Date;
 }
 
-/** Everything processing a citizen's message writes, in one statement. */
+/** Everything processing a citizen's message writes (with the other messages of its group, `recordInbounds`). */
 export interface InboundRecord {
   message: NewInbound;
   /** The bot's new memory of the conversation (unchanged when absent). */
@@ -128,50 +158,58 @@ export interface InboundRecord {
   finish?: { eventId: string; jobId: string } | null;
 }
 
-const RECORD_INBOUND_SQL = hot(`WITH message AS (
+const RECORD_INBOUNDS_SQL = hot(`WITH input AS (
+       SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id uuid, conversation_id uuid, channel text, author_name text,
+         text text, html text, attachments jsonb, external_id text, ticket_id uuid, meta jsonb, created_at timestamptz,
+         bot_context jsonb, event_id bigint, job_id bigint)) WITH ORDINALITY AS i),
+     message AS (
        INSERT INTO messages (id, conversation_id, channel, direction, author_kind, author_name, text, html, attachments, external_id,
                              ticket_id, status, meta, created_at)
-       VALUES ($1, $2, $3, 'in', 'citizen', $4, $5, $6, $7::jsonb, $8, $9, 'received', $10::jsonb, $11::timestamptz)),
+       SELECT id, conversation_id, channel, 'in', 'citizen', author_name, text, html, attachments, external_id, ticket_id,
+              'received', meta, created_at
+       FROM input ORDER BY ordinality),
      conversation AS (
-       UPDATE conversations SET last_inbound_at = GREATEST(last_inbound_at, $11::timestamptz), last_message_at = now(),
-         bot_context = COALESCE($12::jsonb, bot_context)
-       WHERE id = $2),
-     replies AS (${insertOutboundSql('$13')}),
-     logged AS (${insertEventsSql('$14')}),
-     queued AS (${insertJobsSql('$15')}),
-     processed AS (${markProcessedSql('$16')}),
-     done AS (${completeJobSql('$17')})
-     SELECT (SELECT successor FROM done) AS successor`);
+       UPDATE conversations c SET last_inbound_at = GREATEST(c.last_inbound_at, input.created_at), last_message_at = now(),
+         bot_context = COALESCE(input.bot_context, c.bot_context)
+       FROM input WHERE c.id = input.conversation_id),
+     replies AS (${insertOutboundSql('$2')}),
+     logged AS (${insertEventsSql('$3')}),
+     queued AS (${insertJobsSql('$4')}),
+     processed AS (${markProcessedFromSql('input', 'event_id')}),
+     done AS (${completeJobsSql('input', 'job_id')})
+     SELECT COALESCE(done.successor, false) AS successor FROM input LEFT JOIN done ON done.id = input.job_id ORDER BY input.ordinality`);
 
 /**
- * Writes the message, the conversation's last-inbound time and bot memory, the events (one
- * multi-row INSERT), the replies (one multi-row INSERT) and their jobs, and, with `finish`, stamps
- * the raw delivery processed and removes its job. Returns whether a later job of the citizen waits.
- * A message id stored meanwhile raises the unique violation (`isDuplicateMessage`): nothing is written.
+ * Writes, in one statement, each message of a group (of different conversations), its
+ * conversation's last-inbound time and bot memory, every event, reply and job (one multi-row
+ * INSERT each), and, with `finish`, stamps each raw delivery processed and removes its job.
+ * Returns, in order, whether a later job of each finished message's citizen waits. A message id
+ * stored meanwhile raises the unique violation (`isDuplicateMessage`): nothing is written.
  */
-export async function recordInbound(q: Queryable, w: InboundRecord): Promise<{ successor: boolean }> {
-  const m = w.message;
-  const finish = w.finish ?? null;
-  const r = await q.query<{ successor: boolean | null }>(RECORD_INBOUND_SQL, [
-    m.id,
-    m.conversationId,
-    m.channel,
-    m.authorName,
-    m.text,
-    m.html,
-    JSON.stringify(stripData(m.attachments)),
-    m.externalId,
-    m.ticketId,
-    JSON.stringify(m.meta),
-    m.createdAt.toISOString(),
-    w.botContext ? JSON.stringify(w.botContext) : null,
-    outboundParam(w.outbound),
-    eventsParam(w.events),
-    jobsParam(w.jobs),
-    finish?.eventId ?? null,
-    finish?.jobId ?? null,
+export async function recordInbounds(q: Queryable, records: readonly InboundRecord[]): Promise<{ successor: boolean }[]> {
+  const input = records.map(({ message: m, botContext, finish }) => ({
+    id: m.id,
+    conversation_id: m.conversationId,
+    channel: m.channel,
+    author_name: m.authorName,
+    text: m.text,
+    html: m.html,
+    attachments: stripData(m.attachments),
+    external_id: m.externalId,
+    ticket_id: m.ticketId,
+    meta: m.meta,
+    created_at: m.createdAt.toISOString(),
+    bot_context: botContext ?? null,
+    event_id: finish?.eventId ?? null,
+    job_id: finish?.jobId ?? null,
+  }));
+  const r = await q.query<{ successor: boolean }>(RECORD_INBOUNDS_SQL, [
+    JSON.stringify(input),
+    outboundParam(records.flatMap((w) => w.outbound)),
+    eventsParam(records.flatMap((w) => w.events)),
+    jobsParam(records.flatMap((w) => w.jobs)),
   ]);
-  return { successor: r.rows[0]?.successor ?? false };
+  return r.rows.map((row) => ({ successor: row.successor }));
 }
 
 /** True when `err` is the unique violation of an inbound message stored twice (same channel and provider id). */

@@ -9,7 +9,7 @@ import { hot, isTransientDbError, openDatabase, type Database, type Queryable } 
 import { completeJob, failJob, renewLeases } from '../../src/jobs/queue';
 import { claimDeliveries, recordSent } from '../../src/store/deliveries';
 import { claimInboundJobs, finishInboundEvent, insertInboundEvent } from '../../src/store/inbound-events';
-import { openThread, recordInbound } from '../../src/store/inbound-messages';
+import { openThreads, recordInbounds } from '../../src/store/inbound-messages';
 import { markPartSent } from '../../src/store/messages';
 import { openTestDatabase } from '../support/databases';
 import { tempDirs } from '../support/temp-dirs';
@@ -95,43 +95,49 @@ describe('the pipeline on PGlite, its hot statements prepared', () => {
     await renewLeases(db, 'w1', [job.id], 15_000);
     for (const [n, messageId] of [ids[0], ids[1]].entries()) {
       await db.transaction(async (tx) => {
-        const thread = await openThread(tx, {
-          channel: 'zalo',
-          externalUserId: 'u1',
-          externalMessageId: `m${n}`,
-          hints: { displayName: 'Trần Thị Bích', phone: '0912345678' },
-          interactedAt: new Date(Date.UTC(2026, 11, 5, 9, n)),
-          open: { id: ids[2], subject: 'Hỏi thủ tục' },
-        });
+        const thread = await (
+          await openThreads(tx, [
+            {
+              channel: 'zalo',
+              externalUserId: 'u1',
+              externalMessageId: `m${n}`,
+              hints: { displayName: 'Trần Thị Bích', phone: '0912345678' },
+              interactedAt: new Date(Date.UTC(2026, 11, 5, 9, n)),
+              open: { id: ids[2], subject: 'Hỏi thủ tục' },
+            },
+          ])
+        )[0];
         const replies = [ids[3 + 2 * n], ids[4 + 2 * n]];
-        await recordInbound(tx, {
-          message: {
-            id: messageId,
-            conversationId: thread.conversation!.id,
-            channel: 'zalo',
-            externalId: `m${n}`,
-            authorName: 'Trần Thị Bích',
-            text: 'xin chào',
-            html: null,
-            attachments: [],
-            ticketId: null,
-            meta: { intent: 'greeting', score: 0.5 },
-            createdAt: new Date(Date.UTC(2026, 11, 5, 9, n)),
+        await recordInbounds(tx, [
+          {
+            message: {
+              id: messageId,
+              conversationId: thread.conversation!.id,
+              channel: 'zalo',
+              externalId: `m${n}`,
+              authorName: 'Trần Thị Bích',
+              text: 'xin chào',
+              html: null,
+              attachments: [],
+              ticketId: null,
+              meta: { intent: 'greeting', score: 0.5 },
+              createdAt: new Date(Date.UTC(2026, 11, 5, 9, n)),
+            },
+            botContext: { turns: n + 1, last: ['chào'] },
+            events: [{ type: 'message_received', actor: { kind: 'citizen' }, conversationId: thread.conversation!.id, data: { n } }],
+            outbound: replies.map((id, i) => ({
+              id,
+              conversationId: thread.conversation!.id,
+              channel: 'zalo',
+              authorKind: 'bot' as const,
+              purpose: i ? 'answer' : 'receipt',
+              text: i ? 'Chào bạn!' : 'Đã nhận.',
+              quickReplies: [{ title: 'Có', payload: 'yes' }],
+            })),
+            jobs: [{ kind: 'deliver', orderingKey: `out:${thread.conversation!.id}`, payload: { messageIds: replies, channel: 'zalo' } }],
+            finish: n === 0 ? { eventId: String(job.payload.eventId), jobId: job.id } : null,
           },
-          botContext: { turns: n + 1, last: ['chào'] },
-          events: [{ type: 'message_received', actor: { kind: 'citizen' }, conversationId: thread.conversation!.id, data: { n } }],
-          outbound: replies.map((id, i) => ({
-            id,
-            conversationId: thread.conversation!.id,
-            channel: 'zalo',
-            authorKind: 'bot' as const,
-            purpose: i ? 'answer' : 'receipt',
-            text: i ? 'Chào bạn!' : 'Đã nhận.',
-            quickReplies: [{ title: 'Có', payload: 'yes' }],
-          })),
-          jobs: [{ kind: 'deliver', orderingKey: `out:${thread.conversation!.id}`, payload: { messageIds: replies, channel: 'zalo' } }],
-          finish: n === 0 ? { eventId: String(job.payload.eventId), jobId: job.id } : null,
-        });
+        ]);
       });
     }
     const [delivery] = await claimDeliveries('deliver')(db, 'w1', 1, 15_000, ['deliver']);
