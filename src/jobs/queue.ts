@@ -4,6 +4,7 @@
  * earlier one is pending, running or backing off, so one conversation is always handled in order.
  */
 import { hot, type Queryable } from '../db/database';
+import { jsonParam } from '../db/json-param';
 
 /** A claimed job. */
 export interface Job {
@@ -53,7 +54,7 @@ export interface NewJob {
 
 /** Jobs as the JSON parameter of `insertJobsSql`. */
 export function jobsParam(jobs: readonly NewJob[]): string {
-  return JSON.stringify(
+  return jsonParam(
     jobs.map((j) => ({ kind: j.kind, ordering_key: j.orderingKey, payload: j.payload, give_up_after_ms: j.giveUpAfterMs ?? null })),
   );
 }

@@ -74,11 +74,12 @@ export interface Assignment {
 }
 
 /** Assigns one waiting conversation if an operator can take it (null: it is gone, locked elsewhere, or nobody fits). */
-async function assignOne(ctx: AppContext, conversationId: string): Promise<Assignment | null> {
+async function assignOne(ctx: AppContext, conversationId: string): Promise<Assignment | 'busy' | null> {
   const done = await ctx.db.transaction(async (tx) => {
     const conv = await lockWaiting(tx, conversationId);
     if (!conv) return null;
     const op = await lockCandidate(tx, conv.field);
+    if (op === 'busy') return op;
     if (!op || !(await assignConversation(tx, conversationId, op.id, ['waiting']))) return null;
     await logEvent(tx, {
       type: 'auto_assigned',
@@ -88,7 +89,7 @@ async function assignOne(ctx: AppContext, conversationId: string): Promise<Assig
     });
     return { conversationId, userId: op.id, name: op.displayName };
   });
-  if (done) {
+  if (done && done !== 'busy') {
     const conv = await getConversation(ctx.db, conversationId);
     if (conv) announceHandler(ctx, conv, 'operator', 'assigned', done.name);
     ctx.log.info({ conversationId, userId: done.userId }, 'conversation assigned automatically');
@@ -96,17 +97,32 @@ async function assignOne(ctx: AppContext, conversationId: string): Promise<Assig
   return done;
 }
 
-/** Assigns every waiting conversation an online operator can take now (when auto-assignment is on). */
+/**
+ * Assigns every waiting conversation an online operator can take now (when auto-assignment is on).
+ * Rounds may run at once (a tick, a setting saved, an operator coming online, on several nodes): a
+ * conversation passed over because the operator who could take it was held by another round at
+ * that moment is tried again in a further pass, so the race leaves no free slot behind.
+ */
 export async function assignWaiting(ctx: AppContext): Promise<Assignment[]> {
   if (!(await floorSettings(ctx.db)).autoAssign) return [];
   const out: Assignment[] = [];
-  for (const w of await listWaiting(ctx.db)) {
-    if ((await countFreeOperators(ctx.db)) === 0) break;
-    const a = await assignOne(ctx, w.id);
-    if (a) out.push(a);
+  const until = Date.now() + RETRY_PASSED_OVER_MS;
+  for (;;) {
+    let passedOver = false;
+    for (const w of await listWaiting(ctx.db)) {
+      if ((await countFreeOperators(ctx.db)) === 0) return out;
+      const a = await assignOne(ctx, w.id);
+      if (a === 'busy') passedOver = true;
+      else if (a) out.push(a);
+    }
+    if (!passedOver || Date.now() > until) return out;
+    // The other round's assignment commits within milliseconds.
+    await new Promise((r) => setTimeout(r, 10));
   }
-  return out;
 }
+
+/** How long a round keeps trying a conversation passed over for a held operator (an assignment holds one for milliseconds). */
+const RETRY_PASSED_OVER_MS = 2_000;
 
 /** A supervisor gives a conversation to an operator (or takes it from one), whatever its load. */
 export async function reassign(ctx: AppContext, by: User, conversationId: string, toUserId: string): Promise<void> {

@@ -9,6 +9,7 @@ import { GroupWrite } from '../db/group-write';
 import { CLAIM_JOBS_SQL, claimParams, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
+import { jsonParam } from '../db/json-param';
 
 /** A message being delivered, with what its send needs from its conversation. */
 export interface DeliveryItem extends MessageRow {
@@ -112,7 +113,7 @@ export interface SentRecord {
  */
 export async function recordSent(q: Queryable, records: readonly SentRecord[]): Promise<{ successor: boolean }[]> {
   const input = records.map((s) => ({ id: s.id, parts: s.parts, provider_id: s.providerId, job_id: s.completeJobId ?? null }));
-  const r = await q.query<{ successor: boolean }>(RECORD_SENT_SQL, [JSON.stringify(input), eventsParam(records.map((s) => s.event))]);
+  const r = await q.query<{ successor: boolean }>(RECORD_SENT_SQL, [jsonParam(input), eventsParam(records.map((s) => s.event))]);
   return r.rows.map((row) => ({ successor: row.successor }));
 }
 

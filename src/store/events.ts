@@ -1,5 +1,6 @@
 /** The processing log (nhật ký xử lý): append-only events of tickets and conversations. */
 import type { Queryable } from '../db/database';
+import { jsonParam } from '../db/json-param';
 
 /** Who did something. */
 export interface Actor {
@@ -36,7 +37,7 @@ export interface NewEvent {
 
 /** Events as the JSON parameter of `insertEventsSql`. */
 export function eventsParam(events: readonly NewEvent[]): string {
-  return JSON.stringify(
+  return jsonParam(
     events.map((e) => ({
       ticket_id: e.ticketId ?? null,
       conversation_id: e.conversationId ?? null,

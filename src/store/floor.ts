@@ -71,27 +71,30 @@ export async function countFreeOperators(q: Queryable): Promise<number> {
   return r.rows[0].n;
 }
 
-/**
- * Picks and locks the operator for a conversation of `field`: online with a live connection, a free
- * slot, and the field among their skills (or no skills: a generalist); skilled operators before
- * generalists, then the least recently assigned (round-robin). The operator's presence row stays
- * locked until the transaction ends, so concurrent assignments to the same operator wait and recount.
- */
-export async function lockCandidate(q: Queryable, field: string | null): Promise<{ id: string; displayName: string } | null> {
-  const r = await q.query<{ id: string; display_name: string }>(
-    `SELECT u.id, u.display_name FROM operator_presence p JOIN users u ON u.id = p.user_id
+/** Online with a live connection, a free slot, and the field `$1` among their skills (or no skills: a generalist). */
+const CANDIDATE_SQL = (lock: string) => `SELECT u.id, u.display_name FROM operator_presence p JOIN users u ON u.id = p.user_id
      WHERE p.status = 'online' AND u.active AND u.role = 'operator' AND ${LIVE_CONNECTION('p')} AND ${LOAD} < u.max_chats
        AND ($1::text IS NULL OR cardinality(u.skills) = 0 OR $1::text = ANY(u.skills))
      ORDER BY ($1::text IS NOT NULL AND $1::text = ANY(u.skills)) DESC, p.last_assigned_at ASC NULLS FIRST, u.id
-     LIMIT 1
-     FOR UPDATE OF p SKIP LOCKED`,
-    [field],
-  );
+     LIMIT 1 ${lock}`;
+
+/**
+ * Picks and locks the operator for a conversation of `field` (`CANDIDATE_SQL`): skilled operators
+ * before generalists, then the least recently assigned (round-robin). The operator's presence row
+ * stays locked until the transaction ends, so concurrent assignments to the same operator wait and
+ * recount. `'busy'` when an operator could take it but another assignment holds them right now (try
+ * again once it is done); null when nobody can.
+ */
+export async function lockCandidate(q: Queryable, field: string | null): Promise<{ id: string; displayName: string } | 'busy' | null> {
+  const r = await q.query<{ id: string; display_name: string }>(CANDIDATE_SQL('FOR UPDATE OF p SKIP LOCKED'), [field]);
   const row = r.rows[0];
-  if (!row) return null;
+  if (!row) {
+    const held = await q.query(CANDIDATE_SQL(''), [field]);
+    return held.rows.length > 0 ? 'busy' : null;
+  }
   // The load was counted before the lock was granted: count again now that nobody else can assign to them.
   const load = await q.query<{ free: boolean }>(`SELECT ${LOAD} < u.max_chats AS free FROM users u WHERE u.id = $1`, [row.id]);
-  return load.rows[0]?.free ? { id: row.id, displayName: row.display_name } : null;
+  return load.rows[0]?.free ? { id: row.id, displayName: row.display_name } : 'busy';
 }
 
 /**

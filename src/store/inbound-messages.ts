@@ -12,6 +12,7 @@ import { CONVERSATION_COLUMNS, toConversation, type Conversation } from './conve
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { markProcessedFromSql } from './inbound-events';
 import { insertOutboundSql, outboundParam, stripData, type NewOutbound } from './messages';
+import { jsonParam } from '../db/json-param';
 
 /** What `openThread` found. */
 export interface Thread {
@@ -116,7 +117,7 @@ export async function openThreads(q: Queryable, requests: readonly ThreadRequest
     subject: t.open?.subject ?? null,
     contact_id: randomUUID(),
   }));
-  const r = await q.query(OPEN_THREADS_SQL, [JSON.stringify(input)]);
+  const r = await q.query(OPEN_THREADS_SQL, [jsonParam(input)]);
   if (r.rows.length !== requests.length) throw new Error(`openThreads: ${r.rows.length} threads for ${requests.length} requests`);
   return r.rows.map((row) => ({
     identity: {
@@ -204,7 +205,7 @@ export async function recordInbounds(q: Queryable, records: readonly InboundReco
     job_id: finish?.jobId ?? null,
   }));
   const r = await q.query<{ successor: boolean }>(RECORD_INBOUNDS_SQL, [
-    JSON.stringify(input),
+    jsonParam(input),
     outboundParam(records.flatMap((w) => w.outbound)),
     eventsParam(records.flatMap((w) => w.events)),
     jobsParam(records.flatMap((w) => w.jobs)),

@@ -2,6 +2,7 @@
 import type { Attachment, QuickReply } from '../channels/kit/contract';
 import { hot, type Queryable } from '../db/database';
 import { insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
+import { jsonParam } from '../db/json-param';
 
 /** Delivery status of a message. */
 export type MessageStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -125,7 +126,7 @@ export interface NewOutbound {
 
 /** Outbound messages as the JSON parameter of `insertOutboundSql`. */
 export function outboundParam(messages: readonly NewOutbound[]): string {
-  return JSON.stringify(
+  return jsonParam(
     messages.map((m) => ({
       id: m.id,
       conversation_id: m.conversationId,

@@ -4,8 +4,10 @@
  * last console), no double assignment under concurrent triggers, supervisors' reassignment, and
  * floor alerts raised once.
  */
+import { Client } from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { assignWaiting } from '../../src/operations/routing';
+import { countFreeOperators } from '../../src/store/floor';
 import { addConnection } from '../../src/store/presence';
 import { waitFor } from '../support/wait';
 import { conversationOf, describeConsole, escalation, waitForValue, type ConsoleFixture } from './support';
@@ -229,6 +231,38 @@ describeConsole('hotline floor on %s', (f) => {
         (s) => s === 'offline',
       ),
     ).toBe('offline');
+  });
+
+  test('a round that finds the only free operator held by another assignment tries again once they are free', async () => {
+    await settings({ autoAssign: false });
+    const conv = await waitingConversation();
+    await online('operator');
+    // Online and connected: the round can give them the conversation.
+    await waitForValue(
+      () => countFreeOperators(db()),
+      (n) => n === 1,
+    );
+    const url = db().url;
+    // On PostgreSQL another transaction holds the operator's presence row, as a concurrent
+    // assignment does, for 150 ms, while the round that turning auto-assignment on runs; the round
+    // must not leave the conversation waiting because of it. (PGlite runs one transaction at a time:
+    // there the round simply assigns.)
+    const holder = url ? new Client({ connectionString: url }) : null;
+    if (holder) {
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM operator_presence WHERE user_id = $1 FOR UPDATE', [f.users.operator]);
+      setTimeout(() => void holder.query('COMMIT').finally(() => holder.end()), 150);
+    }
+    await settings({ autoAssign: true });
+    // Within a second and a half: the next floor tick is 10 s away, so only a round that tried again can have done it.
+    expect(
+      await waitForValue(
+        () => assigneeOf(conv.id),
+        (r) => r.state === 'operator',
+        1_500,
+      ),
+    ).toEqual({ assignee_id: f.users.operator, state: 'operator' });
   });
 
   test('concurrent assignment rounds never give a conversation twice nor overfill an operator', async () => {

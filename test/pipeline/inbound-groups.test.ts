@@ -100,6 +100,19 @@ describe.each(databaseKinds())('inbound groups on %s', (kind) => {
     );
   });
 
+  test('a lone UTF-16 surrogate from a provider (id, name, text) is stored as U+FFFD, as a text parameter would be', async () => {
+    const write = inboundWriter(db, { maxItems: 32, maxInFlight: 1 });
+    const user = `${kind}-s\ud800`;
+    const written = await write(unit(user));
+    expect(written?.prepared.conv.externalUserId).toBe(`${kind}-s\ufffd`);
+    const r = await db.query<{ external_id: string; text: string }>(
+      `SELECT m.external_id, m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE c.external_user_id = $1 AND m.direction = 'in'`,
+      [`${kind}-s\ufffd`],
+    );
+    expect(r.rows).toEqual([{ external_id: `m-${kind}-s\ufffd`, text: `tin của ${kind}-s\ufffd` }]);
+  });
+
   const stored = async (users: string[]) => {
     const r = await db.query<{ user: string; inbound: number; outbound: number; events: number; memory: string | null }>(
       `SELECT c.external_user_id AS user,

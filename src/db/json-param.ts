@@ -1,0 +1,15 @@
+/**
+ * Rows sent to PostgreSQL as one JSON parameter (`jsonb_to_recordset($1::jsonb)`, the multi-row
+ * statements of the pipeline). A JavaScript string may hold a lone UTF-16 surrogate (a provider's
+ * malformed "\ud800"): as a text parameter the driver's UTF-8 encoding turns it into U+FFFD, but
+ * `JSON.stringify` writes it as the escape "\ud800", which PostgreSQL's JSON parser refuses. Every
+ * string is made well-formed first, so a row stores the same text either way.
+ */
+
+/** `value` as a JSON parameter, each string well-formed (lone surrogates replaced by U+FFFD). */
+export function jsonParam(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? wellFormed(v) : v));
+}
+
+/** `String.prototype.toWellFormed` (ES2024; Node 20 has it, this project's `lib` does not yet). */
+const wellFormed = (s: string): string => (s as string & { toWellFormed(): string }).toWellFormed();
