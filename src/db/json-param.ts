@@ -8,7 +8,9 @@
 
 /** `value` as a JSON parameter, each string well-formed (lone surrogates replaced by U+FFFD). */
 export function jsonParam(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? wellFormed(v) : v));
+  const json = JSON.stringify(value);
+  // A surrogate pair is written as it is, a lone one as an escape: without "\ud" (nearly always) it is done.
+  return json.includes('\\ud') ? JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? wellFormed(v) : v)) : json;
 }
 
 /** `String.prototype.toWellFormed` (ES2024; Node 20 has it, this project's `lib` does not yet). */

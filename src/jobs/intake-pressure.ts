@@ -3,15 +3,17 @@
  * Messenger, eventually unsubscribe the page) when it is slow; processing can wait, since every
  * webhook is stored before it is acknowledged. This gauge counts the webhooks being stored in this
  * process; while `threshold` or more are in flight (the node cannot keep up with what arrives), the
- * inbound lane claims at most once per `maxYieldMs`, so the acknowledgements get the CPU and the
- * database, and processing resumes at full speed as soon as the flood ebbs. The limit keeps a
- * trickle of processing going under a flood that never ends.
+ * inbound lane claims at most once per `maxYieldMs`, and at most `busyClaim` jobs at a time, so
+ * the acknowledgements get the CPU and the database, and processing resumes at full speed as soon
+ * as the flood ebbs. The limit keeps a trickle of processing going under a flood that never ends.
  */
 
 /** What a job lane asks before it claims (`WorkerOptions.gate`). */
 export interface ClaimGate {
   /** How long a lane may hold back its claims while `busy()` (0: never). */
   readonly maxYieldMs: number;
+  /** Most jobs a lane claims at once while `busy()` (a wide lane would otherwise take its whole width each time). */
+  readonly busyClaim: number;
   /** True while the intake has the priority. */
   busy(): boolean;
   /** Resolves once the intake is no longer busy, or after `ms`. */
@@ -28,6 +30,7 @@ export class IntakePressure implements ClaimGate {
     readonly maxYieldMs: number,
     private readonly onYield: () => void = () => {},
     private readonly threshold = 8,
+    readonly busyClaim = 8,
   ) {}
 
   /** A webhook started being stored. */

@@ -135,9 +135,11 @@ export class Worker {
     try {
       do {
         this.again = false;
-        const free = this.opts.concurrency - this.inflight;
-        if (free <= 0) this.backlog = true;
-        if (free <= 0 || !this.running || this.holdBack()) break;
+        const slots = this.opts.concurrency - this.inflight;
+        if (slots <= 0) this.backlog = true;
+        if (slots <= 0 || !this.running || this.holdBack()) break;
+        // Under a flood a wide lane takes a gate's share, not its whole width.
+        const free = this.opts.gate?.busy() ? Math.min(slots, this.opts.gate.busyClaim) : slots;
         this.lastClaimAt = performance.now();
         let jobs: Job[] = [];
         try {

@@ -107,6 +107,35 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(390);
   });
 
+  test("a wide lane claims only the gate's share during a flood, and its whole width once it ebbs", async () => {
+    const pressure = new IntakePressure(600_000, () => {}, 8, 2);
+    for (let i = 0; i < 8; i++) pressure.enter();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const started: number[] = [];
+    const worker = new Worker(
+      db,
+      {
+        k: async (job) => {
+          started.push(Number(job.payload.n));
+          await held;
+        },
+      },
+      log,
+      { concurrency: 4, pollMs: 20, gate: pressure },
+    );
+    await enqueue(6);
+    await worker.start();
+    await waitFor(() => started.length === 2);
+    await sleep(300);
+    expect(started).toHaveLength(2); // not the 4 slots: the flood's share
+    pressure.leave();
+    await waitFor(() => started.length === 4); // the flood is over: the lane's whole width
+    release();
+    await waitFor(() => started.length === 6);
+    await worker.stop();
+  });
+
   test('does not hold back below the flood mark', async () => {
     let yields = 0;
     const pressure = flooded(600_000, 7, () => yields++);
