@@ -73,7 +73,10 @@ export interface Assignment {
   name: string;
 }
 
-/** Assigns one waiting conversation if an operator can take it (null: it is gone, locked elsewhere, or nobody fits). */
+/**
+ * Assigns one waiting conversation if an operator can take it (null: it is gone, locked elsewhere, or
+ * nobody fits; `'busy'`: the operator who fits is held by another assignment right now).
+ */
 async function assignOne(ctx: AppContext, conversationId: string): Promise<Assignment | 'busy' | null> {
   const done = await ctx.db.transaction(async (tx) => {
     const conv = await lockWaiting(tx, conversationId);

@@ -129,8 +129,11 @@ async function handleEvent(ctx: AppContext, e: InboundEvent, finish: Finish): Pr
 /** What the core reads of a message or a button press. */
 function readInput(e: InboundMessage | InboundPostback) {
   const message = e.type === 'message' ? e : null;
+  const text = e.type === 'message' ? e.text : (e.title ?? e.payload);
   return {
-    text: e.type === 'message' ? e.text : (e.title ?? e.payload),
+    text,
+    /** The text is a satisfaction rating (it may answer a conversation that asked for one). */
+    rating: ratingOf(text) !== null,
     quickReplyPayload: e.type === 'message' ? e.quickReplyPayload : e.payload,
     suppress: message?.suppressAutoReply === true,
     html: message?.html ?? null,
@@ -156,7 +159,7 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
   try {
     outcome = await ctx.writeInbound({
       thread: threadRequest(e, input, contact),
-      prepare: (tx, thread) => prepareMessage(ctx, tx, thread, { e, input, parse, finish }),
+      prepare: (tx, thread) => prepareMessage(ctx, tx, thread, { e, adapter, input, parse, finish }),
     });
   } catch (err) {
     // Stored meanwhile under the same provider id: nothing was written, the replay is dropped.
@@ -248,13 +251,12 @@ async function prepareMessage(
   ctx: AppContext,
   tx: Queryable,
   asked: Thread,
-  m: { e: InboundMessage | InboundPostback; input: Input; parse: ParseResult; finish: Finish },
+  m: { e: InboundMessage | InboundPostback; adapter: ChannelAdapter | undefined; input: Input; parse: ParseResult; finish: Finish },
 ): Promise<PreparedInbound | null> {
-  const { e, input, parse } = m;
+  const { e, adapter, input, parse } = m;
   const found = await findThread(tx, e, input, asked);
   if (!found) return null;
   const { thread, conv, opened } = found;
-  const adapter = ctx.channels.get(e.channel);
   if (adapter?.typing && !input.suppress && conv.state === 'bot') void adapter.typing(e.externalUserId, true);
   const attachments = await storeAttachments(tx, ctx.blobs, input.attachments, ctx.config.ATTACHMENT_MAX_BYTES);
   // Some providers stamp in whole seconds (IMAP INTERNALDATE): two messages of one second, or one
@@ -320,7 +322,7 @@ async function contactHints(e: InboundMessage | InboundPostback, adapter: Channe
  * statement opens the conversation when none is open.
  */
 function threadRequest(e: InboundMessage | InboundPostback, input: Input, contact: ContactHints): ThreadRequest {
-  const openNow = !input.threadHints && ratingOf(input.text) === null;
+  const openNow = !input.threadHints && !input.rating;
   return {
     channel: e.channel,
     externalUserId: e.externalUserId,
@@ -352,7 +354,7 @@ async function findThread(
       return { thread, conv: { ...earlier, state: 'waiting' }, opened: false };
     }
   }
-  if (ratingOf(input.text) !== null) {
+  if (input.rating) {
     const rated = await findRatedConversation(tx, e.channel, e.externalUserId);
     if (rated) return { thread, conv: rated, opened: false };
   }

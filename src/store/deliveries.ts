@@ -6,10 +6,10 @@
  */
 import { hot, type Database, type Queryable } from '../db/database';
 import { GroupWrite } from '../db/group-write';
+import { jsonParam } from '../db/json-param';
 import { CLAIM_JOBS_SQL, claimParams, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
-import { jsonParam } from '../db/json-param';
 
 /** A message being delivered, with what its send needs from its conversation. */
 export interface DeliveryItem extends MessageRow {

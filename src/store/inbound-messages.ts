@@ -7,14 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Attachment, ContactHints } from '../channels/kit/contract';
 import { hot, type Queryable } from '../db/database';
+import { jsonParam } from '../db/json-param';
 import { completeJobsSql, insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
 import { CONVERSATION_COLUMNS, toConversation, type Conversation } from './conversations';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { markProcessedFromSql } from './inbound-events';
 import { insertOutboundSql, outboundParam, stripData, type NewOutbound } from './messages';
-import { jsonParam } from '../db/json-param';
+import { qualified } from './rows';
 
-/** What `openThread` found. */
+/** What `openThreads` found for one message. */
 export interface Thread {
   identity: { contactId: string; identityId: string; displayName: string | null };
   /** The citizen's open conversation (locked for the transaction), or the one just opened; null when none and not asked to open one. */
@@ -26,8 +27,6 @@ export interface Thread {
   /** True when a message with this provider id is already stored: nothing else was changed. */
   duplicate: boolean;
 }
-
-const conversationColumns = (alias: string) => CONVERSATION_COLUMNS.replace(/(\w+)/g, `${alias}.$1`);
 
 const OPEN_THREADS_SQL = hot(`WITH input AS (
        SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (channel text, external_id text, interacted_at timestamptz,
@@ -61,7 +60,7 @@ const OPEN_THREADS_SQL = hot(`WITH input AS (
        SELECT input.ordinality FROM input
        WHERE EXISTS (SELECT 1 FROM messages m WHERE m.channel = input.channel AND m.direction = 'in' AND m.external_id = input.message_id)),
      open AS (
-       SELECT input.ordinality, ${conversationColumns('c')} FROM conversations c
+       SELECT input.ordinality, ${qualified(CONVERSATION_COLUMNS, 'c')} FROM conversations c
        JOIN input ON c.channel = input.channel AND c.external_user_id = input.external_id
        WHERE c.state <> 'closed' FOR UPDATE OF c),
      opened AS (
@@ -75,12 +74,12 @@ const OPEN_THREADS_SQL = hot(`WITH input AS (
      conversation AS (
        SELECT * FROM open
        UNION ALL
-       SELECT input.ordinality, ${conversationColumns('o')} FROM opened o JOIN input ON input.open_id = o.id)
+       SELECT input.ordinality, ${qualified(CONVERSATION_COLUMNS, 'o')} FROM opened o JOIN input ON input.open_id = o.id)
      SELECT i.id AS ident_id, i.contact_id AS ident_contact_id, i.display_name AS ident_display_name,
             EXISTS (SELECT 1 FROM duplicate d WHERE d.ordinality = i.ordinality) AS duplicate,
             EXISTS (SELECT 1 FROM opened o WHERE o.id = c.id) AS opened,
             (SELECT t.id FROM tickets t WHERE t.conversation_id = c.id AND t.status <> 'closed' ORDER BY t.created_at DESC LIMIT 1) AS open_ticket_id,
-            ${conversationColumns('c')}
+            ${qualified(CONVERSATION_COLUMNS, 'c')}
      FROM identity i LEFT JOIN conversation c ON c.ordinality = i.ordinality
      ORDER BY i.ordinality`);
 

@@ -1,8 +1,9 @@
 /** Messages of conversations, inbound and outbound, with delivery status. */
 import type { Attachment, QuickReply } from '../channels/kit/contract';
 import { hot, type Queryable } from '../db/database';
-import { insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
 import { jsonParam } from '../db/json-param';
+import { insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
+import { qualified } from './rows';
 
 /** Delivery status of a message. */
 export type MessageStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -100,7 +101,7 @@ export async function insertEcho(
 export async function citizenHistory(q: Queryable, channel: string, externalUserId: string, limit: number): Promise<MessageRow[]> {
   const r = await q.query(
     `SELECT * FROM (
-       SELECT ${COLUMNS.replace(/(\w+)/g, 'm.$1')} FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       SELECT ${qualified(COLUMNS, 'm')} FROM messages m JOIN conversations c ON c.id = m.conversation_id
        WHERE c.channel = $1 AND c.external_user_id = $2 AND m.status <> 'failed'
        ORDER BY m.created_at DESC LIMIT $3) x ORDER BY created_at`,
     [channel, externalUserId, limit],

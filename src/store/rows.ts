@@ -13,6 +13,11 @@ export function camelRow<T>(row: Record<string, unknown>, columns: string): T {
   return out as T;
 }
 
+/** A select list with every column qualified by `alias` (`id, name` → `c.id, c.name`), for a join. */
+export function qualified(columns: string, alias: string): string {
+  return columns.replace(/(\w+)/g, `${alias}.$1`);
+}
+
 /**
  * Updates row `id` of `table`: every column whose value is not undefined, then the `extra` SQL
  * assignments; `updated_at` is stamped. Column names come from the store modules, never from input.
