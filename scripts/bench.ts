@@ -176,19 +176,20 @@ async function counter(base: string, name: string): Promise<number> {
 const statements = (base: string) => counter(base, 'cong1022_db_statements_total');
 
 /**
- * PostgreSQL's own counts: commits in the gateway's database and WAL flushes to disk (`pg_stat_wal`,
+ * PostgreSQL's own counts: commits in the gateway's database, WAL flushes to disk (`pg_stat_wal`,
  * the fsyncs a commit waits for; a relaxed commit leaves its flush to the WAL writer, and one flush
- * may carry several commits). Null on PGlite.
+ * may carry several commits) and WAL bytes written (what every row version and index entry costs the
+ * log, whatever the machine's load). Null on PGlite.
  */
-async function serverCounts(databaseUrl: string | undefined): Promise<{ commits: number; flushes: number } | null> {
+async function serverCounts(databaseUrl: string | undefined): Promise<{ commits: number; flushes: number; walBytes: number } | null> {
   if (!databaseUrl) return null;
   const r = await withClient(databaseUrl, (client) =>
-    client.query<{ commits: string; flushes: string }>(
+    client.query<{ commits: string; flushes: string; wal_bytes: string }>(
       `SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()) AS commits,
-              (SELECT wal_sync FROM pg_stat_wal) AS flushes`,
+              (SELECT wal_sync FROM pg_stat_wal) AS flushes, (SELECT wal_bytes FROM pg_stat_wal) AS wal_bytes`,
     ),
   );
-  return { commits: Number(r.rows[0].commits), flushes: Number(r.rows[0].flushes) };
+  return { commits: Number(r.rows[0].commits), flushes: Number(r.rows[0].flushes), walBytes: Number(r.rows[0].wal_bytes) };
 }
 
 /** The fields of Linux's /proc/<pid>/stat after the command's closing parenthesis (state is the 1st, the parent's pid the 2nd). */
@@ -274,18 +275,18 @@ async function resetStatementStats(databaseUrl: string | undefined): Promise<voi
 async function printStatementStats(databaseUrl: string | undefined, conversations: number): Promise<void> {
   if (!PG_STATEMENTS || !databaseUrl) return;
   const r = await withClient(databaseUrl, (client) =>
-    client.query<{ calls: string; total: number; mean: number; rows: string; query: string }>(
-      `SELECT calls, total_exec_time AS total, mean_exec_time AS mean, rows, query
+    client.query<{ calls: string; total: number; mean: number; rows: string; wal: string; query: string }>(
+      `SELECT calls, total_exec_time AS total, mean_exec_time AS mean, rows, wal_bytes AS wal, query
        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
        ORDER BY total_exec_time DESC LIMIT 25`,
     ),
   );
-  console.log('| calls / conv. | exec ms / conv. | mean ms | rows / call | statement |\n|---|---|---|---|---|');
+  console.log('| calls / conv. | exec ms / conv. | mean ms | rows / call | WAL kB / conv. | statement |\n|---|---|---|---|---|---|');
   for (const row of r.rows) {
     const text = row.query.replace(/\s+/g, ' ').slice(0, 160);
     console.log(
       `| ${(Number(row.calls) / conversations).toFixed(2)} | ${(row.total / conversations).toFixed(3)} | ${row.mean.toFixed(3)} | ` +
-        `${(Number(row.rows) / Math.max(1, Number(row.calls))).toFixed(1)} | ${text} |`,
+        `${(Number(row.rows) / Math.max(1, Number(row.calls))).toFixed(1)} | ${(Number(row.wal) / 1024 / conversations).toFixed(2)} | ${text} |`,
     );
   }
 }
@@ -304,6 +305,8 @@ interface DbResult {
     gatewayCpuMsPerConversation: number;
     serverCpuMsPerConversation: number | null;
     flushesPerConversation: number | null;
+    /** PostgreSQL: kB of WAL written per conversation. */
+    walKbPerConversation: number | null;
   };
   steady: { sent: number; p50: number; p99: number; max: number };
   ingest: LoadResult;
@@ -384,7 +387,8 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     await printStatementStats(databaseUrl, accepted);
     // Server processes started during the burst count from zero; one that ended meanwhile is missed (pooled connections stay).
     const serverCpu = cpuAfter.server && [...cpuAfter.server].reduce((sum, [pid, ms]) => sum + ms - (cpuBefore.server?.get(pid) ?? 0), 0);
-    const per = (k: 'commits' | 'flushes') => (countsBefore && countsAfter ? (countsAfter[k] - countsBefore[k]) / accepted : null);
+    const per = (k: 'commits' | 'flushes' | 'walBytes') =>
+      countsBefore && countsAfter ? (countsAfter[k] - countsBefore[k]) / accepted : null;
     burst = {
       conversations: accepted,
       seconds,
@@ -395,6 +399,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
       gatewayCpuMsPerConversation: (cpuAfter.gateway - cpuBefore.gateway) / accepted,
       serverCpuMsPerConversation: serverCpu === null ? null : serverCpu / accepted,
       flushesPerConversation: per('flushes'),
+      walKbPerConversation: per('walBytes') === null ? null : per('walBytes')! / 1024,
     };
 
     console.log(`${db}: steady`);
@@ -491,14 +496,14 @@ async function main(): Promise<void> {
       `${STEADY_RATE}/s for ${STEADY_SECONDS} s, ${SECONDS} s per load phase, ${CONNECTIONS} connections; PostgreSQL with default durability (fsync on).\n`,
   );
   console.log(
-    '| database | bare Express + INSERT/s (ceiling: mean of before / after) | conversations processed/s (÷ ceiling) | SQL statements per conversation | commits / WAL flushes per conversation | CPU ms per conversation, gateway / PostgreSQL | webhook → bot answer at 50/s, p50 / p99 (ms) | webhooks acked/s, workers on (÷ ceiling) | non-2xx | acked/s, workers off (÷ ceiling) |',
+    '| database | bare Express + INSERT/s (ceiling: mean of before / after) | conversations processed/s (÷ ceiling) | SQL statements per conversation | commits / WAL flushes / WAL kB per conversation | CPU ms per conversation, gateway / PostgreSQL | webhook → bot answer at 50/s, p50 / p99 (ms) | webhooks acked/s, workers on (÷ ceiling) | non-2xx | acked/s, workers off (÷ ceiling) |',
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const c = r.ceiling.rps;
     console.log(
       `| ${r.db} | ${c.toFixed(0)} (${r.ceilings.map((x) => x.toFixed(0)).join(' / ')}) | ${r.burst.perSecond.toFixed(0)} (${pct(r.burst.perSecond, c)}) | ${r.burst.statementsPerConversation.toFixed(1)} | ` +
-        `${r.burst.commitsPerConversation?.toFixed(1) ?? '–'} / ${r.burst.flushesPerConversation?.toFixed(2) ?? '–'} | ` +
+        `${r.burst.commitsPerConversation?.toFixed(1) ?? '–'} / ${r.burst.flushesPerConversation?.toFixed(2) ?? '–'} / ${r.burst.walKbPerConversation?.toFixed(1) ?? '–'} | ` +
         `${r.burst.gatewayCpuMsPerConversation.toFixed(1)} / ${r.burst.serverCpuMsPerConversation?.toFixed(1) ?? '–'} | ` +
         `${r.steady.p50.toFixed(0)} / ${r.steady.p99.toFixed(0)} | ${r.ingest.rps.toFixed(0)} (${pct(r.ingest.rps, c)}) | ` +
         `${r.ingest.non2xx + r.ingest.errors + r.burst.ack.non2xx + r.burst.ack.errors} | ${r.intakeOnly.rps.toFixed(0)} (${pct(r.intakeOnly.rps, c)}) |`,

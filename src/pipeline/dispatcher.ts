@@ -2,8 +2,8 @@
  * The one outbound dispatcher: looks up the channel, skips what was already sent, scales the
  * reply to the channel, sends part by part (recording each, so a retry never resends a part),
  * and retries retryable errors with backoff or marks permanent ones failed with the reason.
- * A successful message costs two statements (start, then sent + event + job removal in one, shared
- * with the other deliveries finishing at the same time).
+ * A successful message costs its share of two statements (the claim that reads it, then sent + event
+ * + job removal in one, shared with the other deliveries finishing at the same time).
  *
  * A crash between a provider's success and our record of it can resend that one part: providers
  * that accept an idempotency key get our message id (`OutboundMessage.id`) to drop it.
@@ -40,9 +40,8 @@ export function windowProblem(
  * what was sent is never sent again. The last record also removes the job.
  */
 export async function deliver(ctx: AppContext, job: Job): Promise<void | CompletedInline> {
-  // Started by the lane's claim (`claimDeliveries`), a relaxed commit: losing it in a database crash
-  // only loses the `sending` status and an attempt count (the job runs again either way); the
-  // records of the sends that follow are durable.
+  // Read by the lane's claim (`claimDeliveries`); each attempt's outcome is recorded durably (sent,
+  // retried or failed, with the attempt counted), and a job whose claim is lost runs again.
   const items = attachedTo<DeliveryItem[]>(job);
   let result: CompletedInline | undefined;
   for (const [i, m] of items.entries()) {

@@ -1,8 +1,10 @@
 /**
  * The delivery of queued outbound messages, in as few statements as a guarantee allows: the lane's
- * claim starts them (mark sending, read what the send needs), then one per sent part before the
- * last, and one to record the last part sent with its processing-log event and the removal of the job
- * (grouped with the records of other deliveries finishing at the same time).
+ * claim reads what the sends need, then one statement per sent part before the last, and one to
+ * record the last part sent with its processing-log event and the removal of the job (grouped with
+ * the records of other deliveries finishing at the same time). A message is written twice on its
+ * way out (queued, then sent or failed, each attempt counted there): every update of a message
+ * re-inserts it into each of its indexes (`status` and `sent_at` are indexed, so none is HOT).
  */
 import { hot, type Database, type Queryable } from '../db/database';
 import { GroupWrite } from '../db/group-write';
@@ -10,6 +12,7 @@ import { jsonParam } from '../db/json-param';
 import { CLAIM_JOBS_SQL, claimParams, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
+import { qualified } from './rows';
 
 /** A message being delivered, with what its send needs from its conversation. */
 export interface DeliveryItem extends MessageRow {
@@ -53,21 +56,21 @@ const CLAIM_DELIVERIES_SQL = hot(`WITH claimed AS (${CLAIM_JOBS_SQL}),
            WITH ORDINALITY AS x(message_id, n)
          WHERE c.kind = $5),
        m AS (
-         UPDATE messages SET status = 'sending', attempts = messages.attempts + 1
-         FROM wanted w
+         SELECT w.job_id, w.n, ${qualified(MESSAGE_COLUMNS, 'messages')}
+         FROM messages JOIN wanted w ON messages.id = w.message_id
          -- The array makes it a lookup by primary key whatever the planner guesses of the claimed rows.
-         WHERE messages.id = ANY(ARRAY(SELECT message_id FROM wanted)) AND messages.id = w.message_id
-           AND messages.status IN ('queued', 'sending')
-         RETURNING w.job_id, w.n, ${MESSAGE_COLUMNS})
+         WHERE messages.id = ANY(ARRAY(SELECT message_id FROM wanted))
+           AND messages.status IN ('queued', 'sending'))
        SELECT to_jsonb(claimed) AS job, m.*, ${DELIVERY_DETAILS}
        FROM claimed LEFT JOIN m ON m.job_id = claimed.id LEFT JOIN conversations c ON c.id = m.conversation_id
        ORDER BY claimed.id::bigint, m.n`);
 
 /**
  * The delivery lane's claim, the one start of a delivery: its jobs, and for those of `deliverKind`
- * (payload `messageIds`, or one `messageId`) their messages still to send marked `sending` (one more
- * attempt) and read with what the send needs (`Job.attached`: the `DeliveryItem`s in sending order;
- * messages already sent, delivered, read or failed are left out), all in one statement.
+ * (payload `messageIds`, or one `messageId`) their messages still to send, read with what the send
+ * needs (`Job.attached`: the `DeliveryItem`s in sending order; messages already sent, delivered, read
+ * or failed are left out), all in one statement. The messages are not written: they stay `queued`
+ * until the attempt's outcome is recorded (`recordSent`, `requeueDeliveries`, `markFailed`).
  */
 export function claimDeliveries(deliverKind: string): ClaimJobs {
   return async (q, workerId, limit, leaseMs, kinds) => {
@@ -88,6 +91,7 @@ const RECORD_SENT_SQL = hot(`WITH input AS (
          WITH ORDINALITY AS i(id, parts, provider_id, job_id, n)),
      sent AS (
        UPDATE messages SET ${partsSentSql('input.parts', 'input.provider_id')},
+         attempts = CASE WHEN status IN ('queued', 'sending') THEN attempts + 1 ELSE attempts END,
          status = CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END,
          error = CASE WHEN status IN ('queued', 'sending') THEN NULL ELSE error END,
          sent_at = CASE WHEN status IN ('queued', 'sending') THEN now() ELSE sent_at END
@@ -108,7 +112,7 @@ export interface SentRecord {
 
 /**
  * Records the last parts of messages sent, in one statement: each one's provider id, the `sent`
- * status, its event, and (with `completeJobId`) the removal of its delivery job; returns, in
+ * status and its attempt, its event, and (with `completeJobId`) the removal of its delivery job; returns, in
  * order, whether a later job of each removed job's conversation waits.
  */
 export async function recordSent(q: Queryable, records: readonly SentRecord[]): Promise<{ successor: boolean }[]> {
@@ -130,10 +134,10 @@ export function sentRecorder(db: Database): (s: SentRecord) => Promise<{ success
   return (s) => group.submit(s);
 }
 
-/** Puts messages whose delivery will be retried back to `queued`, with the last error. */
+/** Counts an attempt of messages whose delivery will be retried, with the last error (they stay `queued`). */
 export async function requeueDeliveries(q: Queryable, ids: readonly string[], error: string): Promise<void> {
-  await q.query(`UPDATE messages SET status = 'queued', error = $2 WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')`, [
-    [...ids],
-    error,
-  ]);
+  await q.query(
+    `UPDATE messages SET status = 'queued', error = $2, attempts = attempts + 1 WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'sending')`,
+    [[...ids], error],
+  );
 }

@@ -5,7 +5,7 @@ import { jsonParam } from '../db/json-param';
 import { insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
 import { qualified } from './rows';
 
-/** Delivery status of a message. */
+/** Delivery status of a message (`sending`: written by versions before 2026-12-05; read as `queued`). */
 export type MessageStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
 /** A message row. */
@@ -185,9 +185,9 @@ export async function markPartSent(q: Queryable, id: string, part: number, provi
   await q.query(MARK_PART_SENT_SQL, [id, part + 1, providerId]);
 }
 
-/** Marks the message permanently failed with the reason. */
+/** Marks the message permanently failed with the reason (an attempt that failed for good, counted). */
 export async function markFailed(q: Queryable, id: string, error: string): Promise<void> {
-  await q.query(`UPDATE messages SET status = 'failed', error = $2 WHERE id = $1`, [id, error]);
+  await q.query(`UPDATE messages SET status = 'failed', error = $2, attempts = attempts + 1 WHERE id = $1`, [id, error]);
 }
 
 /** Applies a delivery or read receipt to our messages (by provider id, or everything sent before a watermark). */

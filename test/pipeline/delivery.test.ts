@@ -35,6 +35,33 @@ describe.each(databaseKinds())('delivery on %s', (kind) => {
     }
   });
 
+  test('a message is written twice on its way out: queued until its attempt ends, then sent with the attempt counted', async () => {
+    const t = await startTestGateway({ kind, delivery: { giveUpAfterMs: 60_000 } });
+    try {
+      let release = () => {};
+      t.citizenApp.hold = new Promise<void>((r) => (release = r));
+      await t.postCitizen(citizenMessage('u-twice', 'xin chào')).expect(200);
+      const until = Date.now() + 30_000;
+      while (t.citizenApp.attempts < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const receipt = `SELECT status, attempts FROM messages WHERE purpose = 'receipt'`;
+      // The provider holds the call: the claim that started it did not write the message.
+      expect((await t.gw.ctx.db.query(receipt)).rows).toEqual([{ status: 'queued', attempts: 0 }]);
+      release();
+      await t.citizenApp.waitFor(() => t.citizenApp.to('u-twice').some((m) => RECEIPT.test(m.text)));
+      const deadline = Date.now() + 10_000;
+      let rows: unknown[] = [];
+      while (Date.now() < deadline) {
+        rows = (await t.gw.ctx.db.query(receipt)).rows;
+        if ((rows[0] as { status: string }).status === 'sent') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(rows).toEqual([{ status: 'sent', attempts: 1 }]);
+    } finally {
+      await t.stop();
+      await t.citizenApp.stop();
+    }
+  });
+
   test('a callback that keeps failing marks the message failed with the reason', async () => {
     const t = await startTestGateway({ kind, delivery: { giveUpAfterMs: 2_000, backoffBaseMs: 10 } });
     try {
