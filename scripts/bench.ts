@@ -261,15 +261,19 @@ async function until(count: () => number, expected: number, ms: number, what: st
   }
 }
 
-/** pg_stat_statements (BENCH_PG_STATEMENTS=1): forgets what was counted so far; a no-op otherwise. */
+/** pg_stat_statements and the table statistics (BENCH_PG_STATEMENTS=1): forgets what was counted so far; a no-op otherwise. */
 async function resetStatementStats(databaseUrl: string | undefined): Promise<void> {
   if (!PG_STATEMENTS || !databaseUrl) return;
-  await withClient(databaseUrl, (client) => client.query('SELECT pg_stat_statements_reset()'));
+  // The warm-up's table counts still pending in the backends (reported within 10 s) must land before the reset.
+  await new Promise((r) => setTimeout(r, 11_000));
+  await withClient(databaseUrl, (client) =>
+    client.query('SELECT pg_stat_statements_reset(), (SELECT count(pg_stat_reset_single_table_counters(relid)) FROM pg_stat_user_tables)'),
+  );
 }
 
 /**
- * pg_stat_statements (BENCH_PG_STATEMENTS=1): the statements that took the most execution time since
- * the reset, per conversation. Statements a trigger or function runs are listed too (tracked as
+ * pg_stat_statements (BENCH_PG_STATEMENTS=1): rows inserted, updated (HOT among them) and deleted per table,
+ * and the statements that took the most execution time since the reset, per conversation. Statements a trigger or function runs are listed too (tracked as
  * nested), so their time is also inside the time of the statement that fired them.
  */
 async function printStatementStats(databaseUrl: string | undefined, conversations: number): Promise<void> {
@@ -281,6 +285,17 @@ async function printStatementStats(databaseUrl: string | undefined, conversation
        ORDER BY total_exec_time DESC LIMIT 25`,
     ),
   );
+  // A backend reports its table counts at most once a second, and an idle one within 10 s.
+  await new Promise((r) => setTimeout(r, 11_000));
+  const tables = await withClient(databaseUrl, (client) =>
+    client.query<{ relname: string; ins: string; upd: string; hot: string; del: string }>(
+      `SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_tup_del AS del
+       FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY n_tup_upd DESC`,
+    ),
+  );
+  console.log('| table | inserts / conv. | updates / conv. (HOT) | deletes / conv. |\n|---|---|---|---|');
+  const per = (n: string) => (Number(n) / conversations).toFixed(2);
+  for (const t of tables.rows) console.log(`| ${t.relname} | ${per(t.ins)} | ${per(t.upd)} (${per(t.hot)}) | ${per(t.del)} |`);
   console.log('| calls / conv. | exec ms / conv. | mean ms | rows / call | WAL kB / conv. | statement |\n|---|---|---|---|---|---|');
   for (const row of r.rows) {
     const text = row.query.replace(/\s+/g, ' ').slice(0, 160);
