@@ -64,6 +64,7 @@ export const SOUTHERN: ReadonlyMap<string, string> = new Map<string, string>([
   ['sanh', 'sinh'],
   ['phước', 'phúc'],
   ['chưn', 'chân'],
+  ['bự', 'to'],
   ['xíu', 'chút'],
   ['gòi', 'rồi'],
   ['dzui', 'vui'],
@@ -195,6 +196,12 @@ export function resolveSouthern(token: string, prev: string | undefined, next: s
     case 'nhiêu':
       // "nhiêu tiền" alone is the Southern "bao nhiêu tiền".
       return prev === 'bao' ? undefined : 'bao nhiêu';
+    case 'lộ':
+      // "ngoài lộ", "ra lộ", "dọc lộ": the road; "tiết lộ", "quốc lộ", "lộ ra" keep their reading.
+      return prev !== undefined && ROAD_PREV.has(prev) ? 'đường' : undefined;
+    case 'mộc':
+      // "đóng mộc" is stamping (đóng dấu); "đồ mộc", "thợ mộc" are carpentry.
+      return prev === 'dong' ? 'dấu' : undefined;
     case 'lộn':
       // "ghi lộn tên" = written wrongly; "lộn xộn" is something else.
       return next === 'xon' ? undefined : 'nhầm';
@@ -274,6 +281,9 @@ const CHU_PARTICLES = new Set(['a', 'ad', 'ha', 'ta', 'nha', 'hen', 'ne', 'vay']
 /** Before "cổ", words that make it the neck or an antique, not "cô ấy". */
 const COT_PREV = new Set(['dau', 'bi', 'co', 'gay', 'vong', 'trong', 'do', 'hang', 'nha', 'xe', 'buon']);
 
+/** Before "lộ", words that make it the road ("cây đổ ngoài lộ", "ra lộ đón xe"). */
+const ROAD_PREV = new Set(['ngoai', 'ra', 'tren', 'doc', 'ben', 'ke', 'sat', 'giua', 'qua', 'bang', 'ven', 'mep']);
+
 /** Tokens that `resolveSouthern` may rewrite. */
 export const SOUTHERN_IN_CONTEXT: ReadonlySet<string> = new Set([
   'biểu',
@@ -284,6 +294,8 @@ export const SOUTHERN_IN_CONTEXT: ReadonlySet<string> = new Set([
   'hen',
   'nhiêu',
   'lộn',
+  'lộ',
+  'mộc',
   'trật',
   'đậu',
   'hôn',

@@ -13,6 +13,7 @@
  * a new one is trained; the new model replaces it in one assignment when it is complete.
  */
 import { extractEntities } from '../entities';
+import { notAPresentDanger, type NotPresentKind } from '../present-danger';
 import { FALLBACK_INTENT, type Entity, type IntentScore, type NluEngine, type ParseResult, type TrainingData } from '../types';
 import { augmentWithOpenersAndClosers, type LabelledExample } from './augment';
 import { BACKGROUND_EXAMPLES } from './background-examples';
@@ -125,6 +126,8 @@ export interface ScoreDetails {
   elsewhere: boolean;
   /** Thanks ("cảm ơn", "cám ơn") in a clause of its own, and no sentence that asks or requests anything. */
   onlyThanks: boolean;
+  /** Says "cảm ơn" / "cám ơn" anywhere. */
+  thanked: boolean;
   /**
    * When the message tells some procedure as done ("làm khai tử xong rồi"): the best intent of the
    * message read without those clauses (`nlu_fallback` when the out-of-domain class wins there),
@@ -142,6 +145,8 @@ type LazyScore = Omit<ScoreDetails, 'neighbors' | 'wholeNeighbors' | 'elsewhere'
   wholeNeighbors?: () => IntentScore[];
   /** Asked only of a status question. */
   elsewhere: () => boolean;
+  /** Asked only when an emergency leads or is called for: why the message tells no danger going on (`notAPresentDanger`). */
+  notPresent: () => NotPresentKind | null;
 };
 
 /** Confidence from which one sentence's intent counts as a request of its own. */
@@ -168,10 +173,10 @@ const RESCUE_RANK = 5;
 
 /**
  * Word classes of procedures outside the catalog that a catalog procedure resembles ("nhận … làm
- * con nuôi" is not "nhận con"; a land dispute, "tranh chấp miếng đất hương hỏa", is no transfer of
- * land): named (not denied), no procedure of the catalog is the answer.
+ * con nuôi" is not "nhận con"): named (not denied), no procedure of the catalog is the answer. (A
+ * dispute is not one: "đất đang tranh chấp có cấp sổ được không" asks about a procedure.)
  */
-const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'tranh_chap']);
+const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi']);
 
 /** Folded phrases as word lists. */
 const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
@@ -791,7 +796,9 @@ export class BuiltinNluEngine implements NluEngine {
    */
   score(text: string, split = true): ScoreDetails | undefined {
     const lazy = this.read(text, split);
-    return lazy && { ...lazy, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.(), elsewhere: lazy.elsewhere() };
+    if (!lazy) return undefined;
+    const { notPresent: _notPresent, ...rest } = lazy;
+    return { ...rest, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.(), elsewhere: lazy.elsewhere() };
   }
 
   /** `score`, with the nearest examples looked up on demand. */
@@ -841,7 +848,9 @@ export class BuiltinNluEngine implements NluEngine {
       outOfCatalog: classes.some((c) => OUT_OF_CATALOG_CLASSES.has(c)),
       // The whole message: the filing, or the paper, is often told in a clause before the question.
       elsewhere: () => filedElsewhere(whole),
+      notPresent: () => notAPresentDanger(text),
       neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
+      thanked: f.words.some((w, i) => w === 'cam' && f.words[i + 1] === 'on') || whole.some((w, i) => w === 'cam' && whole[i + 1] === 'on'),
       onlyThanks:
         split && parts.some((c) => c.filler && c.words.some((w, i) => w === 'cam' && c.words[i + 1] === 'on')) && requests.length === 0,
     };
@@ -879,6 +888,15 @@ export class BuiltinNluEngine implements NluEngine {
     if (!top || (d.words === 0 && d.entities.length === 0)) return this.fallback(text, [], d.entities, 1);
     // Someone in danger and a call for rescue: an emergency, whatever the story around it reads as.
     const rescue = d.rescue && !this.urgent.has(top.name) ? ranking.slice(0, RESCUE_RANK).find((r) => this.urgent.has(r.name)) : undefined;
+    // Fire-safety paperwork, a theft told the day after, thanks once the fire is out, health advice:
+    // no danger now. A thank-you is a thank-you; anything else goes to an operator, the emergencies
+    // left out of its candidates (no "which one?" offers an emergency number for it).
+    if ((rescue || this.urgent.has(top.name)) && d.notPresent()) {
+      const calm = ranking.filter((r) => !this.urgent.has(r.name));
+      const thanks = d.thanked ? calm.slice(0, 2).find((r) => r.name === THANKS_INTENT) : undefined;
+      if (thanks) return { text, intent: thanks, intent_ranking: calm, entities: d.entities };
+      return this.fallback(text, calm, d.entities, this.opts.threshold);
+    }
     if (rescue) return { text, intent: rescue, intent_ranking: ranking, entities: d.entities };
     const second = ranking[1];
     const urgent = this.urgent.has(top.name);
