@@ -16,12 +16,15 @@
  * other folds (default: 3), to tell a real gain from a lucky split.
  * `--json -` prints only the JSON report on stdout; `--json file` writes it besides the table.
  * `--runs n` trains each engine n times on the full data to time training (default: 3).
+ * `--items file.jsonl` also writes the built-in engine's answer to every item, one JSON line each
+ * (its file, gold and predicted intent, the three best of the ranking, and `alarm`: a handover the
+ * bot's possible-emergency net would treat as an emergency), to sort the errors by cause.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadBotDefinition } from '../src/bot/definition';
-import { emergencyIntents } from '../src/bot/emergency';
+import { emergencyIntents, possibleEmergency } from '../src/bot/emergency';
 import { BuiltinNluEngine } from '../src/nlu/builtin/builtin-engine';
 import { seededRandom } from '../src/seeded-random';
 import { foldDiacritics } from '../src/nlu/normalize';
@@ -37,6 +40,8 @@ interface Item {
   style?: string;
   /** A message (usually a long one) written in Southern Vietnamese besides its style. */
   southern?: boolean;
+  /** The file the item comes from (`cv` in cross-validation); not part of the set's format. */
+  file?: string;
 }
 
 /** The scores of one group of items (a style, the Southern messages). */
@@ -96,7 +101,15 @@ interface Report {
 }
 
 /** An engine's answer: the intent, and the two best real intents of its ranking (what a "which one?" offers). */
-type Classify = (text: string) => Promise<{ intent: string; candidates: string[] }>;
+type Classify = (text: string) => Promise<Answer>;
+
+/** An answer; the built-in engine also gives its three best (name, confidence) and whether the bot's possible-emergency net fires. */
+interface Answer {
+  intent: string;
+  candidates: string[];
+  top?: [string, number][];
+  alarm?: boolean;
+}
 
 interface Engine {
   name: string;
@@ -108,7 +121,8 @@ const LONG_MESSAGES = 400;
 const LONG_MAX_CHARS = 1000;
 
 const BOT_DIR = process.env.BOT_DIR ?? 'bots/dongthap-1022';
-const EMERGENCIES = new Set(emergencyIntents(loadBotDefinition(BOT_DIR)));
+const BOT = loadBotDefinition(BOT_DIR);
+const EMERGENCIES = new Set(emergencyIntents(BOT));
 
 /** The frozen held-out set (never used for tuning) and the dev set (for tuning): its files, comma-separated. */
 const FROZEN_SET = 'test/nlu/frozen/heldout.jsonl';
@@ -130,7 +144,12 @@ const builtinEngine: Engine = {
       const r = await engine.parse(text);
       // What a "which one?" offers: the engine's two `ambiguous` candidates when it names them, else the ranking's two best.
       const candidates = r.ambiguous ?? r.intent_ranking.filter((s) => s.name !== FALLBACK_INTENT).slice(0, 2);
-      return { intent: r.intent.name, candidates: candidates.map((c) => c.name) };
+      return {
+        intent: r.intent.name,
+        candidates: candidates.map((c) => c.name),
+        top: r.intent_ranking.slice(0, 3).map((s) => [s.name, Math.round(s.confidence * 1000) / 1000]),
+        alarm: r.intent.name === FALLBACK_INTENT && possibleEmergency(BOT, r, text) !== null,
+      };
     };
   },
 };
@@ -357,6 +376,8 @@ function score(
 
 interface Run {
   predicted: string[];
+  /** Per item: the whole answer. */
+  answers: Answer[];
   /** Per item: the two best intents of the ranking. */
   offered: string[][];
   folded: string[];
@@ -382,6 +403,7 @@ async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<R
   const trainCpuMs = cpuMs(c0);
   for (const item of test) await classify(item.text); // warm-up: one pass, as a running gateway is warm
   const predicted: string[] = [];
+  const answers: Answer[] = [];
   const offered: string[][] = [];
   const latencies: number[] = [];
   const cpuLatencies: number[] = [];
@@ -390,6 +412,7 @@ async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<R
     const start = performance.now();
     const r = await classify(item.text);
     predicted.push(r.intent);
+    answers.push(r);
     offered.push(r.candidates);
     latencies.push(performance.now() - start);
     cpuLatencies.push(cpuMs(cpu));
@@ -405,7 +428,7 @@ async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<R
     await classify(text);
     longLatencies.push(performance.now() - start);
   }
-  return { predicted, offered, folded, typos, latencies, cpuLatencies, longLatencies, trainMs, trainCpuMs };
+  return { predicted, answers, folded, offered, typos, latencies, cpuLatencies, longLatencies, trainMs, trainCpuMs };
 }
 
 /** Training time on the full data: the first run in this process (cold) and the medians of `runs`. */
@@ -425,7 +448,33 @@ async function timeTraining(
   return { first: times[0].wall, median: median(times.map((t) => t.wall)), cpuMedian: median(times.map((t) => t.cpu)) };
 }
 
-async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | undefined, folds: number, runs: number): Promise<Report> {
+/** Every item's answer, one JSON line each (`--items`). */
+function itemLines(gold: Item[], answers: Answer[]): string {
+  return gold
+    .map((g, i) => {
+      const a = answers[i];
+      return JSON.stringify({
+        file: g.file,
+        text: g.text,
+        gold: g.intent,
+        predicted: a.intent,
+        top: a.top,
+        alarm: a.alarm,
+        style: g.style,
+        southern: g.southern,
+      });
+    })
+    .join('\n');
+}
+
+async function evaluate(
+  engine: Engine,
+  data: TrainingData,
+  heldout: Item[] | undefined,
+  folds: number,
+  runs: number,
+  itemsOut?: string,
+): Promise<Report> {
   const gold: Item[] = [];
   const runsOut: Run[] = [];
   if (heldout) {
@@ -435,7 +484,7 @@ async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | un
     // k-fold cross-validation on the training data itself (stratified by the seeded shuffle).
     const rnd = seededRandom(Number(arg('--cv-seed') ?? 3));
     const tagged = data.intents.flatMap((i) =>
-      i.examples.map((text) => ({ text, intent: i.name, fold: Math.floor(rnd() * folds), ...guessedStyle(text) })),
+      i.examples.map((text) => ({ text, intent: i.name, fold: Math.floor(rnd() * folds), file: 'cv', ...guessedStyle(text) })),
     );
     for (let k = 0; k < folds; k++) {
       const train: TrainingData = {
@@ -452,6 +501,14 @@ async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | un
   }
   const all = (key: 'predicted' | 'folded' | 'typos'): string[] => runsOut.flatMap((r) => r[key]);
   const offered = runsOut.flatMap((r) => r.offered);
+  if (itemsOut)
+    writeFileSync(
+      itemsOut,
+      `${itemLines(
+        gold,
+        runsOut.flatMap((r) => r.answers),
+      )}\n`,
+    );
   const latencies = runsOut.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const longLatencies = runsOut.flatMap((r) => r.longLatencies).sort((a, b) => a - b);
   const cpuLatencies = runsOut.flatMap((r) => r.cpuLatencies).sort((a, b) => a - b);
@@ -573,13 +630,15 @@ async function main(): Promise<void> {
       readFileSync(file, 'utf8')
         .split('\n')
         .filter((l) => l.trim().length > 0)
-        .map((l) => JSON.parse(l) as Item),
+        .map((l) => ({ ...(JSON.parse(l) as Item), file: file.replace(/^.*\//, '') })),
     );
   }
   const host = machine();
   const engines = process.argv.includes('--no-baseline') ? [builtinEngine] : [builtinEngine, nlpjsEngine];
   const reports: Report[] = [];
-  for (const engine of engines) reports.push(await evaluate(engine, data, heldout, Math.max(folds, 2), runs));
+  const itemsOut = arg('--items');
+  for (const engine of engines)
+    reports.push(await evaluate(engine, data, heldout, Math.max(folds, 2), runs, engine === builtinEngine ? itemsOut : undefined));
   const source = heldout
     ? `trained on ${dataPath}, scored on ${heldoutPath}`
     : `${folds}-fold cross-validation on ${dataPath} (styles guessed: long = ${LONG_SENTENCES}+ sentences and ${LONG_WORDS}+ words, Southern = a Southern word)`;

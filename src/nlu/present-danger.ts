@@ -66,6 +66,181 @@ const PRESENT = phrases([
   'đến cứu',
 ]);
 
+/**
+ * Words that may mean someone is in danger now, whatever else the message says: trapped, unconscious,
+ * not breathing, bleeding, smoke, a call for rescue, sinking or adrift, a fight, a weapon (Southern
+ * forms too: "quýnh lộn", "hổng thở" read "không thở", "té sông"; unaccented words compared folded).
+ * With one of them the check never vetoes an emergency: in doubt, it is one.
+ */
+const DANGER_NOW = phrases([
+  'kẹt',
+  'bất tỉnh',
+  'ngất',
+  'xỉu',
+  'hôn mê',
+  'mê man',
+  'lịm',
+  'co giật',
+  'lên cơn',
+  'không tỉnh',
+  'không dậy',
+  'không thở',
+  'khó thở',
+  'thở không',
+  'ngưng thở',
+  'tắt thở',
+  'hết thở',
+  'thở dốc',
+  'tím tái',
+  'tím ngắt',
+  'sùi bọt',
+  'lạnh ngắt',
+  'bất động',
+  'không cục cựa',
+  'máu',
+  'khói',
+  'lửa lớn',
+  'lửa bùng',
+  'bùng lên',
+  'bốc cháy',
+  'cháy lớn',
+  'cháy lan',
+  'nổ',
+  'xì gas',
+  'rò gas',
+  'chìm',
+  'trôi',
+  'đuối',
+  'chết đuối',
+  'sặc nước',
+  'lật',
+  'té sông',
+  'té xuống',
+  'rớt xuống',
+  'lọt xuống',
+  'sập',
+  'đè',
+  'vùi',
+  'lũ cuốn',
+  'nước cuốn',
+  'đánh nhau',
+  'đánh nhầm',
+  'đánh người',
+  'đánh đập',
+  'bị đánh',
+  'quýnh',
+  'oánh',
+  'đâm',
+  'chém',
+  'dao',
+  'mã tấu',
+  'súng',
+  'giết',
+  'bắt cóc',
+  'hiếp',
+  'điện giật',
+  'giật điện',
+  'dính điện',
+  // Unaccented, the single words above that are also common words ("khoi" is khỏi, "de" is để) count
+  // only in these pairs.
+  'bị kẹt',
+  'mắc kẹt',
+  'kẹt trong',
+  'kẹt dưới',
+  'khói mù',
+  'khói nhiều',
+  'khói đen',
+  'khói bay',
+  'bị chìm',
+  'chìm xuống',
+  'bị lật',
+  'ghe lật',
+  'xuồng lật',
+  'đò lật',
+  'bị đè',
+  'đè lên',
+  'bị sập',
+  'nhà sập',
+  'bị đâm',
+  'đâm chém',
+  'cầm dao',
+  'chảy máu',
+  'mất máu',
+  'ra máu',
+  'ói máu',
+  'bị trôi',
+  'trôi mất',
+  'nước trôi',
+  'phát nổ',
+  'nổ lớn',
+  'bị vùi',
+  'ngất xỉu',
+  'té xỉu',
+]);
+
+/** Folded single words of `DANGER_NOW` that are also common words unaccented (nó, dạo, để, sắp, lát, trời…): matched only as typed with accents. */
+const ACCENTED_ONLY = new Set([
+  'no',
+  'dao',
+  'de',
+  'sap',
+  'lat',
+  'troi',
+  'dam',
+  'vui',
+  'khoi',
+  'chim',
+  'ket',
+  'mau',
+  'xiu',
+  'hiep',
+  'ngat',
+  'chem',
+]);
+
+/** After "cứu", words that name a service or aid, not a call for rescue ("xe cứu thương đã tới", "cứu trợ lũ"). */
+const RESCUE_NOUN = new Set(['thuong', 'hoa', 'tro', 'te']);
+/** Before "sập", words of a collapse that has not happened ("cầu mục, sắp sập"): a hazard to report, not a danger now. */
+const NOT_YET = new Set(['sap', 'muon', 'nguy']);
+/** Smoke of burning straw or trash, or a chimney ("đốt rơm rạ khói mù đường"): pollution to report. */
+const BURNING = phrases(['đốt rơm', 'đốt rạ', 'đốt rác', 'đốt đồng', 'đốt lá', 'xả khói', 'khói bụi', 'ống khói']);
+
+/** After "trôi", words of time passing or fluency ("ba tháng trôi qua", "nói trôi chảy"), not something adrift. */
+const NOT_ADRIFT = new Set(['qua', 'chay']);
+
+/**
+ * Whether `text` holds a word that may mean someone in danger now (`DANGER_NOW`: "kẹt", "bất tỉnh",
+ * "khói", "chìm", "đánh nhau", "máu", "không thở", a call "cứu"…), accents or not.
+ */
+export function mayMeanPresentDanger(text: string): boolean {
+  const w = words(text);
+  return mayBeDanger(w);
+}
+
+/** Whether something in the message may mean a present danger (`DANGER_NOW`, or a "cứu" that calls for rescue). */
+function mayBeDanger(w: { tokens: string[]; folded: string[] }): boolean {
+  for (let i = 0; i < w.tokens.length; i++) {
+    const f = w.folded[i];
+    if (f === 'cuu') {
+      // "phòng cháy chữa cháy và cứu nạn cứu hộ" is the name of a procedure, not a call.
+      // "sơ cứu" (first aid) is a skill or a course.
+      const named =
+        (w.folded[i + 1] === 'nan' && w.folded[i + 2] === 'cuu') ||
+        (w.folded[i - 1] === 'nan' && w.folded[i - 2] === 'cuu') ||
+        w.folded[i - 1] === 'so';
+      if (!named && !RESCUE_NOUN.has(w.folded[i + 1])) return true;
+      continue;
+    }
+    if (f === 'troi' && NOT_ADRIFT.has(w.folded[i + 1])) continue;
+    // "cơ sở giết mổ" is a slaughterhouse.
+    if (f === 'giet' && w.folded[i + 1] === 'mo') continue;
+    if (f === 'sap' && NOT_YET.has(w.folded[i - 1])) continue;
+    if (f === 'khoi' && has(w, BURNING)) continue;
+    if (DANGER_NOW.some((p) => phraseAt(w, i, p) && !(p.length === 1 && ACCENTED_ONLY.has(f) && !hasDiacritics(w.tokens[i])))) return true;
+  }
+  return false;
+}
+
 /** Days gone by: the event is told, not happening ("tối hôm qua", "tuần rồi", "bữa trước"). */
 const PAST = phrases([
   'hôm qua',
@@ -220,15 +395,16 @@ function toldAsPast(w: { tokens: string[]; folded: string[] }): boolean {
 }
 
 /**
- * Why `text` is no present danger, or null when it may be one (a word of a danger going on, or none
- * of the signs below). Procedure: paperwork asked about ("nghiệm thu pccc … mấy loại k"); past: a day
+ * Why `text` is no present danger, or null when it may be one (a word of a danger going on, a word
+ * that may mean someone in danger now — `DANGER_NOW` —, or none of the signs below). In doubt, it
+ * is an emergency: the check only vetoes a message that clearly tells no danger now. Procedure: paperwork asked about ("nghiệm thu pccc … mấy loại k"); past: a day
  * gone by ("hôm qua", "tuần rồi"; not "từ hôm qua", and not with a sign of acute danger unless it is
  * over); over: the danger ended or hurt no one ("lửa tắt rồi"); advice: which medicine or food, with
  * no sign of acute danger ("bé sốt 38 độ uống thuốc gì").
  */
 export function notAPresentDanger(text: string): NotPresentKind | null {
   const w = words(text);
-  if (w.tokens.length === 0 || has(w, PRESENT)) return null;
+  if (w.tokens.length === 0 || has(w, PRESENT) || mayBeDanger(w)) return null;
   if (has(w, PAPERWORK) && (text.includes('?') || has(w, ASKING))) return 'procedure';
   const over = !has(w, BUT) && (has(w, OVER) || (has(w, ARRIVED) && has(w, THANKS)));
   const acute = has(w, ACUTE);

@@ -256,6 +256,19 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(r.intent_ranking.map((c) => c.name).filter((n) => n.startsWith('khan_cap_'))).toEqual([]);
   });
 
+  test('a report leads but an emergency is close behind and someone may be in danger now: handed over, the emergency kept', () => {
+    for (const text of [
+      'đường hầm cống vừa sập đất, 1 công nhân còn kẹt dưới, nước đang tràn vô',
+      'cây đổ ngang đường đè trúng chiếc xe máy, người chạy xe bất tỉnh',
+    ]) {
+      const r = engine.parseSync(text);
+      expect(r.intent.name).toBe(FALLBACK_INTENT);
+      expect(r.intent_ranking.slice(1, 4).some((c) => c.name.startsWith('khan_cap_') && c.confidence >= 0.05)).toBe(true);
+    }
+    // No word of a danger now: the report is answered.
+    expect(intentOf('cây cầu gỗ trong ấp mục nát, sắp sập')).toBe('su_co_ha_tang');
+  });
+
   test('thanks once the danger is over is a thank-you, not an emergency', () => {
     expect(intentOf('dạ lửa tắt rồi, cám ơn mấy anh chữa cháy nhiều nhen')).toBe('cam_on_tam_biet');
     // Still going on: an emergency, whatever else the message says.

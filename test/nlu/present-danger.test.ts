@@ -1,5 +1,20 @@
 /** A message that reads like an emergency but tells no danger going on (src/nlu/present-danger.ts). */
-import { notAPresentDanger } from '../../src/nlu/present-danger';
+import { mayMeanPresentDanger, notAPresentDanger } from '../../src/nlu/present-danger';
+
+describe('a word that may mean someone in danger now', () => {
+  test.each([
+    ['ghe bị lật giữa sông', true],
+    ['1 công nhân còn kẹt dưới hầm', true],
+    ['ong ay bi dam chay mau', true],
+    ['xóm tui quýnh lộn', true],
+    ['cây cầu gỗ mục nát, sắp sập', false],
+    ['đốt rơm rạ khói mù đường', false],
+    ['học sơ cứu cho con nít ở đâu', false],
+    ['dao nay khoi can lam giay nay ha', false],
+  ])('%s → %s', (text, danger) => {
+    expect(mayMeanPresentDanger(text)).toBe(danger);
+  });
+});
 
 describe('no danger going on', () => {
   test.each([
@@ -15,6 +30,12 @@ describe('no danger going on', () => {
     ['bà nội tui hay bị chóng mặt mỗi sáng, uống thuốc gì cho đỡ vậy', 'advice'],
     // A polite "chỉ dùm" is no call for help.
     ['Má tui bị tiểu đường, bả hỏi ăn trái cây gì được, uống thuốc nam được hông. Mấy anh chị chỉ dùm nghen.', 'advice'],
+    // Words that look like danger but are not one here: a procedure's name, time passing, a slaughterhouse, unaccented common words.
+    ['Quán karaoke cần thủ tục phòng cháy chữa cháy và cứu nạn cứu hộ thì nộp hồ sơ ở đâu?', 'procedure'],
+    ['Ba tháng trôi qua mà hồ sơ chưa có, giờ hỏi ở đâu?', 'procedure'],
+    ['Cơ sở giết mổ heo cần giấy phép gì?', 'procedure'],
+    ['hom qua nha toi bi trom xe, no lay luon giay to, gio muon trinh bao thi lam sao', 'past'],
+    ['dao nay be hay sot nhe, nen uong thuoc gi cho khoi', 'advice'],
   ])('%s → %s', (text, kind) => {
     expect(notAPresentDanger(text)).toBe(kind);
   });
@@ -36,6 +57,16 @@ describe('no danger going on', () => {
     'tui bị lừa mất 50 triệu hôm qua, bây giờ tụi nó còn gọi đòi thêm tiền',
     'xe cứu hỏa đã tới nhưng không vô được, lửa lớn quá',
     'xe cứu thương tới rồi mà không vô được hẻm',
+    // A word that may mean someone in danger now wins over paperwork, a past day, thanks or advice.
+    'Tối hôm qua trộm vô nhà, thằng trộm còn cầm dao dọa, giờ tui phải làm sao',
+    'cho hỏi thủ tục gì, ông già tui bất tỉnh trong nhà',
+    'hom qua ong ay bi dam, gio chay mau nhieu lam',
+    'tuần rồi xóm tui quýnh lộn, tụi nó hăm tới nữa',
+    'ghe cat bi lat hom qua, con hai nguoi chua tim thay',
+    'lửa tắt rồi mà khói còn nhiều, cám ơn mấy anh',
+    'ổng hổng thở, bà con chỉ dùm uống thuốc gì',
+    'hôm qua cây đổ đè lên mái nhà, tui kẹt chưn không ra được',
+    'cứu tui với, nước ngập tới cổ',
   ])('%s → a possible danger', (text) => {
     expect(notAPresentDanger(text)).toBeNull();
   });

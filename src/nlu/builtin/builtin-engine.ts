@@ -13,7 +13,7 @@
  * a new one is trained; the new model replaces it in one assignment when it is complete.
  */
 import { extractEntities } from '../entities';
-import { notAPresentDanger, type NotPresentKind } from '../present-danger';
+import { mayMeanPresentDanger, notAPresentDanger, type NotPresentKind } from '../present-danger';
 import { FALLBACK_INTENT, type Entity, type IntentScore, type NluEngine, type ParseResult, type TrainingData } from '../types';
 import { augmentWithOpenersAndClosers, type LabelledExample } from './augment';
 import { BACKGROUND_EXAMPLES } from './background-examples';
@@ -147,6 +147,8 @@ type LazyScore = Omit<ScoreDetails, 'neighbors' | 'wholeNeighbors' | 'elsewhere'
   elsewhere: () => boolean;
   /** Asked only when an emergency leads or is called for: why the message tells no danger going on (`notAPresentDanger`). */
   notPresent: () => NotPresentKind | null;
+  /** Asked only when an emergency trails close behind: a word that may mean someone in danger now (`mayMeanPresentDanger`). */
+  dangerNow: () => boolean;
 };
 
 /** Confidence from which one sentence's intent counts as a request of its own. */
@@ -168,6 +170,9 @@ const DANGER_CLASSES = new Set(['y_te_khan', 'chay_no_cuu_nan', 'toi_pham']);
 const RESCUE_AFTER = new Set(['gium', 'dum', 'giup', 'voi', 'tui', 'em', 'toi', 'nguoi', 'mang']);
 /** Words before "cứu" that make it one ("tới cứu", "đến cứu", "kêu cứu"). */
 const RESCUE_BEFORE = new Set(['toi', 'den', 'keu', 'goi']);
+/** Fewest confidence of an emergency among the three best that, beside a word of present danger, makes a report's or procedure's answer a handover. */
+const DANGER_NEAR = 0.05;
+
 /** Urgent intents this far down the ranking may still be picked for a call for rescue. */
 const RESCUE_RANK = 5;
 
@@ -797,7 +802,7 @@ export class BuiltinNluEngine implements NluEngine {
   score(text: string, split = true): ScoreDetails | undefined {
     const lazy = this.read(text, split);
     if (!lazy) return undefined;
-    const { notPresent: _notPresent, ...rest } = lazy;
+    const { notPresent: _notPresent, dangerNow: _dangerNow, ...rest } = lazy;
     return { ...rest, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.(), elsewhere: lazy.elsewhere() };
   }
 
@@ -849,6 +854,7 @@ export class BuiltinNluEngine implements NluEngine {
       // The whole message: the filing, or the paper, is often told in a clause before the question.
       elsewhere: () => filedElsewhere(whole),
       notPresent: () => notAPresentDanger(text),
+      dangerNow: () => mayMeanPresentDanger(text),
       neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
       thanked: f.words.some((w, i) => w === 'cam' && f.words[i + 1] === 'on') || whole.some((w, i) => w === 'cam' && whole[i + 1] === 'on'),
       onlyThanks:
@@ -898,6 +904,13 @@ export class BuiltinNluEngine implements NluEngine {
       return this.fallback(text, calm, d.entities, this.opts.threshold);
     }
     if (rescue) return { text, intent: rescue, intent_ranking: ranking, entities: d.entities };
+    // A report or a procedure leads, but an emergency is close behind and a word may mean someone in
+    // danger now ("sập đất, 1 công nhân còn kẹt dưới", "xuồng bị lật giữa kênh"): in doubt, not the
+    // report's answer but a handover, with the emergency kept among the candidates (the bot's
+    // possible-emergency net gives the numbers first).
+    const near = this.urgent.has(top.name) ? undefined : ranking.slice(0, 3).find((r) => this.urgent.has(r.name));
+    if (near && near.confidence >= DANGER_NEAR && d.dangerNow() && !d.notPresent())
+      return this.fallback(text, ranking, d.entities, this.opts.threshold);
     const second = ranking[1];
     const urgent = this.urgent.has(top.name);
     const threshold = urgent ? Math.min(this.opts.urgentThreshold, this.opts.threshold) : this.opts.threshold;
