@@ -7,13 +7,15 @@
  * help, "gấp") always wins: then the message is left to the emergency rules. Used by the engine (an
  * emergency reading of such a message is handed over) and by the bot's possible-emergency net.
  */
-import { LEXICON, LexiconMatcher } from './builtin/lexicon';
+import { LEXICON } from './builtin/lexicon';
 import { foldDiacritics, hasDiacritics, normalize } from './normalize';
 
 /** Why a message is no present danger: a procedure asked about, a past event, a danger over or that hurt no one, health advice asked for. */
 export type NotPresentKind = 'procedure' | 'past' | 'over' | 'advice';
 
 const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
+/** Phrases as the normalizer writes them ("đột quỵ" → "đột quị", "xì gas" → "xì ga"). */
+const normalized = (list: string[]): string[][] => list.map((p) => normalize(p).tokens);
 
 /** A danger going on, or a call for help: the message may be an emergency whatever else it says. */
 const PRESENT = phrases([
@@ -72,7 +74,7 @@ const PRESENT = phrases([
  * forms too: "quýnh lộn", "hổng thở" read "không thở", "té sông"; unaccented words compared folded).
  * With one of them the check never vetoes an emergency: in doubt, it is one.
  */
-const DANGER_NOW = phrases([
+const DANGER_NOW = normalized([
   'kẹt',
   'bất tỉnh',
   'ngất',
@@ -326,19 +328,26 @@ const ACUTE = phrases([
   'mê man',
 ]);
 
-/** The engine's words of a medical emergency (lexicon class `y_te_khan`: "kêu không dậy", "lạnh ngắt"…), built on first use. */
-let medicalMatcher: LexiconMatcher | undefined;
-function medical(): LexiconMatcher {
-  medicalMatcher ??= new LexiconMatcher({ y_te_khan: LEXICON.y_te_khan }, normalize);
-  return medicalMatcher;
+/** Words of the engine's medical class that name no danger by themselves ("uống thuốc gì", "chở đi viện"). */
+const GENERIC_MEDICAL = new Set(['uống thuốc', 'đi viện', 'chở đi viện', 'hen suyễn', 'cứu thương', 'xe cứu thương']);
+/** The engine's words of a medical emergency (lexicon class `y_te_khan`: "kêu không dậy", "phỏng nặng", "đau ngực"…) but the generic ones. */
+const MEDICAL = LEXICON.y_te_khan.filter((p) => !GENERIC_MEDICAL.has(p)).map((p) => normalize(p).tokens);
+
+/** A medical sign not denied ("không ai bị thương", "hông bị gì" deny it: "không" up to three words before). */
+function medicalSign(w: { tokens: string[]; folded: string[] }): boolean {
+  for (let i = 0; i < w.tokens.length; i++) {
+    if (!MEDICAL.some((p) => phraseAt(w, i, p))) continue;
+    if (!w.folded.slice(Math.max(0, i - 3), i).includes('khong')) return true;
+  }
+  return false;
 }
 
 /** Help arrived ("xe cứu thương đã tới", "công an tới rồi"): over only when the message thanks for it. */
 const ARRIVED = phrases(['đã tới', 'tới rồi', 'đã đến', 'đến rồi']);
 /** Thanks. */
 const THANKS = phrases(['cảm ơn', 'cám ơn']);
-/** "… đã tới nhưng không vô được": what follows "nhưng" is the danger still there. */
-const BUT = phrases(['nhưng']);
+/** "… đã tới nhưng không vô được", "lửa tắt rồi mà ông nội bị phỏng": what follows "nhưng" / "mà" may be a danger still there. */
+const BUT = phrases(['nhưng', 'mà']);
 
 /** Paperwork of a procedure (fire-safety approval, a permit, a file): asked about, not a danger. */
 const PAPERWORK = phrases([
@@ -405,13 +414,13 @@ function toldAsPast(w: { tokens: string[]; folded: string[] }): boolean {
 export function notAPresentDanger(text: string): NotPresentKind | null {
   const w = words(text);
   if (w.tokens.length === 0 || has(w, PRESENT) || mayBeDanger(w)) return null;
-  if (has(w, PAPERWORK) && (text.includes('?') || has(w, ASKING))) return 'procedure';
   const over = !has(w, BUT) && (has(w, OVER) || (has(w, ARRIVED) && has(w, THANKS)));
-  const acute = has(w, ACUTE);
-  // "Tối qua bị rắn cắn, giờ chân sưng", "tối qua uống rượu, sáng nay kêu không dậy": a past cause
-  // with a sign of danger now (the engine's medical emergency words too), unless it is over.
-  if (toldAsPast(w) && (over || !(acute || medical().match(w.tokens, w.folded).classes.length > 0))) return 'past';
+  // Someone hurt or ill ("tối qua bị rắn cắn, giờ chân sưng", "ba tui đau ngực, uống thuốc gì",
+  // "sáng nay kêu không dậy"): a possible danger, unless the message tells it is over.
+  if (!over && (has(w, ACUTE) || medicalSign(w))) return null;
+  if (has(w, PAPERWORK) && (text.includes('?') || has(w, ASKING))) return 'procedure';
+  if (toldAsPast(w)) return 'past';
   if (over) return 'over';
-  if (has(w, ADVICE) && !acute) return 'advice';
+  if (has(w, ADVICE)) return 'advice';
   return null;
 }

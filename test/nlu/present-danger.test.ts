@@ -67,6 +67,11 @@ describe('no danger going on', () => {
     'ổng hổng thở, bà con chỉ dùm uống thuốc gì',
     'hôm qua cây đổ đè lên mái nhà, tui kẹt chưn không ra được',
     'cứu tui với, nước ngập tới cổ',
+    // Someone hurt or ill, not told as over: advice or paperwork asked beside it does not veto.
+    'ba tui đau ngực dữ lắm, uống thuốc gì cho đỡ',
+    'bà ngoại bị tai biến méo miệng, ăn gì cho mau khỏe',
+    'cho hỏi hồ sơ bảo hiểm cần gì, ông nội tui vừa bị đột quỵ',
+    'lửa tắt rồi, cám ơn, mà ông nội bị phỏng nặng',
   ])('%s → a possible danger', (text) => {
     expect(notAPresentDanger(text)).toBeNull();
   });
