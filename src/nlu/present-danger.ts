@@ -178,6 +178,9 @@ const DANGER_NOW = normalized([
   'bị vùi',
   'ngất xỉu',
   'té xỉu',
+  'đuối nước',
+  'bị súng',
+  'bắn súng',
 ]);
 
 /** Folded single words of `DANGER_NOW` that are also common words unaccented (nó, dạo, để, sắp, lát, trời…): matched only as typed with accents. */
@@ -198,10 +201,14 @@ const ACCENTED_ONLY = new Set([
   'hiep',
   'ngat',
   'chem',
+  'sung',
+  'duoi',
 ]);
 
-/** After "cứu", words that name a service or aid, not a call for rescue ("xe cứu thương đã tới", "cứu trợ lũ"). */
-const RESCUE_NOUN = new Set(['thuong', 'hoa', 'tro', 'te']);
+/** After "cứu", words that name a service or aid, not a call for rescue ("xe cứu thương đã tới", "cứu trợ lũ", "cứu xét"). */
+const RESCUE_NOUN = new Set(['thuong', 'hoa', 'tro', 'te', 'xet']);
+/** Before "cứu", words that make it looking up or research ("tra cứu hồ sơ", "nghiên cứu"), or first aid ("sơ cứu"). */
+const NOT_A_CALL = new Set(['tra', 'nghien', 'so']);
 /** Before "sập", words of a collapse that has not happened ("cầu mục, sắp sập"): a hazard to report, not a danger now. */
 const NOT_YET = new Set(['sap', 'muon', 'nguy']);
 /** Smoke of burning straw or trash, or a chimney ("đốt rơm rạ khói mù đường"): pollution to report. */
@@ -224,12 +231,11 @@ function mayBeDanger(w: { tokens: string[]; folded: string[] }): boolean {
   for (let i = 0; i < w.tokens.length; i++) {
     const f = w.folded[i];
     if (f === 'cuu') {
-      // "phòng cháy chữa cháy và cứu nạn cứu hộ" is the name of a procedure, not a call.
-      // "sơ cứu" (first aid) is a skill or a course.
+      // "phòng cháy chữa cháy và cứu nạn cứu hộ" is the name of a procedure, not a call; nor is "tra cứu".
       const named =
         (w.folded[i + 1] === 'nan' && w.folded[i + 2] === 'cuu') ||
         (w.folded[i - 1] === 'nan' && w.folded[i - 2] === 'cuu') ||
-        w.folded[i - 1] === 'so';
+        NOT_A_CALL.has(w.folded[i - 1]);
       if (!named && !RESCUE_NOUN.has(w.folded[i + 1])) return true;
       continue;
     }

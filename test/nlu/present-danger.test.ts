@@ -11,6 +11,12 @@ describe('a word that may mean someone in danger now', () => {
     ['đốt rơm rạ khói mù đường', false],
     ['học sơ cứu cho con nít ở đâu', false],
     ['dao nay khoi can lam giay nay ha', false],
+    // "tra cứu" is looking up; unaccented "bo sung" is "bổ sung", "duoi 6 tuoi" is "dưới".
+    ['tra cứu hồ sơ theo số biên nhận', false],
+    ['ho so bi tra ve yeu cau bo sung la sao', false],
+    ['lam can cuoc cho tre duoi 6 tuoi', false],
+    ['tre bi duoi nuoc o kenh', true],
+    ['trẻ bị đuối nước ở kênh', true],
   ])('%s → %s', (text, danger) => {
     expect(mayMeanPresentDanger(text)).toBe(danger);
   });
