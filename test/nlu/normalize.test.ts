@@ -191,6 +191,10 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     ['cây dầu bự ngoài lộ ngã', 'cây dầu to ngoài đường ngã'],
     ['ra lộ đón xe', 'ra đường đón xe'],
     ['đem ra xã đóng mộc sao y', 'đem ra xã đóng dấu sao y'],
+    ['tui tính cất nhà hai tầng', 'tôi tính xây nhà hai tầng'],
+    ['lãnh bảo hiểm một cục được hông', 'lĩnh bảo hiểm một lần được không'],
+    ['dạ đa tạ anh chị', 'dạ đa cảm ơn anh chị'],
+    ['xin ra sổ lần đầu', 'xin cấp sổ lần đầu'],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(normalizeText(expected));
   });
@@ -199,6 +203,13 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     expect(normalizeText('tiết lộ thông tin')).toBe('tiết lộ thông tin');
     expect(normalizeText('quốc lộ 30')).toBe('quốc lộ 30');
     expect(normalizeText('thợ mộc đóng bàn')).toBe('thợ mộc đóng bàn');
+  });
+
+  test('"cất" is building only before a building word, "cục" a lump sum only after "một" at a phrase end, "ra" issuing only before "sổ"', () => {
+    expect(normalizeText('cất giữ giấy tờ')).toBe('cất giữ giấy tờ');
+    expect(normalizeText('một cục đá')).toBe('một cục đá');
+    expect(normalizeText('lấy sổ ra')).toBe('lấy sổ ra');
+    expect(normalizeText('đi ra ngoài')).toBe('đi ra ngoài');
   });
 
   test('a Southern message reads like the standard one, with and without diacritics', () => {
