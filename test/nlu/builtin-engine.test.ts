@@ -269,6 +269,17 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('cây cầu gỗ trong ấp mục nát, sắp sập')).toBe('su_co_ha_tang');
   });
 
+  test('feedback about a procedure is not answered with the procedure: "which one?", feedback first', () => {
+    for (const text of ['kiến nghị làm hộ chiếu cho nhanh hơn', 'tui muốn góp ý chuyện làm sổ đỏ lâu quá']) {
+      const r = engine.parseSync(text);
+      expect(r.intent.name).toBe(FALLBACK_INTENT);
+      expect(r.ambiguous?.[0].name).toBe('phan_anh_kien_nghi');
+    }
+    // "đề nghị" / "mong muốn" also open a plain request: the procedure is answered.
+    expect(intentOf('đề nghị cấp lại giấy phép lái xe bị mất')).toBe('tt_doi_gplx');
+    expect(intentOf('tôi mong muốn được làm hộ chiếu')).toBe('tt_ho_chieu');
+  });
+
   test('thanks once the danger is over is a thank-you, not an emergency', () => {
     expect(intentOf('dạ lửa tắt rồi, cám ơn mấy anh chữa cháy nhiều nhen')).toBe('cam_on_tam_biet');
     // Still going on: an emergency, whatever else the message says.

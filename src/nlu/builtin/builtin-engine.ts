@@ -120,6 +120,8 @@ export interface ScoreDetails {
   danger: boolean;
   /** Names a procedure outside the catalog (an adoption), not to set it aside. */
   outOfCatalog: boolean;
+  /** Says it gives feedback ("góp ý", "kiến nghị", "đề xuất", "phản ánh", "khó xài"…: the `gop_y` word class, not denied, and one of `FEEDBACK_WORDS`). */
+  feedback: boolean;
   /** The neighbour of the top intent that the paper the message names points to (`namedNeighbour`). */
   neighbour?: string;
   /** Places a dossier in another province ("hồ sơ nộp ở Bình Dương"): its status is not the hotline's to tell. */
@@ -260,6 +262,29 @@ const PLACED_AT = new Set(['o', 'tai', 'ben', 'tren', 'duoi']);
 const FILED_SPAN = 6;
 /** The status of a dossier: the intent that cannot answer for a file another province holds. */
 const DOSSIER_STATUS = 'tra_cuu_ho_so';
+/** Feedback and proposals to the authorities. */
+const FEEDBACK_INTENT = 'phan_anh_kien_nghi';
+/**
+ * Words (folded) of the `gop_y` class that say the message is feedback; not "đề nghị" or "mong
+ * muốn", which also open a plain request in formal writing ("đề nghị cấp lại giấy phép lái xe").
+ */
+const FEEDBACK_WORDS = phrases([
+  'gop y',
+  'kien nghi',
+  'de xuat',
+  'phan anh',
+  'y kien',
+  'buc xuc',
+  'khong hai long',
+  'kho xai',
+  'kho dung',
+  'bat tien',
+  'ruom ra',
+  'phien ha',
+  'cai thien',
+  'nen sua',
+  'mong sua',
+]);
 
 /**
  * A dossier filed in another province ("hs … e nộp ở Vĩnh Long", "hồ sơ đất bên Long An"): "nộp",
@@ -851,6 +876,7 @@ export class BuiltinNluEngine implements NluEngine {
       rescue: callsForRescue(f.words, classes),
       danger: classes.some((c) => DANGER_CLASSES.has(c)),
       outOfCatalog: classes.some((c) => OUT_OF_CATALOG_CLASSES.has(c)),
+      feedback: classes.includes('gop_y') && hasPhrase(whole, FEEDBACK_WORDS),
       // The whole message: the filing, or the paper, is often told in a clause before the question.
       elsewhere: () => filedElsewhere(whole),
       notPresent: () => notAPresentDanger(text),
@@ -951,6 +977,11 @@ export class BuiltinNluEngine implements NluEngine {
     // The paper the message names belongs to the neighbour (a diploma, a signature): ask which.
     const paper = d.neighbour === undefined ? undefined : ranking.slice(0, 3).find((r) => r.name === d.neighbour);
     if (paper) return { ...this.fallback(text, ranking, d.entities, this.opts.threshold), ambiguous: [paper, top] };
+    // Feedback about a procedure ("góp ý về dịch vụ công khó xài", "đề xuất làm căn cước lưu động"):
+    // the procedure leads, feedback is second and the message says it gives feedback: ask which, feedback first.
+    if (d.feedback && top.name.startsWith('tt_') && second?.name === FEEDBACK_INTENT) {
+      return { ...this.fallback(text, ranking, d.entities, this.opts.threshold), ambiguous: [second, top] };
+    }
     // The top intent comes from a procedure told as done: the request read without it says otherwise.
     const alone = d.withoutDone;
     if (alone && !urgent && !SMALL_TALK.has(top.name) && alone.name !== top.name) {
