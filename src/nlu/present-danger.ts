@@ -7,7 +7,7 @@
  * help, "gấp") always wins: then the message is left to the emergency rules. Used by the engine (an
  * emergency reading of such a message is handed over) and by the bot's possible-emergency net.
  */
-import { LEXICON } from './builtin/lexicon';
+import { LEXICON, LexiconMatcher } from './builtin/lexicon';
 import { foldDiacritics, hasDiacritics, normalize } from './normalize';
 
 /** Why a message is no present danger: a procedure asked about, a past event, a danger over or that hurt no one, health advice asked for. */
@@ -216,6 +216,48 @@ const BURNING = phrases(['đốt rơm', 'đốt rạ', 'đốt rác', 'đốt đ
 
 /** After "trôi", words of time passing or fluency ("ba tháng trôi qua", "nói trôi chảy"), not something adrift. */
 const NOT_ADRIFT = new Set(['qua', 'chay']);
+
+/** After an unaccented "dang", words that make it "đăng" ("dang ky", "dang tin"). */
+const NOT_NOW_AFTER_DANG = new Set(['ky', 'ki', 'tin', 'bai', 'nhap']);
+/** Words from a "now" marker to the danger it tells ("đang cạy", "vừa bị giật"): at most this many apart. */
+const NOW_REACH = 3;
+
+/** Whether token i is "đang" (not the unaccented "dang ky" of đăng ký), "vừa", or the "giờ" of "nãy giờ". */
+function nowAt(w: { tokens: string[]; folded: string[] }, i: number): boolean {
+  const t = w.tokens[i];
+  const f = w.folded[i];
+  if (f === 'dang') return t === 'đang' || (!hasDiacritics(t) && !NOT_NOW_AFTER_DANG.has(w.folded[i + 1]));
+  if (f === 'vua') return t === 'vừa' || !hasDiacritics(t);
+  return f === 'gio' && w.folded[i - 1] === 'nay';
+}
+
+/** The engine's word classes of someone hurt (but the generic words: "đang uống thuốc" is no danger), a fire or rescue, a crime, built on first use. */
+let dangerMatcher: LexiconMatcher | undefined;
+function dangers(): LexiconMatcher {
+  dangerMatcher ??= new LexiconMatcher(
+    {
+      y_te_khan: LEXICON.y_te_khan.filter((p) => !GENERIC_MEDICAL.has(p)),
+      chay_no_cuu_nan: LEXICON.chay_no_cuu_nan,
+      toi_pham: LEXICON.toi_pham,
+    },
+    normalize,
+  );
+  return dangerMatcher;
+}
+
+/**
+ * Whether `text` tells a danger as happening right now: "đang", "vừa" or "nãy giờ" at most three
+ * words before a word of someone hurt, a fire or a crime ("có người lạ đang cạy cốp xe", "tụi nó vừa
+ * giựt chiếc xe"), not merely somewhere in the same message ("tui đang chạy xe thì thấy…").
+ */
+export function dangerHappeningNow(text: string): boolean {
+  const w = words(text);
+  const { starts } = dangers().match(w.tokens, w.folded);
+  return starts.some((s) => {
+    for (let m = Math.max(0, s - NOW_REACH); m < s; m++) if (nowAt(w, m)) return true;
+    return false;
+  });
+}
 
 /**
  * Whether `text` holds a word that may mean someone in danger now (`DANGER_NOW`: "kẹt", "bất tỉnh",

@@ -1,5 +1,5 @@
 /** A message that reads like an emergency but tells no danger going on (src/nlu/present-danger.ts). */
-import { mayMeanPresentDanger, notAPresentDanger } from '../../src/nlu/present-danger';
+import { dangerHappeningNow, mayMeanPresentDanger, notAPresentDanger } from '../../src/nlu/present-danger';
 
 describe('a word that may mean someone in danger now', () => {
   test.each([
@@ -19,6 +19,21 @@ describe('a word that may mean someone in danger now', () => {
     ['trẻ bị đuối nước ở kênh', true],
   ])('%s → %s', (text, danger) => {
     expect(mayMeanPresentDanger(text)).toBe(danger);
+  });
+});
+
+describe('a danger told as happening right now', () => {
+  test.each([
+    ['có người lạ đang cạy cốp xe trước chợ', true],
+    ['tụi nó vừa giựt chiếc xe máy của tui', true],
+    ['nãy giờ có đứa cạy cửa nhà bên', true],
+    ['co thang dang cay cop xe', true],
+    // "đang" far from the danger, a generic medical word, or "dang ky" (đăng ký): not now.
+    ['tui đang chạy xe đi làm thì thấy cái cống bể', false],
+    ['tui đang uống thuốc huyết áp, mua bảo hiểm y tế ở đâu', false],
+    ['dang ky xe bi cuop giay to lam lai o dau', false],
+  ])('%s → %s', (text, now) => {
+    expect(dangerHappeningNow(text)).toBe(now);
   });
 });
 

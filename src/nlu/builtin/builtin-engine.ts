@@ -13,7 +13,7 @@
  * a new one is trained; the new model replaces it in one assignment when it is complete.
  */
 import { extractEntities } from '../entities';
-import { mayMeanPresentDanger, notAPresentDanger, type NotPresentKind } from '../present-danger';
+import { dangerHappeningNow, mayMeanPresentDanger, notAPresentDanger, type NotPresentKind } from '../present-danger';
 import { FALLBACK_INTENT, type Entity, type IntentScore, type NluEngine, type ParseResult, type TrainingData } from '../types';
 import { augmentWithOpenersAndClosers, type LabelledExample } from './augment';
 import { BACKGROUND_EXAMPLES } from './background-examples';
@@ -151,6 +151,8 @@ type LazyScore = Omit<ScoreDetails, 'neighbors' | 'wholeNeighbors' | 'elsewhere'
   notPresent: () => NotPresentKind | null;
   /** Asked only when an emergency trails close behind: a word that may mean someone in danger now (`mayMeanPresentDanger`). */
   dangerNow: () => boolean;
+  /** Asked only when a danger is named and an emergency trails: the danger told as happening right now (`dangerHappeningNow`). */
+  happening: () => boolean;
 };
 
 /** Confidence from which one sentence's intent counts as a request of its own. */
@@ -827,7 +829,7 @@ export class BuiltinNluEngine implements NluEngine {
   score(text: string, split = true): ScoreDetails | undefined {
     const lazy = this.read(text, split);
     if (!lazy) return undefined;
-    const { notPresent: _notPresent, dangerNow: _dangerNow, ...rest } = lazy;
+    const { notPresent: _notPresent, dangerNow: _dangerNow, happening: _happening, ...rest } = lazy;
     return { ...rest, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.(), elsewhere: lazy.elsewhere() };
   }
 
@@ -881,6 +883,7 @@ export class BuiltinNluEngine implements NluEngine {
       elsewhere: () => filedElsewhere(whole),
       notPresent: () => notAPresentDanger(text),
       dangerNow: () => mayMeanPresentDanger(text),
+      happening: () => dangerHappeningNow(text),
       neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
       thanked: f.words.some((w, i) => w === 'cam' && f.words[i + 1] === 'on') || whole.some((w, i) => w === 'cam' && whole[i + 1] === 'on'),
       onlyThanks:
@@ -930,6 +933,10 @@ export class BuiltinNluEngine implements NluEngine {
       return this.fallback(text, calm, d.entities, this.opts.threshold);
     }
     if (rescue) return { text, intent: rescue, intent_ranking: ranking, entities: d.entities };
+    // A danger named (someone hurt, a fire, a crime) and told as happening now ("có người lạ đang
+    // cạy cốp xe", "tụi nó vừa giựt chiếc xe"): the emergency among the five best, whatever leads.
+    const now = !this.urgent.has(top.name) && d.danger ? ranking.slice(0, RESCUE_RANK).find((r) => this.urgent.has(r.name)) : undefined;
+    if (now && d.happening() && !d.notPresent()) return { text, intent: now, intent_ranking: ranking, entities: d.entities };
     // A report or a procedure leads, but an emergency is close behind and a word may mean someone in
     // danger now ("sập đất, 1 công nhân còn kẹt dưới", "xuồng bị lật giữa kênh"): in doubt, not the
     // report's answer but a handover, with the emergency kept among the candidates (the bot's

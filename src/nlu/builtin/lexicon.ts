@@ -257,6 +257,7 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'tắm sông',
     'mất tích',
     'trên nóc nhà',
+    'ngồi trên mái',
     'lên nóc nhà',
     'ngập tới mái',
     'ngập tới nóc',
@@ -296,6 +297,10 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'giật điện thoại',
     'giật túi',
     'giật dây chuyền',
+    // A motorbike snatched or forced ("vừa giựt chiếc xe", "đang cạy cốp xe").
+    'giật xe',
+    'giật chiếc xe',
+    'cạy cốp',
     'trộm',
     'ăn trộm',
     'kẻ trộm',
