@@ -286,7 +286,10 @@ function mayBeDanger(w: { tokens: string[]; folded: string[] }): boolean {
     if (f === 'giet' && w.folded[i + 1] === 'mo') continue;
     if (f === 'sap' && NOT_YET.has(w.folded[i - 1])) continue;
     if (f === 'khoi' && has(w, BURNING)) continue;
-    if (DANGER_NOW.some((p) => phraseAt(w, i, p) && !(p.length === 1 && ACCENTED_ONLY.has(f) && !hasDiacritics(w.tokens[i])))) return true;
+    if (
+      startingWith(DANGER_NOW, f).some((p) => phraseAt(w, i, p) && !(p.length === 1 && ACCENTED_ONLY.has(f) && !hasDiacritics(w.tokens[i])))
+    )
+      return true;
   }
   return false;
 }
@@ -384,7 +387,7 @@ const MEDICAL = LEXICON.y_te_khan.filter((p) => !GENERIC_MEDICAL.has(p)).map((p)
 /** A medical sign not denied ("không ai bị thương", "hông bị gì" deny it: "không" up to three words before). */
 function medicalSign(w: { tokens: string[]; folded: string[] }): boolean {
   for (let i = 0; i < w.tokens.length; i++) {
-    if (!MEDICAL.some((p) => phraseAt(w, i, p))) continue;
+    if (!startingWith(MEDICAL, w.folded[i]).some((p) => phraseAt(w, i, p))) continue;
     if (!w.folded.slice(Math.max(0, i - 3), i).includes('khong')) return true;
   }
   return false;
@@ -426,9 +429,14 @@ const ASKING = phrases([
   'được không',
 ]);
 
+let lastText: string | undefined;
+let lastWords: { tokens: string[]; folded: string[] } = { tokens: [], folded: [] };
+
 /** The standardized syllables of a message (dialect and teencode resolved), accents kept where typed. */
 function words(text: string): { tokens: string[]; folded: string[] } {
-  return normalize(text);
+  // The engine asks several questions of one message in a row: normalize it once.
+  if (lastText !== text) [lastText, lastWords] = [text, normalize(text)];
+  return lastWords;
 }
 
 /** `phrase` at index i: accented words compared with accents, unaccented ones folded. */
@@ -440,14 +448,31 @@ function phraseAt(w: { tokens: string[]; folded: string[] }, i: number, phrase: 
   });
 }
 
+/** Each phrase list indexed by its phrases' first word, folded (built on first use): a message's words look up only the phrases they can start. */
+const indexes = new WeakMap<string[][], Map<string, string[][]>>();
+function startingWith(list: string[][], folded: string): readonly string[][] {
+  let index = indexes.get(list);
+  if (!index) {
+    index = new Map();
+    for (const p of list) {
+      const first = foldDiacritics(p[0]);
+      index.set(first, [...(index.get(first) ?? []), p]);
+    }
+    indexes.set(list, index);
+  }
+  return index.get(folded) ?? NONE;
+}
+const NONE: readonly string[][] = [];
+
 function has(w: { tokens: string[]; folded: string[] }, list: string[][]): boolean {
-  for (let i = 0; i < w.tokens.length; i++) if (list.some((p) => phraseAt(w, i, p))) return true;
+  for (let i = 0; i < w.tokens.length; i++) if (startingWith(list, w.folded[i]).some((p) => phraseAt(w, i, p))) return true;
   return false;
 }
 
 /** A day gone by, not "since" one ("từ hôm qua tới giờ", "từ tối qua" tell something still going on). */
 function toldAsPast(w: { tokens: string[]; folded: string[] }): boolean {
-  for (let i = 0; i < w.tokens.length; i++) if (w.folded[i - 1] !== 'tu' && PAST.some((p) => phraseAt(w, i, p))) return true;
+  for (let i = 0; i < w.tokens.length; i++)
+    if (w.folded[i - 1] !== 'tu' && startingWith(PAST, w.folded[i]).some((p) => phraseAt(w, i, p))) return true;
   return false;
 }
 
