@@ -122,6 +122,24 @@ test('fire-safety paperwork, a theft told the day after or thanks once the fire 
   expect(now.actions.some((a) => a.type === 'escalate' && a.urgent)).toBe(true);
 });
 
+test('a past day, paperwork or thanks beside a word of danger now still get the numbers first: in doubt, an emergency', () => {
+  const unsure = parsed('nlu_fallback', 0.5, [
+    ['nlu_fallback', 0.5],
+    ['khan_cap_114', 0.3],
+    ['su_co_ha_tang', 0.2],
+  ]);
+  for (const text of [
+    'Tối hôm qua cây đổ đè sập mái nhà, giờ bà già tui còn kẹt chưn bên trong',
+    'hỏi thủ tục gì cũng được, ông già tui bất tỉnh trong nhà rồi',
+    'lửa tắt rồi, cám ơn mấy anh, mà khói còn nhiều lắm',
+    'hom qua ghe bi lat, con hai nguoi chua tim thay',
+  ]) {
+    const d = decide(input({ parse: unsure, text }));
+    expect(d.actions[0]).toMatchObject({ type: 'reply' });
+    expect(d.actions.some((a) => a.type === 'escalate' && a.urgent)).toBe(true);
+  }
+});
+
 test('a message handed over with an emergency among its best candidates gets the numbers first, an urgent ticket and an alert', () => {
   // "Đò ngang bị lật…" told without the catalog's words: the engine is unsure, 114 is its second guess.
   const faint = parsed('nlu_fallback', 0.5, [
