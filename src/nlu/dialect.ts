@@ -202,6 +202,9 @@ export function resolveSouthern(token: string, prev: string | undefined, next: s
     case 'cất':
       // "cất nhà", "cất lại cái nhà", "cất thêm cái chái" = build; "cất giữ", "cất tiền" keep theirs.
       return next !== undefined && CAT_BUILD_NEXT.has(next) ? 'xây' : undefined;
+    case 'cat':
+      // Unaccented, only "cat nha" / "cat lau" (cất nhà): "cat" is also cát, cắt.
+      return next === 'nha' || next === 'lau' ? 'xây' : undefined;
     case 'cục':
       // "lãnh một cục" = a lump sum (một lần); "một cục đá", "cục gạch" keep theirs.
       return prev === 'mot' && (next === undefined || LUMP_NEXT.has(next)) ? 'lần' : undefined;
@@ -334,6 +337,7 @@ export const SOUTHERN_IN_CONTEXT: ReadonlySet<string> = new Set([
   'lộ',
   'mộc',
   'cất',
+  'cat',
   'cục',
   'tạ',
   'ra',
