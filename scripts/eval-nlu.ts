@@ -11,16 +11,20 @@
  * used to choose data or features (that is what `--dev` is for: the files listed in
  * test/nlu/eval-sets.ts, test/nlu/dev.jsonl and the fresh batches test/nlu/dev-fresh-*.jsonl). Items may carry a `style` (and `southern: true`): the report
  * then gives accuracy per style.
- * `--cv k` scores k-fold cross-validation on nlu.yml instead of the held-out file; `--cv-seed n` draws
+ * `--cv k` scores k-fold cross-validation on nlu.yml instead of the held-out file (by style too, the
+ * style guessed from each example's text: `guessedStyle`); `--cv-seed n` draws
  * other folds (default: 3), to tell a real gain from a lucky split.
  * `--json -` prints only the JSON report on stdout; `--json file` writes it besides the table.
  * `--runs n` trains each engine n times on the full data to time training (default: 3).
+ * `--items file.jsonl` also writes the built-in engine's answer to every item, one JSON line each
+ * (its file, gold and predicted intent, the three best of the ranking, and `alarm`: a handover the
+ * bot's possible-emergency net would treat as an emergency), to sort the errors by cause.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadBotDefinition } from '../src/bot/definition';
-import { emergencyIntents } from '../src/bot/emergency';
+import { emergencyIntents, possibleEmergency } from '../src/bot/emergency';
 import { BuiltinNluEngine } from '../src/nlu/builtin/builtin-engine';
 import { seededRandom } from '../src/seeded-random';
 import { foldDiacritics } from '../src/nlu/normalize';
@@ -36,6 +40,8 @@ interface Item {
   style?: string;
   /** A message (usually a long one) written in Southern Vietnamese besides its style. */
   southern?: boolean;
+  /** The file the item comes from (`cv` in cross-validation); not part of the set's format. */
+  file?: string;
 }
 
 /** The scores of one group of items (a style, the Southern messages). */
@@ -95,7 +101,15 @@ interface Report {
 }
 
 /** An engine's answer: the intent, and the two best real intents of its ranking (what a "which one?" offers). */
-type Classify = (text: string) => Promise<{ intent: string; candidates: string[] }>;
+type Classify = (text: string) => Promise<Answer>;
+
+/** An answer; the built-in engine also gives its three best (name, confidence) and whether the bot's possible-emergency net fires. */
+interface Answer {
+  intent: string;
+  candidates: string[];
+  top?: [string, number][];
+  alarm?: boolean;
+}
 
 interface Engine {
   name: string;
@@ -107,7 +121,8 @@ const LONG_MESSAGES = 400;
 const LONG_MAX_CHARS = 1000;
 
 const BOT_DIR = process.env.BOT_DIR ?? 'bots/dongthap-1022';
-const EMERGENCIES = new Set(emergencyIntents(loadBotDefinition(BOT_DIR)));
+const BOT = loadBotDefinition(BOT_DIR);
+const EMERGENCIES = new Set(emergencyIntents(BOT));
 
 /** The frozen held-out set (never used for tuning) and the dev set (for tuning): its files, comma-separated. */
 const FROZEN_SET = 'test/nlu/frozen/heldout.jsonl';
@@ -129,7 +144,12 @@ const builtinEngine: Engine = {
       const r = await engine.parse(text);
       // What a "which one?" offers: the engine's two `ambiguous` candidates when it names them, else the ranking's two best.
       const candidates = r.ambiguous ?? r.intent_ranking.filter((s) => s.name !== FALLBACK_INTENT).slice(0, 2);
-      return { intent: r.intent.name, candidates: candidates.map((c) => c.name) };
+      return {
+        intent: r.intent.name,
+        candidates: candidates.map((c) => c.name),
+        top: r.intent_ranking.slice(0, 3).map((s) => [s.name, Math.round(s.confidence * 1000) / 1000]),
+        alarm: r.intent.name === FALLBACK_INTENT && possibleEmergency(BOT, r, text) !== null,
+      };
     };
   },
 };
@@ -244,6 +264,36 @@ function longMessages(items: Item[], count: number, maxChars: number): string[] 
   return out;
 }
 
+/**
+ * Words only Southern writers use (the issue's list and the dialect lexicon's clearest entries; not
+ * "biểu" of "biểu mẫu" nor "lãnh" of "Cao Lãnh"): a training example with one counts as Southern.
+ */
+const SOUTHERN_WORDS = new Set(
+  'tui tụi ổng bả tía má hổng hông dzậy vầy mần dìa dzìa dzô nghen nhen hen bển trển mướn gởi hổm rày ẻm thiệt bịnh sanh chưn bự xài'.split(
+    ' ',
+  ),
+);
+/** Fewest words, and sentences, of a training example counted as long in cross-validation. */
+const LONG_WORDS = 20;
+const LONG_SENTENCES = 2;
+
+/**
+ * The style of a training example, guessed for cross-validation (nlu.yml carries none): long when
+ * it has two sentences or more and 20 words or more, else Southern when it has one of
+ * `SOUTHERN_WORDS`, else plain; a long one with such a word is also flagged Southern.
+ */
+function guessedStyle(text: string): { style: string; southern?: boolean } {
+  const words = text
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  const sentences = text.split(/[.!?]+/).filter((x) => x.trim().length > 0).length;
+  const southern = words.some((w) => SOUTHERN_WORDS.has(w));
+  if (words.length >= LONG_WORDS && sentences >= LONG_SENTENCES) return { style: 'long', ...(southern ? { southern } : {}) };
+  return { style: southern ? 'southern' : 'plain' };
+}
+
 /** Scores predictions; an nlu_fallback answer is never "confidently wrong". */
 function score(
   engine: string,
@@ -326,6 +376,8 @@ function score(
 
 interface Run {
   predicted: string[];
+  /** Per item: the whole answer. */
+  answers: Answer[];
   /** Per item: the two best intents of the ranking. */
   offered: string[][];
   folded: string[];
@@ -351,6 +403,7 @@ async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<R
   const trainCpuMs = cpuMs(c0);
   for (const item of test) await classify(item.text); // warm-up: one pass, as a running gateway is warm
   const predicted: string[] = [];
+  const answers: Answer[] = [];
   const offered: string[][] = [];
   const latencies: number[] = [];
   const cpuLatencies: number[] = [];
@@ -359,6 +412,7 @@ async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<R
     const start = performance.now();
     const r = await classify(item.text);
     predicted.push(r.intent);
+    answers.push(r);
     offered.push(r.candidates);
     latencies.push(performance.now() - start);
     cpuLatencies.push(cpuMs(cpu));
@@ -374,7 +428,7 @@ async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<R
     await classify(text);
     longLatencies.push(performance.now() - start);
   }
-  return { predicted, offered, folded, typos, latencies, cpuLatencies, longLatencies, trainMs, trainCpuMs };
+  return { predicted, answers, folded, offered, typos, latencies, cpuLatencies, longLatencies, trainMs, trainCpuMs };
 }
 
 /** Training time on the full data: the first run in this process (cold) and the medians of `runs`. */
@@ -394,7 +448,33 @@ async function timeTraining(
   return { first: times[0].wall, median: median(times.map((t) => t.wall)), cpuMedian: median(times.map((t) => t.cpu)) };
 }
 
-async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | undefined, folds: number, runs: number): Promise<Report> {
+/** Every item's answer, one JSON line each (`--items`). */
+function itemLines(gold: Item[], answers: Answer[]): string {
+  return gold
+    .map((g, i) => {
+      const a = answers[i];
+      return JSON.stringify({
+        file: g.file,
+        text: g.text,
+        gold: g.intent,
+        predicted: a.intent,
+        top: a.top,
+        alarm: a.alarm,
+        style: g.style,
+        southern: g.southern,
+      });
+    })
+    .join('\n');
+}
+
+async function evaluate(
+  engine: Engine,
+  data: TrainingData,
+  heldout: Item[] | undefined,
+  folds: number,
+  runs: number,
+  itemsOut?: string,
+): Promise<Report> {
   const gold: Item[] = [];
   const runsOut: Run[] = [];
   if (heldout) {
@@ -403,7 +483,9 @@ async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | un
   } else {
     // k-fold cross-validation on the training data itself (stratified by the seeded shuffle).
     const rnd = seededRandom(Number(arg('--cv-seed') ?? 3));
-    const tagged = data.intents.flatMap((i) => i.examples.map((text) => ({ text, intent: i.name, fold: Math.floor(rnd() * folds) })));
+    const tagged = data.intents.flatMap((i) =>
+      i.examples.map((text) => ({ text, intent: i.name, fold: Math.floor(rnd() * folds), file: 'cv', ...guessedStyle(text) })),
+    );
     for (let k = 0; k < folds; k++) {
       const train: TrainingData = {
         ...data,
@@ -419,6 +501,14 @@ async function evaluate(engine: Engine, data: TrainingData, heldout: Item[] | un
   }
   const all = (key: 'predicted' | 'folded' | 'typos'): string[] => runsOut.flatMap((r) => r[key]);
   const offered = runsOut.flatMap((r) => r.offered);
+  if (itemsOut)
+    writeFileSync(
+      itemsOut,
+      `${itemLines(
+        gold,
+        runsOut.flatMap((r) => r.answers),
+      )}\n`,
+    );
   const latencies = runsOut.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const longLatencies = runsOut.flatMap((r) => r.longLatencies).sort((a, b) => a - b);
   const cpuLatencies = runsOut.flatMap((r) => r.cpuLatencies).sort((a, b) => a - b);
@@ -540,14 +630,18 @@ async function main(): Promise<void> {
       readFileSync(file, 'utf8')
         .split('\n')
         .filter((l) => l.trim().length > 0)
-        .map((l) => JSON.parse(l) as Item),
+        .map((l) => ({ ...(JSON.parse(l) as Item), file: file.replace(/^.*\//, '') })),
     );
   }
   const host = machine();
   const engines = process.argv.includes('--no-baseline') ? [builtinEngine] : [builtinEngine, nlpjsEngine];
   const reports: Report[] = [];
-  for (const engine of engines) reports.push(await evaluate(engine, data, heldout, Math.max(folds, 2), runs));
-  const source = heldout ? `trained on ${dataPath}, scored on ${heldoutPath}` : `${folds}-fold cross-validation on ${dataPath}`;
+  const itemsOut = arg('--items');
+  for (const engine of engines)
+    reports.push(await evaluate(engine, data, heldout, Math.max(folds, 2), runs, engine === builtinEngine ? itemsOut : undefined));
+  const source = heldout
+    ? `trained on ${dataPath}, scored on ${heldoutPath}`
+    : `${folds}-fold cross-validation on ${dataPath} (styles guessed: long = ${LONG_SENTENCES}+ sentences and ${LONG_WORDS}+ words, Southern = a Southern word)`;
   const json = JSON.stringify({ source, machine: host, reports }, null, 2);
   if (jsonOut === '-') {
     process.stdout.write(`${json}\n`);

@@ -1,6 +1,7 @@
 /** The emergency catalog of `bot.yml`: which number's advice answers an emergency message. */
 import { FALLBACK_INTENT } from '../nlu/types';
 import { foldDiacritics, lowerWords } from '../nlu/fold';
+import { notAPresentDanger } from '../nlu/present-danger';
 import type { BotDefinition } from './definition';
 
 /** One entry of the emergency catalog. */
@@ -23,9 +24,12 @@ export function emergencyFor(def: BotDefinition, intent: string, text: string): 
 
 /**
  * An emergency the intent engine was unsure about: an emergency intent among the top candidates
- * (at least `floor`) whose trigger words are in the message ("ghe bị lật, 2 người mất tích"). Null otherwise.
+ * (at least `floor`) whose trigger words are in the message ("ghe bị lật, 2 người mất tích"). Null
+ * otherwise, and for a message that tells no danger going on (`notAPresentDanger`: fire-safety
+ * paperwork, a theft of last night, thanks once the fire is out).
  */
 export function emergencyByWords(def: BotDefinition, candidates: { name: string; confidence: number }[], text: string, floor = 0.2) {
+  if (notAPresentDanger(text)) return null;
   for (const c of candidates) {
     if (c.confidence < floor) continue;
     const found = pick(def, c.name, text);
@@ -39,7 +43,8 @@ export const POSSIBLE_EMERGENCY_FLOOR = 0.05;
 
 /**
  * A message the engine handed over (`nlu_fallback`) with an emergency intent among its three best
- * candidates at `floor` or more: that intent's catalog entry (as `emergencyFor` picks it), or null.
+ * candidates at `floor` or more: that intent's catalog entry (as `emergencyFor` picks it), or null;
+ * null too when the message tells no danger going on (`notAPresentDanger`).
  */
 export function possibleEmergency(
   def: BotDefinition,
@@ -52,7 +57,7 @@ export function possibleEmergency(
     .filter((r) => r.name !== FALLBACK_INTENT)
     .slice(0, 3)
     .find((r) => urgent.has(r.name) && r.confidence >= floor);
-  return best ? emergencyFor(def, best.name, text) : null;
+  return best && !notAPresentDanger(text) ? emergencyFor(def, best.name, text) : null;
 }
 
 function pick(def: BotDefinition, intent: string, text: string): { entry: EmergencyNumber; score: number } | null {

@@ -64,6 +64,7 @@ export const SOUTHERN: ReadonlyMap<string, string> = new Map<string, string>([
   ['sanh', 'sinh'],
   ['phước', 'phúc'],
   ['chưn', 'chân'],
+  ['bự', 'to'],
   ['xíu', 'chút'],
   ['gòi', 'rồi'],
   ['dzui', 'vui'],
@@ -195,6 +196,27 @@ export function resolveSouthern(token: string, prev: string | undefined, next: s
     case 'nhiêu':
       // "nhiêu tiền" alone is the Southern "bao nhiêu tiền".
       return prev === 'bao' ? undefined : 'bao nhiêu';
+    case 'lộ':
+      // "ngoài lộ", "ra lộ", "dọc lộ": the road; "tiết lộ", "quốc lộ", "lộ ra" keep their reading.
+      return prev !== undefined && ROAD_PREV.has(prev) ? 'đường' : undefined;
+    case 'cất':
+      // "cất nhà", "cất lại cái nhà", "cất thêm cái chái" = build; "cất giữ", "cất tiền" keep theirs.
+      return next !== undefined && CAT_BUILD_NEXT.has(next) ? 'xây' : undefined;
+    case 'cat':
+      // Unaccented, only "cat nha" / "cat lau" (cất nhà): "cat" is also cát, cắt.
+      return next === 'nha' || next === 'lau' ? 'xây' : undefined;
+    case 'cục':
+      // "lãnh một cục" = a lump sum (một lần); "một cục đá", "cục gạch" keep theirs.
+      return prev === 'mot' && (next === undefined || LUMP_NEXT.has(next)) ? 'lần' : undefined;
+    case 'tạ':
+      // "đa tạ" = thanks.
+      return prev === 'da' ? 'cảm ơn' : undefined;
+    case 'ra':
+      // "xin ra sổ", "ra sổ đỏ" = have the land certificate issued.
+      return next === 'so' ? 'cấp' : undefined;
+    case 'mộc':
+      // "đóng mộc" is stamping (đóng dấu); "đồ mộc", "thợ mộc" are carpentry.
+      return prev === 'dong' ? 'dấu' : undefined;
     case 'lộn':
       // "ghi lộn tên" = written wrongly; "lộn xộn" is something else.
       return next === 'xon' ? undefined : 'nhầm';
@@ -274,6 +296,34 @@ const CHU_PARTICLES = new Set(['a', 'ad', 'ha', 'ta', 'nha', 'hen', 'ne', 'vay']
 /** Before "cổ", words that make it the neck or an antique, not "cô ấy". */
 const COT_PREV = new Set(['dau', 'bi', 'co', 'gay', 'vong', 'trong', 'do', 'hang', 'nha', 'xe', 'buon']);
 
+/** After "cất", words of building ("cất nhà", "cất lầu", "cất lại", "cất thêm"). */
+const CAT_BUILD_NEXT = new Set(['nha', 'lau', 'lai', 'them', 'chai', 'quan', 'tiem', 'mai', 'cai']);
+/** After "một cục", words that end the phrase: a lump sum, not a lump of something. */
+const LUMP_NEXT = new Set([
+  'duoc',
+  'thi',
+  'hay',
+  'khong',
+  'hong',
+  'luon',
+  'cho',
+  'ra',
+  'het',
+  'a',
+  'ha',
+  'nha',
+  'vay',
+  'sao',
+  'tren',
+  'de',
+  'o',
+  'roi',
+  'di',
+]);
+
+/** Before "lộ", words that make it the road ("cây đổ ngoài lộ", "ra lộ đón xe"). */
+const ROAD_PREV = new Set(['ngoai', 'ra', 'tren', 'doc', 'ben', 'ke', 'sat', 'giua', 'qua', 'bang', 'ven', 'mep']);
+
 /** Tokens that `resolveSouthern` may rewrite. */
 export const SOUTHERN_IN_CONTEXT: ReadonlySet<string> = new Set([
   'biểu',
@@ -284,6 +334,13 @@ export const SOUTHERN_IN_CONTEXT: ReadonlySet<string> = new Set([
   'hen',
   'nhiêu',
   'lộn',
+  'lộ',
+  'mộc',
+  'cất',
+  'cat',
+  'cục',
+  'tạ',
+  'ra',
   'trật',
   'đậu',
   'hôn',

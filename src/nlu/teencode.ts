@@ -142,8 +142,6 @@ export const TEENCODE: ReadonlyMap<string, string> = new Map<string, string>([
   ['dvcqg', 'dịch vụ công quốc gia'],
   ['tthc', 'thủ tục hành chính'],
   ['lltp', 'lý lịch tư pháp'],
-  // The letters swapped, as often typed.
-  ['llpt', 'lý lịch tư pháp'],
   ['gcn', 'giấy chứng nhận'],
   ['qsdd', 'quyền sử dụng đất'],
   ['qsdđ', 'quyền sử dụng đất'],

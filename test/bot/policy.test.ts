@@ -101,6 +101,45 @@ test('emergencies are answered even while an operator holds the conversation, an
   expect(fresh.actions[1]).toMatchObject({ type: 'open_ticket', priority: 'urgent', field: 'y_te' });
 });
 
+test('fire-safety paperwork, a theft told the day after or thanks once the fire is out get no emergency numbers', () => {
+  const unsure = parsed('nlu_fallback', 0.5, [
+    ['nlu_fallback', 0.5],
+    ['khan_cap_114', 0.3],
+    ['tt_ho_kinh_doanh', 0.2],
+  ]);
+  for (const text of [
+    'Cơ sở karaoke của tôi cần làm thủ tục phòng cháy chữa cháy thì nộp hồ sơ ở đâu',
+    'Tối hôm qua nhà tôi bị cháy cái kho, giờ muốn làm giấy xác nhận thì làm sao',
+    'dạ lửa tắt rồi, cám ơn mấy anh chữa cháy nhiều nhen',
+  ]) {
+    const d = decide(input({ parse: unsure, text }));
+    expect(d.actions.some((a) => a.type === 'reply' && /^emergency_|possible_emergency/.test(a.answerId ?? ''))).toBe(false);
+    expect(d.actions.some((a) => a.type === 'escalate' && a.urgent)).toBe(false);
+  }
+  // The same unsure reading of a fire going on: the numbers first.
+  const now = decide(input({ parse: unsure, text: 'nhà kế bên đang cháy, khói đen mù mịt' }));
+  expect(now.actions[0]).toMatchObject({ type: 'reply' });
+  expect(now.actions.some((a) => a.type === 'escalate' && a.urgent)).toBe(true);
+});
+
+test('a past day, paperwork or thanks beside a word of danger now still get the numbers first: in doubt, an emergency', () => {
+  const unsure = parsed('nlu_fallback', 0.5, [
+    ['nlu_fallback', 0.5],
+    ['khan_cap_114', 0.3],
+    ['su_co_ha_tang', 0.2],
+  ]);
+  for (const text of [
+    'Tối hôm qua cây đổ đè sập mái nhà, giờ bà già tui còn kẹt chưn bên trong',
+    'hỏi thủ tục gì cũng được, ông già tui bất tỉnh trong nhà rồi',
+    'lửa tắt rồi, cám ơn mấy anh, mà khói còn nhiều lắm',
+    'hom qua ghe bi lat, con hai nguoi chua tim thay',
+  ]) {
+    const d = decide(input({ parse: unsure, text }));
+    expect(d.actions[0]).toMatchObject({ type: 'reply' });
+    expect(d.actions.some((a) => a.type === 'escalate' && a.urgent)).toBe(true);
+  }
+});
+
 test('a message handed over with an emergency among its best candidates gets the numbers first, an urgent ticket and an alert', () => {
   // "Đò ngang bị lật…" told without the catalog's words: the engine is unsure, 114 is its second guess.
   const faint = parsed('nlu_fallback', 0.5, [

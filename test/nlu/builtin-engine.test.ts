@@ -111,6 +111,9 @@ describe('a neighbouring procedure named only to be set aside', () => {
     ['tui không xin giấy độc thân, tui hỏi đăng ký kết hôn', 'x:neg_doc_than', 'x:doc_than'],
     ['tui hông hỏi chuyện tạm trú đâu, tui hỏi làm căn cước', 'x:neg_o_tam', 'x:o_tam'],
     ['tui hông muốn làm lại tạm trú, tui hỏi làm căn cước', 'x:neg_o_tam', 'x:o_tam'],
+    // "đâu có" / "đâu phải" deny too, as people say it.
+    ['tui đâu có thất nghiệp, tui nghỉ để ra làm riêng', 'x:neg_mat_viec', 'x:mat_viec'],
+    ['tui đâu phải chuyển hộ khẩu, chỉ ở nhờ', 'x:neg_o_han', 'x:o_han'],
   ])('%s: the cue is marked denied', (text, denied, plain) => {
     expect(classes(text)).toContain(denied);
     expect(classes(text)).not.toContain(plain);
@@ -120,6 +123,8 @@ describe('a neighbouring procedure named only to be set aside', () => {
     ['tui muốn chuyển hộ khẩu', 'x:o_han'],
     ['có phải rút bảo hiểm một lần không', 'x:rut_mot_lan'],
     ['không biết xin giấy độc thân ở đâu', 'x:doc_than'],
+    // "ở đâu có" asks where: no denial.
+    ['ở đâu có rút bảo hiểm một lần', 'x:rut_mot_lan'],
   ])('%s: a question or a plain request keeps the cue', (text, plain) => {
     expect(classes(text)).toContain(plain);
   });
@@ -229,8 +234,65 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     ['chiếc đò bị lật ngoài vàm, mấy người rớt xuống nước', 'khan_cap_114'],
     ['vợ tui vỡ nước ối rồi mà nhà ở xa trạm xá quá', 'khan_cap_115'],
     ['có thằng móc túi bà già ngoài chợ, nó đang chạy ra bến xe', 'khan_cap_113'],
+    // A fire catching, someone left under a collapse, someone followed.
+    ['xăng tràn ra đường, lửa bén qua mấy chiếc xe đậu kế bên rồi', 'khan_cap_114'],
+    ['có thằng lạ chạy xe theo sát em từ chợ về tới giờ, em sợ quá', 'khan_cap_113'],
   ])('told by what is happening: %s', (text, intent) => {
     expect(intentOf(text)).toBe(intent);
+  });
+
+  test.each([
+    'Cơ sở karaoke của tôi cần làm thủ tục phòng cháy chữa cháy thì nộp hồ sơ ở đâu',
+    'nhà xưởng cần nghiệm thu pccc thì có phải mua bình chữa cháy mấy loại k',
+    'Tối hôm qua nhà tôi bị trộm mất chiếc xe máy, giờ tôi muốn trình báo thì làm sao',
+    'bé nhà em sốt 38 độ 2 ngày rồi uống thuốc gì ạ',
+  ])('paperwork, a past event or advice is no emergency: %s', (text) => {
+    expect(intentOf(text)).not.toMatch(/^khan_cap_/);
+  });
+
+  test('fire-safety paperwork is handed over with no emergency among the candidates a "which one?" could offer', () => {
+    const r = engine.parseSync('Cơ sở kinh doanh karaoke của tôi cần làm thủ tục phòng cháy chữa cháy thì nộp hồ sơ ở đâu');
+    expect(r.intent.name).toBe(FALLBACK_INTENT);
+    expect(r.intent_ranking.map((c) => c.name).filter((n) => n.startsWith('khan_cap_'))).toEqual([]);
+  });
+
+  test('a report leads but an emergency is close behind and someone may be in danger now: handed over, the emergency kept', () => {
+    const r = engine.parseSync('cây đổ ngang đường đè trúng chiếc xe máy, người chạy xe bất tỉnh');
+    expect(r.intent.name).toBe(FALLBACK_INTENT);
+    expect(r.intent_ranking.slice(1, 4).some((c) => c.name.startsWith('khan_cap_') && c.confidence >= 0.05)).toBe(true);
+    // Told as happening now ("vừa sập đất … nước đang tràn vô"), it is answered as the emergency.
+    expect(intentOf('đường hầm cống vừa sập đất, 1 công nhân còn kẹt dưới, nước đang tràn vô')).toBe('khan_cap_114');
+    // No word of a danger now: the report is answered.
+    expect(intentOf('cây cầu gỗ trong ấp mục nát, sắp sập')).toBe('su_co_ha_tang');
+  });
+
+  test('a danger told as happening right now is an emergency whatever leads; paperwork after a past theft is not', () => {
+    expect(intentOf('tụi nó vừa giựt chiếc xe máy của tui ngoài chợ, chạy về hướng cầu, biển số 66 gì đó')).toBe('khan_cap_113');
+    expect(intentOf('có người lạ đang cạy cốp xe mấy chiếc xe đậu trước chợ')).toBe('khan_cap_113');
+    expect(intentOf('nước lũ tràn qua đê, nhà tui ngập tới nóc, cả nhà đang ngồi trên mái')).toBe('khan_cap_114');
+    expect(intentOf('hôm qua bị trộm xe, giờ muốn làm lại giấy đăng ký xe')).not.toMatch(/^khan_cap_/);
+    expect(
+      intentOf(
+        'Tui mới nghỉ làm công ty. Tui đang uống thuốc huyết áp hằng tháng. Giờ muốn mua bảo hiểm y tế hộ gia đình thì đăng ký ở đâu?',
+      ),
+    ).not.toMatch(/^khan_cap_/);
+  });
+
+  test('feedback about a procedure is not answered with the procedure: "which one?", feedback first', () => {
+    for (const text of ['kiến nghị làm hộ chiếu cho nhanh hơn', 'tui muốn góp ý chuyện làm sổ đỏ lâu quá']) {
+      const r = engine.parseSync(text);
+      expect(r.intent.name).toBe(FALLBACK_INTENT);
+      expect(r.ambiguous?.[0].name).toBe('phan_anh_kien_nghi');
+    }
+    // "đề nghị" / "mong muốn" also open a plain request: the procedure is answered.
+    expect(intentOf('đề nghị cấp lại giấy phép lái xe bị mất')).toBe('tt_doi_gplx');
+    expect(intentOf('tôi mong muốn được làm hộ chiếu')).toBe('tt_ho_chieu');
+  });
+
+  test('thanks once the danger is over is a thank-you, not an emergency', () => {
+    expect(intentOf('dạ lửa tắt rồi, cám ơn mấy anh chữa cháy nhiều nhen')).toBe('cam_on_tam_biet');
+    // Still going on: an emergency, whatever else the message says.
+    expect(intentOf('hôm qua tới giờ thằng nhỏ đi tắm sông chưa về, cả xóm đang mò')).toBe('khan_cap_114');
   });
 
   test('someone in danger and a call for rescue is an emergency, whatever the story reads as; a file is not', () => {
@@ -251,8 +313,9 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('hồ sơ cấp lại sổ đỏ em nộp ở xã hôm trước, giờ tra cứu tiến độ ở đâu')).toBe('tra_cuu_ho_so');
   });
 
-  test('a dispute between heirs is no transfer of land; land held "without dispute" still is a procedure', () => {
-    expect(intentOf('hai anh em tranh chấp miếng đất ba má để lại, giờ sang tên sao')).toBe(FALLBACK_INTENT);
+  test('land with a dispute, or without one, is still asked about as a land procedure', () => {
+    // A dispute is no reason to hand over: people ask whether land in dispute can get its certificate.
+    expect(intentOf('đất đang tranh chấp thì có được cấp sổ đỏ không')).toBe('tt_cap_so_do');
     expect(intentOf('đất nhà tui hổng tranh chấp với ai, xin cấp sổ lần đầu được hông')).toBe('tt_cap_so_do');
   });
 

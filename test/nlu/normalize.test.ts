@@ -71,7 +71,6 @@ describe('teencode, abbreviations and Southern dialect', () => {
     ['ttdvvl', 'trung tâm dịch vụ việc làm'],
     ['xnhn', 'xác nhận hôn nhân'],
     ['dkx', 'đăng ký xe'],
-    ['llpt', 'lý lịch tư pháp'],
     ['wave', 'xe máy'],
     ['dream', 'xe máy'],
     ['mần', 'làm'],
@@ -189,8 +188,30 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     ['ừa, tui hiểu rồi', 'ừ, tôi hiểu rồi'],
     ['làm ở xã được chớ', 'làm ở xã được chứ'],
     ['phải chớ hả', 'phải chứ hả'],
+    ['cây dầu bự ngoài lộ ngã', 'cây dầu to ngoài đường ngã'],
+    ['ra lộ đón xe', 'ra đường đón xe'],
+    ['đem ra xã đóng mộc sao y', 'đem ra xã đóng dấu sao y'],
+    ['tui tính cất nhà hai tầng', 'tôi tính xây nhà hai tầng'],
+    ['giay phep cat nha xin cho nao', 'giay phep xây nha xin cho nao'],
+    ['lãnh bảo hiểm một cục được hông', 'lĩnh bảo hiểm một lần được không'],
+    ['dạ đa tạ anh chị', 'dạ đa cảm ơn anh chị'],
+    ['xin ra sổ lần đầu', 'xin cấp sổ lần đầu'],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(normalizeText(expected));
+  });
+
+  test('"lộ" is the road only after a place word, "mộc" a stamp only after "đóng"', () => {
+    expect(normalizeText('tiết lộ thông tin')).toBe('tiết lộ thông tin');
+    expect(normalizeText('quốc lộ 30')).toBe('quốc lộ 30');
+    expect(normalizeText('thợ mộc đóng bàn')).toBe('thợ mộc đóng bàn');
+  });
+
+  test('"cất" is building only before a building word, "cục" a lump sum only after "một" at a phrase end, "ra" issuing only before "sổ"', () => {
+    expect(normalizeText('cất giữ giấy tờ')).toBe('cất giữ giấy tờ');
+    expect(normalizeText('cat toc o dau')).toBe('cat toc o dau');
+    expect(normalizeText('một cục đá')).toBe('một cục đá');
+    expect(normalizeText('lấy sổ ra')).toBe('lấy sổ ra');
+    expect(normalizeText('đi ra ngoài')).toBe('đi ra ngoài');
   });
 
   test('a Southern message reads like the standard one, with and without diacritics', () => {

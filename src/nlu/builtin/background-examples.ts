@@ -171,26 +171,8 @@ export const BACKGROUND_EXAMPLES: readonly string[] = [
   'đăng kiểm ghe tàu đánh cá ở đâu',
   'xin visa đi Hàn Quốc du lịch',
   'đăng ký nhãn hiệu độc quyền cho nước mắm',
-  // Health advice (which medicine, what to eat, where to be treated): not an emergency, and no
-  // procedure of the catalog; an operator follows up. Emergencies name what is happening now.
-  'con tui bị cảm sổ mũi uống thuốc gì cho mau hết',
-  'ho khan cả tuần nay nên uống thuốc gì',
-  'bị tiểu đường thì nên ăn gì, kiêng gì',
-  'huyết áp cao nên kiêng ăn những món nào',
-  'đau bao tử uống thuốc nam được không',
-  'chỗ nào khám mắt giỏi ở Mỹ Tho',
-  'bác sĩ nào chữa xương khớp giỏi ở Sa Đéc',
-  'mất ngủ hoài có bài thuốc nào hay không',
-  'tre bi sot nhe cho uong thuoc ha sot loai nao',
-  'bi dau lung lau nam uong thuoc gi',
-  'bà bầu nên ăn gì cho con khỏe',
-  'trẻ biếng ăn phải làm sao cho chịu ăn',
-  'nhức đầu hoài uống thuốc giảm đau nhiều có sao không',
-  'bị gút thì kiêng gì cho đỡ đau',
-  'Dạ ông già tui bị huyết áp, uống thuốc tây lâu năm có hại thận hông',
-  'Chào tổng đài. Dạo này tui hay chóng mặt lúc sáng sớm, đi khám thì nói thiếu máu. Cho tui hỏi nên ăn gì bổ máu?',
-  'Chào ad. Ba tui lớn tuổi hay nhức mỏi tay chân, tối ngủ không được. Chỗ nào bấm huyệt uy tín ở Cao Lãnh vậy?',
-  'Dạ em chào anh chị. Con em 3 tuổi mấy bữa nay ăn uống kém, hay ho. Em nên cho bé uống siro gì ạ?',
+  // No health advice here: its symptom words ("sốt", "chóng mặt", "huyết áp") taught this class to
+  // take emergencies too (docs/nlu-eval.md, ninth round). Advice is told apart by src/nlu/present-danger.ts.
   // Adoption is not a parent-child recognition (tt_nhan_cha_me_con): outside the catalog.
   'muốn nhận đứa nhỏ hàng xóm làm con nuôi thì làm sao',
   'vợ chồng hiếm muộn muốn nhận nuôi một bé',

@@ -13,6 +13,7 @@
  * a new one is trained; the new model replaces it in one assignment when it is complete.
  */
 import { extractEntities } from '../entities';
+import { dangerHappeningNow, mayMeanPresentDanger, notAPresentDanger, type NotPresentKind } from '../present-danger';
 import { FALLBACK_INTENT, type Entity, type IntentScore, type NluEngine, type ParseResult, type TrainingData } from '../types';
 import { augmentWithOpenersAndClosers, type LabelledExample } from './augment';
 import { BACKGROUND_EXAMPLES } from './background-examples';
@@ -119,12 +120,16 @@ export interface ScoreDetails {
   danger: boolean;
   /** Names a procedure outside the catalog (an adoption), not to set it aside. */
   outOfCatalog: boolean;
+  /** Says it gives feedback ("góp ý", "kiến nghị", "đề xuất", "phản ánh", "khó xài"…: the `gop_y` word class, not denied, and one of `FEEDBACK_WORDS`). */
+  feedback: boolean;
   /** The neighbour of the top intent that the paper the message names points to (`namedNeighbour`). */
   neighbour?: string;
   /** Places a dossier in another province ("hồ sơ nộp ở Bình Dương"): its status is not the hotline's to tell. */
   elsewhere: boolean;
   /** Thanks ("cảm ơn", "cám ơn") in a clause of its own, and no sentence that asks or requests anything. */
   onlyThanks: boolean;
+  /** Says "cảm ơn" / "cám ơn" anywhere. */
+  thanked: boolean;
   /**
    * When the message tells some procedure as done ("làm khai tử xong rồi"): the best intent of the
    * message read without those clauses (`nlu_fallback` when the out-of-domain class wins there),
@@ -142,6 +147,12 @@ type LazyScore = Omit<ScoreDetails, 'neighbors' | 'wholeNeighbors' | 'elsewhere'
   wholeNeighbors?: () => IntentScore[];
   /** Asked only of a status question. */
   elsewhere: () => boolean;
+  /** Asked only when an emergency leads or is called for: why the message tells no danger going on (`notAPresentDanger`). */
+  notPresent: () => NotPresentKind | null;
+  /** Asked only when an emergency trails close behind: a word that may mean someone in danger now (`mayMeanPresentDanger`). */
+  dangerNow: () => boolean;
+  /** Asked only when a danger is named and an emergency trails: the danger told as happening right now (`dangerHappeningNow`). */
+  happening: () => boolean;
 };
 
 /** Confidence from which one sentence's intent counts as a request of its own. */
@@ -163,15 +174,18 @@ const DANGER_CLASSES = new Set(['y_te_khan', 'chay_no_cuu_nan', 'toi_pham']);
 const RESCUE_AFTER = new Set(['gium', 'dum', 'giup', 'voi', 'tui', 'em', 'toi', 'nguoi', 'mang']);
 /** Words before "cứu" that make it one ("tới cứu", "đến cứu", "kêu cứu"). */
 const RESCUE_BEFORE = new Set(['toi', 'den', 'keu', 'goi']);
+/** Fewest confidence of an emergency among the three best that, beside a word of present danger, makes a report's or procedure's answer a handover. */
+const DANGER_NEAR = 0.05;
+
 /** Urgent intents this far down the ranking may still be picked for a call for rescue. */
 const RESCUE_RANK = 5;
 
 /**
  * Word classes of procedures outside the catalog that a catalog procedure resembles ("nhận … làm
- * con nuôi" is not "nhận con"; a land dispute, "tranh chấp miếng đất hương hỏa", is no transfer of
- * land): named (not denied), no procedure of the catalog is the answer.
+ * con nuôi" is not "nhận con"): named (not denied), no procedure of the catalog is the answer. (A
+ * dispute is not one: "đất đang tranh chấp có cấp sổ được không" asks about a procedure.)
  */
-const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'tranh_chap']);
+const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi']);
 
 /** Folded phrases as word lists. */
 const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
@@ -250,6 +264,29 @@ const PLACED_AT = new Set(['o', 'tai', 'ben', 'tren', 'duoi']);
 const FILED_SPAN = 6;
 /** The status of a dossier: the intent that cannot answer for a file another province holds. */
 const DOSSIER_STATUS = 'tra_cuu_ho_so';
+/** Feedback and proposals to the authorities. */
+const FEEDBACK_INTENT = 'phan_anh_kien_nghi';
+/**
+ * Words (folded) of the `gop_y` class that say the message is feedback; not "đề nghị" or "mong
+ * muốn", which also open a plain request in formal writing ("đề nghị cấp lại giấy phép lái xe").
+ */
+const FEEDBACK_WORDS = phrases([
+  'gop y',
+  'kien nghi',
+  'de xuat',
+  'phan anh',
+  'y kien',
+  'buc xuc',
+  'khong hai long',
+  'kho xai',
+  'kho dung',
+  'bat tien',
+  'ruom ra',
+  'phien ha',
+  'cai thien',
+  'nen sua',
+  'mong sua',
+]);
 
 /**
  * A dossier filed in another province ("hs … e nộp ở Vĩnh Long", "hồ sơ đất bên Long An"): "nộp",
@@ -791,7 +828,9 @@ export class BuiltinNluEngine implements NluEngine {
    */
   score(text: string, split = true): ScoreDetails | undefined {
     const lazy = this.read(text, split);
-    return lazy && { ...lazy, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.(), elsewhere: lazy.elsewhere() };
+    if (!lazy) return undefined;
+    const { notPresent: _notPresent, dangerNow: _dangerNow, happening: _happening, ...rest } = lazy;
+    return { ...rest, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.(), elsewhere: lazy.elsewhere() };
   }
 
   /** `score`, with the nearest examples looked up on demand. */
@@ -839,9 +878,14 @@ export class BuiltinNluEngine implements NluEngine {
       rescue: callsForRescue(f.words, classes),
       danger: classes.some((c) => DANGER_CLASSES.has(c)),
       outOfCatalog: classes.some((c) => OUT_OF_CATALOG_CLASSES.has(c)),
+      feedback: classes.includes('gop_y') && hasPhrase(whole, FEEDBACK_WORDS),
       // The whole message: the filing, or the paper, is often told in a clause before the question.
       elsewhere: () => filedElsewhere(whole),
+      notPresent: () => notAPresentDanger(text),
+      dangerNow: () => mayMeanPresentDanger(text),
+      happening: () => dangerHappeningNow(text),
       neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
+      thanked: f.words.some((w, i) => w === 'cam' && f.words[i + 1] === 'on') || whole.some((w, i) => w === 'cam' && whole[i + 1] === 'on'),
       onlyThanks:
         split && parts.some((c) => c.filler && c.words.some((w, i) => w === 'cam' && c.words[i + 1] === 'on')) && requests.length === 0,
     };
@@ -879,7 +923,27 @@ export class BuiltinNluEngine implements NluEngine {
     if (!top || (d.words === 0 && d.entities.length === 0)) return this.fallback(text, [], d.entities, 1);
     // Someone in danger and a call for rescue: an emergency, whatever the story around it reads as.
     const rescue = d.rescue && !this.urgent.has(top.name) ? ranking.slice(0, RESCUE_RANK).find((r) => this.urgent.has(r.name)) : undefined;
+    // Fire-safety paperwork, a theft told the day after, thanks once the fire is out, health advice:
+    // no danger now. A thank-you is a thank-you; anything else goes to an operator, the emergencies
+    // left out of its candidates (no "which one?" offers an emergency number for it).
+    if ((rescue || this.urgent.has(top.name)) && d.notPresent()) {
+      const calm = ranking.filter((r) => !this.urgent.has(r.name));
+      const thanks = d.thanked ? calm.slice(0, 2).find((r) => r.name === THANKS_INTENT) : undefined;
+      if (thanks) return { text, intent: thanks, intent_ranking: calm, entities: d.entities };
+      return this.fallback(text, calm, d.entities, this.opts.threshold);
+    }
     if (rescue) return { text, intent: rescue, intent_ranking: ranking, entities: d.entities };
+    // A danger named (someone hurt, a fire, a crime) and told as happening now ("có người lạ đang
+    // cạy cốp xe", "tụi nó vừa giựt chiếc xe"): the emergency among the five best, whatever leads.
+    const now = !this.urgent.has(top.name) && d.danger ? ranking.slice(0, RESCUE_RANK).find((r) => this.urgent.has(r.name)) : undefined;
+    if (now && d.happening() && !d.notPresent()) return { text, intent: now, intent_ranking: ranking, entities: d.entities };
+    // A report or a procedure leads, but an emergency is close behind and a word may mean someone in
+    // danger now ("sập đất, 1 công nhân còn kẹt dưới", "xuồng bị lật giữa kênh"): in doubt, not the
+    // report's answer but a handover, with the emergency kept among the candidates (the bot's
+    // possible-emergency net gives the numbers first).
+    const near = this.urgent.has(top.name) ? undefined : ranking.slice(0, 3).find((r) => this.urgent.has(r.name));
+    if (near && near.confidence >= DANGER_NEAR && d.dangerNow() && !d.notPresent())
+      return this.fallback(text, ranking, d.entities, this.opts.threshold);
     const second = ranking[1];
     const urgent = this.urgent.has(top.name);
     const threshold = urgent ? Math.min(this.opts.urgentThreshold, this.opts.threshold) : this.opts.threshold;
@@ -920,6 +984,11 @@ export class BuiltinNluEngine implements NluEngine {
     // The paper the message names belongs to the neighbour (a diploma, a signature): ask which.
     const paper = d.neighbour === undefined ? undefined : ranking.slice(0, 3).find((r) => r.name === d.neighbour);
     if (paper) return { ...this.fallback(text, ranking, d.entities, this.opts.threshold), ambiguous: [paper, top] };
+    // Feedback about a procedure ("góp ý về dịch vụ công khó xài", "đề xuất làm căn cước lưu động"):
+    // the procedure leads, feedback is second and the message says it gives feedback: ask which, feedback first.
+    if (d.feedback && top.name.startsWith('tt_') && second?.name === FEEDBACK_INTENT) {
+      return { ...this.fallback(text, ranking, d.entities, this.opts.threshold), ambiguous: [second, top] };
+    }
     // The top intent comes from a procedure told as done: the request read without it says otherwise.
     const alone = d.withoutDone;
     if (alone && !urgent && !SMALL_TALK.has(top.name) && alone.name !== top.name) {

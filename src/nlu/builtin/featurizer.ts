@@ -339,6 +339,13 @@ const NEGATION_BRIDGE = new Set([
 const NEGATION_REACH = 4;
 /** Words of a denial besides "không" (folded): "chẳng", "chứ hổng", "khỏi". */
 const NEGATIONS = new Set(['khong', 'chang', 'khoi']);
+/** Words before "đâu" that make it a place asked about ("ở đâu có bán"), not a denial ("tui đâu có thất nghiệp"). */
+const PLACE_BEFORE = new Set(['o', 'tai', 'den', 'di', 've', 'cho', 'noi', 'nao', 'tu']);
+
+/** "đâu có" / "đâu phải" denying what follows ("tui đâu có thất nghiệp", "em đâu phải chuyển khẩu"), not "ở đâu có". */
+function deniesWithDau(folded: string[], k: number): boolean {
+  return folded[k] === 'dau' && (folded[k + 1] === 'co' || folded[k + 1] === 'phai') && !(k > 0 && PLACE_BEFORE.has(folded[k - 1]));
+}
 
 /**
  * True when the word class matched at `start` is denied: "tui hổng phải chuyển hộ khẩu, chỉ ở
@@ -348,6 +355,7 @@ const NEGATIONS = new Set(['khong', 'chang', 'khoi']);
 function negated(folded: string[], start: number): boolean {
   for (let k = start - 1; k >= Math.max(0, start - NEGATION_REACH); k--) {
     if (NEGATIONS.has(folded[k])) return k === 0 || folded[k - 1] !== 'co';
+    if (deniesWithDau(folded, k)) return true;
     if (!NEGATION_BRIDGE.has(folded[k])) return false;
   }
   return false;

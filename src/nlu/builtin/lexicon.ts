@@ -177,26 +177,8 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'bồi bổ',
     'dinh dưỡng',
   ],
-  // Advertising: services offered, things for sale (no question to the hotline).
-  quang_cao: [
-    'nhận làm',
-    'bao đậu',
-    'trọn gói',
-    'lh',
-    'inbox',
-    'giá rẻ',
-    'giá tốt',
-    'uy tín',
-    'lấy liền',
-    'không cần thi',
-    'liên hệ ngay',
-    'cần bán',
-    'bán gấp',
-  ],
   // Adoption: outside the catalog, and not a parent-child recognition (tt_nhan_cha_me_con).
   con_nuoi: ['con nuôi', 'nhận nuôi', 'nuôi con nuôi', 'cha mẹ nuôi', 'ba má nuôi'],
-  // A dispute between people (a court's or a mediator's matter, outside the catalog); "không tranh chấp" is denied.
-  tranh_chap: ['tranh chấp', 'kiện ra tòa', 'kiện nhau', 'hòa giải không thành'],
   // Fire, explosion, rescue (114).
   chay_no_cuu_nan: [
     'cháy',
@@ -275,6 +257,7 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'tắm sông',
     'mất tích',
     'trên nóc nhà',
+    'ngồi trên mái',
     'lên nóc nhà',
     'ngập tới mái',
     'ngập tới nóc',
@@ -296,6 +279,15 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'sập đất',
     'vùi lấp',
     'bị vùi',
+    // A fire starting, someone left under a collapse, a boat adrift with no one in it.
+    'lửa bén',
+    'bén lửa',
+    'bắt lửa',
+    'xăng tràn',
+    'còn ở dưới',
+    'kẹt dưới',
+    'xuồng trôi',
+    'ghe trôi',
   ],
   // Crime and public order in progress (113).
   toi_pham: [
@@ -305,6 +297,10 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'giật điện thoại',
     'giật túi',
     'giật dây chuyền',
+    // A motorbike snatched or forced ("vừa giựt chiếc xe", "đang cạy cốp xe").
+    'giật xe',
+    'giật chiếc xe',
+    'cạy cốp',
     'trộm',
     'ăn trộm',
     'kẻ trộm',
@@ -364,6 +360,12 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'cạy ổ khóa',
     'cạy khóa',
     'bám theo',
+    'theo sát',
+    'bám đuôi',
+    'đeo bám',
+    'phá cửa',
+    'mạo danh',
+    'tự xưng',
     'giả danh',
     'xưng là công an',
     'tiền đang bị trừ',
