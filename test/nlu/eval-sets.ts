@@ -41,6 +41,11 @@ export const DEV_FILES: readonly DevFile[] = [
     about: 'emergency probes of December 5 in many voices, with near misses (to study: the engine answers 69 % of their emergencies)',
     minLines: 90,
   },
+  {
+    file: 'dev-fresh-m.jsonl',
+    about: 'untouched batch M of December 5, scored before and after rounds 9 and 10, then studied in the eleventh round',
+    minLines: 220,
+  },
 ];
 
 /** The older held-out set (test/nlu/heldout.jsonl): once used for tuning, so dev data too, though not in `--dev`. */
