@@ -85,8 +85,8 @@ describe.each(databaseKinds())('the bot with citizens on %s', (kind) => {
   });
 
   test('a message the bot cannot place but that may tell an emergency: the numbers first, then the receipt; urgent, alerted', async () => {
-    // No word of the catalog ("đuối nước", "mất tích"): the engine hands it over, with 114 among its best guesses.
-    const text = 'thằng em tui đi giăng câu ngoài sông từ trưa tới giờ chưa về, cái xuồng trôi vô bờ không có ai';
+    // No word of the catalog ("cháy", "khói"): the engine hands it over, with 114 among its best guesses.
+    const text = 'nghe mùi khét quá trời ở nhà bên, gõ cửa hổng ai mở';
     await t.postCitizen(citizenMessage('u-maybe', text)).expect(200);
     const texts = await received('u-maybe', 2);
     expect(texts).toHaveLength(2);
@@ -102,7 +102,7 @@ describe.each(databaseKinds())('the bot with citizens on %s', (kind) => {
       expect.objectContaining({
         kind: 'emergency',
         conversationId: conv.id,
-        message: expect.stringMatching(/^Có thể khẩn cấp \(114\): thằng em tui/),
+        message: expect.stringMatching(/^Có thể khẩn cấp \(114\): nghe mùi khét/),
       }),
     );
   });
