@@ -219,13 +219,31 @@ const NOT_ADRIFT = new Set(['qua', 'chay']);
 
 /** After an unaccented "dang", words that make it "đăng" ("dang ky", "dang tin"). */
 const NOT_NOW_AFTER_DANG = new Set(['ky', 'ki', 'tin', 'bai', 'nhap']);
+/** Someone trapped: a danger that lasts until told over ("bị kẹt trong cabin", "kẹt 3 người"; unaccented "ket" alone is "kết"). */
+const TRAPPED = phrases([
+  'mắc kẹt',
+  'kẹt trong',
+  'kẹt dưới',
+  'kẹt trên',
+  'kẹt ở trong',
+  'kẹt lại trong',
+  'còn kẹt',
+  'thang máy kẹt',
+  'kẹt mấy người',
+]);
+/** "kẹt 4 người": a count of people trapped, typed in digits. */
+function trappedCount(w: { tokens: string[]; folded: string[] }): boolean {
+  return w.folded.some((f, i) => f === 'ket' && /^\d{1,3}$/.test(w.tokens[i + 1] ?? '') && w.folded[i + 2] === 'nguoi');
+}
+
 /** Words from a "now" marker to the danger it tells ("đang cạy", "vừa bị giật"): at most this many apart. */
 const NOW_REACH = 3;
 
-/** Whether token i is "đang" (not the unaccented "dang ky" of đăng ký), "vừa", or the "giờ" of "nãy giờ". */
+/** Whether token i is "đang" (not the unaccented "dang ky" of đăng ký), "vừa", the "giờ" of "nãy giờ", or the "đầu" of "bắt đầu". */
 function nowAt(w: { tokens: string[]; folded: string[] }, i: number): boolean {
   const t = w.tokens[i];
   const f = w.folded[i];
+  if (f === 'dau' && w.folded[i - 1] === 'bat') return true;
   if (f === 'dang') return t === 'đang' || (!hasDiacritics(t) && !NOT_NOW_AFTER_DANG.has(w.folded[i + 1]));
   if (f === 'vua') return t === 'vừa' || !hasDiacritics(t);
   return f === 'gio' && w.folded[i - 1] === 'nay';
@@ -252,6 +270,8 @@ function dangers(): LexiconMatcher {
  */
 export function dangerHappeningNow(text: string): boolean {
   const w = words(text);
+  // Someone trapped is in danger until told out ("tài xế bị kẹt trong cabin"), unless on a day gone by.
+  if ((has(w, TRAPPED) || trappedCount(w)) && !toldAsPast(w) && !has(w, PAPERWORK)) return true;
   const { starts } = dangers().match(w.tokens, w.folded);
   return starts.some((s) => {
     for (let m = Math.max(0, s - NOW_REACH); m < s; m++) if (nowAt(w, m)) return true;
@@ -313,6 +333,12 @@ const PAST = phrases([
   'năm ngoái',
   'năm rồi',
   'năm trước',
+  // A month or a year named ("hồi tháng 9", "hồi năm ngoái"), not "hồi nãy" or "hồi sáng".
+  'hồi tháng',
+  'hồi năm',
+  'hồi đầu năm',
+  'mấy tháng trước',
+  'mấy năm trước',
 ]);
 
 /** The danger is over, or hurt no one ("đã lành", "lửa tắt rồi", "xe cứu thương đã tới", "không ai bị thương"). */
@@ -469,6 +495,18 @@ function has(w: { tokens: string[]; folded: string[] }, list: string[][]): boole
   return false;
 }
 
+/** After "vẫn", words of someone well ("vẫn chơi bình thường", "vẫn ăn được", "vẫn tỉnh táo"): not a danger going on. */
+const STILL_WELL = new Set(['choi', 'an', 'binh', 'khoe', 'tinh']);
+
+/** A word of a danger going on (`PRESENT`), but a "vẫn" that tells someone is still well. */
+function presentSign(w: { tokens: string[]; folded: string[] }): boolean {
+  for (let i = 0; i < w.tokens.length; i++) {
+    if (w.folded[i] === 'van' && STILL_WELL.has(w.folded[i + 1])) continue;
+    if (startingWith(PRESENT, w.folded[i]).some((p) => phraseAt(w, i, p))) return true;
+  }
+  return false;
+}
+
 /** A day gone by, not "since" one ("từ hôm qua tới giờ", "từ tối qua" tell something still going on). */
 function toldAsPast(w: { tokens: string[]; folded: string[] }): boolean {
   for (let i = 0; i < w.tokens.length; i++)
@@ -486,7 +524,7 @@ function toldAsPast(w: { tokens: string[]; folded: string[] }): boolean {
  */
 export function notAPresentDanger(text: string): NotPresentKind | null {
   const w = words(text);
-  if (w.tokens.length === 0 || has(w, PRESENT) || mayBeDanger(w)) return null;
+  if (w.tokens.length === 0 || presentSign(w) || mayBeDanger(w)) return null;
   const over = !has(w, BUT) && (has(w, OVER) || (has(w, ARRIVED) && has(w, THANKS)));
   // Someone hurt or ill ("tối qua bị rắn cắn, giờ chân sưng", "ba tui đau ngực, uống thuốc gì",
   // "sáng nay kêu không dậy"): a possible danger, unless the message tells it is over.

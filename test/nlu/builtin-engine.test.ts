@@ -278,6 +278,16 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     ).not.toMatch(/^khan_cap_/);
   });
 
+  test('emergencies told by what is seen: a well, a lift, a driver trapped, a fire starting, poisonous mushrooms', () => {
+    expect(intentOf('có đứa nhỏ té xuống giếng sau nhà, nghe nó khóc dưới đó')).toBe('khan_cap_114');
+    expect(intentOf('thang máy bệnh viện kẹt 4 người hơn nửa tiếng rồi')).toBe('khan_cap_114');
+    expect(intentOf('xe khách lật xuống ruộng, tài xế bị kẹt trong ca bin')).toBe('khan_cap_114');
+    expect(intentOf('mái tôn nhà kho bắt đầu bốc khói, mùi khét lắm')).toBe('khan_cap_114');
+    expect(intentOf('ông hàng xóm ăn phải nấm độc, giờ nằm li bì')).toBe('khan_cap_115');
+    // A past fire before a question about a lost card: no emergency.
+    expect(intentOf('Hồi tháng 9 nhà tui bị cháy rụi hết giấy tờ, giờ làm lại căn cước sao?')).not.toMatch(/^khan_cap_/);
+  });
+
   test('feedback about a procedure is not answered with the procedure: "which one?", feedback first', () => {
     for (const text of ['kiến nghị làm hộ chiếu cho nhanh hơn', 'tui muốn góp ý chuyện làm sổ đỏ lâu quá']) {
       const r = engine.parseSync(text);

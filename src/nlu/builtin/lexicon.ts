@@ -141,6 +141,17 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'giật điện',
     'dính điện',
     'trúng điện',
+    // Poisoning told by its signs (mushrooms, a drowsy or confused victim).
+    'lơ mơ',
+    'li bì',
+    'mê sảng',
+    'nôn liên tục',
+    'ói liên tục',
+    'mặt tái',
+    'tái mét',
+    'nấm độc',
+    'nấm lạ',
+    'ngộ độc nấm',
   ],
   // Asking for health advice (which medicine, what to eat, where to be treated): out of the
   // catalog, not an emergency by itself. Longer phrases win over y_te_khan's "uống thuốc".
@@ -276,6 +287,7 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'chưa nổi lên',
     'không thấy nổi',
     'không nổi lên',
+    'chưa thấy nổi',
     'sập đất',
     'vùi lấp',
     'bị vùi',
@@ -288,6 +300,32 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'kẹt dưới',
     'xuồng trôi',
     'ghe trôi',
+    // Someone fallen into a well or a canal (not a pit: "sợ có người té xuống hố" reports a drain); people shut in a lift ("kẹt 3 người": a number
+    // typed where an entry says "mấy"); a fire starting on a roof or a wire.
+    'rớt xuống giếng',
+    'té xuống giếng',
+    'rơi xuống giếng',
+    'lọt xuống giếng',
+    'té giếng',
+    'lọt giếng',
+    'dưới giếng',
+    'rớt xuống kênh',
+    'té xuống kênh',
+    'té kênh',
+    'té xuống mương',
+    'rớt xuống ao',
+    'té xuống ao',
+    'thang máy kẹt',
+    'thang máy bị kẹt',
+    'kẹt trong thang máy',
+    'kẹt mấy người',
+    'mấy người bị kẹt',
+    'còn kẹt',
+    'tóe lửa',
+    'xẹt lửa',
+    'bén khói',
+    'bốc khói',
+    'bắt đầu cháy',
   ],
   // Crime and public order in progress (113).
   toi_pham: [
@@ -751,6 +789,14 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
   tai_khoan: ['vneid', 'tài khoản', 'mật khẩu', 'đăng nhập', 'mã otp', 'kích hoạt', 'mức 2', 'mức 1', 'ứng dụng', 'định danh điện tử'],
 };
 
+/** In an entry, the word that also matches a number typed in its place ("kẹt mấy người" matches "kẹt 3 người"). */
+const COUNT_WORD = 'mấy';
+
+/** A count typed in digits (1 to 3 of them: "3", "12"; not a year, a phone or a code). */
+function isCount(token: string): boolean {
+  return token.length <= 3 && /^\d+$/.test(token);
+}
+
 interface Entry {
   cls: string;
   tokens: string[];
@@ -808,13 +854,18 @@ export class LexiconMatcher {
 
   /** The longest entry that matches the text from token `i` on. */
   private entryAt(tokens: string[], folded: string[], i: number): Entry | undefined {
-    const entries = this.byFirst.get(folded[i]);
+    const entries = this.byFirst.get(folded[i]) ?? (isCount(tokens[i]) ? this.byFirst.get('may') : undefined);
     if (!entries) return undefined;
     for (const e of entries) {
       if (i + e.tokens.length > tokens.length) continue;
       let k = 0;
       while (k < e.tokens.length) {
         const input = tokens[i + k];
+        // A number typed where the entry says "mấy" ("kẹt 3 người" for "kẹt mấy người").
+        if (e.tokens[k] === COUNT_WORD && isCount(input)) {
+          k++;
+          continue;
+        }
         // An input typed with accents, or an entry marked exact, must match as written.
         const asTyped = e.exact || input !== folded[i + k];
         if (asTyped ? input !== e.tokens[k] : folded[i + k] !== e.folded[k]) break;
