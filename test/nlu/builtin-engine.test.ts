@@ -288,6 +288,12 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('Hồi tháng 9 nhà tui bị cháy rụi hết giấy tờ, giờ làm lại căn cước sao?')).not.toMatch(/^khan_cap_/);
   });
 
+  test('a dossier with no news is a status question; a complaint about the hotline is feedback; fire-safety approval is out of the catalog', () => {
+    expect(intentOf('hồ sơ thường trú nộp từ đầu tháng, tới giờ im re')).toBe('tra_cuu_ho_so');
+    expect(intentOf('Gọi tổng đài hoài hổng ai bắt máy, vậy ai chịu trách nhiệm')).toBe('phan_anh_kien_nghi');
+    expect(intentOf('mở quán cà phê thì hồ sơ phòng cháy chữa cháy nộp ở đâu')).toBe(FALLBACK_INTENT);
+  });
+
   test('feedback about a procedure is not answered with the procedure: "which one?", feedback first', () => {
     for (const text of ['kiến nghị làm hộ chiếu cho nhanh hơn', 'tui muốn góp ý chuyện làm sổ đỏ lâu quá']) {
       const r = engine.parseSync(text);

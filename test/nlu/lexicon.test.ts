@@ -20,6 +20,12 @@ describe('LexiconMatcher', () => {
     ['thằng nhỏ rớt xuống giếng', ['chay_no_cuu_nan']],
     ['dây điện tóe lửa', ['ha_tang', 'chay_no_cuu_nan']],
     ['nôn liên tục, giờ lơ mơ', ['y_te_khan', 'y_te_khan']],
+    // No news of a dossier, in Southern words or chat English; a complaint about a service.
+    ['tới giờ im re', ['trang_thai']],
+    ['check status giùm', ['trang_thai']],
+    ['gọi hoài không ai bắt máy', ['gop_y']],
+    // Fire-safety approval: a procedure outside the catalog.
+    ['hồ sơ pccc cho quán karaoke', ['pccc', 'vi_pham']],
   ])('%s → %j', (text, classes) => {
     expect(classesOf(text)).toEqual(classes);
   });

@@ -190,6 +190,8 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
   ],
   // Adoption: outside the catalog, and not a parent-child recognition (tt_nhan_cha_me_con).
   con_nuoi: ['con nuôi', 'nhận nuôi', 'nuôi con nuôi', 'cha mẹ nuôi', 'ba má nuôi'],
+  // Fire-safety approval (a procedure of the fire police): outside the catalog, not a land or business procedure.
+  pccc: ['phòng cháy chữa cháy', 'phòng cháy', 'pccc', 'thẩm duyệt phòng cháy'],
   // Fire, explosion, rescue (114).
   chay_no_cuu_nan: [
     'cháy',
@@ -677,6 +679,16 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'chưa xử lý',
     'chưa giải quyết',
     'đang xử lý',
+    // No news since ("tới giờ im re"), and the English of chat ("check status giùm").
+    'im re',
+    'im ru',
+    'im lìm',
+    'bặt tin',
+    'động tĩnh',
+    'check status',
+    'check giùm',
+    'check giúp',
+    'check lại',
   ],
   // Feedback and suggestions.
   gop_y: [
@@ -698,6 +710,13 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'nên sửa',
     'mong sửa',
     'mong tỉnh',
+    // A complaint about a service or the hotline itself ("gọi hoài không ai bắt máy", "ai chịu trách nhiệm").
+    'chịu trách nhiệm',
+    'không ai bắt máy',
+    'trả lời lung tung',
+    'lập ra làm gì',
+    'lỗi suốt',
+    'lỗi hoài',
   ],
   // A death in the family (khai tử).
   tu_vong: [
