@@ -292,6 +292,9 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('hồ sơ thường trú nộp từ đầu tháng, tới giờ im re')).toBe('tra_cuu_ho_so');
     expect(intentOf('Gọi tổng đài hoài hổng ai bắt máy, vậy ai chịu trách nhiệm')).toBe('phan_anh_kien_nghi');
     expect(intentOf('mở quán cà phê thì hồ sơ phòng cháy chữa cháy nộp ở đâu')).toBe(FALLBACK_INTENT);
+    // The original diploma lost: a copy from the register; a photocopy to certify is the other procedure.
+    expect(intentOf('bằng tốt nghiệp cấp 3 thất lạc bản chính rồi, xin bản sao ở đâu')).toBe('tt_ban_sao_van_bang');
+    expect(intentOf('photo chứng thực giấy khai sinh ở đâu')).toBe('tt_chung_thuc_ban_sao');
   });
 
   test('feedback about a procedure is not answered with the procedure: "which one?", feedback first', () => {

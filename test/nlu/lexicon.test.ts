@@ -24,6 +24,9 @@ describe('LexiconMatcher', () => {
     ['tới giờ im re', ['trang_thai']],
     ['check status giùm', ['trang_thai']],
     ['gọi hoài không ai bắt máy', ['gop_y']],
+    // The original lost (a copy from the register) vs a photocopy certified; a denied one is its own feature elsewhere.
+    ['mất luôn bản chính', ['ban_sao_ho_tich']],
+    ['chứng thực photo', ['sao_y']],
     // Fire-safety approval: a procedure outside the catalog.
     ['hồ sơ pccc cho quán karaoke', ['pccc', 'vi_pham']],
   ])('%s → %j', (text, classes) => {

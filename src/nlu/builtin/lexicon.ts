@@ -787,10 +787,25 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'bản sao giấy chứng tử',
     'sổ gốc',
     'cấp lại bản sao',
+    // The original lost: a copy comes from the register, not from certifying a photocopy.
+    'mất bản chính',
+    'mất luôn bản chính',
+    'thất lạc bản chính',
+    'bản chính bị mất',
   ],
   // Certifying a signature, not copying a document.
   chu_ky: ['chữ ký', 'ký tên', 'ký trước mặt', 'giấy ủy quyền', 'hợp đồng ủy quyền', 'giấy cam kết', 'thị thực chữ ký'],
-  sao_y: ['sao y', 'bản sao y', 'photo công chứng', 'công chứng bản sao', 'chứng thực bản sao', 'đóng dấu sao y', 'bản chính'],
+  sao_y: [
+    'sao y',
+    'bản sao y',
+    'photo công chứng',
+    'công chứng bản sao',
+    'chứng thực bản sao',
+    'đóng dấu sao y',
+    'bản chính',
+    'chứng thực photo',
+    'photo chứng thực',
+  ],
   // Losing one's job (unemployment benefit) vs taking the pension savings out (one-time BHXH).
   mat_viec: [
     'nghỉ việc',
