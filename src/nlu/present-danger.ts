@@ -11,7 +11,7 @@ import { LEXICON, LexiconMatcher } from './builtin/lexicon';
 import { foldDiacritics, hasDiacritics, normalize } from './normalize';
 
 /** Why a message is no present danger: a procedure asked about, a past event, a danger over or that hurt no one, health advice asked for. */
-export type NotPresentKind = 'procedure' | 'past' | 'over' | 'advice';
+export type NotPresentKind = 'procedure' | 'past' | 'over' | 'advice' | 'habitual';
 
 const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
 /** Phrases as the normalizer writes them ("đột quỵ" → "đột quị", "xì gas" → "xì ga"). */
@@ -341,6 +341,9 @@ const PAST = phrases([
   'mấy năm trước',
 ]);
 
+/** A hazard that keeps coming back ("chập điện mấy lần rồi", "hay bị", "thường xuyên"): a report, not a danger now. */
+const HABITUAL = phrases(['mấy lần rồi', 'nhiều lần rồi', 'hay bị', 'thường bị', 'thường xuyên', 'lâu nay']);
+
 /** The danger is over, or hurt no one ("đã lành", "lửa tắt rồi", "xe cứu thương đã tới", "không ai bị thương"). */
 const OVER = phrases([
   'đã lành',
@@ -519,8 +522,9 @@ function toldAsPast(w: { tokens: string[]; folded: string[] }): boolean {
  * that may mean someone in danger now — `DANGER_NOW` —, or none of the signs below). In doubt, it
  * is an emergency: the check only vetoes a message that clearly tells no danger now. Procedure: paperwork asked about ("nghiệm thu pccc … mấy loại k"); past: a day
  * gone by ("hôm qua", "tuần rồi"; not "từ hôm qua", and not with a sign of acute danger unless it is
- * over); over: the danger ended or hurt no one ("lửa tắt rồi"); advice: which medicine or food, with
- * no sign of acute danger ("bé sốt 38 độ uống thuốc gì").
+ * over); over: the danger ended or hurt no one ("lửa tắt rồi"); habitual: a hazard that keeps coming
+ * back ("chập điện xẹt lửa mấy lần rồi"); advice: which medicine or food, with no sign of acute danger
+ * ("bé sốt 38 độ uống thuốc gì").
  */
 export function notAPresentDanger(text: string): NotPresentKind | null {
   const w = words(text);
@@ -533,5 +537,6 @@ export function notAPresentDanger(text: string): NotPresentKind | null {
   if (toldAsPast(w)) return 'past';
   if (over) return 'over';
   if (has(w, ADVICE)) return 'advice';
+  if (has(w, HABITUAL)) return 'habitual';
   return null;
 }

@@ -68,6 +68,9 @@ describe('no danger going on', () => {
     // A month or a year named is a day gone by; a child "vẫn chơi bình thường" is well.
     ['Hồi tháng 9 nhà bị cháy hết giấy tờ, giờ làm lại căn cước ở đâu', 'past'],
     ['bé sốt nhẹ, vẫn chơi bình thường, uống thuốc gì được', 'advice'],
+    // A hazard that keeps coming back is a report.
+    ['trụ điện đầu hẻm chập xẹt lửa mấy lần rồi, báo điện lực sửa giùm', 'habitual'],
+    ['ổ điện trong chợ thường xuyên chập, nhờ kiểm tra', 'habitual'],
   ])('%s → %s', (text, kind) => {
     expect(notAPresentDanger(text)).toBe(kind);
   });
@@ -107,6 +110,9 @@ describe('no danger going on', () => {
     // "vẫn" before anything but being well still tells something going on.
     'bé sốt cao co giật mà vẫn chơi được hả, uống thuốc gì',
     'hôm qua ổng té, giờ vẫn nằm lơ mơ, uống thuốc gì',
+    // Habitual, but a danger now is told beside it.
+    'thang máy hay bị kẹt, giờ đang kẹt 3 người trong đó',
+    'chồng tui hay đánh tui, giờ ổng cầm dao',
   ])('%s → a possible danger', (text) => {
     expect(notAPresentDanger(text)).toBeNull();
   });
