@@ -284,6 +284,7 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('xe khách lật xuống ruộng, tài xế bị kẹt trong ca bin')).toBe('khan_cap_114');
     expect(intentOf('mái tôn nhà kho bắt đầu bốc khói, mùi khét lắm')).toBe('khan_cap_114');
     expect(intentOf('ông hàng xóm ăn phải nấm độc, giờ nằm li bì')).toBe('khan_cap_115');
+    expect(intentOf('ông ngoại đang nghe điện thoại, bên kia nói là công an, bắt chuyển tiền để khỏi bị bắt')).toBe('khan_cap_113');
     // A past fire before a question about a lost card: no emergency.
     expect(intentOf('Hồi tháng 9 nhà tui bị cháy rụi hết giấy tờ, giờ làm lại căn cước sao?')).not.toMatch(/^khan_cap_/);
   });

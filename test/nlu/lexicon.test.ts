@@ -20,6 +20,8 @@ describe('LexiconMatcher', () => {
     ['thằng nhỏ rớt xuống giếng', ['chay_no_cuu_nan']],
     ['dây điện tóe lửa', ['ha_tang', 'chay_no_cuu_nan']],
     ['nôn liên tục, giờ lơ mơ', ['y_te_khan', 'y_te_khan']],
+    // A caller who says he is the police and wants money.
+    ['bên kia nói là công an, chuyển tiền để khỏi bị bắt', ['toi_pham', 'toi_pham']],
     // No news of a dossier, in Southern words or chat English; a complaint about a service.
     ['tới giờ im re', ['trang_thai']],
     ['check status giùm', ['trang_thai']],

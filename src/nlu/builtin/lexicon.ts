@@ -408,6 +408,12 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'tự xưng',
     'giả danh',
     'xưng là công an',
+    // A caller who says he is the police and wants money "để khỏi bị bắt": a scam under way.
+    'kêu là công an',
+    'nói là công an',
+    'nhận là công an',
+    'giả làm công an',
+    'khỏi bị bắt',
     'tiền đang bị trừ',
     'chặn đường',
     'chặn xe',
