@@ -71,6 +71,8 @@ export const SOUTHERN: ReadonlyMap<string, string> = new Map<string, string>([
   ['thúi', 'thối'],
   ['cẳng', 'chân'],
   ['ừa', 'ừ'],
+  // "hàng dỏm", "nước mắm dỏm": fake or shoddy goods.
+  ['dỏm', 'giả'],
 ]);
 
 /** Words after "biểu" that make it the standard "biểu" (form, protest, fee table…), not "bảo". */

@@ -11,7 +11,7 @@ import { LEXICON, LexiconMatcher } from './builtin/lexicon';
 import { foldDiacritics, hasDiacritics, normalize } from './normalize';
 
 /** Why a message is no present danger: a procedure asked about, a past event, a danger over or that hurt no one, health advice asked for. */
-export type NotPresentKind = 'procedure' | 'past' | 'over' | 'advice';
+export type NotPresentKind = 'procedure' | 'past' | 'over' | 'advice' | 'habitual';
 
 const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
 /** Phrases as the normalizer writes them ("đột quỵ" → "đột quị", "xì gas" → "xì ga"). */
@@ -219,13 +219,31 @@ const NOT_ADRIFT = new Set(['qua', 'chay']);
 
 /** After an unaccented "dang", words that make it "đăng" ("dang ky", "dang tin"). */
 const NOT_NOW_AFTER_DANG = new Set(['ky', 'ki', 'tin', 'bai', 'nhap']);
+/** Someone trapped: a danger that lasts until told over ("bị kẹt trong cabin", "kẹt 3 người"; unaccented "ket" alone is "kết"). */
+const TRAPPED = phrases([
+  'mắc kẹt',
+  'kẹt trong',
+  'kẹt dưới',
+  'kẹt trên',
+  'kẹt ở trong',
+  'kẹt lại trong',
+  'còn kẹt',
+  'thang máy kẹt',
+  'kẹt mấy người',
+]);
+/** "kẹt 4 người": a count of people trapped, typed in digits. */
+function trappedCount(w: { tokens: string[]; folded: string[] }): boolean {
+  return w.folded.some((f, i) => f === 'ket' && /^\d{1,3}$/.test(w.tokens[i + 1] ?? '') && w.folded[i + 2] === 'nguoi');
+}
+
 /** Words from a "now" marker to the danger it tells ("đang cạy", "vừa bị giật"): at most this many apart. */
 const NOW_REACH = 3;
 
-/** Whether token i is "đang" (not the unaccented "dang ky" of đăng ký), "vừa", or the "giờ" of "nãy giờ". */
+/** Whether token i is "đang" (not the unaccented "dang ky" of đăng ký), "vừa", the "giờ" of "nãy giờ", or the "đầu" of "bắt đầu". */
 function nowAt(w: { tokens: string[]; folded: string[] }, i: number): boolean {
   const t = w.tokens[i];
   const f = w.folded[i];
+  if (f === 'dau' && w.folded[i - 1] === 'bat') return true;
   if (f === 'dang') return t === 'đang' || (!hasDiacritics(t) && !NOT_NOW_AFTER_DANG.has(w.folded[i + 1]));
   if (f === 'vua') return t === 'vừa' || !hasDiacritics(t);
   return f === 'gio' && w.folded[i - 1] === 'nay';
@@ -252,6 +270,8 @@ function dangers(): LexiconMatcher {
  */
 export function dangerHappeningNow(text: string): boolean {
   const w = words(text);
+  // Someone trapped is in danger until told out ("tài xế bị kẹt trong cabin"), unless on a day gone by.
+  if ((has(w, TRAPPED) || trappedCount(w)) && !toldAsPast(w) && !has(w, PAPERWORK)) return true;
   const { starts } = dangers().match(w.tokens, w.folded);
   return starts.some((s) => {
     for (let m = Math.max(0, s - NOW_REACH); m < s; m++) if (nowAt(w, m)) return true;
@@ -313,7 +333,16 @@ const PAST = phrases([
   'năm ngoái',
   'năm rồi',
   'năm trước',
+  // A month or a year named ("hồi tháng 9", "hồi năm ngoái"), not "hồi nãy" or "hồi sáng".
+  'hồi tháng',
+  'hồi năm',
+  'hồi đầu năm',
+  'mấy tháng trước',
+  'mấy năm trước',
 ]);
+
+/** A hazard that keeps coming back ("chập điện mấy lần rồi", "hay bị", "thường xuyên"): a report, not a danger now. */
+const HABITUAL = phrases(['mấy lần rồi', 'nhiều lần rồi', 'hay bị', 'thường bị', 'thường xuyên', 'lâu nay']);
 
 /** The danger is over, or hurt no one ("đã lành", "lửa tắt rồi", "xe cứu thương đã tới", "không ai bị thương"). */
 const OVER = phrases([
@@ -469,6 +498,18 @@ function has(w: { tokens: string[]; folded: string[] }, list: string[][]): boole
   return false;
 }
 
+/** After "vẫn", words of someone well ("vẫn chơi bình thường", "vẫn ăn được", "vẫn tỉnh táo"): not a danger going on. */
+const STILL_WELL = new Set(['choi', 'an', 'binh', 'khoe', 'tinh']);
+
+/** A word of a danger going on (`PRESENT`), but a "vẫn" that tells someone is still well. */
+function presentSign(w: { tokens: string[]; folded: string[] }): boolean {
+  for (let i = 0; i < w.tokens.length; i++) {
+    if (w.folded[i] === 'van' && STILL_WELL.has(w.folded[i + 1])) continue;
+    if (startingWith(PRESENT, w.folded[i]).some((p) => phraseAt(w, i, p))) return true;
+  }
+  return false;
+}
+
 /** A day gone by, not "since" one ("từ hôm qua tới giờ", "từ tối qua" tell something still going on). */
 function toldAsPast(w: { tokens: string[]; folded: string[] }): boolean {
   for (let i = 0; i < w.tokens.length; i++)
@@ -481,12 +522,13 @@ function toldAsPast(w: { tokens: string[]; folded: string[] }): boolean {
  * that may mean someone in danger now — `DANGER_NOW` —, or none of the signs below). In doubt, it
  * is an emergency: the check only vetoes a message that clearly tells no danger now. Procedure: paperwork asked about ("nghiệm thu pccc … mấy loại k"); past: a day
  * gone by ("hôm qua", "tuần rồi"; not "từ hôm qua", and not with a sign of acute danger unless it is
- * over); over: the danger ended or hurt no one ("lửa tắt rồi"); advice: which medicine or food, with
- * no sign of acute danger ("bé sốt 38 độ uống thuốc gì").
+ * over); over: the danger ended or hurt no one ("lửa tắt rồi"); habitual: a hazard that keeps coming
+ * back ("chập điện xẹt lửa mấy lần rồi"); advice: which medicine or food, with no sign of acute danger
+ * ("bé sốt 38 độ uống thuốc gì").
  */
 export function notAPresentDanger(text: string): NotPresentKind | null {
   const w = words(text);
-  if (w.tokens.length === 0 || has(w, PRESENT) || mayBeDanger(w)) return null;
+  if (w.tokens.length === 0 || presentSign(w) || mayBeDanger(w)) return null;
   const over = !has(w, BUT) && (has(w, OVER) || (has(w, ARRIVED) && has(w, THANKS)));
   // Someone hurt or ill ("tối qua bị rắn cắn, giờ chân sưng", "ba tui đau ngực, uống thuốc gì",
   // "sáng nay kêu không dậy"): a possible danger, unless the message tells it is over.
@@ -495,5 +537,6 @@ export function notAPresentDanger(text: string): NotPresentKind | null {
   if (toldAsPast(w)) return 'past';
   if (over) return 'over';
   if (has(w, ADVICE)) return 'advice';
+  if (has(w, HABITUAL)) return 'habitual';
   return null;
 }

@@ -278,6 +278,26 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     ).not.toMatch(/^khan_cap_/);
   });
 
+  test('emergencies told by what is seen: a well, a lift, a driver trapped, a fire starting, poisonous mushrooms', () => {
+    expect(intentOf('có đứa nhỏ té xuống giếng sau nhà, nghe nó khóc dưới đó')).toBe('khan_cap_114');
+    expect(intentOf('thang máy bệnh viện kẹt 4 người hơn nửa tiếng rồi')).toBe('khan_cap_114');
+    expect(intentOf('xe khách lật xuống ruộng, tài xế bị kẹt trong ca bin')).toBe('khan_cap_114');
+    expect(intentOf('mái tôn nhà kho bắt đầu bốc khói, mùi khét lắm')).toBe('khan_cap_114');
+    expect(intentOf('ông hàng xóm ăn phải nấm độc, giờ nằm li bì')).toBe('khan_cap_115');
+    expect(intentOf('ông ngoại đang nghe điện thoại, bên kia nói là công an, bắt chuyển tiền để khỏi bị bắt')).toBe('khan_cap_113');
+    // A past fire before a question about a lost card: no emergency.
+    expect(intentOf('Hồi tháng 9 nhà tui bị cháy rụi hết giấy tờ, giờ làm lại căn cước sao?')).not.toMatch(/^khan_cap_/);
+  });
+
+  test('a dossier with no news is a status question; a complaint about the hotline is feedback; fire-safety approval is out of the catalog', () => {
+    expect(intentOf('hồ sơ thường trú nộp từ đầu tháng, tới giờ im re')).toBe('tra_cuu_ho_so');
+    expect(intentOf('Gọi tổng đài hoài hổng ai bắt máy, vậy ai chịu trách nhiệm')).toBe('phan_anh_kien_nghi');
+    expect(intentOf('mở quán cà phê thì hồ sơ phòng cháy chữa cháy nộp ở đâu')).toBe(FALLBACK_INTENT);
+    // The original diploma lost: a copy from the register; a photocopy to certify is the other procedure.
+    expect(intentOf('bằng tốt nghiệp cấp 3 thất lạc bản chính rồi, xin bản sao ở đâu')).toBe('tt_ban_sao_van_bang');
+    expect(intentOf('photo chứng thực giấy khai sinh ở đâu')).toBe('tt_chung_thuc_ban_sao');
+  });
+
   test('feedback about a procedure is not answered with the procedure: "which one?", feedback first', () => {
     for (const text of ['kiến nghị làm hộ chiếu cho nhanh hơn', 'tui muốn góp ý chuyện làm sổ đỏ lâu quá']) {
       const r = engine.parseSync(text);

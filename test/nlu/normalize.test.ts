@@ -168,6 +168,7 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     ['xai', 'dùng'],
     ['lụm', 'nhặt'],
     ['mầy', 'mày'],
+    ['nước mắm dỏm', 'nước mắm giả'],
     ['cán bộ kêu đưa thêm tiền', 'cán bộ bảo đưa thêm tiền'],
     ['kêu xe cấp cứu', 'gọi xe cấp cứu'],
     ['man giay to', 'làm giay to'],

@@ -32,6 +32,14 @@ describe('a danger told as happening right now', () => {
     ['tui đang chạy xe đi làm thì thấy cái cống bể', false],
     ['tui đang uống thuốc huyết áp, mua bảo hiểm y tế ở đâu', false],
     ['dang ky xe bi cuop giay to lam lai o dau', false],
+    // Someone trapped is in danger until told out; a fire "bắt đầu" (starting) is happening now.
+    ['xe khách lật xuống ruộng, tài xế bị kẹt trong ca bin', true],
+    ['thang máy bệnh viện kẹt 4 người hơn nửa tiếng rồi', true],
+    ['mái tôn nhà kho bắt đầu bốc khói', true],
+    // A file stuck, a day gone by, a traffic jam: not someone trapped now.
+    ['hồ sơ tạm trú bị kẹt trong hệ thống mấy tuần rồi', false],
+    ['tuần trước tui bị kẹt trong thang máy nửa tiếng', false],
+    ['sáng nay kẹt xe ở cầu cả tiếng', false],
   ])('%s → %s', (text, now) => {
     expect(dangerHappeningNow(text)).toBe(now);
   });
@@ -57,6 +65,12 @@ describe('no danger going on', () => {
     ['Cơ sở giết mổ heo cần giấy phép gì?', 'procedure'],
     ['hom qua nha toi bi trom xe, no lay luon giay to, gio muon trinh bao thi lam sao', 'past'],
     ['dao nay be hay sot nhe, nen uong thuoc gi cho khoi', 'advice'],
+    // A month or a year named is a day gone by; a child "vẫn chơi bình thường" is well.
+    ['Hồi tháng 9 nhà bị cháy hết giấy tờ, giờ làm lại căn cước ở đâu', 'past'],
+    ['bé sốt nhẹ, vẫn chơi bình thường, uống thuốc gì được', 'advice'],
+    // A hazard that keeps coming back is a report.
+    ['trụ điện đầu hẻm chập xẹt lửa mấy lần rồi, báo điện lực sửa giùm', 'habitual'],
+    ['ổ điện trong chợ thường xuyên chập, nhờ kiểm tra', 'habitual'],
   ])('%s → %s', (text, kind) => {
     expect(notAPresentDanger(text)).toBe(kind);
   });
@@ -93,6 +107,12 @@ describe('no danger going on', () => {
     'bà ngoại bị tai biến méo miệng, ăn gì cho mau khỏe',
     'cho hỏi hồ sơ bảo hiểm cần gì, ông nội tui vừa bị đột quỵ',
     'lửa tắt rồi, cám ơn, mà ông nội bị phỏng nặng',
+    // "vẫn" before anything but being well still tells something going on.
+    'bé sốt cao co giật mà vẫn chơi được hả, uống thuốc gì',
+    'hôm qua ổng té, giờ vẫn nằm lơ mơ, uống thuốc gì',
+    // Habitual, but a danger now is told beside it.
+    'thang máy hay bị kẹt, giờ đang kẹt 3 người trong đó',
+    'chồng tui hay đánh tui, giờ ổng cầm dao',
   ])('%s → a possible danger', (text) => {
     expect(notAPresentDanger(text)).toBeNull();
   });

@@ -185,7 +185,7 @@ const RESCUE_RANK = 5;
  * con nuôi" is not "nhận con"): named (not denied), no procedure of the catalog is the answer. (A
  * dispute is not one: "đất đang tranh chấp có cấp sổ được không" asks about a procedure.)
  */
-const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi']);
+const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'pccc']);
 
 /** Folded phrases as word lists. */
 const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
@@ -975,7 +975,9 @@ export class BuiltinNluEngine implements NluEngine {
     const named = urgent && d.danger;
     const doubtful = !named && (d.background >= top.confidence || top.confidence < threshold);
     if (doubtful || outOfVocabulary || outOfCatalog || disputed()) {
-      return this.fallback(text, ranking, d.entities, this.opts.threshold);
+      // Paperwork, a past day, a danger over (fire-safety approval asked about): no emergency among the candidates.
+      const calm = d.notPresent() ? ranking.filter((r) => !this.urgent.has(r.name)) : ranking;
+      return this.fallback(text, calm, d.entities, this.opts.threshold);
     }
     if (ambiguous) {
       const result = this.fallback(text, ranking, d.entities, this.opts.threshold);

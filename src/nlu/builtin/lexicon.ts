@@ -141,6 +141,17 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'giật điện',
     'dính điện',
     'trúng điện',
+    // Poisoning told by its signs (mushrooms, a drowsy or confused victim).
+    'lơ mơ',
+    'li bì',
+    'mê sảng',
+    'nôn liên tục',
+    'ói liên tục',
+    'mặt tái',
+    'tái mét',
+    'nấm độc',
+    'nấm lạ',
+    'ngộ độc nấm',
   ],
   // Asking for health advice (which medicine, what to eat, where to be treated): out of the
   // catalog, not an emergency by itself. Longer phrases win over y_te_khan's "uống thuốc".
@@ -179,6 +190,8 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
   ],
   // Adoption: outside the catalog, and not a parent-child recognition (tt_nhan_cha_me_con).
   con_nuoi: ['con nuôi', 'nhận nuôi', 'nuôi con nuôi', 'cha mẹ nuôi', 'ba má nuôi'],
+  // Fire-safety approval (a procedure of the fire police): outside the catalog, not a land or business procedure.
+  pccc: ['phòng cháy chữa cháy', 'phòng cháy', 'pccc', 'thẩm duyệt phòng cháy'],
   // Fire, explosion, rescue (114).
   chay_no_cuu_nan: [
     'cháy',
@@ -276,6 +289,7 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'chưa nổi lên',
     'không thấy nổi',
     'không nổi lên',
+    'chưa thấy nổi',
     'sập đất',
     'vùi lấp',
     'bị vùi',
@@ -288,6 +302,32 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'kẹt dưới',
     'xuồng trôi',
     'ghe trôi',
+    // Someone fallen into a well or a canal (not a pit: "sợ có người té xuống hố" reports a drain); people shut in a lift ("kẹt 3 người": a number
+    // typed where an entry says "mấy"); a fire starting on a roof or a wire.
+    'rớt xuống giếng',
+    'té xuống giếng',
+    'rơi xuống giếng',
+    'lọt xuống giếng',
+    'té giếng',
+    'lọt giếng',
+    'dưới giếng',
+    'rớt xuống kênh',
+    'té xuống kênh',
+    'té kênh',
+    'té xuống mương',
+    'rớt xuống ao',
+    'té xuống ao',
+    'thang máy kẹt',
+    'thang máy bị kẹt',
+    'kẹt trong thang máy',
+    'kẹt mấy người',
+    'mấy người bị kẹt',
+    'còn kẹt',
+    'tóe lửa',
+    'xẹt lửa',
+    'bén khói',
+    'bốc khói',
+    'bắt đầu cháy',
   ],
   // Crime and public order in progress (113).
   toi_pham: [
@@ -368,6 +408,12 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'tự xưng',
     'giả danh',
     'xưng là công an',
+    // A caller who says he is the police and wants money "để khỏi bị bắt": a scam under way.
+    'kêu là công an',
+    'nói là công an',
+    'nhận là công an',
+    'giả làm công an',
+    'khỏi bị bắt',
     'tiền đang bị trừ',
     'chặn đường',
     'chặn xe',
@@ -639,6 +685,16 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'chưa xử lý',
     'chưa giải quyết',
     'đang xử lý',
+    // No news since ("tới giờ im re"), and the English of chat ("check status giùm").
+    'im re',
+    'im ru',
+    'im lìm',
+    'bặt tin',
+    'động tĩnh',
+    'check status',
+    'check giùm',
+    'check giúp',
+    'check lại',
   ],
   // Feedback and suggestions.
   gop_y: [
@@ -660,6 +716,13 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'nên sửa',
     'mong sửa',
     'mong tỉnh',
+    // A complaint about a service or the hotline itself ("gọi hoài không ai bắt máy", "ai chịu trách nhiệm").
+    'chịu trách nhiệm',
+    'không ai bắt máy',
+    'trả lời lung tung',
+    'lập ra làm gì',
+    'lỗi suốt',
+    'lỗi hoài',
   ],
   // A death in the family (khai tử).
   tu_vong: [
@@ -730,10 +793,25 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'bản sao giấy chứng tử',
     'sổ gốc',
     'cấp lại bản sao',
+    // The original lost: a copy comes from the register, not from certifying a photocopy.
+    'mất bản chính',
+    'mất luôn bản chính',
+    'thất lạc bản chính',
+    'bản chính bị mất',
   ],
   // Certifying a signature, not copying a document.
   chu_ky: ['chữ ký', 'ký tên', 'ký trước mặt', 'giấy ủy quyền', 'hợp đồng ủy quyền', 'giấy cam kết', 'thị thực chữ ký'],
-  sao_y: ['sao y', 'bản sao y', 'photo công chứng', 'công chứng bản sao', 'chứng thực bản sao', 'đóng dấu sao y', 'bản chính'],
+  sao_y: [
+    'sao y',
+    'bản sao y',
+    'photo công chứng',
+    'công chứng bản sao',
+    'chứng thực bản sao',
+    'đóng dấu sao y',
+    'bản chính',
+    'chứng thực photo',
+    'photo chứng thực',
+  ],
   // Losing one's job (unemployment benefit) vs taking the pension savings out (one-time BHXH).
   mat_viec: [
     'nghỉ việc',
@@ -750,6 +828,14 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
   // The VNeID account, not the card.
   tai_khoan: ['vneid', 'tài khoản', 'mật khẩu', 'đăng nhập', 'mã otp', 'kích hoạt', 'mức 2', 'mức 1', 'ứng dụng', 'định danh điện tử'],
 };
+
+/** In an entry, the word that also matches a number typed in its place ("kẹt mấy người" matches "kẹt 3 người"). */
+const COUNT_WORD = 'mấy';
+
+/** A count typed in digits (1 to 3 of them: "3", "12"; not a year, a phone or a code). */
+function isCount(token: string): boolean {
+  return token.length <= 3 && /^\d+$/.test(token);
+}
 
 interface Entry {
   cls: string;
@@ -808,13 +894,18 @@ export class LexiconMatcher {
 
   /** The longest entry that matches the text from token `i` on. */
   private entryAt(tokens: string[], folded: string[], i: number): Entry | undefined {
-    const entries = this.byFirst.get(folded[i]);
+    const entries = this.byFirst.get(folded[i]) ?? (isCount(tokens[i]) ? this.byFirst.get('may') : undefined);
     if (!entries) return undefined;
     for (const e of entries) {
       if (i + e.tokens.length > tokens.length) continue;
       let k = 0;
       while (k < e.tokens.length) {
         const input = tokens[i + k];
+        // A number typed where the entry says "mấy" ("kẹt 3 người" for "kẹt mấy người").
+        if (e.tokens[k] === COUNT_WORD && isCount(input)) {
+          k++;
+          continue;
+        }
         // An input typed with accents, or an entry marked exact, must match as written.
         const asTyped = e.exact || input !== folded[i + k];
         if (asTyped ? input !== e.tokens[k] : folded[i + k] !== e.folded[k]) break;

@@ -1,0 +1,37 @@
+/** The word classes (lexicon) matcher: accents, longest phrase first, a count typed in digits. */
+import { LEXICON, LexiconMatcher } from '../../src/nlu/builtin/lexicon';
+import { normalize } from '../../src/nlu/normalize';
+
+const matcher = new LexiconMatcher(LEXICON, normalize);
+const classesOf = (text: string): string[] => {
+  const n = normalize(text);
+  return matcher.match(n.tokens, n.folded).classes;
+};
+
+describe('LexiconMatcher', () => {
+  test.each([
+    // A number typed where the entry says "mấy", with or without accents.
+    ['thang máy kẹt 3 người', ['chay_no_cuu_nan']],
+    ['thang may ket 12 nguoi', ['chay_no_cuu_nan']],
+    ['kẹt mấy người trong đó', ['chay_no_cuu_nan']],
+    // Not a year or a code.
+    ['ket 2025 nguoi', []],
+    // Someone fallen into a well, a fire starting, poisoning told by its signs.
+    ['thằng nhỏ rớt xuống giếng', ['chay_no_cuu_nan']],
+    ['dây điện tóe lửa', ['ha_tang', 'chay_no_cuu_nan']],
+    ['nôn liên tục, giờ lơ mơ', ['y_te_khan', 'y_te_khan']],
+    // A caller who says he is the police and wants money.
+    ['bên kia nói là công an, chuyển tiền để khỏi bị bắt', ['toi_pham', 'toi_pham']],
+    // No news of a dossier, in Southern words or chat English; a complaint about a service.
+    ['tới giờ im re', ['trang_thai']],
+    ['check status giùm', ['trang_thai']],
+    ['gọi hoài không ai bắt máy', ['gop_y']],
+    // The original lost (a copy from the register) vs a photocopy certified; a denied one is its own feature elsewhere.
+    ['mất luôn bản chính', ['ban_sao_ho_tich']],
+    ['chứng thực photo', ['sao_y']],
+    // Fire-safety approval: a procedure outside the catalog.
+    ['hồ sơ pccc cho quán karaoke', ['pccc', 'vi_pham']],
+  ])('%s → %j', (text, classes) => {
+    expect(classesOf(text)).toEqual(classes);
+  });
+});
