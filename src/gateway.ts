@@ -68,6 +68,13 @@ const BLOB_SWEEP_MS = 3_600_000;
 const PGLITE_INBOUND_LANE = 4;
 /** Most deliveries in flight at once on PGlite. */
 const PGLITE_DELIVERY_LANE = 8;
+/**
+ * Most deliveries in flight at once while webhooks flood in (`IntakePressure`): answers already
+ * decided keep going out, but a wide lane would take the CPU the acknowledgements need (measured
+ * with 128-wide lanes: the intake under a flood at 37 % of the ceiling, 47–48 % with this;
+ * docs/performance.md, "Wider lanes").
+ */
+const DELIVERIES_UNDER_FLOOD = 32;
 
 /** Options for embedding and tests. */
 export interface GatewayOptions {
@@ -214,7 +221,14 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       ctx.intake,
     ),
     // Deliveries start with their claim.
-    lane('deliver', deliveries, narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE), claimDeliveries(DELIVER_JOB)),
+    lane(
+      'deliver',
+      deliveries,
+      narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE),
+      claimDeliveries(DELIVER_JOB),
+      // Under a webhook flood, fewer at a time; never held back.
+      ctx.intake.narrowing(DELIVERIES_UNDER_FLOOD),
+    ),
   ];
   const agencyReminders = new PeriodicTask(
     () => remindAgencies(ctx).then(() => undefined),

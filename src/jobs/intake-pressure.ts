@@ -6,6 +6,7 @@
  * inbound lane claims at most once per `maxYieldMs`, and at most `busyClaim` jobs at a time, so
  * the acknowledgements get the CPU and the database, and processing resumes at full speed as soon
  * as the flood ebbs. The limit keeps a trickle of processing going under a flood that never ends.
+ * The delivery lane is only narrowed meanwhile (`narrowing`).
  */
 
 /** What a job lane asks before it claims (`WorkerOptions.gate`). */
@@ -14,6 +15,8 @@ export interface ClaimGate {
   readonly maxYieldMs: number;
   /** Most jobs a lane claims at once while `busy()` (a wide lane would otherwise take its whole width each time). */
   readonly busyClaim: number;
+  /** Most jobs a lane runs at once while `busy()` (absent: its whole width). */
+  readonly busyWidth?: number;
   /** True while the intake has the priority. */
   busy(): boolean;
   /** Resolves once the intake is no longer busy, or after `ms`. */
@@ -46,6 +49,15 @@ export class IntakePressure implements ClaimGate {
 
   busy(): boolean {
     return this.maxYieldMs > 0 && this.inflight >= this.threshold;
+  }
+
+  /**
+   * A gate for a lane that never holds its claims back but runs at most `width` jobs at once while
+   * the intake is busy (deliveries: answers already decided keep going out during a flood, fewer
+   * at a time, so the acknowledgements keep their share of the machine).
+   */
+  narrowing(width: number): ClaimGate {
+    return { maxYieldMs: 0, busyClaim: width, busyWidth: width, busy: () => this.busy(), calm: (ms) => this.calm(ms) };
   }
 
   calm(ms: number): Promise<void> {

@@ -46,7 +46,10 @@ export interface WorkerOptions {
   claim?: ClaimJobs;
   /** Poll interval when idle (default: 500 ms). */
   pollMs?: number;
-  /** Asked before each claim: while it is busy, this lane claims at most once per its `maxYieldMs` (intake first under a flood). */
+  /**
+   * Asked before each claim: while it is busy, this lane claims at most once per its `maxYieldMs`,
+   * at most `busyClaim` jobs at a time, and runs at most `busyWidth` at once (intake first under a flood).
+   */
   gate?: ClaimGate;
   onJobDone?: (job: Job, outcome: 'done' | 'retry' | 'failed', ms: number) => void;
 }
@@ -135,11 +138,14 @@ export class Worker {
     try {
       do {
         this.again = false;
-        const slots = this.opts.concurrency - this.inflight;
+        const gate = this.opts.gate;
+        const width =
+          gate?.busyWidth !== undefined && gate.busy() ? Math.min(this.opts.concurrency, gate.busyWidth) : this.opts.concurrency;
+        const slots = width - this.inflight;
         if (slots <= 0) this.backlog = true;
         if (slots <= 0 || !this.running || this.holdBack()) break;
         // Under a flood a wide lane takes a gate's share, not its whole width.
-        const free = this.opts.gate?.busy() ? Math.min(slots, this.opts.gate.busyClaim) : slots;
+        const free = gate?.busy() ? Math.min(slots, gate.busyClaim) : slots;
         this.lastClaimAt = performance.now();
         let jobs: Job[] = [];
         try {

@@ -136,6 +136,71 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
     await worker.stop();
   });
 
+  test('a narrowed lane (deliveries) never holds back, and runs fewer at once during a flood', async () => {
+    const pressure = flooded(600_000, 8);
+    const claimedAt: number[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const started: number[] = [];
+    const worker = new Worker(
+      db,
+      {
+        k: async (job) => {
+          started.push(Number(job.payload.n));
+          await held;
+        },
+      },
+      log,
+      {
+        concurrency: 4,
+        pollMs: 20,
+        gate: pressure.narrowing(2),
+        claim: (...args) => {
+          claimedAt.push(performance.now());
+          return claimJobs(...args);
+        },
+      },
+    );
+    await enqueue(6);
+    await worker.start();
+    await waitFor(() => started.length === 2);
+    await sleep(300);
+    expect(started).toHaveLength(2); // 2 at once during the flood, not the 4 slots
+    release();
+    // Never held back: the next jobs are claimed as the first ones finish, the flood going on.
+    await waitFor(() => started.length === 6, 5_000);
+    expect(pressure.busy()).toBe(true);
+    const gaps = claimedAt.slice(1).map((t, i) => t - claimedAt[i]);
+    expect(Math.min(...gaps)).toBeLessThan(300);
+    await worker.stop();
+  });
+
+  test('a narrowed lane takes its whole width once the flood ebbs', async () => {
+    const pressure = flooded(600_000, 8);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const started: number[] = [];
+    const worker = new Worker(
+      db,
+      {
+        k: async (job) => {
+          started.push(Number(job.payload.n));
+          await held;
+        },
+      },
+      log,
+      { concurrency: 4, pollMs: 20, gate: pressure.narrowing(2) },
+    );
+    await enqueue(6);
+    await worker.start();
+    await waitFor(() => started.length === 2);
+    pressure.leave();
+    await waitFor(() => started.length === 4); // the lane's poll finds the flood over
+    release();
+    await waitFor(() => started.length === 6);
+    await worker.stop();
+  });
+
   test('does not hold back below the flood mark', async () => {
     let yields = 0;
     const pressure = flooded(600_000, 7, () => yields++);
