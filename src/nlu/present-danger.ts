@@ -7,7 +7,7 @@
  * help, "gấp") always wins: then the message is left to the emergency rules. Used by the engine (an
  * emergency reading of such a message is handed over) and by the bot's possible-emergency net.
  */
-import { LEXICON, LexiconMatcher } from './builtin/lexicon';
+import { HEALTH_ADVICE_ASKS, LEXICON, LexiconMatcher } from './builtin/lexicon';
 import { foldDiacritics, hasDiacritics, normalize } from './normalize';
 
 /** Why a message is no present danger: a procedure asked about, a past event, a danger over or that hurt no one, health advice asked for. */
@@ -359,28 +359,7 @@ const OVER = phrases([
 ]);
 
 /** Health advice asked for: which medicine, what to eat, where to be treated ("sốt 38 độ uống thuốc gì"). */
-const ADVICE = phrases([
-  'thuốc gì',
-  'uống gì',
-  'ăn gì',
-  'kiêng gì',
-  'kiêng ăn',
-  'nên ăn',
-  'nên uống',
-  'nên cho',
-  'nên lau',
-  'thuốc nam',
-  'thuốc bắc',
-  'bài thuốc',
-  'châm cứu',
-  'bấm huyệt',
-  'khám ở đâu',
-  'chỗ nào khám',
-  'bác sĩ nào',
-  'có hại',
-  'chích ngừa',
-  'tiêm ngừa',
-]);
+const ADVICE = phrases([...HEALTH_ADVICE_ASKS, 'nên cho', 'nên lau', 'có hại', 'chích ngừa', 'tiêm ngừa']);
 
 /** Signs of someone in acute danger: with them, advice asked for is still a possible emergency ("uống nhầm thuốc gì, giờ ói"). */
 const ACUTE = phrases([

@@ -11,6 +11,28 @@
  */
 
 /** Class name → phrases. */
+/**
+ * How people ask for health advice (which medicine, what to eat, where to be treated): words of the
+ * lexicon's `tu_van_suc_khoe`, and of the emergency-kind check's advice (`present-danger.ts`).
+ */
+export const HEALTH_ADVICE_ASKS: readonly string[] = [
+  'thuốc gì',
+  'uống gì',
+  'ăn gì',
+  'kiêng gì',
+  'kiêng ăn',
+  'nên ăn',
+  'nên uống',
+  'thuốc nam',
+  'thuốc bắc',
+  'bài thuốc',
+  'châm cứu',
+  'bấm huyệt',
+  'khám ở đâu',
+  'chỗ nào khám',
+  'bác sĩ nào',
+];
+
 export const LEXICON: Readonly<Record<string, readonly string[]>> = {
   // Medical emergency (115).
   y_te_khan: [
@@ -157,23 +179,9 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
   // catalog, not an emergency by itself. Longer phrases win over y_te_khan's "uống thuốc".
   tu_van_suc_khoe: [
     'uống thuốc gì',
-    'thuốc gì',
-    'uống gì',
-    'ăn gì',
-    'kiêng gì',
-    'kiêng ăn',
-    'nên ăn',
-    'nên uống',
     'uống thuốc nam',
     'uống thuốc bắc',
-    'thuốc nam',
-    'thuốc bắc',
-    'bài thuốc',
-    'châm cứu',
-    'bấm huyệt',
-    'khám ở đâu',
-    'chỗ nào khám',
-    'bác sĩ nào',
+    ...HEALTH_ADVICE_ASKS,
     'tiểu đường',
     'đường huyết',
     'huyết áp',
