@@ -3,8 +3,8 @@
  * claims at most once per its longest wait, and claims at once when the flood ebbs.
  */
 import type { Database } from '../../src/db/database';
-import { IntakePressure } from '../../src/jobs/intake-pressure';
-import { claimJobs, enqueueJob } from '../../src/jobs/queue';
+import { IntakePressure, type ClaimGate } from '../../src/jobs/intake-pressure';
+import { claimJobs, enqueueJob, type Job } from '../../src/jobs/queue';
 import { Worker, type WorkerOptions } from '../../src/jobs/worker';
 import { createLogger } from '../../src/logger';
 import { databaseKinds, migratedDatabase } from '../support/databases';
@@ -69,6 +69,19 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
     return { ran, worker };
   };
 
+  /** A lane of four slots behind `gate` whose jobs wait for `release()`, recording the jobs started. */
+  const heldLane = (gate: ClaimGate, opts: Partial<WorkerOptions> = {}) => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const started: number[] = [];
+    const handler = async (job: Job) => {
+      started.push(Number(job.payload.n));
+      await held;
+    };
+    const worker = new Worker(db, { k: handler }, log, { concurrency: 4, pollMs: 20, gate, ...opts });
+    return { started, worker, release: () => release() };
+  };
+
   test('holds back its claims during a flood and claims at once when it ebbs', async () => {
     let yields = 0;
     const pressure = flooded(600_000, 8, () => yields++);
@@ -110,20 +123,7 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
   test("a wide lane claims only the gate's share during a flood, and its whole width once it ebbs", async () => {
     const pressure = new IntakePressure(600_000, () => {}, 8, 2);
     for (let i = 0; i < 8; i++) pressure.enter();
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const started: number[] = [];
-    const worker = new Worker(
-      db,
-      {
-        k: async (job) => {
-          started.push(Number(job.payload.n));
-          await held;
-        },
-      },
-      log,
-      { concurrency: 4, pollMs: 20, gate: pressure },
-    );
+    const { started, worker, release } = heldLane(pressure);
     await enqueue(6);
     await worker.start();
     await waitFor(() => started.length === 2);
@@ -139,28 +139,12 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
   test('a narrowed lane (deliveries) never holds back, and runs fewer at once during a flood', async () => {
     const pressure = flooded(600_000, 8);
     const claimedAt: number[] = [];
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const started: number[] = [];
-    const worker = new Worker(
-      db,
-      {
-        k: async (job) => {
-          started.push(Number(job.payload.n));
-          await held;
-        },
+    const { started, worker, release } = heldLane(pressure.narrowing(2), {
+      claim: (...args) => {
+        claimedAt.push(performance.now());
+        return claimJobs(...args);
       },
-      log,
-      {
-        concurrency: 4,
-        pollMs: 20,
-        gate: pressure.narrowing(2),
-        claim: (...args) => {
-          claimedAt.push(performance.now());
-          return claimJobs(...args);
-        },
-      },
-    );
+    });
     await enqueue(6);
     await worker.start();
     await waitFor(() => started.length === 2);
@@ -177,20 +161,7 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
 
   test('a narrowed lane takes its whole width once the flood ebbs', async () => {
     const pressure = flooded(600_000, 8);
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const started: number[] = [];
-    const worker = new Worker(
-      db,
-      {
-        k: async (job) => {
-          started.push(Number(job.payload.n));
-          await held;
-        },
-      },
-      log,
-      { concurrency: 4, pollMs: 20, gate: pressure.narrowing(2) },
-    );
+    const { started, worker, release } = heldLane(pressure.narrowing(2));
     await enqueue(6);
     await worker.start();
     await waitFor(() => started.length === 2);
