@@ -114,10 +114,12 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
     await waitFor(() => ran.length === 3, 20_000);
     await worker.stop();
     expect(pressure.busy()).toBe(true);
-    // Every claim (with or without jobs) waited the longest wait after the one before; a loaded machine only spaces them more.
+    // Every claim (with or without jobs) waited the longest wait (400 ms) after the one before; a loaded machine only
+    // spaces them more. The lane times the wait from just before it calls the claim and this test from inside the call,
+    // so a pause between the two in the earlier claim (a GC on a loaded machine: 388 ms seen once in CI) shortens a gap.
     const gaps = claimedAt.slice(1).map((t, i) => t - claimedAt[i]);
     expect(gaps.length).toBeGreaterThanOrEqual(2);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(390);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(350);
   });
 
   test("a wide lane claims only the gate's share during a flood, and its whole width once it ebbs", async () => {
