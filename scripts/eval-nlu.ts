@@ -375,11 +375,8 @@ function score(
 }
 
 interface Run {
-  predicted: string[];
-  /** Per item: the whole answer. */
+  /** Per item: the answer (its intent, and the two best intents a "which one?" offers). */
   answers: Answer[];
-  /** Per item: the two best intents of the ranking. */
-  offered: string[][];
   folded: string[];
   typos: string[];
   latencies: number[];
@@ -402,18 +399,14 @@ async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<R
   const trainMs = performance.now() - t0;
   const trainCpuMs = cpuMs(c0);
   for (const item of test) await classify(item.text); // warm-up: one pass, as a running gateway is warm
-  const predicted: string[] = [];
   const answers: Answer[] = [];
-  const offered: string[][] = [];
   const latencies: number[] = [];
   const cpuLatencies: number[] = [];
   for (const item of test) {
     const cpu = process.cpuUsage();
     const start = performance.now();
     const r = await classify(item.text);
-    predicted.push(r.intent);
     answers.push(r);
-    offered.push(r.candidates);
     latencies.push(performance.now() - start);
     cpuLatencies.push(cpuMs(cpu));
   }
@@ -428,7 +421,7 @@ async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<R
     await classify(text);
     longLatencies.push(performance.now() - start);
   }
-  return { predicted, answers, folded, offered, typos, latencies, cpuLatencies, longLatencies, trainMs, trainCpuMs };
+  return { answers, folded, typos, latencies, cpuLatencies, longLatencies, trainMs, trainCpuMs };
 }
 
 /** Training time on the full data: the first run in this process (cold) and the medians of `runs`. */
@@ -499,26 +492,24 @@ async function evaluate(
       gold.push(...test);
     }
   }
-  const all = (key: 'predicted' | 'folded' | 'typos'): string[] => runsOut.flatMap((r) => r[key]);
-  const offered = runsOut.flatMap((r) => r.offered);
-  if (itemsOut)
-    writeFileSync(
-      itemsOut,
-      `${itemLines(
-        gold,
-        runsOut.flatMap((r) => r.answers),
-      )}\n`,
-    );
+  const all = (key: 'folded' | 'typos'): string[] => runsOut.flatMap((r) => r[key]);
+  const answers = runsOut.flatMap((r) => r.answers);
+  const predicted = answers.map((a) => a.intent);
+  if (itemsOut) writeFileSync(itemsOut, `${itemLines(gold, answers)}\n`);
   const latencies = runsOut.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const longLatencies = runsOut.flatMap((r) => r.longLatencies).sort((a, b) => a - b);
   const cpuLatencies = runsOut.flatMap((r) => r.cpuLatencies).sort((a, b) => a - b);
   const trainMs = await timeTraining(engine, data, runs, heldout ? { wall: runsOut[0].trainMs, cpu: runsOut[0].trainCpuMs } : undefined);
   return {
-    ...score(engine.name, gold, all('predicted')),
+    ...score(engine.name, gold, predicted),
     noDiacritics: tally(gold, all('folded')),
     typos: tally(gold, all('typos')),
-    byStyle: byStyle(gold, all('predicted')),
-    clarifyHit: clarifyHit(gold, all('predicted'), offered),
+    byStyle: byStyle(gold, predicted),
+    clarifyHit: clarifyHit(
+      gold,
+      predicted,
+      answers.map((a) => a.candidates),
+    ),
     longLatencyMs: { p50: percentile(longLatencies, 50), p99: percentile(longLatencies, 99), maxChars: LONG_MAX_CHARS },
     latencyMs: {
       p50: percentile(latencies, 50),

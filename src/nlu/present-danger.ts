@@ -7,7 +7,7 @@
  * help, "gấp") always wins: then the message is left to the emergency rules. Used by the engine (an
  * emergency reading of such a message is handed over) and by the bot's possible-emergency net.
  */
-import { HEALTH_ADVICE_ASKS, LEXICON, LexiconMatcher } from './builtin/lexicon';
+import { HEALTH_ADVICE_ASKS, isCount, LEXICON, LexiconMatcher } from './builtin/lexicon';
 import { foldDiacritics, hasDiacritics, normalize } from './normalize';
 
 /** Why a message is no present danger: a procedure asked about, a past event, a danger over or that hurt no one, health advice asked for. */
@@ -233,7 +233,7 @@ const TRAPPED = phrases([
 ]);
 /** "kẹt 4 người": a count of people trapped, typed in digits. */
 function trappedCount(w: { tokens: string[]; folded: string[] }): boolean {
-  return w.folded.some((f, i) => f === 'ket' && /^\d{1,3}$/.test(w.tokens[i + 1] ?? '') && w.folded[i + 2] === 'nguoi');
+  return w.folded.some((f, i) => f === 'ket' && isCount(w.tokens[i + 1] ?? '') && w.folded[i + 2] === 'nguoi');
 }
 
 /** Words from a "now" marker to the danger it tells ("đang cạy", "vừa bị giật"): at most this many apart. */
@@ -254,7 +254,7 @@ let dangerMatcher: LexiconMatcher | undefined;
 function dangers(): LexiconMatcher {
   dangerMatcher ??= new LexiconMatcher(
     {
-      y_te_khan: LEXICON.y_te_khan.filter((p) => !GENERIC_MEDICAL.has(p)),
+      y_te_khan: SPECIFIC_MEDICAL,
       chay_no_cuu_nan: LEXICON.chay_no_cuu_nan,
       toi_pham: LEXICON.toi_pham,
     },
@@ -390,7 +390,9 @@ const ACUTE = phrases([
 /** Words of the engine's medical class that name no danger by themselves ("uống thuốc gì", "chở đi viện"). */
 const GENERIC_MEDICAL = new Set(['uống thuốc', 'đi viện', 'chở đi viện', 'hen suyễn', 'cứu thương', 'xe cứu thương']);
 /** The engine's words of a medical emergency (lexicon class `y_te_khan`: "kêu không dậy", "phỏng nặng", "đau ngực"…) but the generic ones. */
-const MEDICAL = LEXICON.y_te_khan.filter((p) => !GENERIC_MEDICAL.has(p)).map((p) => normalize(p).tokens);
+const SPECIFIC_MEDICAL = LEXICON.y_te_khan.filter((p) => !GENERIC_MEDICAL.has(p));
+/** `SPECIFIC_MEDICAL` as the normalizer writes it. */
+const MEDICAL = SPECIFIC_MEDICAL.map((p) => normalize(p).tokens);
 
 /** A medical sign not denied ("không ai bị thương", "hông bị gì" deny it: "không" up to three words before). */
 function medicalSign(w: { tokens: string[]; folded: string[] }): boolean {

@@ -187,6 +187,15 @@ const RESCUE_RANK = 5;
  */
 const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'pccc']);
 
+/** "cảm ơn" / "cám ơn" among folded words. */
+const saysThanks = (words: string[]): boolean => words.some((w, i) => w === 'cam' && words[i + 1] === 'on');
+
+/** `f`, computed on its first call only (a check the decision may ask for more than once). */
+function once<T>(f: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: f() }).v;
+}
+
 /** Folded phrases as word lists. */
 const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
 
@@ -881,13 +890,12 @@ export class BuiltinNluEngine implements NluEngine {
       feedback: classes.includes('gop_y') && hasPhrase(whole, FEEDBACK_WORDS),
       // The whole message: the filing, or the paper, is often told in a clause before the question.
       elsewhere: () => filedElsewhere(whole),
-      notPresent: () => notAPresentDanger(text),
+      notPresent: once(() => notAPresentDanger(text)),
       dangerNow: () => mayMeanPresentDanger(text),
       happening: () => dangerHappeningNow(text),
       neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
-      thanked: f.words.some((w, i) => w === 'cam' && f.words[i + 1] === 'on') || whole.some((w, i) => w === 'cam' && whole[i + 1] === 'on'),
-      onlyThanks:
-        split && parts.some((c) => c.filler && c.words.some((w, i) => w === 'cam' && c.words[i + 1] === 'on')) && requests.length === 0,
+      thanked: saysThanks(f.words) || saysThanks(whole),
+      onlyThanks: split && parts.some((c) => c.filler && saysThanks(c.words)) && requests.length === 0,
     };
   }
 

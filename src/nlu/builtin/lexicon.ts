@@ -841,7 +841,7 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
 const COUNT_WORD = 'mấy';
 
 /** A count typed in digits (1 to 3 of them: "3", "12"; not a year, a phone or a code). */
-function isCount(token: string): boolean {
+export function isCount(token: string): boolean {
   return token.length <= 3 && /^\d+$/.test(token);
 }
 
