@@ -46,6 +46,11 @@ export const DEV_FILES: readonly DevFile[] = [
     about: 'untouched batch M of December 5, scored before and after rounds 9 and 10, then studied in the eleventh round',
     minLines: 220,
   },
+  {
+    file: 'dev-fresh-n.jsonl',
+    about: 'untouched batch N of December 5, scored before and after the eleventh round, then studied in the twelfth',
+    minLines: 210,
+  },
 ];
 
 /** The older held-out set (test/nlu/heldout.jsonl): once used for tuning, so dev data too, though not in `--dev`. */
