@@ -1,6 +1,6 @@
 /**
  * Intake first under a flood: while enough webhooks are in flight, a lane gated by the intake
- * claims at most once per its longest wait, and claims at once when the flood ebbs.
+ * claims at most once per its longest wait, and claims as soon as the flood has ebbed (for 50 ms).
  */
 import type { Database } from '../../src/db/database';
 import { IntakePressure, type ClaimGate } from '../../src/jobs/intake-pressure';
@@ -34,6 +34,24 @@ describe('intake pressure', () => {
     expect(resolved).toBe(false);
     pressure.leave();
     await calm;
+    expect(pressure.busy()).toBe(false);
+  });
+
+  test('stays busy for the settling time after the count falls; a flood back within it keeps the lanes waiting', async () => {
+    const pressure = new IntakePressure(60_000, () => {}, 8, 8, 300);
+    for (let i = 0; i < 8; i++) pressure.enter();
+    let resolvedAt = 0;
+    const calm = pressure.calm(60_000).then(() => (resolvedAt = performance.now()));
+    const firstDip = performance.now();
+    pressure.leave();
+    expect(pressure.busy()).toBe(true); // 7 in flight, but the flood was seen just now
+    await sleep(100);
+    expect(resolvedAt).toBe(0);
+    pressure.enter(); // the next group of webhooks arrives
+    pressure.leave();
+    await calm;
+    // Released 300 ms after the second dip, not after the first.
+    expect(resolvedAt - firstDip).toBeGreaterThanOrEqual(390);
     expect(pressure.busy()).toBe(false);
   });
 
@@ -172,6 +190,31 @@ describe.each(databaseKinds())('a gated lane on %s', (kind) => {
     release();
     await waitFor(() => started.length === 6);
     await worker.stop();
+  });
+
+  test('is not let through by the dips of a flood stored in groups', async () => {
+    // The intake commits webhooks in groups: during a flood the count falls to 0 at each commit and
+    // climbs back within milliseconds. Those dips are not the flood's end.
+    const pressure = new IntakePressure(400, () => {}, 8, 8, 300);
+    const flood = setInterval(() => {
+      for (let i = 0; i < 10; i++) pressure.enter();
+      setTimeout(() => {
+        for (let i = 0; i < 10; i++) pressure.leave();
+      }, 5);
+    }, 10);
+    try {
+      const { ran, worker } = gatedLane(pressure);
+      await enqueue(20);
+      await worker.start();
+      await sleep(1_500);
+      // The first claim, then one per longest wait (400 ms): a handful, not one per dip.
+      expect(ran.length).toBeLessThanOrEqual(6);
+      clearInterval(flood);
+      await waitFor(() => ran.length === 20, 10_000);
+      await worker.stop();
+    } finally {
+      clearInterval(flood);
+    }
   });
 
   test('does not hold back below the flood mark', async () => {
