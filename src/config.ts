@@ -47,10 +47,15 @@ const schema = z.object({
     .int()
     .positive()
     .default(10 * 1024 * 1024),
-  /** Inbound messages processed at once by this process, written in groups (default: 64; 0: accept and store only, no jobs run here). */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(64),
-  /** Deliveries to providers in flight at once, a separate lane so that a slow provider never holds up inbound processing (default: 64; at most 32 while webhooks flood in). */
-  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  /** Inbound messages processed at once by this process, written in groups (default: 128; 0: accept and store only, no jobs run here). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(128),
+  /** Deliveries to providers in flight at once, a separate lane so that a slow provider never holds up inbound processing (default: 128; at most 32 while webhooks flood in). */
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(128),
+  /**
+   * Most deliveries of one channel in flight at once, so a slow or failing provider holds only part of the
+   * delivery lane and the other channels' replies keep going out (default: three quarters of the lane).
+   */
+  DELIVERY_PER_CHANNEL: z.coerce.number().int().min(1).max(1024).optional(),
   /**
    * Intake first under a flood: while 8 or more webhooks are being stored at once in this process,
    * the inbound lane claims new work at most once per this many milliseconds, so providers get their

@@ -32,6 +32,7 @@ import { trackPresence, type FloorPresence } from './realtime/floor-presence';
 import { relaySeenMarkers } from './realtime/seen-relay';
 import { createFloor, type FloorRunner } from './operations/routing';
 import { socketServerFor } from './realtime/io';
+import { ChannelSlots } from './jobs/channel-slots';
 import { IntakePressure, type ClaimGate } from './jobs/intake-pressure';
 import { releaseAllRunning } from './jobs/queue';
 import { PeriodicTask } from './jobs/periodic';
@@ -189,11 +190,19 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   await loadSettings(ctx);
   // Two lanes: inbound processing (CPU and database) and deliveries (waiting on providers), so a
   // slow or failing provider never holds up the citizens' next messages. WORKER_CONCURRENCY=0: intake only.
-  const lane = (name: string, handlers: Record<string, JobHandler>, concurrency: number, claim?: ClaimJobs, gate?: ClaimGate) =>
+  const lane = (
+    name: string,
+    handlers: Record<string, JobHandler>,
+    concurrency: number,
+    claim?: ClaimJobs,
+    gate?: ClaimGate,
+    room?: () => number,
+  ) =>
     new Worker(db, handlers, log, {
       id: `${nodeId}/${name}`,
       claim,
       gate,
+      room,
       concurrency: config.WORKER_CONCURRENCY === 0 ? 0 : concurrency,
       leaseMs: opts.jobLeaseMs,
       pollMs: opts.jobPollMs,
@@ -203,11 +212,16 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   // front of the webhooks' own INSERTs (client timeouts under a burst). Its lanes stay narrow.
   const narrow = (concurrency: number, pglite: number) => (db.kind === 'pglite' ? Math.min(concurrency, pglite) : concurrency);
   // Mails to agencies wait on an SMTP server like deliveries wait on providers: the same lane.
+  const deliveryWidth = narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE);
+  // A slow provider holds at most this many of the lane's slots; the other channels keep the rest.
+  const channelSlots = new ChannelSlots(config.DELIVERY_PER_CHANNEL ?? Math.max(1, Math.ceil((deliveryWidth * 3) / 4)), () =>
+    ctx.wake(DELIVER_JOB),
+  );
   const deliveries = {
-    [DELIVER_JOB]: (job: Job) => deliver(ctx, job),
-    [AGENCY_MAIL_JOB]: (job: Job) => sendAgencyMail(ctx, job),
+    [DELIVER_JOB]: channelSlots.guard((job: Job) => deliver(ctx, job)),
+    [AGENCY_MAIL_JOB]: channelSlots.guard((job: Job) => sendAgencyMail(ctx, job)),
     // Downloads of citizens' files from a provider's CDN wait on the network too.
-    [FETCH_MEDIA_JOB]: (job: Job) => fetchMedia(ctx, job),
+    [FETCH_MEDIA_JOB]: channelSlots.guard((job: Job) => fetchMedia(ctx, job)),
   };
   lanes = [
     lane(
@@ -224,10 +238,11 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     lane(
       'deliver',
       deliveries,
-      narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE),
-      claimDeliveries(DELIVER_JOB),
+      deliveryWidth,
+      claimDeliveries(DELIVER_JOB, channelSlots),
       // Under a webhook flood, fewer at a time; never held back.
       ctx.intake.narrowing(DELIVERIES_UNDER_FLOOD),
+      () => channelSlots.room(),
     ),
   ];
   const agencyReminders = new PeriodicTask(

@@ -51,6 +51,8 @@ export interface WorkerOptions {
    * at most `busyClaim` jobs at a time, and runs at most `busyWidth` at once (intake first under a flood).
    */
   gate?: ClaimGate;
+  /** The most jobs the lane may claim now besides its free slots (a cap per channel: `ChannelSlots.room`). */
+  room?: () => number;
   onJobDone?: (job: Job, outcome: 'done' | 'retry' | 'failed', ms: number) => void;
 }
 
@@ -145,7 +147,8 @@ export class Worker {
         if (slots <= 0) this.backlog = true;
         if (slots <= 0 || !this.running || this.holdBack()) break;
         // Under a flood a wide lane takes a gate's share, not its whole width.
-        const free = gate?.busy() ? Math.min(slots, gate.busyClaim) : slots;
+        const free = Math.min(gate?.busy() ? Math.min(slots, gate.busyClaim) : slots, this.opts.room?.() ?? Infinity);
+        if (free <= 0) break;
         this.lastClaimAt = performance.now();
         let jobs: Job[] = [];
         try {

@@ -9,7 +9,8 @@
 import { hot, type Database, type Queryable } from '../db/database';
 import { GroupWrite } from '../db/group-write';
 import { jsonParam } from '../db/json-param';
-import { CLAIM_JOBS_SQL, claimParams, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
+import type { ChannelSlots } from '../jobs/channel-slots';
+import { CLAIM_CAPPED_JOBS_SQL, claimParams, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
 import { qualified } from './rows';
@@ -47,7 +48,7 @@ function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
   };
 }
 
-const CLAIM_DELIVERIES_SQL = hot(`WITH claimed AS (${CLAIM_JOBS_SQL}),
+const CLAIM_DELIVERIES_SQL = hot(`WITH claimed AS (${CLAIM_CAPPED_JOBS_SQL}),
        wanted AS (
          SELECT c.id AS job_id, x.n,
            CASE WHEN x.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN x.message_id::uuid END AS message_id
@@ -71,10 +72,13 @@ const CLAIM_DELIVERIES_SQL = hot(`WITH claimed AS (${CLAIM_JOBS_SQL}),
  * needs (`Job.attached`: the `DeliveryItem`s in sending order; messages already sent, delivered, read
  * or failed are left out), all in one statement. The messages are not written: they stay `queued`
  * until the attempt's outcome is recorded (`recordSent`, `requeueDeliveries`, `markFailed`).
+ * With `slots`, none of the jobs of a channel that has no room left (`ChannelSlots`; the lane claims
+ * at most `slots.room()` at once and its handlers go through `slots.guard`).
  */
-export function claimDeliveries(deliverKind: string): ClaimJobs {
+export function claimDeliveries(deliverKind: string, slots?: ChannelSlots): ClaimJobs {
   return async (q, workerId, limit, leaseMs, kinds) => {
-    const r = await q.query(CLAIM_DELIVERIES_SQL, [...claimParams(workerId, limit, leaseMs, kinds), deliverKind]);
+    const params = [...claimParams(workerId, limit, leaseMs, kinds), deliverKind];
+    const r = await q.query(CLAIM_DELIVERIES_SQL, [...params, slots?.full() ?? []]);
     const jobs = new Map<string, Job>();
     for (const row of r.rows) {
       const jobRow = row.job as JobRow;
@@ -82,7 +86,9 @@ export function claimDeliveries(deliverKind: string): ClaimJobs {
       jobs.set(job.id, job);
       if (row.id) (job.attached as DeliveryItem[]).push(toDeliveryItem(row));
     }
-    return [...jobs.values()];
+    const claimed = [...jobs.values()];
+    slots?.taken(claimed);
+    return claimed;
   };
 }
 

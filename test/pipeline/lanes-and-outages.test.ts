@@ -2,10 +2,14 @@
  * Deliveries run in their own lane and recover quickly from a provider outage, on both databases:
  * a slow provider does not hold up inbound processing, and after an outage the backlog drains
  * within seconds of the provider coming back, in order for each citizen. Under a webhook flood the
- * acknowledgements come first: new processing waits for it to ebb, deliveries go on.
+ * acknowledgements come first: new processing waits for it to ebb, deliveries go on. A provider
+ * that does not answer holds only its channel's share of the delivery lane.
  */
+import { startFakeZalo } from '../fakes/fake-zalo';
 import { databaseKinds } from '../support/databases';
 import { citizenMessage, withTestGateway } from '../support/gateway';
+import { PIPELINE_ZALO, zaloSettings } from '../support/provider-settings';
+import { postZalo, zaloTextEvent } from '../support/provider-webhooks';
 import { waitForValue } from '../support/wait';
 
 const RECEIPT = /^Tổng đài Thông tin dịch vụ công tỉnh Đồng Tháp đã nhận/;
@@ -30,6 +34,46 @@ describe.each(databaseKinds())('delivery lane on %s', (kind) => {
       expect(t.citizenApp.received.length).toBeLessThan(2 * citizens.length);
       t.citizenApp.delayMs = 0;
     });
+  });
+
+  test("a provider that does not answer holds only its channel's share of the lane: Zalo replies go out meanwhile", async () => {
+    const zalo = await startFakeZalo(PIPELINE_ZALO);
+    try {
+      // A lane of 4: one channel may hold 3 of them (DELIVERY_PER_CHANNEL's default, three quarters).
+      await withTestGateway({ kind, env: { DELIVERY_CONCURRENCY: '4', ...zaloSettings(PIPELINE_ZALO, zalo) } }, async (t) => {
+        let release = () => {};
+        t.citizenApp.hold = new Promise<void>((r) => (release = r));
+        try {
+          const citizens = Array.from({ length: 6 }, (_, i) => `held-${i}`);
+          for (const u of citizens) await t.postCitizen(citizenMessage(u, 'xin chào')).expect(200);
+          await waitForValue(
+            async () => t.citizenApp.attempts,
+            (n) => n >= 3,
+          );
+          const zaloUser = '8421057733690412';
+          await postZalo(
+            t.app,
+            PIPELINE_ZALO,
+            zaloTextEvent(PIPELINE_ZALO.appId, zaloUser, '2974318543902785381', `zmsg-held-${kind}`, 'xin chào'),
+          ).expect(200);
+          const toZalo = async () => zalo.calls('/v3.0/oa/message/cs').filter((r) => r.json.recipient.user_id === zaloUser).length;
+          // Receipt and answer, while e-DongThap still holds its calls.
+          expect(await waitForValue(toZalo, (n) => n >= 2, 15_000)).toBeGreaterThanOrEqual(2);
+          expect(t.citizenApp.attempts).toBe(3);
+          expect(t.citizenApp.received).toHaveLength(0);
+        } finally {
+          release();
+        }
+        await waitForValue(
+          async () => t.citizenApp.received.length,
+          (n) => n >= 12,
+          20_000,
+        );
+        expect(zalo.violations).toEqual([]);
+      });
+    } finally {
+      await zalo.close();
+    }
   });
 
   test('after an outage the backlog drains within 10 s of recovery, in order per citizen', async () => {

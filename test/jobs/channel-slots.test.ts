@@ -1,0 +1,100 @@
+/**
+ * A cap per channel in the delivery lane: a slow provider holds at most its cap of the lane's slots,
+ * and the other channels' deliveries go through the rest.
+ */
+import type { Database } from '../../src/db/database';
+import { ChannelSlots } from '../../src/jobs/channel-slots';
+import { enqueueJob, type Job } from '../../src/jobs/queue';
+import { Worker } from '../../src/jobs/worker';
+import { createLogger } from '../../src/logger';
+import { claimDeliveries } from '../../src/store/deliveries';
+import { databaseKinds, migratedDatabase } from '../support/databases';
+import { waitFor } from '../support/wait';
+
+const log = createLogger('silent');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const job = (channel?: string): Job => ({
+  id: '1',
+  kind: 'deliver',
+  orderingKey: 'k',
+  payload: channel ? { channel } : {},
+  attempts: 1,
+  maxAttempts: 12,
+  giveUpAt: null,
+});
+
+describe('channel slots', () => {
+  test('counts the running jobs of each channel and gives the room back when a job ends, waking the lane once a full channel frees', async () => {
+    let freed = 0;
+    const slots = new ChannelSlots(3, () => freed++);
+    expect([slots.full(), slots.room()]).toEqual([[], 3]);
+    slots.taken([job('zalo'), job('zalo'), job('zalo'), job('email'), job()]);
+    // Zalo is full (left out of claims); a claim may take 2 more, email's room.
+    expect([slots.full(), slots.room()]).toEqual([['zalo'], 2]);
+    await slots.guard(async () => {})(job('email'));
+    expect([slots.full(), slots.room()]).toEqual([['zalo'], 3]);
+    expect(freed).toBe(0);
+    await expect(slots.guard(() => Promise.reject(new Error('provider down')))(job('zalo'))).rejects.toThrow('provider down');
+    expect([slots.full(), slots.room()]).toEqual([[], 1]);
+    expect(freed).toBe(1);
+  });
+});
+
+describe.each(databaseKinds())('the delivery lane on %s', (kind) => {
+  let db: Database;
+  beforeEach(async () => {
+    db = await migratedDatabase(kind);
+  });
+  afterEach(() => db.close());
+
+  /** 10 deliveries for a provider that does not answer, then 3 for one that does; a lane of 8 slots. */
+  async function run(cap?: number) {
+    // A channel that had no room and has some again wakes the lane.
+    const slots = cap ? new ChannelSlots(cap, () => worker.wake()) : undefined;
+    for (let i = 0; i < 10; i++) await enqueueJob(db, 'deliver', `slow-${i}`, { channel: 'slow' });
+    for (let i = 0; i < 3; i++) await enqueueJob(db, 'deliver', `fast-${i}`, { channel: 'fast' });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const done = { slow: 0, fast: 0 };
+    let slowRunning = 0;
+    let slowMost = 0;
+    const handler = async (j: Job) => {
+      if (j.payload.channel === 'slow') {
+        slowMost = Math.max(slowMost, ++slowRunning);
+        await held;
+        slowRunning--;
+      }
+      done[j.payload.channel as 'slow' | 'fast']++;
+    };
+    const worker: Worker = new Worker(db, { deliver: slots ? slots.guard(handler) : handler }, log, {
+      concurrency: 8,
+      pollMs: 50,
+      claim: claimDeliveries('deliver', slots),
+      room: slots ? () => slots.room() : undefined,
+    });
+    await worker.start();
+    return { done, slowMost: () => slowMost, release: () => release(), worker };
+  }
+
+  test('a slow provider takes at most its cap of the slots; the other channel is delivered meanwhile', async () => {
+    const r = await run(4);
+    await waitFor(() => r.done.fast === 3);
+    expect(r.done.slow).toBe(0);
+    expect(r.slowMost()).toBe(4);
+    r.release();
+    await waitFor(() => r.done.slow === 10);
+    expect(r.slowMost()).toBe(4);
+    await r.worker.stop();
+    expect((await db.query('SELECT 1 FROM jobs')).rowCount).toBe(0);
+  });
+
+  test('without the cap, the slow provider takes every slot and the other channel waits', async () => {
+    const r = await run();
+    await sleep(600);
+    expect(r.done.fast).toBe(0);
+    expect(r.slowMost()).toBe(8);
+    r.release();
+    await waitFor(() => r.done.fast === 3 && r.done.slow === 10);
+    await r.worker.stop();
+  });
+});
