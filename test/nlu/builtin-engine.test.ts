@@ -289,6 +289,13 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('Hồi tháng 9 nhà tui bị cháy rụi hết giấy tờ, giờ làm lại căn cước sao?')).not.toMatch(/^khan_cap_/);
   });
 
+  test('a classifier noun before the thing named, spilled fuel, bleeding told the other way round: still emergencies', () => {
+    expect(intentOf('thằng kia vừa giựt cái điện thoại của chị bán nước rồi chạy mất')).toBe('khan_cap_113');
+    expect(intentOf('đứa nhỏ lọt xuống cái giếng sau nhà, nghe nó khóc dưới đó')).toBe('khan_cap_114');
+    expect(intentOf('xe bồn bị lật trên cầu, xăng chảy ra sông')).toBe('khan_cap_114');
+    expect(intentOf('vợ em sắp sanh, đau quằn quại, máu ra nhiều lắm')).toBe('khan_cap_115');
+  });
+
   test('a dossier with no news is a status question; a complaint about the hotline is feedback; fire-safety approval is out of the catalog', () => {
     expect(intentOf('hồ sơ thường trú nộp từ đầu tháng, tới giờ im re')).toBe('tra_cuu_ho_so');
     expect(intentOf('Gọi tổng đài hoài hổng ai bắt máy, vậy ai chịu trách nhiệm')).toBe('phan_anh_kien_nghi');

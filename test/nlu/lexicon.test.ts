@@ -31,6 +31,14 @@ describe('LexiconMatcher', () => {
     ['chứng thực photo', ['sao_y']],
     // Fire-safety approval: a procedure outside the catalog.
     ['hồ sơ pccc cho quán karaoke', ['pccc', 'vi_pham']],
+    // A classifier noun before the thing named ("sợi", "cái", "chiếc"), with or without accents; one only, and not first.
+    ['thằng đó mới giựt sợi dây chuyền của bà cụ', ['toi_pham']],
+    ['có người té xuống cái giếng khoan cũ', ['chay_no_cuu_nan']],
+    ['co nguoi te xuong cai gieng', ['chay_no_cuu_nan']],
+    ['giật cái chiếc dây chuyền', []],
+    // Fuel spilled from an overturned tanker; bleeding told the other way round, pain that twists the body.
+    ['xe bồn chở xăng lật, xăng chảy lênh láng', ['chay_no_cuu_nan']],
+    ['bả đau quằn quại, máu ra nhiều', ['y_te_khan', 'y_te_khan']],
   ])('%s → %j', (text, classes) => {
     expect(classesOf(text)).toEqual(classes);
   });

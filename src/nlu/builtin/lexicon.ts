@@ -174,6 +174,9 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'nấm độc',
     'nấm lạ',
     'ngộ độc nấm',
+    // Bleeding told the other way round, and pain that twists the body ("máu ra nhiều", "đau quằn quại").
+    'máu ra nhiều',
+    'quằn quại',
   ],
   // Asking for health advice (which medicine, what to eat, where to be treated): out of the
   // catalog, not an emergency by itself. Longer phrases win over y_te_khan's "uống thuốc".
@@ -336,6 +339,14 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'bén khói',
     'bốc khói',
     'bắt đầu cháy',
+    // Fuel spilled on a road or a river (an overturned tanker): a fire hazard for the fire police.
+    'xăng chảy',
+    'tràn xăng',
+    'rò xăng',
+    'rò rỉ xăng',
+    'xe bồn lật',
+    'xe bồn bị lật',
+    'lật xe bồn',
   ],
   // Crime and public order in progress (113).
   toi_pham: [
@@ -837,6 +848,14 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
   tai_khoan: ['vneid', 'tài khoản', 'mật khẩu', 'đăng nhập', 'mã otp', 'kích hoạt', 'mức 2', 'mức 1', 'ứng dụng', 'định danh điện tử'],
 };
 
+/**
+ * Classifier nouns that people put before the thing named ("giựt sợi dây chuyền", "té xuống cái
+ * giếng", "giật cái điện thoại"): inside an entry, one of them may stand in the text before the
+ * entry's next word. Accented, and their folded forms for text typed without accents.
+ */
+const CLASSIFIERS = new Set(['cái', 'chiếc', 'sợi', 'con', 'cục', 'cuốn', 'quyển']);
+const FOLDED_CLASSIFIERS = new Set(['cai', 'chiec', 'soi', 'con', 'cuc', 'cuon', 'quyen']);
+
 /** In an entry, the word that also matches a number typed in its place ("kẹt mấy người" matches "kẹt 3 người"). */
 const COUNT_WORD = 'mấy';
 
@@ -891,36 +910,57 @@ export class LexiconMatcher {
     while (i < folded.length) {
       const hit = this.entryAt(tokens, folded, i);
       if (hit) {
-        out.push(hit.cls);
+        out.push(hit.entry.cls);
         starts.push(i);
-        for (let k = 0; k < hit.tokens.length; k++) covered.add(i + k);
-        i += hit.tokens.length;
+        for (let k = 0; k < hit.length; k++) covered.add(i + k);
+        i += hit.length;
       } else i++;
     }
     return { classes: out, covered, starts };
   }
 
-  /** The longest entry that matches the text from token `i` on. */
-  private entryAt(tokens: string[], folded: string[], i: number): Entry | undefined {
+  /** The longest entry that matches the text from token `i` on, and how many tokens of the text it spans. */
+  private entryAt(tokens: string[], folded: string[], i: number): { entry: Entry; length: number } | undefined {
     const entries = this.byFirst.get(folded[i]) ?? (isCount(tokens[i]) ? this.byFirst.get('may') : undefined);
     if (!entries) return undefined;
     for (const e of entries) {
       if (i + e.tokens.length > tokens.length) continue;
       let k = 0;
+      // Text tokens skipped: one classifier noun at most ("té xuống cái giếng" for "té xuống giếng").
+      let skipped = 0;
       while (k < e.tokens.length) {
-        const input = tokens[i + k];
+        const j = i + k + skipped;
+        const input = tokens[j];
+        if (input === undefined) break;
         // A number typed where the entry says "mấy" ("kẹt 3 người" for "kẹt mấy người").
         if (e.tokens[k] === COUNT_WORD && isCount(input)) {
           k++;
           continue;
         }
         // An input typed with accents, or an entry marked exact, must match as written.
-        const asTyped = e.exact || input !== folded[i + k];
-        if (asTyped ? input !== e.tokens[k] : folded[i + k] !== e.folded[k]) break;
-        k++;
+        const matches = (at: number): boolean => {
+          const t = tokens[at];
+          const asTyped = e.exact || t !== folded[at];
+          return t !== undefined && (asTyped ? t === e.tokens[k] : folded[at] === e.folded[k]);
+        };
+        if (matches(j)) {
+          k++;
+          continue;
+        }
+        if (k > 0 && skipped === 0 && isClassifier(input, folded[j]) && matches(j + 1)) {
+          skipped = 1;
+          k++;
+          continue;
+        }
+        break;
       }
-      if (k === e.tokens.length) return e;
+      if (k === e.tokens.length) return { entry: e, length: k + skipped };
     }
     return undefined;
   }
+}
+
+/** A classifier noun ("cái", "sợi", "chiếc"…), as typed with accents or folded when typed without. */
+function isClassifier(token: string, folded: string): boolean {
+  return token === folded ? FOLDED_CLASSIFIERS.has(folded) : CLASSIFIERS.has(token);
 }
