@@ -289,6 +289,19 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('Hồi tháng 9 nhà tui bị cháy rụi hết giấy tờ, giờ làm lại căn cước sao?')).not.toMatch(/^khan_cap_/);
   });
 
+  test('an emergency set aside (a day gone by, no one hurt): the other intents decide among themselves', () => {
+    // 113 leads the ranking, but the theft was yesterday: the licence asked about is the answer.
+    const theft = engine.parseSync('hôm qua bị trộm vô nhà lấy mất cái ví, có bằng lái trong đó, giờ làm lại sao');
+    expect(theft.intent.name).toBe('tt_doi_gplx');
+    expect(theft.intent.confidence).toBeGreaterThan(0.9);
+    expect(theft.intent_ranking.some((r) => r.name.startsWith('khan_cap_'))).toBe(false);
+    expect(intentOf('cây bàng trước trường bị gió quật ngã chắn đường, không ai bị thương')).toBe('su_co_ha_tang');
+    // Nothing else asked: still handed over, with no emergency among the candidates.
+    const report = engine.parseSync('tối qua bị trộm xe, giờ muốn trình báo');
+    expect(report.intent.name).toBe(FALLBACK_INTENT);
+    expect(report.intent_ranking.some((r) => r.name.startsWith('khan_cap_'))).toBe(false);
+  });
+
   test('a classifier noun before the thing named, spilled fuel, bleeding told the other way round: still emergencies', () => {
     expect(intentOf('thằng kia vừa giựt cái điện thoại của chị bán nước rồi chạy mất')).toBe('khan_cap_113');
     expect(intentOf('đứa nhỏ lọt xuống cái giếng sau nhà, nghe nó khóc dưới đó')).toBe('khan_cap_114');

@@ -839,7 +839,14 @@ export class BuiltinNluEngine implements NluEngine {
     const lazy = this.read(text, split);
     if (!lazy) return undefined;
     const { notPresent: _notPresent, dangerNow: _dangerNow, happening: _happening, ...rest } = lazy;
-    return { ...rest, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.(), elsewhere: lazy.elsewhere() };
+    // The nearest examples matter only where the agreement check applies.
+    const checked = (lazy.ranking[0]?.confidence ?? 0) < this.opts.agreementThreshold;
+    return {
+      ...rest,
+      neighbors: checked ? lazy.neighbors() : [],
+      wholeNeighbors: checked ? lazy.wholeNeighbors?.() : undefined,
+      elsewhere: lazy.elsewhere(),
+    };
   }
 
   /** `score`, with the nearest examples looked up on demand. */
@@ -858,8 +865,6 @@ export class BuiltinNluEngine implements NluEngine {
       if (i !== model.backgroundIndex) ranking.push({ name, confidence: probs[i] });
     });
     ranking.sort((a, b) => b.confidence - a.confidence);
-    // The nearest examples matter only where the agreement check applies (most of a parse's time otherwise).
-    const checked = (ranking[0]?.confidence ?? 0) < this.opts.agreementThreshold;
     const nearest = (v: SparseVector): IntentScore[] =>
       model.neighbors.query(v, 5).map((n) => ({ name: model.labels[n.label], confidence: n.similarity }));
     const classes = wordClasses(f.full);
@@ -880,8 +885,9 @@ export class BuiltinNluEngine implements NluEngine {
       contentWords,
       knownWords,
       entities,
-      neighbors: () => (checked ? nearest(f.focus ? vectorize(f.focus, model.vocabulary) : x) : []),
-      wholeNeighbors: checked && f.focus ? () => nearest(x) : undefined,
+      // Looked up only when the agreement check asks (most of a parse's time otherwise).
+      neighbors: () => nearest(f.focus ? vectorize(f.focus, model.vocabulary) : x),
+      wholeNeighbors: f.focus ? () => nearest(x) : undefined,
       core,
       requestSentences: requests,
       rescue: callsForRescue(f.words, classes),
@@ -938,6 +944,9 @@ export class BuiltinNluEngine implements NluEngine {
       const calm = ranking.filter((r) => !this.urgent.has(r.name));
       const thanks = d.thanked ? calm.slice(0, 2).find((r) => r.name === THANKS_INTENT) : undefined;
       if (thanks) return { text, intent: thanks, intent_ranking: calm, entities: d.entities };
+      // The emergencies set aside, the rest may answer on its own ("tối qua bị trộm bóp, giờ làm lại bằng lái sao").
+      const again = this.withoutEmergencies(text, d);
+      if (again && again.intent.name !== FALLBACK_INTENT) return again;
       return this.fallback(text, calm, d.entities, this.opts.threshold);
     }
     if (rescue) return { text, intent: rescue, intent_ranking: ranking, entities: d.entities };
@@ -1008,6 +1017,21 @@ export class BuiltinNluEngine implements NluEngine {
       return other ? { ...result, ambiguous: [other, top] } : result;
     }
     return { text, intent: top, intent_ranking: ranking, entities: d.entities };
+  }
+
+  /**
+   * The message read as no emergency, once it told no danger going on ("tối qua bị trộm lấy mất cái
+   * bóp, giờ làm lại bằng lái sao"): the confidences of the other intents (and of the out-of-domain
+   * class) given that it is none of the emergencies, decided by the usual rules. Undefined when the
+   * emergencies took all the mass.
+   */
+  private withoutEmergencies(text: string, d: LazyScore): ParseResult | undefined {
+    let urgentMass = 0;
+    for (const r of d.ranking) if (this.urgent.has(r.name)) urgentMass += r.confidence;
+    const rest = 1 - urgentMass;
+    if (rest <= 0) return undefined;
+    const ranking = d.ranking.filter((r) => !this.urgent.has(r.name)).map((r) => ({ name: r.name, confidence: r.confidence / rest }));
+    return this.decide(text, { ...d, ranking, background: d.background / rest });
   }
 
   private fallback(text: string, ranking: IntentScore[], entities: Entity[], confidence: number): ParseResult {
