@@ -114,6 +114,10 @@ describe('a neighbouring procedure named only to be set aside', () => {
     // "đâu có" / "đâu phải" deny too, as people say it.
     ['tui đâu có thất nghiệp, tui nghỉ để ra làm riêng', 'x:neg_mat_viec', 'x:mat_viec'],
     ['tui đâu phải chuyển hộ khẩu, chỉ ở nhờ', 'x:neg_o_han', 'x:o_han'],
+    // An intention or a matter denied ("không có ý định", "không hỏi việc").
+    ['tui không có ý định chuyển hộ khẩu, chỉ ở nhờ', 'x:neg_o_han', 'x:o_han'],
+    ['hổng có ý chuyển hộ khẩu đâu, ở đậu thôi', 'x:neg_o_han', 'x:o_han'],
+    ['tui không hỏi việc chuyển hộ khẩu, tui ở trọ', 'x:neg_o_han', 'x:o_han'],
   ])('%s: the cue is marked denied', (text, denied, plain) => {
     expect(classes(text)).toContain(denied);
     expect(classes(text)).not.toContain(plain);

@@ -334,6 +334,10 @@ const NEGATION_BRIDGE = new Set([
   'giay',
   'hoi',
   'lai',
+  // "không có ý định chuyển hộ khẩu", "không hỏi việc cấp lần đầu".
+  'y',
+  'dinh',
+  'viec',
 ]);
 /** Most words between a denial and the cue it denies ("hổng muốn làm lại đăng ký kết hôn": four). */
 const NEGATION_REACH = 4;
