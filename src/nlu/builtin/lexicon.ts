@@ -594,6 +594,14 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'phẩm màu',
     'hàn the',
     'bơm',
+    // Spoiled or dirty food sold ("xài thịt ôi", "đồ ăn ôi thiu"): a food-safety violation to report.
+    'thịt ôi',
+    'ôi thiu',
+    'hôi thiu',
+    'thịt thối',
+    'thực phẩm bẩn',
+    'thực phẩm ôi',
+    'đồ ăn ôi',
   ],
   // Corruption, bribes, formal complaint and denunciation.
   to_cao: [
