@@ -387,6 +387,16 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('Đèn đường ở ấp 3 hư cả tuần nay rồi, tối thui. Cám ơn tổng đài.')).toBe('su_co_ha_tang');
   });
 
+  test('thanks and a "chào" that takes leave, nothing asked: a goodbye; a greeting alone or before a question is not', () => {
+    expect(intentOf('con cám ơn cô, con chào cô ạ')).toBe('cam_on_tam_biet');
+    expect(intentOf('chào anh chị ạ')).toBe('chao_hoi');
+    expect(intentOf('chào cô, cho con hỏi làm căn cước ở đâu')).toBe('tt_can_cuoc');
+  });
+
+  test('spoiled food sold is a violation to report, not chit-chat about food', () => {
+    expect(intentOf('tiệm bún đầu chợ bán đồ ăn ôi thiu, mấy đứa nhỏ ăn xong đau bụng, mong xuống kiểm tra')).toBe('vi_pham');
+  });
+
   test('a question joining two procedures answers the first asked and lists both', () => {
     const r = engine.parseSync('Cho tui hỏi làm lại căn cước với đổi bằng lái luôn một lần được hông. Hai cái mất hết rồi.');
     expect(r.intent.name).toBe('tt_can_cuoc');

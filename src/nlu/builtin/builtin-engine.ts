@@ -387,6 +387,8 @@ const ACCENT_DROPOUT = 0.35;
 const MAX_ENTITY_CHARS = 10_000;
 /** The thank-you and goodbye intent. */
 const THANKS_INTENT = 'cam_on_tam_biet';
+/** The greeting intent. */
+const GREETING_INTENT = 'chao_hoi';
 /** Intents whose examples are mostly words that also wrap other messages. */
 const SMALL_TALK = new Set(['chao_hoi', 'cam_on_tam_biet']);
 /** Training hands the event loop back at least this often (ms). */
@@ -985,6 +987,9 @@ export class BuiltinNluEngine implements NluEngine {
     // A thank-you with a few words of what comes next ("mai tui lên xã làm liền") and no question:
     // when the thanks lead the ranking, however thinly, it is a thank-you (a report would lead otherwise).
     if (d.onlyThanks && top.name === THANKS_INTENT) return { text, intent: top, intent_ranking: ranking, entities: d.entities };
+    // Thanks and a "chào" that takes leave ("con cám ơn cô, con chào cô"), nothing asked: a goodbye, not a greeting.
+    const leave = d.onlyThanks && top.name === GREETING_INTENT ? ranking.slice(1, 3).find((r) => r.name === THANKS_INTENT) : undefined;
+    if (leave) return { text, intent: leave, intent_ranking: ranking, entities: d.entities };
     // A dossier another province holds: its status is not ours to look up, and no procedure was asked.
     const outOfCatalog = (d.outOfCatalog && top.name.startsWith('tt_')) || (top.name === DOSSIER_STATUS && d.elsewhere());
     // An emergency that names its danger and leads the ranking is not turned down for looking
