@@ -393,6 +393,12 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('chào cô, cho con hỏi làm căn cước ở đâu')).toBe('tt_can_cuoc');
   });
 
+  test('sent back again and again for one more paper: feedback, not the procedure', () => {
+    expect(intentOf('xin giấy phép xây dựng mà phường bắt bổ sung hoài, tui đi tới đi lui cả tháng, vậy là hành dân chớ gì')).toBe(
+      'phan_anh_kien_nghi',
+    );
+  });
+
   test('spoiled food sold is a violation to report, not chit-chat about food', () => {
     expect(intentOf('tiệm bún đầu chợ bán đồ ăn ôi thiu, mấy đứa nhỏ ăn xong đau bụng, mong xuống kiểm tra')).toBe('vi_pham');
   });

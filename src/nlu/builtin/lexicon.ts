@@ -750,6 +750,13 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'lập ra làm gì',
     'lỗi suốt',
     'lỗi hoài',
+    // Sent back again and again for one more paper ("bắt bổ sung hồ sơ tới 3 lần", "đi tới đi lui").
+    'bắt bổ sung',
+    'bổ sung hoài',
+    'bổ sung nhiều lần',
+    'đi tới đi lui',
+    'đi lên đi xuống',
+    'hành dân',
   ],
   // A death in the family (khai tử).
   tu_vong: [
