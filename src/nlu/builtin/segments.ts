@@ -55,6 +55,16 @@ const ASK_BEFORE = new Set(['cho', 'xin', 'muon', 'can']);
 /** Most request sentences looked at (the last ones: the questions come at the end). */
 const MAX_REQUEST_SENTENCES = 4;
 
+/** Who the writer is, before the story ("tôi là cộng tác viên y tế ấp", "tui là trưởng ấp"): words that open such a clause. */
+const SELF = new Set(['toi', 'tui', 'em', 'minh', 'con', 'chau']);
+/** Longest self-introduction clause (words): a longer one tells more than who is writing. */
+const MAX_INTRODUCTION_WORDS = 10;
+
+/** A clause that only says who is writing ("tôi là giáo viên chủ nhiệm lớp 3"): a greeting's kin, nothing asked. */
+function isIntroduction(words: string[], request: boolean): boolean {
+  return !request && words.length <= MAX_INTRODUCTION_WORDS && SELF.has(words[0]) && words[1] === 'la';
+}
+
 function isFiller(words: string[]): boolean {
   if (words.length === 0) return true;
   let cue = false;
@@ -93,13 +103,14 @@ export function clauses(text: string): Clause[] {
     const start = m.index ?? 0;
     const { tokens, folded: words } = normalize(raw);
     if (words.length > 0) {
+      const request = isRequest(tokens, words, raw);
       out.push({
         text: raw,
         start,
         end: start + raw.length,
         words,
-        filler: isFiller(words),
-        request: isRequest(tokens, words, raw),
+        filler: isFiller(words) || (sentenceStart && isIntroduction(words, request)),
+        request,
         sentenceStart,
       });
     }
