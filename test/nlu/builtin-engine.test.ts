@@ -311,6 +311,8 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('đứa nhỏ lọt xuống cái giếng sau nhà, nghe nó khóc dưới đó')).toBe('khan_cap_114');
     expect(intentOf('xe bồn bị lật trên cầu, xăng chảy ra sông')).toBe('khan_cap_114');
     expect(intentOf('vợ em sắp sanh, đau quằn quại, máu ra nhiều lắm')).toBe('khan_cap_115');
+    // A child missing by the river, searched for in vain.
+    expect(intentOf('thằng nhỏ đi tắm sông từ trưa tới giờ tìm không thấy, đôi dép còn trên bờ')).toBe('khan_cap_114');
   });
 
   test('a dossier with no news is a status question; a complaint about the hotline is feedback; fire-safety approval is out of the catalog', () => {

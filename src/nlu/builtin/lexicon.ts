@@ -347,6 +347,10 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'xe bồn lật',
     'xe bồn bị lật',
     'lật xe bồn',
+    // Someone missing (by the river, at sea) and people out searching ("kiếm hông thấy", "cả xóm đang đi kiếm").
+    'kiếm không thấy',
+    'tìm không thấy',
+    'không thấy tăm hơi',
   ],
   // Crime and public order in progress (113).
   toi_pham: [
