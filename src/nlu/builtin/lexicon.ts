@@ -949,24 +949,17 @@ export class LexiconMatcher {
       let skipped = 0;
       while (k < e.tokens.length) {
         const j = i + k + skipped;
-        const input = tokens[j];
-        if (input === undefined) break;
+        if (j >= tokens.length) break;
         // A number typed where the entry says "mấy" ("kẹt 3 người" for "kẹt mấy người").
-        if (e.tokens[k] === COUNT_WORD && isCount(input)) {
+        if (e.tokens[k] === COUNT_WORD && isCount(tokens[j])) {
           k++;
           continue;
         }
-        // An input typed with accents, or an entry marked exact, must match as written.
-        const matches = (at: number): boolean => {
-          const t = tokens[at];
-          const asTyped = e.exact || t !== folded[at];
-          return t !== undefined && (asTyped ? t === e.tokens[k] : folded[at] === e.folded[k]);
-        };
-        if (matches(j)) {
+        if (wordMatches(e, k, tokens, folded, j)) {
           k++;
           continue;
         }
-        if (k > 0 && skipped === 0 && isClassifier(input, folded[j]) && matches(j + 1)) {
+        if (k > 0 && skipped === 0 && isClassifier(tokens[j], folded[j]) && wordMatches(e, k, tokens, folded, j + 1)) {
           skipped = 1;
           k++;
           continue;
@@ -982,4 +975,11 @@ export class LexiconMatcher {
 /** A classifier noun ("cái", "sợi", "chiếc"…), as typed with accents or folded when typed without. */
 function isClassifier(token: string, folded: string): boolean {
   return token === folded ? FOLDED_CLASSIFIERS.has(folded) : CLASSIFIERS.has(token);
+}
+
+/** Whether the text's token `j` is the entry's word `k`: as written when typed with accents (or the entry is exact), folded otherwise. */
+function wordMatches(e: Entry, k: number, tokens: string[], folded: string[], j: number): boolean {
+  const input = tokens[j];
+  if (input === undefined) return false;
+  return e.exact || input !== folded[j] ? input === e.tokens[k] : folded[j] === e.folded[k];
 }
