@@ -401,6 +401,13 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     );
   });
 
+  test('only a greeting ("chào buổi chiều", "chào cán bộ") is a greeting; a greeting with thanks or a question is not only a greeting', () => {
+    expect(engine.score('chào buổi chiều anh chị')?.onlyGreeting).toBe(true);
+    expect(engine.score('chào ad, cho hỏi làm căn cước ở đâu')?.onlyGreeting).toBe(false);
+    expect(engine.score('chào cô, con cám ơn cô')?.onlyGreeting).toBe(false);
+    for (const text of ['chào buổi chiều', 'chào cán bộ', 'chao tong dai 1022']) expect(intentOf(text)).toBe('chao_hoi');
+  });
+
   test('spoiled food sold is a violation to report, not chit-chat about food', () => {
     expect(intentOf('tiệm bún đầu chợ bán đồ ăn ôi thiu, mấy đứa nhỏ ăn xong đau bụng, mong xuống kiểm tra')).toBe('vi_pham');
   });

@@ -128,6 +128,8 @@ export interface ScoreDetails {
   elsewhere: boolean;
   /** Thanks ("cảm ơn", "cám ơn") in a clause of its own, and no sentence that asks or requests anything. */
   onlyThanks: boolean;
+  /** Only greeting clauses ("chào buổi chiều", "chào cán bộ"), no thanks: the message greets and says nothing else. */
+  onlyGreeting: boolean;
   /** Says "cảm ơn" / "cám ơn" anywhere. */
   thanked: boolean;
   /**
@@ -904,6 +906,8 @@ export class BuiltinNluEngine implements NluEngine {
       neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
       thanked: saysThanks(f.words) || saysThanks(whole),
       onlyThanks: split && parts.some((c) => c.filler && saysThanks(c.words)) && requests.length === 0,
+      onlyGreeting:
+        split && parts.length > 0 && parts.every((c) => c.filler && !saysThanks(c.words)) && parts.some((c) => c.words.includes('chao')),
     };
   }
 
@@ -990,6 +994,9 @@ export class BuiltinNluEngine implements NluEngine {
     // Thanks and a "chào" that takes leave ("con cám ơn cô, con chào cô"), nothing asked: a goodbye, not a greeting.
     const leave = d.onlyThanks && top.name === GREETING_INTENT ? ranking.slice(1, 3).find((r) => r.name === THANKS_INTENT) : undefined;
     if (leave) return { text, intent: leave, intent_ranking: ranking, entities: d.entities };
+    // Only a greeting ("chào buổi chiều": not the "chiếu" of hộ chiếu; "chào cán bộ"): a greeting when the ranking has it among its three best.
+    const hello = d.onlyGreeting ? ranking.slice(0, 3).find((r) => r.name === GREETING_INTENT) : undefined;
+    if (hello) return { text, intent: hello, intent_ranking: ranking, entities: d.entities };
     // A dossier another province holds: its status is not ours to look up, and no procedure was asked.
     const outOfCatalog = (d.outOfCatalog && top.name.startsWith('tt_')) || (top.name === DOSSIER_STATUS && d.elsewhere());
     // An emergency that names its danger and leads the ranking is not turned down for looking
