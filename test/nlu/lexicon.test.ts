@@ -42,6 +42,8 @@ describe('LexiconMatcher', () => {
     // Someone missing, searched for in vain.
     ['từ xế tới giờ kiếm hông thấy', ['chay_no_cuu_nan']],
     ['hông thấy tăm hơi', ['chay_no_cuu_nan']],
+    ['cả xóm đang đi kiếm mà tối quá', ['chay_no_cuu_nan']],
+    ['mấy anh em chia nhau đi tìm', ['chay_no_cuu_nan']],
     // Spoiled food sold: a violation.
     ['quán cơm xài thịt ôi', ['vi_pham']],
     ['đồ ăn ôi thiu', ['vi_pham']],

@@ -351,6 +351,14 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'kiếm không thấy',
     'tìm không thấy',
     'không thấy tăm hơi',
+    // Neighbours out searching ("cả xóm đang đi kiếm", "chia nhau đi tìm"): someone is missing.
+    'xóm đang đi kiếm',
+    'xóm đi kiếm',
+    'xóm đang kiếm',
+    'xóm đang đi tìm',
+    'xóm đi tìm',
+    'chia nhau đi kiếm',
+    'chia nhau đi tìm',
   ],
   // Crime and public order in progress (113).
   toi_pham: [
