@@ -118,6 +118,7 @@ describe('a neighbouring procedure named only to be set aside', () => {
     ['tui không có ý định chuyển hộ khẩu, chỉ ở nhờ', 'x:neg_o_han', 'x:o_han'],
     ['hổng có ý chuyển hộ khẩu đâu, ở đậu thôi', 'x:neg_o_han', 'x:o_han'],
     ['tui không hỏi việc chuyển hộ khẩu, tui ở trọ', 'x:neg_o_han', 'x:o_han'],
+    ['khỏi cần chuyển hộ khẩu, tui ở trọ thôi', 'x:neg_o_han', 'x:o_han'],
   ])('%s: the cue is marked denied', (text, denied, plain) => {
     expect(classes(text)).toContain(denied);
     expect(classes(text)).not.toContain(plain);
@@ -125,6 +126,8 @@ describe('a neighbouring procedure named only to be set aside', () => {
 
   test.each([
     ['tui muốn chuyển hộ khẩu', 'x:o_han'],
+    // "khỏi" after a verb of taking out is "out of", not "no need to".
+    ['xóa tên ổng khỏi thường trú', 'x:o_han'],
     ['có phải rút bảo hiểm một lần không', 'x:rut_mot_lan'],
     ['không biết xin giấy độc thân ở đâu', 'x:doc_than'],
     // "ở đâu có" asks where: no denial.
