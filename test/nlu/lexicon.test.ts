@@ -47,6 +47,7 @@ describe('LexiconMatcher', () => {
     // Spoiled food sold: a violation.
     ['quán cơm xài thịt ôi', ['vi_pham']],
     ['đồ ăn ôi thiu', ['vi_pham']],
+    ['bán nước màu hổng có nhãn mác gì', ['vi_pham']],
     // Sent back again and again: a complaint about the service.
     ['xã bắt bổ sung hồ sơ tới 3 lần', ['gop_y']],
     ['đi tới đi lui mấy bận', ['gop_y']],

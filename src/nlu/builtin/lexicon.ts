@@ -614,6 +614,11 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'thực phẩm bẩn',
     'thực phẩm ôi',
     'đồ ăn ôi',
+    // Goods sold with no label ("hổng có nhãn mác gì"): their origin unknown.
+    'không nhãn mác',
+    'không có nhãn mác',
+    'không có nhãn',
+    'không rõ xuất xứ',
   ],
   // Corruption, bribes, formal complaint and denunciation.
   to_cao: [
