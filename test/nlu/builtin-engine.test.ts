@@ -411,6 +411,12 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     for (const text of ['chào buổi chiều', 'chào cán bộ', 'chao tong dai 1022']) expect(intentOf(text)).toBe('chao_hoi');
   });
 
+  test('the certificate of no criminal record, named by what it says', () => {
+    expect(intentOf('xin giấy xác nhận không tiền án để đi xuất khẩu lao động')).toBe('tt_ly_lich_tu_phap');
+    // A crime under way stays an emergency.
+    expect(intentOf('thằng đó mới ở tù ra, giờ đang cầm dao rượt người ta ngoài chợ')).toBe('khan_cap_113');
+  });
+
   test('spoiled food sold is a violation to report, not chit-chat about food', () => {
     expect(intentOf('tiệm bún đầu chợ bán đồ ăn ôi thiu, mấy đứa nhỏ ăn xong đau bụng, mong xuống kiểm tra')).toBe('vi_pham');
   });

@@ -833,6 +833,8 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'chuyển khẩu',
     'xóa thường trú',
   ],
+  // A criminal record, as people name the certificate that says there is none ("giấy không tiền án", "hổng có án tích").
+  an_tich: ['án tích', 'tiền án', 'tiền sự', 'tiền án tiền sự', 'phạm tội', 'kết án', 'xóa án', 'ở tù', 'đi tù', 'lý lịch tư pháp'],
   // Marital status certificate, not registering a marriage.
   doc_than: ['độc thân', 'tình trạng hôn nhân', 'chưa có vợ', 'chưa có chồng', 'chưa kết hôn', 'chưa lập gia đình', 'chưa từng kết hôn'],
   // A copy of a civil-status record already registered.
