@@ -411,6 +411,11 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     for (const text of ['chào buổi chiều', 'chào cán bộ', 'chao tong dai 1022']) expect(intentOf(text)).toBe('chao_hoi');
   });
 
+  test('the passport named the Southern way ("sổ thông hành", "cái sổ đi nước ngoài"); a land book is still a land book', () => {
+    expect(intentOf('ba tui muốn làm cái sổ thông hành để qua Campuchia thăm bà con')).toBe('tt_ho_chieu');
+    expect(intentOf('sổ đỏ nhà tui bị mất')).toBe('tt_cap_so_do');
+  });
+
   test('the certificate of no criminal record, named by what it says', () => {
     expect(intentOf('xin giấy xác nhận không tiền án để đi xuất khẩu lao động')).toBe('tt_ly_lich_tu_phap');
     // A crime under way stays an emergency.

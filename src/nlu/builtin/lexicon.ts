@@ -833,6 +833,16 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'chuyển khẩu',
     'xóa thường trú',
   ],
+  // Going abroad, as people name the passport ("cuốn sổ để đi nước ngoài", "sổ thông hành").
+  xuat_canh: [
+    'sổ thông hành',
+    'sổ đi nước ngoài',
+    'sổ để đi nước ngoài',
+    'sổ ra nước ngoài',
+    'xuất cảnh',
+    'qua cửa khẩu',
+    'đi máy bay ra nước ngoài',
+  ],
   // A criminal record, as people name the certificate that says there is none ("giấy không tiền án", "hổng có án tích").
   an_tich: ['án tích', 'tiền án', 'tiền sự', 'tiền án tiền sự', 'phạm tội', 'kết án', 'xóa án', 'ở tù', 'đi tù', 'lý lịch tư pháp'],
   // Marital status certificate, not registering a marriage.
