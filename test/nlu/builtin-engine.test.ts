@@ -416,6 +416,11 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('sổ đỏ nhà tui bị mất')).toBe('tt_cap_so_do');
   });
 
+  test("a father's name added to a birth record is a recognition; a first birth registration is not", () => {
+    expect(intentOf('tụi tui chưa cưới, giờ ảnh muốn ghi tên ba vô giấy khai sanh cho đứa nhỏ thì làm sao')).toBe('tt_nhan_cha_me_con');
+    expect(intentOf('con mới sanh, làm giấy khai sanh ở đâu')).toBe('tt_khai_sinh');
+  });
+
   test('the certificate of no criminal record, named by what it says', () => {
     expect(intentOf('xin giấy xác nhận không tiền án để đi xuất khẩu lao động')).toBe('tt_ly_lich_tu_phap');
     // A crime under way stays an emergency.

@@ -833,6 +833,21 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'chuyển khẩu',
     'xóa thường trú',
   ],
+  // A parent recognized, or a father's name added to a birth record (tt_nhan_cha_me_con, not a first registration).
+  nhan_con: [
+    'nhận con',
+    'nhận cha',
+    'nhận mẹ',
+    'nhận cha con',
+    'nhận mẹ con',
+    'ghi tên cha',
+    'ghi tên ba',
+    'bổ sung tên cha',
+    'bổ sung tên ba',
+    'thêm tên cha',
+    'thêm tên ba',
+    'adn',
+  ],
   // Going abroad, as people name the passport ("cuốn sổ để đi nước ngoài", "sổ thông hành").
   xuat_canh: [
     'sổ thông hành',
