@@ -39,6 +39,9 @@ describe('LexiconMatcher', () => {
     // Fuel spilled from an overturned tanker; bleeding told the other way round, pain that twists the body.
     ['xe bồn chở xăng lật, xăng chảy lênh láng', ['chay_no_cuu_nan']],
     ['bả đau quằn quại, máu ra nhiều', ['y_te_khan', 'y_te_khan']],
+    // Never married, or widowed and not remarried: the marital-status certificate's cue.
+    ['giấy xác nhận ở vậy một mình', ['doc_than']],
+    ['tui chưa lấy vợ', ['doc_than']],
     // A parent recognized, a father's name added.
     ['muốn ghi tên ba vô khai sanh', ['nhan_con']],
     ['ổng muốn nhận con', ['nhan_con']],

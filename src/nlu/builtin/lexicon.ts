@@ -861,7 +861,20 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
   // A criminal record, as people name the certificate that says there is none ("giấy không tiền án", "hổng có án tích").
   an_tich: ['án tích', 'tiền án', 'tiền sự', 'tiền án tiền sự', 'phạm tội', 'kết án', 'xóa án', 'ở tù', 'đi tù', 'lý lịch tư pháp'],
   // Marital status certificate, not registering a marriage.
-  doc_than: ['độc thân', 'tình trạng hôn nhân', 'chưa có vợ', 'chưa có chồng', 'chưa kết hôn', 'chưa lập gia đình', 'chưa từng kết hôn'],
+  doc_than: [
+    'ở vậy',
+    'chưa vợ',
+    'chưa chồng',
+    'chưa lấy vợ',
+    'chưa lấy chồng',
+    'độc thân',
+    'tình trạng hôn nhân',
+    'chưa có vợ',
+    'chưa có chồng',
+    'chưa kết hôn',
+    'chưa lập gia đình',
+    'chưa từng kết hôn',
+  ],
   // A copy of a civil-status record already registered.
   ban_sao_ho_tich: [
     'trích lục',
