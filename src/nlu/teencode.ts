@@ -107,6 +107,8 @@ export const TEENCODE: ReadonlyMap<string, string> = new Map<string, string>([
   ['cảmơn', 'cảm ơn'],
   ['cámơn', 'cảm ơn'],
   ['tkss', 'cảm ơn'],
+  // Chat of young people: a sweetheart ("có ny chưa"), not a hotline topic.
+  ['ny', 'người yêu'],
   ['bye', 'tạm biệt'],
   ['bb', 'tạm biệt'],
   ['pp', 'tạm biệt'],
@@ -133,6 +135,8 @@ export const TEENCODE: ReadonlyMap<string, string> = new Map<string, string>([
   ['gpkd', 'giấy phép kinh doanh'],
   ['gpxd', 'giấy phép xây dựng'],
   ['hkd', 'hộ kinh doanh'],
+  // "hộ kd", "đk kd": business, as in the abbreviations above.
+  ['kd', 'kinh doanh'],
   ['dn', 'doanh nghiệp'],
   ['dkkd', 'đăng ký kinh doanh'],
   ['đkkd', 'đăng ký kinh doanh'],

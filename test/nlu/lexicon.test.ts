@@ -31,6 +31,38 @@ describe('LexiconMatcher', () => {
     ['chứng thực photo', ['sao_y']],
     // Fire-safety approval: a procedure outside the catalog.
     ['hồ sơ pccc cho quán karaoke', ['pccc', 'vi_pham']],
+    // A classifier noun before the thing named ("sợi", "cái", "chiếc"), with or without accents; one only, and not first.
+    ['thằng đó mới giựt sợi dây chuyền của bà cụ', ['toi_pham']],
+    ['có người té xuống cái giếng khoan cũ', ['chay_no_cuu_nan']],
+    ['co nguoi te xuong cai gieng', ['chay_no_cuu_nan']],
+    ['giật cái chiếc dây chuyền', []],
+    // Fuel spilled from an overturned tanker; bleeding told the other way round, pain that twists the body.
+    ['xe bồn chở xăng lật, xăng chảy lênh láng', ['chay_no_cuu_nan']],
+    ['bả đau quằn quại, máu ra nhiều', ['y_te_khan', 'y_te_khan']],
+    // Never married, or widowed and not remarried: the marital-status certificate's cue.
+    ['giấy xác nhận ở vậy một mình', ['doc_than']],
+    ['tui chưa lấy vợ', ['doc_than']],
+    // A parent recognized, a father's name added.
+    ['muốn ghi tên ba vô khai sanh', ['nhan_con']],
+    ['ổng muốn nhận con', ['nhan_con']],
+    // Going abroad, as people name the passport.
+    ['làm cái sổ đi nước ngoài cho má tui', ['xuat_canh']],
+    ['sổ thông hành', ['xuat_canh']],
+    // A criminal record, as people name the certificate that says there is none (denied: a feature of its own).
+    ['giấy chứng nhận chưa từng bị kết án', ['an_tich']],
+    ['xin giấy không tiền án tiền sự', ['an_tich']],
+    // Someone missing, searched for in vain.
+    ['từ xế tới giờ kiếm hông thấy', ['chay_no_cuu_nan']],
+    ['hông thấy tăm hơi', ['chay_no_cuu_nan']],
+    ['cả xóm đang đi kiếm mà tối quá', ['chay_no_cuu_nan']],
+    ['mấy anh em chia nhau đi tìm', ['chay_no_cuu_nan']],
+    // Spoiled food sold: a violation.
+    ['quán cơm xài thịt ôi', ['vi_pham']],
+    ['đồ ăn ôi thiu', ['vi_pham']],
+    ['bán nước màu hổng có nhãn mác gì', ['vi_pham']],
+    // Sent back again and again: a complaint about the service.
+    ['xã bắt bổ sung hồ sơ tới 3 lần', ['gop_y']],
+    ['đi tới đi lui mấy bận', ['gop_y']],
   ])('%s → %j', (text, classes) => {
     expect(classesOf(text)).toEqual(classes);
   });

@@ -88,6 +88,9 @@ describe('teencode, abbreviations and Southern dialect', () => {
   test('a whole message in teencode reads like the standard one', () => {
     expect(normalize('lm cccd het bn tien z ad').folded).toEqual(normalize('làm căn cước công dân hết bao nhiêu tiền vậy admin').folded);
     expect(normalizeText('mần giấy khai sanh đc hông')).toBe(normalizeText('làm giấy khai sinh được không'));
+    // "kd" is business ("hộ kd", "đk kd"); "ny" a sweetheart, chit-chat.
+    expect(normalizeText('đk hộ kd online')).toBe(normalizeText('đăng ký hộ kinh doanh trực tuyến'));
+    expect(normalizeText('bot có ny chưa')).toBe(normalizeText('bot có người yêu chưa'));
   });
 
   test.each([

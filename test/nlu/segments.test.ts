@@ -29,6 +29,27 @@ describe('clauses of a long message', () => {
     expect(clauses(clause).every((c) => c.filler)).toBe(true);
   });
 
+  test('a sentence that only says who is writing is filler; a long one, a question or one inside a sentence is not', () => {
+    const filler = (t: string): boolean[] => clauses(t).map((c) => c.filler);
+    expect(filler('Tôi là cộng tác viên y tế ấp. Cụ bà 82 tuổi cần làm lại căn cước.')).toEqual([true, false]);
+    expect(filler('Tui là trưởng ấp bên Tam Nông, bà Năm muốn làm sổ đỏ')).toEqual([true, false]);
+    expect(filler('Em là sinh viên năm nhất ở trọ gần trường đại học Đồng Tháp mấy tháng nay.')).toEqual([false]);
+    expect(filler('Tôi là người cần làm giấy tờ gì?')).toEqual([false]);
+    expect(filler('Nhà ở ấp 3, tôi là con út trong nhà.')).toEqual([false, false]);
+  });
+
+  test('a clause that puts another matter off for later is left out of the request part', () => {
+    const text = 'Giờ tụi tui muốn đăng ký kết hôn trước, vụ nhận cha cho con tính sau.';
+    expect(clauses(text).map((c) => c.deferred)).toEqual([false, true]);
+    expect(requestPart(clauses(text), text)).toBe('Giờ tụi tui muốn đăng ký kết hôn trước,');
+    expect(clauses('gia đình định sau này làm thừa kế sang tên cho các con').map((c) => c.deferred)).toEqual([true]);
+    expect(clauses('Giấy an toàn thực phẩm tui tính làm sau nha').map((c) => c.deferred)).toEqual([true]);
+    // Something done first and the rest later, a question, a purpose: not deferred.
+    expect(clauses('em muốn làm khai sinh cho con trước rồi tính sau').map((c) => c.deferred)).toEqual([false]);
+    expect(clauses('kết hôn để tính sau được không?').map((c) => c.deferred)).toEqual([false]);
+    expect(clauses('làm căn cước để sau này thi cử').map((c) => c.deferred)).toEqual([false]);
+  });
+
   test.each(['tổng đài 1022 là gì', 'cảm ơn nhưng tôi chưa hiểu phí bao nhiêu', 'làm lại căn cước'])('%s is not filler', (clause) => {
     expect(clauses(clause).some((c) => !c.filler)).toBe(true);
   });

@@ -128,6 +128,8 @@ export interface ScoreDetails {
   elsewhere: boolean;
   /** Thanks ("cảm ơn", "cám ơn") in a clause of its own, and no sentence that asks or requests anything. */
   onlyThanks: boolean;
+  /** Only greeting clauses ("chào buổi chiều", "chào cán bộ"), no thanks: the message greets and says nothing else. */
+  onlyGreeting: boolean;
   /** Says "cảm ơn" / "cám ơn" anywhere. */
   thanked: boolean;
   /**
@@ -387,6 +389,8 @@ const ACCENT_DROPOUT = 0.35;
 const MAX_ENTITY_CHARS = 10_000;
 /** The thank-you and goodbye intent. */
 const THANKS_INTENT = 'cam_on_tam_biet';
+/** The greeting intent. */
+const GREETING_INTENT = 'chao_hoi';
 /** Intents whose examples are mostly words that also wrap other messages. */
 const SMALL_TALK = new Set(['chao_hoi', 'cam_on_tam_biet']);
 /** Training hands the event loop back at least this often (ms). */
@@ -839,7 +843,14 @@ export class BuiltinNluEngine implements NluEngine {
     const lazy = this.read(text, split);
     if (!lazy) return undefined;
     const { notPresent: _notPresent, dangerNow: _dangerNow, happening: _happening, ...rest } = lazy;
-    return { ...rest, neighbors: lazy.neighbors(), wholeNeighbors: lazy.wholeNeighbors?.(), elsewhere: lazy.elsewhere() };
+    // The nearest examples matter only where the agreement check applies.
+    const checked = (lazy.ranking[0]?.confidence ?? 0) < this.opts.agreementThreshold;
+    return {
+      ...rest,
+      neighbors: checked ? lazy.neighbors() : [],
+      wholeNeighbors: checked ? lazy.wholeNeighbors?.() : undefined,
+      elsewhere: lazy.elsewhere(),
+    };
   }
 
   /** `score`, with the nearest examples looked up on demand. */
@@ -858,8 +869,6 @@ export class BuiltinNluEngine implements NluEngine {
       if (i !== model.backgroundIndex) ranking.push({ name, confidence: probs[i] });
     });
     ranking.sort((a, b) => b.confidence - a.confidence);
-    // The nearest examples matter only where the agreement check applies (most of a parse's time otherwise).
-    const checked = (ranking[0]?.confidence ?? 0) < this.opts.agreementThreshold;
     const nearest = (v: SparseVector): IntentScore[] =>
       model.neighbors.query(v, 5).map((n) => ({ name: model.labels[n.label], confidence: n.similarity }));
     const classes = wordClasses(f.full);
@@ -880,8 +889,9 @@ export class BuiltinNluEngine implements NluEngine {
       contentWords,
       knownWords,
       entities,
-      neighbors: () => (checked ? nearest(f.focus ? vectorize(f.focus, model.vocabulary) : x) : []),
-      wholeNeighbors: checked && f.focus ? () => nearest(x) : undefined,
+      // Looked up only when the agreement check asks (most of a parse's time otherwise).
+      neighbors: () => nearest(f.focus ? vectorize(f.focus, model.vocabulary) : x),
+      wholeNeighbors: f.focus ? () => nearest(x) : undefined,
       core,
       requestSentences: requests,
       rescue: callsForRescue(f.words, classes),
@@ -896,6 +906,8 @@ export class BuiltinNluEngine implements NluEngine {
       neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
       thanked: saysThanks(f.words) || saysThanks(whole),
       onlyThanks: split && parts.some((c) => c.filler && saysThanks(c.words)) && requests.length === 0,
+      onlyGreeting:
+        split && parts.length > 0 && parts.every((c) => c.filler && !saysThanks(c.words)) && parts.some((c) => c.words.includes('chao')),
     };
   }
 
@@ -938,6 +950,9 @@ export class BuiltinNluEngine implements NluEngine {
       const calm = ranking.filter((r) => !this.urgent.has(r.name));
       const thanks = d.thanked ? calm.slice(0, 2).find((r) => r.name === THANKS_INTENT) : undefined;
       if (thanks) return { text, intent: thanks, intent_ranking: calm, entities: d.entities };
+      // The emergencies set aside, the rest may answer on its own ("tối qua bị trộm bóp, giờ làm lại bằng lái sao").
+      const again = this.withoutEmergencies(text, d);
+      if (again && again.intent.name !== FALLBACK_INTENT) return again;
       return this.fallback(text, calm, d.entities, this.opts.threshold);
     }
     if (rescue) return { text, intent: rescue, intent_ranking: ranking, entities: d.entities };
@@ -976,6 +991,12 @@ export class BuiltinNluEngine implements NluEngine {
     // A thank-you with a few words of what comes next ("mai tui lên xã làm liền") and no question:
     // when the thanks lead the ranking, however thinly, it is a thank-you (a report would lead otherwise).
     if (d.onlyThanks && top.name === THANKS_INTENT) return { text, intent: top, intent_ranking: ranking, entities: d.entities };
+    // Thanks and a "chào" that takes leave ("con cám ơn cô, con chào cô"), nothing asked: a goodbye, not a greeting.
+    const leave = d.onlyThanks && top.name === GREETING_INTENT ? ranking.slice(1, 3).find((r) => r.name === THANKS_INTENT) : undefined;
+    if (leave) return { text, intent: leave, intent_ranking: ranking, entities: d.entities };
+    // Only a greeting ("chào buổi chiều": not the "chiếu" of hộ chiếu; "chào cán bộ"): a greeting when the ranking has it among its three best.
+    const hello = d.onlyGreeting ? ranking.slice(0, 3).find((r) => r.name === GREETING_INTENT) : undefined;
+    if (hello) return { text, intent: hello, intent_ranking: ranking, entities: d.entities };
     // A dossier another province holds: its status is not ours to look up, and no procedure was asked.
     const outOfCatalog = (d.outOfCatalog && top.name.startsWith('tt_')) || (top.name === DOSSIER_STATUS && d.elsewhere());
     // An emergency that names its danger and leads the ranking is not turned down for looking
@@ -1008,6 +1029,21 @@ export class BuiltinNluEngine implements NluEngine {
       return other ? { ...result, ambiguous: [other, top] } : result;
     }
     return { text, intent: top, intent_ranking: ranking, entities: d.entities };
+  }
+
+  /**
+   * The message read as no emergency, once it told no danger going on ("tối qua bị trộm lấy mất cái
+   * bóp, giờ làm lại bằng lái sao"): the confidences of the other intents (and of the out-of-domain
+   * class) given that it is none of the emergencies, decided by the usual rules. Undefined when the
+   * emergencies took all the mass.
+   */
+  private withoutEmergencies(text: string, d: LazyScore): ParseResult | undefined {
+    let urgentMass = 0;
+    for (const r of d.ranking) if (this.urgent.has(r.name)) urgentMass += r.confidence;
+    const rest = 1 - urgentMass;
+    if (rest <= 0) return undefined;
+    const ranking = d.ranking.filter((r) => !this.urgent.has(r.name)).map((r) => ({ name: r.name, confidence: r.confidence / rest }));
+    return this.decide(text, { ...d, ranking, background: d.background / rest });
   }
 
   private fallback(text: string, ranking: IntentScore[], entities: Entity[], confidence: number): ParseResult {

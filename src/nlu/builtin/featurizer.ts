@@ -334,6 +334,10 @@ const NEGATION_BRIDGE = new Set([
   'giay',
   'hoi',
   'lai',
+  // "không có ý định chuyển hộ khẩu", "không hỏi việc cấp lần đầu".
+  'y',
+  'dinh',
+  'viec',
 ]);
 /** Most words between a denial and the cue it denies ("hổng muốn làm lại đăng ký kết hôn": four). */
 const NEGATION_REACH = 4;
@@ -347,6 +351,17 @@ function deniesWithDau(folded: string[], k: number): boolean {
   return folded[k] === 'dau' && (folded[k + 1] === 'co' || folded[k + 1] === 'phai') && !(k > 0 && PLACE_BEFORE.has(folded[k - 1]));
 }
 
+/** Verbs of taking out before "khỏi" that make it "out of" ("xóa tên ổng khỏi sổ hộ khẩu", "cắt khỏi hộ"), not "no need to". */
+const REMOVAL = new Set(['xoa', 'cat', 'tach', 'ra', 'rut', 'bo', 'dua', 'loai', 'go']);
+/** Words before "khỏi" looked at for a verb of taking out. */
+const REMOVAL_REACH = 4;
+
+/** Whether the "khỏi" at `k` means "out of" (a verb of taking out a few words before it). */
+function removedFrom(folded: string[], k: number): boolean {
+  for (let m = k - 1; m >= Math.max(0, k - REMOVAL_REACH); m--) if (REMOVAL.has(folded[m])) return true;
+  return false;
+}
+
 /**
  * True when the word class matched at `start` is denied: "tui hổng phải chuyển hộ khẩu, chỉ ở
  * nhờ" names a neighbouring procedure to set it aside. A negation at most four words before the
@@ -354,6 +369,7 @@ function deniesWithDau(folded: string[], k: number): boolean {
  */
 function negated(folded: string[], start: number): boolean {
   for (let k = start - 1; k >= Math.max(0, start - NEGATION_REACH); k--) {
+    if (folded[k] === 'khoi' && removedFrom(folded, k)) return false;
     if (NEGATIONS.has(folded[k])) return k === 0 || folded[k - 1] !== 'co';
     if (deniesWithDau(folded, k)) return true;
     if (!NEGATION_BRIDGE.has(folded[k])) return false;

@@ -174,6 +174,9 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'nấm độc',
     'nấm lạ',
     'ngộ độc nấm',
+    // Bleeding told the other way round, and pain that twists the body ("máu ra nhiều", "đau quằn quại").
+    'máu ra nhiều',
+    'quằn quại',
   ],
   // Asking for health advice (which medicine, what to eat, where to be treated): out of the
   // catalog, not an emergency by itself. Longer phrases win over y_te_khan's "uống thuốc".
@@ -336,6 +339,26 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'bén khói',
     'bốc khói',
     'bắt đầu cháy',
+    // Fuel spilled on a road or a river (an overturned tanker): a fire hazard for the fire police.
+    'xăng chảy',
+    'tràn xăng',
+    'rò xăng',
+    'rò rỉ xăng',
+    'xe bồn lật',
+    'xe bồn bị lật',
+    'lật xe bồn',
+    // Someone missing (by the river, at sea) and people out searching ("kiếm hông thấy", "cả xóm đang đi kiếm").
+    'kiếm không thấy',
+    'tìm không thấy',
+    'không thấy tăm hơi',
+    // Neighbours out searching ("cả xóm đang đi kiếm", "chia nhau đi tìm"): someone is missing.
+    'xóm đang đi kiếm',
+    'xóm đi kiếm',
+    'xóm đang kiếm',
+    'xóm đang đi tìm',
+    'xóm đi tìm',
+    'chia nhau đi kiếm',
+    'chia nhau đi tìm',
   ],
   // Crime and public order in progress (113).
   toi_pham: [
@@ -583,6 +606,19 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'phẩm màu',
     'hàn the',
     'bơm',
+    // Spoiled or dirty food sold ("xài thịt ôi", "đồ ăn ôi thiu"): a food-safety violation to report.
+    'thịt ôi',
+    'ôi thiu',
+    'hôi thiu',
+    'thịt thối',
+    'thực phẩm bẩn',
+    'thực phẩm ôi',
+    'đồ ăn ôi',
+    // Goods sold with no label ("hổng có nhãn mác gì"): their origin unknown.
+    'không nhãn mác',
+    'không có nhãn mác',
+    'không có nhãn',
+    'không rõ xuất xứ',
   ],
   // Corruption, bribes, formal complaint and denunciation.
   to_cao: [
@@ -731,6 +767,13 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'lập ra làm gì',
     'lỗi suốt',
     'lỗi hoài',
+    // Sent back again and again for one more paper ("bắt bổ sung hồ sơ tới 3 lần", "đi tới đi lui").
+    'bắt bổ sung',
+    'bổ sung hoài',
+    'bổ sung nhiều lần',
+    'đi tới đi lui',
+    'đi lên đi xuống',
+    'hành dân',
   ],
   // A death in the family (khai tử).
   tu_vong: [
@@ -790,8 +833,48 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'chuyển khẩu',
     'xóa thường trú',
   ],
+  // A parent recognized, or a father's name added to a birth record (tt_nhan_cha_me_con, not a first registration).
+  nhan_con: [
+    'nhận con',
+    'nhận cha',
+    'nhận mẹ',
+    'nhận cha con',
+    'nhận mẹ con',
+    'ghi tên cha',
+    'ghi tên ba',
+    'bổ sung tên cha',
+    'bổ sung tên ba',
+    'thêm tên cha',
+    'thêm tên ba',
+    'adn',
+  ],
+  // Going abroad, as people name the passport ("cuốn sổ để đi nước ngoài", "sổ thông hành").
+  xuat_canh: [
+    'sổ thông hành',
+    'sổ đi nước ngoài',
+    'sổ để đi nước ngoài',
+    'sổ ra nước ngoài',
+    'xuất cảnh',
+    'qua cửa khẩu',
+    'đi máy bay ra nước ngoài',
+  ],
+  // A criminal record, as people name the certificate that says there is none ("giấy không tiền án", "hổng có án tích").
+  an_tich: ['án tích', 'tiền án', 'tiền sự', 'tiền án tiền sự', 'phạm tội', 'kết án', 'xóa án', 'ở tù', 'đi tù', 'lý lịch tư pháp'],
   // Marital status certificate, not registering a marriage.
-  doc_than: ['độc thân', 'tình trạng hôn nhân', 'chưa có vợ', 'chưa có chồng', 'chưa kết hôn', 'chưa lập gia đình', 'chưa từng kết hôn'],
+  doc_than: [
+    'ở vậy',
+    'chưa vợ',
+    'chưa chồng',
+    'chưa lấy vợ',
+    'chưa lấy chồng',
+    'độc thân',
+    'tình trạng hôn nhân',
+    'chưa có vợ',
+    'chưa có chồng',
+    'chưa kết hôn',
+    'chưa lập gia đình',
+    'chưa từng kết hôn',
+  ],
   // A copy of a civil-status record already registered.
   ban_sao_ho_tich: [
     'trích lục',
@@ -836,6 +919,14 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
   // The VNeID account, not the card.
   tai_khoan: ['vneid', 'tài khoản', 'mật khẩu', 'đăng nhập', 'mã otp', 'kích hoạt', 'mức 2', 'mức 1', 'ứng dụng', 'định danh điện tử'],
 };
+
+/**
+ * Classifier nouns that people put before the thing named ("giựt sợi dây chuyền", "té xuống cái
+ * giếng", "giật cái điện thoại"): inside an entry, one of them may stand in the text before the
+ * entry's next word. Accented, and their folded forms for text typed without accents.
+ */
+const CLASSIFIERS = new Set(['cái', 'chiếc', 'sợi', 'con', 'cục', 'cuốn', 'quyển']);
+const FOLDED_CLASSIFIERS = new Set(['cai', 'chiec', 'soi', 'con', 'cuc', 'cuon', 'quyen']);
 
 /** In an entry, the word that also matches a number typed in its place ("kẹt mấy người" matches "kẹt 3 người"). */
 const COUNT_WORD = 'mấy';
@@ -891,36 +982,57 @@ export class LexiconMatcher {
     while (i < folded.length) {
       const hit = this.entryAt(tokens, folded, i);
       if (hit) {
-        out.push(hit.cls);
+        out.push(hit.entry.cls);
         starts.push(i);
-        for (let k = 0; k < hit.tokens.length; k++) covered.add(i + k);
-        i += hit.tokens.length;
+        for (let k = 0; k < hit.length; k++) covered.add(i + k);
+        i += hit.length;
       } else i++;
     }
     return { classes: out, covered, starts };
   }
 
-  /** The longest entry that matches the text from token `i` on. */
-  private entryAt(tokens: string[], folded: string[], i: number): Entry | undefined {
+  /** The longest entry that matches the text from token `i` on, and how many tokens of the text it spans. */
+  private entryAt(tokens: string[], folded: string[], i: number): { entry: Entry; length: number } | undefined {
     const entries = this.byFirst.get(folded[i]) ?? (isCount(tokens[i]) ? this.byFirst.get('may') : undefined);
     if (!entries) return undefined;
     for (const e of entries) {
       if (i + e.tokens.length > tokens.length) continue;
       let k = 0;
+      // Text tokens skipped: one classifier noun at most ("té xuống cái giếng" for "té xuống giếng").
+      let skipped = 0;
       while (k < e.tokens.length) {
-        const input = tokens[i + k];
+        const j = i + k + skipped;
+        if (j >= tokens.length) break;
         // A number typed where the entry says "mấy" ("kẹt 3 người" for "kẹt mấy người").
-        if (e.tokens[k] === COUNT_WORD && isCount(input)) {
+        if (e.tokens[k] === COUNT_WORD && isCount(tokens[j])) {
           k++;
           continue;
         }
-        // An input typed with accents, or an entry marked exact, must match as written.
-        const asTyped = e.exact || input !== folded[i + k];
-        if (asTyped ? input !== e.tokens[k] : folded[i + k] !== e.folded[k]) break;
-        k++;
+        if (wordMatches(e, k, tokens, folded, j)) {
+          k++;
+          continue;
+        }
+        if (k > 0 && skipped === 0 && isClassifier(tokens[j], folded[j]) && wordMatches(e, k, tokens, folded, j + 1)) {
+          skipped = 1;
+          k++;
+          continue;
+        }
+        break;
       }
-      if (k === e.tokens.length) return e;
+      if (k === e.tokens.length) return { entry: e, length: k + skipped };
     }
     return undefined;
   }
+}
+
+/** A classifier noun ("cái", "sợi", "chiếc"…), as typed with accents or folded when typed without. */
+function isClassifier(token: string, folded: string): boolean {
+  return token === folded ? FOLDED_CLASSIFIERS.has(folded) : CLASSIFIERS.has(token);
+}
+
+/** Whether the text's token `j` is the entry's word `k`: as written when typed with accents (or the entry is exact), folded otherwise. */
+function wordMatches(e: Entry, k: number, tokens: string[], folded: string[], j: number): boolean {
+  const input = tokens[j];
+  if (input === undefined) return false;
+  return e.exact || input !== folded[j] ? input === e.tokens[k] : folded[j] === e.folded[k];
 }

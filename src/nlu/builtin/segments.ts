@@ -20,6 +20,8 @@ export interface Clause {
   request: boolean;
   /** Starts a sentence (not a clause after a comma). */
   sentenceStart: boolean;
+  /** Puts something off for later ("vụ nhận cha cho con tính sau", "gia đình định sau này làm thừa kế"): not the request. */
+  deferred: boolean;
 }
 
 /** Clause ends: sentence punctuation, line breaks, and commas (a greeting often ends with one). */
@@ -54,6 +56,42 @@ const REQUEST_OPENERS = [['cho'], ['xin', 'hoi'], ['lam', 'on'], ['nho'], ['de',
 const ASK_BEFORE = new Set(['cho', 'xin', 'muon', 'can']);
 /** Most request sentences looked at (the last ones: the questions come at the end). */
 const MAX_REQUEST_SENTENCES = 4;
+
+/** Words that end a clause putting something off ("… tính sau", "… tui tính làm sau", "… sẽ tính sau"), particles aside. */
+const LATER_ENDS = [
+  ['tinh', 'sau'],
+  ['lam', 'sau'],
+];
+/** A wish put off to a later day inside a clause ("định sau này làm thừa kế", "tính sau này mới làm"). */
+const LATER_WISHES = [
+  ['dinh', 'sau', 'nay'],
+  ['tinh', 'sau', 'nay'],
+];
+/** Particles that may close a clause after what it puts off. */
+const CLOSING_PARTICLES = new Set(['a', 'nha', 'ha', 'luon', 'roi', 'the', 'vay', 'di']);
+
+/**
+ * A clause that puts another matter off for later, and asks nothing ("vụ nhận cha cho con tính sau"):
+ * not one that does something first and the rest later ("làm khai sinh trước rồi tính sau").
+ */
+function isDeferred(words: string[], request: boolean): boolean {
+  if (request || words.includes('truoc')) return false;
+  let end = words.length;
+  while (end > 0 && CLOSING_PARTICLES.has(words[end - 1])) end--;
+  const endsLater = LATER_ENDS.some((p) => end >= p.length + 1 && p.every((w, k) => words[end - p.length + k] === w));
+  if (endsLater) return true;
+  return words.some((_, i) => LATER_WISHES.some((p) => p.every((w, k) => words[i + k] === w)));
+}
+
+/** Who the writer is, before the story ("tôi là cộng tác viên y tế ấp", "tui là trưởng ấp"): words that open such a clause. */
+const SELF = new Set(['toi', 'tui', 'em', 'minh', 'con', 'chau']);
+/** Longest self-introduction clause (words): a longer one tells more than who is writing. */
+const MAX_INTRODUCTION_WORDS = 10;
+
+/** A clause that only says who is writing ("tôi là giáo viên chủ nhiệm lớp 3"): a greeting's kin, nothing asked. */
+function isIntroduction(words: string[], request: boolean): boolean {
+  return !request && words.length <= MAX_INTRODUCTION_WORDS && SELF.has(words[0]) && words[1] === 'la';
+}
 
 function isFiller(words: string[]): boolean {
   if (words.length === 0) return true;
@@ -93,14 +131,16 @@ export function clauses(text: string): Clause[] {
     const start = m.index ?? 0;
     const { tokens, folded: words } = normalize(raw);
     if (words.length > 0) {
+      const request = isRequest(tokens, words, raw);
       out.push({
         text: raw,
         start,
         end: start + raw.length,
         words,
-        filler: isFiller(words),
-        request: isRequest(tokens, words, raw),
+        filler: isFiller(words) || (sentenceStart && isIntroduction(words, request)),
+        request,
         sentenceStart,
+        deferred: isDeferred(words, request),
       });
     }
     sentenceStart = SENTENCE_END.test(raw);
@@ -110,7 +150,7 @@ export function clauses(text: string): Clause[] {
 
 /** The message without its filler clauses; the message itself when nothing else is left. */
 export function requestPart(parts: Clause[], text: string): string {
-  const kept = parts.filter((c) => !c.filler);
+  const kept = parts.filter((c) => !c.filler && !c.deferred);
   if (kept.length === 0 || kept.length === parts.length) return text;
   return kept.map((c) => c.text.trim()).join(' ');
 }
@@ -126,7 +166,7 @@ export function requestSentences(parts: Clause[]): string[] {
     else sentences[sentences.length - 1].push(c);
   }
   return sentences
-    .map((s) => s.filter((c) => !c.filler))
+    .map((s) => s.filter((c) => !c.filler && !c.deferred))
     .filter((s) => s.length > 0 && s.some((c) => c.request))
     .map((s) => s.map((c) => c.text.trim()).join(' '))
     .slice(-MAX_REQUEST_SENTENCES);
