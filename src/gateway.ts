@@ -62,13 +62,14 @@ const STATS_REFRESH_MS = 60_000;
 const BLOB_SWEEP_MS = 3_600_000;
 /**
  * Most inbound messages processed at once on PGlite: its single engine runs one statement at a time, and a
- * group of messages holds it for its whole transaction, so wider groups save CPU but make webhooks wait
- * (measured: 4 gives +20 % conversations against the old 2; 8 a few more, but the intake under a flood falls to 52 %; docs/performance.md,
- * "Inbound messages in groups").
+ * group of messages holds it for its whole transaction, so wider groups save CPU but make webhooks wait.
+ * Measured (docs/performance.md, "The flood gate and a cap per channel"): 8 inbound and 12 deliveries give
+ * 172–179 conversations/s against 140–152 with 4 and 8, now that the flood gate keeps the intake first
+ * (before it, 8 took the intake under a flood to 52 %).
  */
-const PGLITE_INBOUND_LANE = 4;
-/** Most deliveries in flight at once on PGlite. */
-const PGLITE_DELIVERY_LANE = 8;
+const PGLITE_INBOUND_LANE = 8;
+/** Most deliveries in flight at once on PGlite (9 of them for one channel: `DELIVERY_PER_CHANNEL`'s default). */
+const PGLITE_DELIVERY_LANE = 12;
 /**
  * Most deliveries in flight at once while webhooks flood in (`IntakePressure`): answers already
  * decided keep going out, but a wide lane would take the CPU the acknowledgements need (measured

@@ -99,8 +99,8 @@ describe.each(databaseKinds())('delivery on %s', (kind) => {
       t.citizenApp.hold = new Promise<void>((r) => (release = r));
       const db = t.gw.ctx.db;
       const records = countStatements(db, 'AS (id uuid, parts int, provider_id text, job_id bigint)');
-      // 6: as many deliveries of one channel as run at once on PGlite (three quarters of its lane of 8).
-      const users = Array.from({ length: 6 }, (_, i) => `u-group-${i}`);
+      // 9: as many deliveries of one channel as run at once on PGlite (three quarters of its lane of 12).
+      const users = Array.from({ length: 9 }, (_, i) => `u-group-${i}`);
       await Promise.all(users.map((u) => t.postCitizen(citizenMessage(u, 'xin chào')).expect(200)));
       const until = Date.now() + 30_000;
       while (t.citizenApp.attempts < users.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
