@@ -51,6 +51,11 @@ export const DEV_FILES: readonly DevFile[] = [
     about: 'untouched batch N of December 5, scored before and after the eleventh round, then studied in the twelfth',
     minLines: 210,
   },
+  {
+    file: 'dev-fresh-o.jsonl',
+    about: 'untouched batch O of December 5, scored before and after the twelfth round, then studied in the thirteenth',
+    minLines: 220,
+  },
 ];
 
 /** The older held-out set (test/nlu/heldout.jsonl): once used for tuning, so dev data too, though not in `--dev`. */
