@@ -9,11 +9,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
 import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
+import { foldDiacritics } from '../../src/nlu/normalize';
 import { DEV_FILES, OLD_HELDOUT_FILE, readEvalSet } from './eval-sets';
 
 const dir = join(__dirname, 'frozen');
 const STYLES = new Set(['plain', 'no_diacritics', 'typos', 'teencode', 'mixed', 'southern', 'long']);
 const key = (t: string): string => t.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+/** As `rasa-yaml.test.ts` compares dev files with the training data: accents and punctuation dropped. */
+const foldedKey = (t: string): string =>
+  foldDiacritics(t.normalize('NFC').toLowerCase())
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim() || t.trim();
 
 describe('frozen held-out set', () => {
   test('every file matches its SHA-256 in SHA256SUMS, and heldout.jsonl is listed', () => {
@@ -57,18 +63,22 @@ describe('frozen held-out set', () => {
     expect(counts).toEqual(Object.fromEntries(files.map((f) => [f, 0])));
   });
 
+  // Compared with accents and punctuation dropped (as a dev file is with the training data): "xin chao"
+  // in a batch is "Xin chào!" in nlu.yml. Two batches once held such lines, found when they became dev files.
   test('the untouched batches share no message with the training data, a dev file, the frozen set or each other (count only)', () => {
     const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
     const seen = new Set([
-      ...data.intents.flatMap((i) => i.examples.map(key)),
-      ...BACKGROUND_EXAMPLES.map(key),
-      ...[...DEV_FILES.map((f) => f.file), OLD_HELDOUT_FILE, 'frozen/heldout.jsonl'].flatMap((f) => readEvalSet(f).map((i) => key(i.text))),
+      ...data.intents.flatMap((i) => i.examples.map(foldedKey)),
+      ...BACKGROUND_EXAMPLES.map(foldedKey),
+      ...[...DEV_FILES.map((f) => f.file), OLD_HELDOUT_FILE, 'frozen/heldout.jsonl'].flatMap((f) =>
+        readEvalSet(f).map((i) => foldedKey(i.text)),
+      ),
     ]);
     const batches = readdirSync(join(__dirname, 'untouched')).filter((f) => f.endsWith('.jsonl'));
     expect(batches).toContain('batch-i.jsonl');
     const shared = Object.fromEntries(
       batches.map((f) => {
-        const texts = readEvalSet(`untouched/${f}`).map((i) => key(i.text));
+        const texts = readEvalSet(`untouched/${f}`).map((i) => foldedKey(i.text));
         const n = texts.filter((t) => seen.has(t)).length;
         texts.forEach((t) => seen.add(t));
         return [f, n];
