@@ -392,6 +392,27 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('Đèn đường ở ấp 3 hư cả tuần nay rồi, tối thui. Cám ơn tổng đài.')).toBe('su_co_ha_tang');
   });
 
+  test('thanks and a plan for later ("để mai …", "để cuối tuần …"), nothing asked: a goodbye, whatever the plan names', () => {
+    expect(intentOf('cảm ơn con nhiều nghen, để mai chú lên xã làm')).toBe('cam_on_tam_biet');
+    expect(intentOf('Dạ em cảm ơn anh chị nhiều, em hiểu rồi. Để cuối tuần em xin nghỉ làm về quê nộp hồ sơ.')).toBe('cam_on_tam_biet');
+    expect(intentOf('cảm ơn nha, để mai tui lên xã làm khai sinh thì cần giấy gì?')).toBe('tt_khai_sinh');
+  });
+
+  test('a neighbour denied across "trợ cấp" / "bảo hiểm"; "xong rồi mà" names another procedure; "thấp nghiệp" is a typo', () => {
+    expect(intentOf('Không phải trợ cấp thất nghiệp nha, em hỏi rút BHXH một lần trên VssID được không?')).toBe('tt_bhxh_mot_lan');
+    expect(intentOf('thằng nhỏ nhà tui mới sanh, làm khai sinh xong rồi mà sao chưa thấy thẻ bảo hiểm y tế của nó')).not.toBe(
+      'tt_khai_sinh',
+    );
+    expect(intentOf('trợ cấp thấp nghiệp đc bao nhiu phần trăm lương')).toBe('tt_tro_cap_that_nghiep');
+  });
+
+  test('emergencies told by what is seen: stones thrown, a fence climbed, a battery swallowed, a car in the canal', () => {
+    expect(intentOf('tụi thanh niên hai xóm đang chọi đá nhau trước quán nhậu nè')).toBe('khan_cap_113');
+    expect(intentOf('có thằng lạ đang leo rào vô sân nhà tui')).toBe('khan_cap_113');
+    expect(intentOf('con tôi 3 tuổi nuốt phải đồng xu, đang khóc')).toBe('khan_cap_115');
+    expect(intentOf('xe hơi trượt xuống kinh rồi, nước sâu quá kêu người tới lẹ')).toBe('khan_cap_114');
+  });
+
   test('thanks and a "chào" that takes leave, nothing asked: a goodbye; a greeting alone or before a question is not', () => {
     expect(intentOf('con cám ơn cô, con chào cô ạ')).toBe('cam_on_tam_biet');
     expect(intentOf('chào anh chị ạ')).toBe('chao_hoi');

@@ -218,6 +218,16 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     expect(normalizeText('đi ra ngoài')).toBe('đi ra ngoài');
   });
 
+  test('"thấp / thấc nghiệp" is thất nghiệp; "kinh" is the canal after a word of place, not in kinh doanh', () => {
+    expect(normalizeText('trợ cấp thấp nghiệp đc bao nhiu')).toBe(normalizeText('trợ cấp thất nghiệp được bao nhiêu'));
+    expect(normalize('tro cap thac nghiep').folded).toEqual(normalize('trợ cấp thất nghiệp').folded);
+    expect(normalizeText('chiếc xe trượt xuống kinh')).toBe(normalizeText('chiếc xe trượt xuống kênh'));
+    expect(normalizeText('nhà ở ven kinh xáng')).toBe(normalizeText('nhà ở ven kênh xáng'));
+    expect(normalizeText('hộ kinh doanh')).toBe('hộ kinh doanh');
+    expect(normalizeText('thấp quá')).toBe('thấp quá');
+    expect(normalizeText('tụng kinh')).toBe('tụng kinh');
+  });
+
   test('a Southern message reads like the standard one, with and without diacritics', () => {
     expect(normalizeText('ổng biểu tui đi lãnh tiền thất nghiệp hen')).toBe(normalizeText('ông ấy bảo tôi đi lĩnh tiền thất nghiệp nha'));
     expect(normalize('tui mần giấy tờ cho tía má hông được').folded).toEqual(normalize('tôi làm giấy tờ cho cha mẹ không được').folded);

@@ -50,6 +50,22 @@ describe('clauses of a long message', () => {
     expect(clauses('làm căn cước để sau này thi cử').map((c) => c.deferred)).toEqual([false]);
   });
 
+  test('a plan for later that asks nothing is marked; a question about it, or a story, is not', () => {
+    const plans = (t: string): boolean[] => clauses(t).map((c) => c.plan);
+    expect(plans('cảm ơn con nhiều nghen, để mai chú lên xã làm')).toEqual([false, true]);
+    expect(plans('Để cuối tuần em xin nghỉ làm về quê nộp hồ sơ.')).toEqual([true]);
+    expect(plans('Mai tui lên xã làm liền. Chiều mai em ghé')).toEqual([true, true]);
+    expect(plans('để mai lên xã làm thì cần giấy gì?')).toEqual([false]);
+    expect(plans('để làm khai sinh cho con')).toEqual([false]);
+    expect(plans('hôm qua tui lên xã nộp rồi')).toEqual([false]);
+  });
+
+  test('"em hiểu rồi" and a wish of good health ("chúc cô chú mạnh giỏi") are filler', () => {
+    expect(clauses('em hiểu rồi').every((c) => c.filler)).toBe(true);
+    expect(clauses('Chúc cô chú mạnh giỏi.').every((c) => c.filler)).toBe(true);
+    expect(clauses('em không hiểu').every((c) => c.filler)).toBe(false);
+  });
+
   test.each(['tổng đài 1022 là gì', 'cảm ơn nhưng tôi chưa hiểu phí bao nhiêu', 'làm lại căn cước'])('%s is not filler', (clause) => {
     expect(clauses(clause).some((c) => !c.filler)).toBe(true);
   });

@@ -97,6 +97,10 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'hóc',
     'mắc nghẹn',
     'hóc dị vật',
+    // Something swallowed (a button battery, a coin): a child to the hospital at once.
+    'nuốt phải',
+    'nuốt nhầm',
+    'nuốt pin',
     'rắn cắn',
     'rắn độc',
     'rắn độc cắn',
@@ -359,6 +363,13 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'xóm đi tìm',
     'chia nhau đi kiếm',
     'chia nhau đi tìm',
+    // A car gone off the road into a canal or a river ("trượt xuống kinh", "lao xuống sông").
+    'trượt xuống kênh',
+    'trượt xuống sông',
+    'lao xuống kênh',
+    'lao xuống sông',
+    'xe rớt xuống',
+    'xe lao xuống',
   ],
   // Crime and public order in progress (113).
   toi_pham: [
@@ -454,6 +465,18 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'rượt đánh',
     'hành hung',
     'truy sát',
+    // Stones thrown in a brawl; an intruder over the fence; a driver who hits and runs off.
+    'chọi đá',
+    'ném đá',
+    'chọi nhau',
+    'leo rào',
+    'trèo rào',
+    'leo tường',
+    'trèo tường',
+    'leo cổng',
+    'trèo cổng',
+    'bỏ chạy',
+    'rồi chạy luôn',
   ],
   // Urgency.
   khan: [

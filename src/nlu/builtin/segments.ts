@@ -22,6 +22,8 @@ export interface Clause {
   sentenceStart: boolean;
   /** Puts something off for later ("vụ nhận cha cho con tính sau", "gia đình định sau này làm thừa kế"): not the request. */
   deferred: boolean;
+  /** Tells what the writer will do later, and asks nothing ("để mai chú lên xã làm", "để cuối tuần em về quê nộp"). */
+  plan: boolean;
 }
 
 /** Clause ends: sentence punctuation, line breaks, and commas (a greeting often ends with one). */
@@ -29,7 +31,7 @@ const CLAUSE = /[^.?!;\n,…]+[.?!;\n,…]*/gu;
 const SENTENCE_END = /[.?!;\n…]/u;
 
 /** Words that make a clause a greeting, a thank-you, an apology or a polite closing. */
-const FILLER_CUES = new Set('chao loi cam on kinh alo phien thank chuc biet mong'.split(' '));
+const FILLER_CUES = new Set('chao loi cam on kinh alo phien thank chuc biet hieu mong'.split(' '));
 /** Words that may stand beside the cues in such a clause (people, the hotline, particles). */
 const FILLER_WORDS = new Set(
   (
@@ -37,7 +39,7 @@ const FILLER_WORDS = new Set(
     'duoc som hoi dap tra loi xem xet quy co quan can bo ong ba con chau may ca nhe nhi oi voi va cua truc ho tro giup nhan buoi sang chieu ' +
     'toi ngay tot lanh suc khoe thanh cong truoc that that su lai lan nua trung tam hanh chinh cong ubnd uy ban xa phuong tinh dong thap ' +
     'kinh gui chuc thi cho minh em nhe day ah nay do ay vui long thong cam xin loi vi phien lam ha nhieu lam mot ngay vui ve ' +
-    'da het roi biet hieu vay ok'
+    'da het roi biet hieu vay ok manh gioi binh an'
   ).split(' '),
 );
 /**
@@ -81,6 +83,22 @@ function isDeferred(words: string[], request: boolean): boolean {
   const endsLater = LATER_ENDS.some((p) => end >= p.length + 1 && p.every((w, k) => words[end - p.length + k] === w));
   if (endsLater) return true;
   return words.some((_, i) => LATER_WISHES.some((p) => p.every((w, k) => words[i + k] === w)));
+}
+
+/** After "để", the words of a later day that make a clause a plan ("để mai", "để chiều", "để cuối tuần", "để bữa khác"). */
+const PLAN_TIMES = new Set(['mai', 'mot', 'chieu', 'sang', 'toi', 'cuoi', 'bua', 'hom', 'tuan', 'thu', 'khi', 'luc', 'ngay', 'dip']);
+
+/** Before "mai", the parts of a day that open a plan ("chiều mai em ghé", "sáng mai tui lên"). */
+const DAY_PARTS = new Set(['ngay', 'chieu', 'sang', 'toi', 'trua']);
+
+/**
+ * A plan for later that asks nothing ("để mai chú lên xã làm", "để cuối tuần em xin nghỉ về quê nộp
+ * hồ sơ", "mai tui lên xã làm liền", "chiều mai em ghé").
+ */
+function isPlan(words: string[], request: boolean): boolean {
+  if (request) return false;
+  if (words[0] === 'de') return PLAN_TIMES.has(words[1]);
+  return words[0] === 'mai' || words[0] === 'mot' || (DAY_PARTS.has(words[0]) && words[1] === 'mai');
 }
 
 /** Who the writer is, before the story ("tôi là cộng tác viên y tế ấp", "tui là trưởng ấp"): words that open such a clause. */
@@ -141,6 +159,7 @@ export function clauses(text: string): Clause[] {
         request,
         sentenceStart,
         deferred: isDeferred(words, request),
+        plan: isPlan(words, request),
       });
     }
     sentenceStart = SENTENCE_END.test(raw);
