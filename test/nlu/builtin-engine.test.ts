@@ -406,11 +406,19 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('trợ cấp thấp nghiệp đc bao nhiu phần trăm lương')).toBe('tt_tro_cap_that_nghiep');
   });
 
+  test("vaccination is outside the catalog; a crime told with no question is no procedure's page", () => {
+    expect(intentOf('cho con đi chích ngừa mở rộng ở đâu dzậy, trạm y tế hay bệnh viện')).toBe(FALLBACK_INTENT);
+    expect(intentOf('xe tải tông sạp trái cây của tui rồi chạy luôn, hổng ai bị gì, biển số 66C có chữ 12')).not.toBe('tt_dang_ky_xe');
+    // With a question about a procedure, the procedure answers ("bị trộm … giờ làm lại bằng lái sao").
+    expect(intentOf('tối qua bị trộm cái bóp, trong đó có bằng lái, giờ làm lại bằng lái sao')).toBe('tt_doi_gplx');
+  });
+
   test('emergencies told by what is seen: stones thrown, a fence climbed, a battery swallowed, a car in the canal', () => {
     expect(intentOf('tụi thanh niên hai xóm đang chọi đá nhau trước quán nhậu nè')).toBe('khan_cap_113');
     expect(intentOf('có thằng lạ đang leo rào vô sân nhà tui')).toBe('khan_cap_113');
     expect(intentOf('con tôi 3 tuổi nuốt phải đồng xu, đang khóc')).toBe('khan_cap_115');
     expect(intentOf('xe hơi trượt xuống kinh rồi, nước sâu quá kêu người tới lẹ')).toBe('khan_cap_114');
+    expect(intentOf('có người đàn ông lạ đang kéo bé gái ra bãi giữ xe, bé khóc quá')).toBe('khan_cap_113');
   });
 
   test('thanks and a "chào" that takes leave, nothing asked: a goodbye; a greeting alone or before a question is not', () => {

@@ -37,6 +37,10 @@ describe('LexiconMatcher', () => {
     ['hai xóm đang chọi đá nhau', ['toi_pham']],
     ['nó đang leo rào vô sân', ['toi_pham']],
     ['tông người ta xong bỏ chạy', ['toi_pham']],
+    ['ông đó đang kéo bé ra bãi xe', ['toi_pham']],
+    // Vaccination: a health service outside the catalog.
+    ['cho con đi chích ngừa mở rộng', ['tiem_chung']],
+    ['tiem vac xin o dau', ['tiem_chung']],
     // A classifier noun before the thing named ("sợi", "cái", "chiếc"), with or without accents; one only, and not first.
     ['thằng đó mới giựt sợi dây chuyền của bà cụ', ['toi_pham']],
     ['có người té xuống cái giếng khoan cũ', ['chay_no_cuu_nan']],

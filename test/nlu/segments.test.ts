@@ -60,6 +60,14 @@ describe('clauses of a long message', () => {
     expect(plans('hôm qua tui lên xã nộp rồi')).toEqual([false]);
   });
 
+  test('"hổng ai bị gì" says no one was hurt: no question; "ai" or "gì" elsewhere still ask', () => {
+    const requests = (t: string): boolean[] => clauses(t).map((c) => c.request);
+    expect(requests('xe tải tông sạp của tui rồi chạy luôn, hổng ai bị gì, biển số 66C')).toEqual([false, false, false]);
+    expect(requests('may không ai bị gì')).toEqual([false]);
+    expect(requests('không ai bị gì chứ?')).toEqual([true]);
+    expect(requests('ai cấp giấy này')).toEqual([true]);
+  });
+
   test('"em hiểu rồi" and a wish of good health ("chúc cô chú mạnh giỏi") are filler', () => {
     expect(clauses('em hiểu rồi').every((c) => c.filler)).toBe(true);
     expect(clauses('Chúc cô chú mạnh giỏi.').every((c) => c.filler)).toBe(true);

@@ -118,6 +118,8 @@ export interface ScoreDetails {
   rescue: boolean;
   /** Names a danger to people (a word class of someone hurt, trapped or attacked, not denied). */
   danger: boolean;
+  /** Names a crime (the `toi_pham` word class) and no sentence asks or requests anything. */
+  crimeTold: boolean;
   /** Names a procedure outside the catalog (an adoption), not to set it aside. */
   outOfCatalog: boolean;
   /** Says it gives feedback ("góp ý", "kiến nghị", "đề xuất", "phản ánh", "khó xài"…: the `gop_y` word class, not denied, and one of `FEEDBACK_WORDS`). */
@@ -186,10 +188,10 @@ const RESCUE_RANK = 5;
 
 /**
  * Word classes of procedures outside the catalog that a catalog procedure resembles ("nhận … làm
- * con nuôi" is not "nhận con"): named (not denied), no procedure of the catalog is the answer. (A
+ * con nuôi" is not "nhận con"; "chích ngừa" is no health-insurance card): named (not denied), no procedure of the catalog is the answer. (A
  * dispute is not one: "đất đang tranh chấp có cấp sổ được không" asks about a procedure.)
  */
-const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'pccc']);
+const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'pccc', 'tiem_chung']);
 
 /** "cảm ơn" / "cám ơn" among folded words. */
 const saysThanks = (words: string[]): boolean => words.some((w, i) => w === 'cam' && words[i + 1] === 'on');
@@ -898,6 +900,7 @@ export class BuiltinNluEngine implements NluEngine {
       requestSentences: requests,
       rescue: callsForRescue(f.words, classes),
       danger: classes.some((c) => DANGER_CLASSES.has(c)),
+      crimeTold: split && requests.length === 0 && classes.includes('toi_pham'),
       outOfCatalog: classes.some((c) => OUT_OF_CATALOG_CLASSES.has(c)),
       feedback: classes.includes('gop_y') && hasPhrase(whole, FEEDBACK_WORDS),
       // The whole message: the filing, or the paper, is often told in a clause before the question.
@@ -970,6 +973,9 @@ export class BuiltinNluEngine implements NluEngine {
     const near = this.urgent.has(top.name) ? undefined : ranking.slice(0, 3).find((r) => this.urgent.has(r.name));
     if (near && near.confidence >= DANGER_NEAR && d.dangerNow() && !d.notPresent())
       return this.fallback(text, ranking, d.entities, this.opts.threshold);
+    // A crime told, nothing asked, and a procedure leads ("xe tải tông sạp của tui rồi chạy luôn, biển
+    // số 66C…"): the procedure's page answers no one; an operator reads it.
+    if (d.crimeTold && top.name.startsWith('tt_')) return this.fallback(text, ranking, d.entities, this.opts.threshold);
     const second = ranking[1];
     const urgent = this.urgent.has(top.name);
     const threshold = urgent ? Math.min(this.opts.urgentThreshold, this.opts.threshold) : this.opts.threshold;

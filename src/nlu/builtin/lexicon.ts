@@ -203,6 +203,8 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'bồi bổ',
     'dinh dưỡng',
   ],
+  // Vaccination (a health service, outside the catalog; not the health-insurance card it resembles).
+  tiem_chung: ['chích ngừa', 'tiêm ngừa', 'tiêm chủng', 'chích vắc xin', 'tiêm vắc xin', 'vắc xin', 'vaccine', 'vacxin'],
   // Adoption: outside the catalog, and not a parent-child recognition (tt_nhan_cha_me_con).
   con_nuoi: ['con nuôi', 'nhận nuôi', 'nuôi con nuôi', 'cha mẹ nuôi', 'ba má nuôi'],
   // Fire-safety approval (a procedure of the fire police): outside the catalog, not a land or business procedure.
@@ -477,6 +479,12 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'trèo cổng',
     'bỏ chạy',
     'rồi chạy luôn',
+    // A child dragged off by a stranger ("đang kéo bé ra bãi xe", "lôi đứa nhỏ đi").
+    'kéo bé',
+    'lôi bé',
+    'kéo đứa nhỏ',
+    'lôi đứa nhỏ',
+    'bắt đứa nhỏ',
   ],
   // Urgency.
   khan: [

@@ -123,6 +123,9 @@ function isFiller(words: string[]): boolean {
 
 function isRequest(tokens: string[], words: string[], raw: string): boolean {
   if (raw.includes('?')) return true;
+  // "(may) hổng ai bị gì": no one was hurt, not "who?" nor "what?".
+  const from = words[0] === 'may' ? 1 : 0;
+  if (words[from] === 'khong' && words[from + 1] === 'ai') return false;
   const asks = (t: string, i: number): boolean =>
     (t === words[i] ? FOLDED_QUESTION_WORDS.has(t) : QUESTION_WORDS.has(t)) || (words[i] === 'bao' && BAO_QUESTION.has(words[i + 1]));
   if (tokens.some(asks)) return true;
