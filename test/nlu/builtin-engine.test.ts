@@ -396,6 +396,8 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('cảm ơn con nhiều nghen, để mai chú lên xã làm')).toBe('cam_on_tam_biet');
     expect(intentOf('Dạ em cảm ơn anh chị nhiều, em hiểu rồi. Để cuối tuần em xin nghỉ làm về quê nộp hồ sơ.')).toBe('cam_on_tam_biet');
     expect(intentOf('cảm ơn nha, để mai tui lên xã làm khai sinh thì cần giấy gì?')).toBe('tt_khai_sinh');
+    // Praise and thanks, nothing else: a goodbye ("tuyệt" is not the "tuyển" of tuyển sinh).
+    expect(intentOf('tuyệt vời, cám ơn ad nhiều nha')).toBe('cam_on_tam_biet');
   });
 
   test('a neighbour denied across "trợ cấp" / "bảo hiểm"; "xong rồi mà" names another procedure; "thấp nghiệp" is a typo', () => {

@@ -68,9 +68,10 @@ describe('clauses of a long message', () => {
     expect(requests('ai cấp giấy này')).toEqual([true]);
   });
 
-  test('"em hiểu rồi" and a wish of good health ("chúc cô chú mạnh giỏi") are filler', () => {
+  test('"em hiểu rồi", "tuyệt vời" and a wish of good health ("chúc cô chú mạnh giỏi") are filler', () => {
     expect(clauses('em hiểu rồi').every((c) => c.filler)).toBe(true);
     expect(clauses('Chúc cô chú mạnh giỏi.').every((c) => c.filler)).toBe(true);
+    expect(clauses('tuyệt vời, cảm ơn').every((c) => c.filler)).toBe(true);
     expect(clauses('em không hiểu').every((c) => c.filler)).toBe(false);
   });
 

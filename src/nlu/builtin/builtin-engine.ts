@@ -130,7 +130,7 @@ export interface ScoreDetails {
   elsewhere: boolean;
   /** Thanks ("cảm ơn", "cám ơn") in a clause of its own, and no sentence that asks or requests anything. */
   onlyThanks: boolean;
-  /** Besides greetings and thanks, only plans for later ("cảm ơn con nghen, để mai chú lên xã làm"). */
+  /** Nothing but greetings, thanks and plans for later ("cảm ơn con nghen, để mai chú lên xã làm", "tuyệt vời, cảm ơn"). */
   onlyPlans: boolean;
   /** Only greeting clauses ("chào buổi chiều", "chào cán bộ"), no thanks: the message greets and says nothing else. */
   onlyGreeting: boolean;
@@ -911,7 +911,7 @@ export class BuiltinNluEngine implements NluEngine {
       neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
       thanked: saysThanks(f.words) || saysThanks(whole),
       onlyThanks: split && parts.some((c) => c.filler && saysThanks(c.words)) && requests.length === 0,
-      onlyPlans: split && parts.some((c) => c.plan) && parts.every((c) => c.filler || c.plan),
+      onlyPlans: split && parts.every((c) => c.filler || c.plan),
       onlyGreeting:
         split && parts.length > 0 && parts.every((c) => c.filler && !saysThanks(c.words)) && parts.some((c) => c.words.includes('chao')),
     };
@@ -1000,7 +1000,8 @@ export class BuiltinNluEngine implements NluEngine {
     // A thank-you with a few words of what comes next ("mai tui lên xã làm liền") and no question:
     // when the thanks lead the ranking, however thinly, it is a thank-you (a report would lead otherwise).
     if (d.onlyThanks && top.name === THANKS_INTENT) return { text, intent: top, intent_ranking: ranking, entities: d.entities };
-    // Thanks and a plan for later, nothing else ("cảm ơn con nhiều nghen, để mai chú lên xã làm"): a goodbye, whatever the plan names.
+    // Thanks and a plan for later, nothing else ("cảm ơn con nhiều nghen, để mai chú lên xã làm", "tuyệt vời, cảm ơn"): a
+    // goodbye, whatever the plan names or the words of praise are read as.
     const bye = d.onlyThanks && d.onlyPlans ? d.ranking.find((r) => r.name === THANKS_INTENT) : undefined;
     if (bye) return { text, intent: bye, intent_ranking: ranking, entities: d.entities };
     // Thanks and a "chào" that takes leave ("con cám ơn cô, con chào cô"), nothing asked: a goodbye, not a greeting.

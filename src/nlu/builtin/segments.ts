@@ -31,7 +31,7 @@ const CLAUSE = /[^.?!;\n,…]+[.?!;\n,…]*/gu;
 const SENTENCE_END = /[.?!;\n…]/u;
 
 /** Words that make a clause a greeting, a thank-you, an apology or a polite closing. */
-const FILLER_CUES = new Set('chao loi cam on kinh alo phien thank chuc biet hieu mong'.split(' '));
+const FILLER_CUES = new Set('chao loi cam on kinh alo phien thank chuc biet hieu mong tuyet'.split(' '));
 /** Words that may stand beside the cues in such a clause (people, the hotline, particles). */
 const FILLER_WORDS = new Set(
   (
