@@ -398,6 +398,10 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('cảm ơn nha, để mai tui lên xã làm khai sinh thì cần giấy gì?')).toBe('tt_khai_sinh');
     // Praise and thanks, nothing else: a goodbye ("tuyệt" is not the "tuyển" of tuyển sinh).
     expect(intentOf('tuyệt vời, cám ơn ad nhiều nha')).toBe('cam_on_tam_biet');
+    // Leave taken, nothing asked: a goodbye, not a greeting nor a call for an operator ("gặp").
+    expect(intentOf('chào ad nha, tui về đây')).toBe('cam_on_tam_biet');
+    expect(intentOf('hẹn gặp lại nha')).toBe('cam_on_tam_biet');
+    expect(intentOf('cho tui gặp tổng đài viên')).toBe('gap_tong_dai_vien');
   });
 
   test('a neighbour denied across "trợ cấp" / "bảo hiểm"; "xong rồi mà" names another procedure; "thấp nghiệp" is a typo', () => {

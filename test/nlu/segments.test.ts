@@ -60,6 +60,15 @@ describe('clauses of a long message', () => {
     expect(plans('hôm qua tui lên xã nộp rồi')).toEqual([false]);
   });
 
+  test('a clause that only takes leave is marked; "về đây" in a story is not', () => {
+    const leaves = (t: string): boolean[] => clauses(t).map((c) => c.leave);
+    expect(leaves('chào nha, tui đi đây')).toEqual([false, true]);
+    expect(leaves('hẹn gặp lại ad nha')).toEqual([true]);
+    expect(leaves('bye ad')).toEqual([true]);
+    expect(leaves('tui mới chuyển hộ khẩu về đây')).toEqual([false]);
+    expect(leaves('tui đi đây đi đó hoài')).toEqual([false]);
+  });
+
   test('"hổng ai bị gì" says no one was hurt: no question; "ai" or "gì" elsewhere still ask', () => {
     const requests = (t: string): boolean[] => clauses(t).map((c) => c.request);
     expect(requests('xe tải tông sạp của tui rồi chạy luôn, hổng ai bị gì, biển số 66C')).toEqual([false, false, false]);

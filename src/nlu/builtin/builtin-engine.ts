@@ -132,6 +132,8 @@ export interface ScoreDetails {
   onlyThanks: boolean;
   /** Nothing but greetings, thanks and plans for later ("cảm ơn con nghen, để mai chú lên xã làm", "tuyệt vời, cảm ơn"). */
   onlyPlans: boolean;
+  /** Takes leave ("tui đi đây", "hẹn gặp lại") and says nothing but greetings, thanks or plans besides. */
+  leaving: boolean;
   /** Only greeting clauses ("chào buổi chiều", "chào cán bộ"), no thanks: the message greets and says nothing else. */
   onlyGreeting: boolean;
   /** Says "cảm ơn" / "cám ơn" anywhere. */
@@ -912,6 +914,7 @@ export class BuiltinNluEngine implements NluEngine {
       thanked: saysThanks(f.words) || saysThanks(whole),
       onlyThanks: split && parts.some((c) => c.filler && saysThanks(c.words)) && requests.length === 0,
       onlyPlans: split && parts.every((c) => c.filler || c.plan),
+      leaving: split && requests.length === 0 && parts.some((c) => c.leave) && parts.every((c) => c.filler || c.plan || c.leave),
       onlyGreeting:
         split && parts.length > 0 && parts.every((c) => c.filler && !saysThanks(c.words)) && parts.some((c) => c.words.includes('chao')),
     };
@@ -1004,6 +1007,9 @@ export class BuiltinNluEngine implements NluEngine {
     // goodbye, whatever the plan names or the words of praise are read as.
     const bye = d.onlyThanks && d.onlyPlans ? d.ranking.find((r) => r.name === THANKS_INTENT) : undefined;
     if (bye) return { text, intent: bye, intent_ranking: ranking, entities: d.entities };
+    // Leave taken ("chào nha, tui đi đây", "hẹn gặp lại"), nothing asked: a goodbye, not a greeting or a call for an operator.
+    const gone = d.leaving ? d.ranking.find((r) => r.name === THANKS_INTENT) : undefined;
+    if (gone) return { text, intent: gone, intent_ranking: ranking, entities: d.entities };
     // Thanks and a "chào" that takes leave ("con cám ơn cô, con chào cô"), nothing asked: a goodbye, not a greeting.
     const leave = d.onlyThanks && top.name === GREETING_INTENT ? ranking.slice(1, 3).find((r) => r.name === THANKS_INTENT) : undefined;
     if (leave) return { text, intent: leave, intent_ranking: ranking, entities: d.entities };

@@ -24,6 +24,8 @@ export interface Clause {
   deferred: boolean;
   /** Tells what the writer will do later, and asks nothing ("để mai chú lên xã làm", "để cuối tuần em về quê nộp"). */
   plan: boolean;
+  /** Takes leave and says nothing else ("tui đi đây", "hẹn gặp lại", "tạm biệt nha"). */
+  leave: boolean;
 }
 
 /** Clause ends: sentence punctuation, line breaks, and commas (a greeting often ends with one). */
@@ -101,6 +103,25 @@ function isPlan(words: string[], request: boolean): boolean {
   return words[0] === 'mai' || words[0] === 'mot' || (DAY_PARTS.has(words[0]) && words[1] === 'mai');
 }
 
+/** Phrases that take leave (folded): "hẹn gặp lại", "tạm biệt" (and "bye"), "tui đi đây", "tui về đây". */
+const LEAVE_PHRASES = [
+  ['hen', 'gap', 'lai'],
+  ['tam', 'biet'],
+  ['di', 'day'],
+  ['ve', 'day'],
+];
+
+/** A clause that only takes leave: a leave phrase, and besides it only the words a greeting may have. */
+function isLeave(words: string[]): boolean {
+  for (const p of LEAVE_PHRASES) {
+    for (let i = 0; i + p.length <= words.length; i++) {
+      if (!p.every((w, k) => words[i + k] === w)) continue;
+      return words.every((w, j) => (j >= i && j < i + p.length) || FILLER_WORDS.has(w));
+    }
+  }
+  return false;
+}
+
 /** Who the writer is, before the story ("tôi là cộng tác viên y tế ấp", "tui là trưởng ấp"): words that open such a clause. */
 const SELF = new Set(['toi', 'tui', 'em', 'minh', 'con', 'chau']);
 /** Longest self-introduction clause (words): a longer one tells more than who is writing. */
@@ -163,6 +184,7 @@ export function clauses(text: string): Clause[] {
         sentenceStart,
         deferred: isDeferred(words, request),
         plan: isPlan(words, request),
+        leave: !request && isLeave(words),
       });
     }
     sentenceStart = SENTENCE_END.test(raw);
