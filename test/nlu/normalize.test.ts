@@ -85,6 +85,14 @@ describe('teencode, abbreviations and Southern dialect', () => {
     expect(normalizeText(`${raw}`)).toBe(normalizeText(expected));
   });
 
+  test('"cc" is the identity card after "thẻ", "làm", "đổi"… or before "gắn chip"; elsewhere "chị", as before', () => {
+    expect(normalizeText('thẻ cc bị gãy đôi r')).toBe(normalizeText('thẻ căn cước bị gãy đôi rồi'));
+    expect(normalizeText('làm cc gắn chip')).toBe(normalizeText('làm căn cước gắn chip'));
+    expect(normalizeText('cc gan chip o dau')).toBe(normalizeText('căn cước gan chip o dau'));
+    expect(normalizeText('cc ơi')).toBe(normalizeText('chị ơi'));
+    expect(normalizeText('cc bản sao sổ hộ khẩu')).toBe(normalizeText('chị bản sao sổ hộ khẩu'));
+  });
+
   test('a whole message in teencode reads like the standard one', () => {
     expect(normalize('lm cccd het bn tien z ad').folded).toEqual(normalize('làm căn cước công dân hết bao nhiêu tiền vậy admin').folded);
     expect(normalizeText('mần giấy khai sanh đc hông')).toBe(normalizeText('làm giấy khai sinh được không'));
