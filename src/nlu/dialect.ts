@@ -257,6 +257,15 @@ export function resolveSouthern(token: string, prev: string | undefined, next: s
     case 'đặng':
       // "đặng ngân hàng cho vay" = "để …" (purpose); the surname keeps its own ("ông Đặng Văn A").
       return (next !== undefined && SURNAME_NEXT.has(next)) || (prev !== undefined && SURNAME_PREV.has(prev)) ? undefined : 'để';
+    case 'thấp':
+    case 'thấc':
+    case 'thap':
+    case 'thac':
+      // "thấp nghiệp", "thấc nghiệp" (a Southern final -t heard as -c or typed -p) = thất nghiệp.
+      return next === 'nghiep' ? 'thất' : undefined;
+    case 'kinh':
+      // "xuống kinh", "bờ kinh", "dưới kinh" = the canal (kênh); kinh doanh, kinh tế keep theirs.
+      return prev !== undefined && KENH_PREV.has(prev) ? 'kênh' : undefined;
     case 'chi':
       // "cần giấy chi", "mần chi" = "gì" at a question's end; "chi trả", "chi nhánh", "chị" (unaccented) keep theirs.
       return prev !== undefined && CHI_WHAT_PREV.has(prev) && (next === undefined || HON_PARTICLES.has(next) || next === 'het')
@@ -323,6 +332,9 @@ const LUMP_NEXT = new Set([
   'di',
 ]);
 
+/** Before "kinh", words that make it the canal ("té xuống kinh", "ven kinh", "bên kia kinh"). */
+const KENH_PREV = new Set(['xuong', 'bo', 'duoi', 'ven', 'doc', 'te', 'kia', 'mep', 'ke']);
+
 /** Before "lộ", words that make it the road ("cây đổ ngoài lộ", "ra lộ đón xe"). */
 const ROAD_PREV = new Set(['ngoai', 'ra', 'tren', 'doc', 'ben', 'ke', 'sat', 'giua', 'qua', 'bang', 'ven', 'mep']);
 
@@ -357,4 +369,9 @@ export const SOUTHERN_IN_CONTEXT: ReadonlySet<string> = new Set([
   'chớ',
   'đặng',
   'chi',
+  'thấp',
+  'thấc',
+  'thap',
+  'thac',
+  'kinh',
 ]);

@@ -148,7 +148,7 @@ function isSyllable(token: string): boolean {
 
 /** Collapses letters typed more than twice (khôngggg) and, when that makes a word, twice. */
 function collapseRepeats(token: string): string {
-  if (TEENCODE.has(token) || /^\p{N}+$/u.test(token)) return token;
+  if (TEENCODE.has(token) || CONTEXTUAL.has(token) || /^\p{N}+$/u.test(token)) return token;
   const once = token.replace(/(\p{L})\1{2,}/gu, '$1');
   if (TEENCODE.has(once) || isSyllable(once)) return once;
   const twice = once.replace(/(\p{L})\1/gu, '$1');
@@ -196,6 +196,10 @@ function resolveInContext(token: string, prev: string | undefined, next: string 
       return (p !== undefined && PA_REPORT_PREV.has(p)) || (next !== undefined && PA_REPORT_NEXT.has(foldDiacritics(next)))
         ? 'phản ánh'
         : undefined;
+    case 'cc':
+      // "thẻ cc", "làm cc", "cc gắn chip": the identity card; "cc bản sao" (certified copy) keeps its own.
+      // Elsewhere it stays what its letters collapse to ("c": chị).
+      return (p !== undefined && CC_CARD_PREV.has(p)) || next === 'gắn' || next === 'gan' ? 'căn cước' : 'chị';
     case 'hong':
       if (p === 'so') return 'hồng';
       if (p !== undefined && HONG_BROKEN_CONTEXT.has(p)) return 'hỏng';
@@ -245,7 +249,9 @@ export function canonicalSyllable(token: string): string {
   return chars.join('');
 }
 
-const CONTEXTUAL = new Set(['hk', 'k', 'v', 'hong', 'chay', 'pa']);
+const CONTEXTUAL = new Set(['hk', 'k', 'v', 'hong', 'chay', 'pa', 'cc']);
+/** Before "cc", words that make it the identity card ("thẻ cc", "làm cc", "đổi cc", "cấp lại cc"). */
+const CC_CARD_PREV = new Set(['the', 'lam', 'doi', 'cap', 'lai', 'mat']);
 const MEMO_LIMIT = 50_000;
 
 /** A raw token standardized without its neighbours. */

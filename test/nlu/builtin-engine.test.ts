@@ -392,6 +392,41 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(intentOf('Đèn đường ở ấp 3 hư cả tuần nay rồi, tối thui. Cám ơn tổng đài.')).toBe('su_co_ha_tang');
   });
 
+  test('thanks and a plan for later ("để mai …", "để cuối tuần …"), nothing asked: a goodbye, whatever the plan names', () => {
+    expect(intentOf('cảm ơn con nhiều nghen, để mai chú lên xã làm')).toBe('cam_on_tam_biet');
+    expect(intentOf('Dạ em cảm ơn anh chị nhiều, em hiểu rồi. Để cuối tuần em xin nghỉ làm về quê nộp hồ sơ.')).toBe('cam_on_tam_biet');
+    expect(intentOf('cảm ơn nha, để mai tui lên xã làm khai sinh thì cần giấy gì?')).toBe('tt_khai_sinh');
+    // Praise and thanks, nothing else: a goodbye ("tuyệt" is not the "tuyển" of tuyển sinh).
+    expect(intentOf('tuyệt vời, cám ơn ad nhiều nha')).toBe('cam_on_tam_biet');
+    // Leave taken, nothing asked: a goodbye, not a greeting nor a call for an operator ("gặp").
+    expect(intentOf('chào ad nha, tui về đây')).toBe('cam_on_tam_biet');
+    expect(intentOf('hẹn gặp lại nha')).toBe('cam_on_tam_biet');
+    expect(intentOf('cho tui gặp tổng đài viên')).toBe('gap_tong_dai_vien');
+  });
+
+  test('a neighbour denied across "trợ cấp" / "bảo hiểm"; "xong rồi mà" names another procedure; "thấp nghiệp" is a typo', () => {
+    expect(intentOf('Không phải trợ cấp thất nghiệp nha, em hỏi rút BHXH một lần trên VssID được không?')).toBe('tt_bhxh_mot_lan');
+    expect(intentOf('thằng nhỏ nhà tui mới sanh, làm khai sinh xong rồi mà sao chưa thấy thẻ bảo hiểm y tế của nó')).not.toBe(
+      'tt_khai_sinh',
+    );
+    expect(intentOf('trợ cấp thấp nghiệp đc bao nhiu phần trăm lương')).toBe('tt_tro_cap_that_nghiep');
+  });
+
+  test("vaccination is outside the catalog; a crime told with no question is no procedure's page", () => {
+    expect(intentOf('cho con đi chích ngừa mở rộng ở đâu dzậy, trạm y tế hay bệnh viện')).toBe(FALLBACK_INTENT);
+    expect(intentOf('xe tải tông sạp trái cây của tui rồi chạy luôn, hổng ai bị gì, biển số 66C có chữ 12')).not.toBe('tt_dang_ky_xe');
+    // With a question about a procedure, the procedure answers ("bị trộm … giờ làm lại bằng lái sao").
+    expect(intentOf('tối qua bị trộm cái bóp, trong đó có bằng lái, giờ làm lại bằng lái sao')).toBe('tt_doi_gplx');
+  });
+
+  test('emergencies told by what is seen: stones thrown, a fence climbed, a battery swallowed, a car in the canal', () => {
+    expect(intentOf('tụi thanh niên hai xóm đang chọi đá nhau trước quán nhậu nè')).toBe('khan_cap_113');
+    expect(intentOf('có thằng lạ đang leo rào vô sân nhà tui')).toBe('khan_cap_113');
+    expect(intentOf('con tôi 3 tuổi nuốt phải đồng xu, đang khóc')).toBe('khan_cap_115');
+    expect(intentOf('xe hơi trượt xuống kinh rồi, nước sâu quá kêu người tới lẹ')).toBe('khan_cap_114');
+    expect(intentOf('có người đàn ông lạ đang kéo bé gái ra bãi giữ xe, bé khóc quá')).toBe('khan_cap_113');
+  });
+
   test('thanks and a "chào" that takes leave, nothing asked: a goodbye; a greeting alone or before a question is not', () => {
     expect(intentOf('con cám ơn cô, con chào cô ạ')).toBe('cam_on_tam_biet');
     expect(intentOf('chào anh chị ạ')).toBe('chao_hoi');

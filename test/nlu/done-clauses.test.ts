@@ -10,6 +10,8 @@ describe('done clauses', () => {
     ['Sổ đỏ sang tên xong xuôi. Tui muốn cất nhà thì xin phép ở đâu?', 'Sổ đỏ sang tên xong xuôi.'],
     ['da giay xac nhan doc than em xin duoc roi, gio dang ky ket hon o dau', 'da giay xac nhan doc than em xin duoc roi,'],
     ['tui có cài vneid r, mà thẻ căn cước mất rồi làm lại ở đâu', 'tui có cài vneid r,'],
+    // "xong rồi mà …" in one clause: the finished procedure, then a question about something else.
+    ['thằng nhỏ mới sanh, làm khai sinh xong rồi mà sao chưa thấy thẻ bảo hiểm y tế', 'làm khai sinh xong rồi'],
   ])('%s → the story clause', (text, clause) => {
     expect(found(text)).toEqual([clause]);
   });
@@ -34,6 +36,11 @@ describe('done clauses', () => {
     'Giấy đăng ký kết hôn bị ướt hết rồi. Xin bản sao ở đâu?',
   ])('%s → none', (text) => {
     expect(found(text)).toEqual([]);
+  });
+
+  test('a bare "rồi mà" or "xong mà" stays in its clause: the complaint is about the same procedure', () => {
+    expect(found('tui cài cái app vneid rồi mà nó hổng cho đăng nhập, kêu sai mật khẩu hoài')).toEqual([]);
+    expect(found('trả lệ phí trên mạng xong mà hổng thấy biên lai đâu hết')).toEqual([]);
   });
 
   test('a message that is only a done story keeps it (nothing else would carry the request)', () => {

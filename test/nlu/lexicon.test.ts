@@ -31,6 +31,16 @@ describe('LexiconMatcher', () => {
     ['chứng thực photo', ['sao_y']],
     // Fire-safety approval: a procedure outside the catalog.
     ['hồ sơ pccc cho quán karaoke', ['pccc', 'vi_pham']],
+    // Something swallowed; a car gone into a canal; stones thrown in a brawl, an intruder over the fence, a driver run off.
+    ['con tôi nuốt phải viên pin', ['y_te_khan']],
+    ['xe hơi trượt xuống kinh', ['chay_no_cuu_nan']],
+    ['hai xóm đang chọi đá nhau', ['toi_pham']],
+    ['nó đang leo rào vô sân', ['toi_pham']],
+    ['tông người ta xong bỏ chạy', ['toi_pham']],
+    ['ông đó đang kéo bé ra bãi xe', ['toi_pham']],
+    // Vaccination: a health service outside the catalog.
+    ['cho con đi chích ngừa mở rộng', ['tiem_chung']],
+    ['tiem vac xin o dau', ['tiem_chung']],
     // A classifier noun before the thing named ("sợi", "cái", "chiếc"), with or without accents; one only, and not first.
     ['thằng đó mới giựt sợi dây chuyền của bà cụ', ['toi_pham']],
     ['có người té xuống cái giếng khoan cũ', ['chay_no_cuu_nan']],

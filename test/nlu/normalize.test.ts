@@ -85,6 +85,14 @@ describe('teencode, abbreviations and Southern dialect', () => {
     expect(normalizeText(`${raw}`)).toBe(normalizeText(expected));
   });
 
+  test('"cc" is the identity card after "thẻ", "làm", "đổi"… or before "gắn chip"; elsewhere "chị", as before', () => {
+    expect(normalizeText('thẻ cc bị gãy đôi r')).toBe(normalizeText('thẻ căn cước bị gãy đôi rồi'));
+    expect(normalizeText('làm cc gắn chip')).toBe(normalizeText('làm căn cước gắn chip'));
+    expect(normalizeText('cc gan chip o dau')).toBe(normalizeText('căn cước gan chip o dau'));
+    expect(normalizeText('cc ơi')).toBe(normalizeText('chị ơi'));
+    expect(normalizeText('cc bản sao sổ hộ khẩu')).toBe(normalizeText('chị bản sao sổ hộ khẩu'));
+  });
+
   test('a whole message in teencode reads like the standard one', () => {
     expect(normalize('lm cccd het bn tien z ad').folded).toEqual(normalize('làm căn cước công dân hết bao nhiêu tiền vậy admin').folded);
     expect(normalizeText('mần giấy khai sanh đc hông')).toBe(normalizeText('làm giấy khai sinh được không'));
@@ -216,6 +224,16 @@ describe('Southern Vietnamese (dialect lexicon)', () => {
     expect(normalizeText('một cục đá')).toBe('một cục đá');
     expect(normalizeText('lấy sổ ra')).toBe('lấy sổ ra');
     expect(normalizeText('đi ra ngoài')).toBe('đi ra ngoài');
+  });
+
+  test('"thấp / thấc nghiệp" is thất nghiệp; "kinh" is the canal after a word of place, not in kinh doanh', () => {
+    expect(normalizeText('trợ cấp thấp nghiệp đc bao nhiu')).toBe(normalizeText('trợ cấp thất nghiệp được bao nhiêu'));
+    expect(normalize('tro cap thac nghiep').folded).toEqual(normalize('trợ cấp thất nghiệp').folded);
+    expect(normalizeText('chiếc xe trượt xuống kinh')).toBe(normalizeText('chiếc xe trượt xuống kênh'));
+    expect(normalizeText('nhà ở ven kinh xáng')).toBe(normalizeText('nhà ở ven kênh xáng'));
+    expect(normalizeText('hộ kinh doanh')).toBe('hộ kinh doanh');
+    expect(normalizeText('thấp quá')).toBe('thấp quá');
+    expect(normalizeText('tụng kinh')).toBe('tụng kinh');
   });
 
   test('a Southern message reads like the standard one, with and without diacritics', () => {

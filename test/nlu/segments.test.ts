@@ -50,6 +50,40 @@ describe('clauses of a long message', () => {
     expect(clauses('làm căn cước để sau này thi cử').map((c) => c.deferred)).toEqual([false]);
   });
 
+  test('a plan for later that asks nothing is marked; a question about it, or a story, is not', () => {
+    const plans = (t: string): boolean[] => clauses(t).map((c) => c.plan);
+    expect(plans('cảm ơn con nhiều nghen, để mai chú lên xã làm')).toEqual([false, true]);
+    expect(plans('Để cuối tuần em xin nghỉ làm về quê nộp hồ sơ.')).toEqual([true]);
+    expect(plans('Mai tui lên xã làm liền. Chiều mai em ghé')).toEqual([true, true]);
+    expect(plans('để mai lên xã làm thì cần giấy gì?')).toEqual([false]);
+    expect(plans('để làm khai sinh cho con')).toEqual([false]);
+    expect(plans('hôm qua tui lên xã nộp rồi')).toEqual([false]);
+  });
+
+  test('a clause that only takes leave is marked; "về đây" in a story is not', () => {
+    const leaves = (t: string): boolean[] => clauses(t).map((c) => c.leave);
+    expect(leaves('chào nha, tui đi đây')).toEqual([false, true]);
+    expect(leaves('hẹn gặp lại ad nha')).toEqual([true]);
+    expect(leaves('bye ad')).toEqual([true]);
+    expect(leaves('tui mới chuyển hộ khẩu về đây')).toEqual([false]);
+    expect(leaves('tui đi đây đi đó hoài')).toEqual([false]);
+  });
+
+  test('"hổng ai bị gì" says no one was hurt: no question; "ai" or "gì" elsewhere still ask', () => {
+    const requests = (t: string): boolean[] => clauses(t).map((c) => c.request);
+    expect(requests('xe tải tông sạp của tui rồi chạy luôn, hổng ai bị gì, biển số 66C')).toEqual([false, false, false]);
+    expect(requests('may không ai bị gì')).toEqual([false]);
+    expect(requests('không ai bị gì chứ?')).toEqual([true]);
+    expect(requests('ai cấp giấy này')).toEqual([true]);
+  });
+
+  test('"em hiểu rồi", "tuyệt vời" and a wish of good health ("chúc cô chú mạnh giỏi") are filler', () => {
+    expect(clauses('em hiểu rồi').every((c) => c.filler)).toBe(true);
+    expect(clauses('Chúc cô chú mạnh giỏi.').every((c) => c.filler)).toBe(true);
+    expect(clauses('tuyệt vời, cảm ơn').every((c) => c.filler)).toBe(true);
+    expect(clauses('em không hiểu').every((c) => c.filler)).toBe(false);
+  });
+
   test.each(['tổng đài 1022 là gì', 'cảm ơn nhưng tôi chưa hiểu phí bao nhiêu', 'làm lại căn cước'])('%s is not filler', (clause) => {
     expect(clauses(clause).some((c) => !c.filler)).toBe(true);
   });

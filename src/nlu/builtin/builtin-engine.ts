@@ -118,6 +118,8 @@ export interface ScoreDetails {
   rescue: boolean;
   /** Names a danger to people (a word class of someone hurt, trapped or attacked, not denied). */
   danger: boolean;
+  /** Names a crime (the `toi_pham` word class) and no sentence asks or requests anything. */
+  crimeTold: boolean;
   /** Names a procedure outside the catalog (an adoption), not to set it aside. */
   outOfCatalog: boolean;
   /** Says it gives feedback ("góp ý", "kiến nghị", "đề xuất", "phản ánh", "khó xài"…: the `gop_y` word class, not denied, and one of `FEEDBACK_WORDS`). */
@@ -128,6 +130,10 @@ export interface ScoreDetails {
   elsewhere: boolean;
   /** Thanks ("cảm ơn", "cám ơn") in a clause of its own, and no sentence that asks or requests anything. */
   onlyThanks: boolean;
+  /** Nothing but greetings, thanks and plans for later ("cảm ơn con nghen, để mai chú lên xã làm", "tuyệt vời, cảm ơn"). */
+  onlyPlans: boolean;
+  /** Takes leave ("tui đi đây", "hẹn gặp lại") and says nothing but greetings, thanks or plans besides. */
+  leaving: boolean;
   /** Only greeting clauses ("chào buổi chiều", "chào cán bộ"), no thanks: the message greets and says nothing else. */
   onlyGreeting: boolean;
   /** Says "cảm ơn" / "cám ơn" anywhere. */
@@ -184,10 +190,10 @@ const RESCUE_RANK = 5;
 
 /**
  * Word classes of procedures outside the catalog that a catalog procedure resembles ("nhận … làm
- * con nuôi" is not "nhận con"): named (not denied), no procedure of the catalog is the answer. (A
+ * con nuôi" is not "nhận con"; "chích ngừa" is no health-insurance card): named (not denied), no procedure of the catalog is the answer. (A
  * dispute is not one: "đất đang tranh chấp có cấp sổ được không" asks about a procedure.)
  */
-const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'pccc']);
+const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'pccc', 'tiem_chung']);
 
 /** "cảm ơn" / "cám ơn" among folded words. */
 const saysThanks = (words: string[]): boolean => words.some((w, i) => w === 'cam' && words[i + 1] === 'on');
@@ -896,6 +902,7 @@ export class BuiltinNluEngine implements NluEngine {
       requestSentences: requests,
       rescue: callsForRescue(f.words, classes),
       danger: classes.some((c) => DANGER_CLASSES.has(c)),
+      crimeTold: split && requests.length === 0 && classes.includes('toi_pham'),
       outOfCatalog: classes.some((c) => OUT_OF_CATALOG_CLASSES.has(c)),
       feedback: classes.includes('gop_y') && hasPhrase(whole, FEEDBACK_WORDS),
       // The whole message: the filing, or the paper, is often told in a clause before the question.
@@ -906,6 +913,8 @@ export class BuiltinNluEngine implements NluEngine {
       neighbour: ranking[0] ? namedNeighbour(whole, ranking[0].name) : undefined,
       thanked: saysThanks(f.words) || saysThanks(whole),
       onlyThanks: split && parts.some((c) => c.filler && saysThanks(c.words)) && requests.length === 0,
+      onlyPlans: split && parts.every((c) => c.filler || c.plan),
+      leaving: split && requests.length === 0 && parts.some((c) => c.leave) && parts.every((c) => c.filler || c.plan || c.leave),
       onlyGreeting:
         split && parts.length > 0 && parts.every((c) => c.filler && !saysThanks(c.words)) && parts.some((c) => c.words.includes('chao')),
     };
@@ -967,6 +976,9 @@ export class BuiltinNluEngine implements NluEngine {
     const near = this.urgent.has(top.name) ? undefined : ranking.slice(0, 3).find((r) => this.urgent.has(r.name));
     if (near && near.confidence >= DANGER_NEAR && d.dangerNow() && !d.notPresent())
       return this.fallback(text, ranking, d.entities, this.opts.threshold);
+    // A crime told, nothing asked, and a procedure leads ("xe tải tông sạp của tui rồi chạy luôn, biển
+    // số 66C…"): the procedure's page answers no one; an operator reads it.
+    if (d.crimeTold && top.name.startsWith('tt_')) return this.fallback(text, ranking, d.entities, this.opts.threshold);
     const second = ranking[1];
     const urgent = this.urgent.has(top.name);
     const threshold = urgent ? Math.min(this.opts.urgentThreshold, this.opts.threshold) : this.opts.threshold;
@@ -991,6 +1003,13 @@ export class BuiltinNluEngine implements NluEngine {
     // A thank-you with a few words of what comes next ("mai tui lên xã làm liền") and no question:
     // when the thanks lead the ranking, however thinly, it is a thank-you (a report would lead otherwise).
     if (d.onlyThanks && top.name === THANKS_INTENT) return { text, intent: top, intent_ranking: ranking, entities: d.entities };
+    // Thanks and a plan for later, nothing else ("cảm ơn con nhiều nghen, để mai chú lên xã làm", "tuyệt vời, cảm ơn"): a
+    // goodbye, whatever the plan names or the words of praise are read as.
+    const bye = d.onlyThanks && d.onlyPlans ? d.ranking.find((r) => r.name === THANKS_INTENT) : undefined;
+    if (bye) return { text, intent: bye, intent_ranking: ranking, entities: d.entities };
+    // Leave taken ("chào nha, tui đi đây", "hẹn gặp lại"), nothing asked: a goodbye, not a greeting or a call for an operator.
+    const gone = d.leaving ? d.ranking.find((r) => r.name === THANKS_INTENT) : undefined;
+    if (gone) return { text, intent: gone, intent_ranking: ranking, entities: d.entities };
     // Thanks and a "chào" that takes leave ("con cám ơn cô, con chào cô"), nothing asked: a goodbye, not a greeting.
     const leave = d.onlyThanks && top.name === GREETING_INTENT ? ranking.slice(1, 3).find((r) => r.name === THANKS_INTENT) : undefined;
     if (leave) return { text, intent: leave, intent_ranking: ranking, entities: d.entities };

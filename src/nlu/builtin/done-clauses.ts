@@ -72,6 +72,29 @@ function isDone(tokens: string[], folded: string[]): boolean {
 }
 
 /**
+ * "… xong rồi mà …": a procedure told as finished, then a complaint or a question about something
+ * else in the same clause ("làm khai sinh xong rồi mà sao chưa thấy thẻ bảo hiểm y tế"). Not a bare
+ * "rồi mà" or "xong mà": "cài app vneid rồi mà hổng cho đăng nhập", "trả lệ phí xong mà hổng thấy
+ * biên lai" complain about the same procedure.
+ */
+const DONE_BUT = /(?:xong|xog)\s+(?:rồi|roi|r)(?=\s+(?:mà|ma)\s)/giu;
+
+/** The message's clauses (`CLAUSE`), each cut once more after a "rồi" or "xong" that a "mà" follows. */
+function* clausesOf(text: string): Generator<[string] & { index: number }> {
+  for (const m of text.matchAll(CLAUSE)) {
+    const raw = m[0];
+    const start = m.index ?? 0;
+    let from = 0;
+    for (const cut of raw.matchAll(DONE_BUT)) {
+      const end = (cut.index ?? 0) + cut[0].length;
+      yield Object.assign([raw.slice(from, end)] as [string], { index: start + from });
+      from = end;
+    }
+    yield Object.assign([raw.slice(from)] as [string], { index: start + from });
+  }
+}
+
+/**
  * The clauses of a message that tell a procedure as done or owned, when at least one other
  * clause of three words or more is left to carry the request; none otherwise.
  */
@@ -79,7 +102,7 @@ export function doneClauses(text: string): Span[] {
   if (!DONE_HINT.test(text)) return [];
   const done: Span[] = [];
   let rest = 0;
-  for (const m of text.matchAll(CLAUSE)) {
+  for (const m of clausesOf(text)) {
     const raw = m[0];
     if (raw.includes('?')) {
       rest++;

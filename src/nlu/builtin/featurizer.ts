@@ -338,6 +338,11 @@ const NEGATION_BRIDGE = new Set([
   'y',
   'dinh',
   'viec',
+  // "không phải trợ cấp thất nghiệp", "hổng xin bảo hiểm thất nghiệp".
+  'tro',
+  'cap',
+  'bao',
+  'hiem',
 ]);
 /** Most words between a denial and the cue it denies ("hổng muốn làm lại đăng ký kết hôn": four). */
 const NEGATION_REACH = 4;

@@ -97,6 +97,10 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'hóc',
     'mắc nghẹn',
     'hóc dị vật',
+    // Something swallowed (a button battery, a coin): a child to the hospital at once.
+    'nuốt phải',
+    'nuốt nhầm',
+    'nuốt pin',
     'rắn cắn',
     'rắn độc',
     'rắn độc cắn',
@@ -199,6 +203,8 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'bồi bổ',
     'dinh dưỡng',
   ],
+  // Vaccination (a health service, outside the catalog; not the health-insurance card it resembles).
+  tiem_chung: ['chích ngừa', 'tiêm ngừa', 'tiêm chủng', 'chích vắc xin', 'tiêm vắc xin', 'vắc xin', 'vaccine', 'vacxin'],
   // Adoption: outside the catalog, and not a parent-child recognition (tt_nhan_cha_me_con).
   con_nuoi: ['con nuôi', 'nhận nuôi', 'nuôi con nuôi', 'cha mẹ nuôi', 'ba má nuôi'],
   // Fire-safety approval (a procedure of the fire police): outside the catalog, not a land or business procedure.
@@ -359,6 +365,13 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'xóm đi tìm',
     'chia nhau đi kiếm',
     'chia nhau đi tìm',
+    // A car gone off the road into a canal or a river ("trượt xuống kinh", "lao xuống sông").
+    'trượt xuống kênh',
+    'trượt xuống sông',
+    'lao xuống kênh',
+    'lao xuống sông',
+    'xe rớt xuống',
+    'xe lao xuống',
   ],
   // Crime and public order in progress (113).
   toi_pham: [
@@ -454,6 +467,24 @@ export const LEXICON: Readonly<Record<string, readonly string[]>> = {
     'rượt đánh',
     'hành hung',
     'truy sát',
+    // Stones thrown in a brawl; an intruder over the fence; a driver who hits and runs off.
+    'chọi đá',
+    'ném đá',
+    'chọi nhau',
+    'leo rào',
+    'trèo rào',
+    'leo tường',
+    'trèo tường',
+    'leo cổng',
+    'trèo cổng',
+    'bỏ chạy',
+    'rồi chạy luôn',
+    // A child dragged off by a stranger ("đang kéo bé ra bãi xe", "lôi đứa nhỏ đi").
+    'kéo bé',
+    'lôi bé',
+    'kéo đứa nhỏ',
+    'lôi đứa nhỏ',
+    'bắt đứa nhỏ',
   ],
   // Urgency.
   khan: [

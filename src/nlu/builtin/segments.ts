@@ -22,6 +22,10 @@ export interface Clause {
   sentenceStart: boolean;
   /** Puts something off for later ("vụ nhận cha cho con tính sau", "gia đình định sau này làm thừa kế"): not the request. */
   deferred: boolean;
+  /** Tells what the writer will do later, and asks nothing ("để mai chú lên xã làm", "để cuối tuần em về quê nộp"). */
+  plan: boolean;
+  /** Takes leave and says nothing else ("tui đi đây", "hẹn gặp lại", "tạm biệt nha"). */
+  leave: boolean;
 }
 
 /** Clause ends: sentence punctuation, line breaks, and commas (a greeting often ends with one). */
@@ -29,7 +33,7 @@ const CLAUSE = /[^.?!;\n,…]+[.?!;\n,…]*/gu;
 const SENTENCE_END = /[.?!;\n…]/u;
 
 /** Words that make a clause a greeting, a thank-you, an apology or a polite closing. */
-const FILLER_CUES = new Set('chao loi cam on kinh alo phien thank chuc biet mong'.split(' '));
+const FILLER_CUES = new Set('chao loi cam on kinh alo phien thank chuc biet hieu mong tuyet'.split(' '));
 /** Words that may stand beside the cues in such a clause (people, the hotline, particles). */
 const FILLER_WORDS = new Set(
   (
@@ -37,7 +41,7 @@ const FILLER_WORDS = new Set(
     'duoc som hoi dap tra loi xem xet quy co quan can bo ong ba con chau may ca nhe nhi oi voi va cua truc ho tro giup nhan buoi sang chieu ' +
     'toi ngay tot lanh suc khoe thanh cong truoc that that su lai lan nua trung tam hanh chinh cong ubnd uy ban xa phuong tinh dong thap ' +
     'kinh gui chuc thi cho minh em nhe day ah nay do ay vui long thong cam xin loi vi phien lam ha nhieu lam mot ngay vui ve ' +
-    'da het roi biet hieu vay ok'
+    'da het roi biet hieu vay ok manh gioi binh an'
   ).split(' '),
 );
 /**
@@ -83,6 +87,41 @@ function isDeferred(words: string[], request: boolean): boolean {
   return words.some((_, i) => LATER_WISHES.some((p) => p.every((w, k) => words[i + k] === w)));
 }
 
+/** After "để", the words of a later day that make a clause a plan ("để mai", "để chiều", "để cuối tuần", "để bữa khác"). */
+const PLAN_TIMES = new Set(['mai', 'mot', 'chieu', 'sang', 'toi', 'cuoi', 'bua', 'hom', 'tuan', 'thu', 'khi', 'luc', 'ngay', 'dip']);
+
+/** Before "mai", the parts of a day that open a plan ("chiều mai em ghé", "sáng mai tui lên"). */
+const DAY_PARTS = new Set(['ngay', 'chieu', 'sang', 'toi', 'trua']);
+
+/**
+ * A plan for later that asks nothing ("để mai chú lên xã làm", "để cuối tuần em xin nghỉ về quê nộp
+ * hồ sơ", "mai tui lên xã làm liền", "chiều mai em ghé").
+ */
+function isPlan(words: string[], request: boolean): boolean {
+  if (request) return false;
+  if (words[0] === 'de') return PLAN_TIMES.has(words[1]);
+  return words[0] === 'mai' || words[0] === 'mot' || (DAY_PARTS.has(words[0]) && words[1] === 'mai');
+}
+
+/** Phrases that take leave (folded): "hẹn gặp lại", "tạm biệt" (and "bye"), "tui đi đây", "tui về đây". */
+const LEAVE_PHRASES = [
+  ['hen', 'gap', 'lai'],
+  ['tam', 'biet'],
+  ['di', 'day'],
+  ['ve', 'day'],
+];
+
+/** A clause that only takes leave: a leave phrase, and besides it only the words a greeting may have. */
+function isLeave(words: string[]): boolean {
+  for (const p of LEAVE_PHRASES) {
+    for (let i = 0; i + p.length <= words.length; i++) {
+      if (!p.every((w, k) => words[i + k] === w)) continue;
+      return words.every((w, j) => (j >= i && j < i + p.length) || FILLER_WORDS.has(w));
+    }
+  }
+  return false;
+}
+
 /** Who the writer is, before the story ("tôi là cộng tác viên y tế ấp", "tui là trưởng ấp"): words that open such a clause. */
 const SELF = new Set(['toi', 'tui', 'em', 'minh', 'con', 'chau']);
 /** Longest self-introduction clause (words): a longer one tells more than who is writing. */
@@ -105,6 +144,9 @@ function isFiller(words: string[]): boolean {
 
 function isRequest(tokens: string[], words: string[], raw: string): boolean {
   if (raw.includes('?')) return true;
+  // "(may) hổng ai bị gì": no one was hurt, not "who?" nor "what?".
+  const from = words[0] === 'may' ? 1 : 0;
+  if (words[from] === 'khong' && words[from + 1] === 'ai') return false;
   const asks = (t: string, i: number): boolean =>
     (t === words[i] ? FOLDED_QUESTION_WORDS.has(t) : QUESTION_WORDS.has(t)) || (words[i] === 'bao' && BAO_QUESTION.has(words[i + 1]));
   if (tokens.some(asks)) return true;
@@ -141,6 +183,8 @@ export function clauses(text: string): Clause[] {
         request,
         sentenceStart,
         deferred: isDeferred(words, request),
+        plan: isPlan(words, request),
+        leave: !request && isLeave(words),
       });
     }
     sentenceStart = SENTENCE_END.test(raw);
