@@ -197,13 +197,13 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     concurrency: number,
     claim?: ClaimJobs,
     gate?: ClaimGate,
-    room?: () => number,
+    slots?: ChannelSlots,
   ) =>
     new Worker(db, handlers, log, {
       id: `${nodeId}/${name}`,
       claim,
       gate,
-      room,
+      slots,
       concurrency: config.WORKER_CONCURRENCY === 0 ? 0 : concurrency,
       leaseMs: opts.jobLeaseMs,
       pollMs: opts.jobPollMs,
@@ -215,14 +215,12 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
   // Mails to agencies wait on an SMTP server like deliveries wait on providers: the same lane.
   const deliveryWidth = narrow(config.DELIVERY_CONCURRENCY, PGLITE_DELIVERY_LANE);
   // A slow provider holds at most this many of the lane's slots; the other channels keep the rest.
-  const channelSlots = new ChannelSlots(config.DELIVERY_PER_CHANNEL ?? Math.max(1, Math.ceil((deliveryWidth * 3) / 4)), () =>
-    ctx.wake(DELIVER_JOB),
-  );
+  const channelSlots = new ChannelSlots(config.DELIVERY_PER_CHANNEL ?? Math.max(1, Math.ceil((deliveryWidth * 3) / 4)));
   const deliveries = {
-    [DELIVER_JOB]: channelSlots.guard((job: Job) => deliver(ctx, job)),
-    [AGENCY_MAIL_JOB]: channelSlots.guard((job: Job) => sendAgencyMail(ctx, job)),
+    [DELIVER_JOB]: (job: Job) => deliver(ctx, job),
+    [AGENCY_MAIL_JOB]: (job: Job) => sendAgencyMail(ctx, job),
     // Downloads of citizens' files from a provider's CDN wait on the network too.
-    [FETCH_MEDIA_JOB]: channelSlots.guard((job: Job) => fetchMedia(ctx, job)),
+    [FETCH_MEDIA_JOB]: (job: Job) => fetchMedia(ctx, job),
   };
   lanes = [
     lane(
@@ -243,7 +241,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       claimDeliveries(DELIVER_JOB, channelSlots),
       // Under a webhook flood, fewer at a time; never held back.
       ctx.intake.narrowing(DELIVERIES_UNDER_FLOOD),
-      () => channelSlots.room(),
+      channelSlots,
     ),
   ];
   const agencyReminders = new PeriodicTask(

@@ -1,22 +1,17 @@
 /**
  * A cap on the jobs of one channel running at once in a lane (deliveries): a provider that is slow
  * or timing out then holds at most `cap` of the lane's slots, and the other channels' replies keep
- * going out through the rest. The lane claims at most `room()` jobs at once (`WorkerOptions.room`)
- * and none of a `full()` channel (`CLAIM_CAPPED_JOBS_SQL`), so no channel goes over its cap; the
- * handlers, wrapped by `guard`, give the room back. A job names its channel in its payload
- * (`payload.channel`); a job without one is not capped.
+ * going out through the rest. The lane (`WorkerOptions.slots`) claims at most `room()` jobs at once
+ * and none of a `full()` channel (`CLAIM_CAPPED_JOBS_SQL`), so no channel goes over its cap; it
+ * counts what it claims (`taken`) and gives each job's room back when the job ends (`release`). A
+ * job names its channel in its payload (`payload.channel`); a job without one is not capped.
  */
-import type { JobHandler } from './worker';
 import type { Job } from './queue';
 
 export class ChannelSlots {
   private readonly running = new Map<string, number>();
 
-  /** `onFreed`: a channel that had no room has some again (wake the lane: its last claim left that channel's jobs behind). */
-  constructor(
-    readonly cap: number,
-    private readonly onFreed: () => void = () => {},
-  ) {}
+  constructor(readonly cap: number) {}
 
   /** The channels with no room left: the lane's claim leaves their jobs out. */
   full(): string[] {
@@ -41,24 +36,14 @@ export class ChannelSlots {
     }
   }
 
-  /** Runs `handler`, giving the job's slot back when it ends. */
-  guard(handler: JobHandler): JobHandler {
-    return async (job) => {
-      try {
-        return await handler(job);
-      } finally {
-        this.release(job);
-      }
-    };
-  }
-
-  private release(job: Job): void {
+  /** Gives an ended job's room back; true when its channel was full (the lane should claim again). */
+  release(job: Job): boolean {
     const channel = channelOf(job);
-    if (channel === null) return;
+    if (channel === null) return false;
     const n = this.running.get(channel) ?? 0;
     if (n <= 1) this.running.delete(channel);
     else this.running.set(channel, n - 1);
-    if (n >= this.cap) this.onFreed();
+    return n >= this.cap;
   }
 }
 

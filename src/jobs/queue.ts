@@ -68,15 +68,19 @@ export function insertJobsSql(param: string): string {
     ORDER BY j.ordinality`;
 }
 
-/** Which jobs a claim may take: runnable, of the kinds `$4` (null: any), none of their ordering key before them. */
-const CLAIMABLE = `((j.state = 'pending' AND j.run_at <= now()) OR (j.state = 'running' AND j.locked_until < now()))
+/** The claim statement, with `filter` (SQL on the candidate job `j`) added to what makes a job claimable. */
+const claimJobsSql = (filter = '') => `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
+       locked_until = now() + ($3::int * interval '1 millisecond')
+     WHERE id IN (
+       SELECT j.id FROM jobs j
+       WHERE ((j.state = 'pending' AND j.run_at <= now()) OR (j.state = 'running' AND j.locked_until < now()))
          AND ($4::text[] IS NULL OR j.kind = ANY($4::text[]))
          AND NOT EXISTS (
-           SELECT 1 FROM jobs o WHERE o.ordering_key = j.ordering_key AND o.id < j.id AND o.state <> 'failed')`;
-
-/** What a claim sets on the jobs it takes and returns of them. */
-const CLAIM_SET = `state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = now() + ($3::int * interval '1 millisecond')`;
-const CLAIM_RETURNING = `id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at`;
+           SELECT 1 FROM jobs o WHERE o.ordering_key = j.ordering_key AND o.id < j.id AND o.state <> 'failed')${filter}
+       ORDER BY j.id
+       LIMIT $2
+       FOR UPDATE SKIP LOCKED)
+     RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at`;
 
 /**
  * The statement that claims up to `$2` runnable jobs of the kinds `$4` (null: any) for worker `$1`,
@@ -84,29 +88,15 @@ const CLAIM_RETURNING = `id::text, kind, ordering_key, payload, attempts, max_at
  * read what its jobs need in the same statement. The worker renews the lease while a job runs, so
  * an expired lease means a dead worker.
  */
-export const CLAIM_JOBS_SQL = hot(`UPDATE jobs SET ${CLAIM_SET}
-     WHERE id IN (
-       SELECT j.id FROM jobs j
-       WHERE ${CLAIMABLE}
-       ORDER BY j.id
-       LIMIT $2
-       FOR UPDATE SKIP LOCKED)
-     RETURNING ${CLAIM_RETURNING}`);
+export const CLAIM_JOBS_SQL = hot(claimJobsSql());
 
 /**
  * `CLAIM_JOBS_SQL` leaving out the jobs of the channels in `$6` (the `channel` of a job's payload;
  * `ChannelSlots`: those with no room left in the lane). Same parameters `$1`–`$4` (`claimParams`),
  * `$5` free for the caller.
  */
-export const CLAIM_CAPPED_JOBS_SQL = `UPDATE jobs SET ${CLAIM_SET}
-     WHERE id IN (
-       SELECT j.id FROM jobs j
-       WHERE ${CLAIMABLE}
-         AND NOT (COALESCE(j.payload->>'channel', '') = ANY($6::text[]))
-       ORDER BY j.id
-       LIMIT $2
-       FOR UPDATE SKIP LOCKED)
-     RETURNING ${CLAIM_RETURNING}`;
+export const CLAIM_CAPPED_JOBS_SQL = claimJobsSql(`
+         AND NOT (COALESCE(j.payload->>'channel', '') = ANY($6::text[]))`);
 
 /** The parameters of `CLAIM_JOBS_SQL`. */
 export function claimParams(workerId: string, limit: number, leaseMs: number, kinds?: readonly string[]): unknown[] {

@@ -7,6 +7,7 @@
  */
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
+import type { ChannelSlots } from './channel-slots';
 import type { ClaimGate } from './intake-pressure';
 import { backoffMs, claimJobs, completeJob, failJob, releaseOwnJobs, renewLeases, type ClaimJobs, type Job } from './queue';
 
@@ -51,8 +52,12 @@ export interface WorkerOptions {
    * at most `busyClaim` jobs at a time, and runs at most `busyWidth` at once (intake first under a flood).
    */
   gate?: ClaimGate;
-  /** The most jobs the lane may claim now besides its free slots (a cap per channel: `ChannelSlots.room`). */
-  room?: () => number;
+  /**
+   * A cap per channel (deliveries): the lane claims at most `slots.room()` jobs at once, counts what
+   * it claims and gives each job's room back when it ends, and claims again when a full channel frees
+   * one. The claim leaves out the full channels (`claimDeliveries`).
+   */
+  slots?: ChannelSlots;
   onJobDone?: (job: Job, outcome: 'done' | 'retry' | 'failed', ms: number) => void;
 }
 
@@ -141,13 +146,13 @@ export class Worker {
       do {
         this.again = false;
         const gate = this.opts.gate;
-        const width =
-          gate?.busyWidth !== undefined && gate.busy() ? Math.min(this.opts.concurrency, gate.busyWidth) : this.opts.concurrency;
+        const flood = gate?.busy() ?? false;
+        const width = flood && gate?.busyWidth !== undefined ? Math.min(this.opts.concurrency, gate.busyWidth) : this.opts.concurrency;
         const slots = width - this.inflight;
         if (slots <= 0) this.backlog = true;
         if (slots <= 0 || !this.running || this.holdBack()) break;
-        // Under a flood a wide lane takes a gate's share, not its whole width.
-        const free = Math.min(gate?.busy() ? Math.min(slots, gate.busyClaim) : slots, this.opts.room?.() ?? Infinity);
+        // Under a flood a wide lane takes a gate's share, not its whole width; no channel goes over its cap.
+        const free = Math.min(flood && gate ? gate.busyClaim : slots, slots, this.opts.slots?.room() ?? Infinity);
         if (free <= 0) break;
         this.lastClaimAt = performance.now();
         let jobs: Job[] = [];
@@ -159,6 +164,7 @@ export class Worker {
           if (this.running) this.log.error({ err }, 'job claim failed');
           break;
         }
+        this.opts.slots?.taken(jobs);
         for (const job of jobs) void this.run(job);
         this.backlog = jobs.length === free;
         if (this.backlog) this.again = true;
@@ -215,10 +221,12 @@ export class Worker {
     } finally {
       this.held.delete(job.id);
       this.inflight--;
+      // A channel that was full has room again: its jobs the last claim left behind can go.
+      const freed = this.opts.slots?.release(job) ?? false;
       this.opts.onJobDone?.(job, outcome, performance.now() - started);
       if (this.inflight === 0) this.idle.splice(0).forEach((r) => r());
       // Only when work may be waiting: an idle lane otherwise learns of new jobs from wake() or its poll.
-      if (this.backlog || unblocked) this.wake();
+      if (this.backlog || unblocked || freed) this.wake();
     }
   }
 }

@@ -72,13 +72,12 @@ const CLAIM_DELIVERIES_SQL = hot(`WITH claimed AS (${CLAIM_CAPPED_JOBS_SQL}),
  * needs (`Job.attached`: the `DeliveryItem`s in sending order; messages already sent, delivered, read
  * or failed are left out), all in one statement. The messages are not written: they stay `queued`
  * until the attempt's outcome is recorded (`recordSent`, `requeueDeliveries`, `markFailed`).
- * With `slots`, none of the jobs of a channel that has no room left (`ChannelSlots`; the lane claims
- * at most `slots.room()` at once and its handlers go through `slots.guard`).
+ * With `slots`, none of the jobs of a channel that has no room left (`ChannelSlots`, the lane's
+ * `WorkerOptions.slots`).
  */
 export function claimDeliveries(deliverKind: string, slots?: ChannelSlots): ClaimJobs {
   return async (q, workerId, limit, leaseMs, kinds) => {
-    const params = [...claimParams(workerId, limit, leaseMs, kinds), deliverKind];
-    const r = await q.query(CLAIM_DELIVERIES_SQL, [...params, slots?.full() ?? []]);
+    const r = await q.query(CLAIM_DELIVERIES_SQL, [...claimParams(workerId, limit, leaseMs, kinds), deliverKind, slots?.full() ?? []]);
     const jobs = new Map<string, Job>();
     for (const row of r.rows) {
       const jobRow = row.job as JobRow;
@@ -86,9 +85,7 @@ export function claimDeliveries(deliverKind: string, slots?: ChannelSlots): Clai
       jobs.set(job.id, job);
       if (row.id) (job.attached as DeliveryItem[]).push(toDeliveryItem(row));
     }
-    const claimed = [...jobs.values()];
-    slots?.taken(claimed);
-    return claimed;
+    return [...jobs.values()];
   };
 }
 

@@ -5,6 +5,7 @@
  * a finished procedure's words do not decide the request unchecked.
  */
 import { foldDiacritics, hasDiacritics, normalize } from '../normalize';
+import { CLAUSE } from './segments';
 
 /** Where a done clause sits in the text (character offsets, end exclusive). */
 export interface Span {
@@ -12,8 +13,6 @@ export interface Span {
   end: number;
 }
 
-/** Clauses: up to sentence punctuation, a line break or a comma. */
-const CLAUSE = /[^.?!;\n,…]+[.?!;\n,…]*/gu;
 /** A cheap test before normalizing clauses: the text may tell something as done ("rồi", "r", "xong"). */
 const DONE_HINT = /r[ồo]i|\br\b|xong/iu;
 /** Particles that may follow the closing "rồi" ("xong rồi ạ", "có rồi luôn", "đủ hết rồi nè"). */

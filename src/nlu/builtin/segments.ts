@@ -29,8 +29,11 @@ export interface Clause {
 }
 
 /** Clause ends: sentence punctuation, line breaks, and commas (a greeting often ends with one). */
-const CLAUSE = /[^.?!;\n,…]+[.?!;\n,…]*/gu;
+export const CLAUSE = /[^.?!;\n,…]+[.?!;\n,…]*/gu;
 const SENTENCE_END = /[.?!;\n…]/u;
+
+/** Whether `run` (folded words) stands in `words` from index `at`. */
+const runAt = (words: readonly string[], at: number, run: readonly string[]): boolean => run.every((w, k) => words[at + k] === w);
 
 /** Words that make a clause a greeting, a thank-you, an apology or a polite closing. */
 const FILLER_CUES = new Set('chao loi cam on kinh alo phien thank chuc biet hieu mong tuyet'.split(' '));
@@ -82,9 +85,9 @@ function isDeferred(words: string[], request: boolean): boolean {
   if (request || words.includes('truoc')) return false;
   let end = words.length;
   while (end > 0 && CLOSING_PARTICLES.has(words[end - 1])) end--;
-  const endsLater = LATER_ENDS.some((p) => end >= p.length + 1 && p.every((w, k) => words[end - p.length + k] === w));
+  const endsLater = LATER_ENDS.some((p) => end >= p.length + 1 && runAt(words, end - p.length, p));
   if (endsLater) return true;
-  return words.some((_, i) => LATER_WISHES.some((p) => p.every((w, k) => words[i + k] === w)));
+  return words.some((_, i) => LATER_WISHES.some((p) => runAt(words, i, p)));
 }
 
 /** After "để", the words of a later day that make a clause a plan ("để mai", "để chiều", "để cuối tuần", "để bữa khác"). */
@@ -115,7 +118,7 @@ const LEAVE_PHRASES = [
 function isLeave(words: string[]): boolean {
   for (const p of LEAVE_PHRASES) {
     for (let i = 0; i + p.length <= words.length; i++) {
-      if (!p.every((w, k) => words[i + k] === w)) continue;
+      if (!runAt(words, i, p)) continue;
       return words.every((w, j) => (j >= i && j < i + p.length) || FILLER_WORDS.has(w));
     }
   }
@@ -152,7 +155,7 @@ function isRequest(tokens: string[], words: string[], raw: string): boolean {
   if (tokens.some(asks)) return true;
   // A yes/no question: "không" among the last words ("có phải khai báo không ạ").
   if (words.slice(-3).some((w) => w === 'khong') && QUESTION_ENDS.has(words[words.length - 1])) return true;
-  return REQUEST_OPENERS.some((o) => o.every((w, k) => words[k] === w)) || opensWithAsking(words);
+  return REQUEST_OPENERS.some((o) => runAt(words, 0, o)) || opensWithAsking(words);
 }
 
 /** "cho hỏi", "cho tui hỏi", "xin hỏi", "em muốn hỏi", "tui cần hỏi" among the first words (not "hồi đó"). */
@@ -266,7 +269,7 @@ export function conjoinedHalves(sentence: string): [string, string] | undefined 
   // The raw words and the normalized ones line up only when normalization kept every word.
   if (raw.length !== folded.length) return undefined;
   for (let i = MIN_SIDE_WORDS; i < folded.length - MIN_SIDE_WORDS; i++) {
-    const joiner = JOINERS.find((j) => j.every((w, k) => folded[i + k] === w));
+    const joiner = JOINERS.find((j) => runAt(folded, i, j));
     if (!joiner || folded.length - i - joiner.length < MIN_SIDE_WORDS) continue;
     if (namingWords(folded.slice(0, i)) === 0 || namingWords(folded.slice(i + joiner.length)) === 0) continue;
     const cut = raw[i].index ?? 0;
