@@ -1,17 +1,17 @@
 /**
  * NLU evaluation: trains the built-in engine and, as the baseline, NLP.js (node-nlp) on the same
- * nlu.yml, and scores both on the held-out JSONL set ({"text", "intent"} per line) or by k-fold
- * cross-validation on nlu.yml. Each set is also scored with its diacritics removed and with
- * seeded typos, to show robustness.
+ * training data (`$BOT_DIR/nlu.yml` and `nlu-*.yml`, or `--data file.yml`), and scores both on the
+ * held-out JSONL set ({"text", "intent"} per line) or by k-fold cross-validation on the training
+ * data. Each set is also scored with its diacritics removed and with seeded typos, to show robustness.
  *
  *   npm run eval:nlu -- [--data bots/x/nlu.yml] [--heldout file.jsonl[,more.jsonl] | --dev] [--cv 5 [--cv-seed 3]]
  *                       [--json out.json | --json -] [--no-baseline] [--runs 3]
  *
  * The default set is the frozen held-out set, test/nlu/frozen/heldout.jsonl: it is scored, never
  * used to choose data or features (that is what `--dev` is for: the files listed in
- * test/nlu/eval-sets.ts, test/nlu/dev.jsonl and the fresh batches test/nlu/dev-fresh-*.jsonl). Items may carry a `style` (and `southern: true`): the report
- * then gives accuracy per style.
- * `--cv k` scores k-fold cross-validation on nlu.yml instead of the held-out file (by style too, the
+ * test/nlu/eval-sets.ts). Items may carry a `style` (and `southern: true`): the report then gives
+ * accuracy per style.
+ * `--cv k` scores k-fold cross-validation on the training data instead of the held-out file (by style too, the
  * style guessed from each example's text: `guessedStyle`); `--cv-seed n` draws
  * other folds (default: 3), to tell a real gain from a lucky split.
  * `--json -` prints only the JSON report on stdout; `--json file` writes it besides the table.
@@ -22,14 +22,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { loadBotDefinition } from '../src/bot/definition';
 import { emergencyIntents, possibleEmergency } from '../src/bot/emergency';
 import { BuiltinNluEngine } from '../src/nlu/builtin/builtin-engine';
 import { seededRandom } from '../src/seeded-random';
 import { foldDiacritics } from '../src/nlu/normalize';
+import { loadTrainingData } from '../src/nlu';
 import { parseRasaNluYaml } from '../src/nlu/rasa-yaml';
-import { FALLBACK_INTENT, type TrainingData } from '../src/nlu/types';
+import { FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, type TrainingData } from '../src/nlu/types';
 import { DEV_FILES } from '../test/nlu/eval-sets';
 import { arg, percentile } from './script-kit';
 
@@ -181,7 +181,8 @@ const nlpjsEngine: Engine = {
     await manager.train();
     return async (text) => {
       const r = await manager.process('vi', text);
-      return { intent: r.intent === 'None' || r.score < NLPJS_THRESHOLD ? FALLBACK_INTENT : r.intent, candidates: [] };
+      const sure = r.intent !== 'None' && r.intent !== OUT_OF_SCOPE_INTENT && r.score >= NLPJS_THRESHOLD;
+      return { intent: sure ? r.intent : FALLBACK_INTENT, candidates: [] };
     };
   },
 };
@@ -278,7 +279,7 @@ const LONG_WORDS = 20;
 const LONG_SENTENCES = 2;
 
 /**
- * The style of a training example, guessed for cross-validation (nlu.yml carries none): long when
+ * The style of a training example, guessed for cross-validation (the training data carries none): long when
  * it has two sentences or more and 20 words or more, else Southern when it has one of
  * `SOUTHERN_WORDS`, else plain; a long one with such a word is also flagged Southern.
  */
@@ -476,15 +477,23 @@ async function evaluate(
   } else {
     // k-fold cross-validation on the training data itself (stratified by the seeded shuffle).
     const rnd = seededRandom(Number(arg('--cv-seed') ?? 3));
+    // `intent` is the right answer (out_of_scope examples must be handed over), `label` the training intent.
     const tagged = data.intents.flatMap((i) =>
-      i.examples.map((text) => ({ text, intent: i.name, fold: Math.floor(rnd() * folds), file: 'cv', ...guessedStyle(text) })),
+      i.examples.map((text) => ({
+        text,
+        label: i.name,
+        intent: i.name === OUT_OF_SCOPE_INTENT ? FALLBACK_INTENT : i.name,
+        fold: Math.floor(rnd() * folds),
+        file: 'cv',
+        ...guessedStyle(text),
+      })),
     );
     for (let k = 0; k < folds; k++) {
       const train: TrainingData = {
         ...data,
         intents: data.intents.map((i) => ({
           name: i.name,
-          examples: tagged.filter((t) => t.intent === i.name && t.fold !== k).map((t) => t.text),
+          examples: tagged.filter((t) => t.label === i.name && t.fold !== k).map((t) => t.text),
         })),
       };
       const test = tagged.filter((t) => t.fold === k);
@@ -609,12 +618,13 @@ function markdown(reports: Report[], source: string, host: string): string {
 }
 
 async function main(): Promise<void> {
-  const dataPath = arg('--data') ?? join(BOT_DIR, 'nlu.yml');
+  const dataPath = arg('--data') ?? `${BOT_DIR}/nlu.yml and nlu-*.yml`;
   const heldoutPath = arg('--heldout') ?? (process.argv.includes('--dev') ? DEV_SET : FROZEN_SET);
   const folds = Number(arg('--cv') ?? 0);
   const runs = Math.max(1, Number(arg('--runs') ?? 3));
   const jsonOut = arg('--json');
-  const data = parseRasaNluYaml(readFileSync(dataPath, 'utf8'));
+  const dataFile = arg('--data');
+  const data = dataFile ? parseRasaNluYaml(readFileSync(dataFile, 'utf8')) : loadTrainingData(BOT_DIR);
   let heldout: Item[] | undefined;
   if (folds < 2) {
     heldout = heldoutPath.split(',').flatMap((file) =>

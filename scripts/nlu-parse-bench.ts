@@ -1,14 +1,14 @@
 /**
  * Parse-time benchmark of the built-in intent engine, and the check that a faster engine answers
  * exactly as before. The engine is trained as the gateway trains it (the bot's thresholds and
- * emergency intents, `$BOT_DIR/nlu.yml`), then:
+ * emergency intents, the training data of `$BOT_DIR`), then:
  *
  *   npm run bench:nlu-parse                              # time this checkout's engine
  *   npm run bench:nlu-parse -- --against ../other-tree   # alternated with other checkouts' (comma-separated)
  *   npm run bench:nlu-parse -- --dump out.jsonl          # every parse result, one JSON line each
  *
  * `--dump` writes the results of every message of the dev sets (as written and without
- * diacritics), every `nlu.yml` example and every timed message: two engines that must answer the
+ * diacritics), every training example and every timed message: two engines that must answer the
  * same are compared with `diff` on their dumps. The timed messages are built from the dev sets'
  * texts, 50 to 1,000 characters (as `npm run eval:nlu` builds its long-message line); each round
  * parses all of them once with each engine, the engines' order reversed every round, after warm-up
@@ -23,8 +23,8 @@ import { join, resolve } from 'node:path';
 import { loadBotDefinition } from '../src/bot/definition';
 import { emergencyIntents } from '../src/bot/emergency';
 import type * as EngineModule from '../src/nlu/builtin/builtin-engine';
-import { parseRasaNluYaml } from '../src/nlu/rasa-yaml';
-import type { ParseResult } from '../src/nlu/types';
+import { loadTrainingData } from '../src/nlu';
+import type { ParseResult, TrainingData } from '../src/nlu/types';
 import { seededRandom } from '../src/seeded-random';
 import { DEV_FILES, OLD_HELDOUT_FILE } from '../test/nlu/eval-sets';
 import { arg, percentile } from './script-kit';
@@ -47,8 +47,8 @@ interface Timings {
   byMessage: number[][];
 }
 
-/** Trains the engine whose code is in checkout `root` on `source` (nlu.yml's text), with the gateway's settings. */
-async function trainedEngine(root: string, source: string, botDir: string): Promise<Engine> {
+/** Trains the engine whose code is in checkout `root` on `data` (this checkout's training data), with the gateway's settings. */
+async function trainedEngine(root: string, data: TrainingData, botDir: string): Promise<Engine> {
   // Each checkout's modules load apart (their own caches and tables): the engines share nothing.
   const mod = (await import(join(root, 'src/nlu/builtin/builtin-engine.ts'))) as typeof EngineModule;
   const bot = loadBotDefinition(botDir);
@@ -57,7 +57,7 @@ async function trainedEngine(root: string, source: string, botDir: string): Prom
     ambiguityThreshold: bot.nlu.ambiguity_threshold,
     urgentIntents: emergencyIntents(bot),
   });
-  await engine.train(parseRasaNluYaml(source));
+  await engine.train(data);
   return { root, parse: (text) => engine.parseSync(text) };
 }
 
@@ -122,7 +122,7 @@ function summary(values: number[], digits: number): string {
 
 async function main(): Promise<void> {
   const botDir = process.env.BOT_DIR ?? 'bots/dongthap-1022';
-  const source = readFileSync(join(botDir, 'nlu.yml'), 'utf8');
+  const data = loadTrainingData(botDir);
   const devTexts = DEV_SETS.flatMap((file) =>
     readFileSync(file, 'utf8')
       .split('\n')
@@ -133,15 +133,15 @@ async function main(): Promise<void> {
   const messages = timedMessages(devTexts, count);
   const roots = [resolve('.'), ...(arg('--against')?.split(',') ?? []).map((dir) => resolve(dir))];
   const engines: Engine[] = [];
-  for (const root of roots) engines.push(await trainedEngine(root, source, botDir));
+  for (const root of roots) engines.push(await trainedEngine(root, data, botDir));
 
   const dumpFile = arg('--dump');
   if (dumpFile) {
-    const examples = parseRasaNluYaml(source).intents.flatMap((i) => i.examples);
+    const examples = data.intents.flatMap((i) => i.examples);
     dump(engines[0], dumpFile, [
       { name: 'dev', texts: devTexts },
       { name: 'dev-folded', texts: devTexts.map(withoutDiacritics) },
-      { name: 'nlu.yml', texts: examples },
+      { name: 'training', texts: examples },
       { name: 'timed', texts: messages },
     ]);
     return;

@@ -5,7 +5,7 @@
  *   npm run parse -- "cho hỏi làm căn cước ở đâu" "mất điện từ sáng"   # one line per argument
  *   printf 'khai sinh\nchay nha\n' | npm run parse                      # one line per input line
  *
- * The engine is trained at start from `$BOT_DIR/nlu.yml` (default bots/dongthap-1022).
+ * The engine is trained at start from `$BOT_DIR/nlu.yml` and `nlu-*.yml` (default bots/dongthap-1022).
  * NLU_ENGINE=rasa (with RASA_URL, RASA_TOKEN) asks a Rasa server, the built-in engine behind it.
  * Diagnostics go to stderr, so stdout stays machine-readable.
  */
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   await engine.train(loadTrainingData(botDir));
   if (process.env.NLU_VERBOSE)
-    process.stderr.write(`trained ${engine.name} from ${botDir}/nlu.yml in ${Math.round(performance.now() - started)} ms\n`);
+    process.stderr.write(`trained ${engine.name} from ${botDir} in ${Math.round(performance.now() - started)} ms\n`);
 
   const args = process.argv.slice(2).filter((a) => a !== '--');
   if (args.length > 0) {

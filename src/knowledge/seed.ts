@@ -1,6 +1,7 @@
 /**
- * First-start seeding: the knowledge base, fields, agencies and training phrases are copied from
- * files into the database once; from then on the database is the live copy (edited by admins).
+ * Seeding at start: the knowledge base, fields and agencies are copied from files into the database
+ * once; from then on the database is the live copy (edited by admins). Training phrases too, and a
+ * later release's new phrases are added to a database already seeded (`training_seeds`).
  */
 import type { Database, Queryable } from '../db/database';
 import { withStartLock } from '../db/locks';
@@ -80,18 +81,31 @@ export async function seedKnowledge(db: Database, seed: KnowledgeSeed, training:
         seed.services.map((s) => ({ id: s.id, intent: s.intent, data: s })),
       );
     }
-    if (await isEmpty(tx, 'training_examples')) {
-      await insertAll(
-        tx,
-        `INSERT INTO training_examples (intent, text)
-         SELECT intent, text FROM jsonb_to_recordset($1::jsonb) AS r(intent text, text text, ord int) ORDER BY ord
-         ON CONFLICT DO NOTHING`,
-        training.intents.flatMap((i) => i.examples.map((text) => ({ intent: i.name, text }))).map((r, ord) => ({ ...r, ord })),
-      );
-      result.examples = training.intents.reduce((n, i) => n + i.examples.length, 0);
-    }
+    result.examples = await seedTrainingPhrases(tx, training);
   });
   return result;
+}
+
+/**
+ * Adds the file phrases this database was never offered (all of them on a first start; after an
+ * upgrade, those the new release added), and remembers them in training_seeds so that a phrase an
+ * admin deleted is not added again. Returns how many phrases were added.
+ */
+async function seedTrainingPhrases(q: Queryable, training: TrainingData): Promise<number> {
+  const rows = training.intents.flatMap((i) => i.examples.map((text) => ({ intent: i.name, text }))).map((r, ord) => ({ ...r, ord }));
+  if (rows.length === 0) return 0;
+  const r = await q.query<{ n: number }>(
+    `WITH offered AS (SELECT intent, text, ord FROM jsonb_to_recordset($1::jsonb) AS r(intent text, text text, ord int)),
+     fresh AS (INSERT INTO training_seeds (intent, text) SELECT intent, text FROM offered ON CONFLICT DO NOTHING RETURNING intent, text),
+     added AS (
+       INSERT INTO training_examples (intent, text)
+       SELECT o.intent, o.text FROM offered o JOIN fresh f USING (intent, text) ORDER BY o.ord
+       ON CONFLICT DO NOTHING RETURNING 1
+     )
+     SELECT count(*)::int AS n FROM added`,
+    [JSON.stringify(rows)],
+  );
+  return r.rows[0].n;
 }
 
 /** The live training data: phrases from the database, synonyms and regexes from the bot's file. */

@@ -3,7 +3,7 @@
  * `builtin` is the in-process engine; `rasa` asks an external Rasa server and falls back to the
  * built-in engine whenever Rasa cannot answer.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuiltinNluEngine, type BuiltinEngineOptions } from './builtin/builtin-engine';
 import { RasaNluEngine, type NluLog } from './rasa-engine';
@@ -57,16 +57,41 @@ export function createNluEngine(settings: NluEngineSettings): NluEngine {
   });
 }
 
-/** The training data of a bot directory (`<botDir>/nlu.yml`, Rasa NLU YAML 3.1). */
+/**
+ * The training data of a bot directory, Rasa NLU YAML 3.1: `<botDir>/nlu.yml`, then every
+ * `<botDir>/nlu-*.yml` in name order (e.g. `nlu-citizens.yml`), an intent's examples merged across files.
+ */
 export function loadTrainingData(botDir: string): TrainingData {
-  const path = join(botDir, 'nlu.yml');
+  const extra = readdirSync(botDir)
+    .filter((name) => /^nlu-.+\.yml$/.test(name))
+    .sort();
+  const files = ['nlu.yml', ...extra].map((name) => join(botDir, name));
+  const data = mergeTrainingData(files.map(readTrainingFile));
+  if (data.intents.length === 0) throw new Error(`${files[0]} has no intents (expected Rasa NLU YAML: "nlu:" with "- intent:" blocks)`);
+  return data;
+}
+
+function readTrainingFile(path: string): TrainingData {
   let source: string;
   try {
     source = readFileSync(path, 'utf8');
   } catch (err) {
     throw new Error(`cannot read the training data ${path} (BOT_DIR): ${(err as Error).message}`, { cause: err });
   }
-  const data = parseRasaNluYaml(source);
-  if (data.intents.length === 0) throw new Error(`${path} has no intents (expected Rasa NLU YAML: "nlu:" with "- intent:" blocks)`);
-  return data;
+  try {
+    return parseRasaNluYaml(source);
+  } catch (err) {
+    throw new Error(`${path} is not Rasa NLU YAML: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** One set of training data from several files: an intent's examples in file order, synonyms and regexes appended. */
+function mergeTrainingData(parts: TrainingData[]): TrainingData {
+  const intents = new Map<string, string[]>();
+  for (const part of parts) for (const i of part.intents) intents.set(i.name, [...(intents.get(i.name) ?? []), ...i.examples]);
+  return {
+    intents: [...intents].map(([name, examples]) => ({ name, examples })),
+    synonyms: parts.flatMap((p) => p.synonyms),
+    regexes: parts.flatMap((p) => p.regexes),
+  };
 }

@@ -8,7 +8,15 @@
  * that citizens do not wait for a timeout on every message while it is down.
  */
 import { BUILTIN_ENTITIES, extractEntities } from './entities';
-import { FALLBACK_INTENT, type Entity, type IntentScore, type NluEngine, type ParseResult, type TrainingData } from './types';
+import {
+  FALLBACK_INTENT,
+  OUT_OF_SCOPE_INTENT,
+  type Entity,
+  type IntentScore,
+  type NluEngine,
+  type ParseResult,
+  type TrainingData,
+} from './types';
 
 /** The logging the NLU engines need (a pino logger fits). */
 export interface NluLog {
@@ -63,7 +71,8 @@ function isScore(v: unknown): v is { name: string; confidence: number } {
 /**
  * Reads a Rasa 3 parse answer into our ParseResult, or explains why it is not one. Rasa answers
  * `intent.name: null` when its model has no intent classifier or nothing matched: that is its
- * "not sure", read as nlu_fallback.
+ * "not sure", read as nlu_fallback. So is `out_of_scope`, the intent of the messages the hotline
+ * does not answer by itself (dropped from the ranking too).
  */
 export function readRasaParse(text: string, body: unknown): ParseResult | string {
   if (!isRecord(body)) return 'not a JSON object';
@@ -71,9 +80,13 @@ export function readRasaParse(text: string, body: unknown): ParseResult | string
   if (!isRecord(intent)) return 'no intent';
   if (typeof intent.confidence !== 'number' || !Number.isFinite(intent.confidence)) return 'intent without a numeric confidence';
   if (intent.name !== null && typeof intent.name !== 'string') return 'intent without a name';
-  const name = typeof intent.name === 'string' && intent.name.length > 0 ? intent.name : FALLBACK_INTENT;
+  const named = typeof intent.name === 'string' && intent.name.length > 0 && intent.name !== OUT_OF_SCOPE_INTENT;
+  const name = named ? (intent.name as string) : FALLBACK_INTENT;
   const ranking: IntentScore[] = Array.isArray(body.intent_ranking)
-    ? body.intent_ranking.filter(isScore).map((s) => ({ name: s.name, confidence: s.confidence }))
+    ? body.intent_ranking
+        .filter(isScore)
+        .filter((s) => s.name !== OUT_OF_SCOPE_INTENT)
+        .map((s) => ({ name: s.name, confidence: s.confidence }))
     : [];
   const entities: Entity[] = [];
   if (Array.isArray(body.entities)) {

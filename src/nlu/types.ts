@@ -65,3 +65,10 @@ export interface NluEngine {
 
 /** The intent name used when the engine is not sure enough. */
 export const FALLBACK_INTENT = 'nlu_fallback';
+
+/**
+ * The training intent of messages the hotline does not answer by itself (chit-chat, ads, procedures
+ * outside the catalog: Rasa's `out_of_scope` convention). It is never an answer: engines read it as
+ * `nlu_fallback`, and the built-in one trains it into its hidden background class.
+ */
+export const OUT_OF_SCOPE_INTENT = 'out_of_scope';

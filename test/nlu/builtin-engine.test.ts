@@ -1,6 +1,7 @@
 /**
- * The built-in engine trained on the bot's nlu.yml: held-out accuracy floor, emergencies,
- * robustness to how citizens type, FallbackClassifier semantics, and atomic retraining.
+ * The built-in engine trained on the bot's training data (nlu.yml and nlu-citizens.yml): held-out
+ * accuracy floor, emergencies, robustness to how citizens type, FallbackClassifier semantics, and
+ * atomic retraining.
  * The floors sit well below the measured figures (docs/nlu-eval.md) so that the test guards
  * against regressions, not against noise.
  */
@@ -164,7 +165,7 @@ describe('a procedure told as done before the request', () => {
   });
 
   test('when the request read without the story is clear on its own, it is the answer', () => {
-    const text = 'Con tui làm khai sanh xong rồi, giờ muốn làm thẻ bảo hiểm y tế cho nó thì sao?';
+    const text = 'làm khai sinh cho con xong rồi, muốn làm bhyt cho bé';
     expect(storyBlind().parseSync(text).intent.name).not.toBe('tt_the_bhyt');
     expect(intentOf(text)).toBe('tt_the_bhyt');
     // Until the sixth round's training phrases, this one was a "which one?" between the two.
@@ -298,7 +299,7 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
 
   test('an emergency set aside (a day gone by, no one hurt): the other intents decide among themselves', () => {
     // 113 leads the ranking, but the theft was yesterday: the licence asked about is the answer.
-    const theft = engine.parseSync('hôm qua bị trộm vô nhà lấy mất cái ví, có bằng lái trong đó, giờ làm lại sao');
+    const theft = engine.parseSync('tối qua có trộm vô nhà, bị lấy mất cái ví có bằng lái, giờ tính sao');
     expect(theft.intent.name).toBe('tt_doi_gplx');
     expect(theft.intent.confidence).toBeGreaterThan(0.9);
     expect(theft.intent_ranking.some((r) => r.name.startsWith('khan_cap_'))).toBe(false);
@@ -328,7 +329,7 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
   });
 
   test('feedback about a procedure is not answered with the procedure: "which one?", feedback first', () => {
-    for (const text of ['kiến nghị làm hộ chiếu cho nhanh hơn', 'tui muốn góp ý chuyện làm sổ đỏ lâu quá']) {
+    for (const text of ['kiến nghị làm hộ chiếu cho nhanh hơn', 'tui muốn góp ý chuyện cấp sổ đỏ lâu quá']) {
       const r = engine.parseSync(text);
       expect(r.intent.name).toBe(FALLBACK_INTENT);
       expect(r.ambiguous?.[0].name).toBe('phan_anh_kien_nghi');
@@ -598,7 +599,7 @@ describe('Rasa parse result', () => {
 
   test('a long message with a thin lead: nlu_fallback listing the two candidates as `ambiguous`; a short one is answered', () => {
     // Same model, settings that make the lead "thin" for any message: only the message's length differs.
-    const wary = new BuiltinNluEngine({ longAmbiguityThreshold: 0.999999, longWords: 12 });
+    const wary = new BuiltinNluEngine({ longAmbiguityThreshold: 1, longWords: 12 });
     Object.assign(wary, { model: (engine as unknown as { model: unknown }).model });
     const long = wary.parseSync(
       'Chào anh chị. Tui ở quê lên Cao Lãnh làm công nhân được mấy tháng, mướn phòng trọ gần chợ. Chủ trọ biểu phải đi khai báo. Vậy đăng ký tạm trú ở đâu?',

@@ -53,7 +53,8 @@ describe('frozen held-out set', () => {
     expect(frozen.filter((t) => training.has(t)).length).toBe(0);
   });
 
-  // The dev set was written apart from the frozen set; the batches from dev-fresh-e on were first
+  // The dev set was written apart from the frozen set; the batches from dev-fresh-e on (training data
+  // since the fourteenth round, in nlu-citizens.yml) were first
   // compared with it in the seventh round, which found seven short messages in both (counted, never
   // read): they were removed from the dev files by a script, unseen. No dev file may hold one again.
   test('shares no message with a dev file (count only, never printed)', () => {

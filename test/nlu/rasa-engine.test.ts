@@ -267,4 +267,21 @@ describe('readRasaParse', () => {
       entities: [{ entity: 'x', start: 0, end: 4, value: 'chào', extractor: 'CRFEntityExtractor' }],
     });
   });
+
+  test('reads out_of_scope as nlu_fallback and leaves it out of the ranking', () => {
+    const r = readRasaParse('giá vàng hôm nay', {
+      intent: { name: 'out_of_scope', confidence: 0.8 },
+      intent_ranking: [
+        { name: 'out_of_scope', confidence: 0.8 },
+        { name: 'tt_cap_so_do', confidence: 0.1 },
+      ],
+      entities: [],
+    });
+    expect(r).toEqual({
+      text: 'giá vàng hôm nay',
+      intent: { name: 'nlu_fallback', confidence: 0.8 },
+      intent_ranking: [{ name: 'tt_cap_so_do', confidence: 0.1 }],
+      entities: [],
+    });
+  });
 });

@@ -7,7 +7,7 @@ import { loadTrainingData } from '../../src/nlu';
 import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
 import { foldDiacritics } from '../../src/nlu/normalize';
 import { parseRasaNluYaml, stripAnnotations, toRasaNluYaml } from '../../src/nlu/rasa-yaml';
-import { FALLBACK_INTENT, type TrainingData } from '../../src/nlu/types';
+import { FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, type TrainingData } from '../../src/nlu/types';
 import { DEV_FILES, OLD_HELDOUT_FILE, readEvalSet } from './eval-sets';
 
 const BOT_DIR = join(__dirname, '../../bots/dongthap-1022');
@@ -102,21 +102,32 @@ describe('serialize', () => {
   });
 });
 
-describe('the bot nlu.yml', () => {
-  const source = readFileSync(join(BOT_DIR, 'nlu.yml'), 'utf8');
+describe("the bot's training data (nlu.yml and nlu-citizens.yml)", () => {
   const data = loadTrainingData(BOT_DIR);
 
-  test('is Rasa 3.1 YAML (version is the string "3.1")', () => {
-    const doc = parse(source) as { version: unknown; nlu: unknown[] };
+  test.each(['nlu.yml', 'nlu-citizens.yml'])('%s is Rasa 3.1 YAML (version is the string "3.1")', (file) => {
+    const doc = parse(readFileSync(join(BOT_DIR, file), 'utf8')) as { version: unknown; nlu: unknown[] };
     expect(doc.version).toBe('3.1');
     expect(Array.isArray(doc.nlu)).toBe(true);
   });
 
-  test('has every catalog intent and no other, each with at least 20 examples', () => {
+  test('has every catalog intent and out_of_scope, no other, each with at least 20 examples', () => {
     expect(CATALOG).toHaveLength(33 + 13);
-    expect(data.intents.map((i) => i.name).sort()).toEqual([...CATALOG].sort());
+    expect(data.intents.map((i) => i.name).sort()).toEqual([...CATALOG, OUT_OF_SCOPE_INTENT].sort());
     for (const intent of data.intents)
       expect({ intent: intent.name, enough: intent.examples.length >= 20 }).toEqual({ intent: intent.name, enough: true });
+  });
+
+  test("merges the files by intent: nlu.yml's examples first, then the citizens' messages", () => {
+    const own = parseRasaNluYaml(readFileSync(join(BOT_DIR, 'nlu.yml'), 'utf8'));
+    const citizens = parseRasaNluYaml(readFileSync(join(BOT_DIR, 'nlu-citizens.yml'), 'utf8'));
+    const births = data.intents.find((i) => i.name === 'tt_khai_sinh')?.examples;
+    expect(births).toEqual([
+      ...(own.intents.find((i) => i.name === 'tt_khai_sinh')?.examples ?? []),
+      ...(citizens.intents.find((i) => i.name === 'tt_khai_sinh')?.examples ?? []),
+    ]);
+    expect(citizens.intents.reduce((n, i) => n + i.examples.length, 0)).toBeGreaterThan(1800);
+    expect(data.synonyms).toEqual(own.synonyms);
   });
 
   test('no example is given to two intents', () => {

@@ -85,8 +85,10 @@ describe.each(databaseKinds())('the bot with citizens on %s', (kind) => {
   });
 
   test('a message the bot cannot place but that may tell an emergency: the numbers first, then the receipt; urgent, alerted', async () => {
-    // No word of the catalog ("cháy", "khói"): the engine hands it over, with 114 among its best guesses.
-    const text = 'nghe mùi khét quá trời ở nhà bên, gõ cửa hổng ai mở';
+    // Nothing named but shouting in the dark: the engine hands it over, with 114 among its best guesses.
+    // ("nghe mùi khét quá trời ở nhà bên, gõ cửa hổng ai mở" was one until the citizens' messages
+    // became training data: it is now answered as a fire.)
+    const text = 'bên kia sông có tiếng la dữ lắm mà tối quá hổng thấy gì';
     await t.postCitizen(citizenMessage('u-maybe', text)).expect(200);
     const texts = await received('u-maybe', 2);
     expect(texts).toHaveLength(2);
@@ -102,7 +104,7 @@ describe.each(databaseKinds())('the bot with citizens on %s', (kind) => {
       expect.objectContaining({
         kind: 'emergency',
         conversationId: conv.id,
-        message: expect.stringMatching(/^Có thể khẩn cấp \(114\): nghe mùi khét/),
+        message: expect.stringMatching(/^Có thể khẩn cấp \(114\): bên kia sông có tiếng la/),
       }),
     );
   });

@@ -14,7 +14,15 @@
  */
 import { extractEntities } from '../entities';
 import { dangerHappeningNow, mayMeanPresentDanger, notAPresentDanger, type NotPresentKind } from '../present-danger';
-import { FALLBACK_INTENT, type Entity, type IntentScore, type NluEngine, type ParseResult, type TrainingData } from '../types';
+import {
+  FALLBACK_INTENT,
+  OUT_OF_SCOPE_INTENT,
+  type Entity,
+  type IntentScore,
+  type NluEngine,
+  type ParseResult,
+  type TrainingData,
+} from '../types';
 import { augmentWithOpenersAndClosers, type LabelledExample } from './augment';
 import { BACKGROUND_EXAMPLES } from './background-examples';
 import { fitTemperature } from './calibrate';
@@ -644,7 +652,9 @@ export class BuiltinNluEngine implements NluEngine {
     const o = this.opts;
     const featurizer = new Featurizer(data, o.features);
     const examples: LabelledExample[] = data.intents.flatMap((i) =>
-      i.examples.filter((text) => text.trim().length > 0).map((text) => ({ text, label: i.name })),
+      i.examples
+        .filter((text) => text.trim().length > 0)
+        .map((text) => ({ text, label: i.name === OUT_OF_SCOPE_INTENT ? FALLBACK_INTENT : i.name })),
     );
     if (examples.length === 0) throw new Error('no training examples');
     const generated = o.augment ? augmentWithOpenersAndClosers(examples) : [];
