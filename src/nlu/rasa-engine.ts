@@ -2,10 +2,12 @@
  * An external Rasa server as the intent engine: `POST {url}/model/parse` (`?token=` when set).
  * https://rasa.com/docs/rasa/pages/http-api#operation/parseModelMessage
  *
- * Rasa trains its own model from the same nlu.yml, so `train` only trains the fallback engine,
- * which answers whenever Rasa is down, slow, refuses us or answers something that is not a parse
- * result. After a few failures in a row Rasa is left alone for a while (a circuit breaker), so
- * that citizens do not wait for a timeout on every message while it is down.
+ * Rasa trains its own model from the same files (`nlu.yml` and `nlu-*.yml`: Rasa reads every file of
+ * its data directory; `out_of_scope` is its convention for what it should not answer), so `train`
+ * only trains the fallback engine, which answers whenever Rasa is down, slow, refuses us or answers
+ * something that is not a parse result. After a few failures in a row Rasa is left alone for a
+ * while (a circuit breaker), so that citizens do not wait for a timeout on every message while it
+ * is down.
  */
 import { BUILTIN_ENTITIES, extractEntities } from './entities';
 import {
