@@ -254,6 +254,7 @@ export const INTENT_LABELS: Readonly<Record<string, string>> = {
   thong_tin_tong_dai: 'Thông tin tổng đài',
   danh_gia_hai_long: 'Đánh giá mức độ hài lòng',
   nlu_fallback: 'Chưa hiểu câu hỏi',
+  out_of_scope: 'Ngoài phạm vi',
 };
 
 /**
