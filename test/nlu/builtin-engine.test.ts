@@ -304,8 +304,10 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     expect(theft.intent.confidence).toBeGreaterThan(0.9);
     expect(theft.intent_ranking.some((r) => r.name.startsWith('khan_cap_'))).toBe(false);
     expect(intentOf('cây bàng trước trường bị gió quật ngã chắn đường, không ai bị thương')).toBe('su_co_ha_tang');
-    // Nothing else asked: still handed over, with no emergency among the candidates.
-    const report = engine.parseSync('tối qua bị trộm xe, giờ muốn trình báo');
+    // Nothing else asked: still handed over, with no emergency among the candidates. ("tối qua bị trộm
+    // xe, giờ muốn trình báo" was the example until the fourteenth round's L2 penalty: it is now a
+    // report, a ticket for an operator, 0.63 against 113's 0.34.)
+    const report = engine.parseSync('hôm qua bị mất trộm con bò, giờ báo ai');
     expect(report.intent.name).toBe(FALLBACK_INTENT);
     expect(report.intent_ranking.some((r) => r.name.startsWith('khan_cap_'))).toBe(false);
   });
