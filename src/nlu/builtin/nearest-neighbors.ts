@@ -11,12 +11,16 @@ export interface Neighbor {
   similarity: number;
 }
 
+/** The examples a query touched, in first-touch order (scratch shared by every index: a query runs to its end alone). */
+let touchedScratch = new Int32Array(0);
+
 /** An inverted index of labelled sparse vectors (compressed rows: one flat array per field). */
 export class NearestNeighbors {
   private readonly idf: Float64Array;
   /** Postings of feature f: `example[offset[f] .. offset[f + 1])` with their weights. */
   private readonly offset: Int32Array;
-  private readonly example: Int32Array;
+  /** Example indices (16-bit while there are few enough examples: less memory read per query). */
+  private readonly example: Uint16Array | Int32Array;
   private readonly weight: Float64Array;
   private readonly labels: Int32Array;
   /** Per-example score accumulator, reused by `query` (zeroed after each use). */
@@ -35,7 +39,7 @@ export class NearestNeighbors {
     this.offset = new Int32Array(nFeatures + 1);
     for (const v of vectors) for (const f of v.idx) if (indexed(f)) this.offset[f + 1]++;
     for (let f = 0; f < nFeatures; f++) this.offset[f + 1] += this.offset[f];
-    this.example = new Int32Array(this.offset[nFeatures]);
+    this.example = vectors.length <= 0x10000 ? new Uint16Array(this.offset[nFeatures]) : new Int32Array(this.offset[nFeatures]);
     this.weight = new Float64Array(this.offset[nFeatures]);
     const fill = this.offset.slice(0, nFeatures);
     vectors.forEach((v, e) => {
@@ -66,7 +70,9 @@ export class NearestNeighbors {
   query(v: SparseVector, k: number): Neighbor[] {
     const w = this.weigh(v);
     const { scores, offset, example, weight } = this;
-    const touched: number[] = [];
+    if (touchedScratch.length < scores.length) touchedScratch = new Int32Array(scores.length);
+    const touched = touchedScratch;
+    let nTouched = 0;
     for (let j = 0; j < v.idx.length; j++) {
       const f = v.idx[j];
       if (f < 0 || f + 1 >= offset.length) continue;
@@ -74,12 +80,13 @@ export class NearestNeighbors {
       const end = offset[f + 1];
       for (let n = offset[f]; n < end; n++) {
         const e = example[n];
-        if (scores[e] === 0) touched.push(e);
+        if (scores[e] === 0) touched[nTouched++] = e;
         scores[e] += wj * weight[n];
       }
     }
     const best: Neighbor[] = [];
-    for (const e of touched) {
+    for (let t = 0; t < nTouched; t++) {
+      const e = touched[t];
       const similarity = scores[e];
       scores[e] = 0;
       if (best.length === k && similarity <= best[k - 1].similarity) continue;

@@ -87,7 +87,8 @@ function isDeferred(words: string[], request: boolean): boolean {
   while (end > 0 && CLOSING_PARTICLES.has(words[end - 1])) end--;
   const endsLater = LATER_ENDS.some((p) => end >= p.length + 1 && runAt(words, end - p.length, p));
   if (endsLater) return true;
-  return words.some((_, i) => LATER_WISHES.some((p) => runAt(words, i, p)));
+  for (let i = 0; i < words.length; i++) for (const p of LATER_WISHES) if (words[i] === p[0] && runAt(words, i, p)) return true;
+  return false;
 }
 
 /** After "để", the words of a later day that make a clause a plan ("để mai", "để chiều", "để cuối tuần", "để bữa khác"). */
@@ -118,7 +119,7 @@ const LEAVE_PHRASES = [
 function isLeave(words: string[]): boolean {
   for (const p of LEAVE_PHRASES) {
     for (let i = 0; i + p.length <= words.length; i++) {
-      if (!runAt(words, i, p)) continue;
+      if (words[i] !== p[0] || !runAt(words, i, p)) continue;
       return words.every((w, j) => (j >= i && j < i + p.length) || FILLER_WORDS.has(w));
     }
   }
