@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
 import { BuiltinNluEngine, filedElsewhere, namedNeighbour } from '../../src/nlu/builtin/builtin-engine';
 import { digitRun, Featurizer } from '../../src/nlu/builtin/featurizer';
+import { NearestNeighbors } from '../../src/nlu/builtin/nearest-neighbors';
 import { normalize } from '../../src/nlu/normalize';
 import { FALLBACK_INTENT, type TrainingData } from '../../src/nlu/types';
 import { readEvalSet, type EvalItem } from './eval-sets';
@@ -683,6 +684,22 @@ describe('parse-time shortcuts give what the plain path gives', () => {
     const regexFeatures = (text: string): string[] => [...f.extract(text).full.keys()].filter((k) => k.startsWith('r:'));
     expect(regexFeatures('gọi em số 0912345678 nha')).toEqual(['r:sdt']);
     expect(regexFeatures('gọi em số 0912 345 678 nha')).toEqual([]);
+  });
+
+  test('equally similar examples come in the order the search reaches them, not by example number', () => {
+    const vector = (idx: number[]) => ({ idx: Int32Array.from(idx), val: new Float32Array(idx.length).fill(1) });
+    // Examples 0 and 1 are as close to the query (one feature each, as rare); the query names 1's feature first.
+    const filler = Array.from({ length: 30 }, () => vector([3]));
+    const index = new NearestNeighbors(
+      [vector([1]), vector([0]), vector([2]), ...filler],
+      Int32Array.from([7, 8, 9, ...filler.map(() => 0)]),
+      4,
+    );
+    const found = index.query(vector([0, 1, 2]), 5);
+    expect(found.map((n) => n.label)).toEqual([8, 7, 9]);
+    expect(new Set(found.map((n) => n.similarity)).size).toBe(1);
+    expect(index.query(vector([1, 0]), 1).map((n) => n.label)).toEqual([7]);
+    expect(index.query(vector([2, 0, 1]), 2).map((n) => n.label)).toEqual([9, 8]);
   });
 
   test('features extracted against a vocabulary keep the known keys, their counts and the group scale', () => {

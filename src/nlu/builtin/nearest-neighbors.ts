@@ -11,9 +11,6 @@ export interface Neighbor {
   similarity: number;
 }
 
-/** The examples a query touched, in first-touch order (scratch shared by every index: a query runs to its end alone). */
-let touchedScratch = new Int32Array(0);
-
 /** An inverted index of labelled sparse vectors (compressed rows: one flat array per field). */
 export class NearestNeighbors {
   private readonly idf: Float64Array;
@@ -66,35 +63,62 @@ export class NearestNeighbors {
     return w;
   }
 
-  /** The `k` most similar examples, best first. */
+  /**
+   * The `k` most similar examples, best first; equally similar ones in the order the search first
+   * reaches them (by the first of `v`'s features they have, then by example).
+   */
   query(v: SparseVector, k: number): Neighbor[] {
     const w = this.weigh(v);
     const { scores, offset, example, weight } = this;
-    if (touchedScratch.length < scores.length) touchedScratch = new Int32Array(scores.length);
-    const touched = touchedScratch;
-    let nTouched = 0;
+    // Every weight is positive: an example scores 0 only when none of its features is asked.
     for (let j = 0; j < v.idx.length; j++) {
       const f = v.idx[j];
       if (f < 0 || f + 1 >= offset.length) continue;
       const wj = w[j];
       const end = offset[f + 1];
-      for (let n = offset[f]; n < end; n++) {
-        const e = example[n];
-        if (scores[e] === 0) touched[nTouched++] = e;
-        scores[e] += wj * weight[n];
-      }
+      for (let n = offset[f]; n < end; n++) scores[example[n]] += wj * weight[n];
     }
     const best: Neighbor[] = [];
-    for (let t = 0; t < nTouched; t++) {
-      const e = touched[t];
+    const bestExample: number[] = [];
+    for (let e = 0; e < scores.length; e++) {
       const similarity = scores[e];
+      if (similarity === 0) continue;
       scores[e] = 0;
-      if (best.length === k && similarity <= best[k - 1].similarity) continue;
       let at = best.length;
-      while (at > 0 && best[at - 1].similarity < similarity) at--;
+      // Examples come in increasing order: an equally similar one goes first only if reached by an earlier feature.
+      while (
+        at > 0 &&
+        (best[at - 1].similarity < similarity ||
+          (best[at - 1].similarity === similarity && this.firstFeature(v, e) < this.firstFeature(v, bestExample[at - 1])))
+      )
+        at--;
+      if (at >= k) continue;
       best.splice(at, 0, { label: this.labels[e], similarity });
-      if (best.length > k) best.pop();
+      bestExample.splice(at, 0, e);
+      if (best.length > k) {
+        best.pop();
+        bestExample.pop();
+      }
     }
     return best;
+  }
+
+  /** The position in `v` of the first feature example `e` has (the search reaches it there). */
+  private firstFeature(v: SparseVector, e: number): number {
+    const { offset, example } = this;
+    for (let j = 0; j < v.idx.length; j++) {
+      const f = v.idx[j];
+      if (f < 0 || f + 1 >= offset.length) continue;
+      // Postings are in example order.
+      let lo = offset[f];
+      let hi = offset[f + 1];
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (example[mid] < e) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < offset[f + 1] && example[lo] === e) return j;
+    }
+    return v.idx.length;
   }
 }
