@@ -76,7 +76,15 @@ export class NearestNeighbors {
       if (f < 0 || f + 1 >= offset.length) continue;
       const wj = w[j];
       const end = offset[f + 1];
-      for (let n = offset[f]; n < end; n++) scores[example[n]] += wj * weight[n];
+      // Four postings a step (a feature's postings are distinct examples: the same sums, faster).
+      let n = offset[f];
+      for (; n + 4 <= end; n += 4) {
+        scores[example[n]] += wj * weight[n];
+        scores[example[n + 1]] += wj * weight[n + 1];
+        scores[example[n + 2]] += wj * weight[n + 2];
+        scores[example[n + 3]] += wj * weight[n + 3];
+      }
+      for (; n < end; n++) scores[example[n]] += wj * weight[n];
     }
     const best: Neighbor[] = [];
     const bestExample: number[] = [];
