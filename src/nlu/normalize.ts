@@ -293,9 +293,12 @@ function standardize(raw: string): Standard {
  */
 const recent = new Map<string, NormalizedText>();
 const RECENT_LIMIT = 128;
+/** Longer texts are not kept (a parse classifies at most 1,000 characters by default). */
+const RECENT_MAX_CHARS = 4000;
 
 /** Normalizes one message into standardized syllables and their folded twins. */
 export function normalize(text: string): NormalizedText {
+  if (text.length > RECENT_MAX_CHARS) return normalizeAnew(text);
   let out = recent.get(text);
   if (out === undefined) {
     out = normalizeAnew(text);
