@@ -286,8 +286,29 @@ function standardize(raw: string): Standard {
   return out;
 }
 
+/**
+ * The last texts normalized and their results: one parse normalizes the same text several times
+ * (a clause for the segmenter and the done-clause check, the whole message for the features and
+ * the present-danger check). Results are shared: callers only read them.
+ */
+const recent = new Map<string, NormalizedText>();
+const RECENT_LIMIT = 128;
+/** Longer texts are not kept (a parse classifies at most 1,000 characters by default). */
+const RECENT_MAX_CHARS = 4000;
+
 /** Normalizes one message into standardized syllables and their folded twins. */
 export function normalize(text: string): NormalizedText {
+  if (text.length > RECENT_MAX_CHARS) return normalizeAnew(text);
+  let out = recent.get(text);
+  if (out === undefined) {
+    out = normalizeAnew(text);
+    if (recent.size >= RECENT_LIMIT) recent.clear();
+    recent.set(text, out);
+  }
+  return out;
+}
+
+function normalizeAnew(text: string): NormalizedText {
   const raw = tokenize(text);
   const tokens: string[] = [];
   const folded: string[] = [];

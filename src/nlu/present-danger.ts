@@ -307,7 +307,9 @@ function mayBeDanger(w: { tokens: string[]; folded: string[] }): boolean {
     if (f === 'sap' && NOT_YET.has(w.folded[i - 1])) continue;
     if (f === 'khoi' && has(w, BURNING)) continue;
     if (
-      startingWith(DANGER_NOW, f).some((p) => phraseAt(w, i, p) && !(p.length === 1 && ACCENTED_ONLY.has(f) && !hasDiacritics(w.tokens[i])))
+      startingWith(DANGER_NOW, f).some(
+        (p) => phraseAt(w, i, p) && !(p.words.length === 1 && ACCENTED_ONLY.has(f) && !hasDiacritics(w.tokens[i])),
+      )
     )
       return true;
   }
@@ -397,7 +399,7 @@ const MEDICAL = SPECIFIC_MEDICAL.map((p) => normalize(p).tokens);
 /** A medical sign not denied ("không ai bị thương", "hông bị gì" deny it: "không" up to three words before). */
 function medicalSign(w: { tokens: string[]; folded: string[] }): boolean {
   for (let i = 0; i < w.tokens.length; i++) {
-    if (!startingWith(MEDICAL, w.folded[i]).some((p) => phraseAt(w, i, p))) continue;
+    if (!phraseOfAt(w, i, MEDICAL)) continue;
     if (!w.folded.slice(Math.max(0, i - 3), i).includes('khong')) return true;
   }
   return false;
@@ -449,33 +451,47 @@ function words(text: string): { tokens: string[]; folded: string[] } {
   return lastWords;
 }
 
+/** A phrase of a list, with its words folded once (not at every comparison). */
+interface Phrase {
+  words: string[];
+  folded: string[];
+}
+
 /** `phrase` at index i: accented words compared with accents, unaccented ones folded. */
-function phraseAt(w: { tokens: string[]; folded: string[] }, i: number, phrase: string[]): boolean {
-  return phrase.every((p, k) => {
+function phraseAt(w: { tokens: string[]; folded: string[] }, i: number, phrase: Phrase): boolean {
+  const { words, folded } = phrase;
+  for (let k = 0; k < words.length; k++) {
     const t = w.tokens[i + k];
     if (t === undefined) return false;
-    return hasDiacritics(t) ? t === p : w.folded[i + k] === foldDiacritics(p);
-  });
+    if (hasDiacritics(t) ? t !== words[k] : w.folded[i + k] !== folded[k]) return false;
+  }
+  return true;
+}
+
+/** Whether one of `list`'s phrases stands at index i. */
+function phraseOfAt(w: { tokens: string[]; folded: string[] }, i: number, list: string[][]): boolean {
+  for (const p of startingWith(list, w.folded[i])) if (phraseAt(w, i, p)) return true;
+  return false;
 }
 
 /** Each phrase list indexed by its phrases' first word, folded (built on first use): a message's words look up only the phrases they can start. */
-const indexes = new WeakMap<string[][], Map<string, string[][]>>();
-function startingWith(list: string[][], folded: string): readonly string[][] {
+const indexes = new WeakMap<string[][], Map<string, Phrase[]>>();
+function startingWith(list: string[][], folded: string): readonly Phrase[] {
   let index = indexes.get(list);
   if (!index) {
     index = new Map();
     for (const p of list) {
       const first = foldDiacritics(p[0]);
-      index.set(first, [...(index.get(first) ?? []), p]);
+      index.set(first, [...(index.get(first) ?? []), { words: p, folded: p.map(foldDiacritics) }]);
     }
     indexes.set(list, index);
   }
   return index.get(folded) ?? NONE;
 }
-const NONE: readonly string[][] = [];
+const NONE: readonly Phrase[] = [];
 
 function has(w: { tokens: string[]; folded: string[] }, list: string[][]): boolean {
-  for (let i = 0; i < w.tokens.length; i++) if (startingWith(list, w.folded[i]).some((p) => phraseAt(w, i, p))) return true;
+  for (let i = 0; i < w.tokens.length; i++) if (phraseOfAt(w, i, list)) return true;
   return false;
 }
 
@@ -486,15 +502,14 @@ const STILL_WELL = new Set(['choi', 'an', 'binh', 'khoe', 'tinh']);
 function presentSign(w: { tokens: string[]; folded: string[] }): boolean {
   for (let i = 0; i < w.tokens.length; i++) {
     if (w.folded[i] === 'van' && STILL_WELL.has(w.folded[i + 1])) continue;
-    if (startingWith(PRESENT, w.folded[i]).some((p) => phraseAt(w, i, p))) return true;
+    if (phraseOfAt(w, i, PRESENT)) return true;
   }
   return false;
 }
 
 /** A day gone by, not "since" one ("từ hôm qua tới giờ", "từ tối qua" tell something still going on). */
 function toldAsPast(w: { tokens: string[]; folded: string[] }): boolean {
-  for (let i = 0; i < w.tokens.length; i++)
-    if (w.folded[i - 1] !== 'tu' && startingWith(PAST, w.folded[i]).some((p) => phraseAt(w, i, p))) return true;
+  for (let i = 0; i < w.tokens.length; i++) if (w.folded[i - 1] !== 'tu' && phraseOfAt(w, i, PAST)) return true;
   return false;
 }
 

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
 import { BuiltinNluEngine, filedElsewhere, namedNeighbour } from '../../src/nlu/builtin/builtin-engine';
-import { Featurizer } from '../../src/nlu/builtin/featurizer';
+import { digitRun, Featurizer } from '../../src/nlu/builtin/featurizer';
+import { NearestNeighbors } from '../../src/nlu/builtin/nearest-neighbors';
 import { normalize } from '../../src/nlu/normalize';
 import { FALLBACK_INTENT, type TrainingData } from '../../src/nlu/types';
 import { readEvalSet, type EvalItem } from './eval-sets';
@@ -670,5 +671,63 @@ describe('training', () => {
     Object.assign(e, { model: (engine as unknown as { model: unknown }).model });
     await expect(e.train({ intents: [], synonyms: [], regexes: [] })).rejects.toThrow('no training examples');
     expect(e.parseSync('làm căn cước ở đâu').intent.name).toBe('tt_can_cuoc');
+  });
+});
+
+describe('parse-time shortcuts give what the plain path gives', () => {
+  test('a regex is tried only on a text with the run of digits it needs (digitRun)', () => {
+    expect(digitRun('\\b0[35789]\\d{8}\\b')).toBe(8);
+    expect(digitRun('1022-\\d{4}-\\d{6}')).toBe(6);
+    expect(digitRun('\\d+')).toBe(1);
+    expect(digitRun('\\d{2,}')).toBe(2);
+    // Optional, grouped, in a class, or with a way around it: no requirement.
+    for (const p of ['\\d?', 'x\\d*', '\\d{0,3}', '(\\d{9})', '[\\d]{7}', 'a|\\d{5}', 'khai sinh']) expect(digitRun(p)).toBe(0);
+    const f = new Featurizer({ synonyms: [], regexes: [{ name: 'sdt', patterns: ['\\b0[35789]\\d{8}\\b'] }] });
+    const regexFeatures = (text: string): string[] => [...f.extract(text).full.keys()].filter((k) => k.startsWith('r:'));
+    expect(regexFeatures('gọi em số 0912345678 nha')).toEqual(['r:sdt']);
+    expect(regexFeatures('gọi em số 0912 345 678 nha')).toEqual([]);
+  });
+
+  test('equally similar examples come in the order the search reaches them, not by example number', () => {
+    const vector = (idx: number[]) => ({ idx: Int32Array.from(idx), val: new Float32Array(idx.length).fill(1) });
+    // Examples 0 and 1 are as close to the query (one feature each, as rare); the query names 1's feature first.
+    const filler = Array.from({ length: 30 }, () => vector([3]));
+    const index = new NearestNeighbors(
+      [vector([1]), vector([0]), vector([2]), ...filler],
+      Int32Array.from([7, 8, 9, ...filler.map(() => 0)]),
+      4,
+    );
+    const found = index.query(vector([0, 1, 2]), 5);
+    expect(found.map((n) => n.label)).toEqual([8, 7, 9]);
+    expect(new Set(found.map((n) => n.similarity)).size).toBe(1);
+    expect(index.query(vector([1, 0]), 1).map((n) => n.label)).toEqual([7]);
+    expect(index.query(vector([2, 0, 1]), 2).map((n) => n.label)).toEqual([9, 8]);
+  });
+
+  test('features extracted against a vocabulary keep the known keys, their counts and the group scale', () => {
+    const f = new Featurizer({ synonyms: [], regexes: [] });
+    const text = 'Em muốn làm căn cước. Làm căn cước ở đâu, cần giấy tờ gì ạ?';
+    const named = f.extract(text);
+    // A vocabulary that knows every other key of each group.
+    const known = new Map<string, Map<string, number>>();
+    let next = 0;
+    for (const g of named.full.groups) {
+      const keys = [...(g.counts?.keys() ?? [])].filter((_, i) => i % 2 === 0);
+      known.set(g.group, new Map(keys.map((k) => [k, next++])));
+    }
+    const resolved = f.extract(text, { known });
+    expect(resolved.full.groups.map((g) => g.group)).toEqual(named.full.groups.map((g) => g.group));
+    resolved.full.groups.forEach((g, n) => {
+      const plain = named.full.groups[n];
+      expect(g.scale).toBe(plain.scale);
+      if (g.group === 'x') {
+        expect(g.counts).toEqual(plain.counts);
+        return;
+      }
+      const index = known.get(g.group) ?? new Map<string, number>();
+      const expected = [...(plain.counts ?? [])].filter(([k]) => index.has(k));
+      expect(g.known?.idx).toEqual(expected.map(([k]) => index.get(k)));
+      expect(g.known?.counts).toEqual(expected.map(([, c]) => c));
+    });
   });
 });

@@ -377,7 +377,7 @@ export function namedNeighbour(words: string[], top: string): string | undefined
 /** The word classes (lexicon) found in a message, denied ones as `neg_<class>`. */
 function wordClasses(features: NamedFeatures): string[] {
   const classes = features.groups.find((g) => g.group === 'x');
-  return classes ? [...classes.weights.keys()] : [];
+  return classes?.counts ? [...classes.counts.keys()] : [];
 }
 
 /** A call for rescue among `words` (folded), and a danger among the message's word classes. */
@@ -486,20 +486,42 @@ function byGroup(vocabulary: Map<string, number>): Map<string, Map<string, numbe
 
 function vectorize(features: NamedFeatures, vocabulary: Map<string, number>): SparseVector {
   const known = byGroup(vocabulary);
-  const idx: number[] = [];
-  const val: number[] = [];
-  for (const { group, weights } of features.groups) {
+  let size = 0;
+  for (const g of features.groups) size += g.known ? g.known.idx.length : g.counts.size;
+  const idx = new Int32Array(size);
+  const val = new Float32Array(size);
+  let n = 0;
+  for (const { group, counts, known: resolved, scale } of features.groups) {
+    if (resolved) {
+      // Extracted against this vocabulary: the known keys' indices, in order.
+      for (let j = 0; j < resolved.idx.length; j++) {
+        idx[n] = resolved.idx[j];
+        val[n++] = resolved.counts[j] * scale;
+      }
+      continue;
+    }
     const keys = known.get(group);
     if (!keys) continue;
-    for (const [key, v] of weights) {
+    for (const [key, c] of counts) {
       const i = keys.get(key);
       if (i !== undefined) {
-        idx.push(i);
-        val.push(v);
+        idx[n] = i;
+        val[n++] = c * scale;
       }
     }
   }
-  return { idx: new Int32Array(idx), val: new Float32Array(val) };
+  return n === size ? { idx, val } : { idx: idx.subarray(0, n), val: val.subarray(0, n) };
+}
+
+/**
+ * The vocabulary (feature name → index), the features of most examples first (ties in first-seen
+ * order): the weights' rows that nearly every parse reads lie together and stay in the CPU's
+ * caches. Only the layout changes: a vector's entries keep their order, so every sum is the same.
+ */
+function frequentFirst(counts: Map<string, number>): Map<string, number> {
+  const names = [...counts.keys()];
+  const order = names.map((_, i) => i).sort((a, b) => (counts.get(names[b]) ?? 0) - (counts.get(names[a]) ?? 0) || a - b);
+  return new Map(order.map((i, rank) => [names[i], rank]));
 }
 
 /** A yield point for long loops: gives the event loop a turn when the current slice has run long enough. */
@@ -667,7 +689,8 @@ export class BuiltinNluEngine implements NluEngine {
 
     const labels = [...new Set(all.map((e) => e.label))].sort();
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
-    const vocabulary = new Map<string, number>();
+    /** Each feature name's number of examples, in first-seen order. */
+    const seen = new Map<string, number>();
     const knownWords = new Set<string>();
     const cache = new Map<string, MessageFeatures>();
     const views: MessageFeatures[] = [];
@@ -678,11 +701,12 @@ export class BuiltinNluEngine implements NluEngine {
         cache.set(e.text, (f = featurizer.extract(clip(e.text, o.maxChars), { training: true })));
         if (e.label !== FALLBACK_INTENT) for (const w of f.source) frequency.set(w, (frequency.get(w) ?? 0) + 1);
       }
-      for (const name of f.full.keys()) if (!vocabulary.has(name)) vocabulary.set(name, vocabulary.size);
+      for (const name of f.full.keys()) seen.set(name, (seen.get(name) ?? 0) + 1);
       if (e.label !== FALLBACK_INTENT) for (const w of f.words) knownWords.add(w);
       views.push(f);
       await pause();
     }
+    const vocabulary = frequentFirst(seen);
     const xs = views.map((f) => [vectorize(f.full, vocabulary), vectorize(f.folded, vocabulary)]);
     const ys = Int32Array.from(all.map((e) => labelIndex.get(e.label) ?? 0));
     const counts = new Float64Array(labels.length);
@@ -788,7 +812,9 @@ export class BuiltinNluEngine implements NluEngine {
   /** The model's probabilities for `text` alone (no nearest-example check); `nested`: a part of a message. */
   private probabilities(model: NonNullable<typeof this.model>, text: string, nested: boolean): Float64Array {
     return softmax(
-      model.regression.logits(vectorize(model.featurizer.extract(text, { nested }).full, model.vocabulary)),
+      model.regression.logits(
+        vectorize(model.featurizer.extract(text, { nested, known: byGroup(model.vocabulary) }).full, model.vocabulary),
+      ),
       model.temperature,
     );
   }
@@ -846,7 +872,7 @@ export class BuiltinNluEngine implements NluEngine {
       if (rank(a.name) > 1 || rank(b.name) > 1) continue;
       // And each half's closest training example (greetings and thanks aside) must agree with its reading.
       const agrees = halves.every((h, k) => {
-        const x = vectorize(model.featurizer.extract(h, { nested: true }).full, model.vocabulary);
+        const x = vectorize(model.featurizer.extract(h, { nested: true, known: byGroup(model.vocabulary) }).full, model.vocabulary);
         const near = model.neighbors.query(x, 5).find((n) => !SMALL_TALK.has(model.labels[n.label]));
         return near !== undefined && model.labels[near.label] === read[k].name;
       });
@@ -880,7 +906,7 @@ export class BuiltinNluEngine implements NluEngine {
     const clipped = clip(text, this.opts.maxChars);
     const parts = split ? clauses(clipped) : [];
     const core = split ? requestPart(parts, clipped) : clipped;
-    const f = model.featurizer.extract(core);
+    const f = model.featurizer.extract(core, { known: byGroup(model.vocabulary) });
     const entities = core !== text ? model.featurizer.entities(text.slice(0, MAX_ENTITY_CHARS)) : f.entities;
     const x = vectorize(f.full, model.vocabulary);
     const probs = softmax(model.regression.logits(x), model.temperature);
@@ -896,11 +922,12 @@ export class BuiltinNluEngine implements NluEngine {
     const whole = split ? parts.flatMap((c) => c.words) : f.words;
     let contentWords = 0;
     let knownWords = 0;
-    f.words.forEach((w, i) => {
-      if (FUNCTION_WORDS.has(w)) return;
+    for (let i = 0; i < f.words.length; i++) {
+      const w = f.words[i];
+      if (FUNCTION_WORDS.has(w)) continue;
       contentWords++;
       if (model.knownWords.has(w) || f.lexical.has(i)) knownWords++;
-    });
+    }
     return {
       withoutDone: split && this.opts.doneStories && ranking[0] ? this.withoutDone(core, ranking[0].name) : undefined,
       ranking,
@@ -909,9 +936,10 @@ export class BuiltinNluEngine implements NluEngine {
       contentWords,
       knownWords,
       entities,
-      // Looked up only when the agreement check asks (most of a parse's time otherwise).
-      neighbors: () => nearest(f.focus ? vectorize(f.focus, model.vocabulary) : x),
-      wholeNeighbors: f.focus ? () => nearest(x) : undefined,
+      // Looked up only when the agreement check asks (most of a parse's time otherwise), and once
+      // each (a decision taken again without the emergencies asks again).
+      neighbors: once(() => nearest(f.focus ? vectorize(f.focus, model.vocabulary) : x)),
+      wholeNeighbors: f.focus ? once(() => nearest(x)) : undefined,
       core,
       requestSentences: requests,
       rescue: callsForRescue(f.words, classes),

@@ -10,11 +10,18 @@ import type { Entity, TrainingData } from '../types';
 import { LEXICON, LexiconMatcher } from './lexicon';
 import type { Speller } from './speller';
 
-/** One feature group's keys and their weights (L2-normalized, times the group's weight), in first-seen order. */
-export interface FeatureGroup {
-  group: string;
-  weights: Map<string, number>;
-}
+/**
+ * One feature group's keys and how often each occurs, in first-seen order; a key's weight is its
+ * count times `scale` (the group's weight over the counts' L2 norm, unknown keys included),
+ * computed where it is read. Extracted against a vocabulary (`Known`), a group other than the word
+ * classes keeps only its known keys, as their indices.
+ */
+export type FeatureGroup = { group: string; scale: number } & (
+  { counts: Map<string, number>; known?: undefined } | { counts?: undefined; known: { idx: number[]; counts: number[] } }
+);
+
+/** A vocabulary by feature group: key → index. */
+export type Known = ReadonlyMap<string, ReadonlyMap<string, number>>;
 
 /**
  * A message's features, group by group, before vocabulary lookup. A feature's name is
@@ -25,7 +32,10 @@ export class NamedFeatures {
 
   /** Every feature's name, in order. */
   *keys(): IterableIterator<string> {
-    for (const { group, weights } of this.groups) for (const key of weights.keys()) yield `${group}:${key}`;
+    for (const { group, counts } of this.groups) {
+      if (!counts) throw new Error('features extracted against a vocabulary have no names');
+      for (const key of counts.keys()) yield `${group}:${key}`;
+    }
   }
 }
 
@@ -208,8 +218,9 @@ export class Featurizer {
    * Extracts the features of one message. `training`: also build the accent-free view (parsing
    * does not need it); `nested`: one sentence of a message, without looking for its question.
    */
-  extract(text: string, opts: { training?: boolean; nested?: boolean } = {}): MessageFeatures {
+  extract(text: string, opts: { training?: boolean; nested?: boolean; known?: Known } = {}): MessageFeatures {
     const nested = opts.nested ?? false;
+    const known = opts.training ? undefined : opts.known;
     const entities = this.entities(text);
     let masked = text;
     for (const e of entities) masked = masked.slice(0, e.start) + ' '.repeat(e.end - e.start) + masked.slice(e.end);
@@ -220,7 +231,7 @@ export class Featurizer {
 
     const shared = new NamedFeatures();
     const sentence = nested ? undefined : this.focusSentence(masked);
-    const focus = sentence === undefined ? undefined : this.extract(sentence, { nested: true });
+    const focus = sentence === undefined ? undefined : this.extract(sentence, { nested: true, known });
     const groups: Record<string, string[]> = {
       u: [],
       b: [],
@@ -256,15 +267,18 @@ export class Featurizer {
       lexical = m.covered;
     }
     for (const e of entities) groups.e.push(e.entity);
-    for (const { name, patterns } of this.regexes) {
-      if (patterns.some((p) => safeTest(p, text))) groups.r.push(name);
+    if (this.regexes.length > 0) {
+      const run = longestDigitRun(text);
+      for (const { name, patterns } of this.regexes) {
+        if (patterns.some((p) => safeTest(p, text, run))) groups.r.push(name);
+      }
     }
-    for (const [g, keys] of Object.entries(groups)) addGroup(shared, g, keys, this.weights);
+    for (const [g, keys] of Object.entries(groups)) addGroup(shared, g, keys, this.weights, g === 'x' ? undefined : known);
 
     const full = opts.training ? new NamedFeatures([...shared.groups]) : shared;
     // Accented as typed: a token that differs from its folded twin (a number has no accents).
     const accented = tokens.filter((t, i) => t !== folded[i]);
-    addGroup(full, 'a', accented, this.weights);
+    addGroup(full, 'a', accented, this.weights, known);
     return { full, folded: shared, words, lexical, source: spelled.folded, entities, focus: focus?.full };
   }
 }
@@ -382,27 +396,118 @@ function negated(folded: string[], start: number): boolean {
   return false;
 }
 
-function addGroup(out: NamedFeatures, group: string, keys: string[], weights: Record<string, number>): void {
+/** Count of each vocabulary index within one group being added (zeroed after each group). */
+let seenCounts = new Int32Array(1024);
+
+function addGroup(out: NamedFeatures, group: string, keys: string[], weights: Record<string, number>, known?: Known): void {
   if (keys.length === 0 || !weights[group]) return;
+  const index = known?.get(group);
+  if (known) {
+    // Against a vocabulary: known keys counted by index, unknown ones only for the norm.
+    const idx: number[] = [];
+    let unknown: Map<string, number> | undefined;
+    for (const k of keys) {
+      const i = index?.get(k);
+      if (i === undefined) {
+        unknown ??= new Map();
+        unknown.set(k, (unknown.get(k) ?? 0) + 1);
+        continue;
+      }
+      if (i >= seenCounts.length) {
+        const grown = new Int32Array(Math.max(i + 1, seenCounts.length * 2));
+        grown.set(seenCounts);
+        seenCounts = grown;
+      }
+      if (seenCounts[i]++ === 0) idx.push(i);
+    }
+    let norm = 0;
+    const counts = idx.map((i) => {
+      const c = seenCounts[i];
+      seenCounts[i] = 0;
+      norm += c * c;
+      return c;
+    });
+    if (unknown) for (const c of unknown.values()) norm += c * c;
+    out.groups.push({ group, known: { idx, counts }, scale: weights[group] / Math.sqrt(norm) });
+    return;
+  }
   const counts = new Map<string, number>();
   for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
   let norm = 0;
   for (const c of counts.values()) norm += c * c;
-  const scale = weights[group] / Math.sqrt(norm);
-  for (const [k, c] of counts) counts.set(k, c * scale);
-  out.groups.push({ group, weights: counts });
+  out.groups.push({ group, counts, scale: weights[group] / Math.sqrt(norm) });
 }
 
-const compiled = new Map<string, RegExp | null>();
-function safeTest(pattern: string, text: string): boolean {
-  let re = compiled.get(pattern);
-  if (re === undefined) {
+/** A training data regex, compiled once; `run`: it only matches a text holding that many ASCII digits in a row. */
+interface CompiledPattern {
+  re: RegExp | null;
+  run: number;
+}
+const compiled = new Map<string, CompiledPattern>();
+
+/** Whether `text` matches `pattern` (case-insensitive; an invalid pattern matches nothing). `run`: the text's longest run of ASCII digits. */
+function safeTest(pattern: string, text: string, run: number): boolean {
+  let c = compiled.get(pattern);
+  if (c === undefined) {
+    let re: RegExp | null;
     try {
       re = new RegExp(pattern, 'iu');
     } catch {
       re = null;
     }
-    compiled.set(pattern, re);
+    compiled.set(pattern, (c = { re, run: digitRun(pattern) }));
   }
-  return re !== null && re.test(text);
+  if (c.re === null || c.run > run) return false;
+  return c.re.test(text);
+}
+
+/**
+ * The longest run of ASCII digits every match of `pattern` holds: the largest n of a `\d`, `\d+`
+ * or `\d{n…}` at its top level (not in a group or a class, not made optional by `?`, `*` or
+ * `{0`); 0 when a top-level `|` offers a way around it, or when there is none. Conservative: a
+ * pattern it cannot read is given 0 (always tried). The phone, ID and code patterns need 6 to 11.
+ */
+export function digitRun(pattern: string): number {
+  let depth = 0;
+  let inClass = false;
+  let run = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') {
+      const next = pattern[i + 1];
+      i++;
+      if (next === 'd' && depth === 0 && !inClass) run = Math.max(run, repeats(pattern, i + 1));
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+    } else if (ch === '[') inClass = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '|' && depth === 0) return 0;
+  }
+  return run;
+}
+
+/** Fewest repeats the quantifier at `pattern[at]` asks of the atom before it (1 without one, 0 when optional). */
+function repeats(pattern: string, at: number): number {
+  const q = pattern[at];
+  if (q === '?' || q === '*') return 0;
+  if (q !== '{') return 1;
+  const m = /^\{(\d+)(,\d*)?\}/.exec(pattern.slice(at));
+  return m ? Number(m[1]) : 1;
+}
+
+/** The longest run of ASCII digits in `text`. */
+function longestDigitRun(text: string): number {
+  let longest = 0;
+  let current = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      current++;
+      if (current > longest) longest = current;
+    } else current = 0;
+  }
+  return longest;
 }

@@ -964,7 +964,12 @@ const COUNT_WORD = 'mấy';
 
 /** A count typed in digits (1 to 3 of them: "3", "12"; not a year, a phone or a code). */
 export function isCount(token: string): boolean {
-  return token.length <= 3 && /^\d+$/.test(token);
+  if (token.length === 0 || token.length > 3) return false;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 interface Entry {
@@ -1026,8 +1031,12 @@ export class LexiconMatcher {
   private entryAt(tokens: string[], folded: string[], i: number): { entry: Entry; length: number } | undefined {
     const entries = this.byFirst.get(folded[i]) ?? (isCount(tokens[i]) ? this.byFirst.get('may') : undefined);
     if (!entries) return undefined;
+    // Whether the next token is a classifier noun: the same question for every entry tried here.
+    let nextClassifier: boolean | undefined;
     for (const e of entries) {
       if (i + e.tokens.length > tokens.length) continue;
+      // An entry of several words whose second word stands neither next nor after a classifier noun cannot match.
+      if (e.tokens.length > 1 && !secondMayMatch(e, tokens, folded, i)) continue;
       let k = 0;
       // Text tokens skipped: one classifier noun at most ("té xuống cái giếng" for "té xuống giếng").
       let skipped = 0;
@@ -1043,7 +1052,12 @@ export class LexiconMatcher {
           k++;
           continue;
         }
-        if (k > 0 && skipped === 0 && isClassifier(tokens[j], folded[j]) && wordMatches(e, k, tokens, folded, j + 1)) {
+        if (
+          k > 0 &&
+          skipped === 0 &&
+          (j === i + 1 ? (nextClassifier ??= isClassifier(tokens[j], folded[j])) : isClassifier(tokens[j], folded[j])) &&
+          wordMatches(e, k, tokens, folded, j + 1)
+        ) {
           skipped = 1;
           k++;
           continue;
@@ -1054,6 +1068,16 @@ export class LexiconMatcher {
     }
     return undefined;
   }
+}
+
+/**
+ * Whether the entry's second word may match from token `i + 1` (a quick necessary condition of
+ * `entryAt`'s loop): it is "mấy", or the next token or the one after it is that word, accented or folded.
+ */
+function secondMayMatch(e: Entry, tokens: string[], folded: string[], i: number): boolean {
+  const t = e.tokens[1];
+  const f = e.folded[1];
+  return t === COUNT_WORD || tokens[i + 1] === t || folded[i + 1] === f || tokens[i + 2] === t || folded[i + 2] === f;
 }
 
 /** A classifier noun ("cái", "sợi", "chiếc"…), as typed with accents or folded when typed without. */

@@ -33,7 +33,10 @@ export const CLAUSE = /[^.?!;\n,…]+[.?!;\n,…]*/gu;
 const SENTENCE_END = /[.?!;\n…]/u;
 
 /** Whether `run` (folded words) stands in `words` from index `at`. */
-const runAt = (words: readonly string[], at: number, run: readonly string[]): boolean => run.every((w, k) => words[at + k] === w);
+function runAt(words: readonly string[], at: number, run: readonly string[]): boolean {
+  for (let k = 0; k < run.length; k++) if (words[at + k] !== run[k]) return false;
+  return true;
+}
 
 /** Words that make a clause a greeting, a thank-you, an apology or a polite closing. */
 const FILLER_CUES = new Set('chao loi cam on kinh alo phien thank chuc biet hieu mong tuyet'.split(' '));
@@ -87,7 +90,8 @@ function isDeferred(words: string[], request: boolean): boolean {
   while (end > 0 && CLOSING_PARTICLES.has(words[end - 1])) end--;
   const endsLater = LATER_ENDS.some((p) => end >= p.length + 1 && runAt(words, end - p.length, p));
   if (endsLater) return true;
-  return words.some((_, i) => LATER_WISHES.some((p) => runAt(words, i, p)));
+  for (let i = 0; i < words.length; i++) for (const p of LATER_WISHES) if (words[i] === p[0] && runAt(words, i, p)) return true;
+  return false;
 }
 
 /** After "để", the words of a later day that make a clause a plan ("để mai", "để chiều", "để cuối tuần", "để bữa khác"). */
@@ -114,11 +118,16 @@ const LEAVE_PHRASES = [
   ['ve', 'day'],
 ];
 
+/** The words a leave phrase starts with. */
+const LEAVE_FIRST = new Set(LEAVE_PHRASES.map((p) => p[0]));
+
 /** A clause that only takes leave: a leave phrase, and besides it only the words a greeting may have. */
 function isLeave(words: string[]): boolean {
+  // A quick look first: most clauses hold no word a leave phrase starts with.
+  if (!words.some((w) => LEAVE_FIRST.has(w))) return false;
   for (const p of LEAVE_PHRASES) {
     for (let i = 0; i + p.length <= words.length; i++) {
-      if (!runAt(words, i, p)) continue;
+      if (words[i] !== p[0] || !runAt(words, i, p)) continue;
       return words.every((w, j) => (j >= i && j < i + p.length) || FILLER_WORDS.has(w));
     }
   }
@@ -150,9 +159,11 @@ function isRequest(tokens: string[], words: string[], raw: string): boolean {
   // "(may) hổng ai bị gì": no one was hurt, not "who?" nor "what?".
   const from = words[0] === 'may' ? 1 : 0;
   if (words[from] === 'khong' && words[from + 1] === 'ai') return false;
-  const asks = (t: string, i: number): boolean =>
-    (t === words[i] ? FOLDED_QUESTION_WORDS.has(t) : QUESTION_WORDS.has(t)) || (words[i] === 'bao' && BAO_QUESTION.has(words[i + 1]));
-  if (tokens.some(asks)) return true;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === words[i] ? FOLDED_QUESTION_WORDS.has(t) : QUESTION_WORDS.has(t)) return true;
+    if (words[i] === 'bao' && BAO_QUESTION.has(words[i + 1])) return true;
+  }
   // A yes/no question: "không" among the last words ("có phải khai báo không ạ").
   if (words.slice(-3).some((w) => w === 'khong') && QUESTION_ENDS.has(words[words.length - 1])) return true;
   return REQUEST_OPENERS.some((o) => runAt(words, 0, o)) || opensWithAsking(words);

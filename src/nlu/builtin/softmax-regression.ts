@@ -78,10 +78,19 @@ export class SoftmaxRegression {
     const W = this.weights;
     const { idx, val } = x;
     z.set(this.bias);
+    // Four classes a step (each class still sums its features in order: the same scores, faster).
+    const K4 = K - (K % 4);
     for (let j = 0; j < idx.length; j++) {
       const base = idx[j] * K;
       const v = val[j];
-      for (let k = 0; k < K; k++) z[k] += v * W[base + k];
+      let k = 0;
+      for (; k < K4; k += 4) {
+        z[k] += v * W[base + k];
+        z[k + 1] += v * W[base + k + 1];
+        z[k + 2] += v * W[base + k + 2];
+        z[k + 3] += v * W[base + k + 3];
+      }
+      for (; k < K; k++) z[k] += v * W[base + k];
     }
   }
 
