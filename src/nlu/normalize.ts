@@ -9,9 +9,9 @@ import { EMOJI_WORDS, TEENCODE as TEENCODE_ONLY, TELEX_PAIRS } from './teencode'
 /** A normalized message: accented syllables and their folded twins, index by index. */
 export interface NormalizedText {
   /** Standardized syllables, accents kept when the writer typed them. */
-  tokens: string[];
+  readonly tokens: readonly string[];
   /** The same syllables without diacritics (đ → d). */
-  folded: string[];
+  readonly folded: readonly string[];
 }
 
 /** Teencode, abbreviations and context-free Southern words: one lookup. */
@@ -289,7 +289,7 @@ function standardize(raw: string): Standard {
 /**
  * The last texts normalized and their results: one parse normalizes the same text several times
  * (a clause for the segmenter and the done-clause check, the whole message for the features and
- * the present-danger check). Results are shared: callers only read them.
+ * the present-danger check). Results are shared, so they are read-only (frozen).
  */
 const recent = new Map<string, NormalizedText>();
 const RECENT_LIMIT = 128;
@@ -301,7 +301,8 @@ export function normalize(text: string): NormalizedText {
   if (text.length > RECENT_MAX_CHARS) return normalizeAnew(text);
   let out = recent.get(text);
   if (out === undefined) {
-    out = normalizeAnew(text);
+    const fresh = normalizeAnew(text);
+    out = Object.freeze({ tokens: Object.freeze(fresh.tokens), folded: Object.freeze(fresh.folded) });
     if (recent.size >= RECENT_LIMIT) recent.clear();
     recent.set(text, out);
   }

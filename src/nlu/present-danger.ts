@@ -8,14 +8,14 @@
  * emergency reading of such a message is handed over) and by the bot's possible-emergency net.
  */
 import { HEALTH_ADVICE_ASKS, isCount, LEXICON, LexiconMatcher } from './builtin/lexicon';
-import { foldDiacritics, hasDiacritics, normalize } from './normalize';
+import { foldDiacritics, hasDiacritics, normalize, type NormalizedText } from './normalize';
 
 /** Why a message is no present danger: a procedure asked about, a past event, a danger over or that hurt no one, health advice asked for. */
 export type NotPresentKind = 'procedure' | 'past' | 'over' | 'advice' | 'habitual';
 
 const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
 /** Phrases as the normalizer writes them ("đột quỵ" → "đột quị", "xì gas" → "xì ga"). */
-const normalized = (list: string[]): string[][] => list.map((p) => normalize(p).tokens);
+const normalized = (list: string[]): (readonly string[])[] => list.map((p) => normalize(p).tokens);
 
 /** A danger going on, or a call for help: the message may be an emergency whatever else it says. */
 const PRESENT = phrases([
@@ -232,7 +232,7 @@ const TRAPPED = phrases([
   'kẹt mấy người',
 ]);
 /** "kẹt 4 người": a count of people trapped, typed in digits. */
-function trappedCount(w: { tokens: string[]; folded: string[] }): boolean {
+function trappedCount(w: NormalizedText): boolean {
   return w.folded.some((f, i) => f === 'ket' && isCount(w.tokens[i + 1] ?? '') && w.folded[i + 2] === 'nguoi');
 }
 
@@ -240,7 +240,7 @@ function trappedCount(w: { tokens: string[]; folded: string[] }): boolean {
 const NOW_REACH = 3;
 
 /** Whether token i is "đang" (not the unaccented "dang ky" of đăng ký), "vừa", the "giờ" of "nãy giờ", or the "đầu" of "bắt đầu". */
-function nowAt(w: { tokens: string[]; folded: string[] }, i: number): boolean {
+function nowAt(w: NormalizedText, i: number): boolean {
   const t = w.tokens[i];
   const f = w.folded[i];
   if (f === 'dau' && w.folded[i - 1] === 'bat') return true;
@@ -289,7 +289,7 @@ export function mayMeanPresentDanger(text: string): boolean {
 }
 
 /** Whether something in the message may mean a present danger (`DANGER_NOW`, or a "cứu" that calls for rescue). */
-function mayBeDanger(w: { tokens: string[]; folded: string[] }): boolean {
+function mayBeDanger(w: NormalizedText): boolean {
   for (let i = 0; i < w.tokens.length; i++) {
     const f = w.folded[i];
     if (f === 'cuu') {
@@ -397,7 +397,7 @@ const SPECIFIC_MEDICAL = LEXICON.y_te_khan.filter((p) => !GENERIC_MEDICAL.has(p)
 const MEDICAL = SPECIFIC_MEDICAL.map((p) => normalize(p).tokens);
 
 /** A medical sign not denied ("không ai bị thương", "hông bị gì" deny it: "không" up to three words before). */
-function medicalSign(w: { tokens: string[]; folded: string[] }): boolean {
+function medicalSign(w: NormalizedText): boolean {
   for (let i = 0; i < w.tokens.length; i++) {
     if (!phraseOfAt(w, i, MEDICAL)) continue;
     if (!w.folded.slice(Math.max(0, i - 3), i).includes('khong')) return true;
@@ -441,24 +441,20 @@ const ASKING = phrases([
   'được không',
 ]);
 
-let lastText: string | undefined;
-let lastWords: { tokens: string[]; folded: string[] } = { tokens: [], folded: [] };
-
-/** The standardized syllables of a message (dialect and teencode resolved), accents kept where typed. */
-function words(text: string): { tokens: string[]; folded: string[] } {
-  // The engine asks several questions of one message in a row: normalize it once.
-  if (lastText !== text) [lastText, lastWords] = [text, normalize(text)];
-  return lastWords;
-}
+/**
+ * The standardized syllables of a message (dialect and teencode resolved), accents kept where typed;
+ * `normalize` keeps its recent results, so the engine's questions about one message normalize it once.
+ */
+const words = normalize;
 
 /** A phrase of a list, with its words folded once (not at every comparison). */
 interface Phrase {
-  words: string[];
-  folded: string[];
+  words: readonly string[];
+  folded: readonly string[];
 }
 
 /** `phrase` at index i: accented words compared with accents, unaccented ones folded. */
-function phraseAt(w: { tokens: string[]; folded: string[] }, i: number, phrase: Phrase): boolean {
+function phraseAt(w: NormalizedText, i: number, phrase: Phrase): boolean {
   const { words, folded } = phrase;
   for (let k = 0; k < words.length; k++) {
     const t = w.tokens[i + k];
@@ -469,14 +465,14 @@ function phraseAt(w: { tokens: string[]; folded: string[] }, i: number, phrase: 
 }
 
 /** Whether one of `list`'s phrases stands at index i. */
-function phraseOfAt(w: { tokens: string[]; folded: string[] }, i: number, list: string[][]): boolean {
+function phraseOfAt(w: NormalizedText, i: number, list: readonly (readonly string[])[]): boolean {
   for (const p of startingWith(list, w.folded[i])) if (phraseAt(w, i, p)) return true;
   return false;
 }
 
 /** Each phrase list indexed by its phrases' first word, folded (built on first use): a message's words look up only the phrases they can start. */
-const indexes = new WeakMap<string[][], Map<string, Phrase[]>>();
-function startingWith(list: string[][], folded: string): readonly Phrase[] {
+const indexes = new WeakMap<readonly (readonly string[])[], Map<string, Phrase[]>>();
+function startingWith(list: readonly (readonly string[])[], folded: string): readonly Phrase[] {
   let index = indexes.get(list);
   if (!index) {
     index = new Map();
@@ -490,7 +486,7 @@ function startingWith(list: string[][], folded: string): readonly Phrase[] {
 }
 const NONE: readonly Phrase[] = [];
 
-function has(w: { tokens: string[]; folded: string[] }, list: string[][]): boolean {
+function has(w: NormalizedText, list: readonly (readonly string[])[]): boolean {
   for (let i = 0; i < w.tokens.length; i++) if (phraseOfAt(w, i, list)) return true;
   return false;
 }
@@ -499,7 +495,7 @@ function has(w: { tokens: string[]; folded: string[] }, list: string[][]): boole
 const STILL_WELL = new Set(['choi', 'an', 'binh', 'khoe', 'tinh']);
 
 /** A word of a danger going on (`PRESENT`), but a "vẫn" that tells someone is still well. */
-function presentSign(w: { tokens: string[]; folded: string[] }): boolean {
+function presentSign(w: NormalizedText): boolean {
   for (let i = 0; i < w.tokens.length; i++) {
     if (w.folded[i] === 'van' && STILL_WELL.has(w.folded[i + 1])) continue;
     if (phraseOfAt(w, i, PRESENT)) return true;
@@ -508,7 +504,7 @@ function presentSign(w: { tokens: string[]; folded: string[] }): boolean {
 }
 
 /** A day gone by, not "since" one ("từ hôm qua tới giờ", "từ tối qua" tell something still going on). */
-function toldAsPast(w: { tokens: string[]; folded: string[] }): boolean {
+function toldAsPast(w: NormalizedText): boolean {
   for (let i = 0; i < w.tokens.length; i++) if (w.folded[i - 1] !== 'tu' && phraseOfAt(w, i, PAST)) return true;
   return false;
 }

@@ -373,7 +373,7 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
   });
 
   test('the paper a message names decides between neighbours: a diploma, a signature', () => {
-    const words = (text: string): string[] => normalize(text).folded;
+    const words = (text: string): readonly string[] => normalize(text).folded;
     expect(namedNeighbour(words('cái bằng cấp ba bị hư, xin lại bản sao'), 'tt_trich_luc_ho_tich')).toBe('tt_ban_sao_van_bang');
     expect(namedNeighbour(words('bằng tốt nghiệp ghi sai năm sinh so với giấy khai sinh'), 'tt_cai_chinh_ho_tich')).toBeUndefined();
     expect(namedNeighbour(words('giấy bán xe có xác nhận chữ ký của em'), 'tt_dang_ky_xe')).toBe('tt_chung_thuc_chu_ky');

@@ -208,7 +208,7 @@ const RESCUE_RANK = 5;
 const OUT_OF_CATALOG_CLASSES = new Set(['con_nuoi', 'pccc', 'tiem_chung']);
 
 /** "cảm ơn" / "cám ơn" among folded words. */
-const saysThanks = (words: string[]): boolean => words.some((w, i) => w === 'cam' && words[i + 1] === 'on');
+const saysThanks = (words: readonly string[]): boolean => words.some((w, i) => w === 'cam' && words[i + 1] === 'on');
 
 /** `f`, computed on its first call only (a check the decision may ask for more than once). */
 function once<T>(f: () => T): () => T {
@@ -220,7 +220,7 @@ function once<T>(f: () => T): () => T {
 const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
 
 /** Whether `phrase` (folded words) starts at `words[i]`. */
-const phraseAt = (words: string[], i: number, phrase: string[]): boolean => phrase.every((x, k) => words[i + k] === x);
+const phraseAt = (words: readonly string[], i: number, phrase: readonly string[]): boolean => phrase.every((x, k) => words[i + k] === x);
 
 /**
  * Provinces other than Đồng Tháp (and former Tiền Giang), folded, by their names before and after the
@@ -322,7 +322,7 @@ const FEEDBACK_WORDS = phrases([
  * "hồ sơ" or "hs" at most six words before "ở / tại / bên / trên / dưới" and a province other than Đồng
  * Tháp. `words` are folded.
  */
-export function filedElsewhere(words: string[]): boolean {
+export function filedElsewhere(words: readonly string[]): boolean {
   return words.some((w, i) => {
     if (!PLACED_AT.has(w)) return false;
     const named = OTHER_PROVINCES.some((p) => phraseAt(words, i + 1, p));
@@ -364,12 +364,12 @@ const NAMED_NEIGHBOURS: readonly NamedNeighbour[] = [
   { read: new Set(['tt_dang_ky_xe']), asked: 'tt_chung_thuc_chu_ky', names: phrases(['chu ki', 'ki ten']), unless: [] },
 ];
 
-function hasPhrase(words: string[], list: string[][]): boolean {
+function hasPhrase(words: readonly string[], list: readonly (readonly string[])[]): boolean {
   return words.some((_, i) => list.some((p) => phraseAt(words, i, p)));
 }
 
 /** The neighbour a message's named paper points to, when `top` is the other one of a pair (undefined otherwise). */
-export function namedNeighbour(words: string[], top: string): string | undefined {
+export function namedNeighbour(words: readonly string[], top: string): string | undefined {
   const n = NAMED_NEIGHBOURS.find((x) => x.read.has(top));
   return n && hasPhrase(words, n.names) && !hasPhrase(words, n.unless) ? n.asked : undefined;
 }

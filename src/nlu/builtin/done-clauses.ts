@@ -40,7 +40,7 @@ const FOLDED_LOSS = new Set(['mat', 'rot', 'rach', 'lac', 'uot']);
 /** After "bao", the words that make a question: bao nhiêu, bao lâu, bao giờ. */
 const BAO_QUESTION = new Set(['nhieu', 'lau', 'gio']);
 
-function asks(tokens: string[], folded: string[]): boolean {
+function asks(tokens: readonly string[], folded: readonly string[]): boolean {
   return tokens.some(
     (t, i) => (hasDiacritics(t) ? ASKING.has(t) : FOLDED_ASKING.has(folded[i])) || (folded[i] === 'bao' && BAO_QUESTION.has(folded[i + 1])),
   );
@@ -59,7 +59,7 @@ function hasWords(text: string, n: number): boolean {
 }
 
 /** True when the normalized clause tells a procedure as done or owned. */
-function isDone(tokens: string[], folded: string[]): boolean {
+function isDone(tokens: readonly string[], folded: readonly string[]): boolean {
   if (folded.length < MIN_WORDS || asks(tokens, folded)) return false;
   // Something happening now is no story: "đang cháy", "đang đánh nhau".
   if (tokens.includes('đang')) return false;

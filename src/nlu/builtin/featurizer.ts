@@ -5,7 +5,7 @@
  * After training, unknown words are repaired against the known ones (typos, missing spaces).
  */
 import { extractEntities, type NamedPatterns } from '../entities';
-import { hasDiacritics, normalize } from '../normalize';
+import { hasDiacritics, normalize, type NormalizedText } from '../normalize';
 import type { Entity, TrainingData } from '../types';
 import { LEXICON, LexiconMatcher } from './lexicon';
 import type { Speller } from './speller';
@@ -50,15 +50,15 @@ export interface MessageFeatures {
   /** Indices of `words` that belong to a word-class (lexicon) match: known even when no example has them. */
   lexical: Set<number>;
   /** Folded syllables before synonyms (what the speller learns from). */
-  source: string[];
+  source: readonly string[];
   /** In a message of several sentences, the features of the question alone (for the nearest-example check). */
   focus?: NamedFeatures;
   entities: Entity[];
 }
 
 interface Phrase {
-  from: string[];
-  to: { tokens: string[]; folded: string[] };
+  from: readonly string[];
+  to: NormalizedText;
 }
 
 /** Relative weight of each feature group (each group is L2-normalized first). */
@@ -129,7 +129,7 @@ export class Featurizer {
     this.speller = speller;
   }
 
-  private spell(tokens: string[], folded: string[]): { tokens: string[]; folded: string[] } {
+  private spell(tokens: readonly string[], folded: readonly string[]): NormalizedText {
     const speller = this.speller;
     if (!speller || folded.every((w) => speller.knows(w))) return { tokens, folded };
     const outT: string[] = [];
@@ -148,7 +148,7 @@ export class Featurizer {
   }
 
   /** Rewrites synonym variants to their canonical value (on folded syllables). */
-  private applySynonyms(tokens: string[], folded: string[]): { tokens: string[]; folded: string[] } {
+  private applySynonyms(tokens: readonly string[], folded: readonly string[]): NormalizedText {
     if (this.phrases.size === 0) return { tokens, folded };
     const outT: string[] = [];
     const outF: string[] = [];
@@ -188,7 +188,7 @@ export class Featurizer {
   }
 
   /** Normalized words as every feature group sees them: spell-repaired, synonyms applied. */
-  private canonical(tokens: string[], folded: string[]): { tokens: string[]; folded: string[] } {
+  private canonical(tokens: readonly string[], folded: readonly string[]): NormalizedText {
     const spelled = this.spell(tokens, folded);
     return this.applySynonyms(spelled.tokens, spelled.folded);
   }
@@ -303,7 +303,7 @@ const XIN_FORMULA = new Set(['chao', 'cam', 'loi', 'phep']);
 const ASK_OPENER = new Set(['cho', 'xin', 'muon', 'em', 'toi', 'minh', 'con', 'chau']);
 
 /** Index of the first word after an undenied wish verb in a clause (-1: none). */
-function wishStart(tokens: string[], folded: string[]): number {
+function wishStart(tokens: readonly string[], folded: readonly string[]): number {
   for (let i = 0; i < folded.length; i++) {
     const t = tokens[i];
     const f = folded[i];
@@ -321,7 +321,7 @@ function wishStart(tokens: string[], folded: string[]): number {
 }
 
 /** "để", "đặng" (Southern), "nhằm": what follows is the purpose, not the request. */
-function isPurpose(tokens: string[], folded: string[], i: number): boolean {
+function isPurpose(tokens: readonly string[], folded: readonly string[], i: number): boolean {
   const t = tokens[i];
   if (t === 'để' || t === 'đặng' || t === 'nhằm') return true;
   return t === 'de' && folded[i + 1] !== 'nghi';
@@ -366,7 +366,7 @@ const NEGATIONS = new Set(['khong', 'chang', 'khoi']);
 const PLACE_BEFORE = new Set(['o', 'tai', 'den', 'di', 've', 'cho', 'noi', 'nao', 'tu']);
 
 /** "đâu có" / "đâu phải" denying what follows ("tui đâu có thất nghiệp", "em đâu phải chuyển khẩu"), not "ở đâu có". */
-function deniesWithDau(folded: string[], k: number): boolean {
+function deniesWithDau(folded: readonly string[], k: number): boolean {
   return folded[k] === 'dau' && (folded[k + 1] === 'co' || folded[k + 1] === 'phai') && !(k > 0 && PLACE_BEFORE.has(folded[k - 1]));
 }
 
@@ -376,7 +376,7 @@ const REMOVAL = new Set(['xoa', 'cat', 'tach', 'ra', 'rut', 'bo', 'dua', 'loai',
 const REMOVAL_REACH = 4;
 
 /** Whether the "khỏi" at `k` means "out of" (a verb of taking out a few words before it). */
-function removedFrom(folded: string[], k: number): boolean {
+function removedFrom(folded: readonly string[], k: number): boolean {
   for (let m = k - 1; m >= Math.max(0, k - REMOVAL_REACH); m--) if (REMOVAL.has(folded[m])) return true;
   return false;
 }
@@ -386,7 +386,7 @@ function removedFrom(folded: string[], k: number): boolean {
  * nhờ" names a neighbouring procedure to set it aside. A negation at most four words before the
  * cue, with only verbs of wanting, moving or doing between them.
  */
-function negated(folded: string[], start: number): boolean {
+function negated(folded: readonly string[], start: number): boolean {
   for (let k = start - 1; k >= Math.max(0, start - NEGATION_REACH); k--) {
     if (folded[k] === 'khoi' && removedFrom(folded, k)) return false;
     if (NEGATIONS.has(folded[k])) return k === 0 || folded[k - 1] !== 'co';

@@ -9,6 +9,7 @@
  * without them matches the folded form. One-syllable entries and entries starting with `=` match
  * only accented input: folded, too many of them are other words ("cháy"/"chạy", "gấp"/"gặp").
  */
+import type { NormalizedText } from '../normalize';
 
 /** Class name → phrases. */
 /**
@@ -974,8 +975,8 @@ export function isCount(token: string): boolean {
 
 interface Entry {
   cls: string;
-  tokens: string[];
-  folded: string[];
+  tokens: readonly string[];
+  folded: readonly string[];
   exact: boolean;
 }
 
@@ -983,7 +984,7 @@ interface Entry {
 export class LexiconMatcher {
   private readonly byFirst = new Map<string, Entry[]>();
 
-  constructor(lexicon: Readonly<Record<string, readonly string[]>>, normalizeFn: (text: string) => { tokens: string[]; folded: string[] }) {
+  constructor(lexicon: Readonly<Record<string, readonly string[]>>, normalizeFn: (text: string) => NormalizedText) {
     for (const [cls, phrases] of Object.entries(lexicon)) {
       for (const phrase of phrases) {
         const marked = phrase.startsWith('=');
@@ -1010,7 +1011,7 @@ export class LexiconMatcher {
    * each match starts, and which tokens the matches cover. `folded[i]` is `tokens[i]` without
    * diacritics (as `normalize` returns them): a token typed with accents differs from its twin.
    */
-  match(tokens: string[], folded: string[]): { classes: string[]; covered: Set<number>; starts: number[] } {
+  match(tokens: readonly string[], folded: readonly string[]): { classes: string[]; covered: Set<number>; starts: number[] } {
     const out: string[] = [];
     const starts: number[] = [];
     const covered = new Set<number>();
@@ -1028,7 +1029,7 @@ export class LexiconMatcher {
   }
 
   /** The longest entry that matches the text from token `i` on, and how many tokens of the text it spans. */
-  private entryAt(tokens: string[], folded: string[], i: number): { entry: Entry; length: number } | undefined {
+  private entryAt(tokens: readonly string[], folded: readonly string[], i: number): { entry: Entry; length: number } | undefined {
     const entries = this.byFirst.get(folded[i]) ?? (isCount(tokens[i]) ? this.byFirst.get('may') : undefined);
     if (!entries) return undefined;
     // Whether the next token is a classifier noun: the same question for every entry tried here.
@@ -1074,7 +1075,7 @@ export class LexiconMatcher {
  * Whether the entry's second word may match from token `i + 1` (a quick necessary condition of
  * `entryAt`'s loop): it is "mấy", or the next token or the one after it is that word, accented or folded.
  */
-function secondMayMatch(e: Entry, tokens: string[], folded: string[], i: number): boolean {
+function secondMayMatch(e: Entry, tokens: readonly string[], folded: readonly string[], i: number): boolean {
   const t = e.tokens[1];
   const f = e.folded[1];
   return t === COUNT_WORD || tokens[i + 1] === t || folded[i + 1] === f || tokens[i + 2] === t || folded[i + 2] === f;
@@ -1086,7 +1087,7 @@ function isClassifier(token: string, folded: string): boolean {
 }
 
 /** Whether the text's token `j` is the entry's word `k`: as written when typed with accents (or the entry is exact), folded otherwise. */
-function wordMatches(e: Entry, k: number, tokens: string[], folded: string[], j: number): boolean {
+function wordMatches(e: Entry, k: number, tokens: readonly string[], folded: readonly string[], j: number): boolean {
   const input = tokens[j];
   if (input === undefined) return false;
   return e.exact || input !== folded[j] ? input === e.tokens[k] : folded[j] === e.folded[k];

@@ -13,7 +13,7 @@ export interface Clause {
   start: number;
   end: number;
   /** Folded, normalized syllables. */
-  words: string[];
+  words: readonly string[];
   /** Only greets, thanks, apologizes or addresses the hotline. */
   filler: boolean;
   /** Asks a question or requests something (a "?", a question word, or a request opener such as "cho hỏi"). */
@@ -84,7 +84,7 @@ const CLOSING_PARTICLES = new Set(['a', 'nha', 'ha', 'luon', 'roi', 'the', 'vay'
  * A clause that puts another matter off for later, and asks nothing ("vụ nhận cha cho con tính sau"):
  * not one that does something first and the rest later ("làm khai sinh trước rồi tính sau").
  */
-function isDeferred(words: string[], request: boolean): boolean {
+function isDeferred(words: readonly string[], request: boolean): boolean {
   if (request || words.includes('truoc')) return false;
   let end = words.length;
   while (end > 0 && CLOSING_PARTICLES.has(words[end - 1])) end--;
@@ -104,7 +104,7 @@ const DAY_PARTS = new Set(['ngay', 'chieu', 'sang', 'toi', 'trua']);
  * A plan for later that asks nothing ("để mai chú lên xã làm", "để cuối tuần em xin nghỉ về quê nộp
  * hồ sơ", "mai tui lên xã làm liền", "chiều mai em ghé").
  */
-function isPlan(words: string[], request: boolean): boolean {
+function isPlan(words: readonly string[], request: boolean): boolean {
   if (request) return false;
   if (words[0] === 'de') return PLAN_TIMES.has(words[1]);
   return words[0] === 'mai' || words[0] === 'mot' || (DAY_PARTS.has(words[0]) && words[1] === 'mai');
@@ -122,7 +122,7 @@ const LEAVE_PHRASES = [
 const LEAVE_FIRST = new Set(LEAVE_PHRASES.map((p) => p[0]));
 
 /** A clause that only takes leave: a leave phrase, and besides it only the words a greeting may have. */
-function isLeave(words: string[]): boolean {
+function isLeave(words: readonly string[]): boolean {
   // A quick look first: most clauses hold no word a leave phrase starts with.
   if (!words.some((w) => LEAVE_FIRST.has(w))) return false;
   for (const p of LEAVE_PHRASES) {
@@ -140,11 +140,11 @@ const SELF = new Set(['toi', 'tui', 'em', 'minh', 'con', 'chau']);
 const MAX_INTRODUCTION_WORDS = 10;
 
 /** A clause that only says who is writing ("tôi là giáo viên chủ nhiệm lớp 3"): a greeting's kin, nothing asked. */
-function isIntroduction(words: string[], request: boolean): boolean {
+function isIntroduction(words: readonly string[], request: boolean): boolean {
   return !request && words.length <= MAX_INTRODUCTION_WORDS && SELF.has(words[0]) && words[1] === 'la';
 }
 
-function isFiller(words: string[]): boolean {
+function isFiller(words: readonly string[]): boolean {
   if (words.length === 0) return true;
   let cue = false;
   for (const w of words) {
@@ -154,7 +154,7 @@ function isFiller(words: string[]): boolean {
   return cue;
 }
 
-function isRequest(tokens: string[], words: string[], raw: string): boolean {
+function isRequest(tokens: readonly string[], words: readonly string[], raw: string): boolean {
   if (raw.includes('?')) return true;
   // "(may) hổng ai bị gì": no one was hurt, not "who?" nor "what?".
   const from = words[0] === 'may' ? 1 : 0;
@@ -170,7 +170,7 @@ function isRequest(tokens: string[], words: string[], raw: string): boolean {
 }
 
 /** "cho hỏi", "cho tui hỏi", "xin hỏi", "em muốn hỏi", "tui cần hỏi" among the first words (not "hồi đó"). */
-function opensWithAsking(folded: string[]): boolean {
+function opensWithAsking(folded: readonly string[]): boolean {
   for (let i = 1; i < Math.min(folded.length, 5); i++) {
     if (folded[i] !== 'hoi') continue;
     if (ASK_BEFORE.has(folded[i - 1]) || (i >= 2 && folded[i - 2] === 'cho')) return true;
@@ -258,7 +258,7 @@ const YES_NO_ENDS = new Set(['khong', 'hong', 'ko', 'k', 'chua', 'hem', 'hok']);
  * "xin hỏi", "em muốn hỏi"… (a story sentence with a question word inside, "… mà chưa có tên
  * tôi", does not).
  */
-function asksAsAWhole(sentence: string, folded: string[]): boolean {
+function asksAsAWhole(sentence: string, folded: readonly string[]): boolean {
   if (/\?\s*$/u.test(sentence)) return true;
   const last = folded.length - (folded[folded.length - 1] === 'a' ? 2 : 1);
   if (YES_NO_ENDS.has(folded[last])) return true;
