@@ -289,23 +289,28 @@ function standardize(raw: string): Standard {
 /**
  * The last texts normalized and their results: one parse normalizes the same text several times
  * (a clause for the segmenter and the done-clause check, the whole message for the features and
- * the present-danger check). Results are shared, so they are read-only (frozen).
+ * the present-danger check). Results are shared, so they are read-only (`NormalizedText`'s arrays
+ * are `readonly`; not frozen at run time: V8 reads frozen arrays on slower paths).
  */
 const recent = new Map<string, NormalizedText>();
 const RECENT_LIMIT = 128;
 /** Longer texts are not kept (a parse classifies at most 1,000 characters by default). */
 const RECENT_MAX_CHARS = 4000;
+let lastText: string | undefined;
+let lastResult: NormalizedText | undefined;
 
 /** Normalizes one message into standardized syllables and their folded twins. */
 export function normalize(text: string): NormalizedText {
+  // The same text asked again at once (the present-danger checks ask one message several questions).
+  if (text === lastText && lastResult) return lastResult;
   if (text.length > RECENT_MAX_CHARS) return normalizeAnew(text);
   let out = recent.get(text);
   if (out === undefined) {
-    const fresh = normalizeAnew(text);
-    out = Object.freeze({ tokens: Object.freeze(fresh.tokens), folded: Object.freeze(fresh.folded) });
+    out = normalizeAnew(text);
     if (recent.size >= RECENT_LIMIT) recent.clear();
     recent.set(text, out);
   }
+  [lastText, lastResult] = [text, out];
   return out;
 }
 
