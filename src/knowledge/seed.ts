@@ -3,7 +3,9 @@
  * once; from then on the database is the live copy (edited by admins). Training phrases too, and a
  * later release's new phrases are added to a database already seeded (`training_seeds`).
  */
+import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
+import { kvGet, kvSet } from '../store/kv';
 import { withStartLock } from '../db/locks';
 import type { KnowledgeSeed } from './schema';
 import type { TrainingData } from '../nlu/types';
@@ -86,6 +88,9 @@ export async function seedKnowledge(db: Database, seed: KnowledgeSeed, training:
   return result;
 }
 
+/** The kv_state key of the SHA-256 of the training files' phrases last offered to the database. */
+const OFFERED_KEY = 'training:files-offered';
+
 /**
  * Adds the file phrases this database was never offered (all of them on a first start; after an
  * upgrade, those the new release added), and remembers them in training_seeds so that a phrase an
@@ -94,6 +99,10 @@ export async function seedKnowledge(db: Database, seed: KnowledgeSeed, training:
 async function seedTrainingPhrases(q: Queryable, training: TrainingData): Promise<number> {
   const rows = training.intents.flatMap((i) => i.examples.map((text) => ({ intent: i.name, text }))).map((r, ord) => ({ ...r, ord }));
   if (rows.length === 0) return 0;
+  // The same files as at the last start: nothing to compare (the comparison reads every phrase).
+  const param = JSON.stringify(rows);
+  const fingerprint = createHash('sha256').update(param).digest('hex');
+  if ((await kvGet<string>(q, OFFERED_KEY)) === fingerprint) return 0;
   const r = await q.query<{ n: number }>(
     `WITH offered AS (SELECT intent, text, ord FROM jsonb_to_recordset($1::jsonb) AS r(intent text, text text, ord int)),
      fresh AS (INSERT INTO training_seeds (intent, text) SELECT intent, text FROM offered ON CONFLICT DO NOTHING RETURNING intent, text),
@@ -103,8 +112,9 @@ async function seedTrainingPhrases(q: Queryable, training: TrainingData): Promis
        ON CONFLICT DO NOTHING RETURNING 1
      )
      SELECT count(*)::int AS n FROM added`,
-    [JSON.stringify(rows)],
+    [param],
   );
+  await kvSet(q, OFFERED_KEY, fingerprint);
   return r.rows[0].n;
 }
 
