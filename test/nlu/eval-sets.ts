@@ -1,6 +1,7 @@
 /** The labelled message sets of the NLU tests (JSON Lines, one message a line), and the list of the dev files. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { foldDiacritics } from '../../src/nlu/normalize';
 
 /** One labelled message: its text, the expected intent, how it is typed, and whether it is Southern. */
 export interface EvalItem {
@@ -28,6 +29,18 @@ export const DEV_FILES: readonly DevFile[] = [{ file: 'dev.jsonl', about: 'the d
 
 /** The older held-out set (test/nlu/heldout.jsonl): once used for tuning, so dev data too, though not in `--dev`. */
 export const OLD_HELDOUT_FILE = 'heldout.jsonl';
+
+/**
+ * A message as the engine tells messages apart: case, accents and punctuation aside ("Xin chào!" is
+ * "xin chao"); an emoji-only message is kept as written. Sets are compared with it (no dev or
+ * untouched message may equal a training example).
+ */
+export function messageKey(text: string): string {
+  const k = foldDiacritics(text.normalize('NFC').toLowerCase())
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+  return k || text.trim();
+}
 
 /** The items of a set, by its path under test/nlu ("dev.jsonl", "frozen/heldout.jsonl"). */
 export function readEvalSet(file: string): EvalItem[] {

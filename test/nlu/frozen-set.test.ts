@@ -9,17 +9,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
 import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
-import { foldDiacritics } from '../../src/nlu/normalize';
-import { DEV_FILES, OLD_HELDOUT_FILE, readEvalSet } from './eval-sets';
+import { DEV_FILES, messageKey, OLD_HELDOUT_FILE, readEvalSet } from './eval-sets';
 
 const dir = join(__dirname, 'frozen');
 const STYLES = new Set(['plain', 'no_diacritics', 'typos', 'teencode', 'mixed', 'southern', 'long']);
 const key = (t: string): string => t.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 /** As `rasa-yaml.test.ts` compares dev files with the training data: accents and punctuation dropped. */
-const foldedKey = (t: string): string =>
-  foldDiacritics(t.normalize('NFC').toLowerCase())
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim() || t.trim();
+const foldedKey = messageKey;
 
 describe('frozen held-out set', () => {
   test('every file matches its SHA-256 in SHA256SUMS, and heldout.jsonl is listed', () => {

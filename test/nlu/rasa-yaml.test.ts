@@ -5,20 +5,14 @@ import { parse } from 'yaml';
 import { PROCEDURE_INTENTS, SERVICE_INTENTS } from '../../src/knowledge/schema';
 import { loadTrainingData } from '../../src/nlu';
 import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
-import { foldDiacritics } from '../../src/nlu/normalize';
 import { parseRasaNluYaml, stripAnnotations, toRasaNluYaml } from '../../src/nlu/rasa-yaml';
 import { FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, type TrainingData } from '../../src/nlu/types';
-import { DEV_FILES, OLD_HELDOUT_FILE, readEvalSet } from './eval-sets';
+import { DEV_FILES, messageKey, OLD_HELDOUT_FILE, readEvalSet } from './eval-sets';
 
 const BOT_DIR = join(__dirname, '../../bots/dongthap-1022');
 
 /** Compares messages the way the engine reads them: case, diacritics and punctuation aside (emoji-only kept as is). */
-function key(text: string): string {
-  const k = foldDiacritics(text.normalize('NFC').toLowerCase())
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-  return k || text.trim();
-}
+const key = messageKey;
 
 /**
  * The fixed intent catalog (see docs/contract.md, "NLU parse result"): the 33 procedures and the 13 service
