@@ -29,7 +29,7 @@ import { seededRandom } from '../src/seeded-random';
 import { foldDiacritics } from '../src/nlu/normalize';
 import { loadTrainingData } from '../src/nlu';
 import { parseRasaNluYaml } from '../src/nlu/rasa-yaml';
-import { FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, type TrainingData } from '../src/nlu/types';
+import { answerOf, FALLBACK_INTENT, type TrainingData } from '../src/nlu/types';
 import { DEV_FILES } from '../test/nlu/eval-sets';
 import { arg, percentile } from './script-kit';
 
@@ -181,8 +181,8 @@ const nlpjsEngine: Engine = {
     await manager.train();
     return async (text) => {
       const r = await manager.process('vi', text);
-      const sure = r.intent !== 'None' && r.intent !== OUT_OF_SCOPE_INTENT && r.score >= NLPJS_THRESHOLD;
-      return { intent: sure ? r.intent : FALLBACK_INTENT, candidates: [] };
+      const sure = r.intent !== 'None' && r.score >= NLPJS_THRESHOLD;
+      return { intent: sure ? answerOf(r.intent) : FALLBACK_INTENT, candidates: [] };
     };
   },
 };
@@ -482,7 +482,7 @@ async function evaluate(
       i.examples.map((text) => ({
         text,
         label: i.name,
-        intent: i.name === OUT_OF_SCOPE_INTENT ? FALLBACK_INTENT : i.name,
+        intent: answerOf(i.name),
         fold: Math.floor(rnd() * folds),
         file: 'cv',
         ...guessedStyle(text),
@@ -618,12 +618,12 @@ function markdown(reports: Report[], source: string, host: string): string {
 }
 
 async function main(): Promise<void> {
-  const dataPath = arg('--data') ?? `${BOT_DIR}/nlu.yml and nlu-*.yml`;
+  const dataFile = arg('--data');
+  const dataPath = dataFile ?? `${BOT_DIR}/nlu.yml and nlu-*.yml`;
   const heldoutPath = arg('--heldout') ?? (process.argv.includes('--dev') ? DEV_SET : FROZEN_SET);
   const folds = Number(arg('--cv') ?? 0);
   const runs = Math.max(1, Number(arg('--runs') ?? 3));
   const jsonOut = arg('--json');
-  const dataFile = arg('--data');
   const data = dataFile ? parseRasaNluYaml(readFileSync(dataFile, 'utf8')) : loadTrainingData(BOT_DIR);
   let heldout: Item[] | undefined;
   if (folds < 2) {

@@ -238,7 +238,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       'deliver',
       deliveries,
       deliveryWidth,
-      claimDeliveries(DELIVER_JOB, channelSlots),
+      claimDeliveries(DELIVER_JOB),
       // Under a webhook flood, fewer at a time; never held back.
       ctx.intake.narrowing(DELIVERIES_UNDER_FLOOD),
       channelSlots,

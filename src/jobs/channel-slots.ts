@@ -2,7 +2,7 @@
  * A cap on the jobs of one channel running at once in a lane (deliveries): a provider that is slow
  * or timing out then holds at most `cap` of the lane's slots, and the other channels' replies keep
  * going out through the rest. The lane (`WorkerOptions.slots`) claims at most `room()` jobs at once
- * and none of a `full()` channel (`CLAIM_CAPPED_JOBS_SQL`), so no channel goes over its cap; it
+ * and none of a `full()` channel (its claim's `skipChannels`), so no channel goes over its cap; it
  * counts what it claims (`taken`) and gives each job's room back when the job ends (`release`). A
  * job names its channel in its payload (`payload.channel`); a job without one is not capped.
  */

@@ -103,14 +103,28 @@ export function claimParams(workerId: string, limit: number, leaseMs: number, ki
   return [workerId, limit, leaseMs, kinds ? [...kinds] : null];
 }
 
-/** Claims up to `limit` runnable jobs of the given kinds (default: any) for `workerId`, leased for `leaseMs`. */
-export async function claimJobs(q: Queryable, workerId: string, limit: number, leaseMs: number, kinds?: readonly string[]): Promise<Job[]> {
+/**
+ * Claims up to `limit` runnable jobs of the given kinds (default: any) for `workerId`, leased for
+ * `leaseMs`. Jobs name no channel here: `skipChannels` is not read.
+ */
+export const claimJobs: ClaimJobs = async (q, workerId, limit, leaseMs, kinds) => {
   const r = await q.query<JobRow>(CLAIM_JOBS_SQL, claimParams(workerId, limit, leaseMs, kinds));
   return r.rows.map(toJob);
-}
+};
 
-/** How a lane claims its jobs: `claimJobs`, or a claim that also reads what the jobs need in the same statement. */
-export type ClaimJobs = typeof claimJobs;
+/**
+ * How a lane claims its jobs: `claimJobs`, or a claim that also reads what the jobs need in the same
+ * statement. `skipChannels`: the channels whose jobs to leave out (the lane's `ChannelSlots` with no
+ * room left); a lane capped per channel needs a claim that honours it (`claimDeliveries` does).
+ */
+export type ClaimJobs = (
+  q: Queryable,
+  workerId: string,
+  limit: number,
+  leaseMs: number,
+  kinds?: readonly string[],
+  skipChannels?: readonly string[],
+) => Promise<Job[]>;
 
 /** A claimed job from a row of `CLAIM_JOBS_SQL`. */
 export function toJob(row: JobRow): Job {

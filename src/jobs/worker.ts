@@ -53,9 +53,9 @@ export interface WorkerOptions {
    */
   gate?: ClaimGate;
   /**
-   * A cap per channel (deliveries): the lane claims at most `slots.room()` jobs at once, counts what
-   * it claims and gives each job's room back when it ends, and claims again when a full channel frees
-   * one. The claim leaves out the full channels (`claimDeliveries`).
+   * A cap per channel (deliveries): the lane claims at most `slots.room()` jobs at once, asks its claim
+   * to leave out the full channels (`skipChannels`: `claimDeliveries` honours it), counts what it
+   * claims, gives each job's room back when it ends, and claims again when a full channel frees one.
    */
   slots?: ChannelSlots;
   onJobDone?: (job: Job, outcome: 'done' | 'retry' | 'failed', ms: number) => void;
@@ -159,7 +159,7 @@ export class Worker {
         try {
           // Relaxed commit: a claim lost in a database crash leaves its job claimable again (every
           // handler's own write is durable, and a durable commit also flushes the claims before it).
-          jobs = await (this.opts.claim ?? claimJobs)(this.db.relaxed, this.id, free, this.leaseMs, this.kinds);
+          jobs = await (this.opts.claim ?? claimJobs)(this.db.relaxed, this.id, free, this.leaseMs, this.kinds, this.opts.slots?.full());
         } catch (err) {
           if (this.running) this.log.error({ err }, 'job claim failed');
           break;

@@ -269,7 +269,7 @@ function dangers(): LexiconMatcher {
  * giựt chiếc xe"), not merely somewhere in the same message ("tui đang chạy xe thì thấy…").
  */
 export function dangerHappeningNow(text: string): boolean {
-  const w = words(text);
+  const w = normalize(text);
   // Someone trapped is in danger until told out ("tài xế bị kẹt trong cabin"), unless on a day gone by.
   if ((has(w, TRAPPED) || trappedCount(w)) && !toldAsPast(w) && !has(w, PAPERWORK)) return true;
   const { starts } = dangers().match(w.tokens, w.folded);
@@ -284,7 +284,7 @@ export function dangerHappeningNow(text: string): boolean {
  * "khói", "chìm", "đánh nhau", "máu", "không thở", a call "cứu"…), accents or not.
  */
 export function mayMeanPresentDanger(text: string): boolean {
-  const w = words(text);
+  const w = normalize(text);
   return mayBeDanger(w);
 }
 
@@ -441,12 +441,6 @@ const ASKING = phrases([
   'được không',
 ]);
 
-/**
- * The standardized syllables of a message (dialect and teencode resolved), accents kept where typed;
- * `normalize` keeps its recent results, so the engine's questions about one message normalize it once.
- */
-const words = normalize;
-
 /** A phrase of a list, with its words folded once (not at every comparison). */
 interface Phrase {
   words: readonly string[];
@@ -519,7 +513,7 @@ function toldAsPast(w: NormalizedText): boolean {
  * ("bé sốt 38 độ uống thuốc gì").
  */
 export function notAPresentDanger(text: string): NotPresentKind | null {
-  const w = words(text);
+  const w = normalize(text);
   if (w.tokens.length === 0 || presentSign(w) || mayBeDanger(w)) return null;
   const over = !has(w, BUT) && (has(w, OVER) || (has(w, ARRIVED) && has(w, THANKS)));
   // Someone hurt or ill ("tối qua bị rắn cắn, giờ chân sưng", "ba tui đau ngực, uống thuốc gì",

@@ -11,6 +11,7 @@
  */
 import { BUILTIN_ENTITIES, extractEntities } from './entities';
 import {
+  answerOf,
   FALLBACK_INTENT,
   OUT_OF_SCOPE_INTENT,
   type Entity,
@@ -82,8 +83,7 @@ export function readRasaParse(text: string, body: unknown): ParseResult | string
   if (!isRecord(intent)) return 'no intent';
   if (typeof intent.confidence !== 'number' || !Number.isFinite(intent.confidence)) return 'intent without a numeric confidence';
   if (intent.name !== null && typeof intent.name !== 'string') return 'intent without a name';
-  const named = typeof intent.name === 'string' && intent.name.length > 0 && intent.name !== OUT_OF_SCOPE_INTENT;
-  const name = named ? (intent.name as string) : FALLBACK_INTENT;
+  const name = typeof intent.name === 'string' && intent.name.length > 0 ? answerOf(intent.name) : FALLBACK_INTENT;
   const ranking: IntentScore[] = Array.isArray(body.intent_ranking)
     ? body.intent_ranking
         .filter(isScore)

@@ -72,3 +72,8 @@ export const FALLBACK_INTENT = 'nlu_fallback';
  * `nlu_fallback`, and the built-in one trains it into its hidden background class.
  */
 export const OUT_OF_SCOPE_INTENT = 'out_of_scope';
+
+/** The answer a trained intent stands for: `out_of_scope` is handed over (`nlu_fallback`), any other is itself. */
+export function answerOf(intent: string): string {
+  return intent === OUT_OF_SCOPE_INTENT ? FALLBACK_INTENT : intent;
+}

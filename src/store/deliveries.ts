@@ -9,7 +9,6 @@
 import { hot, type Database, type Queryable } from '../db/database';
 import { GroupWrite } from '../db/group-write';
 import { jsonParam } from '../db/json-param';
-import type { ChannelSlots } from '../jobs/channel-slots';
 import { CLAIM_CAPPED_JOBS_SQL, claimParams, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
@@ -72,12 +71,16 @@ const CLAIM_DELIVERIES_SQL = hot(`WITH claimed AS (${CLAIM_CAPPED_JOBS_SQL}),
  * needs (`Job.attached`: the `DeliveryItem`s in sending order; messages already sent, delivered, read
  * or failed are left out), all in one statement. The messages are not written: they stay `queued`
  * until the attempt's outcome is recorded (`recordSent`, `requeueDeliveries`, `markFailed`).
- * With `slots`, none of the jobs of a channel that has no room left (`ChannelSlots`, the lane's
+ * None of the jobs of the channels in `skipChannels` (those with no room left in the lane:
  * `WorkerOptions.slots`).
  */
-export function claimDeliveries(deliverKind: string, slots?: ChannelSlots): ClaimJobs {
-  return async (q, workerId, limit, leaseMs, kinds) => {
-    const r = await q.query(CLAIM_DELIVERIES_SQL, [...claimParams(workerId, limit, leaseMs, kinds), deliverKind, slots?.full() ?? []]);
+export function claimDeliveries(deliverKind: string): ClaimJobs {
+  return async (q, workerId, limit, leaseMs, kinds, skipChannels) => {
+    const r = await q.query(CLAIM_DELIVERIES_SQL, [
+      ...claimParams(workerId, limit, leaseMs, kinds),
+      deliverKind,
+      [...(skipChannels ?? [])],
+    ]);
     const jobs = new Map<string, Job>();
     for (const row of r.rows) {
       const jobRow = row.job as JobRow;

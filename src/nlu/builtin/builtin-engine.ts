@@ -14,15 +14,7 @@
  */
 import { extractEntities } from '../entities';
 import { dangerHappeningNow, mayMeanPresentDanger, notAPresentDanger, type NotPresentKind } from '../present-danger';
-import {
-  FALLBACK_INTENT,
-  OUT_OF_SCOPE_INTENT,
-  type Entity,
-  type IntentScore,
-  type NluEngine,
-  type ParseResult,
-  type TrainingData,
-} from '../types';
+import { answerOf, FALLBACK_INTENT, type Entity, type IntentScore, type NluEngine, type ParseResult, type TrainingData } from '../types';
 import { augmentWithOpenersAndClosers, type LabelledExample } from './augment';
 import { BACKGROUND_EXAMPLES } from './background-examples';
 import { fitTemperature } from './calibrate';
@@ -32,7 +24,7 @@ import { seededRandom } from '../../seeded-random';
 import { softmax, SoftmaxRegression, type SparseVector } from './softmax-regression';
 import { Speller } from './speller';
 import { NearestNeighbors } from './nearest-neighbors';
-import { clauses, conjoinedHalves, requestPart, requestSentences } from './segments';
+import { clauses, conjoinedHalves, requestPart, requestSentences, runAt } from './segments';
 import { createHash } from 'node:crypto';
 import { LexiconMatcher } from './lexicon';
 import { decodeModel, encodeModel, ModelRefusedError, MODEL_CODEC_VERSION, nluCodeStamp, type ModelClasses } from './model-codec';
@@ -219,9 +211,6 @@ function once<T>(f: () => T): () => T {
 /** Folded phrases as word lists. */
 const phrases = (list: string[]): string[][] => list.map((p) => p.split(' '));
 
-/** Whether `phrase` (folded words) starts at `words[i]`. */
-const phraseAt = (words: readonly string[], i: number, phrase: readonly string[]): boolean => phrase.every((x, k) => words[i + k] === x);
-
 /**
  * Provinces other than Đồng Tháp (and former Tiền Giang), folded, by their names before and after the
  * 2025 mergers; names a commune of Đồng Tháp also bears (Hòa Bình, Phú Thọ, Thanh Hòa…) left out.
@@ -325,7 +314,7 @@ const FEEDBACK_WORDS = phrases([
 export function filedElsewhere(words: readonly string[]): boolean {
   return words.some((w, i) => {
     if (!PLACED_AT.has(w)) return false;
-    const named = OTHER_PROVINCES.some((p) => phraseAt(words, i + 1, p));
+    const named = OTHER_PROVINCES.some((p) => runAt(words, i + 1, p));
     if (!named) return false;
     const before = words.slice(Math.max(0, i - FILED_SPAN), i);
     return before.some((b, k) => b === 'nop' || b === 'hs' || (b === 'ho' && before[k + 1] === 'so'));
@@ -365,7 +354,7 @@ const NAMED_NEIGHBOURS: readonly NamedNeighbour[] = [
 ];
 
 function hasPhrase(words: readonly string[], list: readonly (readonly string[])[]): boolean {
-  return words.some((_, i) => list.some((p) => phraseAt(words, i, p)));
+  return words.some((_, i) => list.some((p) => runAt(words, i, p)));
 }
 
 /** The neighbour a message's named paper points to, when `top` is the other one of a pair (undefined otherwise). */
@@ -511,6 +500,11 @@ function vectorize(features: NamedFeatures, vocabulary: Map<string, number>): Sp
     }
   }
   return n === size ? { idx, val } : { idx: idx.subarray(0, n), val: val.subarray(0, n) };
+}
+
+/** The feature vector of `text` under `model`'s vocabulary; `nested`: one sentence of a message. */
+function vectorOf(model: Model, text: string, nested: boolean): SparseVector {
+  return vectorize(model.featurizer.extract(text, { nested, known: byGroup(model.vocabulary) }).full, model.vocabulary);
 }
 
 /**
@@ -678,9 +672,7 @@ export class BuiltinNluEngine implements NluEngine {
     const o = this.opts;
     const featurizer = new Featurizer(data, o.features);
     const examples: LabelledExample[] = data.intents.flatMap((i) =>
-      i.examples
-        .filter((text) => text.trim().length > 0)
-        .map((text) => ({ text, label: i.name === OUT_OF_SCOPE_INTENT ? FALLBACK_INTENT : i.name })),
+      i.examples.filter((text) => text.trim().length > 0).map((text) => ({ text, label: answerOf(i.name) })),
     );
     if (examples.length === 0) throw new Error('no training examples');
     const generated = o.augment ? augmentWithOpenersAndClosers(examples) : [];
@@ -811,12 +803,7 @@ export class BuiltinNluEngine implements NluEngine {
 
   /** The model's probabilities for `text` alone (no nearest-example check); `nested`: a part of a message. */
   private probabilities(model: NonNullable<typeof this.model>, text: string, nested: boolean): Float64Array {
-    return softmax(
-      model.regression.logits(
-        vectorize(model.featurizer.extract(text, { nested, known: byGroup(model.vocabulary) }).full, model.vocabulary),
-      ),
-      model.temperature,
-    );
+    return softmax(model.regression.logits(vectorOf(model, text, nested)), model.temperature);
   }
 
   /**
@@ -872,7 +859,7 @@ export class BuiltinNluEngine implements NluEngine {
       if (rank(a.name) > 1 || rank(b.name) > 1) continue;
       // And each half's closest training example (greetings and thanks aside) must agree with its reading.
       const agrees = halves.every((h, k) => {
-        const x = vectorize(model.featurizer.extract(h, { nested: true, known: byGroup(model.vocabulary) }).full, model.vocabulary);
+        const x = vectorOf(model, h, true);
         const near = model.neighbors.query(x, 5).find((n) => !SMALL_TALK.has(model.labels[n.label]));
         return near !== undefined && model.labels[near.label] === read[k].name;
       });
@@ -1045,13 +1032,11 @@ export class BuiltinNluEngine implements NluEngine {
     // A thank-you with a few words of what comes next ("mai tui lên xã làm liền") and no question:
     // when the thanks lead the ranking, however thinly, it is a thank-you (a report would lead otherwise).
     if (d.onlyThanks && top.name === THANKS_INTENT) return { text, intent: top, intent_ranking: ranking, entities: d.entities };
-    // Thanks and a plan for later, nothing else ("cảm ơn con nhiều nghen, để mai chú lên xã làm", "tuyệt vời, cảm ơn"): a
-    // goodbye, whatever the plan names or the words of praise are read as.
-    const bye = d.onlyThanks && d.onlyPlans ? d.ranking.find((r) => r.name === THANKS_INTENT) : undefined;
+    // A goodbye, whatever the plan names or the words of praise are read as: thanks and a plan for later,
+    // nothing else ("cảm ơn con nhiều nghen, để mai chú lên xã làm", "tuyệt vời, cảm ơn"); or leave taken,
+    // nothing asked ("chào nha, tui đi đây", "hẹn gặp lại": not a greeting or a call for an operator).
+    const bye = (d.onlyThanks && d.onlyPlans) || d.leaving ? d.ranking.find((r) => r.name === THANKS_INTENT) : undefined;
     if (bye) return { text, intent: bye, intent_ranking: ranking, entities: d.entities };
-    // Leave taken ("chào nha, tui đi đây", "hẹn gặp lại"), nothing asked: a goodbye, not a greeting or a call for an operator.
-    const gone = d.leaving ? d.ranking.find((r) => r.name === THANKS_INTENT) : undefined;
-    if (gone) return { text, intent: gone, intent_ranking: ranking, entities: d.entities };
     // Thanks and a "chào" that takes leave ("con cám ơn cô, con chào cô"), nothing asked: a goodbye, not a greeting.
     const leave = d.onlyThanks && top.name === GREETING_INTENT ? ranking.slice(1, 3).find((r) => r.name === THANKS_INTENT) : undefined;
     if (leave) return { text, intent: leave, intent_ranking: ranking, entities: d.entities };

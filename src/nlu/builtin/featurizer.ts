@@ -8,6 +8,7 @@ import { extractEntities, type NamedPatterns } from '../entities';
 import { hasDiacritics, normalize, type NormalizedText } from '../normalize';
 import type { Entity, TrainingData } from '../types';
 import { LEXICON, LexiconMatcher } from './lexicon';
+import { runAt } from './segments';
 import type { Speller } from './speller';
 
 /**
@@ -154,7 +155,7 @@ export class Featurizer {
     const outF: string[] = [];
     let i = 0;
     while (i < folded.length) {
-      const hit = this.phrases.get(folded[i])?.find((p) => p.from.every((w, k) => folded[i + k] === w));
+      const hit = this.phrases.get(folded[i])?.find((p) => runAt(folded, i, p.from));
       if (hit) {
         outT.push(...hit.to.tokens);
         outF.push(...hit.to.folded);

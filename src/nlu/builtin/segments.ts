@@ -33,7 +33,7 @@ export const CLAUSE = /[^.?!;\n,…]+[.?!;\n,…]*/gu;
 const SENTENCE_END = /[.?!;\n…]/u;
 
 /** Whether `run` (folded words) stands in `words` from index `at`. */
-function runAt(words: readonly string[], at: number, run: readonly string[]): boolean {
+export function runAt(words: readonly string[], at: number, run: readonly string[]): boolean {
   for (let k = 0; k < run.length; k++) if (words[at + k] !== run[k]) return false;
   return true;
 }
