@@ -221,6 +221,11 @@ describeConsole('hotline floor on %s', (f) => {
     // Two consoles: closing one keeps the operator present, closing the last makes them offline.
     await f.as('operator').put('/api/floor/presence').send({ status: 'online' }).expect(200);
     const second = await connect('operator');
+    // The server records a console once its handshake is through, a moment after the client's
+    // "connect": closing the first before that would close the last one the server knows of.
+    const consoles = async () =>
+      Number((await db().query('SELECT count(*) AS n FROM presence_connections WHERE user_id = $1', [f.users.operator])).rows[0].n);
+    expect(await waitForValue(consoles, (n) => n === 2)).toBe(2);
     socket.disconnect();
     await new Promise((r) => setTimeout(r, 300));
     expect(await presence('operator')).toBe('online');
