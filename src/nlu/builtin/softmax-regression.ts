@@ -144,12 +144,7 @@ export class SoftmaxRegression {
       const y = ys[order[n]];
       const idx = x.idx;
       const val = x.val;
-      z.set(bias);
-      for (let j = 0; j < idx.length; j++) {
-        const base = idx[j] * K;
-        const v = val[j];
-        for (let k = 0; k < K; k++) z[k] += v * W[base + k];
-      }
+      this.logitsInto(x, z);
       let max = -Infinity;
       for (let k = 0; k < K; k++) if (z[k] > max) max = z[k];
       let sum = 0;
