@@ -10,6 +10,7 @@ import { loadTrainingData } from '../../src/nlu';
 import { BuiltinNluEngine, filedElsewhere, namedNeighbour } from '../../src/nlu/builtin/builtin-engine';
 import { digitRun, Featurizer } from '../../src/nlu/builtin/featurizer';
 import { NearestNeighbors } from '../../src/nlu/builtin/nearest-neighbors';
+import type { SoftmaxRegression } from '../../src/nlu/builtin/softmax-regression';
 import { normalize } from '../../src/nlu/normalize';
 import { FALLBACK_INTENT, type TrainingData } from '../../src/nlu/types';
 import { readEvalSet, type EvalItem } from './eval-sets';
@@ -670,6 +671,18 @@ describe('training', () => {
     const second = e.train(withMarker('marker_second'));
     await Promise.all([first, second]);
     expect(e.parseSync('kỳ lân xanh biếc').intent.name).toBe('marker_second');
+  });
+
+  test('a trained model keeps 32-bit weights, answers the same once stored and loaded, and does not train again', async () => {
+    const { regression } = (engine as unknown as { model: { regression: SoftmaxRegression } }).model;
+    expect(regression.weights.BYTES_PER_ELEMENT).toBe(4);
+    expect(regression.weights.length).toBe(regression.nFeatures * regression.nClasses);
+    await expect(regression.fit([], new Int32Array(0))).rejects.toThrow('a compacted model does not train again');
+    const copy = new BuiltinNluEngine();
+    copy.loadModel(engine.exportModel());
+    for (const text of ['làm căn cước ở đâu', 'nhà kế bên cháy lớn lắm', 'tui ở trọ, đăng ký tạm trú cho con sao']) {
+      expect(copy.parseSync(text)).toEqual(engine.parseSync(text));
+    }
   });
 
   test('unusable data is refused and the live model stays', async () => {

@@ -732,6 +732,7 @@ export class BuiltinNluEngine implements NluEngine {
     } else {
       await regression.fit(xs, ys, { ...settings, epochs: o.epochs });
     }
+    regression.compact();
     for (const w of featurizer.hintWords()) if (!frequency.has(w)) frequency.set(w, 1);
     featurizer.useSpeller(new Speller(frequency));
     const real = all.flatMap((e, i) => (e.source === undefined ? [i] : []));

