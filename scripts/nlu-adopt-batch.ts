@@ -6,16 +6,17 @@
  *   npm run nlu:adopt-batch -- test/nlu/untouched/batch-p.jsonl [more.jsonl …]
  *
  * A line equal to a training example, a dev line or an earlier line (case, accents and punctuation
- * aside: `messageKey`) is left out, as `rasa-yaml.test.ts` requires. Only counts are printed: the
+ * aside: `messageKey`) is left out, as `rasa-yaml.test.ts` requires, and so is a line equal to a
+ * message of another untouched batch or of the frozen set (`frozen-set.test.ts`: the measures share
+ * nothing with the training data; compared by key, never shown). Only counts are printed: the
  * lines themselves are not shown. An intent the training data does not know stops the script
  * before anything is written. See test/nlu/untouched/README.md for when a batch is adopted.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadTrainingData } from '../src/nlu';
-import { BACKGROUND_EXAMPLES } from '../src/nlu/builtin/background-examples';
 import { FALLBACK_INTENT, OUT_OF_SCOPE_INTENT } from '../src/nlu/types';
-import { DEV_FILES, messageKey, OLD_HELDOUT_FILE, readEvalSet, type EvalItem } from '../test/nlu/eval-sets';
+import { ALL_DEV_FILES, FROZEN_FILE, messageKey, setKeys, trainingKeys, untouchedFiles, type EvalItem } from '../test/nlu/eval-sets';
 
 const BOT_DIR = process.env.BOT_DIR ?? 'bots/dongthap-1022';
 const CITIZENS_FILE = join(BOT_DIR, 'nlu-citizens.yml');
@@ -58,13 +59,15 @@ function main(): void {
   if (batches.length === 0) throw new Error('usage: npm run nlu:adopt-batch -- <batch.jsonl> [more.jsonl …]');
   const training = loadTrainingData(BOT_DIR);
   const known = new Set(training.intents.map((i) => i.name));
-  const seen = new Set([
-    ...training.intents.flatMap((i) => i.examples.map(messageKey)),
-    ...BACKGROUND_EXAMPLES.map(messageKey),
-    ...[...DEV_FILES.map((f) => f.file), OLD_HELDOUT_FILE].flatMap((f) => readEvalSet(f).map((i) => messageKey(i.text))),
-  ]);
+  const seen = new Set([...trainingKeys(training), ...ALL_DEV_FILES.flatMap(setKeys)]);
+  // The measures stay apart from the training data (frozen-set.test.ts): the other untouched
+  // batches and the frozen set, compared by key only.
+  const adopted = new Set(batches.map((b) => resolve(b)));
+  const measures = new Set(
+    [...untouchedFiles().filter((f) => !adopted.has(resolve(__dirname, '../test/nlu', f))), FROZEN_FILE].flatMap(setKeys),
+  );
   const added = new Map<string, string[]>();
-  const counts = { read: 0, added: 0, alreadyThere: 0 };
+  const counts = { read: 0, added: 0, alreadyThere: 0, measures: 0 };
   for (const path of batches) {
     for (const item of readBatch(path)) {
       counts.read++;
@@ -76,15 +79,22 @@ function main(): void {
         counts.alreadyThere++;
         continue;
       }
+      if (measures.has(key)) {
+        counts.measures++;
+        continue;
+      }
       seen.add(key);
-      added.set(intent, [...(added.get(intent) ?? []), text]);
+      const list = added.get(intent);
+      if (list) list.push(text);
+      else added.set(intent, [text]);
       counts.added++;
     }
   }
   writeFileSync(CITIZENS_FILE, appendExamples(readFileSync(CITIZENS_FILE, 'utf8'), added));
   for (const path of batches) rmSync(path);
   process.stdout.write(
-    `${counts.added} of ${counts.read} messages added to ${CITIZENS_FILE} (${counts.alreadyThere} equal to training, dev or earlier lines left out); removed ${batches.join(', ')}\n`,
+    `${counts.added} of ${counts.read} messages added to ${CITIZENS_FILE} (${counts.alreadyThere} equal to training, dev or earlier lines left out); ` +
+      `${counts.measures} equal to an untouched or frozen message left out; removed ${batches.join(', ')}\n`,
   );
 }
 

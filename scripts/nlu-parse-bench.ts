@@ -26,11 +26,11 @@ import type * as EngineModule from '../src/nlu/builtin/builtin-engine';
 import { loadTrainingData } from '../src/nlu';
 import type { ParseResult, TrainingData } from '../src/nlu/types';
 import { seededRandom } from '../src/seeded-random';
-import { DEV_FILES, OLD_HELDOUT_FILE } from '../test/nlu/eval-sets';
+import { ALL_DEV_FILES } from '../test/nlu/eval-sets';
 import { arg, percentile } from './script-kit';
 
 /** The dev sets (never the frozen held-out set). */
-const DEV_SETS = [...DEV_FILES.map((f) => f.file), OLD_HELDOUT_FILE].map((f) => `test/nlu/${f}`);
+const DEV_SETS = ALL_DEV_FILES.map((f) => `test/nlu/${f}`);
 const MIN_CHARS = 50;
 const MAX_CHARS = 1000;
 

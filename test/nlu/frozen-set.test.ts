@@ -5,17 +5,15 @@
  * tuning (see docs/nlu-eval.md).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
 import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
-import { DEV_FILES, messageKey, OLD_HELDOUT_FILE, readEvalSet } from './eval-sets';
+import { ALL_DEV_FILES, FROZEN_FILE, readEvalSet, setKeys, trainingKeys, untouchedFiles } from './eval-sets';
 
 const dir = join(__dirname, 'frozen');
 const STYLES = new Set(['plain', 'no_diacritics', 'typos', 'teencode', 'mixed', 'southern', 'long']);
 const key = (t: string): string => t.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
-/** As `rasa-yaml.test.ts` compares dev files with the training data: accents and punctuation dropped. */
-const foldedKey = messageKey;
 
 describe('frozen held-out set', () => {
   test('every file matches its SHA-256 in SHA256SUMS, and heldout.jsonl is listed', () => {
@@ -35,7 +33,7 @@ describe('frozen held-out set', () => {
   });
 
   test('is large and varied enough to be the measure (≥ 700 lines, ≥ 25 % long, ≥ 20 % Southern), styles known', () => {
-    const items = readEvalSet('frozen/heldout.jsonl');
+    const items = readEvalSet(FROZEN_FILE);
     expect(items.length).toBeGreaterThanOrEqual(700);
     expect(items.filter((i) => !STYLES.has(i.style)).length).toBe(0);
     expect(items.filter((i) => i.style === 'long').length / items.length).toBeGreaterThanOrEqual(0.25);
@@ -45,7 +43,7 @@ describe('frozen held-out set', () => {
   test('shares no message with the training data or the engine’s out-of-scope list (count only)', () => {
     const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
     const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
-    const frozen = readEvalSet('frozen/heldout.jsonl').map((i) => key(i.text));
+    const frozen = readEvalSet(FROZEN_FILE).map((i) => key(i.text));
     expect(frozen.filter((t) => training.has(t)).length).toBe(0);
   });
 
@@ -54,28 +52,21 @@ describe('frozen held-out set', () => {
   // compared with it in the seventh round, which found seven short messages in both (counted, never
   // read): they were removed from the dev files by a script, unseen. No dev file may hold one again.
   test('shares no message with a dev file (count only, never printed)', () => {
-    const frozen = new Set(readEvalSet('frozen/heldout.jsonl').map((i) => key(i.text)));
-    const files = [...DEV_FILES.map((f) => f.file), OLD_HELDOUT_FILE];
-    const counts = Object.fromEntries(files.map((f) => [f, readEvalSet(f).filter((i) => frozen.has(key(i.text))).length]));
-    expect(counts).toEqual(Object.fromEntries(files.map((f) => [f, 0])));
+    const frozen = new Set(readEvalSet(FROZEN_FILE).map((i) => key(i.text)));
+    const counts = Object.fromEntries(ALL_DEV_FILES.map((f) => [f, readEvalSet(f).filter((i) => frozen.has(key(i.text))).length]));
+    expect(counts).toEqual(Object.fromEntries(ALL_DEV_FILES.map((f) => [f, 0])));
   });
 
   // Compared with accents and punctuation dropped (as a dev file is with the training data): "xin chao"
   // in a batch is "Xin chào!" in nlu.yml. Two batches once held such lines, found when they became dev files.
   test('the untouched batches share no message with the training data, a dev file, the frozen set or each other (count only)', () => {
     const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
-    const seen = new Set([
-      ...data.intents.flatMap((i) => i.examples.map(foldedKey)),
-      ...BACKGROUND_EXAMPLES.map(foldedKey),
-      ...[...DEV_FILES.map((f) => f.file), OLD_HELDOUT_FILE, 'frozen/heldout.jsonl'].flatMap((f) =>
-        readEvalSet(f).map((i) => foldedKey(i.text)),
-      ),
-    ]);
-    const batches = readdirSync(join(__dirname, 'untouched')).filter((f) => f.endsWith('.jsonl'));
-    expect(batches).toContain('batch-i.jsonl');
+    const seen = new Set([...trainingKeys(data), ...[...ALL_DEV_FILES, FROZEN_FILE].flatMap(setKeys)]);
+    const batches = untouchedFiles();
+    expect(batches).toContain('untouched/batch-i.jsonl');
     const shared = Object.fromEntries(
       batches.map((f) => {
-        const texts = readEvalSet(`untouched/${f}`).map((i) => foldedKey(i.text));
+        const texts = setKeys(f);
         const n = texts.filter((t) => seen.has(t)).length;
         texts.forEach((t) => seen.add(t));
         return [f, n];

@@ -4,15 +4,11 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PROCEDURE_INTENTS, SERVICE_INTENTS } from '../../src/knowledge/schema';
 import { loadTrainingData } from '../../src/nlu';
-import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
 import { parseRasaNluYaml, stripAnnotations, toRasaNluYaml } from '../../src/nlu/rasa-yaml';
 import { FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, type TrainingData } from '../../src/nlu/types';
-import { DEV_FILES, messageKey, OLD_HELDOUT_FILE, readEvalSet } from './eval-sets';
+import { DEV_FILES, messageKey, OLD_HELDOUT_FILE, readEvalSet, trainingKeys } from './eval-sets';
 
 const BOT_DIR = join(__dirname, '../../bots/dongthap-1022');
-
-/** Compares messages the way the engine reads them: case, diacritics and punctuation aside (emoji-only kept as is). */
-const key = messageKey;
 
 /**
  * The fixed intent catalog (see docs/contract.md, "NLU parse result"): the 33 procedures and the 13 service
@@ -129,9 +125,9 @@ describe("the bot's training data (nlu.yml and nlu-citizens.yml)", () => {
     const clashes: string[] = [];
     for (const intent of data.intents) {
       for (const ex of intent.examples) {
-        const other = owner.get(key(ex));
+        const other = owner.get(messageKey(ex));
         if (other && other !== intent.name) clashes.push(`${ex}: ${other} / ${intent.name}`);
-        owner.set(key(ex), intent.name);
+        owner.set(messageKey(ex), intent.name);
       }
     }
     expect(clashes).toEqual([]);
@@ -141,10 +137,10 @@ describe("the bot's training data (nlu.yml and nlu-citizens.yml)", () => {
     ['the older held-out set (test/nlu/heldout.jsonl)', OLD_HELDOUT_FILE, 300],
     ...DEV_FILES.map((f): [string, string, number] => [`${f.about} (test/nlu/${f.file})`, f.file, f.minLines]),
   ])('shares no message with %s', (_, file, min) => {
-    const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
+    const training = new Set(trainingKeys(data));
     const texts = readEvalSet(file).map((i) => i.text);
     expect(texts.length).toBeGreaterThanOrEqual(min);
-    expect(texts.filter((t) => training.has(key(t)))).toEqual([]);
+    expect(texts.filter((t) => training.has(messageKey(t)))).toEqual([]);
   });
 
   test('its regexes compile in JavaScript', () => {
