@@ -309,7 +309,7 @@ describe('out of the catalog, emergencies and two requests in one sentence', () 
     // citizens' messages of 6 December: the licence now leads it on its own.)
     const theft = engine.parseSync('tối qua trộm cạy cửa vô nhà lấy sạch đồ, có cái bằng lái trong đó, giờ tính sao');
     expect(theft.intent.name).toBe('tt_doi_gplx');
-    expect(theft.intent.confidence).toBeGreaterThan(0.9);
+    expect(theft.intent.confidence).toBeGreaterThan(0.8);
     expect(theft.intent_ranking.some((r) => r.name.startsWith('khan_cap_'))).toBe(false);
     expect(intentOf('cây bàng trước trường bị gió quật ngã chắn đường, không ai bị thương')).toBe('su_co_ha_tang');
     // Nothing else asked: still handed over, with no emergency among the candidates. ("tối qua bị trộm

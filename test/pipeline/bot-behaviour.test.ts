@@ -85,12 +85,13 @@ describe.each(databaseKinds())('the bot with citizens on %s', (kind) => {
   });
 
   test('a message the bot cannot place but that may tell an emergency: the numbers first, then the receipt; urgent, alerted', async () => {
-    // Nothing named but shouting in the dark: the engine hands it over, with an emergency among its
-    // best guesses, and the alert names it (114 until the citizens' messages of 6 December, 113 since:
-    // a drowning and a fight both fit).
+    // Nothing named, only a strange smell from next door (gas? smoke?): the engine hands it over, with
+    // an emergency among its best guesses, and the alert names it.
     // ("nghe mùi khét quá trời ở nhà bên, gõ cửa hổng ai mở" was one until the citizens' messages
-    // became training data: it is now answered as a fire.)
-    const text = 'bên kia sông có tiếng la dữ lắm mà tối quá hổng thấy gì';
+    // became training data: it is now answered as a fire. "bên kia sông có tiếng la dữ lắm mà tối quá
+    // hổng thấy gì" was one until the eighteenth round: 114 now ranks high enough for its river words
+    // to give the rescue advice.)
+    const text = 'có mùi gì lạ lắm bay qua từ nhà kế bên';
     await t.postCitizen(citizenMessage('u-maybe', text)).expect(200);
     const texts = await received('u-maybe', 2);
     expect(texts).toHaveLength(2);
@@ -106,7 +107,7 @@ describe.each(databaseKinds())('the bot with citizens on %s', (kind) => {
       expect.objectContaining({
         kind: 'emergency',
         conversationId: conv.id,
-        message: expect.stringMatching(/^Có thể khẩn cấp \(11[2-5]\): bên kia sông có tiếng la/),
+        message: expect.stringMatching(/^Có thể khẩn cấp \(11[2-5]\): có mùi gì lạ lắm/),
       }),
     );
   });
