@@ -85,13 +85,15 @@ describe.each(databaseKinds())('the bot with citizens on %s', (kind) => {
   });
 
   test('a message the bot cannot place but that may tell an emergency: the numbers first, then the receipt; urgent, alerted', async () => {
-    // Nothing named, only a strange smell from next door (gas? smoke?): the engine hands it over, with
-    // an emergency among its best guesses, and the alert names it.
+    // Nothing named, only an old man living alone not seen for two days: the engine hands it over,
+    // with emergencies among its best guesses (0.15, where the catalog's words would count from 0.2),
+    // and the alert names one.
     // ("nghe mùi khét quá trời ở nhà bên, gõ cửa hổng ai mở" was one until the citizens' messages
     // became training data: it is now answered as a fire. "bên kia sông có tiếng la dữ lắm mà tối quá
     // hổng thấy gì" was one until the eighteenth round: 114 now ranks high enough for its river words
-    // to give the rescue advice.)
-    const text = 'có mùi gì lạ lắm bay qua từ nhà kế bên';
+    // to give the rescue advice; "có mùi gì lạ lắm bay qua từ nhà kế bên" until the nineteenth, when
+    // it became a fire.)
+    const text = 'ông Tư ở một mình, hai ngày nay hổng thấy ra khỏi nhà';
     await t.postCitizen(citizenMessage('u-maybe', text)).expect(200);
     const texts = await received('u-maybe', 2);
     expect(texts).toHaveLength(2);
@@ -107,7 +109,7 @@ describe.each(databaseKinds())('the bot with citizens on %s', (kind) => {
       expect.objectContaining({
         kind: 'emergency',
         conversationId: conv.id,
-        message: expect.stringMatching(/^Có thể khẩn cấp \(11[2-5]\): có mùi gì lạ lắm/),
+        message: expect.stringMatching(/^Có thể khẩn cấp \(11[2-5]\): ông Tư ở một mình/),
       }),
     );
   });
