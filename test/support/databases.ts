@@ -143,13 +143,13 @@ async function makeMigratedImage(): Promise<Blob> {
 /**
  * Opens the database at `url`, as the gateway would; a new PGlite (in memory, or on disk in a data
  * folder that holds none yet) starts already migrated, from an image made once (opening one from
- * scratch runs initdb: seconds per database, the suites' main cost), or from `opts.pgliteImage`.
- * Suites about migrations themselves open an empty one with `openDatabase`.
+ * scratch runs initdb: seconds per database, the suites' main cost). Suites about migrations
+ * themselves open an empty one with `openDatabase`.
  */
 export async function openTestDatabase(url: string, dataDir: string, opts: OpenOptions = {}): Promise<Database> {
   if (/^postgres(ql)?:\/\//.test(url)) return openDatabase(url, dataDir, opts);
   migratedImage ??= makeMigratedImage();
-  return openDatabase(url, dataDir, { ...opts, pgliteImage: opts.pgliteImage ?? (await migratedImage) });
+  return openDatabase(url, dataDir, { ...opts, pgliteImage: await migratedImage });
 }
 
 /** A fresh, migrated database of the kind (for suites that work on the store without a gateway). */

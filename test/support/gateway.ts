@@ -115,11 +115,13 @@ const adminHashes = new Map<string, Promise<string>>();
 
 /**
  * Does what the gateway would do first on a new database, with what earlier test gateways made:
- * the test admin with a hash made once (`mustChangePassword`: its first-login flag), and the
- * knowledge and phrases seeded from the gateway's files. Returns the phrases' training fingerprint
- * (`storeKeptModels` then stores their model). The gateway then finds all of this done.
+ * the test admin with a hash made once (`mustChangePassword`: its first-login flag), the knowledge
+ * and phrases seeded from the gateway's files, and the kept model trained on those phrases stored
+ * as another node would have, so that the gateway loads it instead of training. The gateway then
+ * finds all of this done. Only that model: a model is megabytes, and a test with phrases of its own
+ * keeps its own file.
  */
-async function prepareDatabase(db: Database, config: Config, mustChangePassword: boolean): Promise<string> {
+async function prepareDatabase(db: Database, config: Config, mustChangePassword: boolean): Promise<void> {
   const key = `${resolve(config.KNOWLEDGE_DIR)}\n${resolve(config.BOT_DIR)}`;
   let seeds = readSeeds.get(key);
   if (!seeds) {
@@ -139,15 +141,7 @@ async function prepareDatabase(db: Database, config: Config, mustChangePassword:
     });
   }
   await seedKnowledge(db, seeds.knowledge, seeds.training);
-  return trainingFingerprint(await liveTrainingData(db, seeds.training));
-}
-
-/**
- * Stores the kept models trained on the phrases of `fingerprint` as another node would have, so
- * that the gateway loads one instead of training. Only those: a model is megabytes, and a test with
- * phrases of its own keeps its own file.
- */
-async function storeKeptModels(db: Database, fingerprint: string): Promise<void> {
+  const fingerprint = trainingFingerprint(await liveTrainingData(db, seeds.training));
   // Every kept file of these phrases: most often one, but checkouts of other code (another engine
   // format, which the gateway refuses) may share the folder.
   const stored = await db.query<{ format_version: string }>('SELECT format_version FROM nlu_models WHERE fingerprint = $1', [fingerprint]);
@@ -159,25 +153,6 @@ async function storeKeptModels(db: Database, fingerprint: string): Promise<void>
     // Kept by last use: the default phrases' model outlives those of tests that edit phrases.
     touch(file);
   }
-}
-
-/**
- * Images of in-memory PGlite databases `prepareDatabase` and `storeKeptModels` made, one per set of
- * files and admin settings (`seededKey`), with their fingerprint: the next gateway of the same
- * settings in this test file opens a copy instead of seeding ~15,000 phrases and storing a model of
- * ~20 MB again (the most of a test gateway's start). The kept models are stored again on the copy
- * (a query when they are there): a model trained since then joins it.
- */
-const seededImages = new Map<string, { image: Blob; fingerprint: string }>();
-
-function seededKey(config: Config, mustChangePassword: boolean): string {
-  return JSON.stringify([
-    resolve(config.KNOWLEDGE_DIR),
-    resolve(config.BOT_DIR),
-    config.ADMIN_USERNAME,
-    config.ADMIN_PASSWORD,
-    mustChangePassword,
-  ]);
 }
 
 /** Marks a model file as used now (another worker may have removed it meanwhile). */
@@ -301,18 +276,10 @@ async function startOn(
     LIVECHAT_ENABLED: 'false',
     ...opts.env,
   });
-  const reuseModels = opts.reuseModels !== false;
-  const mustChangePassword = !!opts.firstAdminMustChangePassword;
-  // A new in-memory PGlite starts from this test file's image of a prepared one, when there is one.
-  const imageKey = reuseModels && databaseUrl === 'memory://' ? seededKey(config, mustChangePassword) : undefined;
-  const seeded = imageKey === undefined ? undefined : seededImages.get(imageKey);
-  const db = await openTestDatabase(config.DATABASE_URL ?? '', config.DATA_DIR, seeded ? { pgliteImage: seeded.image } : {});
+  const db = await openTestDatabase(config.DATABASE_URL ?? '', config.DATA_DIR);
   opened.db = db;
-  if (reuseModels) {
-    const fingerprint = seeded?.fingerprint ?? (await prepareDatabase(db, config, mustChangePassword));
-    await storeKeptModels(db, fingerprint);
-    if (imageKey !== undefined && !seeded) seededImages.set(imageKey, { image: await db.image!(), fingerprint });
-  }
+  const reuseModels = opts.reuseModels !== false;
+  if (reuseModels) await prepareDatabase(db, config, !!opts.firstAdminMustChangePassword);
   const gw = await createGateway(config, {
     logger: createLogger(config.LOG_LEVEL),
     adapters: opts.adapters,
