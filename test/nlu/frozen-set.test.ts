@@ -8,12 +8,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingData } from '../../src/nlu';
-import { BACKGROUND_EXAMPLES } from '../../src/nlu/builtin/background-examples';
 import { ALL_DEV_FILES, FROZEN_FILE, readEvalSet, setKeys, trainingKeys, untouchedFiles } from './eval-sets';
 
 const dir = join(__dirname, 'frozen');
 const STYLES = new Set(['plain', 'no_diacritics', 'typos', 'teencode', 'mixed', 'southern', 'long']);
-const key = (t: string): string => t.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 
 describe('frozen held-out set', () => {
   test('every file matches its SHA-256 in SHA256SUMS, and heldout.jsonl is listed', () => {
@@ -40,11 +38,13 @@ describe('frozen held-out set', () => {
     expect(items.filter((i) => i.style === 'southern' || i.southern).length / items.length).toBeGreaterThanOrEqual(0.2);
   });
 
-  test('shares no message with the training data or the engine’s out-of-scope list (count only)', () => {
+  // Until stop 29 this compared case and spaces only; with accents and punctuation aside it found six
+  // short training lines (four in nlu.yml, two in nlu-citizens.yml) equal to frozen messages (counted,
+  // never read): a script removed them from the training data, unseen.
+  test('shares no message with the training data or the engine’s out-of-scope list, accents and punctuation aside (count only)', () => {
     const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
-    const training = new Set([...data.intents.flatMap((i) => i.examples.map(key)), ...BACKGROUND_EXAMPLES.map(key)]);
-    const frozen = readEvalSet(FROZEN_FILE).map((i) => key(i.text));
-    expect(frozen.filter((t) => training.has(t)).length).toBe(0);
+    const training = new Set(trainingKeys(data));
+    expect(setKeys(FROZEN_FILE).filter((t) => training.has(t)).length).toBe(0);
   });
 
   // The dev set was written apart from the frozen set; the batches from dev-fresh-e on (training data
@@ -52,8 +52,8 @@ describe('frozen held-out set', () => {
   // compared with it in the seventh round, which found seven short messages in both (counted, never
   // read): they were removed from the dev files by a script, unseen. No dev file may hold one again.
   test('shares no message with a dev file (count only, never printed)', () => {
-    const frozen = new Set(readEvalSet(FROZEN_FILE).map((i) => key(i.text)));
-    const counts = Object.fromEntries(ALL_DEV_FILES.map((f) => [f, readEvalSet(f).filter((i) => frozen.has(key(i.text))).length]));
+    const frozen = new Set(setKeys(FROZEN_FILE));
+    const counts = Object.fromEntries(ALL_DEV_FILES.map((f) => [f, setKeys(f).filter((t) => frozen.has(t)).length]));
     expect(counts).toEqual(Object.fromEntries(ALL_DEV_FILES.map((f) => [f, 0])));
   });
 
