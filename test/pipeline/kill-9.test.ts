@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { loadConfig } from '../../src/config';
 import { FakeEdongthap } from '../fakes/fake-edongthap';
-import { freshDatabaseUrl } from '../support/databases';
-import { baseTestEnv, citizenMessage, EDT_SECRET, signEdt } from '../support/gateway';
+import { freshDatabaseUrl, openTestDatabase } from '../support/databases';
+import { baseTestEnv, citizenMessage, EDT_SECRET, prepareDatabase, signEdt } from '../support/gateway';
 import { startGatewayProcess } from '../support/gateway-process';
 import { freePort } from '../support/services';
 import { waitFor } from '../support/wait';
@@ -22,11 +23,16 @@ test('kill -9 during processing and sending: one receipt per citizen within 20 s
   const callbackUrl = await citizenApp.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'cong1022-kill-'));
   const port = await freePort();
+  const databaseUrl = await freshDatabaseUrl('postgres');
   const env = {
-    ...baseTestEnv(await freshDatabaseUrl('postgres'), dataDir),
+    ...baseTestEnv(databaseUrl, dataDir),
     EDONGTHAP_SECRET: EDT_SECRET,
     EDONGTHAP_CALLBACK_URL: callbackUrl,
   };
+  // The database as an earlier node left it (admin, knowledge, the model of these phrases): the first start trains nothing.
+  const db = await openTestDatabase(databaseUrl, dataDir);
+  await prepareDatabase(db, loadConfig(env));
+  await db.close();
   const base = `http://127.0.0.1:${port}`;
   const start = () => startGatewayProcess('node-a', env, { port });
   let gateway = await start();

@@ -119,9 +119,10 @@ const adminHashes = new Map<string, Promise<string>>();
  * and phrases seeded from the gateway's files, and the kept model trained on those phrases stored
  * as another node would have, so that the gateway loads it instead of training. The gateway then
  * finds all of this done. Only that model: a model is megabytes, and a test with phrases of its own
- * keeps its own file.
+ * keeps its own file. Also for tests that start their gateways themselves (restarts on one database,
+ * child processes): called once, before the first start.
  */
-async function prepareDatabase(db: Database, config: Config, mustChangePassword: boolean): Promise<void> {
+export async function prepareDatabase(db: Database, config: Config, mustChangePassword = false): Promise<void> {
   const key = `${resolve(config.KNOWLEDGE_DIR)}\n${resolve(config.BOT_DIR)}`;
   let seeds = readSeeds.get(key);
   if (!seeds) {
