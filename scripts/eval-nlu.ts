@@ -296,8 +296,8 @@ function byStyle(gold: Item[], predicted: string[]): Record<string, GroupScore> 
  * Messages of up to `maxChars` characters made of the set's own texts, joined as sentences
  * (seeded), with lengths spread evenly from 50 to `maxChars`: the sizes a long Zalo message has.
  */
-function longMessages(items: Item[], count: number, maxChars: number): string[] {
-  const rnd = seededRandom(9);
+function longMessages(items: Item[], count: number, maxChars: number, seed = 9): string[] {
+  const rnd = seededRandom(seed);
   const out: string[] = [];
   for (let n = 0; n < count && items.length > 0; n++) {
     const target = 50 + Math.floor(((maxChars - 50) * (n + 1)) / count);
@@ -459,6 +459,10 @@ async function run(engine: Engine, train: TrainingData, test: Item[]): Promise<R
   const typos: string[] = [];
   for (const item of test) folded.push((await classify(withoutDiacritics(item.text))).intent);
   for (const item of test) typos.push((await classify(withTypos(item.text, rnd))).intent);
+  // A warm-up as for the items, on other long messages (another seed), so that the figure does not
+  // depend on what ran before: a first pass of long messages right after training had p99 5.9 ms,
+  // the passes after it 1.4-1.5 ms (dev set, 6 December).
+  for (const text of longMessages(test, LONG_MESSAGES, LONG_MAX_CHARS, 10)) await classify(text);
   const longLatencies: number[] = [];
   for (const text of longMessages(test, LONG_MESSAGES, LONG_MAX_CHARS)) {
     const start = performance.now();
