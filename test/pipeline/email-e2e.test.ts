@@ -61,24 +61,24 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
   let db: Database;
   let dataDir: string;
   let gw: Gateway;
-  let prepared = false;
   let app: Gateway['app'];
   let auth: string;
   let code = '';
   let receipt: CapturedMail;
   let operatorReply: CapturedMail;
 
-  /** Boots a gateway on the test database, which outlives it like a database server: a restart is stop + boot. */
-  const boot = async (): Promise<void> => {
-    const config = loadConfig({
+  /** The gateway's settings, the same at every boot. */
+  const gatewayConfig = () =>
+    loadConfig({
       ...baseTestEnv('memory://', dataDir),
       ...mailServerEnv(dovecot, smtp, `"Tổng đài 1022 Đồng Tháp" <${HOTLINE}>`),
       LIVECHAT_ENABLED: 'false',
       IMAP_POLL_SECONDS: '2',
     });
-    // The first boot finds the admin, the knowledge and the kept model of these phrases made (no training).
-    if (!prepared) await prepareDatabase(db, config);
-    prepared = true;
+
+  /** Boots a gateway on the test database, which outlives it like a database server: a restart is stop + boot. */
+  const boot = async (): Promise<void> => {
+    const config = gatewayConfig();
     gw = await createGateway(config, { logger: createLogger(config.LOG_LEVEL), db, delivery: { backoffBaseMs: 20 } });
     await gw.start();
     app = gw.app;
@@ -90,6 +90,8 @@ describe.each(databaseKinds())('email channel end to end on %s', (kind) => {
     smtp = await startSmtpSink();
     dataDir = mkdtempSync(join(tmpdir(), 'cong1022-email-'));
     db = await openTestDatabase(await freshDatabaseUrl(kind), dataDir);
+    // The first boot finds the admin, the knowledge and the kept model of these phrases made (no training).
+    await prepareDatabase(db, gatewayConfig());
     await boot();
   }, 60_000);
 

@@ -31,7 +31,7 @@ test('kill -9 during processing and sending: one receipt per citizen within 20 s
   };
   // The database as an earlier node left it (admin, knowledge, the model of these phrases): the first start trains nothing.
   const db = await openTestDatabase(databaseUrl, dataDir);
-  await prepareDatabase(db, loadConfig(env));
+  await prepareDatabase(db, loadConfig({ ...process.env, ...env })); // the settings the child process reads
   await db.close();
   const base = `http://127.0.0.1:${port}`;
   const start = () => startGatewayProcess('node-a', env, { port });

@@ -49,7 +49,6 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
   let db: Database;
   let dataDir: string;
   let gw: Gateway;
-  let prepared = false;
   let app: Gateway['app'];
   let url = '';
   let operatorAuth: string;
@@ -58,16 +57,12 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
   let conversationId = '';
   const sockets: Socket[] = [];
 
+  /** The gateway's settings, the same at every boot. No SESSION_SECRET: the adapter generates one and keeps it in the database. */
+  const gatewayConfig = () => loadConfig({ ...baseTestEnv('memory://', dataDir), LIVECHAT_ENABLED: 'true' });
+
   /** Boots a gateway on the test database, which outlives it like a database server: a restart is stop + boot. */
   const boot = async (): Promise<void> => {
-    // No SESSION_SECRET: the adapter generates one and keeps it in the database.
-    const config = loadConfig({
-      ...baseTestEnv('memory://', dataDir),
-      LIVECHAT_ENABLED: 'true',
-    });
-    // The first boot finds the admin, the knowledge and the kept model of these phrases made (no training).
-    if (!prepared) await prepareDatabase(db, config);
-    prepared = true;
+    const config = gatewayConfig();
     gw = await createGateway(config, { logger: createLogger(config.LOG_LEVEL), db, delivery: { backoffBaseMs: 20 } });
     await gw.start();
     await new Promise<void>((r) => gw.server.listen(0, '127.0.0.1', r));
@@ -91,6 +86,8 @@ describe.each(databaseKinds())('live chat end to end on %s', (kind) => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cong1022-livechat-'));
     db = await openTestDatabase(await freshDatabaseUrl(kind), dataDir);
+    // The first boot finds the admin, the knowledge and the kept model of these phrases made (no training).
+    await prepareDatabase(db, gatewayConfig());
     await boot();
     await createUser(db, { username: 'lan', displayName: 'Nguyễn Thị Lan', password: 'lan-password-1', role: 'operator' });
     operatorAuth = `Bearer ${(await request(app).post('/api/auth/token').send({ username: 'lan', password: 'lan-password-1' }).expect(200)).body.token}`;
