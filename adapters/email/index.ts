@@ -28,6 +28,7 @@ export const EMAIL_CAPABILITIES: ChannelCapabilities = {
   replyWindowMs: null,
   operatorReplyWindowMs: null,
   longForm: true,
+  threaded: true,
 };
 
 /** Creates the email adapter from IMAP_*, SMTP_* and MAIL_FROM settings; throws when MAIL_FROM is not an address. */

@@ -9,7 +9,7 @@
 import { hot, type Database, type Queryable } from '../db/database';
 import { GroupWrite } from '../db/group-write';
 import { jsonParam } from '../db/json-param';
-import { CLAIM_CAPPED_JOBS_SQL, claimParams, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
+import { claimOldestFirst, claimParams, claimSql, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
 import { qualified } from './rows';
@@ -26,14 +26,20 @@ export interface DeliveryItem extends MessageRow {
   references: string[];
 }
 
-/** What a send needs besides the message `m`: its conversation's details, ticket code and mail threading. */
+/**
+ * What a send needs besides the message `m`: its conversation's details, ticket code and, on the
+ * threaded channels (`$7`: `ChannelCapabilities.threaded`), mail threading (two reads of the
+ * conversation's messages that the other channels would not use).
+ */
 const DELIVERY_DETAILS = `c.external_user_id AS conv_external_user_id, c.subject AS conv_subject, c.last_inbound_at AS conv_last_inbound_at,
        (SELECT code FROM tickets WHERE id = COALESCE(m.ticket_id,
           (SELECT id FROM tickets WHERE conversation_id = m.conversation_id ORDER BY created_at DESC LIMIT 1))) AS ticket_code,
-       (SELECT array_agg(external_id ORDER BY created_at) FROM (SELECT external_id, created_at FROM messages x
-          WHERE x.conversation_id = m.conversation_id AND x.external_id IS NOT NULL ORDER BY created_at DESC LIMIT 20) y) AS refs,
-       (SELECT external_id FROM messages x WHERE x.conversation_id = m.conversation_id AND x.direction = 'in' AND x.external_id IS NOT NULL
-          ORDER BY created_at DESC LIMIT 1) AS last_in`;
+       CASE WHEN m.channel = ANY($7::text[]) THEN
+         (SELECT array_agg(external_id ORDER BY created_at) FROM (SELECT external_id, created_at FROM messages x
+            WHERE x.conversation_id = m.conversation_id AND x.external_id IS NOT NULL ORDER BY created_at DESC LIMIT 20) y) END AS refs,
+       CASE WHEN m.channel = ANY($7::text[]) THEN
+         (SELECT external_id FROM messages x WHERE x.conversation_id = m.conversation_id AND x.direction = 'in' AND x.external_id IS NOT NULL
+            ORDER BY created_at DESC LIMIT 1) END AS last_in`;
 
 function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
   return {
@@ -47,7 +53,8 @@ function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
   };
 }
 
-const CLAIM_DELIVERIES_SQL = hot(`WITH claimed AS (${CLAIM_CAPPED_JOBS_SQL}),
+const CLAIM_DELIVERIES_SQL = claimSql(
+  (claim) => `WITH claimed AS (${claim}),
        wanted AS (
          SELECT c.id AS job_id, x.n,
            CASE WHEN x.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN x.message_id::uuid END AS message_id
@@ -63,7 +70,9 @@ const CLAIM_DELIVERIES_SQL = hot(`WITH claimed AS (${CLAIM_CAPPED_JOBS_SQL}),
            AND messages.status IN ('queued', 'sending'))
        SELECT to_jsonb(claimed) AS job, m.*, ${DELIVERY_DETAILS}
        FROM claimed LEFT JOIN m ON m.job_id = claimed.id LEFT JOIN conversations c ON c.id = m.conversation_id
-       ORDER BY claimed.id::bigint, m.n`);
+       ORDER BY claimed.id::bigint, m.n`,
+  true,
+);
 
 /**
  * The delivery lane's claim, the one start of a delivery: its jobs, and for those of `deliverKind`
@@ -72,24 +81,29 @@ const CLAIM_DELIVERIES_SQL = hot(`WITH claimed AS (${CLAIM_CAPPED_JOBS_SQL}),
  * or failed are left out), all in one statement. The messages are not written: they stay `queued`
  * until the attempt's outcome is recorded (`recordSent`, `requeueDeliveries`, `markFailed`).
  * None of the jobs of the channels in `skipChannels` (those with no room left in the lane:
- * `WorkerOptions.slots`).
+ * `WorkerOptions.slots`). `threaded`: the channels whose sends name earlier messages
+ * (`ChannelCapabilities.threaded`), asked at each claim.
  */
-export function claimDeliveries(deliverKind: string): ClaimJobs {
-  return async (q, workerId, limit, leaseMs, kinds, skipChannels) => {
-    const r = await q.query(CLAIM_DELIVERIES_SQL, [
-      ...claimParams(workerId, limit, leaseMs, kinds),
-      deliverKind,
-      [...(skipChannels ?? [])],
-    ]);
-    const jobs = new Map<string, Job>();
-    for (const row of r.rows) {
-      const jobRow = row.job as JobRow;
-      const job = jobs.get(jobRow.id) ?? { ...toJob(jobRow), attached: jobRow.kind === deliverKind ? [] : undefined };
-      jobs.set(job.id, job);
-      if (row.id) (job.attached as DeliveryItem[]).push(toDeliveryItem(row));
-    }
-    return [...jobs.values()];
-  };
+export function claimDeliveries(deliverKind: string, threaded: () => readonly string[]): ClaimJobs {
+  return (q, workerId, limit, leaseMs, kinds, skipChannels) =>
+    claimOldestFirst(limit, async (form, n) => {
+      const r = await q.query(CLAIM_DELIVERIES_SQL[form], [
+        ...claimParams(workerId, n, leaseMs, kinds),
+        deliverKind,
+        [...(skipChannels ?? [])],
+        [...threaded()],
+      ]);
+      const jobs = new Map<string, Job>();
+      let windowFull = false;
+      for (const row of r.rows) {
+        const jobRow = row.job as JobRow;
+        windowFull ||= jobRow.window_full === true;
+        const job = jobs.get(jobRow.id) ?? { ...toJob(jobRow), attached: jobRow.kind === deliverKind ? [] : undefined };
+        jobs.set(job.id, job);
+        if (row.id) (job.attached as DeliveryItem[]).push(toDeliveryItem(row));
+      }
+      return { jobs: [...jobs.values()], windowFull };
+    });
 }
 
 const RECORD_SENT_SQL = hot(`WITH input AS (
@@ -101,7 +115,7 @@ const RECORD_SENT_SQL = hot(`WITH input AS (
          status = CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END,
          error = CASE WHEN status IN ('queued', 'sending') THEN NULL ELSE error END,
          sent_at = CASE WHEN status IN ('queued', 'sending') THEN now() ELSE sent_at END
-       FROM input WHERE messages.id = input.id),
+       FROM input WHERE messages.id = input.id AND messages.id = ANY(ARRAY(SELECT id FROM input))),
      logged AS (${insertEventsSql('$2')}),
      done AS (${completeJobsSql('input', 'job_id')})
      SELECT COALESCE(done.successor, false) AS successor FROM input LEFT JOIN done ON done.id = input.job_id ORDER BY input.n`);

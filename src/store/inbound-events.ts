@@ -1,6 +1,6 @@
 /** Raw inbound deliveries (webhook bodies, mails, live-chat frames), stored before they are acknowledged. */
 import { hot, type Queryable } from '../db/database';
-import { CLAIM_JOBS_SQL, claimParams, completeJobSql, toJob, type ClaimJobs, type JobRow } from '../jobs/queue';
+import { claimOldestFirst, claimParams, claimSql, completeJobSql, toJob, type ClaimJobs, type JobRow } from '../jobs/queue';
 
 /** A stored raw delivery, as processing reads it back. */
 export interface InboundEventRow {
@@ -58,32 +58,36 @@ export async function insertInboundEvent(q: Queryable, e: NewInboundEvent): Prom
   return (await insertInboundEvents(q, [e]))[0];
 }
 
-const CLAIM_INBOUND_SQL = hot(`WITH claimed AS (${CLAIM_JOBS_SQL})
+const CLAIM_INBOUND_SQL = claimSql(
+  (claim) => `WITH claimed AS (${claim})
      SELECT c.*, e.channel AS e_channel, e.content_type, e.body, e.processed_at
      FROM claimed c LEFT JOIN LATERAL (
        -- LIMIT keeps this a lookup by primary key per job (PGlite keeps no statistics to choose one);
        -- an id that is no number finds nothing rather than failing the lane's every claim.
        SELECT * FROM inbound_events
        WHERE id = CASE WHEN c.payload->>'eventId' ~ '^[0-9]{1,18}$' THEN (c.payload->>'eventId')::bigint END LIMIT 1) e ON true
-     ORDER BY c.id::bigint`);
+     ORDER BY c.id::bigint`,
+);
 
 /**
  * The inbound lane's claim: its jobs with their raw deliveries (`Job.attached`: an `InboundEventRow`,
  * null when gone) read in the same statement, so processing an item costs no read of its own.
  */
-export const claimInboundJobs: ClaimJobs = async (q, workerId, limit, leaseMs, kinds) => {
-  const r = await q.query<JobRow & { e_channel: string | null; content_type: string; body: Uint8Array; processed_at: Date | null }>(
-    CLAIM_INBOUND_SQL,
-    claimParams(workerId, limit, leaseMs, kinds),
-  );
-  return r.rows.map((row) => ({
-    ...toJob(row),
-    attached:
-      row.e_channel === null
-        ? null
-        : { channel: row.e_channel, contentType: row.content_type, body: row.body, processedAt: row.processed_at },
-  }));
-};
+export const claimInboundJobs: ClaimJobs = (q, workerId, limit, leaseMs, kinds) =>
+  claimOldestFirst(limit, async (form, n) => {
+    const r = await q.query<JobRow & { e_channel: string | null; content_type: string; body: Uint8Array; processed_at: Date | null }>(
+      CLAIM_INBOUND_SQL[form],
+      claimParams(workerId, n, leaseMs, kinds),
+    );
+    const jobs = r.rows.map((row) => ({
+      ...toJob(row),
+      attached:
+        row.e_channel === null
+          ? null
+          : { channel: row.e_channel, contentType: row.content_type, body: row.body, processedAt: row.processed_at },
+    }));
+    return { jobs, windowFull: r.rows.some((row) => row.window_full) };
+  });
 
 /** The SQL that stamps a raw delivery processed (`idParam`: its id's placeholder), usable as a CTE. */
 export function markProcessedSql(idParam: string): string {
@@ -92,7 +96,8 @@ export function markProcessedSql(idParam: string): string {
 
 /** `markProcessedSql` for the raw deliveries whose ids are in column `idColumn` of the relation `from` (a CTE). */
 export function markProcessedFromSql(from: string, idColumn: string): string {
-  return `UPDATE inbound_events SET processed_at = now() FROM ${from} WHERE inbound_events.id = ${from}.${idColumn}`;
+  return `UPDATE inbound_events SET processed_at = now() FROM ${from}
+    WHERE inbound_events.id = ${from}.${idColumn} AND inbound_events.id = ANY(ARRAY(SELECT ${idColumn} FROM ${from}))`;
 }
 
 const FINISH_INBOUND_SQL = hot(

@@ -171,7 +171,7 @@ const RECORD_INBOUNDS_SQL = hot(`WITH input AS (
      conversation AS (
        UPDATE conversations c SET last_inbound_at = GREATEST(c.last_inbound_at, input.created_at), last_message_at = now(),
          bot_context = COALESCE(input.bot_context, c.bot_context)
-       FROM input WHERE c.id = input.conversation_id),
+       FROM input WHERE c.id = input.conversation_id AND c.id = ANY(ARRAY(SELECT conversation_id FROM input))),
      replies AS (${insertOutboundSql('$2')}),
      logged AS (${insertEventsSql('$3')}),
      queued AS (${insertJobsSql('$4')}),

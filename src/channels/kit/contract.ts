@@ -171,6 +171,11 @@ export interface ChannelCapabilities {
   operatorReplyWindowMs?: number | null;
   /** The channel renders long structured answers well (email). */
   longForm: boolean;
+  /**
+   * Replies name the conversation's earlier messages by their provider ids (mail's In-Reply-To and
+   * References): the core reads `inReplyTo` and `references` for each send only on such channels.
+   */
+  threaded?: boolean;
 }
 
 /** The raw HTTP request a webhook receives. */
