@@ -17,7 +17,8 @@
  * Options (env): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), BENCH_BURST (default 3000),
  * BENCH_STEADY_SECONDS (default 20), BENCH_DB (both|postgres|pglite), BENCH_NODE_ARGS (extra node flags for the
  * gateway, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_PG_STATEMENTS=1 (PostgreSQL: load pg_stat_statements, nested
- * statements included, and print each statement's execution time per conversation over the burst: a diagnosis, it costs CPU itself).
+ * statements included, and print each statement's execution time per conversation over the burst: a diagnosis, it costs CPU itself),
+ * BENCH_PG_SETTINGS (PostgreSQL: more server settings, `;` between them, e.g. auto_explain's to log the plans of slow statements).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -38,6 +39,7 @@ const BURST = Number(process.env.BENCH_BURST ?? 3000);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const STEADY_RATE = 50;
 const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
+const PG_SETTINGS = (process.env.BENCH_PG_SETTINGS ?? '').split(';').filter((line) => line.trim());
 const ROOT = join(__dirname, '..');
 
 /** The fake citizen-app callback: when each citizen got its first (receipt) and second (bot answer) message. */
@@ -496,7 +498,10 @@ async function main(): Promise<void> {
   let server: PostgresServer | undefined;
   if (which === 'both' || which === 'postgres') {
     ensureSystemPackages((line) => console.log(line));
-    const settings = PG_STATEMENTS ? [`shared_preload_libraries = 'pg_stat_statements'`, `pg_stat_statements.track = 'all'`] : [];
+    const settings = [
+      ...PG_SETTINGS,
+      ...(PG_STATEMENTS ? [`shared_preload_libraries = 'pg_stat_statements'`, `pg_stat_statements.track = 'all'`] : []),
+    ];
     server = await startPostgres({ durable: true, settings });
     await withClient(server.url, (client) => client.query('CREATE DATABASE bench_gateway'));
     const gatewayUrl = server.url.replace(/\/postgres$/, '/bench_gateway');

@@ -28,7 +28,18 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** The last local time computed: it changes once a minute (every time zone is whole minutes off UTC), and each message asks for it. */
+let last: { timeZone: string; minute: number; time: LocalTime } | null = null;
+
 function localTime(at: Date, timeZone: string): LocalTime {
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (last?.minute === minute && last.timeZone === timeZone) return last.time;
+  const time = computeLocalTime(at, timeZone);
+  last = { timeZone, minute, time };
+  return time;
+}
+
+function computeLocalTime(at: Date, timeZone: string): LocalTime {
   const parts = Object.fromEntries(
     formatterOf(timeZone)
       .formatToParts(at)

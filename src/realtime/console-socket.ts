@@ -70,16 +70,17 @@ export function attachConsoleSocket(ctx: AppContext, io: Server): ConsoleSocket 
   });
   // This node's sockets only: see the header.
   const local = nsp.local;
+  // Nobody of these rooms connected here (a night of bot-only traffic): nothing to encode or send.
+  const send = (rooms: string[], event: string, payload: unknown) => {
+    if (rooms.some((room) => (nsp.adapter.rooms.get(room)?.size ?? 0) > 0)) local.to(rooms).emit(event, payload);
+  };
   const offs = [
-    ctx.bus.on('conversation', (e) => local.to('staff').emit('conversation', e)),
-    ctx.bus.on('message', (e) => local.to('staff').emit('message', e)),
-    ctx.bus.on('typing', (e) => local.to('staff').emit('typing', e)),
-    ctx.bus.on('alert', (e) => local.to('staff').emit('alert', e)),
-    ctx.bus.on('presence', (e) => local.to('staff').emit('presence', e)),
-    ctx.bus.on('reference', (e) => {
-      const rooms = AGENCY_LISTS.has(e.list) ? ['staff', 'agencies'] : ['staff'];
-      local.to(rooms).emit('reference', e);
-    }),
+    ctx.bus.on('conversation', (e) => send(['staff'], 'conversation', e)),
+    ctx.bus.on('message', (e) => send(['staff'], 'message', e)),
+    ctx.bus.on('typing', (e) => send(['staff'], 'typing', e)),
+    ctx.bus.on('alert', (e) => send(['staff'], 'alert', e)),
+    ctx.bus.on('presence', (e) => send(['staff'], 'presence', e)),
+    ctx.bus.on('reference', (e) => send(AGENCY_LISTS.has(e.list) ? ['staff', 'agencies'] : ['staff'], 'reference', e)),
     ctx.bus.on('session_revoked', (e) => {
       void local
         .in(`user:${e.userId}`)
@@ -88,10 +89,7 @@ export function attachConsoleSocket(ctx: AppContext, io: Server): ConsoleSocket 
           for (const s of sockets) if (revokes(e, s.data.tokenHash as string)) s.disconnect(true);
         });
     }),
-    ctx.bus.on('ticket', (e) => {
-      const rooms = e.agencyId ? ['staff', `agency:${e.agencyId}`] : ['staff'];
-      local.to(rooms).emit('ticket', e);
-    }),
+    ctx.bus.on('ticket', (e) => send(e.agencyId ? ['staff', `agency:${e.agencyId}`] : ['staff'], 'ticket', e)),
   ];
   return {
     nsp,

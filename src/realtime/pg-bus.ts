@@ -47,6 +47,8 @@ export interface PgBusOptions {
 export class PgBus extends Bus {
   /** This process's id in notifications. */
   readonly nodeId = randomUUID();
+  /** How this process's own notifications begin (`publish` writes the id first): they come back and are dropped unread. */
+  private readonly ownPrefix = `{"o":${JSON.stringify(this.nodeId)},`;
   /** The listening connection, once it listens. */
   private client: Client | null = null;
   /** The connection being opened or open: events of any other (older) connection are ignored. */
@@ -141,6 +143,7 @@ export class PgBus extends Bus {
   }
 
   private receive(raw: string): void {
+    if (raw.startsWith(this.ownPrefix)) return;
     try {
       const env = JSON.parse(raw) as Envelope;
       if (env.o === this.nodeId) return;
