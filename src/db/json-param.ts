@@ -11,7 +11,8 @@
  * statements that update or remove rows of the input by primary key therefore also name them as
  * `id = ANY(ARRAY(SELECT id FROM input))`, which the planner reads as a lookup of about ten keys
  * by the primary key's index. Only where the key is the primary key: on other columns a small
- * table read whole with that test costs the input's length per row.
+ * table read whole with that test costs the input's length per row; lookups by other keys are made
+ * one per row instead (a subquery with LIMIT 1 on a unique index: `openThreads`).
  */
 
 /** `value` as a JSON parameter, each string well-formed (lone surrogates replaced by U+FFFD). */

@@ -32,11 +32,19 @@ const OPEN_THREADS_SQL = hot(`WITH input AS (
        SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (channel text, external_id text, interacted_at timestamptz,
          display_name text, phone text, email text, new_email text, message_id text, open_id uuid, subject text, contact_id uuid))
          WITH ORDINALITY AS i),
+     -- Every lookup here is one per message by a unique index (a subquery per row, LIMIT 1): joined
+     -- with the input, the planner read whole tables for a group, so a thread cost more as the
+     -- hotline's history grew (docs/performance.md, "Plans that do not grow with the backlog").
+     known AS (
+       SELECT input.ordinality,
+         (SELECT x.id FROM contact_identities x WHERE x.channel = input.channel AND x.external_id = input.external_id) AS id
+       FROM input),
      found AS (
        UPDATE contact_identities ci SET
          last_interaction_at = GREATEST(ci.last_interaction_at, input.interacted_at),
          display_name = COALESCE(input.display_name, ci.display_name)
-       FROM input WHERE ci.channel = input.channel AND ci.external_id = input.external_id
+       FROM input JOIN known ON known.ordinality = input.ordinality
+       WHERE ci.id = known.id AND ci.id = ANY(ARRAY(SELECT id FROM known))
        RETURNING input.ordinality, ci.id, ci.contact_id, ci.display_name),
      refreshed AS (
        UPDATE contacts c SET phone = COALESCE(c.phone, input.phone), email = COALESCE(c.email, input.email), updated_at = now()
@@ -58,11 +66,11 @@ const OPEN_THREADS_SQL = hot(`WITH input AS (
        SELECT input.ordinality, n.id, n.contact_id, n.display_name FROM new_identity n JOIN input ON input.contact_id = n.contact_id),
      duplicate AS (
        SELECT input.ordinality FROM input
-       WHERE EXISTS (SELECT 1 FROM messages m WHERE m.channel = input.channel AND m.direction = 'in' AND m.external_id = input.message_id)),
+       WHERE (SELECT true FROM messages m WHERE m.channel = input.channel AND m.direction = 'in' AND m.external_id = input.message_id LIMIT 1)),
      open AS (
-       SELECT input.ordinality, ${qualified(CONVERSATION_COLUMNS, 'c')} FROM conversations c
-       JOIN input ON c.channel = input.channel AND c.external_user_id = input.external_id
-       WHERE c.state <> 'closed' FOR UPDATE OF c),
+       SELECT input.ordinality, c.* FROM input CROSS JOIN LATERAL (
+         SELECT ${CONVERSATION_COLUMNS} FROM conversations c
+         WHERE c.channel = input.channel AND c.external_user_id = input.external_id AND c.state <> 'closed' LIMIT 1 FOR UPDATE) c),
      opened AS (
        INSERT INTO conversations (id, contact_id, identity_id, channel, external_user_id, subject)
        SELECT input.open_id, identity.contact_id, identity.id, input.channel, input.external_id, input.subject
