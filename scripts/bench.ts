@@ -15,6 +15,7 @@
  * The webhook rate limit (WEBHOOK_PER_MINUTE) is off: it would cap the load it is meant to measure.
  *
  * Options (env): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), BENCH_BURST (default 3000),
+ * BENCH_WARMUP (conversations before the burst, default 3000: until 6 December 2026, 300),
  * BENCH_STEADY_SECONDS (default 20), BENCH_DB (both|postgres|pglite), BENCH_NODE_ARGS (extra node flags for the
  * gateway, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_PG_STATEMENTS=1 (PostgreSQL: load pg_stat_statements, nested
  * statements included, and print each statement's execution time per conversation over the burst: a diagnosis, it costs CPU itself),
@@ -38,6 +39,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const BURST = Number(process.env.BENCH_BURST ?? 3000);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const STEADY_RATE = 50;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
 const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 const PG_SETTINGS = (process.env.BENCH_PG_SETTINGS ?? '').split(';').filter((line) => line.trim());
 const ROOT = join(__dirname, '..');
@@ -379,8 +381,9 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
   let ingestProcessing: DbResult['ingestProcessing'];
   try {
     await waitHttp(`${base}/readyz`, gateway);
-    // Warm-up: 300 conversations.
-    const warm = await load(`${base}/webhooks/edongthap`, `warm-${randomUUID().slice(0, 4)}`, 300);
+    // Warm-up: the code of a freshly started gateway gets hot and is compiled (V8's optimizing
+    // compiler took 0.3 of a core during a burst after 300: BENCH_WARMUP).
+    const warm = await load(`${base}/webhooks/edongthap`, `warm-${randomUUID().slice(0, 4)}`, WARMUP);
     await until(answered, warm.total - warm.non2xx, 300_000, 'warm-up answers');
 
     console.log(`${db}: burst`);
@@ -512,7 +515,7 @@ async function main(): Promise<void> {
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `\nMachine: ${cpus().length} × ${cpu}, load average ${load0.toFixed(1)} at the start; burst of ${BURST} new citizens, ` +
+    `\nMachine: ${cpus().length} × ${cpu}, load average ${load0.toFixed(1)} at the start; warm-up of ${WARMUP}, burst of ${BURST} new citizens, ` +
       `${STEADY_RATE}/s for ${STEADY_SECONDS} s, ${SECONDS} s per load phase, ${CONNECTIONS} connections; PostgreSQL with default durability (fsync on).\n`,
   );
   console.log(
