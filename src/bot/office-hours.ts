@@ -61,12 +61,24 @@ export function isOfficeHours(def: BotDefinition, at: Date): boolean {
   return isWorkingDay(def, t) && t.minutes >= toMinutes(def.office_hours.open) && t.minutes < toMinutes(def.office_hours.close);
 }
 
+/** The last next opening given: every answer about a procedure names it, and it changes at most once a minute for a bot definition. */
+let lastOpening: { def: BotDefinition; minute: number; text: string } | null = null;
+
 /** Vietnamese phrase for the next opening, e.g. "07:00 thứ Hai, 24/11/2026". */
 export function nextOpening(def: BotDefinition, at: Date): string {
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (lastOpening?.def === def && lastOpening.minute === minute) return lastOpening.text;
+  const text = computeNextOpening(def, at);
+  lastOpening = { def, minute, text };
+  return text;
+}
+
+function computeNextOpening(def: BotDefinition, at: Date): string {
   const open = toMinutes(def.office_hours.open);
   for (let d = 0; d < 30; d++) {
     const day = new Date(at.getTime() + d * 86_400_000);
-    const t = localTime(day, def.timezone);
+    // Not `localTime`: a day ahead would take the place of the minute every message asks about.
+    const t = computeLocalTime(day, def.timezone);
     if (!isWorkingDay(def, t)) continue;
     if (d === 0 && t.minutes >= open) continue;
     const names = ['', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật'];
