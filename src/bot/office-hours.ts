@@ -28,18 +28,25 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The last local time computed: it changes once a minute (every time zone is whole minutes off UTC), and each message asks for it. */
-let last: { timeZone: string; minute: number; time: LocalTime } | null = null;
-
-function localTime(at: Date, timeZone: string): LocalTime {
-  const minute = Math.floor(at.getTime() / 60_000);
-  if (last?.minute === minute && last.timeZone === timeZone) return last.time;
-  const time = computeLocalTime(at, timeZone);
-  last = { timeZone, minute, time };
-  return time;
+/**
+ * `compute`, keeping its last result for the same `key` and the same minute of `at`: what each
+ * message asks (the local time, the next opening) changes at most once a minute, every time zone
+ * being whole minutes off UTC.
+ */
+function keptForTheMinute<K, V>(compute: (key: K, at: Date) => V): (key: K, at: Date) => V {
+  let last: { key: K; minute: number; value: V } | null = null;
+  return (key, at) => {
+    const minute = Math.floor(at.getTime() / 60_000);
+    if (last?.minute === minute && last.key === key) return last.value;
+    const value = compute(key, at);
+    last = { key, minute, value };
+    return value;
+  };
 }
 
-function computeLocalTime(at: Date, timeZone: string): LocalTime {
+const localTime = keptForTheMinute(computeLocalTime);
+
+function computeLocalTime(timeZone: string, at: Date): LocalTime {
   const parts = Object.fromEntries(
     formatterOf(timeZone)
       .formatToParts(at)
@@ -57,28 +64,19 @@ function isWorkingDay(def: BotDefinition, t: LocalTime): boolean {
 
 /** True when operators are on duty at `at`. */
 export function isOfficeHours(def: BotDefinition, at: Date): boolean {
-  const t = localTime(at, def.timezone);
+  const t = localTime(def.timezone, at);
   return isWorkingDay(def, t) && t.minutes >= toMinutes(def.office_hours.open) && t.minutes < toMinutes(def.office_hours.close);
 }
 
-/** The last next opening given: every answer about a procedure names it, and it changes at most once a minute for a bot definition. */
-let lastOpening: { def: BotDefinition; minute: number; text: string } | null = null;
-
-/** Vietnamese phrase for the next opening, e.g. "07:00 thứ Hai, 24/11/2026". */
-export function nextOpening(def: BotDefinition, at: Date): string {
-  const minute = Math.floor(at.getTime() / 60_000);
-  if (lastOpening?.def === def && lastOpening.minute === minute) return lastOpening.text;
-  const text = computeNextOpening(def, at);
-  lastOpening = { def, minute, text };
-  return text;
-}
+/** Vietnamese phrase for the next opening, e.g. "07:00 thứ Hai, 24/11/2026" (every answer about a procedure names it). */
+export const nextOpening: (def: BotDefinition, at: Date) => string = keptForTheMinute(computeNextOpening);
 
 function computeNextOpening(def: BotDefinition, at: Date): string {
   const open = toMinutes(def.office_hours.open);
   for (let d = 0; d < 30; d++) {
     const day = new Date(at.getTime() + d * 86_400_000);
     // Not `localTime`: a day ahead would take the place of the minute every message asks about.
-    const t = computeLocalTime(day, def.timezone);
+    const t = computeLocalTime(def.timezone, day);
     if (!isWorkingDay(def, t)) continue;
     if (d === 0 && t.minutes >= open) continue;
     const names = ['', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật'];
