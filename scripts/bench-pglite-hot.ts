@@ -135,7 +135,7 @@ async function conversation(way: Way, w: Database, n: number): Promise<void> {
     s.runs++;
     spent.set(key, s);
   }
-  const claim = claimDeliveries('deliver', () => []);
+  const claim = claimDeliveries('deliver', []);
   const [delivery] = await timed(way, 'delivery claim', () => claim(w, 'bench', 1, 15_000, ['deliver']));
   if (!delivery || (delivery.attached as unknown[]).length !== 2) throw new Error('the delivery claim did not start both replies');
   await timed(way, 'recordSent', () =>

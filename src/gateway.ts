@@ -238,7 +238,10 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       'deliver',
       deliveries,
       deliveryWidth,
-      claimDeliveries(DELIVER_JOB, () => [...ctx.channels.values()].filter((a) => a.capabilities.threaded).map((a) => a.channel)),
+      claimDeliveries(
+        DELIVER_JOB,
+        [...ctx.channels.values()].filter((a) => a.capabilities.threaded).map((a) => a.channel),
+      ),
       // Under a webhook flood, fewer at a time; never held back.
       ctx.intake.narrowing(DELIVERIES_UNDER_FLOOD),
       channelSlots,

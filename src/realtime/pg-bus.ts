@@ -145,9 +145,7 @@ export class PgBus extends Bus {
   private receive(raw: string): void {
     if (raw.startsWith(this.ownPrefix)) return;
     try {
-      const env = JSON.parse(raw) as Envelope;
-      if (env.o === this.nodeId) return;
-      this.inbox.push(env);
+      this.inbox.push(JSON.parse(raw) as Envelope);
     } catch (err) {
       this.opts.log.warn({ err }, 'unreadable bus notification');
       return;

@@ -82,16 +82,17 @@ const CLAIM_DELIVERIES_SQL = claimSql(
  * until the attempt's outcome is recorded (`recordSent`, `requeueDeliveries`, `markFailed`).
  * None of the jobs of the channels in `skipChannels` (those with no room left in the lane:
  * `WorkerOptions.slots`). `threaded`: the channels whose sends name earlier messages
- * (`ChannelCapabilities.threaded`), asked at each claim.
+ * (`ChannelCapabilities.threaded`).
  */
-export function claimDeliveries(deliverKind: string, threaded: () => readonly string[]): ClaimJobs {
+export function claimDeliveries(deliverKind: string, threaded: readonly string[]): ClaimJobs {
+  const threadedParam = [...threaded];
   return (q, workerId, limit, leaseMs, kinds, skipChannels) =>
     claimOldestFirst(limit, async (form, n) => {
       const r = await q.query(CLAIM_DELIVERIES_SQL[form], [
         ...claimParams(workerId, n, leaseMs, kinds),
         deliverKind,
         [...(skipChannels ?? [])],
-        [...threaded()],
+        threadedParam,
       ]);
       const jobs = new Map<string, Job>();
       let windowFull = false;

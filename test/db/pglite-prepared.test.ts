@@ -140,7 +140,7 @@ describe('the pipeline on PGlite, its hot statements prepared', () => {
         ]);
       });
     }
-    const [delivery] = await claimDeliveries('deliver', () => [])(db, 'w1', 1, 15_000, ['deliver']);
+    const [delivery] = await claimDeliveries('deliver', [])(db, 'w1', 1, 15_000, ['deliver']);
     expect(delivery.attached).toHaveLength(2);
     await markPartSent(db, ids[3], 0, 'p-0');
     await recordSent(
@@ -156,7 +156,7 @@ describe('the pipeline on PGlite, its hot statements prepared', () => {
     const [second] = await claimInboundJobs(db, 'w1', 5, 15_000, ['inbound']);
     await failJob(db, second, 'thử lại', 10, false);
     await finishInboundEvent(db, String(second.payload.eventId), second.id);
-    const [next] = await claimDeliveries('deliver', () => [])(db, 'w2', 5, 15_000, ['deliver']);
+    const [next] = await claimDeliveries('deliver', [])(db, 'w2', 5, 15_000, ['deliver']);
     await completeJob(db, next.id);
   }
 

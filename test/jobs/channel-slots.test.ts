@@ -68,7 +68,7 @@ describe.each(databaseKinds())('the delivery lane on %s', (kind) => {
     const worker = new Worker(db, { deliver: handler }, log, {
       concurrency: 8,
       pollMs: 60_000,
-      claim: claimDeliveries('deliver', () => []),
+      claim: claimDeliveries('deliver', []),
       slots,
     });
     await worker.start();

@@ -103,7 +103,7 @@ describe.each(databaseKinds())('job queue on %s', (kind) => {
     const delivery = await enqueueJob(db, 'deliver', 'C', { messageIds: [], channel: 'zalo' });
     const plain = await enqueueJob(db, 'k', 'D', {});
     expect((await claimInboundJobs(db.relaxed, 'w-in', 2, 60_000, [INBOUND_JOB])).map((j) => j.id)).toEqual([inbound]);
-    expect((await claimDeliveries('deliver', () => [])(db.relaxed, 'w-out', 2, 60_000, ['deliver'])).map((j) => j.id)).toEqual([delivery]);
+    expect((await claimDeliveries('deliver', [])(db.relaxed, 'w-out', 2, 60_000, ['deliver'])).map((j) => j.id)).toEqual([delivery]);
     expect((await claimJobs(db, 'w', 5, 60_000)).map((j) => j.id)).toEqual([plain]);
     // The window alone, when it holds what the claim asks for: the oldest first.
     await db.query(`DELETE FROM jobs WHERE ordering_key = 'A'`);
@@ -134,7 +134,7 @@ describe.each(databaseKinds())('job queue on %s', (kind) => {
     await enqueueJob(db, 'deliver', 'out:c1', { messageIds: ['not-a-uuid', 42], channel: 'zalo' });
     await enqueueJob(db, 'deliver', 'out:c2', { messageId: randomUUID(), channel: 'zalo' }); // already gone
     await enqueueJob(db, 'agency_mail', 'mail:1', { n: 1 });
-    const claimed = await claimDeliveries('deliver', () => [])(db.relaxed, 'w-out', 10, 60_000, ['deliver', 'agency_mail']);
+    const claimed = await claimDeliveries('deliver', [])(db.relaxed, 'w-out', 10, 60_000, ['deliver', 'agency_mail']);
     expect(claimed.map((j) => [j.kind, j.attached])).toEqual([
       ['deliver', []],
       ['deliver', []],
