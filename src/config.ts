@@ -34,6 +34,11 @@ const schema = z.object({
   NLU_ENGINE: z.enum(['builtin', 'rasa']).default('builtin'),
   RASA_URL: z.url().optional(),
   RASA_TOKEN: optionalString,
+  /**
+   * How long a node whose training phrases another node changed waits for that node's stored model
+   * before it trains one itself, ms (default: 60 s; see src/operations/retrain.ts).
+   */
+  NLU_MODEL_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest accepted webhook body, bytes (default: 1 MiB). */
   WEBHOOK_BODY_LIMIT: z.coerce

@@ -26,7 +26,7 @@ import { SERVER_OPTIONS } from './http/server-limits';
 import { securityHeaders } from './http/security-headers';
 import { loadSecretsKey } from './auth/secret-box';
 import { loadSettings } from './operations/settings';
-import { adoptStartedModel, retrainIdle, startModel } from './operations/retrain';
+import { adoptStartedModel, startModel, stopRetraining } from './operations/retrain';
 import { attachConsoleSocket, type ConsoleSocket } from './realtime/console-socket';
 import { trackPresence, type FloorPresence } from './realtime/floor-presence';
 import { relaySeenMarkers } from './realtime/seen-relay';
@@ -322,7 +322,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       await hardening.stop();
       for (const l of lanes) await l.stop();
       unfollow?.();
-      await retrainIdle(ctx);
+      await stopRetraining(ctx);
       unrelaySeen?.();
       await realtime.close();
       if (!opts.db) await db.close();

@@ -6,9 +6,12 @@
  * - **An edit here:** one background training from the live phrases; edits that arrive meanwhile are
  *   folded into one more run, so a burst of edits costs two trainings, not N. The model is stored
  *   and announced (`reference` `model`, with the stored model's id).
- * - **An edit on another node** (`follow: true`, see src/realtime/cache-sync.ts): the announced
- *   model is loaded, no training. A node trains itself only when no stored model fits (the editor
- *   runs other code or the Rasa engine, or its model was refused as corrupt).
+ * - **An edit on another node** (`follow`, see src/realtime/cache-sync.ts): the stored model of the
+ *   live phrases is loaded, no training. When none is stored yet, the editing node is still training
+ *   it (the phrases moved on since the model announced, or announcements were missed): this node keeps
+ *   its model and waits for the next announcement, and trains itself only when none came within
+ *   `NLU_MODEL_WAIT_MS`. It trains at once when nothing it can load will come: the editor stored no
+ *   model, or the announced model is of these phrases but refused here (other engine code, corrupt).
  *
  * Engines without an exportable model (Rasa) train as before and store nothing.
  */
@@ -20,7 +23,7 @@ import { CoalescedRun } from '../jobs/coalesced-run';
 import type { Logger } from '../logger';
 import type { NluEngine, TrainingData } from '../nlu';
 import { announceChange } from '../realtime/announce';
-import { insertNluModel, latestNluModel, type StoredNluModel } from '../store/nlu-models';
+import { insertNluModel, latestNluModel, nluModelFingerprint, type StoredNluModel } from '../store/nlu-models';
 
 /** What the model work needs: the database, the engine, a log. */
 interface ModelDeps {
@@ -39,15 +42,24 @@ interface RetrainState {
   liveOn: string | null;
   /** The stored id of the live model (null: none stored); pending while a model trained at start is being stored. */
   liveId: Promise<string | null>;
+  /** The next run trains when no stored model fits (nothing loadable will come, or the wait ran out). */
+  trainNow: boolean;
+  /** Ends the wait for another node's model (null: not waiting). */
+  waitTimer: NodeJS.Timeout | null;
+  stopped: boolean;
 }
 
 const states = new WeakMap<AppContext, RetrainState>();
 
 /** Options of `scheduleRetrain`. */
 export interface RetrainOptions {
-  /** Another node changed the phrases: load its model (or train if none fits), and do not announce (default: false). */
-  follow?: boolean;
-  /** The model id the other node announced (with `follow`). */
+  /**
+   * Another node changed the phrases: load its model, and do not announce. `announced`: that node
+   * announced its model (`modelId`; none: it stored no model, train here); `resync`: announcements
+   * may have been missed. Default: the phrases were edited here.
+   */
+  follow?: 'announced' | 'resync';
+  /** The model id the other node announced. */
   modelId?: string;
 }
 
@@ -104,17 +116,22 @@ async function storeLiveModel(deps: ModelDeps, fingerprint: string): Promise<str
   }
 }
 
-/** Makes a model of `data` live: the stored one (the announced `id` first), else one trained here, stored in the background. */
-async function makeLive(deps: ModelDeps, data: TrainingData, fingerprint: string, id?: string | null): Promise<StartedModel> {
-  const stored = await loadStoredModel(deps, fingerprint, id);
-  if (stored) return { fingerprint, from: 'stored', modelId: stored.id, saved: Promise.resolve(stored.id) };
+/** A stored model, made live by `loadStoredModel`. */
+function storedLive(fingerprint: string, stored: StoredNluModel): StartedModel {
+  return { fingerprint, from: 'stored', modelId: stored.id, saved: Promise.resolve(stored.id) };
+}
+
+/** Trains the engine on `data`; the model is stored in the background. */
+async function trainLive(deps: ModelDeps, data: TrainingData, fingerprint: string): Promise<StartedModel> {
   await deps.nlu.train(data);
   return { fingerprint, from: 'trained', modelId: null, saved: storeLiveModel(deps, fingerprint) };
 }
 
 /** At start: loads the stored model of `data` or trains one (then stores it in the background). */
-export function startModel(deps: ModelDeps, data: TrainingData): Promise<StartedModel> {
-  return makeLive(deps, data, trainingFingerprint(data));
+export async function startModel(deps: ModelDeps, data: TrainingData): Promise<StartedModel> {
+  const fingerprint = trainingFingerprint(data);
+  const stored = await loadStoredModel(deps, fingerprint);
+  return stored ? storedLive(fingerprint, stored) : trainLive(deps, data, fingerprint);
 }
 
 function stateOf(ctx: AppContext): RetrainState {
@@ -129,6 +146,9 @@ function stateOf(ctx: AppContext): RetrainState {
       announcedId: null,
       liveOn: null,
       liveId: Promise.resolve(null),
+      trainNow: false,
+      waitTimer: null,
+      stopped: false,
     };
     state = created;
     states.set(ctx, state);
@@ -143,20 +163,61 @@ export function adoptStartedModel(ctx: AppContext, started: StartedModel): void 
   state.liveId = started.saved;
 }
 
-/** One update from the live phrases: nothing when the model has them, else a stored model, else a training. */
+/**
+ * Whether another node's model of `fingerprint` is still to come: the engine loads stored models, and
+ * the announced model (if any) is of other phrases, so the phrases moved on since and the node that
+ * moved them is training. False when the announced model is of these phrases: this node refused it.
+ */
+async function modelComing(deps: ModelDeps, fingerprint: string, announcedId: string | null): Promise<boolean> {
+  if (!deps.nlu.modelFormat || !deps.nlu.loadModel) return false;
+  if (!announcedId) return true;
+  try {
+    return (await nluModelFingerprint(deps.db, announcedId)) !== fingerprint;
+  } catch (err) {
+    deps.log.warn({ err }, 'announced intent model not found; training here instead');
+    return false;
+  }
+}
+
+/** Keeps the live model until another node's model is stored; trains once `NLU_MODEL_WAIT_MS` passed without one. */
+function waitForModel(ctx: AppContext, state: RetrainState): void {
+  if (state.waitTimer || state.stopped) return;
+  const waitMs = ctx.config.NLU_MODEL_WAIT_MS;
+  ctx.log.info({ waitMs }, 'training phrases changed on another node: waiting for the model it trains');
+  state.waitTimer = setTimeout(() => {
+    state.waitTimer = null;
+    state.trainNow = true;
+    void state.run.request();
+  }, waitMs).unref();
+}
+
+function stopWaiting(state: RetrainState): void {
+  if (state.waitTimer) clearTimeout(state.waitTimer);
+  state.waitTimer = null;
+}
+
+/** One update from the live phrases: nothing when the model has them, else a stored model, else a training (or a wait for one). */
 async function updateOnce(ctx: AppContext, state: RetrainState): Promise<void> {
   const announce = state.announce;
   const announcedId = state.announcedId;
-  state.announce = false;
+  const trainNow = announce || state.trainNow;
+  state.announce = state.trainNow = false;
   state.announcedId = null;
   const started = performance.now();
   const deps: ModelDeps = { db: ctx.db, nlu: ctx.nlu, log: ctx.log };
   const data = await liveTrainingData(ctx.db, ctx.fileTraining);
   const fingerprint = trainingFingerprint(data);
   if (fingerprint === state.liveOn) {
+    stopWaiting(state);
     if (!announce) return;
   } else {
-    const live = await makeLive(deps, data, fingerprint, announcedId);
+    const stored = await loadStoredModel(deps, fingerprint, announcedId);
+    if (!stored && !trainNow && (await modelComing(deps, fingerprint, announcedId))) {
+      waitForModel(ctx, state);
+      return;
+    }
+    stopWaiting(state);
+    const live = stored ? storedLive(fingerprint, stored) : await trainLive(deps, data, fingerprint);
     const ms = Math.round(performance.now() - started);
     if (live.from === 'stored') ctx.log.info({ ms, modelId: live.modelId }, 'intent model loaded from the database after an edit');
     else ctx.log.info({ ms, follow: !announce }, 'intent engine retrained after an edit');
@@ -175,7 +236,17 @@ export function scheduleRetrain(ctx: AppContext, opts: RetrainOptions = {}): Pro
   const state = stateOf(ctx);
   if (!opts.follow) state.announce = true;
   if (opts.modelId) state.announcedId = opts.modelId;
+  else if (opts.follow === 'announced') state.trainNow = true;
   return state.run.request();
+}
+
+/** Ends any wait for another node's model and resolves once idle (shutdown). */
+export async function stopRetraining(ctx: AppContext): Promise<void> {
+  const state = states.get(ctx);
+  if (!state) return;
+  state.stopped = true;
+  stopWaiting(state);
+  await retrainIdle(ctx);
 }
 
 /** Resolves when no update is running and every model store has ended (tests, shutdown). */

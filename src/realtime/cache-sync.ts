@@ -4,7 +4,7 @@
  * intent model. The node that makes a change reloads by itself; the others learn of it from the
  * `reference` event the change already announces (see ./announce.ts), received through the bus.
  * A new intent model is not trained again here: the announcement names the model the editing node
- * stored, and this node loads it (see src/operations/retrain.ts).
+ * stored, and this node loads it; after a resync it waits for it (see src/operations/retrain.ts).
  * Canned replies, users, fields and agencies are read from the database on each use: nothing to reload.
  */
 import type { AppContext } from '../context';
@@ -27,18 +27,18 @@ export function followSharedChanges(ctx: AppContext): () => void {
     await loadSettings(ctx);
     await ctx.knowledge.reload();
   }, warn('settings'));
-  const followModel = (modelId?: string) => void scheduleRetrain(ctx, { follow: true, modelId });
+  const followModel = (follow: 'announced' | 'resync', modelId?: string) => void scheduleRetrain(ctx, { follow, modelId });
   const offs = [
     ctx.bus.on('reference', (change, origin) => {
       if (origin !== 'remote') return;
       if (change.list === 'procedures' || change.list === 'services') reloadKnowledge();
       else if (change.list === 'settings') reloadSettings();
       // `training` is followed by `model` once the editor's model is ready: that one is loaded.
-      else if (change.list === 'model') followModel(change.id);
+      else if (change.list === 'model') followModel('announced', change.id);
     }),
     ctx.bus.onResync(() => {
       reloadSettings();
-      followModel();
+      followModel('resync');
     }),
   ];
   return () => offs.forEach((off) => off());

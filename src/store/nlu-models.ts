@@ -70,6 +70,13 @@ export async function findNluModel(q: Queryable, id: string): Promise<StoredNluM
   return fromRow(r.rows[0]);
 }
 
+/** The fingerprint of the model with this id, without its bytes (null: unknown or already dropped). */
+export async function nluModelFingerprint(q: Queryable, id: string): Promise<string | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const r = await q.query<{ fingerprint: string }>('SELECT fingerprint FROM nlu_models WHERE id = $1', [id]);
+  return r.rows[0]?.fingerprint ?? null;
+}
+
 /** The latest model trained on `fingerprint`'s data in `formatVersion`, or the one with id `preferred` when it is one of them (null: none). */
 export async function latestNluModel(
   q: Queryable,

@@ -7,7 +7,8 @@
  */
 import request from 'supertest';
 import { createUser } from '../../src/auth/passwords';
-import { retrainIdle } from '../../src/operations/retrain';
+import { insertExample } from '../../src/knowledge/store';
+import { retrainIdle, scheduleRetrain } from '../../src/operations/retrain';
 import type { WireMessage } from '../../adapters/livechat/protocol';
 import { botAnswer, connect, type TestClient } from '../adapters/livechat/harness';
 import { citizenMessage, startTestGateway, type TestGateway } from '../support/gateway';
@@ -212,6 +213,66 @@ describe('three gateways on one postgres database', () => {
     } finally {
       nluB.train = train;
       nluB.loadModel = loadModel;
+    }
+  });
+
+  test('phrases changed again before B follows A’s announcement: B waits for A’s next model instead of training; with none coming, it trains after the wait', async () => {
+    const intent = 'thong_tin_tong_dai';
+    const db = a.gw.ctx.db;
+    const adminId = (await db.query<{ id: string }>(`SELECT id FROM users WHERE role = 'admin' ORDER BY created_at LIMIT 1`)).rows[0].id;
+    const latestModel = async () => (await db.query<{ id: string }>('SELECT id::text AS id FROM nlu_models ORDER BY id DESC LIMIT 1')).rows[0].id;
+    const nluB = b.gw.ctx.nlu;
+    let trainings = 0;
+    const train = nluB.train.bind(nluB);
+    nluB.train = (data) => {
+      trainings++;
+      return train(data);
+    };
+    try {
+      await retrainIdle(a.gw.ctx);
+      await retrainIdle(b.gw.ctx);
+      // A phrase stored on A whose model A has not made yet (A is still training, as under load).
+      const early = 'okapi narwhal axolotl dugong';
+      await insertExample(db, intent, early, 'console', adminId);
+      // B follows an earlier announcement (a model of the phrases before it), then a resync: no stored
+      // model fits the live phrases, and B waits instead of training one of its own.
+      await scheduleRetrain(b.gw.ctx, { follow: 'announced', modelId: await latestModel() });
+      await scheduleRetrain(b.gw.ctx, { follow: 'resync' });
+      await retrainIdle(b.gw.ctx);
+      expect(trainings).toBe(0);
+      expect((await nluB.parse(early)).intent.name).not.toBe(intent);
+      // A's model comes: B loads it.
+      await scheduleRetrain(a.gw.ctx);
+      const fingerprint = (await db.query<{ f: string }>('SELECT fingerprint AS f FROM nlu_models ORDER BY id DESC LIMIT 1')).rows[0].f;
+      await waitForValue(
+        async () => (await nluB.parse(early)).intent.name,
+        (name) => name === intent,
+        10_000,
+      );
+      await retrainIdle(b.gw.ctx);
+      expect(trainings).toBe(0);
+      expect((await db.query('SELECT 1 FROM nlu_models WHERE fingerprint = $1', [fingerprint])).rows).toHaveLength(1);
+
+      // Phrases changed on a node that died before it announced its model: B trains once its wait runs out.
+      b.gw.ctx.config.NLU_MODEL_WAIT_MS = 500;
+      const orphan = 'tapir quetzal gharial';
+      await insertExample(db, intent, orphan, 'console', adminId);
+      await scheduleRetrain(b.gw.ctx, { follow: 'resync' });
+      expect(trainings).toBe(0);
+      await waitForValue(
+        async () => (await nluB.parse(orphan)).intent.name,
+        (name) => name === intent,
+        30_000,
+      );
+      await retrainIdle(b.gw.ctx);
+      expect(trainings).toBe(1);
+      // B stored its model: A, catching up, loads it instead of training.
+      await scheduleRetrain(a.gw.ctx);
+      expect((await a.gw.ctx.nlu.parse(orphan)).intent.name).toBe(intent);
+      expect(await db.query('SELECT fingerprint FROM nlu_models GROUP BY fingerprint HAVING count(*) > 1').then((r) => r.rows)).toEqual([]);
+    } finally {
+      nluB.train = train;
+      b.gw.ctx.config.NLU_MODEL_WAIT_MS = 60_000;
     }
   });
 
