@@ -220,7 +220,8 @@ describe('three gateways on one postgres database', () => {
     const intent = 'thong_tin_tong_dai';
     const db = a.gw.ctx.db;
     const adminId = (await db.query<{ id: string }>(`SELECT id FROM users WHERE role = 'admin' ORDER BY created_at LIMIT 1`)).rows[0].id;
-    const latestModel = async () => (await db.query<{ id: string }>('SELECT id::text AS id FROM nlu_models ORDER BY id DESC LIMIT 1')).rows[0].id;
+    const latestModel = async () =>
+      (await db.query<{ id: string }>('SELECT id::text AS id FROM nlu_models ORDER BY id DESC LIMIT 1')).rows[0].id;
     const nluB = b.gw.ctx.nlu;
     let trainings = 0;
     const train = nluB.train.bind(nluB);
