@@ -6,6 +6,7 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Leadership } from './db/locks';
 import type { IntakePressure } from './jobs/intake-pressure';
+import type { LaneHandOff } from './jobs/worker';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { NluEngine, TrainingData } from './nlu/types';
@@ -52,6 +53,8 @@ export interface AppContext {
   recordSent(s: SentRecord): Promise<{ successor: boolean }>;
   /** Wakes the job workers after work was enqueued in this process: only the lane of `kind` when given. */
   wake(kind?: string): void;
+  /** This process's delivery lane, which runs the deliveries its writers start (`Worker.reserve`); null before the lanes are made. */
+  deliveryLane: LaneHandOff | null;
   /** Key encrypting secrets at rest (TOTP seeds): SECRETS_KEY, or the one generated under DATA_DIR. */
   secretsKey: Buffer;
 }

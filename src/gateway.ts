@@ -184,6 +184,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     writeInbound: inboundWriter(db, { maxItems: 64, maxInFlight: 1 }),
     recordSent: sentRecorder(db),
     wake: (kind) => lanes.forEach((lane) => (!kind || lane.handles(kind)) && lane.wake()),
+    deliveryLane: null,
     secretsKey: secrets.key,
   };
   ctx.metrics.setKnownIntents(training.intents.map((i) => i.name));
@@ -247,6 +248,8 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       channelSlots,
     ),
   ];
+  // Replies go out as soon as their write is committed, without a claim (`Worker.reserve`).
+  ctx.deliveryLane = lanes[1];
   const agencyReminders = new PeriodicTask(
     () => remindAgencies(ctx).then(() => undefined),
     REMINDER_EVERY_MS,

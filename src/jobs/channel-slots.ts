@@ -32,14 +32,26 @@ export class ChannelSlots {
   taken(jobs: readonly Job[]): void {
     for (const job of jobs) {
       const channel = channelOf(job);
-      if (channel !== null) this.running.set(channel, (this.running.get(channel) ?? 0) + 1);
+      if (channel !== null) this.take(channel);
     }
+  }
+
+  /** Takes room for one job of `channel` (a job started by its writer, `Worker.reserve`); false when the channel is full. */
+  take(channel: string): boolean {
+    const n = this.running.get(channel) ?? 0;
+    if (n >= this.cap) return false;
+    this.running.set(channel, n + 1);
+    return true;
   }
 
   /** Gives an ended job's room back; true when its channel was full (the lane should claim again). */
   release(job: Job): boolean {
     const channel = channelOf(job);
-    if (channel === null) return false;
+    return channel === null ? false : this.give(channel);
+  }
+
+  /** Gives back the room of one job of `channel`; true when the channel was full. */
+  give(channel: string): boolean {
     const n = this.running.get(channel) ?? 0;
     if (n <= 1) this.running.delete(channel);
     else this.running.set(channel, n - 1);

@@ -50,22 +50,45 @@ export interface NewJob {
   payload: Record<string, unknown>;
   /** Retried until this long from now instead of a number of attempts. */
   giveUpAfterMs?: number;
+  /**
+   * Written as claimed by this lane (`Worker.reserve`) when it is the first job of its ordering key,
+   * so the lane runs it without a claim (`Worker.adopt`); else written pending, as without it.
+   */
+  startBy?: { workerId: string; leaseMs: number };
 }
 
 /** Jobs as the JSON parameter of `insertJobsSql`. */
 export function jobsParam(jobs: readonly NewJob[]): string {
   return jsonParam(
-    jobs.map((j) => ({ kind: j.kind, ordering_key: j.orderingKey, payload: j.payload, give_up_after_ms: j.giveUpAfterMs ?? null })),
+    jobs.map((j) => ({
+      kind: j.kind,
+      ordering_key: j.orderingKey,
+      payload: j.payload,
+      give_up_after_ms: j.giveUpAfterMs ?? null,
+      start_by: j.startBy?.workerId ?? null,
+      lease_ms: j.startBy?.leaseMs ?? null,
+    })),
   );
 }
 
-/** One multi-row INSERT of the jobs in the JSON array `param` (from `jobsParam`), in order; usable as a CTE. */
+/**
+ * One multi-row INSERT of the jobs in the JSON array `param` (from `jobsParam`), in order; usable as
+ * a CTE, which returns the rows as a claim does (`JobRow`, with `state`). A job with `startBy` is
+ * written running and leased, its first attempt counted, when no other job of its ordering key is
+ * waiting, running or backing off; else pending.
+ */
 export function insertJobsSql(param: string): string {
-  return `INSERT INTO jobs (kind, ordering_key, payload, give_up_at)
-    SELECT j.kind, j.ordering_key, j.payload, now() + (j.give_up_after_ms * interval '1 millisecond')
-    FROM ROWS FROM (jsonb_to_recordset(${param}::jsonb) AS (kind text, ordering_key text, payload jsonb, give_up_after_ms bigint))
+  return `INSERT INTO jobs (kind, ordering_key, payload, give_up_at, state, attempts, locked_by, locked_until)
+    SELECT j.kind, j.ordering_key, j.payload, now() + (j.give_up_after_ms * interval '1 millisecond'),
+           CASE WHEN s.go THEN 'running' ELSE 'pending' END, CASE WHEN s.go THEN 1 ELSE 0 END,
+           CASE WHEN s.go THEN j.start_by END, CASE WHEN s.go THEN now() + (j.lease_ms * interval '1 millisecond') END
+    FROM ROWS FROM (jsonb_to_recordset(${param}::jsonb) AS (kind text, ordering_key text, payload jsonb, give_up_after_ms bigint,
+           start_by text, lease_ms int))
       WITH ORDINALITY AS j
-    ORDER BY j.ordinality`;
+      CROSS JOIN LATERAL (SELECT j.start_by IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.ordering_key = j.ordering_key AND o.state <> 'failed') AS go) s
+    ORDER BY j.ordinality
+    RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at, state`;
 }
 
 /** What makes the job `a` claimable: due, or leased to a worker whose lease ran out (SQL). */
@@ -205,6 +228,8 @@ export interface JobRow {
   give_up_at: Date | string | null;
   /** The windowed claim looked at a full window: runnable jobs may lie beyond it. */
   window_full?: boolean;
+  /** Written by `insertJobsSql`: `running` when the job was started by its writer's lane. */
+  state?: string;
 }
 
 const RENEW_LEASES_SQL = hot(`UPDATE jobs SET locked_until = now() + ($3::int * interval '1 millisecond')

@@ -61,6 +61,9 @@ export interface WorkerOptions {
   onJobDone?: (job: Job, outcome: 'done' | 'retry' | 'failed', ms: number) => void;
 }
 
+/** What a job's writer uses of its lane to start the job itself (`Worker.reserve`, `adopt`, `unreserve`). */
+export type LaneHandOff = Pick<Worker, 'reserve' | 'adopt' | 'unreserve'>;
+
 /** The job worker of one process. */
 export class Worker {
   private readonly id: string;
@@ -80,6 +83,8 @@ export class Worker {
   private lastClaimAt = -Infinity;
   private yielding = false;
   private idle: (() => void)[] = [];
+  /** Room taken for jobs being written as started (`reserve`), neither running here yet (`adopt`) nor given back (`unreserve`). */
+  private reserved = 0;
 
   constructor(
     private readonly db: Database,
@@ -130,6 +135,40 @@ export class Worker {
     return this.kinds.includes(kind);
   }
 
+  /**
+   * Takes room in this lane for one job of `channel` that its writer is about to write as started
+   * (`NewJob.startBy`), so that the lane runs it without claiming it (`adopt`); null when the lane
+   * does not run here or has no room (the job is then written pending and claimed as usual). Every
+   * reservation ends in `adopt` or `unreserve`.
+   */
+  reserve(channel: string): { workerId: string; leaseMs: number } | null {
+    if (!this.running || this.width() - this.inflight - this.reserved <= 0) return null;
+    if (this.opts.slots && !this.opts.slots.take(channel)) return null;
+    this.reserved++;
+    return { workerId: this.id, leaseMs: this.leaseMs };
+  }
+
+  /** Runs a job its writer wrote as started under a reservation (`reserve`, for the job's channel). */
+  adopt(job: Job): void {
+    this.reserved--;
+    if (this.running) return void this.run(job);
+    // Stopped meanwhile: its lease runs out (or this process's next start releases it) and it is claimed then.
+    this.opts.slots?.release(job);
+  }
+
+  /** Gives back a reservation whose job was written pending, or not written at all (its transaction failed). */
+  unreserve(channel: string): void {
+    this.reserved--;
+    const freed = this.opts.slots?.give(channel) ?? false;
+    if (freed || this.backlog) this.wake();
+  }
+
+  /** How many jobs this lane runs at once now: fewer under a flood when it is gated. */
+  private width(): number {
+    const gate = this.opts.gate;
+    return gate?.busy() && gate.busyWidth !== undefined ? Math.min(this.opts.concurrency, gate.busyWidth) : this.opts.concurrency;
+  }
+
   /** Looks for work now (call after enqueueing). */
   wake(): void {
     if (!this.running) return;
@@ -147,8 +186,7 @@ export class Worker {
         this.again = false;
         const gate = this.opts.gate;
         const flood = gate?.busy() ?? false;
-        const width = flood && gate?.busyWidth !== undefined ? Math.min(this.opts.concurrency, gate.busyWidth) : this.opts.concurrency;
-        const slots = width - this.inflight;
+        const slots = this.width() - this.inflight - this.reserved;
         if (slots <= 0) this.backlog = true;
         if (slots <= 0 || !this.running || this.holdBack()) break;
         // Under a flood a wide lane takes a gate's share, not its whole width; no channel goes over its cap.

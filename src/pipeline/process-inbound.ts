@@ -33,6 +33,7 @@ import {
   openThreads,
   recordInbounds,
   type InboundRecord,
+  type RecordedInbound,
   type Thread,
   type ThreadRequest,
 } from '../store/inbound-messages';
@@ -179,7 +180,8 @@ async function handleMessage(ctx: AppContext, e: InboundMessage | InboundPostbac
     status: 'received',
     channel: e.channel,
   });
-  if (out.replies.length > 0) ctx.wake(DELIVER_JOB);
+  // Replies written as started are already on their way (`reserveDelivery`); others wait for the lane's claim.
+  if (out.replies.length > 0 && !outcome.deliveryStarted) ctx.wake(DELIVER_JOB);
   return finish ? { successor: outcome.successor } : null;
 }
 
@@ -189,6 +191,17 @@ export interface PreparedInbound {
   conv: Conversation;
   decision: { intent: string | null; silent: boolean } | null;
   out: ProcessingBatch;
+  /** Room this process's delivery lane keeps for the replies, until the write is committed (or not). */
+  delivery: ReservedDelivery | null;
+}
+
+/** Room in the delivery lane for one message's replies, written as started (`reserveDelivery`). */
+interface ReservedDelivery {
+  startBy: { workerId: string; leaseMs: number };
+  /** The write is committed and its delivery job was written as started: the lane runs it. */
+  adopt(job: Job): void;
+  /** The job was written pending (another of the conversation was waiting), or not written: the room goes back. */
+  release(): void;
 }
 
 /**
@@ -205,6 +218,8 @@ export interface InboundUnit {
 export interface WrittenInbound {
   prepared: PreparedInbound;
   successor: boolean;
+  /** The replies' delivery was written as started and is running in this process's delivery lane. */
+  deliveryStarted: boolean;
 }
 
 /**
@@ -219,27 +234,37 @@ export function inboundWriter(
   db: Database,
   opts: { maxItems: number; maxInFlight: number },
 ): (unit: InboundUnit) => Promise<WrittenInbound | null> {
-  const group = new GroupWrite(
-    (units: readonly InboundUnit[]) =>
-      db.transaction(async (tx) => {
+  const group = new GroupWrite(async (units: readonly InboundUnit[]) => {
+    const prepared: (PreparedInbound | null)[] = [];
+    let written: RecordedInbound[];
+    try {
+      written = await db.transaction(async (tx) => {
         const threads = await openThreads(
           tx,
           units.map((u) => u.thread),
         );
-        const prepared: (PreparedInbound | null)[] = [];
         for (const [i, unit] of units.entries()) prepared.push(await unit.prepare(tx, threads[i]));
         const ready = prepared.filter((p): p is PreparedInbound => p !== null);
-        const written = ready.length
-          ? await recordInbounds(
+        return ready.length
+          ? recordInbounds(
               tx,
               ready.map((p) => p.record),
             )
           : [];
-        let k = 0;
-        return prepared.map((p) => (p ? { prepared: p, successor: written[k++].successor } : null));
-      }),
-    opts,
-  );
+      });
+    } catch (err) {
+      for (const p of prepared) p?.delivery?.release();
+      throw err;
+    }
+    let k = 0;
+    return prepared.map((p) => {
+      if (!p) return null;
+      const { successor, started } = written[k++];
+      if (started) p.delivery?.adopt(started);
+      else p.delivery?.release();
+      return { prepared: p, successor, deliveryStarted: started !== null };
+    });
+  }, opts);
   return (unit) => group.submit(unit);
 }
 
@@ -273,6 +298,7 @@ async function prepareMessage(
     data: { messageId, channel: e.channel, suppressAutoReply: input.suppress || undefined },
   });
   const decision = input.suppress ? null : await decideAndAct(ctx, tx, { conv, opened, thread, input, parse, messageId, out });
+  const delivery = out.replies.length ? reserveDelivery(ctx, adapter, conv, out.replies) : null;
   const record: InboundRecord = {
     message: {
       id: messageId,
@@ -293,12 +319,15 @@ async function prepareMessage(
     jobs: [
       ...(out.replies.length
         ? [
-            deliveryJob(
-              conv.id,
-              conv.channel,
-              out.replies.map((r) => r.id),
-              ctx.delivery,
-            ),
+            {
+              ...deliveryJob(
+                conv.id,
+                conv.channel,
+                out.replies.map((r) => r.id),
+                ctx.delivery,
+              ),
+              startBy: delivery?.startBy,
+            },
           ]
         : []),
       // Provider links expire: our copy of the files is downloaded by a job of its own.
@@ -306,7 +335,33 @@ async function prepareMessage(
     ],
     finish: m.finish,
   };
-  return { record, conv, decision: decision && { intent: decision.intent, silent: decision.silent }, out };
+  return { record, conv, decision: decision && { intent: decision.intent, silent: decision.silent }, out, delivery };
+}
+
+/**
+ * Room in this process's delivery lane for a message's replies, so that they go out as soon as
+ * their write is committed, without the lane's claim (`NewJob.startBy`; measured: the claim was
+ * the second costliest statement of a conversation). None when no lane runs here or it has no room,
+ * on threaded channels (a send reads the conversation's mail ids, written by that same statement),
+ * or for replies to another conversation: the job is then claimed as usual.
+ */
+function reserveDelivery(
+  ctx: AppContext,
+  adapter: ChannelAdapter | undefined,
+  conv: Conversation,
+  replies: readonly { conversationId: string }[],
+): ReservedDelivery | null {
+  const lane = ctx.deliveryLane;
+  if (!lane || !adapter || adapter.capabilities.threaded || replies.some((r) => r.conversationId !== conv.id)) return null;
+  const startBy = lane.reserve(conv.channel);
+  if (!startBy) return null;
+  let open = true;
+  const end = () => open && !(open = false);
+  return {
+    startBy,
+    adopt: (job) => void (end() && lane.adopt(job)),
+    release: () => void (end() && lane.unreserve(conv.channel)),
+  };
 }
 
 /** Contact details from the event, completed by the channel's profile when it has no name. */

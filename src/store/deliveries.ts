@@ -27,21 +27,23 @@ export interface DeliveryItem extends MessageRow {
 }
 
 /**
- * What a send needs besides the message `m`: its conversation's details, ticket code and, on the
- * threaded channels (`$7`: `ChannelCapabilities.threaded`), mail threading (two reads of the
- * conversation's messages that the other channels would not use).
+ * What a send needs besides the message `m`: its conversation's details (`c`), ticket code and, on
+ * the threaded channels (`threaded`, a `text[]` placeholder: `ChannelCapabilities.threaded`), mail
+ * threading (two reads of the conversation's messages that the other channels would not use).
  */
-const DELIVERY_DETAILS = `c.external_user_id AS conv_external_user_id, c.subject AS conv_subject, c.last_inbound_at AS conv_last_inbound_at,
+export const deliveryDetails = (threaded: string) => `c.external_user_id AS conv_external_user_id, c.subject AS conv_subject,
+       c.last_inbound_at AS conv_last_inbound_at,
        (SELECT code FROM tickets WHERE id = COALESCE(m.ticket_id,
           (SELECT id FROM tickets WHERE conversation_id = m.conversation_id ORDER BY created_at DESC LIMIT 1))) AS ticket_code,
-       CASE WHEN m.channel = ANY($7::text[]) THEN
+       CASE WHEN m.channel = ANY(${threaded}::text[]) THEN
          (SELECT array_agg(external_id ORDER BY created_at) FROM (SELECT external_id, created_at FROM messages x
             WHERE x.conversation_id = m.conversation_id AND x.external_id IS NOT NULL ORDER BY created_at DESC LIMIT 20) y) END AS refs,
-       CASE WHEN m.channel = ANY($7::text[]) THEN
+       CASE WHEN m.channel = ANY(${threaded}::text[]) THEN
          (SELECT external_id FROM messages x WHERE x.conversation_id = m.conversation_id AND x.direction = 'in' AND x.external_id IS NOT NULL
             ORDER BY created_at DESC LIMIT 1) END AS last_in`;
 
-function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
+/** A message with its `deliveryDetails` (a row of the claim, or of a delivery started by its writer) as a `DeliveryItem`. */
+export function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
   return {
     ...toMessage(row),
     externalUserId: (row.conv_external_user_id as string | null) ?? null,
@@ -68,7 +70,7 @@ const CLAIM_DELIVERIES_SQL = claimSql(
          -- The array makes it a lookup by primary key whatever the planner guesses of the claimed rows.
          WHERE messages.id = ANY(ARRAY(SELECT message_id FROM wanted))
            AND messages.status IN ('queued', 'sending'))
-       SELECT to_jsonb(claimed) AS job, m.*, ${DELIVERY_DETAILS}
+       SELECT to_jsonb(claimed) AS job, m.*, ${deliveryDetails('$7')}
        FROM claimed LEFT JOIN m ON m.job_id = claimed.id LEFT JOIN conversations c ON c.id = m.conversation_id
        ORDER BY claimed.id::bigint, m.n`,
   true,

@@ -8,11 +8,12 @@ import { randomUUID } from 'node:crypto';
 import type { Attachment, ContactHints } from '../channels/kit/contract';
 import { hot, type Queryable } from '../db/database';
 import { jsonParam } from '../db/json-param';
-import { completeJobsSql, insertJobsSql, jobsParam, type NewJob } from '../jobs/queue';
+import { completeJobsSql, insertJobsSql, jobsParam, toJob, type Job, type JobRow, type NewJob } from '../jobs/queue';
+import { deliveryDetails, toDeliveryItem, type DeliveryItem } from './deliveries';
 import { CONVERSATION_COLUMNS, toConversation, type Conversation } from './conversations';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { markProcessedFromSql } from './inbound-events';
-import { insertOutboundSql, outboundParam, stripData, type NewOutbound } from './messages';
+import { insertOutboundSql, MESSAGE_COLUMNS, outboundParam, stripData, type NewOutbound } from './messages';
 import { qualified } from './rows';
 
 /** What `openThreads` found for one message. */
@@ -179,22 +180,43 @@ const RECORD_INBOUNDS_SQL = hot(`WITH input AS (
      conversation AS (
        UPDATE conversations c SET last_inbound_at = GREATEST(c.last_inbound_at, input.created_at), last_message_at = now(),
          bot_context = COALESCE(input.bot_context, c.bot_context)
-       FROM input WHERE c.id = input.conversation_id AND c.id = ANY(ARRAY(SELECT conversation_id FROM input))),
-     replies AS (${insertOutboundSql('$2')}),
+       FROM input WHERE c.id = input.conversation_id AND c.id = ANY(ARRAY(SELECT conversation_id FROM input))
+       RETURNING c.id, c.external_user_id, c.subject, c.last_inbound_at),
+     replies AS (${insertOutboundSql('$2')} RETURNING ${MESSAGE_COLUMNS}),
      logged AS (${insertEventsSql('$3')}),
      queued AS (${insertJobsSql('$4')}),
      processed AS (${markProcessedFromSql('input', 'event_id')}),
-     done AS (${completeJobsSql('input', 'job_id')})
-     SELECT COALESCE(done.successor, false) AS successor FROM input LEFT JOIN done ON done.id = input.job_id ORDER BY input.ordinality`);
+     done AS (${completeJobsSql('input', 'job_id')}),
+     -- Deliveries written as started (\`NewJob.startBy\`: not on the threaded channels), with what their
+     -- sends need, as the delivery lane's claim reads them: the lane runs them without a claim.
+     started AS MATERIALIZED (
+       SELECT to_jsonb(sq) AS job, x.n, m.*, ${deliveryDetails(`'{}'`)}
+       FROM queued sq
+         CROSS JOIN LATERAL jsonb_array_elements_text(sq.payload->'messageIds') WITH ORDINALITY AS x(message_id, n)
+         JOIN replies m ON m.id = x.message_id::uuid
+         JOIN conversation c ON c.id = m.conversation_id
+       WHERE sq.state = 'running')
+     SELECT input.ordinality AS input_n, COALESCE(done.successor, false) AS successor, started.*
+     FROM input LEFT JOIN done ON done.id = input.job_id LEFT JOIN started ON started.conversation_id = input.conversation_id
+     ORDER BY input.ordinality, started.n`);
+
+/** What `recordInbounds` gives back for one record. */
+export interface RecordedInbound {
+  /** Whether a later job of the finished message's citizen waits. */
+  successor: boolean;
+  /** The record's delivery job written as started (`NewJob.startBy`), with its messages (`Job.attached`: `DeliveryItem`s); null when none. */
+  started: Job | null;
+}
 
 /**
  * Writes, in one statement, each message of a group (of different conversations), its
  * conversation's last-inbound time and bot memory, every event, reply and job (one multi-row
  * INSERT each), and, with `finish`, stamps each raw delivery processed and removes its job.
- * Returns, in order, whether a later job of each finished message's citizen waits. A message id
- * stored meanwhile raises the unique violation (`isDuplicateMessage`): nothing is written.
+ * Returns, in order, whether a later job of each finished message's citizen waits, and its delivery
+ * if it was written as started. A message id stored meanwhile raises the unique violation
+ * (`isDuplicateMessage`): nothing is written.
  */
-export async function recordInbounds(q: Queryable, records: readonly InboundRecord[]): Promise<{ successor: boolean }[]> {
+export async function recordInbounds(q: Queryable, records: readonly InboundRecord[]): Promise<RecordedInbound[]> {
   const input = records.map(({ message: m, botContext, finish }) => ({
     id: m.id,
     conversation_id: m.conversationId,
@@ -211,13 +233,21 @@ export async function recordInbounds(q: Queryable, records: readonly InboundReco
     event_id: finish?.eventId ?? null,
     job_id: finish?.jobId ?? null,
   }));
-  const r = await q.query<{ successor: boolean }>(RECORD_INBOUNDS_SQL, [
+  const r = await q.query(RECORD_INBOUNDS_SQL, [
     jsonParam(input),
     outboundParam(records.flatMap((w) => w.outbound)),
     eventsParam(records.flatMap((w) => w.events)),
     jobsParam(records.flatMap((w) => w.jobs)),
   ]);
-  return r.rows.map((row) => ({ successor: row.successor }));
+  const recorded: RecordedInbound[] = [];
+  for (const row of r.rows) {
+    const n = Number(row.input_n) - 1;
+    const one = (recorded[n] ??= { successor: row.successor === true, started: null });
+    if (!row.job) continue;
+    one.started ??= { ...toJob(row.job as JobRow), attached: [] };
+    (one.started.attached as DeliveryItem[]).push(toDeliveryItem(row));
+  }
+  return recorded;
 }
 
 /** True when `err` is the unique violation of an inbound message stored twice (same channel and provider id). */

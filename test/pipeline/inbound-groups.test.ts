@@ -62,6 +62,7 @@ describe.each(databaseKinds())('inbound groups on %s', (kind) => {
         conv,
         decision: null,
         out,
+        delivery: null,
       };
     },
   });
