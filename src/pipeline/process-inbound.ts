@@ -298,6 +298,9 @@ async function prepareMessage(
     data: { messageId, channel: e.channel, suppressAutoReply: input.suppress || undefined },
   });
   const decision = input.suppress ? null : await decideAndAct(ctx, tx, { conv, opened, thread, input, parse, messageId, out });
+  // Provider links expire: our copy of the files is downloaded by a job of its own.
+  const mediaJobs = mediaFetchJobs(messageId, attachments);
+  // Last, as nothing after it may throw: the room kept is given back or used once the write ends.
   const delivery = out.replies.length ? reserveDelivery(ctx, adapter, conv, out.replies) : null;
   const record: InboundRecord = {
     message: {
@@ -330,8 +333,7 @@ async function prepareMessage(
             },
           ]
         : []),
-      // Provider links expire: our copy of the files is downloaded by a job of its own.
-      ...mediaFetchJobs(messageId, attachments),
+      ...mediaJobs,
     ],
     finish: m.finish,
   };
