@@ -6,10 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../src/db/database';
+import type { Job } from '../../src/jobs/queue';
 import { ProcessingBatch } from '../../src/pipeline/batch';
+import { deliveryJob } from '../../src/pipeline/outbound';
+import type { DeliveryItem } from '../../src/store/deliveries';
 import { inboundWriter, type InboundUnit } from '../../src/pipeline/process-inbound';
 import { openThreads } from '../../src/store/inbound-messages';
 import { databaseKinds, migratedDatabase } from '../support/databases';
+
+/** How the delivery rooms kept by units ended, in order. */
+type Ledger = { user: string; end: 'adopt' | 'release'; job?: Job }[];
 
 describe.each(databaseKinds())('inbound groups on %s', (kind) => {
   let db: Database;
@@ -21,7 +27,7 @@ describe.each(databaseKinds())('inbound groups on %s', (kind) => {
   });
 
   /** A citizen's message as the pipeline prepares it: its thread, one event, one reply; `before` runs first in its preparation. */
-  const unit = (user: string, opts: { before?: () => Promise<void>; fail?: boolean } = {}): InboundUnit => ({
+  const unit = (user: string, opts: { before?: () => Promise<void>; fail?: boolean; ledger?: Ledger } = {}): InboundUnit => ({
     thread: {
       channel: 'zalo',
       externalUserId: user,
@@ -39,6 +45,10 @@ describe.each(databaseKinds())('inbound groups on %s', (kind) => {
       const messageId = randomUUID();
       out.log({ type: 'message_received', actor: { kind: 'citizen' }, conversationId: conv.id, data: { messageId } });
       out.queue({ conversationId: conv.id, channel: 'zalo', authorKind: 'bot', purpose: 'answer', text: `Chào ${user}` });
+      // With a ledger: the reply's delivery is written as started under a room kept in a lane, and the ledger says how that room ended.
+      const ledger = opts.ledger;
+      const startBy = { workerId: 'test/deliver', leaseMs: 15_000 };
+      const job = { ...deliveryJob(conv.id, 'zalo', [out.replies[0].id], { giveUpAfterMs: 60_000 }), startBy };
       return {
         record: {
           message: {
@@ -57,12 +67,18 @@ describe.each(databaseKinds())('inbound groups on %s', (kind) => {
           botContext: { turns: 1, user },
           events: out.events,
           outbound: out.replies,
-          jobs: [],
+          jobs: ledger ? [job] : [],
         },
         conv,
         decision: null,
         out,
-        delivery: null,
+        delivery: ledger
+          ? {
+              startBy,
+              adopt: (started) => ledger.push({ user, end: 'adopt', job: started }),
+              release: () => ledger.push({ user, end: 'release' }),
+            }
+          : null,
       };
     },
   });
@@ -176,5 +192,38 @@ describe.each(databaseKinds())('inbound groups on %s', (kind) => {
       [`${tag}1`, 1, 1, 1],
       [`${tag}3`, 1, 1, 1],
     ]);
+  });
+  test('a delivery room kept in a group ends once: used when its write commits (the job written as started, with its messages), given back when its group fails', async () => {
+    const write = inboundWriter(db, { maxItems: 32, maxInFlight: 1 });
+    const tag = `${kind}-d`;
+    const ledger: Ledger = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = write(unit(`${tag}0`, { before: () => held, ledger }));
+    await new Promise((r) => setTimeout(r, 20));
+    // The next group: 1 is prepared (its room kept), then 2 fails the group; each is then tried alone.
+    const ok = write(unit(`${tag}1`, { ledger }));
+    const bad = write(unit(`${tag}2`, { fail: true, ledger }));
+    const ok2 = write(unit(`${tag}3`, { ledger }));
+    release();
+    await first;
+    await expect(bad).rejects.toThrow(`refused: ${tag}2`);
+    expect((await ok)?.deliveryStarted).toBe(true);
+    expect((await ok2)?.deliveryStarted).toBe(true);
+    const ends = (user: string) => ledger.filter((l) => l.user === user).map((l) => l.end);
+    expect([0, 1, 2, 3].map((i) => ends(`${tag}${i}`))).toEqual([['adopt'], ['release', 'adopt'], [], ['adopt']]);
+    // Each adopted job is the one stored as running, leased to the lane, with its message to send and the conversation's details.
+    for (const { user, job } of ledger.filter((l) => l.end === 'adopt')) {
+      const items = job!.attached as DeliveryItem[];
+      expect(items.map((m) => [m.text, m.externalUserId, m.status, m.partsSent, m.ticketCode])).toEqual([
+        [`Chào ${user}`, user, 'queued', 0, null],
+      ]);
+      expect(items[0].lastInboundAt).toBeInstanceOf(Date);
+      const row = await db.query<{ state: string; locked_by: string; attempts: number }>(
+        'SELECT state, locked_by, attempts FROM jobs WHERE id = $1',
+        [job!.id],
+      );
+      expect(row.rows).toEqual([{ state: 'running', locked_by: 'test/deliver', attempts: 1 }]);
+    }
   });
 });
