@@ -28,11 +28,11 @@ export class ChannelSlots {
     return most;
   }
 
-  /** Counts claimed jobs as running. */
+  /** Counts claimed jobs as running (all of them: they run). */
   taken(jobs: readonly Job[]): void {
     for (const job of jobs) {
       const channel = channelOf(job);
-      if (channel !== null) this.take(channel);
+      if (channel !== null) this.running.set(channel, (this.running.get(channel) ?? 0) + 1);
     }
   }
 

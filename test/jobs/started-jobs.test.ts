@@ -83,13 +83,25 @@ describe.each(databaseKinds())('jobs started by their writer on %s', (kind) => {
     expect(worker.reserve('zalo')).toBeNull(); // not started: it runs nothing
     await worker.start();
     try {
-      expect(worker.reserve('zalo')).toEqual({ workerId: 'node-a/deliver', leaseMs: 15_000 });
+      // Once its first claim (nothing to take) is back.
+      expect(
+        await waitForValue(
+          async () => worker.reserve('zalo'),
+          (r) => r !== null,
+        ),
+      ).toEqual({ workerId: 'node-a/deliver', leaseMs: 15_000 });
       expect(worker.reserve('zalo')).not.toBeNull();
       expect(worker.reserve('zalo')).toBeNull(); // the channel's cap
       expect(worker.reserve('facebook')).not.toBeNull();
       expect(worker.reserve('email')).toBeNull(); // the lane's width
+      // Zalo was full: giving its room back wakes the lane, whose claim (nothing to take) comes back first.
       worker.unreserve('zalo');
-      expect(worker.reserve('email')).not.toBeNull();
+      expect(
+        await waitForValue(
+          async () => worker.reserve('email'),
+          (r) => r !== null,
+        ),
+      ).not.toBeNull();
       for (const channel of ['zalo', 'facebook', 'email']) worker.unreserve(channel);
 
       // Two reservations end in jobs written as started, and run here without a claim.
@@ -112,6 +124,33 @@ describe.each(databaseKinds())('jobs started by their writer on %s', (kind) => {
       ).toBe(0);
     } finally {
       release();
+      await worker.stop();
+    }
+  });
+  test('no room is kept while the lane claims: what the claim takes is not known before it returns', async () => {
+    let answer!: (jobs: Job[]) => void;
+    let claims = 0;
+    const worker = new Worker(db, { deliver: async () => undefined }, log, {
+      concurrency: 4,
+      pollMs: 60_000,
+      slots: new ChannelSlots(2),
+      claim: () => {
+        claims++;
+        return new Promise<Job[]>((resolve) => (answer = resolve));
+      },
+    });
+    await worker.start(); // its first claim is on its way
+    try {
+      await waitFor(() => claims === 1);
+      expect(worker.reserve('zalo')).toBeNull();
+      answer([]);
+      expect(
+        await waitForValue(
+          async () => worker.reserve('zalo'),
+          (r) => r !== null,
+        ),
+      ).not.toBeNull();
+    } finally {
       await worker.stop();
     }
   });
