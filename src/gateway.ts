@@ -223,6 +223,19 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     // Downloads of citizens' files from a provider's CDN wait on the network too.
     [FETCH_MEDIA_JOB]: (job: Job) => fetchMedia(ctx, job),
   };
+  // Deliveries start with their claim, or as their write commits (`Worker.reserve`).
+  const deliveryLane = lane(
+    'deliver',
+    deliveries,
+    deliveryWidth,
+    claimDeliveries(
+      DELIVER_JOB,
+      [...ctx.channels.values()].filter((a) => a.capabilities.threaded).map((a) => a.channel),
+    ),
+    // Under a webhook flood, fewer at a time; never held back.
+    ctx.intake.narrowing(DELIVERIES_UNDER_FLOOD),
+    channelSlots,
+  );
   lanes = [
     lane(
       'inbound',
@@ -234,22 +247,9 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       // what was already decided go on.
       ctx.intake,
     ),
-    // Deliveries start with their claim.
-    lane(
-      'deliver',
-      deliveries,
-      deliveryWidth,
-      claimDeliveries(
-        DELIVER_JOB,
-        [...ctx.channels.values()].filter((a) => a.capabilities.threaded).map((a) => a.channel),
-      ),
-      // Under a webhook flood, fewer at a time; never held back.
-      ctx.intake.narrowing(DELIVERIES_UNDER_FLOOD),
-      channelSlots,
-    ),
+    deliveryLane,
   ];
-  // Replies go out as soon as their write is committed, without a claim (`Worker.reserve`).
-  ctx.deliveryLane = lanes[1];
+  ctx.deliveryLane = deliveryLane;
   const agencyReminders = new PeriodicTask(
     () => remindAgencies(ctx).then(() => undefined),
     REMINDER_EVERY_MS,

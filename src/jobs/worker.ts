@@ -145,7 +145,7 @@ export class Worker {
    * usual. Every reservation ends in `adopt` or `unreserve`.
    */
   reserve(channel: string): { workerId: string; leaseMs: number } | null {
-    if (!this.running || this.claiming || this.width() - this.inflight - this.reserved <= 0) return null;
+    if (!this.running || this.claiming || this.width(this.opts.gate?.busy() ?? false) - this.inflight - this.reserved <= 0) return null;
     if (this.opts.slots && !this.opts.slots.take(channel)) return null;
     this.reserved++;
     return { workerId: this.id, leaseMs: this.leaseMs };
@@ -166,10 +166,10 @@ export class Worker {
     if (freed || this.backlog) this.wake();
   }
 
-  /** How many jobs this lane runs at once now: fewer under a flood when it is gated. */
-  private width(): number {
-    const gate = this.opts.gate;
-    return gate?.busy() && gate.busyWidth !== undefined ? Math.min(this.opts.concurrency, gate.busyWidth) : this.opts.concurrency;
+  /** How many jobs this lane runs at once: fewer under a flood (`flood`: its gate is busy) when the gate narrows it. */
+  private width(flood: boolean): number {
+    const narrowed = flood ? this.opts.gate?.busyWidth : undefined;
+    return narrowed === undefined ? this.opts.concurrency : Math.min(this.opts.concurrency, narrowed);
   }
 
   /** Looks for work now (call after enqueueing). */
@@ -189,7 +189,7 @@ export class Worker {
         this.again = false;
         const gate = this.opts.gate;
         const flood = gate?.busy() ?? false;
-        const slots = this.width() - this.inflight - this.reserved;
+        const slots = this.width(flood) - this.inflight - this.reserved;
         if (slots <= 0) this.backlog = true;
         if (slots <= 0 || !this.running || this.holdBack()) break;
         // Under a flood a wide lane takes a gate's share, not its whole width; no channel goes over its cap.

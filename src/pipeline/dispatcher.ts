@@ -3,7 +3,8 @@
  * reply to the channel, sends part by part (recording each, so a retry never resends a part),
  * and retries retryable errors with backoff or marks permanent ones failed with the reason.
  * A successful message costs its share of two statements (the claim that reads it, then sent + event
- * + job removal in one, shared with the other deliveries finishing at the same time).
+ * + job removal in one, shared with the other deliveries finishing at the same time); of one when its
+ * delivery was written as started (`NewJob.startBy`): the statement that queued it read it.
  *
  * A crash between a provider's success and our record of it can resend that one part: providers
  * that accept an idempotency key get our message id (`OutboundMessage.id`) to drop it.
@@ -40,8 +41,9 @@ export function windowProblem(
  * what was sent is never sent again. The last record also removes the job.
  */
 export async function deliver(ctx: AppContext, job: Job): Promise<void | CompletedInline> {
-  // Read by the lane's claim (`claimDeliveries`); each attempt's outcome is recorded durably (sent,
-  // retried or failed, with the attempt counted), and a job whose claim is lost runs again.
+  // Read by the lane's claim (`claimDeliveries`) or by the write that started it (`recordInbounds`);
+  // each attempt's outcome is recorded durably (sent, retried or failed, with the attempt counted),
+  // and a job whose claim is lost runs again.
   const items = attachedTo<DeliveryItem[]>(job);
   let result: CompletedInline | undefined;
   for (const [i, m] of items.entries()) {

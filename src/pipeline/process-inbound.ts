@@ -357,13 +357,8 @@ function reserveDelivery(
   if (!lane || !adapter || adapter.capabilities.threaded || replies.some((r) => r.conversationId !== conv.id)) return null;
   const startBy = lane.reserve(conv.channel);
   if (!startBy) return null;
-  let open = true;
-  const end = () => open && !(open = false);
-  return {
-    startBy,
-    adopt: (job) => void (end() && lane.adopt(job)),
-    release: () => void (end() && lane.unreserve(conv.channel)),
-  };
+  // `inboundWriter` ends each room once: adopted after its commit, or given back.
+  return { startBy, adopt: (job) => lane.adopt(job), release: () => lane.unreserve(conv.channel) };
 }
 
 /** Contact details from the event, completed by the channel's profile when it has no name. */

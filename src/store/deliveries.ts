@@ -1,6 +1,7 @@
 /**
  * The delivery of queued outbound messages, in as few statements as a guarantee allows: the lane's
- * claim reads what the sends need, then one statement per sent part before the last, and one to
+ * claim reads what the sends need (or, for a delivery written as started, the statement that queued
+ * it: `deliveryDetails`), then one statement per sent part before the last, and one to
  * record the last part sent with its processing-log event and the removal of the job (grouped with
  * the records of other deliveries finishing at the same time). A message is written twice on its
  * way out (queued, then sent or failed, each attempt counted there): every update of a message
@@ -43,7 +44,7 @@ export const deliveryDetails = (threaded: string) => `c.external_user_id AS conv
             ORDER BY created_at DESC LIMIT 1) END AS last_in`;
 
 /** A message with its `deliveryDetails` (a row of the claim, or of a delivery started by its writer) as a `DeliveryItem`. */
-export function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
+function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
   return {
     ...toMessage(row),
     externalUserId: (row.conv_external_user_id as string | null) ?? null,
@@ -53,6 +54,20 @@ export function toDeliveryItem(row: Record<string, unknown>): DeliveryItem {
     inReplyTo: (row.last_in as string | null) ?? null,
     references: (row.refs as string[] | null) ?? [],
   };
+}
+
+/**
+ * Reads a row of a job (`job`) and one of its messages with its `deliveryDetails` (none: the job has
+ * no message to send) into `jobs`, by job id: the job on its first row, with `attached` items when
+ * `items`, then the message added to them, in row order. The rows of the lane's claim and of the
+ * deliveries started by their writer (`recordInbounds`) are read alike. Returns the job.
+ */
+export function readDeliveryRow(jobs: Map<string, Job>, row: Record<string, unknown>, items: boolean): Job {
+  const jobRow = row.job as JobRow;
+  let job = jobs.get(jobRow.id);
+  if (!job) jobs.set(jobRow.id, (job = { ...toJob(jobRow), attached: items ? [] : undefined }));
+  if (row.id) (job.attached as DeliveryItem[]).push(toDeliveryItem(row));
+  return job;
 }
 
 const CLAIM_DELIVERIES_SQL = claimSql(
@@ -101,9 +116,7 @@ export function claimDeliveries(deliverKind: string, threaded: readonly string[]
       for (const row of r.rows) {
         const jobRow = row.job as JobRow;
         windowFull ||= jobRow.window_full === true;
-        const job = jobs.get(jobRow.id) ?? { ...toJob(jobRow), attached: jobRow.kind === deliverKind ? [] : undefined };
-        jobs.set(job.id, job);
-        if (row.id) (job.attached as DeliveryItem[]).push(toDeliveryItem(row));
+        readDeliveryRow(jobs, row, jobRow.kind === deliverKind);
       }
       return { jobs: [...jobs.values()], windowFull };
     });

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Attachment, ContactHints } from '../channels/kit/contract';
 import { hot, type Queryable } from '../db/database';
 import { jsonParam } from '../db/json-param';
-import { completeJobsSql, insertJobsSql, jobsParam, toJob, type Job, type JobRow, type NewJob } from '../jobs/queue';
-import { deliveryDetails, toDeliveryItem, type DeliveryItem } from './deliveries';
+import { completeJobsSql, insertJobsSql, jobsParam, type Job, type NewJob } from '../jobs/queue';
+import { deliveryDetails, readDeliveryRow } from './deliveries';
 import { CONVERSATION_COLUMNS, toConversation, type Conversation } from './conversations';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { markProcessedFromSql } from './inbound-events';
@@ -240,12 +240,10 @@ export async function recordInbounds(q: Queryable, records: readonly InboundReco
     jobsParam(records.flatMap((w) => w.jobs)),
   ]);
   const recorded: RecordedInbound[] = [];
+  const started = new Map<string, Job>();
   for (const row of r.rows) {
-    const n = Number(row.input_n) - 1;
-    const one = (recorded[n] ??= { successor: row.successor === true, started: null });
-    if (!row.job) continue;
-    one.started ??= { ...toJob(row.job as JobRow), attached: [] };
-    (one.started.attached as DeliveryItem[]).push(toDeliveryItem(row));
+    const one = (recorded[Number(row.input_n) - 1] ??= { successor: row.successor === true, started: null });
+    if (row.job) one.started = readDeliveryRow(started, row, true);
   }
   return recorded;
 }
