@@ -223,6 +223,15 @@ describe('three gateways on one postgres database', () => {
     const latestModel = async () =>
       (await db.query<{ id: string }>('SELECT id::text AS id FROM nlu_models ORDER BY id DESC LIMIT 1')).rows[0].id;
     const nluB = b.gw.ctx.nlu;
+    /** Waits until B's model reads `text` as the intent, and fails if it does not within `ms`. */
+    const expectParsedOnB = async (text: string, ms: number) => {
+      const name = await waitForValue(
+        async () => (await nluB.parse(text)).intent.name,
+        (n) => n === intent,
+        ms,
+      );
+      expect(name).toBe(intent);
+    };
     let trainings = 0;
     const train = nluB.train.bind(nluB);
     nluB.train = (data) => {
@@ -245,11 +254,7 @@ describe('three gateways on one postgres database', () => {
       // A's model comes: B loads it.
       await scheduleRetrain(a.gw.ctx);
       const fingerprint = (await db.query<{ f: string }>('SELECT fingerprint AS f FROM nlu_models ORDER BY id DESC LIMIT 1')).rows[0].f;
-      await waitForValue(
-        async () => (await nluB.parse(early)).intent.name,
-        (name) => name === intent,
-        10_000,
-      );
+      await expectParsedOnB(early, 10_000);
       await retrainIdle(b.gw.ctx);
       expect(trainings).toBe(0);
       expect((await db.query('SELECT 1 FROM nlu_models WHERE fingerprint = $1', [fingerprint])).rows).toHaveLength(1);
@@ -260,11 +265,7 @@ describe('three gateways on one postgres database', () => {
       await insertExample(db, intent, orphan, 'console', adminId);
       await scheduleRetrain(b.gw.ctx, { follow: 'resync' });
       expect(trainings).toBe(0);
-      await waitForValue(
-        async () => (await nluB.parse(orphan)).intent.name,
-        (name) => name === intent,
-        30_000,
-      );
+      await expectParsedOnB(orphan, 30_000);
       await retrainIdle(b.gw.ctx);
       expect(trainings).toBe(1);
       // B stored its model: A, catching up, loads it instead of training.
