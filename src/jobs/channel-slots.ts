@@ -2,9 +2,11 @@
  * A cap on the jobs of one channel running at once in a lane (deliveries): a provider that is slow
  * or timing out then holds at most `cap` of the lane's slots, and the other channels' replies keep
  * going out through the rest. The lane (`WorkerOptions.slots`) claims at most `room()` jobs at once
- * and none of a `full()` channel (its claim's `skipChannels`), so no channel goes over its cap; it
- * counts what it claims (`taken`) and gives each job's room back when the job ends (`release`). A
- * job names its channel in its payload (`payload.channel`); a job without one is not capped.
+ * and none of a `full()` channel (its claim's `skipChannels`), and keeps room for a job started by
+ * its writer only below the cap (`take`), so a channel goes over its cap only by the room kept while
+ * a claim was on its way (`Worker.reserve`); it counts every job (`taken`, `take`) and gives each
+ * job's room back when the job ends (`release`, `give`). A job names its channel in its payload
+ * (`payload.channel`); a job without one is not capped.
  */
 import type { Job } from './queue';
 
@@ -28,7 +30,7 @@ export class ChannelSlots {
     return most;
   }
 
-  /** Counts claimed jobs as running (all of them: they run). */
+  /** Counts claimed jobs as running: all of them, as they all run, even past the cap when room was kept while the claim was on its way. */
   taken(jobs: readonly Job[]): void {
     for (const job of jobs) {
       const channel = channelOf(job);

@@ -85,8 +85,6 @@ export class Worker {
   private idle: (() => void)[] = [];
   /** Room taken for jobs being written as started (`reserve`), neither running here yet (`adopt`) nor given back (`unreserve`). */
   private reserved = 0;
-  /** A claim is on its way: its size and the full channels were computed before it, so no room is kept meanwhile. */
-  private claiming = false;
 
   constructor(
     private readonly db: Database,
@@ -140,12 +138,14 @@ export class Worker {
   /**
    * Takes room in this lane for one job of `channel` that its writer is about to write as started
    * (`NewJob.startBy`), so that the lane runs it without claiming it (`adopt`); null when the lane
-   * does not run here, has no room, or is claiming (what the claim takes is not known yet: room kept
-   * meanwhile could put a channel over its cap). The job is then written pending and claimed as
-   * usual. Every reservation ends in `adopt` or `unreserve`.
+   * does not run here or has no room (the job is then written pending and claimed as usual). Room
+   * kept while a claim is on its way (its size and full channels were computed before it) can put
+   * the lane over its width, or a channel over its cap, by at most the room kept meanwhile; every
+   * job is counted (`ChannelSlots.taken`), so the lane then claims nothing more of that channel
+   * until enough of its jobs end. Every reservation ends in `adopt` or `unreserve`.
    */
   reserve(channel: string): { workerId: string; leaseMs: number } | null {
-    if (!this.running || this.claiming || this.width(this.opts.gate?.busy() ?? false) - this.inflight - this.reserved <= 0) return null;
+    if (!this.running || this.width(this.opts.gate?.busy() ?? false) - this.inflight - this.reserved <= 0) return null;
     if (this.opts.slots && !this.opts.slots.take(channel)) return null;
     this.reserved++;
     return { workerId: this.id, leaseMs: this.leaseMs };
@@ -197,7 +197,6 @@ export class Worker {
         if (free <= 0) break;
         this.lastClaimAt = performance.now();
         let jobs: Job[] = [];
-        this.claiming = true;
         try {
           // Relaxed commit: a claim lost in a database crash leaves its job claimable again (every
           // handler's own write is durable, and a durable commit also flushes the claims before it).
@@ -205,8 +204,6 @@ export class Worker {
         } catch (err) {
           if (this.running) this.log.error({ err }, 'job claim failed');
           break;
-        } finally {
-          this.claiming = false;
         }
         this.opts.slots?.taken(jobs);
         for (const job of jobs) void this.run(job);

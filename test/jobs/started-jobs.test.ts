@@ -127,23 +127,42 @@ describe.each(databaseKinds())('jobs started by their writer on %s', (kind) => {
       await worker.stop();
     }
   });
-  test('no room is kept while the lane claims: what the claim takes is not known before it returns', async () => {
+  test('room kept while a claim is on its way: the claim’s jobs all count, so the channel passes its cap by that room at most, and gets none until its jobs end', async () => {
     let answer!: (jobs: Job[]) => void;
     let claims = 0;
-    const worker = new Worker(db, { deliver: async () => undefined }, log, {
+    let finish!: () => void;
+    const held = new Promise<void>((r) => (finish = r));
+    const slots = new ChannelSlots(2);
+    const worker = new Worker(db, { deliver: () => held }, log, {
       concurrency: 4,
       pollMs: 60_000,
-      slots: new ChannelSlots(2),
+      slots,
       claim: () => {
         claims++;
-        return new Promise<Job[]>((resolve) => (answer = resolve));
+        return claims === 1 ? new Promise<Job[]>((resolve) => (answer = resolve)) : Promise.resolve([]);
       },
     });
-    await worker.start(); // its first claim is on its way
+    await worker.start(); // its first claim, of up to 2 jobs (zalo's room), is on its way
     try {
       await waitFor(() => claims === 1);
+      const kept = worker.reserve('zalo');
+      expect(kept).not.toBeNull();
+      const zalo = (id: string): Job => ({
+        id,
+        kind: 'deliver',
+        orderingKey: `out:${id}`,
+        payload: { channel: 'zalo' },
+        attempts: 1,
+        maxAttempts: 12,
+        giveUpAt: null,
+      });
+      answer([zalo('1'), zalo('2')]);
+      // 3 zalo jobs for a cap of 2: over by the one room kept; no more room until two end.
+      await waitFor(() => slots.full().includes('zalo'));
       expect(worker.reserve('zalo')).toBeNull();
-      answer([]);
+      worker.unreserve('zalo');
+      expect(worker.reserve('zalo')).toBeNull();
+      finish();
       expect(
         await waitForValue(
           async () => worker.reserve('zalo'),
@@ -151,6 +170,7 @@ describe.each(databaseKinds())('jobs started by their writer on %s', (kind) => {
         ),
       ).not.toBeNull();
     } finally {
+      finish();
       await worker.stop();
     }
   });
