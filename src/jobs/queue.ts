@@ -76,6 +76,11 @@ export function jobsParam(jobs: readonly NewJob[]): string {
  * a CTE, which returns the rows as a claim does (`JobRow`, with `state`). A job with `startBy` is
  * written running and leased, its first attempt counted, when no other job of its ordering key is
  * waiting, running or backing off; else pending.
+ *
+ * That check is one probe of the ordering key's index per job started (a subquery with LIMIT 1).
+ * Written as NOT EXISTS, the planner, taking the queue for as small as at its last statistics,
+ * read the whole table once for each of the four places `go` is used (hashed subplans): 7.7 ms for
+ * a group of 64 behind 9,000 queued jobs, and more as the backlog grew (0.13 ms with the probe).
  */
 export function insertJobsSql(param: string): string {
   return `INSERT INTO jobs (kind, ordering_key, payload, give_up_at, state, attempts, locked_by, locked_until)
@@ -85,8 +90,9 @@ export function insertJobsSql(param: string): string {
     FROM ROWS FROM (jsonb_to_recordset(${param}::jsonb) AS (kind text, ordering_key text, payload jsonb, give_up_after_ms bigint,
            start_by text, lease_ms int))
       WITH ORDINALITY AS j
-      CROSS JOIN LATERAL (SELECT j.start_by IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.ordering_key = j.ordering_key AND o.state <> 'failed') AS go) s
+      LEFT JOIN LATERAL (SELECT true AS waits FROM jobs o
+        WHERE j.start_by IS NOT NULL AND o.ordering_key = j.ordering_key AND o.state <> 'failed' LIMIT 1) w ON true
+      CROSS JOIN LATERAL (SELECT j.start_by IS NOT NULL AND w.waits IS NULL AS go) s
     ORDER BY j.ordinality
     RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at, state`;
 }

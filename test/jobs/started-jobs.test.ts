@@ -174,4 +174,33 @@ describe.each(databaseKinds())('jobs started by their writer on %s', (kind) => {
       await worker.stop();
     }
   });
+
+  test('the check for a waiting job of the ordering key stays one index probe per job, however long the queue', async () => {
+    // Statistics taken on a short queue, then a backlog: what a burst or an outage leaves.
+    await db.query(`INSERT INTO jobs (kind, ordering_key, payload) SELECT 'inbound', 'zalo:' || g, '{}' FROM generate_series(1, 1000) g`);
+    await db.query('ANALYZE jobs');
+    await db.query(
+      `INSERT INTO jobs (kind, ordering_key, payload) SELECT 'inbound', 'zalo:late-' || g, '{}' FROM generate_series(1, 8000) g`,
+    );
+    const group = Array.from({ length: 64 }, (_, i): NewJob => ({ kind: 'deliver', orderingKey: `out:${i}`, payload: {}, startBy }));
+    const plan = await db.query<{ 'QUERY PLAN': unknown }>(
+      `EXPLAIN (FORMAT JSON) WITH queued AS (${insertJobsSql('$1')}) SELECT count(*) FROM queued`,
+      [jobsParam(group)],
+    );
+    const scans: string[] = [];
+    const walk = (node: Record<string, unknown>): void => {
+      if (node['Relation Name'] === 'jobs') scans.push(String(node['Node Type']));
+      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+    };
+    // Given parsed or as text, depending on the driver.
+    const raw = plan.rows[0]['QUERY PLAN'];
+    const [top] = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: Record<string, unknown> }[];
+    walk(top.Plan);
+    // The INSERT itself is a node on jobs; every read of the queue is a probe of the ordering key's index.
+    expect(scans.filter((t) => t !== 'ModifyTable')).toEqual(expect.arrayContaining([expect.stringMatching(/Index/)]));
+    expect(scans.filter((t) => t !== 'ModifyTable' && !/Index/.test(t))).toEqual([]);
+    // And the jobs are still written as started, the key being free.
+    const written = await write(group.slice(0, 2));
+    expect(written.map((j) => j.state)).toEqual(['running', 'running']);
+  });
 });
