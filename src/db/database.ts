@@ -60,6 +60,17 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
 }
 
+/** How a transaction runs. */
+export interface TransactionOptions {
+  /**
+   * Its statements plan without table scans (`enable_seqscan` off for the transaction), set with its
+   * BEGIN: for writes by key to tables that may have grown far past their statistics, where a
+   * prepared plan made when they were small would read them whole (the pipeline's group writes on a
+   * new database, as during the benchmark's burst).
+   */
+  indexesOnly?: boolean;
+}
+
 /** A database: queries, transactions, and close. */
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
@@ -77,7 +88,7 @@ export interface Database extends Queryable {
   /** Statements sent so far, BEGIN and COMMIT included (the benchmark's round-trip count). */
   readonly statements: StatementCounter;
   /** Runs `fn` in a transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** PGlite only: an image of the whole data directory, uncompressed (`OpenOptions.pgliteImage` opens it). */
   image?(): Promise<Blob>;
   close(): Promise<void>;
@@ -138,10 +149,15 @@ export async function openDatabase(url: string | undefined, dataDir: string, opt
     statements,
     ...direct,
     relaxed: direct,
-    transaction: (fn) => {
+    transaction: (fn, opts) => {
       // PGlite sends BEGIN and COMMIT itself: counted here like the server's.
       statements.count += 2;
-      return nextMacrotask().then(() => db.transaction((tx) => fn(wrap(tx))));
+      return nextMacrotask().then(() =>
+        db.transaction(async (tx) => {
+          if (opts?.indexesOnly) await tx.query(INDEXES_ONLY);
+          return fn(wrap(tx));
+        }),
+      );
     },
     image: () => db.dumpDataDir('none'),
     close: () => db.close(),
@@ -151,8 +167,11 @@ export async function openDatabase(url: string | undefined, dataDir: string, opt
 function openPostgres(url: string): Database {
   const pool = new Pool({ connectionString: url, max: 16 });
   // Claims, lease renewals, webhook rate counters: connections of their own, so they neither wait
-  // for a disk flush nor queue for a connection behind the webhooks' INSERTs.
-  const relaxedPool = new Pool({ connectionString: url, max: 8, options: '-c synchronous_commit=off' });
+  // for a disk flush nor queue for a connection behind the webhooks' INSERTs. They only read a queue
+  // by its indexes or rows by their key, so they plan without table scans (\`enable_seqscan\`): the
+  // job queue is nearly empty most of the time, its statistics say so, and a claim's prepared plan
+  // made then read the whole table once a backlog came (a burst, an outage), as long as it lasted.
+  const relaxedPool = new Pool({ connectionString: url, max: 8, options: '-c synchronous_commit=off -c enable_seqscan=off' });
   for (const p of [pool, relaxedPool]) p.on('error', () => undefined); // idle client errors surface on the next query
   const statements: StatementCounter = { count: 0 };
   const wrap = (q: Pool | PoolClient): Queryable => ({
@@ -172,10 +191,11 @@ function openPostgres(url: string): Database {
     statements,
     ...wrap(pool),
     relaxed: wrap(relaxedPool),
-    async transaction(fn) {
+    async transaction(fn, opts) {
       const client = await pool.connect();
       try {
-        await control(client, 'BEGIN');
+        // One round trip, both statements (the simple protocol).
+        await control(client, opts?.indexesOnly ? `BEGIN; ${INDEXES_ONLY}` : 'BEGIN');
         const out = await fn(wrap(client));
         await control(client, 'COMMIT');
         return out;
@@ -191,6 +211,9 @@ function openPostgres(url: string): Database {
     },
   };
 }
+
+/** `TransactionOptions.indexesOnly`. */
+const INDEXES_ONLY = 'SET LOCAL enable_seqscan = off';
 
 /** SQLSTATE classes of errors that go away on their own: connection, transaction rollback, resources, operator intervention. */
 const TRANSIENT_SQLSTATE = /^(08|40|53|57|58)|^55P03$/;

@@ -117,6 +117,24 @@ describe.each(databaseKinds())('inbound groups on %s', (kind) => {
     );
   });
 
+  test('a group plans without table scans (set with its BEGIN, for its transaction only)', async () => {
+    const write = inboundWriter(db, { maxItems: 32, maxInFlight: 1 });
+    const user = `${kind}-plan`;
+    const plain = unit(user);
+    let setting: string | undefined;
+    await write({
+      thread: plain.thread,
+      prepare: async (tx, thread) => {
+        setting = (await tx.query<{ enable_seqscan: string }>('SHOW enable_seqscan')).rows[0].enable_seqscan;
+        return plain.prepare(tx, thread);
+      },
+    });
+    expect(setting).toBe('off');
+    expect((await db.query<{ enable_seqscan: string }>('SHOW enable_seqscan')).rows[0].enable_seqscan).toBe('on');
+    expect((await db.transaction((tx) => tx.query<{ enable_seqscan: string }>('SHOW enable_seqscan'))).rows[0].enable_seqscan).toBe('on');
+    expect(await stored([user])).toEqual([{ user, inbound: 1, outbound: 1, events: 1, memory: user }]);
+  });
+
   test('a lone UTF-16 surrogate from a provider (id, name, text) is stored as U+FFFD, as a text parameter would be', async () => {
     const write = inboundWriter(db, { maxItems: 32, maxInFlight: 1 });
     const user = `${kind}-s\ud800`;
