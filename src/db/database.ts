@@ -167,11 +167,8 @@ export async function openDatabase(url: string | undefined, dataDir: string, opt
 function openPostgres(url: string): Database {
   const pool = new Pool({ connectionString: url, max: 16 });
   // Claims, lease renewals, webhook rate counters: connections of their own, so they neither wait
-  // for a disk flush nor queue for a connection behind the webhooks' INSERTs. They only read a queue
-  // by its indexes or rows by their key, so they plan without table scans (\`enable_seqscan\`): the
-  // job queue is nearly empty most of the time, its statistics say so, and a claim's prepared plan
-  // made then read the whole table once a backlog came (a burst, an outage), as long as it lasted.
-  const relaxedPool = new Pool({ connectionString: url, max: 8, options: '-c synchronous_commit=off -c enable_seqscan=off' });
+  // for a disk flush nor queue for a connection behind the webhooks' INSERTs.
+  const relaxedPool = new Pool({ connectionString: url, max: 8, options: '-c synchronous_commit=off' });
   for (const p of [pool, relaxedPool]) p.on('error', () => undefined); // idle client errors surface on the next query
   const statements: StatementCounter = { count: 0 };
   const wrap = (q: Pool | PoolClient): Queryable => ({
