@@ -63,12 +63,19 @@ export interface Queryable {
 /** How a transaction runs. */
 export interface TransactionOptions {
   /**
-   * Its statements plan without table scans (`enable_seqscan` off for the transaction), set with its
-   * BEGIN: for writes by key to tables that may have grown far past their statistics, where a
-   * prepared plan made when they were small would read them whole (the pipeline's group writes on a
-   * new database, as during the benchmark's burst).
+   * Server settings for this transaction only (`SET LOCAL`, name → value), sent with its BEGIN: one
+   * round trip (e.g. `enable_seqscan: 'off'` for writes by key to tables that may have grown far
+   * past their statistics; `jit: 'off'` for the console's aggregates).
    */
-  indexesOnly?: boolean;
+  settings?: Readonly<Record<string, string>>;
+}
+
+/** The `SET LOCAL` statements of `settings` (names are code's own: checked, values quoted). */
+function setLocal(settings: Readonly<Record<string, string>> | undefined): string[] {
+  return Object.entries(settings ?? {}).map(([name, value]) => {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`not a setting name: ${name}`);
+    return `SET LOCAL ${name} = '${value.replace(/'/g, "''")}'`;
+  });
 }
 
 /** A database: queries, transactions, and close. */
@@ -154,7 +161,7 @@ export async function openDatabase(url: string | undefined, dataDir: string, opt
       statements.count += 2;
       return nextMacrotask().then(() =>
         db.transaction(async (tx) => {
-          if (opts?.indexesOnly) await tx.query(INDEXES_ONLY);
+          for (const set of setLocal(opts?.settings)) await tx.query(set);
           return fn(wrap(tx));
         }),
       );
@@ -191,8 +198,8 @@ function openPostgres(url: string): Database {
     async transaction(fn, opts) {
       const client = await pool.connect();
       try {
-        // One round trip, both statements (the simple protocol).
-        await control(client, opts?.indexesOnly ? `BEGIN; ${INDEXES_ONLY}` : 'BEGIN');
+        // The settings with BEGIN: one round trip (the simple protocol runs several statements).
+        await control(client, ['BEGIN', ...setLocal(opts?.settings)].join('; '));
         const out = await fn(wrap(client));
         await control(client, 'COMMIT');
         return out;
@@ -208,9 +215,6 @@ function openPostgres(url: string): Database {
     },
   };
 }
-
-/** `TransactionOptions.indexesOnly`. */
-const INDEXES_ONLY = 'SET LOCAL enable_seqscan = off';
 
 /** SQLSTATE classes of errors that go away on their own: connection, transaction rollback, resources, operator intervention. */
 const TRANSIENT_SQLSTATE = /^(08|40|53|57|58)|^55P03$/;

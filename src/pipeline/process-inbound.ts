@@ -256,7 +256,7 @@ export function inboundWriter(
               )
             : [];
         },
-        { indexesOnly: true },
+        { settings: { enable_seqscan: 'off' } },
       );
     } catch (err) {
       for (const p of prepared) p?.delivery?.release();

@@ -8,9 +8,5 @@ import type { Database, Queryable } from '../db/database';
 /** Runs `fn` in a read transaction with JIT off on PostgreSQL; as is on PGlite. */
 export async function withoutJit<T>(db: Database, fn: (q: Queryable) => Promise<T>): Promise<T> {
   if (db.kind !== 'postgres') return fn(db);
-  return db.transaction(async (tx) => {
-    await tx.query('SET LOCAL jit = off');
-    await tx.query("SET LOCAL work_mem = '64MB'");
-    return fn(tx);
-  });
+  return db.transaction(fn, { settings: { jit: 'off', work_mem: '64MB' } });
 }
