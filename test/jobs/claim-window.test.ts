@@ -1,0 +1,103 @@
+/**
+ * A claim's window of the oldest due jobs costs its own size, however long the queue: behind a
+ * backlog (a burst, an outage's backing-off deliveries), with statistics taken on a short queue,
+ * and as the generic plan a prepared claim is run with, the claim reads each of its kinds' jobs from
+ * `jobs_ready_by_kind` and the expired leases from `jobs_leased`.
+ */
+import type { Database, Queryable } from '../../src/db/database';
+import { claimJobs, claimSql } from '../../src/jobs/queue';
+import { databaseKinds, migratedDatabase } from '../support/databases';
+
+/** Rolls the explained claim back. */
+class Explained extends Error {
+  constructor(readonly plan: Record<string, unknown>) {
+    super('explained');
+  }
+}
+
+/** Rows the plan read from `jobs`: returned by its scans, and passed over by their filters. */
+function jobRowsRead(node: Record<string, unknown>): number {
+  let rows = 0;
+  if (node['Relation Name'] === 'jobs' && node['Node Type'] !== 'ModifyTable') {
+    const loops = Number(node['Actual Loops'] ?? 1);
+    rows += (Number(node['Actual Rows'] ?? 0) + Number(node['Rows Removed by Filter'] ?? 0)) * loops;
+  }
+  for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) rows += jobRowsRead(child);
+  return rows;
+}
+
+describe.each(databaseKinds())('the claim window on %s', (kind) => {
+  let db: Database;
+  beforeEach(async () => {
+    db = await migratedDatabase(kind);
+  });
+  afterEach(() => db.close());
+
+  /** The windowed claim of `kinds`, prepared and run with a generic plan, explained with what it read, then rolled back. */
+  async function explainClaim(kinds: string[], limit: number): Promise<{ read: number; claimed: number; plan: string }> {
+    const sql = claimSql((claim) => claim).windowed;
+    try {
+      await db.transaction(async (tx: Queryable) => {
+        await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
+        await tx.query(`PREPARE claim_window_test (text, int, int, text[]) AS ${sql}`);
+        const kindList = `ARRAY[${kinds.map((k) => `'${k}'`).join(', ')}]::text[]`;
+        const r = await tx.query<{ 'QUERY PLAN': unknown }>(
+          `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE claim_window_test ('test-worker', ${limit}, 15000, ${kindList})`,
+        );
+        await tx.query('DEALLOCATE claim_window_test');
+        const raw = r.rows[0]['QUERY PLAN'];
+        const [top] = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: Record<string, unknown> }[];
+        throw new Explained(top.Plan);
+      });
+    } catch (err) {
+      if (!(err instanceof Explained)) throw err;
+      return { read: jobRowsRead(err.plan), claimed: Number(err.plan['Actual Rows'] ?? 0), plan: JSON.stringify(err.plan) };
+    }
+    throw new Error('the claim was not explained');
+  }
+
+  test('behind a backlog of other kinds and of backing-off jobs, with stale statistics, a claim reads about its window', async () => {
+    // Statistics taken on a short queue of one kind, as on a new database or a quiet night.
+    await db.query(`INSERT INTO jobs (kind, ordering_key, payload) SELECT 'inbound', 'zalo:' || g, '{}' FROM generate_series(1, 10) g`);
+    await db.query('ANALYZE jobs');
+    // Then a burst of another lane's kind, an outage's deliveries backing off, due deliveries, and two crashed leases.
+    await db.query(`INSERT INTO jobs (kind, ordering_key, payload) SELECT 'inbound', 'zalo:late-' || g, '{}' FROM generate_series(1, 8000) g`);
+    await db.query(
+      `INSERT INTO jobs (kind, ordering_key, payload, run_at, attempts)
+       SELECT 'deliver', 'out:' || g, '{"channel":"zalo"}', now() + interval '1 minute', 3 FROM generate_series(1, 8000) g`,
+    );
+    await db.query(`INSERT INTO jobs (kind, ordering_key, payload) SELECT 'deliver', 'due:' || g, '{"channel":"zalo"}' FROM generate_series(1, 3000) g`);
+    await db.query(
+      `INSERT INTO jobs (kind, ordering_key, payload, state, attempts, locked_by, locked_until)
+       SELECT 'deliver', 'crashed:' || g, '{"channel":"zalo"}', 'running', 1, 'dead-node/deliver', now() - interval '1 second'
+       FROM generate_series(1, 2) g`,
+    );
+
+    const deliveries = await explainClaim(['deliver'], 64);
+    expect(deliveries.claimed).toBe(64);
+    // The window is 4 × 64 + 32 = 288 due deliveries and the expired leases; the claim then locks up
+    // to 64 of them and checks each one's ordering key: well under 2,000 rows, against the 19,000
+    // jobs in the queue (a window read in id order read every one of them).
+    expect(deliveries.read).toBeGreaterThan(288);
+    expect(deliveries.read).toBeLessThan(2_000);
+    expect(deliveries.plan).toMatch(/jobs_ready_by_kind/);
+    expect(deliveries.plan).toMatch(/jobs_leased/);
+
+    const both = await explainClaim(['inbound', 'deliver'], 64);
+    expect(both.claimed).toBe(64);
+    expect(both.read).toBeLessThan(2_000);
+  });
+
+  test('the oldest due jobs first, a crashed lease among them, a backing-off one not before it is due', async () => {
+    const add = async (key: string, sql: string) =>
+      (await db.query<{ id: string }>(`INSERT INTO jobs (kind, ordering_key, payload, run_at, state, locked_by, locked_until)
+         VALUES ('deliver', '${key}', '{}', ${sql}) RETURNING id::text`)).rows[0].id;
+    const later = await add('later', `now() + interval '1 minute', 'pending', NULL, NULL`);
+    const retried = await add('retried', `now() - interval '10 seconds', 'pending', NULL, NULL`);
+    const fresh = await add('fresh', `now(), 'pending', NULL, NULL`);
+    const crashed = await add('crashed', `now() - interval '1 minute', 'running', 'dead/deliver', now() - interval '5 seconds'`);
+    const claimed = await claimJobs(db, 'w/deliver', 10, 15_000, ['deliver']);
+    expect(claimed.map((j) => j.id).sort()).toEqual([retried, fresh, crashed].sort());
+    expect(claimed.map((j) => j.id)).not.toContain(later);
+  });
+});
