@@ -61,12 +61,16 @@ describe.each(databaseKinds())('the claim window on %s', (kind) => {
     await db.query(`INSERT INTO jobs (kind, ordering_key, payload) SELECT 'inbound', 'zalo:' || g, '{}' FROM generate_series(1, 10) g`);
     await db.query('ANALYZE jobs');
     // Then a burst of another lane's kind, an outage's deliveries backing off, due deliveries, and two crashed leases.
-    await db.query(`INSERT INTO jobs (kind, ordering_key, payload) SELECT 'inbound', 'zalo:late-' || g, '{}' FROM generate_series(1, 8000) g`);
+    await db.query(
+      `INSERT INTO jobs (kind, ordering_key, payload) SELECT 'inbound', 'zalo:late-' || g, '{}' FROM generate_series(1, 8000) g`,
+    );
     await db.query(
       `INSERT INTO jobs (kind, ordering_key, payload, run_at, attempts)
        SELECT 'deliver', 'out:' || g, '{"channel":"zalo"}', now() + interval '1 minute', 3 FROM generate_series(1, 8000) g`,
     );
-    await db.query(`INSERT INTO jobs (kind, ordering_key, payload) SELECT 'deliver', 'due:' || g, '{"channel":"zalo"}' FROM generate_series(1, 3000) g`);
+    await db.query(
+      `INSERT INTO jobs (kind, ordering_key, payload) SELECT 'deliver', 'due:' || g, '{"channel":"zalo"}' FROM generate_series(1, 3000) g`,
+    );
     await db.query(
       `INSERT INTO jobs (kind, ordering_key, payload, state, attempts, locked_by, locked_until)
        SELECT 'deliver', 'crashed:' || g, '{"channel":"zalo"}', 'running', 1, 'dead-node/deliver', now() - interval '1 second'
@@ -90,8 +94,10 @@ describe.each(databaseKinds())('the claim window on %s', (kind) => {
 
   test('the oldest due jobs first, a crashed lease among them, a backing-off one not before it is due', async () => {
     const add = async (key: string, sql: string) =>
-      (await db.query<{ id: string }>(`INSERT INTO jobs (kind, ordering_key, payload, run_at, state, locked_by, locked_until)
-         VALUES ('deliver', '${key}', '{}', ${sql}) RETURNING id::text`)).rows[0].id;
+      (
+        await db.query<{ id: string }>(`INSERT INTO jobs (kind, ordering_key, payload, run_at, state, locked_by, locked_until)
+         VALUES ('deliver', '${key}', '{}', ${sql}) RETURNING id::text`)
+      ).rows[0].id;
     const later = await add('later', `now() + interval '1 minute', 'pending', NULL, NULL`);
     const retried = await add('retried', `now() - interval '10 seconds', 'pending', NULL, NULL`);
     const fresh = await add('fresh', `now(), 'pending', NULL, NULL`);
