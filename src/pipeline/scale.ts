@@ -35,7 +35,8 @@ export function truncate(s: string, max: number): string {
 export function splitText(text: string, max: number): string[] {
   const out: string[] = [];
   let rest = text.trim();
-  while ([...rest].length > max) {
+  // A string has at least as many UTF-16 units as characters: most replies are counted without spreading them.
+  while (rest.length > max && [...rest].length > max) {
     const window = [...rest].slice(0, max).join('');
     const cut =
       lastBoundary(window, /\n\s*\n/g) ??
