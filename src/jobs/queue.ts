@@ -141,10 +141,11 @@ const claimWindow = (filter: (a: string) => string = () => '') => `
 
 /**
  * The claim statement over all runnable jobs (`full`), or over the `WINDOW` claimable ones that
- * became due first only (`windowed`: `claimWindow`), with `filter` (SQL on a candidate job, given its alias) added to what makes a
- * job claimable. A job is runnable when no earlier job of its ordering key is still pending,
- * running or backing off; checking that costs an index probe a job, so over all runnable jobs a
- * claim costs as much as the backlog is long (a burst of 3,000 made each claim of 64 check 2,700).
+ * became due first only (`windowed`: `claimWindow`), with `filter` (SQL on a candidate job, given
+ * its alias) added to what makes a job claimable. A job is runnable when no earlier job of its
+ * ordering key is still pending, running or backing off; checking that costs an index probe a job,
+ * so over all runnable jobs a claim costs as much as the backlog is long (a burst of 3,000 made
+ * each claim of 64 check 2,700).
  * The windowed form checks the window only, and tells (`window_full`) whether it was full, that is
  * whether runnable jobs may lie beyond it (`claimOldestFirst` then claims over all).
  */
