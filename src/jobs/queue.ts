@@ -97,9 +97,17 @@ export function insertJobsSql(param: string): string {
     RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at, state`;
 }
 
+/** The job `a` waits and its time has come (SQL). */
+const due = (a: string) => `${a}.state = 'pending' AND ${a}.run_at <= now()`;
+
+/** The job `a` is leased to a worker whose lease ran out (SQL). */
+const leaseRanOut = (a: string) => `${a}.state = 'running' AND ${a}.locked_until < now()`;
+
 /** What makes the job `a` claimable: due, or leased to a worker whose lease ran out (SQL). */
-const claimable = (a: string) =>
-  `((${a}.state = 'pending' AND ${a}.run_at <= now()) OR (${a}.state = 'running' AND ${a}.locked_until < now()))`;
+const claimable = (a: string) => `((${due(a)}) OR (${leaseRanOut(a)}))`;
+
+/** The job `a` is of one of the kinds `$4` (null: any kind) (SQL). */
+const ofKinds = (a: string) => `($4::text[] IS NULL OR ${a}.kind = ANY($4::text[]))`;
 
 /**
  * `claimable`, for a job found by primary key: written so that no partial index of pending or
@@ -126,15 +134,15 @@ const claimWindow = (filter: (a: string) => string = () => '') => `
        SELECT w.id FROM (
          (SELECT d.id, d.run_at AS due FROM unnest($4::text[]) AS k(kind) CROSS JOIN LATERAL (
             SELECT c.id, c.run_at FROM jobs c
-            WHERE c.state = 'pending' AND c.kind = k.kind AND c.run_at <= now()${filter('c')}
+            WHERE c.kind = k.kind AND ${due('c')}${filter('c')}
             ORDER BY c.run_at, c.id LIMIT ${WINDOW}) d)
          UNION ALL
          (SELECT c.id, c.run_at FROM jobs c
-          WHERE $4::text[] IS NULL AND c.state = 'pending' AND c.run_at <= now()${filter('c')}
+          WHERE $4::text[] IS NULL AND ${due('c')}${filter('c')}
           ORDER BY c.run_at, c.id LIMIT ${WINDOW})
          UNION ALL
          (SELECT c.id, c.locked_until FROM jobs c
-          WHERE c.state = 'running' AND c.locked_until < now() AND ($4::text[] IS NULL OR c.kind = ANY($4::text[]))${filter('c')}
+          WHERE ${leaseRanOut('c')} AND ${ofKinds('c')}${filter('c')}
           ORDER BY c.locked_until LIMIT ${WINDOW})
        ) w
        ORDER BY w.due, w.id LIMIT ${WINDOW}`;
@@ -152,7 +160,7 @@ const claimWindow = (filter: (a: string) => string = () => '') => `
 const claimJobsSql = (form: 'windowed' | 'full', filter: (a: string) => string = () => '') => {
   const lease = `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
        locked_until = now() + ($3::int * interval '1 millisecond')`;
-  const kinds = (a: string) => `($4::text[] IS NULL OR ${a}.kind = ANY($4::text[]))${filter(a)}`;
+  const kinds = (a: string) => `${ofKinds(a)}${filter(a)}`;
   const first = `NOT EXISTS (
            SELECT 1 FROM jobs o WHERE o.ordering_key = j.ordering_key AND o.id < j.id AND o.state <> 'failed')`;
   const returning = 'RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at';

@@ -7,24 +7,24 @@
 import type { Database, Queryable } from '../../src/db/database';
 import { claimJobs, claimSql } from '../../src/jobs/queue';
 import { databaseKinds, migratedDatabase } from '../support/databases';
+import { explainJson, planNodes, type PlanNode } from '../support/plans';
 
 /** Rolls the explained claim back. */
 class Explained extends Error {
-  constructor(readonly plan: Record<string, unknown>) {
+  constructor(readonly plan: PlanNode) {
     super('explained');
   }
 }
 
 /** Rows the plan read from `jobs`: returned by its scans, and passed over by their filters. */
-function jobRowsRead(node: Record<string, unknown>): number {
-  let rows = 0;
-  if (node['Relation Name'] === 'jobs' && node['Node Type'] !== 'ModifyTable') {
-    const loops = Number(node['Actual Loops'] ?? 1);
-    rows += (Number(node['Actual Rows'] ?? 0) + Number(node['Rows Removed by Filter'] ?? 0)) * loops;
-  }
-  for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) rows += jobRowsRead(child);
-  return rows;
-}
+const jobRowsRead = (plan: PlanNode): number =>
+  planNodes(plan)
+    .filter((node) => node['Relation Name'] === 'jobs' && node['Node Type'] !== 'ModifyTable')
+    .reduce(
+      (rows, node) =>
+        rows + (Number(node['Actual Rows'] ?? 0) + Number(node['Rows Removed by Filter'] ?? 0)) * Number(node['Actual Loops'] ?? 1),
+      0,
+    );
 
 describe.each(databaseKinds())('the claim window on %s', (kind) => {
   let db: Database;
@@ -41,13 +41,13 @@ describe.each(databaseKinds())('the claim window on %s', (kind) => {
         await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
         await tx.query(`PREPARE claim_window_test (text, int, int, text[]) AS ${sql}`);
         const kindList = `ARRAY[${kinds.map((k) => `'${k}'`).join(', ')}]::text[]`;
-        const r = await tx.query<{ 'QUERY PLAN': unknown }>(
-          `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE claim_window_test ('test-worker', ${limit}, 15000, ${kindList})`,
+        const plan = await explainJson(
+          tx,
+          'ANALYZE, FORMAT JSON',
+          `EXECUTE claim_window_test ('test-worker', ${limit}, 15000, ${kindList})`,
         );
         await tx.query('DEALLOCATE claim_window_test');
-        const raw = r.rows[0]['QUERY PLAN'];
-        const [top] = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: Record<string, unknown> }[];
-        throw new Explained(top.Plan);
+        throw new Explained(plan);
       });
     } catch (err) {
       if (!(err instanceof Explained)) throw err;

@@ -20,6 +20,7 @@ import {
 import { Worker } from '../../src/jobs/worker';
 import { createLogger } from '../../src/logger';
 import { databaseKinds, migratedDatabase } from '../support/databases';
+import { explainJson, planNodes } from '../support/plans';
 import { waitFor, waitForValue } from '../support/wait';
 
 const log = createLogger('silent');
@@ -183,19 +184,12 @@ describe.each(databaseKinds())('jobs started by their writer on %s', (kind) => {
       `INSERT INTO jobs (kind, ordering_key, payload) SELECT 'inbound', 'zalo:late-' || g, '{}' FROM generate_series(1, 8000) g`,
     );
     const group = Array.from({ length: 64 }, (_, i): NewJob => ({ kind: 'deliver', orderingKey: `out:${i}`, payload: {}, startBy }));
-    const plan = await db.query<{ 'QUERY PLAN': unknown }>(
-      `EXPLAIN (FORMAT JSON) WITH queued AS (${insertJobsSql('$1')}) SELECT count(*) FROM queued`,
-      [jobsParam(group)],
-    );
-    const scans: string[] = [];
-    const walk = (node: Record<string, unknown>): void => {
-      if (node['Relation Name'] === 'jobs') scans.push(String(node['Node Type']));
-      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
-    };
-    // Given parsed or as text, depending on the driver.
-    const raw = plan.rows[0]['QUERY PLAN'];
-    const [top] = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: Record<string, unknown> }[];
-    walk(top.Plan);
+    const plan = await explainJson(db, 'FORMAT JSON', `WITH queued AS (${insertJobsSql('$1')}) SELECT count(*) FROM queued`, [
+      jobsParam(group),
+    ]);
+    const scans = planNodes(plan)
+      .filter((node) => node['Relation Name'] === 'jobs')
+      .map((node) => String(node['Node Type']));
     // The INSERT itself is a node on jobs; every read of the queue is a probe of the ordering key's index.
     expect(scans.filter((t) => t !== 'ModifyTable')).toEqual(expect.arrayContaining([expect.stringMatching(/Index/)]));
     expect(scans.filter((t) => t !== 'ModifyTable' && !/Index/.test(t))).toEqual([]);
