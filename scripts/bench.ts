@@ -19,7 +19,8 @@
  * BENCH_STEADY_SECONDS (default 20), BENCH_DB (both|postgres|pglite), BENCH_NODE_ARGS (extra node flags for the
  * gateway, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_PG_STATEMENTS=1 (PostgreSQL: load pg_stat_statements, nested
  * statements included, and print each statement's execution time per conversation over the burst: a diagnosis, it costs CPU itself),
- * BENCH_PG_SETTINGS (PostgreSQL: more server settings, `;` between them, e.g. auto_explain's to log the plans of slow statements).
+ * BENCH_PG_SETTINGS (PostgreSQL: more server settings, `;` between them, e.g. auto_explain's to log the plans of slow statements),
+ * BENCH_PG_WAL=1 (PostgreSQL: the burst's WAL by record type, with its full-page images, from pg_walinspect: a diagnosis).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -42,6 +43,7 @@ const STEADY_RATE = 50;
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
 const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 const PG_SETTINGS = (process.env.BENCH_PG_SETTINGS ?? '').split(';').filter((line) => line.trim());
+const PG_WAL = process.env.BENCH_PG_WAL === '1';
 const ROOT = join(__dirname, '..');
 
 /** The fake citizen-app callback: when each citizen got its first (receipt) and second (bot answer) message. */
@@ -310,6 +312,45 @@ async function printStatementStats(databaseUrl: string | undefined, conversation
   }
 }
 
+/** The server's current WAL position (BENCH_PG_WAL=1), or null. */
+async function walPosition(databaseUrl: string | undefined): Promise<string | null> {
+  if (!PG_WAL || !databaseUrl) return null;
+  const r = await withClient(databaseUrl, (client) => client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn'));
+  return r.rows[0].lsn;
+}
+
+/** The WAL written between `from` and now, by record type, per conversation (BENCH_PG_WAL=1). */
+async function printWalStats(databaseUrl: string | undefined, from: string | null, conversations: number): Promise<void> {
+  if (!from || !databaseUrl) return;
+  const r = await withClient(databaseUrl, async (client) => {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+    // The relation a record's first block belongs to ("blkref #0: rel 1663/5/16384 …"), named when it is in this database.
+    return client.query<{ record: string; relation: string; count: string; size: string; fpi_count: string; fpi_size: string }>(
+      `SELECT w.resource_manager || '/' || split_part(w.record_type, ' ', 1) AS record,
+              coalesce(c.relname, w.rel, '–') AS relation, count(*) AS count, sum(w.record_length - w.fpi_length) AS size,
+              count(*) FILTER (WHERE w.fpi_length > 0) AS fpi_count, sum(w.fpi_length) AS fpi_size
+       FROM (SELECT *, substring(block_ref FROM 'rel \\d+/\\d+/(\\d+)') AS rel
+             FROM pg_get_wal_records_info($1::pg_lsn, pg_current_wal_lsn())) w
+       LEFT JOIN pg_class c ON c.relfilenode::text = w.rel
+       GROUP BY 1, 2 ORDER BY sum(w.record_length) DESC`,
+      [from],
+    );
+  });
+  const per = (n: string, scale = 1) => (Number(n) / scale / conversations).toFixed(2);
+  console.log(
+    '| WAL record | relation | records / conv. | kB / conv. (without images) | full-page images / conv. | their kB / conv. |\n|---|---|---|---|---|---|',
+  );
+  const sum = (k: 'count' | 'size' | 'fpi_count' | 'fpi_size') => String(r.rows.reduce((n, row) => n + Number(row[k]), 0));
+  for (const row of [
+    ...r.rows.slice(0, 40),
+    { record: 'all', relation: '', count: sum('count'), size: sum('size'), fpi_count: sum('fpi_count'), fpi_size: sum('fpi_size') },
+  ]) {
+    console.log(
+      `| ${row.record} | ${row.relation} | ${per(row.count)} | ${per(row.size, 1024)} | ${per(row.fpi_count)} | ${per(row.fpi_size, 1024)} |`,
+    );
+  }
+}
+
 interface DbResult {
   db: string;
   burst: {
@@ -393,6 +434,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     const statementsBefore = await statements(base);
     const countsBefore = await serverCounts(databaseUrl);
     await resetStatementStats(databaseUrl);
+    const walFrom = await walPosition(databaseUrl);
     const cpuBefore = await cpuSnapshot(gateway.pid!, databaseUrl);
     const start = performance.now();
     const ack = await load(`${base}/webhooks/edongthap`, `burst-${randomUUID().slice(0, 4)}`, BURST);
@@ -405,6 +447,7 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     const countsAfter = await serverCounts(databaseUrl);
     const cpuAfter = await cpuSnapshot(gateway.pid!, databaseUrl);
     await printStatementStats(databaseUrl, accepted);
+    await printWalStats(databaseUrl, walFrom, accepted);
     // Server processes started during the burst count from zero; one that ended meanwhile is missed (pooled connections stay).
     const serverCpu = cpuAfter.server && [...cpuAfter.server].reduce((sum, [pid, ms]) => sum + ms - (cpuBefore.server?.get(pid) ?? 0), 0);
     const per = (k: 'commits' | 'flushes' | 'walBytes') =>
