@@ -120,6 +120,32 @@ const claimableRow = (a: string) =>
 /** How many claimable jobs the quick claim looks at, for a claim of up to `$2` (SQL). */
 const WINDOW = '4 * $2 + 32';
 
+/** The channel a job's payload names, '' for none: the key of `jobs_ready_by_channel` (SQL). */
+const channelOf = (a: string) => `COALESCE(${a}.payload->>'channel', '')`;
+
+/**
+ * The due jobs of the kind `k.kind` that became due first, `WINDOW` at most per channel, for the
+ * channels not in `$6` (SQL, lateral to the kinds `k`). The channels of the kind's pending jobs are
+ * found by a skip scan of `jobs_ready_by_channel` (one probe a channel), and each channel's due jobs
+ * are read from it in the order they became due: the jobs of a channel left out (one at its cap,
+ * with an outage's or a slow provider's backlog) are never read, where a window filtering them
+ * passed over each of them at every claim (10,000 such jobs: 2.4 ms a claim).
+ */
+const channelsWindow = `
+         CROSS JOIN LATERAL (
+            WITH RECURSIVE channels(channel) AS (
+              (SELECT ${channelOf('c')} FROM jobs c WHERE c.kind = k.kind AND c.state = 'pending' ORDER BY ${channelOf('c')} LIMIT 1)
+              UNION ALL
+              SELECT (SELECT ${channelOf('c')} FROM jobs c
+                      WHERE c.kind = k.kind AND c.state = 'pending' AND ${channelOf('c')} > channels.channel
+                      ORDER BY ${channelOf('c')} LIMIT 1)
+              FROM channels WHERE channels.channel IS NOT NULL)
+            SELECT channel FROM channels WHERE channel IS NOT NULL AND NOT (channel = ANY($6::text[]))) h
+         CROSS JOIN LATERAL (
+            SELECT c.id, c.run_at FROM jobs c
+            WHERE c.kind = k.kind AND ${channelOf('c')} = h.channel AND ${due('c')}
+            ORDER BY c.run_at, c.id LIMIT ${WINDOW}) d`;
+
 /**
  * The ids of the `WINDOW` claimable jobs of the kinds `$4` (null: any) that became due first (SQL),
  * `filter` added. Each kind's pending jobs are read in the order they became due from
@@ -127,15 +153,19 @@ const WINDOW = '4 * $2 + 32';
  * so the window costs its own size however long the queue is (behind a burst's or an outage's
  * backlog, a window read in id order scanned and sorted every claimable job at each claim). Jobs
  * that became due at the same time come in id order. The claim of any kind (no lane makes one)
- * sorts all due jobs. A filter is tested on each job read: the window passes over the jobs it
- * leaves out (a capped channel's).
+ * sorts all due jobs. `capped`: the jobs of the channels in `$6` are left out, each kind's due jobs
+ * read channel by channel (`channelsWindow`); `filter` leaves them out of the expired leases.
  */
-const claimWindow = (filter: (a: string) => string = () => '') => `
+const claimWindow = (capped: boolean, filter: (a: string) => string = () => '') => `
        SELECT w.id FROM (
-         (SELECT d.id, d.run_at AS due FROM unnest($4::text[]) AS k(kind) CROSS JOIN LATERAL (
+         (SELECT d.id, d.run_at AS due FROM unnest($4::text[]) AS k(kind)${
+           capped
+             ? channelsWindow
+             : ` CROSS JOIN LATERAL (
             SELECT c.id, c.run_at FROM jobs c
-            WHERE c.kind = k.kind AND ${due('c')}${filter('c')}
-            ORDER BY c.run_at, c.id LIMIT ${WINDOW}) d)
+            WHERE c.kind = k.kind AND ${due('c')}
+            ORDER BY c.run_at, c.id LIMIT ${WINDOW}) d`
+         })
          UNION ALL
          (SELECT c.id, c.run_at FROM jobs c
           WHERE $4::text[] IS NULL AND ${due('c')}${filter('c')}
@@ -148,36 +178,48 @@ const claimWindow = (filter: (a: string) => string = () => '') => `
        ORDER BY w.due, w.id LIMIT ${WINDOW}`;
 
 /**
- * The claim statement over all runnable jobs (`full`), or over the `WINDOW` claimable ones that
- * became due first only (`windowed`: `claimWindow`), with `filter` (SQL on a candidate job, given
- * its alias) added to what makes a job claimable. A job is runnable when no earlier job of its
- * ordering key is still pending, running or backing off; checking that costs an index probe a job,
- * so over all runnable jobs a claim costs as much as the backlog is long (a burst of 3,000 made
- * each claim of 64 check 2,700).
- * The windowed form checks the window only, and tells (`window_full`) whether it was full, that is
- * whether runnable jobs may lie beyond it (`claimOldestFirst` then claims over all).
+ * A claim (`claimJobsSql`): `ctes`, the common table expressions that define `claimed`, the claimed
+ * rows (`JobRow`, without `window_full`); `windowFull`, the SQL of whether a windowed claim looked at
+ * a full window, that is whether runnable jobs may lie beyond it (false for the full claim).
  */
-const claimJobsSql = (form: 'windowed' | 'full', filter: (a: string) => string = () => '') => {
+export interface Claim {
+  ctes: string;
+  windowFull: string;
+}
+
+/**
+ * The claim over all runnable jobs (`full`), or over the `WINDOW` claimable ones that became due
+ * first only (`windowed`: `claimWindow`), with `filter` (SQL on a candidate job, given its alias)
+ * added to what makes a job claimable (`capped`: the jobs of the channels in `$6` left out). A job
+ * is runnable when no earlier job of its ordering key is still pending, running or backing off;
+ * checking that costs an index probe a job, so over all runnable jobs a claim costs as much as the
+ * backlog is long (a burst of 3,000 made each claim of 64 check 2,700).
+ */
+const claimJobsSql = (form: 'windowed' | 'full', capped: boolean): Claim => {
+  const filter = capped ? (a: string) => `\n         AND NOT (${channelOf(a)} = ANY($6::text[]))` : () => '';
   const lease = `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
        locked_until = now() + ($3::int * interval '1 millisecond')`;
-  const kinds = (a: string) => `${ofKinds(a)}${filter(a)}`;
   const first = `NOT EXISTS (
            SELECT 1 FROM jobs o WHERE o.ordering_key = j.ordering_key AND o.id < j.id AND o.state <> 'failed')`;
   const returning = 'RETURNING id::text, kind, ordering_key, payload, attempts, max_attempts, give_up_at';
   if (form === 'full')
-    return `${lease}
+    return {
+      ctes: `claimed AS (${lease}
      WHERE id IN (
        SELECT j.id FROM jobs j
-       WHERE ${claimable('j')} AND ${kinds('j')}
+       WHERE ${claimable('j')} AND ${ofKinds('j')}${filter('j')}
          AND ${first}
        ORDER BY j.id
        LIMIT $2
        FOR UPDATE SKIP LOCKED)
-     ${returning}, false AS window_full`;
+     ${returning})`,
+      windowFull: 'false',
+    };
   // The window is a list of ids, so the checks are lookups by primary key whatever the planner
   // guesses of a queue table's size; claimability is checked again on the row locked.
-  return `WITH win AS MATERIALIZED (SELECT ARRAY(${claimWindow(filter)}) AS ids)
-     ${lease}
+  return {
+    ctes: `win AS MATERIALIZED (SELECT ARRAY(${claimWindow(capped, filter)}) AS ids),
+     claimed AS (${lease}
      WHERE id IN (
        SELECT j.id FROM jobs j
        WHERE j.id = ANY((SELECT ids FROM win)::bigint[])
@@ -186,44 +228,58 @@ const claimJobsSql = (form: 'windowed' | 'full', filter: (a: string) => string =
        ORDER BY j.id
        LIMIT $2
        FOR UPDATE SKIP LOCKED)
-     ${returning}, (SELECT cardinality(ids) FROM win) = ${WINDOW} AS window_full`;
+     ${returning})`,
+    windowFull: `(SELECT cardinality(ids) = ${WINDOW} FROM win)`,
+  };
 };
 
-/** A lane's claim statement in both forms (`claimJobsSql`), each usable as the CTE `claimed`. */
+/** A lane's claim statement in both forms (`claimJobsSql`). */
 export interface ClaimSql {
   windowed: string;
   full: string;
 }
 
 /**
- * A lane's claim statements: `around` makes the whole statement of the claim (usable as a CTE, so a
- * lane can read what its jobs need in the same statement), which returns the claimed rows
- * (`toJob` reads one) and their `window_full`. `capped`: the jobs of the channels in `$6` (the
- * `channel` of a job's payload; `ChannelSlots`: those with no room left in the lane) are left out.
- * Parameters `$1`-`$4`: `claimParams`; the later ones (but `$6` when capped) are the caller's.
+ * A lane's claim statements: `around` makes the whole statement of a claim from its `Claim` (so a
+ * lane can read what its jobs need in the same statement): \`WITH ${ctes}, …\`, returning the
+ * claimed rows (`toJob` reads one) each with `window_full` (the claim's `windowFull`), and, when
+ * nothing was claimed, one row with `window_full` alone (`claimedFrom` builds that FROM clause).
+ * `capped`: the jobs of the channels in `$6` (the `channel` of a job's payload; `ChannelSlots`:
+ * those with no room left in the lane) are left out. Parameters `$1`-`$4`: `claimParams`; the later
+ * ones (but `$6` when capped) are the caller's.
  */
-export function claimSql(around: (claim: string) => string, capped = false): ClaimSql {
-  const filter = capped ? (a: string) => `\n         AND NOT (COALESCE(${a}.payload->>'channel', '') = ANY($6::text[]))` : undefined;
-  return { windowed: hot(around(claimJobsSql('windowed', filter))), full: hot(around(claimJobsSql('full', filter))) };
+export function claimSql(around: (claim: Claim) => string, capped = false): ClaimSql {
+  return { windowed: hot(around(claimJobsSql('windowed', capped))), full: hot(around(claimJobsSql('full', capped))) };
+}
+
+/**
+ * The FROM clause of a claim's statement: the claimed rows (`claimed`, with `joins` to what they
+ * need) left-joined to one row of `window_full` (`claim_window`), so that a claim of nothing still
+ * tells whether its window was full (`claimOldestFirst` then needs no claim over all).
+ */
+export function claimedFrom(claim: Claim, joins = ''): string {
+  return `(SELECT ${claim.windowFull} AS window_full) claim_window LEFT JOIN ${joins ? `(claimed ${joins})` : 'claimed'} ON true`;
 }
 
 /**
  * Claims the oldest runnable jobs, up to `limit`: first among the oldest claimable ones (the
  * window), then, only when that may have missed some (fewer than `limit` claimed and the window
- * full, or nothing claimed), over all. `run` runs the given form of the lane's claim for up to the
- * given number of jobs; it returns the jobs and whether the window was full.
+ * full), over all. `run` runs the given form of the lane's claim for up to the given number of
+ * jobs; it returns the jobs and whether the window was full.
  */
 export async function claimOldestFirst(
   limit: number,
   run: (form: keyof ClaimSql, limit: number) => Promise<{ jobs: Job[]; windowFull: boolean }>,
 ): Promise<Job[]> {
   const quick = await run('windowed', limit);
-  if (quick.jobs.length >= limit || (quick.jobs.length > 0 && !quick.windowFull)) return quick.jobs;
+  if (quick.jobs.length >= limit || !quick.windowFull) return quick.jobs;
   const rest = await run('full', limit - quick.jobs.length);
   return [...quick.jobs, ...rest.jobs];
 }
 
-const CLAIM_JOBS_SQL = claimSql((claim) => claim);
+const CLAIM_JOBS_SQL = claimSql(
+  (claim) => `WITH ${claim.ctes} SELECT claimed.*, claim_window.window_full FROM ${claimedFrom(claim)} ORDER BY claimed.id::bigint`,
+);
 
 /** The parameters `$1`-`$4` of a lane's claim (`claimSql`). */
 export function claimParams(workerId: string, limit: number, leaseMs: number, kinds?: readonly string[]): unknown[] {
@@ -237,7 +293,7 @@ export function claimParams(workerId: string, limit: number, leaseMs: number, ki
 export const claimJobs: ClaimJobs = (q, workerId, limit, leaseMs, kinds) =>
   claimOldestFirst(limit, async (form, n) => {
     const r = await q.query<JobRow>(CLAIM_JOBS_SQL[form], claimParams(workerId, n, leaseMs, kinds));
-    return { jobs: r.rows.map(toJob), windowFull: r.rows.some((row) => row.window_full) };
+    return { jobs: claimedRows(r.rows).map(toJob), windowFull: r.rows[0]?.window_full === true };
   });
 
 /**
@@ -253,6 +309,11 @@ export type ClaimJobs = (
   kinds?: readonly string[],
   skipChannels?: readonly string[],
 ) => Promise<Job[]>;
+
+/** The rows of claimed jobs among a claim's rows (`claimedFrom`: without the one row of a claim of nothing). */
+export function claimedRows<R extends { id: string | null }>(rows: readonly R[]): R[] {
+  return rows.filter((row) => row.id !== null);
+}
 
 /** A claimed job from a claimed row (`claimSql`). */
 export function toJob(row: JobRow): Job {
@@ -276,7 +337,7 @@ export interface JobRow {
   attempts: number;
   max_attempts: number;
   give_up_at: Date | string | null;
-  /** The windowed claim looked at a full window: runnable jobs may lie beyond it. */
+  /** The windowed claim looked at a full window: runnable jobs may lie beyond it (`claimedFrom`). */
   window_full?: boolean;
   /** Written by `insertJobsSql`: `running` when the job was started by its writer's lane. */
   state?: string;

@@ -10,7 +10,17 @@
 import { hot, type Database, type Queryable } from '../db/database';
 import { GroupWrite } from '../db/group-write';
 import { jsonParam } from '../db/json-param';
-import { claimOldestFirst, claimParams, claimSql, completeJobsSql, toJob, type ClaimJobs, type Job, type JobRow } from '../jobs/queue';
+import {
+  claimedFrom,
+  claimOldestFirst,
+  claimParams,
+  claimSql,
+  completeJobsSql,
+  toJob,
+  type ClaimJobs,
+  type Job,
+  type JobRow,
+} from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
 import { qualified } from './rows';
@@ -71,7 +81,7 @@ export function readDeliveryRow(jobs: Map<string, Job>, row: Record<string, unkn
 }
 
 const CLAIM_DELIVERIES_SQL = claimSql(
-  (claim) => `WITH claimed AS (${claim}),
+  (claim) => `WITH ${claim.ctes},
        wanted AS (
          SELECT c.id AS job_id, x.n,
            CASE WHEN x.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN x.message_id::uuid END AS message_id
@@ -85,8 +95,8 @@ const CLAIM_DELIVERIES_SQL = claimSql(
          -- The array makes it a lookup by primary key whatever the planner guesses of the claimed rows.
          WHERE messages.id = ANY(ARRAY(SELECT message_id FROM wanted))
            AND messages.status IN ('queued', 'sending'))
-       SELECT to_jsonb(claimed) AS job, m.*, ${deliveryDetails('$7')}
-       FROM claimed LEFT JOIN m ON m.job_id = claimed.id LEFT JOIN conversations c ON c.id = m.conversation_id
+       SELECT to_jsonb(claimed) AS job, claim_window.window_full, m.*, ${deliveryDetails('$7')}
+       FROM ${claimedFrom(claim, 'LEFT JOIN m ON m.job_id = claimed.id LEFT JOIN conversations c ON c.id = m.conversation_id')}
        ORDER BY claimed.id::bigint, m.n`,
   true,
 );
@@ -112,13 +122,11 @@ export function claimDeliveries(deliverKind: string, threaded: readonly string[]
         threadedParam,
       ]);
       const jobs = new Map<string, Job>();
-      let windowFull = false;
       for (const row of r.rows) {
-        const jobRow = row.job as JobRow;
-        windowFull ||= jobRow.window_full === true;
-        readDeliveryRow(jobs, row, jobRow.kind === deliverKind);
+        const jobRow = row.job as JobRow | null;
+        if (jobRow) readDeliveryRow(jobs, row, jobRow.kind === deliverKind);
       }
-      return { jobs: [...jobs.values()], windowFull };
+      return { jobs: [...jobs.values()], windowFull: r.rows[0]?.window_full === true };
     });
 }
 

@@ -1,6 +1,16 @@
 /** Raw inbound deliveries (webhook bodies, mails, live-chat frames), stored before they are acknowledged. */
 import { hot, type Queryable } from '../db/database';
-import { claimOldestFirst, claimParams, claimSql, completeJobSql, toJob, type ClaimJobs, type JobRow } from '../jobs/queue';
+import {
+  claimedFrom,
+  claimedRows,
+  claimOldestFirst,
+  claimParams,
+  claimSql,
+  completeJobSql,
+  toJob,
+  type ClaimJobs,
+  type JobRow,
+} from '../jobs/queue';
 
 /** A stored raw delivery, as processing reads it back. */
 export interface InboundEventRow {
@@ -59,14 +69,17 @@ export async function insertInboundEvent(q: Queryable, e: NewInboundEvent): Prom
 }
 
 const CLAIM_INBOUND_SQL = claimSql(
-  (claim) => `WITH claimed AS (${claim})
-     SELECT c.*, e.channel AS e_channel, e.content_type, e.body, e.processed_at
-     FROM claimed c LEFT JOIN LATERAL (
+  (claim) => `WITH ${claim.ctes}
+     SELECT claimed.*, claim_window.window_full, e.channel AS e_channel, e.content_type, e.body, e.processed_at
+     FROM ${claimedFrom(
+       claim,
+       `LEFT JOIN LATERAL (
        -- LIMIT keeps this a lookup by primary key per job (PGlite keeps no statistics to choose one);
        -- an id that is no number finds nothing rather than failing the lane's every claim.
        SELECT * FROM inbound_events
-       WHERE id = CASE WHEN c.payload->>'eventId' ~ '^[0-9]{1,18}$' THEN (c.payload->>'eventId')::bigint END LIMIT 1) e ON true
-     ORDER BY c.id::bigint`,
+       WHERE id = CASE WHEN claimed.payload->>'eventId' ~ '^[0-9]{1,18}$' THEN (claimed.payload->>'eventId')::bigint END LIMIT 1) e ON true`,
+     )}
+     ORDER BY claimed.id::bigint`,
 );
 
 /**
@@ -79,14 +92,14 @@ export const claimInboundJobs: ClaimJobs = (q, workerId, limit, leaseMs, kinds) 
       CLAIM_INBOUND_SQL[form],
       claimParams(workerId, n, leaseMs, kinds),
     );
-    const jobs = r.rows.map((row) => ({
+    const jobs = claimedRows(r.rows).map((row) => ({
       ...toJob(row),
       attached:
         row.e_channel === null
           ? null
           : { channel: row.e_channel, contentType: row.content_type, body: row.body, processedAt: row.processed_at },
     }));
-    return { jobs, windowFull: r.rows.some((row) => row.window_full) };
+    return { jobs, windowFull: r.rows[0]?.window_full === true };
   });
 
 /** The SQL that stamps a raw delivery processed (`idParam`: its id's placeholder), usable as a CTE. */

@@ -5,7 +5,7 @@
  * `jobs_ready_by_kind` and the expired leases from `jobs_leased`.
  */
 import type { Database, Queryable } from '../../src/db/database';
-import { claimJobs, claimSql } from '../../src/jobs/queue';
+import { claimedFrom, claimJobs, claimSql } from '../../src/jobs/queue';
 import { databaseKinds, migratedDatabase } from '../support/databases';
 import { explainJson, planNodes, type PlanNode } from '../support/plans';
 
@@ -33,18 +33,23 @@ describe.each(databaseKinds())('the claim window on %s', (kind) => {
   });
   afterEach(() => db.close());
 
-  /** The windowed claim of `kinds`, prepared and run with a generic plan, explained with what it read, then rolled back. */
-  async function explainClaim(kinds: string[], limit: number): Promise<{ read: number; claimed: number; plan: string }> {
-    const sql = claimSql((claim) => claim).windowed;
+  /**
+   * The windowed claim of `kinds` (leaving out the jobs of the channels `capped`, when given, as the
+   * delivery lane's claim does), prepared and run with a generic plan, explained with what it read,
+   * then rolled back.
+   */
+  async function explainClaim(kinds: string[], limit: number, capped?: string[]): Promise<{ read: number; claimed: number; plan: string }> {
+    const sql = claimSql((claim) => `WITH ${claim.ctes} SELECT claimed.id FROM ${claimedFrom(claim)}`, capped !== undefined).windowed;
+    const list = (items: string[]) => `ARRAY[${items.map((k) => `'${k}'`).join(', ')}]::text[]`;
     try {
       await db.transaction(async (tx: Queryable) => {
         await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
-        await tx.query(`PREPARE claim_window_test (text, int, int, text[]) AS ${sql}`);
-        const kindList = `ARRAY[${kinds.map((k) => `'${k}'`).join(', ')}]::text[]`;
+        // $5 is the delivery claim's own parameter, unused here; $6 the channels left out.
+        await tx.query(`PREPARE claim_window_test (text, int, int, text[]${capped ? ', text, text[]' : ''}) AS ${sql}`);
         const plan = await explainJson(
           tx,
           'ANALYZE, FORMAT JSON',
-          `EXECUTE claim_window_test ('test-worker', ${limit}, 15000, ${kindList})`,
+          `EXECUTE claim_window_test ('test-worker', ${limit}, 15000, ${list(kinds)}${capped ? `, NULL, ${list(capped)}` : ''})`,
         );
         await tx.query('DEALLOCATE claim_window_test');
         throw new Explained(plan);
@@ -105,5 +110,59 @@ describe.each(databaseKinds())('the claim window on %s', (kind) => {
     const claimed = await claimJobs(db, 'w/deliver', 10, 15_000, ['deliver']);
     expect(claimed.map((j) => j.id).sort()).toEqual([retried, fresh, crashed].sort());
     expect(claimed.map((j) => j.id)).not.toContain(later);
+  });
+
+  test("a capped channel's backlog is not read: the other channels' due jobs are, in the order they became due", async () => {
+    await db.query(
+      `INSERT INTO jobs (kind, ordering_key, payload) SELECT 'deliver', 'few:' || g, '{"channel":"zalo"}' FROM generate_series(1, 10) g`,
+    );
+    await db.query('ANALYZE jobs');
+    // An e-DongThap backlog at its cap (a slow callback), then other channels' deliveries, and agency mails (no channel).
+    await db.query(
+      `INSERT INTO jobs (kind, ordering_key, payload) SELECT 'deliver', 'edt:' || g, '{"channel":"edongthap"}' FROM generate_series(1, 10000) g`,
+    );
+    await db.query(
+      `INSERT INTO jobs (kind, ordering_key, payload) SELECT 'deliver', 'fb:' || g, '{"channel":"facebook"}' FROM generate_series(1, 40) g`,
+    );
+    await db.query(`INSERT INTO jobs (kind, ordering_key, payload) SELECT 'agency_mail', 'mail:' || g, '{}' FROM generate_series(1, 5) g`);
+
+    const capped = await explainClaim(['deliver', 'agency_mail'], 64, ['edongthap']);
+    // 10 Zalo + 40 Facebook + 5 mails, all of them; none of the 10,000 e-DongThap jobs (a window
+    // filtering them read 10,000 rows, and the claim over all that followed it as many again).
+    expect(capped.claimed).toBe(55);
+    expect(capped.read).toBeLessThan(500);
+    expect(capped.plan).toMatch(/jobs_ready_by_channel/);
+
+    // Not capped: the oldest due deliveries, e-DongThap's among them.
+    const claimed = await claimJobs(db, 'w/deliver', 64, 15_000, ['deliver']);
+    expect(claimed).toHaveLength(64);
+  });
+
+  test('a claim of nothing from a window that was not full makes no claim over all; from a full one it does', async () => {
+    const statements: string[] = [];
+    const counted: Queryable = {
+      query: (sql, params) => {
+        statements.push(sql);
+        return db.query(sql, params);
+      },
+    };
+    // One citizen's first job runs; its 39 next ones wait for it: claimable, none runnable.
+    await db.query(
+      `INSERT INTO jobs (kind, ordering_key, payload, state, locked_by, locked_until)
+       VALUES ('deliver', 'citizen', '{}', 'running', 'alive/deliver', now() + interval '1 minute')`,
+    );
+    await db.query(`INSERT INTO jobs (kind, ordering_key, payload) SELECT 'deliver', 'citizen', '{}' FROM generate_series(1, 39)`);
+    // A window for a claim of 2 is 4 × 2 + 32 = 40 jobs: the 39 waiting ones are not a full window.
+    expect(await claimJobs(counted, 'w/deliver', 2, 15_000, ['deliver'])).toEqual([]);
+    expect(statements).toHaveLength(1);
+
+    // One more waiting job fills the window; a runnable job lies beyond it, which only the claim over all finds.
+    await db.query(`INSERT INTO jobs (kind, ordering_key, payload) VALUES ('deliver', 'citizen', '{}')`);
+    const beyond = (
+      await db.query<{ id: string }>(`INSERT INTO jobs (kind, ordering_key, payload) VALUES ('deliver', 'other', '{}') RETURNING id::text`)
+    ).rows[0].id;
+    statements.length = 0;
+    expect((await claimJobs(counted, 'w/deliver', 2, 15_000, ['deliver'])).map((j) => j.id)).toEqual([beyond]);
+    expect(statements).toHaveLength(2);
   });
 });
