@@ -81,7 +81,8 @@ describe.each(databaseKinds())('failed work on %s', (kind) => {
         }[],
       (rows) => rows.some((r) => r.purpose === 'receipt'),
     );
-    const receipt = failed.find((r) => r.purpose === 'receipt')!;
+    const receipt = failed.find((r) => r.purpose === 'receipt');
+    if (!receipt) throw new Error(`no failed receipt listed within 15 s; the gateway's last warnings:\n${t.recentLogs()}`);
     expect(receipt.error).toMatch(/HTTP 503/);
     t.citizenApp.alwaysFail = null;
     await request(t.app).post(`/api/messages/${receipt.messageId}/resend`).set('authorization', auth).expect(202);

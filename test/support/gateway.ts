@@ -52,6 +52,12 @@ export interface TestGateway {
   postCitizen(body: Record<string, unknown>): request.Test;
   /** Stops the gateway (not the fake app). `keepData` keeps the data folder for a restart. */
   stop(opts?: { keepData?: boolean }): Promise<void>;
+  /**
+   * The gateway's last 200 log lines at warn and above (kept in memory unless TEST_LOG_LEVEL sends
+   * the logs to the output), for the message of a test that timed out waiting: a job's retries and
+   * their errors say where the time went.
+   */
+  recentLogs(): string;
 }
 
 /** Options of a test gateway. */
@@ -281,8 +287,14 @@ async function startOn(
   opened.db = db;
   const reuseModels = opts.reuseModels !== false;
   if (reuseModels) await prepareDatabase(db, config, !!opts.firstAdminMustChangePassword);
+  const recent: string[] = [];
+  const memory = {
+    write(line: string) {
+      if (recent.push(line) > 200) recent.shift();
+    },
+  };
   const gw = await createGateway(config, {
-    logger: createLogger(config.LOG_LEVEL),
+    logger: process.env.TEST_LOG_LEVEL ? createLogger(config.LOG_LEVEL) : createLogger('warn', memory),
     adapters: opts.adapters,
     db,
     delivery: { giveUpAfterMs: 2_000, backoffBaseMs: 20, ...opts.delivery },
@@ -320,6 +332,7 @@ async function startOn(
       await db.close().catch(() => undefined);
       if (!stopOpts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
+    recentLogs: () => recent.join('') || '(nothing logged at warn or above)',
   };
 }
 
