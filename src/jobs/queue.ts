@@ -426,11 +426,15 @@ const FAIL_JOB_SQL = hot(`UPDATE jobs SET state = $2, last_error = $3, locked_by
      WHERE id = $1::bigint`);
 
 /**
- * Schedules a retry after `delayMs`, or marks the job failed when `permanent`, past its give-up
- * time, or (without one) out of attempts.
+ * How a failed run ends: `now`, the job fails (a permanent error); `final`, it fails when past its
+ * give-up time or (without one) out of attempts, else it is retried; `retry`, it is retried whatever
+ * its give-up time (its handler gives up itself, on a later run: `RetryLaterError`).
  */
-export async function failJob(q: Queryable, job: Job, error: string, delayMs: number, permanent: boolean): Promise<'retry' | 'failed'> {
-  const giveUp = permanent || isFinalAttempt(job);
+export type FailureEnd = 'now' | 'final' | 'retry';
+
+/** Schedules a retry after `delayMs`, or marks the job failed, as `end` says. */
+export async function failJob(q: Queryable, job: Job, error: string, delayMs: number, end: FailureEnd): Promise<'retry' | 'failed'> {
+  const giveUp = end === 'now' || (end === 'final' && isFinalAttempt(job));
   await q.query(FAIL_JOB_SQL, [job.id, giveUp ? 'failed' : 'pending', error.slice(0, 2000), Math.round(delayMs)]);
   return giveUp ? 'failed' : 'retry';
 }

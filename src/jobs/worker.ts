@@ -14,7 +14,12 @@ import { backoffMs, claimJobs, completeJob, failJob, releaseOwnJobs, renewLeases
 /** Thrown by a handler to fail a job without retrying. */
 export class PermanentJobError extends Error {}
 
-/** Thrown by a handler to retry after a given delay (e.g. Retry-After). */
+/**
+ * Thrown by a handler to retry after a given delay (e.g. Retry-After). The handler decides itself
+ * when to give up, on a later run (the dispatcher marks its messages failed then): the job is
+ * retried whatever its give-up time. Given up here too, a job past that time while its handler was
+ * deciding was failed with its messages still queued, never sent nor shown as failed.
+ */
 export class RetryLaterError extends Error {
   constructor(
     message: string,
@@ -248,10 +253,10 @@ export class Worker {
       unblocked = result ? result.successor : await completeJob(this.db, job.id);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const permanent = err instanceof PermanentJobError;
+      const end = err instanceof PermanentJobError ? 'now' : err instanceof RetryLaterError ? 'retry' : 'final';
       const delay = err instanceof RetryLaterError ? err.delayMs : backoffMs(job.attempts);
       try {
-        outcome = await failJob(this.db, job, message, delay, permanent);
+        outcome = await failJob(this.db, job, message, delay, end);
         unblocked = outcome === 'failed';
       } catch (failErr) {
         outcome = 'retry'; // the lease expires and the job is claimed again

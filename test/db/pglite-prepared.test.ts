@@ -154,7 +154,7 @@ describe('the pipeline on PGlite, its hot statements prepared', () => {
       })),
     );
     const [second] = await claimInboundJobs(db, 'w1', 5, 15_000, ['inbound']);
-    await failJob(db, second, 'thử lại', 10, false);
+    await failJob(db, second, 'thử lại', 10, 'final');
     await finishInboundEvent(db, String(second.payload.eventId), second.id);
     const [next] = await claimDeliveries('deliver', [])(db, 'w2', 5, 15_000, ['deliver']);
     await completeJob(db, next.id);

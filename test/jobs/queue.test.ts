@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../src/db/database';
 import { attachedTo, backoffMs, claimJobs, completeJob, completeJobSql, enqueueJob, failJob } from '../../src/jobs/queue';
-import { Worker } from '../../src/jobs/worker';
+import { RetryLaterError, Worker } from '../../src/jobs/worker';
 import { INBOUND_JOB, storeInbound } from '../../src/pipeline/intake';
 import { claimDeliveries } from '../../src/store/deliveries';
 import { claimInboundJobs } from '../../src/store/inbound-events';
@@ -63,18 +63,64 @@ describe.each(databaseKinds())('job queue on %s', (kind) => {
     expect((await db.query('SELECT 1 FROM jobs')).rowCount).toBe(0);
   });
 
+  test('a job whose handler asks to retry later is retried even past its give-up time: the handler gives up itself', async () => {
+    // The dispatcher checks the give-up time, finds it not yet reached, records the attempt and asks
+    // for a retry; the give-up time passes meanwhile. The job must still run again, so that the
+    // handler gives up with its messages (failed, shown to operators), not the worker without them.
+    const runs: number[] = [];
+    const worker = new Worker(
+      db,
+      {
+        k: async (job) => {
+          runs.push(job.attempts);
+          if (job.attempts === 1) throw new RetryLaterError('provider down', 10);
+        },
+      },
+      createLogger('silent'),
+      { concurrency: 1, pollMs: 50 },
+    );
+    await enqueueJob(db, 'k', 'A', {}, { giveUpAfterMs: 0 });
+    await worker.start();
+    await waitFor(() => runs.length >= 2);
+    await worker.stop();
+    expect(runs).toEqual([1, 2]);
+    expect((await db.query('SELECT 1 FROM jobs')).rowCount).toBe(0);
+  });
+
+  test('a job whose handler fails otherwise is given up at its give-up time', async () => {
+    const runs: number[] = [];
+    const worker = new Worker(
+      db,
+      {
+        k: async (job) => {
+          runs.push(job.attempts);
+          throw new Error('boom');
+        },
+      },
+      createLogger('silent'),
+      { concurrency: 1, pollMs: 50 },
+    );
+    await enqueueJob(db, 'k', 'A', {}, { giveUpAfterMs: 0 });
+    await worker.start();
+    await waitFor(() => runs.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    await worker.stop();
+    expect(runs).toEqual([1]);
+    expect((await db.query<{ state: string }>('SELECT state FROM jobs')).rows).toEqual([{ state: 'failed' }]);
+  });
+
   test('a retry waits for its time and keeps later jobs of its key waiting', async () => {
     await enqueueJob(db, 'k', 'A', {});
     const later = await enqueueJob(db, 'k', 'A', {});
     const [job] = await claimJobs(db, 'w', 1, 60_000);
     // Delays of seconds, not milliseconds: on a loaded machine one PGlite claim has taken over 200 ms.
-    expect(await failJob(db, job, 'boom', 1_500, false)).toBe('retry');
+    expect(await failJob(db, job, 'boom', 1_500, 'final')).toBe('retry');
     expect(await claimJobs(db, 'w', 10, 60_000)).toEqual([]);
     await new Promise((r) => setTimeout(r, 1_600));
     const [again] = await claimJobs(db, 'w', 10, 60_000);
     expect(again.id).toBe(job.id);
     expect(again.attempts).toBe(2);
-    expect(await failJob(db, again, 'bad', 0, true)).toBe('failed');
+    expect(await failJob(db, again, 'bad', 0, 'now')).toBe('failed');
     const [next] = await claimJobs(db, 'w', 10, 60_000);
     expect(next.id).toBe(later); // a failed job no longer blocks its key
   });
