@@ -123,6 +123,9 @@ const WINDOW = '4 * $2 + 32';
 /** The channel a job's payload names, '' for none: the key of `jobs_ready_by_channel` (SQL). */
 const channelOf = (a: string) => `COALESCE(${a}.payload->>'channel', '')`;
 
+/** With `capped`, the condition that leaves out the job `a` of a channel in `$6` (SQL, to add to a WHERE); else none. */
+const leftOut = (capped: boolean) => (a: string) => (capped ? `\n         AND NOT (${channelOf(a)} = ANY($6::text[]))` : '');
+
 /**
  * The due jobs of the kind `k.kind` that became due first, `WINDOW` at most per channel, for the
  * channels not in `$6` (SQL, lateral to the kinds `k`). The channels of the kind's pending jobs are
@@ -154,9 +157,9 @@ const channelsWindow = `
  * backlog, a window read in id order scanned and sorted every claimable job at each claim). Jobs
  * that became due at the same time come in id order. The claim of any kind (no lane makes one)
  * sorts all due jobs. `capped`: the jobs of the channels in `$6` are left out, each kind's due jobs
- * read channel by channel (`channelsWindow`); `filter` leaves them out of the expired leases.
+ * read channel by channel (`channelsWindow`), and out of the expired leases by `leftOut`.
  */
-const claimWindow = (capped: boolean, filter: (a: string) => string = () => '') => `
+const claimWindow = (capped: boolean) => `
        SELECT w.id FROM (
          (SELECT d.id, d.run_at AS due FROM unnest($4::text[]) AS k(kind)${
            capped
@@ -168,11 +171,11 @@ const claimWindow = (capped: boolean, filter: (a: string) => string = () => '') 
          })
          UNION ALL
          (SELECT c.id, c.run_at FROM jobs c
-          WHERE $4::text[] IS NULL AND ${due('c')}${filter('c')}
+          WHERE $4::text[] IS NULL AND ${due('c')}${leftOut(capped)('c')}
           ORDER BY c.run_at, c.id LIMIT ${WINDOW})
          UNION ALL
          (SELECT c.id, c.locked_until FROM jobs c
-          WHERE ${leaseRanOut('c')} AND ${ofKinds('c')}${filter('c')}
+          WHERE ${leaseRanOut('c')} AND ${ofKinds('c')}${leftOut(capped)('c')}
           ORDER BY c.locked_until LIMIT ${WINDOW})
        ) w
        ORDER BY w.due, w.id LIMIT ${WINDOW}`;
@@ -196,7 +199,7 @@ export interface Claim {
  * backlog is long (a burst of 3,000 made each claim of 64 check 2,700).
  */
 const claimJobsSql = (form: 'windowed' | 'full', capped: boolean): Claim => {
-  const filter = capped ? (a: string) => `\n         AND NOT (${channelOf(a)} = ANY($6::text[]))` : () => '';
+  const filter = leftOut(capped);
   const lease = `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
        locked_until = now() + ($3::int * interval '1 millisecond')`;
   const first = `NOT EXISTS (
@@ -218,7 +221,7 @@ const claimJobsSql = (form: 'windowed' | 'full', capped: boolean): Claim => {
   // The window is a list of ids, so the checks are lookups by primary key whatever the planner
   // guesses of a queue table's size; claimability is checked again on the row locked.
   return {
-    ctes: `win AS MATERIALIZED (SELECT ARRAY(${claimWindow(capped, filter)}) AS ids),
+    ctes: `win AS MATERIALIZED (SELECT ARRAY(${claimWindow(capped)}) AS ids),
      claimed AS (${lease}
      WHERE id IN (
        SELECT j.id FROM jobs j
@@ -293,7 +296,7 @@ export function claimParams(workerId: string, limit: number, leaseMs: number, ki
 export const claimJobs: ClaimJobs = (q, workerId, limit, leaseMs, kinds) =>
   claimOldestFirst(limit, async (form, n) => {
     const r = await q.query<JobRow>(CLAIM_JOBS_SQL[form], claimParams(workerId, n, leaseMs, kinds));
-    return { jobs: claimedRows(r.rows).map(toJob), windowFull: r.rows[0]?.window_full === true };
+    return { jobs: claimedRows(r.rows).map(toJob), windowFull: windowFullOf(r.rows) };
   });
 
 /**
@@ -309,6 +312,11 @@ export type ClaimJobs = (
   kinds?: readonly string[],
   skipChannels?: readonly string[],
 ) => Promise<Job[]>;
+
+/** Whether a claim's window was full, from its rows (`claimedFrom`: every row, the one of a claim of nothing included, tells). */
+export function windowFullOf(rows: readonly { window_full?: boolean | null }[]): boolean {
+  return rows[0]?.window_full === true;
+}
 
 /** The rows of claimed jobs among a claim's rows (`claimedFrom`: without the one row of a claim of nothing). */
 export function claimedRows<R extends { id: string | null }>(rows: readonly R[]): R[] {

@@ -20,6 +20,7 @@ import {
   type ClaimJobs,
   type Job,
   type JobRow,
+  windowFullOf,
 } from '../jobs/queue';
 import { eventsParam, insertEventsSql, type NewEvent } from './events';
 import { MESSAGE_COLUMNS, partsSentSql, toMessage, type MessageRow } from './messages';
@@ -126,7 +127,7 @@ export function claimDeliveries(deliverKind: string, threaded: readonly string[]
         const jobRow = row.job as JobRow | null;
         if (jobRow) readDeliveryRow(jobs, row, jobRow.kind === deliverKind);
       }
-      return { jobs: [...jobs.values()], windowFull: r.rows[0]?.window_full === true };
+      return { jobs: [...jobs.values()], windowFull: windowFullOf(r.rows) };
     });
 }
 

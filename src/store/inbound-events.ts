@@ -10,6 +10,7 @@ import {
   toJob,
   type ClaimJobs,
   type JobRow,
+  windowFullOf,
 } from '../jobs/queue';
 
 /** A stored raw delivery, as processing reads it back. */
@@ -99,7 +100,7 @@ export const claimInboundJobs: ClaimJobs = (q, workerId, limit, leaseMs, kinds) 
           ? null
           : { channel: row.e_channel, contentType: row.content_type, body: row.body, processedAt: row.processed_at },
     }));
-    return { jobs, windowFull: r.rows[0]?.window_full === true };
+    return { jobs, windowFull: windowFullOf(r.rows) };
   });
 
 /** The SQL that stamps a raw delivery processed (`idParam`: its id's placeholder), usable as a CTE. */
