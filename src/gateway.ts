@@ -47,7 +47,7 @@ import { readKnowledge } from './knowledge/read-files';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics';
 import { createNluEngine, loadTrainingData } from './nlu';
-import { deliver, DELIVERY_PROBE_MS, probeDeliveries } from './pipeline/dispatcher';
+import { deliver, DELIVERY_PROBE_MS, failAbandoned, probeDeliveries } from './pipeline/dispatcher';
 import { FETCH_MEDIA_JOB, fetchMedia } from './pipeline/fetch-media';
 import { inboundWriter, processInbound } from './pipeline/process-inbound';
 import { DELIVER_JOB } from './pipeline/outbound';
@@ -209,6 +209,8 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       leaseMs: opts.jobLeaseMs,
       pollMs: opts.jobPollMs,
       onJobDone: (job, outcome, ms) => ctx.metrics.jobLatency.observe({ kind: job.kind, outcome }, ms / 1000),
+      // A delivery given up outside its dispatcher (an error recording the send, say) fails its messages.
+      onGivenUp: (job) => (job.kind === DELIVER_JOB ? failAbandoned(ctx, [job.id]) : Promise.resolve()),
     });
   // PGlite is one engine behind one lock: wider lanes do no more work, they only lengthen the queue in
   // front of the webhooks' own INSERTs (client timeouts under a burst). Its lanes stay narrow.
@@ -290,6 +292,11 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
     async start() {
       // The embedded database has one process: anything "running" was cut off by a crash.
       if (db.kind === 'pglite') await releaseAllRunning(db);
+      if (config.WORKER_CONCURRENCY > 0) {
+        // Messages a given-up delivery left unsent (a crash before its clean-up, or an older version's race).
+        const abandoned = await failAbandoned(ctx, null);
+        if (abandoned) log.warn({ messages: abandoned }, 'unsent messages of given-up deliveries marked failed');
+      }
       for (const l of lanes) await l.start();
       await hardening.start();
       if (config.WORKER_CONCURRENCY > 0) {

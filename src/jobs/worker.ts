@@ -64,6 +64,12 @@ export interface WorkerOptions {
    */
   slots?: ChannelSlots;
   onJobDone?: (job: Job, outcome: 'done' | 'retry' | 'failed', ms: number) => void;
+  /**
+   * Called when this lane gives up a job after its handler threw (not when the handler gave up
+   * itself and returned): what the handler would have cleaned up (deliveries: their messages).
+   * Its errors are logged; a crash before it runs is covered by the caller's own check at start.
+   */
+  onGivenUp?: (job: Job) => Promise<unknown>;
 }
 
 /** What a job's writer uses of its lane to start the job itself (`Worker.reserve`, `adopt`, `unreserve`). */
@@ -264,6 +270,8 @@ export class Worker {
       }
       const level = outcome === 'failed' ? 'error' : 'warn';
       this.log[level]({ jobId: job.id, kind: job.kind, attempts: job.attempts, err: message }, `job ${outcome}`);
+      if (outcome === 'failed' && this.opts.onGivenUp)
+        await this.opts.onGivenUp(job).catch((err: unknown) => this.log.error({ err, jobId: job.id }, 'clean-up of a given-up job failed'));
     } finally {
       this.held.delete(job.id);
       this.inflight--;

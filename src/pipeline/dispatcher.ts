@@ -14,6 +14,7 @@ import type { AppContext } from '../context';
 import { attachedTo, backoffMs, isFinalAttempt, probeBackedOff, resumeBackedOff, type Job } from '../jobs/queue';
 import { RetryLaterError, type CompletedInline } from '../jobs/worker';
 import { requeueDeliveries, type DeliveryItem } from '../store/deliveries';
+import { failAbandonedDeliveries } from '../store/failed-work';
 import { logEvent, SYSTEM } from '../store/events';
 import { markFailed, markPartSent, type MessageRow } from '../store/messages';
 import { DELIVER_JOB } from './outbound';
@@ -142,10 +143,25 @@ async function fail(ctx: AppContext, m: MessageRow, reason: string): Promise<nul
       data: { messageId: m.id, reason },
     });
   });
+  reportFailed(ctx, m, reason);
+  return null;
+}
+
+/** Tells metrics, the log and the open consoles that a message failed for good. */
+function reportFailed(ctx: AppContext, m: { id: string; conversationId: string; channel: string }, reason: string): void {
   ctx.metrics.messagesOut.inc({ channel: m.channel, outcome: 'failed' });
   ctx.log.warn({ channel: m.channel, conversationId: m.conversationId, messageId: m.id, reason }, 'delivery failed permanently');
   ctx.bus.emit('message', { conversationId: m.conversationId, messageId: m.id, direction: 'out', status: 'failed', channel: m.channel });
-  return null;
+}
+
+/**
+ * Fails the messages that delivery jobs given up by the job queue left unsent (`jobIds`; null: all
+ * such jobs, at start), so that they are listed for a re-send; how many.
+ */
+export async function failAbandoned(ctx: AppContext, jobIds: readonly string[] | null): Promise<number> {
+  const failed = await failAbandonedDeliveries(ctx.db, DELIVER_JOB, jobIds, SYSTEM);
+  for (const m of failed) reportFailed(ctx, m, m.error);
+  return failed.length;
 }
 
 /** How often the oldest backed-off delivery of each channel is tried early, to notice a provider that is back. */

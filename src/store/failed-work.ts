@@ -4,6 +4,7 @@
  * that can never be processed (dead letters), each with its reason.
  */
 import type { Queryable } from '../db/database';
+import type { Actor } from './events';
 
 /** A failed outbound message. */
 export interface FailedDelivery {
@@ -36,6 +37,56 @@ export async function listFailedDeliveries(q: Queryable, opts: { channel?: strin
      LIMIT $2`,
     [opts.channel ?? null, opts.limit ?? 100],
   );
+  return r.rows;
+}
+
+/** An outbound message marked failed because its delivery job was given up while it was still unsent. */
+export interface AbandonedDelivery {
+  id: string;
+  conversationId: string;
+  ticketId: string | null;
+  channel: string;
+  error: string;
+}
+
+const FAIL_ABANDONED_SQL = `WITH given_up AS (
+       SELECT j.kind, j.ordering_key, j.last_error, x.message_id
+       FROM jobs j, jsonb_array_elements_text(
+         CASE WHEN jsonb_typeof(j.payload->'messageIds') = 'array' THEN j.payload->'messageIds' ELSE jsonb_build_array(j.payload->'messageId') END)
+         AS x(message_id)
+       WHERE j.kind = $1 AND j.state = 'failed' AND ($2::bigint[] IS NULL OR j.id = ANY($2::bigint[]))
+         AND x.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
+     failed AS (
+       UPDATE messages m SET status = 'failed', error = left('job_failed: ' || COALESCE(g.last_error, 'không rõ lý do'), 2000)
+       FROM given_up g
+       WHERE m.id = g.message_id::uuid AND m.direction = 'out' AND m.status IN ('queued', 'sending')
+         -- A message re-sent by an operator has a live job of its own: that one decides.
+         AND NOT EXISTS (SELECT 1 FROM jobs live
+                          WHERE live.ordering_key = g.ordering_key AND live.state <> 'failed' AND live.kind = g.kind
+                            AND (live.payload->'messageIds' ? g.message_id OR live.payload->>'messageId' = g.message_id))
+       RETURNING m.id, m.conversation_id, m.ticket_id, m.channel, m.error, m.created_at),
+     logged AS (
+       INSERT INTO events (ticket_id, conversation_id, type, actor_kind, actor_name, data)
+       SELECT ticket_id, conversation_id, 'delivery_failed', $3, $4, jsonb_build_object('messageId', id, 'reason', error)
+       FROM failed ORDER BY created_at, id)
+     SELECT id, conversation_id AS "conversationId", ticket_id AS "ticketId", channel, error FROM failed`;
+
+/**
+ * Marks failed, with their job's last error, the outbound messages still unsent whose delivery job of
+ * `kind` was given up by the job queue rather than by the dispatcher (which fails its messages
+ * itself): an error outside the send, such as the database failing to record it, until the give-up
+ * time. Without this they stayed queued for ever, neither sent nor listed as failed, so nobody could
+ * re-send them. `jobIds`: those jobs only (null: every failed job, at start, for what an older version
+ * or a crash between the two writes left). A message with a live job of its own (an operator's
+ * re-send) is left to that job. Each failure is logged as `delivery_failed` by `actor`, in the same statement.
+ */
+export async function failAbandonedDeliveries(
+  q: Queryable,
+  kind: string,
+  jobIds: readonly string[] | null,
+  actor: Actor,
+): Promise<AbandonedDelivery[]> {
+  const r = await q.query<AbandonedDelivery>(FAIL_ABANDONED_SQL, [kind, jobIds ? [...jobIds] : null, actor.kind, actor.name ?? null]);
   return r.rows;
 }
 
