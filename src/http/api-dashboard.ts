@@ -50,7 +50,7 @@ export function dashboardRoutes(ctx: AppContext, routes: RouteTable): void {
       400: 'bad period',
     },
     handler: async ({ query }, _req, res) => {
-      const wb = statsWorkbook(await figures(query));
+      const wb = await statsWorkbook(await figures(query));
       fileHeaders(res, XLSX_TYPE, 'thong-ke-1022.xlsx');
       res.send(Buffer.from(await wb.xlsx.writeBuffer()));
     },

@@ -6,7 +6,6 @@
  * TrueType font with Vietnamese glyphs (DejaVu Sans, shipped by the dejavu-fonts-ttf package).
  */
 import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
 import type { Writable } from 'node:stream';
 import type { AppContext } from '../context';
 import { listEvents, type EventRow } from '../store/events';
@@ -437,6 +436,8 @@ export function pdfText(s: string): string {
 export async function renderLogPdf(log: ProcessingLog, orgName: string, out: Writable): Promise<void> {
   const fonts = fontFiles();
   const t = log.ticket;
+  // Loaded here, not at start (most starts never render a PDF).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 48, bottom: 56, left: 48, right: 48 },

@@ -2,17 +2,18 @@
  * The supervisors' dashboard as an XLSX workbook (`/api/export/stats.xlsx`): one sheet per figure,
  * built with exceljs (https://github.com/exceljs/exceljs).
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Dashboard } from '../store/dashboard';
 import { CHANNEL_LABELS, hoursMinutes, label } from '../wire/labels';
+import { excel } from './excel';
 import { vnDateTime } from './processing-log';
 
 /** A cell value (null: empty). */
 type Cell = string | number | null;
 
 /** The dashboard as a workbook: one sheet per figure, headers in bold and frozen. */
-export function statsWorkbook(d: Dashboard): ExcelJS.Workbook {
-  const wb = new ExcelJS.Workbook();
+export async function statsWorkbook(d: Dashboard): Promise<ExcelJS.Workbook> {
+  const wb = new (await excel()).Workbook();
   wb.creator = 'Cổng 1022';
   wb.created = new Date();
   for (const [name, { headers, rows }] of Object.entries(sheetsOf(d))) {

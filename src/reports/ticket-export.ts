@@ -4,8 +4,8 @@
  * client goes away. CSV is RFC 4180 (https://www.rfc-editor.org/rfc/rfc4180) with a BOM for Excel.
  */
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { Database } from '../db/database';
+import { excel } from './excel';
 import { withoutJit } from '../store/no-jit';
 import { eachTicketBatch, type TicketFilter } from '../store/tickets';
 import {
@@ -34,7 +34,7 @@ export async function writeTicketsCsv(db: Database, filter: TicketFilter, out: W
 
 /** Streams the tickets matching `filter` to `out` as an XLSX workbook (dates as date cells); ends `out`. */
 export async function writeTicketsXlsx(db: Database, filter: TicketFilter, out: Writable): Promise<void> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
+  const wb = new (await excel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
   const ws = wb.addWorksheet('Phiếu 1022', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = EXPORT_COLUMNS.map((c) => ({
     header: c.header,
