@@ -6,7 +6,7 @@
  * a template (test gateways start on those: the migrations are what the suites about them test).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -131,9 +131,8 @@ async function makeMigratedImage(): Promise<Blob> {
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
     renameSync(partial, file);
-    // Images of other migrations are of no further use.
-    for (const f of readdirSync(IMAGE_DIR))
-      if (f.endsWith('.tar') && join(IMAGE_DIR, f) !== file) rmSync(join(IMAGE_DIR, f), { force: true });
+    // Images of other migrations (migrated, or snapshots of them) are of no further use.
+    for (const f of readdirSync(IMAGE_DIR)) if (f.endsWith('.tar') && !f.includes(imageKey())) rmSync(join(IMAGE_DIR, f), { force: true });
     return image;
   } finally {
     await db.close();
@@ -149,7 +148,115 @@ async function makeMigratedImage(): Promise<Blob> {
 export async function openTestDatabase(url: string, dataDir: string, opts: OpenOptions = {}): Promise<Database> {
   if (/^postgres(ql)?:\/\//.test(url)) return openDatabase(url, dataDir, opts);
   migratedImage ??= makeMigratedImage();
-  return openDatabase(url, dataDir, { ...opts, pgliteImage: await migratedImage });
+  return openDatabase(url, dataDir, { ...opts, pgliteImage: opts.pgliteImage ?? (await migratedImage) });
+}
+
+/** A new database made from a snapshot: its URL, and on PGlite the image to open it from (`OpenOptions.pgliteImage`). */
+export interface SnapshotCopy {
+  url: string;
+  image?: Blob;
+}
+
+/** This process's snapshots, by kind and key, once read or made. */
+const snapshots = new Map<string, Promise<string | Blob>>();
+
+/**
+ * A new database of the kind holding what `fill` writes into a migrated one, made from a snapshot
+ * taken once per `key` (which must name everything `fill` writes) and shared by the test files and
+ * Jest workers of a run: on PostgreSQL a template database (copied by `CREATE DATABASE … TEMPLATE`),
+ * on PGlite an image file beside the migrated one. For what every test gateway would otherwise write
+ * into its new database at each start (seconds of CPU on PGlite).
+ */
+export async function snapshotCopy(kind: DbKind, key: string, fill: (db: Database) => Promise<void>): Promise<SnapshotCopy> {
+  const name = `snap_${imageKey()}_${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  let made = snapshots.get(`${kind}:${name}`);
+  if (!made) {
+    made = kind === 'pglite' ? makeSnapshotImage(name, fill) : makeSnapshotTemplate(process.env.TEST_DATABASE_URL!, name, fill);
+    snapshots.set(`${kind}:${name}`, made);
+    // A failed attempt is not kept: the next caller tries again.
+    made.catch(() => snapshots.delete(`${kind}:${name}`));
+  }
+  const snapshot = await made;
+  if (typeof snapshot !== 'string') return { url: 'memory://', image: snapshot };
+  return { url: (await createDatabase(process.env.TEST_DATABASE_URL!, 't', snapshot)).url };
+}
+
+/** The template database `name`, found or made from the migrated one and `fill` (under an advisory lock, published whole). */
+async function makeSnapshotTemplate(serverUrl: string, name: string, fill: (db: Database) => Promise<void>): Promise<string> {
+  migratedTemplate ??= makeMigratedTemplate(serverUrl);
+  const template = await migratedTemplate;
+  return withClient(serverUrl, async (client) => {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    try {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (found.rowCount) return name;
+      const building = `${name}_b${process.pid}`;
+      await client.query(`DROP DATABASE IF EXISTS ${building}`);
+      await client.query(`CREATE DATABASE ${building} TEMPLATE ${template}`);
+      const url = new URL(serverUrl);
+      url.pathname = `/${building}`;
+      const db = await openDatabase(url.toString(), '');
+      try {
+        await fill(db);
+      } finally {
+        await db.close();
+      }
+      await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      return name;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+    }
+  });
+}
+
+/** How many snapshot images are kept, the last made or used (a run makes a few: one per set of test models). */
+const KEPT_SNAPSHOT_IMAGES = 6;
+
+/** The PGlite image `name`, read or made from the migrated one and `fill` (written whole, under another name first). */
+async function makeSnapshotImage(name: string, fill: (db: Database) => Promise<void>): Promise<Blob> {
+  const file = join(IMAGE_DIR, `${name}.tar`);
+  try {
+    const image = new Blob([readFileSync(file)]);
+    touchFile(file);
+    return image;
+  } catch {
+    // Not made yet (or removed meanwhile): made here.
+  }
+  const db = await openTestDatabase('memory://', '');
+  try {
+    await fill(db);
+    const image = await db.image!();
+    mkdirSync(IMAGE_DIR, { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
+    renameSync(partial, file);
+    const kept = readdirSync(IMAGE_DIR)
+      .filter((f) => f.startsWith('snap_') && f.endsWith('.tar'))
+      .map((f) => ({ path: join(IMAGE_DIR, f), at: mtimeOf(join(IMAGE_DIR, f)) }))
+      .sort((a, b) => b.at - a.at);
+    for (const old of kept.slice(KEPT_SNAPSHOT_IMAGES)) rmSync(old.path, { force: true });
+    return image;
+  } finally {
+    await db.close();
+  }
+}
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Marks a file as used now (another worker may have removed it meanwhile). */
+export function touchFile(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Removed meanwhile.
+  }
 }
 
 /** A fresh, migrated database of the kind (for suites that work on the store without a gateway). */

@@ -1,17 +1,6 @@
 /** Starts a whole gateway in-process for a test, with a fake citizen app as its e-DongThap callback. */
 import { createHash, createHmac } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -32,7 +21,7 @@ import { trainingFingerprint } from '../../src/operations/retrain';
 import { findNluModel, insertNluModel } from '../../src/store/nlu-models';
 import { countUsers, insertUser } from '../../src/store/users';
 import { FakeEdongthap } from '../fakes/fake-edongthap';
-import { migratedDatabaseUrl, openTestDatabase, type DbKind } from './databases';
+import { migratedDatabaseUrl, openTestDatabase, snapshotCopy, touchFile, type DbKind, type SnapshotCopy } from './databases';
 import type { Dovecot } from './dovecot';
 
 /** The e-DongThap secret used by tests. */
@@ -113,8 +102,35 @@ function modelFileName(fingerprint: string, formatVersion: string): string {
   return `${fingerprint}-${createHash('sha256').update(formatVersion).digest('hex').slice(0, 16)}.json`;
 }
 
-/** The knowledge and phrase files of a gateway's settings, read once per test file. */
-const readSeeds = new Map<string, { knowledge: KnowledgeSeed; training: TrainingData }>();
+/** The knowledge and phrase files of a gateway's settings, read once per test file, with a hash of what was read. */
+const readSeeds = new Map<string, { seeds: { knowledge: KnowledgeSeed; training: TrainingData }; hash: string }>();
+
+function seedsOf(config: Config): { seeds: { knowledge: KnowledgeSeed; training: TrainingData }; hash: string } {
+  const key = `${resolve(config.KNOWLEDGE_DIR)}\n${resolve(config.BOT_DIR)}`;
+  let read = readSeeds.get(key);
+  if (!read) {
+    const seeds = { knowledge: readKnowledge(resolve(config.KNOWLEDGE_DIR)), training: loadTrainingData(resolve(config.BOT_DIR)) };
+    read = { seeds, hash: createHash('sha256').update(key).update(JSON.stringify(seeds)).digest('hex') };
+    readSeeds.set(key, read);
+  }
+  return read;
+}
+
+/**
+ * A new database with what `prepareDatabase` writes, copied from a snapshot made once per run for
+ * these settings' knowledge and phrases, admin and kept model files (their names say their content),
+ * so that a test gateway's start does not write it all again (a second of CPU on PostgreSQL, two on
+ * PGlite). The model files of the phrases it holds are marked as used, as `prepareDatabase` does.
+ */
+async function preparedCopy(kind: DbKind, config: Config, mustChangePassword: boolean): Promise<SnapshotCopy> {
+  const models = modelFiles().map((f) => basename(f));
+  const key = JSON.stringify({
+    seeds: seedsOf(config).hash,
+    admin: [config.ADMIN_USERNAME, config.ADMIN_PASSWORD, mustChangePassword],
+    models: [...models].sort(),
+  });
+  return snapshotCopy(kind, key, (db) => prepareDatabase(db, config, mustChangePassword));
+}
 
 /** Admin password hashes, made once per password and test file (argon2 costs a fifth of a second of CPU a hash). */
 const adminHashes = new Map<string, Promise<string>>();
@@ -129,12 +145,7 @@ const adminHashes = new Map<string, Promise<string>>();
  * child processes): called once, before the first start.
  */
 export async function prepareDatabase(db: Database, config: Config, mustChangePassword = false): Promise<void> {
-  const key = `${resolve(config.KNOWLEDGE_DIR)}\n${resolve(config.BOT_DIR)}`;
-  let seeds = readSeeds.get(key);
-  if (!seeds) {
-    seeds = { knowledge: readKnowledge(resolve(config.KNOWLEDGE_DIR)), training: loadTrainingData(resolve(config.BOT_DIR)) };
-    readSeeds.set(key, seeds);
-  }
+  const { seeds } = seedsOf(config);
   await migrate(db);
   if (!(await countUsers(db))) {
     if (!adminHashes.has(config.ADMIN_PASSWORD)) adminHashes.set(config.ADMIN_PASSWORD, hashPassword(config.ADMIN_PASSWORD));
@@ -158,18 +169,14 @@ export async function prepareDatabase(db: Database, config: Config, mustChangePa
     if (!model) continue;
     if (!have.has(model.formatVersion)) await insertNluModel(db, model);
     // Kept by last use: the default phrases' model outlives those of tests that edit phrases.
-    touch(file);
+    touchFile(file);
   }
 }
 
-/** Marks a model file as used now (another worker may have removed it meanwhile). */
-function touch(file: string): void {
-  try {
-    const now = new Date();
-    utimesSync(file, now, now);
-  } catch {
-    // Removed: the next gateway of these phrases trains and keeps its own.
-  }
+/** Marks the kept model files of the models `db` holds as used, as `prepareDatabase` does. */
+async function touchModelsOf(db: Queryable): Promise<void> {
+  const held = (await db.query<{ fingerprint: string }>('SELECT DISTINCT fingerprint FROM nlu_models')).rows;
+  for (const file of modelFiles()) if (held.some((m) => basename(file).startsWith(`${m.fingerprint}-`))) touchFile(file);
 }
 
 type KeptModel = { fingerprint: string; formatVersion: string; bytes: Buffer };
@@ -273,20 +280,27 @@ async function startOn(
   opts: TestGatewayOptions,
   opened: { db?: Awaited<ReturnType<typeof openTestDatabase>>; gw?: Gateway },
 ): Promise<TestGateway> {
-  const databaseUrl = opts.databaseUrl ?? (await migratedDatabaseUrl(opts.kind));
   // An empty DATABASE_URL is "unset": PGlite on disk under DATA_DIR.
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cong1022-'));
-  const config = loadConfig({
-    ...baseTestEnv(databaseUrl, dataDir),
-    EDONGTHAP_SECRET: EDT_SECRET,
-    EDONGTHAP_CALLBACK_URL: callbackUrl,
-    LIVECHAT_ENABLED: 'false',
-    ...opts.env,
-  });
-  const db = await openTestDatabase(config.DATABASE_URL ?? '', config.DATA_DIR);
-  opened.db = db;
+  const configOn = (databaseUrl: string) =>
+    loadConfig({
+      ...baseTestEnv(databaseUrl, dataDir),
+      EDONGTHAP_SECRET: EDT_SECRET,
+      EDONGTHAP_CALLBACK_URL: callbackUrl,
+      LIVECHAT_ENABLED: 'false',
+      ...opts.env,
+    });
   const reuseModels = opts.reuseModels !== false;
-  if (reuseModels) await prepareDatabase(db, config, !!opts.firstAdminMustChangePassword);
+  const mustChangePassword = !!opts.firstAdminMustChangePassword;
+  // A new database starts prepared (a snapshot's copy); one handed over (a restart) is prepared again, which is idempotent.
+  const prepared =
+    opts.databaseUrl === undefined && reuseModels ? await preparedCopy(opts.kind, configOn('memory://'), mustChangePassword) : null;
+  const databaseUrl = opts.databaseUrl ?? prepared?.url ?? (await migratedDatabaseUrl(opts.kind));
+  const config = configOn(databaseUrl);
+  const db = await openTestDatabase(config.DATABASE_URL ?? '', config.DATA_DIR, { pgliteImage: prepared?.image });
+  opened.db = db;
+  if (reuseModels && !prepared) await prepareDatabase(db, config, mustChangePassword);
+  if (prepared) await touchModelsOf(db);
   const recent: string[] = [];
   const memory = {
     write(line: string) {
