@@ -57,24 +57,37 @@ let migratedTemplate: Promise<string> | undefined;
  * (`CREATE DATABASE … TEMPLATE`: a file copy, where running the migrations again costs a second or
  * more on a busy machine). Made under an advisory lock, so that Jest workers starting together make one.
  */
-async function makeMigratedTemplate(serverUrl: string): Promise<string> {
-  const name = `tmpl_${imageKey()}`;
+function makeMigratedTemplate(serverUrl: string): Promise<string> {
+  return publishTemplate(serverUrl, `tmpl_${imageKey()}`, undefined, async (db) => void (await migrate(db)));
+}
+
+/**
+ * The template database `name` on the server, found or made (empty, or a copy of `from`) and filled
+ * by `fill` under an advisory lock, then published whole under its name: a template half made is
+ * never seen, and Jest workers starting together make one.
+ */
+async function publishTemplate(
+  serverUrl: string,
+  name: string,
+  from: string | undefined,
+  fill: (db: Database) => Promise<void>,
+): Promise<string> {
   return withClient(serverUrl, async (client) => {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
     try {
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (found.rowCount) return name;
-      const building = `${name}_building_${process.pid}`;
-      await client.query(`CREATE DATABASE ${building}`);
+      const building = `${name}_b${process.pid}`;
+      await client.query(`DROP DATABASE IF EXISTS ${building}`);
+      await client.query(`CREATE DATABASE ${building}${from ? ` TEMPLATE ${from}` : ''}`);
       const url = new URL(serverUrl);
       url.pathname = `/${building}`;
       const db = await openDatabase(url.toString(), '');
       try {
-        await migrate(db);
+        await fill(db);
       } finally {
         await db.close();
       }
-      // Published whole: a template half migrated is never seen under its name.
       await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
       return name;
     } finally {
@@ -116,23 +129,44 @@ function imageKey(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-async function makeMigratedImage(): Promise<Blob> {
-  const file = join(IMAGE_DIR, `${imageKey()}.tar`);
+function makeMigratedImage(): Promise<Blob> {
+  return publishImage(
+    `${imageKey()}.tar`,
+    () => openDatabase('memory://', ''),
+    async (db) => void (await migrate(db)),
+    // Images of other migrations (migrated, or snapshots of them) are of no further use.
+    (files) => files.filter((f) => !f.includes(imageKey())),
+  );
+}
+
+/**
+ * The PGlite image `name` in `IMAGE_DIR`, read, or made by `fill` on the database `open` gives and
+ * written whole (under another name first); then the files `stale` picks among the folder's
+ * images are removed.
+ */
+async function publishImage(
+  name: string,
+  open: () => Promise<Database>,
+  fill: (db: Database) => Promise<void>,
+  stale: (files: string[]) => string[],
+): Promise<Blob> {
+  const file = join(IMAGE_DIR, name);
   try {
-    return new Blob([readFileSync(file)]);
+    const image = new Blob([readFileSync(file)]);
+    touchFile(file);
+    return image;
   } catch {
     // Not made yet (or removed meanwhile): made here.
   }
-  const db = await openDatabase('memory://', '');
+  const db = await open();
   try {
-    await migrate(db);
+    await fill(db);
     const image = await db.image!();
     mkdirSync(IMAGE_DIR, { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
     renameSync(partial, file);
-    // Images of other migrations (migrated, or snapshots of them) are of no further use.
-    for (const f of readdirSync(IMAGE_DIR)) if (f.endsWith('.tar') && !f.includes(imageKey())) rmSync(join(IMAGE_DIR, f), { force: true });
+    for (const f of stale(readdirSync(IMAGE_DIR).filter((f) => f.endsWith('.tar')))) rmSync(join(IMAGE_DIR, f), { force: true });
     return image;
   } finally {
     await db.close();
@@ -181,64 +215,27 @@ export async function snapshotCopy(kind: DbKind, key: string, fill: (db: Databas
   return { url: (await createDatabase(process.env.TEST_DATABASE_URL!, 't', snapshot)).url };
 }
 
-/** The template database `name`, found or made from the migrated one and `fill` (under an advisory lock, published whole). */
+/** The template database `name`, found or made from the migrated one and `fill`. */
 async function makeSnapshotTemplate(serverUrl: string, name: string, fill: (db: Database) => Promise<void>): Promise<string> {
   migratedTemplate ??= makeMigratedTemplate(serverUrl);
-  const template = await migratedTemplate;
-  return withClient(serverUrl, async (client) => {
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
-    try {
-      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-      if (found.rowCount) return name;
-      const building = `${name}_b${process.pid}`;
-      await client.query(`DROP DATABASE IF EXISTS ${building}`);
-      await client.query(`CREATE DATABASE ${building} TEMPLATE ${template}`);
-      const url = new URL(serverUrl);
-      url.pathname = `/${building}`;
-      const db = await openDatabase(url.toString(), '');
-      try {
-        await fill(db);
-      } finally {
-        await db.close();
-      }
-      await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
-      return name;
-    } finally {
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
-    }
-  });
+  return publishTemplate(serverUrl, name, await migratedTemplate, fill);
 }
 
 /** How many snapshot images are kept, the last made or used (a run makes a few: one per set of test models). */
 const KEPT_SNAPSHOT_IMAGES = 6;
 
-/** The PGlite image `name`, read or made from the migrated one and `fill` (written whole, under another name first). */
-async function makeSnapshotImage(name: string, fill: (db: Database) => Promise<void>): Promise<Blob> {
-  const file = join(IMAGE_DIR, `${name}.tar`);
-  try {
-    const image = new Blob([readFileSync(file)]);
-    touchFile(file);
-    return image;
-  } catch {
-    // Not made yet (or removed meanwhile): made here.
-  }
-  const db = await openTestDatabase('memory://', '');
-  try {
-    await fill(db);
-    const image = await db.image!();
-    mkdirSync(IMAGE_DIR, { recursive: true });
-    const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
-    renameSync(partial, file);
-    const kept = readdirSync(IMAGE_DIR)
-      .filter((f) => f.startsWith('snap_') && f.endsWith('.tar'))
-      .map((f) => ({ path: join(IMAGE_DIR, f), at: mtimeOf(join(IMAGE_DIR, f)) }))
-      .sort((a, b) => b.at - a.at);
-    for (const old of kept.slice(KEPT_SNAPSHOT_IMAGES)) rmSync(old.path, { force: true });
-    return image;
-  } finally {
-    await db.close();
-  }
+/** The PGlite image `name`, read or made from the migrated one and `fill`; only the last made or used snapshot images are kept. */
+function makeSnapshotImage(name: string, fill: (db: Database) => Promise<void>): Promise<Blob> {
+  return publishImage(
+    `${name}.tar`,
+    () => openTestDatabase('memory://', ''),
+    fill,
+    (files) =>
+      files
+        .filter((f) => f.startsWith('snap_'))
+        .sort((a, b) => mtimeOf(join(IMAGE_DIR, b)) - mtimeOf(join(IMAGE_DIR, a)))
+        .slice(KEPT_SNAPSHOT_IMAGES),
+  );
 }
 
 function mtimeOf(path: string): number {
