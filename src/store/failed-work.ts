@@ -57,7 +57,7 @@ const FAIL_ABANDONED_SQL = `WITH given_up AS (
        WHERE j.kind = $1 AND j.state = 'failed' AND ($2::bigint[] IS NULL OR j.id = ANY($2::bigint[]))
          AND x.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
      failed AS (
-       UPDATE messages m SET status = 'failed', error = left('job_failed: ' || COALESCE(g.last_error, 'không rõ lý do'), 2000)
+       UPDATE messages m SET status = 'failed', error = left('job_failed: hết thời hạn gửi lại, lỗi cuối: ' || COALESCE(g.last_error, 'không rõ'), 2000)
        FROM given_up g
        WHERE m.id = g.message_id::uuid AND m.direction = 'out' AND m.status IN ('queued', 'sending')
          -- A message re-sent by an operator has a live job of its own: that one decides.

@@ -144,9 +144,11 @@ describe.each(databaseKinds())('failed work on %s', (kind) => {
     }
     if (!replies.length || replies.some((r) => r.status !== 'failed'))
       throw new Error(`replies not failed within 15 s: ${JSON.stringify(replies)}; the gateway's last warnings:\n${t.recentLogs()}`);
-    for (const r of replies) expect(r.error).toBe('job_failed: the record of the send was refused');
+    for (const r of replies) expect(r.error).toBe('job_failed: hết thời hạn gửi lại, lỗi cuối: the record of the send was refused');
     const ids = replies.map((r) => r.id);
-    expect(await loggedFailures(t.gw.ctx.db, ids)).toEqual(replies.map(() => 'job_failed: the record of the send was refused'));
+    expect(await loggedFailures(t.gw.ctx.db, ids)).toEqual(
+      replies.map(() => 'job_failed: hết thời hạn gửi lại, lỗi cuối: the record of the send was refused'),
+    );
     const listed = (await request(t.app).get('/api/deliveries/failed?channel=edongthap').set('authorization', auth).expect(200)).body as {
       messageId: string;
     }[];
@@ -216,7 +218,7 @@ describe.each(databaseKinds())('deliveries given up before this check existed, o
       try {
         const after1 = await repliesTo(second.gw.ctx.db, 'left-1');
         expect(after1.map((m) => m.status)).toEqual(left1.map(() => 'failed'));
-        for (const m of after1) expect(m.error).toMatch(/^job_failed: HTTP 503/);
+        for (const m of after1) expect(m.error).toMatch(/^job_failed: hết thời hạn gửi lại, lỗi cuối: HTTP 503/);
         expect(
           await loggedFailures(
             second.gw.ctx.db,
