@@ -210,7 +210,7 @@ export async function createGateway(config: Config, opts: GatewayOptions = {}): 
       pollMs: opts.jobPollMs,
       onJobDone: (job, outcome, ms) => ctx.metrics.jobLatency.observe({ kind: job.kind, outcome }, ms / 1000),
       // A delivery given up outside its dispatcher (an error recording the send, say) fails its messages.
-      onGivenUp: (job) => (job.kind === DELIVER_JOB ? failAbandoned(ctx, [job.id]) : Promise.resolve()),
+      onGivenUp: (job) => (job.kind === DELIVER_JOB ? failAbandoned(ctx, job.id) : Promise.resolve()),
     });
   // PGlite is one engine behind one lock: wider lanes do no more work, they only lengthen the queue in
   // front of the webhooks' own INSERTs (client timeouts under a burst). Its lanes stay narrow.

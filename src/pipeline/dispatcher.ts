@@ -155,11 +155,11 @@ function reportFailed(ctx: AppContext, m: { id: string; conversationId: string; 
 }
 
 /**
- * Fails the messages that delivery jobs given up by the job queue left unsent (`jobIds`; null: all
+ * Fails the messages that a delivery job given up by the job queue left unsent (`jobId`; null: all
  * such jobs, at start), so that they are listed for a re-send; how many.
  */
-export async function failAbandoned(ctx: AppContext, jobIds: readonly string[] | null): Promise<number> {
-  const failed = await failAbandonedDeliveries(ctx.db, DELIVER_JOB, jobIds, SYSTEM);
+export async function failAbandoned(ctx: AppContext, jobId: string | null): Promise<number> {
+  const failed = await failAbandonedDeliveries(ctx.db, DELIVER_JOB, jobId, SYSTEM);
   for (const m of failed) reportFailed(ctx, m, m.error);
   return failed.length;
 }

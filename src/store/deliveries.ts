@@ -81,13 +81,23 @@ export function readDeliveryRow(jobs: Map<string, Job>, row: Record<string, unkn
   return job;
 }
 
+/**
+ * The ids of the messages the delivery job `job` names, in sending order (payload `messageIds`, or
+ * one `messageId`), as text: a set-returning SQL expression (`… WITH ORDINALITY AS x(message_id, n)`).
+ */
+export const deliveryMessageIds = (job: string) => `jsonb_array_elements_text(
+           CASE WHEN jsonb_typeof(${job}.payload->'messageIds') = 'array' THEN ${job}.payload->'messageIds' ELSE jsonb_build_array(${job}.payload->'messageId') END)`;
+
+/** The text `id` as a uuid, null when it is not one (SQL): a payload's id never fails a statement. */
+export const uuidOrNull = (id: string) =>
+  `CASE WHEN ${id} ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN ${id}::uuid END`;
+
 const CLAIM_DELIVERIES_SQL = claimSql(
   (claim) => `WITH ${claim.ctes},
        wanted AS (
          SELECT c.id AS job_id, x.n,
-           CASE WHEN x.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN x.message_id::uuid END AS message_id
-         FROM claimed c, jsonb_array_elements_text(
-           CASE WHEN jsonb_typeof(c.payload->'messageIds') = 'array' THEN c.payload->'messageIds' ELSE jsonb_build_array(c.payload->'messageId') END)
+           ${uuidOrNull('x.message_id')} AS message_id
+         FROM claimed c, ${deliveryMessageIds('c')}
            WITH ORDINALITY AS x(message_id, n)
          WHERE c.kind = $5),
        m AS (

@@ -4,7 +4,8 @@
  * that can never be processed (dead letters), each with its reason.
  */
 import type { Queryable } from '../db/database';
-import type { Actor } from './events';
+import { deliveryMessageIds, uuidOrNull } from './deliveries';
+import { eventsParam, insertEventsSql, type Actor } from './events';
 
 /** A failed outbound message. */
 export interface FailedDelivery {
@@ -51,24 +52,19 @@ export interface AbandonedDelivery {
 
 const FAIL_ABANDONED_SQL = `WITH given_up AS (
        SELECT j.kind, j.ordering_key, j.last_error, x.message_id
-       FROM jobs j, jsonb_array_elements_text(
-         CASE WHEN jsonb_typeof(j.payload->'messageIds') = 'array' THEN j.payload->'messageIds' ELSE jsonb_build_array(j.payload->'messageId') END)
-         AS x(message_id)
-       WHERE j.kind = $1 AND j.state = 'failed' AND ($2::bigint[] IS NULL OR j.id = ANY($2::bigint[]))
-         AND x.message_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
+       FROM jobs j, ${deliveryMessageIds('j')} AS x(message_id)
+       WHERE j.kind = $1 AND j.state = 'failed' AND ($2::bigint IS NULL OR j.id = $2::bigint)),
      failed AS (
        UPDATE messages m SET status = 'failed', error = left('job_failed: hết thời hạn gửi lại, lỗi cuối: ' || COALESCE(g.last_error, 'không rõ'), 2000)
        FROM given_up g
-       WHERE m.id = g.message_id::uuid AND m.direction = 'out' AND m.status IN ('queued', 'sending')
+       WHERE m.id = ${uuidOrNull('g.message_id')} AND m.direction = 'out' AND m.status IN ('queued', 'sending')
          -- A message re-sent by an operator has a live job of its own: that one decides.
-         AND NOT EXISTS (SELECT 1 FROM jobs live
+         AND NOT EXISTS (SELECT 1 FROM jobs live, ${deliveryMessageIds('live')} AS lx(message_id)
                           WHERE live.ordering_key = g.ordering_key AND live.state <> 'failed' AND live.kind = g.kind
-                            AND (live.payload->'messageIds' ? g.message_id OR live.payload->>'messageId' = g.message_id))
+                            AND lx.message_id = g.message_id)
        RETURNING m.id, m.conversation_id, m.ticket_id, m.channel, m.error, m.created_at),
-     logged AS (
-       INSERT INTO events (ticket_id, conversation_id, type, actor_kind, actor_name, data)
-       SELECT ticket_id, conversation_id, 'delivery_failed', $3, $4, jsonb_build_object('messageId', id, 'reason', error)
-       FROM failed ORDER BY created_at, id)
+     logged AS (${insertEventsSql(`(SELECT jsonb_agg($3::jsonb->0 || jsonb_build_object('ticket_id', ticket_id, 'conversation_id', conversation_id,
+         'data', jsonb_build_object('messageId', id, 'reason', error)) ORDER BY created_at, id) FROM failed)`)})
      SELECT id, conversation_id AS "conversationId", ticket_id AS "ticketId", channel, error FROM failed`;
 
 /**
@@ -76,17 +72,17 @@ const FAIL_ABANDONED_SQL = `WITH given_up AS (
  * `kind` was given up by the job queue rather than by the dispatcher (which fails its messages
  * itself): an error outside the send, such as the database failing to record it, until the give-up
  * time. Without this they stayed queued for ever, neither sent nor listed as failed, so nobody could
- * re-send them. `jobIds`: those jobs only (null: every failed job, at start, for what an older version
+ * re-send them. `jobId`: that job only (null: every failed job, at start, for what an older version
  * or a crash between the two writes left). A message with a live job of its own (an operator's
  * re-send) is left to that job. Each failure is logged as `delivery_failed` by `actor`, in the same statement.
  */
 export async function failAbandonedDeliveries(
   q: Queryable,
   kind: string,
-  jobIds: readonly string[] | null,
+  jobId: string | null,
   actor: Actor,
 ): Promise<AbandonedDelivery[]> {
-  const r = await q.query<AbandonedDelivery>(FAIL_ABANDONED_SQL, [kind, jobIds ? [...jobIds] : null, actor.kind, actor.name ?? null]);
+  const r = await q.query<AbandonedDelivery>(FAIL_ABANDONED_SQL, [kind, jobId, eventsParam([{ type: 'delivery_failed', actor }])]);
   return r.rows;
 }
 

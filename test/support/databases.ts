@@ -180,9 +180,10 @@ async function publishImage(
  * themselves open an empty one with `openDatabase`.
  */
 export async function openTestDatabase(url: string, dataDir: string, opts: OpenOptions = {}): Promise<Database> {
-  if (/^postgres(ql)?:\/\//.test(url)) return openDatabase(url, dataDir, opts);
+  // A database of its own image (a snapshot's) does not need the migrated one read.
+  if (/^postgres(ql)?:\/\//.test(url) || opts.pgliteImage) return openDatabase(url, dataDir, opts);
   migratedImage ??= makeMigratedImage();
-  return openDatabase(url, dataDir, { ...opts, pgliteImage: opts.pgliteImage ?? (await migratedImage) });
+  return openDatabase(url, dataDir, { ...opts, pgliteImage: await migratedImage });
 }
 
 /** A new database made from a snapshot: its URL, and on PGlite the image to open it from (`OpenOptions.pgliteImage`). */
@@ -203,12 +204,13 @@ const snapshots = new Map<string, Promise<string | Blob>>();
  */
 export async function snapshotCopy(kind: DbKind, key: string, fill: (db: Database) => Promise<void>): Promise<SnapshotCopy> {
   const name = `snap_${imageKey()}_${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
-  let made = snapshots.get(`${kind}:${name}`);
+  const kept = `${kind}:${name}`;
+  let made = snapshots.get(kept);
   if (!made) {
     made = kind === 'pglite' ? makeSnapshotImage(name, fill) : makeSnapshotTemplate(process.env.TEST_DATABASE_URL!, name, fill);
-    snapshots.set(`${kind}:${name}`, made);
+    snapshots.set(kept, made);
     // A failed attempt is not kept: the next caller tries again.
-    made.catch(() => snapshots.delete(`${kind}:${name}`));
+    made.catch(() => snapshots.delete(kept));
   }
   const snapshot = await made;
   if (typeof snapshot !== 'string') return { url: 'memory://', image: snapshot };

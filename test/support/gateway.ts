@@ -120,7 +120,7 @@ function seedsOf(config: Config): { seeds: { knowledge: KnowledgeSeed; training:
  * A new database with what `prepareDatabase` writes, copied from a snapshot made once per run for
  * these settings' knowledge and phrases, admin and kept model files (their names say their content),
  * so that a test gateway's start does not write it all again (a second of CPU on PostgreSQL, two on
- * PGlite). The model files of the phrases it holds are marked as used, as `prepareDatabase` does.
+ * PGlite). Once it is open, `touchModelsOf` marks the model files it holds as used.
  */
 async function preparedCopy(kind: DbKind, config: Config, mustChangePassword: boolean): Promise<SnapshotCopy> {
   const models = modelFiles().map((f) => basename(f));
@@ -164,7 +164,7 @@ export async function prepareDatabase(db: Database, config: Config, mustChangePa
   // format, which the gateway refuses) may share the folder.
   const stored = await db.query<{ format_version: string }>('SELECT format_version FROM nlu_models WHERE fingerprint = $1', [fingerprint]);
   const have = new Set(stored.rows.map((r) => r.format_version));
-  for (const file of modelFiles().filter((f) => basename(f).startsWith(`${fingerprint}-`))) {
+  for (const file of modelFilesOf(fingerprint)) {
     const model = readModelFile(file);
     if (!model) continue;
     if (!have.has(model.formatVersion)) await insertNluModel(db, model);
@@ -176,7 +176,12 @@ export async function prepareDatabase(db: Database, config: Config, mustChangePa
 /** Marks the kept model files of the models `db` holds as used, as `prepareDatabase` does. */
 async function touchModelsOf(db: Queryable): Promise<void> {
   const held = (await db.query<{ fingerprint: string }>('SELECT DISTINCT fingerprint FROM nlu_models')).rows;
-  for (const file of modelFiles()) if (held.some((m) => basename(file).startsWith(`${m.fingerprint}-`))) touchFile(file);
+  for (const { fingerprint } of held) for (const file of modelFilesOf(fingerprint)) touchFile(file);
+}
+
+/** The kept model files of models trained on `fingerprint`'s phrases (one per engine format). */
+function modelFilesOf(fingerprint: string): string[] {
+  return modelFiles().filter((f) => basename(f).startsWith(`${fingerprint}-`));
 }
 
 type KeptModel = { fingerprint: string; formatVersion: string; bytes: Buffer };
