@@ -119,7 +119,7 @@ export async function createDatabase(
 const IMAGE_DIR = join(tmpdir(), 'cong1022-test-pglite');
 
 /** The image of this file's migrated PGlite, once read or made. */
-let migratedImage: Promise<Blob> | undefined;
+let migratedImage: Promise<Uint8Array> | undefined;
 
 function imageKey(): string {
   const hash = createHash('sha256');
@@ -129,7 +129,7 @@ function imageKey(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function makeMigratedImage(): Promise<Blob> {
+function makeMigratedImage(): Promise<Uint8Array> {
   return publishImage(
     `${imageKey()}.tar`,
     () => openDatabase('memory://', ''),
@@ -149,10 +149,10 @@ async function publishImage(
   open: () => Promise<Database>,
   fill: (db: Database) => Promise<void>,
   stale: (files: string[]) => string[],
-): Promise<Blob> {
+): Promise<Uint8Array> {
   const file = join(IMAGE_DIR, name);
   try {
-    const image = new Blob([readFileSync(file)]);
+    const image = readFileSync(file);
     touchFile(file);
     return image;
   } catch {
@@ -160,11 +160,16 @@ async function publishImage(
   }
   const db = await open();
   try {
+    // Old WAL segments are removed at a checkpoint instead of kept for reuse, and the checkpoint
+    // before the image removes them all but the current one: each is 16 MB that every database
+    // opened from the image would read and copy (three of them made a snapshot image twice as big).
+    await db.query('SET wal_recycle = off');
     await fill(db);
+    await db.query('CHECKPOINT');
     const image = await db.image!();
     mkdirSync(IMAGE_DIR, { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
+    writeFileSync(partial, image);
     renameSync(partial, file);
     for (const f of stale(readdirSync(IMAGE_DIR).filter((f) => f.endsWith('.tar')))) rmSync(join(IMAGE_DIR, f), { force: true });
     return image;
@@ -176,24 +181,30 @@ async function publishImage(
 /**
  * Opens the database at `url`, as the gateway would; a new PGlite (in memory, or on disk in a data
  * folder that holds none yet) starts already migrated, from an image made once (opening one from
- * scratch runs initdb: seconds per database, the suites' main cost). Suites about migrations
- * themselves open an empty one with `openDatabase`.
+ * scratch runs initdb: seconds per database, the suites' main cost), with a small buffer pool.
+ * Suites about migrations themselves open an empty one with `openDatabase`.
  */
 export async function openTestDatabase(url: string, dataDir: string, opts: OpenOptions = {}): Promise<Database> {
+  if (/^postgres(ql)?:\/\//.test(url)) return openDatabase(url, dataDir, opts);
+  // A test's database holds little: a small buffer pool, which PGlite clears at every start.
+  const small = { pgliteSharedBuffers: TEST_SHARED_BUFFERS, ...opts };
   // A database of its own image (a snapshot's) does not need the migrated one read.
-  if (/^postgres(ql)?:\/\//.test(url) || opts.pgliteImage) return openDatabase(url, dataDir, opts);
+  if (opts.pgliteImage) return openDatabase(url, dataDir, small);
   migratedImage ??= makeMigratedImage();
-  return openDatabase(url, dataDir, { ...opts, pgliteImage: await migratedImage });
+  return openDatabase(url, dataDir, { ...small, pgliteImage: await migratedImage });
 }
+
+/** The buffer pool of the suites' PGlite databases (PGlite's default, 128MB, costs about twice the CPU at each start). */
+const TEST_SHARED_BUFFERS = '16MB';
 
 /** A new database made from a snapshot: its URL, and on PGlite the image to open it from (`OpenOptions.pgliteImage`). */
 export interface SnapshotCopy {
   url: string;
-  image?: Blob;
+  image?: Uint8Array;
 }
 
 /** This process's snapshots, by kind and key, once read or made. */
-const snapshots = new Map<string, Promise<string | Blob>>();
+const snapshots = new Map<string, Promise<string | Uint8Array>>();
 
 /**
  * A new database of the kind holding what `fill` writes into a migrated one, made from a snapshot
@@ -227,7 +238,7 @@ async function makeSnapshotTemplate(serverUrl: string, name: string, fill: (db: 
 const KEPT_SNAPSHOT_IMAGES = 6;
 
 /** The PGlite image `name`, read or made from the migrated one and `fill`; only the last made or used snapshot images are kept. */
-function makeSnapshotImage(name: string, fill: (db: Database) => Promise<void>): Promise<Blob> {
+function makeSnapshotImage(name: string, fill: (db: Database) => Promise<void>): Promise<Uint8Array> {
   return publishImage(
     `${name}.tar`,
     () => openTestDatabase('memory://', ''),
