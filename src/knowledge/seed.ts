@@ -122,6 +122,10 @@ async function seedTrainingPhrases(q: Queryable, training: TrainingData): Promis
 export async function liveTrainingData(db: Database, fromFile: TrainingData): Promise<TrainingData> {
   const r = await db.query<{ intent: string; text: string }>('SELECT intent, text FROM training_examples ORDER BY intent, id');
   const byIntent = new Map<string, string[]>();
-  for (const row of r.rows) byIntent.set(row.intent, [...(byIntent.get(row.intent) ?? []), row.text]);
+  for (const row of r.rows) {
+    const examples = byIntent.get(row.intent);
+    if (examples) examples.push(row.text);
+    else byIntent.set(row.intent, [row.text]);
+  }
   return { intents: [...byIntent].map(([name, examples]) => ({ name, examples })), synonyms: fromFile.synonyms, regexes: fromFile.regexes };
 }
