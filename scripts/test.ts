@@ -4,9 +4,9 @@
  * prints what the run uses, then runs lint, format check, type checks and every Jest suite on both
  * databases. Extra arguments go to Jest. Ends with one `tests: N passed, N failed` line.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeServices, ensureSystemPackages, startPostgres, type PostgresServer } from '../test/support/services';
 
@@ -29,15 +29,13 @@ async function main(): Promise<number> {
       ['types (server)', bin('tsc'), ['--noEmit', '-p', '.']],
       ['types (console)', bin('tsc'), ['--noEmit', '-p', 'console']],
     ];
-    for (const [name, cmd, args] of steps) {
-      const started = Date.now();
-      const r = spawnSync(cmd, args, { stdio: 'inherit', env });
-      if (r.status !== 0) {
-        say(`${name}: failed`);
-        console.log('tests: 0 passed, 1 failed');
-        return r.status ?? 1;
-      }
-      say(`${name}: ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    // The checks are single-threaded: run as many at once as there are cores (each one's output is
+    // printed whole when it ends), then the suites.
+    const failed = await runChecks(steps, env);
+    if (failed) {
+      say(`${failed.name}: failed`);
+      console.log('tests: 0 passed, 1 failed');
+      return failed.status;
     }
     const out = mkdtempSync(join(tmpdir(), 'jest-result-'));
     const resultFile = join(out, 'result.json');
@@ -73,6 +71,39 @@ async function main(): Promise<number> {
   } finally {
     stop();
   }
+}
+
+/** Runs the checks `steps`, `availableParallelism()` at a time; resolves with the first that failed, if any. */
+async function runChecks(
+  steps: [string, string, string[]][],
+  env: NodeJS.ProcessEnv,
+): Promise<{ name: string; status: number } | undefined> {
+  const queue = [...steps];
+  let failed: { name: string; status: number } | undefined;
+  const lane = async (): Promise<void> => {
+    for (let step = queue.shift(); step && !failed; step = queue.shift()) {
+      const [name, cmd, args] = step;
+      const started = Date.now();
+      const r = await run(cmd, args, env);
+      if (r.output) process.stdout.write(r.output);
+      if (r.status !== 0) failed ??= { name, status: r.status };
+      else say(`${name}: ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), steps.length) }, lane));
+  return failed;
+}
+
+/** Runs a command to its end: its exit status (1 when it could not start or was killed) and its output, stdout and stderr together. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', (err) => (output += `${err.message}\n`));
+    child.on('close', (status) => done({ status: status ?? 1, output }));
+  });
 }
 
 main().then(
