@@ -1,5 +1,5 @@
 /**
- * The web console in real Chromium against a whole gateway (PGlite, fake citizen app): an operator
+ * The web console in real Chromium against a whole gateway (on PostgreSQL, with a fake citizen app): an operator
  * sees an escalation arrive live, takes over and replies; a supervisor exports XLSX; an admin edits a
  * procedure and the bot's next answer changes; an agency user cannot see another agency's tickets.
  * Screenshots of the main screens go to the screenshot directory (SCREENSHOT_DIR).
@@ -397,7 +397,7 @@ describe('web console in Chromium', () => {
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    t = await startTestGateway({ kind: 'pglite', env: { LIVECHAT_ENABLED: 'true' }, firstAdminMustChangePassword: true });
+    t = await startTestGateway({ kind: 'postgres', env: { LIVECHAT_ENABLED: 'true' }, firstAdminMustChangePassword: true });
     const db = t.gw.ctx.db;
     const agency = async (c: string) => (await db.query<{ id: string }>('SELECT id FROM agencies WHERE code = $1', [c])).rows[0].id;
     for (const [key, u] of Object.entries({

@@ -1,5 +1,5 @@
 /**
- * The hotline floor in real Chromium against a whole gateway (PGlite, fake citizen app): an operator
+ * The hotline floor in real Chromium against a whole gateway (on PostgreSQL, with a fake citizen app): an operator
  * who is "Sẵn sàng" receives a waiting conversation in their inbox without touching anything, up to
  * the capacity an admin set (one more once it is raised); a
  * supervisor watching "Điều hành" sees the queue, and a waiting-time alert arrives as a banner with a
@@ -65,7 +65,7 @@ describe('hotline floor in Chromium', () => {
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    t = await startTestGateway({ kind: 'pglite' });
+    t = await startTestGateway({ kind: 'postgres' });
     for (const [key, u] of Object.entries({
       lan: { username: 'lan.nt', displayName: 'Nguyễn Thị Lan', role: 'operator' as const },
       phuc: { username: 'phuc.lh', displayName: 'Lê Hoàng Phúc', role: 'supervisor' as const },

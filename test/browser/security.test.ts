@@ -1,5 +1,5 @@
 /**
- * Security in the console, in real Chromium against a whole gateway (PGlite, fake citizen app): a
+ * Security in the console, in real Chromium against a whole gateway (on PostgreSQL, with a fake citizen app): a
  * new user with a temporary password gets no live connection until the password is changed, then
  * goes online; a citizen's attachment links to `data:`, `javascript:` or local addresses are shown
  * as names, never loaded or linked; an operator's views and exports of a citizen's data show up in
@@ -44,7 +44,7 @@ describe('console security in Chromium', () => {
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    t = await startTestGateway({ kind: 'pglite' });
+    t = await startTestGateway({ kind: 'postgres' });
     const db = t.gw.ctx.db;
     await createUser(db, { username: 'lan.nt', displayName: 'Nguyễn Thị Lan', role: 'operator', password: PASSWORD });
     await createUser(db, { username: 'thao.ntp', displayName: 'Nguyễn Thị Phương Thảo', role: 'admin', password: PASSWORD });

@@ -323,7 +323,7 @@ describe('live-chat widget on the real gateway', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestGateway({ kind: 'pglite', env: { LIVECHAT_ENABLED: 'true' } });
+    t = await startTestGateway({ kind: 'postgres', env: { LIVECHAT_ENABLED: 'true' } });
     ({ host, hostUrl } = await serveHostPage(`${t.url}/widget.js`));
     browser = await launchBrowser();
   }, 60_000);
@@ -382,7 +382,7 @@ describe('pre-chat form and "seen by operator" between the widget and the consol
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    t = await startTestGateway({ kind: 'pglite', env: { LIVECHAT_ENABLED: 'true' } });
+    t = await startTestGateway({ kind: 'postgres', env: { LIVECHAT_ENABLED: 'true' } });
     ({ host, hostUrl } = await serveHostPage(`${t.url}/widget.js`));
     browser = await launchBrowser();
   }, 240_000);
