@@ -186,12 +186,10 @@ async function publishImage(
  */
 export async function openTestDatabase(url: string, dataDir: string, opts: OpenOptions = {}): Promise<Database> {
   if (/^postgres(ql)?:\/\//.test(url)) return openDatabase(url, dataDir, opts);
-  // A test's database holds little: a small buffer pool, which PGlite clears at every start.
-  const small = { pgliteSharedBuffers: TEST_SHARED_BUFFERS, ...opts };
   // A database of its own image (a snapshot's) does not need the migrated one read.
-  if (opts.pgliteImage) return openDatabase(url, dataDir, small);
-  migratedImage ??= makeMigratedImage();
-  return openDatabase(url, dataDir, { ...small, pgliteImage: await migratedImage });
+  const pgliteImage = opts.pgliteImage ?? (await (migratedImage ??= makeMigratedImage()));
+  // A test's database holds little: a small buffer pool, which PGlite clears at every start.
+  return openDatabase(url, dataDir, { pgliteSharedBuffers: TEST_SHARED_BUFFERS, ...opts, pgliteImage });
 }
 
 /** The buffer pool of the suites' PGlite databases (PGlite's default, 128MB, costs about twice the CPU at each start). */
