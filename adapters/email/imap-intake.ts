@@ -8,7 +8,7 @@
  * imapflow: https://imapflow.com/module-imapflow-ImapFlow.html
  * UIDs and UIDVALIDITY (RFC 9051 §2.3.1.1): https://www.rfc-editor.org/rfc/rfc9051#section-2.3.1.1
  */
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { AdapterRuntime } from '../../src/channels/kit';
 import { authenticateMail, type MailAuthOptions } from './authenticate';
 import { mailDedupeKey, mailOrderingKey, parseMail } from './parse';
@@ -36,8 +36,12 @@ export interface ImapIntakeOptions {
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 5 * 60_000 };
 const STOP_TIMEOUT_MS = 10_000;
 
-/** Builds an imapflow client with our timeouts and no library logging (it would log addresses). */
-export function createImapClient(imap: ImapSettings): ImapFlow {
+/**
+ * Builds an imapflow client with our timeouts and no library logging (it would log addresses).
+ * imapflow is loaded here, at the first connection, not at every start of the gateway.
+ */
+export async function createImapClient(imap: ImapSettings): Promise<ImapFlow> {
+  const { ImapFlow } = await import('imapflow');
   return new ImapFlow({
     host: imap.host,
     port: imap.port,
@@ -100,7 +104,7 @@ export class ImapIntake {
     this.timer = null;
     if (this.stopped) return;
     const { imap, runtime } = this.opts;
-    const client = createImapClient(imap);
+    const client = await createImapClient(imap);
     this.client = client;
     // imapflow emits 'error' at most once per connection and then 'close'; without a listener it would crash the process.
     client.on('error', (err: Error) => runtime.log.warn({ channel: 'email', err: err.message }, 'IMAP connection error'));
@@ -240,7 +244,7 @@ export class ImapIntake {
 
 /** Checks IMAP login and that the mailbox exists. Never throws. */
 export async function verifyImap(imap: ImapSettings): Promise<{ ok: boolean; detail: string }> {
-  const client = createImapClient(imap);
+  const client = await createImapClient(imap);
   client.on('error', () => undefined);
   try {
     await client.connect();

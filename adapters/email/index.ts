@@ -14,7 +14,7 @@ import type {
 } from '../../src/channels/kit';
 import { cursorKey, ImapIntake, verifyImap, type ImapSettings } from './imap-intake';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, parseStoredMail, type ParseContext } from './parse';
-import { createSmtpTransport, parseSender, sendMail, verifySmtp, type SendContext } from './send';
+import { parseSender, sendMail, SmtpLink, verifySmtp, type SendContext } from './send';
 import type { EmailAdapterConfig } from './types';
 
 export type { EmailAdapterConfig } from './types';
@@ -39,7 +39,7 @@ export function createEmailAdapter(cfg: EmailAdapterConfig): ChannelAdapter {
   const ownAddresses = [sender.address, ...(imap.user.includes('@') ? [imap.user] : [])];
   const parseContext: ParseContext = { account: sender.address.toLowerCase(), ownAddresses, maxAttachmentBytes };
   const sendContext: SendContext = {
-    transport: createSmtpTransport(cfg.smtp),
+    smtp: new SmtpLink(cfg.smtp),
     sender,
     receiptLimitPerHour: cfg.receiptLimitPerHour ?? 1,
     runtime: null,
@@ -59,7 +59,7 @@ export function createEmailAdapter(cfg: EmailAdapterConfig): ChannelAdapter {
     },
 
     async testConnection(): Promise<ConnectionCheck> {
-      const [imapCheck, smtpCheck] = await Promise.all([verifyImap(imap), verifySmtp(sendContext.transport)]);
+      const [imapCheck, smtpCheck] = await Promise.all([verifyImap(imap), verifySmtp(sendContext.smtp)]);
       return { ok: imapCheck.ok && smtpCheck.ok, detail: `${imapCheck.detail}; ${smtpCheck.detail}` };
     },
 
@@ -85,7 +85,7 @@ export function createEmailAdapter(cfg: EmailAdapterConfig): ChannelAdapter {
       const running = intake;
       intake = null;
       if (running) await running.release();
-      sendContext.transport.close();
+      sendContext.smtp.close();
     },
   };
 }

@@ -6,7 +6,7 @@
  * mailparser: https://nodemailer.com/extras/mailparser/
  * Threading headers (RFC 5322 §3.6.4): https://www.rfc-editor.org/rfc/rfc5322#section-3.6.4
  */
-import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
+import type { AddressObject, EmailAddress, ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import { sha256Hex, ticketCodeIn, type Attachment, type InboundEvent, type InboundMessage } from '../../src/channels/kit';
 import { checkAutoReply } from './loop-guard';
@@ -42,6 +42,8 @@ export async function parseMail(raw: Buffer, options: ParseMailOptions = {}): Pr
   };
   let mail: ParsedMail;
   try {
+    // Loaded at the first mail, not at every start of the gateway.
+    const { simpleParser } = await import('mailparser');
     // keepCidLinks: inline images stay attachments instead of being inlined as data: URLs.
     mail = await simpleParser(raw, { keepCidLinks: true, skipTextToHtml: true, skipImageLinks: true });
   } catch (err) {

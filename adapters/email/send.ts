@@ -5,8 +5,9 @@
  * nodemailer: https://nodemailer.com/message/
  * RFC 3834 §3.1 (what an automatic response carries): https://www.rfc-editor.org/rfc/rfc3834#section-3.1
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import {
   ChannelApiError,
   sha256Hex,
@@ -18,7 +19,7 @@ import {
 import type { EmailAdapterConfig } from './types';
 
 /** An SMTP transport as nodemailer builds it. */
-export type SmtpTransport = ReturnType<typeof createSmtpTransport>;
+export type SmtpTransport = Transporter<SMTPTransport.SentMessageInfo, SMTPTransport.Options>;
 
 /** Our sender: the header as configured, its address and the domain used for Message-IDs. */
 export interface Sender {
@@ -30,7 +31,7 @@ export interface Sender {
 
 /** What `sendMail` needs besides the message. */
 export interface SendContext {
-  transport: SmtpTransport;
+  smtp: SmtpLink;
   sender: Sender;
   /** Receipts of new conversations per recipient per rolling hour (ticket receipts are not counted). */
   receiptLimitPerHour: number;
@@ -43,18 +44,42 @@ const HOUR_MS = 60 * 60 * 1000;
 /** A Message-ID in angle brackets (RFC 5322 msg-id), as mailparser and `messageIdFor` give them. */
 const MSG_ID = /^<[^<>\s]+>$/;
 
-/** Builds the nodemailer SMTP transport; local files are never attached (`disableFileAccess`). */
-export function createSmtpTransport(smtp: EmailAdapterConfig['smtp']) {
-  return nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-    connectionTimeout: 20_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 60_000,
-    disableFileAccess: true,
-  });
+/**
+ * The SMTP transport, built at its first use: nodemailer is loaded then, not at every start of the
+ * gateway. Local files are never attached (`disableFileAccess`).
+ */
+export class SmtpLink {
+  private made: Promise<SmtpTransport> | null = null;
+
+  constructor(private readonly smtp: EmailAdapterConfig['smtp']) {}
+
+  /** The transport (built once). */
+  transport(): Promise<SmtpTransport> {
+    const smtp = this.smtp;
+    this.made ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.secure,
+        auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+        connectionTimeout: 20_000,
+        greetingTimeout: 15_000,
+        socketTimeout: 60_000,
+        disableFileAccess: true,
+      }),
+    );
+    return this.made;
+  }
+
+  /** Closes the transport's pooled connections, if it was built; the next use builds a new one. */
+  close(): void {
+    const made = this.made;
+    this.made = null;
+    void made?.then(
+      (t) => t.close(),
+      () => undefined,
+    );
+  }
 }
 
 /** Parses MAIL_FROM (`"Name" <addr@domain>` or a bare address); throws when it holds no address. */
@@ -128,7 +153,8 @@ export async function sendMail(ctx: SendContext, message: OutboundMessage): Prom
   }
 
   try {
-    await ctx.transport.sendMail({
+    const transport = await ctx.smtp.transport();
+    await transport.sendMail({
       from: ctx.sender.header,
       to,
       subject: buildSubject({ ...message, inReplyTo }),
@@ -205,9 +231,9 @@ export function toChannelError(err: unknown): ChannelApiError {
 }
 
 /** Verifies the SMTP connection and login. Never throws. */
-export async function verifySmtp(transport: SmtpTransport): Promise<{ ok: boolean; detail: string }> {
+export async function verifySmtp(smtp: SmtpLink): Promise<{ ok: boolean; detail: string }> {
   try {
-    await transport.verify();
+    await (await smtp.transport()).verify();
     return { ok: true, detail: 'SMTP ok' };
   } catch (err) {
     return { ok: false, detail: `SMTP: ${err instanceof Error ? err.message : String(err)}` };

@@ -4,7 +4,7 @@
  *
  * nodemailer: https://nodemailer.com/smtp/
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import { missingSettings } from '../channels/requirements';
 
@@ -33,21 +33,28 @@ export class MailError extends Error {
 /** The mailer of a configuration, or null when the email settings are absent. */
 export function createMailer(config: Config): Mailer | null {
   if (missingSettings(config, 'email').length > 0) return null;
-  const transport = nodemailer.createTransport({
-    host: config.SMTP_HOST,
-    port: config.SMTP_PORT,
-    secure: config.SMTP_SECURE,
-    auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
-    connectionTimeout: 20_000,
-    socketTimeout: 60_000,
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  });
+  // nodemailer is loaded at the first mail, not at every start of the gateway.
+  let transport: Promise<Transporter> | undefined;
+  const connect = (): Promise<Transporter> =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: config.SMTP_HOST,
+        port: config.SMTP_PORT,
+        secure: config.SMTP_SECURE,
+        auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
+        connectionTimeout: 20_000,
+        socketTimeout: 60_000,
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      }),
+    ));
   const from = config.MAIL_FROM ?? config.IMAP_USER!;
   return {
     async send(mail) {
       try {
-        await transport.sendMail({
+        await (
+          await connect()
+        ).sendMail({
           from,
           to: mail.to,
           subject: mail.subject,
