@@ -20,7 +20,10 @@
  * gateway, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_PG_STATEMENTS=1 (PostgreSQL: load pg_stat_statements, nested
  * statements included, and print each statement's execution time per conversation over the burst: a diagnosis, it costs CPU itself),
  * BENCH_PG_SETTINGS (PostgreSQL: more server settings, `;` between them, e.g. auto_explain's to log the plans of slow statements),
- * BENCH_PG_WAL=1 (PostgreSQL: the burst's WAL by record type, with its full-page images, from pg_walinspect: a diagnosis).
+ * BENCH_PG_WAL=1 (PostgreSQL: the burst's WAL by record type, with its full-page images, from pg_walinspect: a diagnosis),
+ * BENCH_STEADY_TRACE=1 (the steady phase's answers later than 40 ms: when each was sent, its answer's and its receipt's
+ * latency, the wall-clock start of the phase and this process's own event-loop delay, to tell a stall of the gateway from
+ * one of the machine: a diagnosis), BENCH_PG_LOG (PostgreSQL: copy the server's log to this file when it stops).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -29,6 +32,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { withClient } from '../test/support/databases';
 import { ensureSystemPackages, freePort, startPostgres, type PostgresServer } from '../test/support/services';
@@ -44,6 +48,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
 const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 const PG_SETTINGS = (process.env.BENCH_PG_SETTINGS ?? '').split(';').filter((line) => line.trim());
 const PG_WAL = process.env.BENCH_PG_WAL === '1';
+const STEADY_TRACE = process.env.BENCH_STEADY_TRACE === '1';
 const ROOT = join(__dirname, '..');
 
 /** The fake citizen-app callback: when each citizen got its first (receipt) and second (bot answer) message. */
@@ -470,6 +475,8 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     const sentAt = new Map<string, number>();
     const prefix = `steady-${randomUUID().slice(0, 4)}`;
     const total = STEADY_RATE * STEADY_SECONDS;
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const t0 = performance.now();
     const posts: Promise<unknown>[] = [];
     for (let i = 0; i < total; i++) {
@@ -491,7 +498,9 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     }
     await Promise.all(posts);
     await until(() => [...sentAt.keys()].filter((u) => sink.answers.has(u)).length, total, 120_000, 'steady answers');
+    loopDelay.disable();
     const latencies = [...sentAt].map(([u, t]) => sink.answers.get(u)! - t).sort((a, b) => a - b);
+    if (STEADY_TRACE) printSteadyTrace(sentAt, sink, t0, loopDelay.max / 1e6);
     steady = { sent: total, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] };
 
     console.log(`${db}: ingest`);
@@ -533,6 +542,21 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
   return { db, burst, steady, ingest, ingestProcessing, intakeOnly, ceiling, ceilings };
 }
 
+/**
+ * BENCH_STEADY_TRACE: the steady phase's late answers as [ms since the phase began, answer ms, receipt
+ * ms]. A stall that delays receipts and answers alike, for every message of a moment, while this
+ * process's event loop kept time, happened in the gateway, its database or the machine (compare the
+ * wall-clock start with `vmstat -t 1`, or the PostgreSQL log of BENCH_PG_LOG).
+ */
+function printSteadyTrace(sentAt: Map<string, number>, sink: CallbackSink, t0: number, ownDelayMaxMs: number): void {
+  const late = [...sentAt]
+    .map(([u, t]) => [Math.round(t - t0), Math.round(sink.answers.get(u)! - t), Math.round(sink.receipts.get(u)! - t)])
+    .filter(([, answer]) => answer > 40);
+  const wallStart = new Date(Date.now() - (performance.now() - t0)).toISOString();
+  console.log(`steady trace: began ${wallStart}; this process's event-loop delay at most ${ownDelayMaxMs.toFixed(1)} ms`);
+  console.log(`steady trace, answers later than 40 ms [sent at ms, answer ms, receipt ms]: ${JSON.stringify(late)}`);
+}
+
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
 
 async function main(): Promise<void> {
@@ -548,7 +572,7 @@ async function main(): Promise<void> {
       ...PG_SETTINGS,
       ...(PG_STATEMENTS ? [`shared_preload_libraries = 'pg_stat_statements'`, `pg_stat_statements.track = 'all'`] : []),
     ];
-    server = await startPostgres({ durable: true, settings });
+    server = await startPostgres({ durable: true, settings, keepLog: process.env.BENCH_PG_LOG });
     await withClient(server.url, (client) => client.query('CREATE DATABASE bench_gateway'));
     const gatewayUrl = server.url.replace(/\/postgres$/, '/bench_gateway');
     if (PG_STATEMENTS) await withClient(gatewayUrl, (client) => client.query('CREATE EXTENSION pg_stat_statements'));

@@ -5,7 +5,7 @@
  * are installed with apt-get when running as root; otherwise the run stops with one line naming them.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,9 +115,12 @@ export function freePort(): Promise<number> {
  * Starts a throw-away PostgreSQL server in a temp directory on a free loopback port (as the
  * `postgres` system user when root, since PostgreSQL refuses to run as root). Tests trade
  * durability for speed (fsync off); `durable: true` (benchmarks) keeps PostgreSQL's defaults;
- * `settings` are more `postgresql.conf` lines (e.g. a preloaded library).
+ * `settings` are more `postgresql.conf` lines (e.g. a preloaded library); `keepLog`: a file the
+ * server's log is copied to when it stops (the rest of its directory is removed).
  */
-export async function startPostgres(options: { durable?: boolean; port?: number; settings?: string[] } = {}): Promise<PostgresServer> {
+export async function startPostgres(
+  options: { durable?: boolean; port?: number; settings?: string[]; keepLog?: string } = {},
+): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (Debian package postgresql).');
   const port = options.port ?? (await freePort());
@@ -156,6 +159,7 @@ export async function startPostgres(options: { durable?: boolean; port?: number;
         gid: asUser?.gid,
         stdio: 'ignore',
       });
+      if (options.keepLog) copyFileSync(join(dir, 'server.log'), options.keepLog);
       rmSync(dir, { recursive: true, force: true });
     },
   };
