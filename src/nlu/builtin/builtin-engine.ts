@@ -508,14 +508,43 @@ function vectorOf(model: Model, text: string, nested: boolean): SparseVector {
 }
 
 /**
- * The vocabulary (feature name → index), the features of most examples first (ties in first-seen
- * order): the weights' rows that nearly every parse reads lie together and stay in the CPU's
- * caches. Only the layout changes: a vector's entries keep their order, so every sum is the same.
+ * Counts the examples of each feature, by group and key, in first-seen order; a feature's name
+ * (`<group>:<key>`) is put together once, for the vocabulary, not at each example that has it.
  */
-function frequentFirst(counts: Map<string, number>): Map<string, number> {
-  const names = [...counts.keys()];
-  const order = names.map((_, i) => i).sort((a, b) => (counts.get(names[b]) ?? 0) - (counts.get(names[a]) ?? 0) || a - b);
-  return new Map(order.map((i, rank) => [names[i], rank]));
+class FeatureCounts {
+  private readonly byGroup = new Map<string, Map<string, { n: number; rank: number }>>();
+  private seen = 0;
+
+  add(features: NamedFeatures): void {
+    for (const { group, counts } of features.groups) {
+      if (!counts) throw new Error('features extracted against a vocabulary cannot be counted');
+      let keys = this.byGroup.get(group);
+      if (!keys) this.byGroup.set(group, (keys = new Map()));
+      for (const key of counts.keys()) {
+        const c = keys.get(key);
+        if (c) c.n++;
+        else keys.set(key, { n: 1, rank: this.seen++ });
+      }
+    }
+  }
+
+  /**
+   * The vocabulary (feature name → index), the features of most examples first (ties in first-seen
+   * order): the weights' rows that nearly every parse reads lie together and stay in the CPU's
+   * caches. Only the layout changes: a vector's entries keep their order, so every sum is the same.
+   */
+  frequentFirst(): Map<string, number> {
+    const names = new Array<string>(this.seen);
+    const n = new Int32Array(this.seen);
+    for (const [group, keys] of this.byGroup) {
+      for (const [key, c] of keys) {
+        names[c.rank] = `${group}:${key}`;
+        n[c.rank] = c.n;
+      }
+    }
+    const order = names.map((_, i) => i).sort((a, b) => n[b] - n[a] || a - b);
+    return new Map(order.map((i, rank) => [names[i], rank]));
+  }
 }
 
 /** A yield point for long loops: gives the event loop a turn when the current slice has run long enough. */
@@ -681,8 +710,7 @@ export class BuiltinNluEngine implements NluEngine {
 
     const labels = [...new Set(all.map((e) => e.label))].sort();
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
-    /** Each feature name's number of examples, in first-seen order. */
-    const seen = new Map<string, number>();
+    const seen = new FeatureCounts();
     const knownWords = new Set<string>();
     const cache = new Map<string, MessageFeatures>();
     const views: MessageFeatures[] = [];
@@ -693,12 +721,12 @@ export class BuiltinNluEngine implements NluEngine {
         cache.set(e.text, (f = featurizer.extract(clip(e.text, o.maxChars), { training: true })));
         if (e.label !== FALLBACK_INTENT) for (const w of f.source) frequency.set(w, (frequency.get(w) ?? 0) + 1);
       }
-      for (const name of f.full.keys()) seen.set(name, (seen.get(name) ?? 0) + 1);
+      seen.add(f.full);
       if (e.label !== FALLBACK_INTENT) for (const w of f.words) knownWords.add(w);
       views.push(f);
       await pause();
     }
-    const vocabulary = frequentFirst(seen);
+    const vocabulary = seen.frequentFirst();
     const xs = views.map((f) => [vectorize(f.full, vocabulary), vectorize(f.folded, vocabulary)]);
     const ys = Int32Array.from(all.map((e) => labelIndex.get(e.label) ?? 0));
     const counts = new Float64Array(labels.length);
