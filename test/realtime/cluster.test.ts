@@ -271,7 +271,11 @@ describe('three gateways on one postgres database', () => {
       // B stored its model: A, catching up, loads it instead of training.
       await scheduleRetrain(a.gw.ctx);
       expect((await a.gw.ctx.nlu.parse(orphan)).intent.name).toBe(intent);
-      expect(await db.query('SELECT fingerprint FROM nlu_models GROUP BY fingerprint HAVING count(*) > 1').then((r) => r.rows)).toEqual([]);
+      expect(
+        await db
+          .query('SELECT fingerprint, format_version FROM nlu_models GROUP BY fingerprint, format_version HAVING count(*) > 1')
+          .then((r) => r.rows),
+      ).toEqual([]);
     } finally {
       nluB.train = train;
       b.gw.ctx.config.NLU_MODEL_WAIT_MS = 60_000;
