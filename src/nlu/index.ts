@@ -11,7 +11,7 @@ import { parseRasaNluYaml } from './rasa-yaml';
 import type { NluEngine, TrainingData } from './types';
 
 export type { Entity, IntentScore, NluEngine, ParseResult, TrainingData } from './types';
-export { FALLBACK_INTENT } from './types';
+export { FALLBACK_INTENT, TrainingAbandoned } from './types';
 export { extractEntities, redactPersonalData } from './entities';
 export { BuiltinNluEngine, type BuiltinEngineOptions } from './builtin/builtin-engine';
 export { RasaNluEngine, type NluLog } from './rasa-engine';

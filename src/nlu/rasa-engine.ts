@@ -139,6 +139,10 @@ export class RasaNluEngine implements NluEngine {
     await this.opts.fallback.train(data);
   }
 
+  abandonTraining(): void {
+    this.opts.fallback.abandonTraining?.();
+  }
+
   /** Rasa's answer, or the fallback engine's when Rasa cannot give one; never throws. */
   async parse(text: string): Promise<ParseResult> {
     const raw = typeof text === 'string' ? text : String(text ?? '');

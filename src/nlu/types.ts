@@ -49,8 +49,17 @@ export interface TrainingData {
 /** An intent engine. `parse` must never throw: on trouble it returns `nlu_fallback`. */
 export interface NluEngine {
   readonly name: string;
-  /** (Re)train from training data; replaces the live model atomically when done. */
+  /**
+   * (Re)train from training data; replaces the live model atomically when done. Rejects with
+   * `TrainingAbandoned`, the live model unchanged, when the training was abandoned before its end.
+   */
   train(data: TrainingData): Promise<void>;
+  /**
+   * Abandons the training in progress, if any (the gateway is stopping): it ends at its next pause,
+   * its `train` rejects with `TrainingAbandoned`, and the live model stays. Engines that train in
+   * this process have it.
+   */
+  abandonTraining?(): void;
   parse(text: string): Promise<ParseResult>;
   /**
    * Engines whose model lives in this process (the built-in one) can hand it to other nodes:
@@ -61,6 +70,14 @@ export interface NluEngine {
   exportModel?(): Buffer;
   /** Makes an exported model live instead of training; throws, keeping the live model, when it is corrupt or of another format. */
   loadModel?(bytes: Uint8Array): void;
+}
+
+/** A training that ended before its model went live: a newer training began, or it was abandoned. */
+export class TrainingAbandoned extends Error {
+  constructor() {
+    super('intent training abandoned: a newer training began, or the engine was asked to stop');
+    this.name = 'TrainingAbandoned';
+  }
 }
 
 /** The intent name used when the engine is not sure enough. */

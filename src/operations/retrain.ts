@@ -21,7 +21,7 @@ import type { Database } from '../db/database';
 import { liveTrainingData } from '../knowledge/seed';
 import { CoalescedRun } from '../jobs/coalesced-run';
 import type { Logger } from '../logger';
-import type { NluEngine, TrainingData } from '../nlu';
+import { TrainingAbandoned, type NluEngine, type TrainingData } from '../nlu';
 import { announceChange } from '../realtime/announce';
 import { insertNluModel, latestNluModel, nluModelFingerprint, type StoredNluModel } from '../store/nlu-models';
 
@@ -140,7 +140,10 @@ function stateOf(ctx: AppContext): RetrainState {
     const created: RetrainState = {
       run: new CoalescedRun(
         () => updateOnce(ctx, created),
-        (err) => ctx.log.error({ err }, 'retraining failed; the previous model stays live'),
+        (err) =>
+          err instanceof TrainingAbandoned
+            ? ctx.log.info('intent training abandoned (the gateway is stopping); the previous model stays live')
+            : ctx.log.error({ err }, 'retraining failed; the previous model stays live'),
       ),
       announce: false,
       announcedId: null,
@@ -198,6 +201,8 @@ function stopWaiting(state: RetrainState): void {
 
 /** One update from the live phrases: nothing when the model has them, else a stored model, else a training (or a wait for one). */
 async function updateOnce(ctx: AppContext, state: RetrainState): Promise<void> {
+  // Stopping: the next start brings the model up to the phrases.
+  if (state.stopped) return;
   const announce = state.announce;
   const announcedId = state.announcedId;
   const trainNow = announce || state.trainNow;
@@ -240,12 +245,17 @@ export function scheduleRetrain(ctx: AppContext, opts: RetrainOptions = {}): Pro
   return state.run.request();
 }
 
-/** Ends any wait for another node's model and resolves once idle (shutdown). */
+/**
+ * Ends any wait for another node's model, abandons a training in progress (a stop does not wait
+ * seconds for a model nobody will use: the next start trains or loads one) and resolves once idle
+ * (shutdown). A model already trained is still stored before this resolves.
+ */
 export async function stopRetraining(ctx: AppContext): Promise<void> {
   const state = states.get(ctx);
   if (!state) return;
   state.stopped = true;
   stopWaiting(state);
+  ctx.nlu.abandonTraining?.();
   await retrainIdle(ctx);
 }
 

@@ -12,7 +12,7 @@ import { digitRun, Featurizer } from '../../src/nlu/builtin/featurizer';
 import { NearestNeighbors } from '../../src/nlu/builtin/nearest-neighbors';
 import type { SoftmaxRegression } from '../../src/nlu/builtin/softmax-regression';
 import { normalize } from '../../src/nlu/normalize';
-import { FALLBACK_INTENT, type TrainingData } from '../../src/nlu/types';
+import { FALLBACK_INTENT, TrainingAbandoned, type TrainingData } from '../../src/nlu/types';
 import { readEvalSet, type EvalItem } from './eval-sets';
 
 const data = loadTrainingData(join(__dirname, '../../bots/dongthap-1022'));
@@ -670,12 +670,37 @@ describe('training', () => {
     expect(e.parseSync('kỳ lân xanh biếc').intent.name).toBe('marker_new');
   });
 
-  test('overlapping trainings: the one started last wins', async () => {
+  test('overlapping trainings: the one started last wins, the earlier one is abandoned at once', async () => {
     const e = new BuiltinNluEngine();
-    const first = e.train(withMarker('marker_first'));
-    const second = e.train(withMarker('marker_second'));
+    const settled: string[] = [];
+    const first = e.train(withMarker('marker_first')).then(
+      () => settled.push('first done'),
+      (err) => settled.push(err instanceof TrainingAbandoned ? 'first abandoned' : `first failed: ${err}`),
+    );
+    const second = e.train(withMarker('marker_second')).then(() => settled.push('second done'));
     await Promise.all([first, second]);
+    // The first ends at its next pause, long before the second's model is ready.
+    expect(settled).toEqual(['first abandoned', 'second done']);
     expect(e.parseSync('kỳ lân xanh biếc').intent.name).toBe('marker_second');
+  });
+
+  test('an abandoned training ends at its next pause, and the live model stays', async () => {
+    const e = new BuiltinNluEngine();
+    await e.train(withMarker('marker_old'));
+    let parsesDuring = 0;
+    const training = e.train(withMarker('marker_new'));
+    // Let it run a few slices (it yields), then abandon it.
+    while (parsesDuring < 3) {
+      expect((await e.parse('kỳ lân xanh biếc')).intent.name).toBe('marker_old');
+      parsesDuring++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    e.abandonTraining();
+    await expect(training).rejects.toBeInstanceOf(TrainingAbandoned);
+    expect(e.parseSync('kỳ lân xanh biếc').intent.name).toBe('marker_old');
+    // Nothing is left half done: the next training goes live.
+    await e.train(withMarker('marker_next'));
+    expect(e.parseSync('kỳ lân xanh biếc').intent.name).toBe('marker_next');
   });
 
   test('a trained model keeps 32-bit weights, answers the same once stored and loaded, and does not train again', async () => {

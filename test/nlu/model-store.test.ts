@@ -8,14 +8,15 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Database } from '../../src/db/database';
-import { loadTrainingData, type TrainingData } from '../../src/nlu';
+import { loadTrainingData, TrainingAbandoned, type TrainingData } from '../../src/nlu';
 import { BuiltinNluEngine, MODEL_CLASSES as CLASSES } from '../../src/nlu/builtin/builtin-engine';
 import { decodeModel, encodeModel, ModelRefusedError } from '../../src/nlu/builtin/model-codec';
-import { startModel, trainingFingerprint } from '../../src/operations/retrain';
+import { scheduleRetrain, startModel, trainingFingerprint } from '../../src/operations/retrain';
 import { findNluModel, insertNluModel, KEEP_MODELS, latestNluModel } from '../../src/store/nlu-models';
 import { createLogger } from '../../src/logger';
 import { databaseKinds, migratedDatabase } from '../support/databases';
 import { startTestGateway } from '../support/gateway';
+import { waitFor } from '../support/wait';
 import { readEvalSet } from './eval-sets';
 
 jest.setTimeout(180_000);
@@ -255,4 +256,35 @@ describe.each(databaseKinds())('gateway restart on %s', (kind) => {
       trainSpy.mockRestore();
     }
   });
+});
+
+// Not a storage matter (the gateway's stop and its engine), so on one database.
+test('a gateway stopped during a retraining abandons it: its stop does not wait, no model of those phrases is stored, no error is logged', async () => {
+  const t = await startTestGateway({ kind: 'postgres' });
+  const { ctx } = t.gw;
+  const trainSpy = jest.spyOn(ctx.nlu, 'train');
+  const exportSpy = jest.spyOn(ctx.nlu as BuiltinNluEngine, 'exportModel');
+  const errorSpy = jest.spyOn(ctx.log, 'error');
+  let stopped = false;
+  try {
+    await ctx.db.query(
+      `INSERT INTO training_examples (intent, text, source) VALUES ('tt_ket_hon', 'quokka zyxwv lấy vợ ở xã plugh', 'console')`,
+    );
+    const retrain = scheduleRetrain(ctx);
+    await waitFor(() => trainSpy.mock.calls.length === 1, 30_000);
+    const training = trainSpy.mock.results[0].value as Promise<void>;
+    let trained = false;
+    void training.then(() => (trained = true)).catch(() => undefined);
+    await t.stop();
+    stopped = true;
+    // Without the abandonment the stop would have waited for the whole training, and stored its model.
+    expect(trained).toBe(false);
+    await expect(training).rejects.toBeInstanceOf(TrainingAbandoned);
+    await retrain;
+    expect(exportSpy).not.toHaveBeenCalled();
+    expect(errorSpy).not.toHaveBeenCalled();
+  } finally {
+    if (!stopped) await t.stop();
+    await t.citizenApp.stop();
+  }
 });

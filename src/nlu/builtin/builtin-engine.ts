@@ -14,7 +14,16 @@
  */
 import { extractEntities } from '../entities';
 import { dangerHappeningNow, mayMeanPresentDanger, notAPresentDanger, type NotPresentKind } from '../present-danger';
-import { answerOf, FALLBACK_INTENT, type Entity, type IntentScore, type NluEngine, type ParseResult, type TrainingData } from '../types';
+import {
+  answerOf,
+  FALLBACK_INTENT,
+  TrainingAbandoned,
+  type Entity,
+  type IntentScore,
+  type NluEngine,
+  type ParseResult,
+  type TrainingData,
+} from '../types';
 import { augmentWithOpenersAndClosers, type LabelledExample } from './augment';
 import { BACKGROUND_EXAMPLES } from './background-examples';
 import { fitTemperature } from './calibrate';
@@ -684,12 +693,28 @@ export class BuiltinNluEngine implements NluEngine {
 
   /**
    * Trains a new model and swaps it in when done; the previous model answers meanwhile. When
-   * trainings overlap, the one started last wins. Throws (keeping the live model) on unusable data.
+   * trainings overlap, the one started last wins: the earlier one ends at its next pause (its
+   * model could never go live) and rejects with `TrainingAbandoned`, as after `abandonTraining`.
+   * Throws (keeping the live model) on unusable data.
    */
   async train(data: TrainingData): Promise<void> {
     const generation = ++this.generation;
-    const model = await this.fit(data, slicer());
-    if (generation === this.generation) this.model = model;
+    const pause = slicer();
+    const abandoned = (): void => {
+      if (generation !== this.generation) throw new TrainingAbandoned();
+    };
+    const model = await this.fit(data, async () => {
+      abandoned();
+      await pause();
+      abandoned();
+    });
+    abandoned();
+    this.model = model;
+  }
+
+  /** Abandons the training in progress, if any: it ends within a slice (15 ms of work); the live model stays. */
+  abandonTraining(): void {
+    this.generation++;
   }
 
   /**
@@ -727,7 +752,11 @@ export class BuiltinNluEngine implements NluEngine {
       await pause();
     }
     const vocabulary = seen.frequentFirst();
-    const xs = views.map((f) => [vectorize(f.full, vocabulary), vectorize(f.folded, vocabulary)]);
+    const xs: SparseVector[][] = [];
+    for (const f of views) {
+      xs.push([vectorize(f.full, vocabulary), vectorize(f.folded, vocabulary)]);
+      await pause();
+    }
     const ys = Int32Array.from(all.map((e) => labelIndex.get(e.label) ?? 0));
     const counts = new Float64Array(labels.length);
     for (const y of ys) counts[y]++;
