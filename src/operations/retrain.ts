@@ -46,6 +46,8 @@ interface RetrainState {
   trainNow: boolean;
   /** Ends the wait for another node's model (null: not waiting). */
   waitTimer: NodeJS.Timeout | null;
+  /** The current run follows another node's edit: nobody waits for its model. */
+  following: boolean;
   stopped: boolean;
 }
 
@@ -142,7 +144,7 @@ function stateOf(ctx: AppContext): RetrainState {
         () => updateOnce(ctx, created),
         (err) =>
           err instanceof TrainingAbandoned
-            ? ctx.log.info('intent training abandoned (the gateway is stopping); the previous model stays live')
+            ? ctx.log.info('catch-up training abandoned (the gateway is stopping); the previous model stays live')
             : ctx.log.error({ err }, 'retraining failed; the previous model stays live'),
       ),
       announce: false,
@@ -151,6 +153,7 @@ function stateOf(ctx: AppContext): RetrainState {
       liveId: Promise.resolve(null),
       trainNow: false,
       waitTimer: null,
+      following: false,
       stopped: false,
     };
     state = created;
@@ -201,9 +204,10 @@ function stopWaiting(state: RetrainState): void {
 
 /** One update from the live phrases: nothing when the model has them, else a stored model, else a training (or a wait for one). */
 async function updateOnce(ctx: AppContext, state: RetrainState): Promise<void> {
-  // Stopping: the next start brings the model up to the phrases.
-  if (state.stopped) return;
+  // Stopping: only a model owed to the other nodes (an edit here) is still made.
+  if (state.stopped && !state.announce) return;
   const announce = state.announce;
+  state.following = !announce;
   const announcedId = state.announcedId;
   const trainNow = announce || state.trainNow;
   state.announce = state.trainNow = false;
@@ -222,6 +226,7 @@ async function updateOnce(ctx: AppContext, state: RetrainState): Promise<void> {
       return;
     }
     stopWaiting(state);
+    if (!stored && state.stopped && !announce) return;
     const live = stored ? storedLive(fingerprint, stored) : await trainLive(deps, data, fingerprint);
     const ms = Math.round(performance.now() - started);
     if (live.from === 'stored') ctx.log.info({ ms, modelId: live.modelId }, 'intent model loaded from the database after an edit');
@@ -246,16 +251,17 @@ export function scheduleRetrain(ctx: AppContext, opts: RetrainOptions = {}): Pro
 }
 
 /**
- * Ends any wait for another node's model, abandons a training in progress (a stop does not wait
- * seconds for a model nobody will use: the next start trains or loads one) and resolves once idle
- * (shutdown). A model already trained is still stored before this resolves.
+ * Shutdown: ends any wait for another node's model and resolves once idle. A training after an edit
+ * made here is finished, stored and announced, since the other nodes wait for its model (and a
+ * restart would train it again); a training that only catches up with another node's edit is
+ * abandoned, since nobody waits for it and the next start loads or trains the model of the phrases.
  */
 export async function stopRetraining(ctx: AppContext): Promise<void> {
   const state = states.get(ctx);
   if (!state) return;
   state.stopped = true;
   stopWaiting(state);
-  ctx.nlu.abandonTraining?.();
+  if (state.following) ctx.nlu.abandonTraining?.();
   await retrainIdle(ctx);
 }
 

@@ -11,11 +11,11 @@ import type { Database } from '../../src/db/database';
 import { loadTrainingData, TrainingAbandoned, type TrainingData } from '../../src/nlu';
 import { BuiltinNluEngine, MODEL_CLASSES as CLASSES } from '../../src/nlu/builtin/builtin-engine';
 import { decodeModel, encodeModel, ModelRefusedError } from '../../src/nlu/builtin/model-codec';
-import { scheduleRetrain, startModel, trainingFingerprint } from '../../src/operations/retrain';
+import { scheduleRetrain, startModel, trainingFingerprint, type RetrainOptions } from '../../src/operations/retrain';
 import { findNluModel, insertNluModel, KEEP_MODELS, latestNluModel } from '../../src/store/nlu-models';
 import { createLogger } from '../../src/logger';
 import { databaseKinds, migratedDatabase } from '../support/databases';
-import { startTestGateway } from '../support/gateway';
+import { startTestGateway, type TestGateway } from '../support/gateway';
 import { waitFor } from '../support/wait';
 import { readEvalSet } from './eval-sets';
 
@@ -259,32 +259,46 @@ describe.each(databaseKinds())('gateway restart on %s', (kind) => {
 });
 
 // Not a storage matter (the gateway's stop and its engine), so on one database.
-test('a gateway stopped during a retraining abandons it: its stop does not wait, no model of those phrases is stored, no error is logged', async () => {
-  const t = await startTestGateway({ kind: 'postgres' });
-  const { ctx } = t.gw;
-  const trainSpy = jest.spyOn(ctx.nlu, 'train');
-  const exportSpy = jest.spyOn(ctx.nlu as BuiltinNluEngine, 'exportModel');
-  const errorSpy = jest.spyOn(ctx.log, 'error');
-  let stopped = false;
-  try {
-    await ctx.db.query(
-      `INSERT INTO training_examples (intent, text, source) VALUES ('tt_ket_hon', 'quokka zyxwv lấy vợ ở xã plugh', 'console')`,
-    );
-    const retrain = scheduleRetrain(ctx);
-    await waitFor(() => trainSpy.mock.calls.length === 1, 30_000);
-    const training = trainSpy.mock.results[0].value as Promise<void>;
-    let trained = false;
-    void training.then(() => (trained = true)).catch(() => undefined);
-    await t.stop();
-    stopped = true;
-    // Without the abandonment the stop would have waited for the whole training, and stored its model.
-    expect(trained).toBe(false);
-    await expect(training).rejects.toBeInstanceOf(TrainingAbandoned);
-    await retrain;
-    expect(exportSpy).not.toHaveBeenCalled();
-    expect(errorSpy).not.toHaveBeenCalled();
-  } finally {
-    if (!stopped) await t.stop();
-    await t.citizenApp.stop();
+describe('a gateway stopped during a retraining', () => {
+  const phrase = 'quokka zyxwv lấy vợ ở xã plugh';
+  const addPhrase = (t: TestGateway) =>
+    t.gw.ctx.db.query(`INSERT INTO training_examples (intent, text, source) VALUES ('tt_ket_hon', $1, 'console')`, [phrase]);
+
+  /** Starts a retraining on a new gateway and stops the gateway once the training has begun. */
+  async function stopDuringRetraining(opts: RetrainOptions) {
+    const t = await startTestGateway({ kind: 'postgres' });
+    const { ctx } = t.gw;
+    const trainSpy = jest.spyOn(ctx.nlu, 'train');
+    const exportSpy = jest.spyOn(ctx.nlu as BuiltinNluEngine, 'exportModel');
+    const errorSpy = jest.spyOn(ctx.log, 'error');
+    try {
+      await addPhrase(t);
+      const retrain = scheduleRetrain(ctx, opts);
+      await waitFor(() => trainSpy.mock.calls.length === 1, 30_000);
+      const training = trainSpy.mock.results[0].value as Promise<void>;
+      let trained = false;
+      void training.then(() => (trained = true)).catch(() => undefined);
+      await t.stop();
+      await retrain;
+      return { training, trainedBeforeStopEnded: trained, exported: exportSpy.mock.calls.length, errors: errorSpy.mock.calls.length };
+    } finally {
+      await t.citizenApp.stop();
+    }
   }
+
+  test('a training that follows another node’s edit is abandoned: the stop does not wait for it, nothing is stored, no error is logged', async () => {
+    const r = await stopDuringRetraining({ follow: 'announced' });
+    // Without the abandonment the stop would have waited for the whole training, and stored its model.
+    expect(r.trainedBeforeStopEnded).toBe(false);
+    await expect(r.training).rejects.toBeInstanceOf(TrainingAbandoned);
+    expect(r.exported).toBe(0);
+    expect(r.errors).toBe(0);
+  });
+
+  test('the training of an edit made on this node is finished and stored before the stop ends: the other nodes wait for its model', async () => {
+    const r = await stopDuringRetraining({});
+    expect(r.trainedBeforeStopEnded).toBe(true);
+    expect(r.exported).toBe(1);
+    expect(r.errors).toBe(0);
+  });
 });
