@@ -105,6 +105,8 @@ export class ImapIntake {
     if (this.stopped) return;
     const { imap, runtime } = this.opts;
     const client = await createImapClient(imap);
+    // Stopped while imapflow was loading: the client has opened nothing yet.
+    if (this.stopped) return;
     this.client = client;
     // imapflow emits 'error' at most once per connection and then 'close'; without a listener it would crash the process.
     client.on('error', (err: Error) => runtime.log.warn({ channel: 'email', err: err.message }, 'IMAP connection error'));
