@@ -14,7 +14,7 @@ import type {
 } from '../../src/channels/kit';
 import { cursorKey, ImapIntake, verifyImap, type ImapSettings } from './imap-intake';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, parseStoredMail, type ParseContext } from './parse';
-import { parseSender, sendMail, SmtpLink, verifySmtp, type SendContext } from './send';
+import { createSmtpLink, parseSender, sendMail, verifySmtp, type SendContext } from './send';
 import type { EmailAdapterConfig } from './types';
 
 export type { EmailAdapterConfig } from './types';
@@ -39,7 +39,7 @@ export function createEmailAdapter(cfg: EmailAdapterConfig): ChannelAdapter {
   const ownAddresses = [sender.address, ...(imap.user.includes('@') ? [imap.user] : [])];
   const parseContext: ParseContext = { account: sender.address.toLowerCase(), ownAddresses, maxAttachmentBytes };
   const sendContext: SendContext = {
-    smtp: new SmtpLink(cfg.smtp),
+    smtp: createSmtpLink(cfg.smtp),
     sender,
     receiptLimitPerHour: cfg.receiptLimitPerHour ?? 1,
     runtime: null,

@@ -5,11 +5,10 @@
  * nodemailer: https://nodemailer.com/message/
  * RFC 3834 §3.1 (what an automatic response carries): https://www.rfc-editor.org/rfc/rfc3834#section-3.1
  */
-import type { Transporter } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import {
   ChannelApiError,
+  SmtpLink,
   sha256Hex,
   type AdapterRuntime,
   type AdapterState,
@@ -17,9 +16,6 @@ import {
   type SendResult,
 } from '../../src/channels/kit';
 import type { EmailAdapterConfig } from './types';
-
-/** An SMTP transport as nodemailer builds it. */
-export type SmtpTransport = Transporter<SMTPTransport.SentMessageInfo, SMTPTransport.Options>;
 
 /** Our sender: the header as configured, its address and the domain used for Message-IDs. */
 export interface Sender {
@@ -44,42 +40,18 @@ const HOUR_MS = 60 * 60 * 1000;
 /** A Message-ID in angle brackets (RFC 5322 msg-id), as mailparser and `messageIdFor` give them. */
 const MSG_ID = /^<[^<>\s]+>$/;
 
-/**
- * The SMTP transport, built at its first use: nodemailer is loaded then, not at every start of the
- * gateway. Local files are never attached (`disableFileAccess`).
- */
-export class SmtpLink {
-  private made: Promise<SmtpTransport> | null = null;
-
-  constructor(private readonly smtp: EmailAdapterConfig['smtp']) {}
-
-  /** The transport (built once). */
-  transport(): Promise<SmtpTransport> {
-    const smtp = this.smtp;
-    this.made ??= import('nodemailer').then(({ default: nodemailer }) =>
-      nodemailer.createTransport({
-        host: smtp.host,
-        port: smtp.port,
-        secure: smtp.secure,
-        auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-        connectionTimeout: 20_000,
-        greetingTimeout: 15_000,
-        socketTimeout: 60_000,
-        disableFileAccess: true,
-      }),
-    );
-    return this.made;
-  }
-
-  /** Closes the transport's pooled connections, if it was built; the next use builds a new one. */
-  close(): void {
-    const made = this.made;
-    this.made = null;
-    void made?.then(
-      (t) => t.close(),
-      () => undefined,
-    );
-  }
+/** The channel's SMTP transport (built at its first send); local files are never attached (`disableFileAccess`). */
+export function createSmtpLink(smtp: EmailAdapterConfig['smtp']): SmtpLink {
+  return new SmtpLink({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+    connectionTimeout: 20_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+    disableFileAccess: true,
+  });
 }
 
 /** Parses MAIL_FROM (`"Name" <addr@domain>` or a bare address); throws when it holds no address. */

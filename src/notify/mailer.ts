@@ -4,9 +4,9 @@
  *
  * nodemailer: https://nodemailer.com/smtp/
  */
-import type { Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import { missingSettings } from '../channels/requirements';
+import { SmtpLink } from '../channels/kit/smtp-link';
 
 /** One mail to send. */
 export interface PlainMail {
@@ -33,28 +33,22 @@ export class MailError extends Error {
 /** The mailer of a configuration, or null when the email settings are absent. */
 export function createMailer(config: Config): Mailer | null {
   if (missingSettings(config, 'email').length > 0) return null;
-  // nodemailer is loaded at the first mail, not at every start of the gateway.
-  let transport: Promise<Transporter> | undefined;
-  const connect = (): Promise<Transporter> =>
-    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
-      nodemailer.createTransport({
-        host: config.SMTP_HOST,
-        port: config.SMTP_PORT,
-        secure: config.SMTP_SECURE,
-        auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
-        connectionTimeout: 20_000,
-        socketTimeout: 60_000,
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      }),
-    ));
+  const smtp = new SmtpLink({
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_SECURE,
+    auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
+    connectionTimeout: 20_000,
+    socketTimeout: 60_000,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
   const from = config.MAIL_FROM ?? config.IMAP_USER!;
   return {
     async send(mail) {
       try {
-        await (
-          await connect()
-        ).sendMail({
+        const transport = await smtp.transport();
+        await transport.sendMail({
           from,
           to: mail.to,
           subject: mail.subject,
