@@ -475,8 +475,8 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     const sentAt = new Map<string, number>();
     const prefix = `steady-${randomUUID().slice(0, 4)}`;
     const total = STEADY_RATE * STEADY_SECONDS;
-    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-    loopDelay.enable();
+    const loopDelay = STEADY_TRACE ? monitorEventLoopDelay({ resolution: 5 }) : null;
+    loopDelay?.enable();
     const t0 = performance.now();
     const posts: Promise<unknown>[] = [];
     for (let i = 0; i < total; i++) {
@@ -498,9 +498,9 @@ async function benchDatabase(db: 'postgres' | 'pglite', databaseUrl: string | un
     }
     await Promise.all(posts);
     await until(() => [...sentAt.keys()].filter((u) => sink.answers.has(u)).length, total, 120_000, 'steady answers');
-    loopDelay.disable();
+    loopDelay?.disable();
     const latencies = [...sentAt].map(([u, t]) => sink.answers.get(u)! - t).sort((a, b) => a - b);
-    if (STEADY_TRACE) printSteadyTrace(sentAt, sink, t0, loopDelay.max / 1e6);
+    if (loopDelay) printSteadyTrace(sentAt, sink, t0, loopDelay.max / 1e6);
     steady = { sent: total, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] };
 
     console.log(`${db}: ingest`);

@@ -703,8 +703,8 @@ export class BuiltinNluEngine implements NluEngine {
     const abandoned = (): void => {
       if (generation !== this.generation) throw new TrainingAbandoned();
     };
+    // Another task (a newer training, `abandonTraining`) can only run while this one awaits.
     const model = await this.fit(data, async () => {
-      abandoned();
       await pause();
       abandoned();
     });
